@@ -1,0 +1,50 @@
+// The narrow seam between the network and the arithmetic. Layers, losses and training call only
+// these functions, so a faster backend (WASM SIMD, worker threads) replaces this object and nothing else.
+import type { Matrix } from './matrix.js';
+
+/** A scalar function applied element by element, with its derivative beside it. */
+export interface ElementwiseFunction {
+  /** Backends may recognise the name and run a specialised loop instead of calling output/der. */
+  readonly name: string;
+  /** a = f(h) */
+  output(h: number): number;
+  /** f′(h); a = f(h) is passed too because some derivatives are cheapest from it (σ′ = a(1 − a)). */
+  der(h: number, a: number): number;
+}
+
+/** A per-element error between target y and prediction ŷ, with the seeds' error term beside it. */
+export interface ElementwiseLoss {
+  readonly name: string;
+  /** E(y, ŷ) for one element; h is the output unit's input, for forms that are stable only from it. */
+  value(y: number, yHat: number, h: number): number;
+  /** −∂E/∂ŷ: the network error that the output error term scales (y − ŷ for the seeds' squared error). */
+  der(y: number, yHat: number): number;
+}
+
+export interface Kernels {
+  readonly name: string;
+  /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
+  gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void;
+  /** m[i, :] += v[0, :] for every row i: the bias add. */
+  addRowVector(m: Matrix, v: Matrix): void;
+  /** out[0, j] = alpha · Σᵢ m[i, j] + beta · out[0, j]: the bias gradient. */
+  sumRows(m: Matrix, out: Matrix, alpha: number, beta: number): void;
+  /** out = f(x) element-wise. */
+  map(f: ElementwiseFunction, x: Matrix, out: Matrix): void;
+  /** out = g ⊙ f′(h), where a = f(h): the chain rule through an element-wise activation. */
+  mapBackward(f: ElementwiseFunction, h: Matrix, a: Matrix, g: Matrix, out: Matrix): void;
+  /** out = softmax(x) row by row, computed as exp(x − max) / Σ exp(x − max) so that nothing overflows. */
+  softmax(x: Matrix, out: Matrix): void;
+  /** out = a ⊙ (g − (g·a)): softmax's Jacobian times g, row by row, where a = softmax(h). */
+  softmaxBackward(a: Matrix, g: Matrix, out: Matrix): void;
+  /** Σ over all elements of loss.value(y, ŷ, h). */
+  lossSum(loss: ElementwiseLoss, y: Matrix, yHat: Matrix, h: Matrix): number;
+  /** out = −∂E/∂ŷ element-wise. */
+  lossBackward(loss: ElementwiseLoss, y: Matrix, yHat: Matrix, out: Matrix): void;
+  /** out = x − y element-wise. */
+  sub(x: Matrix, y: Matrix, out: Matrix): void;
+  /** y += alpha · x: the weight update. */
+  axpy(alpha: number, x: Matrix, y: Matrix): void;
+  /** Σ x², for gradient norms. */
+  sumSquares(x: Matrix): number;
+}

@@ -1,0 +1,86 @@
+// A fully connected layer: weights W (inputs × units), an optional bias b, and an activation f.
+// Forward and backward sit together so each line of the backward pass can be checked against the forward.
+import type { Kernels } from '../core/kernels.js';
+import { zeros, type DType, type Matrix } from '../core/matrix.js';
+import type { Random } from '../core/random.js';
+import type { Activation } from './activations.js';
+
+/** The per-batch values of one layer, allocated once per batch size and reused. */
+export interface DenseBuffers {
+  /** h = x·W + b: each unit's total input (N × units). */
+  readonly h: Matrix;
+  /** a = f(h): each unit's output (N × units). */
+  readonly a: Matrix;
+  /** δ = −∂E/∂h: the layer's error term (N × units). */
+  readonly delta: Matrix;
+  /** e = δ·Wᵀ: the error carried back to the layer below, before its own f′ (N × inputs); null for the first layer. */
+  readonly back: Matrix | null;
+}
+
+export class Dense {
+  /** W[i, j] connects input i to unit j, as in the seeds' wᵢⱼ. */
+  readonly W: Matrix;
+  readonly b: Matrix | null;
+  /** ∂E/∂W, averaged over the batch. The seeds' weight step is ΔW = −η · gradW. */
+  readonly gradW: Matrix;
+  /** ∂E/∂b, averaged over the batch. */
+  readonly gradB: Matrix | null;
+
+  constructor(
+    readonly inputs: number,
+    readonly units: number,
+    readonly activation: Activation,
+    useBias: boolean,
+    dtype: DType,
+  ) {
+    this.W = zeros(inputs, units, dtype);
+    this.gradW = zeros(inputs, units, dtype);
+    this.b = useBias ? zeros(1, units, dtype) : null;
+    this.gradB = useBias ? zeros(1, units, dtype) : null;
+  }
+
+  /** Glorot uniform limit √(6 / (in + out)) for sigmoid-like units, He uniform √(6 / in) for the relu family; biases start at 0. */
+  initialize(random: Random): void {
+    const limit = this.activation.init === 'he'
+      ? Math.sqrt(6 / this.inputs)
+      : Math.sqrt(6 / (this.inputs + this.units));
+    const w = this.W.data;
+    for (let i = 0; i < w.length; i++) w[i] = random.uniform(-limit, limit);
+    this.b?.data.fill(0);
+  }
+
+  allocate(rows: number, dtype: DType, first: boolean): DenseBuffers {
+    return {
+      h: zeros(rows, this.units, dtype),
+      a: zeros(rows, this.units, dtype),
+      delta: zeros(rows, this.units, dtype),
+      back: first ? null : zeros(rows, this.inputs, dtype),
+    };
+  }
+
+  // Forward: h = x·W + b, a = f(h)
+  forward(k: Kernels, x: Matrix, buf: DenseBuffers): void {
+    k.gemm(x, false, this.W, false, buf.h, 1, 0);
+    if (this.b) k.addRowVector(buf.h, this.b);
+    this.activation.forward(k, buf.h, buf.a);
+  }
+
+  // Error term from the layer above: δ = e ⊙ f′(h), the seeds' δʰⱼ = Σₖ Wⱼₖ δₖ f′(hⱼ) once e = δ·Wᵀ.
+  errorTerm(k: Kernels, e: Matrix, buf: DenseBuffers): void {
+    this.activation.backward(k, buf.h, buf.a, e, buf.delta);
+  }
+
+  // Backward, given δ: ∂E/∂W = −(1/N) xᵀ·δ, ∂E/∂b = −(1/N) Σₙ δ, and e = δ·Wᵀ for the layer below.
+  backward(k: Kernels, x: Matrix, buf: DenseBuffers): void {
+    const scale = -1 / x.rows;
+    k.gemm(x, true, buf.delta, false, this.gradW, scale, 0);
+    if (this.gradB) k.sumRows(buf.delta, this.gradB, scale, 0);
+    if (buf.back) k.gemm(buf.delta, false, this.W, true, buf.back, 1, 0);
+  }
+
+  /** Plain gradient descent, the seeds' rule: W += ΔW with ΔW = −η ∂E/∂W. */
+  step(k: Kernels, learningRate: number): void {
+    k.axpy(-learningRate, this.gradW, this.W);
+    if (this.b && this.gradB) k.axpy(-learningRate, this.gradB, this.b);
+  }
+}

@@ -1,0 +1,267 @@
+// A sequential multilayer perceptron trained by backpropagation, in the seeds' four steps:
+// forward pass, network error and output error term, hidden error terms carried back, weight steps.
+import { BackpropError } from '../core/errors.js';
+import type { Kernels } from '../core/kernels.js';
+import { clone as cloneMatrix, toRows, zeros, type DType, type Matrix } from '../core/matrix.js';
+import { Random } from '../core/random.js';
+import { referenceKernels } from '../core/reference.js';
+import { getActivation } from './activations.js';
+import { Dense, type DenseBuffers } from './dense.js';
+import { toBatch, type BatchInput } from './input.js';
+import { getLoss, type Loss } from './losses.js';
+import { resolveSpec, type NetworkSpec, type ResolvedSpec } from './spec.js';
+
+export interface NetworkOptions {
+  /** The arithmetic backend; the plain TypeScript reference by default. */
+  kernels?: Kernels;
+}
+
+/** One layer's parameters as plain arrays: weights[i][j] connects input i to unit j. */
+export interface LayerWeights {
+  weights: number[][];
+  bias: number[] | null;
+}
+
+/** ‖∂E/∂W‖ and ‖∂E/∂b‖ of one layer after a backward pass: the vanishing-gradient diagnostic. */
+export interface LayerGradientNorm {
+  layer: number;
+  weights: number;
+  bias: number | null;
+}
+
+/** Buffers for one batch size: every layer's h, a, δ and e, plus scratch for −∂E/∂ŷ. */
+interface Workspace {
+  readonly layers: DenseBuffers[];
+  readonly g: Matrix;
+}
+
+/** How many batch sizes keep their buffers: the training batch, the last partial batch, and one for predictions. */
+const WORKSPACES_KEPT = 3;
+
+export class Network {
+  readonly spec: ResolvedSpec;
+  readonly layers: readonly Dense[];
+  readonly loss: Loss;
+  readonly kernels: Kernels;
+  private readonly workspaces = new Map<number, Workspace>();
+
+  constructor(spec: NetworkSpec, options: NetworkOptions = {}) {
+    this.spec = resolveSpec(spec);
+    this.kernels = options.kernels ?? referenceKernels;
+    this.loss = getLoss(this.spec.loss);
+    const { dtype } = this.spec;
+    let inputs = this.spec.inputs;
+    this.layers = this.spec.layers.map((l) => {
+      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype);
+      inputs = l.units;
+      return layer;
+    });
+    const random = new Random(this.spec.seed);
+    for (const layer of this.layers) layer.initialize(random);
+  }
+
+  get dtype(): DType {
+    return this.spec.dtype;
+  }
+
+  get inputs(): number {
+    return this.spec.inputs;
+  }
+
+  get outputs(): number {
+    return this.layers[this.layers.length - 1].units;
+  }
+
+  /** Describes layer l (0-based) for messages, e.g. "layer 2 (3 inputs → 1 unit, sigmoid)". */
+  describeLayer(l: number): string {
+    const layer = this.layers[l];
+    const units = `${layer.units} unit${layer.units === 1 ? '' : 's'}`;
+    return `layer ${l + 1} (${layer.inputs} input${layer.inputs === 1 ? '' : 's'} → ${units}, ${layer.activation.name})`;
+  }
+
+  /** Checks a batch of inputs and converts it to this network's dtype. */
+  inputBatch(x: BatchInput): Matrix {
+    return toBatch(x, this.inputs, this.dtype, 'inputs', (got) =>
+      `${this.describeLayer(0)} expects ${this.inputs} input value${this.inputs === 1 ? '' : 's'} per example, but got ${got}`);
+  }
+
+  /** Checks a batch of targets against the output layer and the number of input rows. */
+  targetBatch(y: BatchInput, rows: number): Matrix {
+    const out = this.layers.length - 1;
+    const m = toBatch(y, this.outputs, this.dtype, 'targets', (got) =>
+      `${this.describeLayer(out)} is the output layer with ${this.outputs} unit${this.outputs === 1 ? '' : 's'}, ` +
+      `so each target needs ${this.outputs} value${this.outputs === 1 ? '' : 's'}, but got ${got}`);
+    if (m.rows !== rows) throw new BackpropError(`got ${rows} input rows but ${m.rows} target rows; they must pair up one to one`);
+    return m;
+  }
+
+  private workspace(rows: number): Workspace {
+    let ws = this.workspaces.get(rows);
+    if (ws) return ws;
+    if (this.workspaces.size >= WORKSPACES_KEPT) {
+      const oldest = this.workspaces.keys().next().value as number;
+      this.workspaces.delete(oldest);
+    }
+    ws = {
+      layers: this.layers.map((layer, l) => layer.allocate(rows, this.dtype, l === 0)),
+      g: zeros(rows, this.outputs, this.dtype),
+    };
+    this.workspaces.set(rows, ws);
+    return ws;
+  }
+
+  // Step 0, the forward pass: each layer's h = x·W + b and a = f(h), the output a being ŷ.
+  private forward(x: Matrix): Workspace {
+    const ws = this.workspace(x.rows);
+    let input = x;
+    for (let l = 0; l < this.layers.length; l++) {
+      this.layers[l].forward(this.kernels, input, ws.layers[l]);
+      input = ws.layers[l].a;
+    }
+    return ws;
+  }
+
+  // Steps 1–4: the network error and output error term δᵒ, the hidden error terms δʰ carried back
+  // through the weights, and the gradients that give each layer's weight step.
+  private backward(x: Matrix, y: Matrix, ws: Workspace): void {
+    const k = this.kernels;
+    const last = this.layers.length - 1;
+    const out = ws.layers[last];
+    this.loss.outputDelta(k, y, out.a, out.h, this.layers[last].activation, ws.g, out.delta);
+    for (let l = last; l >= 0; l--) {
+      const input = l === 0 ? x : ws.layers[l - 1].a;
+      this.layers[l].backward(k, input, ws.layers[l]);
+      if (l > 0) this.layers[l - 1].errorTerm(k, ws.layers[l].back as Matrix, ws.layers[l - 1]);
+    }
+  }
+
+  private lossOf(y: Matrix, ws: Workspace): number {
+    const last = this.layers.length - 1;
+    const out = ws.layers[last];
+    return this.loss.value(this.kernels, y, out.a, out.h, this.layers[last].activation);
+  }
+
+  /** The network's outputs ŷ, one row per example. */
+  predict(x: BatchInput): Matrix {
+    const input = this.inputBatch(x);
+    const ws = this.forward(input);
+    return cloneMatrix(ws.layers[this.layers.length - 1].a);
+  }
+
+  /** The mean loss E over a batch, without changing anything. */
+  evaluateLoss(x: BatchInput, y: BatchInput): number {
+    const input = this.inputBatch(x);
+    const target = this.targetBatch(y, input.rows);
+    return this.lossOf(target, this.forward(input));
+  }
+
+  /** Runs forward and backward over a batch, leaving ∂E/∂W and ∂E/∂b in each layer; returns the loss before any step. */
+  computeGradients(x: BatchInput, y: BatchInput): number {
+    const input = this.inputBatch(x);
+    return this.pass(input, this.targetBatch(y, input.rows)).loss;
+  }
+
+  /**
+   * Forward and backward over checked matrices (see inputBatch, targetBatch). Returns the loss and each
+   * layer's live buffers (h, a, δ), which stay valid until the next call with the same number of rows.
+   */
+  pass(x: Matrix, y: Matrix): { loss: number; buffers: readonly DenseBuffers[] } {
+    const ws = this.forward(x);
+    const loss = this.lossOf(y, ws);
+    this.backward(x, y, ws);
+    return { loss, buffers: ws.layers };
+  }
+
+  /** Takes the seeds' gradient-descent step W += ΔW, ΔW = −η ∂E/∂W, in every layer. */
+  applyGradients(learningRate: number): void {
+    checkLearningRate(learningRate);
+    for (const layer of this.layers) layer.step(this.kernels, learningRate);
+  }
+
+  /** One step of plain gradient descent on a batch (one row for the seeds' per-example update). Returns the loss before the step. */
+  trainBatch(x: BatchInput, y: BatchInput, learningRate: number): number {
+    checkLearningRate(learningRate);
+    const loss = this.computeGradients(x, y);
+    this.applyGradients(learningRate);
+    return loss;
+  }
+
+  /** The seeds' update on a single example. */
+  trainExample(x: readonly number[], y: readonly number[], learningRate: number): number {
+    return this.trainBatch([x], [y], learningRate);
+  }
+
+  /** Per-layer gradient norms from the last backward pass; in a deep sigmoid network the first layers' are tiny. */
+  gradientNorms(): LayerGradientNorm[] {
+    const k = this.kernels;
+    return this.layers.map((layer, l) => ({
+      layer: l,
+      weights: Math.sqrt(k.sumSquares(layer.gradW)),
+      bias: layer.gradB ? Math.sqrt(k.sumSquares(layer.gradB)) : null,
+    }));
+  }
+
+  getWeights(): LayerWeights[] {
+    return this.layers.map((layer) => ({
+      weights: toRows(layer.W),
+      bias: layer.b ? Array.from(layer.b.data) : null,
+    }));
+  }
+
+  /** Replaces every layer's parameters; shapes must match the architecture exactly. */
+  setWeights(values: readonly LayerWeights[]): void {
+    if (!Array.isArray(values) || values.length !== this.layers.length) {
+      throw new BackpropError(`weights: expected ${this.layers.length} layers, got ${Array.isArray(values) ? values.length : typeof values}`, 'weights');
+    }
+    // Check everything before writing anything, so a bad argument leaves the network as it was.
+    values.forEach((v, l) => {
+      const layer = this.layers[l];
+      const field = `weights[${l}]`;
+      if (!Array.isArray(v.weights) || v.weights.length !== layer.inputs) {
+        throw new BackpropError(`${field}.weights: ${this.describeLayer(l)} needs ${layer.inputs} rows of ${layer.units}`, field);
+      }
+      v.weights.forEach((r: unknown, i: number) => checkNumbers(r, layer.units, `${field}.weights[${i}]`));
+      if (layer.b) checkNumbers(v.bias, layer.units, `${field}.bias`);
+      else if (v.bias !== null && v.bias !== undefined) {
+        throw new BackpropError(`${field}.bias: ${this.describeLayer(l)} has no bias, expected null`, field);
+      }
+    });
+    values.forEach((v, l) => {
+      const layer = this.layers[l];
+      v.weights.forEach((r: number[], i: number) => layer.W.data.set(r, i * layer.units));
+      if (layer.b && v.bias) layer.b.data.set(v.bias);
+    });
+  }
+
+  /** A copy with the same architecture and weights, optionally in another dtype or backend. */
+  clone(options: { dtype?: DType; kernels?: Kernels } = {}): Network {
+    const copy = new Network({ ...this.spec, dtype: options.dtype ?? this.dtype }, { kernels: options.kernels ?? this.kernels });
+    copy.layers.forEach((layer, l) => {
+      layer.W.data.set(this.layers[l].W.data);
+      if (layer.b) layer.b.data.set((this.layers[l].b as Matrix).data);
+    });
+    return copy;
+  }
+
+  /** The plain description this network was built from, with defaults filled in. */
+  toSpec(): ResolvedSpec {
+    return { ...this.spec, layers: this.spec.layers.map((l) => ({ ...l })) };
+  }
+}
+
+function checkLearningRate(learningRate: number): void {
+  if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
+    throw new BackpropError(`learningRate: expected a positive number, got ${String(learningRate)}`, 'learningRate');
+  }
+}
+
+function checkNumbers(values: unknown, length: number, field: string): void {
+  if (!Array.isArray(values) || values.length !== length) {
+    throw new BackpropError(`${field}: expected ${length} numbers`, field);
+  }
+  values.forEach((v, j) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new BackpropError(`${field}[${j}]: expected a finite number, got ${JSON.stringify(v) ?? String(v)}`, field);
+    }
+  });
+}
