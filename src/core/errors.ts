@@ -14,6 +14,17 @@ export class BackpropError extends Error {
 
 /** "Unknown activation "sigmod"; expected one of: a, b, c." */
 export function unknownName(kind: string, got: unknown, valid: readonly string[], field?: string): BackpropError {
-  const shown = typeof got === 'string' ? `"${got}"` : String(got);
-  return new BackpropError(`${field ? field + ': ' : ''}unknown ${kind} ${shown}; expected one of: ${valid.join(', ')}`, field);
+  return new BackpropError(`${field ? field + ': ' : ''}unknown ${kind} ${shown(got)}; expected one of: ${valid.join(', ')}`, field);
+}
+
+/** Shows a bad value in a message: numbers as written (NaN, Infinity), strings quoted, the rest by JSON or type. */
+export function shown(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value === undefined) return 'nothing';
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? typeof value : json.length > 40 ? json.slice(0, 37) + '...' : json;
+  } catch {
+    return typeof value;
+  }
 }

@@ -1,6 +1,6 @@
 // Turns what a user passes (a Matrix, nested arrays, one example as a flat array) into a checked Matrix,
 // with errors that say which layer expected how many values and what it got.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, shown } from '../core/errors.js';
 import { dtypeOf, zeros, type DType, type Matrix } from '../core/matrix.js';
 
 /** A batch: a Matrix, or one array of numbers per example. */
@@ -35,7 +35,7 @@ export function toBatch(x: BatchInput, expect: number, dtype: DType, what: strin
     for (let j = 0; j < expect; j++) {
       const v = values[j];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new BackpropError(`${what} row ${i}, column ${j}: expected a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+        throw new BackpropError(`${what} row ${i}, column ${j}: expected a finite number, got ${shown(v)}`);
       }
       m.data[i * expect + j] = v;
     }

@@ -18,7 +18,7 @@ export interface Loss {
   value(k: Kernels, y: Matrix, yHat: Matrix, h: Matrix, output: Activation): number;
   /** δᵒ = −∂E/∂h for each row (the seeds' output error term); g is scratch of the output's shape. */
   outputDelta(k: Kernels, y: Matrix, yHat: Matrix, h: Matrix, output: Activation, g: Matrix, delta: Matrix): void;
-  /** Output activations this loss makes sense with, or undefined for any. */
+  /** The output activations this loss works with, or undefined for any. */
   readonly outputs?: readonly string[];
 }
 
@@ -29,24 +29,15 @@ const squaredError: ElementwiseLoss = {
   der: (y, yHat) => y - yHat,
 };
 
-// E = −[y log ŷ + (1 − y) log(1 − ŷ)]: seed 002's error function.
+// E = −[y log ŷ + (1 − y) log(1 − ŷ)], seed 002's error function, written in the sigmoid's input h
+// as log(1 + e^h) − y·h, which stays exact where ŷ rounds to 0 or 1.
 const binaryCrossEntropy: ElementwiseLoss = {
   name: 'binary-cross-entropy',
-  value: (y, yHat) => {
-    const p = clamp(yHat);
-    return -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
-  },
+  value: (y, _yHat, h) => Math.max(h, 0) - h * y + Math.log1p(Math.exp(-Math.abs(h))),
   der: (y, yHat) => {
     const p = clamp(yHat);
     return y / p - (1 - y) / (1 - p);
   },
-};
-
-// The same E written in the sigmoid's input h: log(1 + e^h) − y·h, which stays exact where ŷ rounds to 0 or 1.
-const binaryCrossEntropyFromLogits: ElementwiseLoss = {
-  name: 'binary-cross-entropy-logits',
-  value: (y, _yHat, h) => Math.max(h, 0) - h * y + Math.log1p(Math.exp(-Math.abs(h))),
-  der: binaryCrossEntropy.der,
 };
 
 // E = −Σₖ yₖ log ŷₖ
@@ -75,14 +66,11 @@ const mse: Loss = {
 
 const binary: Loss = {
   name: 'binary-cross-entropy',
-  outputs: ['sigmoid', 'softmax'],
-  value: (k, y, yHat, h, output) =>
-    meanOverRows(k, output.name === 'sigmoid' ? binaryCrossEntropyFromLogits : binaryCrossEntropy, y, yHat, h),
-  outputDelta: (k, y, yHat, h, output, g, delta) => {
-    // With a sigmoid output σ′ cancels the denominators: δᵒ = y − ŷ, exact even when σ saturates.
-    if (output.name === 'sigmoid') k.sub(y, yHat, delta);
-    else chainedDelta(k, binaryCrossEntropy, y, yHat, h, output, g, delta);
-  },
+  // Only sigmoid: with softmax, 1 − ŷ would be computed by cancellation and lose its digits near 1.
+  outputs: ['sigmoid'],
+  value: (k, y, yHat, h) => meanOverRows(k, binaryCrossEntropy, y, yHat, h),
+  // σ′ cancels the denominators of −∂E/∂ŷ: δᵒ = y − ŷ, exact even when σ saturates.
+  outputDelta: (k, y, yHat, _h, _output, _g, delta) => k.sub(y, yHat, delta),
 };
 
 const categorical: Loss = {

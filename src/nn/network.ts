@@ -1,6 +1,6 @@
 // A sequential multilayer perceptron trained by backpropagation, in the seeds' four steps:
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, shown } from '../core/errors.js';
 import type { Kernels } from '../core/kernels.js';
 import { clone as cloneMatrix, toRows, zeros, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
@@ -164,11 +164,12 @@ export class Network {
   /**
    * Forward and backward over checked matrices (see inputBatch, targetBatch). Returns the loss and each
    * layer's live buffers (h, a, δ), which stay valid until the next call with the same number of rows.
+   * With backward false it stops after the forward pass and the loss.
    */
-  pass(x: Matrix, y: Matrix): { loss: number; buffers: readonly DenseBuffers[] } {
+  pass(x: Matrix, y: Matrix, backward = true): { loss: number; buffers: readonly DenseBuffers[] } {
     const ws = this.forward(x);
     const loss = this.lossOf(y, ws);
-    this.backward(x, y, ws);
+    if (backward) this.backward(x, y, ws);
     return { loss, buffers: ws.layers };
   }
 
@@ -261,7 +262,7 @@ function checkNumbers(values: unknown, length: number, field: string): void {
   }
   values.forEach((v, j) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new BackpropError(`${field}[${j}]: expected a finite number, got ${JSON.stringify(v) ?? String(v)}`, field);
+      throw new BackpropError(`${field}[${j}]: expected a finite number, got ${shown(v)}`, field);
     }
   });
 }

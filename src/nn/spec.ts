@@ -1,6 +1,6 @@
 // A network described as plain data (Keras's get_config idea): the same object builds a network,
 // round-trips through JSON, and later backs the CLI flags, the model file and the playground URL.
-import { BackpropError, unknownName } from '../core/errors.js';
+import { BackpropError, shown, unknownName } from '../core/errors.js';
 import { DTYPES, type DType } from '../core/matrix.js';
 import { getActivation, type ActivationName, ACTIVATION_NAMES } from './activations.js';
 import { checkLossFitsOutput, getLoss, type LossName, LOSS_NAMES } from './losses.js';
@@ -45,7 +45,7 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function positiveInteger(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new BackpropError(`${field}: expected a positive integer, got ${JSON.stringify(value) ?? String(value)}`, field);
+    throw new BackpropError(`${field}: expected a positive integer, got ${shown(value)}`, field);
   }
   return value;
 }
@@ -83,7 +83,7 @@ export function resolveSpec(raw: unknown): ResolvedSpec {
   if (!DTYPES.includes(dtype as DType)) throw unknownName('dtype', dtype, DTYPES, 'dtype');
   const seed = raw.seed ?? 1;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    throw new BackpropError(`seed: expected an integer, got ${JSON.stringify(seed)}`, 'seed');
+    throw new BackpropError(`seed: expected an integer, got ${shown(seed)}`, 'seed');
   }
   return { inputs, layers, loss: loss as LossName, dtype: dtype as DType, seed };
 }

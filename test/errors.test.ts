@@ -1,0 +1,76 @@
+// A user's mistakes get one clear message that names the field and what was expected.
+import { describe, expect, it } from 'vitest';
+import { BackpropError, Network, traceUpdate, type NetworkSpec } from '../src/index.js';
+
+const spec: NetworkSpec = { inputs: 3, layers: [{ units: 2, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }] };
+
+function errorOf(f: () => unknown): BackpropError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(BackpropError);
+    return e as BackpropError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('shape errors say which layer expected what', () => {
+  const net = new Network(spec);
+
+  it('inputs of the wrong width (the seeds\' "shapes (3,) (6,)")', () => {
+    expect(errorOf(() => net.predict([[1, 2, 3, 4, 5, 6]])).message).toBe(
+      'inputs row 0: layer 1 (3 inputs → 2 units, sigmoid) expects 3 input values per example, but got 6');
+  });
+
+  it('targets that do not fit the output layer', () => {
+    expect(errorOf(() => net.trainBatch([[1, 2, 3]], [[1, 0]], 0.1)).message).toBe(
+      'targets row 0: layer 2 (2 inputs → 1 unit, sigmoid) is the output layer with 1 unit, so each target needs 1 value, but got 2');
+  });
+
+  it('different numbers of input and target rows', () => {
+    expect(errorOf(() => net.trainBatch([[1, 2, 3], [4, 5, 6]], [[1]], 0.1)).message).toBe(
+      'got 2 input rows but 1 target rows; they must pair up one to one');
+  });
+
+  it('values that are not finite numbers', () => {
+    expect(errorOf(() => net.predict([[1, NaN, 3]])).message).toBe('inputs row 0, column 1: expected a finite number, got NaN');
+    expect(errorOf(() => net.predict([[1, '2' as unknown as number, 3]])).message).toBe(
+      'inputs row 0, column 1: expected a finite number, got "2"');
+  });
+
+  it('a learning rate that is not a positive number', () => {
+    expect(errorOf(() => net.trainBatch([[1, 2, 3]], [[1]], -0.5)).field).toBe('learningRate');
+    expect(errorOf(() => traceUpdate(net, [1, 2, 3], [1], { learningRate: 0 })).message).toBe(
+      'learningRate: expected a positive number, got 0');
+  });
+
+  it('weights of the wrong shape leave the network unchanged', () => {
+    const before = net.getWeights();
+    const bad = [before[0], { weights: [[1], [2], [3]], bias: [0] }];
+    expect(errorOf(() => net.setWeights(bad)).message).toMatch(/^weights\[1\]\.weights: layer 2 .* needs 2 rows of 1/);
+    expect(net.getWeights()).toEqual(before);
+  });
+});
+
+describe('specs are validated field by field', () => {
+  const cases: [string, unknown, string][] = [
+    ['unknown activation', { inputs: 2, layers: [{ units: 2, activation: 'sigmod' }] },
+      'layers[0].activation: unknown activation "sigmod"; expected one of: sigmoid, tanh, relu, leaky-relu, linear, softmax'],
+    ['unknown loss', { inputs: 2, layers: [{ units: 1 }], loss: 'hinge' },
+      'loss: unknown loss "hinge"; expected one of: mse, binary-cross-entropy, categorical-cross-entropy'],
+    ['cross-entropy after tanh', { inputs: 2, layers: [{ units: 1, activation: 'tanh' }], loss: 'binary-cross-entropy' },
+      'loss: loss "binary-cross-entropy" needs an output layer with values in (0, 1) (activation sigmoid), but the output activation is "tanh"'],
+    ['zero units', { inputs: 2, layers: [{ units: 0 }] }, 'layers[0].units: expected a positive integer, got 0'],
+    ['fractional inputs', { inputs: 2.5, layers: [{ units: 1 }] }, 'inputs: expected a positive integer, got 2.5'],
+    ['no layers', { inputs: 2, layers: [] }, 'layers: expected a non-empty list of { units, activation }'],
+    ['softmax in a hidden layer', { inputs: 2, layers: [{ units: 2, activation: 'softmax' }, { units: 1 }] },
+      'layers[0].activation: softmax is only supported on the output layer'],
+    ['unknown dtype', { inputs: 2, layers: [{ units: 1 }], dtype: 'float16' },
+      'dtype: unknown dtype "float16"; expected one of: float32, float64'],
+    ['huge layer', { inputs: 100000, layers: [{ units: 100000 }] },
+      'layers[0].units: 100000×100000 weights exceed the limit of 16777216'],
+  ];
+  it.each(cases)('%s', (_name, bad, message) => {
+    expect(errorOf(() => new Network(bad as NetworkSpec)).message).toBe(message);
+  });
+});
