@@ -11,7 +11,7 @@ export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName }
 export { LOSS_NAMES, getLoss, type Loss, type LossName } from './nn/losses.js';
 export { Dense, type DenseBuffers } from './nn/dense.js';
 export type { BatchInput } from './nn/input.js';
-export { Network, type LayerGradientNorm, type LayerWeights, type NetworkOptions } from './nn/network.js';
+export { Network, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter } from './nn/network.js';
 export { resolveSpec, type LayerSpec, type NetworkSpec, type ResolvedSpec } from './nn/spec.js';
 export { traceUpdate, type LayerTrace, type TraceOptions, type UpdateTrace } from './nn/trace.js';
 export {
@@ -19,3 +19,24 @@ export {
   type GradientCheckOptions, type GradientCheckReport, type ParameterCheck,
 } from './nn/gradcheck.js';
 export { generate, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type SyntheticOptions } from './data/synthetic.js';
+export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js';
+export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
+export { takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
+export {
+  encodeRecord, encodedWidth, type FeatureSpec, type Preprocessing, type TargetSpec,
+} from './data/preprocessing.js';
+export {
+  EarlyStopping, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
+  type StopReason, type TrainingControl,
+} from './train/callbacks.js';
+export { DivergenceError, evaluate, fit, fitAsync, type FitOptions } from './train/fit.js';
+export {
+  accuracy, classOf, classScores, confusionMatrix, regressionScores,
+  type ClassScores, type RegressionScores,
+} from './train/metrics.js';
+export { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerConfig, type OptimizerName } from './train/optimizers.js';
+export { learningRateAt, type LearningRateSchedule } from './train/schedules.js';
+export {
+  MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelFromJSON, modelToJSON, parseModel, stringifyModel,
+  type LoadedModel, type ModelFile,
+} from './io/model-file.js';

@@ -144,16 +144,17 @@ describe('seeded random numbers', () => {
 });
 
 describe('the library runs in a browser', () => {
-  it('has no Node-only imports outside the CLI', () => {
+  it('has no Node-only imports and no dependencies outside src/node and src/cli', () => {
     const files = (dir: string): string[] =>
       readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
     const root = new URL('../src', import.meta.url).pathname;
-    const library = files(root).filter((f) => !f.includes('/cli/'));
+    const library = files(root).filter((f) => !f.includes('/cli/') && !f.includes('/node/'));
     expect(library.length).toBeGreaterThan(5);
     for (const file of library) {
       const text = readFileSync(file, 'utf8');
       expect(text, file).not.toMatch(/from ['"](node:|fs|path|os|child_process|worker_threads)/);
       expect(text, file).not.toMatch(/\bprocess\.|\brequire\(/);
+      for (const [, from] of text.matchAll(/from '([^']+)'/g)) expect(from, file).toMatch(/^\.\.?\//);
     }
   });
 });

@@ -45,6 +45,16 @@ export interface Kernels {
   sub(x: Matrix, y: Matrix, out: Matrix): void;
   /** y += alpha · x: the weight update. */
   axpy(alpha: number, x: Matrix, y: Matrix): void;
-  /** Σ x², for gradient norms. */
+  /** Σ x², for gradient norms and the L2 penalty. */
   sumSquares(x: Matrix): number;
+  /** Σ |x|, for the L1 penalty. */
+  sumAbs(x: Matrix): number;
+  /** g += l1 · sign(w) + 2 · l2 · w: the gradient of the penalty l1 Σ|w| + l2 Σw². */
+  addPenaltyGradient(w: Matrix, g: Matrix, l1: number, l2: number): void;
+  /** Momentum: v = μv − ηg, then w += v, or w += μv − ηg with Nesterov's look-ahead. */
+  momentumStep(w: Matrix, g: Matrix, v: Matrix, learningRate: number, momentum: number, nesterov: boolean): void;
+  /** RMSprop: c = ρc + (1 − ρ)g², w −= ηg / (√c + ε). */
+  rmspropStep(w: Matrix, g: Matrix, c: Matrix, learningRate: number, rho: number, epsilon: number): void;
+  /** Adam at step t ≥ 1: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w −= η m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). */
+  adamStep(w: Matrix, g: Matrix, m: Matrix, v: Matrix, learningRate: number, beta1: number, beta2: number, epsilon: number, t: number): void;
 }

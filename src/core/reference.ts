@@ -111,6 +111,44 @@ function sumSquares(x: Matrix): number {
   return sum;
 }
 
+function sumAbs(x: Matrix): number {
+  const X = x.data;
+  let sum = 0;
+  for (let i = 0; i < X.length; i++) sum += Math.abs(X[i]);
+  return sum;
+}
+
+function addPenaltyGradient(w: Matrix, g: Matrix, l1: number, l2: number): void {
+  const W = w.data, G = g.data;
+  for (let i = 0; i < W.length; i++) G[i] += l1 * Math.sign(W[i]) + 2 * l2 * W[i];
+}
+
+function momentumStep(w: Matrix, g: Matrix, v: Matrix, learningRate: number, momentum: number, nesterov: boolean): void {
+  const W = w.data, G = g.data, V = v.data;
+  for (let i = 0; i < W.length; i++) {
+    V[i] = momentum * V[i] - learningRate * G[i];
+    W[i] += nesterov ? momentum * V[i] - learningRate * G[i] : V[i];
+  }
+}
+
+function rmspropStep(w: Matrix, g: Matrix, c: Matrix, learningRate: number, rho: number, epsilon: number): void {
+  const W = w.data, G = g.data, C = c.data;
+  for (let i = 0; i < W.length; i++) {
+    C[i] = rho * C[i] + (1 - rho) * G[i] * G[i];
+    W[i] -= (learningRate * G[i]) / (Math.sqrt(C[i]) + epsilon);
+  }
+}
+
+function adamStep(w: Matrix, g: Matrix, m: Matrix, v: Matrix, learningRate: number, beta1: number, beta2: number, epsilon: number, t: number): void {
+  const W = w.data, G = g.data, M = m.data, V = v.data;
+  const c1 = 1 / (1 - beta1 ** t), c2 = 1 / (1 - beta2 ** t);
+  for (let i = 0; i < W.length; i++) {
+    M[i] = beta1 * M[i] + (1 - beta1) * G[i];
+    V[i] = beta2 * V[i] + (1 - beta2) * G[i] * G[i];
+    W[i] -= (learningRate * M[i] * c1) / (Math.sqrt(V[i] * c2) + epsilon);
+  }
+}
+
 export const referenceKernels: Kernels = {
   name: 'reference',
   gemm,
@@ -125,4 +163,9 @@ export const referenceKernels: Kernels = {
   sub,
   axpy,
   sumSquares,
+  sumAbs,
+  addPenaltyGradient,
+  momentumStep,
+  rmspropStep,
+  adamStep,
 };

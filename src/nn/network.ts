@@ -29,20 +29,31 @@ export interface LayerGradientNorm {
   bias: number | null;
 }
 
+/** One trainable matrix with its gradient, both live: optimizers update value in place. */
+export interface Parameter {
+  layer: number;
+  kind: 'weights' | 'bias';
+  value: Matrix;
+  /** ∂E/∂value from the last backward pass. */
+  grad: Matrix;
+}
+
 /** Buffers for one batch size: every layer's h, a, δ and e, plus scratch for −∂E/∂ŷ. */
 interface Workspace {
   readonly layers: DenseBuffers[];
   readonly g: Matrix;
 }
 
-/** How many batch sizes keep their buffers: the training batch, the last partial batch, and one for predictions. */
-const WORKSPACES_KEPT = 3;
+/** How many batch sizes keep their buffers: the training batch, the last partial batch, validation, and predictions. */
+const WORKSPACES_KEPT = 4;
 
 export class Network {
   readonly spec: ResolvedSpec;
   readonly layers: readonly Dense[];
   readonly loss: Loss;
   readonly kernels: Kernels;
+  /** Every weight and bias matrix with its gradient, in layer order. */
+  readonly parameters: readonly Parameter[];
   private readonly workspaces = new Map<number, Workspace>();
 
   constructor(spec: NetworkSpec, options: NetworkOptions = {}) {
@@ -58,6 +69,10 @@ export class Network {
     });
     const random = new Random(this.spec.seed);
     for (const layer of this.layers) layer.initialize(random);
+    this.parameters = this.layers.flatMap((layer, l) => {
+      const weights: Parameter = { layer: l, kind: 'weights', value: layer.W, grad: layer.gradW };
+      return layer.b && layer.gradB ? [weights, { layer: l, kind: 'bias', value: layer.b, grad: layer.gradB }] : [weights];
+    });
   }
 
   get dtype(): DType {
@@ -237,10 +252,7 @@ export class Network {
   /** A copy with the same architecture and weights, optionally in another dtype or backend. */
   clone(options: { dtype?: DType; kernels?: Kernels } = {}): Network {
     const copy = new Network({ ...this.spec, dtype: options.dtype ?? this.dtype }, { kernels: options.kernels ?? this.kernels });
-    copy.layers.forEach((layer, l) => {
-      layer.W.data.set(this.layers[l].W.data);
-      if (layer.b) layer.b.data.set((this.layers[l].b as Matrix).data);
-    });
+    copy.parameters.forEach((p, i) => p.value.data.set(this.parameters[i].value.data));
     return copy;
   }
 

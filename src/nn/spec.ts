@@ -38,6 +38,8 @@ export interface ResolvedSpec {
 
 /** The largest layer the library will build: 2²⁴ weights per layer keeps a bad spec from exhausting memory. */
 export const MAX_WEIGHTS_PER_LAYER = 1 << 24;
+/** The largest network: 2²⁶ weights in all. */
+export const MAX_WEIGHTS = 1 << 26;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -58,6 +60,7 @@ export function resolveSpec(raw: unknown): ResolvedSpec {
     throw new BackpropError('layers: expected a non-empty list of { units, activation }', 'layers');
   }
   let fanIn = inputs;
+  let total = 0;
   const rawLayers: unknown[] = raw.layers;
   const layers = rawLayers.map((layer: unknown, i: number): Required<LayerSpec> => {
     const field = `layers[${i}]`;
@@ -66,6 +69,8 @@ export function resolveSpec(raw: unknown): ResolvedSpec {
     if (fanIn * units > MAX_WEIGHTS_PER_LAYER) {
       throw new BackpropError(`${field}.units: ${fanIn}×${units} weights exceed the limit of ${MAX_WEIGHTS_PER_LAYER}`, `${field}.units`);
     }
+    total += fanIn * units;
+    if (total > MAX_WEIGHTS) throw new BackpropError(`${field}.units: the network would exceed ${MAX_WEIGHTS} weights in all`, `${field}.units`);
     fanIn = units;
     const activation = layer.activation ?? 'sigmoid';
     getActivation(activation, `${field}.activation`);

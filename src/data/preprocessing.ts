@@ -1,0 +1,62 @@
+// What turns a raw record into the network's input vector, and its output back into a label:
+// the feature columns (numeric, or text one-hot encoded), the scaling of the numeric ones, and the target.
+import { BackpropError } from '../core/errors.js';
+import type { Label } from './encoding.js';
+import { scaleRow, type Scaler } from './scaling.js';
+
+export type FeatureSpec =
+  | { name: string; type: 'numeric' }
+  /** A text column, one-hot encoded over its categories in this order. */
+  | { name: string; type: 'categorical'; categories: string[] };
+
+export type TargetSpec =
+  /** classes[k] names output k (or, for one sigmoid output, classes[0] is below 0.5 and classes[1] above). */
+  | { name: string; task: 'classification'; classes: Label[] }
+  | { name: string; task: 'regression' };
+
+export interface Preprocessing {
+  features: FeatureSpec[];
+  /** Fitted on the training rows' numeric features, in feature order. */
+  scaler: Scaler | null;
+  target: TargetSpec | null;
+}
+
+/** Input values a feature list produces: 1 per numeric column, one per category for text columns. */
+export function encodedWidth(features: readonly FeatureSpec[]): number {
+  return features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
+}
+
+export function numericCount(features: readonly FeatureSpec[]): number {
+  return features.filter((f) => f.type === 'numeric').length;
+}
+
+/** A raw record (one value per feature) as the network's input vector: numeric values scaled, text one-hot. */
+export function encodeRecord(prep: Preprocessing, values: readonly (string | number)[], where = 'record'): number[] {
+  const { features, scaler } = prep;
+  if (values.length !== features.length) {
+    throw new BackpropError(`${where}: expected ${features.length} values (${features.map((f) => f.name).join(', ')}), got ${values.length}`);
+  }
+  const numeric: number[] = [];
+  features.forEach((f, i) => {
+    if (f.type === 'numeric') {
+      const v = values[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
+      numeric.push(v);
+    }
+  });
+  const scaled = scaler ? scaleRow(scaler, numeric) : numeric;
+  const out: number[] = [];
+  let n = 0;
+  features.forEach((f, i) => {
+    if (f.type === 'numeric') {
+      out.push(scaled[n++]);
+      return;
+    }
+    const k = f.categories.indexOf(String(values[i]));
+    if (k < 0) {
+      throw new BackpropError(`${where}: column "${f.name}" has the value ${JSON.stringify(values[i])}, which the model never saw; known values: ${f.categories.join(', ')}`);
+    }
+    for (let j = 0; j < f.categories.length; j++) out.push(j === k ? 1 : 0);
+  });
+  return out;
+}

@@ -1,0 +1,177 @@
+// The model file: a network's architecture, weights and preprocessing as versioned JSON (format below,
+// documented in the README). Reading treats the text as untrusted: every field is checked before use.
+import { BackpropError } from '../core/errors.js';
+import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
+import { encodedWidth, numericCount, type FeatureSpec, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
+import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
+import { FieldReader } from './validate.js';
+import type { Label } from '../data/encoding.js';
+
+export const MODEL_FORMAT = 'backprop-model';
+export const MODEL_VERSION = 1;
+/** Larger files are refused before parsing: 256 MiB holds a network far bigger than this library trains. */
+export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+const MAX_LAYERS = 1000;
+const MAX_FEATURES = 100_000;
+const MAX_NAME_LENGTH = 10_000;
+
+export interface ModelFile {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  network: ResolvedSpec;
+  weights: LayerWeights[];
+  preprocessing: Preprocessing | null;
+}
+
+export interface LoadedModel {
+  network: Network;
+  preprocessing: Preprocessing | null;
+}
+
+/** The model as plain data, with keys in a fixed order so equal models give equal bytes. */
+export function modelToJSON(net: Network, preprocessing: Preprocessing | null = null): ModelFile {
+  const spec = net.toSpec();
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    network: {
+      inputs: spec.inputs,
+      layers: spec.layers.map((l) => ({ units: l.units, activation: l.activation, bias: l.bias })),
+      loss: spec.loss,
+      dtype: spec.dtype,
+      seed: spec.seed,
+    },
+    weights: net.getWeights(),
+    preprocessing: preprocessing && copyPreprocessing(preprocessing),
+  };
+}
+
+/** The model file's text. Numbers are written so that reading them back gives the same bits. */
+export function stringifyModel(net: Network, preprocessing: Preprocessing | null = null): string {
+  return JSON.stringify(modelToJSON(net, preprocessing)) + '\n';
+}
+
+/** Parses and checks a model file's text; `source` (a file name) starts every error message. */
+export function parseModel(text: string, source = 'model file', options: NetworkOptions = {}): LoadedModel {
+  if (typeof text !== 'string') throw new BackpropError(`${source}: expected the text of a model file`);
+  if (text.length > MAX_MODEL_BYTES) throw new BackpropError(`${source}: ${text.length} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new BackpropError(`${source}: not a model file: the JSON is invalid (${(e as Error).message})`);
+  }
+  return modelFromJSON(value, source, options);
+}
+
+export function modelFromJSON(value: unknown, source = 'model file', options: NetworkOptions = {}): LoadedModel {
+  const r = new FieldReader(source);
+  const top = r.object(value, 'model', ['format', 'version', 'network', 'weights', 'preprocessing']);
+  if (top.format !== MODEL_FORMAT) r.fail('format', `"${MODEL_FORMAT}"`, top.format);
+  if (top.version !== MODEL_VERSION) r.fail('version', `${MODEL_VERSION} (the only version this release reads)`, top.version);
+
+  const spec = readSpec(r, top.network);
+  const network = new Network(spec, options);
+  network.setWeights(readWeights(r, top.weights, spec));
+  const preprocessing = top.preprocessing === null ? null : readPreprocessing(r, top.preprocessing, spec);
+  return { network, preprocessing };
+}
+
+function readSpec(r: FieldReader, value: unknown): ResolvedSpec {
+  const net = r.object(value, 'network', ['inputs', 'layers', 'loss', 'dtype', 'seed']);
+  const layers = r.array(net.layers, 'network.layers');
+  if (layers.length > MAX_LAYERS) r.fail('network.layers', `at most ${MAX_LAYERS} layers, got ${layers.length}`);
+  layers.forEach((l, i) => r.object(l, `network.layers[${i}]`, ['units', 'activation', 'bias']));
+  try {
+    return resolveSpec(net);
+  } catch (e) {
+    if (e instanceof BackpropError) throw new BackpropError(`${r.source}: network.${e.message}`, `network.${e.field ?? ''}`);
+    throw e;
+  }
+}
+
+function readWeights(r: FieldReader, value: unknown, spec: ResolvedSpec): LayerWeights[] {
+  const list = r.array(value, 'weights', spec.layers.length);
+  let inputs = spec.inputs;
+  return list.map((entry, l) => {
+    const field = `weights[${l}]`;
+    const { units, bias } = spec.layers[l];
+    const w = r.object(entry, field, ['weights', 'bias']);
+    // resolveSpec bounded every size, so these loops are bounded too.
+    const rows = r.array(w.weights, `${field}.weights`, inputs).map((row, i) => r.numbers(row, `${field}.weights[${i}]`, units));
+    const b = bias ? r.numbers(w.bias, `${field}.bias`, units) : null;
+    if (!bias && w.bias !== null) r.fail(`${field}.bias`, 'null, since this layer has no bias', w.bias);
+    inputs = units;
+    return { weights: rows, bias: b };
+  });
+}
+
+function readName(r: FieldReader, value: unknown, field: string): string {
+  const name = r.string(value, field);
+  if (name.length > MAX_NAME_LENGTH) r.fail(field, `a name of at most ${MAX_NAME_LENGTH} characters`);
+  return name;
+}
+
+function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): Preprocessing {
+  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target']);
+  const list = r.array(p.features, 'preprocessing.features');
+  if (list.length > MAX_FEATURES) r.fail('preprocessing.features', `at most ${MAX_FEATURES} features`);
+  const features = list.map((f, i): FeatureSpec => {
+    const field = `preprocessing.features[${i}]`;
+    const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical'] as const);
+    const o = r.object(f, field, type === 'numeric' ? ['name', 'type'] : ['name', 'type', 'categories']);
+    const name = readName(r, o.name, `${field}.name`);
+    if (type === 'numeric') return { name, type };
+    const categories = r.array(o.categories, `${field}.categories`).map((c, j) => readName(r, c, `${field}.categories[${j}]`));
+    if (categories.length === 0) r.fail(`${field}.categories`, 'at least one category');
+    return { name, type, categories };
+  });
+  if (encodedWidth(features) !== spec.inputs) {
+    r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encodedWidth(features)}`);
+  }
+  const scaler = p.scaler === null ? null : readScaler(r, p.scaler, numericCount(features));
+  const target = p.target === null ? null : readTarget(r, p.target, spec);
+  return { features, scaler, target };
+}
+
+function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
+  const kind = r.oneOf(r.object(value, 'preprocessing.scaler', ['kind', 'mean', 'std', 'min', 'max'], ['kind']).kind, 'preprocessing.scaler.kind', SCALER_KINDS);
+  if (kind === 'standard') {
+    const s = r.object(value, 'preprocessing.scaler', ['kind', 'mean', 'std']);
+    const std = r.numbers(s.std, 'preprocessing.scaler.std', width);
+    std.forEach((v, j) => v > 0 || r.fail(`preprocessing.scaler.std[${j}]`, 'a positive number', v));
+    return { kind, mean: r.numbers(s.mean, 'preprocessing.scaler.mean', width), std };
+  }
+  const s = r.object(value, 'preprocessing.scaler', ['kind', 'min', 'max']);
+  return { kind, min: r.numbers(s.min, 'preprocessing.scaler.min', width), max: r.numbers(s.max, 'preprocessing.scaler.max', width) };
+}
+
+function readTarget(r: FieldReader, value: unknown, spec: ResolvedSpec): TargetSpec {
+  const t = r.object(value, 'preprocessing.target', ['name', 'task', 'classes'], ['name', 'task']);
+  const name = readName(r, t.name, 'preprocessing.target.name');
+  const task = r.oneOf(t.task, 'preprocessing.target.task', ['classification', 'regression'] as const);
+  if (task === 'regression') {
+    r.object(value, 'preprocessing.target', ['name', 'task']);
+    return { name, task };
+  }
+  const outputs = spec.layers[spec.layers.length - 1].units;
+  const expected = outputs === 1 ? 2 : outputs;
+  const classes = r.array(t.classes, 'preprocessing.target.classes', expected).map((c, i): Label => {
+    if (typeof c === 'number') return r.number(c, `preprocessing.target.classes[${i}]`);
+    return readName(r, c, `preprocessing.target.classes[${i}]`);
+  });
+  return { name, task, classes };
+}
+
+function copyPreprocessing(p: Preprocessing): Preprocessing {
+  return {
+    features: p.features.map((f) => (f.type === 'numeric' ? { name: f.name, type: f.type } : { name: f.name, type: f.type, categories: [...f.categories] })),
+    scaler: p.scaler && (p.scaler.kind === 'standard'
+      ? { kind: 'standard', mean: [...p.scaler.mean], std: [...p.scaler.std] }
+      : { kind: 'minmax', min: [...p.scaler.min], max: [...p.scaler.max] }),
+    target: p.target && (p.target.task === 'regression'
+      ? { name: p.target.name, task: 'regression' }
+      : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
+  };
+}

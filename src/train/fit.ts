@@ -1,0 +1,293 @@
+// The training loop: epochs of shuffled mini-batches, each one forward pass, one backward pass and
+// one optimizer step, with validation and callbacks at the epoch's end. All batch buffers are made once.
+import { BackpropError } from '../core/errors.js';
+import { zeros, type Matrix } from '../core/matrix.js';
+import { Random } from '../core/random.js';
+import type { BatchInput } from '../nn/input.js';
+import type { Network } from '../nn/network.js';
+import {
+  EarlyStopping, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
+  type StopReason, type TrainingControl,
+} from './callbacks.js';
+import { classOf } from './metrics.js';
+import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
+import { checkSchedule, learningRateAt, type LearningRateSchedule } from './schedules.js';
+
+export interface FitOptions {
+  /** Passes over the training data. Default 10. */
+  epochs?: number;
+  /** Rows per gradient step: 1 is the seeds' per-example update, 'all' is full-batch. Default 32. */
+  batchSize?: number | 'all';
+  /** η. Default 0.01 for sgd, momentum and nesterov, 0.001 for rmsprop and adam. */
+  learningRate?: number;
+  /** Default 'sgd', the seeds' rule. */
+  optimizer?: OptimizerName | OptimizerConfig;
+  /** How η changes from epoch to epoch. */
+  schedule?: LearningRateSchedule;
+  /** Weight penalties l1 Σ|w| + l2 Σw² added to the loss (biases are not penalised). */
+  l1?: number;
+  l2?: number;
+  /** Shuffle the rows before every epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the shuffles and the validation split. Default: the network's seed. */
+  seed?: number;
+  /** Hold out this share of the rows (chosen at random with the seed) for validation. */
+  validationSplit?: number;
+  /** Explicit validation inputs and targets; takes precedence over validationSplit. */
+  validationData?: readonly [BatchInput, BatchInput];
+  /** Report accuracy. Default true for cross-entropy losses. */
+  accuracy?: boolean;
+  /** Stop when the validation loss stops improving: a patience in epochs or full options. */
+  earlyStopping?: number | EarlyStoppingOptions;
+  callbacks?: readonly Callback[];
+  /** Aborting ends training after the current batch; fit then returns with stopReason 'aborted'. */
+  signal?: AbortSignal;
+}
+
+/** Training diverged: the loss became NaN or infinite. The network holds the weights of the last good epoch. */
+export class DivergenceError extends BackpropError {
+  constructor(message: string, readonly history: History) {
+    super(message, 'learningRate');
+    this.name = 'DivergenceError';
+  }
+}
+
+const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
+
+function positiveInteger(value: unknown, field: string): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
+    throw new BackpropError(`${field}: expected a positive integer, got ${String(value)}`, field);
+  }
+  return value;
+}
+
+function nonNegative(value: unknown, field: string): number {
+  if (value === undefined) return 0;
+  if (!(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
+    throw new BackpropError(`${field}: expected a number ≥ 0, got ${String(value)}`, field);
+  }
+  return value;
+}
+
+/** Copies the given rows of src into dst, which has exactly that many rows. */
+function gather(src: Matrix, order: Uint32Array, start: number, dst: Matrix): void {
+  const cols = src.cols, S = src.data, D = dst.data;
+  for (let r = 0; r < dst.rows; r++) {
+    const from = order[start + r] * cols, to = r * cols;
+    for (let j = 0; j < cols; j++) D[to + j] = S[from + j];
+  }
+}
+
+function selectRows(src: Matrix, rows: ArrayLike<number>): Matrix {
+  const m = zeros(rows.length, src.cols, src.data instanceof Float64Array ? 'float64' : 'float32');
+  const order = Uint32Array.from(rows);
+  gather(src, order, 0, m);
+  return m;
+}
+
+/** Mean loss (and accuracy) of a network on a data set, in chunks so that huge sets need no huge buffers. */
+export function evaluate(net: Network, x: BatchInput, y: BatchInput, options: { accuracy?: boolean } = {}): { loss: number; accuracy?: number } {
+  const input = net.inputBatch(x);
+  return evaluateMatrices(net, input, net.targetBatch(y, input.rows), options.accuracy ?? isClassification(net));
+}
+
+const EVALUATION_CHUNK = 4096;
+
+function evaluateMatrices(net: Network, x: Matrix, y: Matrix, withAccuracy: boolean): { loss: number; accuracy?: number } {
+  let lossSum = 0, correct = 0;
+  for (let start = 0; start < x.rows; start += EVALUATION_CHUNK) {
+    const end = Math.min(x.rows, start + EVALUATION_CHUNK);
+    const xs = { rows: end - start, cols: x.cols, data: x.data.subarray(start * x.cols, end * x.cols) };
+    const ys = { rows: end - start, cols: y.cols, data: y.data.subarray(start * y.cols, end * y.cols) };
+    const { loss, buffers } = net.pass(xs, ys, false);
+    lossSum += loss * xs.rows;
+    if (withAccuracy) correct += countCorrect(buffers[buffers.length - 1].a, ys);
+  }
+  return withAccuracy ? { loss: lossSum / x.rows, accuracy: correct / x.rows } : { loss: lossSum / x.rows };
+}
+
+function countCorrect(yHat: Matrix, y: Matrix): number {
+  let correct = 0;
+  for (let i = 0; i < y.rows; i++) if (classOf(yHat, i) === classOf(y, i)) correct++;
+  return correct;
+}
+
+function isClassification(net: Network): boolean {
+  return net.loss.name !== 'mse';
+}
+
+/** l1 Σ|w| + l2 Σw² over the weight matrices. */
+function penalty(net: Network, l1: number, l2: number): number {
+  let sum = 0;
+  for (const p of net.parameters) {
+    if (p.kind !== 'weights') continue;
+    if (l1 > 0) sum += l1 * net.kernels.sumAbs(p.value);
+    if (l2 > 0) sum += l2 * net.kernels.sumSquares(p.value);
+  }
+  return sum;
+}
+
+/**
+ * The loop as a generator that pauses after every batch: fit runs it straight through, fitAsync
+ * gives the event loop a turn between batches.
+ */
+function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitOptions): Generator<void, History> {
+  const epochs = positiveInteger(options.epochs ?? 10, 'epochs');
+  const optimizerConfig = options.optimizer ?? 'sgd';
+  const optimizer = createOptimizer(optimizerConfig);
+  const initialRate = options.learningRate ?? DEFAULT_RATE[optimizer.name];
+  if (!(typeof initialRate === 'number' && initialRate > 0 && Number.isFinite(initialRate))) {
+    throw new BackpropError(`learningRate: expected a positive number, got ${String(initialRate)}`, 'learningRate');
+  }
+  checkSchedule(options.schedule);
+  const l1 = nonNegative(options.l1, 'l1'), l2 = nonNegative(options.l2, 'l2');
+  const withAccuracy = options.accuracy ?? isClassification(net);
+  const random = new Random(options.seed ?? net.spec.seed);
+
+  let xAll = net.inputBatch(x);
+  let yAll = net.targetBatch(y, xAll.rows);
+  let xVal: Matrix | null = null, yVal: Matrix | null = null;
+  if (options.validationData) {
+    const [vx, vy] = options.validationData;
+    xVal = net.inputBatch(vx);
+    yVal = net.targetBatch(vy, xVal.rows);
+  } else if (options.validationSplit !== undefined) {
+    const fraction = options.validationSplit;
+    if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) {
+      throw new BackpropError(`validationSplit: expected a number between 0 and 1, got ${String(fraction)}`, 'validationSplit');
+    }
+    const order = random.shuffle(Array.from({ length: xAll.rows }, (_, i) => i));
+    const held = Math.round(xAll.rows * fraction);
+    if (held === 0 || held === xAll.rows) {
+      throw new BackpropError(`validationSplit: ${fraction} of ${xAll.rows} rows leaves no ${held === 0 ? 'validation' : 'training'} rows`, 'validationSplit');
+    }
+    const valRows = order.slice(0, held).sort((a, b) => a - b), trainRows = order.slice(held).sort((a, b) => a - b);
+    xVal = selectRows(xAll, valRows);
+    yVal = selectRows(yAll, valRows);
+    xAll = selectRows(xAll, trainRows);
+    yAll = selectRows(yAll, trainRows);
+  }
+
+  const rows = xAll.rows;
+  const batchSize = options.batchSize === 'all' ? rows : Math.min(positiveInteger(options.batchSize ?? 32, 'batchSize'), rows);
+  const batchesPerEpoch = Math.ceil(rows / batchSize);
+  // Buffers for a full batch and for the shorter last one, made once for the whole run.
+  const full = { x: zeros(batchSize, net.inputs, net.dtype), y: zeros(batchSize, net.outputs, net.dtype) };
+  const tailRows = rows % batchSize;
+  const tail = tailRows ? { x: zeros(tailRows, net.inputs, net.dtype), y: zeros(tailRows, net.outputs, net.dtype) } : full;
+  const order = Uint32Array.from({ length: rows }, (_, i) => i);
+  const lastGood = net.parameters.map((p) => Float64Array.from(p.value.data));
+
+  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  if (options.earlyStopping !== undefined) {
+    const es = typeof options.earlyStopping === 'number' ? { patience: options.earlyStopping } : options.earlyStopping;
+    callbacks.push(new EarlyStopping(es));
+  }
+
+  const history: History = { epochs: [], stopReason: 'completed', finalEpoch: 0 };
+  let stopReason: StopReason | null = null;
+  const control: TrainingControl = {
+    network: net,
+    epochs,
+    batchesPerEpoch,
+    hasValidation: xVal !== null,
+    history: history.epochs,
+    stop: (reason = 'callback') => {
+      stopReason ??= reason;
+    },
+    setFinalEpoch: (epoch) => {
+      history.finalEpoch = epoch;
+    },
+  };
+  const batchLogs: BatchLogs = { epoch: 0, batch: 0, size: 0, loss: 0 };
+
+  for (const cb of callbacks) cb.onTrainBegin?.(control);
+  for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
+    const learningRate = learningRateAt(options.schedule, initialRate, epoch - 1);
+    for (const cb of callbacks) cb.onEpochBegin?.(epoch, control);
+    if (options.shuffle ?? true) random.shuffle(order);
+    let lossSum = 0, correct = 0, seen = 0;
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      const start = b * batchSize;
+      const buf = start + batchSize <= rows ? full : tail;
+      gather(xAll, order, start, buf.x);
+      gather(yAll, order, start, buf.y);
+      const { loss, buffers } = net.pass(buf.x, buf.y);
+      const total = l1 || l2 ? loss + penalty(net, l1, l2) : loss;
+      if (!Number.isFinite(total)) {
+        net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
+        history.finalEpoch = epoch - 1;
+        throw new DivergenceError(
+          `training diverged: the loss became ${total} in epoch ${epoch}, batch ${b + 1}, with learning rate ${learningRate}; ` +
+            `the weights of ${epoch > 1 ? `epoch ${epoch - 1}` : 'the start'} were kept. Try a smaller learning rate.`,
+          history,
+        );
+      }
+      lossSum += total * buf.x.rows;
+      seen += buf.x.rows;
+      if (withAccuracy) correct += countCorrect(buffers[buffers.length - 1].a, buf.y);
+      if (l1 || l2) for (const p of net.parameters) if (p.kind === 'weights') net.kernels.addPenaltyGradient(p.value, p.grad, l1, l2);
+      optimizer.step(net.kernels, net.parameters, learningRate);
+      if (callbacks.length) {
+        batchLogs.epoch = epoch;
+        batchLogs.batch = b + 1;
+        batchLogs.size = buf.x.rows;
+        batchLogs.loss = total;
+        for (const cb of callbacks) cb.onBatchEnd?.(batchLogs, control);
+      }
+      if (options.signal?.aborted) stopReason = 'aborted';
+      if (stopReason !== null) break;
+      yield;
+    }
+    if (stopReason === 'aborted') {
+      // Go back to the end of the last whole epoch, so the weights match the history.
+      net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
+      break;
+    }
+    const logs: EpochLogs = { epoch, loss: lossSum / seen, learningRate };
+    if (withAccuracy) logs.accuracy = correct / seen;
+    if (xVal && yVal) {
+      const val = evaluateMatrices(net, xVal, yVal, withAccuracy);
+      logs.valLoss = val.loss + (l1 || l2 ? penalty(net, l1, l2) : 0);
+      if (withAccuracy) logs.valAccuracy = val.accuracy;
+    }
+    history.epochs.push(logs);
+    history.finalEpoch = epoch;
+    net.parameters.forEach((p, i) => lastGood[i].set(p.value.data));
+    for (const cb of callbacks) cb.onEpochEnd?.(logs, control);
+  }
+  history.stopReason = stopReason ?? 'completed';
+  for (const cb of callbacks) cb.onTrainEnd?.(history, control);
+  return history;
+}
+
+/**
+ * Trains the network on inputs x and targets y (Keras's model.fit). Returns the history of every epoch;
+ * throws DivergenceError if the loss becomes NaN or infinite, keeping the last good epoch's weights.
+ */
+export function fit(net: Network, x: BatchInput, y: BatchInput, options: FitOptions = {}): History {
+  const loop = trainingLoop(net, x, y, options);
+  for (;;) {
+    const step = loop.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How long fitAsync computes before giving the event loop a turn. */
+const SLICE_MS = 12;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** fit that gives the event loop a turn between batches (at most every 12 ms), so pages and servers stay responsive. */
+export async function fitAsync(net: Network, x: BatchInput, y: BatchInput, options: FitOptions = {}): Promise<History> {
+  const loop = trainingLoop(net, x, y, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = loop.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Optimizers: how a gradient becomes a weight step. sgd is the seeds' rule ΔW = −η ∂E/∂W; the others
+// keep per-weight state (velocity, running averages), allocated once on the first step.
+import { BackpropError, unknownName } from '../core/errors.js';
+import type { Kernels } from '../core/kernels.js';
+import { zeros, dtypeOf, type Matrix } from '../core/matrix.js';
+import type { Parameter } from '../nn/network.js';
+
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam';
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
+
+/** An optimizer by name, with its constants; anything left out takes the usual default. */
+export type OptimizerConfig =
+  | { name: 'sgd' }
+  | { name: 'momentum' | 'nesterov'; momentum?: number }
+  | { name: 'rmsprop'; rho?: number; epsilon?: number }
+  | { name: 'adam'; beta1?: number; beta2?: number; epsilon?: number };
+
+export interface Optimizer {
+  readonly name: OptimizerName;
+  /** Updates every parameter in place from its gradient, with step size η. */
+  step(k: Kernels, parameters: readonly Parameter[], learningRate: number): void;
+}
+
+/** One state matrix per parameter, shaped like it, made on first use. */
+function stateFor(parameters: readonly Parameter[], state: Matrix[]): Matrix[] {
+  if (state.length !== parameters.length) {
+    state.length = 0;
+    for (const p of parameters) state.push(zeros(p.value.rows, p.value.cols, dtypeOf(p.value)));
+  }
+  return state;
+}
+
+function fraction(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new BackpropError(`${field}: expected a number in [0, 1), got ${String(v)}`, field);
+  return v;
+}
+
+function positive(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new BackpropError(`${field}: expected a positive number, got ${String(v)}`, field);
+  return v;
+}
+
+export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd'): Optimizer {
+  const c = (typeof config === 'string' ? { name: config } : config) as OptimizerConfig;
+  if (typeof c !== 'object' || c === null) throw unknownName('optimizer', config, OPTIMIZER_NAMES, 'optimizer');
+  switch (c.name) {
+    case 'sgd':
+      // w −= η g
+      return { name: 'sgd', step: (k, ps, lr) => ps.forEach((p) => k.axpy(-lr, p.grad, p.value)) };
+    case 'momentum':
+    case 'nesterov': {
+      const mu = fraction(c.momentum, 0.9, 'optimizer.momentum');
+      const nesterov = c.name === 'nesterov';
+      const velocity: Matrix[] = [];
+      return {
+        name: c.name,
+        step: (k, ps, lr) => {
+          const v = stateFor(ps, velocity);
+          ps.forEach((p, i) => k.momentumStep(p.value, p.grad, v[i], lr, mu, nesterov));
+        },
+      };
+    }
+    case 'rmsprop': {
+      const rho = fraction(c.rho, 0.9, 'optimizer.rho');
+      const eps = positive(c.epsilon, 1e-7, 'optimizer.epsilon');
+      const cache: Matrix[] = [];
+      return {
+        name: 'rmsprop',
+        step: (k, ps, lr) => {
+          const s = stateFor(ps, cache);
+          ps.forEach((p, i) => k.rmspropStep(p.value, p.grad, s[i], lr, rho, eps));
+        },
+      };
+    }
+    case 'adam': {
+      const beta1 = fraction(c.beta1, 0.9, 'optimizer.beta1');
+      const beta2 = fraction(c.beta2, 0.999, 'optimizer.beta2');
+      const eps = positive(c.epsilon, 1e-8, 'optimizer.epsilon');
+      const m: Matrix[] = [], v: Matrix[] = [];
+      let t = 0;
+      return {
+        name: 'adam',
+        step: (k, ps, lr) => {
+          t++;
+          const ms = stateFor(ps, m), vs = stateFor(ps, v);
+          ps.forEach((p, i) => k.adamStep(p.value, p.grad, ms[i], vs[i], lr, beta1, beta2, eps, t));
+        },
+      };
+    }
+    default:
+      throw unknownName('optimizer', (c as { name?: unknown }).name, OPTIMIZER_NAMES, 'optimizer');
+  }
+}
