@@ -127,6 +127,17 @@ function penalty(net: Network, l1: number, l2: number): number {
   return sum;
 }
 
+/** Puts back the weights of the last good epoch and words the error. */
+function diverged(net: Network, lastGood: Float64Array[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
+  net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
+  history.finalEpoch = epoch - 1;
+  return new DivergenceError(
+    `training diverged: ${what}, with learning rate ${learningRate}; ` +
+      `the weights of ${epoch > 1 ? `epoch ${epoch - 1}` : 'the start'} were kept. Try a smaller learning rate.`,
+    history,
+  );
+}
+
 /**
  * The loop as a generator that pauses after every batch: fit runs it straight through, fitAsync
  * gives the event loop a turn between batches.
@@ -214,15 +225,7 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
       gather(yAll, order, start, buf.y);
       const { loss, buffers } = net.pass(buf.x, buf.y);
       const total = l1 || l2 ? loss + penalty(net, l1, l2) : loss;
-      if (!Number.isFinite(total)) {
-        net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
-        history.finalEpoch = epoch - 1;
-        throw new DivergenceError(
-          `training diverged: the loss became ${total} in epoch ${epoch}, batch ${b + 1}, with learning rate ${learningRate}; ` +
-            `the weights of ${epoch > 1 ? `epoch ${epoch - 1}` : 'the start'} were kept. Try a smaller learning rate.`,
-          history,
-        );
-      }
+      if (!Number.isFinite(total)) throw diverged(net, lastGood, history, `the loss became ${total} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
       lossSum += total * buf.x.rows;
       seen += buf.x.rows;
       if (withAccuracy) correct += countCorrect(buffers[buffers.length - 1].a, buf.y);
@@ -250,6 +253,10 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
       const val = evaluateMatrices(net, xVal, yVal, withAccuracy);
       logs.valLoss = val.loss + (l1 || l2 ? penalty(net, l1, l2) : 0);
       if (withAccuracy) logs.valAccuracy = val.accuracy;
+    }
+    // The last step can overflow the weights without the loss having shown it yet.
+    if (!net.parameters.every((p) => p.value.data.every(Number.isFinite)) || !Number.isFinite(logs.valLoss ?? 0)) {
+      throw diverged(net, lastGood, history, `the weights overflowed in epoch ${epoch}`, epoch, learningRate);
     }
     history.epochs.push(logs);
     history.finalEpoch = epoch;

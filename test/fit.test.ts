@@ -1,0 +1,207 @@
+// fit on real data, and the controls around it: validation, callbacks, early stopping, abort, divergence.
+import { describe, expect, it } from 'vitest';
+import {
+  applyScaler, classesOf, DivergenceError, evaluate, fit, fitAsync, fitScaler, generate, Network, oneHot,
+  stringifyModel, takeRows, trainTestSplit, type Callback, type EpochLogs, type NetworkSpec,
+} from '../src/index.js';
+import { loadBuiltin } from '../src/node/index.js';
+
+/** A seeded stratified 80/20 split of a built-in data set, standardized on the training rows. */
+function prepared(name: 'iris' | 'digits', seed: number) {
+  const data = loadBuiltin(name);
+  const classes = classesOf(data.labels);
+  const split = trainTestSplit(data.x.length, { testFraction: 0.2, seed, stratify: data.labels });
+  const scaler = fitScaler('standard', takeRows(data.x, split.train));
+  return {
+    inputs: data.features.length,
+    classes,
+    train: { x: applyScaler(scaler, takeRows(data.x, split.train)), y: oneHot(takeRows(data.labels, split.train), classes) },
+    test: { x: applyScaler(scaler, takeRows(data.x, split.test)), y: oneHot(takeRows(data.labels, split.test), classes) },
+  };
+}
+
+describe('real data sets', () => {
+  it('iris: 4-8-3 reaches at least 95% held-out accuracy, averaged over 20 seeded 20% splits', () => {
+    const accuracies: number[] = [];
+    for (let seed = 1; seed <= 20; seed++) {
+      const d = prepared('iris', seed);
+      const net = new Network({ inputs: 4, layers: [{ units: 8, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' });
+      fit(net, d.train.x, d.train.y, { epochs: 100, batchSize: 8, learningRate: 0.1 });
+      accuracies.push(evaluate(net, d.test.x, d.test.y).accuracy!);
+    }
+    const mean = accuracies.reduce((s, a) => s + a, 0) / accuracies.length;
+    expect(mean).toBeGreaterThanOrEqual(0.95);
+    // Every split is within a few flowers of that: 30 held out, at most 3 wrong.
+    accuracies.forEach((a) => expect(a).toBeGreaterThanOrEqual(0.9));
+  });
+
+  it('digits: 64-64-10 reaches at least 96% held-out accuracy on the seeded 20% split', () => {
+    const d = prepared('digits', 1);
+    const net = new Network({ inputs: 64, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' });
+    const history = fit(net, d.train.x, d.train.y, { epochs: 30, batchSize: 32, optimizer: 'adam', learningRate: 0.003 });
+    expect(history.epochs).toHaveLength(30);
+    expect(history.epochs[29].loss).toBeLessThan(history.epochs[0].loss / 10);
+    expect(evaluate(net, d.test.x, d.test.y).accuracy).toBeGreaterThanOrEqual(0.96);
+  });
+});
+
+const circle = generate('circle', { samples: 200, noise: 0.05, seed: 4 });
+const x = circle.x.map((r) => r.map((v) => v / 5));
+const spec: NetworkSpec = {
+  inputs: 2,
+  layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+  loss: 'binary-cross-entropy',
+  seed: 5,
+};
+
+describe('determinism', () => {
+  it('the same seed, data and options give bit-identical weights, history, predictions and model files', () => {
+    const run = () => {
+      const net = new Network(spec);
+      const history = fit(net, x, circle.y, { epochs: 15, batchSize: 16, optimizer: 'adam', validationSplit: 0.25, learningRate: 0.01 });
+      return { net, history };
+    };
+    const a = run(), b = run();
+    expect(b.history).toEqual(a.history);
+    expect(Array.from(b.net.predict(x).data)).toEqual(Array.from(a.net.predict(x).data));
+    expect(stringifyModel(b.net)).toBe(stringifyModel(a.net));
+    const other = new Network(spec);
+    fit(other, x, circle.y, { epochs: 15, batchSize: 16, optimizer: 'adam', validationSplit: 0.25, learningRate: 0.01, seed: 99 });
+    expect(stringifyModel(other)).not.toBe(stringifyModel(a.net));
+  });
+});
+
+describe('fit options', () => {
+  it('reports loss and accuracy per epoch, and validation metrics with validationSplit', () => {
+    const history = fit(new Network(spec), x, circle.y, { epochs: 5, validationSplit: 0.2, learningRate: 0.5 });
+    expect(history.stopReason).toBe('completed');
+    expect(history.finalEpoch).toBe(5);
+    for (const e of history.epochs) {
+      expect(Object.keys(e).sort()).toEqual(['accuracy', 'epoch', 'learningRate', 'loss', 'valAccuracy', 'valLoss']);
+    }
+    expect(history.epochs[4].loss).toBeLessThan(history.epochs[0].loss);
+  });
+
+  it('validationData is evaluated exactly as evaluate() would', () => {
+    const net = new Network(spec);
+    const history = fit(net, x.slice(0, 150), circle.y.slice(0, 150), { epochs: 3, validationData: [x.slice(150), circle.y.slice(150)], learningRate: 0.5 });
+    const direct = evaluate(net, x.slice(150), circle.y.slice(150));
+    expect(history.epochs[2].valLoss).toBe(direct.loss);
+    expect(history.epochs[2].valAccuracy).toBe(direct.accuracy);
+  });
+
+  it('batch sizes: one update per example with 1, one per epoch with "all"', () => {
+    let batches = 0;
+    const count: Callback = { onBatchEnd: () => void batches++ };
+    fit(new Network(spec), x.slice(0, 20), circle.y.slice(0, 20), { epochs: 2, batchSize: 1, callbacks: [count] });
+    expect(batches).toBe(40);
+    batches = 0;
+    fit(new Network(spec), x, circle.y, { epochs: 3, batchSize: 'all', callbacks: [count] });
+    expect(batches).toBe(3);
+    batches = 0;
+    fit(new Network(spec), x.slice(0, 50), circle.y.slice(0, 50), { epochs: 1, batchSize: 16, callbacks: [count] });
+    expect(batches).toBe(4); // 16 + 16 + 16 + 2
+  });
+
+  it('full-batch sgd over one epoch is exactly one trainBatch step', () => {
+    const a = new Network(spec), b = new Network(spec);
+    fit(a, x, circle.y, { epochs: 1, batchSize: 'all', learningRate: 0.3, shuffle: false });
+    b.trainBatch(x, circle.y, 0.3);
+    expect(a.getWeights()).toEqual(b.getWeights());
+  });
+
+  it('a callback can stop training; the history says so', () => {
+    const history = fit(new Network(spec), x, circle.y, {
+      epochs: 50,
+      callbacks: [{ onEpochEnd: (logs, control) => { if (logs.epoch === 3) control.stop(); } }],
+    });
+    expect(history.epochs).toHaveLength(3);
+    expect(history.stopReason).toBe('callback');
+  });
+
+  it('early stopping restores the weights of the best validation epoch', () => {
+    const net = new Network(spec);
+    const seen: EpochLogs[] = [];
+    // A learning rate this large makes the validation loss wander, so there is a best epoch to go back to.
+    const history = fit(net, x, circle.y, {
+      epochs: 200, learningRate: 3, optimizer: 'momentum', validationSplit: 0.3, earlyStopping: { patience: 4 },
+      callbacks: [{ onEpochEnd: (logs) => void seen.push(logs) }],
+    });
+    expect(history.stopReason).toBe('early-stopping');
+    const best = seen.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
+    expect(history.finalEpoch).toBe(best.epoch);
+    expect(history.epochs.length).toBe(best.epoch + 4);
+    // Evaluate the restored network on the same validation rows: fit's split with the same seed.
+    const again = new Network(spec);
+    const replay = fit(again, x, circle.y, { epochs: best.epoch, learningRate: 3, optimizer: 'momentum', validationSplit: 0.3 });
+    expect(replay.epochs[best.epoch - 1].valLoss).toBe(best.valLoss);
+    expect(net.getWeights()).toEqual(again.getWeights());
+  });
+
+  it('an AbortSignal stops training and keeps the last whole epoch', () => {
+    const controller = new AbortController();
+    const net = new Network(spec);
+    const history = fit(net, x, circle.y, {
+      epochs: 100, batchSize: 10,
+      callbacks: [{ onBatchEnd: (logs) => { if (logs.epoch === 3 && logs.batch === 5) controller.abort(); } }],
+      signal: controller.signal,
+    });
+    expect(history.stopReason).toBe('aborted');
+    expect(history.epochs).toHaveLength(2);
+    const twoEpochs = new Network(spec);
+    fit(twoEpochs, x, circle.y, { epochs: 2, batchSize: 10 });
+    expect(net.getWeights()).toEqual(twoEpochs.getWeights());
+  });
+
+  it('divergence stops with a clear error and keeps the last good epoch', () => {
+    const net = new Network({ ...spec, layers: [{ units: 8, activation: 'relu' }, { units: 1, activation: 'linear' }], loss: 'mse' });
+    const good = new Network(net.toSpec());
+    let caught: unknown;
+    try {
+      fit(net, x, circle.y, { epochs: 50, learningRate: 50, batchSize: 'all' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DivergenceError);
+    const error = caught as DivergenceError;
+    expect(error.message).toMatch(/^training diverged: (the loss became (NaN|Infinity) in epoch \d+, batch 1|the weights overflowed in epoch \d+), with learning rate 50; the weights of (epoch \d+|the start) were kept\. Try a smaller learning rate\.$/);
+    const lastGood = error.history.epochs.length;
+    expect(error.history.finalEpoch).toBe(lastGood);
+    if (lastGood > 0) fit(good, x, circle.y, { epochs: lastGood, learningRate: 50, batchSize: 'all' });
+    expect(net.getWeights()).toEqual(good.getWeights());
+    net.getWeights().forEach((l) => l.weights.flat().forEach((w) => expect(Number.isFinite(w)).toBe(true)));
+  });
+
+  it('names the option at fault', () => {
+    const net = new Network(spec);
+    expect(() => fit(net, x, circle.y, { epochs: 0 })).toThrow('epochs: expected a positive integer, got 0');
+    expect(() => fit(net, x, circle.y, { batchSize: 2.5 })).toThrow('batchSize: expected a positive integer, got 2.5');
+    expect(() => fit(net, x, circle.y, { learningRate: -1 })).toThrow('learningRate: expected a positive number, got -1');
+    expect(() => fit(net, x, circle.y, { validationSplit: 1.5 })).toThrow('validationSplit: expected a number between 0 and 1, got 1.5');
+    expect(() => fit(net, x, circle.y, { l2: -0.1 })).toThrow('l2: expected a number ≥ 0, got -0.1');
+    expect(() => fit(net, x, circle.y, { earlyStopping: { patience: 3, monitor: 'valLoss' } })).toThrow('earlyStopping.monitor: valLoss needs validation data');
+    expect(() => fit(net, x, circle.y, { earlyStopping: 0 })).toThrow('earlyStopping.patience: expected a positive integer, got 0');
+  });
+
+  it('L2 shrinks the weights', () => {
+    const plain = new Network(spec), penalised = new Network(spec);
+    fit(plain, x, circle.y, { epochs: 30, learningRate: 0.5 });
+    fit(penalised, x, circle.y, { epochs: 30, learningRate: 0.5, l2: 0.01 });
+    const norm = (n: Network) => n.layers.reduce((s, l) => s + l.W.data.reduce((t, w) => t + w * w, 0), 0);
+    expect(norm(penalised)).toBeLessThan(0.8 * norm(plain));
+  });
+});
+
+describe('fitAsync', () => {
+  it('gives the event loop turns while training and ends with the same weights as fit', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const net = new Network(spec);
+    const history = await fitAsync(net, x, circle.y, { epochs: 300, batchSize: 1, learningRate: 0.1 });
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(3);
+    const same = new Network(spec);
+    expect(fit(same, x, circle.y, { epochs: 300, batchSize: 1, learningRate: 0.1 })).toEqual(history);
+    expect(same.getWeights()).toEqual(net.getWeights());
+  });
+});
