@@ -23,8 +23,12 @@ export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js'
 export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
 export { takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
 export {
-  encodeRecord, encodedWidth, type FeatureSpec, type Preprocessing, type TargetSpec,
+  decodeOutput, encodeRecord, encodedWidth, type Decoded, type FeatureSpec, type Preprocessing, type TargetSpec,
 } from './data/preprocessing.js';
+export {
+  columnsOf, describeColumns, encodeInputs, encodeTargets, fitPreprocessing, inferTask,
+  type Column, type DataDescription, type Task, type TextTable,
+} from './data/columns.js';
 export {
   EarlyStopping, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
   type StopReason, type TrainingControl,

@@ -187,7 +187,7 @@ describe('fit options', () => {
     const plain = new Network(spec), penalised = new Network(spec);
     fit(plain, x, circle.y, { epochs: 30, learningRate: 0.5 });
     fit(penalised, x, circle.y, { epochs: 30, learningRate: 0.5, l2: 0.01 });
-    const norm = (n: Network) => n.layers.reduce((s, l) => s + l.W.data.reduce((t, w) => t + w * w, 0), 0);
+    const norm = (n: Network) => n.layers.reduce((s, l) => s + Array.from(l.W.data).reduce((t, w) => t + w * w, 0), 0);
     expect(norm(penalised)).toBeLessThan(0.8 * norm(plain));
   });
 });

@@ -12,7 +12,8 @@ export type FeatureSpec =
 export type TargetSpec =
   /** classes[k] names output k (or, for one sigmoid output, classes[0] is below 0.5 and classes[1] above). */
   | { name: string; task: 'classification'; classes: Label[] }
-  | { name: string; task: 'regression' };
+  /** scale: the network predicts (y − mean) / std, so values of any size train at the same learning rate. */
+  | { name: string; task: 'regression'; scale?: { mean: number; std: number } };
 
 export interface Preprocessing {
   features: FeatureSpec[];
@@ -59,4 +60,21 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
     for (let j = 0; j < f.categories.length; j++) out.push(j === k ? 1 : 0);
   });
   return out;
+}
+
+/** What one output row means: a class with the probability of each, or a value in the target's units. */
+export type Decoded =
+  | { label: Label; probabilities: number[] }
+  | { value: number };
+
+export function decodeOutput(prep: Preprocessing | null, output: readonly number[]): Decoded {
+  const target = prep?.target;
+  if (target?.task === 'classification') {
+    const probabilities = output.length === 1 ? [1 - output[0], output[0]] : [...output];
+    let best = 0;
+    for (let k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[best]) best = k;
+    return { label: target.classes[best], probabilities };
+  }
+  const scale = target?.task === 'regression' ? target.scale : undefined;
+  return { value: scale ? output[0] * scale.std + scale.mean : output[0] };
 }

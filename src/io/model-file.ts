@@ -148,13 +148,18 @@ function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
 }
 
 function readTarget(r: FieldReader, value: unknown, spec: ResolvedSpec): TargetSpec {
-  const t = r.object(value, 'preprocessing.target', ['name', 'task', 'classes'], ['name', 'task']);
+  const t = r.object(value, 'preprocessing.target', ['name', 'task', 'classes', 'scale'], ['name', 'task']);
   const name = readName(r, t.name, 'preprocessing.target.name');
   const task = r.oneOf(t.task, 'preprocessing.target.task', ['classification', 'regression'] as const);
   if (task === 'regression') {
-    r.object(value, 'preprocessing.target', ['name', 'task']);
-    return { name, task };
+    r.object(value, 'preprocessing.target', ['name', 'task', 'scale'], ['name', 'task']);
+    if (t.scale === undefined) return { name, task };
+    const scale = r.object(t.scale, 'preprocessing.target.scale', ['mean', 'std']);
+    const std = r.number(scale.std, 'preprocessing.target.scale.std');
+    if (!(std > 0)) r.fail('preprocessing.target.scale.std', 'a positive number', std);
+    return { name, task, scale: { mean: r.number(scale.mean, 'preprocessing.target.scale.mean'), std } };
   }
+  r.object(value, 'preprocessing.target', ['name', 'task', 'classes']);
   const outputs = spec.layers[spec.layers.length - 1].units;
   const expected = outputs === 1 ? 2 : outputs;
   const classes = r.array(t.classes, 'preprocessing.target.classes', expected).map((c, i): Label => {
@@ -171,7 +176,7 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
       ? { kind: 'standard', mean: [...p.scaler.mean], std: [...p.scaler.std] }
       : { kind: 'minmax', min: [...p.scaler.min], max: [...p.scaler.max] }),
     target: p.target && (p.target.task === 'regression'
-      ? { name: p.target.name, task: 'regression' }
+      ? { name: p.target.name, task: 'regression', ...(p.target.scale ? { scale: { mean: p.target.scale.mean, std: p.target.scale.std } } : {}) }
       : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
   };
 }

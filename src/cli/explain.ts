@@ -1,0 +1,118 @@
+// `backprop explain` and `backprop gradcheck`: backpropagation itself, number by number, and its check
+// against finite differences.
+import { BackpropError } from '../core/errors.js';
+import { encodeInputs, encodeTargets } from '../data/columns.js';
+import { encodeRecord } from '../data/preprocessing.js';
+import { gradientCheck } from '../nn/gradcheck.js';
+import { traceUpdate, type LayerTrace, type UpdateTrace } from '../nn/trace.js';
+import { loadModel } from '../node/files.js';
+import { UsageError } from './errors.js';
+import { readTableFile } from './table.js';
+
+export interface ExplainOptions {
+  input: (number | string)[];
+  target: (number | string)[];
+  lr: number;
+  json: boolean;
+  digits: number;
+}
+
+export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS.WriteStream): void {
+  const { network, preprocessing } = loadModel(modelPath);
+  // With a column description, --input holds raw feature values, encoded as in training.
+  const x = preprocessing ? encodeRecord(preprocessing, o.input, '--input') : numbersOnly(o.input, '--input');
+  if (x.length !== network.inputs) {
+    throw new UsageError(`--input: ${network.describeLayer(0)} expects ${network.inputs} input values, got ${x.length}`, '--input');
+  }
+  let y: number[];
+  const target = preprocessing?.target;
+  if (target?.task === 'classification' && o.target.length === 1 && target.classes.map(String).includes(String(o.target[0]))) {
+    const k = target.classes.map(String).indexOf(String(o.target[0]));
+    y = target.classes.length === 2 ? [k] : target.classes.map((_, c) => (c === k ? 1 : 0));
+  } else {
+    y = numbersOnly(o.target, '--target');
+    if (target?.task === 'regression' && target.scale) y = y.map((v) => (v - target.scale!.mean) / target.scale!.std);
+  }
+  if (y.length !== network.outputs) {
+    throw new UsageError(`--target: the output layer has ${network.outputs} unit${network.outputs === 1 ? '' : 's'}, so the target needs ${network.outputs} value${network.outputs === 1 ? '' : 's'}, got ${y.length}`, '--target');
+  }
+  const trace = traceUpdate(network, x, y, { learningRate: o.lr });
+  out.write(o.json ? JSON.stringify(trace) + '\n' : formatTrace(trace, o.digits));
+}
+
+function numbersOnly(values: (number | string)[], option: string): number[] {
+  const bad = values.find((v) => typeof v !== 'number');
+  if (bad !== undefined) throw new UsageError(`${option}: expected numbers, got "${bad}"`, option);
+  return values as number[];
+}
+
+/** The seeds' four steps as text, one layer and one unit at a time. */
+export function formatTrace(t: UpdateTrace, digits: number): string {
+  const n = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(digits)).toString().replace('-', '−'));
+  // A factor in a product: negatives in parentheses, so "0.4×0.1 + (−0.2)×0.3" reads as arithmetic.
+  const f = (v: number): string => (v < 0 ? `(${n(v)})` : n(v));
+  const list = (vs: number[]): string => `[${vs.map(n).join(', ')}]`;
+  // Updated weights differ from the old ones in late digits, so they get three more.
+  const wide = (vs: number[]): string => `[${vs.map((v) => Number(v.toPrecision(digits + 3)).toString().replace('-', '−')).join(', ')}]`;
+  const lines: string[] = [];
+  const last = t.layers.length - 1;
+  const name = (l: LayerTrace): string => `layer ${l.layer + 1} (${l.role}, ${l.activation})`;
+  lines.push(`One step of gradient descent on x = ${list(t.input)}, target y = ${list(t.target)}, η = ${n(t.learningRate)}, loss ${t.loss}`, '');
+  lines.push('Forward pass: h = Σᵢ wᵢ·xᵢ (+ b), a = f(h)');
+  for (const l of t.layers) {
+    lines.push(`  ${name(l)}, inputs ${list(l.input)}`);
+    l.h.forEach((h, j) => {
+      const terms = l.input.length <= 6 ? l.before.weights.map((w, i) => `${f(w[j])}×${f(l.input[i])}`).join(' + ') : '';
+      const bias = l.before.bias ? ` + ${f(l.before.bias[j])}` : '';
+      lines.push(`    unit ${j + 1}: h = ${terms ? terms + bias + ' = ' : ''}${n(h)}   a = ${l.activation}(h) = ${n(l.a[j])}${l.layer === last ? ' = ŷ' : ''}`);
+    });
+  }
+  lines.push('', `Step 1, the network's error: y − ŷ = ${list(t.error)}   loss E = ${n(t.lossBefore)}`);
+  const out = t.layers[last];
+  lines.push('', `Step 2, the output error term δᵒ = −∂E/∂h${t.loss === 'mse' ? ' = (y − ŷ)·f′(h)' : ''}:`);
+  out.delta.forEach((d, k) => lines.push(`    unit ${k + 1}: δᵒ = ${t.loss === 'mse' && out.derivative ? `${f(t.error[k])} × ${f(out.derivative[k])} = ` : ''}${n(d)}`));
+  lines.push('', 'Step 3, the hidden error terms δʰⱼ = (Σₖ Wⱼₖ·δₖ) × f′(hⱼ), carried back through the weights:');
+  if (last === 0) lines.push('    (no hidden layers)');
+  for (let l = last - 1; l >= 0; l--) {
+    const layer = t.layers[l], above = t.layers[l + 1];
+    lines.push(`  ${name(layer)}`);
+    layer.delta.forEach((d, j) => {
+      const sum = above.delta.map((dk, k) => `${f(above.before.weights[j][k])}×${f(dk)}`).join(' + ');
+      const fPrime = layer.derivative ? ` × ${f(layer.derivative[j])}` : '';
+      lines.push(`    unit ${j + 1}: δʰ = (${above.delta.length <= 6 ? sum : '…'})${fPrime} = ${n(d)}`);
+    });
+  }
+  lines.push('', 'Step 4, the weight steps ΔW = η·δ·V_in (and Δb = η·δ), and the updated weights:');
+  for (const l of t.layers) {
+    lines.push(`  ${name(l)}`);
+    l.deltaW.forEach((r, i) => lines.push(`    from input ${i + 1}: ΔW = ${list(r)}   W → ${wide(l.after.weights[i])}`));
+    if (l.deltaB && l.after.bias) lines.push(`    bias:         Δb = ${list(l.deltaB)}   b → ${wide(l.after.bias)}`);
+  }
+  lines.push('', `Loss on this example: ${n(t.lossBefore)} before the step, ${n(t.lossAfter)} after.`, '');
+  return lines.join('\n');
+}
+
+export function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream): boolean {
+  const { network, preprocessing } = loadModel(modelPath);
+  if (!preprocessing) throw new BackpropError(`${modelPath}: this model has no column description, so it cannot read CSV data`);
+  const table = readTableFile(dataPath);
+  const x = encodeInputs(preprocessing, table).slice(0, rows);
+  const y = encodeTargets(preprocessing, table).y.slice(0, rows);
+  const report = gradientCheck(network, x, y);
+  if (json) {
+    out.write(JSON.stringify({ rows: x.length, ...report }) + '\n');
+    return report.ok;
+  }
+  out.write(`Gradient check on ${x.length} rows of ${table.source}: backpropagation against central differences (ε = ${report.epsilon}), in float64\n\n`);
+  const header = ['layer', 'parameter', 'compared', 'skipped', 'max abs error', 'max rel error'];
+  out.write(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(14))).join('') + '\n');
+  for (const c of report.checks) {
+    out.write([String(c.layer + 1).padEnd(10), c.parameter.padEnd(10), String(c.count).padStart(14), String(c.skipped).padStart(14),
+      c.maxAbsError.toExponential(2).padStart(14), c.maxRelError.toExponential(2).padStart(14)].join('') + '\n');
+  }
+  const worst = report.checks.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));
+  out.write(`\nworst relative error ${report.maxRelError.toExponential(2)} (layer ${worst.layer + 1} ${worst.parameter}` +
+    `${worst.worst ? ` [${worst.worst.index.join(', ')}]: analytic ${worst.worst.analytic.toExponential(6)}, numeric ${worst.worst.numeric.toExponential(6)}` : ''})\n`);
+  out.write(report.ok ? `OK: below the tolerance ${report.tolerance}\n` : `FAILED: above the tolerance ${report.tolerance}\n`);
+  return report.ok;
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The `backprop` command. Each subcommand parses its options here and hands over to its own module;
+// every user mistake ends as one line on stderr and exit code 1 (or 2 for a bad command line).
+import { Command, CommanderError, Option } from 'commander';
+import { BackpropError } from '../core/errors.js';
+import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
+import { LOSS_NAMES, type LossName } from '../nn/losses.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
+import { describeDatasets } from './data.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { evaluateCommand, predictCommand } from './evaluate.js';
+import { explainCommand, gradcheckCommand } from './explain.js';
+import { choice, fraction, integer, layerList, positiveInteger, positiveNumber, valueList } from './options.js';
+import { train, type TrainOptions } from './train.js';
+
+const stdout = process.stdout;
+
+function program(): Command {
+  const cli = new Command('backprop')
+    .description('Train, inspect and use multilayer perceptrons that learn by backpropagation.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  cli.command('train')
+    .description('train a network on a CSV file (header row; target in the last column by default) or a built-in data set')
+    .argument('<data>', 'a CSV file, "-" for standard input, or a built-in data set (see `backprop datasets`)')
+    .option('--target <column>', 'the column to predict (default: the last one)')
+    .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
+    .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [16])
+    .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
+    .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))
+    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice('--optimizer', OPTIMIZER_NAMES), 'adam')
+    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.01)
+    .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), 100)
+    .option('--batch-size <n>', 'rows per gradient step (1 = per-example updates)', positiveInteger('--batch-size'), 32)
+    .option('--validation <fraction>', 'share of rows held out for validation (0 for none)', fraction('--validation', true), 0.2)
+    .option('--early-stopping <epochs>', 'stop after this many epochs without a better validation loss', positiveInteger('--early-stopping'))
+    .option('--seed <n>', 'seed for the weights, the split and the shuffles', integer('--seed'), 1)
+    .option('--samples <n>', 'rows to generate for a synthetic data set', positiveInteger('--samples'))
+    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', (v: string) => {
+      const n = Number(v);
+      if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new UsageError(`--noise: expected a number from 0 to 1, got "${v}"`, '--noise');
+      return n;
+    })
+    .option('--out <file>', 'write the trained model to this file')
+    .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)')
+    .option('--json', 'print one JSON object with the final metrics and history instead of text', false)
+    .option('--quiet', 'print nothing but errors', false)
+    .action(async (data: string, opts: Record<string, unknown>) => {
+      if (opts.earlyStopping !== undefined && opts.validation === 0) {
+        throw new UsageError('--early-stopping: needs validation rows; drop --validation 0', '--early-stopping');
+      }
+      const controller = new AbortController();
+      const onInterrupt = (): void => controller.abort();
+      process.once('SIGINT', onInterrupt);
+      process.once('SIGTERM', onInterrupt);
+      try {
+        const result = await train(data, {
+          ...(opts as unknown as TrainOptions),
+          layers: opts.layers as number[],
+          activation: opts.activation as ActivationName,
+          loss: opts.loss as LossName | undefined,
+          optimizer: opts.optimizer as OptimizerName,
+        }, stdout, controller.signal);
+        if (result.interrupted) process.exitCode = EXIT_FAILURE;
+      } finally {
+        process.removeListener('SIGINT', onInterrupt);
+        process.removeListener('SIGTERM', onInterrupt);
+      }
+    });
+
+  cli.command('evaluate')
+    .description('metrics and a confusion matrix of a saved model on labelled CSV data')
+    .argument('<model>', 'a model file written by `backprop train --out`')
+    .argument('<data>', 'a CSV file with the model\'s feature columns and its target column')
+    .option('--json', 'print the metrics as JSON', false)
+    .action((model: string, data: string, opts: { json: boolean }) => evaluateCommand(model, data, opts.json, stdout));
+
+  cli.command('predict')
+    .description('predictions of a saved model for new rows, as CSV (or JSON) on standard output')
+    .argument('<model>', 'a model file written by `backprop train --out`')
+    .argument('<data>', 'a CSV file with the model\'s feature columns, or - for standard input')
+    .option('--json', 'print the predictions as JSON', false)
+    .action((model: string, data: string, opts: { json: boolean }) => predictCommand(model, data, opts.json, stdout));
+
+  cli.command('explain')
+    .description('show one backpropagation update on one example, step by step, with every number')
+    .argument('<model>', 'a model file, e.g. examples/seed-worked-example.json')
+    .requiredOption('--input <values>', 'the example\'s input values, e.g. 0.1,0.3', valueList('--input'))
+    .requiredOption('--target <values>', 'the target values (or a class name)', valueList('--target'))
+    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.5)
+    .option('--digits <n>', 'significant digits to print', positiveInteger('--digits'), 3)
+    .option('--json', 'print the whole trace as JSON', false)
+    .action((model: string, opts: { input: (number | string)[]; target: (number | string)[]; lr: number; digits: number; json: boolean }) =>
+      explainCommand(model, opts, stdout));
+
+  cli.command('gradcheck')
+    .description('check backpropagation against finite differences on rows of a CSV file')
+    .argument('<model>', 'a model file')
+    .argument('<data>', 'a CSV file with the model\'s columns, target included')
+    .option('--rows <n>', 'how many rows to use', positiveInteger('--rows'), 32)
+    .option('--json', 'print the report as JSON', false)
+    .action((model: string, data: string, opts: { rows: number; json: boolean }) => {
+      if (!gradcheckCommand(model, data, opts.rows, opts.json, stdout)) process.exitCode = EXIT_FAILURE;
+    });
+
+  cli.command('datasets')
+    .description('list the built-in data sets')
+    .action(() => {
+      for (const [name, description] of describeDatasets()) stdout.write(`${name.padEnd(8)} ${description}\n`);
+    });
+
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its own message (or the help) already.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    }
+    if (e instanceof BackpropError) {
+      process.stderr.write(`backprop: ${e.message}\n`);
+      return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    process.stderr.write(`backprop: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,61 @@
+// Parsers for option values: each names the option and what was expected, and fails as a usage error (exit 2).
+import { UsageError } from './errors.js';
+
+export function positiveInteger(option: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${option}: expected a positive integer, got "${value}"`, option);
+    return Number(value);
+  };
+}
+
+export function positiveNumber(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${option}: expected a positive number, got "${value}"`, option);
+    return n;
+  };
+}
+
+export function fraction(option: string, allowZero: boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1 || (!allowZero && n === 0)) {
+      throw new UsageError(`${option}: expected a number from ${allowZero ? '0' : 'above 0'} to below 1, got "${value}"`, option);
+    }
+    return n;
+  };
+}
+
+export function integer(option: string) {
+  return (value: string): number => {
+    if (!/^[+-]?\d+$/.test(value.trim())) throw new UsageError(`${option}: expected an integer, got "${value}"`, option);
+    return Number(value);
+  };
+}
+
+/** "16,8" → [16, 8]; "" or "0" → [] (no hidden layers). */
+export function layerList(value: string): number[] {
+  const text = value.trim();
+  if (text === '' || text === '0' || text === 'none') return [];
+  const parts = text.split(',').map((p) => p.trim());
+  if (!parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1)) {
+    throw new UsageError(`--layers: expected a comma-separated list of positive integers like 16,8, got "${value}"`, '--layers');
+  }
+  return parts.map(Number);
+}
+
+/** "0.1,0.3" → [0.1, 0.3]; text items are kept as text, for class names and text features. */
+export function valueList(option: string) {
+  return (value: string): (number | string)[] => {
+    const parts = value.split(',').map((p) => p.trim());
+    if (parts.some((p) => p === '')) throw new UsageError(`${option}: expected comma-separated values like 0.1,0.3, got "${value}"`, option);
+    return parts.map((p) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(p) ? Number(p) : p));
+  };
+}
+
+export function choice<T extends string>(option: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if (!choices.includes(value as T)) throw new UsageError(`${option}: expected one of ${choices.join(', ')}, got "${value}"`, option);
+    return value as T;
+  };
+}

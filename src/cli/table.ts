@@ -1,0 +1,72 @@
+// Reads a CSV file with a header row into rows of text, checking what can go wrong with a file
+// before any column is interpreted: missing, empty, binary, header only, ragged rows.
+import { readFileSync, statSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { BackpropError } from '../core/errors.js';
+
+export interface Table {
+  /** The file name, or "stdin", for messages. */
+  source: string;
+  header: string[];
+  rows: string[][];
+  /** The line of the file each row ends on (1-based; the header is line 1). */
+  lines: number[];
+}
+
+/** Larger inputs are refused: 1 GiB of CSV would not fit this tool's in-memory design anyway. */
+const MAX_BYTES = 1024 * 1024 * 1024;
+
+export function readTableFile(path: string): Table {
+  if (path === '-') return parseTable(readFileSync(0), 'stdin');
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new BackpropError(`${path}: is a folder, not a CSV file`);
+    size = stat.size;
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BackpropError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read the file (${code})`);
+  }
+  if (size > MAX_BYTES) throw new BackpropError(`${path}: ${size} bytes is more than the ${MAX_BYTES}-byte limit for data files`);
+  return parseTable(readFileSync(path), path);
+}
+
+export function parseTable(bytes: Uint8Array, source: string): Table {
+  if (bytes.length === 0) throw new BackpropError(`${source}: the file is empty; expected CSV with a header row`);
+  const zero = bytes.indexOf(0);
+  if (zero >= 0) throw new BackpropError(`${source}: not a text file (a zero byte at offset ${zero}); expected CSV with a header row`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new BackpropError(`${source}: not a text file (not valid UTF-8); expected CSV with a header row`);
+  }
+  if (text.trim() === '') throw new BackpropError(`${source}: the file is empty; expected CSV with a header row`);
+
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new BackpropError(`${source}${err.lines ? `, line ${err.lines}` : ''}: not valid CSV (${err.message.replace(/^.*?: /, '')})`);
+  }
+  const header = records[0].record;
+  header.forEach((name, j) => {
+    if (name === '') throw new BackpropError(`${source}, line 1, column ${j + 1}: the header has an empty column name`);
+    const first = header.indexOf(name);
+    if (first !== j) throw new BackpropError(`${source}, line 1: the column name "${name}" appears twice (columns ${first + 1} and ${j + 1})`);
+  });
+  if (records.length === 1) throw new BackpropError(`${source}: has a header row but no data rows`);
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  for (let i = 1; i < records.length; i++) {
+    const { record, info } = records[i];
+    if (record.length !== header.length) {
+      throw new BackpropError(`${source}, line ${info.lines}: expected ${header.length} values like the header, found ${record.length}`);
+    }
+    rows.push(record);
+    lines.push(info.lines);
+  }
+  return { source, header, rows, lines };
+}

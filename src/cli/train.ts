@@ -1,0 +1,176 @@
+// `backprop train <data>`: from a CSV file (or a built-in data set) to a trained, saved model.
+import { columnsOf, describeColumns, encodeInputs, encodeTargets, fitPreprocessing, type Task } from '../data/columns.js';
+import { decodeOutput, encodeRecord, type Preprocessing } from '../data/preprocessing.js';
+import { trainTestSplit, takeRows } from '../data/split.js';
+import { stringifyModel } from '../io/model-file.js';
+import type { ActivationName } from '../nn/activations.js';
+import type { LossName } from '../nn/losses.js';
+import { Network } from '../nn/network.js';
+import type { LayerSpec } from '../nn/spec.js';
+import { writeFileAtomic } from '../node/files.js';
+import { evaluate, fitAsync } from '../train/fit.js';
+import { regressionScores } from '../train/metrics.js';
+import type { OptimizerName } from '../train/optimizers.js';
+import { fromRows, toRows } from '../core/matrix.js';
+import { loadTable } from './data.js';
+import { renderPlot, type BoundaryPlot } from './plot.js';
+import { progressCallback } from './progress.js';
+
+export interface TrainOptions {
+  target?: string;
+  task?: Task;
+  layers: number[];
+  activation: ActivationName;
+  loss?: LossName;
+  optimizer: OptimizerName;
+  lr: number;
+  epochs: number;
+  batchSize: number;
+  validation: number;
+  earlyStopping?: number;
+  seed: number;
+  out?: string;
+  plot?: string;
+  json: boolean;
+  quiet: boolean;
+  samples?: number;
+  noise?: number;
+}
+
+export interface TrainResult {
+  interrupted: boolean;
+}
+
+interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
+
+export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<TrainResult> {
+  const say = (line = ''): void => {
+    if (!o.quiet && !o.json) out.write(line + '\n');
+  };
+  const table = loadTable(data, { samples: o.samples, noise: o.noise, seed: o.seed });
+  const columns = columnsOf(table);
+  const description = describeColumns(table, columns, o.target, o.task);
+  const rows = table.rows.length;
+  const split = o.validation > 0
+    ? trainTestSplit(rows, { testFraction: o.validation, seed: o.seed, stratify: description.labels ?? undefined })
+    : { train: Array.from({ length: rows }, (_, i) => i), test: [] };
+  const prep = fitPreprocessing(description, columns, split.train);
+  const x = encodeInputs(prep, table);
+  const { y } = encodeTargets(prep, table);
+  const target = prep.target!;
+  const classes = target.task === 'classification' ? target.classes : null;
+
+  const output: LayerSpec = classes
+    ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
+    : { units: 1, activation: 'linear' };
+  const loss: LossName = o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse');
+  const net = new Network({
+    inputs: x[0].length,
+    layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
+    loss,
+    seed: o.seed,
+  });
+
+  const numeric = prep.features.filter((f) => f.type === 'numeric').length;
+  const text = prep.features.length - numeric;
+  say(`data     ${table.source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${x[0].length} inputs`);
+  say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
+  say(`split    ${split.train.length} training rows, ${split.test.length} validation rows (seed ${o.seed})`);
+  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs`);
+
+  const xTrain = takeRows(x, split.train), yTrain = takeRows(y, split.train);
+  const xVal = takeRows(x, split.test), yVal = takeRows(y, split.test);
+  const history = await fitAsync(net, xTrain, yTrain, {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    optimizer: o.optimizer,
+    learningRate: o.lr,
+    seed: o.seed,
+    validationData: xVal.length ? [xVal, yVal] : undefined,
+    earlyStopping: o.earlyStopping,
+    callbacks: o.quiet || o.json ? [] : [progressCallback(out)],
+    signal,
+  });
+  if (history.stopReason === 'aborted') {
+    process.stderr.write(`backprop: interrupted in epoch ${history.epochs.length + 1}; nothing was written${o.out ? ` (${o.out} is unchanged)` : ''}\n`);
+    return { interrupted: true };
+  }
+  if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
+
+  const metrics = (xs: number[][], ys: number[][]): Metrics => {
+    const m: Metrics = evaluate(net, xs, ys, { accuracy: classes !== null });
+    if (!classes) {
+      // MSE, MAE and R² in the target's own units.
+      const unscale = (v: number[]) => [(decodeOutput(prep, v) as { value: number }).value];
+      const scores = regressionScores(fromRows(ys.map(unscale), 'float64'), fromRows(toRows(net.predict(xs)).map(unscale), 'float64'));
+      Object.assign(m, scores);
+    }
+    return m;
+  };
+  const trainMetrics = metrics(xTrain, yTrain);
+  const valMetrics = xVal.length ? metrics(xVal, yVal) : null;
+
+  if (o.out) writeFileAtomic(o.out, stringifyModel(net, prep));
+  let plotWritten = false;
+  if (o.plot) {
+    const boundary = boundaryFor(net, prep, table.rows, split.test, columns);
+    writeFileAtomic(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary }));
+    plotWritten = true;
+  }
+
+  if (o.json) {
+    out.write(JSON.stringify({
+      data: { source: table.source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, task: target.task, classes },
+      network: net.toSpec(),
+      training: { trainRows: split.train.length, validationRows: split.test.length, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
+      metrics: { train: trainMetrics, validation: valMetrics },
+      history: history.epochs,
+      model: o.out ?? null,
+      plot: plotWritten ? o.plot : null,
+    }) + '\n');
+  } else {
+    say(`final    train ${formatMetrics(trainMetrics)}`);
+    if (valMetrics) say(`         validation ${formatMetrics(valMetrics)}`);
+    say(o.out ? `model    written to ${o.out}` : 'model    not saved (add --out model.json to keep it)');
+    if (plotWritten) say(`plot     written to ${o.plot}`);
+  }
+  return { interrupted: false };
+}
+
+function formatMetrics(m: Metrics): string {
+  const parts = [`loss ${m.loss.toFixed(4)}`];
+  if (m.accuracy !== undefined) parts.push(`accuracy ${(100 * m.accuracy).toFixed(1)}%`);
+  if (m.mae !== undefined) parts.push(`MAE ${m.mae.toPrecision(4)}`, `RMSE ${Math.sqrt(m.mse!).toPrecision(4)}`, `R² ${m.r2!.toFixed(3)}`);
+  return parts.join('  ');
+}
+
+/** For two numeric features: the model's answer over a 60×60 grid of the input plane, and the data points. */
+function boundaryFor(net: Network, prep: Preprocessing, rows: string[][], held: number[], columns: { name: string; values: (number | string)[] }[]): BoundaryPlot | undefined {
+  const f = prep.features;
+  if (f.length !== 2 || f.some((x) => x.type !== 'numeric')) return undefined;
+  const target = prep.target!;
+  const xs = columns.find((c) => c.name === f[0].name)!.values as number[];
+  const ys = columns.find((c) => c.name === f[1].name)!.values as number[];
+  const pad = (lo: number, hi: number): [number, number] => [lo - 0.05 * (hi - lo || 1), hi + 0.05 * (hi - lo || 1)];
+  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  const n = 60;
+  const grid: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) grid.push(encodeRecord(prep, [x0 + ((j + 0.5) / n) * (x1 - x0), y1 - ((i + 0.5) / n) * (y1 - y0)]));
+  }
+  const outputs = toRows(net.predict(grid)).map((o) => decodeOutput(prep, o));
+  const heldSet = new Set(held);
+  if (target.task === 'classification') {
+    const classes = target.classes;
+    const cells = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
+      const d = outputs[i * n + j] as { label: string | number; probabilities: number[] };
+      const cls = classes.indexOf(d.label);
+      return { cls, p: d.probabilities[cls] };
+    }));
+    const labelColumn = columns.find((c) => c.name === target.name)!;
+    const points = rows.map((_, r) => ({ x: xs[r], y: ys[r], cls: classes.indexOf(labelColumn.values[r]), held: heldSet.has(r) }));
+    return { xLabel: f[0].name, yLabel: f[1].name, x0, x1, y0, y1, cells, classes: classes.map(String), points };
+  }
+  return undefined;
+}

@@ -1,0 +1,200 @@
+// The backprop command end to end, run as a child process: every subcommand, --json outputs, and the seeds' examples.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseModel } from '../src/index.js';
+import { backprop, tempDir, writeFile } from './cli-helpers.js';
+
+const dir = tempDir();
+const model = join(dir, 'iris.json');
+const plot = join(dir, 'iris.svg');
+const IRIS = 'data/iris.csv';
+
+describe('backprop train', () => {
+  const run = backprop(['train', IRIS, '--layers', '8', '--activation', 'tanh', '--optimizer', 'sgd', '--lr', '0.1', '--batch-size', '8',
+    '--epochs', '60', '--out', model, '--plot', plot, '--json']);
+  const result = JSON.parse(run.stdout);
+
+  it('trains iris from a CSV file and prints one JSON object', () => {
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(result.data).toMatchObject({ source: IRIS, rows: 150, inputs: 4, target: 'species', task: 'classification', classes: ['setosa', 'versicolor', 'virginica'] });
+    expect(result.network.layers).toEqual([{ units: 8, activation: 'tanh', bias: true }, { units: 3, activation: 'softmax', bias: true }]);
+    expect(result.training).toMatchObject({ trainRows: 120, validationRows: 30, stopReason: 'completed', finalEpoch: 60 });
+    expect(result.history).toHaveLength(60);
+    expect(result.metrics.train.accuracy).toBeGreaterThan(0.95);
+    expect(result.metrics.validation.accuracy).toBeGreaterThan(0.85);
+    expect(result.history[59].valAccuracy).toBe(result.metrics.validation.accuracy);
+  });
+
+  it('writes a model file that loads, with the scaling and class names', () => {
+    const loaded = parseModel(readFileSync(model, 'utf8'), model);
+    expect(loaded.preprocessing?.features.map((f) => f.name)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    expect(loaded.preprocessing?.scaler?.kind).toBe('standard');
+    expect(loaded.preprocessing?.target).toEqual({ name: 'species', task: 'classification', classes: ['setosa', 'versicolor', 'virginica'] });
+    expect(readFileSync(plot, 'utf8')).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+
+  it('is deterministic: the same command writes the same model bytes', () => {
+    const again = join(dir, 'again.json');
+    backprop(['train', IRIS, '--layers', '8', '--activation', 'tanh', '--optimizer', 'sgd', '--lr', '0.1', '--batch-size', '8', '--epochs', '60', '--out', again, '--quiet']);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(model, 'utf8'));
+  });
+
+  it('prints a one-screen summary with periodic progress lines when not on a terminal', () => {
+    const text = backprop(['train', 'xor', '--epochs', '30', '--samples', '200']);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toBe('data     xor: 200 rows, 2 features (2 numeric, standardized) → 2 inputs');
+    expect(lines[1]).toBe('target   label: classification, 2 classes (0, 1)');
+    expect(lines[3]).toMatch(/^network  2-16-1 \(relu, sigmoid\), loss binary-cross-entropy, adam η=0.01, batch 32, 30 epochs$/);
+    expect(lines.filter((l) => /^ {2}epoch +\d+\/30 {2}loss \d\.\d{4} {2}accuracy [\d.]+% {2}val loss/.test(l)).length).toBeGreaterThanOrEqual(10);
+    expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation loss/);
+    expect(text.stdout).toContain('model    not saved (add --out model.json to keep it)');
+    expect(backprop(['train', 'xor', '--epochs', '3', '--quiet']).stdout).toBe('');
+  });
+
+  it('one-hot encodes text features and trains a regression target', () => {
+    const rows = ['size,colour,price'];
+    for (let i = 0; i < 120; i++) {
+      const size = (i % 12) + 1, colour = ['red', 'green', 'blue'][i % 3];
+      rows.push(`${size},${colour},${(3 * size + (colour === 'red' ? 10 : 0) + 0.5).toFixed(1)}`);
+    }
+    const csv = writeFile(dir, 'prices.csv', rows.join('\n') + '\n');
+    const out = join(dir, 'prices.json');
+    const r = backprop(['train', csv, '--epochs', '300', '--layers', '8', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.data.task).toBe('regression');
+    expect(result.data.inputs).toBe(4); // size + three colours
+    expect(result.metrics.validation.r2).toBeGreaterThan(0.95);
+    const loaded = parseModel(readFileSync(out, 'utf8'));
+    expect(loaded.preprocessing?.features[1]).toEqual({ name: 'colour', type: 'categorical', categories: ['blue', 'green', 'red'] });
+    const pred = backprop(['predict', out, '-', '--json'], 'size,colour\n10,red\n10,blue\n');
+    expect(pred.code).toBe(0);
+    const [red, blue] = JSON.parse(pred.stdout).map((p: { price: number }) => p.price);
+    expect(red - blue).toBeGreaterThan(5);
+    expect(Math.abs(blue - 30.5)).toBeLessThan(3);
+  });
+
+  it('early stopping ends a run whose validation loss stops improving', () => {
+    const r = backprop(['train', 'gauss', '--epochs', '500', '--early-stopping', '5', '--json']);
+    const result = JSON.parse(r.stdout);
+    expect(result.training.stopReason).toBe('early-stopping');
+    expect(result.history.length).toBeLessThan(500);
+    expect(result.history.length).toBe(result.training.finalEpoch + 5);
+  });
+});
+
+describe('backprop evaluate', () => {
+  it('prints accuracy, a confusion matrix and per-class scores', () => {
+    const r = backprop(['evaluate', model, IRIS]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^data\/iris\.csv: 150 rows\nloss {6}[\d.]+\naccuracy  [\d.]+%\n/);
+    expect(r.stdout).toContain('confusion matrix (rows: true class, columns: predicted)');
+    expect(r.stdout).toMatch(/\nclass +precision +recall +f1 +support\n/);
+  });
+
+  it('--json: the confusion matrix adds up and agrees with the accuracy', () => {
+    const r = JSON.parse(backprop(['evaluate', model, IRIS, '--json']).stdout);
+    const total = r.confusion.flat().reduce((s: number, v: number) => s + v, 0);
+    const diagonal = r.confusion.reduce((s: number, row: number[], i: number) => s + row[i], 0);
+    expect(total).toBe(150);
+    expect(diagonal / total).toBe(r.accuracy);
+    expect(r.perClass.map((c: { support: number }) => c.support)).toEqual([50, 50, 50]);
+  });
+});
+
+describe('backprop predict', () => {
+  it('writes CSV with the class and its probabilities, from a file or stdin', () => {
+    const r = backprop(['predict', model, IRIS]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('species,p(setosa),p(versicolor),p(virginica)');
+    expect(lines).toHaveLength(151);
+    const [label, ...p] = lines[1].split(',');
+    expect(label).toBe('setosa');
+    expect(p.map(Number).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
+    const stdin = backprop(['predict', model, '-'], 'sepal_length,sepal_width,petal_length,petal_width\n6.9,3.1,5.4,2.1\n');
+    expect(stdin.stdout.split('\n')[1].split(',')[0]).toBe('virginica');
+  });
+
+  it('--json gives named probabilities', () => {
+    const r = JSON.parse(backprop(['predict', model, '-', '--json'], 'sepal_length,sepal_width,petal_length,petal_width\n5.0,3.4,1.5,0.2\n').stdout);
+    expect(r[0].species).toBe('setosa');
+    expect(Object.keys(r[0].probabilities)).toEqual(['setosa', 'versicolor', 'virginica']);
+  });
+});
+
+describe('backprop explain', () => {
+  it("reproduces seed 001's worked example with --json", () => {
+    const r = backprop(['explain', 'examples/seed-worked-example.json', '--input', '0.1,0.3', '--target', '1', '--lr', '0.5', '--json']);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout);
+    const [hidden, output] = t.layers;
+    expect(Number(hidden.h[0].toFixed(2))).toBe(-0.02);
+    expect(Number(hidden.a[0].toFixed(3))).toBe(0.495);
+    expect(Number(t.output[0].toFixed(3))).toBe(0.512);
+    expect(Number(output.delta[0].toFixed(3))).toBe(0.122);
+    expect(Number(hidden.delta[0].toFixed(3))).toBe(0.003);
+    expect(Number(output.deltaW[0][0].toFixed(4))).toBe(0.0302);
+    expect(hidden.deltaW.map((r: number[]) => Number(r[0].toFixed(6)))).toEqual([0.000152, 0.000457]);
+  });
+
+  it("reproduces seed 001's exercise with --json, to 1e-9", () => {
+    const r = backprop(['explain', 'examples/seed-exercise.json', '--input', '0.5,0.1,-0.2', '--target', '0.6', '--lr', '0.5', '--json']);
+    const t = JSON.parse(r.stdout);
+    const expected = [[1.77005547e-4, -5.11178506e-4], [3.54011093e-5, -1.02235701e-4], [-7.08022187e-5, 2.04471402e-4]];
+    t.layers[0].deltaW.forEach((row: number[], i: number) => row.forEach((v, j) => expect(Math.abs(v - expected[i][j])).toBeLessThan(1e-9)));
+    expect(t.layers[1].deltaW.map((r: number[]) => Number(r[0].toFixed(8)))).toEqual([0.00804047, 0.00555918]);
+  });
+
+  it('prints the four steps as text', () => {
+    const r = backprop(['explain', 'examples/seed-worked-example.json', '--input', '0.1,0.3', '--target', '1']);
+    expect(r.stdout).toContain('unit 1: h = 0.4×0.1 + (−0.2)×0.3 = −0.02   a = sigmoid(h) = 0.495');
+    expect(r.stdout).toContain("Step 1, the network's error: y − ŷ = [0.488]");
+    expect(r.stdout).toContain('unit 1: δᵒ = 0.488 × 0.25 = 0.122');
+    expect(r.stdout).toContain('unit 1: δʰ = (0.1×0.122) × 0.25 = 0.00305');
+    expect(r.stdout).toContain('from input 1: ΔW = [0.0302]   W → [0.130153]');
+    expect(r.stdout).toContain('from input 2: ΔW = [0.000457]   W → [−0.199543]');
+  });
+
+  it('takes raw feature values and a class name for a model trained on a CSV file', () => {
+    const r = JSON.parse(backprop(['explain', model, '--input', '5.1,3.5,1.4,0.2', '--target', 'setosa', '--json']).stdout);
+    expect(r.target).toEqual([1, 0, 0]);
+    expect(r.layers).toHaveLength(2);
+    expect(r.lossAfter).toBeLessThan(r.lossBefore);
+  });
+});
+
+describe('backprop gradcheck', () => {
+  it('prints a per-layer table and passes', () => {
+    const r = backprop(['gradcheck', model, IRIS, '--rows', '16']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/layer +parameter +compared +skipped +max abs error +max rel error/);
+    expect(r.stdout).toMatch(/\n1 +weights +32 +0 /);
+    expect(r.stdout).toContain('OK: below the tolerance 0.000001');
+    const json = JSON.parse(backprop(['gradcheck', model, IRIS, '--json']).stdout);
+    expect(json.rows).toBe(32);
+    expect(json.maxRelError).toBeLessThan(1e-6);
+  });
+});
+
+describe('backprop datasets and --help', () => {
+  it('lists the built-in data sets', () => {
+    const r = backprop(['datasets']);
+    expect(r.stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean)).toEqual(['iris', 'digits', 'xor', 'circle', 'gauss', 'spiral', 'moons', 'plane']);
+  });
+
+  it.each([['train'], ['evaluate'], ['predict'], ['explain'], ['gradcheck'], ['datasets']])('%s --help', (command) => {
+    const r = backprop([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: backprop ${command}`);
+  });
+
+  it('trains on a built-in data set by name', () => {
+    const r = JSON.parse(backprop(['train', 'digits', '--epochs', '15', '--layers', '64', '--json']).stdout);
+    expect(r.data.rows).toBe(1797);
+    expect(r.metrics.validation.accuracy).toBeGreaterThan(0.95);
+  });
+});
