@@ -74,7 +74,7 @@ describe('hostile and broken model files', () => {
   };
   const cases: [string, string, RegExp][] = [
     ['truncated JSON', text.slice(0, text.length / 2), /^bad\.json: not a model file: the JSON is invalid/],
-    ['empty object', '{}', /^bad\.json: model\.format: expected this field, which is missing$/],
+    ['empty object', '{}', /^bad\.json: model\.format: missing; every model needs this field$/],
     ['not an object', '[1, 2, 3]', /^bad\.json: model: expected an object, got \[1,2,3\]$/],
     ['another format', edited((m) => (m.format = 'keras')), /^bad\.json: format: expected "backprop-model", got "keras"$/],
     ['unknown version', edited((m) => (m.version = 99)), /^bad\.json: version: expected 1 \(the only version this release reads\), got 99$/],

@@ -124,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
     }
     if (e instanceof BackpropError) {
-      process.stderr.write(`backprop: ${e.message}\n`);
+      process.stderr.write(`backprop: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`backprop: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -101,6 +101,11 @@ function boundaryPanel(ox: number, b: BoundaryPlot): string[] {
     const y = MARGIN.top + 10 + 14 * c;
     f.svg.push(`<circle cx="${ox + MARGIN.left + 10}" cy="${y}" r="4" fill="${PALETTE[c]}"/>`, `<text x="${ox + MARGIN.left + 18}" y="${y + 4}">${esc(name)}</text>`);
   });
+  if (b.points.some((p) => p.held)) {
+    const y = MARGIN.top + 10 + 14 * Math.min(10, b.classes.length);
+    f.svg.push(`<circle cx="${ox + MARGIN.left + 10}" cy="${y}" r="4" fill="white" stroke="black" stroke-width="1.2"/>`,
+      `<text x="${ox + MARGIN.left + 18}" y="${y + 4}">validation</text>`);
+  }
   return f.svg;
 }
 

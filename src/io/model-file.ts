@@ -60,7 +60,9 @@ export function parseModel(text: string, source = 'model file', options: Network
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new BackpropError(`${source}: not a model file: the JSON is invalid (${(e as Error).message})`);
+    // The parser quotes the text around the fault; keep it to one short line.
+    const reason = String((e as Error).message).replace(/\s+/g, ' ').slice(0, 160);
+    throw new BackpropError(`${source}: not a model file: the JSON is invalid (${reason})`);
   }
   return modelFromJSON(value, source, options);
 }

@@ -17,7 +17,9 @@ export class FieldReader {
       if (!allowed.includes(key)) this.fail(`${field}.${key}`, `no such field (known fields: ${allowed.join(', ')})`);
     }
     for (const key of required) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) this.fail(`${field}.${key}`, 'this field, which is missing');
+      if (!Object.prototype.hasOwnProperty.call(value, key)) {
+        throw new BackpropError(`${this.source}: ${field}.${key}: missing; every ${field} needs this field`, `${field}.${key}`);
+      }
     }
     return value as Record<string, unknown>;
   }

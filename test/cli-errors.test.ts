@@ -1,0 +1,126 @@
+// Bad input to the backprop command: one line on stderr naming the file and the line, column or option,
+// a non-zero exit code (2 for a bad command line), no stack trace, and an existing --out file left alone.
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backprop, BIN, ROOT, tempDir, writeFile } from './cli-helpers.js';
+
+const dir = tempDir();
+const csv = (name: string, text: string): string => writeFile(dir, name, text);
+const good = csv('good.csv', 'a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n');
+
+function expectOneLineError(r: { code: number; stdout: string; stderr: string }, code: number, message: string | RegExp): void {
+  expect(r.code).toBe(code);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  if (typeof message === 'string') expect(lines[0]).toBe(`backprop: ${message}`);
+  else expect(lines[0]).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('bad data files', () => {
+  const cases: [string, () => string, string][] = [
+    ['a missing file', () => join(dir, 'missing.csv'), `${join(dir, 'missing.csv')}: no such file, and not a built-in data set (iris, digits, xor, circle, gauss, spiral, moons, plane)`],
+    ['an empty file', () => csv('empty.csv', ''), `${join(dir, 'empty.csv')}: the file is empty; expected CSV with a header row`],
+    ['a header only', () => csv('header.csv', 'a,b,label\n'), `${join(dir, 'header.csv')}: has a header row but no data rows`],
+    ['ragged rows', () => csv('ragged.csv', 'a,b,label\n1,2,x\n3,y\n5,6,x\n'), `${join(dir, 'ragged.csv')}, line 3: expected 3 values like the header, found 2`],
+    ['a word in a numeric column', () => csv('word.csv', 'a,b,label\n1,2,x\n3,four,y\n5,6,x\n'),
+      `${join(dir, 'word.csv')}, line 3, column 2 (b): "four" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`],
+    ['a missing value', () => csv('hole.csv', 'a,b,label\n1,2,x\n3,,y\n5,6,x\n'), `${join(dir, 'hole.csv')}, line 3, column 2 (b): missing value; fill it in or remove the row`],
+    ['NaN', () => csv('nan.csv', 'a,b,label\n1,2,x\nNaN,4,y\n5,6,x\n'), `${join(dir, 'nan.csv')}, line 3, column 1 (a): NaN is not a finite number; fill in a real value or remove the row`],
+    ['an infinite value', () => csv('inf.csv', 'a,b,label\n1,2,x\n3,-Infinity,y\n5,6,x\n'), `${join(dir, 'inf.csv')}, line 3, column 2 (b): -Infinity is not a finite number; fill in a real value or remove the row`],
+    ['a number too large', () => csv('huge.csv', 'a,b,label\n1,2,x\n3,1e999,y\n5,6,x\n'), `${join(dir, 'huge.csv')}, line 3, column 2 (b): 1e999 is too large to be a finite number`],
+    ['a binary file', () => writeFile(dir, 'binary.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), `${join(dir, 'binary.csv')}: not a text file (a zero byte at offset 4); expected CSV with a header row`],
+    ['a file that is not UTF-8', () => writeFile(dir, 'latin1.csv', new Uint8Array([0x61, 0x2c, 0x62, 0x0a, 0xe9, 0x2c, 0x31, 0x0a])), `${join(dir, 'latin1.csv')}: not a text file (not valid UTF-8); expected CSV with a header row`],
+    ['a one-class target', () => csv('oneclass.csv', 'a,b,label\n1,2,x\n3,4,x\n5,6,x\n'), `${join(dir, 'oneclass.csv')}: the target column "label" has only one class ("x"); classification needs at least two`],
+    ['a duplicated column name', () => csv('dup.csv', 'a,a,label\n1,2,x\n3,4,y\n'), `${join(dir, 'dup.csv')}, line 1: the column name "a" appears twice (columns 1 and 2)`],
+    ['an unclosed quote', () => csv('quote.csv', 'a,b,label\n1,2,"x\n'), `${join(dir, 'quote.csv')}, line 2: not valid CSV (the parsing is finished with an opening quote at line 2)`],
+  ];
+  it.each(cases)('%s', (_name, make, message) => {
+    expectOneLineError(backprop(['train', make(), '--epochs', '1']), 1, message);
+  });
+
+  it('a target column that does not exist lists the columns', () => {
+    expectOneLineError(backprop(['train', good, '--target', 'price']), 1, `${good}: no column "price" to use as the target; the columns are: a, b, label`);
+  });
+});
+
+describe('bad options are usage errors (exit 2)', () => {
+  const cases: [string[], string][] = [
+    [['--layers', '16,x'], '--layers: expected a comma-separated list of positive integers like 16,8, got "16,x"'],
+    [['--layers', '-4'], '--layers: expected a comma-separated list of positive integers like 16,8, got "-4"'],
+    [['--lr', '-1'], '--lr: expected a positive number, got "-1"'],
+    [['--lr', 'fast'], '--lr: expected a positive number, got "fast"'],
+    [['--epochs', '0'], '--epochs: expected a positive integer, got "0"'],
+    [['--validation', '1.5'], '--validation: expected a number from 0 to below 1, got "1.5"'],
+    [['--activation', 'swish'], '--activation: expected one of sigmoid, tanh, relu, leaky-relu, linear, got "swish"'],
+    [['--optimizer', 'adagrad'], '--optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, got "adagrad"'],
+    [['--early-stopping', '3', '--validation', '0'], '--early-stopping: needs validation rows; drop --validation 0'],
+  ];
+  it.each(cases)('%j', (args, message) => {
+    expectOneLineError(backprop(['train', good, ...args]), 2, message);
+  });
+
+  it('an unknown option or a missing argument', () => {
+    const unknown = backprop(['train', good, '--colour', 'red']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("error: unknown option '--colour'");
+    const missing = backprop(['train']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("error: missing required argument 'data'");
+    expect(backprop(['explain', 'examples/seed-exercise.json', '--input', '1,2,3']).code).toBe(2);
+  });
+});
+
+describe('bad model files and mismatched inputs', () => {
+  const model = join(dir, 'model.json');
+  backprop(['train', good, '--epochs', '2', '--out', model, '--quiet', '--validation', '0']);
+
+  it('a model file that is not a valid model', () => {
+    const notModel = csv('not-model.json', '{"format":"backprop-model","version":1}');
+    expectOneLineError(backprop(['predict', notModel, good]), 1, `${notModel}: model.network: missing; every model needs this field`);
+    expectOneLineError(backprop(['evaluate', good, good]), 1, new RegExp(`^backprop: ${good.replace(/[/.]/g, '\\$&')}: not a model file: the JSON is invalid`));
+    expectOneLineError(backprop(['explain', join(dir, 'nothing.json'), '--input', '1', '--target', '1']), 1, `${join(dir, 'nothing.json')}: no such file`);
+  });
+
+  it('predict input whose columns do not match the model', () => {
+    const other = csv('other.csv', 'a,c\n1,2\n');
+    expectOneLineError(backprop(['predict', model, other]), 1, `${other}: the columns do not match the model's; missing: b; not in the model: c. The model expects: a, b`);
+  });
+
+  it('explain input of the wrong width names the layer', () => {
+    expectOneLineError(backprop(['explain', 'examples/seed-exercise.json', '--input', '1,2', '--target', '0.5']), 2,
+      '--input: layer 1 (3 inputs → 2 units, sigmoid) expects 3 input values, got 2');
+  });
+});
+
+describe('a failed or interrupted run leaves --out alone', () => {
+  it('failing on bad data does not touch an existing model file', () => {
+    const out = csv('keep.json', 'the good model');
+    const r = backprop(['train', join(dir, 'hole.csv'), '--out', out]);
+    expect(r.code).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe('the good model');
+  });
+
+  it('Ctrl-C during training exits 1, writes nothing and leaves the old file whole', async () => {
+    const out = join(dir, 'interrupted.json');
+    writeFileSync(out, 'the good model');
+    const child = spawn(process.execPath, [BIN, 'train', 'digits', '--epochs', '1000', '--out', out], { cwd: ROOT });
+    let stdout = '', stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/epoch +1\/1000/.test(stdout)) {
+          child.kill('SIGINT');
+          resolve();
+        }
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^backprop: interrupted in epoch \d+; nothing was written \(.*interrupted\.json is unchanged\)\n$/);
+    expect(readFileSync(out, 'utf8')).toBe('the good model');
+  }, 60_000);
+});
