@@ -1,6 +1,7 @@
 // Reads a CSV file with a header row into rows of text, checking what can go wrong with a file
 // before any column is interpreted: missing, empty, binary, header only, ragged rows.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readableSize } from '../node/files.js';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../core/errors.js';
 
@@ -18,16 +19,7 @@ const MAX_BYTES = 1024 * 1024 * 1024;
 
 export function readTableFile(path: string): Table {
   if (path === '-') return parseTable(readFileSync(0), 'stdin');
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw new BackpropError(`${path}: is a folder, not a CSV file`);
-    size = stat.size;
-  } catch (e) {
-    if (e instanceof BackpropError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new BackpropError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read the file (${code})`);
-  }
+  const size = readableSize(path);
   if (size > MAX_BYTES) throw new BackpropError(`${path}: ${size} bytes is more than the ${MAX_BYTES}-byte limit for data files`);
   return parseTable(readFileSync(path), path);
 }

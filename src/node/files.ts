@@ -33,17 +33,21 @@ export function saveModel(path: string, net: Network, preprocessing: Preprocessi
   writeFileAtomic(path, stringifyModel(net, preprocessing));
 }
 
-export function loadModel(path: string, options: NetworkOptions = {}): LoadedModel {
-  let size: number;
+/** The size of a file about to be read, or an error that says why it cannot be read. */
+export function readableSize(path: string): number {
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) throw new BackpropError(`${path}: not a file`);
-    size = stat.size;
+    if (stat.isDirectory()) throw new BackpropError(`${path}: is a folder, not a file`);
+    return stat.size;
   } catch (e) {
     if (e instanceof BackpropError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new BackpropError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read the file (${code})`);
   }
+}
+
+export function loadModel(path: string, options: NetworkOptions = {}): LoadedModel {
+  const size = readableSize(path);
   if (size > MAX_MODEL_BYTES) throw new BackpropError(`${path}: ${size} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
   if (size === 0) throw new BackpropError(`${path}: not a model file: the file is empty`);
   return parseModel(readFileSync(path, 'utf8'), path, options);
