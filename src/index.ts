@@ -34,6 +34,7 @@ export {
   type StopReason, type TrainingControl,
 } from './train/callbacks.js';
 export { DivergenceError, evaluate, fit, fitAsync, type FitOptions } from './train/fit.js';
+export { Trainer, type TrainerOptions } from './train/trainer.js';
 export {
   accuracy, classOf, classScores, confusionMatrix, regressionScores,
   type ClassScores, type RegressionScores,

@@ -10,7 +10,8 @@ import {
   type StopReason, type TrainingControl,
 } from './callbacks.js';
 import { classOf } from './metrics.js';
-import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
+import type { OptimizerConfig, OptimizerName } from './optimizers.js';
+import { Trainer } from './trainer.js';
 import { checkSchedule, learningRateAt, type LearningRateSchedule } from './schedules.js';
 
 export interface FitOptions {
@@ -57,14 +58,6 @@ const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01,
 function positiveInteger(value: unknown, field: string): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
     throw new BackpropError(`${field}: expected a positive integer, got ${String(value)}`, field);
-  }
-  return value;
-}
-
-function nonNegative(value: unknown, field: string): number {
-  if (value === undefined) return 0;
-  if (!(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
-    throw new BackpropError(`${field}: expected a number ≥ 0, got ${String(value)}`, field);
   }
   return value;
 }
@@ -116,17 +109,6 @@ function isClassification(net: Network): boolean {
   return net.loss.name !== 'mse';
 }
 
-/** l1 Σ|w| + l2 Σw² over the weight matrices. */
-function penalty(net: Network, l1: number, l2: number): number {
-  let sum = 0;
-  for (const p of net.parameters) {
-    if (p.kind !== 'weights') continue;
-    if (l1 > 0) sum += l1 * net.kernels.sumAbs(p.value);
-    if (l2 > 0) sum += l2 * net.kernels.sumSquares(p.value);
-  }
-  return sum;
-}
-
 /** Puts back the weights of the last good epoch and words the error. */
 function diverged(net: Network, lastGood: Float64Array[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
   net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
@@ -144,14 +126,12 @@ function diverged(net: Network, lastGood: Float64Array[], history: History, what
  */
 function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitOptions): Generator<void, History> {
   const epochs = positiveInteger(options.epochs ?? 10, 'epochs');
-  const optimizerConfig = options.optimizer ?? 'sgd';
-  const optimizer = createOptimizer(optimizerConfig);
-  const initialRate = options.learningRate ?? DEFAULT_RATE[optimizer.name];
+  const trainer = new Trainer(net, { optimizer: options.optimizer, l1: options.l1, l2: options.l2 });
+  const initialRate = options.learningRate ?? DEFAULT_RATE[trainer.optimizer.name];
   if (!(typeof initialRate === 'number' && initialRate > 0 && Number.isFinite(initialRate))) {
     throw new BackpropError(`learningRate: expected a positive number, got ${String(initialRate)}`, 'learningRate');
   }
   checkSchedule(options.schedule);
-  const l1 = nonNegative(options.l1, 'l1'), l2 = nonNegative(options.l2, 'l2');
   const withAccuracy = options.accuracy ?? isClassification(net);
   const random = new Random(options.seed ?? net.spec.seed);
 
@@ -223,14 +203,11 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
       const buf = start + batchSize <= rows ? full : tail;
       gather(xAll, order, start, buf.x);
       gather(yAll, order, start, buf.y);
-      const { loss, buffers } = net.pass(buf.x, buf.y);
-      const total = l1 || l2 ? loss + penalty(net, l1, l2) : loss;
+      const { loss: total, buffers } = trainer.step(buf.x, buf.y, learningRate);
       if (!Number.isFinite(total)) throw diverged(net, lastGood, history, `the loss became ${total} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
       lossSum += total * buf.x.rows;
       seen += buf.x.rows;
       if (withAccuracy) correct += countCorrect(buffers[buffers.length - 1].a, buf.y);
-      if (l1 || l2) for (const p of net.parameters) if (p.kind === 'weights') net.kernels.addPenaltyGradient(p.value, p.grad, l1, l2);
-      optimizer.step(net.kernels, net.parameters, learningRate);
       if (callbacks.length) {
         batchLogs.epoch = epoch;
         batchLogs.batch = b + 1;
@@ -251,7 +228,7 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
     if (withAccuracy) logs.accuracy = correct / seen;
     if (xVal && yVal) {
       const val = evaluateMatrices(net, xVal, yVal, withAccuracy);
-      logs.valLoss = val.loss + (l1 || l2 ? penalty(net, l1, l2) : 0);
+      logs.valLoss = val.loss + trainer.penalty();
       if (withAccuracy) logs.valAccuracy = val.accuracy;
     }
     // The last step can overflow the weights without the loss having shown it yet.
