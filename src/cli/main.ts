@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The `backprop` command. Each subcommand parses its options here and hands over to its own module;
 // every user mistake ends as one line on stderr and exit code 1 (or 2 for a bad command line).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { BackpropError } from '../core/errors.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
@@ -11,6 +14,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { evaluateCommand, predictCommand } from './evaluate.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
 import { choice, fraction, integer, layerList, positiveInteger, positiveNumber, valueList } from './options.js';
+import { serveFolder } from './serve.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
@@ -103,6 +107,22 @@ function program(): Command {
     .option('--json', 'print the report as JSON', false)
     .action((model: string, data: string, opts: { rows: number; json: boolean }) => {
       if (!gradcheckCommand(model, data, opts.rows, opts.json, stdout)) process.exitCode = EXIT_FAILURE;
+    });
+
+  cli.command('playground')
+    .description('serve the playground page (built by npm run build) and print its address')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', integer('--port'), 8080)
+    .action(async (opts: { port: number }) => {
+      const root = fileURLToPath(new URL('../playground/', import.meta.url));
+      if (!existsSync(join(root, 'index.html'))) throw new BackpropError(`${root}: the playground is not built; run npm run build`);
+      let served;
+      try {
+        served = await serveFolder(root, opts.port);
+      } catch (e) {
+        throw new BackpropError(`--port ${opts.port}: cannot listen there (${(e as NodeJS.ErrnoException).code}); try another port`, '--port');
+      }
+      stdout.write(`playground at ${served.url} (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => served.server.close(() => resolve())));
     });
 
   cli.command('datasets')

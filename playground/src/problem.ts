@@ -1,0 +1,61 @@
+// The data and network a playground state describes: seeded points, the chosen input features, the
+// train/test split and the network spec. The page's worker and the end-to-end tests build them the same way.
+import { generate, takeRows, trainTestSplit, type NetworkSpec } from '../../src/index.js';
+import type { FeatureName, State } from './state.js';
+
+/** Points lie in about [−6, 6]²; features see them divided by 5, so tanh units start unsaturated. */
+export const EXTENT = 6;
+const SCALE = 5;
+
+export const FEATURES: Record<FeatureName, { label: string; f: (x: number, y: number) => number }> = {
+  x1: { label: 'x₁', f: (x) => x / SCALE },
+  x2: { label: 'x₂', f: (_x, y) => y / SCALE },
+  x1sq: { label: 'x₁²', f: (x) => (x / SCALE) ** 2 },
+  x2sq: { label: 'x₂²', f: (_x, y) => (y / SCALE) ** 2 },
+  x1x2: { label: 'x₁x₂', f: (x, y) => (x / SCALE) * (y / SCALE) },
+  sinx1: { label: 'sin(x₁)', f: (x) => Math.sin(x) },
+  sinx2: { label: 'sin(x₂)', f: (_x, y) => Math.sin(y) },
+};
+
+export function featurize(features: readonly FeatureName[], x: number, y: number): number[] {
+  return features.map((name) => FEATURES[name].f(x, y));
+}
+
+export interface Split {
+  /** Raw point coordinates. */
+  points: number[][];
+  /** Network inputs: the chosen features of each point. */
+  x: number[][];
+  /** Targets: 0 or 1, or a value for regression. */
+  y: number[][];
+}
+
+export interface Problem {
+  task: 'classification' | 'regression';
+  train: Split;
+  test: Split;
+}
+
+export const SAMPLES = 400;
+
+export function makeProblem(s: State): Problem {
+  const data = generate(s.dataset, { samples: SAMPLES, noise: s.noise, seed: s.seed });
+  const split = trainTestSplit(SAMPLES, { testFraction: 1 - s.trainRatio, seed: s.seed });
+  const part = (rows: number[]): Split => {
+    const points = takeRows(data.x, rows);
+    return { points, x: points.map(([x, y]) => featurize(s.features, x, y)), y: takeRows(data.y, rows) };
+  };
+  return { task: data.task, train: part(split.train), test: part(split.test) };
+}
+
+export function networkSpec(s: State, task: Problem['task']): NetworkSpec {
+  return {
+    inputs: s.features.length,
+    layers: [
+      ...s.layers.map((units) => ({ units, activation: s.activation })),
+      task === 'classification' ? { units: 1, activation: 'sigmoid' as const } : { units: 1, activation: 'linear' as const },
+    ],
+    loss: task === 'classification' ? 'binary-cross-entropy' : 'mse',
+    seed: s.seed,
+  };
+}

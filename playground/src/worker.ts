@@ -1,0 +1,151 @@
+// The playground's training runs here, off the page's main thread, so the page never freezes.
+// It uses the library's Network and Trainer exactly as a program would.
+import { evaluate, Network, Random, traceUpdate, Trainer, zeros, type Matrix } from '../../src/index.js';
+import { EXTENT, featurize, makeProblem, networkSpec, type Problem } from './problem.js';
+import { GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
+import type { State } from './state.js';
+
+interface Scope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = self as unknown as Scope;
+
+let state: State;
+let problem: Problem;
+let net: Network;
+let trainer: Trainer;
+let shuffle: Random;
+let epoch = 0;
+let playing = false;
+let trainX: Matrix, trainY: Matrix, testX: Matrix, testY: Matrix, gridX: Matrix, gridY: Matrix;
+let batches: { x: Matrix; y: Matrix }[] = [];
+let order: number[] = [];
+let lastNorms: number[] = [];
+
+function reset(s: State): void {
+  state = s;
+  problem = makeProblem(s);
+  net = new Network(networkSpec(s, problem.task));
+  trainer = new Trainer(net, {
+    optimizer: s.optimizer,
+    l1: s.regularization === 'l1' ? s.regularizationRate : 0,
+    l2: s.regularization === 'l2' ? s.regularizationRate : 0,
+  });
+  shuffle = new Random(s.seed + 1);
+  epoch = 0;
+  trainX = net.inputBatch(problem.train.x);
+  trainY = net.targetBatch(problem.train.y, trainX.rows);
+  testX = net.inputBatch(problem.test.x);
+  testY = net.targetBatch(problem.test.y, testX.rows);
+  const grid: number[][] = [];
+  for (let i = 0; i < GRID; i++) {
+    for (let j = 0; j < GRID; j++) {
+      const x = -EXTENT + ((j + 0.5) / GRID) * 2 * EXTENT, y = EXTENT - ((i + 0.5) / GRID) * 2 * EXTENT;
+      grid.push(featurize(s.features, x, y));
+    }
+  }
+  gridX = net.inputBatch(grid);
+  gridY = zeros(gridX.rows, net.outputs, net.dtype);
+  // Batch buffers, made once per reset: every epoch reuses them.
+  const size = Math.min(s.batchSize, trainX.rows);
+  batches = [];
+  for (let start = 0; start < trainX.rows; start += size) {
+    const rows = Math.min(size, trainX.rows - start);
+    batches.push({ x: zeros(rows, net.inputs, net.dtype), y: zeros(rows, net.outputs, net.dtype) });
+  }
+  order = Array.from({ length: trainX.rows }, (_, i) => i);
+  lastNorms = net.layers.map(() => 0);
+}
+
+function trainEpoch(): void {
+  shuffle.shuffle(order);
+  let start = 0;
+  for (const b of batches) {
+    for (let r = 0; r < b.x.rows; r++) {
+      const i = order[start + r];
+      b.x.data.set(trainX.data.subarray(i * trainX.cols, (i + 1) * trainX.cols), r * b.x.cols);
+      b.y.data.set(trainY.data.subarray(i * trainY.cols, (i + 1) * trainY.cols), r * b.y.cols);
+    }
+    start += b.x.rows;
+    const { loss } = trainer.step(b.x, b.y, state.learningRate);
+    if (!Number.isFinite(loss)) {
+      playing = false;
+      scope.postMessage({ type: 'error', message: `The loss became ${loss} in epoch ${epoch + 1}: the learning rate ${state.learningRate} is too large. Reset and pick a smaller one.` });
+      return;
+    }
+  }
+  lastNorms = net.gradientNorms().map((n) => n.weights);
+  epoch++;
+}
+
+function snapshot(): void {
+  const { buffers } = net.pass(gridX, gridY, false);
+  const output = Float32Array.from(buffers[buffers.length - 1].a.data);
+  const hidden = buffers.slice(0, -1).map((b) => Float32Array.from(b.a.data));
+  const message: Snapshot = {
+    type: 'update',
+    epoch,
+    trainLoss: evaluate(net, trainX, trainY, { accuracy: false }).loss,
+    testLoss: evaluate(net, testX, testY, { accuracy: false }).loss,
+    output,
+    hidden,
+    weights: net.getWeights(),
+    gradientNorms: lastNorms,
+    playing,
+  };
+  scope.postMessage(message, [output.buffer, ...hidden.map((h) => h.buffer)]);
+}
+
+/** One epoch per frame (about 60 a second), as fast as a person can follow; messages (pause, trace) get in between. */
+const FRAME_MS = 16;
+
+function run(): void {
+  if (!playing) return;
+  const start = performance.now();
+  trainEpoch();
+  snapshot();
+  setTimeout(run, Math.max(0, FRAME_MS - (performance.now() - start)));
+}
+
+scope.onmessage = (event) => {
+  const m = event.data;
+  try {
+    switch (m.type) {
+      case 'reset':
+        playing = false;
+        reset(m.state);
+        snapshot();
+        break;
+      case 'play':
+        if (!playing) {
+          playing = true;
+          run();
+        }
+        break;
+      case 'pause':
+        playing = false;
+        snapshot();
+        break;
+      case 'step':
+        playing = false;
+        trainEpoch();
+        snapshot();
+        break;
+      case 'trace':
+      case 'apply': {
+        playing = false;
+        const trace = traceUpdate(net, problem.train.x[m.index], problem.train.y[m.index], {
+          learningRate: state.learningRate,
+          apply: m.type === 'apply',
+        });
+        scope.postMessage({ type: 'trace', index: m.index, trace });
+        if (m.type === 'apply') snapshot();
+        break;
+      }
+    }
+  } catch (e) {
+    playing = false;
+    scope.postMessage({ type: 'error', message: (e as Error).message });
+  }
+};
