@@ -74,7 +74,7 @@ function reset(): void {
 function setPlaying(on: boolean): void {
   playing = on;
   const play = $('play');
-  play.textContent = on ? '❚❚' : '▶';
+  play.textContent = on ? '‖' : '▶';
   play.setAttribute('aria-label', on ? 'Pause' : 'Train');
   play.setAttribute('aria-pressed', String(on));
 }
@@ -211,7 +211,7 @@ function drawLinks(): void {
   const showSteps = trace !== null && stage >= 4;
   snapshot.weights.forEach((layer, l) => {
     // Δw labels on the links only where they fit; the list beside the diagram has them all.
-    const labelled = showSteps && layer.weights.length * layer.weights[0].length <= 8;
+    const labelled = showSteps && layer.weights.length * layer.weights[0].length <= 4;
     layer.weights.forEach((row, i) => row.forEach((w, j) => {
       const x1 = unitX(l) + UNIT, y1 = unitY(i) + UNIT / 2, x2 = unitX(l + 1), y2 = unitY(j) + UNIT / 2;
       const [r, g, b] = colour(w > 0 ? 1 : -1);

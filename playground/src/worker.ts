@@ -55,7 +55,9 @@ function reset(s: State): void {
     batches.push({ x: zeros(rows, net.inputs, net.dtype), y: zeros(rows, net.outputs, net.dtype) });
   }
   order = Array.from({ length: trainX.rows }, (_, i) => i);
-  lastNorms = net.layers.map(() => 0);
+  // One backward pass over the training set, without a step, so the gradient bars show the start too.
+  net.pass(trainX, trainY);
+  lastNorms = net.gradientNorms().map((n) => n.weights);
 }
 
 function trainEpoch(): void {

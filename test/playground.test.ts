@@ -1,0 +1,199 @@
+// The playground in a real browser (Debian's Chromium through playwright-core): it learns the circle,
+// stays responsive, reproduces a run from its URL, and its step-through view shows the library's own trace.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { Network, traceUpdate } from '../src/index.js';
+import { serveFolder } from '../src/cli/serve.js';
+import { EXTENT, makeProblem, networkSpec } from '../playground/src/problem.js';
+import { parseState, serializeState, DEFAULTS } from '../playground/src/state.js';
+import { launch } from './browser.js';
+import { ROOT } from './cli-helpers.js';
+
+const BUILD = join(ROOT, 'dist/playground');
+const OUT = join(ROOT, 'test-output');
+let browser: Browser;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`${BUILD} is missing: npm run build makes it (npm test does so first)`);
+  ({ server, url } = await serveFolder(BUILD));
+  browser = await launch();
+  mkdirSync(OUT, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(search = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Record long tasks on the main thread from the very start.
+  await page.addInitScript(() => {
+    (window as unknown as { longTasks: number[] }).longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) (window as unknown as { longTasks: number[] }).longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url + search);
+  await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+  expect(errors).toEqual([]);
+  return page;
+}
+
+const number = async (page: Page, id: string): Promise<number> => Number(await page.textContent(`#${id}`));
+
+async function stepEpochs(page: Page, n: number): Promise<void> {
+  const start = await number(page, 'epoch');
+  await page.locator('body').focus();
+  for (let i = 0; i < n; i++) await page.keyboard.press('.');
+  await page.waitForFunction((target) => Number(document.getElementById('epoch')!.textContent) === target, start + n);
+}
+
+describe('playground', () => {
+  it('learns the circle to a test loss below 0.1 while the main thread stays free of long tasks', async () => {
+    const page = await open();
+    await page.click('#play');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.waitForTimeout(5000);
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    expect(Math.max(0, ...longTasks)).toBeLessThan(200);
+    expect(await number(page, 'epoch')).toBeGreaterThan(20);
+    await page.waitForFunction(() => Number(document.getElementById('testLoss')!.textContent) < 0.1, undefined, { timeout: 60_000 });
+    await page.click('#play');
+    expect(await number(page, 'testLoss')).toBeLessThan(0.1);
+    await page.screenshot({ path: join(OUT, 'playground-circle.png'), fullPage: true });
+    await page.close();
+  }, 90_000);
+
+  it('keeps every setting in the URL, and the same URL reproduces the same run', async () => {
+    const settings = {
+      ...DEFAULTS, dataset: 'xor' as const, noise: 0.1, batchSize: 5, features: ['x1', 'x2', 'x1x2'] as const,
+      layers: [3], activation: 'relu' as const, learningRate: 0.1, optimizer: 'adam' as const, regularization: 'l2' as const,
+      regularizationRate: 0.001, seed: 7,
+    };
+    const search = serializeState({ ...settings, features: [...settings.features] });
+    const first = await open(search);
+    expect(await first.inputValue('#activation')).toBe('relu');
+    expect(await first.inputValue('#optimizer')).toBe('adam');
+    expect(await first.isChecked('input[name="dataset"][value="xor"]')).toBe(true);
+    await stepEpochs(first, 15);
+    const losses = [await first.textContent('#trainLoss'), await first.textContent('#testLoss')];
+    const link = first.url();
+    expect(parseState(new URL(link).search)).toEqual({ ...settings, features: [...settings.features] });
+    await first.close();
+
+    const second = await open(new URL(link).search);
+    await stepEpochs(second, 15);
+    expect([await second.textContent('#trainLoss'), await second.textContent('#testLoss')]).toEqual(losses);
+    // A different seed is a different run.
+    await second.selectOption('#activation', 'tanh');
+    expect(second.url()).toContain('activation=tanh');
+    await second.close();
+  }, 60_000);
+
+  it('steps through one update with the numbers of the library\'s trace', async () => {
+    const state = parseState('');
+    const problem = makeProblem(state);
+    const page = await open();
+    const box = (await page.locator('#heatmap').boundingBox())!;
+    const toPixel = ([x, y]: number[]): [number, number] =>
+      [box.x + ((x + EXTENT) / (2 * EXTENT)) * box.width, box.y + ((EXTENT - y) / (2 * EXTENT)) * box.height];
+    // A training point with no other within 15 pixels, so the click can only mean it.
+    const index = problem.train.points.findIndex((p, i) => problem.train.points.every((q, j) => {
+      if (i === j) return true;
+      const [a, b] = [toPixel(p), toPixel(q)];
+      return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 > 15 * 15;
+    }));
+    expect(index).toBeGreaterThanOrEqual(0);
+    await page.mouse.click(...toPixel(problem.train.points[index]));
+    await page.waitForSelector('#stepper:not([hidden])');
+    expect(await page.getAttribute('#stepper', 'data-index')).toBe(String(index));
+
+    const net = new Network(networkSpec(state, problem.task));
+    const trace = traceUpdate(net, problem.train.x[index], problem.train.y[index], { learningRate: state.learningRate });
+    const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
+    const shown = (selector: string): Promise<string> => page.locator(`#stageValues ${selector}`).innerText();
+
+    for (const l of trace.layers) {
+      for (let j = 0; j < l.h.length; j++) {
+        expect(await shown(`[data-kind="forward"][data-layer="${l.layer}"][data-unit="${j}"]`)).toContain(`h = ${fmt(l.h[j])}, a = ${fmt(l.a[j])}`);
+      }
+    }
+    await page.click('#nextStage');
+    expect(await shown('[data-kind="error"]')).toContain(`y − ŷ = ${fmt(trace.error[0])}`);
+    await page.click('#nextStage');
+    const output = trace.layers[trace.layers.length - 1];
+    expect(await shown(`[data-kind="delta"][data-layer="${output.layer}"][data-unit="0"]`)).toBe(`δᵒ = ${fmt(output.delta[0])}`);
+    await page.click('#nextStage');
+    for (const l of trace.layers.slice(0, -1)) {
+      for (let j = 0; j < l.delta.length; j++) {
+        expect(await shown(`[data-kind="delta"][data-layer="${l.layer}"][data-unit="${j}"]`)).toMatch(new RegExp(`δʰ = ${fmt(l.delta[j]).replace(/[.+-]/g, '\\$&')}$`));
+      }
+    }
+    await page.click('#nextStage');
+    let checked = 0;
+    for (const l of trace.layers) {
+      for (let i = 0; i < l.deltaW.length; i++) {
+        for (let j = 0; j < l.deltaW[i].length; j++) {
+          const text = await shown(`[data-kind="dw"][data-layer="${l.layer}"][data-from="${i}"][data-to="${j}"]`);
+          expect(text.endsWith(`Δw = η·δ·x = ${fmt(l.deltaW[i][j])}`), text).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(2 * 4 + 4 * 2 + 2 * 1);
+    await page.screenshot({ path: join(OUT, 'playground-step.png'), fullPage: true });
+    await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="5"]');
+    expect(await shown('[data-kind="loss"]')).toBe(`E before = ${fmt(trace.lossBefore)}, E after = ${fmt(trace.lossAfter)}`);
+    await page.close();
+  }, 60_000);
+
+  it('shows the vanishing gradient: deep sigmoid layers near the input get far smaller gradients than relu ones', async () => {
+    const ratio = async (activation: string): Promise<number> => {
+      const page = await open(`?layers=8,8,8,8,8&activation=${activation}&seed=3`);
+      await stepEpochs(page, 1);
+      const norms = await page.locator('#gradients [data-norm]').allInnerTexts();
+      await page.close();
+      expect(norms).toHaveLength(6);
+      return Number(norms[0]) / Number(norms[5]);
+    };
+    const sigmoid = await ratio('sigmoid');
+    const relu = await ratio('relu');
+    expect(sigmoid).toBeLessThan(0.1);
+    expect(relu / sigmoid).toBeGreaterThan(10);
+  }, 60_000);
+
+  it('labels its controls and works from the keyboard', async () => {
+    const page = await open();
+    const unlabelled = await page.locator('input, select').evaluateAll((els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML));
+    expect(unlabelled).toEqual([]);
+    const nameless = await page.locator('button').evaluateAll((els) => els.filter((e) => !e.textContent?.trim() && !e.getAttribute('aria-label')).length);
+    expect(nameless).toBe(0);
+    await page.locator('body').focus();
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.waitForFunction(() => Number(document.getElementById('epoch')!.textContent) >= 3);
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    await page.waitForTimeout(200);
+    const paused = await number(page, 'epoch');
+    await page.waitForTimeout(300);
+    expect(await number(page, 'epoch')).toBe(paused);
+    await page.keyboard.press('.');
+    await page.waitForFunction((e) => Number(document.getElementById('epoch')!.textContent) === e + 1, paused);
+    // Tab to the step button and press Enter.
+    await page.focus('#step');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((e) => Number(document.getElementById('epoch')!.textContent) === e + 2, paused);
+    await page.close();
+  }, 60_000);
+});
