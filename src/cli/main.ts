@@ -9,6 +9,7 @@ import { BackpropError } from '../core/errors.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
+import { BACKEND_CHOICES } from '../node/wasm.js';
 import { describeDatasets } from './data.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { evaluateCommand, predictCommand } from './evaluate.js';
@@ -47,6 +48,7 @@ function program(): Command {
       if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new UsageError(`--noise: expected a number from 0 to 1, got "${v}"`, '--noise');
       return n;
     })
+    .option('--backend <name>', 'arithmetic: auto (WebAssembly SIMD on every core where supported), wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
     .option('--out <file>', 'write the trained model to this file')
     .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)')
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)

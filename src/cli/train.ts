@@ -8,6 +8,7 @@ import type { LossName } from '../nn/losses.js';
 import { Network } from '../nn/network.js';
 import type { LayerSpec } from '../nn/spec.js';
 import { writeFileAtomic } from '../node/files.js';
+import { createKernels, type BackendChoice } from '../node/wasm.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';
@@ -35,6 +36,7 @@ export interface TrainOptions {
   quiet: boolean;
   samples?: number;
   noise?: number;
+  backend: BackendChoice;
 }
 
 export interface TrainResult {
@@ -69,14 +71,14 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
     loss,
     seed: o.seed,
-  });
+  }, { kernels: await createKernels(o.backend) });
 
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
   const text = prep.features.length - numeric;
   say(`data     ${table.source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${x[0].length} inputs`);
   say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
   say(`split    ${split.train.length} training rows, ${split.test.length} validation rows (seed ${o.seed})`);
-  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs`);
+  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs, ${net.kernels.name} kernels`);
 
   const xTrain = takeRows(x, split.train), yTrain = takeRows(y, split.train);
   const xVal = takeRows(x, split.test), yVal = takeRows(y, split.test);

@@ -1,6 +1,6 @@
 // The narrow seam between the network and the arithmetic. Layers, losses and training call only
 // these functions, so a faster backend (WASM SIMD, worker threads) replaces this object and nothing else.
-import type { Matrix } from './matrix.js';
+import { zeros, type DType, type Matrix } from './matrix.js';
 
 /** A scalar function applied element by element, with its derivative beside it. */
 export interface ElementwiseFunction {
@@ -23,6 +23,11 @@ export interface ElementwiseLoss {
 
 export interface Kernels {
   readonly name: string;
+  /**
+   * Where this backend wants matrices to live (in its own memory, so products need no copies), zero-filled.
+   * Optional: without it, matrices are ordinary typed arrays.
+   */
+  allocate?(rows: number, cols: number, dtype: DType): Matrix;
   /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
   gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void;
   /** m[i, :] += v[0, :] for every row i: the bias add. */
@@ -57,4 +62,9 @@ export interface Kernels {
   rmspropStep(w: Matrix, g: Matrix, c: Matrix, learningRate: number, rho: number, epsilon: number): void;
   /** Adam at step t ≥ 1: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w −= η m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). */
   adamStep(w: Matrix, g: Matrix, m: Matrix, v: Matrix, learningRate: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+}
+
+/** A zero-filled matrix where the backend wants it. */
+export function allocateFor(k: Kernels, rows: number, cols: number, dtype: DType): Matrix {
+  return k.allocate ? k.allocate(rows, cols, dtype) : zeros(rows, cols, dtype);
 }

@@ -1,7 +1,7 @@
 // A fully connected layer: weights W (inputs × units), an optional bias b, and an activation f.
 // Forward and backward sit together so each line of the backward pass can be checked against the forward.
-import type { Kernels } from '../core/kernels.js';
-import { zeros, type DType, type Matrix } from '../core/matrix.js';
+import { allocateFor, type Kernels } from '../core/kernels.js';
+import type { DType, Matrix } from '../core/matrix.js';
 import type { Random } from '../core/random.js';
 import type { Activation } from './activations.js';
 
@@ -32,11 +32,12 @@ export class Dense {
     readonly activation: Activation,
     useBias: boolean,
     dtype: DType,
+    private readonly kernels: Kernels,
   ) {
-    this.W = zeros(inputs, units, dtype);
-    this.gradW = zeros(inputs, units, dtype);
-    this.b = useBias ? zeros(1, units, dtype) : null;
-    this.gradB = useBias ? zeros(1, units, dtype) : null;
+    this.W = allocateFor(kernels, inputs, units, dtype);
+    this.gradW = allocateFor(kernels, inputs, units, dtype);
+    this.b = useBias ? allocateFor(kernels, 1, units, dtype) : null;
+    this.gradB = useBias ? allocateFor(kernels, 1, units, dtype) : null;
   }
 
   /** Glorot uniform limit √(6 / (in + out)) for sigmoid-like units, He uniform √(6 / in) for the relu family; biases start at 0. */
@@ -51,10 +52,10 @@ export class Dense {
 
   allocate(rows: number, dtype: DType, first: boolean): DenseBuffers {
     return {
-      h: zeros(rows, this.units, dtype),
-      a: zeros(rows, this.units, dtype),
-      delta: zeros(rows, this.units, dtype),
-      back: first ? null : zeros(rows, this.inputs, dtype),
+      h: allocateFor(this.kernels, rows, this.units, dtype),
+      a: allocateFor(this.kernels, rows, this.units, dtype),
+      delta: allocateFor(this.kernels, rows, this.units, dtype),
+      back: first ? null : allocateFor(this.kernels, rows, this.inputs, dtype),
     };
   }
 

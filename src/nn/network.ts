@@ -1,8 +1,8 @@
 // A sequential multilayer perceptron trained by backpropagation, in the seeds' four steps:
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
 import { BackpropError, shown } from '../core/errors.js';
-import type { Kernels } from '../core/kernels.js';
-import { clone as cloneMatrix, toRows, zeros, type DType, type Matrix } from '../core/matrix.js';
+import { allocateFor, type Kernels } from '../core/kernels.js';
+import { clone as cloneMatrix, toRows, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { referenceKernels } from '../core/reference.js';
 import { getActivation } from './activations.js';
@@ -63,7 +63,7 @@ export class Network {
     const { dtype } = this.spec;
     let inputs = this.spec.inputs;
     this.layers = this.spec.layers.map((l) => {
-      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype);
+      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype, this.kernels);
       inputs = l.units;
       return layer;
     });
@@ -85,6 +85,11 @@ export class Network {
 
   get outputs(): number {
     return this.layers[this.layers.length - 1].units;
+  }
+
+  /** A zero-filled matrix of this network's dtype, where its backend keeps matrices (buffers for batches, say). */
+  allocate(rows: number, cols: number): Matrix {
+    return allocateFor(this.kernels, rows, cols, this.dtype);
   }
 
   /** Describes layer l (0-based) for messages, e.g. "layer 2 (3 inputs → 1 unit, sigmoid)". */
@@ -119,7 +124,7 @@ export class Network {
     }
     ws = {
       layers: this.layers.map((layer, l) => layer.allocate(rows, this.dtype, l === 0)),
-      g: zeros(rows, this.outputs, this.dtype),
+      g: this.allocate(rows, this.outputs),
     };
     this.workspaces.set(rows, ws);
     return ws;

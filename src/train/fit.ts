@@ -163,9 +163,9 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
   const batchSize = options.batchSize === 'all' ? rows : Math.min(positiveInteger(options.batchSize ?? 32, 'batchSize'), rows);
   const batchesPerEpoch = Math.ceil(rows / batchSize);
   // Buffers for a full batch and for the shorter last one, made once for the whole run.
-  const full = { x: zeros(batchSize, net.inputs, net.dtype), y: zeros(batchSize, net.outputs, net.dtype) };
+  const full = { x: net.allocate(batchSize, net.inputs), y: net.allocate(batchSize, net.outputs) };
   const tailRows = rows % batchSize;
-  const tail = tailRows ? { x: zeros(tailRows, net.inputs, net.dtype), y: zeros(tailRows, net.outputs, net.dtype) } : full;
+  const tail = tailRows ? { x: net.allocate(tailRows, net.inputs), y: net.allocate(tailRows, net.outputs) } : full;
   const order = Uint32Array.from({ length: rows }, (_, i) => i);
   const lastGood = net.parameters.map((p) => Float64Array.from(p.value.data));
 

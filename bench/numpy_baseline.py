@@ -1,0 +1,72 @@
+"""numpy written in the seeds' style (forward with np.dot, error terms carried back through the weights,
+weight steps eta * delta * x), as a baseline for `npm run bench`. Usage: numpy_baseline.py W1"""
+import json
+import sys
+import time
+
+import numpy as np
+
+WORKLOADS = {
+    "W1": ([784, 128, 64, 10], "relu", "softmax", 128, 10240),
+    "W2": ([2, 8, 8, 1], "sigmoid", "sigmoid", 1, 20000),
+    "W3": ([1024, 1024, 1024, 10], "relu", "softmax", 256, 2560),
+}
+
+name = sys.argv[1]
+sizes, hidden, output, batch, samples = WORKLOADS[name]
+if len(sys.argv) > 2:
+    samples = int(sys.argv[2])
+rng = np.random.default_rng(42)
+X = rng.random((samples, sizes[0]), dtype=np.float32)
+if sizes[-1] == 1:
+    Y = (X.mean(axis=1, keepdims=True) > 0.5).astype(np.float32)
+else:
+    Y = np.eye(sizes[-1], dtype=np.float32)[rng.integers(0, sizes[-1], samples)]
+W = [rng.uniform(-1, 1, (sizes[i], sizes[i + 1])).astype(np.float32) * np.sqrt(6 / (sizes[i] + sizes[i + 1])) for i in range(len(sizes) - 1)]
+b = [np.zeros(s, dtype=np.float32) for s in sizes[1:]]
+learnrate = np.float32(0.01)
+
+
+def f(h, kind):
+    if kind == "relu":
+        return np.maximum(h, 0)
+    if kind == "sigmoid":
+        return 1 / (1 + np.exp(-h))
+    e = np.exp(h - h.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def f_prime(h, a, kind):
+    return (h > 0).astype(np.float32) if kind == "relu" else a * (1 - a)
+
+
+def epoch():
+    order = rng.permutation(samples)
+    for start in range(0, samples, batch):
+        idx = order[start:start + batch]
+        x, y = X[idx], Y[idx]
+        hs, As = [], [x]
+        for i, (w, bias) in enumerate(zip(W, b)):
+            h = np.dot(As[-1], w) + bias
+            hs.append(h)
+            As.append(f(h, output if i == len(W) - 1 else hidden))
+        error = y - As[-1]
+        # Output error term: softmax with cross-entropy gives y - y_hat; sigmoid with squared error (y - y_hat) f'(h).
+        delta = error if output == "softmax" else error * f_prime(hs[-1], As[-1], output)
+        for i in reversed(range(len(W))):
+            step_w = learnrate * np.dot(As[i].T, delta) / len(idx)
+            step_b = learnrate * delta.mean(axis=0)
+            if i > 0:
+                delta = np.dot(delta, W[i].T) * f_prime(hs[i - 1], As[i], hidden)
+            W[i] += step_w
+            b[i] += step_b
+
+
+epoch()
+times = []
+for _ in range(3):
+    t = time.perf_counter()
+    epoch()
+    times.append(time.perf_counter() - t)
+times.sort()
+print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": "numpy " + np.__version__}))

@@ -1,0 +1,86 @@
+// npm run bench: training throughput of backprop (each backend, 1 and 2 threads) and its peers on the same
+// workloads, each system in its own process, medians of 3 timed epochs after a warm-up. Prints a table of
+// samples/s, effective GFLOP/s (6 × weights × samples / s) and backprop's ratio to each peer, and writes
+// bench/results.json. `npm run bench -- W1` runs one workload.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { WORKLOADS, weightCount } from './workloads.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const only = process.argv.slice(2);
+
+/** Systems per workload, with the samples per epoch for slow ones (throughput is per sample, so the rate is comparable). */
+const SYSTEMS = {
+  W1: [['backprop reference', 'backprop.mjs', ['reference', '2560']], ['backprop wasm ×1', 'backprop.mjs', ['wasm']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
+    ['tfjs cpu', 'tfjs.mjs', ['cpu', '2560']], ['tfjs wasm', 'tfjs.mjs', ['wasm']], ['brain.js', 'brain.mjs', ['1024']], ['numpy', 'numpy', []]],
+  W2: [['backprop reference', 'backprop.mjs', ['reference']], ['backprop wasm ×1', 'backprop.mjs', ['wasm']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
+    ['tfjs cpu', 'tfjs.mjs', ['cpu', '2000']], ['tfjs wasm', 'tfjs.mjs', ['wasm', '2000']], ['brain.js', 'brain.mjs', []], ['numpy', 'numpy', ['5000']]],
+  W3: [['backprop wasm ×1', 'backprop.mjs', ['wasm', '1024']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2', '1024']],
+    ['tfjs wasm', 'tfjs.mjs', ['wasm', '512']], ['brain.js', 'brain.mjs', ['64']], ['numpy', 'numpy', ['1024']]],
+};
+
+function hasNumpy() {
+  return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+function run(workload, script, args) {
+  if (script === 'numpy') {
+    // The machine sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for old OpenBLAS builds; they slow a current numpy.
+    const env = { ...process.env };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    return JSON.parse(execFileSync('python3', [`${here}numpy_baseline.py`, workload, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop());
+  }
+  const out = execFileSync(process.execPath, [`${here}systems/${script}`, workload, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+const numpy = hasNumpy();
+const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, workloads: {} };
+for (const [name, workload] of Object.entries(WORKLOADS)) {
+  if (only.length && !only.includes(name)) continue;
+  const weights = weightCount(workload.sizes);
+  console.log(`\n${name}: ${workload.description}`);
+  const rows = [];
+  for (const [system, script, args] of SYSTEMS[name]) {
+    if (script === 'numpy' && !numpy) {
+      console.log(`  ${system.padEnd(20)} skipped: python3 with numpy is not installed`);
+      continue;
+    }
+    try {
+      const r = run(name, script, args);
+      rows.push({ system, samplesPerSecond: r.samplesPerSecond, gflops: (6 * weights * r.samplesPerSecond) / 1e9, samples: r.samples, epochSeconds: r.epochSeconds });
+    } catch (e) {
+      console.log(`  ${system.padEnd(20)} failed: ${String(e.message).split('\n')[0]}`);
+    }
+  }
+  const ours = rows.filter((r) => r.system.startsWith('backprop'));
+  const best = ours.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a), ours[0]);
+  console.log(`  ${'system'.padEnd(20)}${'samples/s'.padStart(12)}${'GFLOP/s'.padStart(10)}   ${best ? `${best.system} ÷ this` : ''}`);
+  for (const r of rows) {
+    const ratio = best && !r.system.startsWith('backprop') ? `${(best.samplesPerSecond / r.samplesPerSecond).toFixed(2)}×` : '';
+    r.bestBackpropRatio = best ? best.samplesPerSecond / r.samplesPerSecond : null;
+    console.log(`  ${r.system.padEnd(20)}${r.samplesPerSecond.toFixed(0).padStart(12)}${r.gflops.toFixed(2).padStart(10)}   ${ratio}`);
+  }
+  results.workloads[name] = { description: workload.description, weights, rows };
+}
+
+if (!only.length || only.includes('digits')) {
+  console.log('\ndigits end to end: load, standardize, train 64-64-10 until held-out accuracy ≥ 96%');
+  const digits = {};
+  for (const [system, args] of [['backprop wasm ×2', ['wasm2']], ['backprop reference', ['reference']], ['tfjs wasm', ['tfjs-wasm']]]) {
+    try {
+      const out = execFileSync(process.execPath, [`${here}systems/digits.mjs`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      digits[system] = JSON.parse(out.trim().split('\n').pop());
+      console.log(`  ${system.padEnd(20)} ${digits[system].seconds.toFixed(2)} s, ${digits[system].epochs} epochs, accuracy ${(100 * digits[system].accuracy).toFixed(1)}%`);
+    } catch (e) {
+      console.log(`  ${system.padEnd(20)} failed: ${String(e.message).split('\n')[0]}`);
+    }
+  }
+  results.digits = digits;
+}
+
+writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nwritten to bench/results.json`);

@@ -1,0 +1,194 @@
+// The WebAssembly SIMD backend: matrix products run in the compiled kernels (kernels/assembly), split
+// over threads that share the module's memory when a team is given; the other kernels, which are cheap
+// next to the products, stay on the reference implementation for now. float64 networks use the reference.
+import type { Kernels } from '../kernels.js';
+import { dtypeOf, zeros, type DType, type Matrix } from '../matrix.js';
+import { referenceKernels } from '../reference.js';
+import { KERNELS_WASM } from './binary.js';
+
+export interface KernelExports {
+  gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, b: number, ldb: number, transB: number,
+    c: number, ldc: number, alpha: number, beta: number, n0: number, n1: number, work: number): void;
+  workBytes(): number;
+}
+
+/** Layout of the shared memory: a control block, one packing area per thread, then the operands. */
+export const CONTROL = 65536;
+const CONTROL_INTS = 64;
+const WORK = CONTROL + CONTROL_INTS * 4;
+// Control block slots.
+const GENERATION = 0, DONE = 1, READY = 2, PARAMS = 8, RANGES = 24;
+/** Products smaller than this many multiply-adds stay in JavaScript: the copy in and out would cost more. */
+const SMALL = 2048;
+/** Products at least this large are split across the team. */
+const PARALLEL = 1 << 18;
+
+export function kernelBytes(): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
+}
+
+export interface Team {
+  /** Threads besides the caller's. */
+  readonly helpers: number;
+}
+
+/** What a helper thread runs: wait for a job, compute its columns, report, repeat. Never returns. */
+export async function helperLoop(module: WebAssembly.Module, memory: WebAssembly.Memory, index: number): Promise<never> {
+  const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+  const k = instance.exports as unknown as KernelExports;
+  const control = new Int32Array(memory.buffer, CONTROL, CONTROL_INTS);
+  const floats = new Float32Array(memory.buffer, CONTROL, CONTROL_INTS);
+  const work = WORK + index * k.workBytes();
+  Atomics.add(control, READY, 1);
+  Atomics.notify(control, READY);
+  let seen = Atomics.load(control, GENERATION);
+  for (;;) {
+    Atomics.wait(control, GENERATION, seen);
+    seen = Atomics.load(control, GENERATION);
+    const p = PARAMS;
+    const n0 = control[RANGES + 2 * index], n1 = control[RANGES + 2 * index + 1];
+    if (n1 > n0) {
+      k.gemm(control[p], control[p + 1], control[p + 2], control[p + 3], control[p + 4], control[p + 5], control[p + 6], control[p + 7],
+        control[p + 8], control[p + 9], control[p + 10], floats[p + 11], floats[p + 12], n0, n1, work);
+    }
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+  }
+}
+
+export interface WasmKernels extends Kernels {
+  readonly threads: number;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+}
+
+export interface WasmOptions {
+  /**
+   * Starts `count` helper threads, each running helperLoop(module, memory, index) for index 1..count;
+   * resolves once they are started. Without it, products run on the calling thread alone.
+   */
+  startHelpers?: (module: WebAssembly.Module, memory: WebAssembly.Memory, count: number) => Promise<void>;
+  /** Helper threads to start. Default 0. */
+  helpers?: number;
+}
+
+/** Whether this engine runs WebAssembly SIMD with shared memory. */
+export function wasmSupported(): boolean {
+  try {
+    if (typeof SharedArrayBuffer === 'undefined') return false;
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return WebAssembly.validate(kernelBytes());
+  } catch {
+    return false;
+  }
+}
+
+export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
+  const helpers = options.startHelpers ? Math.max(0, options.helpers ?? 0) : 0;
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true });
+  const module = await WebAssembly.compile(kernelBytes());
+  const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+  const wasm = instance.exports as unknown as KernelExports;
+  const workBytes = wasm.workBytes();
+  const control = new Int32Array(memory.buffer, CONTROL, CONTROL_INTS);
+  const floats = new Float32Array(memory.buffer, CONTROL, CONTROL_INTS);
+  if (helpers > 0) {
+    await options.startHelpers!(module, memory, helpers);
+    while (Atomics.load(control, READY) < helpers) await new Promise((r) => setTimeout(r, 1));
+  }
+  let heap = new Float32Array(memory.buffer);
+  // Every SharedArrayBuffer object this memory has shown: growing it gives a new object over the same bytes.
+  const ours = new WeakSet<ArrayBufferLike>([memory.buffer]);
+  let top = align(WORK + (helpers + 1) * workBytes);
+
+  /** Makes sure memory reaches `end`, and keeps the whole-memory view current. */
+  function reach(end: number): void {
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    if (heap.buffer.byteLength !== memory.buffer.byteLength) {
+      heap = new Float32Array(memory.buffer);
+      ours.add(memory.buffer);
+    }
+  }
+
+  // Matrices in this memory, handed out by allocate and taken back when the garbage collector drops them.
+  const free = new Map<number, number[]>();
+  const reclaim = new FinalizationRegistry<[number, number]>(([offset, bytes]) => {
+    const list = free.get(bytes);
+    if (list) list.push(offset);
+    else free.set(bytes, [offset]);
+  });
+
+  function claim(bytes: number): number {
+    const offset = free.get(bytes)?.pop();
+    if (offset !== undefined) return offset;
+    const start = top;
+    top += bytes;
+    reach(top);
+    return start;
+  }
+
+  function allocate(rows: number, cols: number, dtype: DType): Matrix {
+    if (dtype !== 'float32') return zeros(rows, cols, dtype);
+    const bytes = Math.max(64, align(rows * cols * 4));
+    const offset = claim(bytes);
+    reach(offset + bytes);
+    const data = new Float32Array(memory.buffer, offset, rows * cols);
+    data.fill(0);
+    reclaim.register(data, [offset, bytes]);
+    return { rows, cols, data };
+  }
+
+  // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
+  const scratch: { offset: number; bytes: number }[] = [0, 1, 2].map(() => ({ offset: 0, bytes: 0 }));
+  function place(m: Matrix, slot: number, copy: boolean): number {
+    if (ours.has(m.data.buffer)) return m.data.byteOffset;
+    const s = scratch[slot];
+    const bytes = align(m.data.length * 4);
+    if (s.bytes < bytes) {
+      if (s.bytes > 0) reclaim.unregister(s);
+      s.bytes = Math.max(bytes, 2 * s.bytes);
+      s.offset = claim(s.bytes);
+    }
+    if (copy) heap.set(m.data, s.offset >> 2);
+    return s.offset;
+  }
+
+  function gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void {
+    const m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols;
+    const n = transB ? b.rows : b.cols, kB = transB ? b.cols : b.rows;
+    if (m * n * k < SMALL || dtypeOf(a) !== 'float32' || dtypeOf(b) !== 'float32' || dtypeOf(out) !== 'float32' ||
+      k !== kB || out.rows !== m || out.cols !== n) {
+      referenceKernels.gemm(a, transA, b, transB, out, alpha, beta);
+      return;
+    }
+    const pa = place(a, 0, true), pb = place(b, 1, true), pc = place(out, 2, beta !== 0);
+    const lda = a.cols, ldb = b.cols, ldc = n;
+    const team = m * n * k >= PARALLEL && n >= 16 ? helpers : 0;
+    if (team === 0) {
+      wasm.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc, alpha, beta, 0, n, WORK);
+    } else {
+      // Columns in whole strips of 8, as even as they come; the caller takes the first share.
+      const strips = Math.ceil(n / 8), per = Math.ceil(strips / (team + 1));
+      const params = [m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc];
+      params.forEach((v, i) => (control[PARAMS + i] = v));
+      floats[PARAMS + 11] = alpha;
+      floats[PARAMS + 12] = beta;
+      for (let t = 1; t <= team; t++) {
+        control[RANGES + 2 * t] = Math.min(n, t * per * 8);
+        control[RANGES + 2 * t + 1] = Math.min(n, (t + 1) * per * 8);
+      }
+      Atomics.store(control, DONE, 0);
+      Atomics.add(control, GENERATION, 1);
+      Atomics.notify(control, GENERATION);
+      wasm.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc, alpha, beta, 0, Math.min(n, per * 8), WORK);
+      for (let done = Atomics.load(control, DONE); done < team; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
+    }
+    if (!ours.has(out.data.buffer)) out.data.set(heap.subarray(pc >> 2, (pc >> 2) + out.data.length));
+  }
+
+  return { ...referenceKernels, name: helpers > 0 ? `wasm-simd×${helpers + 1}` : 'wasm-simd', allocate, gemm, threads: helpers + 1, memory, module };
+}
+
+function align(bytes: number): number {
+  return (bytes + 63) & ~63;
+}

@@ -1,0 +1,40 @@
+// The WebAssembly backend in Node, with helper threads on worker_threads sharing its memory.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { BackpropError } from '../core/errors.js';
+import type { Kernels } from '../core/kernels.js';
+import { referenceKernels } from '../core/reference.js';
+import { createWasmKernels, wasmSupported, type WasmKernels } from '../core/wasm/backend.js';
+
+export interface NodeWasmOptions {
+  /** Threads in all, the caller's included. Default: the number of cores. */
+  threads?: number;
+}
+
+export function createNodeWasmKernels(options: NodeWasmOptions = {}): Promise<WasmKernels> {
+  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  return createWasmKernels({
+    helpers: threads - 1,
+    startHelpers: async (module, memory, count) => {
+      for (let index = 1; index <= count; index++) {
+        const worker = new Worker(new URL('./wasm-helper.js', import.meta.url), { workerData: { module, memory, index } });
+        // Helpers wait on shared memory forever; they must not keep the process alive.
+        worker.unref();
+      }
+    },
+  });
+}
+
+export type BackendChoice = 'auto' | 'wasm' | 'reference';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'reference'];
+
+/**
+ * Kernels for a backend choice: 'auto' takes WebAssembly SIMD on every core where this Node supports it and
+ * the reference otherwise; 'wasm' insists on it; 'reference' is the plain TypeScript implementation.
+ */
+export async function createKernels(choice: BackendChoice = 'auto', options: NodeWasmOptions = {}): Promise<Kernels> {
+  if (choice === 'reference') return referenceKernels;
+  if (wasmSupported()) return createNodeWasmKernels(options);
+  if (choice === 'wasm') throw new BackpropError('backend: WebAssembly SIMD with shared memory is not available in this Node');
+  return referenceKernels;
+}

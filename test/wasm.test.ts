@@ -1,0 +1,119 @@
+// The WebAssembly SIMD backend against the plain TypeScript reference: products in every form, gradients
+// of random networks, and training on digits, with one thread and with two.
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  applyScaler, classesOf, evaluate, fit, fitScaler, Network, oneHot, Random, referenceKernels, takeRows,
+  trainTestSplit, zeros, type Kernels, type Matrix, type NetworkSpec, type ActivationName,
+} from '../src/index.js';
+import { loadBuiltin } from '../src/node/index.js';
+// The helper threads run the built worker script, so the threaded backend comes from dist/.
+import { createNodeWasmKernels } from '../dist/node/wasm.js';
+import { wasmSupported } from '../src/core/wasm/backend.js';
+
+const backends: Record<string, Kernels> = {};
+beforeAll(async () => {
+  backends.wasm1 = await createNodeWasmKernels({ threads: 1 });
+  backends.wasm2 = await createNodeWasmKernels({ threads: 2 });
+}, 30_000);
+
+function randomMatrix(rows: number, cols: number, random: Random): Matrix {
+  const m = zeros(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = random.uniform(-1, 1);
+  return m;
+}
+
+function maxRelative(a: Matrix, b: Matrix): number {
+  let scale = 0, diff = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    scale = Math.max(scale, Math.abs(b.data[i]));
+    diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
+
+it('this engine supports WebAssembly SIMD with shared memory', () => {
+  expect(wasmSupported()).toBe(true);
+});
+
+describe.each(['wasm1', 'wasm2'])('%s', (name) => {
+  it('products agree with the reference in all four forms, with alpha and beta (relative 1e-4)', () => {
+    const k = backends[name];
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 600 }),
+      fc.boolean(), fc.boolean(), fc.constantFrom(1, -0.5, 2), fc.constantFrom(0, 1, 0.25), fc.nat(),
+      (m, n, kk, ta, tb, alpha, beta, seed) => {
+        const random = new Random(seed);
+        const a = ta ? randomMatrix(kk, m, random) : randomMatrix(m, kk, random);
+        const b = tb ? randomMatrix(n, kk, random) : randomMatrix(kk, n, random);
+        const c = randomMatrix(m, n, random);
+        const want = { ...c, data: Float32Array.from(c.data) };
+        referenceKernels.gemm(a, ta, b, tb, want, alpha, beta);
+        k.gemm(a, ta, b, tb, c, alpha, beta);
+        expect(maxRelative(c, want)).toBeLessThan(1e-4);
+      }), { numRuns: 60 });
+  }, 60_000);
+
+  it('large products that cross every block edge, in matrices the backend allocated', () => {
+    const k = backends[name];
+    const random = new Random(3);
+    for (const [m, n, kk] of [[300, 520, 700], [129, 1030, 257]]) {
+      const a = k.allocate!(m, kk, 'float32'), b = k.allocate!(kk, n, 'float32'), c = k.allocate!(m, n, 'float32');
+      a.data.set(randomMatrix(m, kk, random).data);
+      b.data.set(randomMatrix(kk, n, random).data);
+      const want = zeros(m, n);
+      referenceKernels.gemm(a, false, b, false, want, 1, 0);
+      k.gemm(a, false, b, false, c, 1, 0);
+      expect(maxRelative(c, want)).toBeLessThan(1e-4);
+    }
+  }, 60_000);
+
+  it('gradients of random networks agree with the reference backend (relative 1e-4)', () => {
+    const k = backends[name];
+    const activations: ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear'];
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 3 }), fc.constantFrom(...activations),
+      fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 80 }), fc.nat(),
+      (hidden, activation, inputs, classes, rows, seed) => {
+        const spec: NetworkSpec = {
+          inputs, layers: [...hidden.map((units) => ({ units, activation })), { units: classes, activation: 'softmax' }],
+          loss: 'categorical-cross-entropy', seed,
+        };
+        const random = new Random(seed);
+        const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => random.uniform(-2, 2)));
+        const y = Array.from({ length: rows }, () => {
+          const hot = random.int(classes);
+          return Array.from({ length: classes }, (_, j) => (j === hot ? 1 : 0));
+        });
+        const ref = new Network(spec), fast = new Network(spec, { kernels: k });
+        const lossRef = ref.computeGradients(x, y), lossFast = fast.computeGradients(x, y);
+        expect(Math.abs(lossFast - lossRef) / lossRef).toBeLessThan(1e-4);
+        ref.parameters.forEach((p, i) => {
+          const q = fast.parameters[i].grad;
+          let scale = 0, diff = 0;
+          for (let j = 0; j < q.data.length; j++) {
+            scale = Math.max(scale, Math.abs(p.grad.data[j]));
+            diff = Math.max(diff, Math.abs(q.data[j] - p.grad.data[j]));
+          }
+          expect(diff).toBeLessThanOrEqual(1e-4 * scale + 1e-7);
+        });
+      }), { numRuns: 40 });
+  }, 60_000);
+});
+
+it('digits trains to the same held-out accuracy on every backend, within 0.5 points', () => {
+  const data = loadBuiltin('digits');
+  const classes = classesOf(data.labels);
+  const split = trainTestSplit(data.x.length, { testFraction: 0.2, seed: 1, stratify: data.labels });
+  const scaler = fitScaler('standard', takeRows(data.x, split.train));
+  const xs = applyScaler(scaler, takeRows(data.x, split.train)), ys = oneHot(takeRows(data.labels, split.train), classes);
+  const xt = applyScaler(scaler, takeRows(data.x, split.test)), yt = oneHot(takeRows(data.labels, split.test), classes);
+  const accuracy = (kernels: Kernels): number => {
+    const net = new Network({ inputs: 64, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels });
+    fit(net, xs, ys, { epochs: 30, batchSize: 32, optimizer: 'adam', learningRate: 0.003 });
+    return evaluate(net, xt, yt).accuracy!;
+  };
+  const reference = accuracy(referenceKernels);
+  expect(reference).toBeGreaterThanOrEqual(0.96);
+  for (const name of ['wasm1', 'wasm2']) expect(Math.abs(accuracy(backends[name]) - reference)).toBeLessThanOrEqual(0.005);
+}, 60_000);
