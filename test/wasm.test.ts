@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  applyScaler, classesOf, evaluate, fit, fitScaler, Network, oneHot, Random, referenceKernels, takeRows,
+  applyScaler, classesOf, evaluate, fit, fitScaler, getActivation, Network, oneHot, Random, referenceKernels, takeRows,
   trainTestSplit, zeros, type Kernels, type Matrix, type NetworkSpec, type ActivationName,
 } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
@@ -21,6 +21,13 @@ function randomMatrix(rows: number, cols: number, random: Random): Matrix {
   const m = zeros(rows, cols);
   for (let i = 0; i < m.data.length; i++) m.data[i] = random.uniform(-1, 1);
   return m;
+}
+
+/** A fresh matrix from make() holding m's values. */
+function copyInto(m: Matrix, make: (rows: number, cols: number) => Matrix): Matrix {
+  const c = make(m.rows, m.cols);
+  c.data.set(m.data);
+  return c;
 }
 
 function maxRelative(a: Matrix, b: Matrix): number {
@@ -67,6 +74,35 @@ describe.each(['wasm1', 'wasm2'])('%s', (name) => {
       expect(maxRelative(c, want)).toBeLessThan(1e-4);
     }
   }, 60_000);
+
+  it('element-wise kernels agree with the reference on matrices in their memory, tails included', () => {
+    const k = backends[name];
+    const random = new Random(11);
+    const inMemory = (rows: number, cols: number): Matrix => {
+      const m = k.allocate!(rows, cols, 'float32');
+      m.data.set(randomMatrix(rows, cols, random).data);
+      return m;
+    };
+    const copy = (m: Matrix): Matrix => ({ rows: m.rows, cols: m.cols, data: Float32Array.from(m.data) });
+    const relu = getActivation('relu').scalar!;
+    for (const [rows, cols] of [[37, 13], [64, 128], [3, 1001]]) {
+      const x = inMemory(rows, cols), y = inMemory(rows, cols), g = inMemory(rows, cols), v = inMemory(1, cols), out = inMemory(1, cols);
+      const cases: [string, (kk: Kernels, m: Record<string, Matrix>) => void, string][] = [
+        ['axpy', (kk, m) => kk.axpy(-0.3, m.x, m.y), 'y'],
+        ['relu', (kk, m) => kk.map(relu, m.x, m.y), 'y'],
+        ['relu backward', (kk, m) => kk.mapBackward(relu, m.x, m.x, m.g, m.y), 'y'],
+        ['bias add', (kk, m) => kk.addRowVector(m.x, m.v), 'x'],
+        ['bias gradient', (kk, m) => kk.sumRows(m.g, m.out, -0.5, 0.25), 'out'],
+      ];
+      for (const [what, run, result] of cases) {
+        const mine = { x: copyInto(x, inMemory), y: copyInto(y, inMemory), g, v, out: copyInto(out, inMemory) };
+        const theirs = { x: copy(x), y: copy(y), g: copy(g), v: copy(v), out: copy(out) };
+        run(k, mine);
+        run(referenceKernels, theirs);
+        expect(maxRelative(mine[result as keyof typeof mine], theirs[result as keyof typeof theirs]), `${what} ${rows}×${cols}`).toBeLessThan(1e-5);
+      }
+    }
+  });
 
   it('gradients of random networks agree with the reference backend (relative 1e-4)', () => {
     const k = backends[name];

@@ -1,2 +1,3 @@
-// The WebAssembly kernels of backprop, compiled from this folder by `npm run build:wasm`.
+// The WebAssembly kernels of backprop, compiled from this folder by scripts/build-wasm.mjs.
 export { gemm, workBytes } from './gemm';
+export { addRowVector, axpy, relu, reluBackward, sumRows } from './elementwise';

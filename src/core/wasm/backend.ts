@@ -1,6 +1,7 @@
 // The WebAssembly SIMD backend: matrix products run in the compiled kernels (kernels/assembly), split
-// over threads that share the module's memory when a team is given; the other kernels, which are cheap
-// next to the products, stay on the reference implementation for now. float64 networks use the reference.
+// over threads that share the module's memory when a team is given; so do the weight update, bias add and
+// sum, and relu. The rest (exp-based activations, softmax, losses, optimizer state) stays on the reference
+// implementation, as do float64 networks.
 import type { Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
@@ -10,6 +11,11 @@ export interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, b: number, ldb: number, transB: number,
     c: number, ldc: number, alpha: number, beta: number, n0: number, n1: number, work: number): void;
   workBytes(): number;
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  relu(n: number, h: number, a: number): void;
+  reluBackward(n: number, h: number, g: number, out: number): void;
+  addRowVector(rows: number, cols: number, m: number, v: number): void;
+  sumRows(rows: number, cols: number, m: number, out: number, alpha: number, beta: number): void;
 }
 
 /** Layout of the shared memory: a control block, one packing area per thread, then the operands. */
@@ -20,6 +26,8 @@ const WORK = CONTROL + CONTROL_INTS * 4;
 const GENERATION = 0, DONE = 1, READY = 2, PARAMS = 8, RANGES = 24;
 /** Products smaller than this many multiply-adds stay in JavaScript: the copy in and out would cost more. */
 const SMALL = 2048;
+/** Element-wise work on fewer values than this stays in JavaScript, where a call costs nothing. */
+const SHORT = 256;
 /** Products at least this large are split across the team. */
 const PARALLEL = 1 << 18;
 
@@ -186,7 +194,29 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     if (!ours.has(out.data.buffer)) out.data.set(heap.subarray(pc >> 2, (pc >> 2) + out.data.length));
   }
 
-  return { ...referenceKernels, name: helpers > 0 ? `wasm-simd×${helpers + 1}` : 'wasm-simd', allocate, gemm, threads: helpers + 1, memory, module };
+  /** All operands float32 and in this memory (so no copies), and enough of them to be worth a call. */
+  const here = (...ms: Matrix[]): boolean => ms[0].data.length >= SHORT && ms.every((m) => m.data instanceof Float32Array && ours.has(m.data.buffer));
+
+  const kernels: WasmKernels = {
+    ...referenceKernels,
+    name: helpers > 0 ? `wasm-simd×${helpers + 1}` : 'wasm-simd',
+    allocate,
+    gemm,
+    axpy: (alpha, x, y) => (here(x, y) ? wasm.axpy(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset) : referenceKernels.axpy(alpha, x, y)),
+    addRowVector: (m, v) => (here(m, v) ? wasm.addRowVector(m.rows, m.cols, m.data.byteOffset, v.data.byteOffset) : referenceKernels.addRowVector(m, v)),
+    sumRows: (m, out, alpha, beta) => (here(m, out)
+      ? wasm.sumRows(m.rows, m.cols, m.data.byteOffset, out.data.byteOffset, alpha, beta)
+      : referenceKernels.sumRows(m, out, alpha, beta)),
+    // relu by name: the other activations need exp, which gains nothing in WebAssembly.
+    map: (f, x, out) => (f.name === 'relu' && here(x, out) ? wasm.relu(x.data.length, x.data.byteOffset, out.data.byteOffset) : referenceKernels.map(f, x, out)),
+    mapBackward: (f, h, a, g, out) => (f.name === 'relu' && here(h, g, out)
+      ? wasm.reluBackward(h.data.length, h.data.byteOffset, g.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.mapBackward(f, h, a, g, out)),
+    threads: helpers + 1,
+    memory,
+    module,
+  };
+  return kernels;
 }
 
 function align(bytes: number): number {

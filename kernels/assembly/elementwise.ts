@@ -1,0 +1,78 @@
+// Element-wise kernels and reductions in f32 with WebAssembly SIMD, four lanes at a time with a scalar tail.
+
+/** y += alpha · x */
+export function axpy(n: i32, alpha: f32, x: usize, y: usize): void {
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(y + at, f32x4.add(v128.load(y + at), f32x4.mul(va, v128.load(x + at))));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(y + at, load<f32>(y + at) + alpha * load<f32>(x + at));
+  }
+}
+
+/** a = max(h, 0) */
+export function relu(n: i32, h: usize, a: usize): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(a + at, f32x4.max(v128.load(h + at), zero));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const v = load<f32>(h + at);
+    store<f32>(a + at, v > 0 ? v : 0);
+  }
+}
+
+/** out = g ⊙ relu′(h): g where h > 0, else 0 */
+export function reluBackward(n: i32, h: usize, g: usize, out: usize): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(out + at, v128.and(v128.load(g + at), f32x4.gt(v128.load(h + at), zero)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(out + at, load<f32>(h + at) > 0 ? load<f32>(g + at) : 0);
+  }
+}
+
+/** m[i, :] += v for every row */
+export function addRowVector(rows: i32, cols: i32, m: usize, v: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = m + ((<usize>r * cols) << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const at = <usize>j << 2;
+      v128.store(row + at, f32x4.add(v128.load(row + at), v128.load(v + at)));
+    }
+    for (; j < cols; j++) {
+      const at = <usize>j << 2;
+      store<f32>(row + at, load<f32>(row + at) + load<f32>(v + at));
+    }
+  }
+}
+
+/** out[j] = alpha · Σᵢ m[i, j] + beta · out[j] */
+export function sumRows(rows: i32, cols: i32, m: usize, out: usize, alpha: f32, beta: f32): void {
+  const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    let sum = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) sum = f32x4.add(sum, v128.load(m + ((<usize>r * cols + j) << 2)));
+    const at = out + (<usize>j << 2);
+    v128.store(at, beta == 0 ? f32x4.mul(va, sum) : f32x4.add(f32x4.mul(va, sum), f32x4.mul(vb, v128.load(at))));
+  }
+  for (; j < cols; j++) {
+    let sum: f32 = 0;
+    for (let r = 0; r < rows; r++) sum += load<f32>(m + ((<usize>r * cols + j) << 2));
+    const at = out + (<usize>j << 2);
+    store<f32>(at, beta == 0 ? alpha * sum : alpha * sum + beta * load<f32>(at));
+  }
+}
