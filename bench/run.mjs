@@ -82,5 +82,13 @@ if (!only.length || only.includes('digits')) {
   results.digits = digits;
 }
 
+if (!only.length || only.includes('memory')) {
+  const m = JSON.parse(execFileSync(process.execPath, [`${here}systems/memory.mjs`], { encoding: 'utf8' }).trim().split('\n').pop());
+  const mb = (b) => `${(b / 1048576).toFixed(1)} MiB`;
+  console.log(`\nmemory on W1 (wasm ×2): heap ${mb(m.epoch5.heap)} after epoch 5, ${mb(m.epoch20.heap)} after epoch 20 (${(100 * m.heapChange).toFixed(1)}%); ` +
+    `RSS ${mb(m.epoch5.rss)} → ${mb(m.epoch20.rss)} (${(100 * m.rssChange).toFixed(1)}%)`);
+  results.memory = m;
+}
+
 writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwritten to bench/results.json`);
