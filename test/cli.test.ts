@@ -199,3 +199,29 @@ describe('backprop datasets and --help', () => {
     expect(r.metrics.validation.accuracy).toBeGreaterThan(0.95);
   });
 });
+
+describe('backprop playground', () => {
+  it('serves the built page on a free port and prints its address', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, ROOT } = await import('./cli-helpers.js');
+    const child = spawn(process.execPath, [BIN, 'playground', '--port', '0'], { cwd: ROOT });
+    try {
+      const address = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /^playground at (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C to stop\)$/m.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const page = await fetch(address);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>backprop playground</title>');
+      expect((await fetch(address + '../../etc/passwd')).status).not.toBe(200);
+      expect((await fetch(address + 'missing.js')).status).toBe(404);
+    } finally {
+      child.kill('SIGINT');
+    }
+  }, 30_000);
+});
