@@ -104,6 +104,30 @@ describe.each(['wasm1', 'wasm2'])('%s', (name) => {
     }
   });
 
+  it('optimizer updates and penalties agree with the reference over two steps', () => {
+    const k = backends[name];
+    const random = new Random(12);
+    const steps: [string, (kk: Kernels, w: Matrix, g: Matrix, m: Matrix, v: Matrix, t: number) => void][] = [
+      ['momentum', (kk, w, g, m, _v, _t) => kk.momentumStep(w, g, m, 0.1, 0.9, false)],
+      ['nesterov', (kk, w, g, m, _v, _t) => kk.momentumStep(w, g, m, 0.1, 0.9, true)],
+      ['rmsprop', (kk, w, g, _m, v, _t) => kk.rmspropStep(w, g, v, 0.01, 0.9, 1e-7)],
+      ['adam', (kk, w, g, m, v, t) => kk.adamStep(w, g, m, v, 0.01, 0.9, 0.999, 1e-8, t)],
+      ['penalty', (kk, w, g) => kk.addPenaltyGradient(w, g, 0.01, 0.003)],
+      ['sub', (kk, w, g, m) => kk.sub(w, g, m)],
+    ];
+    for (const [what, step] of steps) {
+      const start = [randomMatrix(33, 31, random), randomMatrix(33, 31, random), randomMatrix(33, 31, random), randomMatrix(33, 31, random)];
+      start[3].data.forEach((x, i) => (start[3].data[i] = Math.abs(x))); // a second moment is never negative
+      const mine = start.map((m) => copyInto(m, (r, c) => k.allocate!(r, c, 'float32')));
+      const theirs = start.map((m) => copyInto(m, zeros));
+      for (let t = 1; t <= 2; t++) {
+        step(k, mine[0], mine[1], mine[2], mine[3], t);
+        step(referenceKernels, theirs[0], theirs[1], theirs[2], theirs[3], t);
+      }
+      mine.forEach((m, i) => expect(maxRelative(m, theirs[i]), `${what}, matrix ${i}`).toBeLessThan(1e-5));
+    }
+  });
+
   it('gradients of random networks agree with the reference backend (relative 1e-4)', () => {
     const k = backends[name];
     const activations: ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear'];

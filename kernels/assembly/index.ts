@@ -1,3 +1,4 @@
 // The WebAssembly kernels of backprop, compiled from this folder by scripts/build-wasm.mjs.
 export { gemm, workBytes } from './gemm';
 export { addRowVector, axpy, relu, reluBackward, sumRows } from './elementwise';
+export { adamStep, addPenaltyGradient, momentumStep, rmspropStep, sub } from './optimizers';

@@ -1,8 +1,8 @@
 // Optimizers: how a gradient becomes a weight step. sgd is the seeds' rule ΔW = −η ∂E/∂W; the others
 // keep per-weight state (velocity, running averages), allocated once on the first step.
 import { BackpropError, unknownName } from '../core/errors.js';
-import type { Kernels } from '../core/kernels.js';
-import { zeros, dtypeOf, type Matrix } from '../core/matrix.js';
+import { allocateFor, type Kernels } from '../core/kernels.js';
+import { dtypeOf, type Matrix } from '../core/matrix.js';
 import type { Parameter } from '../nn/network.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam';
@@ -21,11 +21,11 @@ export interface Optimizer {
   step(k: Kernels, parameters: readonly Parameter[], learningRate: number): void;
 }
 
-/** One state matrix per parameter, shaped like it, made on first use. */
-function stateFor(parameters: readonly Parameter[], state: Matrix[]): Matrix[] {
+/** One state matrix per parameter, shaped like it, made on first use where the backend keeps matrices. */
+function stateFor(k: Kernels, parameters: readonly Parameter[], state: Matrix[]): Matrix[] {
   if (state.length !== parameters.length) {
     state.length = 0;
-    for (const p of parameters) state.push(zeros(p.value.rows, p.value.cols, dtypeOf(p.value)));
+    for (const p of parameters) state.push(allocateFor(k, p.value.rows, p.value.cols, dtypeOf(p.value)));
   }
   return state;
 }
@@ -57,7 +57,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
       return {
         name: c.name,
         step: (k, ps, lr) => {
-          const v = stateFor(ps, velocity);
+          const v = stateFor(k, ps, velocity);
           ps.forEach((p, i) => k.momentumStep(p.value, p.grad, v[i], lr, mu, nesterov));
         },
       };
@@ -69,7 +69,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
       return {
         name: 'rmsprop',
         step: (k, ps, lr) => {
-          const s = stateFor(ps, cache);
+          const s = stateFor(k, ps, cache);
           ps.forEach((p, i) => k.rmspropStep(p.value, p.grad, s[i], lr, rho, eps));
         },
       };
@@ -84,7 +84,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
         name: 'adam',
         step: (k, ps, lr) => {
           t++;
-          const ms = stateFor(ps, m), vs = stateFor(ps, v);
+          const ms = stateFor(k, ps, m), vs = stateFor(k, ps, v);
           ps.forEach((p, i) => k.adamStep(p.value, p.grad, ms[i], vs[i], lr, beta1, beta2, eps, t));
         },
       };

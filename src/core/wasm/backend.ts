@@ -1,7 +1,7 @@
 // The WebAssembly SIMD backend: matrix products run in the compiled kernels (kernels/assembly), split
-// over threads that share the module's memory when a team is given; so do the weight update, bias add and
-// sum, and relu. The rest (exp-based activations, softmax, losses, optimizer state) stays on the reference
-// implementation, as do float64 networks.
+// over threads that share the module's memory when a team is given; so do the optimizer updates and weight
+// penalties, the bias add and sum, relu and the output error. The exp-based activations, softmax, the losses
+// and the reductions stay on the reference implementation, as do float64 networks.
 import type { Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
@@ -16,6 +16,11 @@ export interface KernelExports {
   reluBackward(n: number, h: number, g: number, out: number): void;
   addRowVector(rows: number, cols: number, m: number, v: number): void;
   sumRows(rows: number, cols: number, m: number, out: number, alpha: number, beta: number): void;
+  sub(n: number, x: number, y: number, out: number): void;
+  addPenaltyGradient(n: number, w: number, g: number, l1: number, l2: number): void;
+  momentumStep(n: number, w: number, g: number, v: number, lr: number, mu: number, nesterov: number): void;
+  rmspropStep(n: number, w: number, g: number, c: number, lr: number, rho: number, eps: number): void;
+  adamStep(n: number, w: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
 }
 
 /** Layout of the shared memory: a control block, one packing area per thread, then the operands. */
@@ -212,6 +217,20 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     mapBackward: (f, h, a, g, out) => (f.name === 'relu' && here(h, g, out)
       ? wasm.reluBackward(h.data.length, h.data.byteOffset, g.data.byteOffset, out.data.byteOffset)
       : referenceKernels.mapBackward(f, h, a, g, out)),
+    sub: (x, y, out) => (here(x, y, out) ? wasm.sub(x.data.length, x.data.byteOffset, y.data.byteOffset, out.data.byteOffset) : referenceKernels.sub(x, y, out)),
+    addPenaltyGradient: (w, g, l1, l2) => (here(w, g)
+      ? wasm.addPenaltyGradient(w.data.length, w.data.byteOffset, g.data.byteOffset, l1, l2)
+      : referenceKernels.addPenaltyGradient(w, g, l1, l2)),
+    momentumStep: (w, g, v, lr, mu, nesterov) => (here(w, g, v)
+      ? wasm.momentumStep(w.data.length, w.data.byteOffset, g.data.byteOffset, v.data.byteOffset, lr, mu, nesterov ? 1 : 0)
+      : referenceKernels.momentumStep(w, g, v, lr, mu, nesterov)),
+    rmspropStep: (w, g, c, lr, rho, eps) => (here(w, g, c)
+      ? wasm.rmspropStep(w.data.length, w.data.byteOffset, g.data.byteOffset, c.data.byteOffset, lr, rho, eps)
+      : referenceKernels.rmspropStep(w, g, c, lr, rho, eps)),
+    adamStep: (w, g, m, v, lr, beta1, beta2, eps, t) => (here(w, g, m, v)
+      ? wasm.adamStep(w.data.length, w.data.byteOffset, g.data.byteOffset, m.data.byteOffset, v.data.byteOffset, lr, beta1, beta2, eps,
+        1 / (1 - beta1 ** t), 1 / (1 - beta2 ** t))
+      : referenceKernels.adamStep(w, g, m, v, lr, beta1, beta2, eps, t)),
     threads: helpers + 1,
     memory,
     module,
