@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  applyScaler, classesOf, evaluate, fit, fitScaler, getActivation, Network, oneHot, Random, referenceKernels, takeRows,
+  applyScaler, classesOf, evaluate, fit, fitScaler, getActivation, Network, type ElementwiseLoss, oneHot, Random, referenceKernels, takeRows,
   trainTestSplit, zeros, type Kernels, type Matrix, type NetworkSpec, type ActivationName,
 } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
@@ -22,6 +22,13 @@ function randomMatrix(rows: number, cols: number, random: Random): Matrix {
   for (let i = 0; i < m.data.length; i++) m.data[i] = random.uniform(-1, 1);
   return m;
 }
+
+// The element losses by the names the backends know, written out here as the reference would compute them.
+const squaredError: ElementwiseLoss = { name: 'mse', value: (y, p) => 0.5 * (y - p) ** 2, der: (y, p) => y - p };
+const binaryFromLogits: ElementwiseLoss = {
+  name: 'binary-cross-entropy', value: (y, _p, h) => Math.max(h, 0) - h * y + Math.log1p(Math.exp(-Math.abs(h))), der: (y, p) => y / p - (1 - y) / (1 - p),
+};
+const categorical: ElementwiseLoss = { name: 'categorical-cross-entropy', value: (y, p) => (y === 0 ? 0 : -y * Math.log(p)), der: (y, p) => y / p };
 
 /** A fresh matrix from make() holding m's values. */
 function copyInto(m: Matrix, make: (rows: number, cols: number) => Matrix): Matrix {
@@ -84,19 +91,43 @@ describe.each(['wasm1', 'wasm2'])('%s', (name) => {
       return m;
     };
     const copy = (m: Matrix): Matrix => ({ rows: m.rows, cols: m.cols, data: Float32Array.from(m.data) });
-    const relu = getActivation('relu').scalar!;
+    const fn = (name: ActivationName) => getActivation(name).scalar!;
     for (const [rows, cols] of [[37, 13], [64, 128], [3, 1001]]) {
       const x = inMemory(rows, cols), y = inMemory(rows, cols), g = inMemory(rows, cols), v = inMemory(1, cols), out = inMemory(1, cols);
       const cases: [string, (kk: Kernels, m: Record<string, Matrix>) => void, string][] = [
         ['axpy', (kk, m) => kk.axpy(-0.3, m.x, m.y), 'y'],
-        ['relu', (kk, m) => kk.map(relu, m.x, m.y), 'y'],
-        ['relu backward', (kk, m) => kk.mapBackward(relu, m.x, m.x, m.g, m.y), 'y'],
+        ...(['relu', 'sigmoid', 'tanh', 'leaky-relu', 'linear'] as const).flatMap((a): [string, (kk: Kernels, m: Record<string, Matrix>) => void, string][] => [
+          [a, (kk, m) => kk.map(fn(a), m.x, m.y), 'y'],
+          // f′ from both h (relu family) and a = f(h) (sigmoid, tanh): a is computed first, by the reference.
+          [`${a} backward`, (kk, m) => {
+            referenceKernels.map(fn(a), m.x, m.v2);
+            kk.mapBackward(fn(a), m.x, m.v2, m.g, m.y);
+          }, 'y'],
+        ]),
+        ['softmax', (kk, m) => kk.softmax(m.x, m.y), 'y'],
+        ['softmax backward', (kk, m) => {
+          referenceKernels.softmax(m.x, m.v2);
+          kk.softmaxBackward(m.v2, m.g, m.y);
+        }, 'y'],
+        ['mse error', (kk, m) => kk.lossBackward(squaredError, m.x, m.g, m.y), 'y'],
+        ['loss sums', (kk, m) => {
+          // Targets and predictions in (0, 1), as cross-entropy needs them.
+          referenceKernels.map(fn('sigmoid'), m.x, m.v2);
+          referenceKernels.map(fn('sigmoid'), m.g, m.y);
+          m.out.data[0] = kk.lossSum(squaredError, m.v2, m.y, m.g);
+          m.out.data[1] = kk.lossSum(binaryFromLogits, m.v2, m.y, m.g);
+          m.out.data[2] = kk.lossSum(categorical, m.v2, m.y, m.g);
+        }, 'out'],
+        ['sums', (kk, m) => {
+          m.out.data[0] = kk.sumSquares(m.x);
+          m.out.data[1] = kk.sumAbs(m.x);
+        }, 'out'],
         ['bias add', (kk, m) => kk.addRowVector(m.x, m.v), 'x'],
         ['bias gradient', (kk, m) => kk.sumRows(m.g, m.out, -0.5, 0.25), 'out'],
       ];
       for (const [what, run, result] of cases) {
-        const mine = { x: copyInto(x, inMemory), y: copyInto(y, inMemory), g, v, out: copyInto(out, inMemory) };
-        const theirs = { x: copy(x), y: copy(y), g: copy(g), v: copy(v), out: copy(out) };
+        const mine = { x: copyInto(x, inMemory), y: copyInto(y, inMemory), g, v, out: copyInto(out, inMemory), v2: inMemory(rows, cols) };
+        const theirs = { x: copy(x), y: copy(y), g: copy(g), v: copy(v), out: copy(out), v2: zeros(rows, cols) };
         run(k, mine);
         run(referenceKernels, theirs);
         expect(maxRelative(mine[result as keyof typeof mine], theirs[result as keyof typeof theirs]), `${what} ${rows}×${cols}`).toBeLessThan(1e-5);

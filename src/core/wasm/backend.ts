@@ -1,7 +1,7 @@
 // The WebAssembly SIMD backend: matrix products run in the compiled kernels (kernels/assembly), split
-// over threads that share the module's memory when a team is given; so do the optimizer updates and weight
-// penalties, the bias add and sum, relu and the output error. The exp-based activations, softmax, the losses
-// and the reductions stay on the reference implementation, as do float64 networks.
+// over threads that share the module's memory when a team is given; every other kernel has a WebAssembly
+// version too, for float32 matrices in the module's memory. Short vectors, matrices that live elsewhere,
+// activations and losses it does not know by name, and float64 networks take the reference implementation.
 import type { Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
@@ -21,7 +21,21 @@ export interface KernelExports {
   momentumStep(n: number, w: number, g: number, v: number, lr: number, mu: number, nesterov: number): void;
   rmspropStep(n: number, w: number, g: number, c: number, lr: number, rho: number, eps: number): void;
   adamStep(n: number, w: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
+  sigmoid(n: number, h: number, a: number): void;
+  tanh(n: number, h: number, a: number): void;
+  leakyRelu(n: number, h: number, a: number, slope: number): void;
+  activationBackward(kind: number, n: number, h: number, a: number, g: number, out: number, slope: number): void;
+  softmax(rows: number, cols: number, x: number, out: number): void;
+  softmaxBackward(rows: number, cols: number, a: number, g: number, out: number): void;
+  lossSum(kind: number, n: number, y: number, yHat: number, h: number): number;
+  reduce(kind: number, n: number, x: number): number;
 }
+
+/** The activations with a WebAssembly version, by name, and their kind for activationBackward. */
+const BACKWARD_KIND: Record<string, number> = { sigmoid: 0, tanh: 1, 'leaky-relu': 2, linear: 3 };
+/** The element losses with a WebAssembly version, by name. */
+const LOSS_KIND: Record<string, number> = { mse: 0, 'binary-cross-entropy': 1, 'categorical-cross-entropy': 2 };
+const LEAKY_SLOPE = 0.01;
 
 /** Layout of the shared memory: a control block, one packing area per thread, then the operands. */
 export const CONTROL = 65536;
@@ -212,11 +226,40 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     sumRows: (m, out, alpha, beta) => (here(m, out)
       ? wasm.sumRows(m.rows, m.cols, m.data.byteOffset, out.data.byteOffset, alpha, beta)
       : referenceKernels.sumRows(m, out, alpha, beta)),
-    // relu by name: the other activations need exp, which gains nothing in WebAssembly.
-    map: (f, x, out) => (f.name === 'relu' && here(x, out) ? wasm.relu(x.data.length, x.data.byteOffset, out.data.byteOffset) : referenceKernels.map(f, x, out)),
-    mapBackward: (f, h, a, g, out) => (f.name === 'relu' && here(h, g, out)
-      ? wasm.reluBackward(h.data.length, h.data.byteOffset, g.data.byteOffset, out.data.byteOffset)
-      : referenceKernels.mapBackward(f, h, a, g, out)),
+    // Activations by name; any other function falls back to the reference, which calls it per element.
+    map: (f, x, out) => {
+      if (!here(x, out)) return referenceKernels.map(f, x, out);
+      const n = x.data.length, h = x.data.byteOffset, a = out.data.byteOffset;
+      switch (f.name) {
+        case 'relu': return wasm.relu(n, h, a);
+        case 'sigmoid': return wasm.sigmoid(n, h, a);
+        case 'tanh': return wasm.tanh(n, h, a);
+        case 'leaky-relu': return wasm.leakyRelu(n, h, a, LEAKY_SLOPE);
+        default: return referenceKernels.map(f, x, out);
+      }
+    },
+    mapBackward: (f, h, a, g, out) => {
+      if (!here(h, a, g, out)) return referenceKernels.mapBackward(f, h, a, g, out);
+      if (f.name === 'relu') return wasm.reluBackward(h.data.length, h.data.byteOffset, g.data.byteOffset, out.data.byteOffset);
+      const kind = BACKWARD_KIND[f.name];
+      if (kind === undefined) return referenceKernels.mapBackward(f, h, a, g, out);
+      wasm.activationBackward(kind, h.data.length, h.data.byteOffset, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset, LEAKY_SLOPE);
+    },
+    softmax: (x, out) => (here(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset) : referenceKernels.softmax(x, out)),
+    softmaxBackward: (a, g, out) => (here(a, g, out)
+      ? wasm.softmaxBackward(a.rows, a.cols, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.softmaxBackward(a, g, out)),
+    lossSum: (loss, y, yHat, h) => {
+      const kind = LOSS_KIND[loss.name];
+      return kind !== undefined && here(y, yHat, h)
+        ? wasm.lossSum(kind, y.data.length, y.data.byteOffset, yHat.data.byteOffset, h.data.byteOffset)
+        : referenceKernels.lossSum(loss, y, yHat, h);
+    },
+    lossBackward: (loss, y, yHat, out) => (loss.name === 'mse' && here(y, yHat, out)
+      ? wasm.sub(y.data.length, y.data.byteOffset, yHat.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.lossBackward(loss, y, yHat, out)),
+    sumSquares: (x) => (here(x) ? wasm.reduce(0, x.data.length, x.data.byteOffset) : referenceKernels.sumSquares(x)),
+    sumAbs: (x) => (here(x) ? wasm.reduce(1, x.data.length, x.data.byteOffset) : referenceKernels.sumAbs(x)),
     sub: (x, y, out) => (here(x, y, out) ? wasm.sub(x.data.length, x.data.byteOffset, y.data.byteOffset, out.data.byteOffset) : referenceKernels.sub(x, y, out)),
     addPenaltyGradient: (w, g, l1, l2) => (here(w, g)
       ? wasm.addPenaltyGradient(w.data.length, w.data.byteOffset, g.data.byteOffset, l1, l2)

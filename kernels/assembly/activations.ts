@@ -1,0 +1,131 @@
+// Activations, softmax and losses. Exponentials are taken in f64, as the reference takes them, so the
+// two backends differ only by the f32 rounding of what they store.
+
+/** a = σ(h) = 1 / (1 + e^−h), in the form that never overflows */
+export function sigmoid(n: i32, h: usize, a: usize): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    const x = <f64>load<f32>(h + at);
+    let y: f64;
+    if (x >= 0) y = 1 / (1 + Math.exp(-x));
+    else {
+      const e = Math.exp(x);
+      y = e / (1 + e);
+    }
+    store<f32>(a + at, <f32>y);
+  }
+}
+
+/** a = tanh(h) */
+export function tanh(n: i32, h: usize, a: usize): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(a + at, <f32>Math.tanh(<f64>load<f32>(h + at)));
+  }
+}
+
+/** a = h > 0 ? h : slope·h */
+export function leakyRelu(n: i32, h: usize, a: usize, slope: f32): void {
+  const vs = f32x4.splat(slope), zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const x = v128.load(h + at);
+    v128.store(a + at, v128.bitselect(x, f32x4.mul(vs, x), f32x4.gt(x, zero)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const x = load<f32>(h + at);
+    store<f32>(a + at, x > 0 ? x : slope * x);
+  }
+}
+
+/**
+ * out = g ⊙ f′, with f′ from a for sigmoid (a(1 − a), kind 0) and tanh (1 − a², kind 1), from h for leaky relu
+ * (1 or slope, kind 2), and 1 for linear (kind 3).
+ */
+export function activationBackward(kind: i32, n: i32, h: usize, a: usize, g: usize, out: usize, slope: f32): void {
+  const one = f32x4.splat(1), zero = f32x4.splat(0), vs = f32x4.splat(slope);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const grad = v128.load(g + at);
+    let d: v128;
+    if (kind == 0) {
+      const y = v128.load(a + at);
+      d = f32x4.mul(y, f32x4.sub(one, y));
+    } else if (kind == 1) {
+      const y = v128.load(a + at);
+      d = f32x4.sub(one, f32x4.mul(y, y));
+    } else if (kind == 2) {
+      d = v128.bitselect(one, vs, f32x4.gt(v128.load(h + at), zero));
+    } else {
+      d = one;
+    }
+    v128.store(out + at, f32x4.mul(grad, d));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const y = load<f32>(a + at);
+    const d: f32 = kind == 0 ? y * (1 - y) : kind == 1 ? 1 - y * y : kind == 2 ? (load<f32>(h + at) > 0 ? 1 : slope) : 1;
+    store<f32>(out + at, load<f32>(g + at) * d);
+  }
+}
+
+/** out = softmax(x) row by row, as exp(x − max) / Σ exp(x − max) */
+export function softmax(rows: i32, cols: i32, x: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const src = x + ((<usize>r * cols) << 2), dst = out + ((<usize>r * cols) << 2);
+    let max: f32 = -Infinity;
+    for (let j = 0; j < cols; j++) max = Mathf.max(max, load<f32>(src + (<usize>j << 2)));
+    let sum: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = <f32>Math.exp(<f64>load<f32>(src + (<usize>j << 2)) - <f64>max);
+      store<f32>(dst + (<usize>j << 2), e);
+      sum += <f64>e;
+    }
+    for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>j << 2), <f32>(<f64>load<f32>(dst + (<usize>j << 2)) / sum));
+  }
+}
+
+/** out = a ⊙ (g − g·a) row by row */
+export function softmaxBackward(rows: i32, cols: i32, a: usize, g: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const base = <usize>r * cols << 2;
+    let dot: f64 = 0;
+    for (let j = 0; j < cols; j++) dot += <f64>load<f32>(g + base + (<usize>j << 2)) * <f64>load<f32>(a + base + (<usize>j << 2));
+    for (let j = 0; j < cols; j++) {
+      const at = base + (<usize>j << 2);
+      store<f32>(out + at, <f32>(<f64>load<f32>(a + at) * (<f64>load<f32>(g + at) - dot)));
+    }
+  }
+}
+
+/** Σ E over all elements, for mse ½(y − ŷ)² (kind 0), binary cross-entropy from h (kind 1), categorical −y log ŷ (kind 2) */
+export function lossSum(kind: i32, n: i32, y: usize, yHat: usize, h: usize): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    const t = <f64>load<f32>(y + at);
+    if (kind == 0) {
+      const d = t - <f64>load<f32>(yHat + at);
+      sum += 0.5 * d * d;
+    } else if (kind == 1) {
+      const x = <f64>load<f32>(h + at);
+      sum += Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)));
+    } else if (t != 0) {
+      sum += -t * Math.log(Math.min(Math.max(<f64>load<f32>(yHat + at), 1e-12), 1 - 1e-12));
+    }
+  }
+  return sum;
+}
+
+/** Σ x² (kind 0) or Σ |x| (kind 1), accumulated in f64 */
+export function reduce(kind: i32, n: i32, x: usize): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    sum += kind == 0 ? v * v : Math.abs(v);
+  }
+  return sum;
+}
