@@ -192,6 +192,59 @@ describe.each(['wasm1', 'wasm2'])('%s', (name) => {
   }, 60_000);
 });
 
+describe('the fused per-example loop (batch size 1, plain gradient descent)', () => {
+  const random = new Random(21);
+  const x = Array.from({ length: 150 }, () => [random.uniform(-2, 2), random.uniform(-2, 2), random.uniform(-2, 2)]);
+  const label = (r: number[]): number => (r[0] * r[1] > 0 ? 1 : 0) + (r[2] > 0.5 ? 1 : 0);
+  const cases: [string, NetworkSpec, number[][]][] = [
+    ['sigmoid, mse (the seeds\' network)', { inputs: 3, layers: [{ units: 8, activation: 'sigmoid' }, { units: 8, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], loss: 'mse' },
+      x.map((r) => [label(r) > 0 ? 1 : 0])],
+    ['tanh and relu, binary cross-entropy, no biases', { inputs: 3, layers: [{ units: 6, activation: 'tanh', bias: false }, { units: 5, activation: 'relu', bias: false }, { units: 1, activation: 'sigmoid', bias: false }], loss: 'binary-cross-entropy' },
+      x.map((r) => [label(r) > 0 ? 1 : 0])],
+    ['leaky relu, softmax, categorical cross-entropy', { inputs: 3, layers: [{ units: 7, activation: 'leaky-relu' }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' },
+      x.map((r) => [0, 1, 2].map((k) => (k === label(r) ? 1 : 0)))],
+    ['linear output, mse', { inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'linear' }], loss: 'mse' },
+      x.map((r) => [r[0] - r[1], r[2] * 0.5])],
+  ];
+
+  it.each(cases)('%s: the same weights and history as the reference', (_name, spec, y) => {
+    const k = backends.wasm1;
+    let fusedCalls = 0;
+    const spied: Kernels = { ...k, trainExamples: (...args) => {
+      const r = k.trainExamples!(...args);
+      if (r) fusedCalls++;
+      return r;
+    } };
+    const fast = new Network(spec, { kernels: spied }), ref = new Network(spec);
+    const options = { epochs: 4, batchSize: 1, learningRate: 0.05, validationSplit: 0.2 };
+    const hFast = fit(fast, x, y, options), hRef = fit(ref, x, y, options);
+    expect(fusedCalls).toBe(4); // 120 training rows: one call of up to 256 examples per epoch
+    hFast.epochs.forEach((e, i) => {
+      expect(Math.abs(e.loss - hRef.epochs[i].loss) / hRef.epochs[i].loss).toBeLessThan(1e-4);
+      expect(e.accuracy).toBe(hRef.epochs[i].accuracy);
+    });
+    fast.parameters.forEach((p, i) => expect(maxRelative(p.value, ref.parameters[i].value)).toBeLessThan(1e-4));
+  });
+
+  it('is not used when a callback wants every batch, or for another optimizer', () => {
+    let fusedCalls = 0;
+    const k = backends.wasm1;
+    const spied: Kernels = { ...k, trainExamples: (...args) => (fusedCalls++, k.trainExamples!(...args)) };
+    const [, spec, y] = cases[0];
+    fit(new Network(spec, { kernels: spied }), x, y, { epochs: 1, batchSize: 1, callbacks: [{ onBatchEnd: () => undefined }] });
+    fit(new Network(spec, { kernels: spied }), x, y, { epochs: 1, batchSize: 1, optimizer: 'adam' });
+    fit(new Network(spec, { kernels: spied }), x, y, { epochs: 1, batchSize: 2 });
+    expect(fusedCalls).toBe(0);
+  });
+
+  it('stops a diverging run with the usual error', () => {
+    const net = new Network({ inputs: 3, layers: [{ units: 8, activation: 'relu' }, { units: 1, activation: 'linear' }], loss: 'mse' }, { kernels: backends.wasm1 });
+    expect(() => fit(net, x, x.map((r) => [1e3 * r[0]]), { epochs: 20, batchSize: 1, learningRate: 10 }))
+      .toThrow(/^training diverged: (the loss became (NaN|Infinity) in epoch \d+, within examples \d+ to \d+|the weights overflowed in epoch \d+), with learning rate 10;/);
+    net.parameters.forEach((p) => p.value.data.forEach((w) => expect(Number.isFinite(w)).toBe(true)));
+  });
+});
+
 it('digits trains to the same held-out accuracy on every backend, within 0.5 points', () => {
   const data = loadBuiltin('digits');
   const classes = classesOf(data.labels);

@@ -3,3 +3,4 @@ export { gemm, workBytes } from './gemm';
 export { addRowVector, axpy, relu, reluBackward, sumRows } from './elementwise';
 export { adamStep, addPenaltyGradient, momentumStep, rmspropStep, sub } from './optimizers';
 export { activationBackward, leakyRelu, lossSum, reduce, sigmoid, softmax, softmaxBackward, tanh } from './activations';
+export { trainExamples } from './examples';

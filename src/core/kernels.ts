@@ -21,6 +21,13 @@ export interface ElementwiseLoss {
   der(y: number, yHat: number): number;
 }
 
+/** One dense layer as the fused per-example kernel sees it. */
+export interface FusedLayer {
+  readonly W: Matrix;
+  readonly b: Matrix | null;
+  readonly activation: string;
+}
+
 export interface Kernels {
   readonly name: string;
   /**
@@ -62,6 +69,14 @@ export interface Kernels {
   rmspropStep(w: Matrix, g: Matrix, c: Matrix, learningRate: number, rho: number, epsilon: number): void;
   /** Adam at step t ≥ 1: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w −= η m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). */
   adamStep(w: Matrix, g: Matrix, m: Matrix, v: Matrix, learningRate: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+  /**
+   * Optional, fused: the seeds' loop of plain gradient descent one example at a time through a whole dense
+   * network, over the rows order[start..start+count) of x and y. Returns the sum of the examples' losses, each
+   * before its own step, and how many were classified right; or null, having done nothing, where it cannot
+   * (an activation or loss it does not know, matrices outside its memory): callers then take the general path.
+   */
+  trainExamples?(layers: readonly FusedLayer[], loss: string, x: Matrix, y: Matrix, order: Uint32Array, start: number, count: number,
+    learningRate: number): { loss: number; correct: number } | null;
 }
 
 /** A zero-filled matrix where the backend wants it. */

@@ -53,6 +53,9 @@ export class DivergenceError extends BackpropError {
   }
 }
 
+/** Examples per call of a fused per-example kernel: small enough to stop or yield often, large enough to pay for the call. */
+const FUSED_CHUNK = 256;
+
 const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
 
 function positiveInteger(value: unknown, field: string): number {
@@ -192,13 +195,38 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
   };
   const batchLogs: BatchLogs = { epoch: 0, batch: 0, size: 0, loss: 0 };
 
+  // The seeds' own loop (one example at a time, plain gradient descent) runs fused in the backend where it
+  // offers that, a chunk of examples per call, unless a callback wants to see every batch.
+  let fused = batchSize === 1 && trainer.plainSgd && net.kernels.trainExamples !== undefined && !callbacks.some((cb) => cb.onBatchEnd);
+  const fusedLayers = net.layers.map((l) => ({ W: l.W, b: l.b, activation: l.activation.name }));
+  const fusedX = fused ? net.allocate(rows, net.inputs) : null, fusedY = fused ? net.allocate(rows, net.outputs) : null;
+  fusedX?.data.set(xAll.data);
+  fusedY?.data.set(yAll.data);
+
   for (const cb of callbacks) cb.onTrainBegin?.(control);
   for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
     const learningRate = learningRateAt(options.schedule, initialRate, epoch - 1);
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, control);
     if (options.shuffle ?? true) random.shuffle(order);
     let lossSum = 0, correct = 0, seen = 0;
-    for (let b = 0; b < batchesPerEpoch; b++) {
+    for (let start = 0; fused && start < rows; start += FUSED_CHUNK) {
+      const count = Math.min(FUSED_CHUNK, rows - start);
+      const r = net.kernels.trainExamples!(fusedLayers, net.loss.name, fusedX!, fusedY!, order, start, count, learningRate);
+      if (r === null) {
+        fused = false; // it cannot take this network; nothing was done, so the general loop below starts afresh
+        break;
+      }
+      if (!Number.isFinite(r.loss)) {
+        throw diverged(net, lastGood, history, `the loss became ${r.loss} in epoch ${epoch}, within examples ${start + 1} to ${start + count}`, epoch, learningRate);
+      }
+      lossSum += r.loss;
+      correct += r.correct;
+      seen += count;
+      if (options.signal?.aborted) stopReason = 'aborted';
+      if (stopReason !== null) break;
+      yield;
+    }
+    for (let b = 0; !fused && b < batchesPerEpoch; b++) {
       const start = b * batchSize;
       const buf = start + batchSize <= rows ? full : tail;
       gather(xAll, order, start, buf.x);

@@ -33,6 +33,11 @@ export class Trainer {
     this.l2 = nonNegative(options.l2, 'l2');
   }
 
+  /** True for the seeds' rule itself: sgd with no weight penalty. */
+  get plainSgd(): boolean {
+    return this.optimizer.name === 'sgd' && !this.l1 && !this.l2;
+  }
+
   /** l1 Σ|w| + l2 Σw² over the weight matrices. */
   penalty(): number {
     const { l1, l2, network: net } = this;

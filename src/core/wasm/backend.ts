@@ -2,8 +2,8 @@
 // over threads that share the module's memory when a team is given; every other kernel has a WebAssembly
 // version too, for float32 matrices in the module's memory. Short vectors, matrices that live elsewhere,
 // activations and losses it does not know by name, and float64 networks take the reference implementation.
-import type { Kernels } from '../kernels.js';
-import { dtypeOf, zeros, type DType, type Matrix } from '../matrix.js';
+import type { FusedLayer, Kernels } from '../kernels.js';
+import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
 import { KERNELS_WASM } from './binary.js';
 
@@ -29,7 +29,12 @@ export interface KernelExports {
   softmaxBackward(rows: number, cols: number, a: number, g: number, out: number): void;
   lossSum(kind: number, n: number, y: number, yHat: number, h: number): number;
   reduce(kind: number, n: number, x: number): number;
+  trainExamples(layers: number, spec: number, lossKind: number, x: number, y: number, order: number, count: number,
+    inputs: number, outputs: number, lr: number, scratch: number, width: number, correct: number): number;
 }
+
+/** Activation kinds of the fused per-example kernel. */
+const FUSED_ACTIVATION: Record<string, number> = { sigmoid: 0, tanh: 1, relu: 2, 'leaky-relu': 3, linear: 4, softmax: 5 };
 
 /** The activations with a WebAssembly version, by name, and their kind for activationBackward. */
 const BACKWARD_KIND: Record<string, number> = { sigmoid: 0, tanh: 1, 'leaky-relu': 2, linear: 3 };
@@ -124,17 +129,15 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     while (Atomics.load(control, READY) < helpers) await new Promise((r) => setTimeout(r, 1));
   }
   let heap = new Float32Array(memory.buffer);
-  // Every SharedArrayBuffer object this memory has shown: growing it gives a new object over the same bytes.
-  const ours = new WeakSet<ArrayBufferLike>([memory.buffer]);
+  // The arrays allocate() made over this memory. (Not the buffers: a shared memory may show a new buffer
+  // object at any time, so identity says nothing about where an array lives.)
+  const owned = new WeakSet<FloatArray>();
   let top = align(WORK + (helpers + 1) * workBytes);
 
   /** Makes sure memory reaches `end`, and keeps the whole-memory view current. */
   function reach(end: number): void {
     if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-    if (heap.buffer.byteLength !== memory.buffer.byteLength) {
-      heap = new Float32Array(memory.buffer);
-      ours.add(memory.buffer);
-    }
+    if (heap.buffer.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
   }
 
   // Matrices in this memory, handed out by allocate and taken back when the garbage collector drops them.
@@ -161,6 +164,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     reach(offset + bytes);
     const data = new Float32Array(memory.buffer, offset, rows * cols);
     data.fill(0);
+    owned.add(data);
     reclaim.register(data, [offset, bytes]);
     return { rows, cols, data };
   }
@@ -168,7 +172,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
   const scratch: { offset: number; bytes: number }[] = [0, 1, 2].map(() => ({ offset: 0, bytes: 0 }));
   function place(m: Matrix, slot: number, copy: boolean): number {
-    if (ours.has(m.data.buffer)) return m.data.byteOffset;
+    if (owned.has(m.data)) return m.data.byteOffset;
     const s = scratch[slot];
     const bytes = align(m.data.length * 4);
     if (s.bytes < bytes) {
@@ -210,11 +214,37 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       wasm.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc, alpha, beta, 0, Math.min(n, per * 8), WORK);
       for (let done = Atomics.load(control, DONE); done < team; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
     }
-    if (!ours.has(out.data.buffer)) out.data.set(heap.subarray(pc >> 2, (pc >> 2) + out.data.length));
+    if (!owned.has(out.data)) out.data.set(heap.subarray(pc >> 2, (pc >> 2) + out.data.length));
   }
 
   /** All operands float32 and in this memory (so no copies), and enough of them to be worth a call. */
-  const here = (...ms: Matrix[]): boolean => ms[0].data.length >= SHORT && ms.every((m) => m.data instanceof Float32Array && ours.has(m.data.buffer));
+  const here = (...ms: Matrix[]): boolean => ms[0].data.length >= SHORT && ms.every((m) => owned.has(m.data));
+
+  // The fused kernel's own scratch: the layer table, the row order, per-layer h, a and δ, and a counter.
+  let fusedScratch = { offset: 0, bytes: 0 };
+
+  function trainExamples(layers: readonly FusedLayer[], loss: string, x: Matrix, y: Matrix, order: Uint32Array, start: number, count: number,
+    learningRate: number): { loss: number; correct: number } | null {
+    const last = layers[layers.length - 1];
+    const lossKind = LOSS_KIND[loss];
+    const fits = lossKind === 0 ? last.activation !== 'softmax' : lossKind === 1 ? last.activation === 'sigmoid' : last.activation === 'softmax';
+    const matrices = layers.flatMap((l) => (l.b ? [l.W, l.b] : [l.W]));
+    const inMemory = [x, y, ...matrices].every((m) => owned.has(m.data));
+    if (lossKind === undefined || !fits || !inMemory || layers.some((l) => FUSED_ACTIVATION[l.activation] === undefined)) return null;
+    const width = Math.max(...layers.map((l) => l.W.cols));
+    const bytes = align(layers.length * 20) + align(count * 4) + align(layers.length * 3 * width * 4) + 64;
+    if (fusedScratch.bytes < bytes) fusedScratch = { offset: claim(align(2 * bytes)), bytes: align(2 * bytes) };
+    const spec = fusedScratch.offset, rows = spec + align(layers.length * 20);
+    const scratch = rows + align(count * 4), counter = scratch + align(layers.length * 3 * width * 4);
+    const ints = new Int32Array(memory.buffer);
+    layers.forEach((l, i) => {
+      ints.set([l.W.rows, l.W.cols, FUSED_ACTIVATION[l.activation], l.W.data.byteOffset, l.b ? l.b.data.byteOffset : 0], (spec >> 2) + 5 * i);
+    });
+    ints.set(order.subarray(start, start + count), rows >> 2);
+    const sum = wasm.trainExamples(layers.length, spec, lossKind, x.data.byteOffset, y.data.byteOffset, rows, count,
+      x.cols, y.cols, learningRate, scratch, width, counter);
+    return { loss: sum, correct: ints[counter >> 2] };
+  }
 
   const kernels: WasmKernels = {
     ...referenceKernels,
@@ -274,6 +304,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       ? wasm.adamStep(w.data.length, w.data.byteOffset, g.data.byteOffset, m.data.byteOffset, v.data.byteOffset, lr, beta1, beta2, eps,
         1 / (1 - beta1 ** t), 1 / (1 - beta2 ** t))
       : referenceKernels.adamStep(w, g, m, v, lr, beta1, beta2, eps, t)),
+    trainExamples,
     threads: helpers + 1,
     memory,
     module,
