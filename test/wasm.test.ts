@@ -245,6 +245,18 @@ describe('the fused per-example loop (batch size 1, plain gradient descent)', ()
   });
 });
 
+it('fit gives its buffers back: repeated runs do not grow the backend\'s memory', async () => {
+  const k = await createNodeWasmKernels({ threads: 1 });
+  const random = new Random(5);
+  const x = Array.from({ length: 2000 }, () => Array.from({ length: 100 }, () => random.uniform(-1, 1)));
+  const y = x.map((r) => [r[0] > 0 ? 1 : 0]);
+  const net = new Network({ inputs: 100, layers: [{ units: 32, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy' }, { kernels: k });
+  fit(net, x, y, { epochs: 1, batchSize: 64 });
+  const after = k.memory.buffer.byteLength;
+  for (let i = 0; i < 10; i++) fit(net, x, y, { epochs: 1, batchSize: 64 });
+  expect(k.memory.buffer.byteLength).toBe(after);
+});
+
 it('digits trains to the same held-out accuracy on every backend, within 0.5 points', () => {
   const data = loadBuiltin('digits');
   const classes = classesOf(data.labels);

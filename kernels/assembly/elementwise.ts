@@ -76,3 +76,11 @@ export function sumRows(rows: i32, cols: i32, m: usize, out: usize, alpha: f32, 
     store<f32>(at, beta == 0 ? alpha * sum : alpha * sum + beta * load<f32>(at));
   }
 }
+
+/** Copies rows order[0..count) of src (cols wide) into dst, one after another: the gathering of a shuffled batch. */
+export function gatherRows(count: i32, cols: i32, src: usize, order: usize, dst: usize): void {
+  const bytes = <usize>cols << 2;
+  for (let r = 0; r < count; r++) {
+    memory.copy(dst + <usize>r * bytes, src + <usize>load<i32>(order + (<usize>r << 2)) * bytes, bytes);
+  }
+}

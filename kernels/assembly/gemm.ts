@@ -27,10 +27,31 @@ export function workBytes(): i32 {
 /** Packs rows i0..i0+mc, depth p0..p0+kc of op(A) into strips of MR rows, zero-padded. */
 function packA(dst: usize, a: usize, lda: i32, transA: bool, m: i32, i0: i32, mc: i32, p0: i32, kc: i32): void {
   for (let s = 0; s < mc; s += MR) {
+    const i = i0 + s;
+    if (s + MR <= mc && i + MR <= m) {
+      if (transA) {
+        // op(A)'s four rows at depth p are four consecutive floats of stored row p: one vector.
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, v128.load(a + ((<usize>(p0 + p) * lda + i) << 2)));
+          dst += MR * 4;
+        }
+      } else {
+        const r0 = a + ((<usize>i * lda + p0) << 2), stride = <usize>lda << 2;
+        for (let p = 0; p < kc; p++) {
+          const at = r0 + (<usize>p << 2);
+          store<f32>(dst, load<f32>(at));
+          store<f32>(dst, load<f32>(at + stride), 4);
+          store<f32>(dst, load<f32>(at + 2 * stride), 8);
+          store<f32>(dst, load<f32>(at + 3 * stride), 12);
+          dst += MR * 4;
+        }
+      }
+      continue;
+    }
+    // The last, partial strip.
     for (let p = 0; p < kc; p++) {
       for (let r = 0; r < MR; r++) {
-        const i = i0 + s + r;
-        store<f32>(dst, i < m && s + r < mc ? elementA(a, lda, transA, i, p0 + p) : 0);
+        store<f32>(dst, i + r < m && s + r < mc ? elementA(a, lda, transA, i + r, p0 + p) : 0);
         dst += 4;
       }
     }

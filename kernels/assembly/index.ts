@@ -1,6 +1,6 @@
 // The WebAssembly kernels of backprop, compiled from this folder by scripts/build-wasm.mjs.
 export { gemm, workBytes } from './gemm';
-export { addRowVector, axpy, relu, reluBackward, sumRows } from './elementwise';
+export { addRowVector, axpy, gatherRows, relu, reluBackward, sumRows } from './elementwise';
 export { adamStep, addPenaltyGradient, momentumStep, rmspropStep, sub } from './optimizers';
 export { activationBackward, leakyRelu, lossSum, reduce, sigmoid, softmax, softmaxBackward, tanh } from './activations';
 export { trainExamples } from './examples';

@@ -35,6 +35,8 @@ export interface Kernels {
    * Optional: without it, matrices are ordinary typed arrays.
    */
   allocate?(rows: number, cols: number, dtype: DType): Matrix;
+  /** Optional: hands back a matrix from allocate that will not be used again, so its memory is reused at once. */
+  release?(m: Matrix): void;
   /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
   gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void;
   /** m[i, :] += v[0, :] for every row i: the bias add. */
@@ -69,6 +71,11 @@ export interface Kernels {
   rmspropStep(w: Matrix, g: Matrix, c: Matrix, learningRate: number, rho: number, epsilon: number): void;
   /** Adam at step t ≥ 1: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w −= η m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). */
   adamStep(w: Matrix, g: Matrix, m: Matrix, v: Matrix, learningRate: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+  /**
+   * Optional: copies rows order[start..start+dst.rows) of src into dst, the gathering of a shuffled batch.
+   * Returns false, having done nothing, where it cannot (matrices outside its memory).
+   */
+  gatherRows?(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean;
   /**
    * Optional, fused: the seeds' loop of plain gradient descent one example at a time through a whole dense
    * network, over the rows order[start..start+count) of x and y. Returns the sum of the examples' losses, each

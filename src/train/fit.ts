@@ -125,9 +125,18 @@ function diverged(net: Network, lastGood: Float64Array[], history: History, what
 
 /**
  * The loop as a generator that pauses after every batch: fit runs it straight through, fitAsync
- * gives the event loop a turn between batches.
+ * gives the event loop a turn between batches. Buffers made for the run go back to the backend at its end.
  */
 function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitOptions): Generator<void, History> {
+  const transient: Matrix[] = [];
+  try {
+    return yield* run(net, x, y, options, transient);
+  } finally {
+    for (const m of transient) net.kernels.release?.(m);
+  }
+}
+
+function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, transient: Matrix[]): Generator<void, History> {
   const epochs = positiveInteger(options.epochs ?? 10, 'epochs');
   const trainer = new Trainer(net, { optimizer: options.optimizer, l1: options.l1, l2: options.l2 });
   const initialRate = options.learningRate ?? DEFAULT_RATE[trainer.optimizer.name];
@@ -167,8 +176,10 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
   const batchesPerEpoch = Math.ceil(rows / batchSize);
   // Buffers for a full batch and for the shorter last one, made once for the whole run.
   const full = { x: net.allocate(batchSize, net.inputs), y: net.allocate(batchSize, net.outputs) };
+  transient.push(full.x, full.y);
   const tailRows = rows % batchSize;
   const tail = tailRows ? { x: net.allocate(tailRows, net.inputs), y: net.allocate(tailRows, net.outputs) } : full;
+  transient.push(tail.x, tail.y);
   const order = Uint32Array.from({ length: rows }, (_, i) => i);
   const lastGood = net.parameters.map((p) => Float64Array.from(p.value.data));
 
@@ -195,13 +206,23 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
   };
   const batchLogs: BatchLogs = { epoch: 0, batch: 0, size: 0, loss: 0 };
 
+  // A backend with memory of its own gets the training rows there once, so batches are gathered in place.
+  if (net.kernels.allocate) {
+    const x = net.allocate(rows, net.inputs), y = net.allocate(rows, net.outputs);
+    x.data.set(xAll.data);
+    y.data.set(yAll.data);
+    transient.push(x, y);
+    xAll = x;
+    yAll = y;
+  }
+  const gatherBatch = (start: number, buf: { x: Matrix; y: Matrix }): void => {
+    if (!net.kernels.gatherRows?.(xAll, order, start, buf.x)) gather(xAll, order, start, buf.x);
+    if (!net.kernels.gatherRows?.(yAll, order, start, buf.y)) gather(yAll, order, start, buf.y);
+  };
   // The seeds' own loop (one example at a time, plain gradient descent) runs fused in the backend where it
   // offers that, a chunk of examples per call, unless a callback wants to see every batch.
   let fused = batchSize === 1 && trainer.plainSgd && net.kernels.trainExamples !== undefined && !callbacks.some((cb) => cb.onBatchEnd);
   const fusedLayers = net.layers.map((l) => ({ W: l.W, b: l.b, activation: l.activation.name }));
-  const fusedX = fused ? net.allocate(rows, net.inputs) : null, fusedY = fused ? net.allocate(rows, net.outputs) : null;
-  fusedX?.data.set(xAll.data);
-  fusedY?.data.set(yAll.data);
 
   for (const cb of callbacks) cb.onTrainBegin?.(control);
   for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
@@ -211,7 +232,7 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
     let lossSum = 0, correct = 0, seen = 0;
     for (let start = 0; fused && start < rows; start += FUSED_CHUNK) {
       const count = Math.min(FUSED_CHUNK, rows - start);
-      const r = net.kernels.trainExamples!(fusedLayers, net.loss.name, fusedX!, fusedY!, order, start, count, learningRate);
+      const r = net.kernels.trainExamples!(fusedLayers, net.loss.name, xAll, yAll, order, start, count, learningRate);
       if (r === null) {
         fused = false; // it cannot take this network; nothing was done, so the general loop below starts afresh
         break;
@@ -229,8 +250,7 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
     for (let b = 0; !fused && b < batchesPerEpoch; b++) {
       const start = b * batchSize;
       const buf = start + batchSize <= rows ? full : tail;
-      gather(xAll, order, start, buf.x);
-      gather(yAll, order, start, buf.y);
+      gatherBatch(start, buf);
       const { loss: total, buffers } = trainer.step(buf.x, buf.y, learningRate);
       if (!Number.isFinite(total)) throw diverged(net, lastGood, history, `the loss became ${total} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
       lossSum += total * buf.x.rows;

@@ -29,6 +29,7 @@ export interface KernelExports {
   softmaxBackward(rows: number, cols: number, a: number, g: number, out: number): void;
   lossSum(kind: number, n: number, y: number, yHat: number, h: number): number;
   reduce(kind: number, n: number, x: number): number;
+  gatherRows(count: number, cols: number, src: number, order: number, dst: number): void;
   trainExamples(layers: number, spec: number, lossKind: number, x: number, y: number, order: number, count: number,
     inputs: number, outputs: number, lr: number, scratch: number, width: number, correct: number): number;
 }
@@ -142,31 +143,51 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
 
   // Matrices in this memory, handed out by allocate and taken back when the garbage collector drops them.
   const free = new Map<number, number[]>();
-  const reclaim = new FinalizationRegistry<[number, number]>(([offset, bytes]) => {
-    const list = free.get(bytes);
-    if (list) list.push(offset);
-    else free.set(bytes, [offset]);
-  });
+  const reclaim = new FinalizationRegistry<[number, number]>(([offset, bytes]) => giveBack(offset, bytes));
 
+  /** A block of `bytes`, reused or new; -1 when the memory cannot grow that far. */
   function claim(bytes: number): number {
     const offset = free.get(bytes)?.pop();
     if (offset !== undefined) return offset;
+    try {
+      reach(top + bytes);
+    } catch {
+      return -1;
+    }
     const start = top;
     top += bytes;
-    reach(top);
     return start;
   }
 
+  function giveBack(offset: number, bytes: number): void {
+    const list = free.get(bytes);
+    if (list) list.push(offset);
+    else free.set(bytes, [offset]);
+  }
+
+  const blocks = new WeakMap<FloatArray, [number, number]>();
+
   function allocate(rows: number, cols: number, dtype: DType): Matrix {
-    if (dtype !== 'float32') return zeros(rows, cols, dtype);
     const bytes = Math.max(64, align(rows * cols * 4));
-    const offset = claim(bytes);
-    reach(offset + bytes);
+    // Where this memory is full, an ordinary array does: products copy it in, the rest runs on the reference.
+    const offset = dtype === 'float32' ? claim(bytes) : -1;
+    if (offset < 0) return zeros(rows, cols, dtype);
     const data = new Float32Array(memory.buffer, offset, rows * cols);
     data.fill(0);
     owned.add(data);
-    reclaim.register(data, [offset, bytes]);
+    blocks.set(data, [offset, bytes]);
+    reclaim.register(data, [offset, bytes], data);
     return { rows, cols, data };
+  }
+
+  /** Takes a block back at once, rather than when the garbage collector gets to it. */
+  function release(m: Matrix): void {
+    const block = blocks.get(m.data);
+    if (!block) return;
+    blocks.delete(m.data);
+    owned.delete(m.data);
+    reclaim.unregister(m.data);
+    giveBack(block[0], block[1]);
   }
 
   // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
@@ -176,9 +197,10 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     const s = scratch[slot];
     const bytes = align(m.data.length * 4);
     if (s.bytes < bytes) {
-      if (s.bytes > 0) reclaim.unregister(s);
+      if (s.bytes > 0) giveBack(s.offset, s.bytes);
       s.bytes = Math.max(bytes, 2 * s.bytes);
       s.offset = claim(s.bytes);
+      if (s.offset < 0) throw new RangeError(`the WebAssembly memory cannot hold a ${m.rows}×${m.cols} operand`);
     }
     if (copy) heap.set(m.data, s.offset >> 2);
     return s.offset;
@@ -233,7 +255,11 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     if (lossKind === undefined || !fits || !inMemory || layers.some((l) => FUSED_ACTIVATION[l.activation] === undefined)) return null;
     const width = Math.max(...layers.map((l) => l.W.cols));
     const bytes = align(layers.length * 20) + align(count * 4) + align(layers.length * 3 * width * 4) + 64;
-    if (fusedScratch.bytes < bytes) fusedScratch = { offset: claim(align(2 * bytes)), bytes: align(2 * bytes) };
+    if (fusedScratch.bytes < bytes) {
+      const offset = claim(align(2 * bytes));
+      if (offset < 0) return null;
+      fusedScratch = { offset, bytes: align(2 * bytes) };
+    }
     const spec = fusedScratch.offset, rows = spec + align(layers.length * 20);
     const scratch = rows + align(count * 4), counter = scratch + align(layers.length * 3 * width * 4);
     const ints = new Int32Array(memory.buffer);
@@ -246,10 +272,25 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     return { loss: sum, correct: ints[counter >> 2] };
   }
 
+  let orderScratch = { offset: 0, bytes: 0 };
+  function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
+    if (!owned.has(src.data) || !owned.has(dst.data) || src.cols !== dst.cols) return false;
+    const bytes = align(dst.rows * 4);
+    if (orderScratch.bytes < bytes) {
+      const offset = claim(align(2 * bytes));
+      if (offset < 0) return false;
+      orderScratch = { offset, bytes: align(2 * bytes) };
+    }
+    new Uint32Array(memory.buffer, orderScratch.offset, dst.rows).set(order.subarray(start, start + dst.rows));
+    wasm.gatherRows(dst.rows, dst.cols, src.data.byteOffset, orderScratch.offset, dst.data.byteOffset);
+    return true;
+  }
+
   const kernels: WasmKernels = {
     ...referenceKernels,
     name: helpers > 0 ? `wasm-simd×${helpers + 1}` : 'wasm-simd',
     allocate,
+    release,
     gemm,
     axpy: (alpha, x, y) => (here(x, y) ? wasm.axpy(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset) : referenceKernels.axpy(alpha, x, y)),
     addRowVector: (m, v) => (here(m, v) ? wasm.addRowVector(m.rows, m.cols, m.data.byteOffset, v.data.byteOffset) : referenceKernels.addRowVector(m, v)),
@@ -304,6 +345,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       ? wasm.adamStep(w.data.length, w.data.byteOffset, g.data.byteOffset, m.data.byteOffset, v.data.byteOffset, lr, beta1, beta2, eps,
         1 / (1 - beta1 ** t), 1 / (1 - beta2 ** t))
       : referenceKernels.adamStep(w, g, m, v, lr, beta1, beta2, eps, t)),
+    gatherRows,
     trainExamples,
     threads: helpers + 1,
     memory,
