@@ -3,7 +3,7 @@
 // samples/s, effective GFLOP/s (6 × weights × samples / s) and backprop's ratio to each peer, and writes
 // bench/results.json. `npm run bench -- W1` runs one workload.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WORKLOADS, weightCount } from './workloads.mjs';
@@ -38,7 +38,14 @@ function run(workload, script, args) {
 }
 
 const numpy = hasNumpy();
-const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, workloads: {} };
+// A run of some workloads updates their entries and keeps the others from earlier runs.
+let earlier = {};
+try {
+  earlier = JSON.parse(readFileSync(`${here}results.json`, 'utf8'));
+} catch {
+  // no earlier results
+}
+const results = { ...earlier, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, workloads: { ...earlier.workloads } };
 for (const [name, workload] of Object.entries(WORKLOADS)) {
   if (only.length && !only.includes(name)) continue;
   const weights = weightCount(workload.sizes);
