@@ -22,6 +22,7 @@ export { generate, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type Syn
 export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js';
 export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
 export { takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
+export { prepareClassification, type PreparedClassification } from './data/prepare.js';
 export {
   decodeOutput, encodeRecord, encodedWidth, type Decoded, type FeatureSpec, type Preprocessing, type TargetSpec,
 } from './data/preprocessing.js';

@@ -1,7 +1,7 @@
 // Data preparation: scaling fitted on training rows only, one-hot labels with names, seeded splits.
 import { describe, expect, it } from 'vitest';
 import {
-  applyScaler, classesOf, encodeRecord, fitScaler, labelIndices, oneHot, takeRows, trainTestSplit, type Preprocessing,
+  applyScaler, classesOf, encodeRecord, fitScaler, labelIndices, oneHot, prepareClassification, takeRows, trainTestSplit, type Preprocessing,
 } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
 
@@ -80,5 +80,20 @@ describe('built-in data sets', () => {
     expect(classesOf(digits.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(loadBuiltin('iris').features).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
     expect(() => loadBuiltin('mnist')).toThrow('unknown data set "mnist"; expected one of: iris, digits');
+  });
+});
+
+describe('prepareClassification', () => {
+  it('splits, scales on the training rows only, and one-hot encodes', () => {
+    const iris = loadBuiltin('iris');
+    const p = prepareClassification(iris.x, iris.labels, { seed: 2 });
+    expect(p.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect([p.train.x.length, p.test.x.length]).toEqual([120, 30]);
+    expect(p.train.y.every((r) => r.length === 3 && r.reduce((s, v) => s + v, 0) === 1)).toBe(true);
+    // Standardized with the training rows' statistics: their column means are 0, the test rows' are not exactly.
+    for (let j = 0; j < 4; j++) {
+      expect(Math.abs(p.train.x.reduce((s, r) => s + r[j], 0) / 120)).toBeLessThan(1e-12);
+    }
+    expect(p.test.x.some((_, j) => Math.abs(p.test.x.reduce((s, r) => s + r[j], 0) / 30) > 1e-6)).toBe(true);
   });
 });

@@ -1,23 +1,15 @@
 // fit on real data, and the controls around it: validation, callbacks, early stopping, abort, divergence.
 import { describe, expect, it } from 'vitest';
 import {
-  applyScaler, classesOf, DivergenceError, evaluate, fit, fitAsync, fitScaler, generate, Network, oneHot,
-  stringifyModel, takeRows, trainTestSplit, type Callback, type EpochLogs, type NetworkSpec,
+  DivergenceError, evaluate, fit, fitAsync, generate, Network, prepareClassification, stringifyModel,
+  type Callback, type EpochLogs, type NetworkSpec,
 } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
 
 /** A seeded stratified 80/20 split of a built-in data set, standardized on the training rows. */
 function prepared(name: 'iris' | 'digits', seed: number) {
   const data = loadBuiltin(name);
-  const classes = classesOf(data.labels);
-  const split = trainTestSplit(data.x.length, { testFraction: 0.2, seed, stratify: data.labels });
-  const scaler = fitScaler('standard', takeRows(data.x, split.train));
-  return {
-    inputs: data.features.length,
-    classes,
-    train: { x: applyScaler(scaler, takeRows(data.x, split.train)), y: oneHot(takeRows(data.labels, split.train), classes) },
-    test: { x: applyScaler(scaler, takeRows(data.x, split.test)), y: oneHot(takeRows(data.labels, split.test), classes) },
-  };
+  return { inputs: data.features.length, ...prepareClassification(data.x, data.labels, { seed }) };
 }
 
 describe('real data sets', () => {

@@ -3,8 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  applyScaler, classesOf, evaluate, fit, fitScaler, getActivation, Network, type ElementwiseLoss, oneHot, Random, referenceKernels, takeRows,
-  trainTestSplit, zeros, type Kernels, type Matrix, type NetworkSpec, type ActivationName,
+  evaluate, fit, getActivation, Network, prepareClassification, type ElementwiseLoss, Random, referenceKernels, zeros, type Kernels, type Matrix, type NetworkSpec, type ActivationName,
 } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
 // The helper threads run the built worker script, so the threaded backend comes from dist/.
@@ -259,15 +258,11 @@ it('fit gives its buffers back: repeated runs do not grow the backend\'s memory'
 
 it('digits trains to the same held-out accuracy on every backend, within 0.5 points', () => {
   const data = loadBuiltin('digits');
-  const classes = classesOf(data.labels);
-  const split = trainTestSplit(data.x.length, { testFraction: 0.2, seed: 1, stratify: data.labels });
-  const scaler = fitScaler('standard', takeRows(data.x, split.train));
-  const xs = applyScaler(scaler, takeRows(data.x, split.train)), ys = oneHot(takeRows(data.labels, split.train), classes);
-  const xt = applyScaler(scaler, takeRows(data.x, split.test)), yt = oneHot(takeRows(data.labels, split.test), classes);
+  const { train, test } = prepareClassification(data.x, data.labels, { seed: 1 });
   const accuracy = (kernels: Kernels): number => {
     const net = new Network({ inputs: 64, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels });
-    fit(net, xs, ys, { epochs: 30, batchSize: 32, optimizer: 'adam', learningRate: 0.003 });
-    return evaluate(net, xt, yt).accuracy!;
+    fit(net, train.x, train.y, { epochs: 30, batchSize: 32, optimizer: 'adam', learningRate: 0.003 });
+    return evaluate(net, test.x, test.y).accuracy!;
   };
   const reference = accuracy(referenceKernels);
   expect(reference).toBeGreaterThanOrEqual(0.96);

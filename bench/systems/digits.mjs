@@ -1,6 +1,6 @@
 // Digits end to end: node bench/systems/digits.mjs wasm2|reference|tfjs-wasm. Seconds from loading the CSV
 // to a 64-64-10 network with at least 96% accuracy on the seeded 20% held-out split (checked every epoch).
-import { applyScaler, classesOf, evaluate, fitScaler, Network, oneHot, takeRows, trainTestSplit, fit } from '../../dist/index.js';
+import { evaluate, fit, Network, prepareClassification } from '../../dist/index.js';
 import { loadBuiltin } from '../../dist/node/index.js';
 import { createNodeWasmKernels } from '../../dist/node/wasm.js';
 
@@ -8,11 +8,8 @@ const [system] = process.argv.slice(2);
 const TARGET = 0.96, MAX_EPOCHS = 100;
 const start = performance.now();
 const data = loadBuiltin('digits');
-const classes = classesOf(data.labels);
-const split = trainTestSplit(data.x.length, { testFraction: 0.2, seed: 1, stratify: data.labels });
-const scaler = fitScaler('standard', takeRows(data.x, split.train));
-const xs = applyScaler(scaler, takeRows(data.x, split.train)), ys = oneHot(takeRows(data.labels, split.train), classes);
-const xt = applyScaler(scaler, takeRows(data.x, split.test)), yt = oneHot(takeRows(data.labels, split.test), classes);
+const { train, test } = prepareClassification(data.x, data.labels, { seed: 1 });
+const [xs, ys, xt, yt] = [train.x, train.y, test.x, test.y];
 let epochs = 0, accuracy = 0;
 if (system === 'tfjs-wasm') {
   const tf = await import('@tensorflow/tfjs');
