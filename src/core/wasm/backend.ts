@@ -49,6 +49,8 @@ const CONTROL_INTS = 64;
 const WORK = CONTROL + CONTROL_INTS * 4;
 // Control block slots.
 const GENERATION = 0, DONE = 1, READY = 2, PARAMS = 8, RANGES = 24;
+/** The control block has room for this many helpers' column ranges. */
+export const MAX_HELPERS = (CONTROL_INTS - RANGES) / 2 - 1;
 /** Products smaller than this many multiply-adds stay in JavaScript: the copy in and out would cost more. */
 const SMALL = 2048;
 /** Element-wise work on fewer values than this stays in JavaScript, where a call costs nothing. */
@@ -60,11 +62,6 @@ export function kernelBytes(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
 }
 
-export interface Team {
-  /** Threads besides the caller's. */
-  readonly helpers: number;
-}
-
 /** What a helper thread runs: wait for a job, compute its columns, report, repeat. Never returns. */
 export async function helperLoop(module: WebAssembly.Module, memory: WebAssembly.Memory, index: number): Promise<never> {
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
@@ -72,9 +69,10 @@ export async function helperLoop(module: WebAssembly.Module, memory: WebAssembly
   const control = new Int32Array(memory.buffer, CONTROL, CONTROL_INTS);
   const floats = new Float32Array(memory.buffer, CONTROL, CONTROL_INTS);
   const work = WORK + index * k.workBytes();
+  // Read the job counter before saying ready: a job posted right after cannot then be missed.
+  let seen = Atomics.load(control, GENERATION);
   Atomics.add(control, READY, 1);
   Atomics.notify(control, READY);
-  let seen = Atomics.load(control, GENERATION);
   for (;;) {
     Atomics.wait(control, GENERATION, seen);
     seen = Atomics.load(control, GENERATION);
@@ -117,7 +115,7 @@ export function wasmSupported(): boolean {
 }
 
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
-  const helpers = options.startHelpers ? Math.max(0, options.helpers ?? 0) : 0;
+  const helpers = options.startHelpers ? Math.min(MAX_HELPERS, Math.max(0, Math.floor(options.helpers ?? 0))) : 0;
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true });
   const module = await WebAssembly.compile(kernelBytes());
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
