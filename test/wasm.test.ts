@@ -244,6 +244,19 @@ describe('the fused per-example loop (batch size 1, plain gradient descent)', ()
   });
 });
 
+it('one thread or two give bit-identical training: every output sums in the same order', () => {
+  const random = new Random(8);
+  const x = Array.from({ length: 512 }, () => Array.from({ length: 300 }, () => random.uniform(-1, 1)));
+  const y = x.map((r) => [0, 1, 2, 3].map((k) => (k === (r[0] > 0 ? 1 : 0) + (r[1] > 0 ? 2 : 0) ? 1 : 0)));
+  const train = (kernels: Kernels): Float32Array[] => {
+    const net = new Network({ inputs: 300, layers: [{ units: 256, activation: 'relu' }, { units: 4, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels });
+    fit(net, x, y, { epochs: 2, batchSize: 128, learningRate: 0.05 });
+    return net.parameters.map((p) => Float32Array.from(p.value.data));
+  };
+  const one = train(backends.wasm1), two = train(backends.wasm2);
+  one.forEach((w, i) => expect(Buffer.from(two[i].buffer).equals(Buffer.from(w.buffer))).toBe(true));
+});
+
 it('fit gives its buffers back: repeated runs do not grow the backend\'s memory', async () => {
   const k = await createNodeWasmKernels({ threads: 1 });
   const random = new Random(5);
