@@ -46,4 +46,4 @@ export {
   MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelFromJSON, modelToJSON, parseModel, stringifyModel,
   type LoadedModel, type ModelFile,
 } from './io/model-file.js';
-export { createWasmKernels, helperLoop, wasmSupported, type WasmKernels, type WasmOptions } from './core/wasm/backend.js';
+export { createWasmKernels, helperLoop, sharedMemorySupported, wasmSupported, type WasmKernels, type WasmOptions } from './core/wasm/backend.js';

@@ -8,12 +8,14 @@ import {
 import { loadBuiltin } from '../src/node/index.js';
 // The helper threads run the built worker script, so the threaded backend comes from dist/.
 import { createNodeWasmKernels } from '../dist/node/wasm.js';
-import { wasmSupported } from '../src/core/wasm/backend.js';
+import { createWasmKernels, wasmSupported, type WasmKernels } from '../src/core/wasm/backend.js';
 
-const backends: Record<string, Kernels> = {};
+const backends: Record<string, WasmKernels> = {};
 beforeAll(async () => {
   backends.wasm1 = await createNodeWasmKernels({ threads: 1 });
   backends.wasm2 = await createNodeWasmKernels({ threads: 2 });
+  // The variant for engines without shared memory: ordinary, fixed memory and one thread.
+  backends.unshared = await createWasmKernels({ shared: false });
 }, 30_000);
 
 function randomMatrix(rows: number, cols: number, random: Random): Matrix {
@@ -47,9 +49,25 @@ function maxRelative(a: Matrix, b: Matrix): number {
 
 it('this engine supports WebAssembly SIMD with shared memory', () => {
   expect(wasmSupported()).toBe(true);
+  expect(backends.wasm2.name).toBe('wasm-simd×2');
+  expect(backends.unshared.name).toBe('wasm-simd (unshared)');
+  expect(backends.unshared.memory.buffer).toBeInstanceOf(ArrayBuffer);
 });
 
-describe.each(['wasm1', 'wasm2'])('%s', (name) => {
+it('without shared memory, matrices that do not fit are ordinary arrays and their products still agree', () => {
+  const k = backends.unshared;
+  const big = k.allocate!(9000, 2000, 'float32'); // 72 MB: more than the fixed memory holds
+  expect(big.data.buffer).not.toBe(k.memory.buffer);
+  const random = new Random(4);
+  const a = randomMatrix(200, 2000, random), b = k.allocate!(2000, 30, 'float32');
+  b.data.set(randomMatrix(2000, 30, random).data);
+  const want = zeros(200, 30), got = zeros(200, 30);
+  referenceKernels.gemm(a, false, b, false, want, 1, 0);
+  k.gemm(a, false, b, false, got, 1, 0);
+  expect(maxRelative(got, want)).toBeLessThan(1e-4);
+});
+
+describe.each(['wasm1', 'wasm2', 'unshared'])('%s', (name) => {
   it('products agree with the reference in all four forms, with alpha and beta (relative 1e-4)', () => {
     const k = backends[name];
     fc.assert(fc.property(
@@ -279,5 +297,5 @@ it('digits trains to the same held-out accuracy on every backend, within 0.5 poi
   };
   const reference = accuracy(referenceKernels);
   expect(reference).toBeGreaterThanOrEqual(0.96);
-  for (const name of ['wasm1', 'wasm2']) expect(Math.abs(accuracy(backends[name]) - reference)).toBeLessThanOrEqual(0.005);
+  for (const name of ['wasm1', 'wasm2', 'unshared']) expect(Math.abs(accuracy(backends[name]) - reference)).toBeLessThanOrEqual(0.005);
 }, 60_000);

@@ -5,7 +5,7 @@
 import type { FusedLayer, Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
-import { KERNELS_WASM } from './binary.js';
+import { KERNELS_WASM, KERNELS_WASM_PLAIN } from './binary.js';
 
 export interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, b: number, ldb: number, transB: number,
@@ -58,8 +58,21 @@ const SHORT = 256;
 /** Products at least this large are split across the team. */
 const PARALLEL = 1 << 18;
 
-export function kernelBytes(): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
+/** Memory for the single-threaded variant: ordinary memory cannot grow without detaching every array on it, so it is fixed. */
+const PLAIN_PAGES = 1024;
+
+/** The compiled kernels: for shared memory (helper threads), or for ordinary memory. */
+export function kernelBytes(shared = true): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(shared ? KERNELS_WASM : KERNELS_WASM_PLAIN), (c) => c.charCodeAt(0));
+}
+
+/** Whether this engine shares WebAssembly memory between threads (a cross-origin-isolated page, Node). */
+export function sharedMemorySupported(): boolean {
+  try {
+    return typeof SharedArrayBuffer !== 'undefined' && new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
 }
 
 /** What a helper thread runs: wait for a job, compute its columns, report, repeat. Never returns. */
@@ -101,23 +114,30 @@ export interface WasmOptions {
   startHelpers?: (module: WebAssembly.Module, memory: WebAssembly.Memory, count: number) => Promise<void>;
   /** Helper threads to start. Default 0. */
   helpers?: number;
+  /**
+   * Use shared memory. Default: where the engine has it. Without it the backend runs on one thread, in a fixed
+   * 64 MiB of memory; matrices that do not fit there are ordinary arrays, and their products are copied in.
+   */
+  shared?: boolean;
 }
 
-/** Whether this engine runs WebAssembly SIMD with shared memory. */
+/** Whether this engine runs WebAssembly SIMD (with threads or without). */
 export function wasmSupported(): boolean {
   try {
-    if (typeof SharedArrayBuffer === 'undefined') return false;
-    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    return WebAssembly.validate(kernelBytes());
+    return typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes(false));
   } catch {
     return false;
   }
 }
 
+/** The WebAssembly backend: SIMD kernels, with helper threads where shared memory and startHelpers allow. */
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
-  const helpers = options.startHelpers ? Math.min(MAX_HELPERS, Math.max(0, Math.floor(options.helpers ?? 0))) : 0;
-  const memory = new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true });
-  const module = await WebAssembly.compile(kernelBytes());
+  const shared = options.shared ?? sharedMemorySupported();
+  const helpers = shared && options.startHelpers ? Math.min(MAX_HELPERS, Math.max(0, Math.floor(options.helpers ?? 0))) : 0;
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true })
+    : new WebAssembly.Memory({ initial: PLAIN_PAGES, maximum: PLAIN_PAGES });
+  const module = await WebAssembly.compile(kernelBytes(shared));
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
   const wasm = instance.exports as unknown as KernelExports;
   const workBytes = wasm.workBytes();
@@ -190,15 +210,17 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
 
   // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
   const scratch: { offset: number; bytes: number }[] = [0, 1, 2].map(() => ({ offset: 0, bytes: 0 }));
+  /** The operand's address in this memory, copying it into scratch if it lives elsewhere; -1 if it cannot fit. */
   function place(m: Matrix, slot: number, copy: boolean): number {
     if (owned.has(m.data)) return m.data.byteOffset;
     const s = scratch[slot];
     const bytes = align(m.data.length * 4);
     if (s.bytes < bytes) {
+      const offset = claim(Math.max(bytes, 2 * s.bytes));
+      if (offset < 0) return -1;
       if (s.bytes > 0) giveBack(s.offset, s.bytes);
+      s.offset = offset;
       s.bytes = Math.max(bytes, 2 * s.bytes);
-      s.offset = claim(s.bytes);
-      if (s.offset < 0) throw new RangeError(`the WebAssembly memory cannot hold a ${m.rows}×${m.cols} operand`);
     }
     if (copy) heap.set(m.data, s.offset >> 2);
     return s.offset;
@@ -213,6 +235,10 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       return;
     }
     const pa = place(a, 0, true), pb = place(b, 1, true), pc = place(out, 2, beta !== 0);
+    if (pa < 0 || pb < 0 || pc < 0) {
+      referenceKernels.gemm(a, transA, b, transB, out, alpha, beta);
+      return;
+    }
     const lda = a.cols, ldb = b.cols, ldc = n;
     const team = m * n * k >= PARALLEL && n >= 16 ? helpers : 0;
     if (team === 0) {
@@ -286,7 +312,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
 
   const kernels: WasmKernels = {
     ...referenceKernels,
-    name: helpers > 0 ? `wasm-simd×${helpers + 1}` : 'wasm-simd',
+    name: helpers > 0 ? `wasm-simd×${helpers + 1}` : shared ? 'wasm-simd' : 'wasm-simd (unshared)',
     allocate,
     release,
     gemm,
