@@ -7,6 +7,7 @@ export {
 } from './core/matrix.js';
 export { Random } from './core/random.js';
 export { referenceKernels } from './core/reference.js';
+export { BACKEND_CHOICES, chooseKernels, type BackendChoice } from './core/backends.js';
 export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName } from './nn/activations.js';
 export { LOSS_NAMES, getLoss, type Loss, type LossName } from './nn/losses.js';
 export { Dense, type DenseBuffers } from './nn/dense.js';

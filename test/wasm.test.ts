@@ -299,3 +299,14 @@ it('digits trains to the same held-out accuracy on every backend, within 0.5 poi
   expect(reference).toBeGreaterThanOrEqual(0.96);
   for (const name of ['wasm1', 'wasm2', 'unshared']) expect(Math.abs(accuracy(backends[name]) - reference)).toBeLessThanOrEqual(0.005);
 }, 60_000);
+
+describe('choosing a backend', () => {
+  const spec: NetworkSpec = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+  it("Network.create takes WebAssembly SIMD by default here, and the reference when asked", async () => {
+    const auto = await Network.create(spec);
+    expect(auto.kernels.name).toMatch(/^wasm-simd/);
+    expect((await Network.create(spec)).kernels).toBe(auto.kernels); // one backend for every network
+    expect((await Network.create(spec, { backend: 'reference' })).kernels).toBe(referenceKernels);
+    await expect(Network.create(spec, { backend: 'gpu' as never })).rejects.toThrow('backend: unknown backend "gpu"; expected one of: auto, wasm, reference');
+  });
+});

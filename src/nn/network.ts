@@ -1,6 +1,7 @@
 // A sequential multilayer perceptron trained by backpropagation, in the seeds' four steps:
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
 import { BackpropError, shown } from '../core/errors.js';
+import { chooseKernels, type BackendChoice } from '../core/backends.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { clone as cloneMatrix, toRows, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
@@ -12,7 +13,7 @@ import { getLoss, type Loss } from './losses.js';
 import { resolveSpec, type NetworkSpec, type ResolvedSpec } from './spec.js';
 
 export interface NetworkOptions {
-  /** The arithmetic backend; the plain TypeScript reference by default. */
+  /** The arithmetic backend; the plain TypeScript reference by default (see Network.create for 'auto'). */
   kernels?: Kernels;
 }
 
@@ -73,6 +74,14 @@ export class Network {
       const weights: Parameter = { layer: l, kind: 'weights', value: layer.W, grad: layer.gradW };
       return layer.b && layer.gradB ? [weights, { layer: l, kind: 'bias', value: layer.b, grad: layer.gradB }] : [weights];
     });
+  }
+
+  /**
+   * Builds a network on a chosen backend: 'auto' (the default) takes WebAssembly SIMD where the engine runs it
+   * and the reference otherwise; 'wasm' or 'reference' force one. `new Network(spec)` is the reference.
+   */
+  static async create(spec: NetworkSpec, options: { backend?: BackendChoice } = {}): Promise<Network> {
+    return new Network(spec, { kernels: await chooseKernels(options.backend ?? 'auto') });
   }
 
   get dtype(): DType {

@@ -1,6 +1,7 @@
 // The WebAssembly backend in Node, with helper threads on worker_threads sharing its memory.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { BackendChoice } from '../core/backends.js';
 import { BackpropError } from '../core/errors.js';
 import type { Kernels } from '../core/kernels.js';
 import { referenceKernels } from '../core/reference.js';
@@ -25,8 +26,7 @@ export function createNodeWasmKernels(options: NodeWasmOptions = {}): Promise<Wa
   });
 }
 
-export type BackendChoice = 'auto' | 'wasm' | 'reference';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'reference'];
+export { BACKEND_CHOICES, type BackendChoice } from '../core/backends.js';
 
 /**
  * Kernels for a backend choice: 'auto' takes WebAssembly SIMD on every core where this Node supports it and
