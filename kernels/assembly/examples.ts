@@ -4,11 +4,10 @@
 
 // Activation kinds: 0 sigmoid, 1 tanh, 2 relu, 3 leaky relu, 4 linear, 5 softmax (output only).
 // Loss kinds: 0 mse, 1 binary cross-entropy (sigmoid output), 2 categorical cross-entropy (softmax output).
-const LEAKY: f32 = 0.01;
 /** Per layer in the spec: inputs, units, activation kind, W pointer, b pointer (0 without a bias). */
 const FIELDS: i32 = 5;
 
-@inline function activate(kind: i32, x: f32): f32 {
+@inline function activate(kind: i32, x: f32, slope: f32): f32 {
   if (kind == 0) {
     const v = <f64>x;
     if (v >= 0) return <f32>(1 / (1 + Math.exp(-v)));
@@ -17,15 +16,15 @@ const FIELDS: i32 = 5;
   }
   if (kind == 1) return <f32>Math.tanh(<f64>x);
   if (kind == 2) return x > 0 ? x : 0;
-  if (kind == 3) return x > 0 ? x : LEAKY * x;
+  if (kind == 3) return x > 0 ? x : slope * x;
   return x;
 }
 
-@inline function derivative(kind: i32, h: f32, a: f32): f32 {
+@inline function derivative(kind: i32, h: f32, a: f32, slope: f32): f32 {
   if (kind == 0) return a * (1 - a);
   if (kind == 1) return 1 - a * a;
   if (kind == 2) return h > 0 ? 1 : 0;
-  if (kind == 3) return h > 0 ? 1 : LEAKY;
+  if (kind == 3) return h > 0 ? 1 : slope;
   return 1;
 }
 
@@ -35,11 +34,11 @@ const FIELDS: i32 = 5;
 
 /**
  * Trains on rows order[0..count) of x (inputs wide) and y (outputs wide), one example at a time, with step
- * size lr. scratch holds 3 × width floats per layer. Returns the sum of each example's loss before its step,
+ * size lr and leaky relu slope `slope`. scratch holds 3 × width floats per layer. Returns the sum of each example's loss before its step,
  * and writes at `correct` how many examples the network classified right before their step.
  */
 export function trainExamples(layers: i32, spec: usize, lossKind: i32, x: usize, y: usize, order: usize, count: i32,
-  inputs: i32, outputs: i32, lr: f32, scratch: usize, width: i32, correct: usize): f64 {
+  inputs: i32, outputs: i32, lr: f32, slope: f32, scratch: usize, width: i32, correct: usize): f64 {
   let total: f64 = 0;
   let right = 0;
   const last = layers - 1;
@@ -71,7 +70,7 @@ export function trainExamples(layers: i32, spec: usize, lossKind: i32, x: usize,
         }
         for (let j = 0; j < units; j++) store<f32>(at(a, j), <f32>(<f64>load<f32>(at(a, j)) / sum));
       } else {
-        for (let j = 0; j < units; j++) store<f32>(at(a, j), activate(kind, load<f32>(at(h, j))));
+        for (let j = 0; j < units; j++) store<f32>(at(a, j), activate(kind, load<f32>(at(h, j)), slope));
       }
     }
     // The loss, the output error term δᵒ = −∂E/∂h, and whether the class was right.
@@ -84,7 +83,7 @@ export function trainExamples(layers: i32, spec: usize, lossKind: i32, x: usize,
       if (lossKind == 0) {
         const d = <f64>t - <f64>p;
         total += 0.5 * d * d;
-        store<f32>(at(dOut, k), (t - p) * derivative(outKind, hk, p));
+        store<f32>(at(dOut, k), (t - p) * derivative(outKind, hk, p, slope));
       } else if (lossKind == 1) {
         const v = <f64>hk;
         total += Math.max(v, 0) - v * <f64>t + Math.log1p(Math.exp(-Math.abs(v)));
@@ -114,7 +113,7 @@ export function trainExamples(layers: i32, spec: usize, lossKind: i32, x: usize,
           let sum: f32 = 0;
           for (let j = 0; j < units; j++) sum += load<f32>(at(wRow, j)) * load<f32>(at(delta, j));
           // δʰᵢ = (Σⱼ Wᵢⱼ δⱼ) · f′(hᵢ)
-          store<f32>(at(belowDelta, i), sum * derivative(belowKind, load<f32>(at(below, i)), load<f32>(at(below + <usize>(width * 4), i))));
+          store<f32>(at(belowDelta, i), sum * derivative(belowKind, load<f32>(at(below, i)), load<f32>(at(below + <usize>(width * 4), i)), slope));
         }
       }
       for (let i = 0; i < nIn; i++) {

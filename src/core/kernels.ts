@@ -2,6 +2,9 @@
 // these functions, so a faster backend (WASM SIMD, worker threads) replaces this object and nothing else.
 import { zeros, type DType, type Matrix } from './matrix.js';
 
+/** Leaky relu's slope below 0: shared by the activation and every backend's version of it. */
+export const LEAKY_RELU_SLOPE = 0.01;
+
 /** A scalar function applied element by element, with its derivative beside it. */
 export interface ElementwiseFunction {
   /** Backends may recognise the name and run a specialised loop instead of calling output/der. */

@@ -1,6 +1,6 @@
 // Activation functions, each with its derivative beside it and the weight initialisation that suits it.
 // Element-wise ones run through kernels.map / mapBackward; softmax mixes a row, so it has its own kernels.
-import type { ElementwiseFunction, Kernels } from '../core/kernels.js';
+import { LEAKY_RELU_SLOPE, type ElementwiseFunction, type Kernels } from '../core/kernels.js';
 import type { Matrix } from '../core/matrix.js';
 import { unknownName } from '../core/errors.js';
 
@@ -23,7 +23,7 @@ export interface Activation {
   readonly scalar?: ElementwiseFunction;
 }
 
-export const LEAKY_RELU_SLOPE = 0.01;
+export { LEAKY_RELU_SLOPE };
 
 // σ(h) = 1 / (1 + e^−h), evaluated so that e^x never overflows: for h < 0 use e^h / (1 + e^h).
 function sigmoid(h: number): number {

@@ -2,7 +2,7 @@
 // over threads that share the module's memory when a team is given; every other kernel has a WebAssembly
 // version too, for float32 matrices in the module's memory. Short vectors, matrices that live elsewhere,
 // activations and losses it does not know by name, and float64 networks take the reference implementation.
-import type { FusedLayer, Kernels } from '../kernels.js';
+import { LEAKY_RELU_SLOPE, type FusedLayer, type Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
 import { KERNELS_WASM, KERNELS_WASM_PLAIN } from './binary.js';
@@ -31,7 +31,7 @@ export interface KernelExports {
   reduce(kind: number, n: number, x: number): number;
   gatherRows(count: number, cols: number, src: number, order: number, dst: number): void;
   trainExamples(layers: number, spec: number, lossKind: number, x: number, y: number, order: number, count: number,
-    inputs: number, outputs: number, lr: number, scratch: number, width: number, correct: number): number;
+    inputs: number, outputs: number, lr: number, slope: number, scratch: number, width: number, correct: number): number;
 }
 
 /** Activation kinds of the fused per-example kernel. */
@@ -41,7 +41,6 @@ const FUSED_ACTIVATION: Record<string, number> = { sigmoid: 0, tanh: 1, relu: 2,
 const BACKWARD_KIND: Record<string, number> = { sigmoid: 0, tanh: 1, 'leaky-relu': 2, linear: 3 };
 /** The element losses with a WebAssembly version, by name. */
 const LOSS_KIND: Record<string, number> = { mse: 0, 'binary-cross-entropy': 1, 'categorical-cross-entropy': 2 };
-const LEAKY_SLOPE = 0.01;
 
 /** Layout of the shared memory: a control block, one packing area per thread, then the operands. */
 export const CONTROL = 65536;
@@ -292,7 +291,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     });
     ints.set(order.subarray(start, start + count), rows >> 2);
     const sum = wasm.trainExamples(layers.length, spec, lossKind, x.data.byteOffset, y.data.byteOffset, rows, count,
-      x.cols, y.cols, learningRate, scratch, width, counter);
+      x.cols, y.cols, learningRate, LEAKY_RELU_SLOPE, scratch, width, counter);
     return { loss: sum, correct: ints[counter >> 2] };
   }
 
@@ -329,7 +328,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
         case 'relu': return wasm.relu(n, h, a);
         case 'sigmoid': return wasm.sigmoid(n, h, a);
         case 'tanh': return wasm.tanh(n, h, a);
-        case 'leaky-relu': return wasm.leakyRelu(n, h, a, LEAKY_SLOPE);
+        case 'leaky-relu': return wasm.leakyRelu(n, h, a, LEAKY_RELU_SLOPE);
         default: return referenceKernels.map(f, x, out);
       }
     },
@@ -338,7 +337,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       if (f.name === 'relu') return wasm.reluBackward(h.data.length, h.data.byteOffset, g.data.byteOffset, out.data.byteOffset);
       const kind = BACKWARD_KIND[f.name];
       if (kind === undefined) return referenceKernels.mapBackward(f, h, a, g, out);
-      wasm.activationBackward(kind, h.data.length, h.data.byteOffset, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset, LEAKY_SLOPE);
+      wasm.activationBackward(kind, h.data.length, h.data.byteOffset, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset, LEAKY_RELU_SLOPE);
     },
     softmax: (x, out) => (here(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset) : referenceKernels.softmax(x, out)),
     softmaxBackward: (a, g, out) => (here(a, g, out)
