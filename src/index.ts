@@ -28,7 +28,7 @@ export {
   decodeOutput, encodeRecord, encodedWidth, type Decoded, type FeatureSpec, type Preprocessing, type TargetSpec,
 } from './data/preprocessing.js';
 export {
-  columnsOf, describeColumns, encodeInputs, encodeTargets, fitPreprocessing, inferTask,
+  columnsOf, describeColumns, encodeInputs, encodeTargets, fitPreprocessing, inferTask, unusedColumns,
   type Column, type DataDescription, type Task, type TextTable,
 } from './data/columns.js';
 export {

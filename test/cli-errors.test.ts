@@ -63,14 +63,13 @@ describe('bad options are usage errors (exit 2)', () => {
     expectOneLineError(backprop(['train', good, ...args]), 2, message);
   });
 
-  it('an unknown option or a missing argument', () => {
-    const unknown = backprop(['train', good, '--colour', 'red']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("error: unknown option '--colour'");
-    const missing = backprop(['train']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("error: missing required argument 'data'");
-    expect(backprop(['explain', 'examples/seed-exercise.json', '--input', '1,2,3']).code).toBe(2);
+  it('an unknown option or a missing argument: one line with the prefix, as typed', () => {
+    expectOneLineError(backprop(['train', good, '--colour', 'red']), 2, "unknown option '--colour' (see backprop train --help)");
+    expectOneLineError(backprop(['train']), 2, "missing required argument 'data' (see backprop train --help)");
+    expectOneLineError(backprop(['explain', 'examples/seed-exercise.json', '--input', '1,2,3']), 2,
+      "required option '--target <values>' not specified (see backprop explain --help)");
+    expectOneLineError(backprop(['--bogus']), 2, "unknown option '--bogus' (see backprop --help)");
+    expectOneLineError(backprop(['trian', 'iris']), 2, /^backprop: unknown command 'trian' \(Did you mean train\?\) \(see backprop --help\)$/);
   });
 });
 
@@ -85,9 +84,14 @@ describe('bad model files and mismatched inputs', () => {
     expectOneLineError(backprop(['explain', join(dir, 'nothing.json'), '--input', '1', '--target', '1']), 1, `${join(dir, 'nothing.json')}: no such file`);
   });
 
-  it('predict input whose columns do not match the model', () => {
+  it('predict input that lacks a column of the model', () => {
     const other = csv('other.csv', 'a,c\n1,2\n');
-    expectOneLineError(backprop(['predict', model, other]), 1, `${other}: the columns do not match the model's; missing: b; not in the model: c. The model expects: a, b`);
+    const r = backprop(['predict', model, other]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      `backprop: ${other}: not used by the model, left out: c`,
+      `backprop: ${other}: the columns do not match the model's; missing: b. The model expects: a, b`,
+    ]);
   });
 
   it('explain input of the wrong width names the layer', () => {
@@ -104,7 +108,7 @@ describe('a failed or interrupted run leaves --out alone', () => {
     expect(readFileSync(out, 'utf8')).toBe('the good model');
   });
 
-  it('Ctrl-C during training exits 1, writes nothing and leaves the old file whole', async () => {
+  it('Ctrl-C during training exits 130, writes nothing and leaves the old file whole', async () => {
     const out = join(dir, 'interrupted.json');
     writeFileSync(out, 'the good model');
     const child = spawn(process.execPath, [BIN, 'train', 'digits', '--epochs', '1000', '--out', out], { cwd: ROOT });
@@ -120,8 +124,8 @@ describe('a failed or interrupted run leaves --out alone', () => {
       });
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^backprop: interrupted in epoch \d+; nothing was written \(.*interrupted\.json is unchanged\)\n$/);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/^backprop: interrupted in epoch \d+; nothing was written \(.*interrupted\.json unchanged\)\n$/);
     expect(readFileSync(out, 'utf8')).toBe('the good model');
   }, 60_000);
 });

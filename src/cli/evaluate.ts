@@ -1,13 +1,37 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows.
-import { fromRows, toRows } from '../core/matrix.js';
-import { encodeInputs, encodeTargets } from '../data/columns.js';
+import { fromRows, toRows, type Matrix } from '../core/matrix.js';
+import { encodeInputs, encodeTargets, unusedColumns } from '../data/columns.js';
 import { decodeOutput, type Preprocessing } from '../data/preprocessing.js';
 import { loadModel } from '../node/files.js';
 import { evaluate } from '../train/fit.js';
 import { classScores, confusionMatrix, classesOf as predictedClasses, regressionScores } from '../train/metrics.js';
 import { BackpropError } from '../core/errors.js';
-import { readTableFile } from './table.js';
+import { readTableFile, type Table } from './table.js';
+import { UsageError } from './errors.js';
 import type { Network } from '../nn/network.js';
+
+export interface PredictOptions {
+  /** Input columns copied into the output, before the predictions. */
+  keep?: string[];
+  /** Significant digits of probabilities and regression values. */
+  digits: number;
+  json: boolean;
+}
+
+/** Names, once, the columns a model does not use; they are left out. */
+function noteUnused(prep: Preprocessing, table: Table, skip: readonly string[] = []): void {
+  const unused = unusedColumns(prep, table).filter((c) => !skip.includes(c));
+  if (unused.length) process.stderr.write(`backprop: ${table.source}: not used by the model, left out: ${unused.join(', ')}\n`);
+}
+
+/** Every output finite, or an error: a model whose weights overflow must not print NaN and succeed. */
+function checkFinite(outputs: Matrix, modelPath: string): void {
+  const bad = outputs.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new BackpropError(`${modelPath}: the network's output for row ${Math.floor(bad / outputs.cols) + 1} is ${outputs.data[bad]}, not a finite number; ` +
+      'its weights are too large for its dtype or the input is far outside the training data');
+  }
+}
 
 function modelWithPreprocessing(path: string): { network: Network; prep: Preprocessing } {
   const { network, preprocessing } = loadModel(path);
@@ -20,12 +44,15 @@ function modelWithPreprocessing(path: string): { network: Network; prep: Preproc
 export function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream): void {
   const { network, prep } = modelWithPreprocessing(modelPath);
   const table = readTableFile(dataPath);
+  noteUnused(prep, table);
   const x = encodeInputs(prep, table);
   const { y, classIndex } = encodeTargets(prep, table);
   const target = prep.target!;
+  const predictions = network.predict(x);
+  checkFinite(predictions, modelPath);
   const { loss, accuracy } = evaluate(network, x, y, { accuracy: target.task === 'classification' });
   if (target.task === 'classification' && classIndex) {
-    const predicted = predictedClasses(network.predict(x));
+    const predicted = predictedClasses(predictions);
     const confusion = confusionMatrix(classIndex, predicted, target.classes.length);
     const scores = classScores(confusion);
     if (json) {
@@ -42,7 +69,7 @@ export function evaluateCommand(modelPath: string, dataPath: string, json: boole
     return;
   }
   const unscale = (r: number[]) => [(decodeOutput(prep, r) as { value: number }).value];
-  const scores = regressionScores(fromRows(y.map(unscale), 'float64'), fromRows(toRows(network.predict(x)).map(unscale), 'float64'));
+  const scores = regressionScores(fromRows(y.map(unscale), 'float64'), fromRows(toRows(predictions).map(unscale), 'float64'));
   if (json) {
     out.write(JSON.stringify({ rows: x.length, loss, ...scores }) + '\n');
     return;
@@ -55,33 +82,52 @@ const csvCell = (v: string | number): string => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export function predictCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream): void {
+export function predictCommand(modelPath: string, dataPath: string, o: PredictOptions, out: NodeJS.WriteStream): void {
   const { network, prep } = modelWithPreprocessing(modelPath);
   const table = readTableFile(dataPath);
-  const outputs = toRows(network.predict(encodeInputs(prep, table))).map((o) => decodeOutput(prep, o));
+  const keep = o.keep ?? [];
+  const keepIndex = keep.map((name) => {
+    const j = table.header.indexOf(name);
+    if (j < 0) throw new UsageError(`--keep: ${table.source} has no column "${name}"; its columns are: ${table.header.join(', ')}`, '--keep');
+    return j;
+  });
+  noteUnused(prep, table, keep);
+  const predictions = network.predict(encodeInputs(prep, table));
+  checkFinite(predictions, modelPath);
+  const outputs = toRows(predictions).map((r) => decodeOutput(prep, r));
+  const round = (v: number): number => Number(v.toPrecision(o.digits));
+  const kept = (i: number): string[] => keepIndex.map((j) => table.rows[i][j]);
   const target = prep.target;
   const name = target?.name ?? 'prediction';
+  if (keep.includes(name)) throw new UsageError(`--keep: "${name}" is the name of the prediction column; keep another column`, '--keep');
+  const lines: string[] = [];
   if (target?.task === 'classification') {
     const classes = target.classes;
-    if (json) {
-      const rows = outputs.map((d) => {
+    if (o.json) {
+      const rows = outputs.map((d, i) => {
         const { label, probabilities } = d as { label: string | number; probabilities: number[] };
-        return { [name]: label, probabilities: Object.fromEntries(classes.map((c, k) => [String(c), probabilities[k]])) };
+        return {
+          ...Object.fromEntries(keep.map((k, c) => [k, kept(i)[c]])),
+          [name]: label,
+          probabilities: Object.fromEntries(classes.map((c, k) => [String(c), round(probabilities[k])])),
+        };
       });
       out.write(JSON.stringify(rows) + '\n');
       return;
     }
-    out.write([name, ...classes.map((c) => `p(${c})`)].map(csvCell).join(',') + '\n');
-    for (const d of outputs) {
+    lines.push([...keep, name, ...classes.map((c) => `p(${c})`)].map(csvCell).join(','));
+    outputs.forEach((d, i) => {
       const { label, probabilities } = d as { label: string | number; probabilities: number[] };
-      out.write([csvCell(label), ...probabilities.map((p) => String(p))].join(',') + '\n');
+      lines.push([...kept(i).map(csvCell), csvCell(label), ...probabilities.map((p) => String(round(p)))].join(','));
+    });
+  } else {
+    const values = outputs.map((d) => round((d as { value: number }).value));
+    if (o.json) {
+      out.write(JSON.stringify(values.map((v, i) => ({ ...Object.fromEntries(keep.map((k, c) => [k, kept(i)[c]])), [name]: v }))) + '\n');
+      return;
     }
-    return;
+    lines.push([...keep, name].map(csvCell).join(','));
+    values.forEach((v, i) => lines.push([...kept(i).map(csvCell), String(v)].join(',')));
   }
-  const values = outputs.map((d) => (d as { value: number }).value);
-  if (json) {
-    out.write(JSON.stringify(values.map((v) => ({ [name]: v }))) + '\n');
-    return;
-  }
-  out.write(csvCell(name) + '\n' + values.map((v) => `${v}\n`).join(''));
+  out.write(lines.join('\n') + '\n');
 }

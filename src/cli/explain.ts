@@ -29,6 +29,8 @@ export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS
   if (target?.task === 'classification' && o.target.length === 1 && target.classes.map(String).includes(String(o.target[0]))) {
     const k = target.classes.map(String).indexOf(String(o.target[0]));
     y = target.classes.length === 2 ? [k] : target.classes.map((_, c) => (c === k ? 1 : 0));
+  } else if (target?.task === 'classification' && o.target.length === 1 && typeof o.target[0] === 'string') {
+    throw new UsageError(`--target: "${o.target[0]}" is not a class of this model; its classes are: ${target.classes.join(', ')}`, '--target');
   } else {
     y = numbersOnly(o.target, '--target');
     if (target?.task === 'regression' && target.scale) y = y.map((v) => (v - target.scale!.mean) / target.scale!.std);
@@ -37,6 +39,10 @@ export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS
     throw new UsageError(`--target: the output layer has ${network.outputs} unit${network.outputs === 1 ? '' : 's'}, so the target needs ${network.outputs} value${network.outputs === 1 ? '' : 's'}, got ${y.length}`, '--target');
   }
   const trace = traceUpdate(network, x, y, { learningRate: o.lr });
+  if (![...trace.output, trace.lossBefore].every(Number.isFinite)) {
+    throw new BackpropError(`${modelPath}: the network's output for this input is ${trace.output.find((v) => !Number.isFinite(v)) ?? trace.lossBefore}, not a finite number; ` +
+      'its weights are too large for its dtype or the input is far outside the training data');
+  }
   out.write(o.json ? JSON.stringify(trace) + '\n' : formatTrace(trace, o.digits));
 }
 

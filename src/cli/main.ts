@@ -11,20 +11,38 @@ import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { BACKEND_CHOICES } from '../node/wasm.js';
 import { describeDatasets } from './data.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-import { evaluateCommand, predictCommand } from './evaluate.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError } from './errors.js';
+import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
-import { choice, fraction, integer, layerList, positiveInteger, positiveNumber, valueList } from './options.js';
+import { choice, columnList, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
+import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
+import { VERSION } from '../version.js';
 import { serveFolder } from './serve.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
 
+const COMMANDS = ['train', 'evaluate', 'predict', 'explain', 'gradcheck', 'playground', 'datasets'];
+/** The subcommand being run, so that the help hint of a command-line error points at its help. */
+let currentCommand = '';
+const helpHint = (): string => `see backprop ${COMMANDS.includes(currentCommand) ? currentCommand + ' ' : ''}--help`;
+
+// A closed pipe (`backprop predict … | head -1`) ends the run quietly, as it ends cat: status 141 (128 + SIGPIPE).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT_PIPE);
+    throw e;
+  });
+}
+
 function program(): Command {
   const cli = new Command('backprop')
     .description('Train, inspect and use multilayer perceptrons that learn by backpropagation.')
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
+    .version(VERSION)
+    .configureOutput({
+      // Commander's own complaints (an unknown option, a missing argument) become one line like every other error.
+      outputError: (text, write) => write(`backprop: ${text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (${helpHint()})\n`),
+    })
     .exitOverride();
 
   cli.command('train')
@@ -42,20 +60,22 @@ function program(): Command {
     .option('--validation <fraction>', 'share of rows held out for validation (0 for none)', fraction('--validation', true), 0.2)
     .option('--early-stopping <epochs>', 'stop after this many epochs without a better validation loss', positiveInteger('--early-stopping'))
     .option('--seed <n>', 'seed for the weights, the split and the shuffles', integer('--seed'), 1)
-    .option('--samples <n>', 'rows to generate for a synthetic data set', positiveInteger('--samples'))
-    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', (v: string) => {
-      const n = Number(v);
-      if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new UsageError(`--noise: expected a number from 0 to 1, got "${v}"`, '--noise');
-      return n;
-    })
+    .option('--samples <n>', `rows to generate for a synthetic data set (${SYNTHETIC_NAMES.join(', ')}), 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
+    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
     .option('--backend <name>', 'arithmetic: auto (WebAssembly SIMD on every core where supported), wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
-    .option('--out <file>', 'write the trained model to this file')
-    .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)')
+    .option('--out <file>', 'write the trained model to this file (- for standard output)', nonEmpty('--out'))
+    .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)', nonEmpty('--plot'))
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)
     .option('--quiet', 'print nothing but errors', false)
     .action(async (data: string, opts: Record<string, unknown>) => {
       if (opts.earlyStopping !== undefined && opts.validation === 0) {
         throw new UsageError('--early-stopping: needs validation rows; drop --validation 0', '--early-stopping');
+      }
+      if (opts.json && opts.out === '-') throw new UsageError('--out -: the model and --json would both go to standard output; drop one', '--out');
+      for (const option of ['samples', 'noise'] as const) {
+        if (opts[option] !== undefined && !SYNTHETIC_NAMES.includes(data as SyntheticName)) {
+          throw new UsageError(`--${option}: only for the synthetic data sets (${SYNTHETIC_NAMES.join(', ')}), not ${JSON.stringify(data)}`, `--${option}`);
+        }
       }
       const controller = new AbortController();
       const onInterrupt = (): void => controller.abort();
@@ -69,7 +89,7 @@ function program(): Command {
           loss: opts.loss as LossName | undefined,
           optimizer: opts.optimizer as OptimizerName,
         }, stdout, controller.signal);
-        if (result.interrupted) process.exitCode = EXIT_FAILURE;
+        if (result.interrupted) process.exitCode = EXIT_INTERRUPTED;
       } finally {
         process.removeListener('SIGINT', onInterrupt);
         process.removeListener('SIGTERM', onInterrupt);
@@ -87,8 +107,10 @@ function program(): Command {
     .description('predictions of a saved model for new rows, as CSV (or JSON) on standard output')
     .argument('<model>', 'a model file written by `backprop train --out`')
     .argument('<data>', 'a CSV file with the model\'s feature columns, or - for standard input')
+    .option('--keep <columns>', 'copy these input columns (an id, say) into the output, e.g. id,name', columnList('--keep'))
+    .option('--digits <n>', 'significant digits of probabilities and values', integerIn('--digits', 1, 17), 6)
     .option('--json', 'print the predictions as JSON', false)
-    .action((model: string, data: string, opts: { json: boolean }) => predictCommand(model, data, opts.json, stdout));
+    .action((model: string, data: string, opts: PredictOptions) => predictCommand(model, data, opts, stdout));
 
   cli.command('explain')
     .description('show one backpropagation update on one example, step by step, with every number')
@@ -113,7 +135,7 @@ function program(): Command {
 
   cli.command('playground')
     .description('serve the playground page (built by npm run build) and print its address')
-    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', integer('--port'), 8080)
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', integerIn('--port', 0, 65535), 8080)
     .action(async (opts: { port: number }) => {
       const root = fileURLToPath(new URL('../playground/', import.meta.url));
       if (!existsSync(join(root, 'index.html'))) throw new BackpropError(`${root}: the playground is not built; run npm run build`);
@@ -137,12 +159,13 @@ function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  currentCommand = argv.find((a) => !a.startsWith('-')) ?? '';
   try {
     await program().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Commander has printed its own message (or the help) already.
+      // Commander has printed its own message (one line, see configureOutput) or the help already.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
     }
     if (e instanceof BackpropError) {

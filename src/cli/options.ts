@@ -28,15 +28,50 @@ export function fraction(option: string, allowZero: boolean) {
 
 export function integer(option: string) {
   return (value: string): number => {
-    if (!/^[+-]?\d+$/.test(value.trim())) throw new UsageError(`${option}: expected an integer, got "${value}"`, option);
+    if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+      throw new UsageError(`${option}: expected an integer from ${-Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got "${value}"`, option);
+    }
     return Number(value);
   };
 }
 
-/** "16,8" → [16, 8]; "" or "0" → [] (no hidden layers). */
+export function integerIn(option: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^[+-]?\d+$/.test(value.trim()) || !(n >= min && n <= max)) throw new UsageError(`${option}: expected an integer from ${min} to ${max}, got "${value}"`, option);
+    return n;
+  };
+}
+
+export function numberIn(option: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n >= min && n <= max)) throw new UsageError(`${option}: expected a number from ${min} to ${max}, got "${value}"`, option);
+    return n;
+  };
+}
+
+/** A file name or other text that must not be empty. */
+export function nonEmpty(option: string) {
+  return (value: string): string => {
+    if (value === '') throw new UsageError(`${option}: expected a file name, got ""`, option);
+    return value;
+  };
+}
+
+/** "id,name" → ["id", "name"]: column names, none empty. */
+export function columnList(option: string) {
+  return (value: string): string[] => {
+    const parts = value.split(',').map((p) => p.trim());
+    if (parts.some((p) => p === '')) throw new UsageError(`${option}: expected comma-separated column names like id,name, got "${value}"`, option);
+    return parts;
+  };
+}
+
+/** "16,8" → [16, 8]; "0" or "none" → [] (no hidden layers). */
 export function layerList(value: string): number[] {
   const text = value.trim();
-  if (text === '' || text === '0' || text === 'none') return [];
+  if (text === '0' || text === 'none') return [];
   const parts = text.split(',').map((p) => p.trim());
   if (!parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1)) {
     throw new UsageError(`--layers: expected a comma-separated list of positive integers like 16,8, got "${value}"`, '--layers');

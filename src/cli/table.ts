@@ -1,6 +1,6 @@
 // Reads a CSV file with a header row into rows of text, checking what can go wrong with a file
 // before any column is interpreted: missing, empty, binary, header only, ragged rows.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readableSize } from '../node/files.js';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../core/errors.js';
@@ -18,10 +18,48 @@ export interface Table {
 const MAX_BYTES = 1024 * 1024 * 1024;
 
 export function readTableFile(path: string): Table {
-  if (path === '-') return parseTable(readFileSync(0), 'stdin');
+  if (path === '-') return parseTable(readBounded(0, 'stdin'), 'stdin');
   const size = readableSize(path);
   if (size > MAX_BYTES) throw new BackpropError(`${path}: ${size} bytes is more than the ${MAX_BYTES}-byte limit for data files`);
-  return parseTable(readFileSync(path), path);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new BackpropError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    return parseTable(readBounded(fd, path), path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads to the end in chunks, so that a device, a FIFO or an endless stream fails at the size limit (or at
+ * the first zero byte, which no CSV file has) instead of growing memory without bound.
+ */
+function readBounded(fd: number, source: string): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw new BackpropError(`${source}: cannot read the file (${code})`);
+    }
+    if (n === 0) break;
+    const zero = chunk.subarray(0, n).indexOf(0);
+    if (zero >= 0) throw new BackpropError(`${source}: not a text file (a zero byte at offset ${total + zero}); expected CSV with a header row`);
+    total += n;
+    if (total > MAX_BYTES) throw new BackpropError(`${source}: more than the ${MAX_BYTES}-byte limit for data files; is it an endless stream?`);
+    chunks.push(chunk.subarray(0, n));
+  }
+  return Buffer.concat(chunks, total);
 }
 
 export function parseTable(bytes: Uint8Array, source: string): Table {
@@ -43,7 +81,7 @@ export function parseTable(bytes: Uint8Array, source: string): Table {
     const err = e as Error & { lines?: number };
     throw new BackpropError(`${source}${err.lines ? `, line ${err.lines}` : ''}: not valid CSV (${err.message.replace(/^.*?: /, '')})`);
   }
-  const header = records[0].record;
+  const header = records[0].record.map((name) => name.trim());
   header.forEach((name, j) => {
     if (name === '') throw new BackpropError(`${source}, line 1, column ${j + 1}: the header has an empty column name`);
     const first = header.indexOf(name);
@@ -57,7 +95,8 @@ export function parseTable(bytes: Uint8Array, source: string): Table {
     if (record.length !== header.length) {
       throw new BackpropError(`${source}, line ${info.lines}: expected ${header.length} values like the header, found ${record.length}`);
     }
-    rows.push(record);
+    // Whitespace around a value, a quoted newline included, is not part of it: " 12 " and "0.5\n" are numbers.
+    rows.push(record.map((cell) => cell.trim()));
     lines.push(info.lines);
   }
   return { source, header, rows, lines };

@@ -7,12 +7,13 @@ import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import { Network } from '../nn/network.js';
 import type { LayerSpec } from '../nn/spec.js';
-import { writeFileAtomic } from '../node/files.js';
+import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { createKernels, type BackendChoice } from '../node/wasm.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';
 import { fromRows, toRows } from '../core/matrix.js';
+import { BackpropError } from '../core/errors.js';
 import { loadTable } from './data.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
@@ -46,8 +47,10 @@ export interface TrainResult {
 interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
 
 export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<TrainResult> {
+  // With --out - the model is what goes to standard output; the report then goes to stderr.
+  const report = o.out === '-' ? process.stderr : out;
   const say = (line = ''): void => {
-    if (!o.quiet && !o.json) out.write(line + '\n');
+    if (!o.quiet && !o.json) report.write(line + '\n');
   };
   const table = loadTable(data, { samples: o.samples, noise: o.noise, seed: o.seed });
   const columns = columnsOf(table);
@@ -90,13 +93,10 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     seed: o.seed,
     validationData: xVal.length ? [xVal, yVal] : undefined,
     earlyStopping: o.earlyStopping,
-    callbacks: o.quiet || o.json ? [] : [progressCallback(out)],
+    callbacks: o.quiet || o.json ? [] : [progressCallback(report)],
     signal,
   });
-  if (history.stopReason === 'aborted') {
-    process.stderr.write(`backprop: interrupted in epoch ${history.epochs.length + 1}; nothing was written${o.out ? ` (${o.out} is unchanged)` : ''}\n`);
-    return { interrupted: true };
-  }
+  if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochs.length + 1}`, o);
   if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
 
   const metrics = (xs: number[][], ys: number[][]): Metrics => {
@@ -112,13 +112,33 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const trainMetrics = metrics(xTrain, yTrain);
   const valMetrics = xVal.length ? metrics(xVal, yVal) : null;
 
-  if (o.out) writeFileAtomic(o.out, stringifyModel(net, prep));
-  let plotWritten = false;
-  if (o.plot) {
-    const boundary = boundaryFor(net, prep, table.rows, split.test, columns);
-    writeFileAtomic(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary }));
-    plotWritten = true;
+  // Every output is written whole beside its target first; only when all are, and no interrupt came
+  // meanwhile, are they renamed into place. A failure or Ctrl-C before that leaves every old file as it was.
+  const modelText = o.out ? stringifyModel(net, prep) : '';
+  const staged: StagedFile[] = [];
+  try {
+    if (o.out && o.out !== '-') staged.push(stageFile(o.out, modelText));
+    if (o.plot) {
+      const boundary = boundaryFor(net, prep, table.rows, split.test, columns);
+      staged.push(stageFile(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary })));
+    }
+  } catch (e) {
+    discardFiles(staged);
+    if (e instanceof BackpropError && staged.length > 0) {
+      throw new BackpropError(`${e.message}, and ${staged.map((s) => s.path).join(' and ')} ${staged.length === 1 ? 'was' : 'were'} not written either`);
+    }
+    throw e;
   }
+  // A signal is delivered between turns of the event loop: give it one before deciding.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) {
+    discardFiles(staged);
+    return interrupted('before the outputs were written', o);
+  }
+  commitFiles(staged);
+  const plotWritten = o.plot !== undefined;
+  // With --out -, the model itself is the output.
+  if (o.out === '-') out.write(modelText);
 
   if (o.json) {
     out.write(JSON.stringify({
@@ -127,16 +147,22 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       training: { trainRows: split.train.length, validationRows: split.test.length, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,
-      model: o.out ?? null,
+      model: o.out && o.out !== '-' ? o.out : null,
       plot: plotWritten ? o.plot : null,
     }) + '\n');
   } else {
     say(`final    train ${formatMetrics(trainMetrics)}`);
     if (valMetrics) say(`         validation ${formatMetrics(valMetrics)}`);
-    say(o.out ? `model    written to ${o.out}` : 'model    not saved (add --out model.json to keep it)');
+    say(o.out === '-' ? 'model    written to standard output' : o.out ? `model    written to ${o.out}` : 'model    not saved (add --out model.json to keep it)');
     if (plotWritten) say(`plot     written to ${o.plot}`);
   }
   return { interrupted: false };
+}
+
+function interrupted(when: string, o: TrainOptions): TrainResult {
+  const kept = [o.out && o.out !== '-' ? o.out : null, o.plot ?? null].filter((f): f is string => f !== null);
+  process.stderr.write(`backprop: interrupted ${when}; nothing was written${kept.length ? ` (${kept.join(' and ')} unchanged)` : ''}\n`);
+  return { interrupted: true };
 }
 
 function formatMetrics(m: Metrics): string {

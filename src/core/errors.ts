@@ -28,3 +28,50 @@ export function shown(value: unknown): string {
     return typeof value;
   }
 }
+
+/** Edit distance between two short names (insertions, deletions, substitutions), for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The known name a mistyped one most likely meant (learning_rate → learningRate, epoch → epochs), if any is close. */
+export function closestName(got: string, known: readonly string[]): string | undefined {
+  const plain = (s: string): string => s.toLowerCase().replace(/[-_\s]/g, '');
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const name of known) {
+    const score = plain(name) === plain(got) ? 0 : distance(plain(got), plain(name));
+    if (score < bestScore) {
+      best = name;
+      bestScore = score;
+    }
+  }
+  return best !== undefined && bestScore <= Math.max(1, Math.floor(plain(got).length / 3)) ? best : undefined;
+}
+
+/**
+ * Checks an options argument: undefined (all defaults) or a plain object whose keys are all known; a misspelled
+ * key is an error with a suggestion, never silently ignored. Returns the object (or {} for undefined).
+ */
+export function checkOptions<T extends object>(value: T | undefined, known: readonly string[], argument: string): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BackpropError(`${argument}: expected an object of options (or nothing), got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : shown(value)}`, argument);
+  }
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const guess = closestName(key, known);
+    throw new BackpropError(`${argument}: unknown option "${key}"${guess ? `; did you mean "${guess}"?` : ''} (known: ${known.join(', ')})`, `${argument}.${key}`);
+  }
+  return value;
+}

@@ -1,3 +1,5 @@
+import { BackpropError } from './errors.js';
+
 // Dense row-major matrices: the one data structure every kernel reads and writes.
 // A vector is a matrix with one row, so a bias and a batch of one share the same code.
 
@@ -12,6 +14,14 @@ export interface Matrix {
 }
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
+
+/** The largest finite float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Whether a value is a number that stays finite when stored in the dtype (1e308 is finite, but not as a float32). */
+export function finiteIn(value: unknown, dtype: DType): value is number {
+  return typeof value === 'number' && Number.isFinite(dtype === 'float32' ? Math.fround(value) : value);
+}
 
 export function allocate(length: number, dtype: DType): FloatArray {
   return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
@@ -32,8 +42,8 @@ export function fromRows(values: readonly (readonly number[])[], dtype: DType = 
   const m = zeros(rows, cols, dtype);
   for (let i = 0; i < rows; i++) {
     const row = values[i];
-    if (row.length !== cols) {
-      throw new RangeError(`row ${i} has ${row.length} values, expected ${cols} like row 0`);
+    if (!row || typeof row.length !== 'number' || row.length !== cols) {
+      throw new BackpropError(`rows[${i}]: has ${row?.length ?? 'no'} values, expected ${cols} like rows[0]`, `rows[${i}]`);
     }
     m.data.set(row, i * cols);
   }

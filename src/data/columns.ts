@@ -107,16 +107,19 @@ export function fitPreprocessing(description: DataDescription, columns: Column[]
   };
 }
 
-/** Checks that a table has the model's feature columns (and no others but the target) and encodes every row. */
+/** The table's columns that are neither a feature of the model nor its target: encodeInputs leaves them out. */
+export function unusedColumns(prep: Preprocessing, table: TextTable): string[] {
+  const known = new Set([...prep.features.map((f) => f.name), ...(prep.target ? [prep.target.name] : [])]);
+  return table.header.filter((h) => !known.has(h));
+}
+
+/** Checks that a table has the model's feature columns (any others are left out) and encodes every row. */
 export function encodeInputs(prep: Preprocessing, table: TextTable): number[][] {
   const index = new Map(table.header.map((h, j) => [h, j]));
   const missing = prep.features.filter((f) => !index.has(f.name)).map((f) => f.name);
-  const known = new Set([...prep.features.map((f) => f.name), ...(prep.target ? [prep.target.name] : [])]);
-  const extra = table.header.filter((h) => !known.has(h));
-  if (missing.length || extra.length) {
-    throw new BackpropError(`${table.source}: the columns do not match the model's; ` +
-      [missing.length ? `missing: ${missing.join(', ')}` : '', extra.length ? `not in the model: ${extra.join(', ')}` : ''].filter(Boolean).join('; ') +
-      `. The model expects: ${prep.features.map((f) => f.name).join(', ')}`);
+  if (missing.length) {
+    throw new BackpropError(`${table.source}: the columns do not match the model's; missing: ${missing.join(', ')}. ` +
+      `The model expects: ${prep.features.map((f) => f.name).join(', ')}`);
   }
   const columns = prep.features.map((f) => index.get(f.name)!);
   return table.rows.map((_, i) => {

@@ -1,5 +1,6 @@
 // The usual preparation of a labelled table in one call: a seeded stratified split, scaling fitted on the
 // training rows only, and one-hot targets with the class names kept.
+import { checkOptions } from '../core/errors.js';
 import { classesOf, oneHot, type Label } from './encoding.js';
 import { applyScaler, fitScaler, type Scaler, type ScalerKind } from './scaling.js';
 import { takeRows, trainTestSplit } from './split.js';
@@ -13,6 +14,7 @@ export interface PreparedClassification {
 
 export function prepareClassification(x: readonly (readonly number[])[], labels: readonly Label[],
   options: { testFraction?: number; seed?: number; scaler?: ScalerKind } = {}): PreparedClassification {
+  options = checkOptions(options, ['testFraction', 'seed', 'scaler'], 'prepareClassification options');
   const classes = classesOf(labels);
   const split = trainTestSplit(x.length, { testFraction: options.testFraction ?? 0.2, seed: options.seed ?? 1, stratify: labels });
   const scaler = fitScaler(options.scaler ?? 'standard', takeRows(x, split.train));

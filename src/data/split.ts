@@ -1,6 +1,6 @@
 // Seeded train/test splits: the same seed always holds out the same rows. Stratified splits keep each
 // class's share of rows the same on both sides, which matters for small or sorted data sets like iris.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions, shown } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import type { Label } from './encoding.js';
 
@@ -20,6 +20,8 @@ export interface Split {
 
 /** Row indices for training and testing, in a seeded random order. */
 export function trainTestSplit(rows: number, options: SplitOptions = {}): Split {
+  options = checkOptions(options, ['testFraction', 'seed', 'stratify'], 'trainTestSplit options');
+  if (!Number.isSafeInteger(rows) || rows < 0) throw new BackpropError(`rows: expected a count of rows, got ${shown(rows)}`, 'rows');
   const fraction = options.testFraction ?? 0.2;
   if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) {
     throw new BackpropError(`testFraction: expected a number between 0 and 1, got ${String(fraction)}`, 'testFraction');

@@ -1,6 +1,6 @@
 // Seeded two-dimensional toy problems, the ones TensorFlow Playground made familiar: each point is
 // (x₁, x₂) in about [−6, 6]² with a class label 0 or 1 (or a value, for the regression plane).
-import { unknownName, BackpropError } from '../core/errors.js';
+import { checkOptions, unknownName, BackpropError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 
 export type SyntheticName = 'xor' | 'circle' | 'gauss' | 'spiral' | 'moons' | 'plane';
@@ -27,6 +27,7 @@ export interface Dataset2D {
 const RADIUS = 5;
 
 export function generate(name: SyntheticName, options: SyntheticOptions = {}): Dataset2D {
+  options = checkOptions(options, ['samples', 'noise', 'seed'], 'generate options');
   if (!SYNTHETIC_NAMES.includes(name)) throw unknownName('data set', name, SYNTHETIC_NAMES);
   const samples = options.samples ?? 200;
   const noise = options.noise ?? 0;

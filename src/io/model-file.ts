@@ -58,7 +58,8 @@ export function parseModel(text: string, source = 'model file', options: Network
   if (text.length > MAX_MODEL_BYTES) throw new BackpropError(`${source}: ${text.length} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A byte-order mark is no part of the JSON; other tools skip it, and so does this one.
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     // The parser quotes the text around the fault; keep it to one short line.
     const reason = String((e as Error).message).replace(/\s+/g, ' ').slice(0, 160);
@@ -73,10 +74,12 @@ export function modelFromJSON(value: unknown, source = 'model file', options: Ne
   if (top.format !== MODEL_FORMAT) r.fail('format', `"${MODEL_FORMAT}"`, top.format);
   if (top.version !== MODEL_VERSION) r.fail('version', `${MODEL_VERSION} (the only version this release reads)`, top.version);
 
+  // Everything is checked against the declared architecture before the network, whose size it declares, is built.
   const spec = readSpec(r, top.network);
-  const network = new Network(spec, options);
-  network.setWeights(readWeights(r, top.weights, spec));
+  const weights = readWeights(r, top.weights, spec);
   const preprocessing = top.preprocessing === null ? null : readPreprocessing(r, top.preprocessing, spec);
+  const network = new Network(spec, options);
+  network.setWeights(weights);
   return { network, preprocessing };
 }
 
@@ -84,7 +87,15 @@ function readSpec(r: FieldReader, value: unknown): ResolvedSpec {
   const net = r.object(value, 'network', ['inputs', 'layers', 'loss', 'dtype', 'seed']);
   const layers = r.array(net.layers, 'network.layers');
   if (layers.length > MAX_LAYERS) r.fail('network.layers', `at most ${MAX_LAYERS} layers, got ${layers.length}`);
-  layers.forEach((l, i) => r.object(l, `network.layers[${i}]`, ['units', 'activation', 'bias']));
+  // Every field is present and of its type: a model file is never completed with defaults.
+  layers.forEach((l, i) => {
+    const layer = r.object(l, `network.layers[${i}]`, ['units', 'activation', 'bias']);
+    r.string(layer.activation, `network.layers[${i}].activation`);
+    if (typeof layer.bias !== 'boolean') r.fail(`network.layers[${i}].bias`, 'true or false', layer.bias);
+  });
+  r.string(net.loss, 'network.loss');
+  r.string(net.dtype, 'network.dtype');
+  if (typeof net.seed !== 'number') r.fail('network.seed', 'an integer', net.seed);
   try {
     return resolveSpec(net);
   } catch (e) {
@@ -101,8 +112,8 @@ function readWeights(r: FieldReader, value: unknown, spec: ResolvedSpec): LayerW
     const { units, bias } = spec.layers[l];
     const w = r.object(entry, field, ['weights', 'bias']);
     // resolveSpec bounded every size, so these loops are bounded too.
-    const rows = r.array(w.weights, `${field}.weights`, inputs).map((row, i) => r.numbers(row, `${field}.weights[${i}]`, units));
-    const b = bias ? r.numbers(w.bias, `${field}.bias`, units) : null;
+    const rows = r.array(w.weights, `${field}.weights`, inputs).map((row, i) => r.numbers(row, `${field}.weights[${i}]`, units, spec.dtype));
+    const b = bias ? r.numbers(w.bias, `${field}.bias`, units, spec.dtype) : null;
     if (!bias && w.bias !== null) r.fail(`${field}.bias`, 'null, since this layer has no bias', w.bias);
     inputs = units;
     return { weights: rows, bias: b };
@@ -111,8 +122,19 @@ function readWeights(r: FieldReader, value: unknown, spec: ResolvedSpec): LayerW
 
 function readName(r: FieldReader, value: unknown, field: string): string {
   const name = r.string(value, field);
+  if (name === '') r.fail(field, 'a name, not an empty string');
   if (name.length > MAX_NAME_LENGTH) r.fail(field, `a name of at most ${MAX_NAME_LENGTH} characters`);
   return name;
+}
+
+/** Names that must tell things apart (features, categories, classes): a repeat would make one shadow another. */
+function checkUnique(r: FieldReader, names: readonly (string | number)[], field: string): void {
+  const first = new Map<string | number, number>();
+  names.forEach((name, i) => {
+    const j = first.get(name);
+    if (j !== undefined) r.fail(`${field}[${i}]`, `a name different from ${field}[${j}]; both are ${JSON.stringify(name)}`);
+    first.set(name, i);
+  });
 }
 
 function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): Preprocessing {
@@ -127,13 +149,18 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
     if (type === 'numeric') return { name, type };
     const categories = r.array(o.categories, `${field}.categories`).map((c, j) => readName(r, c, `${field}.categories[${j}]`));
     if (categories.length === 0) r.fail(`${field}.categories`, 'at least one category');
+    checkUnique(r, categories, `${field}.categories`);
     return { name, type, categories };
   });
+  checkUnique(r, features.map((f) => f.name), 'preprocessing.features');
   if (encodedWidth(features) !== spec.inputs) {
     r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encodedWidth(features)}`);
   }
   const scaler = p.scaler === null ? null : readScaler(r, p.scaler, numericCount(features));
   const target = p.target === null ? null : readTarget(r, p.target, spec);
+  if (target && features.some((f) => f.name === target.name)) {
+    r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(target.name)} is both`);
+  }
   return { features, scaler, target };
 }
 
@@ -142,11 +169,16 @@ function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
   if (kind === 'standard') {
     const s = r.object(value, 'preprocessing.scaler', ['kind', 'mean', 'std']);
     const std = r.numbers(s.std, 'preprocessing.scaler.std', width);
-    std.forEach((v, j) => v > 0 || r.fail(`preprocessing.scaler.std[${j}]`, 'a positive number', v));
+    std.forEach((v, j) => usableScale(v) || r.fail(`preprocessing.scaler.std[${j}]`, USABLE_SCALE, v));
     return { kind, mean: r.numbers(s.mean, 'preprocessing.scaler.mean', width), std };
   }
   const s = r.object(value, 'preprocessing.scaler', ['kind', 'min', 'max']);
-  return { kind, min: r.numbers(s.min, 'preprocessing.scaler.min', width), max: r.numbers(s.max, 'preprocessing.scaler.max', width) };
+  const min = r.numbers(s.min, 'preprocessing.scaler.min', width), max = r.numbers(s.max, 'preprocessing.scaler.max', width);
+  max.forEach((v, j) => {
+    if (!(v > min[j])) r.fail(`preprocessing.scaler.max[${j}]`, `a number above min[${j}] = ${min[j]}`, v);
+    if (!usableScale(v - min[j])) r.fail(`preprocessing.scaler.max[${j}]`, `a range max − min that is ${USABLE_SCALE}`, v);
+  });
+  return { kind, min, max };
 }
 
 function readTarget(r: FieldReader, value: unknown, spec: ResolvedSpec): TargetSpec {
@@ -158,7 +190,7 @@ function readTarget(r: FieldReader, value: unknown, spec: ResolvedSpec): TargetS
     if (t.scale === undefined) return { name, task };
     const scale = r.object(t.scale, 'preprocessing.target.scale', ['mean', 'std']);
     const std = r.number(scale.std, 'preprocessing.target.scale.std');
-    if (!(std > 0)) r.fail('preprocessing.target.scale.std', 'a positive number', std);
+    if (!usableScale(std)) r.fail('preprocessing.target.scale.std', USABLE_SCALE, std);
     return { name, task, scale: { mean: r.number(scale.mean, 'preprocessing.target.scale.mean'), std } };
   }
   r.object(value, 'preprocessing.target', ['name', 'task', 'classes']);
@@ -168,7 +200,17 @@ function readTarget(r: FieldReader, value: unknown, spec: ResolvedSpec): TargetS
     if (typeof c === 'number') return r.number(c, `preprocessing.target.classes[${i}]`);
     return readName(r, c, `preprocessing.target.classes[${i}]`);
   });
+  checkUnique(r, classes, 'preprocessing.target.classes');
+  if (new Set(classes.map(String)).size !== classes.length) {
+    r.fail('preprocessing.target.classes', 'class names that differ as text too (1 and "1" would print the same)');
+  }
   return { name, task, classes };
+}
+
+const USABLE_SCALE = 'a positive, normal (not subnormal), finite number';
+/** A divisor for scaling: positive, finite and not subnormal, so that dividing by it cannot overflow to Infinity by itself. */
+function usableScale(v: number): boolean {
+  return v >= 2.2250738585072014e-308 && Number.isFinite(v);
 }
 
 function copyPreprocessing(p: Preprocessing): Preprocessing {

@@ -1,6 +1,7 @@
 // Small checks for reading untrusted JSON field by field. Each failure names the field's path, and
 // only known keys are accepted, so nothing in a file can reach an object's prototype or smuggle data.
 import { BackpropError, shown } from '../core/errors.js';
+import { finiteIn, FLOAT32_MAX, type DType } from '../core/matrix.js';
 
 export class FieldReader {
   constructor(readonly source: string) {}
@@ -35,9 +36,12 @@ export class FieldReader {
     return value;
   }
 
-  numbers(value: unknown, field: string, length: number): number[] {
+  /** A list of numbers that are finite in the dtype given (a float32 weight of 1e308 would be Infinity). */
+  numbers(value: unknown, field: string, length: number, dtype: DType = 'float64'): number[] {
     const list = this.array(value, field, length);
-    for (let i = 0; i < list.length; i++) this.number(list[i], `${field}[${i}]`);
+    for (let i = 0; i < list.length; i++) {
+      if (!finiteIn(list[i], dtype)) this.fail(`${field}[${i}]`, dtype === 'float32' ? `a finite number within float32's range (±${FLOAT32_MAX.toExponential(4)})` : 'a finite number', list[i]);
+    }
     return list as number[];
   }
 

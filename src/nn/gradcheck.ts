@@ -1,5 +1,6 @@
 // Checks backpropagation against the definition of a derivative: every analytic ∂E/∂w is compared
 // with a central finite difference of the loss, in float64 on a copy of the network.
+import { checkOptions } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { BatchInput } from './input.js';
 import type { Network } from './network.js';
@@ -64,6 +65,7 @@ function derivative([m2, m1, mh, ph, p1, p2]: number[], epsilon: number): number
 }
 
 export function gradientCheck(net: Network, x: BatchInput, y: BatchInput, options: GradientCheckOptions = {}): GradientCheckReport {
+  options = checkOptions(options, ['epsilon', 'tolerance'], 'gradientCheck options');
   const epsilon = options.epsilon ?? 1e-3;
   const tolerance = options.tolerance ?? 1e-6;
   const copy = net.clone({ dtype: 'float64' });

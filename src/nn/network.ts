@@ -1,9 +1,9 @@
 // A sequential multilayer perceptron trained by backpropagation, in the seeds' four steps:
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
-import { BackpropError, shown } from '../core/errors.js';
+import { BackpropError, checkOptions, shown } from '../core/errors.js';
 import { chooseKernels, type BackendChoice } from '../core/backends.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
-import { clone as cloneMatrix, toRows, type DType, type Matrix } from '../core/matrix.js';
+import { clone as cloneMatrix, finiteIn, FLOAT32_MAX, toRows, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { referenceKernels } from '../core/reference.js';
 import { getActivation } from './activations.js';
@@ -58,6 +58,7 @@ export class Network {
   private readonly workspaces = new Map<number, Workspace>();
 
   constructor(spec: NetworkSpec, options: NetworkOptions = {}) {
+    options = checkOptions(options, ['kernels'], 'Network options');
     this.spec = resolveSpec(spec);
     this.kernels = options.kernels ?? referenceKernels;
     this.loss = getLoss(this.spec.loss);
@@ -81,6 +82,7 @@ export class Network {
    * and the reference otherwise; 'wasm' or 'reference' force one. `new Network(spec)` is the reference.
    */
   static async create(spec: NetworkSpec, options: { backend?: BackendChoice } = {}): Promise<Network> {
+    options = checkOptions(options, ['backend'], 'Network.create options');
     return new Network(spec, { kernels: await chooseKernels(options.backend ?? 'auto') });
   }
 
@@ -240,7 +242,7 @@ export class Network {
 
   /** Replaces every layer's parameters; shapes must match the architecture exactly. */
   setWeights(values: readonly LayerWeights[]): void {
-    if (!Array.isArray(values) || values.length !== this.layers.length) {
+    if (!Array.isArray(values) || values.length !== this.layers.length || values.some((v) => typeof v !== 'object' || v === null)) {
       throw new BackpropError(`weights: expected ${this.layers.length} layers, got ${Array.isArray(values) ? values.length : typeof values}`, 'weights');
     }
     // Check everything before writing anything, so a bad argument leaves the network as it was.
@@ -250,8 +252,8 @@ export class Network {
       if (!Array.isArray(v.weights) || v.weights.length !== layer.inputs) {
         throw new BackpropError(`${field}.weights: ${this.describeLayer(l)} needs ${layer.inputs} rows of ${layer.units}`, field);
       }
-      v.weights.forEach((r: unknown, i: number) => checkNumbers(r, layer.units, `${field}.weights[${i}]`));
-      if (layer.b) checkNumbers(v.bias, layer.units, `${field}.bias`);
+      v.weights.forEach((r: unknown, i: number) => checkNumbers(r, layer.units, `${field}.weights[${i}]`, this.dtype));
+      if (layer.b) checkNumbers(v.bias, layer.units, `${field}.bias`, this.dtype);
       else if (v.bias !== null && v.bias !== undefined) {
         throw new BackpropError(`${field}.bias: ${this.describeLayer(l)} has no bias, expected null`, field);
       }
@@ -278,17 +280,17 @@ export class Network {
 
 function checkLearningRate(learningRate: number): void {
   if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
-    throw new BackpropError(`learningRate: expected a positive number, got ${String(learningRate)}`, 'learningRate');
+    throw new BackpropError(`learningRate: expected a positive number, got ${shown(learningRate)}`, 'learningRate');
   }
 }
 
-function checkNumbers(values: unknown, length: number, field: string): void {
+function checkNumbers(values: unknown, length: number, field: string, dtype: DType): void {
   if (!Array.isArray(values) || values.length !== length) {
     throw new BackpropError(`${field}: expected ${length} numbers`, field);
   }
   values.forEach((v, j) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new BackpropError(`${field}[${j}]: expected a finite number, got ${shown(v)}`, field);
+    if (!finiteIn(v, dtype)) {
+      throw new BackpropError(`${field}[${j}]: expected a finite ${dtype} number${dtype === 'float32' ? ` (at most ${FLOAT32_MAX.toExponential(4)} in size)` : ''}, got ${shown(v)}`, field);
     }
   });
 }

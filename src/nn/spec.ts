@@ -1,6 +1,6 @@
 // A network described as plain data (Keras's get_config idea): the same object builds a network,
 // round-trips through JSON, and later backs the CLI flags, the model file and the playground URL.
-import { BackpropError, shown, unknownName } from '../core/errors.js';
+import { BackpropError, checkOptions, shown, unknownName } from '../core/errors.js';
 import { DTYPES, type DType } from '../core/matrix.js';
 import { getActivation, type ActivationName, ACTIVATION_NAMES } from './activations.js';
 import { checkLossFitsOutput, getLoss, type LossName, LOSS_NAMES } from './losses.js';
@@ -55,6 +55,11 @@ function positiveInteger(value: unknown, field: string): number {
 /** Checks a description field by field and fills in defaults; throws BackpropError naming the field at fault. */
 export function resolveSpec(raw: unknown): ResolvedSpec {
   if (!isRecord(raw)) throw new BackpropError('network spec: expected an object like { inputs: 2, layers: [{ units: 1 }] }');
+  checkOptions(raw, ['inputs', 'layers', 'loss', 'dtype', 'seed'], 'network spec');
+  // Leaving a field out takes its default; null is not a way to ask for it, so it is refused like any bad value.
+  for (const key of ['loss', 'dtype', 'seed'] as const) {
+    if (raw[key] === null) throw new BackpropError(`${key}: expected a value or nothing (for the default), got null`, key);
+  }
   const inputs = positiveInteger(raw.inputs, 'inputs');
   if (!Array.isArray(raw.layers) || raw.layers.length === 0) {
     throw new BackpropError('layers: expected a non-empty list of { units, activation }', 'layers');
@@ -65,6 +70,10 @@ export function resolveSpec(raw: unknown): ResolvedSpec {
   const layers = rawLayers.map((layer: unknown, i: number): Required<LayerSpec> => {
     const field = `layers[${i}]`;
     if (!isRecord(layer)) throw new BackpropError(`${field}: expected an object like { units: 4, activation: "relu" }`, field);
+    checkOptions(layer, ['units', 'activation', 'bias'], field);
+    for (const key of ['activation', 'bias'] as const) {
+      if (layer[key] === null) throw new BackpropError(`${field}.${key}: expected a value or nothing (for the default), got null`, `${field}.${key}`);
+    }
     const units = positiveInteger(layer.units, `${field}.units`);
     if (fanIn * units > MAX_WEIGHTS_PER_LAYER) {
       throw new BackpropError(`${field}.units: ${fanIn}×${units} weights exceed the limit of ${MAX_WEIGHTS_PER_LAYER}`, `${field}.units`);

@@ -1,6 +1,6 @@
 // A record of one backpropagation update on one example: every number in the seeds' four steps,
 // layer by layer. The CLI's `explain` and the playground's step view both print this.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 import { row, toRows } from '../core/matrix.js';
 import type { ActivationName } from './activations.js';
 import type { LossName } from './losses.js';
@@ -56,6 +56,8 @@ export interface TraceOptions {
 
 /** Runs one update of plain gradient descent on one example and records every intermediate value. */
 export function traceUpdate(net: Network, x: readonly number[], y: readonly number[], options: TraceOptions): UpdateTrace {
+  if (options === undefined) throw new BackpropError('traceUpdate: expected options with a learningRate, e.g. { learningRate: 0.5 }', 'learningRate');
+  options = checkOptions(options, ['learningRate', 'apply'], 'traceUpdate options');
   const { learningRate } = options;
   if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
     throw new BackpropError(`learningRate: expected a positive number, got ${String(learningRate)}`, 'learningRate');

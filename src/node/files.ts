@@ -1,32 +1,229 @@
-// Model files on disk. Writing goes to a temporary file in the same folder and is renamed over the
-// target only once complete, so a crash or Ctrl-C never leaves a truncated model where a good one was.
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Output files on disk, written so that a failure never costs the user a good file. Each output is first
+// written whole to a temporary file beside its target (every write's byte count checked, then fsync), and
+// only when every output of a run is staged are they renamed over their targets. A symlink is written
+// through to its target; anything but a regular file (a device, a folder, a FIFO) is refused, never replaced.
+import {
+  closeSync, fstatSync, fsyncSync, fchmodSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync,
+  statSync, unlinkSync, writeSync,
+} from 'node:fs';
+import type { Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BackpropError } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { MAX_MODEL_BYTES, parseModel, stringifyModel, type LoadedModel } from '../io/model-file.js';
 import type { Network, NetworkOptions } from '../nn/network.js';
 
-/** Writes text to path atomically: readers see the old file or the whole new one, never a part. */
-export function writeFileAtomic(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+/** An output written whole to a temporary file, waiting to be renamed over its target. */
+export interface StagedFile {
+  /** The path the user gave. */
+  readonly path: string;
+  /** Where the bytes will land: the path itself, or the file a symlink at path points to. */
+  readonly target: string;
+  readonly temp: string;
+}
+
+/** Temporary files look like `.model.json.<pid>-<random>.backprop-tmp`, so a later save can tell whose they are. */
+const TEMP = /^\.(.+)\.(\d+)-[0-9a-z]+\.backprop-tmp$/;
+
+/** Temporary files of this process not yet renamed or removed: an exit on the way removes them. */
+const pending = new Set<string>();
+let exitHookInstalled = false;
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function errnoCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message ?? String(e);
+}
+
+/** Why a write failed, in words. */
+function reason(e: unknown): string {
+  const code = errnoCode(e);
+  switch (code) {
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'the disk quota is exceeded';
+    case 'EFBIG': return 'the file would be larger than this process may write (a file-size limit)';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'the file system is read-only';
+    case 'ENOENT': return 'no such folder';
+    case 'ENOTDIR': return 'a part of the path is not a folder';
+    default: return code;
+  }
+}
+
+function describeKind(stat: Stats): string {
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The file a write to `path` should replace: symlinks followed (dangling ones too), non-regular files refused. */
+export function outputTarget(path: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    let stat;
+    try {
+      stat = lstatSync(current);
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') return current;
+      throw new BackpropError(`${path}: cannot write there (${reason(e)})`);
+    }
+    if (stat.isSymbolicLink()) {
+      current = resolve(dirname(current), readlinkSync(current));
+      continue;
+    }
+    if (!stat.isFile()) {
+      throw new BackpropError(`${path}: is ${describeKind(stat)}; backprop replaces only regular files, and leaves this one alone`);
+    }
+    return current;
+  }
+  throw new BackpropError(`${path}: too many levels of symbolic links`);
+}
+
+/** Whether a process with this id is running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM';
+  }
+}
+
+/** Removes temporary files that a killed run left in this folder (their process is gone). */
+export function removeStaleTemporaries(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (m && Number(m[2]) !== process.pid && !alive(Number(m[2]))) removeQuietly(join(folder, name));
+  }
+}
+
+/** Writes every byte or throws: a short count is retried, and a write that makes no progress is an error. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const n = writeSync(fd, bytes, offset, bytes.length - offset);
+    if (!(n > 0)) throw Object.assign(new Error(`wrote ${offset} of ${bytes.length} bytes`), { code: 'ENOSPC' });
+    offset += n;
+  }
+}
+
+/** Writes `content` whole to a temporary file beside path's target, checked and flushed; nothing is replaced yet. */
+export function stageFile(path: string, content: string | Uint8Array): StagedFile {
+  if (path === '') throw new BackpropError('an output path is empty; expected a file name');
+  const target = outputTarget(path);
+  const folder = dirname(target);
+  removeStaleTemporaries(folder);
+  const temp = join(folder, `.${basename(target)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.backprop-tmp`);
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   let fd: number | null = null;
   try {
-    fd = openSync(temp, 'wx');
-    writeSync(fd, text);
+    fd = openSync(temp, 'wx', 0o666);
+    trackTemporary(temp);
+    try {
+      // Replacing a file keeps its permissions.
+      fchmodSync(fd, statSync(target).mode & 0o7777);
+    } catch {
+      // a new file: the umask's default
+    }
+    writeAll(fd, bytes);
     fsyncSync(fd);
+    if (fstatSync(fd).size !== bytes.length) throw Object.assign(new Error('the file is shorter than what was written'), { code: 'EIO' });
     closeSync(fd);
     fd = null;
-    renameSync(temp, path);
   } catch (e) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
+    if (fd !== null) {
+      try {
+        closeSync(fd);
+      } catch {
+        // the write error is the one to report
+      }
     }
-    throw new BackpropError(`${path}: cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    discardFiles([{ path, target, temp }]);
+    throw new BackpropError(`${path}: cannot write the file (${reason(e)}); ${statSafe(target) ? 'the existing file is unchanged' : 'nothing was written'}`);
   }
+  return { path, target, temp };
+}
+
+function statSafe(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function trackTemporary(temp: string): void {
+  pending.add(temp);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const t of pending) removeQuietly(t);
+    });
+  }
+}
+
+/** Removes staged files without replacing anything. */
+export function discardFiles(staged: readonly StagedFile[]): void {
+  for (const s of staged) {
+    removeQuietly(s.temp);
+    pending.delete(s.temp);
+  }
+}
+
+/**
+ * Renames staged files over their targets, in order. If one rename fails, the rest are discarded and the
+ * error says exactly which outputs were written before it.
+ */
+export function commitFiles(staged: readonly StagedFile[]): void {
+  const done: string[] = [];
+  for (let i = 0; i < staged.length; i++) {
+    const s = staged[i];
+    try {
+      renameSync(s.temp, s.target);
+      pending.delete(s.temp);
+    } catch (e) {
+      discardFiles(staged.slice(i));
+      const written = done.length ? `; already written: ${done.join(', ')}` : '; nothing was written';
+      throw new BackpropError(`${s.path}: cannot replace the file (${reason(e)})${written}`);
+    }
+    done.push(s.path);
+    syncFolder(dirname(s.target));
+  }
+}
+
+/** Makes a rename durable: fsync on the folder (where the system allows it). */
+function syncFolder(folder: string): void {
+  try {
+    const fd = openSync(folder, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not every file system lets a folder be opened or synced; the rename itself is atomic either way
+  }
+}
+
+/** Writes content to path atomically: readers see the old file or the whole new one, never a part. */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  commitFiles([stageFile(path, content)]);
 }
 
 export function saveModel(path: string, net: Network, preprocessing: Preprocessing | null = null): void {
@@ -41,7 +238,7 @@ export function readableSize(path: string): number {
     return stat.size;
   } catch (e) {
     if (e instanceof BackpropError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     throw new BackpropError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read the file (${code})`);
   }
 }

@@ -1,7 +1,7 @@
 // Hooks into the training loop (Keras's callbacks): progress bars, logging, early stopping and
 // checkpoints plug in here, so fit itself stays short.
 import type { Network } from '../nn/network.js';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 
 export interface EpochLogs {
   /** 1-based. */
@@ -81,6 +81,7 @@ export class EarlyStopping implements Callback {
   private snapshot: Float64Array[] = [];
 
   constructor(options: EarlyStoppingOptions) {
+    options = checkOptions(options, ['patience', 'minDelta', 'monitor', 'restoreBestWeights'], 'earlyStopping');
     if (!Number.isInteger(options?.patience) || options.patience < 1) {
       throw new BackpropError(`earlyStopping.patience: expected a positive integer, got ${String(options?.patience)}`, 'earlyStopping.patience');
     }

@@ -1,10 +1,10 @@
 // The training loop: epochs of shuffled mini-batches, each one forward pass, one backward pass and
 // one optimizer step, with validation and callbacks at the epoch's end. All batch buffers are made once.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import type { BatchInput } from '../nn/input.js';
-import type { Network } from '../nn/network.js';
+import { Network } from '../nn/network.js';
 import {
   EarlyStopping, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
   type StopReason, type TrainingControl,
@@ -56,6 +56,8 @@ export class DivergenceError extends BackpropError {
 /** Examples per call of a fused per-example kernel: small enough to stop or yield often, large enough to pay for the call. */
 const FUSED_CHUNK = 256;
 
+const FIT_OPTIONS: readonly (keyof FitOptions)[] = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'shuffle', 'seed', 'validationSplit', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
+
 const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
 
 function positiveInteger(value: unknown, field: string): number {
@@ -83,6 +85,8 @@ function selectRows(src: Matrix, rows: ArrayLike<number>): Matrix {
 
 /** Mean loss (and accuracy) of a network on a data set, in chunks so that huge sets need no huge buffers. */
 export function evaluate(net: Network, x: BatchInput, y: BatchInput, options: { accuracy?: boolean } = {}): { loss: number; accuracy?: number } {
+  checkNetwork(net, 'evaluate');
+  options = checkOptions(options, ['accuracy'], 'evaluate options');
   const input = net.inputBatch(x);
   return evaluateMatrices(net, input, net.targetBatch(y, input.rows), options.accuracy ?? isClassification(net));
 }
@@ -112,6 +116,11 @@ function isClassification(net: Network): boolean {
   return net.loss.name !== 'mse';
 }
 
+/** The first argument of fit and evaluate must be a Network: anything else is a BackpropError, not a TypeError. */
+function checkNetwork(net: unknown, what: string): void {
+  if (!(net instanceof Network)) throw new BackpropError(`${what}: the first argument must be a Network, got ${net === null ? 'null' : typeof net}`, 'network');
+}
+
 /** Puts back the weights of the last good epoch and words the error. */
 function diverged(net: Network, lastGood: Float64Array[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
   net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
@@ -127,7 +136,15 @@ function diverged(net: Network, lastGood: Float64Array[], history: History, what
  * The loop as a generator that pauses after every batch: fit runs it straight through, fitAsync
  * gives the event loop a turn between batches. Buffers made for the run go back to the backend at its end.
  */
-function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitOptions): Generator<void, History> {
+function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitOptions | undefined): Generator<void, History> {
+  checkNetwork(net, 'fit');
+  options = checkOptions(options, FIT_OPTIONS, 'fit options');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new BackpropError('fit options: signal: expected an AbortSignal', 'signal');
+  }
+  if (options.callbacks !== undefined && !Array.isArray(options.callbacks)) {
+    throw new BackpropError('fit options: callbacks: expected a list of callback objects', 'callbacks');
+  }
   const transient: Matrix[] = [];
   try {
     return yield* run(net, x, y, options, transient);

@@ -1,6 +1,6 @@
 // Optimizers: how a gradient becomes a weight step. sgd is the seeds' rule ΔW = −η ∂E/∂W; the others
 // keep per-weight state (velocity, running averages), allocated once on the first step.
-import { BackpropError, unknownName } from '../core/errors.js';
+import { BackpropError, checkOptions, unknownName } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { dtypeOf, type Matrix } from '../core/matrix.js';
 import type { Parameter } from '../nn/network.js';
@@ -45,6 +45,8 @@ function positive(value: number | undefined, fallback: number, field: string): n
 export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd'): Optimizer {
   const c = (typeof config === 'string' ? { name: config } : config) as OptimizerConfig;
   if (typeof c !== 'object' || c === null) throw unknownName('optimizer', config, OPTIMIZER_NAMES, 'optimizer');
+  const constants: Record<OptimizerName, string[]> = { sgd: [], momentum: ['momentum'], nesterov: ['momentum'], rmsprop: ['rho', 'epsilon'], adam: ['beta1', 'beta2', 'epsilon'] };
+  if (OPTIMIZER_NAMES.includes(c.name)) checkOptions(c, ['name', ...constants[c.name]], 'optimizer');
   switch (c.name) {
     case 'sgd':
       // w −= η g

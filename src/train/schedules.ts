@@ -1,5 +1,5 @@
 // Learning-rate schedules: the step size η for each epoch, from the initial η₀.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 
 export type LearningRateSchedule =
   /** η = η₀ · factor^⌊epoch / every⌋ */
@@ -13,9 +13,11 @@ export function checkSchedule(schedule: unknown): void {
   if (schedule === undefined || typeof schedule === 'function') return;
   const s = schedule as Record<string, unknown>;
   if (s?.type === 'step') {
+    checkOptions(s, ['type', 'every', 'factor'], 'schedule');
     if (!(Number.isInteger(s.every) && (s.every as number) > 0)) throw new BackpropError('schedule.every: expected a positive integer number of epochs', 'schedule.every');
     if (!(typeof s.factor === 'number' && s.factor > 0 && s.factor <= 1)) throw new BackpropError('schedule.factor: expected a number in (0, 1]', 'schedule.factor');
   } else if (s?.type === 'exponential') {
+    checkOptions(s, ['type', 'rate'], 'schedule');
     if (!(typeof s.rate === 'number' && s.rate > 0 && s.rate <= 1)) throw new BackpropError('schedule.rate: expected a number in (0, 1]', 'schedule.rate');
   } else {
     throw new BackpropError('schedule: expected { type: "step", every, factor }, { type: "exponential", rate } or a function', 'schedule');

@@ -1,7 +1,7 @@
 // One gradient step on one batch, with the optimizer's state kept between steps: the body of fit's
 // loop, and what a page (the playground) drives itself when it trains one epoch at a time.
 import type { Matrix } from '../core/matrix.js';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 import type { DenseBuffers } from '../nn/dense.js';
 import type { Network } from '../nn/network.js';
 import { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
@@ -28,6 +28,7 @@ export class Trainer {
   readonly l2: number;
 
   constructor(readonly network: Network, options: TrainerOptions = {}) {
+    options = checkOptions(options, ['optimizer', 'l1', 'l2'], 'Trainer options');
     this.optimizer = createOptimizer(options.optimizer ?? 'sgd');
     this.l1 = nonNegative(options.l1, 'l1');
     this.l2 = nonNegative(options.l2, 'l2');
