@@ -88,10 +88,7 @@ describe('bad model files and mismatched inputs', () => {
     const other = csv('other.csv', 'a,c\n1,2\n');
     const r = backprop(['predict', model, other]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trimEnd().split('\n')).toEqual([
-      `backprop: ${other}: not used by the model, left out: c`,
-      `backprop: ${other}: the columns do not match the model's; missing: b. The model expects: a, b`,
-    ]);
+    expect(r.stderr).toBe(`backprop: ${other}: the columns do not match the model's; missing: b. The model expects: a, b\n`);
   });
 
   it('explain input of the wrong width names the layer', () => {

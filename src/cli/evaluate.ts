@@ -44,9 +44,9 @@ function modelWithPreprocessing(path: string): { network: Network; prep: Preproc
 export function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream): void {
   const { network, prep } = modelWithPreprocessing(modelPath);
   const table = readTableFile(dataPath);
-  noteUnused(prep, table);
   const x = encodeInputs(prep, table);
   const { y, classIndex } = encodeTargets(prep, table);
+  noteUnused(prep, table);
   const target = prep.target!;
   const predictions = network.predict(x);
   checkFinite(predictions, modelPath);
@@ -86,20 +86,20 @@ export function predictCommand(modelPath: string, dataPath: string, o: PredictOp
   const { network, prep } = modelWithPreprocessing(modelPath);
   const table = readTableFile(dataPath);
   const keep = o.keep ?? [];
+  const target = prep.target;
+  const name = target?.name ?? 'prediction';
+  if (keep.includes(name)) throw new UsageError(`--keep: "${name}" is the name of the prediction column; keep another column`, '--keep');
   const keepIndex = keep.map((name) => {
     const j = table.header.indexOf(name);
     if (j < 0) throw new UsageError(`--keep: ${table.source} has no column "${name}"; its columns are: ${table.header.join(', ')}`, '--keep');
     return j;
   });
-  noteUnused(prep, table, keep);
   const predictions = network.predict(encodeInputs(prep, table));
   checkFinite(predictions, modelPath);
+  noteUnused(prep, table, keep);
   const outputs = toRows(predictions).map((r) => decodeOutput(prep, r));
   const round = (v: number): number => Number(v.toPrecision(o.digits));
   const kept = (i: number): string[] => keepIndex.map((j) => table.rows[i][j]);
-  const target = prep.target;
-  const name = target?.name ?? 'prediction';
-  if (keep.includes(name)) throw new UsageError(`--keep: "${name}" is the name of the prediction column; keep another column`, '--keep');
   const lines: string[] = [];
   if (target?.task === 'classification') {
     const classes = target.classes;

@@ -141,6 +141,20 @@ export class Network {
     return ws;
   }
 
+  /**
+   * Hands every batch buffer back to the backend; the next pass makes them again. fit calls this at its end,
+   * so that buffers do not wait for the garbage collector after the network is dropped.
+   */
+  releaseBuffers(): void {
+    const release = this.kernels.release;
+    if (!release) return;
+    for (const ws of this.workspaces.values()) {
+      for (const buffers of ws.layers) for (const m of Object.values(buffers)) if (m) release(m);
+      release(ws.g);
+    }
+    this.workspaces.clear();
+  }
+
   // Step 0, the forward pass: each layer's h = x·W + b and a = f(h), the output a being ŷ.
   private forward(x: Matrix): Workspace {
     const ws = this.workspace(x.rows);

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../core/backends.js';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 import type { Kernels } from '../core/kernels.js';
 import { referenceKernels } from '../core/reference.js';
 import { createWasmKernels, wasmSupported, type WasmKernels } from '../core/wasm/backend.js';
@@ -12,8 +12,27 @@ export interface NodeWasmOptions {
   threads?: number;
 }
 
+/** One backend per thread count for the whole process: each has its own memory and helper threads, which are never given back. */
+const backends = new Map<number, Promise<WasmKernels>>();
+
+/**
+ * The WebAssembly backend with `threads` threads in all (the caller's included). Every call with the same count
+ * returns the same backend, so creating networks in a loop never starts new threads or new memory.
+ */
 export function createNodeWasmKernels(options: NodeWasmOptions = {}): Promise<WasmKernels> {
+  options = checkOptions(options, ['threads'], 'options');
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  let backend = backends.get(threads);
+  if (!backend) {
+    backend = startBackend(threads);
+    backends.set(threads, backend);
+    // A failed start is not kept: the next call tries again.
+    backend.catch(() => backends.delete(threads));
+  }
+  return backend;
+}
+
+function startBackend(threads: number): Promise<WasmKernels> {
   return createWasmKernels({
     helpers: threads - 1,
     startHelpers: async (module, memory, count) => {

@@ -146,16 +146,20 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
     throw new BackpropError('fit options: callbacks: expected a list of callback objects', 'callbacks');
   }
   const transient: Matrix[] = [];
+  const trainer = new Trainer(net, { optimizer: options.optimizer, l1: options.l1, l2: options.l2 });
   try {
-    return yield* run(net, x, y, options, transient);
+    return yield* run(net, x, y, options, trainer, transient);
   } finally {
+    // What the run made, and the network's batch buffers, go back to the backend now rather than whenever
+    // the garbage collector gets to them: a process that trains many networks keeps its memory flat.
     for (const m of transient) net.kernels.release?.(m);
+    trainer.release();
+    net.releaseBuffers();
   }
 }
 
-function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, transient: Matrix[]): Generator<void, History> {
+function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, trainer: Trainer, transient: Matrix[]): Generator<void, History> {
   const epochs = positiveInteger(options.epochs ?? 10, 'epochs');
-  const trainer = new Trainer(net, { optimizer: options.optimizer, l1: options.l1, l2: options.l2 });
   const initialRate = options.learningRate ?? DEFAULT_RATE[trainer.optimizer.name];
   if (!(typeof initialRate === 'number' && initialRate > 0 && Number.isFinite(initialRate))) {
     throw new BackpropError(`learningRate: expected a positive number, got ${String(initialRate)}`, 'learningRate');

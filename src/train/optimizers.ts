@@ -19,6 +19,16 @@ export interface Optimizer {
   readonly name: OptimizerName;
   /** Updates every parameter in place from its gradient, with step size η. */
   step(k: Kernels, parameters: readonly Parameter[], learningRate: number): void;
+  /** Hands the state's memory back to the backend; a later step starts from fresh (zero) state. */
+  release(k: Kernels): void;
+}
+
+/** Gives state matrices back to the backend that made them and forgets them. */
+function releaseState(k: Kernels, ...states: Matrix[][]): void {
+  for (const state of states) {
+    for (const m of state) k.release?.(m);
+    state.length = 0;
+  }
 }
 
 /** One state matrix per parameter, shaped like it, made on first use where the backend keeps matrices. */
@@ -50,7 +60,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
   switch (c.name) {
     case 'sgd':
       // w −= η g
-      return { name: 'sgd', step: (k, ps, lr) => ps.forEach((p) => k.axpy(-lr, p.grad, p.value)) };
+      return { name: 'sgd', step: (k, ps, lr) => ps.forEach((p) => k.axpy(-lr, p.grad, p.value)), release: () => {} };
     case 'momentum':
     case 'nesterov': {
       const mu = fraction(c.momentum, 0.9, 'optimizer.momentum');
@@ -62,6 +72,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
           const v = stateFor(k, ps, velocity);
           ps.forEach((p, i) => k.momentumStep(p.value, p.grad, v[i], lr, mu, nesterov));
         },
+        release: (k) => releaseState(k, velocity),
       };
     }
     case 'rmsprop': {
@@ -74,6 +85,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
           const s = stateFor(k, ps, cache);
           ps.forEach((p, i) => k.rmspropStep(p.value, p.grad, s[i], lr, rho, eps));
         },
+        release: (k) => releaseState(k, cache),
       };
     }
     case 'adam': {
@@ -88,6 +100,10 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
           t++;
           const ms = stateFor(k, ps, m), vs = stateFor(k, ps, v);
           ps.forEach((p, i) => k.adamStep(p.value, p.grad, ms[i], vs[i], lr, beta1, beta2, eps, t));
+        },
+        release: (k) => {
+          releaseState(k, m, v);
+          t = 0;
         },
       };
     }

@@ -34,6 +34,11 @@ export class Trainer {
     this.l2 = nonNegative(options.l2, 'l2');
   }
 
+  /** Hands the optimizer's state back to the backend (fit does this at its end); the next step starts afresh. */
+  release(): void {
+    this.optimizer.release(this.network.kernels);
+  }
+
   /** True for the seeds' rule itself: sgd with no weight penalty. */
   get plainSgd(): boolean {
     return this.optimizer.name === 'sgd' && !this.l1 && !this.l2;

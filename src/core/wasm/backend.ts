@@ -146,7 +146,10 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     await options.startHelpers!(module, memory, helpers);
     while (Atomics.load(control, READY) < helpers) await new Promise((r) => setTimeout(r, 1));
   }
-  let heap = new Float32Array(memory.buffer);
+  // The memory's buffer, read once and again only after this thread grows it: each read of a shared memory's
+  // buffer makes a new buffer object, which is not free when it happens on every allocation.
+  let buffer = memory.buffer;
+  let heap = new Float32Array(buffer);
   // The arrays allocate() made over this memory. (Not the buffers: a shared memory may show a new buffer
   // object at any time, so identity says nothing about where an array lives.)
   const owned = new WeakSet<FloatArray>();
@@ -154,18 +157,34 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
 
   /** Makes sure memory reaches `end`, and keeps the whole-memory view current. */
   function reach(end: number): void {
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-    if (heap.buffer.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
+    if (end <= buffer.byteLength) return;
+    memory.grow(Math.ceil((end - buffer.byteLength) / 65536));
+    buffer = memory.buffer;
+    heap = new Float32Array(buffer);
   }
 
-  // Matrices in this memory, handed out by allocate and taken back when the garbage collector drops them.
-  const free = new Map<number, number[]>();
+  // Matrices in this memory, handed out by allocate and taken back when the garbage collector drops them (or
+  // at once, by release). Free blocks are kept sorted by address and merged with their neighbours, so memory
+  // given back by a network of one shape serves the next network of any shape, and the top comes down again.
+  const free: { offset: number; bytes: number }[] = [];
   const reclaim = new FinalizationRegistry<[number, number]>(([offset, bytes]) => giveBack(offset, bytes));
 
-  /** A block of `bytes`, reused or new; -1 when the memory cannot grow that far. */
+  /** A block of `bytes` (the smallest free one that fits, else new memory at the top); -1 when memory cannot grow that far. */
   function claim(bytes: number): number {
-    const offset = free.get(bytes)?.pop();
-    if (offset !== undefined) return offset;
+    let best = -1;
+    for (let i = 0; i < free.length; i++) {
+      if (free[i].bytes >= bytes && (best < 0 || free[i].bytes < free[best].bytes)) best = i;
+    }
+    if (best >= 0) {
+      const block = free[best];
+      const offset = block.offset;
+      if (block.bytes === bytes) free.splice(best, 1);
+      else {
+        block.offset += bytes;
+        block.bytes -= bytes;
+      }
+      return offset;
+    }
     try {
       reach(top + bytes);
     } catch {
@@ -177,9 +196,32 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   }
 
   function giveBack(offset: number, bytes: number): void {
-    const list = free.get(bytes);
-    if (list) list.push(offset);
-    else free.set(bytes, [offset]);
+    // Binary search for the first free block above this one.
+    let lo = 0, hi = free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (free[mid].offset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const before = lo > 0 ? free[lo - 1] : null, after = lo < free.length ? free[lo] : null;
+    if (before && before.offset + before.bytes === offset) {
+      before.bytes += bytes;
+      if (after && before.offset + before.bytes === after.offset) {
+        before.bytes += after.bytes;
+        free.splice(lo, 1);
+      }
+    } else if (after && offset + bytes === after.offset) {
+      after.offset = offset;
+      after.bytes += bytes;
+    } else {
+      free.splice(lo, 0, { offset, bytes });
+    }
+    // A free block that reaches the top lowers the top instead.
+    const last = free[free.length - 1];
+    if (last && last.offset + last.bytes === top) {
+      top = last.offset;
+      free.pop();
+    }
   }
 
   const blocks = new WeakMap<FloatArray, [number, number]>();
@@ -189,7 +231,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     // Where this memory is full, an ordinary array does: products copy it in, the rest runs on the reference.
     const offset = dtype === 'float32' ? claim(bytes) : -1;
     if (offset < 0) return zeros(rows, cols, dtype);
-    const data = new Float32Array(memory.buffer, offset, rows * cols);
+    const data = new Float32Array(buffer, offset, rows * cols);
     data.fill(0);
     owned.add(data);
     blocks.set(data, [offset, bytes]);
@@ -262,8 +304,12 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     if (!owned.has(out.data)) out.data.set(heap.subarray(pc >> 2, (pc >> 2) + out.data.length));
   }
 
-  /** All operands float32 and in this memory (so no copies), and enough of them to be worth a call. */
-  const here = (...ms: Matrix[]): boolean => ms[0].data.length >= SHORT && ms.every((m) => owned.has(m.data));
+  /**
+   * All operands float32 and in this memory (so no copies), and enough of them to be worth a call. Fixed
+   * arity, not a rest parameter: this runs on every kernel call, and should make no garbage.
+   */
+  const here = (a: Matrix, b?: Matrix, c?: Matrix, d?: Matrix): boolean => a.data.length >= SHORT && owned.has(a.data) &&
+    (b === undefined || owned.has(b.data)) && (c === undefined || owned.has(c.data)) && (d === undefined || owned.has(d.data));
 
   // The fused kernel's own scratch: the layer table, the row order, per-layer h, a and δ, and a counter.
   let fusedScratch = { offset: 0, bytes: 0 };
@@ -285,7 +331,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     }
     const spec = fusedScratch.offset, rows = spec + align(layers.length * 20);
     const scratch = rows + align(count * 4), counter = scratch + align(layers.length * 3 * width * 4);
-    const ints = new Int32Array(memory.buffer);
+    const ints = new Int32Array(buffer);
     layers.forEach((l, i) => {
       ints.set([l.W.rows, l.W.cols, FUSED_ACTIVATION[l.activation], l.W.data.byteOffset, l.b ? l.b.data.byteOffset : 0], (spec >> 2) + 5 * i);
     });
@@ -304,7 +350,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       if (offset < 0) return false;
       orderScratch = { offset, bytes: align(2 * bytes) };
     }
-    new Uint32Array(memory.buffer, orderScratch.offset, dst.rows).set(order.subarray(start, start + dst.rows));
+    new Uint32Array(buffer, orderScratch.offset, dst.rows).set(order.subarray(start, start + dst.rows));
     wasm.gatherRows(dst.rows, dst.cols, src.data.byteOffset, orderScratch.offset, dst.data.byteOffset);
     return true;
   }
