@@ -1,6 +1,6 @@
 // The public API of backprop: everything a user imports comes from here.
 export { BackpropError } from './core/errors.js';
-export type { ElementwiseFunction, ElementwiseLoss, Kernels } from './core/kernels.js';
+export type { ElementwiseFunction, ElementwiseLoss, FusedLayer, Kernels } from './core/kernels.js';
 export {
   clone, dtypeOf, fromRows, get, row, rowSlice, rowVector, toRows, zeros,
   type DType, type FloatArray, type Matrix,
@@ -8,7 +8,7 @@ export {
 export { Random } from './core/random.js';
 export { referenceKernels } from './core/reference.js';
 export { BACKEND_CHOICES, chooseKernels, type BackendChoice } from './core/backends.js';
-export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName } from './nn/activations.js';
+export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName, type InitScheme } from './nn/activations.js';
 export { LOSS_NAMES, getLoss, type Loss, type LossName } from './nn/losses.js';
 export { Dense, type DenseBuffers } from './nn/dense.js';
 export type { BatchInput } from './nn/input.js';

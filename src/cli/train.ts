@@ -1,7 +1,9 @@
 // `backprop train <data>`: from a CSV file (or a built-in data set) to a trained, saved model.
 import { columnsOf, describeColumns, encodeInputs, encodeTargets, fitPreprocessing, type Task } from '../data/columns.js';
 import { decodeOutput, encodeRecord, type Preprocessing } from '../data/preprocessing.js';
-import { trainTestSplit, takeRows } from '../data/split.js';
+import { trainTestSplit, takeRows, type Split } from '../data/split.js';
+import type { Label } from '../data/encoding.js';
+import { UsageError } from './errors.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
@@ -56,9 +58,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const columns = columnsOf(table);
   const description = describeColumns(table, columns, o.target, o.task);
   const rows = table.rows.length;
-  const split = o.validation > 0
-    ? trainTestSplit(rows, { testFraction: o.validation, seed: o.seed, stratify: description.labels ?? undefined })
-    : { train: Array.from({ length: rows }, (_, i) => i), test: [] };
+  const split = o.validation > 0 ? validationSplit(rows, o, description.labels) : { train: Array.from({ length: rows }, (_, i) => i), test: [] };
   const prep = fitPreprocessing(description, columns, split.train);
   const x = encodeInputs(prep, table);
   const { y } = encodeTargets(prep, table);
@@ -157,6 +157,17 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     if (plotWritten) say(`plot     written to ${o.plot}`);
   }
   return { interrupted: false };
+}
+
+/** The seeded, stratified validation split, with a split that leaves one side empty worded as a --validation mistake. */
+function validationSplit(rows: number, o: TrainOptions, labels: readonly Label[] | null): Split {
+  try {
+    return trainTestSplit(rows, { testFraction: o.validation, seed: o.seed, stratify: labels ?? undefined });
+  } catch (e) {
+    if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
+    const side = /no training rows/.test(e.message) ? 'training' : 'validation';
+    throw new UsageError(`--validation: ${o.validation} of ${rows} rows leaves no ${side} rows; use a ${side === 'training' ? 'smaller' : 'larger'} share, more rows, or --validation 0`, '--validation');
+  }
 }
 
 function interrupted(when: string, o: TrainOptions): TrainResult {

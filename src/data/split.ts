@@ -41,8 +41,8 @@ export function trainTestSplit(rows: number, options: SplitOptions = {}): Split 
   for (const group of groups.values()) {
     random.shuffle(group);
     const held = Math.round(group.length * fraction);
-    test.push(...group.slice(0, held));
-    train.push(...group.slice(held));
+    // A loop, not push(...rows): spreading a class of a million rows into call arguments overflows the stack.
+    for (let i = 0; i < group.length; i++) (i < held ? test : train).push(group[i]);
   }
   if (train.length === 0 || test.length === 0) {
     throw new BackpropError(`testFraction: ${fraction} of ${rows} rows leaves ${train.length === 0 ? 'no training' : 'no test'} rows`, 'testFraction');

@@ -29,9 +29,10 @@ export function builtinPath(name: BuiltinName): string {
   return new URL(`../../data/${name}.csv`, import.meta.url).pathname;
 }
 
-export function loadBuiltin(name: string): LabelledData {
-  if (!BUILTIN_NAMES.includes(name as BuiltinName)) throw unknownName('data set', name, BUILTIN_NAMES);
-  const rows: string[][] = parse(readFileSync(builtinPath(name as BuiltinName), 'utf8'), { skip_empty_lines: true });
+/** A built-in data set by name: 'iris' or 'digits'. */
+export function loadBuiltin(name: BuiltinName): LabelledData {
+  if (!BUILTIN_NAMES.includes(name)) throw unknownName('data set', name, BUILTIN_NAMES);
+  const rows: string[][] = parse(readFileSync(builtinPath(name), 'utf8'), { skip_empty_lines: true });
   const header = rows[0];
   const body = rows.slice(1);
   const numericTarget = body.every((r) => r[r.length - 1] !== '' && Number.isFinite(Number(r[r.length - 1])));
