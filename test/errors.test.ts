@@ -1,6 +1,10 @@
 // A user's mistakes get one clear message that names the field and what was expected.
 import { describe, expect, it } from 'vitest';
-import { BackpropError, Network, traceUpdate, type NetworkSpec } from '../src/index.js';
+import {
+  BackpropError, fit, fromRows, generate, gradientCheck, Network, trainTestSplit, traceUpdate,
+  type ActivationName, type FitOptions, type GradientCheckOptions, type LayerSpec, type NetworkSpec, type OptimizerConfig,
+  type SplitOptions, type SyntheticOptions, type TraceOptions,
+} from '../src/index.js';
 
 const spec: NetworkSpec = { inputs: 3, layers: [{ units: 2, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }] };
 
@@ -72,5 +76,61 @@ describe('specs are validated field by field', () => {
   ];
   it.each(cases)('%s', (_name, bad, message) => {
     expect(errorOf(() => new Network(bad as NetworkSpec)).message).toBe(message);
+  });
+});
+
+describe('every library call keeps to the error contract', () => {
+  const x = [[0, 0, 1], [1, 0, 1], [0, 1, 0]];
+  const y = [[0], [1], [1]];
+
+  it.each([
+    ['learning_rate', 'learningRate'],
+    ['epoch', 'epochs'],
+    ['batch_size', 'batchSize'],
+    ['validation_split', 'validationSplit'],
+    ['earlystopping', 'earlyStopping'],
+    ['Shuffle', 'shuffle'],
+  ])('fit with the misspelled option %s suggests %s', (wrong, right) => {
+    const error = errorOf(() => fit(new Network(spec), x, y, { [wrong]: 1 } as FitOptions));
+    expect(error.message).toMatch(new RegExp(`^fit options: unknown option "${wrong}"; did you mean "${right}"\\? \\(known: epochs, batchSize, `));
+  });
+
+  it('an option nothing is close to gets no suggestion', () => {
+    expect(errorOf(() => fit(new Network(spec), x, y, { zzzzzz: 1 } as FitOptions)).message).toMatch(/^fit options: unknown option "zzzzzz" \(known: /);
+  });
+
+  it('fit(net, x, y, null) and fit(null, …) are BackpropErrors naming the argument', () => {
+    expect(errorOf(() => fit(new Network(spec), x, y, null as unknown as FitOptions)).message).toBe('fit options: expected an object of options (or nothing), got null');
+    expect(errorOf(() => fit(null as unknown as Network, x, y)).message).toBe('fit: the first argument must be a Network, got null');
+  });
+
+  it('spec keys, layer keys, optimizer constants and the other option objects are checked too', () => {
+    expect(errorOf(() => new Network({ ...spec, dtyp: 'float64' } as NetworkSpec)).message).toMatch(/^network spec: unknown option "dtyp"; did you mean "dtype"\?/);
+    expect(errorOf(() => new Network({ inputs: 3, layers: [{ unit: 2 } as unknown as LayerSpec] })).message).toMatch(/^layers\[0\]: unknown option "unit"; did you mean "units"\?/);
+    expect(errorOf(() => fit(new Network(spec), x, y, { optimizer: { name: 'adam', beta: 0.9 } as OptimizerConfig })).message).toMatch(/^optimizer: unknown option "beta"; did you mean "beta1"\?/);
+    expect(errorOf(() => traceUpdate(new Network(spec), [1, 2, 3], [1], { learningRate: 0.1, aply: true } as TraceOptions)).message).toMatch(/did you mean "apply"\?/);
+    expect(errorOf(() => gradientCheck(new Network(spec), x, y, { epsilion: 1e-3 } as GradientCheckOptions)).message).toMatch(/did you mean "epsilon"\?/);
+    expect(errorOf(() => trainTestSplit(10, { test_fraction: 0.2 } as SplitOptions)).message).toMatch(/did you mean "testFraction"\?/);
+    expect(errorOf(() => generate('xor', { sample: 10 } as SyntheticOptions)).message).toMatch(/did you mean "samples"\?/);
+  });
+
+  it('null is not a default: an activation of null is refused', () => {
+    expect(errorOf(() => new Network({ inputs: 3, layers: [{ units: 1, activation: null as unknown as ActivationName }] })).message)
+      .toBe('layers[0].activation: expected a value or nothing (for the default), got null');
+  });
+
+  it('ragged rows for fromRows are a BackpropError', () => {
+    expect(errorOf(() => fromRows([[1, 2], [3]])).message).toBe('rows[1]: has 1 values, expected 2 like rows[0]');
+  });
+
+  it('a learning rate passed as text is shown quoted', () => {
+    expect(errorOf(() => new Network(spec).trainBatch(x, y, '0.1' as unknown as number)).message).toBe('learningRate: expected a positive number, got "0.1"');
+  });
+
+  it('setWeights refuses values beyond float32 in a float32 network, and takes them in float64', () => {
+    const w = new Network(spec).getWeights();
+    w[1].bias = [1e308];
+    expect(errorOf(() => new Network(spec).setWeights(w)).message).toBe('weights[1].bias[0]: expected a finite float32 number (at most 3.4028e+38 in size), got 1e+308');
+    expect(() => new Network({ ...spec, dtype: 'float64' }).setWeights(w)).not.toThrow();
   });
 });
