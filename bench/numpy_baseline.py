@@ -1,5 +1,5 @@
 """numpy written in the seeds' style (forward with np.dot, error terms carried back through the weights,
-weight steps eta * delta * x), as a baseline for `npm run bench`. Usage: numpy_baseline.py W1"""
+weight steps eta * delta * x), as a baseline for `npm run bench`. Usage: numpy_baseline.py W1 [samples] [float32|float64]"""
 import json
 import sys
 import time
@@ -14,17 +14,18 @@ WORKLOADS = {
 
 name = sys.argv[1]
 sizes, hidden, output, batch, samples = WORKLOADS[name]
-if len(sys.argv) > 2:
+if len(sys.argv) > 2 and sys.argv[2] != "-":
     samples = int(sys.argv[2])
+F = np.float64 if len(sys.argv) > 3 and sys.argv[3] == "float64" else np.float32
 rng = np.random.default_rng(42)
-X = rng.random((samples, sizes[0]), dtype=np.float32)
+X = rng.random((samples, sizes[0]), dtype=F)
 if sizes[-1] == 1:
-    Y = (X.mean(axis=1, keepdims=True) > 0.5).astype(np.float32)
+    Y = (X.mean(axis=1, keepdims=True) > 0.5).astype(F)
 else:
-    Y = np.eye(sizes[-1], dtype=np.float32)[rng.integers(0, sizes[-1], samples)]
-W = [rng.uniform(-1, 1, (sizes[i], sizes[i + 1])).astype(np.float32) * np.sqrt(6 / (sizes[i] + sizes[i + 1])) for i in range(len(sizes) - 1)]
-b = [np.zeros(s, dtype=np.float32) for s in sizes[1:]]
-learnrate = np.float32(0.01)
+    Y = np.eye(sizes[-1], dtype=F)[rng.integers(0, sizes[-1], samples)]
+W = [rng.uniform(-1, 1, (sizes[i], sizes[i + 1])).astype(F) * np.sqrt(6 / (sizes[i] + sizes[i + 1])) for i in range(len(sizes) - 1)]
+b = [np.zeros(s, dtype=F) for s in sizes[1:]]
+learnrate = F(0.01)
 
 
 def f(h, kind):
@@ -37,7 +38,7 @@ def f(h, kind):
 
 
 def f_prime(h, a, kind):
-    return (h > 0).astype(np.float32) if kind == "relu" else a * (1 - a)
+    return (h > 0).astype(F) if kind == "relu" else a * (1 - a)
 
 
 def epoch():
@@ -69,4 +70,4 @@ for _ in range(3):
     epoch()
     times.append(time.perf_counter() - t)
 times.sort()
-print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": "numpy " + np.__version__}))
+print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": "numpy " + np.__version__ + " " + np.dtype(F).name}))

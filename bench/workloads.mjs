@@ -25,11 +25,12 @@ function generator(seed) {
 }
 
 /** Inputs uniform in [0, 1); one-hot targets (or a smooth 0..1 target for one output). */
-export function syntheticData(workload, samples = workload.samples) {
+export function syntheticData(workload, samples = workload.samples, dtype = 'float32') {
   const random = generator(42);
   const inputs = workload.sizes[0], outputs = workload.sizes[workload.sizes.length - 1];
-  const x = new Float32Array(samples * inputs);
-  const y = new Float32Array(samples * outputs);
+  const Float = dtype === 'float64' ? Float64Array : Float32Array;
+  const x = new Float(samples * inputs);
+  const y = new Float(samples * outputs);
   for (let i = 0; i < samples; i++) {
     let sum = 0;
     for (let j = 0; j < inputs; j++) {

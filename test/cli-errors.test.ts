@@ -57,7 +57,7 @@ describe('bad options are usage errors (exit 2)', () => {
     [['--activation', 'swish'], '--activation: expected one of sigmoid, tanh, relu, leaky-relu, linear, got "swish"'],
     [['--optimizer', 'adagrad'], '--optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, got "adagrad"'],
     [['--early-stopping', '3', '--validation', '0'], '--early-stopping: needs validation rows; drop --validation 0'],
-    [['--backend', 'gpu'], '--backend: expected one of auto, wasm, reference, got "gpu"'],
+    [['--backend', 'gpu'], '--backend: expected one of auto, blas, wasm, reference, got "gpu"'],
   ];
   it.each(cases)('%j', (args, message) => {
     expectOneLineError(backprop(['train', good, ...args]), 2, message);

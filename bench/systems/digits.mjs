@@ -1,8 +1,7 @@
-// Digits end to end: node bench/systems/digits.mjs wasm2|reference|tfjs-wasm. Seconds from loading the CSV
+// Digits end to end: node bench/systems/digits.mjs blas2|wasm2|reference|tfjs-wasm. Seconds from loading the CSV
 // to a 64-64-10 network with at least 96% accuracy on the seeded 20% held-out split (checked every epoch).
 import { evaluate, fit, Network, prepareClassification } from '../../dist/index.js';
-import { loadBuiltin } from '../../dist/node/index.js';
-import { createNodeWasmKernels } from '../../dist/node/wasm.js';
+import { createKernels, loadBuiltin } from '../../dist/node/index.js';
 
 const [system] = process.argv.slice(2);
 const TARGET = 0.96, MAX_EPOCHS = 100;
@@ -25,7 +24,7 @@ if (system === 'tfjs-wasm') {
     accuracy = (await acc.data())[0];
   }
 } else {
-  const kernels = system === 'reference' ? undefined : await createNodeWasmKernels({ threads: 2 });
+  const kernels = await createKernels(system.replace(/\d$/, ''), { threads: 2 });
   const net = new Network({ inputs: 64, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels });
   const history = fit(net, xs, ys, {
     epochs: MAX_EPOCHS, batchSize: 32, optimizer: 'adam', learningRate: 0.003,

@@ -9,7 +9,7 @@ import { BackpropError } from '../core/errors.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
-import { BACKEND_CHOICES } from '../node/wasm.js';
+import { BACKEND_CHOICES } from '../node/backends.js';
 import { describeDatasets } from './data.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError } from './errors.js';
 import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
@@ -62,7 +62,7 @@ function program(): Command {
     .option('--seed <n>', 'seed for the weights, the split and the shuffles', integer('--seed'), 1)
     .option('--samples <n>', `rows to generate for a synthetic data set (${SYNTHETIC_NAMES.join(', ')}), 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
     .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
-    .option('--backend <name>', 'arithmetic: auto (WebAssembly SIMD on every core where supported), wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
+    .option('--backend <name>', 'arithmetic: auto (the system BLAS where found, else WebAssembly SIMD on every core), blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
     .option('--out <file>', 'write the trained model to this file (- for standard output)', nonEmpty('--out'))
     .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)', nonEmpty('--plot'))
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)

@@ -10,7 +10,7 @@ import type { LossName } from '../nn/losses.js';
 import { Network } from '../nn/network.js';
 import type { LayerSpec } from '../nn/spec.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
-import { createKernels, type BackendChoice } from '../node/wasm.js';
+import { createKernels, type BackendChoice } from '../node/backends.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';

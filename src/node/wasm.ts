@@ -1,11 +1,8 @@
 // The WebAssembly backend in Node, with helper threads on worker_threads sharing its memory.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BackendChoice } from '../core/backends.js';
-import { BackpropError, checkOptions } from '../core/errors.js';
-import type { Kernels } from '../core/kernels.js';
-import { referenceKernels } from '../core/reference.js';
-import { createWasmKernels, wasmSupported, type WasmKernels } from '../core/wasm/backend.js';
+import { checkOptions } from '../core/errors.js';
+import { createWasmKernels, type WasmKernels } from '../core/wasm/backend.js';
 
 export interface NodeWasmOptions {
   /** Threads in all, the caller's included. Default: the number of cores. */
@@ -43,17 +40,4 @@ function startBackend(threads: number): Promise<WasmKernels> {
       }
     },
   });
-}
-
-export { BACKEND_CHOICES, type BackendChoice } from '../core/backends.js';
-
-/**
- * Kernels for a backend choice: 'auto' takes WebAssembly SIMD on every core where this Node supports it and
- * the reference otherwise; 'wasm' insists on it; 'reference' is the plain TypeScript implementation.
- */
-export async function createKernels(choice: BackendChoice = 'auto', options: NodeWasmOptions = {}): Promise<Kernels> {
-  if (choice === 'reference') return referenceKernels;
-  if (wasmSupported()) return createNodeWasmKernels(options);
-  if (choice === 'wasm') throw new BackpropError('backend: WebAssembly SIMD with shared memory is not available in this Node');
-  return referenceKernels;
 }

@@ -1,7 +1,7 @@
 // The training loop: epochs of shuffled mini-batches, each one forward pass, one backward pass and
 // one optimizer step, with validation and callbacks at the epoch's end. All batch buffers are made once.
 import { BackpropError, checkOptions } from '../core/errors.js';
-import { zeros, type Matrix } from '../core/matrix.js';
+import { zeros, type FloatArray, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import type { BatchInput } from '../nn/input.js';
 import { Network } from '../nn/network.js';
@@ -70,6 +70,11 @@ function positiveInteger(value: unknown, field: string): number {
 /** Copies the given rows of src into dst, which has exactly that many rows. */
 function gather(src: Matrix, order: Uint32Array, start: number, dst: Matrix): void {
   const cols = src.cols, S = src.data, D = dst.data;
+  if (cols >= 16 && S.constructor === D.constructor) {
+    // Wide rows of one type: a block copy per row.
+    for (let r = 0; r < dst.rows; r++) D.set(S.subarray(order[start + r] * cols, order[start + r] * cols + cols), r * cols);
+    return;
+  }
   for (let r = 0; r < dst.rows; r++) {
     const from = order[start + r] * cols, to = r * cols;
     for (let j = 0; j < cols; j++) D[to + j] = S[from + j];
@@ -121,8 +126,15 @@ function checkNetwork(net: unknown, what: string): void {
   if (!(net instanceof Network)) throw new BackpropError(`${what}: the first argument must be a Network, got ${net === null ? 'null' : typeof net}`, 'network');
 }
 
+/** Whether every value is finite: x − x is 0 for a finite x and NaN for NaN or ±Infinity, so one sum tells. */
+function allFinite(values: FloatArray): boolean {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] - values[i];
+  return sum === 0;
+}
+
 /** Puts back the weights of the last good epoch and words the error. */
-function diverged(net: Network, lastGood: Float64Array[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
+function diverged(net: Network, lastGood: FloatArray[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
   net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
   history.finalEpoch = epoch - 1;
   return new DivergenceError(
@@ -202,7 +214,8 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   const tail = tailRows ? { x: net.allocate(tailRows, net.inputs), y: net.allocate(tailRows, net.outputs) } : full;
   transient.push(tail.x, tail.y);
   const order = Uint32Array.from({ length: rows }, (_, i) => i);
-  const lastGood = net.parameters.map((p) => Float64Array.from(p.value.data));
+  // Copies in the parameters' own type, so keeping them each epoch is a plain memory copy.
+  const lastGood = net.parameters.map((p) => p.value.data.slice());
 
   const callbacks: Callback[] = [...(options.callbacks ?? [])];
   if (options.earlyStopping !== undefined) {
@@ -301,7 +314,7 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
       if (withAccuracy) logs.valAccuracy = val.accuracy;
     }
     // The last step can overflow the weights without the loss having shown it yet.
-    if (!net.parameters.every((p) => p.value.data.every(Number.isFinite)) || !Number.isFinite(logs.valLoss ?? 0)) {
+    if (!net.parameters.every((p) => allFinite(p.value.data)) || !Number.isFinite(logs.valLoss ?? 0)) {
       throw diverged(net, lastGood, history, `the weights overflowed in epoch ${epoch}`, epoch, learningRate);
     }
     history.epochs.push(logs);

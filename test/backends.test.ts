@@ -1,22 +1,27 @@
-// The WebAssembly SIMD backend against the plain TypeScript reference: products in every form, gradients
-// of random networks, and training on digits, with one thread and with two.
+// Every backend against the plain TypeScript reference: the WebAssembly SIMD backend (one thread, two, and
+// without shared memory) and the BLAS backend (one thread and two, float32 and float64): products in every
+// form, element-wise kernels, optimizer steps, gradients of random networks, and training on digits.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   evaluate, fit, getActivation, Network, prepareClassification, type ElementwiseLoss, Random, referenceKernels, zeros, type Kernels, type Matrix, type NetworkSpec, type ActivationName,
 } from '../src/index.js';
-import { loadBuiltin } from '../src/node/index.js';
+import { createKernels, createNodeBlasKernels, loadBuiltin, type BlasKernels } from '../src/node/index.js';
 // The helper threads run the built worker script, so the threaded backend comes from dist/.
 import { createNodeWasmKernels } from '../dist/node/wasm.js';
 import { createWasmKernels, wasmSupported, type WasmKernels } from '../src/core/wasm/backend.js';
 
-const backends: Record<string, WasmKernels> = {};
+const backends: Record<string, WasmKernels | BlasKernels> = {};
 beforeAll(async () => {
   backends.wasm1 = await createNodeWasmKernels({ threads: 1 });
   backends.wasm2 = await createNodeWasmKernels({ threads: 2 });
   // The variant for engines without shared memory: ordinary, fixed memory and one thread.
   backends.unshared = await createWasmKernels({ shared: false });
+  // The system's BLAS (the test command installs Debian's OpenBLAS), on one thread and on two.
+  backends.blas1 = (await createNodeBlasKernels({ threads: 1 }))!;
+  backends.blas2 = (await createNodeBlasKernels({ threads: 2 }))!;
 }, 30_000);
+const ALL = ['wasm1', 'wasm2', 'unshared', 'blas1', 'blas2'];
 
 function randomMatrix(rows: number, cols: number, random: Random): Matrix {
   const m = zeros(rows, cols);
@@ -51,11 +56,11 @@ it('this engine supports WebAssembly SIMD with shared memory', () => {
   expect(wasmSupported()).toBe(true);
   expect(backends.wasm2.name).toBe('wasm-simd×2');
   expect(backends.unshared.name).toBe('wasm-simd (unshared)');
-  expect(backends.unshared.memory.buffer).toBeInstanceOf(ArrayBuffer);
+  expect((backends.unshared as WasmKernels).memory.buffer).toBeInstanceOf(ArrayBuffer);
 });
 
 it('without shared memory, matrices that do not fit are ordinary arrays and their products still agree', () => {
-  const k = backends.unshared;
+  const k = backends.unshared as WasmKernels;
   const big = k.allocate!(9000, 2000, 'float32'); // 72 MB: more than the fixed memory holds
   expect(big.data.buffer).not.toBe(k.memory.buffer);
   const random = new Random(4);
@@ -67,7 +72,7 @@ it('without shared memory, matrices that do not fit are ordinary arrays and thei
   expect(maxRelative(got, want)).toBeLessThan(1e-4);
 });
 
-describe.each(['wasm1', 'wasm2', 'unshared'])('%s', (name) => {
+describe.each(ALL)('%s', (name) => {
   it('products agree with the reference in all four forms, with alpha and beta (relative 1e-4)', () => {
     const k = backends[name];
     fc.assert(fc.property(
@@ -262,7 +267,7 @@ describe('the fused per-example loop (batch size 1, plain gradient descent)', ()
   });
 });
 
-it('one thread or two give bit-identical training: every output sums in the same order', () => {
+it.each([['wasm1', 'wasm2'], ['blas1', 'blas2']])('%s and %s give bit-identical training: every output sums in the same order', (oneThread, twoThreads) => {
   const random = new Random(8);
   const x = Array.from({ length: 512 }, () => Array.from({ length: 300 }, () => random.uniform(-1, 1)));
   const y = x.map((r) => [0, 1, 2, 3].map((k) => (k === (r[0] > 0 ? 1 : 0) + (r[1] > 0 ? 2 : 0) ? 1 : 0)));
@@ -271,7 +276,7 @@ it('one thread or two give bit-identical training: every output sums in the same
     fit(net, x, y, { epochs: 2, batchSize: 128, learningRate: 0.05 });
     return net.parameters.map((p) => Float32Array.from(p.value.data));
   };
-  const one = train(backends.wasm1), two = train(backends.wasm2);
+  const one = train(backends[oneThread]), two = train(backends[twoThreads]);
   one.forEach((w, i) => expect(Buffer.from(two[i].buffer).equals(Buffer.from(w.buffer))).toBe(true));
 });
 
@@ -297,16 +302,126 @@ it('digits trains to the same held-out accuracy on every backend, within 0.5 poi
   };
   const reference = accuracy(referenceKernels);
   expect(reference).toBeGreaterThanOrEqual(0.96);
-  for (const name of ['wasm1', 'wasm2', 'unshared']) expect(Math.abs(accuracy(backends[name]) - reference)).toBeLessThanOrEqual(0.005);
+  for (const name of ALL) expect(Math.abs(accuracy(backends[name]) - reference), name).toBeLessThanOrEqual(0.005);
 }, 60_000);
 
 describe('choosing a backend', () => {
   const spec: NetworkSpec = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
-  it("Network.create takes WebAssembly SIMD by default here, and the reference when asked", async () => {
+  it('Network.create takes the BLAS backend by default here (backprop/node is imported), and the others when asked', async () => {
     const auto = await Network.create(spec);
-    expect(auto.kernels.name).toMatch(/^wasm-simd/);
+    expect(auto.kernels.name).toMatch(/^blas \(OpenBLAS/);
     expect((await Network.create(spec)).kernels).toBe(auto.kernels); // one backend for every network
+    expect((await Network.create(spec, { backend: 'blas' })).kernels).toBe(auto.kernels);
+    expect((await Network.create(spec, { backend: 'wasm' })).kernels.name).toMatch(/^wasm-simd/);
     expect((await Network.create(spec, { backend: 'reference' })).kernels).toBe(referenceKernels);
-    await expect(Network.create(spec, { backend: 'gpu' as never })).rejects.toThrow('backend: unknown backend "gpu"; expected one of: auto, wasm, reference');
+    await expect(Network.create(spec, { backend: 'gpu' as never })).rejects.toThrow('backend: unknown backend "gpu"; expected one of: auto, blas, wasm, reference');
   });
+
+  it('a BLAS library that does not exist: auto falls back to WebAssembly, blas says what it looked for', async () => {
+    const fallback = await createKernels('auto', { library: '/no/such/libopenblas.so', threads: 1 });
+    expect(fallback.name).toBe('wasm-simd');
+    await expect(createKernels('blas', { library: '/no/such/libopenblas.so' })).rejects.toThrow(
+      'backend: blas: no BLAS library could be loaded (tried /no/such/libopenblas.so); on Debian, apt-get install libopenblas0-pthread');
+    // A file that loads but is no BLAS is passed over in the same way.
+    await expect(createKernels('blas', { library: 'libc.so.6' })).rejects.toThrow(/no BLAS library could be loaded \(tried libc\.so\.6\)/);
+    expect((await createKernels('auto')).name).toMatch(/^blas/);
+  });
+});
+
+describe('the BLAS backend in float64: dgemm and the element-wise loops against the reference (relative 1e-12)', () => {
+  const random64 = (rows: number, cols: number, random: Random): Matrix => {
+    const m = zeros(rows, cols, 'float64');
+    for (let i = 0; i < m.data.length; i++) m.data[i] = random.uniform(-1, 1);
+    return m;
+  };
+
+  it.each(['blas1', 'blas2'])('%s: products in all four forms, with alpha and beta, odd sizes, single rows and columns', (name) => {
+    const k = backends[name];
+    fc.assert(fc.property(
+      fc.constantFrom(1, 2, 7, 64, 129), fc.constantFrom(1, 3, 33, 130), fc.constantFrom(1, 5, 64, 257),
+      fc.boolean(), fc.boolean(), fc.constantFrom(1, -0.5, 2), fc.constantFrom(0, 1, 0.25), fc.nat(),
+      (m, n, kk, ta, tb, alpha, beta, seed) => {
+        const random = new Random(seed);
+        const a = ta ? random64(kk, m, random) : random64(m, kk, random);
+        const b = tb ? random64(n, kk, random) : random64(kk, n, random);
+        const c = random64(m, n, random);
+        const want = { ...c, data: Float64Array.from(c.data) };
+        referenceKernels.gemm(a, ta, b, tb, want, alpha, beta);
+        k.gemm(a, ta, b, tb, c, alpha, beta);
+        expect(maxRelative(c, want)).toBeLessThan(1e-12);
+      }), { numRuns: 80 });
+  });
+
+  it('element-wise kernels', () => {
+    const k = backends.blas2;
+    const random = new Random(31);
+    const fn = (name: ActivationName) => getActivation(name).scalar!;
+    for (const [rows, cols] of [[1, 1], [37, 13], [3, 1001]]) {
+      const x = random64(rows, cols, random), g = random64(rows, cols, random), v = random64(1, cols, random);
+      const run = (kk: Kernels): Matrix[] => {
+        const out: Matrix[] = [];
+        for (const a of ['relu', 'sigmoid', 'tanh', 'leaky-relu', 'linear'] as const) {
+          const y = zeros(rows, cols, 'float64'), back = zeros(rows, cols, 'float64');
+          kk.map(fn(a), x, y);
+          kk.mapBackward(fn(a), x, y, g, back);
+          out.push(y, back);
+        }
+        const biased = { ...x, data: Float64Array.from(x.data) };
+        kk.addRowVector(biased, v);
+        const sums = { ...v, data: Float64Array.from(v.data) };
+        kk.sumRows(g, sums, -0.5, 0.25);
+        const stepped = { ...x, data: Float64Array.from(x.data) };
+        kk.axpy(-0.3, g, stepped);
+        const diff = zeros(rows, cols, 'float64');
+        kk.sub(x, g, diff);
+        return [...out, biased, sums, stepped, diff];
+      };
+      const mine = run(k), theirs = run(referenceKernels);
+      mine.forEach((m, i) => expect(maxRelative(m, theirs[i]), `result ${i}, ${rows}×${cols}`).toBeLessThan(1e-12));
+    }
+  });
+
+  it.each(['blas1', 'blas2'])('%s: gradients of random float64 networks equal the reference\'s', (name) => {
+    const k = backends[name];
+    const activations: ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear'];
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 3 }), fc.constantFrom(...activations),
+      fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 80 }), fc.nat(),
+      (hidden, activation, inputs, classes, rows, seed) => {
+        const spec: NetworkSpec = {
+          inputs, layers: [...hidden.map((units) => ({ units, activation })), { units: classes, activation: 'softmax' }],
+          loss: 'categorical-cross-entropy', seed, dtype: 'float64',
+        };
+        const random = new Random(seed);
+        const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => random.uniform(-2, 2)));
+        const y = Array.from({ length: rows }, () => {
+          const hot = random.int(classes);
+          return Array.from({ length: classes }, (_, j) => (j === hot ? 1 : 0));
+        });
+        const ref = new Network(spec), fast = new Network(spec, { kernels: k });
+        const lossRef = ref.computeGradients(x, y), lossFast = fast.computeGradients(x, y);
+        expect(Math.abs(lossFast - lossRef) / lossRef).toBeLessThan(1e-12);
+        ref.parameters.forEach((p, i) => {
+          const q = fast.parameters[i].grad;
+          let scale = 0, diff = 0;
+          for (let j = 0; j < q.data.length; j++) {
+            scale = Math.max(scale, Math.abs(p.grad.data[j]));
+            diff = Math.max(diff, Math.abs(q.data[j] - p.grad.data[j]));
+          }
+          expect(diff).toBeLessThanOrEqual(1e-12 * scale + 1e-15);
+        });
+      }), { numRuns: 40 });
+  }, 60_000);
+
+  it('a float64 network trains digits to the reference\'s weights and accuracy', () => {
+    const data = loadBuiltin('digits');
+    const { train, test } = prepareClassification(data.x, data.labels, { seed: 1 });
+    const spec: NetworkSpec = { inputs: 64, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy', dtype: 'float64' };
+    const ref = new Network(spec), fast = new Network(spec, { kernels: backends.blas2 });
+    const options = { epochs: 10, batchSize: 32, optimizer: 'adam' as const, learningRate: 0.003 };
+    fit(ref, train.x, train.y, options);
+    fit(fast, train.x, train.y, options);
+    expect(Math.abs(evaluate(fast, test.x, test.y).accuracy! - evaluate(ref, test.x, test.y).accuracy!)).toBeLessThanOrEqual(0.005);
+    fast.parameters.forEach((p, i) => expect(maxRelative(p.value, ref.parameters[i].value)).toBeLessThan(1e-9));
+  }, 60_000);
 });

@@ -1,0 +1,59 @@
+"""PyTorch on the bench workloads, the way a PyTorch user writes it: nn.Sequential of Linear layers, SGD at
+learning rate 0.01, cross-entropy on the logits (or mse), shuffled mini-batches, on the CPU with two threads.
+Usage: torch_baseline.py W1 [samples] [float32|float64]"""
+import json
+import sys
+import time
+
+import torch
+
+WORKLOADS = {
+    "W1": ([784, 128, 64, 10], "relu", "softmax", 128, 10240),
+    "W2": ([2, 8, 8, 1], "sigmoid", "sigmoid", 1, 20000),
+    "W3": ([1024, 1024, 1024, 10], "relu", "softmax", 256, 2560),
+}
+
+name = sys.argv[1]
+sizes, hidden, output, batch, samples = WORKLOADS[name]
+if len(sys.argv) > 2 and sys.argv[2] != "-":
+    samples = int(sys.argv[2])
+dtype = torch.float64 if len(sys.argv) > 3 and sys.argv[3] == "float64" else torch.float32
+torch.set_num_threads(2)
+torch.manual_seed(42)
+
+layers = []
+for i in range(len(sizes) - 1):
+    layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+    if i < len(sizes) - 2:
+        layers.append(torch.nn.ReLU() if hidden == "relu" else torch.nn.Sigmoid())
+if output == "sigmoid":
+    layers.append(torch.nn.Sigmoid())
+model = torch.nn.Sequential(*layers).to(dtype)
+X = torch.rand(samples, sizes[0], dtype=dtype)
+if output == "softmax":
+    Y = torch.randint(0, sizes[-1], (samples,))
+    loss_fn = torch.nn.CrossEntropyLoss()
+else:
+    Y = (X.mean(dim=1, keepdim=True) > 0.5).to(dtype)
+    loss_fn = torch.nn.MSELoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+
+
+def epoch():
+    order = torch.randperm(samples)
+    for start in range(0, samples, batch):
+        idx = order[start:start + batch]
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(X[idx]), Y[idx])
+        loss.backward()
+        optimizer.step()
+
+
+epoch()
+times = []
+for _ in range(3):
+    t = time.perf_counter()
+    epoch()
+    times.append(time.perf_counter() - t)
+times.sort()
+print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": "torch " + torch.__version__}))

@@ -1,0 +1,101 @@
+// Finding the system's BLAS and binding its matrix products through the koffi FFI package (prebuilt, no
+// compiler at install). The library is looked for by the usual names, or where BACKPROP_BLAS or the
+// `library` option says; not finding one is an answer (null), never a crash.
+import { platform } from 'node:os';
+import { BackpropError } from '../../core/errors.js';
+
+/** Row-major storage, and no / yes transposition, as cblas.h numbers them. */
+export const CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112;
+
+type Gemm<T> = (order: number, transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+  a: T, lda: number, b: T, ldb: number, beta: number, c: T, ldc: number) => void;
+
+export interface BlasLibrary {
+  /** The file that was loaded, e.g. libopenblas.so.0. */
+  readonly path: string;
+  /** What it says of itself (OpenBLAS's configuration string), or its file name. */
+  readonly description: string;
+  readonly sgemm: Gemm<Float32Array>;
+  readonly dgemm: Gemm<Float64Array>;
+  /** Sets the library's own thread count, where it has a call for that. */
+  readonly setThreads: ((threads: number) => void) | null;
+}
+
+/** Where a BLAS usually is, most capable first. */
+export function candidateLibraries(): string[] {
+  if (platform() === 'darwin') return ['/System/Library/Frameworks/Accelerate.framework/Accelerate', 'libopenblas.dylib'];
+  if (platform() === 'win32') return ['libopenblas.dll', 'mkl_rt.2.dll', 'mkl_rt.dll'];
+  return [
+    'libopenblas.so.0', 'libopenblas.so', 'libopenblasp.so.0',
+    'libmkl_rt.so.2', 'libmkl_rt.so',
+    'libblis.so.4', 'libblis.so.3', 'libblis.so',
+    'libflexiblas.so.3',
+  ];
+}
+
+interface Koffi {
+  load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+}
+
+const cache = new Map<string, Promise<BlasLibrary | null>>();
+
+/**
+ * Loads the BLAS at `library` (a file name or path), or the first of the usual ones that loads. Returns null
+ * when none does; with `required`, throws a BackpropError naming everything that was tried instead.
+ */
+export async function loadBlas(library: string | undefined = process.env.BACKPROP_BLAS || undefined, required = false): Promise<BlasLibrary | null> {
+  const key = library ?? '';
+  let found = cache.get(key);
+  if (!found) {
+    found = find(library);
+    cache.set(key, found);
+  }
+  const blas = await found;
+  if (!blas && required) {
+    const tried = library ? [library] : candidateLibraries();
+    throw new BackpropError(`backend: blas: no BLAS library could be loaded (tried ${tried.join(', ')}${library ? '' : '; name one with BACKPROP_BLAS=/path/to/libopenblas.so'}); on Debian, apt-get install libopenblas0-pthread`, 'backend');
+  }
+  return blas;
+}
+
+async function find(library: string | undefined): Promise<BlasLibrary | null> {
+  let koffi: Koffi;
+  try {
+    koffi = ((await import('koffi')) as unknown as { default: Koffi }).default;
+  } catch {
+    return null; // the FFI package has no binary for this platform
+  }
+  for (const path of library ? [library] : candidateLibraries()) {
+    try {
+      return bind(koffi, path);
+    } catch {
+      // not there, or not a BLAS: try the next
+    }
+  }
+  return null;
+}
+
+function bind(koffi: Koffi, path: string): BlasLibrary {
+  const lib = koffi.load(path);
+  const signature = (type: string, name: string): string =>
+    `void ${name}(int order, int transA, int transB, int m, int n, int k, ${type} alpha, const ${type} *a, int lda, ` +
+    `const ${type} *b, int ldb, ${type} beta, _Inout_ ${type} *c, int ldc)`;
+  const sgemm = lib.func(signature('float', 'cblas_sgemm')) as Gemm<Float32Array>;
+  const dgemm = lib.func(signature('double', 'cblas_dgemm')) as Gemm<Float64Array>;
+  const optional = (sig: string): ((...args: unknown[]) => unknown) | null => {
+    try {
+      return lib.func(sig);
+    } catch {
+      return null;
+    }
+  };
+  const config = optional('const char *openblas_get_config()');
+  const setThreads = optional('void openblas_set_num_threads(int n)') ?? optional('void bli_thread_set_num_threads(int n)') ?? optional('void MKL_Set_Num_Threads(int n)');
+  return {
+    path,
+    description: config ? String(config()).split(' ').slice(0, 2).join(' ') : path.split('/').pop()!,
+    sgemm,
+    dgemm,
+    setThreads: setThreads && ((threads: number) => void setThreads(threads)),
+  };
+}
