@@ -352,32 +352,41 @@ describe('the BLAS backend in float64: dgemm and the element-wise loops against 
       }), { numRuns: 80 });
   });
 
-  it('element-wise kernels', () => {
-    const k = backends.blas2;
+  it.each(['wasm1', 'blas2'])('%s: element-wise kernels on float64 matrices in the backend\'s memory, and outside it', (name) => {
+    const k = backends[name];
+    // float64 matrices live in the backend's (shared) WebAssembly memory, where its f64 kernels reach them.
+    expect(k.allocate!(1, 4, 'float64').data.buffer).toBeInstanceOf(SharedArrayBuffer);
     const random = new Random(31);
-    const fn = (name: ActivationName) => getActivation(name).scalar!;
-    for (const [rows, cols] of [[1, 1], [37, 13], [3, 1001]]) {
+    const fn = (a: ActivationName) => getActivation(a).scalar!;
+    for (const [rows, cols] of [[1, 1], [37, 13], [3, 1001], [64, 128]]) {
       const x = random64(rows, cols, random), g = random64(rows, cols, random), v = random64(1, cols, random);
-      const run = (kk: Kernels): Matrix[] => {
+      // Some exact zeros, where relu's two branches meet.
+      for (let i = 0; i < x.data.length; i += 7) x.data[i] = 0;
+      const run = (kk: Kernels, make: (r: number, c: number) => Matrix): Matrix[] => {
+        const copy = (m: Matrix): Matrix => copyInto(m, make);
         const out: Matrix[] = [];
         for (const a of ['relu', 'sigmoid', 'tanh', 'leaky-relu', 'linear'] as const) {
-          const y = zeros(rows, cols, 'float64'), back = zeros(rows, cols, 'float64');
-          kk.map(fn(a), x, y);
-          kk.mapBackward(fn(a), x, y, g, back);
+          const y = make(rows, cols), back = make(rows, cols);
+          kk.map(fn(a), copy(x), y);
+          kk.mapBackward(fn(a), copy(x), y, copy(g), back);
           out.push(y, back);
         }
-        const biased = { ...x, data: Float64Array.from(x.data) };
-        kk.addRowVector(biased, v);
-        const sums = { ...v, data: Float64Array.from(v.data) };
-        kk.sumRows(g, sums, -0.5, 0.25);
-        const stepped = { ...x, data: Float64Array.from(x.data) };
-        kk.axpy(-0.3, g, stepped);
-        const diff = zeros(rows, cols, 'float64');
-        kk.sub(x, g, diff);
-        return [...out, biased, sums, stepped, diff];
+        const biased = copy(x);
+        kk.addRowVector(biased, copy(v));
+        const sums = copy(v), scaled = copy(v);
+        kk.sumRows(copy(g), sums, -0.5, 0);
+        kk.sumRows(copy(g), scaled, -0.5, 0.25);
+        const stepped = copy(x);
+        kk.axpy(-0.3, copy(g), stepped);
+        const diff = make(rows, cols);
+        kk.sub(copy(x), copy(g), diff);
+        return [...out, biased, sums, scaled, stepped, diff];
       };
-      const mine = run(k), theirs = run(referenceKernels);
-      mine.forEach((m, i) => expect(maxRelative(m, theirs[i]), `result ${i}, ${rows}×${cols}`).toBeLessThan(1e-12));
+      const theirs = run(referenceKernels, (r, c) => zeros(r, c, 'float64'));
+      for (const [where, make] of [['in memory', (r: number, c: number) => k.allocate!(r, c, 'float64')], ['ordinary arrays', (r: number, c: number) => zeros(r, c, 'float64')]] as const) {
+        const mine = run(k, make);
+        mine.forEach((m, i) => expect(maxRelative(m, theirs[i]), `result ${i}, ${rows}×${cols}, ${where}`).toBeLessThan(1e-12));
+      }
     }
   });
 

@@ -59,9 +59,26 @@ export function addRowVector(rows: i32, cols: i32, m: usize, v: usize): void {
   }
 }
 
-/** out[j] = alpha · Σᵢ m[i, j] + beta · out[j] */
+/**
+ * out[j] = alpha · Σᵢ m[i, j] + beta · out[j]. With beta 0 (the bias gradient) rows are added into out one after
+ * another, so memory is read in order; either way each column's terms are added in order of rows.
+ */
 export function sumRows(rows: i32, cols: i32, m: usize, out: usize, alpha: f32, beta: f32): void {
   const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
+  if (beta == 0 && rows > 0) {
+    memory.copy(out, m, <usize>cols << 2);
+    for (let r = 1; r < rows; r++) addRowVector(1, cols, out, m + ((<usize>r * cols) << 2));
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const at = out + (<usize>j << 2);
+      v128.store(at, f32x4.mul(va, v128.load(at)));
+    }
+    for (; j < cols; j++) {
+      const at = out + (<usize>j << 2);
+      store<f32>(at, alpha * load<f32>(at));
+    }
+    return;
+  }
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
     let sum = f32x4.splat(0);
@@ -77,9 +94,9 @@ export function sumRows(rows: i32, cols: i32, m: usize, out: usize, alpha: f32, 
   }
 }
 
-/** Copies rows order[0..count) of src (cols wide) into dst, one after another: the gathering of a shuffled batch. */
-export function gatherRows(count: i32, cols: i32, src: usize, order: usize, dst: usize): void {
-  const bytes = <usize>cols << 2;
+/** Copies rows order[0..count) of src (rowBytes each) into dst, one after another: the gathering of a shuffled batch. */
+export function gatherRows(count: i32, rowBytes: i32, src: usize, order: usize, dst: usize): void {
+  const bytes = <usize>rowBytes;
   for (let r = 0; r < count; r++) {
     memory.copy(dst + <usize>r * bytes, src + <usize>load<i32>(order + (<usize>r << 2)) * bytes, bytes);
   }

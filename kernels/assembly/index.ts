@@ -4,3 +4,4 @@ export { addRowVector, axpy, gatherRows, relu, reluBackward, sumRows } from './e
 export { adamStep, addPenaltyGradient, momentumStep, rmspropStep, sub } from './optimizers';
 export { activationBackward, leakyRelu, lossSum, reduce, sigmoid, softmax, softmaxBackward, tanh } from './activations';
 export { trainExamples } from './examples';
+export { addRowVector64, axpy64, relu64, reluBackward64, sub64, sumRows64 } from './float64';

@@ -1,7 +1,9 @@
 // The WebAssembly SIMD backend: matrix products run in the compiled kernels (kernels/assembly), split
 // over threads that share the module's memory when a team is given; every other kernel has a WebAssembly
-// version too, for float32 matrices in the module's memory. Short vectors, matrices that live elsewhere,
-// activations and losses it does not know by name, and float64 networks take the reference implementation.
+// version too, for float32 matrices in the module's memory. float64 matrices live there too, with f64 versions
+// of the element-wise kernels a float64 network spends its time in (relu family, bias add and sum, axpy, the
+// output error); their products and the rest take the reference. Short vectors, matrices that live elsewhere,
+// and activations and losses it does not know by name take the reference implementation.
 import { LEAKY_RELU_SLOPE, type FusedLayer, type Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
@@ -29,7 +31,13 @@ export interface KernelExports {
   softmaxBackward(rows: number, cols: number, a: number, g: number, out: number): void;
   lossSum(kind: number, n: number, y: number, yHat: number, h: number): number;
   reduce(kind: number, n: number, x: number): number;
-  gatherRows(count: number, cols: number, src: number, order: number, dst: number): void;
+  gatherRows(count: number, rowBytes: number, src: number, order: number, dst: number): void;
+  axpy64(n: number, alpha: number, x: number, y: number): void;
+  sub64(n: number, x: number, y: number, out: number): void;
+  relu64(n: number, h: number, a: number, slope: number): void;
+  reluBackward64(n: number, h: number, g: number, out: number, slope: number): void;
+  addRowVector64(rows: number, cols: number, m: number, v: number): void;
+  sumRows64(rows: number, cols: number, m: number, out: number, alpha: number): void;
   trainExamples(layers: number, spec: number, lossKind: number, x: number, y: number, order: number, count: number,
     inputs: number, outputs: number, lr: number, slope: number, scratch: number, width: number, correct: number): number;
 }
@@ -153,6 +161,9 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   // The arrays allocate() made over this memory. (Not the buffers: a shared memory may show a new buffer
   // object at any time, so identity says nothing about where an array lives.)
   const owned = new WeakSet<FloatArray>();
+  // The float64 arrays allocate() made here: the element-wise kernels that float64 networks spend their time in
+  // have f64 versions; products and the rest take the reference (or, in the BLAS backend, dgemm).
+  const owned64 = new WeakSet<FloatArray>();
   let top = align(WORK + (helpers + 1) * workBytes);
 
   /** Makes sure memory reaches `end`, and keeps the whole-memory view current. */
@@ -227,13 +238,14 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   const blocks = new WeakMap<FloatArray, [number, number]>();
 
   function allocate(rows: number, cols: number, dtype: DType): Matrix {
-    const bytes = Math.max(64, align(rows * cols * 4));
+    const width = dtype === 'float64' ? 8 : 4;
+    const bytes = Math.max(64, align(rows * cols * width));
     // Where this memory is full, an ordinary array does: products copy it in, the rest runs on the reference.
-    const offset = dtype === 'float32' ? claim(bytes) : -1;
+    const offset = claim(bytes);
     if (offset < 0) return zeros(rows, cols, dtype);
-    const data = new Float32Array(buffer, offset, rows * cols);
+    const data = dtype === 'float64' ? new Float64Array(buffer, offset, rows * cols) : new Float32Array(buffer, offset, rows * cols);
     data.fill(0);
-    owned.add(data);
+    (dtype === 'float64' ? owned64 : owned).add(data);
     blocks.set(data, [offset, bytes]);
     reclaim.register(data, [offset, bytes], data);
     return { rows, cols, data };
@@ -245,6 +257,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     if (!block) return;
     blocks.delete(m.data);
     owned.delete(m.data);
+    owned64.delete(m.data);
     reclaim.unregister(m.data);
     giveBack(block[0], block[1]);
   }
@@ -310,6 +323,9 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
    */
   const here = (a: Matrix, b?: Matrix, c?: Matrix, d?: Matrix): boolean => a.data.length >= SHORT && owned.has(a.data) &&
     (b === undefined || owned.has(b.data)) && (c === undefined || owned.has(c.data)) && (d === undefined || owned.has(d.data));
+  /** The same for float64 matrices. */
+  const here64 = (a: Matrix, b?: Matrix, c?: Matrix, d?: Matrix): boolean => a.data.length >= SHORT && owned64.has(a.data) &&
+    (b === undefined || owned64.has(b.data)) && (c === undefined || owned64.has(c.data)) && (d === undefined || owned64.has(d.data));
 
   // The fused kernel's own scratch: the layer table, the row order, per-layer h, a and δ, and a counter.
   let fusedScratch = { offset: 0, bytes: 0 };
@@ -343,7 +359,8 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
 
   let orderScratch = { offset: 0, bytes: 0 };
   function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
-    if (!owned.has(src.data) || !owned.has(dst.data) || src.cols !== dst.cols) return false;
+    const same = (owned.has(src.data) && owned.has(dst.data)) || (owned64.has(src.data) && owned64.has(dst.data));
+    if (!same || src.cols !== dst.cols) return false;
     const bytes = align(dst.rows * 4);
     if (orderScratch.bytes < bytes) {
       const offset = claim(align(2 * bytes));
@@ -351,7 +368,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       orderScratch = { offset, bytes: align(2 * bytes) };
     }
     new Uint32Array(buffer, orderScratch.offset, dst.rows).set(order.subarray(start, start + dst.rows));
-    wasm.gatherRows(dst.rows, dst.cols, src.data.byteOffset, orderScratch.offset, dst.data.byteOffset);
+    wasm.gatherRows(dst.rows, dst.cols * dst.data.BYTES_PER_ELEMENT, src.data.byteOffset, orderScratch.offset, dst.data.byteOffset);
     return true;
   }
 
@@ -361,13 +378,20 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     allocate,
     release,
     gemm,
-    axpy: (alpha, x, y) => (here(x, y) ? wasm.axpy(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset) : referenceKernels.axpy(alpha, x, y)),
-    addRowVector: (m, v) => (here(m, v) ? wasm.addRowVector(m.rows, m.cols, m.data.byteOffset, v.data.byteOffset) : referenceKernels.addRowVector(m, v)),
-    sumRows: (m, out, alpha, beta) => (here(m, out)
-      ? wasm.sumRows(m.rows, m.cols, m.data.byteOffset, out.data.byteOffset, alpha, beta)
+    axpy: (alpha, x, y) => (here(x, y) ? wasm.axpy(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset)
+      : here64(x, y) ? wasm.axpy64(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset)
+      : referenceKernels.axpy(alpha, x, y)),
+    addRowVector: (m, v) => (here(m, v) ? wasm.addRowVector(m.rows, m.cols, m.data.byteOffset, v.data.byteOffset)
+      : here64(m, v) ? wasm.addRowVector64(m.rows, m.cols, m.data.byteOffset, v.data.byteOffset)
+      : referenceKernels.addRowVector(m, v)),
+    sumRows: (m, out, alpha, beta) => (here(m, out) ? wasm.sumRows(m.rows, m.cols, m.data.byteOffset, out.data.byteOffset, alpha, beta)
+      : here64(m, out) && beta === 0 ? wasm.sumRows64(m.rows, m.cols, m.data.byteOffset, out.data.byteOffset, alpha)
       : referenceKernels.sumRows(m, out, alpha, beta)),
     // Activations by name; any other function falls back to the reference, which calls it per element.
     map: (f, x, out) => {
+      if (here64(x, out) && (f.name === 'relu' || f.name === 'leaky-relu')) {
+        return wasm.relu64(x.data.length, x.data.byteOffset, out.data.byteOffset, f.name === 'relu' ? 0 : LEAKY_RELU_SLOPE);
+      }
       if (!here(x, out)) return referenceKernels.map(f, x, out);
       const n = x.data.length, h = x.data.byteOffset, a = out.data.byteOffset;
       switch (f.name) {
@@ -379,6 +403,9 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       }
     },
     mapBackward: (f, h, a, g, out) => {
+      if (here64(h, g, out) && (f.name === 'relu' || f.name === 'leaky-relu')) {
+        return wasm.reluBackward64(h.data.length, h.data.byteOffset, g.data.byteOffset, out.data.byteOffset, f.name === 'relu' ? 0 : LEAKY_RELU_SLOPE);
+      }
       if (!here(h, a, g, out)) return referenceKernels.mapBackward(f, h, a, g, out);
       if (f.name === 'relu') return wasm.reluBackward(h.data.length, h.data.byteOffset, g.data.byteOffset, out.data.byteOffset);
       const kind = BACKWARD_KIND[f.name];
@@ -400,7 +427,9 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
       : referenceKernels.lossBackward(loss, y, yHat, out)),
     sumSquares: (x) => (here(x) ? wasm.reduce(0, x.data.length, x.data.byteOffset) : referenceKernels.sumSquares(x)),
     sumAbs: (x) => (here(x) ? wasm.reduce(1, x.data.length, x.data.byteOffset) : referenceKernels.sumAbs(x)),
-    sub: (x, y, out) => (here(x, y, out) ? wasm.sub(x.data.length, x.data.byteOffset, y.data.byteOffset, out.data.byteOffset) : referenceKernels.sub(x, y, out)),
+    sub: (x, y, out) => (here(x, y, out) ? wasm.sub(x.data.length, x.data.byteOffset, y.data.byteOffset, out.data.byteOffset)
+      : here64(x, y, out) ? wasm.sub64(x.data.length, x.data.byteOffset, y.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.sub(x, y, out)),
     addPenaltyGradient: (w, g, l1, l2) => (here(w, g)
       ? wasm.addPenaltyGradient(w.data.length, w.data.byteOffset, g.data.byteOffset, l1, l2)
       : referenceKernels.addPenaltyGradient(w, g, l1, l2)),
