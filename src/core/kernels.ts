@@ -35,9 +35,11 @@ export interface Kernels {
   readonly name: string;
   /**
    * Where this backend wants matrices to live (in its own memory, so products need no copies), zero-filled.
-   * Optional: without it, matrices are ordinary typed arrays.
+   * Optional: without it, matrices are ordinary typed arrays. Matrices allocated with the same `group` object (a
+   * network, say) are taken back together, once the group and every one of them are unreachable; without a
+   * group, each is taken back on its own.
    */
-  allocate?(rows: number, cols: number, dtype: DType): Matrix;
+  allocate?(rows: number, cols: number, dtype: DType, group?: object): Matrix;
   /** Optional: hands back a matrix from allocate that will not be used again, so its memory is reused at once. */
   release?(m: Matrix): void;
   /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
@@ -90,6 +92,6 @@ export interface Kernels {
 }
 
 /** A zero-filled matrix where the backend wants it. */
-export function allocateFor(k: Kernels, rows: number, cols: number, dtype: DType): Matrix {
-  return k.allocate ? k.allocate(rows, cols, dtype) : zeros(rows, cols, dtype);
+export function allocateFor(k: Kernels, rows: number, cols: number, dtype: DType, group?: object): Matrix {
+  return k.allocate ? k.allocate(rows, cols, dtype, group) : zeros(rows, cols, dtype);
 }

@@ -33,11 +33,13 @@ export class Dense {
     useBias: boolean,
     dtype: DType,
     private readonly kernels: Kernels,
+    /** The owner whose matrices the backend takes back together (the network). */
+    private readonly group?: object,
   ) {
-    this.W = allocateFor(kernels, inputs, units, dtype);
-    this.gradW = allocateFor(kernels, inputs, units, dtype);
-    this.b = useBias ? allocateFor(kernels, 1, units, dtype) : null;
-    this.gradB = useBias ? allocateFor(kernels, 1, units, dtype) : null;
+    this.W = allocateFor(kernels, inputs, units, dtype, group);
+    this.gradW = allocateFor(kernels, inputs, units, dtype, group);
+    this.b = useBias ? allocateFor(kernels, 1, units, dtype, group) : null;
+    this.gradB = useBias ? allocateFor(kernels, 1, units, dtype, group) : null;
   }
 
   /** Glorot uniform limit √(6 / (in + out)) for sigmoid-like units, He uniform √(6 / in) for the relu family; biases start at 0. */
@@ -52,10 +54,10 @@ export class Dense {
 
   allocate(rows: number, dtype: DType, first: boolean): DenseBuffers {
     return {
-      h: allocateFor(this.kernels, rows, this.units, dtype),
-      a: allocateFor(this.kernels, rows, this.units, dtype),
-      delta: allocateFor(this.kernels, rows, this.units, dtype),
-      back: first ? null : allocateFor(this.kernels, rows, this.inputs, dtype),
+      h: allocateFor(this.kernels, rows, this.units, dtype, this.group),
+      a: allocateFor(this.kernels, rows, this.units, dtype, this.group),
+      delta: allocateFor(this.kernels, rows, this.units, dtype, this.group),
+      back: first ? null : allocateFor(this.kernels, rows, this.inputs, dtype, this.group),
     };
   }
 

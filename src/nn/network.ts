@@ -65,7 +65,7 @@ export class Network {
     const { dtype } = this.spec;
     let inputs = this.spec.inputs;
     this.layers = this.spec.layers.map((l) => {
-      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype, this.kernels);
+      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype, this.kernels, this);
       inputs = l.units;
       return layer;
     });
@@ -98,9 +98,12 @@ export class Network {
     return this.layers[this.layers.length - 1].units;
   }
 
-  /** A zero-filled matrix of this network's dtype, where its backend keeps matrices (buffers for batches, say). */
+  /**
+   * A zero-filled matrix of this network's dtype, where its backend keeps matrices (buffers for batches, say),
+   * taken back with the network's own matrices once it and they are unreachable.
+   */
   allocate(rows: number, cols: number): Matrix {
-    return allocateFor(this.kernels, rows, cols, this.dtype);
+    return allocateFor(this.kernels, rows, cols, this.dtype, this);
   }
 
   /** Describes layer l (0-based) for messages, e.g. "layer 2 (3 inputs → 1 unit, sigmoid)". */

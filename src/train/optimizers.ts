@@ -35,7 +35,8 @@ function releaseState(k: Kernels, ...states: Matrix[][]): void {
 function stateFor(k: Kernels, parameters: readonly Parameter[], state: Matrix[]): Matrix[] {
   if (state.length !== parameters.length) {
     state.length = 0;
-    for (const p of parameters) state.push(allocateFor(k, p.value.rows, p.value.cols, dtypeOf(p.value)));
+    // Grouped with the parameter list, which lives as long as its network.
+    for (const p of parameters) state.push(allocateFor(k, p.value.rows, p.value.cols, dtypeOf(p.value), parameters));
   }
   return state;
 }

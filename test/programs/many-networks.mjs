@@ -1,6 +1,6 @@
 // Creates, trains for one epoch and drops networks on the WebAssembly backend, as a server that trains a
-// small model per request would; prints, after every 1,000th, the process's RSS and the size of the two
-// backends' WebAssembly memories. Half come from Network.create, half from a
+// small model per request would; prints, after every 1,000th (and a garbage collection), the process's RSS,
+// the size of the backends' WebAssembly memories, how many backends there are, and the JavaScript heap in use. Half come from Network.create, half from a
 // fresh createKernels call, the two ways the README offers. Run by test/memory.test.ts on the built library.
 import { fit, Network } from '../../dist/index.js';
 import { createKernels } from '../../dist/node/index.js';
@@ -20,6 +20,7 @@ for (let i = 1; i <= count; i++) {
     globalThis.gc();
     await new Promise((resolve) => setTimeout(resolve, 0));
     const wasm = [...memories].reduce((sum, m) => sum + m.buffer.byteLength, 0);
-    process.stdout.write(`${i} ${process.memoryUsage().rss} ${wasm} ${memories.size}\n`);
+    const { rss, heapUsed } = process.memoryUsage();
+    process.stdout.write(`${i} ${rss} ${wasm} ${memories.size} ${heapUsed}\n`);
   }
 }

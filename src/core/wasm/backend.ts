@@ -179,6 +179,16 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   // given back by a network of one shape serves the next network of any shape, and the top comes down again.
   const free: { offset: number; bytes: number }[] = [];
   const reclaim = new FinalizationRegistry<[number, number]>(([offset, bytes]) => giveBack(offset, bytes));
+  // A group's blocks (a network's weights, gradients and buffers) are taken back together, by one finalizer on
+  // an arena object that each of its arrays holds: the arena, and so every block, lives while the group or any
+  // of its arrays does. One registration per network rather than one per matrix keeps the garbage collector's
+  // bookkeeping small for processes that make many networks.
+  // Each group holds its arena under a symbol of this backend's (a WeakMap from group to arena would do the same,
+  // but the garbage collector pays dearly for weak tables whose keys die young, as networks in a loop do).
+  const ARENA = Symbol('arena');
+  const reclaimArena = new FinalizationRegistry<Map<number, number>>((blocks) => {
+    for (const [offset, bytes] of blocks) giveBack(offset, bytes);
+  });
 
   /** A block of `bytes` (the smallest free one that fits, else new memory at the top); -1 when memory cannot grow that far. */
   function claim(bytes: number): number {
@@ -235,9 +245,8 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     }
   }
 
-  const blocks = new WeakMap<FloatArray, [number, number]>();
 
-  function allocate(rows: number, cols: number, dtype: DType): Matrix {
+  function allocate(rows: number, cols: number, dtype: DType, group?: object): Matrix {
     const width = dtype === 'float64' ? 8 : 4;
     const bytes = Math.max(64, align(rows * cols * width));
     // Where this memory is full, an ordinary array does: products copy it in, the rest runs on the reference.
@@ -246,20 +255,34 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     const data = dtype === 'float64' ? new Float64Array(buffer, offset, rows * cols) : new Float32Array(buffer, offset, rows * cols);
     data.fill(0);
     (dtype === 'float64' ? owned64 : owned).add(data);
-    blocks.set(data, [offset, bytes]);
-    reclaim.register(data, [offset, bytes], data);
+    let arena: Arena | null = null;
+    if (group) {
+      arena = (group as { [ARENA]?: Arena })[ARENA] ?? null;
+      if (!arena) {
+        arena = { blocks: new Map() };
+        Object.defineProperty(group, ARENA, { value: arena });
+        reclaimArena.register(arena, arena.blocks);
+      }
+      arena.blocks.set(offset, bytes);
+    } else {
+      reclaim.register(data, [offset, bytes], data);
+    }
+    // Where the block is, on the array itself: a side table (a WeakMap) of every array ever made would cost the
+    // garbage collector far more. The block also holds the arena, keeping the group's blocks while the array lives.
+    Object.defineProperty(data, BLOCK, { value: { offset, bytes, arena } satisfies Block, writable: true });
     return { rows, cols, data };
   }
 
   /** Takes a block back at once, rather than when the garbage collector gets to it. */
   function release(m: Matrix): void {
-    const block = blocks.get(m.data);
-    if (!block) return;
-    blocks.delete(m.data);
+    const block = (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK];
+    if (!block || !(owned.has(m.data) || owned64.has(m.data))) return;
+    (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK] = null;
     owned.delete(m.data);
     owned64.delete(m.data);
-    reclaim.unregister(m.data);
-    giveBack(block[0], block[1]);
+    if (block.arena) block.arena.blocks.delete(block.offset);
+    else reclaim.unregister(m.data);
+    giveBack(block.offset, block.bytes);
   }
 
   // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
@@ -451,6 +474,21 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   };
   return kernels;
 }
+
+/** The blocks of one allocation group, by offset. */
+interface Arena {
+  readonly blocks: Map<number, number>;
+}
+
+/** Where an array allocate() made lives, and the arena of its group, if it has one. */
+interface Block {
+  readonly offset: number;
+  readonly bytes: number;
+  readonly arena: Arena | null;
+}
+
+/** The property of an array that holds its Block. */
+const BLOCK = Symbol('block');
 
 function align(bytes: number): number {
   return (bytes + 63) & ~63;
