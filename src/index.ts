@@ -25,12 +25,13 @@ export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type Scale
 export { takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
 export { prepareClassification, type PreparedClassification } from './data/prepare.js';
 export {
-  decodeOutput, encodeRecord, encodedWidth, type Decoded, type FeatureSpec, type Preprocessing, type TargetSpec,
+  decodeOutput, decodeValues, encodeRecord, encodedWidth, type Decoded, type FeatureSpec, type Preprocessing, type TargetSpec,
 } from './data/preprocessing.js';
+export { columnsOf, frameFromTable, type Column, type Task, type TextTable } from './data/columns.js';
 export {
-  columnsOf, describeColumns, encodeInputs, encodeTargets, fitPreprocessing, inferTask, unusedColumns,
-  type Column, type DataDescription, type Task, type TextTable,
-} from './data/columns.js';
+  describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, inferFrameTask, unusedFrameColumns,
+  type DataFrame, type FrameColumn, type FrameDescription,
+} from './data/frame.js';
 export {
   EarlyStopping, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
   type StopReason, type TrainingControl,

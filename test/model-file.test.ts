@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BackpropError, fit, generate, modelToJSON, Network, parseModel, stringifyModel, type Preprocessing,
+  BackpropError, fit, fitScaler, generate, modelToJSON, Network, parseModel, stringifyModel, type Preprocessing,
 } from '../src/index.js';
 import { loadModel, saveModel } from '../src/node/index.js';
 
@@ -126,4 +126,13 @@ describe('hostile and broken model files', () => {
     expect(() => loadModel(join(dir, 'empty.json'))).toThrow(/empty\.json: not a model file: the file is empty$/);
     expect(() => parseModel(' '.repeat(256 * 1024 * 1024 + 1), 'big.json')).toThrow(/big\.json: 268435457 bytes is larger than the 268435456-byte limit/);
   });
+});
+
+it('a min-max scaler fitted on a constant column saves and loads', () => {
+  const rows = [[1, 5], [2, 5], [3, 5]];
+  const scaler = fitScaler('minmax', rows);
+  const net = new Network({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }] });
+  const prep: Preprocessing = { features: [{ name: 'a', type: 'numeric' }, { name: 'b', type: 'numeric' }], scaler, target: null };
+  const loaded = parseModel(stringifyModel(net, prep), 'm.json');
+  expect(loaded.preprocessing!.scaler).toEqual({ kind: 'minmax', min: [1, 5], max: [3, 6] });
 });

@@ -1,7 +1,8 @@
 // Where a command's data comes from: a CSV file, "-" for standard input, or a built-in data set by name.
 import { existsSync, readFileSync } from 'node:fs';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
-import type { TextTable } from '../data/columns.js';
+import { frameFromTable } from '../data/columns.js';
+import type { DataFrame } from '../data/frame.js';
 import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from '../node/datasets.js';
 import { parseTable, readTableFile } from './table.js';
 import { BackpropError } from '../core/errors.js';
@@ -30,18 +31,30 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
-/** A file wins over a built-in name, so a file called "iris" in the current folder is read as a file. */
-export function loadTable(spec: string, synthetic: SyntheticOptions = {}): TextTable {
-  if (spec === '-' || existsSync(spec)) return readTableFile(spec);
-  if (BUILTIN_NAMES.includes(spec as BuiltinName)) return parseTable(readFileSync(builtinPath(spec as BuiltinName)), spec);
+/** A data file ("-" for standard input) as columns. */
+export function readDataFile(path: string): DataFrame {
+  return frameFromTable(readTableFile(path));
+}
+
+/**
+ * The data a command reads, as columns: a CSV file ("-" for standard input), a built-in data set, or a seeded
+ * synthetic one. A file wins over a built-in name, so a file called "iris" in the current folder is read as a file.
+ */
+export function loadFrame(spec: string, synthetic: SyntheticOptions = {}): DataFrame {
+  if (spec === '-' || existsSync(spec)) return readDataFile(spec);
+  if (BUILTIN_NAMES.includes(spec as BuiltinName)) return frameFromTable(parseTable(readFileSync(builtinPath(spec as BuiltinName)), spec));
   if (SYNTHETIC_NAMES.includes(spec as SyntheticName)) {
     const d = generate(spec as SyntheticName, { samples: synthetic.samples ?? 300, noise: synthetic.noise ?? 0.1, seed: synthetic.seed ?? 1 });
-    const target = d.task === 'regression' ? 'value' : 'label';
+    const values = (j: number): Float64Array => Float64Array.from(d.x, (r) => r[j]);
     return {
       source: spec,
-      header: ['x1', 'x2', target],
-      rows: d.x.map((r, i) => [String(r[0]), String(r[1]), String(d.y[i][0])]),
-      lines: d.x.map((_, i) => i + 2),
+      rows: d.x.length,
+      columns: [
+        { name: 'x1', kind: 'numeric', values: values(0) },
+        { name: 'x2', kind: 'numeric', values: values(1) },
+        { name: d.task === 'regression' ? 'value' : 'label', kind: 'numeric', values: Float64Array.from(d.y, (r) => r[0]) },
+      ],
+      where: (row) => `row ${row + 1}`,
     };
   }
   throw new BackpropError(`${spec}: no such file, and not a built-in data set (${DATASET_NAMES.join(', ')})`);

@@ -1,12 +1,12 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows.
-import { fromRows, toRows, type Matrix } from '../core/matrix.js';
-import { encodeInputs, encodeTargets, unusedColumns } from '../data/columns.js';
-import { decodeOutput, type Preprocessing } from '../data/preprocessing.js';
+import { toRows, type Matrix } from '../core/matrix.js';
+import { encodeFrameInputs, encodeFrameTargets, unusedFrameColumns, type DataFrame } from '../data/frame.js';
+import { decodeOutput, decodeValues, type Preprocessing } from '../data/preprocessing.js';
 import { loadModel } from '../node/files.js';
 import { evaluate } from '../train/fit.js';
 import { classScores, confusionMatrix, classesOf as predictedClasses, regressionScores } from '../train/metrics.js';
 import { BackpropError } from '../core/errors.js';
-import { readTableFile, type Table } from './table.js';
+import { readDataFile } from './data.js';
 import { UsageError } from './errors.js';
 import type { Network } from '../nn/network.js';
 
@@ -19,9 +19,9 @@ export interface PredictOptions {
 }
 
 /** Names, once, the columns a model does not use; they are left out. */
-function noteUnused(prep: Preprocessing, table: Table, skip: readonly string[] = []): void {
-  const unused = unusedColumns(prep, table).filter((c) => !skip.includes(c));
-  if (unused.length) process.stderr.write(`backprop: ${table.source}: not used by the model, left out: ${unused.join(', ')}\n`);
+function noteUnused(prep: Preprocessing, frame: DataFrame, skip: readonly string[] = []): void {
+  const unused = unusedFrameColumns(prep, frame).filter((c) => !skip.includes(c));
+  if (unused.length) process.stderr.write(`backprop: ${frame.source}: not used by the model, left out: ${unused.join(', ')}\n`);
 }
 
 /** Every output finite, or an error: a model whose weights overflow must not print NaN and succeed. */
@@ -43,38 +43,37 @@ function modelWithPreprocessing(path: string): { network: Network; prep: Preproc
 
 export function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream): void {
   const { network, prep } = modelWithPreprocessing(modelPath);
-  const table = readTableFile(dataPath);
-  const x = encodeInputs(prep, table);
-  const { y, classIndex } = encodeTargets(prep, table);
-  noteUnused(prep, table);
+  const frame = readDataFile(dataPath);
+  const x = encodeFrameInputs(prep, frame, network.dtype);
+  const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
+  noteUnused(prep, frame);
   const target = prep.target!;
   const predictions = network.predict(x);
   checkFinite(predictions, modelPath);
   const { loss, accuracy } = evaluate(network, x, y, { accuracy: target.task === 'classification' });
   if (target.task === 'classification' && classIndex) {
     const predicted = predictedClasses(predictions);
-    const confusion = confusionMatrix(classIndex, predicted, target.classes.length);
+    const confusion = confusionMatrix(Array.from(classIndex), predicted, target.classes.length);
     const scores = classScores(confusion);
     if (json) {
-      out.write(JSON.stringify({ rows: x.length, loss, accuracy, classes: target.classes, confusion, perClass: scores }) + '\n');
+      out.write(JSON.stringify({ rows: x.rows, loss, accuracy, classes: target.classes, confusion, perClass: scores }) + '\n');
       return;
     }
     const names = target.classes.map(String);
     const width = Math.max(9, ...names.map((n) => n.length)) + 2;
-    out.write(`${table.source}: ${x.length} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy!).toFixed(2)}%\n\n`);
+    out.write(`${frame.source}: ${x.rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy!).toFixed(2)}%\n\n`);
     out.write(`confusion matrix (rows: true class, columns: predicted)\n${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}\n`);
     confusion.forEach((r, i) => out.write(`${names[i].padEnd(width)}${r.map((v) => String(v).padStart(width)).join('')}\n`));
     out.write(`\n${'class'.padEnd(width)}${['precision', 'recall', 'f1', 'support'].map((h) => h.padStart(11)).join('')}\n`);
     scores.forEach((s, i) => out.write(`${names[i].padEnd(width)}${[s.precision, s.recall, s.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(s.support).padStart(11)}\n`));
     return;
   }
-  const unscale = (r: number[]) => [(decodeOutput(prep, r) as { value: number }).value];
-  const scores = regressionScores(fromRows(y.map(unscale), 'float64'), fromRows(toRows(predictions).map(unscale), 'float64'));
+  const scores = regressionScores(decodeValues(prep, y), decodeValues(prep, predictions));
   if (json) {
-    out.write(JSON.stringify({ rows: x.length, loss, ...scores }) + '\n');
+    out.write(JSON.stringify({ rows: x.rows, loss, ...scores }) + '\n');
     return;
   }
-  out.write(`${table.source}: ${x.length} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}\n`);
+  out.write(`${frame.source}: ${x.rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}\n`);
 }
 
 const csvCell = (v: string | number): string => {
@@ -84,22 +83,24 @@ const csvCell = (v: string | number): string => {
 
 export function predictCommand(modelPath: string, dataPath: string, o: PredictOptions, out: NodeJS.WriteStream): void {
   const { network, prep } = modelWithPreprocessing(modelPath);
-  const table = readTableFile(dataPath);
+  const frame = readDataFile(dataPath);
   const keep = o.keep ?? [];
   const target = prep.target;
   const name = target?.name ?? 'prediction';
   if (keep.includes(name)) throw new UsageError(`--keep: "${name}" is the name of the prediction column; keep another column`, '--keep');
-  const keepIndex = keep.map((name) => {
-    const j = table.header.indexOf(name);
-    if (j < 0) throw new UsageError(`--keep: ${table.source} has no column "${name}"; its columns are: ${table.header.join(', ')}`, '--keep');
-    return j;
+  const kept = keep.map((name) => {
+    const c = frame.columns.find((col) => col.name === name);
+    if (!c) throw new UsageError(`--keep: ${frame.source} has no column "${name}"; its columns are: ${frame.columns.map((col) => col.name).join(', ')}`, '--keep');
+    return c;
   });
-  const predictions = network.predict(encodeInputs(prep, table));
+  const predictions = network.predict(encodeFrameInputs(prep, frame, network.dtype));
   checkFinite(predictions, modelPath);
-  noteUnused(prep, table, keep);
+  noteUnused(prep, frame, keep);
   const outputs = toRows(predictions).map((r) => decodeOutput(prep, r));
   const round = (v: number): number => Number(v.toPrecision(o.digits));
-  const kept = (i: number): string[] => keepIndex.map((j) => table.rows[i][j]);
+  // Kept columns as the file wrote them, where the reader kept the text ("007" stays "007").
+  const keptValues = (i: number): string[] => kept.map((c) => frame.text?.(frame.columns.indexOf(c), i) ??
+    (c.kind === 'numeric' ? String(c.values[i]) : c.dictionary[c.codes[i]]));
   const lines: string[] = [];
   if (target?.task === 'classification') {
     const classes = target.classes;
@@ -107,7 +108,7 @@ export function predictCommand(modelPath: string, dataPath: string, o: PredictOp
       const rows = outputs.map((d, i) => {
         const { label, probabilities } = d as { label: string | number; probabilities: number[] };
         return {
-          ...Object.fromEntries(keep.map((k, c) => [k, kept(i)[c]])),
+          ...Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]])),
           [name]: label,
           probabilities: Object.fromEntries(classes.map((c, k) => [String(c), round(probabilities[k])])),
         };
@@ -118,16 +119,16 @@ export function predictCommand(modelPath: string, dataPath: string, o: PredictOp
     lines.push([...keep, name, ...classes.map((c) => `p(${c})`)].map(csvCell).join(','));
     outputs.forEach((d, i) => {
       const { label, probabilities } = d as { label: string | number; probabilities: number[] };
-      lines.push([...kept(i).map(csvCell), csvCell(label), ...probabilities.map((p) => String(round(p)))].join(','));
+      lines.push([...keptValues(i).map(csvCell), csvCell(label), ...probabilities.map((p) => String(round(p)))].join(','));
     });
   } else {
     const values = outputs.map((d) => round((d as { value: number }).value));
     if (o.json) {
-      out.write(JSON.stringify(values.map((v, i) => ({ ...Object.fromEntries(keep.map((k, c) => [k, kept(i)[c]])), [name]: v }))) + '\n');
+      out.write(JSON.stringify(values.map((v, i) => ({ ...Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]])), [name]: v }))) + '\n');
       return;
     }
     lines.push([...keep, name].map(csvCell).join(','));
-    values.forEach((v, i) => lines.push([...kept(i).map(csvCell), String(v)].join(',')));
+    values.forEach((v, i) => lines.push([...keptValues(i).map(csvCell), String(v)].join(',')));
   }
   out.write(lines.join('\n') + '\n');
 }

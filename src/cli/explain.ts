@@ -1,13 +1,13 @@
 // `backprop explain` and `backprop gradcheck`: backpropagation itself, number by number, and its check
 // against finite differences.
 import { BackpropError } from '../core/errors.js';
-import { encodeInputs, encodeTargets } from '../data/columns.js';
+import { encodeFrameInputs, encodeFrameTargets } from '../data/frame.js';
 import { encodeRecord } from '../data/preprocessing.js';
 import { gradientCheck } from '../nn/gradcheck.js';
 import { traceUpdate, type LayerTrace, type UpdateTrace } from '../nn/trace.js';
 import { loadModel } from '../node/files.js';
 import { UsageError } from './errors.js';
-import { readTableFile } from './table.js';
+import { readDataFile } from './data.js';
 
 export interface ExplainOptions {
   input: (number | string)[];
@@ -101,15 +101,16 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
 export function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream): boolean {
   const { network, preprocessing } = loadModel(modelPath);
   if (!preprocessing) throw new BackpropError(`${modelPath}: this model has no column description, so it cannot read CSV data`);
-  const table = readTableFile(dataPath);
-  const x = encodeInputs(preprocessing, table).slice(0, rows);
-  const y = encodeTargets(preprocessing, table).y.slice(0, rows);
+  const frame = readDataFile(dataPath);
+  const first = Array.from({ length: Math.min(rows, frame.rows) }, (_, i) => i);
+  const x = encodeFrameInputs(preprocessing, frame, network.dtype, first);
+  const y = encodeFrameTargets(preprocessing, frame, network.dtype, first).y;
   const report = gradientCheck(network, x, y);
   if (json) {
-    out.write(JSON.stringify({ rows: x.length, ...report }) + '\n');
+    out.write(JSON.stringify({ rows: x.rows, ...report }) + '\n');
     return report.ok;
   }
-  out.write(`Gradient check on ${x.length} rows of ${table.source}: backpropagation against central differences (ε = ${report.epsilon}), in float64\n\n`);
+  out.write(`Gradient check on ${x.rows} rows of ${frame.source}: backpropagation against central differences (ε = ${report.epsilon}), in float64\n\n`);
   const header = ['layer', 'parameter', 'compared', 'skipped', 'max abs error', 'max rel error'];
   out.write(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(14))).join('') + '\n');
   for (const c of report.checks) {

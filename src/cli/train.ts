@@ -1,8 +1,8 @@
 // `backprop train <data>`: from a CSV file (or a built-in data set) to a trained, saved model.
-import { columnsOf, describeColumns, encodeInputs, encodeTargets, fitPreprocessing, type Task } from '../data/columns.js';
-import { decodeOutput, encodeRecord, type Preprocessing } from '../data/preprocessing.js';
-import { trainTestSplit, takeRows, type Split } from '../data/split.js';
-import type { Label } from '../data/encoding.js';
+import type { Task } from '../data/columns.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame } from '../data/frame.js';
+import { decodeOutput, decodeValues, encodeRecord, type Preprocessing } from '../data/preprocessing.js';
+import { trainTestSplit, type Split } from '../data/split.js';
 import { UsageError } from './errors.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
@@ -14,9 +14,9 @@ import { createKernels, type BackendChoice } from '../node/backends.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';
-import { fromRows, toRows } from '../core/matrix.js';
+import { toRows, type Matrix } from '../core/matrix.js';
 import { BackpropError } from '../core/errors.js';
-import { loadTable } from './data.js';
+import { loadFrame } from './data.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
 
@@ -54,14 +54,15 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const say = (line = ''): void => {
     if (!o.quiet && !o.json) report.write(line + '\n');
   };
-  const table = loadTable(data, { samples: o.samples, noise: o.noise, seed: o.seed });
-  const columns = columnsOf(table);
-  const description = describeColumns(table, columns, o.target, o.task);
-  const rows = table.rows.length;
-  const split = o.validation > 0 ? validationSplit(rows, o, description.labels) : { train: Array.from({ length: rows }, (_, i) => i), test: [] };
-  const prep = fitPreprocessing(description, columns, split.train);
-  const x = encodeInputs(prep, table);
-  const { y } = encodeTargets(prep, table);
+  const frame = loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed });
+  const description = describeFrame(frame, o.target, o.task);
+  const rows = frame.rows;
+  const split = o.validation > 0 ? validationSplit(rows, o, description.classIndex) : { train: Array.from({ length: rows }, (_, i) => i), test: [] };
+  const prep = fitFramePreprocessing(description, frame, split.train);
+  // The input matrices, built once from the columns, in the rows' split order.
+  const xTrain = encodeFrameInputs(prep, frame, 'float32', split.train), yTrain = encodeFrameTargets(prep, frame, 'float32', split.train).y;
+  const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
+  const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
 
@@ -70,7 +71,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     : { units: 1, activation: 'linear' };
   const loss: LossName = o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse');
   const net = new Network({
-    inputs: x[0].length,
+    inputs: xTrain.cols,
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
     loss,
     seed: o.seed,
@@ -78,20 +79,18 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
   const text = prep.features.length - numeric;
-  say(`data     ${table.source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${x[0].length} inputs`);
+  say(`data     ${frame.source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${xTrain.cols} inputs`);
   say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
   say(`split    ${split.train.length} training rows, ${split.test.length} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs, ${net.kernels.name} kernels`);
 
-  const xTrain = takeRows(x, split.train), yTrain = takeRows(y, split.train);
-  const xVal = takeRows(x, split.test), yVal = takeRows(y, split.test);
   const history = await fitAsync(net, xTrain, yTrain, {
     epochs: o.epochs,
     batchSize: o.batchSize,
     optimizer: o.optimizer,
     learningRate: o.lr,
     seed: o.seed,
-    validationData: xVal.length ? [xVal, yVal] : undefined,
+    validationData: xVal && yVal ? [xVal, yVal] : undefined,
     earlyStopping: o.earlyStopping,
     callbacks: o.quiet || o.json ? [] : [progressCallback(report)],
     signal,
@@ -99,18 +98,14 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochs.length + 1}`, o);
   if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
 
-  const metrics = (xs: number[][], ys: number[][]): Metrics => {
+  const metrics = (xs: Matrix, ys: Matrix): Metrics => {
     const m: Metrics = evaluate(net, xs, ys, { accuracy: classes !== null });
-    if (!classes) {
-      // MSE, MAE and R² in the target's own units.
-      const unscale = (v: number[]) => [(decodeOutput(prep, v) as { value: number }).value];
-      const scores = regressionScores(fromRows(ys.map(unscale), 'float64'), fromRows(toRows(net.predict(xs)).map(unscale), 'float64'));
-      Object.assign(m, scores);
-    }
+    // MSE, MAE and R² in the target's own units.
+    if (!classes) Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, net.predict(xs))));
     return m;
   };
   const trainMetrics = metrics(xTrain, yTrain);
-  const valMetrics = xVal.length ? metrics(xVal, yVal) : null;
+  const valMetrics = xVal && yVal ? metrics(xVal, yVal) : null;
 
   // Every output is written whole beside its target first; only when all are, and no interrupt came
   // meanwhile, are they renamed into place. A failure or Ctrl-C before that leaves every old file as it was.
@@ -119,7 +114,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   try {
     if (o.out && o.out !== '-') staged.push(stageFile(o.out, modelText));
     if (o.plot) {
-      const boundary = boundaryFor(net, prep, table.rows, split.test, columns);
+      const boundary = boundaryFor(net, prep, frame, split.test);
       staged.push(stageFile(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary })));
     }
   } catch (e) {
@@ -142,7 +137,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 
   if (o.json) {
     out.write(JSON.stringify({
-      data: { source: table.source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, task: target.task, classes },
+      data: { source: frame.source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, task: target.task, classes },
       network: net.toSpec(),
       training: { trainRows: split.train.length, validationRows: split.test.length, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
       metrics: { train: trainMetrics, validation: valMetrics },
@@ -160,9 +155,9 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 }
 
 /** The seeded, stratified validation split, with a split that leaves one side empty worded as a --validation mistake. */
-function validationSplit(rows: number, o: TrainOptions, labels: readonly Label[] | null): Split {
+function validationSplit(rows: number, o: TrainOptions, classIndex: Int32Array | null): Split {
   try {
-    return trainTestSplit(rows, { testFraction: o.validation, seed: o.seed, stratify: labels ?? undefined });
+    return trainTestSplit(rows, { testFraction: o.validation, seed: o.seed, stratify: classIndex ? Array.from(classIndex) : undefined });
   } catch (e) {
     if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
     const side = /no training rows/.test(e.message) ? 'training' : 'validation';
@@ -184,15 +179,22 @@ function formatMetrics(m: Metrics): string {
 }
 
 /** For two numeric features: the model's answer over a 60×60 grid of the input plane, and the data points. */
-function boundaryFor(net: Network, prep: Preprocessing, rows: string[][], held: number[], columns: { name: string; values: (number | string)[] }[]): BoundaryPlot | undefined {
+function boundaryFor(net: Network, prep: Preprocessing, frame: DataFrame, held: number[]): BoundaryPlot | undefined {
   const f = prep.features;
-  if (f.length !== 2 || f.some((x) => x.type !== 'numeric')) return undefined;
   const target = prep.target!;
-  const xs = columns.find((c) => c.name === f[0].name)!.values as number[];
-  const ys = columns.find((c) => c.name === f[1].name)!.values as number[];
-  const pad = (lo: number, hi: number): [number, number] => [lo - 0.05 * (hi - lo || 1), hi + 0.05 * (hi - lo || 1)];
-  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
-  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  if (f.length !== 2 || f.some((x) => x.type !== 'numeric') || target.task !== 'classification') return undefined;
+  const numbers = (name: string): Float64Array => (frame.columns.find((c) => c.name === name) as { values: Float64Array }).values;
+  const xs = numbers(f[0].name), ys = numbers(f[1].name);
+  const range = (v: Float64Array): [number, number] => {
+    let lo = Infinity, hi = -Infinity;
+    for (const x of v) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    return [lo - 0.05 * (hi - lo || 1), hi + 0.05 * (hi - lo || 1)];
+  };
+  const [x0, x1] = range(xs);
+  const [y0, y1] = range(ys);
   const n = 60;
   const grid: number[][] = [];
   for (let i = 0; i < n; i++) {
@@ -200,16 +202,13 @@ function boundaryFor(net: Network, prep: Preprocessing, rows: string[][], held: 
   }
   const outputs = toRows(net.predict(grid)).map((o) => decodeOutput(prep, o));
   const heldSet = new Set(held);
-  if (target.task === 'classification') {
-    const classes = target.classes;
-    const cells = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
-      const d = outputs[i * n + j] as { label: string | number; probabilities: number[] };
-      const cls = classes.indexOf(d.label);
-      return { cls, p: d.probabilities[cls] };
-    }));
-    const labelColumn = columns.find((c) => c.name === target.name)!;
-    const points = rows.map((_, r) => ({ x: xs[r], y: ys[r], cls: classes.indexOf(labelColumn.values[r]), held: heldSet.has(r) }));
-    return { xLabel: f[0].name, yLabel: f[1].name, x0, x1, y0, y1, cells, classes: classes.map(String), points };
-  }
-  return undefined;
+  const classes = target.classes;
+  const cells = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
+    const d = outputs[i * n + j] as { label: string | number; probabilities: number[] };
+    const cls = classes.indexOf(d.label);
+    return { cls, p: d.probabilities[cls] };
+  }));
+  const { classIndex } = encodeFrameTargets(prep, frame);
+  const points = Array.from({ length: frame.rows }, (_, r) => ({ x: xs[r], y: ys[r], cls: classIndex![r], held: heldSet.has(r) }));
+  return { xLabel: f[0].name, yLabel: f[1].name, x0, x1, y0, y1, cells, classes: classes.map(String), points };
 }

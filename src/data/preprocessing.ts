@@ -3,6 +3,7 @@
 import { BackpropError } from '../core/errors.js';
 import type { Label } from './encoding.js';
 import { scaleRow, type Scaler } from './scaling.js';
+import { zeros, type Matrix } from '../core/matrix.js';
 
 export type FeatureSpec =
   | { name: string; type: 'numeric' }
@@ -77,4 +78,15 @@ export function decodeOutput(prep: Preprocessing | null, output: readonly number
   }
   const scale = target?.task === 'regression' ? target.scale : undefined;
   return { value: scale ? output[0] * scale.std + scale.mean : output[0] };
+}
+
+/** A regression network's outputs (or scaled targets) in the target's own units, as a float64 column. */
+export function decodeValues(prep: Preprocessing, outputs: Matrix): Matrix {
+  const scale = prep.target?.task === 'regression' ? prep.target.scale : undefined;
+  const values = zeros(outputs.rows, 1, 'float64');
+  for (let i = 0; i < outputs.rows; i++) {
+    const v = outputs.data[i * outputs.cols];
+    values.data[i] = scale ? v * scale.std + scale.mean : v;
+  }
+  return values;
 }

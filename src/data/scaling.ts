@@ -36,6 +36,8 @@ export function fitScaler(kind: ScalerKind, x: readonly (readonly number[])[]): 
         max[j] = Math.max(max[j], r[j]);
       }
     }
+    // A constant column gets a range of 1 (max = min + 1), so the scaler stays usable and loads from a model file.
+    for (let j = 0; j < cols; j++) if (!(max[j] > min[j])) max[j] = min[j] + 1;
     return { kind, min, max };
   }
   throw unknownName('scaler', kind, SCALER_KINDS, 'scaler');
