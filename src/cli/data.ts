@@ -1,5 +1,7 @@
 // Where a command's data comes from: a CSV file, "-" for standard input, or a built-in data set by name.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { isParquet, readWithDuckDB } from '../node/readers/duckdb.js';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { frameFromTable } from '../data/columns.js';
 import type { DataFrame } from '../data/frame.js';
@@ -31,17 +33,58 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
-/** A data file ("-" for standard input) as columns. */
-export function readDataFile(path: string): DataFrame {
-  return frameFromTable(readTableFile(path));
+export interface DataOptions {
+  /** The CSV delimiter; sniffed when not given. */
+  delimiter?: string;
+  /** Numbers are written with a decimal comma. */
+  decimalComma?: boolean;
+  /** Columns to keep as text as written, for copying into output. */
+  textColumns?: readonly string[];
+}
+
+/** CSV files from this size up are read by DuckDB. */
+const DUCKDB_FROM_BYTES = 4 * 1024 * 1024;
+
+/** A glob (*, ?, [) or a folder, which DuckDB reads as every file of one schema in it. */
+function isPattern(path: string): boolean {
+  return /[*?[]/.test(path);
+}
+
+/**
+ * A data file as columns: CSV (any common delimiter, gzip-compressed too) of 4 MB or more, Parquet, a folder or a
+ * glob, read by DuckDB; smaller CSV files, "-" (standard input), FIFOs and devices by the strict reader (csv-parse),
+ * in bounded memory. A CSV file that breaks a rule is read again by the strict reader, which names the line,
+ * column and value at fault.
+ */
+export async function readDataFile(path: string, options: DataOptions = {}): Promise<DataFrame> {
+  if (path !== '-' && (isPattern(path) || statSafe(path)?.isDirectory())) {
+    const pattern = isPattern(path) ? path : join(path, readdirSync(path).some((f) => isParquet(f)) ? '*.parquet' : '*.csv*');
+    return (await readWithDuckDB(pattern, path, options))!;
+  }
+  const stat = path === '-' ? null : statSafe(path);
+  // Small CSV files go to the strict reader straight away: DuckDB would cost more to start than to read them.
+  if (stat?.isFile() && (stat.size >= DUCKDB_FROM_BYTES || isParquet(path) || /\.gz$/i.test(path))) {
+    const frame = await readWithDuckDB(path, path, options);
+    if (frame) return frame;
+    if (isParquet(path)) throw new BackpropError(`${path}: cannot read it as Parquet`);
+  }
+  return frameFromTable(readTableFile(path, options));
+}
+
+function statSafe(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /**
  * The data a command reads, as columns: a CSV file ("-" for standard input), a built-in data set, or a seeded
  * synthetic one. A file wins over a built-in name, so a file called "iris" in the current folder is read as a file.
  */
-export function loadFrame(spec: string, synthetic: SyntheticOptions = {}): DataFrame {
-  if (spec === '-' || existsSync(spec)) return readDataFile(spec);
+export async function loadFrame(spec: string, synthetic: SyntheticOptions = {}, options: DataOptions = {}): Promise<DataFrame> {
+  if (spec === '-' || existsSync(spec) || isPattern(spec)) return readDataFile(spec, options);
   if (BUILTIN_NAMES.includes(spec as BuiltinName)) return frameFromTable(parseTable(readFileSync(builtinPath(spec as BuiltinName)), spec));
   if (SYNTHETIC_NAMES.includes(spec as SyntheticName)) {
     const d = generate(spec as SyntheticName, { samples: synthetic.samples ?? 300, noise: synthetic.noise ?? 0.1, seed: synthetic.seed ?? 1 });

@@ -6,11 +6,11 @@ import { loadModel } from '../node/files.js';
 import { evaluate } from '../train/fit.js';
 import { classScores, confusionMatrix, classesOf as predictedClasses, regressionScores } from '../train/metrics.js';
 import { BackpropError } from '../core/errors.js';
-import { readDataFile } from './data.js';
+import { readDataFile, type DataOptions } from './data.js';
 import { UsageError } from './errors.js';
 import type { Network } from '../nn/network.js';
 
-export interface PredictOptions {
+export interface PredictOptions extends DataOptions {
   /** Input columns copied into the output, before the predictions. */
   keep?: string[];
   /** Significant digits of probabilities and regression values. */
@@ -41,9 +41,9 @@ function modelWithPreprocessing(path: string): { network: Network; prep: Preproc
   return { network, prep: preprocessing };
 }
 
-export function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream): void {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<void> {
   const { network, prep } = modelWithPreprocessing(modelPath);
-  const frame = readDataFile(dataPath);
+  const frame = await readDataFile(dataPath, data);
   const x = encodeFrameInputs(prep, frame, network.dtype);
   const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
   noteUnused(prep, frame);
@@ -81,9 +81,11 @@ const csvCell = (v: string | number): string => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export function predictCommand(modelPath: string, dataPath: string, o: PredictOptions, out: NodeJS.WriteStream): void {
+export async function predictCommand(modelPath: string, dataPath: string, o: PredictOptions, out: NodeJS.WriteStream): Promise<void> {
   const { network, prep } = modelWithPreprocessing(modelPath);
-  const frame = readDataFile(dataPath);
+  // Kept columns that the model does not read are read as text, as written ("007" stays "007").
+  const features = new Set(prep.features.map((f) => f.name));
+  const frame = await readDataFile(dataPath, { ...o, textColumns: (o.keep ?? []).filter((k) => !features.has(k)) });
   const keep = o.keep ?? [];
   const target = prep.target;
   const name = target?.name ?? 'prediction';

@@ -7,7 +7,7 @@ import { gradientCheck } from '../nn/gradcheck.js';
 import { traceUpdate, type LayerTrace, type UpdateTrace } from '../nn/trace.js';
 import { loadModel } from '../node/files.js';
 import { UsageError } from './errors.js';
-import { readDataFile } from './data.js';
+import { readDataFile, type DataOptions } from './data.js';
 
 export interface ExplainOptions {
   input: (number | string)[];
@@ -98,10 +98,10 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
   return lines.join('\n');
 }
 
-export function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream): boolean {
+export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
   const { network, preprocessing } = loadModel(modelPath);
   if (!preprocessing) throw new BackpropError(`${modelPath}: this model has no column description, so it cannot read CSV data`);
-  const frame = readDataFile(dataPath);
+  const frame = await readDataFile(dataPath, data);
   const first = Array.from({ length: Math.min(rows, frame.rows) }, (_, i) => i);
   const x = encodeFrameInputs(preprocessing, frame, network.dtype, first);
   const y = encodeFrameTargets(preprocessing, frame, network.dtype, first).y;

@@ -13,6 +13,7 @@ import { BACKEND_CHOICES } from '../node/backends.js';
 import { describeDatasets } from './data.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError } from './errors.js';
 import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
+import type { DataOptions } from './data.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
 import { choice, columnList, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
@@ -21,6 +22,20 @@ import { serveFolder } from './serve.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
+
+/** --delimiter for the commands that read CSV: one of the common ones, by character or by name. */
+function delimiterOption(): Option {
+  const names: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', pipe: '|', ',': ',', ';': ';', '\t': '\t', '\\t': '\t', '|': '|' };
+  return new Option('--delimiter <char>', 'the CSV delimiter: , ; tab or | (default: sniffed from the file)').argParser((value: string) => {
+    const d = names[value];
+    if (d === undefined) throw new UsageError(`--delimiter: expected one of , ; tab | (or comma, semicolon, pipe), got ${JSON.stringify(value)}`, '--delimiter');
+    return d;
+  });
+}
+
+function decimalCommaOption(): Option {
+  return new Option('--decimal-comma', 'numbers are written with a decimal comma (1,5); use with --delimiter ";" or a sniffed one');
+}
 
 const COMMANDS = ['train', 'evaluate', 'predict', 'explain', 'gradcheck', 'playground', 'datasets'];
 /** The subcommand being run, so that the help hint of a command-line error points at its help. */
@@ -63,6 +78,8 @@ function program(): Command {
     .option('--samples <n>', `rows to generate for a synthetic data set (${SYNTHETIC_NAMES.join(', ')}), 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
     .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
     .option('--backend <name>', 'arithmetic: auto (the system BLAS where found, else WebAssembly SIMD on every core), blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption())
     .option('--out <file>', 'write the trained model to this file (- for standard output)', nonEmpty('--out'))
     .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)', nonEmpty('--plot'))
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)
@@ -101,7 +118,9 @@ function program(): Command {
     .argument('<model>', 'a model file written by `backprop train --out`')
     .argument('<data>', 'a CSV file with the model\'s feature columns and its target column')
     .option('--json', 'print the metrics as JSON', false)
-    .action((model: string, data: string, opts: { json: boolean }) => evaluateCommand(model, data, opts.json, stdout));
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption())
+    .action((model: string, data: string, opts: { json: boolean } & DataOptions) => evaluateCommand(model, data, opts.json, stdout, opts));
 
   cli.command('predict')
     .description('predictions of a saved model for new rows, as CSV (or JSON) on standard output')
@@ -110,6 +129,8 @@ function program(): Command {
     .option('--keep <columns>', 'copy these input columns (an id, say) into the output, e.g. id,name', columnList('--keep'))
     .option('--digits <n>', 'significant digits of probabilities and values', integerIn('--digits', 1, 17), 6)
     .option('--json', 'print the predictions as JSON', false)
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption())
     .action((model: string, data: string, opts: PredictOptions) => predictCommand(model, data, opts, stdout));
 
   cli.command('explain')
@@ -129,8 +150,10 @@ function program(): Command {
     .argument('<data>', 'a CSV file with the model\'s columns, target included')
     .option('--rows <n>', 'how many rows to use', positiveInteger('--rows'), 32)
     .option('--json', 'print the report as JSON', false)
-    .action((model: string, data: string, opts: { rows: number; json: boolean }) => {
-      if (!gradcheckCommand(model, data, opts.rows, opts.json, stdout)) process.exitCode = EXIT_FAILURE;
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption())
+    .action(async (model: string, data: string, opts: { rows: number; json: boolean } & DataOptions) => {
+      if (!await gradcheckCommand(model, data, opts.rows, opts.json, stdout, opts)) process.exitCode = EXIT_FAILURE;
     });
 
   cli.command('playground')

@@ -1,6 +1,7 @@
 // Reads a CSV file with a header row into rows of text, checking what can go wrong with a file
 // before any column is interpreted: missing, empty, binary, header only, ragged rows.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { readableSize } from '../node/files.js';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../core/errors.js';
@@ -17,8 +18,15 @@ export interface Table {
 /** Larger inputs are refused: 1 GiB of CSV would not fit this tool's in-memory design anyway. */
 const MAX_BYTES = 1024 * 1024 * 1024;
 
-export function readTableFile(path: string): Table {
-  if (path === '-') return parseTable(readBounded(0, 'stdin'), 'stdin');
+export interface TableOptions {
+  /** The delimiter; by default the one of , ; tab | that the header line uses most. */
+  delimiter?: string;
+  /** Numbers are written with a decimal comma (1,5): such cells are read with a point. */
+  decimalComma?: boolean;
+}
+
+export function readTableFile(path: string, options: TableOptions = {}): Table {
+  if (path === '-') return parseTable(readBounded(0, 'stdin'), 'stdin', options);
   const size = readableSize(path);
   if (size > MAX_BYTES) throw new BackpropError(`${path}: ${size} bytes is more than the ${MAX_BYTES}-byte limit for data files`);
   let fd: number;
@@ -28,7 +36,15 @@ export function readTableFile(path: string): Table {
     throw new BackpropError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code})`);
   }
   try {
-    return parseTable(readBounded(fd, path), path);
+    let bytes = readBounded(fd, path, /\.gz$/i.test(path));
+    if (/\.gz$/i.test(path)) {
+      try {
+        bytes = gunzipSync(bytes, { maxOutputLength: MAX_BYTES });
+      } catch (e) {
+        throw new BackpropError(`${path}: not a gzip-compressed file, or larger than ${MAX_BYTES} bytes uncompressed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+    return parseTable(bytes, path, options);
   } finally {
     closeSync(fd);
   }
@@ -38,7 +54,7 @@ export function readTableFile(path: string): Table {
  * Reads to the end in chunks, so that a device, a FIFO or an endless stream fails at the size limit (or at
  * the first zero byte, which no CSV file has) instead of growing memory without bound.
  */
-function readBounded(fd: number, source: string): Uint8Array {
+function readBounded(fd: number, source: string, binary = false): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -53,7 +69,7 @@ function readBounded(fd: number, source: string): Uint8Array {
       throw new BackpropError(`${source}: cannot read the file (${code})`);
     }
     if (n === 0) break;
-    const zero = chunk.subarray(0, n).indexOf(0);
+    const zero = binary ? -1 : chunk.subarray(0, n).indexOf(0);
     if (zero >= 0) throw new BackpropError(`${source}: not a text file (a zero byte at offset ${total + zero}); expected CSV with a header row`);
     total += n;
     if (total > MAX_BYTES) throw new BackpropError(`${source}: more than the ${MAX_BYTES}-byte limit for data files; is it an endless stream?`);
@@ -62,7 +78,23 @@ function readBounded(fd: number, source: string): Uint8Array {
   return Buffer.concat(chunks, total);
 }
 
-export function parseTable(bytes: Uint8Array, source: string): Table {
+/** The one of , ; tab | that the header line holds most of (a comma where none is there). */
+export function sniffDelimiter(text: string): string {
+  const header = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
+  let best = ',', most = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const count = header.split(d).length - 1;
+    if (count > most) {
+      best = d;
+      most = count;
+    }
+  }
+  return best;
+}
+
+const DECIMAL_COMMA = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;
+
+export function parseTable(bytes: Uint8Array, source: string, options: TableOptions = {}): Table {
   if (bytes.length === 0) throw new BackpropError(`${source}: the file is empty; expected CSV with a header row`);
   const zero = bytes.indexOf(0);
   if (zero >= 0) throw new BackpropError(`${source}: not a text file (a zero byte at offset ${zero}); expected CSV with a header row`);
@@ -76,7 +108,9 @@ export function parseTable(bytes: Uint8Array, source: string): Table {
 
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parse(text, {
+      bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, delimiter: options.delimiter ?? sniffDelimiter(text),
+    }) as unknown as typeof records;
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw new BackpropError(`${source}${err.lines ? `, line ${err.lines}` : ''}: not valid CSV (${err.message.replace(/^.*?: /, '')})`);
@@ -96,7 +130,8 @@ export function parseTable(bytes: Uint8Array, source: string): Table {
       throw new BackpropError(`${source}, line ${info.lines}: expected ${header.length} values like the header, found ${record.length}`);
     }
     // Whitespace around a value, a quoted newline included, is not part of it: " 12 " and "0.5\n" are numbers.
-    rows.push(record.map((cell) => cell.trim()));
+    const cells = record.map((cell) => cell.trim());
+    rows.push(options.decimalComma ? cells.map((c) => (DECIMAL_COMMA.test(c) ? c.replace(',', '.') : c)) : cells);
     lines.push(info.lines);
   }
   return { source, header, rows, lines };

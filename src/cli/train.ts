@@ -1,7 +1,7 @@
 // `backprop train <data>`: from a CSV file (or a built-in data set) to a trained, saved model.
 import type { Task } from '../data/columns.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame } from '../data/frame.js';
-import { decodeOutput, decodeValues, encodeRecord, type Preprocessing } from '../data/preprocessing.js';
+import { decodeOutput, decodeValues, encodeRecord, encodedWidth, type Preprocessing } from '../data/preprocessing.js';
 import { trainTestSplit, type Split } from '../data/split.js';
 import { UsageError } from './errors.js';
 import { stringifyModel } from '../io/model-file.js';
@@ -40,6 +40,8 @@ export interface TrainOptions {
   samples?: number;
   noise?: number;
   backend: BackendChoice;
+  delimiter?: string;
+  decimalComma?: boolean;
 }
 
 export interface TrainResult {
@@ -54,15 +56,11 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const say = (line = ''): void => {
     if (!o.quiet && !o.json) report.write(line + '\n');
   };
-  const frame = loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed });
+  const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
   const description = describeFrame(frame, o.target, o.task);
   const rows = frame.rows;
   const split = o.validation > 0 ? validationSplit(rows, o, description.classIndex) : { train: Array.from({ length: rows }, (_, i) => i), test: [] };
   const prep = fitFramePreprocessing(description, frame, split.train);
-  // The input matrices, built once from the columns, in the rows' split order.
-  const xTrain = encodeFrameInputs(prep, frame, 'float32', split.train), yTrain = encodeFrameTargets(prep, frame, 'float32', split.train).y;
-  const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
-  const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
 
@@ -71,11 +69,19 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     : { units: 1, activation: 'linear' };
   const loss: LossName = o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse');
   const net = new Network({
-    inputs: xTrain.cols,
+    inputs: encodedWidth(prep.features),
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
     loss,
     seed: o.seed,
   }, { kernels: await createKernels(o.backend) });
+
+  // The input matrices, built once from the columns in the rows' split order; the training rows straight into
+  // the backend's memory, where fit then gathers its batches without a copy.
+  const inBackend = (r: number, c: number): Matrix => net.allocate(r, c);
+  const xTrain = encodeFrameInputs(prep, frame, 'float32', split.train, inBackend);
+  const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
+  const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
+  const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
 
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
   const text = prep.features.length - numeric;

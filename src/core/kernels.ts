@@ -42,6 +42,8 @@ export interface Kernels {
   allocate?(rows: number, cols: number, dtype: DType, group?: object): Matrix;
   /** Optional: hands back a matrix from allocate that will not be used again, so its memory is reused at once. */
   release?(m: Matrix): void;
+  /** Optional: whether a matrix lives where allocate puts them (so it need not be copied there). */
+  owns?(m: Matrix): boolean;
   /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
   gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void;
   /** m[i, :] += v[0, :] for every row i: the bias add. */

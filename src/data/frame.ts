@@ -127,7 +127,8 @@ export function unusedFrameColumns(prep: Preprocessing, frame: DataFrame): strin
  * The network's input matrix for every row (or the given rows), built once: numeric features scaled, text
  * features one-hot encoded over the model's categories. Columns the model does not use are left out.
  */
-export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: DType = 'float32', rows?: ArrayLike<number>): Matrix {
+export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: DType = 'float32', rows?: ArrayLike<number>,
+  make: (rows: number, cols: number) => Matrix = (r, c) => zeros(r, c, dtype)): Matrix {
   const missing = prep.features.filter((f) => !column(frame, f.name)).map((f) => f.name);
   if (missing.length) {
     throw new BackpropError(`${frame.source}: the columns do not match the model's; missing: ${missing.join(', ')}. ` +
@@ -135,7 +136,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
   }
   const count = rows ? rows.length : frame.rows;
   const width = prep.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
-  const x = zeros(count, width, dtype);
+  const x = make(count, width);
   const X = x.data;
   let offset = 0, n = 0;
   for (const f of prep.features) {
@@ -170,7 +171,8 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
 }
 
 /** The target column as network targets (class indices one-hot, or 0/1 for two classes; or scaled values). */
-export function encodeFrameTargets(prep: Preprocessing, frame: DataFrame, dtype: DType = 'float32', rows?: ArrayLike<number>): { y: Matrix; classIndex: Int32Array | null } {
+export function encodeFrameTargets(prep: Preprocessing, frame: DataFrame, dtype: DType = 'float32', rows?: ArrayLike<number>,
+  make: (rows: number, cols: number) => Matrix = (r, c) => zeros(r, c, dtype)): { y: Matrix; classIndex: Int32Array | null } {
   const target = prep.target;
   if (!target) throw new BackpropError(`${frame.source}: the model has no target description, so it cannot be evaluated on labelled data`);
   const t = column(frame, target.name);
@@ -179,7 +181,7 @@ export function encodeFrameTargets(prep: Preprocessing, frame: DataFrame, dtype:
   if (target.task === 'regression') {
     if (t.kind !== 'numeric') throw new BackpropError(`${frame.source}: the target column "${target.name}" holds text, but the model predicts a number`);
     const { mean, std } = target.scale ?? { mean: 0, std: 1 };
-    const y = zeros(count, 1, dtype);
+    const y = make(count, 1);
     for (let i = 0; i < count; i++) y.data[i] = (t.values[rows ? rows[i] : i] - mean) / std;
     return { y, classIndex: null };
   }
@@ -199,7 +201,7 @@ export function encodeFrameTargets(prep: Preprocessing, frame: DataFrame, dtype:
     classIndex[i] = k;
   }
   const binary = classes.length === 2;
-  const y = zeros(count, binary ? 1 : classes.length, dtype);
+  const y = make(count, binary ? 1 : classes.length);
   for (let i = 0; i < count; i++) {
     if (binary) y.data[i] = classIndex[i];
     else y.data[i * classes.length + classIndex[i]] = 1;

@@ -240,8 +240,9 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   };
   const batchLogs: BatchLogs = { epoch: 0, batch: 0, size: 0, loss: 0 };
 
-  // A backend with memory of its own gets the training rows there once, so batches are gathered in place.
-  if (net.kernels.allocate) {
+  // A backend with memory of its own gets the training rows there once (unless they are there already, as the
+  // command line puts them), so batches are gathered in place.
+  if (net.kernels.allocate && !(net.kernels.owns?.(xAll) && net.kernels.owns?.(yAll))) {
     const x = net.allocate(rows, net.inputs), y = net.allocate(rows, net.outputs);
     x.data.set(xAll.data);
     y.data.set(yAll.data);

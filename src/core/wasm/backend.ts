@@ -400,6 +400,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
     name: helpers > 0 ? `wasm-simd×${helpers + 1}` : shared ? 'wasm-simd' : 'wasm-simd (unshared)',
     allocate,
     release,
+    owns: (m) => owned.has(m.data) || owned64.has(m.data),
     gemm,
     axpy: (alpha, x, y) => (here(x, y) ? wasm.axpy(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset)
       : here64(x, y) ? wasm.axpy64(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset)
