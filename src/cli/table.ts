@@ -1,6 +1,6 @@
 // Reads a CSV file with a header row into rows of text, checking what can go wrong with a file
 // before any column is interpreted: missing, empty, binary, header only, ragged rows.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readableSize } from '../node/files.js';
 import { parse } from 'csv-parse/sync';
@@ -17,6 +17,11 @@ export interface Table {
 
 /** Larger inputs are refused: 1 GiB of CSV would not fit this tool's in-memory design anyway. */
 const MAX_BYTES = 1024 * 1024 * 1024;
+/**
+ * Standard input, FIFOs and devices are read whole before parsing, so they get a smaller bound: an endless
+ * stream fails there, in bounded memory. Larger data sets go in a file, which DuckDB reads in columns.
+ */
+const MAX_STREAM_BYTES = 128 * 1024 * 1024;
 
 export interface TableOptions {
   /** The delimiter; by default the one of , ; tab | that the header line uses most. */
@@ -26,7 +31,7 @@ export interface TableOptions {
 }
 
 export function readTableFile(path: string, options: TableOptions = {}): Table {
-  if (path === '-') return parseTable(readBounded(0, 'stdin'), 'stdin', options);
+  if (path === '-') return parseTable(readBounded(0, 'stdin', false, MAX_STREAM_BYTES), 'stdin', options);
   const size = readableSize(path);
   if (size > MAX_BYTES) throw new BackpropError(`${path}: ${size} bytes is more than the ${MAX_BYTES}-byte limit for data files`);
   let fd: number;
@@ -36,7 +41,7 @@ export function readTableFile(path: string, options: TableOptions = {}): Table {
     throw new BackpropError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code})`);
   }
   try {
-    let bytes = readBounded(fd, path, /\.gz$/i.test(path));
+    let bytes = readBounded(fd, path, /\.gz$/i.test(path), statSync(path).isFile() ? MAX_BYTES : MAX_STREAM_BYTES);
     if (/\.gz$/i.test(path)) {
       try {
         bytes = gunzipSync(bytes, { maxOutputLength: MAX_BYTES });
@@ -54,7 +59,7 @@ export function readTableFile(path: string, options: TableOptions = {}): Table {
  * Reads to the end in chunks, so that a device, a FIFO or an endless stream fails at the size limit (or at
  * the first zero byte, which no CSV file has) instead of growing memory without bound.
  */
-function readBounded(fd: number, source: string, binary = false): Uint8Array {
+function readBounded(fd: number, source: string, binary: boolean, limit: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -72,7 +77,9 @@ function readBounded(fd: number, source: string, binary = false): Uint8Array {
     const zero = binary ? -1 : chunk.subarray(0, n).indexOf(0);
     if (zero >= 0) throw new BackpropError(`${source}: not a text file (a zero byte at offset ${total + zero}); expected CSV with a header row`);
     total += n;
-    if (total > MAX_BYTES) throw new BackpropError(`${source}: more than the ${MAX_BYTES}-byte limit for data files; is it an endless stream?`);
+    if (total > limit) {
+      throw new BackpropError(`${source}: more than ${limit / 1048576} MiB${limit < MAX_BYTES ? ' from a stream; is it endless? (put larger data in a file)' : ', the limit for CSV files read whole'}`);
+    }
     chunks.push(chunk.subarray(0, n));
   }
   return Buffer.concat(chunks, total);

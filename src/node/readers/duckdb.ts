@@ -75,7 +75,10 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     else {
       let delimiter = options.delimiter;
       if (delimiter === undefined) {
-        const sniffed = (await con.runAndReadAll(`SELECT Delimiter FROM sniff_csv(${quote(path)})`)).getRowObjectsJS()[0]?.Delimiter;
+        // The sniffer reads one file: for a glob, the first it matches.
+        const first = strictFallback ? path : (await con.runAndReadAll(`SELECT file FROM glob(${quote(path)}) ORDER BY file LIMIT 1`)).getRowsJS()[0]?.[0];
+        if (typeof first !== 'string') return fail('no file matches');
+        const sniffed = (await con.runAndReadAll(`SELECT Delimiter FROM sniff_csv(${quote(first)})`)).getRowObjectsJS()[0]?.Delimiter;
         if (typeof sniffed !== 'string' || !DELIMITERS.includes(sniffed)) return fail('cannot tell the delimiter; give it with --delimiter');
         delimiter = sniffed;
       }

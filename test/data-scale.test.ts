@@ -1,0 +1,164 @@
+// Data at scale and in the formats users have: a million-row CSV with the default validation split, delimiters
+// other than the comma, decimal commas, gzip, Parquet written by an independent writer (DuckDB's COPY), folders,
+// and streams that never end. The data is generated here, never committed.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
+
+const dir = tempDir();
+
+/** Seeded rows: three numbers and a class that depends on them (a, b as labels, never read as booleans). */
+function rows(count: number, seed = 7): { numbers: number[][]; labels: string[] } {
+  let a = seed >>> 0;
+  const random = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const numbers: number[][] = [], labels: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = [random() * 4 - 2, random() * 4 - 2, random() * 4 - 2].map((v) => Math.round(v * 1000) / 1000);
+    numbers.push(r);
+    labels.push(r[0] * r[1] + 0.5 * r[2] > 0 ? 'a' : 'b');
+  }
+  return { numbers, labels };
+}
+
+function csv(count: number, delimiter = ',', decimalComma = false): string {
+  const { numbers, labels } = rows(count);
+  const cell = (v: number): string => (decimalComma ? String(v).replace('.', ',') : String(v));
+  return [['x', 'y', 'z', 'label'].join(delimiter), ...numbers.map((r, i) => [...r.map(cell), labels[i]].join(delimiter))].join('\n') + '\n';
+}
+
+const trainJson = (args: string[]): { data: { rows: number }; training: { trainRows: number; validationRows: number }; metrics: { validation: { accuracy: number } } } => {
+  const r = backprop(['train', ...args, '--json', '--epochs', '3', '--layers', '8']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+};
+
+describe('a million rows', () => {
+  it('train with the default validation split (once a stack overflow in the split), in bounded memory', () => {
+    const path = join(dir, 'million.csv');
+    writeFileSync(path, csv(1_000_000));
+    const rssFile = join(dir, 'million-rss.txt');
+    writeFileSync(rssFile, '');
+    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'train', path, '--epochs', '1', '--layers', '8', '--json'],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_TEST_RSS_FILE: rssFile } });
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.data.rows).toBe(1_000_000);
+    expect(result.training.validationRows).toBe(200_000);
+    expect(result.metrics.validation.accuracy).toBeGreaterThan(0.9);
+    // The file is 25 MB; its columns take 24 MB as float64 and the input matrix 12 MB as float32.
+    expect(Number(readFileSync(rssFile, 'utf8'))).toBeLessThan(600 * 1024 * 1024);
+  }, 120_000);
+});
+
+describe('delimiters, decimal commas and compression', () => {
+  const reference = (() => {
+    writeFileSync(join(dir, 'comma.csv'), csv(2000));
+    return trainJson([join(dir, 'comma.csv'), '--seed', '3']);
+  })();
+
+  it.each([
+    ['semicolon', ';', false],
+    ['tab', '\t', false],
+    ['pipe', '|', false],
+    ['semicolon with decimal commas', ';', true],
+  ] as const)('%s: sniffed, and the same training as with commas', (name, delimiter, decimalComma) => {
+    const path = join(dir, `${name.replace(/ /g, '-')}.csv`);
+    writeFileSync(path, csv(2000, delimiter, decimalComma));
+    const result = trainJson([path, '--seed', '3', ...(decimalComma ? ['--decimal-comma'] : [])]);
+    expect(result.data.rows).toBe(2000);
+    expect(result.metrics.validation.accuracy).toBe(reference.metrics.validation.accuracy);
+  });
+
+  it('a file large enough for DuckDB (semicolons, decimal commas) reads as its small twin does by csv-parse', () => {
+    const big = join(dir, 'big-semi.csv'), small = join(dir, 'big-comma.csv');
+    writeFileSync(big, csv(250_000, ';', true)); // about 6 MB: read by DuckDB
+    expect(readFileSync(big).length).toBeGreaterThan(4 * 1024 * 1024);
+    writeFileSync(small, csv(250_000));
+    const a = backprop(['train', big, '--decimal-comma', '--epochs', '1', '--layers', '4', '--out', join(dir, 'a.json'), '--quiet']);
+    const b = backprop(['train', small, '--epochs', '1', '--layers', '4', '--out', join(dir, 'b.json'), '--quiet']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(readFileSync(join(dir, 'b.json'), 'utf8'));
+  }, 60_000);
+
+  it('--delimiter forces one; a bad one is a usage error', () => {
+    const path = join(dir, 'forced.csv');
+    writeFileSync(path, csv(300, '|'));
+    expect(trainJson([path, '--delimiter', '|']).data.rows).toBe(300);
+    const r = backprop(['train', path, '--delimiter', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('backprop: --delimiter: expected one of , ; tab | (or comma, semicolon, pipe), got "x"\n');
+  });
+
+  it('gzip-compressed CSV, small and large', () => {
+    writeFileSync(join(dir, 'small.csv.gz'), gzipSync(csv(2000)));
+    expect(trainJson([join(dir, 'small.csv.gz'), '--seed', '3']).metrics.validation.accuracy).toBe(reference.metrics.validation.accuracy);
+    writeFileSync(join(dir, 'large.csv.gz'), gzipSync(csv(200_000)));
+    expect(trainJson([join(dir, 'large.csv.gz')]).data.rows).toBe(200_000);
+  }, 60_000);
+
+  it('errors in a file read by DuckDB keep their line and column', () => {
+    const lines = csv(150_000).split('\n');
+    lines[100_000] = lines[100_000].replace(/^[^,]*,[^,]*,/, '0.5,four,');
+    const path = join(dir, 'bad-big.csv');
+    writeFileSync(path, lines.join('\n'));
+    const r = backprop(['train', path, '--epochs', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`backprop: ${path}, line 100001, column 2 (y): "four" is not a number, though the column's other values are; ` +
+      'text columns are one-hot encoded only when the whole column is text\n');
+  }, 60_000);
+});
+
+describe('Parquet and folders', () => {
+  it('a Parquet file written by DuckDB trains to the same model file as its CSV twin', async () => {
+    const csvPath = join(dir, 'twin.csv'), parquetPath = join(dir, 'twin.parquet');
+    writeFileSync(csvPath, csv(3000));
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(`COPY (SELECT * FROM read_csv('${csvPath}', types = {'label': 'VARCHAR'})) TO '${parquetPath}' (FORMAT parquet)`);
+    connection.closeSync();
+    instance.closeSync();
+    for (const [data, out] of [[csvPath, 'from-csv.json'], [parquetPath, 'from-parquet.json']]) {
+      const r = backprop(['train', data, '--epochs', '3', '--out', join(dir, out), '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(readFileSync(join(dir, 'from-parquet.json'), 'utf8')).toBe(readFileSync(join(dir, 'from-csv.json'), 'utf8'));
+  }, 60_000);
+
+  it('a folder (or glob) of CSV files of one schema reads as one table', () => {
+    const folder = join(dir, 'parts');
+    mkdirSync(folder);
+    const text = csv(3000).split('\n');
+    writeFileSync(join(folder, 'part-1.csv'), [text[0], ...text.slice(1, 1501)].join('\n') + '\n');
+    writeFileSync(join(folder, 'part-2.csv'), [text[0], ...text.slice(1501, 3001)].join('\n') + '\n');
+    expect(trainJson([folder]).data.rows).toBe(3000);
+    expect(trainJson([join(folder, 'part-*.csv')]).data.rows).toBe(3000);
+  }, 60_000);
+});
+
+describe('streams that never end', () => {
+  it('an endless stream on standard input fails with one line, in bounded memory', () => {
+    const rssFile = join(dir, 'stream-rss.txt');
+    writeFileSync(rssFile, '');
+    const run = spawnSync('bash', ['-c', `yes "1,2,x" | "${process.execPath}" --import "${join(ROOT, 'test/programs/report-rss.mjs')}" "${BIN}" train - --epochs 1`],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_TEST_RSS_FILE: rssFile } });
+    expect(run.stderr).toBe('backprop: stdin: more than 128 MiB from a stream; is it endless? (put larger data in a file)\n');
+    expect(Number(readFileSync(rssFile, 'utf8'))).toBeLessThan(400 * 1024 * 1024);
+  }, 60_000);
+
+  it('a device that never ends fails at once', () => {
+    const r = backprop(['train', '/dev/zero']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('backprop: /dev/zero: not a text file (a zero byte at offset 0); expected CSV with a header row\n');
+  });
+});
