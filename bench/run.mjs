@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WORKLOADS, weightCount } from './workloads.mjs';
+import { dataSection } from './data.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
@@ -109,6 +110,8 @@ if (!only.length || only.includes('memory')) {
     `RSS ${mb(m.epoch5.rss)} → ${mb(m.epoch20.rss)} (${(100 * m.rssChange).toFixed(1)}%)`);
   results.memory = m;
 }
+
+if (!only.length || only.includes('data')) results.data = await dataSection();
 
 writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwritten to bench/results.json`);

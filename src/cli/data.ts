@@ -1,7 +1,7 @@
 // Where a command's data comes from: a CSV file, "-" for standard input, or a built-in data set by name.
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { isParquet, readWithDuckDB } from '../node/readers/duckdb.js';
+import { closeDuckDB, isParquet, readWithDuckDB } from '../node/readers/duckdb.js';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { frameFromTable } from '../data/columns.js';
 import type { DataFrame } from '../data/frame.js';
@@ -59,12 +59,16 @@ function isPattern(path: string): boolean {
 export async function readDataFile(path: string, options: DataOptions = {}): Promise<DataFrame> {
   if (path !== '-' && (isPattern(path) || statSafe(path)?.isDirectory())) {
     const pattern = isPattern(path) ? path : join(path, readdirSync(path).some((f) => isParquet(f)) ? '*.parquet' : '*.csv*');
-    return (await readWithDuckDB(pattern, path, options))!;
+    const frame = await readWithDuckDB(pattern, path, options);
+    await closeDuckDB();
+    return frame!;
   }
   const stat = path === '-' ? null : statSafe(path);
   // Small CSV files go to the strict reader straight away: DuckDB would cost more to start than to read them.
   if (stat?.isFile() && (stat.size >= DUCKDB_FROM_BYTES || isParquet(path) || /\.gz$/i.test(path))) {
     const frame = await readWithDuckDB(path, path, options);
+    // A command reads one file: DuckDB's buffers go back before the training needs the memory.
+    await closeDuckDB();
     if (frame) return frame;
     if (isParquet(path)) throw new BackpropError(`${path}: cannot read it as Parquet`);
   }

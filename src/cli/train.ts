@@ -2,7 +2,7 @@
 import type { Task } from '../data/columns.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame } from '../data/frame.js';
 import { decodeOutput, decodeValues, encodeRecord, encodedWidth, type Preprocessing } from '../data/preprocessing.js';
-import { trainTestSplit, type Split } from '../data/split.js';
+import { splitRows } from '../data/split.js';
 import { UsageError } from './errors.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
@@ -56,10 +56,13 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const say = (line = ''): void => {
     if (!o.quiet && !o.json) report.write(line + '\n');
   };
-  const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
+  let frame: DataFrame | null = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
+  const source = frame.source;
   const description = describeFrame(frame, o.target, o.task);
   const rows = frame.rows;
-  const split = o.validation > 0 ? validationSplit(rows, o, description.classIndex) : { train: Array.from({ length: rows }, (_, i) => i), test: [] };
+  let split: { train: Uint32Array; test: Uint32Array } | null = o.validation > 0
+    ? validationSplit(rows, o, description.classIndex)
+    : { train: Uint32Array.from({ length: rows }, (_, i) => i), test: new Uint32Array(0) };
   const prep = fitFramePreprocessing(description, frame, split.train);
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
@@ -82,12 +85,17 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
   const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
   const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
+  // The columns are in the matrices now; only a plot of the data points needs them again.
+  const validationRows = split.test.length, trainingRows = split.train.length;
+  const held = o.plot ? split.test : new Uint32Array(0);
+  split = null;
+  if (!o.plot) frame = null;
 
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
   const text = prep.features.length - numeric;
-  say(`data     ${frame.source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${xTrain.cols} inputs`);
+  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${xTrain.cols} inputs`);
   say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
-  say(`split    ${split.train.length} training rows, ${split.test.length} validation rows (seed ${o.seed})`);
+  say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs, ${net.kernels.name} kernels`);
 
   const history = await fitAsync(net, xTrain, yTrain, {
@@ -120,7 +128,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   try {
     if (o.out && o.out !== '-') staged.push(stageFile(o.out, modelText));
     if (o.plot) {
-      const boundary = boundaryFor(net, prep, frame, split.test);
+      const boundary = frame ? boundaryFor(net, prep, frame, held) : undefined;
       staged.push(stageFile(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary })));
     }
   } catch (e) {
@@ -143,9 +151,9 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 
   if (o.json) {
     out.write(JSON.stringify({
-      data: { source: frame.source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, task: target.task, classes },
+      data: { source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, task: target.task, classes },
       network: net.toSpec(),
-      training: { trainRows: split.train.length, validationRows: split.test.length, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
+      training: { trainRows: trainingRows, validationRows, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,
       model: o.out && o.out !== '-' ? o.out : null,
@@ -161,9 +169,9 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 }
 
 /** The seeded, stratified validation split, with a split that leaves one side empty worded as a --validation mistake. */
-function validationSplit(rows: number, o: TrainOptions, classIndex: Int32Array | null): Split {
+function validationSplit(rows: number, o: TrainOptions, classIndex: Int32Array | null): { train: Uint32Array; test: Uint32Array } {
   try {
-    return trainTestSplit(rows, { testFraction: o.validation, seed: o.seed, stratify: classIndex ? Array.from(classIndex) : undefined });
+    return splitRows(rows, { testFraction: o.validation, seed: o.seed, stratify: classIndex ?? undefined });
   } catch (e) {
     if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
     const side = /no training rows/.test(e.message) ? 'training' : 'validation';
@@ -185,7 +193,7 @@ function formatMetrics(m: Metrics): string {
 }
 
 /** For two numeric features: the model's answer over a 60×60 grid of the input plane, and the data points. */
-function boundaryFor(net: Network, prep: Preprocessing, frame: DataFrame, held: number[]): BoundaryPlot | undefined {
+function boundaryFor(net: Network, prep: Preprocessing, frame: DataFrame, held: ArrayLike<number>): BoundaryPlot | undefined {
   const f = prep.features;
   const target = prep.target!;
   if (f.length !== 2 || f.some((x) => x.type !== 'numeric') || target.task !== 'classification') return undefined;
@@ -207,7 +215,7 @@ function boundaryFor(net: Network, prep: Preprocessing, frame: DataFrame, held: 
     for (let j = 0; j < n; j++) grid.push(encodeRecord(prep, [x0 + ((j + 0.5) / n) * (x1 - x0), y1 - ((i + 0.5) / n) * (y1 - y0)]));
   }
   const outputs = toRows(net.predict(grid)).map((o) => decodeOutput(prep, o));
-  const heldSet = new Set(held);
+  const heldSet = new Set(Array.from(held));
   const classes = target.classes;
   const cells = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
     const d = outputs[i * n + j] as { label: string | number; probabilities: number[] };

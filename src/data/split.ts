@@ -10,7 +10,7 @@ export interface SplitOptions {
   /** Default 1. */
   seed?: number;
   /** Class labels, one per row, to split each class in the same proportion. */
-  stratify?: readonly Label[];
+  stratify?: ArrayLike<Label>;
 }
 
 export interface Split {
@@ -20,6 +20,12 @@ export interface Split {
 
 /** Row indices for training and testing, in a seeded random order. */
 export function trainTestSplit(rows: number, options: SplitOptions = {}): Split {
+  const { train, test } = splitRows(rows, options);
+  return { train: Array.from(train), test: Array.from(test) };
+}
+
+/** trainTestSplit's rows as typed arrays, for splits of millions of rows. */
+export function splitRows(rows: number, options: SplitOptions = {}): { train: Uint32Array; test: Uint32Array } {
   options = checkOptions(options, ['testFraction', 'seed', 'stratify'], 'trainTestSplit options');
   if (!Number.isSafeInteger(rows) || rows < 0) throw new BackpropError(`rows: expected a count of rows, got ${shown(rows)}`, 'rows');
   const fraction = options.testFraction ?? 0.2;
@@ -30,24 +36,40 @@ export function trainTestSplit(rows: number, options: SplitOptions = {}): Split 
     throw new BackpropError(`stratify: expected ${rows} labels, one per row, got ${options.stratify.length}`, 'stratify');
   }
   const random = new Random(options.seed ?? 1);
-  const groups = new Map<Label, number[]>();
+  // Rows by group (class), in typed arrays: a split of millions of rows makes no arrays of boxed numbers but
+  // its result. Groups in order of first appearance, rows ascending within each, as the seeds expect.
+  const groupIndex = new Map<Label, number>();
+  const groupOf = new Uint32Array(rows);
+  const sizes: number[] = [];
   for (let i = 0; i < rows; i++) {
     const key = options.stratify ? options.stratify[i] : 0;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(i);
+    let g = groupIndex.get(key);
+    if (g === undefined) {
+      g = sizes.push(0) - 1;
+      groupIndex.set(key, g);
+    }
+    groupOf[i] = g;
+    sizes[g]++;
   }
-  const train: number[] = [], test: number[] = [];
-  for (const group of groups.values()) {
+  const groups = sizes.map((size) => new Uint32Array(size));
+  const filled = new Array<number>(sizes.length).fill(0);
+  for (let i = 0; i < rows; i++) groups[groupOf[i]][filled[groupOf[i]]++] = i;
+  const held = groups.map((group) => Math.round(group.length * fraction));
+  const testCount = held.reduce((a, b) => a + b, 0);
+  const trainRows = new Uint32Array(rows - testCount), testRows = new Uint32Array(testCount);
+  let t = 0, r = 0;
+  groups.forEach((group, g) => {
     random.shuffle(group);
-    const held = Math.round(group.length * fraction);
-    // A loop, not push(...rows): spreading a class of a million rows into call arguments overflows the stack.
-    for (let i = 0; i < group.length; i++) (i < held ? test : train).push(group[i]);
-  }
+    testRows.set(group.subarray(0, held[g]), t);
+    trainRows.set(group.subarray(held[g]), r);
+    t += held[g];
+    r += group.length - held[g];
+  });
+  const train = random.shuffle(trainRows), test = random.shuffle(testRows);
   if (train.length === 0 || test.length === 0) {
     throw new BackpropError(`testFraction: ${fraction} of ${rows} rows leaves ${train.length === 0 ? 'no training' : 'no test'} rows`, 'testFraction');
   }
-  return { train: random.shuffle(train), test: random.shuffle(test) };
+  return { train, test };
 }
 
 /** The rows at the given indices. */

@@ -30,19 +30,40 @@ type Duck = typeof import('@duckdb/node-api');
 type Bindings = typeof import('@duckdb/node-bindings');
 type Connection = Awaited<ReturnType<Awaited<ReturnType<Duck['DuckDBInstance']['create']>>['connect']>>;
 
-let connection: Promise<{ con: Connection; bindings: Bindings }> | null = null;
+interface Open {
+  con: Connection;
+  bindings: Bindings;
+  close(): void;
+}
+
+let connection: Promise<Open> | null = null;
 
 /** One in-memory DuckDB for the process, on every core, with a bounded buffer pool. */
-function duck(): Promise<{ con: Connection; bindings: Bindings }> {
+function duck(): Promise<Open> {
   connection ??= (async () => {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     // The low-level bindings give a vector's memory as bytes, so numbers are copied without a call per value.
     const module = (await import('@duckdb/node-bindings')) as Bindings & { default?: Bindings };
     const bindings = module.default ?? module;
     const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()), memory_limit: '128MB' });
-    return { con: await instance.connect(), bindings };
+    const con = await instance.connect();
+    return {
+      con,
+      bindings,
+      close: () => {
+        con.closeSync();
+        instance.closeSync();
+      },
+    };
   })();
   return connection;
+}
+
+/** Closes the process's DuckDB, giving back its buffers; the next read opens it again. */
+export async function closeDuckDB(): Promise<void> {
+  const open = connection;
+  connection = null;
+  if (open) (await open).close();
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
