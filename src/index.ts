@@ -37,6 +37,7 @@ export {
   type StopReason, type TrainingControl,
 } from './train/callbacks.js';
 export { DivergenceError, evaluate, fit, fitAsync, type FitOptions } from './train/fit.js';
+export { fitBatches, type Batch, type BatchSource, type FitBatchesOptions } from './train/batches.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
 export {
   accuracy, classOf, classScores, confusionMatrix, regressionScores,

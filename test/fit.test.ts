@@ -1,8 +1,8 @@
 // fit on real data, and the controls around it: validation, callbacks, early stopping, abort, divergence.
 import { describe, expect, it } from 'vitest';
 import {
-  DivergenceError, evaluate, fit, fitAsync, generate, Network, prepareClassification, stringifyModel,
-  type Callback, type EpochLogs, type NetworkSpec,
+  DivergenceError, evaluate, fit, fitAsync, fitBatches, generate, Network, prepareClassification, Random, stringifyModel,
+  type Batch, type Callback, type EpochLogs, type FitBatchesOptions, type NetworkSpec,
 } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
 
@@ -195,5 +195,37 @@ describe('fitAsync', () => {
     const same = new Network(spec);
     expect(fit(same, x, circle.y, { epochs: 300, batchSize: 1, learningRate: 0.1 })).toEqual(history);
     expect(same.getWeights()).toEqual(net.getWeights());
+  });
+});
+
+describe('fitBatches: training from a source of batches', () => {
+  const random = new Random(17);
+  const x = Array.from({ length: 200 }, () => [random.uniform(-1, 1), random.uniform(-1, 1)]);
+  const y = x.map((r) => [r[0] * r[1] > 0 ? 1 : 0]);
+  const spec: NetworkSpec = { inputs: 2, layers: [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 4 };
+
+  it('an async generator of the same batches gives the same weights and history as fit without shuffling', async () => {
+    const a = new Network(spec), b = new Network(spec);
+    const options = { epochs: 3, learningRate: 0.05, optimizer: 'adam' as const };
+    const fromArrays = fit(a, x, y, { ...options, batchSize: 32, shuffle: false });
+    async function* batches(): AsyncGenerator<Batch> {
+      for (let start = 0; start < x.length; start += 32) {
+        await Promise.resolve(); // as a cursor or a stream would
+        yield { x: x.slice(start, start + 32), y: y.slice(start, start + 32) };
+      }
+    }
+    const fromSource = await fitBatches(b, () => batches(), options);
+    expect(fromSource.epochs.map((e) => e.loss)).toEqual(fromArrays.epochs.map((e) => e.loss));
+    b.parameters.forEach((p, i) => expect(Array.from(p.value.data)).toEqual(Array.from(a.parameters[i].value.data)));
+  });
+
+  it('validation, early stopping and a plain iterable work as in fit; a bad batch is named', async () => {
+    const net = new Network(spec);
+    const history = await fitBatches(net, () => [{ x, y }], { epochs: 200, learningRate: 0.5, validationData: [x.slice(0, 50), y.slice(0, 50)], earlyStopping: 3 });
+    expect(history.epochs[0].valLoss).toBeDefined();
+    expect(['early-stopping', 'completed']).toContain(history.stopReason);
+    await expect(fitBatches(new Network(spec), () => [{ x }] as unknown as Batch[], { epochs: 1 })).rejects.toThrow('fitBatches: epoch 1, batch 1: expected an object { x, y }');
+    await expect(fitBatches(new Network(spec), () => [], { epochs: 1 })).rejects.toThrow('fitBatches: the source gave no batches in epoch 1');
+    await expect(fitBatches(new Network(spec), () => [{ x, y }], { epoch: 2 } as FitBatchesOptions)).rejects.toThrow(/did you mean "epochs"\?/);
   });
 });

@@ -1,0 +1,135 @@
+// Training from a source of batches rather than arrays held whole: a database cursor, a stream of files, a
+// generator. The source is called once per epoch and yields batches { x, y } (sync or async); each batch is
+// one optimizer step, as in fit, with the same history, callbacks, early stopping and divergence check.
+import { BackpropError, checkOptions } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import type { BatchInput } from '../nn/input.js';
+import { Network } from '../nn/network.js';
+import { EarlyStopping, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type StopReason, type TrainingControl } from './callbacks.js';
+import { DivergenceError, evaluate } from './fit.js';
+import { classOf } from './metrics.js';
+import type { OptimizerConfig, OptimizerName } from './optimizers.js';
+import { checkSchedule, learningRateAt, type LearningRateSchedule } from './schedules.js';
+import { Trainer } from './trainer.js';
+
+export interface Batch {
+  x: BatchInput;
+  y: BatchInput;
+}
+
+/** One pass over the data, for a 1-based epoch: any iterable or async iterable of batches. */
+export type BatchSource = (epoch: number) => Iterable<Batch> | AsyncIterable<Batch>;
+
+export interface FitBatchesOptions {
+  /** Passes over the source. Default 10. */
+  epochs?: number;
+  learningRate?: number;
+  /** Default 'sgd', the seeds' rule. */
+  optimizer?: OptimizerName | OptimizerConfig;
+  schedule?: LearningRateSchedule;
+  l1?: number;
+  l2?: number;
+  /** Held-out inputs and targets, evaluated after every epoch. */
+  validationData?: readonly [BatchInput, BatchInput];
+  /** Report accuracy. Default true for cross-entropy losses. */
+  accuracy?: boolean;
+  earlyStopping?: number | EarlyStoppingOptions;
+  callbacks?: readonly Callback[];
+  signal?: AbortSignal;
+}
+
+const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
+const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
+
+function correctIn(yHat: Matrix, y: Matrix): number {
+  let correct = 0;
+  for (let i = 0; i < y.rows; i++) if (classOf(yHat, i) === classOf(y, i)) correct++;
+  return correct;
+}
+
+/**
+ * Trains on batches from `source`, one optimizer step per batch, for `epochs` passes. Returns the History, as
+ * fit does; throws DivergenceError if the loss turns NaN or infinite, keeping the last good epoch's weights.
+ */
+export async function fitBatches(net: Network, source: BatchSource, options?: FitBatchesOptions): Promise<History> {
+  if (!(net instanceof Network)) throw new BackpropError(`fitBatches: the first argument must be a Network, got ${net === null ? 'null' : typeof net}`, 'network');
+  if (typeof source !== 'function') throw new BackpropError('fitBatches: the source must be a function of the epoch that returns an iterable of { x, y } batches', 'source');
+  const o = checkOptions(options, OPTIONS, 'fitBatches options');
+  const epochs = o.epochs ?? 10;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new BackpropError(`epochs: expected a positive integer, got ${String(epochs)}`, 'epochs');
+  checkSchedule(o.schedule);
+  const trainer = new Trainer(net, { optimizer: o.optimizer, l1: o.l1, l2: o.l2 });
+  const initialRate = o.learningRate ?? DEFAULT_RATE[trainer.optimizer.name];
+  const withAccuracy = o.accuracy ?? net.loss.name !== 'mse';
+  const validation = o.validationData;
+  const callbacks: Callback[] = [...(o.callbacks ?? [])];
+  if (o.earlyStopping !== undefined) callbacks.push(new EarlyStopping(typeof o.earlyStopping === 'number' ? { patience: o.earlyStopping } : o.earlyStopping));
+  const history: History = { epochs: [], stopReason: 'completed', finalEpoch: 0 };
+  let stopReason: StopReason | null = null;
+  const control: TrainingControl = {
+    network: net,
+    epochs,
+    batchesPerEpoch: NaN, // a source's length is not known in advance
+    hasValidation: validation !== undefined,
+    history: history.epochs,
+    stop: (reason = 'callback') => {
+      stopReason ??= reason;
+    },
+    setFinalEpoch: (epoch) => {
+      history.finalEpoch = epoch;
+    },
+  };
+  const lastGood = net.parameters.map((p) => p.value.data.slice());
+  const restore = (): void => net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
+  try {
+    for (const cb of callbacks) cb.onTrainBegin?.(control);
+    for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
+      const learningRate = learningRateAt(o.schedule, initialRate, epoch - 1);
+      for (const cb of callbacks) cb.onEpochBegin?.(epoch, control);
+      let lossSum = 0, correct = 0, seen = 0, batch = 0;
+      for await (const b of source(epoch)) {
+        batch++;
+        if (typeof b !== 'object' || b === null || !('x' in b) || !('y' in b)) {
+          throw new BackpropError(`fitBatches: epoch ${epoch}, batch ${batch}: expected an object { x, y }`, 'source');
+        }
+        const x = net.inputBatch(b.x);
+        const y = net.targetBatch(b.y, x.rows);
+        const { loss, buffers } = trainer.step(x, y, learningRate);
+        if (!Number.isFinite(loss)) {
+          restore();
+          history.finalEpoch = epoch - 1;
+          throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${epoch}, batch ${batch}, with learning rate ${learningRate}; ` +
+            `the weights of ${epoch > 1 ? `epoch ${epoch - 1}` : 'the start'} were kept. Try a smaller learning rate.`, history);
+        }
+        lossSum += loss * x.rows;
+        seen += x.rows;
+        if (withAccuracy) correct += correctIn(buffers[buffers.length - 1].a, y);
+        for (const cb of callbacks) cb.onBatchEnd?.({ epoch, batch, size: x.rows, loss }, control);
+        if (o.signal?.aborted) stopReason = 'aborted';
+        if (stopReason !== null) break;
+      }
+      if (stopReason === 'aborted') {
+        restore();
+        break;
+      }
+      if (seen === 0) throw new BackpropError(`fitBatches: the source gave no batches in epoch ${epoch}`, 'source');
+      const logs: EpochLogs = { epoch, loss: lossSum / seen, learningRate };
+      if (withAccuracy) logs.accuracy = correct / seen;
+      if (validation) {
+        const v = evaluate(net, validation[0], validation[1], { accuracy: withAccuracy });
+        logs.valLoss = v.loss + trainer.penalty();
+        if (withAccuracy) logs.valAccuracy = v.accuracy;
+      }
+      history.epochs.push(logs);
+      history.finalEpoch = epoch;
+      net.parameters.forEach((p, i) => lastGood[i].set(p.value.data));
+      for (const cb of callbacks) cb.onEpochEnd?.(logs, control);
+    }
+    history.stopReason = stopReason ?? 'completed';
+    for (const cb of callbacks) cb.onTrainEnd?.(history, control);
+    return history;
+  } finally {
+    trainer.release();
+    net.releaseBuffers();
+  }
+}
