@@ -13,7 +13,7 @@ export function weightCount(sizes) {
 }
 
 /** A small seeded generator (mulberry32), so every system trains on the same numbers. */
-function generator(seed) {
+export function generator(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -52,6 +52,41 @@ function maxRelative(a: Matrix, b: Matrix): number {
   return diff / Math.max(scale, 1e-30);
 }
 
+/**
+ * Random networks (1–3 hidden layers of any element-wise activation, softmax output) on random data: the loss
+ * and every gradient on backend k agree with the reference's, relative to the largest gradient of each matrix.
+ */
+function gradientsAgree(k: Kernels, dtype: 'float32' | 'float64', relative: number, absolute: number): void {
+  const activations: ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear'];
+  fc.assert(fc.property(
+    fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 3 }), fc.constantFrom(...activations),
+    fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 80 }), fc.nat(),
+    (hidden, activation, inputs, classes, rows, seed) => {
+      const spec: NetworkSpec = {
+        inputs, layers: [...hidden.map((units) => ({ units, activation })), { units: classes, activation: 'softmax' }],
+        loss: 'categorical-cross-entropy', seed, dtype,
+      };
+      const random = new Random(seed);
+      const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => random.uniform(-2, 2)));
+      const y = Array.from({ length: rows }, () => {
+        const hot = random.int(classes);
+        return Array.from({ length: classes }, (_, j) => (j === hot ? 1 : 0));
+      });
+      const ref = new Network(spec), fast = new Network(spec, { kernels: k });
+      const lossRef = ref.computeGradients(x, y), lossFast = fast.computeGradients(x, y);
+      expect(Math.abs(lossFast - lossRef) / lossRef).toBeLessThan(relative);
+      ref.parameters.forEach((p, i) => {
+        const q = fast.parameters[i].grad;
+        let scale = 0, diff = 0;
+        for (let j = 0; j < q.data.length; j++) {
+          scale = Math.max(scale, Math.abs(p.grad.data[j]));
+          diff = Math.max(diff, Math.abs(q.data[j] - p.grad.data[j]));
+        }
+        expect(diff).toBeLessThanOrEqual(relative * scale + absolute);
+      });
+    }), { numRuns: 40 });
+}
+
 it('this engine supports WebAssembly SIMD with shared memory', () => {
   expect(wasmSupported()).toBe(true);
   expect(backends.wasm2.name).toBe('wasm-simd×2');
@@ -182,35 +217,7 @@ describe.each(ALL)('%s', (name) => {
   });
 
   it('gradients of random networks agree with the reference backend (relative 1e-4)', () => {
-    const k = backends[name];
-    const activations: ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear'];
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 3 }), fc.constantFrom(...activations),
-      fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 80 }), fc.nat(),
-      (hidden, activation, inputs, classes, rows, seed) => {
-        const spec: NetworkSpec = {
-          inputs, layers: [...hidden.map((units) => ({ units, activation })), { units: classes, activation: 'softmax' }],
-          loss: 'categorical-cross-entropy', seed,
-        };
-        const random = new Random(seed);
-        const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => random.uniform(-2, 2)));
-        const y = Array.from({ length: rows }, () => {
-          const hot = random.int(classes);
-          return Array.from({ length: classes }, (_, j) => (j === hot ? 1 : 0));
-        });
-        const ref = new Network(spec), fast = new Network(spec, { kernels: k });
-        const lossRef = ref.computeGradients(x, y), lossFast = fast.computeGradients(x, y);
-        expect(Math.abs(lossFast - lossRef) / lossRef).toBeLessThan(1e-4);
-        ref.parameters.forEach((p, i) => {
-          const q = fast.parameters[i].grad;
-          let scale = 0, diff = 0;
-          for (let j = 0; j < q.data.length; j++) {
-            scale = Math.max(scale, Math.abs(p.grad.data[j]));
-            diff = Math.max(diff, Math.abs(q.data[j] - p.grad.data[j]));
-          }
-          expect(diff).toBeLessThanOrEqual(1e-4 * scale + 1e-7);
-        });
-      }), { numRuns: 40 });
+    gradientsAgree(backends[name], 'float32', 1e-4, 1e-7);
   }, 60_000);
 });
 
@@ -391,35 +398,7 @@ describe('the BLAS backend in float64: dgemm and the element-wise loops against 
   });
 
   it.each(['blas1', 'blas2'])('%s: gradients of random float64 networks equal the reference\'s', (name) => {
-    const k = backends[name];
-    const activations: ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'linear'];
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 3 }), fc.constantFrom(...activations),
-      fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 80 }), fc.nat(),
-      (hidden, activation, inputs, classes, rows, seed) => {
-        const spec: NetworkSpec = {
-          inputs, layers: [...hidden.map((units) => ({ units, activation })), { units: classes, activation: 'softmax' }],
-          loss: 'categorical-cross-entropy', seed, dtype: 'float64',
-        };
-        const random = new Random(seed);
-        const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => random.uniform(-2, 2)));
-        const y = Array.from({ length: rows }, () => {
-          const hot = random.int(classes);
-          return Array.from({ length: classes }, (_, j) => (j === hot ? 1 : 0));
-        });
-        const ref = new Network(spec), fast = new Network(spec, { kernels: k });
-        const lossRef = ref.computeGradients(x, y), lossFast = fast.computeGradients(x, y);
-        expect(Math.abs(lossFast - lossRef) / lossRef).toBeLessThan(1e-12);
-        ref.parameters.forEach((p, i) => {
-          const q = fast.parameters[i].grad;
-          let scale = 0, diff = 0;
-          for (let j = 0; j < q.data.length; j++) {
-            scale = Math.max(scale, Math.abs(p.grad.data[j]));
-            diff = Math.max(diff, Math.abs(q.data[j] - p.grad.data[j]));
-          }
-          expect(diff).toBeLessThanOrEqual(1e-12 * scale + 1e-15);
-        });
-      }), { numRuns: 40 });
+    gradientsAgree(backends[name], 'float64', 1e-12, 1e-15);
   }, 60_000);
 
   it('a float64 network trains digits to the reference\'s weights and accuracy', () => {

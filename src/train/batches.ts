@@ -2,14 +2,11 @@
 // generator. The source is called once per epoch and yields batches { x, y } (sync or async); each batch is
 // one optimizer step, as in fit, with the same history, callbacks, early stopping and divergence check.
 import { BackpropError, checkOptions } from '../core/errors.js';
-import type { Matrix } from '../core/matrix.js';
 import type { BatchInput } from '../nn/input.js';
 import { Network } from '../nn/network.js';
-import { EarlyStopping, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type StopReason, type TrainingControl } from './callbacks.js';
-import { DivergenceError, evaluate } from './fit.js';
-import { classOf } from './metrics.js';
-import type { OptimizerConfig, OptimizerName } from './optimizers.js';
-import { checkSchedule, learningRateAt, type LearningRateSchedule } from './schedules.js';
+import { EarlyStopping, type Callback, type EpochLogs, type History, type StopReason, type TrainingControl } from './callbacks.js';
+import { countCorrect, DEFAULT_RATE, DivergenceError, evaluate, type FitOptions } from './fit.js';
+import { checkSchedule, learningRateAt } from './schedules.js';
 import { Trainer } from './trainer.js';
 
 export interface Batch {
@@ -20,32 +17,11 @@ export interface Batch {
 /** One pass over the data, for a 1-based epoch: any iterable or async iterable of batches. */
 export type BatchSource = (epoch: number) => Iterable<Batch> | AsyncIterable<Batch>;
 
-export interface FitBatchesOptions {
-  /** Passes over the source. Default 10. */
-  epochs?: number;
-  learningRate?: number;
-  /** Default 'sgd', the seeds' rule. */
-  optimizer?: OptimizerName | OptimizerConfig;
-  schedule?: LearningRateSchedule;
-  l1?: number;
-  l2?: number;
-  /** Held-out inputs and targets, evaluated after every epoch. */
-  validationData?: readonly [BatchInput, BatchInput];
-  /** Report accuracy. Default true for cross-entropy losses. */
-  accuracy?: boolean;
-  earlyStopping?: number | EarlyStoppingOptions;
-  callbacks?: readonly Callback[];
-  signal?: AbortSignal;
-}
+/** fit's options that do not concern arrays held whole (no batchSize, shuffle, seed or validationSplit). */
+export type FitBatchesOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'optimizer' | 'schedule' | 'l1' | 'l2' | 'validationData' |
+  'accuracy' | 'earlyStopping' | 'callbacks' | 'signal'>;
 
 const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
-const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
-
-function correctIn(yHat: Matrix, y: Matrix): number {
-  let correct = 0;
-  for (let i = 0; i < y.rows; i++) if (classOf(yHat, i) === classOf(y, i)) correct++;
-  return correct;
-}
 
 /**
  * Trains on batches from `source`, one optimizer step per batch, for `epochs` passes. Returns the History, as
@@ -103,7 +79,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
         }
         lossSum += loss * x.rows;
         seen += x.rows;
-        if (withAccuracy) correct += correctIn(buffers[buffers.length - 1].a, y);
+        if (withAccuracy) correct += countCorrect(buffers[buffers.length - 1].a, y);
         for (const cb of callbacks) cb.onBatchEnd?.({ epoch, batch, size: x.rows, loss }, control);
         if (o.signal?.aborted) stopReason = 'aborted';
         if (stopReason !== null) break;

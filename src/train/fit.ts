@@ -58,7 +58,8 @@ const FUSED_CHUNK = 256;
 
 const FIT_OPTIONS: readonly (keyof FitOptions)[] = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'shuffle', 'seed', 'validationSplit', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
 
-const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
+/** η when none is given: the usual default of each optimizer. */
+export const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
 
 function positiveInteger(value: unknown, field: string): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
@@ -111,7 +112,8 @@ function evaluateMatrices(net: Network, x: Matrix, y: Matrix, withAccuracy: bool
   return withAccuracy ? { loss: lossSum / x.rows, accuracy: correct / x.rows } : { loss: lossSum / x.rows };
 }
 
-function countCorrect(yHat: Matrix, y: Matrix): number {
+/** Rows whose predicted class (argmax, or > 0.5 for one output) is the target's. */
+export function countCorrect(yHat: Matrix, y: Matrix): number {
   let correct = 0;
   for (let i = 0; i < y.rows; i++) if (classOf(yHat, i) === classOf(y, i)) correct++;
   return correct;
