@@ -3,7 +3,7 @@
 // and streams that never end. The data is generated here, never committed.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -161,4 +161,48 @@ describe('streams that never end', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('backprop: /dev/zero: not a text file (a zero byte at offset 0); expected CSV with a header row\n');
   });
+});
+
+describe('--stream: training on files larger than memory', () => {
+  const path = join(dir, 'stream.csv');
+  writeFileSync(path, csv(150_000));
+
+  it('the first pass computes the statistics in-memory training computes (1e-6 relative): means, deviations, categories, classes', async () => {
+    const { scanForTraining } = await import('../src/node/streaming.js');
+    const { readDataFile } = await import('../src/cli/data.js');
+    const { describeFrame, fitFramePreprocessing } = await import('../src/index.js');
+    const streamed = await scanForTraining(path, path, {}, { validation: 0, seed: 1 });
+    const frame = await readDataFile(path);
+    const all = Uint32Array.from({ length: frame.rows }, (_, i) => i);
+    const inMemory = fitFramePreprocessing(describeFrame(frame), frame, all);
+    expect(streamed.rows).toBe(150_000);
+    expect(streamed.prep.features).toEqual(inMemory.features);
+    expect(streamed.prep.target).toEqual(inMemory.target);
+    const [a, b] = [streamed.prep.scaler, inMemory.scaler] as { mean: number[]; std: number[] }[];
+    a.mean.forEach((m, j) => expect(Math.abs(m - b.mean[j])).toBeLessThanOrEqual(1e-6 * Math.max(1e-3, Math.abs(b.mean[j]))));
+    a.std.forEach((s, j) => expect(Math.abs(s / b.std[j] - 1)).toBeLessThan(1e-6));
+  }, 60_000);
+
+  it('reaches the validation accuracy of in-memory training within 1 point, and a file over --memory streams by itself', () => {
+    const streamed = JSON.parse(backprop(['train', path, '--stream', '--epochs', '3', '--layers', '8', '--json']).stdout);
+    const inMemory = trainJson([path]);
+    expect(Math.abs(streamed.metrics.validation.accuracy - inMemory.metrics.validation.accuracy)).toBeLessThanOrEqual(0.01);
+    expect(streamed.training.validationRows / streamed.data.rows).toBeCloseTo(0.2, 2);
+    const auto = backprop(['train', path, '--memory', '1MB', '--epochs', '1', '--layers', '4']);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stdout).toMatch(/→ 3 inputs, streamed from the file/);
+  }, 120_000);
+
+  it('a million rows stream through a small budget in bounded memory, and the model loads', () => {
+    const big = join(dir, 'million.csv');
+    if (!existsSync(big)) writeFileSync(big, csv(1_000_000));
+    const rssFile = join(dir, 'stream-million-rss.txt');
+    writeFileSync(rssFile, '');
+    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'train', big, '--stream', '--memory', '8MB', '--epochs', '1', '--layers', '8', '--quiet', '--out', join(dir, 'streamed.json')],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_TEST_RSS_FILE: rssFile } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(Number(readFileSync(rssFile, 'utf8'))).toBeLessThan(450 * 1024 * 1024);
+    const evaluated = backprop(['evaluate', join(dir, 'streamed.json'), join(dir, 'stream.csv'), '--json']);
+    expect(JSON.parse(evaluated.stdout).accuracy).toBeGreaterThan(0.9);
+  }, 120_000);
 });

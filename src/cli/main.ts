@@ -15,7 +15,8 @@ import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageEr
 import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
 import type { DataOptions } from './data.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
-import { choice, columnList, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
+import { byteSize, choice, columnList, formatBytes, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
+import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { VERSION } from '../version.js';
 import { serveFolder } from './serve.js';
@@ -36,6 +37,9 @@ function delimiterOption(): Option {
 function decimalCommaOption(): Option {
   return new Option('--decimal-comma', 'numbers are written with a decimal comma (1,5); use with --delimiter ";" or a sniffed one');
 }
+
+/** The default memory budget for data: a quarter of the machine's memory, at most 2 GB. */
+const DEFAULT_MEMORY = Math.min(2 * 1024 ** 3, Math.floor(totalmem() / 4));
 
 const COMMANDS = ['train', 'evaluate', 'predict', 'explain', 'gradcheck', 'playground', 'datasets'];
 /** The subcommand being run, so that the help hint of a command-line error points at its help. */
@@ -80,6 +84,8 @@ function program(): Command {
     .option('--backend <name>', 'arithmetic: auto (the system BLAS where found, else WebAssembly SIMD on every core), blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
+    .option('--stream', 'read the data in passes from the file (in bounded memory) rather than whole', false)
+    .option('--memory <size>', `what the data may take in memory before it is streamed, e.g. 512MB or 2GB (default ${formatBytes(DEFAULT_MEMORY)}: a quarter of this machine's, at most 2 GB)`, byteSize('--memory'), DEFAULT_MEMORY)
     .option('--out <file>', 'write the trained model to this file (- for standard output)', nonEmpty('--out'))
     .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)', nonEmpty('--plot'))
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)

@@ -94,3 +94,21 @@ export function choice<T extends string>(option: string, choices: readonly T[]) 
     return value as T;
   };
 }
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** "512MB", "2GB", "1.5GiB" or a number of bytes (units in powers of 1024). */
+export function byteSize(option: string) {
+  return (value: string): number => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+    const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+    if (!m || unit === undefined || !(Number(m[1]) * unit >= 1024 * 1024)) {
+      throw new UsageError(`${option}: expected a size like 512MB or 2GB (at least 1MB), got "${value}"`, option);
+    }
+    return Math.floor(Number(m[1]) * unit);
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${+(bytes / 1024 ** 3).toFixed(1)}GB` : `${Math.round(bytes / 1024 ** 2)}MB`;
+}

@@ -11,7 +11,11 @@ import { Network } from '../nn/network.js';
 import type { LayerSpec } from '../nn/spec.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { createKernels, type BackendChoice } from '../node/backends.js';
-import { evaluate, fitAsync } from '../train/fit.js';
+import { evaluate, fitAsync, type FitOptions } from '../train/fit.js';
+import { fitBatches } from '../train/batches.js';
+import type { History } from '../train/callbacks.js';
+import { scanForTraining, trainingBatches, validationBatches } from '../node/streaming.js';
+import { statSync } from 'node:fs';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';
 import { toRows, type Matrix } from '../core/matrix.js';
@@ -42,6 +46,10 @@ export interface TrainOptions {
   backend: BackendChoice;
   delimiter?: string;
   decimalComma?: boolean;
+  /** Read the data in passes from the file rather than whole. */
+  stream: boolean;
+  /** Bytes the data may take in memory before it is streamed. */
+  memory: number;
 }
 
 export interface TrainResult {
@@ -50,12 +58,53 @@ export interface TrainResult {
 
 interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
 
-export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<TrainResult> {
-  // With --out - the model is what goes to standard output; the report then goes to stderr.
-  const report = o.out === '-' ? process.stderr : out;
-  const say = (line = ''): void => {
-    if (!o.quiet && !o.json) report.write(line + '\n');
-  };
+/** What training needs from its data, in memory or streamed: the description, and how to train and measure. */
+interface Prepared {
+  source: string;
+  rows: number;
+  trainingRows: number;
+  validationRows: number;
+  prep: Preprocessing;
+  /** Whether the data is read in passes from the file (--stream). */
+  streamed: boolean;
+  fit(options: FitAsyncOptions): Promise<History>;
+  /** Final metrics: recomputed on the data in memory; a streamed run reports its last epoch's. */
+  metrics(history: History): { train: Metrics; validation: Metrics | null };
+  boundary(): BoundaryPlot | undefined;
+}
+
+type FitAsyncOptions = Pick<FitOptions, 'epochs' | 'optimizer' | 'learningRate' | 'earlyStopping' | 'callbacks' | 'signal'>;
+
+/** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
+async function networkFor(prep: Preprocessing, o: TrainOptions): Promise<Network> {
+  const target = prep.target!;
+  const classes = target.task === 'classification' ? target.classes : null;
+  const output: LayerSpec = classes
+    ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
+    : { units: 1, activation: 'linear' };
+  return new Network({
+    inputs: encodedWidth(prep.features),
+    layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
+    loss: o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse'),
+    seed: o.seed,
+  }, { kernels: await createKernels(o.backend) });
+}
+
+/** Whether to read the data in passes: when asked, or when it would not fit the memory budget. */
+function shouldStream(data: string, o: TrainOptions): boolean {
+  if (o.stream) return true;
+  let bytes: number;
+  try {
+    bytes = statSync(data).size;
+  } catch {
+    return false; // standard input, a built-in data set or a glob: in memory
+  }
+  // The encoded data takes about what the text does; compressed files hold several times their size.
+  const estimate = /\.(gz|parquet)$/i.test(data) ? 4 * bytes : bytes;
+  return estimate > o.memory;
+}
+
+async function prepareInMemory(data: string, o: TrainOptions): Promise<Prepared & { net: Network }> {
   let frame: DataFrame | null = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
   const source = frame.source;
   const description = describeFrame(frame, o.target, o.task);
@@ -64,20 +113,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     ? validationSplit(rows, o, description.classIndex)
     : { train: Uint32Array.from({ length: rows }, (_, i) => i), test: new Uint32Array(0) };
   const prep = fitFramePreprocessing(description, frame, split.train);
-  const target = prep.target!;
-  const classes = target.task === 'classification' ? target.classes : null;
-
-  const output: LayerSpec = classes
-    ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
-    : { units: 1, activation: 'linear' };
-  const loss: LossName = o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse');
-  const net = new Network({
-    inputs: encodedWidth(prep.features),
-    layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
-    loss,
-    seed: o.seed,
-  }, { kernels: await createKernels(o.backend) });
-
+  const net = await networkFor(prep, o);
   // The input matrices, built once from the columns in the rows' split order; the training rows straight into
   // the backend's memory, where fit then gathers its batches without a copy.
   const inBackend = (r: number, c: number): Matrix => net.allocate(r, c);
@@ -90,36 +126,73 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const held = o.plot ? split.test : new Uint32Array(0);
   split = null;
   if (!o.plot) frame = null;
+  const classes = prep.target!.task === 'classification';
+  const metrics = (xs: Matrix, ys: Matrix): Metrics => {
+    const m: Metrics = evaluate(net, xs, ys, { accuracy: classes });
+    // MSE, MAE and R² in the target's own units.
+    if (!classes) Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, net.predict(xs))));
+    return m;
+  };
+  return {
+    source, rows, trainingRows, validationRows, prep, net, streamed: false,
+    fit: (options) => fitAsync(net, xTrain, yTrain, { ...options, batchSize: o.batchSize, seed: o.seed, validationData: xVal && yVal ? [xVal, yVal] : undefined }),
+    metrics: () => ({ train: metrics(xTrain, yTrain), validation: xVal && yVal ? metrics(xVal, yVal) : null }),
+    boundary: () => (frame ? boundaryFor(net, prep, frame, held) : undefined),
+  };
+}
+
+async function prepareStreamed(data: string, o: TrainOptions): Promise<Prepared & { net: Network }> {
+  const scanned = await scanForTraining(data, data, { delimiter: o.delimiter, decimalComma: o.decimalComma }, { target: o.target, task: o.task, validation: o.validation, seed: o.seed });
+  const net = await networkFor(scanned.prep, o);
+  // The shuffle buffer takes a quarter of the budget (its float32 inputs and targets).
+  const bufferRows = Math.max(o.batchSize, Math.floor(o.memory / 4 / ((net.inputs + net.outputs) * 4)));
+  const last = (history: History, validation: boolean): Metrics | null => {
+    const e = history.epochs[history.epochs.length - 1];
+    if (!e) return null;
+    if (validation) return e.valLoss === undefined ? null : { loss: e.valLoss, ...(e.valAccuracy !== undefined ? { accuracy: e.valAccuracy } : {}) };
+    return { loss: e.loss, ...(e.accuracy !== undefined ? { accuracy: e.accuracy } : {}) };
+  };
+  return {
+    source: data, rows: scanned.rows, trainingRows: scanned.trainRows, validationRows: scanned.validationRows, prep: scanned.prep, net, streamed: true,
+    fit: (options) => fitBatches(net, trainingBatches(scanned, net.inputs, net.outputs, o.batchSize, bufferRows), {
+      ...options,
+      validationBatches: o.validation > 0 ? validationBatches(scanned, net.inputs, net.outputs) : undefined,
+    }),
+    metrics: (history) => ({ train: last(history, false)!, validation: last(history, true) }),
+    boundary: () => undefined,
+  };
+}
+
+export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<TrainResult> {
+  // With --out - the model is what goes to standard output; the report then goes to stderr.
+  const report = o.out === '-' ? process.stderr : out;
+  const say = (line = ''): void => {
+    if (!o.quiet && !o.json) report.write(line + '\n');
+  };
+  const prepared = shouldStream(data, o) ? await prepareStreamed(data, o) : await prepareInMemory(data, o);
+  const { source, rows, trainingRows, validationRows, prep, net } = prepared;
+  const target = prep.target!;
+  const classes = target.task === 'classification' ? target.classes : null;
+  const loss = net.loss.name;
 
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
   const text = prep.features.length - numeric;
-  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${xTrain.cols} inputs`);
+  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${net.inputs} inputs${prepared.streamed ? ', streamed from the file' : ''}`);
   say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs, ${net.kernels.name} kernels`);
 
-  const history = await fitAsync(net, xTrain, yTrain, {
+  const history = await prepared.fit({
     epochs: o.epochs,
-    batchSize: o.batchSize,
     optimizer: o.optimizer,
     learningRate: o.lr,
-    seed: o.seed,
-    validationData: xVal && yVal ? [xVal, yVal] : undefined,
     earlyStopping: o.earlyStopping,
     callbacks: o.quiet || o.json ? [] : [progressCallback(report)],
     signal,
   });
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochs.length + 1}`, o);
   if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
-
-  const metrics = (xs: Matrix, ys: Matrix): Metrics => {
-    const m: Metrics = evaluate(net, xs, ys, { accuracy: classes !== null });
-    // MSE, MAE and R² in the target's own units.
-    if (!classes) Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, net.predict(xs))));
-    return m;
-  };
-  const trainMetrics = metrics(xTrain, yTrain);
-  const valMetrics = xVal && yVal ? metrics(xVal, yVal) : null;
+  const { train: trainMetrics, validation: valMetrics } = prepared.metrics(history);
 
   // Every output is written whole beside its target first; only when all are, and no interrupt came
   // meanwhile, are they renamed into place. A failure or Ctrl-C before that leaves every old file as it was.
@@ -128,7 +201,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   try {
     if (o.out && o.out !== '-') staged.push(stageFile(o.out, modelText));
     if (o.plot) {
-      const boundary = frame ? boundaryFor(net, prep, frame, held) : undefined;
+      const boundary = prepared.boundary();
       staged.push(stageFile(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary })));
     }
   } catch (e) {

@@ -19,9 +19,12 @@ export type BatchSource = (epoch: number) => Iterable<Batch> | AsyncIterable<Bat
 
 /** fit's options that do not concern arrays held whole (no batchSize, shuffle, seed or validationSplit). */
 export type FitBatchesOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'optimizer' | 'schedule' | 'l1' | 'l2' | 'validationData' |
-  'accuracy' | 'earlyStopping' | 'callbacks' | 'signal'>;
+  'accuracy' | 'earlyStopping' | 'callbacks' | 'signal'> & {
+  /** Validation data too large to hold: called after every epoch for batches to evaluate (instead of validationData). */
+  validationBatches?: () => Iterable<Batch> | AsyncIterable<Batch>;
+};
 
-const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
+const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'validationData', 'validationBatches', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
 
 /**
  * Trains on batches from `source`, one optimizer step per batch, for `epochs` passes. Returns the History, as
@@ -46,7 +49,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
     network: net,
     epochs,
     batchesPerEpoch: NaN, // a source's length is not known in advance
-    hasValidation: validation !== undefined,
+    hasValidation: validation !== undefined || o.validationBatches !== undefined,
     history: history.epochs,
     stop: (reason = 'callback') => {
       stopReason ??= reason;
@@ -95,6 +98,19 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
         const v = evaluate(net, validation[0], validation[1], { accuracy: withAccuracy });
         logs.valLoss = v.loss + trainer.penalty();
         if (withAccuracy) logs.valAccuracy = v.accuracy;
+      } else if (o.validationBatches) {
+        let sum = 0, right = 0, count = 0;
+        for await (const b of o.validationBatches()) {
+          const v = evaluate(net, b.x, b.y, { accuracy: withAccuracy });
+          const rows = net.inputBatch(b.x).rows;
+          sum += v.loss * rows;
+          right += (v.accuracy ?? 0) * rows;
+          count += rows;
+        }
+        if (count > 0) {
+          logs.valLoss = sum / count + trainer.penalty();
+          if (withAccuracy) logs.valAccuracy = right / count;
+        }
       }
       history.epochs.push(logs);
       history.finalEpoch = epoch;

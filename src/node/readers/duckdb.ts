@@ -90,34 +90,10 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     if (strictFallback) return null;
     throw new BackpropError(`${source}: ${message}`);
   };
-  let from: string;
   try {
-    if (parquet) from = `read_parquet(${quote(path)})`;
-    else {
-      let delimiter = options.delimiter;
-      if (delimiter === undefined) {
-        // The sniffer reads one file: for a glob, the first it matches.
-        const first = strictFallback ? path : (await con.runAndReadAll(`SELECT file FROM glob(${quote(path)}) ORDER BY file LIMIT 1`)).getRowsJS()[0]?.[0];
-        if (typeof first !== 'string') return fail('no file matches');
-        const sniffed = (await con.runAndReadAll(`SELECT Delimiter FROM sniff_csv(${quote(first)})`)).getRowObjectsJS()[0]?.Delimiter;
-        if (typeof sniffed !== 'string' || !DELIMITERS.includes(sniffed)) return fail('cannot tell the delimiter; give it with --delimiter');
-        delimiter = sniffed;
-      }
-      const text = (options.textColumns ?? []).map((c) => `${quote(c)}: 'VARCHAR'`);
-      const csv = `${quote(path)}, delim = ${quote(delimiter)}, quote = '"', escape = '"', strict_mode = true`;
-      // The header as written: DuckDB renames repeated names (a, a_1), which the strict reader refuses.
-      const header = (await con.runAndReadAll(`SELECT * FROM read_csv(${csv}, header = false, all_varchar = true) LIMIT 1`)).getRowsJS()[0] as (string | null)[];
-      if (!header || header.some((name) => !name || !name.trim()) || new Set(header.map((name) => name!.trim())).size !== header.length) return fail('has an empty or repeated column name');
-      from = `read_csv(${csv}, header = true, auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
-        `${options.decimalComma ? ", decimal_separator = ','" : ''}${text.length ? `, types = {${text.join(', ')}}` : ''})`;
-    }
-    const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
-    if (described.length < 2) return fail(`found ${described.length} column${described.length === 1 ? '' : 's'}; expected a header row and at least two columns`);
-    const numeric = described.map((d) => NUMERIC_TYPES.test(d.column_type) && !(options.textColumns ?? []).includes(d.column_name));
-    const select = described.map((d, j) => (numeric[j] ? `CAST(${ident(d.column_name)} AS DOUBLE)` : `CAST(${ident(d.column_name)} AS VARCHAR)`));
-    const numericNames = described.filter((_, j) => numeric[j]).map((d) => ident(d.column_name));
-    // One flag per row: a missing number anywhere in it.
-    select.push(numericNames.length ? `(${numericNames.map((n) => `${n} IS NULL`).join(' OR ')})` : 'false');
+    const opened = await openTable(con, path, options, strictFallback);
+    if (typeof opened === 'string') return fail(opened);
+    const { from, described, numeric, select } = opened;
     // A streaming result that meets an error (a value that is not of its column's type) just ends, as if the
     // data had, so the rows read are checked against a count. For a plain CSV file its lines bound the rows (a
     // scan of bytes, far quicker than a count by DuckDB, which is asked only when the two disagree).
@@ -221,6 +197,119 @@ function countLines(path: string): number {
     return last === 10 ? lines : lines + 1;
   } finally {
     closeSync(fd);
+  }
+}
+
+export interface OpenedTable {
+  /** The SQL table expression that reads the data. */
+  from: string;
+  described: { column_name: string; column_type: string }[];
+  /** Which columns are read as numbers (DOUBLE); the others as text. */
+  numeric: boolean[];
+  /** The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing number in the row. */
+  select: string[];
+}
+
+/**
+ * Sniffs (unless told) and describes a table: its SQL source, columns and how each is read. Answers a string
+ * saying what is wrong where a CSV file cannot be read this way (the caller decides how to report it).
+ */
+export async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean): Promise<OpenedTable | string> {
+  let from: string;
+  if (isParquet(path)) from = `read_parquet(${quote(path)})`;
+  else {
+    let delimiter = options.delimiter;
+    if (delimiter === undefined) {
+      // The sniffer reads one file: for a glob, the first it matches.
+      const first = single ? path : (await con.runAndReadAll(`SELECT file FROM glob(${quote(path)}) ORDER BY file LIMIT 1`)).getRowsJS()[0]?.[0];
+      if (typeof first !== 'string') return 'no file matches';
+      const sniffed = (await con.runAndReadAll(`SELECT Delimiter FROM sniff_csv(${quote(first)})`)).getRowObjectsJS()[0]?.Delimiter;
+      if (typeof sniffed !== 'string' || !DELIMITERS.includes(sniffed)) return 'cannot tell the delimiter; give it with --delimiter';
+      delimiter = sniffed;
+    }
+    const text = (options.textColumns ?? []).map((c) => `${quote(c)}: 'VARCHAR'`);
+    const csv = `${quote(path)}, delim = ${quote(delimiter)}, quote = '"', escape = '"', strict_mode = true`;
+    // The header as written: DuckDB renames repeated names (a, a_1), which the strict reader refuses.
+    const header = (await con.runAndReadAll(`SELECT * FROM read_csv(${csv}, header = false, all_varchar = true) LIMIT 1`)).getRowsJS()[0] as (string | null)[];
+    if (!header || header.some((name) => !name || !name.trim()) || new Set(header.map((name) => name!.trim())).size !== header.length) return 'has an empty or repeated column name';
+    from = `read_csv(${csv}, header = true, auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
+      `${options.decimalComma ? ", decimal_separator = ','" : ''}${text.length ? `, types = {${text.join(', ')}}` : ''})`;
+  }
+  const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+  if (described.length < 2) return `found ${described.length} column${described.length === 1 ? '' : 's'}; expected a header row and at least two columns`;
+  const numeric = described.map((d) => NUMERIC_TYPES.test(d.column_type) && !(options.textColumns ?? []).includes(d.column_name));
+  const select = described.map((d, j) => (numeric[j] ? `CAST(${ident(d.column_name)} AS DOUBLE)` : `CAST(${ident(d.column_name)} AS VARCHAR)`));
+  const numericNames = described.filter((_, j) => numeric[j]).map((d) => ident(d.column_name));
+  // One flag per row: a missing number anywhere in it.
+  select.push(numericNames.length ? `(${numericNames.map((n) => `${n} IS NULL`).join(' OR ')})` : 'false');
+  return { from, described, numeric, select };
+}
+
+/** One chunk of a table read in passes: numbers as float64 (copied out of DuckDB), text as strings. */
+export interface TableChunk {
+  rows: number;
+  /** By column: a Float64Array for numeric columns, strings for text ones. */
+  columns: (Float64Array | string[])[];
+}
+
+/**
+ * Reads a table chunk by chunk (a few thousand rows each), in bounded memory, however large the file: one pass
+ * per call. Every value is checked (no missing values, finite numbers) and the rows read are checked against a
+ * count at the end (`expectedRows`, or DuckDB's), so an error never passes for the end of the data.
+ */
+export async function* tableChunks(path: string, source: string, options: DuckReadOptions = {}, expectedRows?: number): AsyncGenerator<TableChunk & { opened: OpenedTable }> {
+  const { con, bindings } = await duck();
+  const fail = (message: string): never => {
+    throw new BackpropError(`${source}: ${message}`);
+  };
+  let opened: OpenedTable | string;
+  try {
+    opened = await openTable(con, path, options, !/[*?[]/.test(path));
+  } catch (e) {
+    return fail(`cannot read it (${firstLine(e)})`);
+  }
+  if (typeof opened === 'string') return fail(opened);
+  const { from, described, numeric, select } = opened;
+  const sql = `SELECT ${select.join(', ')} FROM ${from}`;
+  let rows = 0;
+  try {
+    const result = await con.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
+      if (nulls.indexOf(1) >= 0) fail(`row ${rows + nulls.indexOf(1) + 1}: missing value; fill it in or remove the row`);
+      const columns = described.map((d, j): Float64Array | string[] => {
+        if (numeric[j]) {
+          const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, j), n * 8);
+          const values = new Float64Array(data.buffer, data.byteOffset, n).slice();
+          for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) fail(`row ${rows + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
+          return values;
+        }
+        const vector = chunk.getColumnVector(j);
+        return Array.from({ length: n }, (_, i) => {
+          const value = vector.getItem(i) as string | null;
+          if (value === null || value.trim() === '') fail(`row ${rows + i + 1}, column ${j + 1} (${d.column_name}): missing value; fill it in or remove the row`);
+          return value!.trim();
+        });
+      });
+      rows += n;
+      yield { rows: n, columns, opened };
+    }
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
+    fail(`cannot read it (${firstLine(e)})`);
+  }
+  // A pass after the first knows the count already.
+  const expected = expectedRows ?? Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
+  if (rows !== expected) {
+    try {
+      await con.run(sql);
+    } catch (e) {
+      fail(`stopped after ${rows} of ${expected} rows (${firstLine(e)})`);
+    }
+    fail(`read ${rows} of ${expected} rows, then stopped`);
   }
 }
 
