@@ -206,3 +206,23 @@ describe('--stream: training on files larger than memory', () => {
     expect(JSON.parse(evaluated.stdout).accuracy).toBeGreaterThan(0.9);
   }, 120_000);
 });
+
+describe('predict --stream', () => {
+  it('writes, chunk by chunk, exactly what predict writes from the whole file (CSV and JSON, kept columns included)', () => {
+    const lines = csv(60_000).split('\n');
+    const withId = [`id,${lines[0]}`, ...lines.slice(1).filter(Boolean).map((l, i) => `${String(i).padStart(6, '0')},${l}`)].join('\n') + '\n';
+    const path = join(dir, 'predict-me.csv');
+    writeFileSync(path, withId);
+    const model = join(dir, 'predict-model.json');
+    expect(backprop(['train', join(dir, 'stream.csv'), '--epochs', '1', '--layers', '4', '--quiet', '--out', model]).code).toBe(0);
+    for (const format of [[], ['--json']]) {
+      const whole = backprop(['predict', model, path, '--keep', 'id', ...format]);
+      const streamed = backprop(['predict', model, path, '--keep', 'id', '--stream', ...format]);
+      expect(whole.code, whole.stderr).toBe(0);
+      expect(streamed.code, streamed.stderr).toBe(0);
+      expect(streamed.stdout.length).toBeGreaterThan(60_000 * 10);
+      expect(streamed.stdout).toBe(whole.stdout);
+    }
+    expect(backprop(['predict', model, '-', '--stream']).stderr).toBe('backprop: --stream: reads a file in passes; standard input cannot be streamed this way\n');
+  }, 60_000);
+});

@@ -1,6 +1,7 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows.
 import { toRows, type Matrix } from '../core/matrix.js';
-import { encodeFrameInputs, encodeFrameTargets, unusedFrameColumns, type DataFrame } from '../data/frame.js';
+import { encodeFrameInputs, encodeFrameTargets, unusedFrameColumns, type DataFrame, type FrameColumn } from '../data/frame.js';
+import { tableChunks, type OpenedTable, type TableChunk } from '../node/readers/duckdb.js';
 import { decodeOutput, decodeValues, type Preprocessing } from '../data/preprocessing.js';
 import { loadModel } from '../node/files.js';
 import { evaluate } from '../train/fit.js';
@@ -11,6 +12,8 @@ import { UsageError } from './errors.js';
 import type { Network } from '../nn/network.js';
 
 export interface PredictOptions extends DataOptions {
+  /** Read the data in chunks and write predictions as they come, in bounded memory. */
+  stream?: boolean;
   /** Input columns copied into the output, before the predictions. */
   keep?: string[];
   /** Significant digits of probabilities and regression values. */
@@ -81,56 +84,92 @@ const csvCell = (v: string | number): string => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+/** A chunk read in passes as a small frame: numbers as they are, text coded per chunk; rows numbered from `first`. */
+function chunkFrame(chunk: TableChunk & { opened: OpenedTable }, source: string, first: number): DataFrame {
+  const names = chunk.opened.described.map((d) => d.column_name);
+  const columns: FrameColumn[] = chunk.columns.map((c, j): FrameColumn => {
+    if (c instanceof Float64Array) return { name: names[j], kind: 'numeric', values: c };
+    const index = new Map<string, number>();
+    const dictionary: string[] = [];
+    const codes = Uint32Array.from(c, (v) => {
+      let k = index.get(v);
+      if (k === undefined) index.set(v, (k = dictionary.push(v) - 1));
+      return k;
+    });
+    return { name: names[j], kind: 'text', codes, dictionary };
+  });
+  return { source, rows: chunk.rows, columns, where: (row) => `row ${first + row + 1}` };
+}
+
+/** The data as frames: the whole file at once, or, streamed, one chunk after another in bounded memory. */
+async function* framesOf(path: string, options: DataOptions, stream: boolean): AsyncGenerator<DataFrame> {
+  if (!stream) {
+    yield await readDataFile(path, options);
+    return;
+  }
+  let first = 0;
+  for await (const chunk of tableChunks(path, path, options)) {
+    yield chunkFrame(chunk, path, first);
+    first += chunk.rows;
+  }
+}
+
+/** Writes text, waiting while the stream's buffer is full, so output of any size takes bounded memory. */
+async function write(out: NodeJS.WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+}
+
 export async function predictCommand(modelPath: string, dataPath: string, o: PredictOptions, out: NodeJS.WriteStream): Promise<void> {
   const { network, prep } = modelWithPreprocessing(modelPath);
   // Kept columns that the model does not read are read as text, as written ("007" stays "007").
   const features = new Set(prep.features.map((f) => f.name));
-  const frame = await readDataFile(dataPath, { ...o, textColumns: (o.keep ?? []).filter((k) => !features.has(k)) });
   const keep = o.keep ?? [];
   const target = prep.target;
   const name = target?.name ?? 'prediction';
   if (keep.includes(name)) throw new UsageError(`--keep: "${name}" is the name of the prediction column; keep another column`, '--keep');
-  const kept = keep.map((name) => {
-    const c = frame.columns.find((col) => col.name === name);
-    if (!c) throw new UsageError(`--keep: ${frame.source} has no column "${name}"; its columns are: ${frame.columns.map((col) => col.name).join(', ')}`, '--keep');
-    return c;
-  });
-  const predictions = network.predict(encodeFrameInputs(prep, frame, network.dtype));
-  checkFinite(predictions, modelPath);
-  noteUnused(prep, frame, keep);
-  const outputs = toRows(predictions).map((r) => decodeOutput(prep, r));
+  if (o.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   const round = (v: number): number => Number(v.toPrecision(o.digits));
-  // Kept columns as the file wrote them, where the reader kept the text ("007" stays "007").
-  const keptValues = (i: number): string[] => kept.map((c) => frame.text?.(frame.columns.indexOf(c), i) ??
-    (c.kind === 'numeric' ? String(c.values[i]) : c.dictionary[c.codes[i]]));
-  const lines: string[] = [];
-  if (target?.task === 'classification') {
-    const classes = target.classes;
+  const classes = target?.task === 'classification' ? target.classes : null;
+  let rowsWritten = 0;
+  for await (const frame of framesOf(dataPath, { ...o, textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
+    const kept = keep.map((column) => {
+      const c = frame.columns.find((col) => col.name === column);
+      if (!c) throw new UsageError(`--keep: ${frame.source} has no column "${column}"; its columns are: ${frame.columns.map((col) => col.name).join(', ')}`, '--keep');
+      return c;
+    });
+    const predictions = network.predict(encodeFrameInputs(prep, frame, network.dtype));
+    checkFinite(predictions, modelPath);
+    const first = rowsWritten === 0;
+    if (first) noteUnused(prep, frame, keep);
+    const outputs = toRows(predictions).map((r) => decodeOutput(prep, r));
+    // Kept columns as the file wrote them, where the reader kept the text ("007" stays "007").
+    const keptValues = (i: number): string[] => kept.map((c) => frame.text?.(frame.columns.indexOf(c), i) ??
+      (c.kind === 'numeric' ? String(c.values[i]) : c.dictionary[c.codes[i]]));
+    const lines: string[] = [];
     if (o.json) {
       const rows = outputs.map((d, i) => {
-        const { label, probabilities } = d as { label: string | number; probabilities: number[] };
-        return {
-          ...Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]])),
-          [name]: label,
-          probabilities: Object.fromEntries(classes.map((c, k) => [String(c), round(probabilities[k])])),
-        };
+        const row: Record<string, unknown> = Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]]));
+        if (classes) {
+          const { label, probabilities } = d as { label: string | number; probabilities: number[] };
+          row[name] = label;
+          row.probabilities = Object.fromEntries(classes.map((c, k) => [String(c), round(probabilities[k])]));
+        } else row[name] = round((d as { value: number }).value);
+        return JSON.stringify(row);
       });
-      out.write(JSON.stringify(rows) + '\n');
-      return;
+      await write(out, (first ? '[' : ',') + rows.join(','));
+    } else {
+      if (first) lines.push([...keep, name, ...(classes ? classes.map((c) => `p(${c})`) : [])].map(csvCell).join(','));
+      outputs.forEach((d, i) => {
+        const cells = keptValues(i).map(csvCell);
+        if (classes) {
+          const { label, probabilities } = d as { label: string | number; probabilities: number[] };
+          cells.push(csvCell(label), ...probabilities.map((p) => String(round(p))));
+        } else cells.push(String(round((d as { value: number }).value)));
+        lines.push(cells.join(','));
+      });
+      await write(out, lines.join('\n') + '\n');
     }
-    lines.push([...keep, name, ...classes.map((c) => `p(${c})`)].map(csvCell).join(','));
-    outputs.forEach((d, i) => {
-      const { label, probabilities } = d as { label: string | number; probabilities: number[] };
-      lines.push([...keptValues(i).map(csvCell), csvCell(label), ...probabilities.map((p) => String(round(p)))].join(','));
-    });
-  } else {
-    const values = outputs.map((d) => round((d as { value: number }).value));
-    if (o.json) {
-      out.write(JSON.stringify(values.map((v, i) => ({ ...Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]])), [name]: v }))) + '\n');
-      return;
-    }
-    lines.push([...keep, name].map(csvCell).join(','));
-    values.forEach((v, i) => lines.push([...keptValues(i).map(csvCell), String(v)].join(',')));
+    rowsWritten += frame.rows;
   }
-  out.write(lines.join('\n') + '\n');
+  if (o.json) await write(out, (rowsWritten === 0 ? '[' : '') + ']\n');
 }

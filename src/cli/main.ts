@@ -134,6 +134,7 @@ function program(): Command {
     .argument('<data>', 'a CSV file with the model\'s feature columns, or - for standard input')
     .option('--keep <columns>', 'copy these input columns (an id, say) into the output, e.g. id,name', columnList('--keep'))
     .option('--digits <n>', 'significant digits of probabilities and values', integerIn('--digits', 1, 17), 6)
+    .option('--stream', 'read the data in chunks and write predictions as they come, in bounded memory (a file, not standard input)', false)
     .option('--json', 'print the predictions as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())

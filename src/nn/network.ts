@@ -133,7 +133,10 @@ export class Network {
     let ws = this.workspaces.get(rows);
     if (ws) return ws;
     if (this.workspaces.size >= WORKSPACES_KEPT) {
+      // The oldest batch size's buffers go back to the backend: batches of ever new sizes (validation chunks
+      // read from a stream, say) must not pile them up.
       const oldest = this.workspaces.keys().next().value as number;
+      this.releaseWorkspace(this.workspaces.get(oldest)!);
       this.workspaces.delete(oldest);
     }
     ws = {
@@ -149,13 +152,15 @@ export class Network {
    * so that buffers do not wait for the garbage collector after the network is dropped.
    */
   releaseBuffers(): void {
+    for (const ws of this.workspaces.values()) this.releaseWorkspace(ws);
+    this.workspaces.clear();
+  }
+
+  private releaseWorkspace(ws: Workspace): void {
     const release = this.kernels.release;
     if (!release) return;
-    for (const ws of this.workspaces.values()) {
-      for (const buffers of ws.layers) for (const m of Object.values(buffers)) if (m) release(m);
-      release(ws.g);
-    }
-    this.workspaces.clear();
+    for (const buffers of ws.layers) for (const m of Object.values(buffers)) if (m) release(m);
+    release(ws.g);
   }
 
   // Step 0, the forward pass: each layer's h = x·W + b and a = f(h), the output a being ŷ.
@@ -211,7 +216,8 @@ export class Network {
 
   /**
    * Forward and backward over checked matrices (see inputBatch, targetBatch). Returns the loss and each
-   * layer's live buffers (h, a, δ), which stay valid until the next call with the same number of rows.
+   * layer's live buffers (h, a, δ), which stay valid until the next call (with the same number of rows, or with
+   * a batch size the network has not kept buffers for).
    * With backward false it stops after the forward pass and the loss.
    */
   pass(x: Matrix, y: Matrix, backward = true): { loss: number; buffers: readonly DenseBuffers[] } {
