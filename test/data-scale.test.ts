@@ -226,3 +226,22 @@ describe('predict --stream', () => {
     expect(backprop(['predict', model, '-', '--stream']).stderr).toBe('backprop: --stream: reads a file in passes; standard input cannot be streamed this way\n');
   }, 60_000);
 });
+
+describe('evaluate --stream', () => {
+  it('gives the whole-file metrics, classification and regression, chunk by chunk', () => {
+    const path = join(dir, 'evaluate-me.csv');
+    const { numbers, labels } = rows(40_000, 11);
+    writeFileSync(path, 'x,y,z,label,value\n' + numbers.map((r, i) => `${r.join(',')},${labels[i]},${(r[0] * 3 + r[1] * r[2]).toFixed(3)}`).join('\n') + '\n');
+    for (const target of ['label', 'value']) {
+      const model = join(dir, `evaluate-${target}.json`);
+      expect(backprop(['train', path, '--target', target, '--epochs', '2', '--layers', '4', '--quiet', '--out', model]).code).toBe(0);
+      const whole = JSON.parse(backprop(['evaluate', model, path, '--json']).stdout);
+      const streamed = JSON.parse(backprop(['evaluate', model, path, '--json', '--stream']).stdout);
+      expect(streamed.rows).toBe(40_000);
+      for (const [key, value] of Object.entries(whole)) {
+        if (typeof value === 'number') expect(Math.abs((streamed[key] as number) - value), key).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+        else expect(streamed[key], key).toEqual(value);
+      }
+    }
+  }, 60_000);
+});

@@ -5,7 +5,7 @@ import { tableChunks, type OpenedTable, type TableChunk } from '../node/readers/
 import { decodeOutput, decodeValues, type Preprocessing } from '../data/preprocessing.js';
 import { loadModel } from '../node/files.js';
 import { evaluate } from '../train/fit.js';
-import { classScores, confusionMatrix, classesOf as predictedClasses, regressionScores } from '../train/metrics.js';
+import { classScores, classesOf as predictedClasses } from '../train/metrics.js';
 import { BackpropError } from '../core/errors.js';
 import { readDataFile, type DataOptions } from './data.js';
 import { UsageError } from './errors.js';
@@ -44,39 +44,64 @@ function modelWithPreprocessing(path: string): { network: Network; prep: Preproc
   return { network, prep: preprocessing };
 }
 
-export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<void> {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream, data: DataOptions & { stream?: boolean } = {}): Promise<void> {
   const { network, prep } = modelWithPreprocessing(modelPath);
-  const frame = await readDataFile(dataPath, data);
-  const x = encodeFrameInputs(prep, frame, network.dtype);
-  const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
-  noteUnused(prep, frame);
+  if (data.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   const target = prep.target!;
-  const predictions = network.predict(x);
-  checkFinite(predictions, modelPath);
-  const { loss, accuracy } = evaluate(network, x, y, { accuracy: target.task === 'classification' });
-  if (target.task === 'classification' && classIndex) {
-    const predicted = predictedClasses(predictions);
-    const confusion = confusionMatrix(Array.from(classIndex), predicted, target.classes.length);
+  const classification = target.task === 'classification';
+  // Sums over the data, frame by frame (the whole file, or its chunks): loss, and a confusion matrix or the
+  // regression's residuals with a running mean and variance of the target (Welford), for R².
+  let rows = 0, lossSum = 0, correct = 0, se = 0, ae = 0, mean = 0, m2 = 0;
+  let source = dataPath;
+  const confusion = classification ? target.classes.map(() => new Array<number>(target.classes.length).fill(0)) : [];
+  for await (const frame of framesOf(dataPath, data, data.stream ?? false)) {
+    source = frame.source;
+    const x = encodeFrameInputs(prep, frame, network.dtype);
+    const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
+    if (rows === 0) noteUnused(prep, frame);
+    const predictions = network.predict(x);
+    checkFinite(predictions, modelPath);
+    const { loss, accuracy } = evaluate(network, x, y, { accuracy: classification });
+    lossSum += loss * x.rows;
+    if (classification && classIndex) {
+      correct += accuracy! * x.rows;
+      predictedClasses(predictions).forEach((p, i) => confusion[classIndex[i]][p]++);
+    } else {
+      const truth = decodeValues(prep, y).data, guess = decodeValues(prep, predictions).data;
+      for (let i = 0; i < truth.length; i++) {
+        const d = truth[i] - guess[i];
+        se += d * d;
+        ae += Math.abs(d);
+        const n = rows + i + 1, delta = truth[i] - mean;
+        mean += delta / n;
+        m2 += delta * (truth[i] - mean);
+      }
+    }
+    rows += x.rows;
+  }
+  const loss = lossSum / rows;
+  if (classification) {
+    const accuracy = confusion.reduce((sum, r, i) => sum + r[i], 0) / rows;
     const scores = classScores(confusion);
     if (json) {
-      out.write(JSON.stringify({ rows: x.rows, loss, accuracy, classes: target.classes, confusion, perClass: scores }) + '\n');
+      out.write(JSON.stringify({ rows, loss, accuracy, classes: target.classes, confusion, perClass: scores }) + '\n');
       return;
     }
     const names = target.classes.map(String);
     const width = Math.max(9, ...names.map((n) => n.length)) + 2;
-    out.write(`${frame.source}: ${x.rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy!).toFixed(2)}%\n\n`);
+    out.write(`${source}: ${rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy).toFixed(2)}%\n\n`);
     out.write(`confusion matrix (rows: true class, columns: predicted)\n${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}\n`);
     confusion.forEach((r, i) => out.write(`${names[i].padEnd(width)}${r.map((v) => String(v).padStart(width)).join('')}\n`));
     out.write(`\n${'class'.padEnd(width)}${['precision', 'recall', 'f1', 'support'].map((h) => h.padStart(11)).join('')}\n`);
-    scores.forEach((s, i) => out.write(`${names[i].padEnd(width)}${[s.precision, s.recall, s.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(s.support).padStart(11)}\n`));
+    scores.forEach((sc, i) => out.write(`${names[i].padEnd(width)}${[sc.precision, sc.recall, sc.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(sc.support).padStart(11)}\n`));
     return;
   }
-  const scores = regressionScores(decodeValues(prep, y), decodeValues(prep, predictions));
+  const scores = { mse: se / rows, mae: ae / rows, r2: m2 === 0 ? (se === 0 ? 1 : 0) : 1 - se / m2 };
   if (json) {
-    out.write(JSON.stringify({ rows: x.rows, loss, ...scores }) + '\n');
+    out.write(JSON.stringify({ rows, loss, ...scores }) + '\n');
     return;
   }
-  out.write(`${frame.source}: ${x.rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}\n`);
+  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}\n`);
 }
 
 const csvCell = (v: string | number): string => {

@@ -126,7 +126,8 @@ function program(): Command {
     .option('--json', 'print the metrics as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
-    .action((model: string, data: string, opts: { json: boolean } & DataOptions) => evaluateCommand(model, data, opts.json, stdout, opts));
+    .option('--stream', 'read the data in chunks, in bounded memory (a file, not standard input)', false)
+    .action((model: string, data: string, opts: { json: boolean; stream: boolean } & DataOptions) => evaluateCommand(model, data, opts.json, stdout, opts));
 
   cli.command('predict')
     .description('predictions of a saved model for new rows, as CSV (or JSON) on standard output')
