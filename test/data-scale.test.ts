@@ -188,6 +188,7 @@ describe('--stream: training on files larger than memory', () => {
     const inMemory = trainJson([path]);
     expect(Math.abs(streamed.metrics.validation.accuracy - inMemory.metrics.validation.accuracy)).toBeLessThanOrEqual(0.01);
     expect(streamed.training.validationRows / streamed.data.rows).toBeCloseTo(0.2, 2);
+    expect(backprop(['train', 'iris', '--stream']).stderr).toBe('backprop: --stream: reads a data file (or folder, or glob) in passes; "iris" cannot be streamed this way\n');
     const auto = backprop(['train', path, '--memory', '1MB', '--epochs', '1', '--layers', '4']);
     expect(auto.code, auto.stderr).toBe(0);
     expect(auto.stdout).toMatch(/→ 3 inputs, streamed from the file/);
