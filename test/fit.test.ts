@@ -227,5 +227,10 @@ describe('fitBatches: training from a source of batches', () => {
     await expect(fitBatches(new Network(spec), () => [{ x }] as unknown as Batch[], { epochs: 1 })).rejects.toThrow('fitBatches: epoch 1, batch 1: expected an object { x, y }');
     await expect(fitBatches(new Network(spec), () => [], { epochs: 1 })).rejects.toThrow('fitBatches: the source gave no batches in epoch 1');
     await expect(fitBatches(new Network(spec), () => [{ x, y }], { epoch: 2 } as FitBatchesOptions)).rejects.toThrow(/did you mean "epochs"\?/);
+    // Divergence, as in fit: one clear error, and the weights of the last good epoch are kept.
+    const wild = new Network({ inputs: 2, layers: [{ units: 8, activation: 'relu' }, { units: 1, activation: 'linear' }], loss: 'mse' });
+    const huge = x.map((r) => [1e6 * r[0]]);
+    await expect(fitBatches(wild, () => [{ x, y: huge }], { epochs: 50, learningRate: 10 })).rejects.toThrow(DivergenceError);
+    wild.parameters.forEach((p) => p.value.data.forEach((w) => expect(Number.isFinite(w)).toBe(true)));
   });
 });

@@ -5,7 +5,7 @@ import { BackpropError, checkOptions } from '../core/errors.js';
 import type { BatchInput } from '../nn/input.js';
 import { Network } from '../nn/network.js';
 import { EarlyStopping, type Callback, type EpochLogs, type History, type StopReason, type TrainingControl } from './callbacks.js';
-import { countCorrect, DEFAULT_RATE, DivergenceError, evaluate, type FitOptions } from './fit.js';
+import { allFinite, countCorrect, DEFAULT_RATE, diverged, evaluate, type FitOptions } from './fit.js';
 import { checkSchedule, learningRateAt } from './schedules.js';
 import { Trainer } from './trainer.js';
 
@@ -74,12 +74,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
         const x = net.inputBatch(b.x);
         const y = net.targetBatch(b.y, x.rows);
         const { loss, buffers } = trainer.step(x, y, learningRate);
-        if (!Number.isFinite(loss)) {
-          restore();
-          history.finalEpoch = epoch - 1;
-          throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${epoch}, batch ${batch}, with learning rate ${learningRate}; ` +
-            `the weights of ${epoch > 1 ? `epoch ${epoch - 1}` : 'the start'} were kept. Try a smaller learning rate.`, history);
-        }
+        if (!Number.isFinite(loss)) throw diverged(net, lastGood, history, `the loss became ${loss} in epoch ${epoch}, batch ${batch}`, epoch, learningRate);
         lossSum += loss * x.rows;
         seen += x.rows;
         if (withAccuracy) correct += countCorrect(buffers[buffers.length - 1].a, y);
@@ -111,6 +106,10 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
           logs.valLoss = sum / count + trainer.penalty();
           if (withAccuracy) logs.valAccuracy = right / count;
         }
+      }
+      // The last step can overflow the weights without the loss having shown it yet.
+      if (!net.parameters.every((p) => allFinite(p.value.data)) || !Number.isFinite(logs.valLoss ?? 0)) {
+        throw diverged(net, lastGood, history, `the weights overflowed in epoch ${epoch}`, epoch, learningRate);
       }
       history.epochs.push(logs);
       history.finalEpoch = epoch;

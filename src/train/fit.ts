@@ -129,14 +129,14 @@ function checkNetwork(net: unknown, what: string): void {
 }
 
 /** Whether every value is finite: x − x is 0 for a finite x and NaN for NaN or ±Infinity, so one sum tells. */
-function allFinite(values: FloatArray): boolean {
+export function allFinite(values: FloatArray): boolean {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] - values[i];
   return sum === 0;
 }
 
 /** Puts back the weights of the last good epoch and words the error. */
-function diverged(net: Network, lastGood: FloatArray[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
+export function diverged(net: Network, lastGood: FloatArray[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
   net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
   history.finalEpoch = epoch - 1;
   return new DivergenceError(
