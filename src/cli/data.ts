@@ -1,7 +1,7 @@
 // Where a command's data comes from: a CSV file, "-" for standard input, or a built-in data set by name.
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { closeDuckDB, isParquet, readWithDuckDB } from '../node/readers/duckdb.js';
+import { closeDuckDB, isParquet, isPattern, readWithDuckDB } from '../node/readers/duckdb.js';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { frameFromTable } from '../data/columns.js';
 import type { DataFrame } from '../data/frame.js';
@@ -44,11 +44,6 @@ export interface DataOptions {
 
 /** CSV files from this size up are read by DuckDB. */
 const DUCKDB_FROM_BYTES = 4 * 1024 * 1024;
-
-/** A glob (*, ?, [) or a folder, which DuckDB reads as every file of one schema in it. */
-function isPattern(path: string): boolean {
-  return /[*?[]/.test(path);
-}
 
 /**
  * A data file as columns: CSV (any common delimiter, gzip-compressed too) of 4 MB or more, Parquet, a folder or a

@@ -15,6 +15,7 @@ import { evaluate, fitAsync, type FitOptions } from '../train/fit.js';
 import { fitBatches } from '../train/batches.js';
 import type { History } from '../train/callbacks.js';
 import { scanForTraining, trainingBatches, validationBatches } from '../node/streaming.js';
+import { isPattern } from '../node/readers/duckdb.js';
 import { existsSync, statSync } from 'node:fs';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';
@@ -93,7 +94,7 @@ async function networkFor(prep: Preprocessing, o: TrainOptions): Promise<Network
 /** Whether to read the data in passes: when asked, or when it would not fit the memory budget. */
 function shouldStream(data: string, o: TrainOptions): boolean {
   if (o.stream) {
-    if (data === '-' || (!existsSync(data) && !/[*?[]/.test(data))) {
+    if (data === '-' || (!existsSync(data) && !isPattern(data))) {
       throw new UsageError(`--stream: reads a data file (or folder, or glob) in passes; ${data === '-' ? 'standard input' : `"${data}"`} cannot be streamed this way`, '--stream');
     }
     return true;

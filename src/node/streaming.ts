@@ -10,7 +10,7 @@ import type { Task } from '../data/columns.js';
 import { classesOf, type Label } from '../data/encoding.js';
 import type { FeatureSpec, Preprocessing } from '../data/preprocessing.js';
 import type { Batch, BatchSource } from '../train/batches.js';
-import { tableChunks, type DuckReadOptions } from './readers/duckdb.js';
+import { tableChunks, textKind, type DuckReadOptions } from './readers/duckdb.js';
 
 /** Whether row `row` is a validation row: a seeded hash of its number below the validation share. */
 export function isValidationRow(row: number, seed: number, fraction: number): boolean {
@@ -96,13 +96,11 @@ export async function scanForTraining(path: string, source: string, options: Duc
     rows += chunk.rows;
   }
   if (rows === 0) throw new BackpropError(`${source}: has a header row but no data rows`);
-  // Text by DuckDB's reckoning but numbers throughout: numbers (the whole column is read as text, so each pass parses them).
+  // Text by DuckDB's reckoning must be text by backprop's too: a streamed pass cannot turn a column into numbers.
   for (let j = 0; j < names.length; j++) {
     if (numeric[j]) continue;
     if (categories[j].size > MAX_CATEGORIES) continue;
-    const values = [...categories[j]];
-    const numbers = values.filter((v) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v)).length;
-    if (numbers > 0) throw new BackpropError(`${source}: column "${names[j]}" holds both numbers and text (or numbers DuckDB could not read as such); text columns are one-hot encoded only when the whole column is text`);
+    if (textKind([...categories[j]]) !== 'text') throw new BackpropError(`${source}: column "${names[j]}" holds both numbers and text (or numbers DuckDB could not read as such); text columns are one-hot encoded only when the whole column is text`);
   }
   if (trainRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no training rows`, '--validation');
   if (o.validation > 0 && validationRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no validation rows`, '--validation');

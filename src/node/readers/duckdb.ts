@@ -69,6 +69,11 @@ export async function closeDuckDB(): Promise<void> {
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
+/** A glob (*, ?, [), which DuckDB expands to files of one schema. */
+export function isPattern(path: string): boolean {
+  return /[*?[]/.test(path);
+}
+
 export function isParquet(path: string): boolean {
   return /\.parquet$/i.test(path);
 }
@@ -85,7 +90,7 @@ function firstLine(e: unknown): string {
 export async function readWithDuckDB(path: string, source: string, options: DuckReadOptions = {}): Promise<DataFrame | null> {
   const { con, bindings } = await duck();
   const parquet = isParquet(path);
-  const strictFallback = !parquet && !/[*?[]/.test(path);
+  const strictFallback = !parquet && !isPattern(path);
   const fail = (message: string): null => {
     if (strictFallback) return null;
     throw new BackpropError(`${source}: ${message}`);
@@ -113,33 +118,21 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
       if (rows + n > capacity) return fail(`more rows than counted (${capacity})`);
-      const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
-      const firstNull = nulls.indexOf(1);
-      if (firstNull >= 0) return fail(`row ${rows + firstNull + 1}: missing value; fill it in or remove the row`);
-      for (let j = 0; j < described.length; j++) {
-        if (numeric[j]) {
-          const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, j), n * 8);
-          const chunkValues = new Float64Array(data.buffer, data.byteOffset, n);
-          for (let i = 0; i < n; i++) {
-            if (!Number.isFinite(chunkValues[i])) return fail(`row ${rows + i + 1}, column ${j + 1} (${described[j].column_name}): ${chunkValues[i]} is not a finite number`);
-          }
-          values[j]!.set(chunkValues, rows);
-          continue;
+      decodeChunk(bindings, chunk, opened, rows).forEach((column, j) => {
+        if (column instanceof Float64Array) {
+          values[j]!.set(column, rows);
+          return;
         }
-        const vector = chunk.getColumnVector(j);
         const t = texts[j]!;
-        const codes = t.codes.subarray(rows, rows + n);
         for (let i = 0; i < n; i++) {
-          const value = vector.getItem(i) as string | null;
-          if (value === null || value.trim() === '') return fail(`row ${rows + i + 1}, column ${j + 1} (${described[j].column_name}): missing value; fill it in or remove the row`);
-          let k = t.index.get(value);
+          let k = t.index.get(column[i]);
           if (k === undefined) {
-            k = t.dictionary.push(value) - 1;
-            t.index.set(value, k);
+            k = t.dictionary.push(column[i]) - 1;
+            t.index.set(column[i], k);
           }
-          codes[i] = k;
+          t.codes[rows + i] = k;
         }
-      }
+      });
       rows += n;
     }
     if (expected < 0) expected = rows === capacity ? rows : await counted();
@@ -158,15 +151,12 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       const t = texts[j]!;
       const codes = fit(t.codes);
       if ((options.textColumns ?? []).includes(d.column_name)) return { name: d.column_name, kind: 'text', codes, dictionary: t.dictionary };
-      // Text by DuckDB's reckoning; by backprop's, numbers written with spaces around them are still numbers,
-      // and a column of words with a number among them is an error.
-      const trimmed = t.dictionary.map((v) => v.trim());
-      const numbers = trimmed.filter((v) => NUMBER.test(v) || NOT_FINITE.test(v)).length;
-      if (numbers === 0) return { name: d.column_name, kind: 'text', codes, dictionary: trimmed };
-      if (numbers < trimmed.length || trimmed.some((v) => NOT_FINITE.test(v))) {
-        throw new MixedColumn(d.column_name);
-      }
-      const byCode = Float64Array.from(trimmed, Number);
+      // Text by DuckDB's reckoning; by backprop's, numbers written with spaces around them (values come trimmed)
+      // are still numbers, and a column of words with a number among them is an error.
+      const kind = textKind(t.dictionary);
+      if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary: t.dictionary };
+      if (kind === 'mixed') throw new MixedColumn(d.column_name);
+      const byCode = Float64Array.from(t.dictionary, Number);
       return { name: d.column_name, kind: 'numeric', values: Float64Array.from(codes, (k) => byCode[k]) };
     });
     return {
@@ -177,6 +167,7 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     };
   } catch (e) {
     if (e instanceof BackpropError) throw e;
+    if (e instanceof RowError) return fail(e.message);
     if (e instanceof MixedColumn) return fail(`column "${e.column}" holds both numbers and text; text columns are one-hot encoded only when the whole column is text`);
     return fail(`cannot read it (${firstLine(e)})`);
   }
@@ -264,12 +255,12 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
   };
   let opened: OpenedTable | string;
   try {
-    opened = await openTable(con, path, options, !/[*?[]/.test(path));
+    opened = await openTable(con, path, options, !isPattern(path));
   } catch (e) {
     return fail(`cannot read it (${firstLine(e)})`);
   }
   if (typeof opened === 'string') return fail(opened);
-  const { from, described, numeric, select } = opened;
+  const { from, select } = opened;
   const sql = `SELECT ${select.join(', ')} FROM ${from}`;
   let rows = 0;
   try {
@@ -278,28 +269,13 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
-      const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
-      if (nulls.indexOf(1) >= 0) fail(`row ${rows + nulls.indexOf(1) + 1}: missing value; fill it in or remove the row`);
-      const columns = described.map((d, j): Float64Array | string[] => {
-        if (numeric[j]) {
-          const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, j), n * 8);
-          const values = new Float64Array(data.buffer, data.byteOffset, n).slice();
-          for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) fail(`row ${rows + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
-          return values;
-        }
-        const vector = chunk.getColumnVector(j);
-        return Array.from({ length: n }, (_, i) => {
-          const value = vector.getItem(i) as string | null;
-          if (value === null || value.trim() === '') fail(`row ${rows + i + 1}, column ${j + 1} (${d.column_name}): missing value; fill it in or remove the row`);
-          return value!.trim();
-        });
-      });
+      const columns = decodeChunk(bindings, chunk, opened, rows);
       rows += n;
       yield { rows: n, columns, opened };
     }
   } catch (e) {
     if (e instanceof BackpropError) throw e;
-    fail(`cannot read it (${firstLine(e)})`);
+    fail(e instanceof RowError ? e.message : `cannot read it (${firstLine(e)})`);
   }
   // A pass after the first knows the count already.
   const expected = expectedRows ?? Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
@@ -311,6 +287,48 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     }
     fail(`read ${rows} of ${expected} rows, then stopped`);
   }
+}
+
+/**
+ * What a column DuckDB read as text is by backprop's rules, from its distinct values: text when none is a number,
+ * numbers when every one is a finite number, and mixed (an error) otherwise.
+ */
+export function textKind(values: readonly string[]): 'text' | 'numeric' | 'mixed' {
+  const numbers = values.filter((v) => NUMBER.test(v) || NOT_FINITE.test(v)).length;
+  if (numbers === 0) return 'text';
+  return numbers === values.length && !values.some((v) => NOT_FINITE.test(v)) ? 'numeric' : 'mixed';
+}
+
+/** A value that breaks a rule, in a chunk whose rows start after `first` rows. */
+class RowError extends Error {}
+
+type Chunk = NonNullable<Awaited<ReturnType<Awaited<ReturnType<Connection['stream']>>['fetchChunk']>>>;
+
+/**
+ * One chunk's columns: numbers copied out of DuckDB's vector memory (checked finite), text as trimmed strings
+ * (checked present); a row missing a number anywhere is refused too. Throws RowError naming row and column.
+ */
+function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, first: number): (Float64Array | string[])[] {
+  const { described, numeric } = opened;
+  const n = chunk.rowCount;
+  const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
+  if (nulls.indexOf(1) >= 0) throw new RowError(`row ${first + nulls.indexOf(1) + 1}: missing value; fill it in or remove the row`);
+  return described.map((d, j): Float64Array | string[] => {
+    if (numeric[j]) {
+      const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, j), n * 8);
+      const values = new Float64Array(data.buffer, data.byteOffset, n).slice();
+      for (let i = 0; i < n; i++) {
+        if (!Number.isFinite(values[i])) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
+      }
+      return values;
+    }
+    const vector = chunk.getColumnVector(j);
+    return Array.from({ length: n }, (_, i) => {
+      const value = vector.getItem(i) as string | null;
+      if (value === null || value.trim() === '') throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): missing value; fill it in or remove the row`);
+      return value.trim();
+    });
+  });
 }
 
 class MixedColumn extends Error {
