@@ -118,7 +118,8 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
       if (rows + n > capacity) return fail(`more rows than counted (${capacity})`);
-      decodeChunk(bindings, chunk, opened, rows).forEach((column, j) => {
+      // Used at once, while the chunk is held: its numbers need no copies of their own.
+      decodeChunk(bindings, chunk, opened, rows, false).forEach((column, j) => {
         if (column instanceof Float64Array) {
           values[j]!.set(column, rows);
           return;
@@ -269,7 +270,8 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
-      const columns = decodeChunk(bindings, chunk, opened, rows);
+      // The consumer keeps these past the next fetch: copies.
+      const columns = decodeChunk(bindings, chunk, opened, rows, true);
       rows += n;
       yield { rows: n, columns, opened };
     }
@@ -305,10 +307,11 @@ class RowError extends Error {}
 type Chunk = NonNullable<Awaited<ReturnType<Awaited<ReturnType<Connection['stream']>>['fetchChunk']>>>;
 
 /**
- * One chunk's columns: numbers copied out of DuckDB's vector memory (checked finite), text as trimmed strings
- * (checked present); a row missing a number anywhere is refused too. Throws RowError naming row and column.
+ * One chunk's columns: numbers from DuckDB's vector memory (checked finite), text as trimmed strings (checked
+ * present); a row missing a number anywhere is refused too. Throws RowError naming row and column. Numbers are
+ * views of the chunk's memory, valid while the chunk is, unless `copy` asks for arrays of their own.
  */
-function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, first: number): (Float64Array | string[])[] {
+function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, first: number, copy: boolean): (Float64Array | string[])[] {
   const { described, numeric } = opened;
   const n = chunk.rowCount;
   const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
@@ -316,7 +319,8 @@ function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, firs
   return described.map((d, j): Float64Array | string[] => {
     if (numeric[j]) {
       const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, j), n * 8);
-      const values = new Float64Array(data.buffer, data.byteOffset, n).slice();
+      const view = new Float64Array(data.buffer, data.byteOffset, n);
+      const values = copy ? view.slice() : view;
       for (let i = 0; i < n; i++) {
         if (!Number.isFinite(values[i])) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
       }
