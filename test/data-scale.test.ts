@@ -119,6 +119,43 @@ describe('delimiters, decimal commas and compression', () => {
   }, 60_000);
 });
 
+describe('text read from DuckDB\'s string records', () => {
+  // Short values (12 bytes or fewer) are coded from their 16-byte records, longer ones from their text; both must
+  // give the strict reader's values, row for row.
+  const words = ['yes', ' no ', 'élan', '🙂 ok', 'twelve bytes', 'thirteen byte', 'a much longer category name', 'x'];
+  const row = (i: number): string[] => [String(i % 7), words[(i * 5) % words.length], `id${(i * 7919) % 3001}`, `long value number ${i % 40} with padding`];
+
+  it('short, long, trimmed, multibyte and thousands of distinct values: the same as the strict reader', async () => {
+    const { readWithDuckDB, closeDuckDB } = await import('../src/node/readers/duckdb.js');
+    const { readTableFile } = await import('../src/cli/table.js');
+    const path = join(dir, 'texts.csv');
+    writeFileSync(path, ['n,word,id,long', ...Array.from({ length: 9000 }, (_, i) => row(i).join(','))].join('\n') + '\n');
+    const frame = (await readWithDuckDB(path, path))!;
+    await closeDuckDB();
+    const table = readTableFile(path);
+    expect(frame.rows).toBe(9000);
+    const ids = frame.columns[2];
+    expect(ids.kind === 'text' && ids.dictionary.length).toBe(3001);
+    for (const [j, column] of frame.columns.entries()) {
+      const values = column.kind === 'text' ? Array.from(column.codes, (k) => column.dictionary[k]) : Array.from(column.values, String);
+      expect(values, column.name).toEqual(table.rows.map((r) => r[j]));
+    }
+  }, 60_000);
+
+  it('a blank text value, streamed, is named by row and column', async () => {
+    const { tableChunks, closeDuckDB } = await import('../src/node/readers/duckdb.js');
+    const path = join(dir, 'blank-text.csv');
+    const rows = Array.from({ length: 5000 }, (_, i) => row(i));
+    rows[4321][1] = '   ';
+    writeFileSync(path, ['n,word,id,long', ...rows.map((r) => r.join(','))].join('\n') + '\n');
+    const read = async (): Promise<void> => {
+      for await (const _ of tableChunks(path, path)) void _;
+    };
+    await expect(read()).rejects.toThrow(`${path}: row 4322, column 2 (word): missing value; fill it in or remove the row`);
+    await closeDuckDB();
+  }, 60_000);
+});
+
 describe('Parquet and folders', () => {
   it('a Parquet file written by DuckDB trains to the same model file as its CSV twin', async () => {
     const csvPath = join(dir, 'twin.csv'), parquetPath = join(dir, 'twin.parquet');

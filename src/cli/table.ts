@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readableSize } from '../node/files.js';
+import { sniffDelimiter } from '../node/readers/header.js';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../core/errors.js';
 
@@ -83,20 +84,6 @@ function readBounded(fd: number, source: string, binary: boolean, limit: number)
     chunks.push(chunk.subarray(0, n));
   }
   return Buffer.concat(chunks, total);
-}
-
-/** The one of , ; tab | that the header line holds most of (a comma where none is there). */
-export function sniffDelimiter(text: string): string {
-  const header = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
-  let best = ',', most = 0;
-  for (const d of [',', ';', '\t', '|']) {
-    const count = header.split(d).length - 1;
-    if (count > most) {
-      best = d;
-      most = count;
-    }
-  }
-  return best;
 }
 
 const DECIMAL_COMMA = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;

@@ -6,9 +6,10 @@
 // text when none is, and anything else is an error. Where a CSV file breaks a rule (a missing value, a word in a
 // numeric column, a ragged row, bytes that are not text), this reader answers null and the caller reads the file
 // again with the strict reader, whose messages name the line, column and value; Parquet errors are worded here.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { BackpropError } from '../../core/errors.js';
+import { readHeader } from './header.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 
 export interface DuckReadOptions {
@@ -88,7 +89,6 @@ function firstLine(e: unknown): string {
  * so the caller can word the error from the strict reader; throws BackpropError for Parquet and globs.
  */
 export async function readWithDuckDB(path: string, source: string, options: DuckReadOptions = {}): Promise<DataFrame | null> {
-  const { con, bindings } = await duck();
   const parquet = isParquet(path);
   const strictFallback = !parquet && !isPattern(path);
   const fail = (message: string): null => {
@@ -96,13 +96,14 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     throw new BackpropError(`${source}: ${message}`);
   };
   try {
+    // A streaming result that meets an error (a value that is not of its column's type) just ends, as if the
+    // data had, so the rows read are checked against a count. For a plain CSV file its lines bound the rows (a
+    // scan of bytes, far quicker than a count by DuckDB, which is asked only when the two disagree); the scan
+    // runs while DuckDB starts.
+    const [{ con, bindings }, lines] = await Promise.all([duck(), parquet || /\.gz$/i.test(path) || !strictFallback ? null : countLines(path)]);
     const opened = await openTable(con, path, options, strictFallback);
     if (typeof opened === 'string') return fail(opened);
     const { from, described, numeric, select } = opened;
-    // A streaming result that meets an error (a value that is not of its column's type) just ends, as if the
-    // data had, so the rows read are checked against a count. For a plain CSV file its lines bound the rows (a
-    // scan of bytes, far quicker than a count by DuckDB, which is asked only when the two disagree).
-    const lines = parquet || /\.gz$/i.test(path) || !strictFallback ? null : countLines(path);
     const counted = async (): Promise<number> => Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
     const capacity = lines === null ? await counted() : lines - 1;
     let expected = lines === null ? capacity : -1;
@@ -111,28 +112,18 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
 
     // Every column at its final size from the start (the count is known), written chunk by chunk.
     const values = described.map((_, j) => (numeric[j] ? new Float64Array(capacity) : null));
-    const texts = described.map((_, j) => (numeric[j] ? null : { codes: new Uint32Array(capacity), index: new Map<string, number>(), dictionary: [] as string[] }));
+    const texts = described.map((_, j) => (numeric[j] ? null : new Uint32Array(capacity)));
+    const coders = described.map((_, j) => (numeric[j] ? null : new TextCoder(bindings)));
     let rows = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
       if (rows + n > capacity) return fail(`more rows than counted (${capacity})`);
-      // Used at once, while the chunk is held: its numbers need no copies of their own.
-      decodeChunk(bindings, chunk, opened, rows, false).forEach((column, j) => {
-        if (column instanceof Float64Array) {
-          values[j]!.set(column, rows);
-          return;
-        }
-        const t = texts[j]!;
-        for (let i = 0; i < n; i++) {
-          let k = t.index.get(column[i]);
-          if (k === undefined) {
-            k = t.dictionary.push(column[i]) - 1;
-            t.index.set(column[i], k);
-          }
-          t.codes[rows + i] = k;
-        }
+      // Used at once, while the chunk is held: its numbers and codes need no copies of their own.
+      decodeChunk(bindings, chunk, opened, rows, coders, (j, column) => {
+        if (column instanceof Float64Array) values[j]!.set(column, rows);
+        else texts[j]!.set(column, rows);
       });
       rows += n;
     }
@@ -149,15 +140,15 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     const fit = <T extends Float64Array | Uint32Array>(a: T): T => (a.length === rows ? a : (a.slice(0, rows) as T));
     const columns: FrameColumn[] = described.map((d, j): FrameColumn => {
       if (numeric[j]) return { name: d.column_name, kind: 'numeric', values: fit(values[j]!) };
-      const t = texts[j]!;
-      const codes = fit(t.codes);
-      if ((options.textColumns ?? []).includes(d.column_name)) return { name: d.column_name, kind: 'text', codes, dictionary: t.dictionary };
+      const dictionary = coders[j]!.dictionary;
+      const codes = fit(texts[j]!);
+      if ((options.textColumns ?? []).includes(d.column_name)) return { name: d.column_name, kind: 'text', codes, dictionary };
       // Text by DuckDB's reckoning; by backprop's, numbers written with spaces around them (values come trimmed)
       // are still numbers, and a column of words with a number among them is an error.
-      const kind = textKind(t.dictionary);
-      if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary: t.dictionary };
+      const kind = textKind(dictionary);
+      if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary };
       if (kind === 'mixed') throw new MixedColumn(d.column_name);
-      const byCode = Float64Array.from(t.dictionary, Number);
+      const byCode = Float64Array.from(dictionary, Number);
       return { name: d.column_name, kind: 'numeric', values: Float64Array.from(codes, (k) => byCode[k]) };
     });
     return {
@@ -175,20 +166,20 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
 }
 
 /** Lines in a file: its newlines, and one more if the last line has none. */
-function countLines(path: string): number {
-  const fd = openSync(path, 'r');
+async function countLines(path: string): Promise<number> {
+  const file = await open(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(1 << 20);
     let lines = 0, last = 10;
     for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const { bytesRead: n } = await file.read(chunk, 0, chunk.length, null);
       if (n === 0) break;
       for (let at = chunk.indexOf(10, 0); at >= 0 && at < n; at = chunk.indexOf(10, at + 1)) lines++;
       last = chunk[n - 1];
     }
     return last === 10 ? lines : lines + 1;
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 
@@ -198,7 +189,7 @@ export interface OpenedTable {
   described: { column_name: string; column_type: string }[];
   /** Which columns are read as numbers (DOUBLE); the others as text. */
   numeric: boolean[];
-  /** The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing number in the row. */
+  /** The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing value in the row. */
   select: string[];
 }
 
@@ -210,7 +201,10 @@ export async function openTable(con: Connection, path: string, options: DuckRead
   let from: string;
   if (isParquet(path)) from = `read_parquet(${quote(path)})`;
   else {
-    let delimiter = options.delimiter;
+    // A plain file's header is read here (quicker than asking DuckDB twice); a glob's, a gzip file's or one with
+    // quoted names by DuckDB.
+    const simple = single && !/\.gz$/i.test(path) ? readHeader(path, options.delimiter) : null;
+    let delimiter = simple?.delimiter ?? options.delimiter;
     if (delimiter === undefined) {
       // The sniffer reads one file: for a glob, the first it matches.
       const first = single ? path : (await con.runAndReadAll(`SELECT file FROM glob(${quote(path)}) ORDER BY file LIMIT 1`)).getRowsJS()[0]?.[0];
@@ -222,7 +216,8 @@ export async function openTable(con: Connection, path: string, options: DuckRead
     const text = (options.textColumns ?? []).map((c) => `${quote(c)}: 'VARCHAR'`);
     const csv = `${quote(path)}, delim = ${quote(delimiter)}, quote = '"', escape = '"', strict_mode = true`;
     // The header as written: DuckDB renames repeated names (a, a_1), which the strict reader refuses.
-    const header = (await con.runAndReadAll(`SELECT * FROM read_csv(${csv}, header = false, all_varchar = true) LIMIT 1`)).getRowsJS()[0] as (string | null)[];
+    const header = simple?.names ??
+      ((await con.runAndReadAll(`SELECT * FROM read_csv(${csv}, header = false, all_varchar = true) LIMIT 1`)).getRowsJS()[0] as (string | null)[]);
     if (!header || header.some((name) => !name || !name.trim()) || new Set(header.map((name) => name!.trim())).size !== header.length) return 'has an empty or repeated column name';
     from = `read_csv(${csv}, header = true, auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
       `${options.decimalComma ? ", decimal_separator = ','" : ''}${text.length ? `, types = {${text.join(', ')}}` : ''})`;
@@ -231,9 +226,8 @@ export async function openTable(con: Connection, path: string, options: DuckRead
   if (described.length < 2) return `found ${described.length} column${described.length === 1 ? '' : 's'}; expected a header row and at least two columns`;
   const numeric = described.map((d) => NUMERIC_TYPES.test(d.column_type) && !(options.textColumns ?? []).includes(d.column_name));
   const select = described.map((d, j) => (numeric[j] ? `CAST(${ident(d.column_name)} AS DOUBLE)` : `CAST(${ident(d.column_name)} AS VARCHAR)`));
-  const numericNames = described.filter((_, j) => numeric[j]).map((d) => ident(d.column_name));
-  // One flag per row: a missing number anywhere in it.
-  select.push(numericNames.length ? `(${numericNames.map((n) => `${n} IS NULL`).join(' OR ')})` : 'false');
+  // One flag per row: a missing value anywhere in it.
+  select.push(`(${described.map((d) => `${ident(d.column_name)} IS NULL`).join(' OR ')})`);
   return { from, described, numeric, select };
 }
 
@@ -266,12 +260,20 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
   let rows = 0;
   try {
     const result = await con.stream(sql);
+    const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings)));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
-      // The consumer keeps these past the next fetch: copies.
-      const columns = decodeChunk(bindings, chunk, opened, rows, true);
+      // The consumer keeps these past the next fetch: copies, and text as strings.
+      const columns: (Float64Array | string[])[] = [];
+      decodeChunk(bindings, chunk, opened, rows, coders, (j, column) => {
+        if (column instanceof Float64Array) columns[j] = column.slice();
+        else {
+          const dictionary = coders[j]!.dictionary;
+          columns[j] = Array.from(column, (k) => dictionary[k]);
+        }
+      });
       rows += n;
       yield { rows: n, columns, opened };
     }
@@ -307,32 +309,137 @@ class RowError extends Error {}
 type Chunk = NonNullable<Awaited<ReturnType<Awaited<ReturnType<Connection['stream']>>['fetchChunk']>>>;
 
 /**
- * One chunk's columns: numbers from DuckDB's vector memory (checked finite), text as trimmed strings (checked
- * present); a row missing a number anywhere is refused too. Throws RowError naming row and column. Numbers are
- * views of the chunk's memory, valid while the chunk is, unless `copy` asks for arrays of their own.
+ * One chunk's columns, each handed to `use` while the chunk is held: numbers as a view of DuckDB's vector memory
+ * (checked finite), text as codes from the column's TextCoder (checked present). Throws RowError naming the row
+ * and column of the first value that breaks a rule.
  */
-function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, first: number, copy: boolean): (Float64Array | string[])[] {
+function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, first: number, coders: (TextCoder | null)[],
+  use: (column: number, values: Float64Array | Uint32Array) => void): void {
   const { described, numeric } = opened;
   const n = chunk.rowCount;
   const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
-  if (nulls.indexOf(1) >= 0) throw new RowError(`row ${first + nulls.indexOf(1) + 1}: missing value; fill it in or remove the row`);
-  return described.map((d, j): Float64Array | string[] => {
+  const missing = nulls.indexOf(1);
+  if (missing >= 0) {
+    const j = described.findIndex((_, c) => chunk.getColumnVector(c).getItem(missing) === null);
+    throw new RowError(`row ${first + missing + 1}, column ${j + 1} (${described[j].column_name}): missing value; fill it in or remove the row`);
+  }
+  described.forEach((d, j) => {
+    const vector = bindings.data_chunk_get_vector(chunk.chunk, j);
     if (numeric[j]) {
-      const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, j), n * 8);
-      const view = new Float64Array(data.buffer, data.byteOffset, n);
-      const values = copy ? view.slice() : view;
+      const data = bindings.vector_get_data(vector, n * 8);
+      const values = new Float64Array(data.buffer, data.byteOffset, n);
       for (let i = 0; i < n; i++) {
         if (!Number.isFinite(values[i])) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
       }
-      return values;
+      use(j, values);
+      return;
     }
-    const vector = chunk.getColumnVector(j);
-    return Array.from({ length: n }, (_, i) => {
-      const value = vector.getItem(i) as string | null;
-      if (value === null || value.trim() === '') throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): missing value; fill it in or remove the row`);
-      return value.trim();
-    });
+    const empty = coders[j]!.read(vector, n);
+    if (empty >= 0) throw new RowError(`row ${first + empty + 1}, column ${j + 1} (${d.column_name}): missing value; fill it in or remove the row`);
+    use(j, coders[j]!.codes.subarray(0, n));
   });
+}
+
+/**
+ * Codes for a text column, read from DuckDB's string records without a string per row: each record is 16 bytes,
+ * a length and then the text itself when it is 12 bytes or fewer (a category, nearly always), or a prefix and a
+ * pointer when longer. Short values are looked up by their record in a small hash table; long ones by their text.
+ * Values are trimmed, so " yes" and "yes" get one code; the dictionary holds each trimmed value once.
+ */
+class TextCoder {
+  /** The trimmed values, by code. */
+  readonly dictionary: string[] = [];
+  /** The last chunk's codes (its first `n` entries). */
+  codes = new Uint32Array(2048);
+  private byText = new Map<string, number>();
+  /** Open addressing on the four words of a short value's record; a slot's code is stored plus one (0: empty). */
+  private keys = new Uint32Array(4 * 256);
+  private slots = new Uint32Array(256);
+  private used = 0;
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly bindings: Bindings) {}
+
+  /** Codes the chunk's `n` values of `vector` into `codes`; answers the first row whose value is blank, or -1. */
+  read(vector: ReturnType<Bindings['data_chunk_get_vector']>, n: number): number {
+    if (this.codes.length < n) this.codes = new Uint32Array(n);
+    const bytes = this.bindings.vector_get_data(vector, n * 16);
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n * 4);
+    const codes = this.codes;
+    for (let i = 0; i < n; i++) {
+      const length = words[4 * i];
+      let code: number;
+      if (length <= 12) {
+        // Bytes past the length are masked, whatever DuckDB left there.
+        const w1 = (words[4 * i + 1] & mask(length, 0)) >>> 0, w2 = (words[4 * i + 2] & mask(length, 4)) >>> 0, w3 = (words[4 * i + 3] & mask(length, 8)) >>> 0;
+        code = this.short(length, w1, w2, w3, bytes, 16 * i + 4);
+      } else {
+        code = this.code(this.decoder.decode(this.bindings.get_data_from_pointer(bytes.buffer as ArrayBuffer, bytes.byteOffset + 16 * i + 8, length)));
+      }
+      if (code < 0) return i;
+      codes[i] = code;
+    }
+    return -1;
+  }
+
+  private short(length: number, w1: number, w2: number, w3: number, bytes: Uint8Array, at: number): number {
+    let mask = this.slots.length - 1;
+    let slot = (Math.imul(length ^ w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d)) >>> 0;
+    for (;; slot++) {
+      slot &= mask;
+      const stored = this.slots[slot];
+      if (stored === 0) break;
+      const k = 4 * slot;
+      if (this.keys[k] === length && this.keys[k + 1] === w1 && this.keys[k + 2] === w2 && this.keys[k + 3] === w3) return stored - 1;
+    }
+    const code = this.code(this.decoder.decode(bytes.subarray(at, at + length)));
+    if (code < 0) return code;
+    if (2 * (this.used + 1) > this.slots.length) {
+      this.grow();
+      mask = this.slots.length - 1;
+      slot = (Math.imul(length ^ w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d)) >>> 0;
+      while (this.slots[slot & mask] !== 0) slot++;
+      slot &= mask;
+    }
+    this.keys.set([length, w1, w2, w3], 4 * slot);
+    this.slots[slot] = code + 1;
+    this.used++;
+    return code;
+  }
+
+  private grow(): void {
+    const keys = this.keys, slots = this.slots;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.slots = new Uint32Array(slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let s = 0; s < slots.length; s++) {
+      if (slots[s] === 0) continue;
+      const [length, w1, w2, w3] = keys.subarray(4 * s, 4 * s + 4);
+      let slot = (Math.imul(length ^ w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d)) >>> 0;
+      while (this.slots[slot & mask] !== 0) slot++;
+      slot &= mask;
+      this.keys.set([length, w1, w2, w3], 4 * slot);
+      this.slots[slot] = slots[s];
+    }
+  }
+
+  /** The code of a value as written (trimmed here), or -1 for a blank one. */
+  private code(value: string): number {
+    const trimmed = value.trim();
+    if (trimmed === '') return -1;
+    let code = this.byText.get(trimmed);
+    if (code === undefined) {
+      code = this.dictionary.push(trimmed) - 1;
+      this.byText.set(trimmed, code);
+    }
+    return code;
+  }
+}
+
+/** The bits of a record word (little-endian) that hold text, for a short value of `length` bytes. */
+function mask(length: number, start: number): number {
+  const bytes = Math.max(0, Math.min(4, length - start));
+  return bytes === 4 ? 0xffffffff : (1 << (8 * bytes)) - 1;
 }
 
 class MixedColumn extends Error {
