@@ -91,6 +91,22 @@ describe('delimiters, decimal commas and compression', () => {
     expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(readFileSync(join(dir, 'b.json'), 'utf8'));
   }, 60_000);
 
+  it('a message about a row of a file read by DuckDB names its line, or its row where blank lines break the count', () => {
+    const model = join(dir, 'ab-model.json');
+    writeFileSync(join(dir, 'ab.csv'), csv(2000));
+    expect(backprop(['train', join(dir, 'ab.csv'), '--epochs', '1', '--out', model, '--quiet']).code).toBe(0);
+    const lines = csv(250_000).split('\n');
+    lines[200_000] = lines[200_000].replace(/,a$|,b$/, ',c'); // data row 200,000, on line 200,001
+    const plain = join(dir, 'unknown-class.csv'), blank = join(dir, 'unknown-class-blank.csv');
+    writeFileSync(plain, lines.join('\n'));
+    writeFileSync(blank, [...lines.slice(0, 1000), '', ...lines.slice(1000)].join('\n'));
+    const known = 'column 4 (label): the class "c" is not one the model knows; its classes are: a, b\n';
+    const a = backprop(['evaluate', model, plain]);
+    expect(a.stderr).toBe(`backprop: ${plain}, line 200001, ${known}`);
+    const b = backprop(['evaluate', model, blank]);
+    expect(b.stderr).toBe(`backprop: ${blank}, row 200000, ${known}`);
+  }, 60_000);
+
   it('--delimiter forces one; a bad one is a usage error', () => {
     const path = join(dir, 'forced.csv');
     writeFileSync(path, csv(300, '|'));

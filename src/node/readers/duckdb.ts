@@ -155,7 +155,9 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       source,
       rows,
       columns,
-      where: (row) => (strictFallback ? `line ${row + 2}` : `row ${row + 1}`),
+      // A row's line is known where every line after the header is one row (no blank lines, no line breaks in
+      // values); elsewhere messages name the data row.
+      where: (row) => (lines !== null && lines - 1 === rows ? `line ${row + 2}` : `row ${row + 1}`),
     };
   } catch (e) {
     if (e instanceof BackpropError) throw e;
