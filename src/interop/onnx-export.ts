@@ -1,0 +1,181 @@
+// A backprop model as an ONNX graph that needs nothing of backprop's to run: one input per feature column as
+// `backprop predict` reads them (numbers as float, text as strings), scaling and one-hot encoding in the graph,
+// the network as Gemm nodes with their activations, and outputs in the model's terms: class probabilities and
+// the label, or the regression value in the target's units.
+import { BackpropError } from '../core/errors.js';
+import type { Preprocessing } from '../data/preprocessing.js';
+import type { ModelFile } from '../io/model-file.js';
+import type { ActivationName } from '../nn/activations.js';
+import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
+import { VERSION } from '../version.js';
+import { AttributeType, DataType, encodeModel, type Attribute, type Node, type Tensor, type ValueInfo } from './onnx-schema.js';
+
+/** The opsets the graph uses: the standard one (Gemm, Softmax, ...) and ai.onnx.ml (OneHotEncoder, LabelEncoder). */
+export const ONNX_OPSET = 13;
+export const ONNX_ML_OPSET = 2;
+/** Metadata keys: the model's description, for people and for `importONNX` to read back exactly. */
+export const ONNX_METADATA = { network: 'backprop.network', preprocessing: 'backprop.preprocessing', version: 'backprop.version' } as const;
+
+const ACTIVATION_OPS: Record<Exclude<ActivationName, 'linear'>, string> = {
+  sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu', 'leaky-relu': 'LeakyRelu', softmax: 'Softmax',
+};
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+class GraphBuilder {
+  readonly nodes: Node[] = [];
+  readonly initializers: Tensor[] = [];
+  private count = 0;
+
+  constructor(private readonly elemType: number) {}
+
+  /** A constant tensor of the network's float type. */
+  constant(name: string, dims: number[], values: ArrayLike<number>): string {
+    const data = Array.from(values);
+    this.initializers.push(this.elemType === DataType.DOUBLE
+      ? { name, dims, data_type: DataType.DOUBLE, double_data: data }
+      : { name, dims, data_type: DataType.FLOAT, float_data: data });
+    return name;
+  }
+
+  /** Adds a node; answers its (first) output's name, which is `output` when given. */
+  node(op: string, inputs: string[], attributes: Attribute[] = [], options: { output?: string; domain?: string; name?: string } = {}): string {
+    const name = options.name ?? `${op.toLowerCase()}_${++this.count}`;
+    const output = options.output ?? `/${name}`;
+    this.nodes.push({ op_type: op, name, input: inputs, output: [output], attribute: attributes, ...(options.domain ? { domain: options.domain } : {}) });
+    return output;
+  }
+}
+
+const int = (name: string, i: number): Attribute => ({ name, type: AttributeType.INT, i });
+const float = (name: string, f: number): Attribute => ({ name, type: AttributeType.FLOAT, f });
+const strings = (name: string, values: string[]): Attribute => ({ name, type: AttributeType.STRINGS, strings: values.map(utf8) });
+const ints = (name: string, values: number[]): Attribute => ({ name, type: AttributeType.INTS, ints: values });
+
+function valueInfo(name: string, elemType: number, dims: (number | string)[]): ValueInfo {
+  return {
+    name,
+    type: { tensor_type: { elem_type: elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dim_param: d } : { dim_value: d })) } } },
+  };
+}
+
+/**
+ * The model as ONNX bytes (opset 13, with ai.onnx.ml). With preprocessing: inputs named by the feature columns,
+ * each [N, 1] (float, or double for a float64 network; string for text columns); outputs `probabilities`
+ * [N, classes] and `label` [N] (the class name as a string) for classification, `value` [N, 1] for regression.
+ * Without preprocessing: one input `input` [N, inputs] and one output `output`, the network's own.
+ */
+export function exportONNX(model: ModelFile): Uint8Array {
+  const { network: spec, weights, preprocessing } = model;
+  const elemType = spec.dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
+  const g = new GraphBuilder(elemType);
+  const inputs: ValueInfo[] = [];
+  const outputs: ValueInfo[] = [];
+
+  let x: string;
+  if (preprocessing) x = encodeInputs(g, preprocessing, elemType, inputs);
+  else {
+    inputs.push(valueInfo('input', elemType, ['N', spec.inputs]));
+    x = 'input';
+  }
+
+  // The network: h = x·W + b (Gemm, W stored [inputs, units] as backprop keeps it), then the activation.
+  spec.layers.forEach((layer, l) => {
+    const w = weights[l];
+    const name = `layer${l + 1}`;
+    const W = g.constant(`${name}.weight`, [w.weights.length, layer.units], w.weights.flat());
+    x = w.bias
+      ? g.node('Gemm', [x, W, g.constant(`${name}.bias`, [layer.units], w.bias)], [], { name: `${name}/Gemm` })
+      : g.node('MatMul', [x, W], [], { name: `${name}/MatMul` });
+    if (layer.activation === 'linear') return;
+    const attributes = layer.activation === 'leaky-relu' ? [float('alpha', LEAKY_RELU_SLOPE)] : layer.activation === 'softmax' ? [int('axis', 1)] : [];
+    x = g.node(ACTIVATION_OPS[layer.activation], [x], attributes, { name: `${name}/${ACTIVATION_OPS[layer.activation]}` });
+  });
+
+  const target = preprocessing?.target ?? null;
+  const units = spec.layers[spec.layers.length - 1].units;
+  if (target?.task === 'classification') {
+    // One sigmoid output is P(classes[1]); the probabilities are [1 − p, p].
+    const probabilities = units === 1
+      ? g.node('Concat', [g.node('Sub', [g.constant('one', [1], [1]), x]), x], [int('axis', 1)], { output: 'probabilities' })
+      : g.node('Identity', [x], [], { output: 'probabilities' });
+    const best = g.node('ArgMax', [probabilities], [int('axis', 1), int('keepdims', 0)]);
+    const classes = target.classes.map(String);
+    g.node('LabelEncoder', [best], [ints('keys_int64s', classes.map((_, k) => k)), strings('values_strings', classes),
+      { name: 'default_string', type: AttributeType.STRING, s: utf8('') }], { output: 'label', domain: 'ai.onnx.ml' });
+    outputs.push(valueInfo('probabilities', elemType, ['N', classes.length]), valueInfo('label', DataType.STRING, ['N']));
+  } else if (target?.task === 'regression') {
+    const scale = target.scale;
+    if (scale) g.node('Add', [g.node('Mul', [x, g.constant('target.std', [1], [scale.std])]), g.constant('target.mean', [1], [scale.mean])], [], { output: 'value' });
+    else g.node('Identity', [x], [], { output: 'value' });
+    outputs.push(valueInfo('value', elemType, ['N', units]));
+  } else {
+    g.node('Identity', [x], [], { output: 'output' });
+    outputs.push(valueInfo('output', elemType, ['N', units]));
+  }
+
+  const features = preprocessing?.features ?? [];
+  const summary = preprocessing
+    ? `Inputs: ${features.map((f) => `${f.name} (${f.type === 'numeric' ? 'number' : `text: ${f.categories.join(' | ')}`})`).join(', ')}. ` +
+      (target?.task === 'classification' ? `Outputs: probabilities of ${target.classes.join(', ')}; label.` : 'Output: value.')
+    : 'Input: the network\'s input vector; output: the network\'s output.';
+  return encodeModel({
+    ir_version: 8,
+    producer_name: 'backprop',
+    producer_version: VERSION,
+    doc_string: `A multilayer perceptron trained with backprop. ${summary}`,
+    opset_import: [{ domain: '', version: ONNX_OPSET }, { domain: 'ai.onnx.ml', version: ONNX_ML_OPSET }],
+    graph: { name: 'backprop', node: g.nodes, initializer: g.initializers, input: inputs, output: outputs },
+    metadata_props: [
+      { key: ONNX_METADATA.version, value: VERSION },
+      { key: ONNX_METADATA.network, value: JSON.stringify(spec) },
+      { key: ONNX_METADATA.preprocessing, value: JSON.stringify(preprocessing) },
+      ...(preprocessing ? [{ key: 'features', value: features.map((f) => f.name).join(',') }] : []),
+      ...(target?.task === 'classification' ? [{ key: 'classes', value: target.classes.join(',') }] : []),
+    ],
+  });
+}
+
+/**
+ * The graph's inputs (one per feature column) and the nodes that turn them into the network's input vector:
+ * runs of numeric columns joined and scaled as the model's scaler says, text columns one-hot encoded over the
+ * model's categories (an unknown value is an error, as in `backprop predict`). Answers the encoded vector's name.
+ */
+function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, inputs: ValueInfo[]): string {
+  const pieces: string[] = [];
+  let run: string[] = [];
+  let numeric = 0; // numeric columns before the run's end: the scaler's index
+  const flush = (): void => {
+    if (run.length === 0) return;
+    const first = numeric - run.length;
+    let x = run.length === 1 ? run[0] : g.node('Concat', run, [int('axis', 1)]);
+    const scaler = prep.scaler;
+    if (scaler) {
+      const [shift, divide] = scaler.kind === 'standard'
+        ? [scaler.mean, scaler.std]
+        : [scaler.min, scaler.max.map((max, j) => max - scaler.min[j])];
+      x = g.node('Sub', [x, g.constant(`scaler.shift_${first}`, [run.length], shift.slice(first, numeric))]);
+      x = g.node('Div', [x, g.constant(`scaler.divide_${first}`, [run.length], divide.slice(first, numeric))]);
+    }
+    pieces.push(x);
+    run = [];
+  };
+  for (const f of prep.features) {
+    if (f.type === 'numeric') {
+      inputs.push(valueInfo(f.name, elemType, ['N', 1]));
+      run.push(f.name);
+      numeric++;
+      continue;
+    }
+    flush();
+    inputs.push(valueInfo(f.name, DataType.STRING, ['N', 1]));
+    // OneHotEncoder gives [N, 1, categories] as float; Flatten makes it [N, categories].
+    const encoded = g.node('OneHotEncoder', [f.name], [strings('cats_strings', f.categories), int('zeros', 0)], { domain: 'ai.onnx.ml' });
+    let flat = g.node('Flatten', [encoded], [int('axis', 1)]);
+    if (elemType === DataType.DOUBLE) flat = g.node('Cast', [flat], [int('to', DataType.DOUBLE)]);
+    pieces.push(flat);
+  }
+  flush();
+  if (pieces.length === 0) throw new BackpropError('export: the model has no features');
+  return pieces.length === 1 ? pieces[0] : g.node('Concat', pieces, [int('axis', 1)]);
+}
