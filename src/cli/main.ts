@@ -15,6 +15,7 @@ import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageEr
 import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
 import type { DataOptions } from './data.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
+import { EXPORT_FORMATS, exportCommand, importCommand, type ExportFormat, type ImportCommandOptions } from './interop.js';
 import { byteSize, choice, columnList, formatBytes, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
 import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
@@ -163,6 +164,24 @@ function program(): Command {
     .action(async (model: string, data: string, opts: { rows: number; json: boolean } & DataOptions) => {
       if (!await gradcheckCommand(model, data, opts.rows, opts.json, stdout, opts)) process.exitCode = EXIT_FAILURE;
     });
+
+  cli.command('export')
+    .description('write a model as ONNX, as TensorFlow.js files, or as a standalone JavaScript module')
+    .argument('<model>', 'a model file')
+    .requiredOption('--to <format>', `onnx, tfjs or js`, choice('--to', EXPORT_FORMATS))
+    .option('--out <file>', 'where to write (default: beside the model: MODEL.onnx, MODEL-tfjs/model.json, MODEL.js; - for standard output)', nonEmpty('--out'))
+    .option('--quiet', 'print nothing but errors', false)
+    .action((model: string, opts: { to: ExportFormat; out?: string; quiet: boolean }) => exportCommand(model, opts, stdout));
+
+  cli.command('import')
+    .description('read an ONNX model or a TensorFlow.js model.json (a multilayer perceptron) into a model file')
+    .argument('<file>', 'an .onnx file, or a TensorFlow.js model.json with its weight files beside it')
+    .option('--out <file>', 'the model file to write (default: FILE with .json, or MODEL.backprop.json for model.json; - for standard output)', nonEmpty('--out'))
+    .option('--features <names>', 'names of the input columns, in order (default x1, x2, ...; a model exported by backprop keeps its own)', columnList('--features'))
+    .option('--target <name>', 'the target column\'s name (default label, or y for regression)')
+    .option('--classes <names>', 'class names by output (default 0, 1, ...)', valueList('--classes'))
+    .option('--quiet', 'print nothing but errors', false)
+    .action((file: string, opts: ImportCommandOptions) => importCommand(file, opts, stdout));
 
   cli.command('playground')
     .description('serve the playground page (built by npm run build) and print its address')

@@ -4,36 +4,19 @@
 // Identity, Flatten, Reshape and Dropout passed over where they leave a row as it is. Anything else is one error
 // naming the node and its operator.
 import { BackpropError } from '../core/errors.js';
-import type { Label } from '../data/encoding.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE, type ActivationName } from '../nn/activations.js';
-import type { LossName } from '../nn/losses.js';
 import type { ResolvedSpec } from '../nn/spec.js';
 import { DataType, decodeModel, type Attribute, type Model, type Node, type Tensor } from './onnx-schema.js';
 import { ONNX_METADATA } from './onnx-export.js';
+import { foreignModel, type ImportedLayer, type ImportOptions } from './foreign.js';
 
-export interface ImportOptions {
-  /** Names of the input columns, in order (default x1, x2, …), for a graph that does not carry them. */
-  features?: readonly string[];
-  /** The target column's name (default "label" for classification, "y" for regression). */
-  target?: string;
-  /** Class names, by output (default 0, 1, …), for a classifier that does not carry them. */
-  classes?: readonly Label[];
-  /** Starts every error message (a file name). */
-  source?: string;
-}
+export type { ImportOptions };
 
 const ACTIVATIONS: Record<string, ActivationName> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', LeakyRelu: 'leaky-relu', Softmax: 'softmax' };
 const PASS_THROUGH = new Set(['Identity', 'Flatten', 'Reshape', 'Dropout']);
 const SUPPORTED = 'Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Identity, Flatten, Reshape, Dropout';
-
-interface Layer {
-  units: number;
-  weights: number[][];
-  bias: number[] | null;
-  activation: ActivationName;
-}
 
 /** A backprop model file (plain data, to check with `modelFromJSON` or save) from an ONNX model's bytes. */
 export function importONNX(bytes: Uint8Array, options: ImportOptions = {}): ModelFile {
@@ -86,7 +69,7 @@ export function importONNX(bytes: Uint8Array, options: ImportOptions = {}): Mode
   const inputDims = inputs[0].type?.tensor_type?.shape?.dim ?? [];
   const float64 = inputs[0].type?.tensor_type?.elem_type === DataType.DOUBLE;
 
-  const layers: Layer[] = [];
+  const layers: ImportedLayer[] = [];
   let width = inputDims.length === 2 && inputDims[1].dim_value ? inputDims[1].dim_value : -1;
   let current = inputs[0].name!;
   let pendingMatMul = false; // the last layer came from a MatMul, so an Add may give its bias
@@ -165,33 +148,7 @@ export function importONNX(bytes: Uint8Array, options: ImportOptions = {}): Mode
     if (layers.length === 0) width = inputsOf;
   }
 
-  const output = layers[layers.length - 1];
-  const classification = output.activation === 'softmax' || (output.activation === 'sigmoid' && output.units === 1);
-  const loss: LossName = output.activation === 'softmax' ? 'categorical-cross-entropy' : classification ? 'binary-cross-entropy' : 'mse';
-  const features = options.features ?? Array.from({ length: width }, (_, j) => `x${j + 1}`);
-  if (features.length !== width) fail(`--features: the graph takes ${width} inputs, but ${features.length} names were given`);
-  const classCount = output.units === 1 ? 2 : output.units;
-  const classes = options.classes ?? Array.from({ length: classCount }, (_, k) => k);
-  if (classification && classes.length !== classCount) fail(`--classes: the graph has ${classCount} classes, but ${classes.length} names were given`);
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    network: {
-      inputs: width,
-      layers: layers.map((l) => ({ units: l.units, activation: l.activation, bias: l.bias !== null })),
-      loss,
-      dtype: float64 ? 'float64' : 'float32',
-      seed: 1,
-    },
-    weights: layers.map((l) => ({ weights: l.weights, bias: l.bias })),
-    preprocessing: {
-      features: features.map((name) => ({ name, type: 'numeric' as const })),
-      scaler: null,
-      target: classification
-        ? { name: options.target ?? 'label', task: 'classification', classes: [...classes] }
-        : { name: options.target ?? 'y', task: 'regression' },
-    },
-  };
+  return foreignModel(width, layers, float64 ? 'float64' : 'float32', { ...options, source });
 }
 
 function nodeName(node: Node): string {
