@@ -215,6 +215,31 @@ describe('TensorFlow.js layers format', () => {
     const viaCli = parseModel(readFileSync(join(dir, 'from-tfjs.json'), 'utf8'));
     expect(Array.from(viaCli.network.predict(rows).data)).toEqual(Array.from(outputs.data));
   });
+  it('a Keras model as tensorflowjs_converter writes it (model_config, InputLayer, Activation) imports as TensorFlow.js loads it', async () => {
+    const dense = (name: string, units: number, activation: string) => ({ class_name: 'Dense', config: { name, trainable: true, dtype: 'float32', units, activation, use_bias: true } });
+    const modelTopology = {
+      keras_version: '2.11.0', backend: 'tensorflow',
+      model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: [
+        { class_name: 'InputLayer', config: { batch_input_shape: [null, 3], dtype: 'float32', sparse: false, ragged: false, name: 'input_1' } },
+        dense('dense', 4, 'linear'),
+        { class_name: 'Activation', config: { name: 'activation', trainable: true, dtype: 'float32', activation: 'sigmoid' } },
+        dense('dense_1', 2, 'softmax'),
+      ] } },
+    };
+    // Keras's names, listed here out of layer order: the import matches them by name.
+    const weightSpecs = [
+      { name: 'dense_1/kernel', shape: [4, 2], dtype: 'float32' as const }, { name: 'dense_1/bias', shape: [2], dtype: 'float32' as const },
+      { name: 'dense/kernel', shape: [3, 4], dtype: 'float32' as const }, { name: 'dense/bias', shape: [4], dtype: 'float32' as const },
+    ];
+    const values = Float32Array.from({ length: 8 + 2 + 12 + 4 }, (_, i) => Math.sin(i * 1.7) * 0.8);
+    const reference = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: values.slice().buffer }));
+    const file = importTFJS({ format: 'layers-model', modelTopology, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: weightSpecs }] }, new Uint8Array(values.buffer));
+    const { network } = modelFromJSON(file);
+    const rows = [[0.5, -1, 2], [3, 0, -0.25], [-2, 2, 1]];
+    const theirs = await (reference.predict(tf.tensor2d(rows)) as tf.Tensor).data();
+    const outputs = network.predict(rows);
+    theirs.forEach((v, i) => expect(Math.abs(v - outputs.data[i])).toBeLessThan(1e-6));
+  });
 });
 
 describe('ONNX files exported by PyTorch', () => {
