@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 execFileSync('npx', [
   '--yes', '--package', 'typedoc@0.28', '--package', 'typescript@5.9', '--',
   'typedoc',
-  '--entryPoints', 'src/index.ts', '--entryPoints', 'src/node/index.ts',
+  '--entryPoints', 'src/index.ts', '--entryPoints', 'src/node/index.ts', '--entryPoints', 'src/interop/index.ts',
   '--tsconfig', 'tsconfig.json',
   '--out', 'docs/api',
   '--name', 'backprop',
