@@ -9,7 +9,9 @@ import {
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-reference.json', import.meta.url), 'utf8')).optimizers;
 
-describe.each(OPTIMIZER_NAMES.map((n) => [n] as const))('%s', (name: OptimizerName) => {
+const torchAdamW = JSON.parse(readFileSync(new URL('./fixtures/adamw-torch.json', import.meta.url), 'utf8'));
+
+describe.each(OPTIMIZER_NAMES.filter((n) => n !== 'adamw').map((n) => [n] as const))('%s', (name: OptimizerName) => {
   it('takes the two steps worked out by hand', () => {
     const value = fromRows([fixture.w0], 'float64');
     const grad = fromRows([[0, 0]], 'float64');
@@ -21,6 +23,45 @@ describe.each(OPTIMIZER_NAMES.map((n) => [n] as const))('%s', (name: OptimizerNa
       const expected: number[] = fixture.steps[name][t];
       Array.from(value.data).forEach((w, i) => expect(Math.abs(w - expected[i]), `step ${t + 1}, weight ${i}`).toBeLessThan(1e-14));
     });
+  });
+});
+
+describe('adamw', () => {
+  it('takes the two steps PyTorch\'s AdamW takes (test/fixtures/make_adamw.py), decaying weights but not biases', () => {
+    const value = fromRows([fixture.w0], 'float64'), grad = fromRows([[0, 0]], 'float64');
+    const bias = fromRows([fixture.w0], 'float64'), biasGrad = fromRows([[0, 0]], 'float64');
+    const parameters: Parameter[] = [{ layer: 0, kind: 'weights', value, grad }, { layer: 0, kind: 'bias', value: bias, grad: biasGrad }];
+    const optimizer = createOptimizer({ name: 'adamw', weightDecay: torchAdamW.weightDecay });
+    fixture.grads.forEach((g: number[], t: number) => {
+      grad.data.set(g);
+      biasGrad.data.set(g);
+      optimizer.step(referenceKernels, parameters, torchAdamW.learningRate);
+      Array.from(value.data).forEach((w, i) => expect(Math.abs(w - torchAdamW.steps[t][i]), `step ${t + 1}, weight ${i}`).toBeLessThan(1e-14));
+      // A bias takes Adam's step alone.
+      Array.from(bias.data).forEach((b, i) => expect(Math.abs(b - fixture.steps.adam[t][i])).toBeLessThan(1e-14));
+    });
+    expect(() => createOptimizer({ name: 'adamw', weightDecay: -1 })).toThrow('optimizer.weightDecay: expected a number ≥ 0, got -1');
+  });
+});
+
+describe('gradient clipping', () => {
+  it('scales the gradient to the global norm asked for, and leaves a smaller one alone', async () => {
+    const { Network, Trainer } = await import('../src/index.js');
+    const net = new Network({ inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'linear' }], dtype: 'float64', seed: 2 });
+    const x = fromRows([[1, -2, 3], [0.5, 4, -1]], 'float64'), y = fromRows([[30, -20], [10, 40]], 'float64');
+    const norm = (): number => Math.sqrt(net.parameters.reduce((s, p) => s + Array.from(p.grad.data).reduce((a, g) => a + g * g, 0), 0));
+    net.computeGradients(x, y);
+    const before = norm();
+    const grads = net.parameters.map((p) => Array.from(p.grad.data));
+    const trainer = new Trainer(net, { clipNorm: before / 4 });
+    expect(trainer.clip()).toBeCloseTo(before, 12);
+    expect(norm()).toBeCloseTo(before / 4, 10);
+    // The direction is kept: every component scaled by the same 1/4.
+    net.parameters.forEach((p, i) => Array.from(p.grad.data).forEach((g, j) => expect(g).toBeCloseTo(grads[i][j] / 4, 12)));
+    const loose = new Trainer(net, { clipNorm: before });
+    loose.clip();
+    expect(norm()).toBeCloseTo(before / 4, 10);
+    expect(() => new Trainer(net, { clipNorm: 0 })).toThrow('clipNorm: expected a positive number');
   });
 });
 
@@ -47,6 +88,14 @@ describe('learning-rate schedules', () => {
   it('step decay halves η every 10 epochs', () => {
     const s = { type: 'step', every: 10, factor: 0.5 } as const;
     expect([0, 9, 10, 25].map((e) => learningRateAt(s, 0.8, e))).toEqual([0.8, 0.8, 0.4, 0.2]);
+  });
+
+  it('cosine decay follows PyTorch\'s CosineAnnealingLR: η₀ at epoch 0, half-way at epochs/2, the minimum at the end', () => {
+    const s = { type: 'cosine', epochs: 10, minimum: 0.1 } as const;
+    expect(learningRateAt(s, 1, 0)).toBe(1);
+    expect(learningRateAt(s, 1, 5)).toBeCloseTo(0.55, 12);
+    expect(learningRateAt(s, 1, 1)).toBeCloseTo(0.1 + 0.9 * (1 + Math.cos(Math.PI / 10)) / 2, 12);
+    expect(learningRateAt(s, 1, 10)).toBeCloseTo(0.1, 12);
   });
 
   it('exponential decay multiplies η by the rate each epoch', () => {

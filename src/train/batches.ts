@@ -18,13 +18,13 @@ export interface Batch {
 export type BatchSource = (epoch: number) => Iterable<Batch> | AsyncIterable<Batch>;
 
 /** fit's options that do not concern arrays held whole (no batchSize, shuffle, seed or validationSplit). */
-export type FitBatchesOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'optimizer' | 'schedule' | 'l1' | 'l2' | 'validationData' |
+export type FitBatchesOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'optimizer' | 'schedule' | 'l1' | 'l2' | 'clipNorm' | 'validationData' |
   'accuracy' | 'earlyStopping' | 'callbacks' | 'signal'> & {
   /** Validation data too large to hold: called after every epoch for batches to evaluate (instead of validationData). */
   validationBatches?: () => Iterable<Batch> | AsyncIterable<Batch>;
 };
 
-const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'validationData', 'validationBatches', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
+const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'clipNorm', 'validationData', 'validationBatches', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
 
 /**
  * Trains on batches from `source`, one optimizer step per batch, for `epochs` passes. Returns the History, as
@@ -37,7 +37,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
   const epochs = o.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 1) throw new BackpropError(`epochs: expected a positive integer, got ${String(epochs)}`, 'epochs');
   checkSchedule(o.schedule);
-  const trainer = new Trainer(net, { optimizer: o.optimizer, l1: o.l1, l2: o.l2 });
+  const trainer = new Trainer(net, { optimizer: o.optimizer, l1: o.l1, l2: o.l2, clipNorm: o.clipNorm });
   const initialRate = o.learningRate ?? DEFAULT_RATE[trainer.optimizer.name];
   const withAccuracy = o.accuracy ?? net.loss.name !== 'mse';
   const validation = o.validationData;

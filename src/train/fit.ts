@@ -28,6 +28,8 @@ export interface FitOptions {
   /** Weight penalties l1 Σ|w| + l2 Σw² added to the loss (biases are not penalised). */
   l1?: number;
   l2?: number;
+  /** Clip the gradient to this global norm before each step (none by default). */
+  clipNorm?: number;
   /** Shuffle the rows before every epoch. Default true. */
   shuffle?: boolean;
   /** Seed of the shuffles and the validation split. Default: the network's seed. */
@@ -56,10 +58,10 @@ export class DivergenceError extends BackpropError {
 /** Examples per call of a fused per-example kernel: small enough to stop or yield often, large enough to pay for the call. */
 const FUSED_CHUNK = 256;
 
-const FIT_OPTIONS: readonly (keyof FitOptions)[] = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'shuffle', 'seed', 'validationSplit', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
+const FIT_OPTIONS: readonly (keyof FitOptions)[] = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'clipNorm', 'shuffle', 'seed', 'validationSplit', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
 
 /** η when none is given: the usual default of each optimizer. */
-export const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
+export const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001, adamw: 0.001 };
 
 function positiveInteger(value: unknown, field: string): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
@@ -160,7 +162,7 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
     throw new BackpropError('fit options: callbacks: expected a list of callback objects', 'callbacks');
   }
   const transient: Matrix[] = [];
-  const trainer = new Trainer(net, { optimizer: options.optimizer, l1: options.l1, l2: options.l2 });
+  const trainer = new Trainer(net, { optimizer: options.optimizer, l1: options.l1, l2: options.l2, clipNorm: options.clipNorm });
   try {
     return yield* run(net, x, y, options, trainer, transient);
   } finally {

@@ -5,15 +5,17 @@ import { allocateFor, type Kernels } from '../core/kernels.js';
 import { dtypeOf, type Matrix } from '../core/matrix.js';
 import type { Parameter } from '../nn/network.js';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam';
-export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'adamw';
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adamw'];
 
 /** An optimizer by name, with its constants; anything left out takes the usual default. */
 export type OptimizerConfig =
   | { name: 'sgd' }
   | { name: 'momentum' | 'nesterov'; momentum?: number }
   | { name: 'rmsprop'; rho?: number; epsilon?: number }
-  | { name: 'adam'; beta1?: number; beta2?: number; epsilon?: number };
+  | { name: 'adam'; beta1?: number; beta2?: number; epsilon?: number }
+  /** Adam with decoupled weight decay: each step first shrinks the weights (not biases) by η·weightDecay·w. */
+  | { name: 'adamw'; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number };
 
 export interface Optimizer {
   readonly name: OptimizerName;
@@ -47,6 +49,12 @@ function fraction(value: number | undefined, fallback: number, field: string): n
   return v;
 }
 
+function nonNegative(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new BackpropError(`${field}: expected a number ≥ 0, got ${String(v)}`, field);
+  return v;
+}
+
 function positive(value: number | undefined, fallback: number, field: string): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new BackpropError(`${field}: expected a positive number, got ${String(v)}`, field);
@@ -56,7 +64,7 @@ function positive(value: number | undefined, fallback: number, field: string): n
 export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd'): Optimizer {
   const c = (typeof config === 'string' ? { name: config } : config) as OptimizerConfig;
   if (typeof c !== 'object' || c === null) throw unknownName('optimizer', config, OPTIMIZER_NAMES, 'optimizer');
-  const constants: Record<OptimizerName, string[]> = { sgd: [], momentum: ['momentum'], nesterov: ['momentum'], rmsprop: ['rho', 'epsilon'], adam: ['beta1', 'beta2', 'epsilon'] };
+  const constants: Record<OptimizerName, string[]> = { sgd: [], momentum: ['momentum'], nesterov: ['momentum'], rmsprop: ['rho', 'epsilon'], adam: ['beta1', 'beta2', 'epsilon'], adamw: ['beta1', 'beta2', 'epsilon', 'weightDecay'] };
   if (OPTIMIZER_NAMES.includes(c.name)) checkOptions(c, ['name', ...constants[c.name]], 'optimizer');
   switch (c.name) {
     case 'sgd':
@@ -89,16 +97,22 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
         release: (k) => releaseState(k, cache),
       };
     }
-    case 'adam': {
+    case 'adam':
+    case 'adamw': {
       const beta1 = fraction(c.beta1, 0.9, 'optimizer.beta1');
       const beta2 = fraction(c.beta2, 0.999, 'optimizer.beta2');
       const eps = positive(c.epsilon, 1e-8, 'optimizer.epsilon');
+      // PyTorch's AdamW default, 0.01; decoupled from the gradient (Loshchilov & Hutter), so Adam's scaling
+      // does not weaken it for weights with large gradients as it would an L2 term.
+      const decay = c.name === 'adamw' ? nonNegative(c.weightDecay, 0.01, 'optimizer.weightDecay') : 0;
       const m: Matrix[] = [], v: Matrix[] = [];
       let t = 0;
       return {
-        name: 'adam',
+        name: c.name,
         step: (k, ps, lr) => {
           t++;
+          // w ← w − η·λ·w, then Adam's step, as PyTorch's AdamW orders them.
+          if (decay > 0) for (const p of ps) if (p.kind === 'weights') k.axpy(-lr * decay, p.value, p.value);
           const ms = stateFor(k, ps, m), vs = stateFor(k, ps, v);
           ps.forEach((p, i) => k.adamStep(p.value, p.grad, ms[i], vs[i], lr, beta1, beta2, eps, t));
         },

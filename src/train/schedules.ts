@@ -6,6 +6,8 @@ export type LearningRateSchedule =
   | { type: 'step'; every: number; factor: number }
   /** η = η₀ · rate^epoch */
   | { type: 'exponential'; rate: number }
+  /** η = minimum + (η₀ − minimum) · (1 + cos(π · epoch / epochs)) / 2: from η₀ down to minimum (default 0) over `epochs`. */
+  | { type: 'cosine'; epochs: number; minimum?: number }
   /** Any function of the 0-based epoch and η₀. */
   | ((epoch: number, initial: number) => number);
 
@@ -19,8 +21,14 @@ export function checkSchedule(schedule: unknown): void {
   } else if (s?.type === 'exponential') {
     checkOptions(s, ['type', 'rate'], 'schedule');
     if (!(typeof s.rate === 'number' && s.rate > 0 && s.rate <= 1)) throw new BackpropError('schedule.rate: expected a number in (0, 1]', 'schedule.rate');
+  } else if (s?.type === 'cosine') {
+    checkOptions(s, ['type', 'epochs', 'minimum'], 'schedule');
+    if (!(Number.isInteger(s.epochs) && (s.epochs as number) > 0)) throw new BackpropError('schedule.epochs: expected a positive integer number of epochs', 'schedule.epochs');
+    if (s.minimum !== undefined && !(typeof s.minimum === 'number' && s.minimum > 0 && Number.isFinite(s.minimum))) {
+      throw new BackpropError('schedule.minimum: expected a positive number (a learning rate of 0 would stop training)', 'schedule.minimum');
+    }
   } else {
-    throw new BackpropError('schedule: expected { type: "step", every, factor }, { type: "exponential", rate } or a function', 'schedule');
+    throw new BackpropError('schedule: expected { type: "step", every, factor }, { type: "exponential", rate }, { type: "cosine", epochs } or a function', 'schedule');
   }
 }
 
@@ -35,5 +43,10 @@ export function learningRateAt(schedule: LearningRateSchedule | undefined, initi
     return lr;
   }
   if (schedule.type === 'step') return initial * schedule.factor ** Math.floor(epoch / schedule.every);
+  if (schedule.type === 'cosine') {
+    // As PyTorch's CosineAnnealingLR with T_max = epochs: epoch 0 at η₀, the last of `epochs` still above minimum.
+    const minimum = Math.min(schedule.minimum ?? 0, initial);
+    return minimum + ((initial - minimum) * (1 + Math.cos((Math.PI * Math.min(epoch, schedule.epochs)) / schedule.epochs))) / 2;
+  }
   return initial * schedule.rate ** epoch;
 }

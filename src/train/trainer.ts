@@ -12,6 +12,8 @@ export interface TrainerOptions {
   /** Weight penalties l1 Σ|w| + l2 Σw² (biases are not penalised). */
   l1?: number;
   l2?: number;
+  /** Scale the gradient down so its global norm (over every weight and bias) is at most this. */
+  clipNorm?: number;
 }
 
 function nonNegative(value: unknown, field: string): number {
@@ -26,12 +28,15 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly l1: number;
   readonly l2: number;
+  readonly clipNorm: number;
 
   constructor(readonly network: Network, options: TrainerOptions = {}) {
-    options = checkOptions(options, ['optimizer', 'l1', 'l2'], 'Trainer options');
+    options = checkOptions(options, ['optimizer', 'l1', 'l2', 'clipNorm'], 'Trainer options');
     this.optimizer = createOptimizer(options.optimizer ?? 'sgd');
     this.l1 = nonNegative(options.l1, 'l1');
     this.l2 = nonNegative(options.l2, 'l2');
+    this.clipNorm = nonNegative(options.clipNorm, 'clipNorm');
+    if (options.clipNorm !== undefined && !(this.clipNorm > 0)) throw new BackpropError('clipNorm: expected a positive number', 'clipNorm');
   }
 
   /** Hands the optimizer's state back to the backend (fit does this at its end); the next step starts afresh. */
@@ -41,7 +46,7 @@ export class Trainer {
 
   /** True for the seeds' rule itself: sgd with no weight penalty. */
   get plainSgd(): boolean {
-    return this.optimizer.name === 'sgd' && !this.l1 && !this.l2;
+    return this.optimizer.name === 'sgd' && !this.l1 && !this.l2 && !this.clipNorm;
   }
 
   /** l1 Σ|w| + l2 Σw² over the weight matrices. */
@@ -69,7 +74,18 @@ export class Trainer {
     if (this.l1 || this.l2) {
       for (const p of net.parameters) if (p.kind === 'weights') net.kernels.addPenaltyGradient(p.value, p.grad, this.l1, this.l2);
     }
+    if (this.clipNorm) this.clip();
     this.optimizer.step(net.kernels, net.parameters, learningRate);
     return { loss, buffers: pass.buffers };
+  }
+
+  /** g ← g · c/‖g‖ where the global norm ‖g‖ = √(Σ g²) over every parameter exceeds c. Answers ‖g‖ before. */
+  clip(): number {
+    const { kernels, parameters } = this.network;
+    let sum = 0;
+    for (const p of parameters) sum += kernels.sumSquares(p.grad);
+    const norm = Math.sqrt(sum);
+    if (norm > this.clipNorm) for (const p of parameters) kernels.axpy(this.clipNorm / norm - 1, p.grad, p.grad);
+    return norm;
   }
 }
