@@ -22,7 +22,7 @@ export {
 export { generate, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type SyntheticOptions } from './data/synthetic.js';
 export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js';
 export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
-export { splitRows, takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
+export { splitRows, stratifiedFolds, takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
 export { prepareClassification, type PreparedClassification } from './data/prepare.js';
 export {
   decodeOutput, decodeValues, encodeRecord, encodedWidth, type Decoded, type FeatureSpec, type Preprocessing, type TargetSpec,

@@ -36,7 +36,7 @@ function checkFinite(outputs: Matrix, modelPath: string): void {
   }
 }
 
-function modelWithPreprocessing(path: string): { network: Network; prep: Preprocessing } {
+export function modelWithPreprocessing(path: string): { network: Network; prep: Preprocessing } {
   const { network, preprocessing } = loadModel(path);
   if (!preprocessing) {
     throw new BackpropError(`${path}: this model has no column description (it was not trained from a CSV file), so it cannot read CSV data`);

@@ -16,6 +16,9 @@ import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate
 import type { DataOptions } from './data.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
 import { EXPORT_FORMATS, exportCommand, importCommand, type ExportFormat, type ImportCommandOptions } from './interop.js';
+import { nonNegativeNumber, scheduleOption } from './options.js';
+import { cvCommand, type CvOptions } from './cv.js';
+import { importanceCommand } from './importance.js';
 import { byteSize, choice, columnList, formatBytes, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
 import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
@@ -78,6 +81,11 @@ function program(): Command {
     .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), 100)
     .option('--batch-size <n>', 'rows per gradient step (1 = per-example updates)', positiveInteger('--batch-size'), 32)
     .option('--validation <fraction>', 'share of rows held out for validation (0 for none)', fraction('--validation', true), 0.2)
+    .option('--l1 <λ>', 'L1 penalty λ·Σ|w| on the weights (not biases)', nonNegativeNumber('--l1'))
+    .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases)', nonNegativeNumber('--l2'))
+    .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw: w ← w − η·λ·w each step (default 0.01)', nonNegativeNumber('--weight-decay'))
+    .option('--clip-norm <c>', 'scale each gradient down to this global norm when it is larger', positiveNumber('--clip-norm'))
+    .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]', scheduleOption)
     .option('--early-stopping <epochs>', 'stop after this many epochs without a better validation loss', positiveInteger('--early-stopping'))
     .option('--seed <n>', 'seed for the weights, the split and the shuffles', integer('--seed'), 1)
     .option('--samples <n>', `rows to generate for a synthetic data set (${SYNTHETIC_NAMES.join(', ')}), 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
@@ -96,6 +104,7 @@ function program(): Command {
         throw new UsageError('--early-stopping: needs validation rows; drop --validation 0', '--early-stopping');
       }
       if (opts.json && opts.out === '-') throw new UsageError('--out -: the model and --json would both go to standard output; drop one', '--out');
+      checkTrainingControls(opts);
       for (const option of ['samples', 'noise'] as const) {
         if (opts[option] !== undefined && !SYNTHETIC_NAMES.includes(data as SyntheticName)) {
           throw new UsageError(`--${option}: only for the synthetic data sets (${SYNTHETIC_NAMES.join(', ')}), not ${JSON.stringify(data)}`, `--${option}`);
@@ -120,6 +129,37 @@ function program(): Command {
       }
     });
 
+  cli.command('cv')
+    .description('k-fold cross-validation (stratified for classification) with train\'s options: each fold\'s metrics, and their mean ± standard deviation')
+    .argument('<data>', 'a CSV file, "-" for standard input, or a built-in data set')
+    .option('--folds <k>', 'number of folds', integerIn('--folds', 2, 1000), 5)
+    .option('--target <column>', 'the column to predict (default: the last one)')
+    .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
+    .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [16])
+    .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
+    .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))
+    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice('--optimizer', OPTIMIZER_NAMES), 'adam')
+    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.01)
+    .option('--epochs <n>', 'passes over each fold\'s training rows', positiveInteger('--epochs'), 100)
+    .option('--batch-size <n>', 'rows per gradient step', positiveInteger('--batch-size'), 32)
+    .option('--l1 <λ>', 'L1 penalty on the weights', nonNegativeNumber('--l1'))
+    .option('--l2 <λ>', 'L2 penalty on the weights', nonNegativeNumber('--l2'))
+    .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw (default 0.01)', nonNegativeNumber('--weight-decay'))
+    .option('--clip-norm <c>', 'clip each gradient to this global norm', positiveNumber('--clip-norm'))
+    .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]', scheduleOption)
+    .option('--seed <n>', 'seed for the folds, the weights and the shuffles', integer('--seed'), 1)
+    .option('--samples <n>', `rows to generate for a synthetic data set, 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
+    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
+    .option('--backend <name>', 'arithmetic: auto, blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption())
+    .option('--json', 'print one JSON object: each fold\'s metrics, their mean and standard deviation', false)
+    .option('--quiet', 'print nothing but errors', false)
+    .action(async (data: string, opts: Record<string, unknown>) => {
+      checkTrainingControls(opts);
+      await cvCommand(data, opts as unknown as CvOptions & { json: boolean; quiet: boolean }, stdout);
+    });
+
   cli.command('evaluate')
     .description('metrics and a confusion matrix of a saved model on labelled CSV data')
     .argument('<model>', 'a model file written by `backprop train --out`')
@@ -141,6 +181,18 @@ function program(): Command {
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
     .action((model: string, data: string, opts: PredictOptions) => predictCommand(model, data, opts, stdout));
+
+  cli.command('importance')
+    .description('permutation feature importance: how much the score drops when each column is shuffled')
+    .argument('<model>', 'a model file')
+    .argument('<data>', 'a CSV file with the model\'s feature columns and its target (held-out rows are best)')
+    .option('--repeats <n>', 'shuffles per column, each with its own seed', integerIn('--repeats', 1, 1000), 5)
+    .option('--seed <n>', 'seed of the shuffles', integer('--seed'), 1)
+    .option('--plot <file>', 'write an SVG bar chart of the importances', nonEmpty('--plot'))
+    .option('--json', 'print the importances as JSON', false)
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption())
+    .action((model: string, data: string, opts: { repeats: number; seed: number; json: boolean; plot?: string } & DataOptions) => importanceCommand(model, data, opts, stdout));
 
   cli.command('explain')
     .description('show one backpropagation update on one example, step by step, with every number')
@@ -206,6 +258,15 @@ function program(): Command {
     });
 
   return cli;
+}
+
+/** Options that only make sense together, checked before any data is read; fills in what one takes from another. */
+function checkTrainingControls(opts: Record<string, unknown>): void {
+  if (opts.weightDecay !== undefined && opts.optimizer !== 'adamw') {
+    throw new UsageError(`--weight-decay: decoupled weight decay belongs to --optimizer adamw (this run uses ${String(opts.optimizer)}); for the others use --l2`, '--weight-decay');
+  }
+  const schedule = opts.schedule as { type: string; epochs?: number } | undefined;
+  if (schedule?.type === 'cosine') schedule.epochs = opts.epochs as number;
 }
 
 export async function main(argv: string[]): Promise<number> {

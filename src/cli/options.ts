@@ -112,3 +112,41 @@ export function byteSize(option: string) {
 export function formatBytes(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${+(bytes / 1024 ** 3).toFixed(1)}GB` : `${Math.round(bytes / 1024 ** 2)}MB`;
 }
+
+/**
+ * A learning-rate schedule as typed: step:EVERY:FACTOR (η × FACTOR every EVERY epochs), exponential:RATE (η × RATE
+ * each epoch) or cosine[:MINIMUM] (down to MINIMUM, default 0, over the run's epochs).
+ */
+export type ScheduleRule = { type: 'step'; every: number; factor: number } | { type: 'exponential'; rate: number } | { type: 'cosine'; epochs: number; minimum?: number };
+
+export function scheduleOption(value: string): ScheduleRule {
+  const [kind, ...args] = value.split(':');
+  const numbers = args.map(Number);
+  const bad = (expected: string): never => {
+    throw new UsageError(`--schedule: expected ${expected}, got "${value}"`, '--schedule');
+  };
+  if (args.some((a) => a.trim() === '') || numbers.some((n) => !Number.isFinite(n))) bad('step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM] with numbers');
+  if (kind === 'step') {
+    if (numbers.length !== 2 || !Number.isInteger(numbers[0]) || numbers[0] < 1 || !(numbers[1] > 0 && numbers[1] <= 1)) bad('step:EVERY:FACTOR, e.g. step:10:0.5 (EVERY a positive integer, FACTOR in (0, 1])');
+    return { type: 'step', every: numbers[0], factor: numbers[1] };
+  }
+  if (kind === 'exponential') {
+    if (numbers.length !== 1 || !(numbers[0] > 0 && numbers[0] <= 1)) bad('exponential:RATE, e.g. exponential:0.95 (RATE in (0, 1])');
+    return { type: 'exponential', rate: numbers[0] };
+  }
+  if (kind === 'cosine') {
+    if (numbers.length > 1 || (numbers.length === 1 && !(numbers[0] > 0))) bad('cosine or cosine:MINIMUM, e.g. cosine:0.0001 (MINIMUM positive)');
+    // The run's epoch count is filled in when the options are read together.
+    return { type: 'cosine', epochs: 1, ...(numbers.length ? { minimum: numbers[0] } : {}) };
+  }
+  return bad('step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]');
+}
+
+/** A number ≥ 0 (a penalty or a decay). */
+export function nonNegativeNumber(option: string) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`${option}: expected a number ≥ 0, got "${value}"`, option);
+    return v;
+  };
+}

@@ -19,6 +19,7 @@ import { isPattern } from '../node/readers/duckdb.js';
 import { existsSync, statSync } from 'node:fs';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';
+import type { ScheduleRule } from './options.js';
 import { toRows, type Matrix } from '../core/matrix.js';
 import { BackpropError } from '../core/errors.js';
 import { loadFrame } from './data.js';
@@ -51,13 +52,27 @@ export interface TrainOptions {
   stream: boolean;
   /** Bytes the data may take in memory before it is streamed. */
   memory: number;
+  l1?: number;
+  l2?: number;
+  /** AdamW's decoupled weight decay (with --optimizer adamw). */
+  weightDecay?: number;
+  clipNorm?: number;
+  schedule?: ScheduleRule;
 }
 
 export interface TrainResult {
   interrupted: boolean;
 }
 
-interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
+export interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
+
+/** Loss, and accuracy or MSE, MAE and R² in the target's own units, of a network on encoded rows. */
+export function measure(net: Network, prep: Preprocessing, xs: Matrix, ys: Matrix): Metrics {
+  const classes = prep.target!.task === 'classification';
+  const m: Metrics = evaluate(net, xs, ys, { accuracy: classes });
+  if (!classes) Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, net.predict(xs))));
+  return m;
+}
 
 /** What training needs from its data, in memory or streamed: the description, and how to train and measure. */
 interface Prepared {
@@ -74,10 +89,21 @@ interface Prepared {
   boundary(): BoundaryPlot | undefined;
 }
 
-type FitAsyncOptions = Pick<FitOptions, 'epochs' | 'optimizer' | 'learningRate' | 'earlyStopping' | 'callbacks' | 'signal'>;
+type FitAsyncOptions = Pick<FitOptions, 'epochs' | 'optimizer' | 'learningRate' | 'earlyStopping' | 'callbacks' | 'signal' | 'l1' | 'l2' | 'clipNorm' | 'schedule'>;
+
+/** The training controls of the command's options, as fit takes them. */
+export function trainingControls(o: Pick<TrainOptions, 'optimizer' | 'weightDecay' | 'l1' | 'l2' | 'clipNorm' | 'schedule'>): Pick<FitOptions, 'optimizer' | 'l1' | 'l2' | 'clipNorm' | 'schedule'> {
+  return {
+    optimizer: o.optimizer === 'adamw' && o.weightDecay !== undefined ? { name: 'adamw', weightDecay: o.weightDecay } : o.optimizer,
+    ...(o.l1 ? { l1: o.l1 } : {}),
+    ...(o.l2 ? { l2: o.l2 } : {}),
+    ...(o.clipNorm ? { clipNorm: o.clipNorm } : {}),
+    ...(o.schedule ? { schedule: o.schedule } : {}),
+  };
+}
 
 /** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
-async function networkFor(prep: Preprocessing, o: TrainOptions): Promise<Network> {
+export async function networkFor(prep: Preprocessing, o: Pick<TrainOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend'>): Promise<Network> {
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const output: LayerSpec = classes
@@ -132,13 +158,7 @@ async function prepareInMemory(data: string, o: TrainOptions): Promise<Prepared 
   const held = o.plot ? split.test : new Uint32Array(0);
   split = null;
   if (!o.plot) frame = null;
-  const classes = prep.target!.task === 'classification';
-  const metrics = (xs: Matrix, ys: Matrix): Metrics => {
-    const m: Metrics = evaluate(net, xs, ys, { accuracy: classes });
-    // MSE, MAE and R² in the target's own units.
-    if (!classes) Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, net.predict(xs))));
-    return m;
-  };
+  const metrics = (xs: Matrix, ys: Matrix): Metrics => measure(net, prep, xs, ys);
   return {
     source, rows, trainingRows, validationRows, prep, net, streamed: false,
     fit: (options) => fitAsync(net, xTrain, yTrain, { ...options, batchSize: o.batchSize, seed: o.seed, validationData: xVal && yVal ? [xVal, yVal] : undefined }),
@@ -187,10 +207,16 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs, ${net.kernels.name} kernels`);
+  const controls = [
+    o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', o.l2 ? `l2 ${o.l2}` : '',
+    o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',
+    o.schedule ? `η ${o.schedule.type === 'step' ? `× ${o.schedule.factor} every ${o.schedule.every} epochs` : o.schedule.type === 'exponential' ? `× ${o.schedule.rate} each epoch` : `cosine down to ${o.schedule.minimum ?? 0}`}` : '',
+  ].filter(Boolean);
+  if (controls.length) say(`controls ${controls.join(', ')}`);
 
   const history = await prepared.fit({
     epochs: o.epochs,
-    optimizer: o.optimizer,
+    ...trainingControls(o),
     learningRate: o.lr,
     earlyStopping: o.earlyStopping,
     callbacks: o.quiet || o.json ? [] : [progressCallback(report)],
@@ -264,7 +290,7 @@ function interrupted(when: string, o: TrainOptions): TrainResult {
   return { interrupted: true };
 }
 
-function formatMetrics(m: Metrics): string {
+export function formatMetrics(m: Metrics): string {
   const parts = [`loss ${m.loss.toFixed(4)}`];
   if (m.accuracy !== undefined) parts.push(`accuracy ${(100 * m.accuracy).toFixed(1)}%`);
   if (m.mae !== undefined) parts.push(`MAE ${m.mae.toPrecision(4)}`, `RMSE ${Math.sqrt(m.mse!).toPrecision(4)}`, `R² ${m.r2!.toFixed(3)}`);

@@ -76,3 +76,43 @@ export function splitRows(rows: number, options: SplitOptions = {}): { train: Ui
 export function takeRows<T>(rows: readonly T[], indices: readonly number[]): T[] {
   return indices.map((i) => rows[i]);
 }
+
+/**
+ * k folds of the rows for cross-validation: disjoint, together every row once, sizes within one of each other, and
+ * with `stratify`, each class spread over the folds as evenly as its count allows (its rows shuffled, then dealt
+ * round the folds, continuing where the previous class stopped). Answers each fold's rows, ascending.
+ */
+export function stratifiedFolds(rows: number, folds: number, options: { seed?: number; stratify?: ArrayLike<Label> } = {}): Uint32Array[] {
+  options = checkOptions(options, ['seed', 'stratify'], 'stratifiedFolds options');
+  if (!Number.isInteger(folds) || folds < 2) throw new BackpropError(`folds: expected an integer of at least 2, got ${shown(folds)}`, 'folds');
+  if (folds > rows) throw new BackpropError(`folds: ${folds} folds need at least ${folds} rows; there are ${rows}`, 'folds');
+  if (options.stratify && options.stratify.length !== rows) {
+    throw new BackpropError(`stratify: expected ${rows} labels, one per row, got ${options.stratify.length}`, 'stratify');
+  }
+  const random = new Random(options.seed ?? 1);
+  const groupIndex = new Map<Label, number>();
+  const groups: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const key = options.stratify ? options.stratify[i] : 0;
+    let g = groupIndex.get(key);
+    if (g === undefined) {
+      g = groups.push([]) - 1;
+      groupIndex.set(key, g);
+    }
+    groups[g].push(i);
+  }
+  const foldOf = new Uint32Array(rows);
+  const sizes = new Array<number>(folds).fill(0);
+  let next = 0;
+  for (const group of groups) {
+    for (const row of random.shuffle(group)) {
+      foldOf[row] = next;
+      sizes[next]++;
+      next = (next + 1) % folds;
+    }
+  }
+  const out = sizes.map((size) => new Uint32Array(size));
+  const filled = new Array<number>(folds).fill(0);
+  for (let i = 0; i < rows; i++) out[foldOf[i]][filled[foldOf[i]]++] = i;
+  return out;
+}

@@ -1,0 +1,121 @@
+// `backprop importance <model> <data>`: permutation feature importance. A feature matters as much as the model's
+// score drops when that one column is shuffled (breaking its link to the target while keeping its values), averaged
+// over seeded repeats: accuracy for a classifier, R² for a regression, on the rows given.
+import { Random } from '../core/random.js';
+import type { Matrix } from '../core/matrix.js';
+import { encodeFrameInputs, encodeFrameTargets, type DataFrame, type FrameColumn } from '../data/frame.js';
+import { decodeValues, type Preprocessing } from '../data/preprocessing.js';
+import type { Network } from '../nn/network.js';
+import { regressionScores } from '../train/metrics.js';
+import { stageFile, commitFiles } from '../node/files.js';
+import { loadFrame, type DataOptions } from './data.js';
+import { modelWithPreprocessing } from './evaluate.js';
+
+export interface FeatureImportance {
+  name: string;
+  /** Baseline score minus the mean score with this column shuffled. */
+  importance: number;
+  /** Standard deviation of that drop over the repeats. */
+  std: number;
+  /** The score of each repeat. */
+  scores: number[];
+}
+
+export interface ImportanceResult {
+  metric: 'accuracy' | 'r2';
+  baseline: number;
+  repeats: number;
+  /** Most important first. */
+  features: FeatureImportance[];
+}
+
+function scorer(network: Network, prep: Preprocessing): (frame: DataFrame) => number {
+  const classification = prep.target!.task === 'classification';
+  return (frame) => {
+    const outputs: Matrix = network.predict(encodeFrameInputs(prep, frame, network.dtype));
+    const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
+    if (!classification) return regressionScores(decodeValues(prep, y), decodeValues(prep, outputs)).r2;
+    let correct = 0;
+    for (let i = 0; i < frame.rows; i++) {
+      // One sigmoid output: class 1 above 0.5; several: the largest, the first of equals (as predict decides).
+      let best = 0;
+      if (outputs.cols === 1) best = outputs.data[i] > 0.5 ? 1 : 0;
+      else for (let k = 1; k < outputs.cols; k++) if (outputs.data[i * outputs.cols + k] > outputs.data[i * outputs.cols + best]) best = k;
+      if (best === classIndex![i]) correct++;
+    }
+    return correct / frame.rows;
+  };
+}
+
+/** The column with its rows in a seeded random order. */
+function shuffled(column: FrameColumn, random: Random): FrameColumn {
+  const order = random.shuffle(Uint32Array.from({ length: column.kind === 'numeric' ? column.values.length : column.codes.length }, (_, i) => i));
+  return column.kind === 'numeric'
+    ? { name: column.name, kind: 'numeric', values: Float64Array.from(order, (i) => column.values[i]) }
+    : { name: column.name, kind: 'text', codes: Uint32Array.from(order, (i) => column.codes[i]), dictionary: column.dictionary };
+}
+
+export function permutationImportance(network: Network, prep: Preprocessing, frame: DataFrame, repeats: number, seed: number): ImportanceResult {
+  const score = scorer(network, prep);
+  const baseline = score(frame);
+  const features = prep.features.map((f): FeatureImportance => {
+    const j = frame.columns.findIndex((c) => c.name === f.name);
+    const scores = Array.from({ length: repeats }, (_, r) => {
+      // Each feature and repeat has its own seed, so adding a feature or a repeat changes no other's scores.
+      const random = new Random(seed * 1000003 + r * 7919 + j + 1);
+      const columns = frame.columns.map((c, k) => (k === j ? shuffled(c, random) : c));
+      return score({ ...frame, columns, where: frame.where });
+    });
+    const drops = scores.map((s) => baseline - s);
+    const importance = drops.reduce((a, b) => a + b, 0) / repeats;
+    const std = Math.sqrt(drops.reduce((a, d) => a + (d - importance) ** 2, 0) / repeats);
+    return { name: f.name, importance, std, scores };
+  });
+  features.sort((a, b) => b.importance - a.importance);
+  return { metric: prep.target!.task === 'classification' ? 'accuracy' : 'r2', baseline, repeats, features };
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A horizontal bar per feature, most important at the top, with its ± one standard deviation as a whisker. */
+export function renderImportance(result: ImportanceResult, title: string): string {
+  const rows = result.features, bar = 22, left = 16 + 7 * Math.min(40, Math.max(...rows.map((f) => f.name.length))), width = left + 360, top = 48;
+  const height = top + rows.length * bar + 40;
+  const hi = Math.max(1e-12, ...rows.map((f) => f.importance + f.std)), lo = Math.min(0, ...rows.map((f) => f.importance - f.std));
+  const x = (v: number): number => left + ((v - lo) / (hi - lo)) * 340;
+  const label = result.metric === 'accuracy' ? 'drop in accuracy' : 'drop in R²';
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`,
+    `<text x="${width / 2}" y="36" text-anchor="middle" fill="#555">${label} when the column is shuffled (baseline ${result.baseline.toFixed(3)}, ${result.repeats} repeats)</text>`,
+    `<line x1="${x(0)}" y1="${top - 4}" x2="${x(0)}" y2="${top + rows.length * bar}" stroke="#999"/>`,
+  ];
+  rows.forEach((f, i) => {
+    const y = top + i * bar;
+    const [a, b] = [x(Math.min(0, f.importance)), x(Math.max(0, f.importance))];
+    out.push(`<text x="${left - 6}" y="${y + 15}" text-anchor="end">${esc(f.name.length > 40 ? f.name.slice(0, 39) + '…' : f.name)}</text>`,
+      `<rect x="${a}" y="${y + 4}" width="${Math.max(0.5, b - a)}" height="${bar - 8}" fill="${f.importance >= 0 ? '#0877bd' : '#e8710a'}"><title>${esc(f.name)}: ${f.importance.toFixed(4)} ± ${f.std.toFixed(4)}</title></rect>`,
+      `<line x1="${x(f.importance - f.std)}" y1="${y + bar / 2}" x2="${x(f.importance + f.std)}" y2="${y + bar / 2}" stroke="#333"/>`);
+  });
+  const axis = top + rows.length * bar + 16;
+  out.push(`<text x="${x(lo)}" y="${axis}" text-anchor="start" fill="#555">${lo.toFixed(3)}</text>`, `<text x="${x(hi)}" y="${axis}" text-anchor="end" fill="#555">${hi.toFixed(3)}</text>`, '</svg>');
+  return out.join('\n') + '\n';
+}
+
+export async function importanceCommand(modelPath: string, dataPath: string, o: DataOptions & { repeats: number; seed: number; json: boolean; plot?: string }, out: NodeJS.WritableStream): Promise<void> {
+  const { network, prep } = modelWithPreprocessing(modelPath);
+  const frame = await loadFrame(dataPath, {}, o);
+  const result = permutationImportance(network, prep, frame, o.repeats, o.seed);
+  if (o.plot) commitFiles([stageFile(o.plot, renderImportance(result, `backprop importance ${modelPath} ${dataPath}`))]);
+  if (o.json) {
+    out.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  const metric = result.metric === 'accuracy' ? 'accuracy' : 'R²';
+  const width = Math.max(7, ...result.features.map((f) => f.name.length));
+  out.write(`${frame.source}: ${frame.rows} rows, baseline ${metric} ${result.baseline.toFixed(4)}; drop in ${metric} with each column shuffled, ${o.repeats} repeats (seed ${o.seed})\n`);
+  out.write(`${'feature'.padEnd(width)}  importance        std\n`);
+  for (const f of result.features) out.write(`${f.name.padEnd(width)}  ${f.importance.toFixed(4).padStart(10)}  ${f.std.toFixed(4).padStart(9)}\n`);
+  if (o.plot) out.write(`plot written to ${o.plot}\n`);
+}

@@ -1,0 +1,131 @@
+// Training controls from the command line (AdamW's weight decay, penalties, clipping, schedules), k-fold
+// cross-validation and permutation importance.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backprop, ROOT, tempDir } from './cli-helpers.js';
+import { stratifiedFolds } from '../src/index.js';
+
+const dir = tempDir();
+const iris = join(ROOT, 'data/iris.csv');
+
+describe('stratifiedFolds', () => {
+  it('gives disjoint folds that cover every row once, each class spread evenly', () => {
+    const labels = Array.from({ length: 103 }, (_, i) => (i < 60 ? 'a' : i < 95 ? 'b' : 'c'));
+    const folds = stratifiedFolds(labels.length, 5, { seed: 4, stratify: labels });
+    const seen = new Array<number>(labels.length).fill(0);
+    for (const fold of folds) for (const r of fold) seen[r]++;
+    expect(seen.every((n) => n === 1)).toBe(true);
+    const sizes = folds.map((f) => f.length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    for (const [cls, total] of [['a', 60], ['b', 35], ['c', 8]] as const) {
+      const counts = folds.map((f) => Array.from(f).filter((r) => labels[r] === cls).length);
+      expect(Math.max(...counts) - Math.min(...counts), cls).toBeLessThanOrEqual(1);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(total);
+    }
+    // Seeded: the same seed, the same folds; another seed, others.
+    expect(stratifiedFolds(labels.length, 5, { seed: 4, stratify: labels })).toEqual(folds);
+    expect(stratifiedFolds(labels.length, 5, { seed: 5, stratify: labels })).not.toEqual(folds);
+    expect(() => stratifiedFolds(3, 4)).toThrow('folds: 4 folds need at least 4 rows; there are 3');
+  });
+});
+
+describe('backprop cv', () => {
+  it('its mean is the mean of training on each fold\'s other rows and evaluating on the fold', () => {
+    const args = ['--epochs', '8', '--layers', '6', '--seed', '3'];
+    const cv = backprop(['cv', iris, '--folds', '3', '--json', ...args]);
+    expect(cv.code, cv.stderr).toBe(0);
+    const result = JSON.parse(cv.stdout) as { folds: { rows: number; metrics: { accuracy: number; loss: number } }[]; mean: { accuracy: number; loss: number } };
+    expect(result.folds.map((f) => f.rows)).toEqual([50, 50, 50]);
+    // The same folds, written out, trained and evaluated by train and evaluate.
+    const lines = readFileSync(iris, 'utf8').trim().split('\n');
+    const species = lines.slice(1).map((l) => l.split(',').pop()!);
+    const folds = stratifiedFolds(species.length, 3, { seed: 3, stratify: species });
+    const accuracies = folds.map((fold, k) => {
+      const held = new Set(fold);
+      writeFileSync(join(dir, `train${k}.csv`), [lines[0], ...lines.slice(1).filter((_, r) => !held.has(r))].join('\n') + '\n');
+      writeFileSync(join(dir, `test${k}.csv`), [lines[0], ...lines.slice(1).filter((_, r) => held.has(r))].join('\n') + '\n');
+      const t = backprop(['train', join(dir, `train${k}.csv`), '--validation', '0', '--out', join(dir, `fold${k}.json`), '--quiet', ...args]);
+      expect(t.code, t.stderr).toBe(0);
+      const e = JSON.parse(backprop(['evaluate', join(dir, `fold${k}.json`), join(dir, `test${k}.csv`), '--json']).stdout) as { accuracy: number; loss: number };
+      expect(e.accuracy).toBeCloseTo(result.folds[k].metrics.accuracy, 12);
+      expect(e.loss).toBeCloseTo(result.folds[k].metrics.loss, 5);
+      return e.accuracy;
+    });
+    expect(result.mean.accuracy).toBeCloseTo(accuracies.reduce((a, b) => a + b, 0) / 3, 12);
+    const text = backprop(['cv', iris, '--folds', '3', ...args]);
+    expect(text.stdout).toMatch(/^mean {5}loss [\d.]+ ± [\d.]+ {2}accuracy [\d.]+% ± [\d.]+$/m);
+  }, 60_000);
+
+  it('reports R² and friends for a regression, and refuses more folds than rows', () => {
+    const r = backprop(['cv', 'plane', '--samples', '60', '--folds', '4', '--epochs', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout).mean)).toEqual(['loss', 'mse', 'mae', 'r2']);
+    const bad = backprop(['cv', 'plane', '--samples', '6', '--folds', '8']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('backprop: --folds: 8 folds need at least 8 rows; plane has 6\n');
+  });
+});
+
+describe('backprop importance', () => {
+  it('ranks the two columns that matter first, of ten', () => {
+    let s = 99;
+    const random = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+    const names = Array.from({ length: 10 }, (_, j) => `c${j}`);
+    const rows = Array.from({ length: 600 }, () => names.map(() => random()));
+    // Only c3 and c7 decide the class.
+    const csv = [[...names, 'label'].join(','), ...rows.map((r) => [...r.map((v) => v.toFixed(4)), r[3] + 0.6 * r[7] > 0 ? 'yes' : 'no'].join(','))].join('\n') + '\n';
+    writeFileSync(join(dir, 'ten.csv'), csv);
+    expect(backprop(['train', join(dir, 'ten.csv'), '--epochs', '40', '--out', join(dir, 'ten.json'), '--quiet']).code).toBe(0);
+    const r = backprop(['importance', join(dir, 'ten.json'), join(dir, 'ten.csv'), '--json', '--plot', join(dir, 'ten.svg')]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { metric: string; baseline: number; features: { name: string; importance: number }[] };
+    expect(result.metric).toBe('accuracy');
+    expect(result.baseline).toBeGreaterThan(0.9);
+    expect(result.features.slice(0, 2).map((f) => f.name).sort()).toEqual(['c3', 'c7']);
+    expect(result.features[1].importance).toBeGreaterThan(5 * Math.max(...result.features.slice(2).map((f) => Math.abs(f.importance)), 0.01));
+    const svg = readFileSync(join(dir, 'ten.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect((svg.match(/<rect x=/g) ?? []).length).toBe(10);
+    // Seeded: the same seed gives the same numbers.
+    expect(backprop(['importance', join(dir, 'ten.json'), join(dir, 'ten.csv'), '--json']).stdout).toBe(r.stdout);
+  }, 60_000);
+});
+
+describe('training controls on the command line', () => {
+  const weightNorm = (path: string): number => {
+    const model = JSON.parse(readFileSync(path, 'utf8')) as { weights: { weights: number[][] }[] };
+    return Math.sqrt(model.weights.flatMap((l) => l.weights.flat()).reduce((a, w) => a + w * w, 0));
+  };
+  const trainTo = (name: string, extra: string[]): string => {
+    const out = join(dir, `${name}.json`);
+    const r = backprop(['train', iris, '--epochs', '20', '--seed', '2', '--out', out, '--quiet', ...extra]);
+    expect(r.code, r.stderr).toBe(0);
+    return out;
+  };
+
+  it('AdamW\'s weight decay and the L2 penalty shrink the weights; clipping and schedules change the run', () => {
+    const plain = weightNorm(trainTo('adamw0', ['--optimizer', 'adamw', '--weight-decay', '0']));
+    expect(weightNorm(trainTo('adamw5', ['--optimizer', 'adamw', '--weight-decay', '5']))).toBeLessThan(0.8 * plain);
+    expect(weightNorm(trainTo('l2', ['--optimizer', 'adamw', '--weight-decay', '0', '--l2', '0.05']))).toBeLessThan(0.8 * plain);
+    const base = readFileSync(trainTo('base', []), 'utf8');
+    for (const [name, extra] of [['clip', ['--clip-norm', '0.01']], ['step', ['--schedule', 'step:2:0.1']], ['cosine', ['--schedule', 'cosine']], ['l1', ['--l1', '0.01']]] as const) {
+      expect(readFileSync(trainTo(name, [...extra]), 'utf8'), name).not.toBe(base);
+    }
+  }, 60_000);
+
+  it('mistakes are one line naming the option', () => {
+    const cases: [string[], string][] = [
+      [['--weight-decay', '0.1'], 'backprop: --weight-decay: decoupled weight decay belongs to --optimizer adamw (this run uses adam); for the others use --l2\n'],
+      [['--schedule', 'cosine:x'], 'backprop: --schedule: expected step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM] with numbers, got "cosine:x"\n'],
+      [['--schedule', 'linear'], 'backprop: --schedule: expected step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM], got "linear"\n'],
+      [['--l2', '-1'], 'backprop: --l2: expected a number ≥ 0, got "-1"\n'],
+      [['--clip-norm', '0'], 'backprop: --clip-norm: expected a positive number, got "0"\n'],
+    ];
+    for (const [extra, message] of cases) {
+      const r = backprop(['train', iris, ...extra]);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+  });
+});
