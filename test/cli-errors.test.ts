@@ -55,7 +55,7 @@ describe('bad options are usage errors (exit 2)', () => {
     [['--epochs', '0'], '--epochs: expected a positive integer, got "0"'],
     [['--validation', '1.5'], '--validation: expected a number from 0 to below 1, got "1.5"'],
     [['--activation', 'swish'], '--activation: expected one of sigmoid, tanh, relu, leaky-relu, linear, got "swish"'],
-    [['--optimizer', 'adagrad'], '--optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, got "adagrad"'],
+    [['--optimizer', 'adagrad'], '--optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, adamw, got "adagrad"'],
     [['--early-stopping', '3', '--validation', '0'], '--early-stopping: needs validation rows; drop --validation 0'],
     [['--backend', 'gpu'], '--backend: expected one of auto, blas, wasm, reference, got "gpu"'],
   ];

@@ -68,31 +68,11 @@ function program(): Command {
     })
     .exitOverride();
 
-  cli.command('train')
+  modelOptions(cli.command('train')
     .description('train a network on a CSV file (header row; target in the last column by default) or a built-in data set')
-    .argument('<data>', 'a CSV file, "-" for standard input, or a built-in data set (see `backprop datasets`)')
-    .option('--target <column>', 'the column to predict (default: the last one)')
-    .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
-    .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [16])
-    .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
-    .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))
-    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice('--optimizer', OPTIMIZER_NAMES), 'adam')
-    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.01)
-    .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), 100)
-    .option('--batch-size <n>', 'rows per gradient step (1 = per-example updates)', positiveInteger('--batch-size'), 32)
+    .argument('<data>', 'a CSV file, "-" for standard input, or a built-in data set (see `backprop datasets`)'))
     .option('--validation <fraction>', 'share of rows held out for validation (0 for none)', fraction('--validation', true), 0.2)
-    .option('--l1 <λ>', 'L1 penalty λ·Σ|w| on the weights (not biases)', nonNegativeNumber('--l1'))
-    .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases)', nonNegativeNumber('--l2'))
-    .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw: w ← w − η·λ·w each step (default 0.01)', nonNegativeNumber('--weight-decay'))
-    .option('--clip-norm <c>', 'scale each gradient down to this global norm when it is larger', positiveNumber('--clip-norm'))
-    .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]', scheduleOption)
     .option('--early-stopping <epochs>', 'stop after this many epochs without a better validation loss', positiveInteger('--early-stopping'))
-    .option('--seed <n>', 'seed for the weights, the split and the shuffles', integer('--seed'), 1)
-    .option('--samples <n>', `rows to generate for a synthetic data set (${SYNTHETIC_NAMES.join(', ')}), 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
-    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
-    .option('--backend <name>', 'arithmetic: auto (the system BLAS where found, else WebAssembly SIMD on every core), blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
-    .addOption(delimiterOption())
-    .addOption(decimalCommaOption())
     .option('--stream', 'read the data in passes from the file (in bounded memory) rather than whole', false)
     .option('--memory <size>', `what the data may take in memory before it is streamed, e.g. 512MB or 2GB (default ${formatBytes(DEFAULT_MEMORY)}: a quarter of this machine's, at most 2 GB)`, byteSize('--memory'), DEFAULT_MEMORY)
     .option('--out <file>', 'write the trained model to this file (- for standard output)', nonEmpty('--out'))
@@ -129,30 +109,10 @@ function program(): Command {
       }
     });
 
-  cli.command('cv')
+  modelOptions(cli.command('cv')
     .description('k-fold cross-validation (stratified for classification) with train\'s options: each fold\'s metrics, and their mean ± standard deviation')
     .argument('<data>', 'a CSV file, "-" for standard input, or a built-in data set')
-    .option('--folds <k>', 'number of folds', integerIn('--folds', 2, 1000), 5)
-    .option('--target <column>', 'the column to predict (default: the last one)')
-    .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
-    .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [16])
-    .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
-    .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))
-    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice('--optimizer', OPTIMIZER_NAMES), 'adam')
-    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.01)
-    .option('--epochs <n>', 'passes over each fold\'s training rows', positiveInteger('--epochs'), 100)
-    .option('--batch-size <n>', 'rows per gradient step', positiveInteger('--batch-size'), 32)
-    .option('--l1 <λ>', 'L1 penalty on the weights', nonNegativeNumber('--l1'))
-    .option('--l2 <λ>', 'L2 penalty on the weights', nonNegativeNumber('--l2'))
-    .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw (default 0.01)', nonNegativeNumber('--weight-decay'))
-    .option('--clip-norm <c>', 'clip each gradient to this global norm', positiveNumber('--clip-norm'))
-    .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]', scheduleOption)
-    .option('--seed <n>', 'seed for the folds, the weights and the shuffles', integer('--seed'), 1)
-    .option('--samples <n>', `rows to generate for a synthetic data set, 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
-    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
-    .option('--backend <name>', 'arithmetic: auto, blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
-    .addOption(delimiterOption())
-    .addOption(decimalCommaOption())
+    .option('--folds <k>', 'number of folds', integerIn('--folds', 2, 1000), 5))
     .option('--json', 'print one JSON object: each fold\'s metrics, their mean and standard deviation', false)
     .option('--quiet', 'print nothing but errors', false)
     .action(async (data: string, opts: Record<string, unknown>) => {
@@ -258,6 +218,31 @@ function program(): Command {
     });
 
   return cli;
+}
+
+/** What train and cv share: the data's target, the network, how it trains, and how the data is read. */
+function modelOptions(command: Command): Command {
+  return command
+    .option('--target <column>', 'the column to predict (default: the last one)')
+    .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
+    .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [16])
+    .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
+    .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))
+    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice('--optimizer', OPTIMIZER_NAMES), 'adam')
+    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.01)
+    .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), 100)
+    .option('--batch-size <n>', 'rows per gradient step (1 = per-example updates)', positiveInteger('--batch-size'), 32)
+    .option('--l1 <λ>', 'L1 penalty λ·Σ|w| on the weights (not biases)', nonNegativeNumber('--l1'))
+    .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases)', nonNegativeNumber('--l2'))
+    .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw: w ← w − η·λ·w each step (default 0.01)', nonNegativeNumber('--weight-decay'))
+    .option('--clip-norm <c>', 'scale each gradient down to this global norm when it is larger', positiveNumber('--clip-norm'))
+    .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]', scheduleOption)
+    .option('--seed <n>', 'seed for the weights, the split (or folds) and the shuffles', integer('--seed'), 1)
+    .option('--samples <n>', `rows to generate for a synthetic data set (${SYNTHETIC_NAMES.join(', ')}), 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
+    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
+    .option('--backend <name>', 'arithmetic: auto (the system BLAS where found, else WebAssembly SIMD on every core), blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption());
 }
 
 /** Options that only make sense together, checked before any data is read; fills in what one takes from another. */
