@@ -17,7 +17,7 @@ export interface CvResult {
   std: Metrics;
 }
 
-export async function crossValidate(data: string, o: CvOptions, signal?: AbortSignal, onFold?: (fold: number, metrics: Metrics) => void): Promise<CvResult> {
+export async function crossValidate(data: string, o: CvOptions, onFold?: (fold: number, metrics: Metrics) => void): Promise<CvResult> {
   const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
   const description = describeFrame(frame, o.target, o.task);
   if (o.folds > frame.rows) throw new UsageError(`--folds: ${o.folds} folds need at least ${o.folds} rows; ${frame.source} has ${frame.rows}`, '--folds');
@@ -31,8 +31,7 @@ export async function crossValidate(data: string, o: CvOptions, signal?: AbortSi
     const prep = fitFramePreprocessing(description, frame, train);
     const net = await networkFor(prep, o);
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
-    const history = await fitAsync(net, x, y, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, learningRate: o.lr, ...trainingControls(o), signal });
-    if (history.stopReason === 'aborted') throw new UsageError('interrupted', 'cv');
+    await fitAsync(net, x, y, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, learningRate: o.lr, ...trainingControls(o) });
     const metrics = measure(net, prep, encodeFrameInputs(prep, frame, 'float32', test), encodeFrameTargets(prep, frame, 'float32', test).y);
     results.push({ rows: test.length, metrics });
     onFold?.(k, metrics);
@@ -48,12 +47,12 @@ export async function crossValidate(data: string, o: CvOptions, signal?: AbortSi
   return { folds: results, mean, std };
 }
 
-export async function cvCommand(data: string, o: CvOptions & { json: boolean; quiet: boolean }, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+export async function cvCommand(data: string, o: CvOptions & { json: boolean; quiet: boolean }, out: NodeJS.WritableStream): Promise<void> {
   const say = (line: string): void => {
     if (!o.json && !o.quiet) out.write(line + '\n');
   };
   say(`cv       ${data}: ${o.folds} stratified folds (seed ${o.seed}); each trains ${[...o.layers].join(',') || 'no hidden'} ${o.activation} for ${o.epochs} epochs`);
-  const result = await crossValidate(data, o, signal, (k, m) => say(`fold ${String(k + 1).padStart(2)}  ${formatMetrics(m)}`));
+  const result = await crossValidate(data, o, (k, m) => say(`fold ${String(k + 1).padStart(2)}  ${formatMetrics(m)}`));
   if (o.json) {
     out.write(JSON.stringify(result) + '\n');
     return;
