@@ -1,16 +1,14 @@
 """numpy written in the seeds' style (forward with np.dot, error terms carried back through the weights,
 weight steps eta * delta * x), as a baseline for `npm run bench`. Usage: numpy_baseline.py W1 [samples] [float32|float64]"""
 import json
+import os
 import sys
 import time
 
 import numpy as np
 
-WORKLOADS = {
-    "W1": ([784, 128, 64, 10], "relu", "softmax", 128, 10240),
-    "W2": ([2, 8, 8, 1], "sigmoid", "sigmoid", 1, 20000),
-    "W3": ([1024, 1024, 1024, 10], "relu", "softmax", 256, 2560),
-}
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "workloads.json")) as f:
+    WORKLOADS = {k: (w["sizes"], w["hidden"], w["output"], w["batch"], w["samples"]) for k, w in json.load(f).items()}
 
 name = sys.argv[1]
 sizes, hidden, output, batch, samples = WORKLOADS[name]

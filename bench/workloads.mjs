@@ -1,9 +1,8 @@
 // The benchmark workloads, shared by every system: sizes, batch, and seeded synthetic data.
-export const WORKLOADS = {
-  W1: { sizes: [784, 128, 64, 10], hidden: 'relu', output: 'softmax', batch: 128, samples: 10240, description: '784-128-64-10 relu, softmax + cross-entropy, batch 128' },
-  W2: { sizes: [2, 8, 8, 1], hidden: 'sigmoid', output: 'sigmoid', batch: 1, samples: 20000, description: '2-8-8-1 sigmoid, mse, batch 1 (per-example updates)' },
-  W3: { sizes: [1024, 1024, 1024, 10], hidden: 'relu', output: 'softmax', batch: 256, samples: 2560, description: '1024-1024-1024-10 relu, softmax + cross-entropy, batch 256' },
-};
+import { readFileSync } from 'node:fs';
+
+/** One table for every system, the Python baselines included (workloads.json). */
+export const WORKLOADS = JSON.parse(readFileSync(new URL('./workloads.json', import.meta.url), 'utf8'));
 
 /** Weights in the network: the 6 × weights × samples / s rule counts 2 flops per weight forward and 4 backward. */
 export function weightCount(sizes) {

@@ -5,7 +5,7 @@ import { BackpropError, checkOptions } from '../core/errors.js';
 import type { BatchInput } from '../nn/input.js';
 import { Network } from '../nn/network.js';
 import { EarlyStopping, type Callback, type EpochLogs, type History, type StopReason, type TrainingControl } from './callbacks.js';
-import { allFinite, countCorrect, DEFAULT_RATE, diverged, evaluate, type FitOptions } from './fit.js';
+import { countCorrect, DEFAULT_RATE, diverged, endEpoch, evaluate, type FitOptions } from './fit.js';
 import { checkSchedule, learningRateAt } from './schedules.js';
 import { Trainer } from './trainer.js';
 
@@ -107,14 +107,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
           if (withAccuracy) logs.valAccuracy = right / count;
         }
       }
-      // The last step can overflow the weights without the loss having shown it yet.
-      if (!net.parameters.every((p) => allFinite(p.value.data)) || !Number.isFinite(logs.valLoss ?? 0)) {
-        throw diverged(net, lastGood, history, `the weights overflowed in epoch ${epoch}`, epoch, learningRate);
-      }
-      history.epochs.push(logs);
-      history.finalEpoch = epoch;
-      net.parameters.forEach((p, i) => lastGood[i].set(p.value.data));
-      for (const cb of callbacks) cb.onEpochEnd?.(logs, control);
+      endEpoch(net, logs, history, lastGood, callbacks, control);
     }
     history.stopReason = stopReason ?? 'completed';
     for (const cb of callbacks) cb.onTrainEnd?.(history, control);

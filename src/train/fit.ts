@@ -138,6 +138,21 @@ export function allFinite(values: FloatArray): boolean {
 }
 
 /** Puts back the weights of the last good epoch and words the error. */
+/**
+ * An epoch's end, for fit and fitBatches alike: weights that overflowed in the last step are a divergence (the loss
+ * may not have shown it yet); otherwise the epoch is recorded, its weights kept as the last good ones, and the
+ * callbacks told.
+ */
+export function endEpoch(net: Network, logs: EpochLogs, history: History, lastGood: FloatArray[], callbacks: readonly Callback[], control: TrainingControl): void {
+  if (!net.parameters.every((p) => allFinite(p.value.data)) || !Number.isFinite(logs.valLoss ?? 0)) {
+    throw diverged(net, lastGood, history, `the weights overflowed in epoch ${logs.epoch}`, logs.epoch, logs.learningRate);
+  }
+  history.epochs.push(logs);
+  history.finalEpoch = logs.epoch;
+  net.parameters.forEach((p, i) => lastGood[i].set(p.value.data));
+  for (const cb of callbacks) cb.onEpochEnd?.(logs, control);
+}
+
 export function diverged(net: Network, lastGood: FloatArray[], history: History, what: string, epoch: number, learningRate: number): DivergenceError {
   net.parameters.forEach((p, i) => p.value.data.set(lastGood[i]));
   history.finalEpoch = epoch - 1;
@@ -318,14 +333,7 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
       logs.valLoss = val.loss + trainer.penalty();
       if (withAccuracy) logs.valAccuracy = val.accuracy;
     }
-    // The last step can overflow the weights without the loss having shown it yet.
-    if (!net.parameters.every((p) => allFinite(p.value.data)) || !Number.isFinite(logs.valLoss ?? 0)) {
-      throw diverged(net, lastGood, history, `the weights overflowed in epoch ${epoch}`, epoch, learningRate);
-    }
-    history.epochs.push(logs);
-    history.finalEpoch = epoch;
-    net.parameters.forEach((p, i) => lastGood[i].set(p.value.data));
-    for (const cb of callbacks) cb.onEpochEnd?.(logs, control);
+    endEpoch(net, logs, history, lastGood, callbacks, control);
   }
   history.stopReason = stopReason ?? 'completed';
   for (const cb of callbacks) cb.onTrainEnd?.(history, control);
