@@ -1,20 +1,14 @@
 """numpy written in the seeds' style (forward with np.dot, error terms carried back through the weights,
 weight steps eta * delta * x), as a baseline for `npm run bench`. Usage: numpy_baseline.py W1 [samples] [float32|float64]"""
 import json
-import os
-import sys
 import time
 
 import numpy as np
 
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "workloads.json")) as f:
-    WORKLOADS = {k: (w["sizes"], w["hidden"], w["output"], w["batch"], w["samples"]) for k, w in json.load(f).items()}
+from workload import workload
 
-name = sys.argv[1]
-sizes, hidden, output, batch, samples = WORKLOADS[name]
-if len(sys.argv) > 2 and sys.argv[2] != "-":
-    samples = int(sys.argv[2])
-F = np.float64 if len(sys.argv) > 3 and sys.argv[3] == "float64" else np.float32
+_, sizes, hidden, output, batch, samples, float64 = workload()
+F = np.float64 if float64 else np.float32
 rng = np.random.default_rng(42)
 X = rng.random((samples, sizes[0]), dtype=F)
 if sizes[-1] == 1:

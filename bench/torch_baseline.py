@@ -2,20 +2,14 @@
 learning rate 0.01, cross-entropy on the logits (or mse), shuffled mini-batches, on the CPU with two threads.
 Usage: torch_baseline.py W1 [samples] [float32|float64]"""
 import json
-import os
-import sys
 import time
 
 import torch
 
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "workloads.json")) as f:
-    WORKLOADS = {k: (w["sizes"], w["hidden"], w["output"], w["batch"], w["samples"]) for k, w in json.load(f).items()}
+from workload import workload
 
-name = sys.argv[1]
-sizes, hidden, output, batch, samples = WORKLOADS[name]
-if len(sys.argv) > 2 and sys.argv[2] != "-":
-    samples = int(sys.argv[2])
-dtype = torch.float64 if len(sys.argv) > 3 and sys.argv[3] == "float64" else torch.float32
+_, sizes, hidden, output, batch, samples, float64 = workload()
+dtype = torch.float64 if float64 else torch.float32
 torch.set_num_threads(2)
 torch.manual_seed(42)
 
