@@ -1,11 +1,9 @@
 """numpy written in the seeds' style (forward with np.dot, error terms carried back through the weights,
 weight steps eta * delta * x), as a baseline for `npm run bench`. Usage: numpy_baseline.py W1 [samples] [float32|float64]"""
-import json
-import time
 
 import numpy as np
 
-from workload import workload
+from workload import report, workload
 
 _, sizes, hidden, output, batch, samples, float64 = workload()
 F = np.float64 if float64 else np.float32
@@ -55,11 +53,4 @@ def epoch():
             b[i] += step_b
 
 
-epoch()
-times = []
-for _ in range(3):
-    t = time.perf_counter()
-    epoch()
-    times.append(time.perf_counter() - t)
-times.sort()
-print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": "numpy " + np.__version__ + " " + np.dtype(F).name}))
+report(epoch, samples, "numpy " + np.__version__ + " " + np.dtype(F).name)

@@ -1,12 +1,10 @@
 """PyTorch on the bench workloads, the way a PyTorch user writes it: nn.Sequential of Linear layers, SGD at
 learning rate 0.01, cross-entropy on the logits (or mse), shuffled mini-batches, on the CPU with two threads.
 Usage: torch_baseline.py W1 [samples] [float32|float64]"""
-import json
-import time
 
 import torch
 
-from workload import workload
+from workload import report, workload
 
 _, sizes, hidden, output, batch, samples, float64 = workload()
 dtype = torch.float64 if float64 else torch.float32
@@ -41,11 +39,4 @@ def epoch():
         optimizer.step()
 
 
-epoch()
-times = []
-for _ in range(3):
-    t = time.perf_counter()
-    epoch()
-    times.append(time.perf_counter() - t)
-times.sort()
-print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": "torch " + torch.__version__}))
+report(epoch, samples, "torch " + torch.__version__)
