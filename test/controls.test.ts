@@ -99,7 +99,7 @@ describe('training controls on the command line', () => {
   };
   const trainTo = (name: string, extra: string[]): string => {
     const out = join(dir, `${name}.json`);
-    const r = backprop(['train', iris, '--epochs', '20', '--seed', '2', '--out', out, '--quiet', ...extra]);
+    const r = backprop(['train', iris, '--epochs', '20', '--layers', '16', '--lr', '0.01', '--seed', '2', '--out', out, '--quiet', ...extra]);
     expect(r.code, r.stderr).toBe(0);
     return out;
   };

@@ -15,7 +15,7 @@ afterAll(async () => browser?.close());
 
 it('renders the training curves and the decision boundary of a 2-D problem', async () => {
   const svg = join(tempDir(), 'circle.svg');
-  expect(backprop(['train', 'circle', '--epochs', '40', '--plot', svg, '--quiet']).code).toBe(0);
+  expect(backprop(['train', 'circle', '--epochs', '40', '--layers', '16', '--lr', '0.01', '--l2', '0', '--plot', svg, '--quiet']).code).toBe(0);
   const page = await browser.newPage();
   const data = Buffer.from(readFileSync(svg)).toString('base64');
   await page.setContent(`<body style="margin:0"><img id="plot" src="data:image/svg+xml;base64,${data}"></body>`);

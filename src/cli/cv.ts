@@ -6,6 +6,7 @@ import { stratifiedFolds } from '../data/split.js';
 import { fitAsync } from '../train/fit.js';
 import { UsageError } from './errors.js';
 import { loadFrame } from './data.js';
+import { settle } from './defaults.js';
 import { formatMetrics, measure, networkFor, trainingControls, type Metrics, type TrainOptions } from './train.js';
 
 export type CvOptions = Omit<TrainOptions, 'validation' | 'earlyStopping' | 'out' | 'plot' | 'stream' | 'memory'> & { folds: number };
@@ -31,7 +32,8 @@ export async function crossValidate(data: string, o: CvOptions, onFold?: (fold: 
     const prep = fitFramePreprocessing(description, frame, train);
     const net = await networkFor(prep, o);
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
-    await fitAsync(net, x, y, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, learningRate: o.lr, ...trainingControls(o) });
+    const s = settle(o, train.length);
+    await fitAsync(net, x, y, { epochs: s.epochs, batchSize: o.batchSize, seed: o.seed, learningRate: s.lr, ...trainingControls(s) });
     const metrics = measure(net, prep, encodeFrameInputs(prep, frame, 'float32', test), encodeFrameTargets(prep, frame, 'float32', test).y);
     results.push({ rows: test.length, metrics });
     onFold?.(k, metrics);
@@ -51,7 +53,7 @@ export async function cvCommand(data: string, o: CvOptions & { json: boolean; qu
   const say = (line: string): void => {
     if (!o.json && !o.quiet) out.write(line + '\n');
   };
-  say(`cv       ${data}: ${o.folds} stratified folds (seed ${o.seed}); each trains ${[...o.layers].join(',') || 'no hidden'} ${o.activation} for ${o.epochs} epochs`);
+  say(`cv       ${data}: ${o.folds} stratified folds (seed ${o.seed}); each trains ${[...o.layers].join(',') || 'no hidden'} ${o.activation}${o.epochs ? ` for ${o.epochs} epochs` : ''}`);
   const result = await crossValidate(data, o, (k, m) => say(`fold ${String(k + 1).padStart(2)}  ${formatMetrics(m)}`));
   if (o.json) {
     out.write(JSON.stringify(result) + '\n');

@@ -24,6 +24,7 @@ import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { VERSION } from '../version.js';
 import { serveFolder } from './serve.js';
+import { DEFAULT_LAYERS } from './defaults.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
@@ -225,15 +226,15 @@ function modelOptions(command: Command): Command {
   return command
     .option('--target <column>', 'the column to predict (default: the last one)')
     .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
-    .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [16])
+    .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [...DEFAULT_LAYERS])
     .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, choice('--optimizer', OPTIMIZER_NAMES), 'adam')
-    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.01)
-    .option('--epochs <n>', 'passes over the training rows', positiveInteger('--epochs'), 100)
+    .option('--lr <rate>', 'learning rate η (default: the optimizer\'s usual, 0.001 for adam and adamw)', positiveNumber('--lr'))
+    .option('--epochs <n>', 'passes over the training rows (default: about 15000 steps, from 10 to 300 epochs)', positiveInteger('--epochs'))
     .option('--batch-size <n>', 'rows per gradient step (1 = per-example updates)', positiveInteger('--batch-size'), 32)
     .option('--l1 <λ>', 'L1 penalty λ·Σ|w| on the weights (not biases)', nonNegativeNumber('--l1'))
-    .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases)', nonNegativeNumber('--l2'))
+    .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases); default 3/n for n training rows (0 with adamw)', nonNegativeNumber('--l2'))
     .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw: w ← w − η·λ·w each step (default 0.01)', nonNegativeNumber('--weight-decay'))
     .option('--clip-norm <c>', 'scale each gradient down to this global norm when it is larger', positiveNumber('--clip-norm'))
     .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]', scheduleOption)
@@ -245,13 +246,11 @@ function modelOptions(command: Command): Command {
     .addOption(decimalCommaOption());
 }
 
-/** Options that only make sense together, checked before any data is read; fills in what one takes from another. */
+/** Options that only make sense together, checked before any data is read. */
 function checkTrainingControls(opts: Record<string, unknown>): void {
   if (opts.weightDecay !== undefined && opts.optimizer !== 'adamw') {
     throw new UsageError(`--weight-decay: decoupled weight decay belongs to --optimizer adamw (this run uses ${String(opts.optimizer)}); for the others use --l2`, '--weight-decay');
   }
-  const schedule = opts.schedule as { type: string; epochs?: number } | undefined;
-  if (schedule?.type === 'cosine') schedule.epochs = opts.epochs as number;
 }
 
 export async function main(argv: string[]): Promise<number> {

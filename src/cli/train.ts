@@ -25,6 +25,7 @@ import { BackpropError } from '../core/errors.js';
 import { loadFrame } from './data.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
+import { settle } from './defaults.js';
 
 export interface TrainOptions {
   target?: string;
@@ -33,8 +34,10 @@ export interface TrainOptions {
   activation: ActivationName;
   loss?: LossName;
   optimizer: OptimizerName;
-  lr: number;
-  epochs: number;
+  /** Default: the optimizer's usual rate (see settle in defaults.ts). */
+  lr?: number;
+  /** Default: from the number of training rows (see defaultEpochs). */
+  epochs?: number;
   batchSize: number;
   validation: number;
   earlyStopping?: number;
@@ -53,6 +56,7 @@ export interface TrainOptions {
   /** Bytes the data may take in memory before it is streamed. */
   memory: number;
   l1?: number;
+  /** Default 3/n for n training rows (see defaultL2). */
   l2?: number;
   /** AdamW's decoupled weight decay (with --optimizer adamw). */
   weightDecay?: number;
@@ -197,6 +201,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   };
   const prepared = shouldStream(data, o) ? await prepareStreamed(data, o) : await prepareInMemory(data, o);
   const { source, rows, trainingRows, validationRows, prep, net } = prepared;
+  const s = settle(o, trainingRows);
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const loss = net.loss.name;
@@ -206,18 +211,18 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${net.inputs} inputs${prepared.streamed ? ', streamed from the file' : ''}`);
   say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
-  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs, ${net.kernels.name} kernels`);
+  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.epochs} epochs, ${net.kernels.name} kernels`);
   const controls = [
-    o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', o.l2 ? `l2 ${o.l2}` : '',
+    o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? ' (3/n)' : ''}` : '',
     o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',
-    o.schedule ? `η ${o.schedule.type === 'step' ? `× ${o.schedule.factor} every ${o.schedule.every} epochs` : o.schedule.type === 'exponential' ? `× ${o.schedule.rate} each epoch` : `cosine down to ${o.schedule.minimum ?? 0}`}` : '',
+    s.schedule ? `η ${s.schedule.type === 'step' ? `× ${s.schedule.factor} every ${s.schedule.every} epochs` : s.schedule.type === 'exponential' ? `× ${s.schedule.rate} each epoch` : `cosine down to ${s.schedule.minimum ?? 0}`}` : '',
   ].filter(Boolean);
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
   const history = await prepared.fit({
-    epochs: o.epochs,
-    ...trainingControls(o),
-    learningRate: o.lr,
+    epochs: s.epochs,
+    ...trainingControls(s),
+    learningRate: s.lr,
     earlyStopping: o.earlyStopping,
     callbacks: o.quiet || o.json ? [] : [progressCallback(report)],
     signal,
@@ -258,7 +263,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     out.write(JSON.stringify({
       data: { source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, task: target.task, classes },
       network: net.toSpec(),
-      training: { trainRows: trainingRows, validationRows, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
+      training: { trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,
       model: o.out && o.out !== '-' ? o.out : null,

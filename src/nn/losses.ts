@@ -20,6 +20,8 @@ export interface Loss {
   outputDelta(k: Kernels, y: Matrix, yHat: Matrix, h: Matrix, output: Activation, g: Matrix, delta: Matrix): void;
   /** The output activations this loss works with, or undefined for any. */
   readonly outputs?: readonly string[];
+  /** E of one output value, summed over a row's outputs to give the row's loss. */
+  readonly elementwise: ElementwiseLoss;
 }
 
 // E = ½ (y − ŷ)², so −∂E/∂ŷ = y − ŷ: the seeds' network error.
@@ -59,6 +61,7 @@ function chainedDelta(k: Kernels, e: ElementwiseLoss, y: Matrix, yHat: Matrix, h
 
 const mse: Loss = {
   name: 'mse',
+  elementwise: squaredError,
   value: (k, y, yHat, h) => meanOverRows(k, squaredError, y, yHat, h),
   // δᵒ = (y − ŷ) f′(h)
   outputDelta: (k, y, yHat, h, output, g, delta) => chainedDelta(k, squaredError, y, yHat, h, output, g, delta),
@@ -66,6 +69,7 @@ const mse: Loss = {
 
 const binary: Loss = {
   name: 'binary-cross-entropy',
+  elementwise: binaryCrossEntropy,
   // Only sigmoid: with softmax, 1 − ŷ would be computed by cancellation and lose its digits near 1.
   outputs: ['sigmoid'],
   value: (k, y, yHat, h) => meanOverRows(k, binaryCrossEntropy, y, yHat, h),
@@ -75,6 +79,7 @@ const binary: Loss = {
 
 const categorical: Loss = {
   name: 'categorical-cross-entropy',
+  elementwise: categoricalCrossEntropy,
   outputs: ['softmax', 'sigmoid'],
   value: (k, y, yHat, h) => meanOverRows(k, categoricalCrossEntropy, y, yHat, h),
   outputDelta: (k, y, yHat, h, output, g, delta) => {

@@ -8,6 +8,7 @@ import { Random } from '../core/random.js';
 import { referenceKernels } from '../core/reference.js';
 import { getActivation } from './activations.js';
 import { Dense, type DenseBuffers } from './dense.js';
+import { applyMask, fillMask, maskInPlace, type DropoutMasks } from './dropout.js';
 import { toBatch, type BatchInput } from './input.js';
 import { getLoss, type Loss } from './losses.js';
 import { resolveSpec, type NetworkSpec, type ResolvedSpec } from './spec.js';
@@ -43,6 +44,19 @@ export interface Parameter {
 interface Workspace {
   readonly layers: DenseBuffers[];
   readonly g: Matrix;
+  /** a ⊙ m of the layers that drop units, made the first time a pass has masks. */
+  readonly dropped: (Matrix | null)[];
+}
+
+/** What a training pass may add to the plain forward and backward (see Network.pass). */
+export interface PassOptions {
+  /** Dropout masks, one per layer (null for none), each rows × units: a layer's output is a ⊙ m. */
+  masks?: DropoutMasks;
+  /**
+   * A weight per row: the loss becomes E = (1/N) Σₙ wₙ Eₙ, so each row's δᵒ is multiplied by wₙ.
+   * Class weights give every row of a class the same wₙ.
+   */
+  rowWeights?: ArrayLike<number>;
 }
 
 /** How many batch sizes keep their buffers: the training batch, the last partial batch, validation, and predictions. */
@@ -142,6 +156,7 @@ export class Network {
     ws = {
       layers: this.layers.map((layer, l) => layer.allocate(rows, this.dtype, l === 0)),
       g: this.allocate(rows, this.outputs),
+      dropped: this.layers.map(() => null),
     };
     this.workspaces.set(rows, ws);
     return ws;
@@ -160,37 +175,56 @@ export class Network {
     const release = this.kernels.release;
     if (!release) return;
     for (const buffers of ws.layers) for (const m of Object.values(buffers)) if (m) release(m);
+    for (const m of ws.dropped) if (m) release(m);
     release(ws.g);
   }
 
   // Step 0, the forward pass: each layer's h = x·W + b and a = f(h), the output a being ŷ.
-  private forward(x: Matrix): Workspace {
+  // With dropout masks, the layer above reads a ⊙ m instead of a.
+  private forward(x: Matrix, masks?: DropoutMasks): Workspace {
     const ws = this.workspace(x.rows);
     let input = x;
     for (let l = 0; l < this.layers.length; l++) {
       this.layers[l].forward(this.kernels, input, ws.layers[l]);
       input = ws.layers[l].a;
+      const mask = masks?.[l];
+      if (mask) {
+        const dropped = (ws.dropped[l] ??= this.allocate(x.rows, this.layers[l].units));
+        applyMask(input, mask, dropped);
+        input = dropped;
+      }
     }
     return ws;
   }
 
+  /** What layer l + 1 read in the last forward pass: x, a, or a ⊙ m under dropout. */
+  private inputOf(l: number, x: Matrix, ws: Workspace, masks?: DropoutMasks): Matrix {
+    if (l === 0) return x;
+    return masks?.[l - 1] ? (ws.dropped[l - 1] as Matrix) : ws.layers[l - 1].a;
+  }
+
   // Steps 1–4: the network error and output error term δᵒ, the hidden error terms δʰ carried back
   // through the weights, and the gradients that give each layer's weight step.
-  private backward(x: Matrix, y: Matrix, ws: Workspace): void {
+  private backward(x: Matrix, y: Matrix, ws: Workspace, options: PassOptions): void {
     const k = this.kernels;
     const last = this.layers.length - 1;
     const out = ws.layers[last];
     this.loss.outputDelta(k, y, out.a, out.h, this.layers[last].activation, ws.g, out.delta);
+    if (options.rowWeights) scaleRows(out.delta, options.rowWeights);
     for (let l = last; l >= 0; l--) {
-      const input = l === 0 ? x : ws.layers[l - 1].a;
-      this.layers[l].backward(k, input, ws.layers[l]);
-      if (l > 0) this.layers[l - 1].errorTerm(k, ws.layers[l].back as Matrix, ws.layers[l - 1]);
+      this.layers[l].backward(k, this.inputOf(l, x, ws, options.masks), ws.layers[l]);
+      if (l > 0) {
+        this.layers[l - 1].errorTerm(k, ws.layers[l].back as Matrix, ws.layers[l - 1]);
+        const mask = options.masks?.[l - 1];
+        if (mask) maskInPlace(ws.layers[l - 1].delta, mask);
+      }
     }
   }
 
-  private lossOf(y: Matrix, ws: Workspace): number {
+  private lossOf(y: Matrix, ws: Workspace, rowWeights?: ArrayLike<number>): number {
     const last = this.layers.length - 1;
     const out = ws.layers[last];
+    if (rowWeights) return weightedLoss(this.loss, y, out.a, out.h, rowWeights);
     return this.loss.value(this.kernels, y, out.a, out.h, this.layers[last].activation);
   }
 
@@ -218,13 +252,38 @@ export class Network {
    * Forward and backward over checked matrices (see inputBatch, targetBatch). Returns the loss and each
    * layer's live buffers (h, a, δ), which stay valid until the next call (with the same number of rows, or with
    * a batch size the network has not kept buffers for).
-   * With backward false it stops after the forward pass and the loss.
+   * With backward false it stops after the forward pass and the loss. Dropout masks and row weights (see
+   * PassOptions) make it a training pass.
    */
-  pass(x: Matrix, y: Matrix, backward = true): { loss: number; buffers: readonly DenseBuffers[] } {
-    const ws = this.forward(x);
-    const loss = this.lossOf(y, ws);
-    if (backward) this.backward(x, y, ws);
+  pass(x: Matrix, y: Matrix, backward = true, options: PassOptions = {}): { loss: number; buffers: readonly DenseBuffers[] } {
+    if (options.masks) this.checkMasks(options.masks, x.rows);
+    if (options.rowWeights && options.rowWeights.length !== x.rows) {
+      throw new BackpropError(`rowWeights: expected ${x.rows} weights, one per row, got ${options.rowWeights.length}`, 'rowWeights');
+    }
+    const ws = this.forward(x, options.masks);
+    const loss = this.lossOf(y, ws, options.rowWeights);
+    if (backward) this.backward(x, y, ws, options);
     return { loss, buffers: ws.layers };
+  }
+
+  /** Fresh inverted-dropout masks for a batch of rows: rates per layer (see dropoutRates), drawn from random. */
+  dropoutMasks(rows: number, rates: readonly number[], random: Random): DropoutMasks {
+    return this.layers.map((layer, l) => {
+      if (!(rates[l] > 0)) return null;
+      const mask = this.allocate(rows, layer.units);
+      fillMask(mask, rates[l], random);
+      return mask;
+    });
+  }
+
+  private checkMasks(masks: DropoutMasks, rows: number): void {
+    if (masks.length !== this.layers.length) throw new BackpropError(`masks: expected ${this.layers.length}, one per layer (null for none), got ${masks.length}`, 'masks');
+    masks.forEach((m, l) => {
+      if (m && (m.rows !== rows || m.cols !== this.layers[l].units)) {
+        throw new BackpropError(`masks[${l}]: expected ${rows} × ${this.layers[l].units} for ${this.describeLayer(l)}, got ${m.rows} × ${m.cols}`, 'masks');
+      }
+    });
+    if (masks[masks.length - 1]) throw new BackpropError('masks: the output layer does not drop units; its mask must be null', 'masks');
   }
 
   /** Takes the seeds' gradient-descent step W += ΔW, ΔW = −η ∂E/∂W, in every layer. */
@@ -299,6 +358,24 @@ export class Network {
   toSpec(): ResolvedSpec {
     return { ...this.spec, layers: this.spec.layers.map((l) => ({ ...l })) };
   }
+}
+
+/** δ row n ← wₙ · δ row n. */
+function scaleRows(m: Matrix, w: ArrayLike<number>): void {
+  const { cols, data } = m;
+  for (let n = 0; n < m.rows; n++) for (let j = n * cols; j < (n + 1) * cols; j++) data[j] *= w[n];
+}
+
+/** (1/N) Σₙ wₙ Σⱼ E(yₙⱼ, ŷₙⱼ, hₙⱼ): the batch's loss with a weight per row. */
+function weightedLoss(loss: Loss, y: Matrix, yHat: Matrix, h: Matrix, w: ArrayLike<number>): number {
+  const e = loss.elementwise, cols = y.cols;
+  let sum = 0;
+  for (let n = 0; n < y.rows; n++) {
+    let row = 0;
+    for (let j = n * cols; j < (n + 1) * cols; j++) row += e.value(y.data[j], yHat.data[j], h.data[j]);
+    sum += w[n] * row;
+  }
+  return sum / y.rows;
 }
 
 function checkLearningRate(learningRate: number): void {

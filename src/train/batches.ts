@@ -89,9 +89,10 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
       if (seen === 0) throw new BackpropError(`fitBatches: the source gave no batches in epoch ${epoch}`, 'source');
       const logs: EpochLogs = { epoch, loss: lossSum / seen, learningRate };
       if (withAccuracy) logs.accuracy = correct / seen;
+      if (trainer.l1 || trainer.l2) logs.penalty = trainer.penalty();
       if (validation) {
         const v = evaluate(net, validation[0], validation[1], { accuracy: withAccuracy });
-        logs.valLoss = v.loss + trainer.penalty();
+        logs.valLoss = v.loss;
         if (withAccuracy) logs.valAccuracy = v.accuracy;
       } else if (o.validationBatches) {
         let sum = 0, right = 0, count = 0;
@@ -103,7 +104,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
           count += rows;
         }
         if (count > 0) {
-          logs.valLoss = sum / count + trainer.penalty();
+          logs.valLoss = sum / count;
           if (withAccuracy) logs.valAccuracy = right / count;
         }
       }

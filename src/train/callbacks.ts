@@ -6,12 +6,14 @@ import { BackpropError, checkOptions } from '../core/errors.js';
 export interface EpochLogs {
   /** 1-based. */
   epoch: number;
-  /** Mean training loss over the epoch's batches (plus any L1/L2 penalty), as the weights changed. */
+  /** Mean training loss over the epoch's batches, as the weights changed (the data's loss; the penalty is apart). */
   loss: number;
   /** Training accuracy over the epoch's batches, for classification. */
   accuracy?: number;
   valLoss?: number;
   valAccuracy?: number;
+  /** The L1/L2 weight penalty l1·Σ|w| + l2·Σw² at the epoch's end, when there is one; the minimized loss is loss + penalty. */
+  penalty?: number;
   /** η used in this epoch. */
   learningRate: number;
 }

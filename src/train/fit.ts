@@ -305,16 +305,16 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
       const start = b * batchSize;
       const buf = start + batchSize <= rows ? full : tail;
       gatherBatch(start, buf);
-      const { loss: total, buffers } = trainer.step(buf.x, buf.y, learningRate);
-      if (!Number.isFinite(total)) throw diverged(net, lastGood, history, `the loss became ${total} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
-      lossSum += total * buf.x.rows;
+      const { loss, buffers } = trainer.step(buf.x, buf.y, learningRate);
+      if (!Number.isFinite(loss)) throw diverged(net, lastGood, history, `the loss became ${loss} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
+      lossSum += loss * buf.x.rows;
       seen += buf.x.rows;
       if (withAccuracy) correct += countCorrect(buffers[buffers.length - 1].a, buf.y);
       if (callbacks.length) {
         batchLogs.epoch = epoch;
         batchLogs.batch = b + 1;
         batchLogs.size = buf.x.rows;
-        batchLogs.loss = total;
+        batchLogs.loss = loss;
         for (const cb of callbacks) cb.onBatchEnd?.(batchLogs, control);
       }
       if (options.signal?.aborted) stopReason = 'aborted';
@@ -330,9 +330,10 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     if (withAccuracy) logs.accuracy = correct / seen;
     if (xVal && yVal) {
       const val = evaluateMatrices(net, xVal, yVal, withAccuracy);
-      logs.valLoss = val.loss + trainer.penalty();
+      logs.valLoss = val.loss;
       if (withAccuracy) logs.valAccuracy = val.accuracy;
     }
+    if (trainer.l1 || trainer.l2) logs.penalty = trainer.penalty();
     endEpoch(net, logs, history, lastGood, callbacks, control);
   }
   history.stopReason = stopReason ?? 'completed';

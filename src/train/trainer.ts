@@ -4,6 +4,8 @@ import type { Matrix } from '../core/matrix.js';
 import { BackpropError, checkOptions } from '../core/errors.js';
 import type { DenseBuffers } from '../nn/dense.js';
 import type { Network } from '../nn/network.js';
+import { Random } from '../core/random.js';
+import { dropoutRates, fillMask, type DropoutMasks } from '../nn/dropout.js';
 import { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optimizers.js';
 
 export interface TrainerOptions {
@@ -14,6 +16,10 @@ export interface TrainerOptions {
   l2?: number;
   /** Scale the gradient down so its global norm (over every weight and bias) is at most this. */
   clipNorm?: number;
+  /** Inverted dropout on the hidden layers' outputs: one rate for each, or a rate per hidden layer. */
+  dropout?: number | readonly number[];
+  /** Seed of the dropout masks. Default: the network's seed. */
+  seed?: number;
 }
 
 function nonNegative(value: unknown, field: string): number {
@@ -29,9 +35,16 @@ export class Trainer {
   readonly l1: number;
   readonly l2: number;
   readonly clipNorm: number;
+  /** Dropout rate of each layer's output (0 for none; the output layer's is always 0). */
+  readonly dropout: readonly number[];
+  private readonly random: Random;
+  /** Masks by batch size (the full batch and the last, shorter one), refilled every step. */
+  private readonly masks = new Map<number, DropoutMasks>();
 
   constructor(readonly network: Network, options: TrainerOptions = {}) {
-    options = checkOptions(options, ['optimizer', 'l1', 'l2', 'clipNorm'], 'Trainer options');
+    options = checkOptions(options, ['optimizer', 'l1', 'l2', 'clipNorm', 'dropout', 'seed'], 'Trainer options');
+    this.dropout = dropoutRates(options.dropout, network.layers.length);
+    this.random = new Random(options.seed ?? network.spec.seed);
     this.optimizer = createOptimizer(options.optimizer ?? 'sgd');
     this.l1 = nonNegative(options.l1, 'l1');
     this.l2 = nonNegative(options.l2, 'l2');
@@ -42,11 +55,22 @@ export class Trainer {
   /** Hands the optimizer's state back to the backend (fit does this at its end); the next step starts afresh. */
   release(): void {
     this.optimizer.release(this.network.kernels);
+    for (const masks of this.masks.values()) this.releaseMasks(masks);
+    this.masks.clear();
+  }
+
+  private releaseMasks(masks: DropoutMasks): void {
+    for (const m of masks) if (m) this.network.kernels.release?.(m);
+  }
+
+  /** Whether any layer drops units. */
+  get dropsUnits(): boolean {
+    return this.dropout.some((p) => p > 0);
   }
 
   /** True for the seeds' rule itself: sgd with no weight penalty. */
   get plainSgd(): boolean {
-    return this.optimizer.name === 'sgd' && !this.l1 && !this.l2 && !this.clipNorm;
+    return this.optimizer.name === 'sgd' && !this.l1 && !this.l2 && !this.clipNorm && !this.dropsUnits;
   }
 
   /** l1 Σ|w| + l2 Σw² over the weight matrices. */
@@ -63,20 +87,38 @@ export class Trainer {
   }
 
   /**
-   * Forward, backward and one optimizer step on a checked batch (see Network.inputBatch). Returns the
-   * loss before the step, penalty included, and the layers' buffers; a loss that is not finite takes no step.
+   * Forward, backward and one optimizer step on a checked batch (see Network.inputBatch), with fresh dropout
+   * masks and the rows' weights if given. Returns the data's loss before the step, the weight penalty apart, and
+   * the layers' buffers; a loss or penalty that is not finite takes no step.
    */
-  step(x: Matrix, y: Matrix, learningRate: number): { loss: number; buffers: readonly DenseBuffers[] } {
+  step(x: Matrix, y: Matrix, learningRate: number, rowWeights?: ArrayLike<number>): { loss: number; penalty: number; buffers: readonly DenseBuffers[] } {
     const net = this.network;
-    const pass = net.pass(x, y);
-    const loss = pass.loss + this.penalty();
-    if (!Number.isFinite(loss)) return { loss, buffers: pass.buffers };
+    const pass = net.pass(x, y, true, { masks: this.dropsUnits ? this.masksFor(x.rows) : undefined, rowWeights });
+    const loss = pass.loss, penalty = this.penalty();
+    if (!Number.isFinite(loss + penalty)) return { loss: loss + penalty, penalty, buffers: pass.buffers };
     if (this.l1 || this.l2) {
       for (const p of net.parameters) if (p.kind === 'weights') net.kernels.addPenaltyGradient(p.value, p.grad, this.l1, this.l2);
     }
     if (this.clipNorm) this.clip();
     this.optimizer.step(net.kernels, net.parameters, learningRate);
-    return { loss, buffers: pass.buffers };
+    return { loss, penalty, buffers: pass.buffers };
+  }
+
+  private masksFor(rows: number): DropoutMasks {
+    let masks = this.masks.get(rows);
+    if (masks) {
+      masks.forEach((m, l) => m && fillMask(m, this.dropout[l], this.random));
+      return masks;
+    }
+    if (this.masks.size >= 2) {
+      // Batches of ever new sizes (from a stream) keep only the two latest sizes' masks.
+      const oldest = this.masks.keys().next().value as number;
+      this.releaseMasks(this.masks.get(oldest)!);
+      this.masks.delete(oldest);
+    }
+    masks = this.network.dropoutMasks(rows, this.dropout, this.random);
+    this.masks.set(rows, masks);
+    return masks;
   }
 
   /** g ← g · c/‖g‖ where the global norm ‖g‖ = √(Σ g²) over every parameter exceeds c. Answers ‖g‖ before. */
