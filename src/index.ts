@@ -12,7 +12,8 @@ export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName, 
 export { LOSS_NAMES, getLoss, type Loss, type LossName } from './nn/losses.js';
 export { Dense, type DenseBuffers } from './nn/dense.js';
 export type { BatchInput } from './nn/input.js';
-export { Network, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter } from './nn/network.js';
+export { Network, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter, type PassOptions } from './nn/network.js';
+export { dropoutRates, type DropoutMasks } from './nn/dropout.js';
 export { resolveSpec, type LayerSpec, type NetworkSpec, type ResolvedSpec } from './nn/spec.js';
 export { traceUpdate, type LayerTrace, type TraceOptions, type UpdateTrace } from './nn/trace.js';
 export {
@@ -39,12 +40,13 @@ export {
 export { DivergenceError, evaluate, fit, fitAsync, type FitOptions } from './train/fit.js';
 export { fitBatches, type Batch, type BatchSource, type FitBatchesOptions } from './train/batches.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
+export { classWeights, rowWeights, type ClassWeight } from './train/class-weights.js';
 export {
   accuracy, classOf, classScores, confusionMatrix, regressionScores,
   type ClassScores, type RegressionScores,
 } from './train/metrics.js';
 export { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerConfig, type OptimizerName } from './train/optimizers.js';
-export { learningRateAt, type LearningRateSchedule } from './train/schedules.js';
+export { learningRateAt, rateSchedule, type LearningRateSchedule, type RateSchedule } from './train/schedules.js';
 export {
   MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelFromJSON, modelToJSON, parseModel, stringifyModel,
   type LoadedModel, type ModelFile,

@@ -109,18 +109,45 @@ describe('training controls on the command line', () => {
     expect(weightNorm(trainTo('adamw5', ['--optimizer', 'adamw', '--weight-decay', '5']))).toBeLessThan(0.8 * plain);
     expect(weightNorm(trainTo('l2', ['--optimizer', 'adamw', '--weight-decay', '0', '--l2', '0.05']))).toBeLessThan(0.8 * plain);
     const base = readFileSync(trainTo('base', []), 'utf8');
-    for (const [name, extra] of [['clip', ['--clip-norm', '0.01']], ['step', ['--schedule', 'step:2:0.1']], ['cosine', ['--schedule', 'cosine']], ['l1', ['--l1', '0.01']]] as const) {
+    for (const [name, extra] of [['clip', ['--clip-norm', '0.01']], ['step', ['--schedule', 'step:2:0.1']], ['cosine', ['--schedule', 'cosine']], ['plateau', ['--schedule', 'plateau:0.5:0']], ['l1', ['--l1', '0.01']],
+      ['dropout', ['--dropout', '0.3']], ['weights', ['--class-weight', 'setosa=3']]] as const) {
       expect(readFileSync(trainTo(name, [...extra]), 'utf8'), name).not.toBe(base);
     }
+  }, 60_000);
+
+  it('--class-weight balanced finds more of a rare class', () => {
+    // 4% of the rows are "rare", in one corner of the square, with some noise.
+    const rows = ['a,b,kind'];
+    let seed = 3;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 800; i++) {
+      const a = 2 * next() - 1, b = 2 * next() - 1;
+      rows.push(`${a.toFixed(4)},${b.toFixed(4)},${a > 0.6 && b > 0.6 && next() < 0.85 ? 'rare' : 'common'}`);
+    }
+    const csv = join(dir, 'rare.csv');
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const recall = (extra: string[]): number => {
+      const model = join(dir, `rare${extra.length}.json`);
+      const t = backprop(['train', csv, '--validation', '0', '--epochs', '20', '--out', model, '--quiet', ...extra]);
+      expect(t.code, t.stderr).toBe(0);
+      const e = JSON.parse(backprop(['evaluate', model, csv, '--json']).stdout) as { classes: string[]; perClass: { recall: number }[] };
+      return e.perClass[e.classes.indexOf('rare')].recall;
+    };
+    expect(recall(['--class-weight', 'balanced'])).toBeGreaterThan(recall([]) + 0.15);
   }, 60_000);
 
   it('mistakes are one line naming the option', () => {
     const cases: [string[], string][] = [
       [['--weight-decay', '0.1'], 'backprop: --weight-decay: decoupled weight decay belongs to --optimizer adamw (this run uses adam); for the others use --l2\n'],
-      [['--schedule', 'cosine:x'], 'backprop: --schedule: expected step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM] with numbers, got "cosine:x"\n'],
-      [['--schedule', 'linear'], 'backprop: --schedule: expected step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM], got "linear"\n'],
+      [['--schedule', 'cosine:x'], 'backprop: --schedule: expected step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]] with numbers, got "cosine:x"\n'],
+      [['--schedule', 'linear'], 'backprop: --schedule: expected step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]], got "linear"\n'],
       [['--l2', '-1'], 'backprop: --l2: expected a number ≥ 0, got "-1"\n'],
       [['--clip-norm', '0'], 'backprop: --clip-norm: expected a positive number, got "0"\n'],
+      [['--schedule', 'plateau:2'], 'backprop: --schedule: expected plateau, plateau:FACTOR or plateau:FACTOR:PATIENCE, e.g. plateau:0.5:5 (FACTOR in (0, 1), PATIENCE whole epochs), got "plateau:2"\n'],
+      [['--dropout', '1'], 'backprop: --dropout: expected a rate in [0, 1) or one per hidden layer, e.g. 0.2 or 0.3,0.1, got "1"\n'],
+      [['--dropout', '0.1,0.2'], 'backprop: --dropout: 2 rates for 1 hidden layer; give one rate, or one per hidden layer\n'],
+      [['--class-weight', 'rose=2'], 'backprop: --class-weight: "rose" is not a class of species (setosa, versicolor, virginica)\n'],
+      [['--class-weight', 'setosa'], 'backprop: --class-weight: expected balanced or CLASS=WEIGHT pairs, e.g. spam=5,ham=1 (weights ≥ 0), got "setosa"\n'],
     ];
     for (const [extra, message] of cases) {
       const r = backprop(['train', iris, ...extra]);

@@ -3,11 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  BackpropError, createOptimizer, fromRows, learningRateAt, referenceKernels, OPTIMIZER_NAMES,
+  BackpropError, createOptimizer, fit, fromRows, learningRateAt, Network, rateSchedule, referenceKernels, OPTIMIZER_NAMES,
   type OptimizerName, type Parameter,
 } from '../src/index.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-reference.json', import.meta.url), 'utf8')).optimizers;
+
+const torchPlateau = JSON.parse(readFileSync(new URL('./fixtures/plateau-torch.json', import.meta.url), 'utf8')) as {
+  cases: { initial: number; factor: number; patience: number; threshold: number; minimum: number; losses: number[]; rates: number[] }[];
+};
 
 const torchAdamW = JSON.parse(readFileSync(new URL('./fixtures/adamw-torch.json', import.meta.url), 'utf8'));
 
@@ -101,6 +105,33 @@ describe('learning-rate schedules', () => {
   it('exponential decay multiplies η by the rate each epoch', () => {
     const s = { type: 'exponential', rate: 0.5 } as const;
     expect([0, 1, 3].map((e) => learningRateAt(s, 1, e))).toEqual([1, 0.5, 0.125]);
+  });
+
+  it('reduce-on-plateau gives PyTorch 1.13\'s ReduceLROnPlateau rates for the same losses', () => {
+    for (const c of torchPlateau.cases) {
+      const s = rateSchedule({ type: 'plateau', factor: c.factor, patience: c.patience, threshold: c.threshold, minimum: c.minimum }, c.initial);
+      const rates = c.losses.map((loss, e) => {
+        const rate = s.at(e);
+        s.observe(loss);
+        return rate;
+      });
+      rates.forEach((r, e) => expect(r, `epoch ${e}`).toBeCloseTo(c.rates[e], 15));
+    }
+  });
+
+  it('fit under reduce-on-plateau: each epoch\'s η follows from the losses logged before it', () => {
+    const net = new Network({ inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 3 });
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1]], y = [[0], [1], [1], [0]];
+    const schedule = { type: 'plateau', factor: 0.5, patience: 1, threshold: 0.2 } as const;
+    const history = fit(net, x, y, { epochs: 12, batchSize: 4, learningRate: 0.5, schedule, validationData: [x, y] });
+    const replay = rateSchedule(schedule, 0.5);
+    history.epochs.forEach((e, i) => {
+      expect(e.learningRate).toBe(replay.at(i));
+      replay.observe(e.valLoss!);
+    });
+    // The losses fall by less than 20% an epoch here, so η is halved along the way.
+    expect(history.epochs[11].learningRate).toBeLessThan(0.5);
+    expect(() => rateSchedule({ type: 'plateau', factor: 2 }, 1)).toThrow('schedule.factor: expected a number in (0, 1)');
   });
 
   it('a function gets the epoch and η₀, and its answer is checked', () => {

@@ -33,7 +33,7 @@ export async function crossValidate(data: string, o: CvOptions, onFold?: (fold: 
     const net = await networkFor(prep, o);
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
     const s = settle(o, train.length);
-    await fitAsync(net, x, y, { epochs: s.epochs, batchSize: o.batchSize, seed: o.seed, learningRate: s.lr, ...trainingControls(s) });
+    await fitAsync(net, x, y, { epochs: s.epochs, batchSize: o.batchSize, seed: o.seed, learningRate: s.lr, ...trainingControls(s, prep) });
     const metrics = measure(net, prep, encodeFrameInputs(prep, frame, 'float32', test), encodeFrameTargets(prep, frame, 'float32', test).y);
     results.push({ rows: test.length, metrics });
     onFold?.(k, metrics);

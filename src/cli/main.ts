@@ -16,7 +16,7 @@ import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate
 import type { DataOptions } from './data.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
 import { EXPORT_FORMATS, exportCommand, importCommand, type ExportFormat, type ImportCommandOptions } from './interop.js';
-import { nonNegativeNumber, scheduleOption } from './options.js';
+import { classWeightOption, dropoutOption, nonNegativeNumber, scheduleOption } from './options.js';
 import { cvCommand, type CvOptions } from './cv.js';
 import { importanceCommand } from './importance.js';
 import { byteSize, choice, columnList, formatBytes, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
@@ -236,8 +236,10 @@ function modelOptions(command: Command): Command {
     .option('--l1 <λ>', 'L1 penalty λ·Σ|w| on the weights (not biases)', nonNegativeNumber('--l1'))
     .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases); default 3/n for n training rows (0 with adamw)', nonNegativeNumber('--l2'))
     .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw: w ← w − η·λ·w each step (default 0.01)', nonNegativeNumber('--weight-decay'))
+    .option('--dropout <rate>', 'inverted dropout on the hidden layers while training: a rate for all, or one per hidden layer (0.3,0.1)', dropoutOption)
+    .option('--class-weight <weights>', 'weigh each row\'s loss by its class: balanced (n / (classes × rows of the class)) or CLASS=W pairs, e.g. spam=5', classWeightOption)
     .option('--clip-norm <c>', 'scale each gradient down to this global norm when it is larger', positiveNumber('--clip-norm'))
-    .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]', scheduleOption)
+    .option('--schedule <rule>', 'learning rate by epoch: step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]] (on the validation loss, else the training loss)', scheduleOption)
     .option('--seed <n>', 'seed for the weights, the split (or folds) and the shuffles', integer('--seed'), 1)
     .option('--samples <n>', `rows to generate for a synthetic data set (${SYNTHETIC_NAMES.join(', ')}), 2 to 1000000`, integerIn('--samples', 2, 1_000_000))
     .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))

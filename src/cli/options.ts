@@ -115,9 +115,11 @@ export function formatBytes(bytes: number): string {
 
 /**
  * A learning-rate schedule as typed: step:EVERY:FACTOR (η × FACTOR every EVERY epochs), exponential:RATE (η × RATE
- * each epoch) or cosine[:MINIMUM] (down to MINIMUM, default 0, over the run's epochs).
+ * each epoch), cosine[:MINIMUM] (down to MINIMUM, default 0, over the run's epochs) or plateau[:FACTOR[:PATIENCE]]
+ * (η × FACTOR, default 0.1, after more than PATIENCE epochs, default 10, without a better loss).
  */
-export type ScheduleRule = { type: 'step'; every: number; factor: number } | { type: 'exponential'; rate: number } | { type: 'cosine'; epochs: number; minimum?: number };
+export type ScheduleRule = { type: 'step'; every: number; factor: number } | { type: 'exponential'; rate: number } | { type: 'cosine'; epochs: number; minimum?: number }
+  | { type: 'plateau'; factor?: number; patience?: number };
 
 export function scheduleOption(value: string): ScheduleRule {
   const [kind, ...args] = value.split(':');
@@ -125,7 +127,7 @@ export function scheduleOption(value: string): ScheduleRule {
   const bad = (expected: string): never => {
     throw new UsageError(`--schedule: expected ${expected}, got "${value}"`, '--schedule');
   };
-  if (args.some((a) => a.trim() === '') || numbers.some((n) => !Number.isFinite(n))) bad('step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM] with numbers');
+  if (args.some((a) => a.trim() === '') || numbers.some((n) => !Number.isFinite(n))) bad('step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]] with numbers');
   if (kind === 'step') {
     if (numbers.length !== 2 || !Number.isInteger(numbers[0]) || numbers[0] < 1 || !(numbers[1] > 0 && numbers[1] <= 1)) bad('step:EVERY:FACTOR, e.g. step:10:0.5 (EVERY a positive integer, FACTOR in (0, 1])');
     return { type: 'step', every: numbers[0], factor: numbers[1] };
@@ -139,7 +141,13 @@ export function scheduleOption(value: string): ScheduleRule {
     // The run's epoch count is filled in when the options are read together.
     return { type: 'cosine', epochs: 1, ...(numbers.length ? { minimum: numbers[0] } : {}) };
   }
-  return bad('step:EVERY:FACTOR, exponential:RATE or cosine[:MINIMUM]');
+  if (kind === 'plateau') {
+    if (numbers.length > 2 || (numbers.length >= 1 && !(numbers[0] > 0 && numbers[0] < 1)) || (numbers.length === 2 && !(Number.isInteger(numbers[1]) && numbers[1] >= 0))) {
+      bad('plateau, plateau:FACTOR or plateau:FACTOR:PATIENCE, e.g. plateau:0.5:5 (FACTOR in (0, 1), PATIENCE whole epochs)');
+    }
+    return { type: 'plateau', ...(numbers.length ? { factor: numbers[0] } : {}), ...(numbers.length === 2 ? { patience: numbers[1] } : {}) };
+  }
+  return bad('step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]]');
 }
 
 /** A number ≥ 0 (a penalty or a decay). */
@@ -149,4 +157,28 @@ export function nonNegativeNumber(option: string) {
     if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`${option}: expected a number ≥ 0, got "${value}"`, option);
     return v;
   };
+}
+
+/** --dropout: one rate in [0, 1) for every hidden layer, or a comma-separated rate per hidden layer. */
+export function dropoutOption(value: string): number[] {
+  const rates = value.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  if (rates.some((p) => !(p >= 0 && p < 1))) throw new UsageError(`--dropout: expected a rate in [0, 1) or one per hidden layer, e.g. 0.2 or 0.3,0.1, got "${value}"`, '--dropout');
+  return rates;
+}
+
+/** --class-weight: balanced, or CLASS=WEIGHT pairs (classes left out weigh 1). */
+export type ClassWeightRule = 'balanced' | Map<string, number>;
+
+export function classWeightOption(value: string): ClassWeightRule {
+  if (value === 'balanced') return value;
+  const weights = new Map<string, number>();
+  for (const pair of value.split(',')) {
+    const at = pair.lastIndexOf('=');
+    const name = pair.slice(0, at).trim(), w = Number(pair.slice(at + 1));
+    if (at < 1 || name === '' || pair.slice(at + 1).trim() === '' || !(w >= 0 && Number.isFinite(w))) {
+      throw new UsageError(`--class-weight: expected balanced or CLASS=WEIGHT pairs, e.g. spam=5,ham=1 (weights ≥ 0), got "${value}"`, '--class-weight');
+    }
+    weights.set(name, w);
+  }
+  return weights;
 }

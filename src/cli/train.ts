@@ -19,7 +19,7 @@ import { isPattern } from '../node/readers/duckdb.js';
 import { existsSync, statSync } from 'node:fs';
 import { regressionScores } from '../train/metrics.js';
 import type { OptimizerName } from '../train/optimizers.js';
-import type { ScheduleRule } from './options.js';
+import type { ClassWeightRule, ScheduleRule } from './options.js';
 import { toRows, type Matrix } from '../core/matrix.js';
 import { BackpropError } from '../core/errors.js';
 import { loadFrame } from './data.js';
@@ -62,6 +62,9 @@ export interface TrainOptions {
   weightDecay?: number;
   clipNorm?: number;
   schedule?: ScheduleRule;
+  /** Dropout rate of every hidden layer, or one per hidden layer. */
+  dropout?: number[];
+  classWeight?: ClassWeightRule;
 }
 
 export interface TrainResult {
@@ -93,17 +96,40 @@ interface Prepared {
   boundary(): BoundaryPlot | undefined;
 }
 
-type FitAsyncOptions = Pick<FitOptions, 'epochs' | 'optimizer' | 'learningRate' | 'earlyStopping' | 'callbacks' | 'signal' | 'l1' | 'l2' | 'clipNorm' | 'schedule'>;
+type Controls = 'optimizer' | 'l1' | 'l2' | 'clipNorm' | 'schedule' | 'dropout' | 'classWeight';
+type FitAsyncOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'earlyStopping' | 'callbacks' | 'signal' | Controls>;
 
-/** The training controls of the command's options, as fit takes them. */
-export function trainingControls(o: Pick<TrainOptions, 'optimizer' | 'weightDecay' | 'l1' | 'l2' | 'clipNorm' | 'schedule'>): Pick<FitOptions, 'optimizer' | 'l1' | 'l2' | 'clipNorm' | 'schedule'> {
+/** The training controls of the command's options, as fit takes them, class names resolved against the data's. */
+export function trainingControls(o: Pick<TrainOptions, 'optimizer' | 'weightDecay' | 'l1' | 'l2' | 'clipNorm' | 'schedule' | 'dropout' | 'classWeight' | 'layers'>, prep: Preprocessing): Pick<FitOptions, Controls> {
   return {
     optimizer: o.optimizer === 'adamw' && o.weightDecay !== undefined ? { name: 'adamw', weightDecay: o.weightDecay } : o.optimizer,
     ...(o.l1 ? { l1: o.l1 } : {}),
     ...(o.l2 ? { l2: o.l2 } : {}),
     ...(o.clipNorm ? { clipNorm: o.clipNorm } : {}),
     ...(o.schedule ? { schedule: o.schedule } : {}),
+    ...(o.dropout ? { dropout: dropoutFor(o.dropout, o.layers) } : {}),
+    ...(o.classWeight ? { classWeight: classWeightFor(o.classWeight, prep) } : {}),
   };
+}
+
+function dropoutFor(rates: number[], layers: number[]): number | number[] {
+  if (rates.length === 1) return rates[0];
+  if (rates.length !== layers.length) {
+    throw new UsageError(`--dropout: ${rates.length} rates for ${layers.length} hidden layer${layers.length === 1 ? '' : 's'}; give one rate, or one per hidden layer`, '--dropout');
+  }
+  return rates;
+}
+
+/** --class-weight as fit takes it: balanced, or a weight per class in the order of the outputs (1 where not named). */
+function classWeightFor(rule: ClassWeightRule, prep: Preprocessing): 'balanced' | number[] {
+  const target = prep.target!;
+  if (target.task !== 'classification') throw new UsageError(`--class-weight: ${target.name} is a regression target; class weights are for classes`, '--class-weight');
+  if (rule === 'balanced') return rule;
+  const names = target.classes.map(String);
+  for (const name of rule.keys()) {
+    if (!names.includes(name)) throw new UsageError(`--class-weight: ${JSON.stringify(name)} is not a class of ${target.name} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''})`, '--class-weight');
+  }
+  return names.map((n) => rule.get(n) ?? 1);
 }
 
 /** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
@@ -202,6 +228,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const prepared = shouldStream(data, o) ? await prepareStreamed(data, o) : await prepareInMemory(data, o);
   const { source, rows, trainingRows, validationRows, prep, net } = prepared;
   const s = settle(o, trainingRows);
+  const fitControls = trainingControls(s, prep);
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const loss = net.loss.name;
@@ -215,13 +242,15 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const controls = [
     o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? ' (3/n)' : ''}` : '',
     o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',
-    s.schedule ? `η ${s.schedule.type === 'step' ? `× ${s.schedule.factor} every ${s.schedule.every} epochs` : s.schedule.type === 'exponential' ? `× ${s.schedule.rate} each epoch` : `cosine down to ${s.schedule.minimum ?? 0}`}` : '',
+    o.dropout ? `dropout ${o.dropout.join(',')}` : '',
+    o.classWeight ? `class weights ${o.classWeight === 'balanced' ? 'balanced' : [...o.classWeight].map(([k, v]) => `${k}=${v}`).join(',')}` : '',
+    s.schedule ? `η ${s.schedule.type === 'step' ? `× ${s.schedule.factor} every ${s.schedule.every} epochs` : s.schedule.type === 'exponential' ? `× ${s.schedule.rate} each epoch` : s.schedule.type === 'cosine' ? `cosine down to ${s.schedule.minimum ?? 0}` : `× ${s.schedule.factor ?? 0.1} after ${s.schedule.patience ?? 10} epochs without a better ${validationRows ? 'validation ' : ''}loss`}` : '',
   ].filter(Boolean);
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
   const history = await prepared.fit({
     epochs: s.epochs,
-    ...trainingControls(s),
+    ...fitControls,
     learningRate: s.lr,
     earlyStopping: o.earlyStopping,
     callbacks: o.quiet || o.json ? [] : [progressCallback(report)],

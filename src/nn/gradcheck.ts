@@ -3,13 +3,25 @@
 import { checkOptions } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { BatchInput } from './input.js';
-import type { Network } from './network.js';
+import type { Network, PassOptions } from './network.js';
+import { Random } from '../core/random.js';
+import { dropoutRates } from './dropout.js';
 
 export interface GradientCheckOptions {
   /** The finite-difference step ε. Default 1e-3: the formula's error grows as ε⁶, its rounding noise as 1/ε. */
   epsilon?: number;
   /** The largest relative error that passes. Default 1e-6. */
   tolerance?: number;
+  /**
+   * Check a training pass with dropout: one rate for every hidden layer or one per hidden layer. One set of masks
+   * is drawn (with seed) and held fixed for every evaluation of the loss, which makes the loss an ordinary,
+   * differentiable function of the weights.
+   */
+  dropout?: number | readonly number[];
+  /** Seed of the dropout masks. Default 1. */
+  seed?: number;
+  /** A weight per row, as class weights give: E = (1/N) Σₙ wₙ Eₙ. */
+  rowWeights?: ArrayLike<number>;
 }
 
 export interface ParameterCheck {
@@ -65,20 +77,25 @@ function derivative([m2, m1, mh, ph, p1, p2]: number[], epsilon: number): number
 }
 
 export function gradientCheck(net: Network, x: BatchInput, y: BatchInput, options: GradientCheckOptions = {}): GradientCheckReport {
-  options = checkOptions(options, ['epsilon', 'tolerance'], 'gradientCheck options');
+  options = checkOptions(options, ['epsilon', 'tolerance', 'dropout', 'seed', 'rowWeights'], 'gradientCheck options');
   const epsilon = options.epsilon ?? 1e-3;
   const tolerance = options.tolerance ?? 1e-6;
   const copy = net.clone({ dtype: 'float64' });
   const input = copy.inputBatch(x);
   const target = copy.targetBatch(y, input.rows);
-  const base = copy.pass(input, target);
+  const rates = dropoutRates(options.dropout, copy.layers.length);
+  const pass: PassOptions = {
+    masks: rates.some((p) => p > 0) ? copy.dropoutMasks(input.rows, rates, new Random(options.seed ?? 1)) : undefined,
+    rowWeights: options.rowWeights,
+  };
+  const base = copy.pass(input, target, true, pass);
   const baseline = kinkSides(copy, base.buffers);
   const floor = 1e-6 * Math.max(1, Math.abs(base.loss));
 
   // E at w + step, and whether every kinked unit stayed on its side.
   const lossAt = (values: Matrix, i: number, w: number, step: number): { loss: number; smooth: boolean } => {
     values.data[i] = w + step;
-    const { loss, buffers } = copy.pass(input, target, false);
+    const { loss, buffers } = copy.pass(input, target, false, pass);
     return { loss, smooth: sameSides(baseline, kinkSides(copy, buffers)) };
   };
 

@@ -6,8 +6,9 @@ import type { BatchInput } from '../nn/input.js';
 import { Network } from '../nn/network.js';
 import { EarlyStopping, type Callback, type EpochLogs, type History, type StopReason, type TrainingControl } from './callbacks.js';
 import { countCorrect, DEFAULT_RATE, diverged, endEpoch, evaluate, type FitOptions } from './fit.js';
-import { checkSchedule, learningRateAt } from './schedules.js';
+import { rateSchedule } from './schedules.js';
 import { Trainer } from './trainer.js';
+import { classWeights, rowWeights } from './class-weights.js';
 
 export interface Batch {
   x: BatchInput;
@@ -18,13 +19,13 @@ export interface Batch {
 export type BatchSource = (epoch: number) => Iterable<Batch> | AsyncIterable<Batch>;
 
 /** fit's options that do not concern arrays held whole (no batchSize, shuffle, seed or validationSplit). */
-export type FitBatchesOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'optimizer' | 'schedule' | 'l1' | 'l2' | 'clipNorm' | 'validationData' |
+export type FitBatchesOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'optimizer' | 'schedule' | 'l1' | 'l2' | 'clipNorm' | 'dropout' | 'classWeight' | 'validationData' |
   'accuracy' | 'earlyStopping' | 'callbacks' | 'signal'> & {
   /** Validation data too large to hold: called after every epoch for batches to evaluate (instead of validationData). */
   validationBatches?: () => Iterable<Batch> | AsyncIterable<Batch>;
 };
 
-const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'clipNorm', 'validationData', 'validationBatches', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
+const OPTIONS: readonly (keyof FitBatchesOptions)[] = ['epochs', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'clipNorm', 'dropout', 'classWeight', 'validationData', 'validationBatches', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
 
 /**
  * Trains on batches from `source`, one optimizer step per batch, for `epochs` passes. Returns the History, as
@@ -36,9 +37,11 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
   const o = checkOptions(options, OPTIONS, 'fitBatches options');
   const epochs = o.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 1) throw new BackpropError(`epochs: expected a positive integer, got ${String(epochs)}`, 'epochs');
-  checkSchedule(o.schedule);
-  const trainer = new Trainer(net, { optimizer: o.optimizer, l1: o.l1, l2: o.l2, clipNorm: o.clipNorm });
+  const trainer = new Trainer(net, { optimizer: o.optimizer, l1: o.l1, l2: o.l2, clipNorm: o.clipNorm, dropout: o.dropout });
+  // Batches arrive one by one, so class weights must be given per class ('balanced' needs all rows first).
+  const weightOfClass = o.classWeight === undefined ? null : classWeights(net, o.classWeight, null);
   const initialRate = o.learningRate ?? DEFAULT_RATE[trainer.optimizer.name];
+  const rates = rateSchedule(o.schedule, initialRate);
   const withAccuracy = o.accuracy ?? net.loss.name !== 'mse';
   const validation = o.validationData;
   const callbacks: Callback[] = [...(o.callbacks ?? [])];
@@ -63,7 +66,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
   try {
     for (const cb of callbacks) cb.onTrainBegin?.(control);
     for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
-      const learningRate = learningRateAt(o.schedule, initialRate, epoch - 1);
+      const learningRate = rates.at(epoch - 1);
       for (const cb of callbacks) cb.onEpochBegin?.(epoch, control);
       let lossSum = 0, correct = 0, seen = 0, batch = 0;
       for await (const b of source(epoch)) {
@@ -73,7 +76,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
         }
         const x = net.inputBatch(b.x);
         const y = net.targetBatch(b.y, x.rows);
-        const { loss, buffers } = trainer.step(x, y, learningRate);
+        const { loss, buffers } = trainer.step(x, y, learningRate, weightOfClass ? rowWeights(weightOfClass, y) : undefined);
         if (!Number.isFinite(loss)) throw diverged(net, lastGood, history, `the loss became ${loss} in epoch ${epoch}, batch ${batch}`, epoch, learningRate);
         lossSum += loss * x.rows;
         seen += x.rows;
@@ -109,6 +112,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
         }
       }
       endEpoch(net, logs, history, lastGood, callbacks, control);
+      rates.observe(logs.valLoss ?? logs.loss);
     }
     history.stopReason = stopReason ?? 'completed';
     for (const cb of callbacks) cb.onTrainEnd?.(history, control);

@@ -10,9 +10,10 @@ import {
   type StopReason, type TrainingControl,
 } from './callbacks.js';
 import { classOf } from './metrics.js';
+import { classWeights, rowWeights, type ClassWeight } from './class-weights.js';
 import type { OptimizerConfig, OptimizerName } from './optimizers.js';
 import { Trainer } from './trainer.js';
-import { checkSchedule, learningRateAt, type LearningRateSchedule } from './schedules.js';
+import { rateSchedule, type LearningRateSchedule } from './schedules.js';
 
 export interface FitOptions {
   /** Passes over the training data. Default 10. */
@@ -30,6 +31,10 @@ export interface FitOptions {
   l2?: number;
   /** Clip the gradient to this global norm before each step (none by default). */
   clipNorm?: number;
+  /** Inverted dropout on the hidden layers' outputs while training: one rate for all, or one per hidden layer. */
+  dropout?: number | readonly number[];
+  /** Weigh each row's loss by its class: 'balanced' or one weight per class (see ClassWeight). */
+  classWeight?: ClassWeight;
   /** Shuffle the rows before every epoch. Default true. */
   shuffle?: boolean;
   /** Seed of the shuffles and the validation split. Default: the network's seed. */
@@ -58,7 +63,7 @@ export class DivergenceError extends BackpropError {
 /** Examples per call of a fused per-example kernel: small enough to stop or yield often, large enough to pay for the call. */
 const FUSED_CHUNK = 256;
 
-const FIT_OPTIONS: readonly (keyof FitOptions)[] = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'clipNorm', 'shuffle', 'seed', 'validationSplit', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
+const FIT_OPTIONS: readonly (keyof FitOptions)[] = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'l1', 'l2', 'clipNorm', 'dropout', 'classWeight', 'shuffle', 'seed', 'validationSplit', 'validationData', 'accuracy', 'earlyStopping', 'callbacks', 'signal'];
 
 /** η when none is given: the usual default of each optimizer. */
 export const DEFAULT_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001, adamw: 0.001 };
@@ -177,7 +182,10 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
     throw new BackpropError('fit options: callbacks: expected a list of callback objects', 'callbacks');
   }
   const transient: Matrix[] = [];
-  const trainer = new Trainer(net, { optimizer: options.optimizer, l1: options.l1, l2: options.l2, clipNorm: options.clipNorm });
+  const trainer = new Trainer(net, {
+    optimizer: options.optimizer, l1: options.l1, l2: options.l2, clipNorm: options.clipNorm, dropout: options.dropout,
+    seed: options.seed === undefined ? undefined : options.seed + 1,
+  });
   try {
     return yield* run(net, x, y, options, trainer, transient);
   } finally {
@@ -195,7 +203,7 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   if (!(typeof initialRate === 'number' && initialRate > 0 && Number.isFinite(initialRate))) {
     throw new BackpropError(`learningRate: expected a positive number, got ${String(initialRate)}`, 'learningRate');
   }
-  checkSchedule(options.schedule);
+  const rates = rateSchedule(options.schedule, initialRate);
   const withAccuracy = options.accuracy ?? isClassification(net);
   const random = new Random(options.seed ?? net.spec.seed);
 
@@ -269,18 +277,25 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     xAll = x;
     yAll = y;
   }
-  const gatherBatch = (start: number, buf: { x: Matrix; y: Matrix }): void => {
+  // Class weights become a weight per training row, gathered with the rows.
+  const weightsOfRows = options.classWeight === undefined ? null : rowWeights(classWeights(net, options.classWeight, yAll), yAll);
+  const batchWeights = weightsOfRows ? { full: new Float64Array(batchSize), tail: new Float64Array(tailRows || batchSize) } : null;
+  const gatherBatch = (start: number, buf: { x: Matrix; y: Matrix }): Float64Array | undefined => {
     if (!net.kernels.gatherRows?.(xAll, order, start, buf.x)) gather(xAll, order, start, buf.x);
     if (!net.kernels.gatherRows?.(yAll, order, start, buf.y)) gather(yAll, order, start, buf.y);
+    if (!weightsOfRows || !batchWeights) return undefined;
+    const w = buf === full ? batchWeights.full : batchWeights.tail;
+    for (let r = 0; r < w.length; r++) w[r] = weightsOfRows[order[start + r]];
+    return w;
   };
   // The seeds' own loop (one example at a time, plain gradient descent) runs fused in the backend where it
   // offers that, a chunk of examples per call, unless a callback wants to see every batch.
-  let fused = batchSize === 1 && trainer.plainSgd && net.kernels.trainExamples !== undefined && !callbacks.some((cb) => cb.onBatchEnd);
+  let fused = batchSize === 1 && trainer.plainSgd && !weightsOfRows && net.kernels.trainExamples !== undefined && !callbacks.some((cb) => cb.onBatchEnd);
   const fusedLayers = net.layers.map((l) => ({ W: l.W, b: l.b, activation: l.activation.name }));
 
   for (const cb of callbacks) cb.onTrainBegin?.(control);
   for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
-    const learningRate = learningRateAt(options.schedule, initialRate, epoch - 1);
+    const learningRate = rates.at(epoch - 1);
     for (const cb of callbacks) cb.onEpochBegin?.(epoch, control);
     if (options.shuffle ?? true) random.shuffle(order);
     let lossSum = 0, correct = 0, seen = 0;
@@ -304,8 +319,8 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     for (let b = 0; !fused && b < batchesPerEpoch; b++) {
       const start = b * batchSize;
       const buf = start + batchSize <= rows ? full : tail;
-      gatherBatch(start, buf);
-      const { loss, buffers } = trainer.step(buf.x, buf.y, learningRate);
+      const weights = gatherBatch(start, buf);
+      const { loss, buffers } = trainer.step(buf.x, buf.y, learningRate, weights);
       if (!Number.isFinite(loss)) throw diverged(net, lastGood, history, `the loss became ${loss} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
       lossSum += loss * buf.x.rows;
       seen += buf.x.rows;
@@ -335,6 +350,7 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     }
     if (trainer.l1 || trainer.l2) logs.penalty = trainer.penalty();
     endEpoch(net, logs, history, lastGood, callbacks, control);
+    rates.observe(logs.valLoss ?? logs.loss);
   }
   history.stopReason = stopReason ?? 'completed';
   for (const cb of callbacks) cb.onTrainEnd?.(history, control);
