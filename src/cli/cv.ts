@@ -1,7 +1,7 @@
 // `backprop cv <data> --folds K`: stratified k-fold cross-validation with train's options. Each fold's rows are
 // held out once: preprocessing is fitted on the other rows, a fresh network (same seed) trained on them, and the
 // held-out rows scored; the report is each fold's metrics and their mean ± standard deviation.
-import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing } from '../data/frame.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame } from '../data/frame.js';
 import { stratifiedFolds } from '../data/split.js';
 import { fitAsync } from '../train/fit.js';
 import { UsageError } from './errors.js';
@@ -20,6 +20,11 @@ export interface CvResult {
 
 export async function crossValidate(data: string, o: CvOptions, onFold?: (fold: number, metrics: Metrics) => void): Promise<CvResult> {
   const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
+  return crossValidateFrame(frame, o, onFold);
+}
+
+/** Cross-validation of data already read: the folds are dealt by o.seed, so every call with one seed uses the same. */
+export async function crossValidateFrame(frame: DataFrame, o: CvOptions & { threads?: number }, onFold?: (fold: number, metrics: Metrics) => void): Promise<CvResult> {
   const description = describeFrame(frame, o.target, o.task);
   if (o.folds > frame.rows) throw new UsageError(`--folds: ${o.folds} folds need at least ${o.folds} rows; ${frame.source} has ${frame.rows}`, '--folds');
   const held = stratifiedFolds(frame.rows, o.folds, { seed: o.seed, stratify: description.classIndex ?? undefined });

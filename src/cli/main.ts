@@ -19,6 +19,7 @@ import { EXPORT_FORMATS, exportCommand, importCommand, type ExportFormat, type I
 import { classWeightOption, dropoutOption, nonNegativeNumber, scheduleOption } from './options.js';
 import { cvCommand, type CvOptions } from './cv.js';
 import { importanceCommand } from './importance.js';
+import { durationOption, tuneCommand, type TuneOptions } from './tune.js';
 import { byteSize, choice, columnList, formatBytes, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
 import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
@@ -46,7 +47,7 @@ function decimalCommaOption(): Option {
 /** The default memory budget for data: a quarter of the machine's memory, at most 2 GB. */
 const DEFAULT_MEMORY = Math.min(2 * 1024 ** 3, Math.floor(totalmem() / 4));
 
-const COMMANDS = ['train', 'evaluate', 'predict', 'explain', 'gradcheck', 'playground', 'datasets'];
+const COMMANDS = ['train', 'cv', 'tune', 'importance', 'export', 'import', 'evaluate', 'predict', 'explain', 'gradcheck', 'playground', 'datasets'];
 /** The subcommand being run, so that the help hint of a command-line error points at its help. */
 let currentCommand = '';
 const helpHint = (): string => `see backprop ${COMMANDS.includes(currentCommand) ? currentCommand + ' ' : ''}--help`;
@@ -119,6 +120,38 @@ function program(): Command {
     .action(async (data: string, opts: Record<string, unknown>) => {
       checkTrainingControls(opts);
       await cvCommand(data, opts as unknown as CvOptions & { json: boolean; quiet: boolean }, stdout);
+    });
+
+  cli.command('tune')
+    .description('search layers, activation, learning rate, batch size, L2 and dropout by cross-validation (seeded, with successive halving); write the best model')
+    .argument('<data>', 'a CSV file or a built-in data set')
+    .option('--trials <n>', 'settings to try (the first is the defaults)', integerIn('--trials', 1, 10000), 20)
+    .option('--budget <time>', 'start no trial after this long, e.g. 90s, 5m, 1h', durationOption)
+    .option('--folds <k>', 'cross-validation folds per trial', integerIn('--folds', 2, 100), 3)
+    .option('--epochs <n>', 'epochs of the last rung (default: as train chooses for the rows)', positiveInteger('--epochs'))
+    .option('--target <column>', 'the column to predict (default: the last one)')
+    .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
+    .option('--seed <n>', 'seed of the search, the folds, the weights and the shuffles', integer('--seed'), 1)
+    .option('--workers <n>', 'trials at once, each in its own thread (default: one per core)', integerIn('--workers', 1, 256))
+    .option('--samples <n>', 'rows to generate for a synthetic data set', integerIn('--samples', 2, 1_000_000))
+    .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
+    .option('--backend <name>', 'arithmetic of each trial (single-threaded) and of the final training', choice('--backend', BACKEND_CHOICES), 'auto')
+    .option('--out <file>', 'retrain the best settings on all rows and write the model here', nonEmpty('--out'))
+    .option('--json', 'print one JSON object: every trial, its rungs and scores, and the best', false)
+    .option('--quiet', 'print nothing but errors', false)
+    .addOption(delimiterOption())
+    .addOption(decimalCommaOption())
+    .action(async (data: string, opts: Record<string, unknown>) => {
+      if (opts.json && opts.out === '-') throw new UsageError('--out -: the model and --json would both go to standard output; drop one', '--out');
+      const controller = new AbortController();
+      const onInterrupt = (): void => controller.abort();
+      process.once('SIGINT', onInterrupt);
+      try {
+        const ok = await tuneCommand(data, { ...(opts as unknown as TuneOptions & TrainOptions), optimizer: 'adam', memory: DEFAULT_MEMORY, stream: false }, stdout, controller.signal);
+        if (!ok) process.exitCode = EXIT_INTERRUPTED;
+      } finally {
+        process.removeListener('SIGINT', onInterrupt);
+      }
     });
 
   cli.command('evaluate')

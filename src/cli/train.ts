@@ -133,7 +133,7 @@ function classWeightFor(rule: ClassWeightRule, prep: Preprocessing): 'balanced' 
 }
 
 /** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
-export async function networkFor(prep: Preprocessing, o: Pick<TrainOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend'>): Promise<Network> {
+export async function networkFor(prep: Preprocessing, o: Pick<TrainOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend'> & { threads?: number }): Promise<Network> {
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const output: LayerSpec = classes
@@ -144,7 +144,7 @@ export async function networkFor(prep: Preprocessing, o: Pick<TrainOptions, 'lay
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
     loss: o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse'),
     seed: o.seed,
-  }, { kernels: await createKernels(o.backend) });
+  }, { kernels: await createKernels(o.backend, o.threads ? { threads: o.threads } : {}) });
 }
 
 /** Whether to read the data in passes: when asked, or when it would not fit the memory budget. */

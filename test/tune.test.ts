@@ -1,0 +1,79 @@
+// backprop tune: seeded trials, successive halving, the best against the defaults' cross-validated score, and the
+// model it writes.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backprop, ROOT, tempDir } from './cli-helpers.js';
+import { drawTrials, durationOption } from '../src/cli/tune.js';
+
+const dir = tempDir();
+
+interface TuneJson {
+  metric: string;
+  epochs: number[];
+  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number; score: number }[] }[];
+  best: { trial: number; score: number; flags: string };
+  stoppedByBudget: boolean;
+  model: string | null;
+}
+
+describe('backprop tune', () => {
+  it('draws the same trials from the same seed, the defaults first', () => {
+    const a = drawTrials(12, 5);
+    expect(drawTrials(12, 5)).toEqual(a);
+    expect(drawTrials(12, 6)).not.toEqual(a);
+    expect(a[0]).toEqual({ layers: [100], activation: 'relu', lr: 0.001, batchSize: 32, l2: 3, dropout: 0 });
+    expect(new Set(a.map((t) => JSON.stringify(t))).size).toBe(12);
+    expect(durationOption('90s')).toBe(90_000);
+    expect(durationOption('5m')).toBe(300_000);
+    expect(() => durationOption('soon')).toThrow('--budget: expected a duration like 90s, 5m or 1h, got "soon"');
+  });
+
+  it('on digits: reproducible (on one worker or two), halves the field each rung, and beats the defaults\' cross-validated accuracy', () => {
+    const model = join(dir, 'best.json');
+    const run = (extra: string[]): TuneJson => {
+      const r = backprop(['tune', 'digits', '--trials', '9', '--json', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as TuneJson;
+    };
+    const a = run(['--out', model]);
+    const b = run(['--workers', '1']);
+    expect({ ...b, model: a.model }).toEqual(a);
+    expect(a.model).toBe(model);
+    // Successive halving: 9 trials, then the best 3, then the best 1, trained 1/9, 1/3 and all of the epochs.
+    const reached = [1, 2, 3].map((n) => a.trials.filter((t) => t.rungs.length >= n).length);
+    expect(reached).toEqual([9, 3, 1]);
+    expect(a.epochs).toEqual([33, 100, 300]);
+    for (const r of [0, 1]) {
+      const scores = a.trials.filter((t) => t.rungs.length > r).map((t) => ({ score: t.rungs[r].score, next: t.rungs.length > r + 1 }));
+      const promoted = Math.min(...scores.filter((s) => s.next).map((s) => s.score));
+      expect(scores.filter((s) => !s.next).every((s) => s.score <= promoted)).toBe(true);
+    }
+    const winner = a.trials.find((t) => t.rungs.length === 3)!;
+    expect(a.best.trial).toBe(winner.trial);
+    expect(a.best.score).toBe(winner.rungs[2].score);
+    // The defaults, cross-validated on the same folds (3, seed 1) by cv.
+    const cv = backprop(['cv', 'digits', '--folds', '3', '--json']);
+    expect(cv.code, cv.stderr).toBe(0);
+    const defaults = (JSON.parse(cv.stdout) as { mean: { accuracy: number } }).mean.accuracy;
+    expect(a.best.score).toBeGreaterThanOrEqual(defaults);
+    // The model was retrained on all rows with the best settings: its layers are the winner's.
+    const file = JSON.parse(readFileSync(model, 'utf8')) as { network: { layers: { units: number }[] } };
+    expect(file.network.layers.slice(0, -1).map((l) => l.units)).toEqual(winner.settings.layers);
+    expect(a.best.flags).toContain(`--layers ${winner.settings.layers.join(',')}`);
+    const e = backprop(['evaluate', model, join(ROOT, 'data/digits.csv'), '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect((JSON.parse(e.stdout) as { accuracy: number }).accuracy).toBeGreaterThan(0.98);
+  }, 180_000);
+
+  it('stops starting trials when the budget is spent, and says so', () => {
+    const r = backprop(['tune', 'digits', '--trials', '40', '--budget', '1s', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as TuneJson;
+    expect(result.stoppedByBudget).toBe(true);
+    expect(result.trials.filter((t) => t.rungs.length === 0).length).toBeGreaterThan(0);
+    const text = backprop(['tune', 'iris', '--trials', '2', '--budget', 'soon']);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toBe('backprop: --budget: expected a duration like 90s, 5m or 1h, got "soon"\n');
+  }, 120_000);
+});
