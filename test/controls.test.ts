@@ -136,6 +136,49 @@ describe('training controls on the command line', () => {
     expect(recall(['--class-weight', 'balanced'])).toBeGreaterThan(recall([]) + 0.15);
   }, 60_000);
 
+  it('several --target columns train a multi-output regression; evaluate scores each as R² computed from predict', () => {
+    const rows = ['x1,x2,x3,price,weight,colour'];
+    let seed = 9;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const truth: [number, number][] = [];
+    for (let i = 0; i < 300; i++) {
+      const [a, b, c] = [next() * 2 - 1, next() * 2 - 1, next() * 2 - 1];
+      const price = 500 + 200 * a - 80 * b * b, weight = 3 * Math.sin(2 * b) + c;
+      truth.push([price, weight]);
+      rows.push(`${a.toFixed(4)},${b.toFixed(4)},${c.toFixed(4)},${price.toFixed(3)},${weight.toFixed(4)},${i % 2 ? 'red' : 'blue'}`);
+    }
+    const csv = join(dir, 'two-targets.csv'), model = join(dir, 'two-targets.json');
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const t = backprop(['train', csv, '--target', 'price', '--target', 'weight', '--out', model, '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    const trained = JSON.parse(t.stdout) as { data: { targets: string[]; features: string[] }; network: { layers: { units: number }[] } };
+    expect(trained.data.targets).toEqual(['price', 'weight']);
+    expect(trained.data.features).toEqual(['x1', 'x2', 'x3', 'colour']);
+    expect(trained.network.layers.at(-1)!.units).toBe(2);
+    const p = backprop(['predict', model, csv]);
+    expect(p.code, p.stderr).toBe(0);
+    const lines = p.stdout.trim().split('\n');
+    expect(lines[0]).toBe('price,weight');
+    const predicted = lines.slice(1).map((l) => l.split(',').map(Number));
+    const r2 = (j: number): number => {
+      const mean = truth.reduce((s, r) => s + r[j], 0) / truth.length;
+      const residual = truth.reduce((s, r, i) => s + (r[j] - predicted[i][j]) ** 2, 0);
+      return 1 - residual / truth.reduce((s, r) => s + (r[j] - mean) ** 2, 0);
+    };
+    const e = JSON.parse(backprop(['evaluate', model, csv, '--json']).stdout) as { r2: number; perTarget: { target: string; r2: number }[] };
+    expect(e.perTarget.map((x) => x.target)).toEqual(['price', 'weight']);
+    // predict prints 6 significant digits, so R² from its output agrees to about 1e-5.
+    e.perTarget.forEach((x, j) => expect(Math.abs(x.r2 - r2(j))).toBeLessThan(1e-4));
+    expect(e.r2).toBeCloseTo((e.perTarget[0].r2 + e.perTarget[1].r2) / 2, 12);
+    expect(Math.min(r2(0), r2(1))).toBeGreaterThan(0.9);
+    const text = backprop(['train', csv, '--target', 'price', '--target', 'colour']);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toBe(`backprop: ${csv}: the target column "colour" holds text; several targets make a regression, so each must be numeric\n`);
+    const streamed = backprop(['train', csv, '--target', 'price', '--target', 'weight', '--stream']);
+    expect(streamed.code).toBe(2);
+    expect(streamed.stderr).toBe('backprop: --target: several targets (a multi-output regression) need the data in memory; drop --stream or raise --memory\n');
+  }, 60_000);
+
   it('mistakes are one line naming the option', () => {
     const cases: [string[], string][] = [
       [['--weight-decay', '0.1'], 'backprop: --weight-decay: decoupled weight decay belongs to --optimizer adamw (this run uses adam); for the others use --l2\n'],

@@ -29,6 +29,18 @@ function textCsv(rows: number, regression: boolean): string {
   return lines.join('\n') + '\n';
 }
 
+/** Three features and two numeric targets of different scales, for a multi-output regression. */
+function twoTargetCsv(rows: number): string {
+  let s = 777;
+  const random = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const lines = ['a,u,b,v,c'];
+  for (let i = 0; i < rows; i++) {
+    const a = random() * 2 - 1, b = random() * 2 - 1, c = random() * 2 - 1;
+    lines.push(`${a.toFixed(4)},${(300 * a - 50 * b * c + 1000).toFixed(3)},${b.toFixed(4)},${(Math.sin(2 * a) - 0.2 * b).toFixed(4)},${c.toFixed(4)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 interface Trained {
   name: string;
   model: string;
@@ -42,6 +54,7 @@ const trained: Trained[] = (() => {
     ['two-class-text', (writeFileSync(join(dir, 'two.csv'), textCsv(400, false)), join(dir, 'two.csv')), ['--layers', '6', '--activation', 'tanh']],
     ['regression-text', (writeFileSync(join(dir, 'reg.csv'), textCsv(400, true)), join(dir, 'reg.csv')), ['--layers', '8,4', '--activation', 'leaky-relu']],
     ['circle', 'circle', ['--layers', '5', '--activation', 'sigmoid']],
+    ['two-targets', (writeFileSync(join(dir, 'two-targets.csv'), twoTargetCsv(300)), join(dir, 'two-targets.csv')), ['--layers', '8', '--target', 'u', '--target', 'v']],
   ];
   const models = sets.map(([name, data, extra]) => {
     const model = join(dir, `${name}.json`);
@@ -102,9 +115,12 @@ describe('ONNX export, run by onnxruntime', () => {
       });
     } else {
       const values = result.value.data as Float32Array;
+      const k = network.outputs;
+      expect(result.value.dims).toEqual([frame.rows, k]);
       decoded.forEach((d, i) => {
         if (!('value' in d)) throw new Error('expected a value');
-        expect(Math.abs(values[i] - d.value)).toBeLessThan(1e-5 * Math.max(1, Math.abs(d.value)));
+        expect(d.values.length).toBe(k);
+        d.values.forEach((v, j) => expect(Math.abs(values[i * k + j] - v)).toBeLessThan(1e-5 * Math.max(1, Math.abs(v))));
       });
     }
   });
@@ -299,7 +315,7 @@ describe('standalone module', () => {
     const r = backprop(['export', t.model, '--to', 'js', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out.replace(/\.js$/, '.d.ts'), 'utf8')).toContain('export declare function predict(row: Features): Prediction;');
-    const module = await import(pathToFileURL(out).href) as { predict(row: Record<string, unknown>): { label?: unknown; probabilities?: number[]; value?: number } };
+    const module = await import(pathToFileURL(out).href) as { predict(row: Record<string, unknown>): { label?: unknown; probabilities?: number[]; value?: number; values?: number[] } };
     const { network, preprocessing } = parseModel(readFileSync(t.model, 'utf8'));
     const frame = await frameOf(t);
     const { decoded } = ours(network, preprocessing!, frame);
@@ -311,6 +327,7 @@ describe('standalone module', () => {
         d.probabilities.forEach((v, j) => expect(Math.abs(p.probabilities![j] - v)).toBeLessThan(1e-6));
       } else {
         expect(Math.abs(p.value! - d.value)).toBeLessThan(1e-6 * Math.max(1, Math.abs(d.value)));
+        if (d.values.length > 1) d.values.forEach((v, j) => expect(Math.abs(p.values![j] - v)).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
       }
     });
   });

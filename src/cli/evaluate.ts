@@ -2,7 +2,7 @@
 import { toRows, type Matrix } from '../core/matrix.js';
 import { encodeFrameInputs, encodeFrameTargets, unusedFrameColumns, type DataFrame, type FrameColumn } from '../data/frame.js';
 import { tableChunks, type OpenedTable, type TableChunk } from '../node/readers/duckdb.js';
-import { decodeOutput, decodeValues, type Preprocessing } from '../data/preprocessing.js';
+import { decodeOutput, decodeValues, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { loadModel } from '../node/files.js';
 import { evaluate } from '../train/fit.js';
 import { classScores, classesOf as predictedClasses } from '../train/metrics.js';
@@ -49,9 +49,12 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   if (data.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   const target = prep.target!;
   const classification = target.task === 'classification';
-  // Sums over the data, frame by frame (the whole file, or its chunks): loss, and a confusion matrix or the
-  // regression's residuals with a running mean and variance of the target (Welford), for R².
-  let rows = 0, lossSum = 0, correct = 0, se = 0, ae = 0, mean = 0, m2 = 0;
+  // Sums over the data, frame by frame (the whole file, or its chunks): loss, and a confusion matrix or, per target
+  // column, the regression's residuals with a running mean and variance of the target (Welford), for R².
+  const columns = targetColumns(target);
+  const k = classification ? 0 : columns.length;
+  let rows = 0, lossSum = 0, correct = 0;
+  const se = new Float64Array(k), ae = new Float64Array(k), mean = new Float64Array(k), m2 = new Float64Array(k);
   let source = dataPath;
   const confusion = classification ? target.classes.map(() => new Array<number>(target.classes.length).fill(0)) : [];
   for await (const frame of framesOf(dataPath, data, data.stream ?? false)) {
@@ -68,13 +71,16 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
       predictedClasses(predictions).forEach((p, i) => confusion[classIndex[i]][p]++);
     } else {
       const truth = decodeValues(prep, y).data, guess = decodeValues(prep, predictions).data;
-      for (let i = 0; i < truth.length; i++) {
-        const d = truth[i] - guess[i];
-        se += d * d;
-        ae += Math.abs(d);
-        const n = rows + i + 1, delta = truth[i] - mean;
-        mean += delta / n;
-        m2 += delta * (truth[i] - mean);
+      for (let i = 0; i < x.rows; i++) {
+        const n = rows + i + 1;
+        for (let j = 0; j < k; j++) {
+          const t = truth[i * k + j], d = t - guess[i * k + j];
+          se[j] += d * d;
+          ae[j] += Math.abs(d);
+          const delta = t - mean[j];
+          mean[j] += delta / n;
+          m2[j] += delta * (t - mean[j]);
+        }
       }
     }
     rows += x.rows;
@@ -96,12 +102,21 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     scores.forEach((sc, i) => out.write(`${names[i].padEnd(width)}${[sc.precision, sc.recall, sc.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(sc.support).padStart(11)}\n`));
     return;
   }
-  const scores = { mse: se / rows, mae: ae / rows, r2: m2 === 0 ? (se === 0 ? 1 : 0) : 1 - se / m2 };
+  // Each target's scores; with several, the whole's MSE and MAE are over every value and its R² is their mean, as
+  // scikit-learn's uniform average.
+  const each = columns.map((c, j) => ({ target: c.name, mse: se[j] / rows, mae: ae[j] / rows, r2: m2[j] === 0 ? (se[j] === 0 ? 1 : 0) : 1 - se[j] / m2[j] }));
+  const average = (key: 'mse' | 'mae' | 'r2'): number => each.reduce((sum, e) => sum + e[key], 0) / k;
+  const scores = { mse: average('mse'), mae: average('mae'), r2: average('r2') };
   if (json) {
-    out.write(JSON.stringify({ rows, loss, ...scores }) + '\n');
+    out.write(JSON.stringify({ rows, loss, ...scores, ...(k > 1 ? { perTarget: each } : {}) }) + '\n');
     return;
   }
-  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}\n`);
+  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}${k > 1 ? ' (mean over the targets)' : ''}\n`);
+  if (k > 1) {
+    const width = Math.max(6, ...each.map((e) => e.target.length)) + 2;
+    out.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);
+    for (const e of each) out.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
+  }
 }
 
 const csvCell = (v: string | number): string => {
@@ -151,7 +166,9 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
   const keep = o.keep ?? [];
   const target = prep.target;
   const name = target?.name ?? 'prediction';
-  if (keep.includes(name)) throw new UsageError(`--keep: "${name}" is the name of the prediction column; keep another column`, '--keep');
+  // A multi-output regression writes a column per target.
+  const names = target?.task === 'regression' ? targetColumns(target).map((c) => c.name) : [name];
+  for (const n of names) if (keep.includes(n)) throw new UsageError(`--keep: "${n}" is the name of a prediction column; keep another column`, '--keep');
   if (o.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   const round = (v: number): number => Number(v.toPrecision(o.digits));
   const classes = target?.task === 'classification' ? target.classes : null;
@@ -178,18 +195,18 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
           const { label, probabilities } = d as { label: string | number; probabilities: number[] };
           row[name] = label;
           row.probabilities = Object.fromEntries(classes.map((c, k) => [String(c), round(probabilities[k])]));
-        } else row[name] = round((d as { value: number }).value);
+        } else names.forEach((n, j) => (row[n] = round((d as { values: number[] }).values[j])));
         return JSON.stringify(row);
       });
       await write(out, (first ? '[' : ',') + rows.join(','));
     } else {
-      if (first) lines.push([...keep, name, ...(classes ? classes.map((c) => `p(${c})`) : [])].map(csvCell).join(','));
+      if (first) lines.push([...keep, ...names, ...(classes ? classes.map((c) => `p(${c})`) : [])].map(csvCell).join(','));
       outputs.forEach((d, i) => {
         const cells = keptValues(i).map(csvCell);
         if (classes) {
           const { label, probabilities } = d as { label: string | number; probabilities: number[] };
           cells.push(csvCell(label), ...probabilities.map((p) => String(round(p))));
-        } else cells.push(String(round((d as { value: number }).value)));
+        } else cells.push(...(d as { values: number[] }).values.slice(0, names.length).map((v) => String(round(v))));
         lines.push(cells.join(','));
       });
       await write(out, lines.join('\n') + '\n');

@@ -257,7 +257,7 @@ function program(): Command {
 /** What train and cv share: the data's target, the network, how it trains, and how the data is read. */
 function modelOptions(command: Command): Command {
   return command
-    .option('--target <column>', 'the column to predict (default: the last one)')
+    .option('--target <column>', 'the column to predict (default: the last one); repeat it for a multi-output regression', (value: string, previous?: string[]) => [...(previous ?? []), value])
     .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
     .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [...DEFAULT_LAYERS])
     .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')

@@ -1,7 +1,7 @@
 // `backprop train <data>`: from a CSV file (or a built-in data set) to a trained, saved model.
 import type { Task } from '../data/columns.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame } from '../data/frame.js';
-import { decodeOutput, decodeValues, encodeRecord, encodedWidth, type Preprocessing } from '../data/preprocessing.js';
+import { decodeOutput, decodeValues, encodeRecord, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { splitRows } from '../data/split.js';
 import { UsageError } from './errors.js';
 import { stringifyModel } from '../io/model-file.js';
@@ -28,7 +28,8 @@ import { progressCallback } from './progress.js';
 import { settle } from './defaults.js';
 
 export interface TrainOptions {
-  target?: string;
+  /** The target column, or several for a multi-output regression. */
+  target?: string | string[];
   task?: Task;
   layers: number[];
   activation: ActivationName;
@@ -138,7 +139,7 @@ export async function networkFor(prep: Preprocessing, o: Pick<TrainOptions, 'lay
   const classes = target.task === 'classification' ? target.classes : null;
   const output: LayerSpec = classes
     ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
-    : { units: 1, activation: 'linear' };
+    : { units: targetColumns(target).length, activation: 'linear' };
   return new Network({
     inputs: encodedWidth(prep.features),
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
@@ -198,7 +199,8 @@ async function prepareInMemory(data: string, o: TrainOptions): Promise<Prepared 
 }
 
 async function prepareStreamed(data: string, o: TrainOptions): Promise<Prepared & { net: Network }> {
-  const scanned = await scanForTraining(data, data, { delimiter: o.delimiter, decimalComma: o.decimalComma }, { target: o.target, task: o.task, validation: o.validation, seed: o.seed });
+  if (Array.isArray(o.target) && o.target.length > 1) throw new UsageError('--target: several targets (a multi-output regression) need the data in memory; drop --stream or raise --memory', '--target');
+  const scanned = await scanForTraining(data, data, { delimiter: o.delimiter, decimalComma: o.decimalComma }, { target: Array.isArray(o.target) ? o.target[0] : o.target, task: o.task, validation: o.validation, seed: o.seed });
   const net = await networkFor(scanned.prep, o);
   // The shuffle buffer takes a quarter of the budget (its float32 inputs and targets).
   const bufferRows = Math.max(o.batchSize, Math.floor(o.memory / 4 / ((net.inputs + net.outputs) * 4)));
@@ -236,7 +238,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
   const text = prep.features.length - numeric;
   say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${net.inputs} inputs${prepared.streamed ? ', streamed from the file' : ''}`);
-  say(`target   ${target.name}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : 'regression'}`);
+  const targetNames = targetColumns(target).map((c) => c.name);
+  say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.epochs} epochs, ${net.kernels.name} kernels`);
   const controls = [
@@ -290,7 +293,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 
   if (o.json) {
     out.write(JSON.stringify({
-      data: { source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, task: target.task, classes },
+      data: { source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes },
       network: net.toSpec(),
       training: { trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
       metrics: { train: trainMetrics, validation: valMetrics },

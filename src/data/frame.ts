@@ -4,7 +4,7 @@
 import { BackpropError } from '../core/errors.js';
 import { zeros, type DType, type Matrix } from '../core/matrix.js';
 import { classesOf, type Label } from './encoding.js';
-import type { FeatureSpec, Preprocessing, TargetSpec } from './preprocessing.js';
+import { targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import type { Task } from './columns.js';
 
 export type FrameColumn =
@@ -56,10 +56,14 @@ export function inferFrameTask(c: FrameColumn): Task {
   return whole && distinct !== null ? 'classification' : 'regression';
 }
 
-/** Chooses features and target (by name, the last column by default) and, for classification, the classes. */
-export function describeFrame(frame: DataFrame, targetName?: string, task?: Task): FrameDescription {
+/**
+ * Chooses features and target (by name, the last column by default) and, for classification, the classes.
+ * Several target names make a multi-output regression: every one numeric, one output each.
+ */
+export function describeFrame(frame: DataFrame, targetName?: string | readonly string[], task?: Task): FrameDescription {
   const names = frame.columns.map((c) => c.name);
-  const name = targetName ?? names[names.length - 1];
+  if (Array.isArray(targetName) && targetName.length > 1) return describeMultiOutput(frame, targetName, task);
+  const name = (Array.isArray(targetName) ? targetName[0] : targetName as string | undefined) ?? names[names.length - 1];
   const t = column(frame, name);
   if (!t) throw new BackpropError(`${frame.source}: no column "${name}" to use as the target; the columns are: ${names.join(', ')}`, 'target');
   if (frame.columns.length < 2) throw new BackpropError(`${frame.source}: needs at least one feature column besides the target "${name}"`);
@@ -90,6 +94,23 @@ export function describeFrame(frame: DataFrame, targetName?: string, task?: Task
   return { features, target: { name, task: 'classification', classes }, classIndex };
 }
 
+function describeMultiOutput(frame: DataFrame, targets: readonly string[], task?: Task): FrameDescription {
+  const names = frame.columns.map((c) => c.name);
+  if (task === 'classification') throw new BackpropError('target: several target columns make a multi-output regression, not a classification', 'task');
+  const seen = new Set<string>();
+  for (const name of targets) {
+    const c = column(frame, name);
+    if (!c) throw new BackpropError(`${frame.source}: no column "${name}" to use as a target; the columns are: ${names.join(', ')}`, 'target');
+    if (seen.has(name)) throw new BackpropError(`target: "${name}" is named twice`, 'target');
+    seen.add(name);
+    if (c.kind === 'text') throw new BackpropError(`${frame.source}: the target column "${name}" holds text; several targets make a regression, so each must be numeric`, 'task');
+  }
+  if (frame.columns.length <= targets.length) throw new BackpropError(`${frame.source}: needs at least one feature column besides the targets ${targets.join(', ')}`);
+  const features = frame.columns.filter((c) => !seen.has(c.name)).map((c): FeatureSpec =>
+    c.kind === 'numeric' ? { name: c.name, type: 'numeric' } : { name: c.name, type: 'categorical', categories: classesOf(c.dictionary) as string[] });
+  return { features, target: { name: targets[0], task: 'regression', extra: targets.slice(1).map((name) => ({ name })) }, classIndex: null };
+}
+
 /** Mean and population standard deviation over the given rows, two passes, as fitScaler computes them. */
 function standardOver(values: Float64Array, rows: ArrayLike<number>): { mean: number; std: number } {
   let sum = 0;
@@ -112,14 +133,18 @@ export function fitFramePreprocessing(description: FrameDescription, frame: Data
   }
   let target = description.target;
   if (target.task === 'regression') {
-    target = { ...target, scale: standardOver((column(frame, target.name) as { values: Float64Array }).values, trainRows) };
+    const scaleOf = (name: string): { mean: number; std: number } => standardOver((column(frame, name) as { values: Float64Array }).values, trainRows);
+    target = {
+      ...target, scale: scaleOf(target.name),
+      ...(target.extra ? { extra: target.extra.map((c) => ({ name: c.name, scale: scaleOf(c.name) })) } : {}),
+    };
   }
   return { features: description.features, scaler: numeric.length > 0 ? { kind: 'standard', mean, std } : null, target };
 }
 
 /** The frame's columns that are neither a feature of the model nor its target. */
 export function unusedFrameColumns(prep: Preprocessing, frame: DataFrame): string[] {
-  const known = new Set([...prep.features.map((f) => f.name), ...(prep.target ? [prep.target.name] : [])]);
+  const known = new Set([...prep.features.map((f) => f.name), ...(prep.target ? targetColumns(prep.target).map((c) => c.name) : [])]);
   return frame.columns.map((c) => c.name).filter((h) => !known.has(h));
 }
 
@@ -175,14 +200,23 @@ export function encodeFrameTargets(prep: Preprocessing, frame: DataFrame, dtype:
   make: (rows: number, cols: number) => Matrix = (r, c) => zeros(r, c, dtype)): { y: Matrix; classIndex: Int32Array | null } {
   const target = prep.target;
   if (!target) throw new BackpropError(`${frame.source}: the model has no target description, so it cannot be evaluated on labelled data`);
-  const t = column(frame, target.name);
-  if (!t) throw new BackpropError(`${frame.source}: no target column "${target.name}"; the columns are: ${frame.columns.map((c) => c.name).join(', ')}`);
   const count = rows ? rows.length : frame.rows;
+  const targets = targetColumns(target);
+  const found = targets.map((c) => {
+    const t = column(frame, c.name);
+    if (!t) throw new BackpropError(`${frame.source}: no target column "${c.name}"; the columns are: ${frame.columns.map((col) => col.name).join(', ')}`);
+    return t;
+  });
+  const t = found[0];
   if (target.task === 'regression') {
-    if (t.kind !== 'numeric') throw new BackpropError(`${frame.source}: the target column "${target.name}" holds text, but the model predicts a number`);
-    const { mean, std } = target.scale ?? { mean: 0, std: 1 };
-    const y = make(count, 1);
-    for (let i = 0; i < count; i++) y.data[i] = (t.values[rows ? rows[i] : i] - mean) / std;
+    const k = targets.length;
+    const y = make(count, k);
+    targets.forEach((c, j) => {
+      const col = found[j];
+      if (col.kind !== 'numeric') throw new BackpropError(`${frame.source}: the target column "${c.name}" holds text, but the model predicts a number`);
+      const { mean, std } = c.scale ?? { mean: 0, std: 1 };
+      for (let i = 0; i < count; i++) y.data[i * k + j] = (col.values[rows ? rows[i] : i] - mean) / std;
+    });
     return { y, classIndex: null };
   }
   const classes = target.classes;

@@ -13,8 +13,22 @@ export type FeatureSpec =
 export type TargetSpec =
   /** classes[k] names output k (or, for one sigmoid output, classes[0] is below 0.5 and classes[1] above). */
   | { name: string; task: 'classification'; classes: Label[] }
-  /** scale: the network predicts (y − mean) / std, so values of any size train at the same learning rate. */
-  | { name: string; task: 'regression'; scale?: { mean: number; std: number } };
+  /**
+   * scale: the network predicts (y − mean) / std, so values of any size train at the same learning rate.
+   * extra: further target columns of a multi-output regression, one output each after the first.
+   */
+  | { name: string; task: 'regression'; scale?: { mean: number; std: number }; extra?: RegressionColumn[] };
+
+export interface RegressionColumn {
+  name: string;
+  scale?: { mean: number; std: number };
+}
+
+/** Every target column with its scaling: one for a classification or a plain regression, several for multi-output. */
+export function targetColumns(target: TargetSpec): RegressionColumn[] {
+  if (target.task === 'classification') return [{ name: target.name }];
+  return [{ name: target.name, ...(target.scale ? { scale: target.scale } : {}) }, ...(target.extra ?? [])];
+}
 
 export interface Preprocessing {
   features: FeatureSpec[];
@@ -66,7 +80,8 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
 /** What one output row means: a class with the probability of each, or a value in the target's units. */
 export type Decoded =
   | { label: Label; probabilities: number[] }
-  | { value: number };
+  /** value is the first target's; values has every target's (one for a plain regression). */
+  | { value: number; values: number[] };
 
 export function decodeOutput(prep: Preprocessing | null, output: readonly number[]): Decoded {
   const target = prep?.target;
@@ -76,17 +91,24 @@ export function decodeOutput(prep: Preprocessing | null, output: readonly number
     for (let k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[best]) best = k;
     return { label: target.classes[best], probabilities };
   }
-  const scale = target?.task === 'regression' ? target.scale : undefined;
-  return { value: scale ? output[0] * scale.std + scale.mean : output[0] };
+  const columns = target?.task === 'regression' ? targetColumns(target) : output.map(() => ({ name: '' }) as RegressionColumn);
+  const values = output.slice(0, columns.length).map((v, j) => {
+    const scale = columns[j].scale;
+    return scale ? v * scale.std + scale.mean : v;
+  });
+  return { value: values[0], values };
 }
 
-/** A regression network's outputs (or scaled targets) in the target's own units, as a float64 column. */
+/** A regression network's outputs (or scaled targets) in the targets' own units, float64, a column per target. */
 export function decodeValues(prep: Preprocessing, outputs: Matrix): Matrix {
-  const scale = prep.target?.task === 'regression' ? prep.target.scale : undefined;
-  const values = zeros(outputs.rows, 1, 'float64');
+  const columns = prep.target?.task === 'regression' ? targetColumns(prep.target) : [{ name: '' } as RegressionColumn];
+  const k = columns.length;
+  const values = zeros(outputs.rows, k, 'float64');
   for (let i = 0; i < outputs.rows; i++) {
-    const v = outputs.data[i * outputs.cols];
-    values.data[i] = scale ? v * scale.std + scale.mean : v;
+    for (let j = 0; j < k; j++) {
+      const v = outputs.data[i * outputs.cols + j], scale = columns[j].scale;
+      values.data[i * k + j] = scale ? v * scale.std + scale.mean : v;
+    }
   }
   return values;
 }

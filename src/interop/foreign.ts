@@ -50,7 +50,11 @@ export function foreignModel(inputs: number, layers: readonly ImportedLayer[], d
       scaler: null,
       target: classification
         ? { name: options.target ?? 'label', task: 'classification', classes: [...classes] }
-        : { name: options.target ?? 'y', task: 'regression' },
+        // Several linear outputs: a multi-output regression, its columns named y, y2, y3, … (or after --target).
+        : {
+          name: options.target ?? 'y', task: 'regression',
+          ...(output.units > 1 ? { extra: Array.from({ length: output.units - 1 }, (_, j) => ({ name: `${options.target ?? 'y'}${j + 2}` })) } : {}),
+        },
     },
   };
 }

@@ -3,7 +3,7 @@
 // the network as Gemm nodes with their activations, and outputs in the model's terms: class probabilities and
 // the label, or the regression value in the target's units.
 import { BackpropError } from '../core/errors.js';
-import type { Preprocessing } from '../data/preprocessing.js';
+import { targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import type { ModelFile } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
@@ -105,9 +105,12 @@ export function exportONNX(model: ModelFile): Uint8Array {
       { name: 'default_string', type: AttributeType.STRING, s: utf8('') }], { output: 'label', domain: 'ai.onnx.ml' });
     outputs.push(valueInfo('probabilities', elemType, ['N', classes.length]), valueInfo('label', DataType.STRING, ['N']));
   } else if (target?.task === 'regression') {
-    const scale = target.scale;
-    if (scale) g.node('Add', [g.node('Mul', [x, g.constant('target.std', [1], [scale.std])]), g.constant('target.mean', [1], [scale.mean])], [], { output: 'value' });
-    else g.node('Identity', [x], [], { output: 'value' });
+    // One scale per output (several for a multi-output regression), broadcast over the rows.
+    const columns = targetColumns(target);
+    if (columns.some((c) => c.scale)) {
+      const std = columns.map((c) => c.scale?.std ?? 1), mean = columns.map((c) => c.scale?.mean ?? 0);
+      g.node('Add', [g.node('Mul', [x, g.constant('target.std', [std.length], std)]), g.constant('target.mean', [mean.length], mean)], [], { output: 'value' });
+    } else g.node('Identity', [x], [], { output: 'value' });
     outputs.push(valueInfo('value', elemType, ['N', units]));
   } else {
     g.node('Identity', [x], [], { output: 'output' });

@@ -4,6 +4,7 @@
 // probabilities, or the value in the target's units. The text is meant to be read: the weights are plain arrays
 // and the code is the forward pass and nothing else. A declaration file gives it types.
 import { BackpropError } from '../core/errors.js';
+import { targetColumns } from '../data/preprocessing.js';
 import type { ModelFile } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
 import { VERSION } from '../version.js';
@@ -24,7 +25,9 @@ export function exportStandalone(model: ModelFile, name = 'model'): { js: string
   const shift = scaler ? (scaler.kind === 'standard' ? scaler.mean : scaler.min) : null;
   const divide = scaler ? (scaler.kind === 'standard' ? scaler.std : scaler.max.map((max, j) => max - scaler.min[j])) : null;
   const featureType = features.map((f) => `${q(f.name)}: ${f.type === 'numeric' ? 'number' : f.categories.map(q).join(' | ')}`).join('; ');
-  const resultType = classification ? `{ label: ${target.classes.map((c) => (typeof c === 'number' ? String(c) : q(c))).join(' | ')}; probabilities: number[] }` : '{ value: number }';
+  const columns = targetColumns(target);
+  const multi = !classification && columns.length > 1;
+  const resultType = classification ? `{ label: ${target.classes.map((c) => (typeof c === 'number' ? String(c) : q(c))).join(' | ')}; probabilities: number[] }` : multi ? '{ value: number; values: number[] }' : '{ value: number }';
   const js = `// ${name}: a multilayer perceptron trained with backprop ${VERSION}, as a module with no dependencies.
 // predict(features) takes one row of raw values by column name, encodes it as the model was trained to read
 // it (numbers scaled, text one-hot), runs the forward pass and ${classification ? 'answers the class and the probability of each' : 'answers the predicted value'}.
@@ -34,7 +37,8 @@ export const features = ${JSON.stringify(features.map((f) => (f.type === 'numeri
 ${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${JSON.stringify(target.classes)};\n` : ''}
 /** Numeric columns are scaled as (x − shift) / divide, in the order they appear in \`features\`. */
 const scale = ${shift ? `{ shift: ${list(shift)}, divide: ${list(divide!)} }` : 'null'};
-${!classification && target.scale ? `/** The network predicts (y − mean) / std. */\nconst target = { mean: ${target.scale.mean}, std: ${target.scale.std} };\n` : ''}
+${multi ? `/** The targets, in the order of the values; the network predicts (y − mean) / std of each. */\nexport const targets = ${JSON.stringify(columns.map((c) => c.name))};\nconst target = { mean: ${list(columns.map((c) => c.scale?.mean ?? 0))}, std: ${list(columns.map((c) => c.scale?.std ?? 1))} };\n`
+    : !classification && target.scale ? `/** The network predicts (y − mean) / std. */\nconst target = { mean: ${target.scale.mean}, std: ${target.scale.std} };\n` : ''}
 /** Each layer's weights are [inputs × units], row by row: W[i][j] is weights[i * units + j]. */
 const layers = [
 ${layers.join(',\n')},
@@ -100,6 +104,8 @@ ${classification
   let best = 0;
   for (let k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[best]) best = k;
   return { label: classes[best], probabilities };`
+    : multi ? `  const values = output.map((v, j) => v * target.std[j] + target.mean[j]);
+  return { value: values[0], values };`
     : `  return { value: ${target.scale ? 'output[0] * target.std + target.mean' : 'output[0]'} };`}
 }
 `;

@@ -2,7 +2,7 @@
 // documented in the README). Reading treats the text as untrusted: every field is checked before use.
 import { BackpropError } from '../core/errors.js';
 import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
-import { encodedWidth, numericCount, type FeatureSpec, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { encodedWidth, numericCount, targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
 import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
 import { FieldReader } from './validate.js';
@@ -158,8 +158,8 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
   }
   const scaler = p.scaler === null ? null : readScaler(r, p.scaler, numericCount(features));
   const target = p.target === null ? null : readTarget(r, p.target, spec);
-  if (target && features.some((f) => f.name === target.name)) {
-    r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(target.name)} is both`);
+  for (const t of target ? targetColumns(target) : []) {
+    if (features.some((f) => f.name === t.name)) r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(t.name)} is both`);
   }
   return { features, scaler, target };
 }
@@ -182,16 +182,28 @@ function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
 }
 
 function readTarget(r: FieldReader, value: unknown, spec: ResolvedSpec): TargetSpec {
-  const t = r.object(value, 'preprocessing.target', ['name', 'task', 'classes', 'scale'], ['name', 'task']);
+  const t = r.object(value, 'preprocessing.target', ['name', 'task', 'classes', 'scale', 'extra'], ['name', 'task']);
   const name = readName(r, t.name, 'preprocessing.target.name');
   const task = r.oneOf(t.task, 'preprocessing.target.task', ['classification', 'regression'] as const);
   if (task === 'regression') {
-    r.object(value, 'preprocessing.target', ['name', 'task', 'scale'], ['name', 'task']);
-    if (t.scale === undefined) return { name, task };
-    const scale = r.object(t.scale, 'preprocessing.target.scale', ['mean', 'std']);
-    const std = r.number(scale.std, 'preprocessing.target.scale.std');
-    if (!usableScale(std)) r.fail('preprocessing.target.scale.std', USABLE_SCALE, std);
-    return { name, task, scale: { mean: r.number(scale.mean, 'preprocessing.target.scale.mean'), std } };
+    r.object(value, 'preprocessing.target', ['name', 'task', 'scale', 'extra'], ['name', 'task']);
+    const readScale = (v: unknown, field: string): { mean: number; std: number } => {
+      const scale = r.object(v, field, ['mean', 'std']);
+      const std = r.number(scale.std, `${field}.std`);
+      if (!usableScale(std)) r.fail(`${field}.std`, USABLE_SCALE, std);
+      return { mean: r.number(scale.mean, `${field}.mean`), std };
+    };
+    const target: TargetSpec = { name, task, ...(t.scale === undefined ? {} : { scale: readScale(t.scale, 'preprocessing.target.scale') }) };
+    if (t.extra === undefined) return target;
+    // A multi-output regression: one more output per extra column.
+    const outputs = spec.layers[spec.layers.length - 1].units;
+    const extra = r.array(t.extra, 'preprocessing.target.extra', outputs - 1).map((c, i) => {
+      const field = `preprocessing.target.extra[${i}]`;
+      const o = r.object(c, field, ['name', 'scale'], ['name']);
+      return { name: readName(r, o.name, `${field}.name`), ...(o.scale === undefined ? {} : { scale: readScale(o.scale, `${field}.scale`) }) };
+    });
+    checkUnique(r, [name, ...extra.map((c) => c.name)], 'preprocessing.target');
+    return { ...target, extra };
   }
   r.object(value, 'preprocessing.target', ['name', 'task', 'classes']);
   const outputs = spec.layers[spec.layers.length - 1].units;
@@ -220,7 +232,10 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
       ? { kind: 'standard', mean: [...p.scaler.mean], std: [...p.scaler.std] }
       : { kind: 'minmax', min: [...p.scaler.min], max: [...p.scaler.max] }),
     target: p.target && (p.target.task === 'regression'
-      ? { name: p.target.name, task: 'regression', ...(p.target.scale ? { scale: { mean: p.target.scale.mean, std: p.target.scale.std } } : {}) }
+      ? {
+        name: p.target.name, task: 'regression', ...(p.target.scale ? { scale: { ...p.target.scale } } : {}),
+        ...(p.target.extra ? { extra: p.target.extra.map((c) => ({ name: c.name, ...(c.scale ? { scale: { ...c.scale } } : {}) })) } : {}),
+      }
       : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
   };
 }
