@@ -197,3 +197,127 @@ describe('playground', () => {
     await page.close();
   }, 60_000);
 });
+
+// The bugs a learner's review found (issue 12), each reproduced as its report says.
+describe('playground: reported bugs', () => {
+  it('1. a diverging run says so, and the message stays', async () => {
+    const page = await open('?dataset=plane&learningRate=10&activation=relu&layers=8,8');
+    await page.click('#play');
+    await page.waitForFunction(() => document.getElementById('message')!.textContent !== '', undefined, { timeout: 20_000 });
+    await page.waitForTimeout(500);
+    expect(await page.textContent('#message')).toMatch(/^Training diverged: the loss became (Infinity|NaN) in epoch \d+, so the learning rate 10 is too large/);
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    await page.close();
+  }, 60_000);
+
+  it('2. the server answers malformed paths with 400 and keeps serving', async () => {
+    const { connect } = await import('node:net');
+    const port = Number(new URL(url).port);
+    const status = (path: string): Promise<string> => new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+      let text = '';
+      socket.on('data', (c) => (text += c));
+      socket.on('end', () => resolve(text.split('\r\n')[0]));
+      socket.on('error', reject);
+    });
+    expect(await status('//')).toBe('HTTP/1.1 200 OK');
+    expect(await status('/%')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await status('/%E0%A4%A')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await status('/../package.json')).toBe('HTTP/1.1 403 Forbidden');
+    // Still up: the page loads in the browser.
+    const page = await open();
+    expect(await page.textContent('h1')).toBe('backprop playground');
+    await page.close();
+  }, 60_000);
+
+  it('3. a seed above 2³¹ survives a reload; a negative or fractional one is refused aloud', async () => {
+    const page = await open();
+    await page.fill('#seed', '3000000000');
+    await page.press('#seed', 'Enter');
+    await page.waitForFunction(() => location.search.includes('seed=3000000000'));
+    const losses = await page.textContent('#trainLoss');
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+    expect(await page.inputValue('#seed')).toBe('3000000000');
+    expect(await page.textContent('#trainLoss')).toBe(losses);
+    for (const bad of ['-5', '2.5']) {
+      await page.fill('#seed', bad);
+      await page.press('#seed', 'Enter');
+      await page.waitForFunction(() => document.getElementById('message')!.textContent !== '');
+      expect(await page.textContent('#message')).toBe('Seed: expected a whole number from 0 to 4294967295; kept 3000000000.');
+      expect(await page.inputValue('#seed')).toBe('3000000000');
+      expect(page.url()).toContain('seed=3000000000');
+    }
+    await page.close();
+  }, 60_000);
+
+  it('4. a hand-edited URL leaves sliders, labels and the URL in agreement', async () => {
+    const page = await open('?batchSize=100&trainRatio=0.55&noise=0.33');
+    expect(await page.inputValue('#batchSize')).toBe('30');
+    expect(await page.textContent('#batchSizeValue')).toBe('30');
+    expect(await page.inputValue('#trainRatio')).toBe('60');
+    expect(await page.textContent('#trainRatioValue')).toBe('60%');
+    expect(await page.inputValue('#noise')).toBe('35');
+    expect(await page.textContent('#noiseValue')).toBe('35');
+    const q = new URL(page.url()).searchParams;
+    expect([q.get('batchSize'), q.get('trainRatio'), q.get('noise')]).toEqual(['30', '0.6', '0.35']);
+    await page.close();
+  }, 60_000);
+
+  it('7. applying a step-through update adds no loss point; the controls do not move as the epoch grows; ⟲ starts new weights', async () => {
+    const page = await open();
+    const points = (): Promise<number> => page.evaluate(() => (window as unknown as { curvePoints(): number }).curvePoints());
+    expect(await points()).toBe(1);
+    await page.click('#pickPoint');
+    await page.waitForSelector('#stepper:not([hidden])');
+    for (let i = 0; i < 5; i++) await page.click('#nextStage');
+    await page.waitForFunction(() => document.getElementById('stepper')!.dataset.stage === '5');
+    expect(await page.textContent('#epoch')).toBe('0');
+    expect(await points()).toBe(1);
+    // The learning-rate control stays put while the epoch counter goes from one digit to three.
+    const x = async (): Promise<number> => (await page.locator('#learningRate').boundingBox())!.x;
+    const before = await x();
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch')!.textContent) >= 100, undefined, { timeout: 30_000 });
+    expect(await x()).toBe(before);
+    await page.click('#play');
+    // ⟲: new random weights on the same data.
+    const weightsBefore = await page.locator('#links line').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-width')).join());
+    await page.click('#reset');
+    await page.waitForFunction(() => location.search.includes('restart=1'));
+    await page.waitForFunction(() => document.getElementById('epoch')!.textContent === '0');
+    expect(await page.locator('#links line').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-width')).join())).not.toBe(weightsBefore);
+    expect(await points()).toBe(1);
+    await page.close();
+  }, 90_000);
+
+  it('8. Enter picks a point, a bad point is refused aloud, Escape closes, shortcuts work in controls, the last feature stays with a word', async () => {
+    const page = await open();
+    await page.fill('#pointIndex', '3');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    expect(await page.getAttribute('#stepper', 'data-index')).toBe('3');
+    await page.keyboard.press('Escape');
+    expect(await page.isHidden('#stepper')).toBe(true);
+    await page.fill('#pointIndex', '9999');
+    await page.press('#pointIndex', 'Enter');
+    expect(await page.textContent('#message')).toMatch(/^Training point: expected a whole number from 0 to \d+\.$/);
+    expect(await page.isHidden('#stepper')).toBe(true);
+    // Shortcuts from a select and a slider.
+    await page.focus('#learningRate');
+    await page.keyboard.press('.');
+    await page.waitForFunction(() => document.getElementById('epoch')!.textContent === '1');
+    await page.focus('#noise');
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    // Unticking the last input feature keeps it, and says why.
+    await page.uncheck('#features input[value="x2"]');
+    await page.waitForFunction(() => location.search.includes('features=x1&'));
+    await page.click('#features input[value="x1"]');
+    expect(await page.isChecked('#features input[value="x1"]')).toBe(true);
+    expect(await page.textContent('#message')).toBe('The network needs at least one input feature; that one stays on.');
+    await page.close();
+  }, 60_000);
+});

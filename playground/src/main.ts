@@ -5,7 +5,7 @@ import { colour, drawCurves, drawHeatmap, drawPoints } from './draw.js';
 import { EXTENT, FEATURES, makeProblem, type Problem } from './problem.js';
 import { GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import {
-  ACTIVATIONS, DATASETS, FEATURE_NAMES, LEARNING_RATES, MAX_LAYERS, MAX_UNITS, OPTIMIZERS, REGULARIZATION_RATES,
+  ACTIVATIONS, DATASETS, FEATURE_NAMES, LEARNING_RATES, MAX_LAYERS, MAX_SEED, MAX_UNITS, OPTIMIZERS, REGULARIZATION_RATES,
   parseState, serializeState, type State,
 } from './state.js';
 
@@ -20,6 +20,11 @@ let trainCurve: number[] = [], testCurve: number[] = [];
 let trace: UpdateTrace | null = null;
 let tracedIndex: number | null = null;
 let stage = 0;
+
+/** A message for the learner, kept until the next change of settings or the next one. */
+function say(text: string): void {
+  $('message').textContent = text;
+}
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker): void => worker.postMessage(m);
@@ -60,6 +65,7 @@ function update(changes: Partial<State>): void {
 
 function reset(): void {
   playing = false;
+  say('');
   problem = makeProblem(state);
   snapshot = null;
   trainCurve = [];
@@ -96,7 +102,8 @@ function stepEpoch(): void {
 
 $('play').addEventListener('click', togglePlay);
 $('step').addEventListener('click', stepEpoch);
-$('reset').addEventListener('click', reset);
+// ⟲: new random weights on the same data (the restart count is in the URL, so the link still reproduces the run).
+$('reset').addEventListener('click', () => update({ restart: state.restart + 1 }));
 $('addLayer').addEventListener('click', () => state.layers.length < MAX_LAYERS && update({ layers: [...state.layers, 2] }));
 $('removeLayer').addEventListener('click', () => state.layers.length > 0 && update({ layers: state.layers.slice(0, -1) }));
 $('learningRate').addEventListener('change', (e) => update({ learningRate: Number((e.target as HTMLSelectElement).value) }));
@@ -105,8 +112,14 @@ $('optimizer').addEventListener('change', (e) => update({ optimizer: (e.target a
 $('regularization').addEventListener('change', (e) => update({ regularization: (e.target as HTMLSelectElement).value as State['regularization'] }));
 $('regularizationRate').addEventListener('change', (e) => update({ regularizationRate: Number((e.target as HTMLSelectElement).value) }));
 $('seed').addEventListener('change', (e) => {
-  const seed = Number((e.target as HTMLInputElement).value);
-  if (Number.isInteger(seed) && seed >= 0) update({ seed });
+  const field = e.target as HTMLInputElement;
+  const seed = Number(field.value);
+  if (field.value.trim() !== '' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED) {
+    update({ seed, restart: 0 });
+    return;
+  }
+  field.value = String(state.seed);
+  say(`Seed: expected a whole number from 0 to ${MAX_SEED}; kept ${state.seed}.`);
 });
 $('trainRatio').addEventListener('change', (e) => update({ trainRatio: Number((e.target as HTMLInputElement).value) / 100 }));
 $('noise').addEventListener('change', (e) => update({ noise: Number((e.target as HTMLInputElement).value) / 100 }));
@@ -115,17 +128,38 @@ $('datasets').addEventListener('change', (e) => update({ dataset: (e.target as H
 $('features').addEventListener('change', () => {
   const chosen = FEATURE_NAMES.filter((f) => ($('features').querySelector(`input[value="${f}"]`) as HTMLInputElement).checked);
   if (chosen.length) update({ features: chosen });
-  else renderControls(); // at least one input is needed
+  else {
+    renderControls();
+    say('The network needs at least one input feature; that one stays on.');
+  }
 });
 $('showTest').addEventListener('change', () => drawOutput());
 
+/** Fields where a key is text being typed: the shortcuts leave those alone. */
+function typing(target: HTMLElement): boolean {
+  return target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && ['text', 'number', 'search'].includes((target as HTMLInputElement).type));
+}
+
+/** Controls that Space itself operates: a button presses, a box ticks. */
+function spaceOperates(target: HTMLElement): boolean {
+  return target.tagName === 'BUTTON' || (target.tagName === 'INPUT' && ['checkbox', 'radio'].includes((target as HTMLInputElement).type));
+}
+
 document.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement;
-  if (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || e.ctrlKey || e.metaKey || e.altKey) return;
-  if (e.key === ' ' && target.tagName !== 'BUTTON') {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === 'Escape' && trace) {
+    closeStepper();
+    render();
+    return;
+  }
+  if (typing(target)) return;
+  if (e.key === ' ' && !spaceOperates(target)) {
+    // Also in a select or on a slider: Space trains or pauses (a select opens with Alt+↓ or a click).
     e.preventDefault();
     togglePlay();
   } else if (e.key === '.') {
+    e.preventDefault();
     stepEpoch();
   }
 });
@@ -261,9 +295,19 @@ function drawGradients(): void {
   }).join('');
 }
 
+/** Epochs per second over the last second of play. */
+const epochTimes: number[] = [];
+function showSpeed(reason: Snapshot['reason']): void {
+  const now = performance.now();
+  if (reason === 'epoch' && playing) epochTimes.push(now);
+  while (epochTimes.length && now - epochTimes[0] > 1000) epochTimes.shift();
+  $('speed').textContent = playing && epochTimes.length > 1 ? `${epochTimes.length} epochs/s` : '';
+}
+
 function render(): void {
   if (!snapshot) return;
   $('epoch').textContent = String(snapshot.epoch);
+  showSpeed(snapshot.reason);
   $('trainLoss').textContent = snapshot.trainLoss.toFixed(3);
   $('testLoss').textContent = snapshot.testLoss.toFixed(3);
   drawCurves($<HTMLCanvasElement>('lossCurve'), trainCurve, testCurve);
@@ -277,10 +321,12 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   if (m.type === 'update') {
     snapshot = m;
-    trainCurve.push(m.trainLoss);
-    testCurve.push(m.testLoss);
+    // The curves have a point per epoch: a step-through's update or a pause is not one.
+    if (m.reason === 'reset' || m.reason === 'epoch') {
+      trainCurve.push(m.trainLoss);
+      testCurve.push(m.testLoss);
+    }
     if (!m.playing && playing && trace === null) setPlaying(false);
-    $('message').textContent = '';
     render();
   } else if (m.type === 'trace') {
     trace = m.trace;
@@ -289,7 +335,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     render();
   } else {
     setPlaying(false);
-    $('message').textContent = m.message;
+    say(m.message);
   }
 };
 
@@ -365,7 +411,11 @@ function showStage(): void {
 }
 
 function pickPoint(index: number): void {
-  if (!(index >= 0 && index < problem.train.points.length)) return;
+  if (!(Number.isInteger(index) && index >= 0 && index < problem.train.points.length)) {
+    say(`Training point: expected a whole number from 0 to ${problem.train.points.length - 1}.`);
+    return;
+  }
+  say('');
   if (playing) {
     send({ type: 'pause' });
     setPlaying(false);
@@ -394,6 +444,9 @@ $('closeStepper').addEventListener('click', () => {
   render();
 });
 $('pickPoint').addEventListener('click', () => pickPoint(Number($<HTMLInputElement>('pointIndex').value)));
+$('pointIndex').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') pickPoint(Number($<HTMLInputElement>('pointIndex').value));
+});
 heatmap.addEventListener('click', (e) => {
   const box = heatmap.getBoundingClientRect();
   const px = ((e.clientX - box.left) / box.width) * heatmap.width, py = ((e.clientY - box.top) / box.height) * heatmap.height;
@@ -412,5 +465,9 @@ heatmap.addEventListener('click', (e) => {
   }
 });
 
+// For the end-to-end tests: how many points the loss curves hold.
+(window as unknown as { curvePoints(): number }).curvePoints = () => trainCurve.length;
+
+// The URL as read (values snapped to the sliders' steps), so link, sliders and labels agree from the start.
 history.replaceState(null, '', serializeState(state));
 reset();

@@ -48,6 +48,11 @@ export function makeProblem(s: State): Problem {
   return { task: data.task, train: part(split.train), test: part(split.test) };
 }
 
+/** The seed of the initial weights: the state's seed, mixed with the restart count after each ⟲. */
+export function weightSeed(s: State): number {
+  return s.restart ? (s.seed ^ Math.imul(s.restart, 0x9e3779b1)) >>> 0 : s.seed;
+}
+
 export function networkSpec(s: State, task: Problem['task']): NetworkSpec {
   return {
     inputs: s.features.length,
@@ -56,6 +61,6 @@ export function networkSpec(s: State, task: Problem['task']): NetworkSpec {
       task === 'classification' ? { units: 1, activation: 'sigmoid' as const } : { units: 1, activation: 'linear' as const },
     ],
     loss: task === 'classification' ? 'binary-cross-entropy' : 'mse',
-    seed: s.seed,
+    seed: weightSeed(s),
   };
 }

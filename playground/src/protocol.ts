@@ -15,6 +15,8 @@ export type ToWorker =
 
 export interface Snapshot {
   type: 'update';
+  /** Why it was sent: only a reset and a finished epoch are points of the loss curves. */
+  reason: 'reset' | 'epoch' | 'pause' | 'apply';
   epoch: number;
   trainLoss: number;
   testLoss: number;

@@ -22,6 +22,8 @@ export interface State {
   regularization: Regularization;
   regularizationRate: number;
   seed: number;
+  /** How many times ⟲ was pressed: each press starts new random weights on the same data. */
+  restart: number;
 }
 
 export const DATASETS: readonly DatasetName[] = ['circle', 'xor', 'gauss', 'spiral', 'plane'];
@@ -31,6 +33,14 @@ export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nestero
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const MAX_LAYERS = 6;
+/** Seeds are whole numbers from 0 to 2³² − 1 (the generator's 32-bit state). */
+export const MAX_SEED = 2 ** 32 - 1;
+/** The sliders' ranges and steps, which a URL's values are snapped to so slider, label and URL agree. */
+export const SLIDERS = {
+  trainRatio: { min: 0.1, max: 0.9, step: 0.1 },
+  noise: { min: 0, max: 0.5, step: 0.05 },
+  batchSize: { min: 1, max: 30, step: 1 },
+} as const;
 export const MAX_UNITS = 8;
 
 export const DEFAULTS: State = {
@@ -46,10 +56,19 @@ export const DEFAULTS: State = {
   regularization: 'none',
   regularizationRate: 0,
   seed: 1,
+  restart: 0,
 };
 
 function pick<T>(value: string | null, options: readonly T[], fallback: T): T {
   return options.find((o) => String(o) === value) ?? fallback;
+}
+
+/** A slider's value from the URL: a number is clamped to the slider's range and rounded to its step. */
+function slider(value: string | null, { min, max, step }: { min: number; max: number; step: number }, fallback: number): number {
+  const n = Number(value);
+  if (value === null || value === '' || !Number.isFinite(n)) return fallback;
+  const snapped = min + Math.round((Math.min(max, Math.max(min, n)) - min) / step) * step;
+  return Number(snapped.toFixed(2));
 }
 
 function number(value: string | null, lo: number, hi: number, fallback: number, integer = false): number {
@@ -68,9 +87,9 @@ export function parseState(search: string): State {
     : layersText.split(',').map((u) => number(u, 1, MAX_UNITS, 0, true));
   return {
     dataset: pick(q.get('dataset'), DATASETS, DEFAULTS.dataset),
-    noise: number(q.get('noise'), 0, 0.5, DEFAULTS.noise),
-    trainRatio: number(q.get('trainRatio'), 0.1, 0.9, DEFAULTS.trainRatio),
-    batchSize: number(q.get('batchSize'), 1, 100, DEFAULTS.batchSize, true),
+    noise: slider(q.get('noise'), SLIDERS.noise, DEFAULTS.noise),
+    trainRatio: slider(q.get('trainRatio'), SLIDERS.trainRatio, DEFAULTS.trainRatio),
+    batchSize: slider(q.get('batchSize'), SLIDERS.batchSize, DEFAULTS.batchSize),
     features: features.length ? [...new Set(features)] : DEFAULTS.features,
     layers: layers.length <= MAX_LAYERS && layers.every((u) => u > 0) ? layers : DEFAULTS.layers,
     activation: pick(q.get('activation'), ACTIVATIONS, DEFAULTS.activation),
@@ -78,7 +97,8 @@ export function parseState(search: string): State {
     optimizer: pick(q.get('optimizer'), OPTIMIZERS, DEFAULTS.optimizer),
     regularization: pick(q.get('regularization'), ['none', 'l1', 'l2'] as const, DEFAULTS.regularization),
     regularizationRate: pick(q.get('regularizationRate'), REGULARIZATION_RATES, DEFAULTS.regularizationRate),
-    seed: number(q.get('seed'), 0, 2 ** 31 - 1, DEFAULTS.seed, true),
+    seed: number(q.get('seed'), 0, MAX_SEED, DEFAULTS.seed, true),
+    restart: number(q.get('restart'), 0, 1e9, DEFAULTS.restart, true),
   };
 }
 
@@ -96,6 +116,7 @@ export function serializeState(s: State): string {
     regularization: s.regularization,
     regularizationRate: String(s.regularizationRate),
     seed: String(s.seed),
+    ...(s.restart ? { restart: String(s.restart) } : {}),
   });
   return '?' + q.toString();
 }

@@ -60,7 +60,8 @@ function reset(s: State): void {
   lastNorms = net.gradientNorms().map((n) => n.weights);
 }
 
-function trainEpoch(): void {
+/** One epoch; false (after posting the error) when the loss stopped being finite. */
+function trainEpoch(): boolean {
   shuffle.shuffle(order);
   let start = 0;
   for (const b of batches) {
@@ -73,20 +74,22 @@ function trainEpoch(): void {
     const { loss } = trainer.step(b.x, b.y, state.learningRate);
     if (!Number.isFinite(loss)) {
       playing = false;
-      scope.postMessage({ type: 'error', message: `The loss became ${loss} in epoch ${epoch + 1}: the learning rate ${state.learningRate} is too large. Reset and pick a smaller one.` });
-      return;
+      scope.postMessage({ type: 'error', message: `Training diverged: the loss became ${loss} in epoch ${epoch + 1}, so the learning rate ${state.learningRate} is too large. Pick a smaller one (that starts afresh).` });
+      return false;
     }
   }
   lastNorms = net.gradientNorms().map((n) => n.weights);
   epoch++;
+  return true;
 }
 
-function snapshot(): void {
+function snapshot(reason: Snapshot['reason']): void {
   const { buffers } = net.pass(gridX, gridY, false);
   const output = Float32Array.from(buffers[buffers.length - 1].a.data);
   const hidden = buffers.slice(0, -1).map((b) => Float32Array.from(b.a.data));
   const message: Snapshot = {
     type: 'update',
+    reason,
     epoch,
     trainLoss: evaluate(net, trainX, trainY, { accuracy: false }).loss,
     testLoss: evaluate(net, testX, testY, { accuracy: false }).loss,
@@ -105,8 +108,9 @@ const FRAME_MS = 16;
 function run(): void {
   if (!playing) return;
   const start = performance.now();
-  trainEpoch();
-  snapshot();
+  // A diverged run stops here, and its last message (the error) stays the last word.
+  if (!trainEpoch()) return;
+  snapshot('epoch');
   setTimeout(run, Math.max(0, FRAME_MS - (performance.now() - start)));
 }
 
@@ -117,7 +121,7 @@ scope.onmessage = (event) => {
       case 'reset':
         playing = false;
         reset(m.state);
-        snapshot();
+        snapshot('reset');
         break;
       case 'play':
         if (!playing) {
@@ -127,12 +131,11 @@ scope.onmessage = (event) => {
         break;
       case 'pause':
         playing = false;
-        snapshot();
+        snapshot('pause');
         break;
       case 'step':
         playing = false;
-        trainEpoch();
-        snapshot();
+        if (trainEpoch()) snapshot('epoch');
         break;
       case 'trace':
       case 'apply': {
@@ -142,7 +145,7 @@ scope.onmessage = (event) => {
           apply: m.type === 'apply',
         });
         scope.postMessage({ type: 'trace', index: m.index, trace });
-        if (m.type === 'apply') snapshot();
+        if (m.type === 'apply') snapshot('apply');
         break;
       }
     }

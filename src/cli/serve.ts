@@ -18,7 +18,19 @@ const TYPES: Record<string, string> = {
 export function serveFolder(root: string, port = 0): Promise<{ server: Server; url: string }> {
   const base = normalize(root + sep);
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    // The path as sent, without its query; a malformed one ("//", a stray %) is the client's mistake: 400, and the
+    // server goes on.
+    let path: string;
+    try {
+      path = decodeURIComponent((req.url ?? '/').split(/[?#]/)[0]);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: the path is not valid percent-encoding');
+      return;
+    }
+    if (!path.startsWith('/') || path.includes('\0')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
     const file = normalize(join(base, path.endsWith('/') ? path + 'index.html' : path));
     if (!file.startsWith(base)) {
       res.writeHead(403).end();
