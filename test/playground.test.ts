@@ -266,7 +266,7 @@ describe('playground: reported bugs', () => {
 
   it('7. applying a step-through update adds no loss point; the controls do not move as the epoch grows; ⟲ starts new weights', async () => {
     const page = await open();
-    const points = (): Promise<number> => page.evaluate(() => (window as unknown as { curvePoints(): number }).curvePoints());
+    const points = async (): Promise<number> => Number(await page.getAttribute('#lossCurve', 'data-points'));
     expect(await points()).toBe(1);
     await page.click('#pickPoint');
     await page.waitForSelector('#stepper:not([hidden])');

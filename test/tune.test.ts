@@ -1,9 +1,10 @@
 // backprop tune: seeded trials, successive halving, the best against the defaults' cross-validated score, and the
 // model it writes.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backprop, ROOT, tempDir } from './cli-helpers.js';
+import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
 import { drawTrials, durationOption } from '../src/cli/tune.js';
 
 const dir = tempDir();
@@ -76,4 +77,25 @@ describe('backprop tune', () => {
     expect(text.code).toBe(2);
     expect(text.stderr).toBe('backprop: --budget: expected a duration like 90s, 5m or 1h, got "soon"\n');
   }, 120_000);
+
+  it('Ctrl-C during the search stops it: nothing is written, exit 130', async () => {
+    const out = join(dir, 'kept.json');
+    writeFileSync(out, 'the good model');
+    const child = spawn(process.execPath, [BIN, 'tune', 'digits', '--trials', '40', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', killed = false;
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      // The search has begun; 40 trials on digits take far longer than the kill. One Ctrl-C only.
+      if (!killed && /^tune /m.test(stdout)) {
+        killed = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toBe(`backprop: interrupted during the search; nothing was written (${out} unchanged)\n`);
+    expect(stdout).not.toContain('best ');
+    expect(readFileSync(out, 'utf8')).toBe('the good model');
+  }, 60_000);
 });

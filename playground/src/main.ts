@@ -311,6 +311,7 @@ function render(): void {
   $('trainLoss').textContent = snapshot.trainLoss.toFixed(3);
   $('testLoss').textContent = snapshot.testLoss.toFixed(3);
   drawCurves($<HTMLCanvasElement>('lossCurve'), trainCurve, testCurve);
+  $('lossCurve').dataset.points = String(trainCurve.length);
   drawUnits();
   drawLinks();
   drawOutput();
@@ -464,9 +465,6 @@ heatmap.addEventListener('click', (e) => {
     pickPoint(best);
   }
 });
-
-// For the end-to-end tests: how many points the loss curves hold.
-(window as unknown as { curvePoints(): number }).curvePoints = () => trainCurve.length;
 
 // The URL as read (values snapped to the sliders' steps), so link, sliders and labels agree from the start.
 history.replaceState(null, '', serializeState(state));

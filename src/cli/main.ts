@@ -92,23 +92,13 @@ function program(): Command {
           throw new UsageError(`--${option}: only for the synthetic data sets (${SYNTHETIC_NAMES.join(', ')}), not ${JSON.stringify(data)}`, `--${option}`);
         }
       }
-      const controller = new AbortController();
-      const onInterrupt = (): void => controller.abort();
-      process.once('SIGINT', onInterrupt);
-      process.once('SIGTERM', onInterrupt);
-      try {
-        const result = await train(data, {
-          ...(opts as unknown as TrainOptions),
-          layers: opts.layers as number[],
-          activation: opts.activation as ActivationName,
-          loss: opts.loss as LossName | undefined,
-          optimizer: opts.optimizer as OptimizerName,
-        }, stdout, controller.signal);
-        if (result.interrupted) process.exitCode = EXIT_INTERRUPTED;
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
-        process.removeListener('SIGTERM', onInterrupt);
-      }
+      await interruptible(async (signal) => !(await train(data, {
+        ...(opts as unknown as TrainOptions),
+        layers: opts.layers as number[],
+        activation: opts.activation as ActivationName,
+        loss: opts.loss as LossName | undefined,
+        optimizer: opts.optimizer as OptimizerName,
+      }, stdout, signal)).interrupted);
     });
 
   modelOptions(cli.command('cv')
@@ -143,15 +133,8 @@ function program(): Command {
     .addOption(decimalCommaOption())
     .action(async (data: string, opts: Record<string, unknown>) => {
       if (opts.json && opts.out === '-') throw new UsageError('--out -: the model and --json would both go to standard output; drop one', '--out');
-      const controller = new AbortController();
-      const onInterrupt = (): void => controller.abort();
-      process.once('SIGINT', onInterrupt);
-      try {
-        const ok = await tuneCommand(data, { ...(opts as unknown as TuneOptions & TrainOptions), optimizer: 'adam', memory: DEFAULT_MEMORY, stream: false }, stdout, controller.signal);
-        if (!ok) process.exitCode = EXIT_INTERRUPTED;
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
-      }
+      await interruptible((signal) =>
+        tuneCommand(data, { ...(opts as unknown as TuneOptions & TrainOptions), optimizer: 'adam', memory: DEFAULT_MEMORY, stream: false }, stdout, signal));
     });
 
   cli.command('evaluate')
@@ -252,6 +235,23 @@ function program(): Command {
     });
 
   return cli;
+}
+
+/**
+ * Runs a command that writes files with Ctrl-C (SIGINT) and SIGTERM turned into an abort signal, so it can stop
+ * without leaving anything half-written; run answers false when it was interrupted (exit 130).
+ */
+async function interruptible(run: (signal: AbortSignal) => Promise<boolean>): Promise<void> {
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  try {
+    if (!(await run(controller.signal))) process.exitCode = EXIT_INTERRUPTED;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGTERM', onInterrupt);
+  }
 }
 
 /** What train and cv share: the data's target, the network, how it trains, and how the data is read. */

@@ -136,7 +136,11 @@ export interface TuneResult {
   rows: number;
 }
 
-export async function tune(data: string, o: TuneOptions, say: (line: string) => void = () => undefined): Promise<TuneResult> {
+/** Best first; ties go to the earlier trial. */
+const byScore = (rung: number) => (a: Trial, b: Trial): number => b.rungs[rung].score - a.rungs[rung].score || a.trial - b.trial;
+
+/** The search; null when the signal (Ctrl-C) ended it, after the trials running then. */
+export async function tune(data: string, o: TuneOptions, say: (line: string) => void = () => undefined, signal?: AbortSignal): Promise<TuneResult | null> {
   if (data === '-') throw new UsageError('tune: reads the data once per worker; give a file or a data set name, not standard input', 'data');
   const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
   const description = describeFrame(frame, o.target, o.task);
@@ -154,35 +158,37 @@ export async function tune(data: string, o: TuneOptions, say: (line: string) => 
   const pool = new Pool(workers);
   const trials: Trial[] = settings.map((s, i) => ({ trial: i + 1, settings: s, rungs: [] }));
   let stoppedByBudget = false;
+  // Whether a trial may start now: not after an interrupt, nor once the budget is spent.
+  const mayStart = (): boolean => {
+    if (o.budget !== undefined && Date.now() - started > o.budget) stoppedByBudget = true;
+    return !stoppedByBudget && !signal?.aborted;
+  };
   let jobId = 0;
   const { trials: _t, budget: _b, out: _o, json: _j, quiet: _q, workers: _w, ...common } = o;
   try {
     let alive = trials;
     for (const [r, epochs] of rungs.entries()) {
-      const inBudget = (): boolean => {
-        if (o.budget !== undefined && Date.now() - started > o.budget) stoppedByBudget = true;
-        return !stoppedByBudget;
-      };
       await Promise.all(alive.map(async (t) => {
         const options = { ...common, ...asOptions(t.settings, foldRows), epochs, threads: 1 } as TuneJob['options'];
-        const reply = await pool.run({ id: jobId++, data, options }, inBudget);
+        const reply = await pool.run({ id: jobId++, data, options }, mayStart);
         if (reply === null) return;
         if ('error' in reply) throw new UsageError(`tune: trial ${t.trial}: ${reply.error}`);
         t.rungs.push({ epochs, score: reply.mean, std: reply.std });
       }));
       // Reported when the rung is over, in trial order, so the same seed prints the same lines.
       for (const t of alive) if (t.rungs.length === r + 1) say(`trial ${String(t.trial).padStart(3)}  ${String(epochs).padStart(4)} epochs  ${formatScore(metric, t.rungs[r].score)}  ${describeSettings(t.settings)}`);
-      const done = alive.filter((t) => t.rungs.length === r + 1).sort((a, b) => b.rungs[r].score - a.rungs[r].score || a.trial - b.trial);
+      const done = alive.filter((t) => t.rungs.length === r + 1).sort(byScore(r));
       if (done.length === 0) break;
       alive = r === rungs.length - 1 ? done : done.slice(0, Math.max(1, Math.ceil(done.length / 3)));
     }
   } finally {
     await pool.close();
   }
+  if (signal?.aborted) return null;
   // The best of the furthest rung any trial reached.
   const reached = Math.max(...trials.map((t) => t.rungs.length));
   if (reached === 0) throw new UsageError('--budget: no trial finished within the budget; give more time', '--budget');
-  const best = trials.filter((t) => t.rungs.length === reached).sort((a, b) => b.rungs[reached - 1].score - a.rungs[reached - 1].score || a.trial - b.trial)[0];
+  const best = trials.filter((t) => t.rungs.length === reached).sort(byScore(reached - 1))[0];
   const last = best.rungs[reached - 1];
   return {
     metric, folds: o.folds, epochs: rungs, trials, stoppedByBudget, rows: frame.rows,
@@ -202,7 +208,11 @@ export async function tuneCommand(data: string, o: TuneOptions & TrainOptions, o
   const say = (line: string): void => {
     if (!o.json && !o.quiet) out.write(line + '\n');
   };
-  const result = await tune(data, o, say);
+  const result = await tune(data, o, say, signal);
+  if (!result) {
+    process.stderr.write(`backprop: interrupted during the search; nothing was written${o.out && o.out !== '-' ? ` (${o.out} unchanged)` : ''}\n`);
+    return false;
+  }
   const b = result.best;
   const rows = result.rows;
   if (result.stoppedByBudget) say(`budget   reached: trials that had not started were left out`);

@@ -184,7 +184,8 @@ function* trainingLoop(net: Network, x: BatchInput, y: BatchInput, options: FitO
   const transient: Matrix[] = [];
   const trainer = new Trainer(net, {
     optimizer: options.optimizer, l1: options.l1, l2: options.l2, clipNorm: options.clipNorm, dropout: options.dropout,
-    seed: options.seed === undefined ? undefined : options.seed + 1,
+    // The masks draw from their own stream, not the shuffles'.
+    seed: (options.seed ?? net.spec.seed) + 1,
   });
   try {
     return yield* run(net, x, y, options, trainer, transient);
