@@ -20,7 +20,7 @@ export {
   gradientCheck, relativeError,
   type GradientCheckOptions, type GradientCheckReport, type ParameterCheck,
 } from './nn/gradcheck.js';
-export { generate, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type SyntheticOptions } from './data/synthetic.js';
+export { generate, multigauss, REGRESSION_SETS, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type SyntheticOptions } from './data/synthetic.js';
 export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js';
 export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
 export { splitRows, stratifiedFolds, takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';

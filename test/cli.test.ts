@@ -186,7 +186,7 @@ describe('backprop gradcheck', () => {
 describe('backprop datasets and --help', () => {
   it('lists the built-in data sets', () => {
     const r = backprop(['datasets']);
-    expect(r.stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean)).toEqual(['iris', 'digits', 'xor', 'circle', 'gauss', 'spiral', 'moons', 'plane']);
+    expect(r.stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean)).toEqual(['iris', 'digits', 'xor', 'circle', 'gauss', 'spiral', 'moons', 'plane', 'multigauss']);
   });
 
   it.each([['train'], ['evaluate'], ['predict'], ['explain'], ['gradcheck'], ['datasets']])('%s --help', (command) => {

@@ -119,22 +119,57 @@ describe('playground', () => {
     const net = new Network(networkSpec(state, problem.task));
     const trace = traceUpdate(net, problem.train.x[index], problem.train.y[index], { learningRate: state.learningRate });
     const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
-    const shown = (selector: string): Promise<string> => page.locator(`#stageValues ${selector}`).innerText();
+    const item = (selector: string) => page.locator(`#stageValues ${selector}`);
+    // The numbers of one line, by role, as printed (brackets around negative factors dropped).
+    const numbers = (selector: string, role: string): Promise<number[]> =>
+      item(selector).locator(`[data-role="${role}"]`).allInnerTexts().then((ts) => ts.map((t) => Number(t.replace(/[()]/g, ''))));
+    const printed = async (selector: string, role: string): Promise<string> => (await item(selector).locator(`[data-role="${role}"]`).innerText()).replace(/[()]/g, '');
+    // "To the printed precision": every number has 4 significant digits, so a product of k printed factors
+    // may differ from the printed product by k + 1 half-units of the fourth digit, relative.
+    const near = (a: number, b: number, k: number, scale = Math.abs(b)): void => expect(Math.abs(a - b)).toBeLessThanOrEqual((k + 1) * 5e-4 * scale + 1e-12);
+    const factorsMultiply = async (selector: string): Promise<void> => {
+      const factors = await numbers(selector, 'factor');
+      const [product] = await numbers(selector, 'product');
+      near(factors.reduce((p, f) => p * f, 1), product, factors.length);
+    };
 
+    // Stage 0: the inputs, then each unit's h as its printed sum of w × x plus b, and a.
+    expect(await numbers('[data-kind="input"]', 'x')).toEqual(trace.input.map((x) => Number(fmt(x))));
     for (const l of trace.layers) {
       for (let j = 0; j < l.h.length; j++) {
-        expect(await shown(`[data-kind="forward"][data-layer="${l.layer}"][data-unit="${j}"]`)).toContain(`h = ${fmt(l.h[j])}, a = ${fmt(l.a[j])}`);
+        const line = `[data-kind="forward"][data-layer="${l.layer}"][data-unit="${j}"]`;
+        expect(await printed(line, 'h')).toBe(fmt(l.h[j]));
+        expect(await printed(line, 'a')).toBe(fmt(l.a[j]));
+        const w = await numbers(line, 'w'), x = await numbers(line, 'x'), [b] = await numbers(line, 'b');
+        expect(w).toEqual(l.before.weights.map((row) => Number(fmt(row[j]))));
+        const terms = w.map((wi, i) => wi * x[i]);
+        near(terms.reduce((s, t) => s + t, b), l.h[j], 2, terms.reduce((s, t) => s + Math.abs(t), Math.abs(b)));
       }
     }
     await page.click('#nextStage');
-    expect(await shown('[data-kind="error"]')).toContain(`y − ŷ = ${fmt(trace.error[0])}`);
+    expect(await printed('[data-kind="error"]', 'value')).toBe(fmt(trace.error[0]));
     await page.click('#nextStage');
+    // Stage 2 names the case: a sigmoid output with cross-entropy, where δᵒ = y − ŷ.
+    expect(await item('[data-kind="case"]').innerText()).toContain('sigmoid output with cross-entropy');
     const output = trace.layers[trace.layers.length - 1];
-    expect(await shown(`[data-kind="delta"][data-layer="${output.layer}"][data-unit="0"]`)).toBe(`δᵒ = ${fmt(output.delta[0])}`);
+    const outputLine = `[data-kind="delta"][data-layer="${output.layer}"][data-unit="0"]`;
+    expect(await printed(outputLine, 'product')).toBe(fmt(output.delta[0]));
+    await factorsMultiply(outputLine);
     await page.click('#nextStage');
+    // Stage 3, from the output down: the top hidden layer's δ come first, each as (Σₖ Wⱼₖ δₖ) × f′(h).
+    const order = await item('[data-kind="delta"]').evaluateAll((ls) => ls.map((l) => Number((l as HTMLElement).dataset.layer)));
+    expect(order).toEqual([1, 1, 0, 0, 0, 0]);
     for (const l of trace.layers.slice(0, -1)) {
+      const above = trace.layers[l.layer + 1];
       for (let j = 0; j < l.delta.length; j++) {
-        expect(await shown(`[data-kind="delta"][data-layer="${l.layer}"][data-unit="${j}"]`)).toMatch(new RegExp(`δʰ = ${fmt(l.delta[j]).replace(/[.+-]/g, '\\$&')}$`));
+        const line = `[data-kind="delta"][data-layer="${l.layer}"][data-unit="${j}"]`;
+        expect(await printed(line, 'product')).toBe(fmt(l.delta[j]));
+        expect(await numbers(line, 'd')).toEqual(above.delta.map((d) => Number(fmt(d))));
+        const W = await numbers(line, 'W'), d = await numbers(line, 'd'), [sum] = await numbers(line, 'sum'), [der] = await numbers(line, 'der');
+        const terms = W.map((w, k) => w * d[k]);
+        near(terms.reduce((s, t) => s + t, 0), sum, 2, terms.reduce((s, t) => s + Math.abs(t), 0));
+        expect(der).toBe(Number(fmt(l.derivative![j])));
+        near(sum * der, l.delta[j], 2);
       }
     }
     await page.click('#nextStage');
@@ -142,19 +177,27 @@ describe('playground', () => {
     for (const l of trace.layers) {
       for (let i = 0; i < l.deltaW.length; i++) {
         for (let j = 0; j < l.deltaW[i].length; j++) {
-          const text = await shown(`[data-kind="dw"][data-layer="${l.layer}"][data-from="${i}"][data-to="${j}"]`);
-          expect(text.endsWith(`Δw = η·δ·x = ${fmt(l.deltaW[i][j])}`), text).toBe(true);
+          const line = `[data-kind="dw"][data-layer="${l.layer}"][data-from="${i}"][data-to="${j}"]`;
+          expect(await item(line).innerText()).toContain('Δw = η × δ × x = ');
+          expect(await printed(line, 'product')).toBe(fmt(l.deltaW[i][j]));
+          const [eta, delta, x] = await numbers(line, 'factor');
+          expect([eta, delta, x]).toEqual([state.learningRate, Number(fmt(l.delta[j])), Number(fmt(l.input[i]))]);
+          await factorsMultiply(line);
           checked++;
         }
       }
     }
     expect(checked).toBe(2 * 4 + 4 * 2 + 2 * 1);
     await page.screenshot({ path: join(OUT, 'playground-step.png'), fullPage: true });
+    // Previous goes back a stage; Next comes forward again.
+    await page.click('#prevStage');
+    expect(await page.getAttribute('#stepper', 'data-stage')).toBe('3');
+    await page.click('#nextStage');
     await page.click('#nextStage');
     await page.waitForSelector('#stepper[data-stage="5"]');
-    expect(await shown('[data-kind="loss"]')).toBe(`E before = ${fmt(trace.lossBefore)}, E after = ${fmt(trace.lossAfter)}`);
+    expect(await item('[data-kind="loss"] [data-role="E"]').allInnerTexts()).toEqual([fmt(trace.lossBefore), fmt(trace.lossAfter)]);
     await page.close();
-  }, 60_000);
+  }, 90_000);
 
   it('shows the vanishing gradient: deep sigmoid layers near the input get far smaller gradients than relu ones', async () => {
     const ratio = async (activation: string): Promise<number> => {
@@ -235,6 +278,7 @@ describe('playground: reported bugs', () => {
     await page.fill('#seed', '3000000000');
     await page.press('#seed', 'Enter');
     await page.waitForFunction(() => location.search.includes('seed=3000000000'));
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
     const losses = await page.textContent('#trainLoss');
     await page.reload();
     await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
@@ -282,11 +326,12 @@ describe('playground: reported bugs', () => {
     expect(await x()).toBe(before);
     await page.click('#play');
     // ⟲: new random weights on the same data.
-    const weightsBefore = await page.locator('#links line').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-width')).join());
+    const weightsBefore = await page.locator('#links line.link').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-width')).join());
     await page.click('#reset');
     await page.waitForFunction(() => location.search.includes('restart=1'));
     await page.waitForFunction(() => document.getElementById('epoch')!.textContent === '0');
-    expect(await page.locator('#links line').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-width')).join())).not.toBe(weightsBefore);
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+    expect(await page.locator('#links line.link').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-width')).join())).not.toBe(weightsBefore);
     expect(await points()).toBe(1);
     await page.close();
   }, 90_000);

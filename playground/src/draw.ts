@@ -1,4 +1,5 @@
-// Canvas drawing: heat maps of a unit or the output over the input plane, points, and loss curves.
+// Canvas drawing shared by the panels: the colour scale, heat maps of a unit or the output over the input
+// plane, and data points.
 import { GRID } from './protocol.js';
 
 const ORANGE = [245, 147, 34], BLUE = [8, 119, 189];
@@ -11,29 +12,58 @@ export function colour(v: number): [number, number, number] {
   return [255 + (c[0] - 255) * k, 255 + (c[1] - 255) * k, 255 + (c[2] - 255) * k];
 }
 
-const scratch = document.createElement('canvas');
-scratch.width = GRID;
-scratch.height = GRID;
-const scratchContext = scratch.getContext('2d')!;
-const image = scratchContext.createImageData(GRID, GRID);
+/** Maps a unit's output to [−1, 1] for colouring: sigmoid outputs live in (0, 1). */
+export function unitMap(activation: string): (v: number) => number {
+  return activation === 'sigmoid' ? (v) => 2 * v - 1 : (v) => v;
+}
+
+/** Maps the network's output to [−1, 1]: a class probability from (0, 1), a regression value as it is. */
+export function outputMap(task: 'classification' | 'regression'): (v: number) => number {
+  return task === 'classification' ? (v) => 2 * v - 1 : (v) => v;
+}
+
+export const css = ([r, g, b]: [number, number, number]): string => `rgb(${Math.round(r)},${Math.round(g)},${Math.round(b)})`;
+
+/** One off-screen canvas per resolution: a heat map is drawn there cell by cell, then scaled onto its canvas. */
+const scratches = new Map<number, { context: CanvasRenderingContext2D; image: ImageData; canvas: HTMLCanvasElement }>();
+function scratch(size: number): { context: CanvasRenderingContext2D; image: ImageData; canvas: HTMLCanvasElement } {
+  let s = scratches.get(size);
+  if (!s) {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = size;
+    const context = canvas.getContext('2d')!;
+    s = { canvas, context, image: context.createImageData(size, size) };
+    scratches.set(size, s);
+  }
+  return s;
+}
 
 /**
- * Draws GRID×GRID values (value k of cell c at values[c * stride + k]) scaled to the canvas; `strength`
- * below 1 pales the colours, so points drawn on top in full colour stand out.
+ * Draws GRID×GRID values (value k of cell c at values[c * stride + k]) onto the canvas, sampled at
+ * `size`×`size` cells (GRID for the large map, fewer for a unit's thumbnail); `strength` below 1 pales the
+ * colours, so points drawn on top in full colour stand out.
  */
-export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, stride: number, k: number, map: (v: number) => number, strength = 1): void {
+export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, stride: number, k: number, map: (v: number) => number,
+  strength = 1, size = GRID): void {
+  const { context: sc, image, canvas: source } = scratch(size);
   const d = image.data;
-  for (let c = 0; c < GRID * GRID; c++) {
-    const [r, g, b] = colour(strength * map(values[c * stride + k]));
-    d[4 * c] = r;
-    d[4 * c + 1] = g;
-    d[4 * c + 2] = b;
-    d[4 * c + 3] = 255;
+  const step = GRID / size;
+  for (let r = 0; r < size; r++) {
+    const row = Math.floor((r + 0.5) * step);
+    for (let c = 0; c < size; c++) {
+      const cell = row * GRID + Math.floor((c + 0.5) * step);
+      const [red, green, blue] = colour(strength * map(values[cell * stride + k]));
+      const p = 4 * (r * size + c);
+      d[p] = red;
+      d[p + 1] = green;
+      d[p + 2] = blue;
+      d[p + 3] = 255;
+    }
   }
-  scratchContext.putImageData(image, 0, 0);
+  sc.putImageData(image, 0, 0);
   const context = canvas.getContext('2d')!;
-  context.imageSmoothingEnabled = true;
-  context.drawImage(scratch, 0, 0, canvas.width, canvas.height);
+  context.imageSmoothingEnabled = size < GRID;
+  context.drawImage(source, 0, 0, canvas.width, canvas.height);
 }
 
 export function drawPoints(canvas: HTMLCanvasElement, points: number[][], labels: number[][], toPixel: (x: number, y: number) => [number, number],
@@ -42,35 +72,12 @@ export function drawPoints(canvas: HTMLCanvasElement, points: number[][], labels
   points.forEach(([x, y], i) => {
     const [px, py] = toPixel(x, y);
     const v = labels[i][0];
-    const [r, gr, b] = colour(regression ? v : v > 0.5 ? 1 : -1);
     g.beginPath();
     g.arc(px, py, i === picked ? 6 : 3.5, 0, 2 * Math.PI);
-    g.fillStyle = `rgb(${r},${gr},${b})`;
+    g.fillStyle = css(colour(regression ? v : v > 0.5 ? 1 : -1));
     g.fill();
     g.lineWidth = i === picked ? 2.5 : 1;
     g.strokeStyle = outlined || i === picked ? 'black' : 'white';
     g.stroke();
   });
-}
-
-export function drawCurves(canvas: HTMLCanvasElement, train: number[], test: number[]): void {
-  const g = canvas.getContext('2d')!;
-  g.clearRect(0, 0, canvas.width, canvas.height);
-  const all = [...train, ...test].filter(Number.isFinite);
-  if (all.length < 2) return;
-  const max = Math.max(...all) * 1.05 || 1;
-  const line = (values: number[], colour: string): void => {
-    g.beginPath();
-    values.forEach((v, i) => {
-      const x = (i / Math.max(1, values.length - 1)) * canvas.width;
-      const y = canvas.height - (v / max) * canvas.height;
-      if (i === 0) g.moveTo(x, y);
-      else g.lineTo(x, y);
-    });
-    g.strokeStyle = colour;
-    g.lineWidth = 1.5;
-    g.stroke();
-  };
-  line(train, '#999');
-  line(test, '#111');
 }

@@ -38,9 +38,20 @@ export interface Problem {
 
 export const SAMPLES = 400;
 
+/** Mixes a press count (⟲ or Regenerate) into the seed, so each press is a new draw and the URL still reproduces it. */
+function mix(seed: number, presses: number, salt: number): number {
+  return presses ? (seed ^ Math.imul(presses, salt)) >>> 0 : seed;
+}
+
+/** The seed of the points and the split: the state's seed, mixed with the Regenerate count. */
+export function dataSeed(s: State): number {
+  return mix(s.seed, s.regenerate, 0x85ebca6b);
+}
+
 export function makeProblem(s: State): Problem {
-  const data = generate(s.dataset, { samples: SAMPLES, noise: s.noise, seed: s.seed });
-  const split = trainTestSplit(SAMPLES, { testFraction: 1 - s.trainRatio, seed: s.seed });
+  const seed = dataSeed(s);
+  const data = generate(s.dataset, { samples: SAMPLES, noise: s.noise, seed });
+  const split = trainTestSplit(SAMPLES, { testFraction: 1 - s.trainRatio, seed });
   const part = (rows: number[]): Split => {
     const points = takeRows(data.x, rows);
     return { points, x: points.map(([x, y]) => featurize(s.features, x, y)), y: takeRows(data.y, rows) };
@@ -50,7 +61,7 @@ export function makeProblem(s: State): Problem {
 
 /** The seed of the initial weights: the state's seed, mixed with the restart count after each ⟲. */
 export function weightSeed(s: State): number {
-  return s.restart ? (s.seed ^ Math.imul(s.restart, 0x9e3779b1)) >>> 0 : s.seed;
+  return mix(s.seed, s.restart, 0x9e3779b1);
 }
 
 export function networkSpec(s: State, task: Problem['task']): NetworkSpec {

@@ -4,6 +4,8 @@ import type { State } from './state.js';
 
 export type ToWorker =
   | { type: 'reset'; state: State }
+  /** Settings that apply from the next step on, without a new network: η and the weight penalty. */
+  | { type: 'settings'; state: State }
   | { type: 'play' }
   | { type: 'pause' }
   /** Train one epoch. */
@@ -11,12 +13,16 @@ export type ToWorker =
   /** Trace one update on training point `index` without applying it ... */
   | { type: 'trace'; index: number }
   /** ... then apply it. */
-  | { type: 'apply'; index: number };
+  | { type: 'apply'; index: number }
+  /** Set one weight (`from` a row of layer `layer`'s matrix) or, with from = 'bias', one bias. */
+  | { type: 'edit'; layer: number; from: number | 'bias'; to: number; value: number }
+  /** One backward pass over the training data on a fresh deep network per activation: the vanishing gradient. */
+  | { type: 'compare'; layers: number[]; activations: string[] };
 
 export interface Snapshot {
   type: 'update';
   /** Why it was sent: only a reset and a finished epoch are points of the loss curves. */
-  reason: 'reset' | 'epoch' | 'pause' | 'apply';
+  reason: 'reset' | 'epoch' | 'pause' | 'apply' | 'edit' | 'settings';
   epoch: number;
   trainLoss: number;
   testLoss: number;
@@ -30,9 +36,17 @@ export interface Snapshot {
   playing: boolean;
 }
 
+export interface Comparison {
+  activation: string;
+  /** ‖∂E/∂W‖ per weight layer, input side first. */
+  norms: number[];
+}
+
 export type FromWorker =
   | Snapshot
   | { type: 'trace'; index: number; trace: UpdateTrace }
+  | { type: 'compare'; layers: number[]; results: Comparison[] }
   | { type: 'error'; message: string };
 
-export const GRID = 50;
+/** Cells per side of the heat maps over the input plane. */
+export const GRID = 100;

@@ -2,7 +2,7 @@
 // so a link reproduces a run: the data, the network and the seed are all in it.
 import type { ActivationName, OptimizerName } from '../../src/index.js';
 
-export type DatasetName = 'circle' | 'xor' | 'gauss' | 'spiral' | 'plane';
+export type DatasetName = 'circle' | 'xor' | 'gauss' | 'spiral' | 'plane' | 'multigauss';
 export type FeatureName = 'x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2';
 export type Regularization = 'none' | 'l1' | 'l2';
 
@@ -24,9 +24,15 @@ export interface State {
   seed: number;
   /** How many times ⟲ was pressed: each press starts new random weights on the same data. */
   restart: number;
+  /** How many times "Regenerate" was pressed: each press draws new points of the same data set. */
+  regenerate: number;
+  /** Draw the test points over the heat map too. */
+  showTestData: boolean;
+  /** Colour the output by its decision (class 0 or 1, or the value's sign) instead of shades. */
+  discretize: boolean;
 }
 
-export const DATASETS: readonly DatasetName[] = ['circle', 'xor', 'gauss', 'spiral', 'plane'];
+export const DATASETS: readonly DatasetName[] = ['circle', 'xor', 'gauss', 'spiral', 'plane', 'multigauss'];
 export const FEATURE_NAMES: readonly FeatureName[] = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const ACTIVATIONS: readonly State['activation'][] = ['tanh', 'sigmoid', 'relu', 'leaky-relu', 'linear'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
@@ -57,6 +63,9 @@ export const DEFAULTS: State = {
   regularizationRate: 0,
   seed: 1,
   restart: 0,
+  regenerate: 0,
+  showTestData: false,
+  discretize: false,
 };
 
 function pick<T>(value: string | null, options: readonly T[], fallback: T): T {
@@ -99,6 +108,9 @@ export function parseState(search: string): State {
     regularizationRate: pick(q.get('regularizationRate'), REGULARIZATION_RATES, DEFAULTS.regularizationRate),
     seed: number(q.get('seed'), 0, MAX_SEED, DEFAULTS.seed, true),
     restart: number(q.get('restart'), 0, 1e9, DEFAULTS.restart, true),
+    regenerate: number(q.get('regenerate'), 0, 1e9, DEFAULTS.regenerate, true),
+    showTestData: q.get('showTestData') === 'true',
+    discretize: q.get('discretize') === 'true',
   };
 }
 
@@ -117,6 +129,9 @@ export function serializeState(s: State): string {
     regularizationRate: String(s.regularizationRate),
     seed: String(s.seed),
     ...(s.restart ? { restart: String(s.restart) } : {}),
+    ...(s.regenerate ? { regenerate: String(s.regenerate) } : {}),
+    ...(s.showTestData ? { showTestData: 'true' } : {}),
+    ...(s.discretize ? { discretize: 'true' } : {}),
   });
   return '?' + q.toString();
 }

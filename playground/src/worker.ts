@@ -1,6 +1,6 @@
 // The playground's training runs here, off the page's main thread, so the page never freezes.
 // It uses the library's Network and Trainer exactly as a program would.
-import { evaluate, Network, Random, traceUpdate, Trainer, zeros, type Matrix } from '../../src/index.js';
+import { evaluate, Network, Random, traceUpdate, Trainer, zeros, type ActivationName, type Matrix } from '../../src/index.js';
 import { EXTENT, featurize, makeProblem, networkSpec, type Problem } from './problem.js';
 import { GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import type { State } from './state.js';
@@ -23,15 +23,15 @@ let batches: { x: Matrix; y: Matrix }[] = [];
 let order: number[] = [];
 let lastNorms: number[] = [];
 
+function penalties(s: State): { l1: number; l2: number } {
+  return { l1: s.regularization === 'l1' ? s.regularizationRate : 0, l2: s.regularization === 'l2' ? s.regularizationRate : 0 };
+}
+
 function reset(s: State): void {
   state = s;
   problem = makeProblem(s);
   net = new Network(networkSpec(s, problem.task));
-  trainer = new Trainer(net, {
-    optimizer: s.optimizer,
-    l1: s.regularization === 'l1' ? s.regularizationRate : 0,
-    l2: s.regularization === 'l2' ? s.regularizationRate : 0,
-  });
+  trainer = new Trainer(net, { optimizer: s.optimizer, ...penalties(s) });
   shuffle = new Random(s.seed + 1);
   epoch = 0;
   trainX = net.inputBatch(problem.train.x);
@@ -83,6 +83,33 @@ function trainEpoch(): boolean {
   return true;
 }
 
+/** Sets one weight or bias by hand, as the learner typed it. */
+function edit(layer: number, from: number | 'bias', to: number, value: number): void {
+  const weights = net.getWeights();
+  const target = weights[layer];
+  if (!target || !(to >= 0 && to < net.layers[layer].units) || !Number.isFinite(value)) throw new Error(`No such weight: layer ${layer + 1}, ${from} → ${to + 1}`);
+  if (from === 'bias') {
+    if (!target.bias) throw new Error(`Layer ${layer + 1} has no biases`);
+    target.bias[to] = value;
+  } else {
+    if (!target.weights[from]) throw new Error(`No such weight: layer ${layer + 1}, ${from + 1} → ${to + 1}`);
+    target.weights[from][to] = value;
+  }
+  net.setWeights(weights);
+  net.pass(trainX, trainY);
+  lastNorms = net.gradientNorms().map((n) => n.weights);
+}
+
+/** ‖∂E/∂W‖ per layer of a fresh network of each activation, over the whole training set, before any step. */
+function compare(layers: number[], activations: string[]): void {
+  const results = activations.map((activation) => {
+    const deep = new Network({ ...networkSpec({ ...state, layers, activation: activation as Exclude<ActivationName, 'softmax'> }, problem.task) });
+    deep.pass(deep.inputBatch(problem.train.x), deep.targetBatch(problem.train.y, problem.train.x.length));
+    return { activation, norms: deep.gradientNorms().map((n) => n.weights) };
+  });
+  scope.postMessage({ type: 'compare', layers, results });
+}
+
 function snapshot(reason: Snapshot['reason']): void {
   const { buffers } = net.pass(gridX, gridY, false);
   const output = Float32Array.from(buffers[buffers.length - 1].a.data);
@@ -122,6 +149,18 @@ scope.onmessage = (event) => {
         playing = false;
         reset(m.state);
         snapshot('reset');
+        break;
+      case 'settings':
+        // η and the penalty change from the next step on; the network, the epoch and the curves go on.
+        state = m.state;
+        trainer.setPenalties(penalties(m.state));
+        break;
+      case 'edit':
+        edit(m.layer, m.from, m.to, m.value);
+        snapshot('edit');
+        break;
+      case 'compare':
+        compare(m.layers, m.activations);
         break;
       case 'play':
         if (!playing) {

@@ -16,6 +16,7 @@ export const SYNTHETIC_DESCRIPTIONS: Record<SyntheticName, string> = {
   spiral: 'two interleaved spirals (2-D, seeded)',
   moons: 'two interleaved half circles (2-D, seeded)',
   plane: 'regression: a tilted plane (2-D, seeded)',
+  multigauss: 'regression: six Gaussian bumps, up and down (2-D, seeded)',
 };
 
 export const DATASET_NAMES: readonly string[] = [...BUILTIN_NAMES, ...SYNTHETIC_NAMES];

@@ -1,10 +1,23 @@
 // Seeded two-dimensional toy problems, the ones TensorFlow Playground made familiar: each point is
-// (x₁, x₂) in about [−6, 6]² with a class label 0 or 1 (or a value, for the regression plane).
+// (x₁, x₂) in about [−6, 6]² with a class label 0 or 1 (or a value, for the two regression sets).
 import { checkOptions, unknownName, BackpropError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 
-export type SyntheticName = 'xor' | 'circle' | 'gauss' | 'spiral' | 'moons' | 'plane';
-export const SYNTHETIC_NAMES: readonly SyntheticName[] = ['xor', 'circle', 'gauss', 'spiral', 'moons', 'plane'];
+export type SyntheticName = 'xor' | 'circle' | 'gauss' | 'spiral' | 'moons' | 'plane' | 'multigauss';
+export const SYNTHETIC_NAMES: readonly SyntheticName[] = ['xor', 'circle', 'gauss', 'spiral', 'moons', 'plane', 'multigauss'];
+/** The data sets whose target is a value rather than a class. */
+export const REGRESSION_SETS: readonly SyntheticName[] = ['plane', 'multigauss'];
+
+/** Six bumps, alternately up (+1) and down (−1), in two rows of three: the multigauss regression surface. */
+const BUMPS: readonly [number, number, number][] = [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]];
+const BUMP_WIDTH = 1.6;
+
+/** The multigauss target at (x₁, x₂): the sum of the bumps' Gaussians, each ±exp(−d²/(2σ²)). */
+export function multigauss(x1: number, x2: number): number {
+  let sum = 0;
+  for (const [cx, cy, sign] of BUMPS) sum += sign * Math.exp(-((x1 - cx) ** 2 + (x2 - cy) ** 2) / (2 * BUMP_WIDTH ** 2));
+  return sum;
+}
 
 export interface SyntheticOptions {
   /** Number of points. Default 200. */
@@ -19,7 +32,7 @@ export interface Dataset2D {
   name: SyntheticName;
   /** [x₁, x₂] per point. */
   x: number[][];
-  /** [label] per point: 0 or 1, or a real value for "plane". */
+  /** [label] per point: 0 or 1, or a real value for "plane" and "multigauss". */
   y: number[][];
   task: 'classification' | 'regression';
 }
@@ -96,7 +109,12 @@ export function generate(name: SyntheticName, options: SyntheticOptions = {}): D
         push(x1, x2, (x1 + x2) / (2 * RADIUS) + noise * random.uniform(-1, 1));
         break;
       }
+      case 'multigauss': {
+        const x1 = random.uniform(-RADIUS - 1, RADIUS + 1), x2 = random.uniform(-RADIUS - 1, RADIUS + 1);
+        push(x1, x2, multigauss(x1, x2) + noise * random.uniform(-1, 1));
+        break;
+      }
     }
   }
-  return { name, x, y, task: name === 'plane' ? 'regression' : 'classification' };
+  return { name, x, y, task: REGRESSION_SETS.includes(name) ? 'regression' : 'classification' };
 }

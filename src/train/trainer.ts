@@ -32,8 +32,9 @@ function nonNegative(value: unknown, field: string): number {
 
 export class Trainer {
   readonly optimizer: Optimizer;
-  readonly l1: number;
-  readonly l2: number;
+  /** The weight penalties; `setPenalties` changes them between steps (the playground does, mid-training). */
+  l1: number;
+  l2: number;
   readonly clipNorm: number;
   /** Dropout rate of each layer's output (0 for none; the output layer's is always 0). */
   readonly dropout: readonly number[];
@@ -50,6 +51,14 @@ export class Trainer {
     this.l2 = nonNegative(options.l2, 'l2');
     this.clipNorm = nonNegative(options.clipNorm, 'clipNorm');
     if (options.clipNorm !== undefined && !(this.clipNorm > 0)) throw new BackpropError('clipNorm: expected a positive number', 'clipNorm');
+  }
+
+  /** New weight penalties from the next step on; the optimizer keeps its state. */
+  setPenalties(penalties: { l1?: number; l2?: number }): void {
+    penalties = checkOptions(penalties, ['l1', 'l2'], 'setPenalties');
+    const l1 = nonNegative(penalties.l1, 'l1'), l2 = nonNegative(penalties.l2, 'l2');
+    this.l1 = l1;
+    this.l2 = l2;
   }
 
   /** Hands the optimizer's state back to the backend (fit does this at its end); the next step starts afresh. */

@@ -1,0 +1,190 @@
+// What the page's panels share: the URL state, the data it describes, the worker's latest snapshot, and
+// a few events. Each panel (controls, diagram, heat map, charts, step-through, comparison) is its own
+// module that reads `app` and listens here; none of them calls another directly.
+import type { UpdateTrace } from '../../src/index.js';
+import { makeProblem, type Problem } from './problem.js';
+import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
+import { FEATURE_NAMES, parseState, serializeState, type FeatureName, type State } from './state.js';
+
+/** One weight (`from` a row of layer `layer`'s matrix, `to` its unit) or, with from = 'bias', a unit's bias. */
+export interface WeightRef {
+  layer: number;
+  from: number | 'bias';
+  to: number;
+}
+
+export interface App {
+  state: State;
+  problem: Problem;
+  snapshot: Snapshot | null;
+  playing: boolean;
+  /** Loss per epoch since the last reset. */
+  trainCurve: number[];
+  testCurve: number[];
+  /** The open step-through: the trace, its training point and the stage shown; null when closed. */
+  trace: UpdateTrace | null;
+  tracedIndex: number | null;
+  stage: number;
+  /** The diagram unit under the pointer ([column, unit]), shown large on the heat map; null for the output. */
+  hovered: [number, number] | null;
+  /** While on, a clicked weight is tried out in the step-through instead of set in the network. */
+  whatIf: boolean;
+}
+
+const initial = parseState(location.search);
+export const app: App = {
+  state: initial,
+  problem: makeProblem(initial),
+  snapshot: null,
+  playing: false,
+  trainCurve: [],
+  testCurve: [],
+  trace: null,
+  tracedIndex: null,
+  stage: 0,
+  hovered: null,
+  whatIf: false,
+};
+
+export const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+/** Four significant digits, as the step-through prints every number. */
+export const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
+
+/** A message for the learner, kept until the next reset or the next message. */
+export function say(text: string): void {
+  $('message').textContent = text;
+}
+
+// ---- events ----
+
+interface Events {
+  /** A new network on (possibly new) data: panels rebuild. */
+  reset: void;
+  /** A new snapshot or a change of view: panels redraw. */
+  render: void;
+  /** The step-through opened, changed stage, or closed. */
+  stage: void;
+  /** The controls should show app.state again (a refused or live change). */
+  controls: void;
+  /** The pointer entered or left a unit of the diagram (app.hovered). */
+  hover: void;
+  /** A weight or bias of the diagram was chosen (clicked), for editing or for "what if". */
+  weight: WeightRef;
+  /** A message from the worker, for the panel that asked. */
+  worker: FromWorker;
+}
+type Listener<K extends keyof Events> = (value: Events[K]) => void;
+const listeners: { [K in keyof Events]?: Listener<K>[] } = {};
+
+export function on<K extends keyof Events>(event: K, listener: Listener<K>): void {
+  ((listeners[event] ??= []) as Listener<K>[]).push(listener);
+}
+
+export function emit<K extends keyof Events>(event: K, ...value: Events[K] extends void ? [] : [Events[K]]): void {
+  for (const listener of (listeners[event] ?? []) as Listener<K>[]) listener(value[0] as Events[K]);
+}
+
+// ---- the worker ----
+
+let worker: Worker | null = null;
+export function connect(w: Worker): void {
+  worker = w;
+}
+export const send = (m: ToWorker): void => worker?.postMessage(m);
+
+// ---- changing settings ----
+
+/** Settings the worker takes mid-training: the run goes on. */
+const LIVE: readonly (keyof State)[] = ['learningRate', 'regularization', 'regularizationRate'];
+/** Settings of the view alone. */
+const VIEW: readonly (keyof State)[] = ['showTestData', 'discretize'];
+
+/** Changes settings and writes them to the URL; anything but η, the penalty and the view starts a fresh network. */
+export function update(changes: Partial<State>): void {
+  app.state = { ...app.state, ...changes };
+  history.replaceState(null, '', serializeState(app.state));
+  const keys = Object.keys(changes) as (keyof State)[];
+  if (keys.every((k) => VIEW.includes(k))) emit('render');
+  else if (keys.every((k) => LIVE.includes(k) || VIEW.includes(k))) {
+    send({ type: 'settings', state: app.state });
+    emit('controls');
+    emit('stage');
+    emit('render');
+  } else reset();
+}
+
+/** Turns one input feature on or off; the last one stays on, with a word why. */
+export function toggleFeature(feature: FeatureName): void {
+  const on = app.state.features.includes(feature);
+  if (on && app.state.features.length === 1) {
+    emit('controls');
+    say('The network needs at least one input feature; that one stays on.');
+    return;
+  }
+  update({ features: FEATURE_NAMES.filter((f) => (f === feature ? !on : app.state.features.includes(f))) });
+}
+
+export function setPlaying(on: boolean): void {
+  app.playing = on;
+  const play = $('play');
+  play.textContent = on ? '‖' : '▶';
+  play.setAttribute('aria-label', on ? 'Pause' : 'Train');
+  play.setAttribute('aria-pressed', String(on));
+}
+
+export function closeStepper(): void {
+  if (app.trace === null && app.tracedIndex === null) return;
+  app.trace = null;
+  app.tracedIndex = null;
+  app.stage = 0;
+  emit('stage');
+}
+
+export function reset(): void {
+  say('');
+  app.problem = makeProblem(app.state);
+  app.snapshot = null;
+  app.trainCurve = [];
+  app.testCurve = [];
+  app.hovered = null;
+  closeStepper();
+  setPlaying(false);
+  emit('reset');
+  send({ type: 'reset', state: app.state });
+}
+
+export function togglePlay(): void {
+  if (app.playing) send({ type: 'pause' });
+  else {
+    closeStepper();
+    send({ type: 'play' });
+  }
+  setPlaying(!app.playing);
+}
+
+export function stepEpoch(): void {
+  closeStepper();
+  setPlaying(false);
+  send({ type: 'step' });
+}
+
+/** Opens the step-through on a training point, or says why not. */
+export function pickPoint(index: number): void {
+  if (!(Number.isInteger(index) && index >= 0 && index < app.problem.train.points.length)) {
+    say(`Training point: expected a whole number from 0 to ${app.problem.train.points.length - 1}.`);
+    return;
+  }
+  say('');
+  if (app.playing) {
+    send({ type: 'pause' });
+    setPlaying(false);
+  }
+  app.stage = 0;
+  send({ type: 'trace', index });
+}
+
+/** The URL as read (values snapped to the sliders' steps), so link, sliders and labels agree from the start. */
+export function start(): void {
+  history.replaceState(null, '', serializeState(app.state));
+  reset();
+}

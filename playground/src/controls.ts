@@ -1,0 +1,101 @@
+// The controls panel: run buttons, the hyper-parameters, the data settings, and the keyboard shortcuts.
+import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update } from './app.js';
+import { FEATURES } from './problem.js';
+import {
+  ACTIVATIONS, DATASETS, FEATURE_NAMES, LEARNING_RATES, MAX_LAYERS, MAX_SEED, OPTIMIZERS, REGULARIZATION_RATES,
+  type FeatureName, type State,
+} from './state.js';
+
+const DATASET_LABELS: Partial<Record<State['dataset'], string>> = { plane: 'plane (regression)', multigauss: 'multigauss (regression)' };
+
+function fillSelect(id: string, values: readonly (string | number)[], current: string | number, label = (v: string | number) => String(v)): void {
+  const select = $<HTMLSelectElement>(id);
+  select.innerHTML = values.map((v) => `<option value="${v}"${v === current ? ' selected' : ''}>${label(v)}</option>`).join('');
+}
+
+function render(): void {
+  const s = app.state;
+  fillSelect('learningRate', LEARNING_RATES, s.learningRate);
+  fillSelect('activation', ACTIVATIONS, s.activation);
+  fillSelect('optimizer', OPTIMIZERS, s.optimizer);
+  fillSelect('regularization', ['none', 'l1', 'l2'], s.regularization, (v) => (v === 'none' ? 'none' : String(v).toUpperCase()));
+  fillSelect('regularizationRate', REGULARIZATION_RATES, s.regularizationRate);
+  $<HTMLInputElement>('seed').value = String(s.seed);
+  $<HTMLInputElement>('trainRatio').value = String(Math.round(s.trainRatio * 100));
+  $('trainRatioValue').textContent = `${Math.round(s.trainRatio * 100)}%`;
+  $<HTMLInputElement>('noise').value = String(Math.round(s.noise * 100));
+  $('noiseValue').textContent = String(Math.round(s.noise * 100));
+  $<HTMLInputElement>('batchSize').value = String(s.batchSize);
+  $('batchSizeValue').textContent = String(s.batchSize);
+  $<HTMLInputElement>('showTest').checked = s.showTestData;
+  $<HTMLInputElement>('discretize').checked = s.discretize;
+  $('datasets').innerHTML = '<legend>Data set</legend>' + DATASETS.map((d) =>
+    `<label><input type="radio" name="dataset" value="${d}"${d === s.dataset ? ' checked' : ''}> ${DATASET_LABELS[d] ?? d}</label>`).join('');
+  $('features').innerHTML = '<legend>Input features</legend>' + FEATURE_NAMES.map((f) =>
+    `<label><input type="checkbox" value="${f}"${s.features.includes(f) ? ' checked' : ''}> ${FEATURES[f].label}</label>`).join('');
+  $('layerCount').textContent = `${s.layers.length} hidden layer${s.layers.length === 1 ? '' : 's'}`;
+}
+
+const value = (e: Event): string => (e.target as HTMLInputElement | HTMLSelectElement).value;
+
+$('play').addEventListener('click', togglePlay);
+$('step').addEventListener('click', stepEpoch);
+// ⟲: new random weights on the same data (the restart count is in the URL, so the link still reproduces the run).
+$('reset').addEventListener('click', () => update({ restart: app.state.restart + 1 }));
+$('regenerate').addEventListener('click', () => update({ regenerate: app.state.regenerate + 1 }));
+$('addLayer').addEventListener('click', () => app.state.layers.length < MAX_LAYERS && update({ layers: [...app.state.layers, 2] }));
+$('removeLayer').addEventListener('click', () => app.state.layers.length > 0 && update({ layers: app.state.layers.slice(0, -1) }));
+$('learningRate').addEventListener('change', (e) => update({ learningRate: Number(value(e)) }));
+$('activation').addEventListener('change', (e) => update({ activation: value(e) as State['activation'] }));
+$('optimizer').addEventListener('change', (e) => update({ optimizer: value(e) as State['optimizer'] }));
+$('regularization').addEventListener('change', (e) => update({ regularization: value(e) as State['regularization'] }));
+$('regularizationRate').addEventListener('change', (e) => update({ regularizationRate: Number(value(e)) }));
+$('seed').addEventListener('change', (e) => {
+  const field = e.target as HTMLInputElement;
+  const seed = Number(field.value);
+  if (field.value.trim() !== '' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED) {
+    update({ seed, restart: 0, regenerate: 0 });
+    return;
+  }
+  field.value = String(app.state.seed);
+  say(`Seed: expected a whole number from 0 to ${MAX_SEED}; kept ${app.state.seed}.`);
+});
+$('trainRatio').addEventListener('change', (e) => update({ trainRatio: Number(value(e)) / 100 }));
+$('noise').addEventListener('change', (e) => update({ noise: Number(value(e)) / 100 }));
+$('batchSize').addEventListener('change', (e) => update({ batchSize: Number(value(e)) }));
+$('datasets').addEventListener('change', (e) => update({ dataset: value(e) as State['dataset'] }));
+$('features').addEventListener('change', (e) => toggleFeature(value(e) as FeatureName));
+$('showTest').addEventListener('change', (e) => update({ showTestData: (e.target as HTMLInputElement).checked }));
+$('discretize').addEventListener('change', (e) => update({ discretize: (e.target as HTMLInputElement).checked }));
+
+/** Fields where a key is text being typed: the shortcuts leave those alone. */
+function typing(target: HTMLElement): boolean {
+  return target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && ['text', 'number', 'search'].includes((target as HTMLInputElement).type));
+}
+
+/** Controls that Space itself operates: a button presses, a box ticks. */
+function spaceOperates(target: HTMLElement): boolean {
+  return target.tagName === 'BUTTON' || (target.tagName === 'INPUT' && ['checkbox', 'radio'].includes((target as HTMLInputElement).type));
+}
+
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement;
+  if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  if (e.key === 'Escape' && app.trace) {
+    closeStepper();
+    emit('render');
+    return;
+  }
+  if (typing(target)) return;
+  if (e.key === ' ' && !spaceOperates(target)) {
+    // Also in a select or on a slider: Space trains or pauses (a select opens with Alt+↓ or a click).
+    e.preventDefault();
+    togglePlay();
+  } else if (e.key === '.') {
+    e.preventDefault();
+    stepEpoch();
+  }
+});
+
+on('reset', render);
+on('controls', render);

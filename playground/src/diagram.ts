@@ -1,0 +1,377 @@
+// The network diagram: every input feature (clickable, the unused ones pale), each unit's heat map with its
+// bias, links drawn by weight, hover to read a weight and click to set it, and the step-through's numbers
+// placed on it without collisions. It is laid out at a natural size and scaled to fit its column.
+import { $, app, emit, fmt, on, send, toggleFeature, update, type WeightRef } from './app.js';
+import { colour, css, drawHeatmap, outputMap, unitMap } from './draw.js';
+import { placeLabels, type Box, type LabelRequest } from './labels.js';
+import { EXTENT, FEATURES } from './problem.js';
+import { GRID } from './protocol.js';
+import { FEATURE_NAMES, MAX_UNITS } from './state.js';
+
+const UNIT = 36, ROW = 48, TOP = 44, LEFT = 48, RIGHT = 24, BIAS = 9;
+/** Column spacing: as wide as the column allows within these bounds, then the whole drawing is scaled down. */
+const MIN_COLUMN = 96, MAX_COLUMN = 140;
+/** A unit's thumbnail samples the GRID×GRID plane at this many cells a side (the large map shows all). */
+const THUMBNAIL = 25;
+
+interface Layout {
+  column: number;
+  width: number;
+  height: number;
+  scale: number;
+  /** Units per column: the inputs (all features), each hidden layer, the output. */
+  sizes: number[];
+}
+let layout: Layout = { column: MIN_COLUMN, width: 0, height: 0, scale: 1, sizes: [] };
+
+const unitX = (c: number): number => LEFT + c * layout.column;
+const unitY = (row: number): number => TOP + row * ROW;
+/** The row of the network's input i: inputs keep their place in the full list of features. */
+const inputRow = (i: number): number => FEATURE_NAMES.indexOf(app.state.features[i]);
+/** The row of unit j of layer l's input side (l = 0: the inputs). */
+const rowOf = (column: number, j: number): number => (column === 0 ? inputRow(j) : j);
+
+const diagram = $('diagram');
+const stage = document.createElement('div');
+stage.className = 'stage';
+const svg = $('links') as unknown as SVGSVGElement;
+const labelLayer = document.createElement('div');
+labelLayer.className = 'labels';
+const tip = document.createElement('div');
+tip.id = 'tip';
+tip.hidden = true;
+stage.append(svg, labelLayer, tip);
+diagram.prepend(stage);
+
+function computeLayout(): void {
+  const sizes = [FEATURE_NAMES.length, ...app.state.layers, 1];
+  const available = Math.max(200, diagram.clientWidth);
+  const column = Math.max(MIN_COLUMN, Math.min(MAX_COLUMN, (available - LEFT - UNIT - RIGHT) / (sizes.length - 1)));
+  const width = LEFT + (sizes.length - 1) * column + UNIT + RIGHT;
+  const height = TOP + Math.max(...sizes) * ROW + 8;
+  layout = { column, width, height, scale: Math.min(1, available / width), sizes };
+  stage.style.width = `${width}px`;
+  stage.style.height = `${height}px`;
+  stage.style.transform = layout.scale < 1 ? `scale(${layout.scale})` : '';
+  diagram.style.height = `${Math.ceil(height * layout.scale)}px`;
+  diagram.dataset.scale = layout.scale.toFixed(3);
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, x: number, y: number): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  e.style.left = `${x}px`;
+  e.style.top = `${y}px`;
+  stage.append(e);
+  return e;
+}
+
+function build(): void {
+  stage.querySelectorAll('.unit, .col-label, .unit-buttons, .bias, .input-label').forEach((n) => n.remove());
+  hideEditor();
+  computeLayout();
+  const { sizes } = layout;
+  const last = sizes.length - 1;
+  sizes.forEach((n, c) => {
+    const header = element('div', 'col-label', unitX(c) + UNIT / 2 - (layout.column - 8) / 2, 0);
+    header.style.width = `${layout.column - 8}px`;
+    header.textContent = c === 0 ? 'inputs' : c === last ? 'output' : `layer ${c}: ${n} unit${n === 1 ? '' : 's'}`;
+    if (c > 0 && c < last) {
+      const buttons = element('div', 'unit-buttons', unitX(c) + UNIT / 2 - 23, 16);
+      buttons.innerHTML = `<button type="button" aria-label="Add a unit to layer ${c}">+</button><button type="button" aria-label="Remove a unit from layer ${c}">−</button>`;
+      const [add, remove] = buttons.querySelectorAll('button');
+      const resize = (d: number) => () => {
+        const units = n + d;
+        if (units >= 1 && units <= MAX_UNITS) updateLayers(c - 1, units);
+      };
+      add.addEventListener('click', resize(1));
+      remove.addEventListener('click', resize(-1));
+    }
+    for (let i = 0; i < n; i++) {
+      const canvas = element('canvas', 'unit', unitX(c), unitY(i));
+      canvas.width = canvas.height = UNIT;
+      canvas.dataset.column = String(c);
+      canvas.dataset.unit = String(i);
+      canvas.setAttribute('role', 'img');
+      if (c === 0) buildInput(canvas, i);
+      else {
+        canvas.setAttribute('aria-label', c === last ? 'output unit' : `layer ${c}, unit ${i + 1}`);
+        canvas.addEventListener('mouseenter', () => hover([c, i]));
+        canvas.addEventListener('mouseleave', () => hover(null));
+        const bias = element('button', 'bias', unitX(c) - BIAS - 2, unitY(i) + UNIT - BIAS);
+        bias.type = 'button';
+        bias.dataset.layer = String(c - 1);
+        bias.dataset.unit = String(i);
+        bias.addEventListener('click', () => chooseWeight({ layer: c - 1, from: 'bias', to: i }, bias));
+        bias.addEventListener('mouseenter', () => showTip(bias));
+        bias.addEventListener('mouseleave', () => (tip.hidden = true));
+      }
+    }
+  });
+  drawLinks();
+  drawUnits();
+}
+
+function updateLayers(layer: number, units: number): void {
+  update({ layers: app.state.layers.map((u, l) => (l === layer ? units : u)) });
+}
+
+/** An input feature: its heat map, its name beside it, pale when unused; a click turns it on or off. */
+function buildInput(canvas: HTMLCanvasElement, i: number): void {
+  const feature = FEATURE_NAMES[i];
+  const used = app.state.features.includes(feature);
+  canvas.classList.add('input');
+  canvas.classList.toggle('unused', !used);
+  canvas.setAttribute('aria-label', `input ${FEATURES[feature].label}${used ? '' : ' (not used)'}`);
+  canvas.addEventListener('click', () => toggleFeature(feature));
+  const values = new Float32Array(GRID * GRID);
+  const f = FEATURES[feature].f;
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) values[r * GRID + c] = f(-EXTENT + ((c + 0.5) / GRID) * 2 * EXTENT, EXTENT - ((r + 0.5) / GRID) * 2 * EXTENT);
+  }
+  drawHeatmap(canvas, values, 1, 0, (v) => v, 1, THUMBNAIL);
+  const label = element('button', 'input-label', 0, unitY(i) + UNIT / 2 - 10);
+  label.type = 'button';
+  label.style.width = `${LEFT - 6}px`;
+  label.textContent = FEATURES[feature].label;
+  label.dataset.feature = feature;
+  label.setAttribute('aria-pressed', String(used));
+  label.title = used ? `${FEATURES[feature].label} is an input; click to remove it` : `Click to add ${FEATURES[feature].label} as an input`;
+  label.addEventListener('click', () => toggleFeature(feature));
+}
+
+function hover(unit: [number, number] | null): void {
+  app.hovered = unit;
+  emit('hover');
+}
+
+function drawUnits(): void {
+  const snapshot = app.snapshot;
+  if (!snapshot) return;
+  const last = layout.sizes.length - 1;
+  stage.querySelectorAll<HTMLCanvasElement>('canvas.unit').forEach((canvas) => {
+    const c = Number(canvas.dataset.column), i = Number(canvas.dataset.unit);
+    if (c === 0) return;
+    if (c === last) drawHeatmap(canvas, snapshot.output, 1, 0, outputMap(app.problem.task), 1, THUMBNAIL);
+    else drawHeatmap(canvas, snapshot.hidden[c - 1], app.state.layers[c - 1], i, unitMap(app.state.activation), 1, THUMBNAIL);
+  });
+  stage.querySelectorAll<HTMLElement>('.bias').forEach((bias) => {
+    const b = snapshot.weights[Number(bias.dataset.layer)].bias?.[Number(bias.dataset.unit)] ?? 0;
+    bias.style.background = css(colour(Math.tanh(b)));
+    bias.dataset.value = String(b);
+    bias.setAttribute('aria-label', `bias of layer ${Number(bias.dataset.layer) + 1}, unit ${Number(bias.dataset.unit) + 1}: b = ${fmt(b)}; click to change it`);
+  });
+}
+
+/** The line of a weight: from unit `from` of column `layer` to unit `to` of column `layer + 1`. */
+function ends(layer: number, from: number, to: number): [number, number, number, number] {
+  return [unitX(layer) + UNIT, unitY(rowOf(layer, from)) + UNIT / 2, unitX(layer + 1), unitY(to) + UNIT / 2];
+}
+
+function drawLinks(): void {
+  const snapshot = app.snapshot;
+  if (!snapshot) {
+    svg.innerHTML = '';
+    return;
+  }
+  const trace = app.trace, stageNo = app.stage;
+  // While stepping: δ flows back along the links (stages 2–3), and each link's width is its |Δw| (stage 4).
+  const flowing = trace !== null && (stageNo === 2 || stageNo === 3);
+  const stepping = trace !== null && stageNo === 4;
+  const largest = stepping ? Math.max(1e-12, ...trace.layers.flatMap((l) => l.deltaW.flat().map(Math.abs))) : 1;
+  const depth = snapshot.weights.length;
+  const parts: string[] = [];
+  snapshot.weights.forEach((layer, l) => {
+    layer.weights.forEach((row, i) => row.forEach((w, j) => {
+      const [x1, y1, x2, y2] = ends(l, i, j);
+      const dw = trace?.layers[l].deltaW[i][j] ?? 0;
+      const width = stepping ? 0.5 + 7.5 * Math.abs(dw) / largest : Math.min(6, Math.max(0.5, Math.abs(w) * 2));
+      const stroke = css(colour(stepping ? (dw > 0 ? 1 : -1) : w > 0 ? 1 : -1));
+      // Flow: the dashes move toward the input, the output's links first.
+      const flow = flowing && (stageNo === 2 ? l === depth - 1 : true)
+        ? ` class="link flow" style="animation-delay:${((depth - 1 - l) * 0.35).toFixed(2)}s"` : ' class="link"';
+      const at = `data-layer="${l}" data-from="${i}" data-to="${j}"`;
+      parts.push(`<line${flow} ${at} data-w="${w}" data-dw="${dw}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${stroke}" stroke-width="${width.toFixed(2)}"/>`);
+      parts.push(`<line class="hit" ${at} x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"/>`);
+    }));
+  });
+  svg.innerHTML = parts.join('');
+  drawUnits();
+}
+
+svg.addEventListener('mouseover', (e) => {
+  const line = (e.target as Element).closest('line.hit');
+  if (line) showTip(line as SVGLineElement);
+});
+svg.addEventListener('mouseout', () => (tip.hidden = true));
+svg.addEventListener('click', (e) => {
+  const line = (e.target as Element).closest('line.hit') as SVGLineElement | null;
+  if (line) chooseWeight({ layer: Number(line.dataset.layer), from: Number(line.dataset.from), to: Number(line.dataset.to) }, line);
+});
+
+/** The name and value of a weight or bias. */
+function describe(ref: WeightRef): { name: string; value: number } {
+  const w = app.snapshot!.weights[ref.layer];
+  const unit = `${ref.layer === layout.sizes.length - 2 ? 'output' : `layer ${ref.layer + 1}, unit ${ref.to + 1}`}`;
+  if (ref.from === 'bias') return { name: `b of ${unit}`, value: w.bias?.[ref.to] ?? 0 };
+  const source = ref.layer === 0 ? FEATURES[app.state.features[ref.from]].label : `layer ${ref.layer} unit ${ref.from + 1}`;
+  return { name: `w from ${source} to ${unit}`, value: w.weights[ref.from][ref.to] };
+}
+
+function refOf(e: Element): WeightRef {
+  const d = (e as HTMLElement).dataset;
+  return e.classList.contains('bias') ? { layer: Number(d.layer), from: 'bias', to: Number(d.unit) }
+    : { layer: Number(d.layer), from: Number(d.from), to: Number(d.to) };
+}
+
+function showTip(target: Element): void {
+  if (!app.snapshot) return;
+  const { name, value } = describe(refOf(target));
+  tip.textContent = `${name} = ${fmt(value)}`;
+  tip.hidden = false;
+  const box = target.getBoundingClientRect(), frame = stage.getBoundingClientRect();
+  tip.style.left = `${(box.left + box.width / 2 - frame.left) / layout.scale}px`;
+  tip.style.top = `${(box.top + box.height / 2 - frame.top) / layout.scale + 8}px`;
+}
+
+// ---- setting a weight by hand ----
+
+const editor = $('weightEditor');
+const editorValue = $<HTMLInputElement>('weightValue');
+let editing: WeightRef | null = null;
+
+function chooseWeight(ref: WeightRef, target: Element): void {
+  if (!app.snapshot) return;
+  emit('weight', ref);
+  if (app.whatIf) return;
+  editing = ref;
+  const { name, value } = describe(ref);
+  $('weightName').textContent = name;
+  editorValue.value = String(Number(value.toPrecision(6)));
+  editor.hidden = false;
+  const box = target.getBoundingClientRect(), frame = diagram.getBoundingClientRect();
+  const left = Math.min(Math.max(0, box.left + box.width / 2 - frame.left - 100), Math.max(0, diagram.clientWidth - editor.offsetWidth));
+  editor.style.left = `${left}px`;
+  editor.style.top = `${box.top + box.height / 2 - frame.top + 10}px`;
+  editorValue.focus();
+  editorValue.select();
+}
+
+function hideEditor(): void {
+  editor.hidden = true;
+  editing = null;
+}
+
+function applyEdit(): void {
+  const value = Number(editorValue.value);
+  if (!editing || editorValue.value.trim() === '' || !Number.isFinite(value)) {
+    editorValue.setCustomValidity('Expected a number');
+    editorValue.reportValidity();
+    return;
+  }
+  send({ type: 'edit', ...editing, value });
+  hideEditor();
+}
+
+$('weightSet').addEventListener('click', applyEdit);
+$('weightCancel').addEventListener('click', hideEditor);
+editorValue.addEventListener('input', () => editorValue.setCustomValidity(''));
+editorValue.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') applyEdit();
+  else if (e.key === 'Escape') {
+    e.preventDefault();
+    hideEditor();
+  }
+});
+
+// ---- the step-through's numbers on the diagram ----
+
+/** Diagram numbers are short (3 significant digits); the step-through's list has them in full. */
+const short = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(3)).toString()).replace('-', '−');
+
+function annotate(): void {
+  labelLayer.innerHTML = '';
+  const trace = app.trace;
+  if (!trace) return;
+  const notes: { text: string; anchor: Box; kind: 'unit' | 'link'; line?: [number, number, number, number] }[] = [];
+  for (const l of trace.layers) {
+    const unitBox = (j: number): Box => ({ x: unitX(l.layer + 1), y: unitY(j), width: UNIT, height: UNIT });
+    l.h.forEach((h, j) => {
+      let text = '';
+      if (app.stage === 0) text = `h ${short(h)}\na ${short(l.a[j])}`;
+      else if (app.stage === 1 && l.role === 'output') text = `y − ŷ ${short(trace.error[j])}`;
+      else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden')) text = `δ ${short(l.delta[j])}`;
+      if (text) notes.push({ text, anchor: unitBox(j), kind: 'unit' });
+    });
+    // Δw on the links where a layer has few enough of them to read; the list has them all.
+    if (app.stage === 4 && l.deltaW.length * l.deltaW[0].length <= 8) {
+      l.deltaW.forEach((row, i) => row.forEach((dw, j) => {
+        const line = ends(l.layer, i, j);
+        notes.push({ text: `Δw ${short(dw)}`, anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
+      }));
+    }
+  }
+  const elements = notes.map((n) => {
+    const e = document.createElement('div');
+    e.className = 'annotation';
+    e.textContent = n.text;
+    e.style.visibility = 'hidden';
+    labelLayer.append(e);
+    return e;
+  });
+  const requests: LabelRequest[] = notes.map((n, k) => {
+    const width = elements[k].offsetWidth, height = elements[k].offsetHeight;
+    const a = n.anchor;
+    if (n.kind === 'link') {
+      const [x1, y1, x2, y2] = n.line!;
+      return { width, height, candidates: [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85].map((t) => ({ x: x1 + (x2 - x1) * t - width / 2, y: y1 + (y2 - y1) * t - height / 2 })) };
+    }
+    const mid = a.y + a.height / 2 - height / 2;
+    return {
+      width, height, candidates: [
+        { x: a.x + a.width + 3, y: mid }, { x: a.x + a.width + 3, y: a.y - 2 }, { x: a.x + a.width + 3, y: a.y + a.height - height + 2 },
+        { x: a.x + a.width / 2 - width / 2, y: a.y - height - 2 }, { x: a.x + a.width / 2 - width / 2, y: a.y + a.height + 2 },
+        { x: a.x - width - BIAS - 4, y: mid },
+      ],
+    };
+  });
+  const obstacles: Box[] = [...stage.querySelectorAll<HTMLElement>('.unit, .col-label, .unit-buttons, .bias')].map((e) => ({
+    x: e.offsetLeft, y: e.offsetTop, width: e.offsetWidth, height: e.offsetHeight,
+  }));
+  const boxes = placeLabels(requests, obstacles, { x: 0, y: 0, width: layout.width, height: layout.height });
+  boxes.forEach((box, k) => {
+    const e = elements[k];
+    if (!box) {
+      e.remove();
+      return;
+    }
+    e.style.left = `${box.x}px`;
+    e.style.top = `${box.y}px`;
+    e.style.visibility = '';
+    // Hidden δ appear from the output down, in the order backpropagation computes them.
+    if (app.stage === 3) e.style.animationDelay = `${((layout.sizes.length - 2 - columnOf(notes[k].anchor.x)) * 0.35).toFixed(2)}s`;
+  });
+  diagram.dataset.labels = String(boxes.filter(Boolean).length);
+  diagram.dataset.labelsWanted = String(notes.length);
+}
+
+const columnOf = (x: number): number => Math.round((x - LEFT) / layout.column);
+
+on('reset', build);
+on('render', () => {
+  drawLinks();
+  if (app.trace) annotate();
+});
+on('stage', () => {
+  drawLinks();
+  annotate();
+  if (app.trace === null) hideEditor();
+});
+new ResizeObserver(() => {
+  const before = layout.width;
+  computeLayout();
+  if (layout.width !== before) build();
+  if (app.trace) annotate();
+}).observe(diagram);

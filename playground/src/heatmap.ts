@@ -1,0 +1,76 @@
+// The output panel's heat map: the network's output over the input plane (or, while the pointer is on a
+// unit of the diagram, that unit's output), with axes, a colour legend, the data points, and a click on
+// a training point to step through its update.
+import { $, app, on, pickPoint } from './app.js';
+import { colour, css, drawHeatmap, drawPoints, outputMap, unitMap } from './draw.js';
+import { EXTENT } from './problem.js';
+
+const heatmap = $<HTMLCanvasElement>('heatmap');
+const toPixel = (x: number, y: number): [number, number] =>
+  [((x + EXTENT) / (2 * EXTENT)) * heatmap.width, ((EXTENT - y) / (2 * EXTENT)) * heatmap.height];
+
+/** Axis ticks in the data's units, drawn once: the plane is fixed at [−EXTENT, EXTENT]². */
+function drawAxes(): void {
+  const ticks = [-EXTENT, -EXTENT / 2, 0, EXTENT / 2, EXTENT];
+  const at = (v: number): string => `${(((v + EXTENT) / (2 * EXTENT)) * 100).toFixed(2)}%`;
+  $('axisX').innerHTML = ticks.map((t) => `<span style="left:${at(t)}">${t}</span>`).join('');
+  $('axisY').innerHTML = ticks.map((t) => `<span style="top:${at(-t)}">${t}</span>`).join('');
+}
+
+/** What the large map shows now: its values, how they map to colours, and the legend's ends. */
+function shown(): { values: ArrayLike<number>; stride: number; k: number; map: (v: number) => number; name: string; range: [string, string, string] } | null {
+  const s = app.snapshot;
+  if (!s) return null;
+  const last = app.state.layers.length + 1;
+  if (app.hovered && app.hovered[0] > 0 && app.hovered[0] < last) {
+    const [c, i] = app.hovered;
+    const sigmoid = app.state.activation === 'sigmoid';
+    const range: [string, string, string] = sigmoid ? ['0', '0.5', '1'] : ['−1', '0', '1'];
+    return { values: s.hidden[c - 1], stride: app.state.layers[c - 1], k: i, map: unitMap(app.state.activation), name: `layer ${c}, unit ${i + 1}`, range };
+  }
+  const classification = app.problem.task === 'classification';
+  const base = outputMap(app.problem.task);
+  const map = app.state.discretize ? (v: number) => (base(v) >= 0 ? 1 : -1) : base;
+  return { values: s.output, stride: 1, k: 0, map, name: 'output', range: classification ? ['0', '0.5', '1'] : ['−1', '0', '1'] };
+}
+
+function draw(): void {
+  const view = shown();
+  if (view) {
+    // The output is pale under the points; a hovered unit is shown at full strength, as in its thumbnail.
+    drawHeatmap(heatmap, view.values, view.stride, view.k, view.map, view.name === 'output' ? 0.6 : 1);
+    heatmap.dataset.showing = view.name;
+    $('heatmapCaption').textContent = view.name === 'output' ? (app.state.discretize ? 'Output, discretized: the class each point would get' : 'Output')
+      : `${view.name} (the unit under the pointer)`;
+    const [lo, mid, hi] = view.range;
+    $('legend').innerHTML = `<span class="bar" style="background:linear-gradient(to right, ${css(colour(-1))}, ${css(colour(0))}, ${css(colour(1))})"></span>`
+      + `<span class="lo">${lo}</span><span class="mid">${mid}</span><span class="hi">${hi}</span>`;
+  }
+  const regression = app.problem.task === 'regression';
+  drawPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, regression, false, app.tracedIndex);
+  if (app.state.showTestData) drawPoints(heatmap, app.problem.test.points, app.problem.test.y, toPixel, regression, true, null);
+}
+
+heatmap.addEventListener('click', (e) => {
+  const box = heatmap.getBoundingClientRect();
+  const px = ((e.clientX - box.left) / box.width) * heatmap.width, py = ((e.clientY - box.top) / box.height) * heatmap.height;
+  let best = -1, bestDistance = 12 * 12;
+  app.problem.train.points.forEach(([x, y], i) => {
+    const [qx, qy] = toPixel(x, y);
+    const d = (qx - px) ** 2 + (qy - py) ** 2;
+    if (d < bestDistance) {
+      best = i;
+      bestDistance = d;
+    }
+  });
+  if (best >= 0) {
+    $<HTMLInputElement>('pointIndex').value = String(best);
+    pickPoint(best);
+  }
+});
+
+drawAxes();
+on('render', draw);
+on('hover', draw);
+on('stage', draw);
+on('reset', draw);

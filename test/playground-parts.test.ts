@@ -1,0 +1,100 @@
+// The playground's parts that need no browser: the label placer, the URL state's new fields, the
+// Regenerate and ⟲ seeds, and the multigauss regression data set.
+import { describe, expect, it } from 'vitest';
+import { fit, generate, multigauss, Network, Random, toRows } from '../src/index.js';
+import { intersects, placeLabels, type Box } from '../playground/src/labels.js';
+import { dataSeed, makeProblem, networkSpec, weightSeed } from '../playground/src/problem.js';
+import { DEFAULTS, parseState, serializeState } from '../playground/src/state.js';
+
+describe('label placement', () => {
+  it('places random labels among random obstacles with no two boxes meeting, and each on one of its candidates', () => {
+    const random = new Random(5);
+    for (let trial = 0; trial < 50; trial++) {
+      const obstacles: Box[] = Array.from({ length: 10 }, () => ({ x: random.uniform(0, 400), y: random.uniform(0, 300), width: 36, height: 36 }));
+      const requests = Array.from({ length: 40 }, () => {
+        const x = random.uniform(0, 400), y = random.uniform(0, 300);
+        return { width: random.uniform(20, 60), height: 12, candidates: [{ x, y }, { x: x + 40, y }, { x, y: y + 20 }, { x: x - 40, y: y - 20 }] };
+      });
+      const bounds = { x: 0, y: 0, width: 460, height: 340 };
+      const boxes = placeLabels(requests, obstacles, bounds);
+      const placed = boxes.filter((b): b is Box => b !== null);
+      expect(placed.length).toBeGreaterThan(5);
+      for (let i = 0; i < placed.length; i++) {
+        expect(obstacles.some((o) => intersects(placed[i], o))).toBe(false);
+        for (let j = i + 1; j < placed.length; j++) expect(intersects(placed[i], placed[j])).toBe(false);
+        expect(placed[i].x + placed[i].width).toBeLessThanOrEqual(460);
+      }
+      boxes.forEach((b, k) => {
+        if (b) expect(requests[k].candidates).toContainEqual({ x: b.x, y: b.y });
+        // A label left off had no free candidate.
+        else for (const c of requests[k].candidates) {
+          const box = { ...c, width: requests[k].width, height: requests[k].height };
+          const free = c.x >= 0 && c.y >= 0 && c.x + box.width <= 460 && c.y + box.height <= 340
+            && !obstacles.some((o) => intersects(box, o, 1)) && !placed.some((p) => intersects(box, p, 1));
+          expect(free).toBe(false);
+        }
+      });
+    }
+  });
+
+  it('prefers the first free candidate', () => {
+    const [a, b] = placeLabels([
+      { width: 10, height: 10, candidates: [{ x: 0, y: 0 }, { x: 50, y: 0 }] },
+      { width: 10, height: 10, candidates: [{ x: 5, y: 5 }, { x: 30, y: 0 }] },
+    ], [], { x: 0, y: 0, width: 100, height: 100 });
+    expect(a).toEqual({ x: 0, y: 0, width: 10, height: 10 });
+    expect(b).toEqual({ x: 30, y: 0, width: 10, height: 10 });
+  });
+});
+
+describe('playground state', () => {
+  it('keeps Regenerate, show-test-data and discretize in the URL', () => {
+    const s = { ...DEFAULTS, dataset: 'multigauss' as const, regenerate: 3, showTestData: true, discretize: true };
+    expect(parseState(serializeState(s))).toEqual(s);
+    expect(serializeState(DEFAULTS)).not.toMatch(/regenerate|showTestData|discretize/);
+  });
+
+  it('Regenerate draws new points with the same weights; ⟲ new weights on the same points', () => {
+    const base = parseState('?seed=4');
+    const again = { ...base, regenerate: 1 };
+    expect(dataSeed(again)).not.toBe(dataSeed(base));
+    expect(weightSeed(again)).toBe(weightSeed(base));
+    expect(makeProblem(again).train.points).not.toEqual(makeProblem(base).train.points);
+    const restarted = { ...base, restart: 1 };
+    expect(makeProblem(restarted).train.points).toEqual(makeProblem(base).train.points);
+    expect(weightSeed(restarted)).not.toBe(weightSeed(base));
+  });
+});
+
+describe('multigauss', () => {
+  it('targets are the sum of six signed Gaussian bumps at each point, and it is a regression task', () => {
+    const data = generate('multigauss', { samples: 300, seed: 2 });
+    expect(data.task).toBe('regression');
+    data.x.forEach(([x1, x2], i) => {
+      // Independent of the module's own function: the bumps written out here.
+      const bumps = [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]];
+      const expected = bumps.reduce((s, [cx, cy, sign]) => s + sign * Math.exp(-((x1 - cx) ** 2 + (x2 - cy) ** 2) / (2 * 1.6 ** 2)), 0);
+      expect(data.y[i][0]).toBeCloseTo(expected, 12);
+      expect(Math.abs(x1)).toBeLessThanOrEqual(6);
+    });
+    expect(multigauss(4, 2.5)).toBeGreaterThan(0.9);
+    expect(multigauss(0, 2.5)).toBeLessThan(-0.9);
+  });
+
+  it('a small network learns it in the playground\'s features', () => {
+    const state = parseState('?dataset=multigauss&layers=8,8&activation=tanh&features=x1,x2,sinx1,sinx2');
+    const problem = makeProblem(state);
+    expect(problem.task).toBe('regression');
+    const net = new Network(networkSpec(state, problem.task));
+    const variance = (() => {
+      const ys = problem.test.y.map((r) => r[0]);
+      const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+      return ys.reduce((a, b) => a + (b - mean) ** 2, 0) / ys.length;
+    })();
+    fit(net, problem.train.x, problem.train.y, { epochs: 300, batchSize: 10, learningRate: 0.01, optimizer: 'adam', seed: 1 });
+    const predictions = toRows(net.predict(problem.test.x));
+    const mse = problem.test.y.reduce((s, [y], i) => s + (y - predictions[i][0]) ** 2, 0) / problem.test.y.length;
+    // R² = 1 − MSE / variance: the surface is learned, not just its mean.
+    expect(1 - mse / variance).toBeGreaterThan(0.8);
+  });
+});
