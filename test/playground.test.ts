@@ -5,9 +5,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { Network, traceUpdate } from '../src/index.js';
+import { Network, toRows, traceUpdate } from '../src/index.js';
 import { serveFolder } from '../src/cli/serve.js';
-import { EXTENT, makeProblem, networkSpec } from '../playground/src/problem.js';
+import { EXTENT, featurize, makeProblem, networkSpec } from '../playground/src/problem.js';
+import { GRID } from '../playground/src/protocol.js';
+import { colour } from '../playground/src/draw.js';
 import { parseState, serializeState, DEFAULTS } from '../playground/src/state.js';
 import { launch } from './browser.js';
 import { ROOT } from './cli-helpers.js';
@@ -30,8 +32,8 @@ afterAll(async () => {
   server?.close();
 });
 
-async function open(search = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+async function open(search = '', viewport = { width: 1280, height: 1000 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // Record long tasks on the main thread from the very start.
@@ -363,6 +365,295 @@ describe('playground: reported bugs', () => {
     await page.click('#features input[value="x1"]');
     expect(await page.isChecked('#features input[value="x1"]')).toBe(true);
     expect(await page.textContent('#message')).toBe('The network needs at least one input feature; that one stays on.');
+    await page.close();
+  }, 60_000);
+});
+
+/** The step-through's labels on the diagram, as boxes on the screen. */
+const labelBoxes = (page: Page) => page.locator('#diagram .annotation').evaluateAll((ls) => ls.map((l) => {
+  const r = l.getBoundingClientRect();
+  return { x: r.x, y: r.y, width: r.width, height: r.height, text: l.textContent, kind: (l as HTMLElement).dataset.kind };
+}));
+type Rect = { x: number; y: number; width: number; height: number };
+const meet = (a: Rect, b: Rect): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+describe('playground: layout', () => {
+  for (const [width, height] of [[1400, 900], [390, 844]]) {
+    it(`at ${width}×${height}: six layers of eight fit, nothing overflows sideways, and no two step-through labels meet`, async () => {
+      const page = await open('?layers=8,8,8,8,8,8', { width, height });
+      const overflow = (): Promise<string[]> => page.evaluate(() => {
+        const limit = document.documentElement.clientWidth + 0.5;
+        const wide = [...document.querySelectorAll('body *')].filter((e) => {
+          const r = e.getBoundingClientRect();
+          return r.width > 0 && r.right > limit;
+        }).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`);
+        return document.documentElement.scrollWidth > limit ? ['page', ...wide] : wide;
+      });
+      expect(await overflow()).toEqual([]);
+      // The diagram stays in its box: the output unit inside the diagram, clear of the output panel.
+      const diagram = (await page.locator('#diagram').boundingBox())!;
+      const outputUnit = (await page.locator('#diagram canvas.unit[data-column="7"]').boundingBox())!;
+      expect(outputUnit.x + outputUnit.width).toBeLessThanOrEqual(diagram.x + diagram.width + 0.5);
+      for (const id of ['#lossCurve', '#heatmap']) expect(meet(outputUnit, (await page.locator(id).boundingBox())!)).toBe(false);
+      if (width < 800) {
+        // One column: the heat map is on screen horizontally and below the diagram.
+        const map = (await page.locator('#heatmap').boundingBox())!;
+        expect(map.x).toBeGreaterThanOrEqual(0);
+        expect(map.x + map.width).toBeLessThanOrEqual(width);
+        expect(map.y).toBeGreaterThan(diagram.y + diagram.height);
+      }
+      await page.fill('#pointIndex', '7');
+      await page.press('#pointIndex', 'Enter');
+      await page.waitForSelector('#stepper:not([hidden])');
+      const units = await page.locator('#diagram canvas.unit').evaluateAll((us) => us.map((u) => {
+        const r = u.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }));
+      for (let stage = 0; stage <= 4; stage++) {
+        await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
+        const boxes = await labelBoxes(page);
+        const wanted = Number(await page.getAttribute('#diagram', 'data-labels-wanted'));
+        expect(boxes.length, `stage ${stage}`).toBeGreaterThanOrEqual(Math.ceil(wanted * 0.75));
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) expect(meet(boxes[i], boxes[j]), `${boxes[i].text} / ${boxes[j].text}`).toBe(false);
+          // Above the units, never hidden under one: no label covers a unit.
+          for (const u of units) expect(meet(boxes[i], u), `${boxes[i].text} on a unit`).toBe(false);
+        }
+        expect(await overflow()).toEqual([]);
+        if (stage === 0) await page.screenshot({ path: join(OUT, `playground-${width}x${height}.png`), fullPage: true });
+        // The keyboard, not a click: a full-page screenshot leaves the scroll position settling.
+        if (stage < 4) {
+          await page.focus('#nextStage');
+          await page.keyboard.press('Enter');
+        }
+      }
+      // Step 4 shows the Δw on the links into the output, above them.
+      expect((await labelBoxes(page)).filter((b) => b.kind === 'link').length).toBeGreaterThanOrEqual(6);
+      await page.screenshot({ path: join(OUT, `playground-${width}x${height}-steps.png`), fullPage: true });
+      await page.close();
+    }, 60_000);
+  }
+
+  it('scrolls the step-through into view and keeps expressions whole', async () => {
+    const page = await open('', { width: 390, height: 844 });
+    await page.fill('#pointIndex', '2');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.waitForTimeout(300);
+    const box = (await page.locator('#stepper').boundingBox())!;
+    expect(box.y).toBeLessThan(844);
+    expect(box.y + box.height).toBeGreaterThan(0);
+    // No number is split across two lines.
+    const split = await page.locator('#stageValues .num').evaluateAll((ns) => ns.filter((n) => n.getClientRects().length > 1).length);
+    expect(split).toBe(0);
+    await page.close();
+  }, 60_000);
+});
+
+describe('playground: exploring', () => {
+  it('hovering a unit shows its heat map large, in the colours of the library\'s own value there', async () => {
+    const state = parseState('');
+    const problem = makeProblem(state);
+    const page = await open();
+    const net = new Network(networkSpec(state, problem.task));
+    // A canvas pixel whose cell is far from every point, so no dot covers it.
+    const size = 300, cells = GRID;
+    const toPixel = ([x, y]: number[]): [number, number] => [((x + EXTENT) / (2 * EXTENT)) * size, ((EXTENT - y) / (2 * EXTENT)) * size];
+    const clear = (px: number, py: number): boolean => [...problem.train.points].every((p) => {
+      const [qx, qy] = toPixel(p);
+      return (qx - px) ** 2 + (qy - py) ** 2 > 12 * 12;
+    });
+    const pixels: [number, number][] = [];
+    for (let py = 10; py < size && pixels.length < 5; py += 37) for (let px = 10; px < size && pixels.length < 5; px += 41) if (clear(px, py)) pixels.push([px + 1.5, py + 1.5]);
+    expect(pixels.length).toBe(5);
+    const read = (): Promise<number[][]> => page.evaluate((ps) => {
+      const g = (document.getElementById('heatmap') as HTMLCanvasElement).getContext('2d')!;
+      return ps.map(([x, y]) => [...g.getImageData(Math.floor(x), Math.floor(y), 1, 1).data.slice(0, 3)]);
+    }, pixels);
+    const expected = (value: (x: number[]) => number): number[][] => pixels.map(([px, py]) => {
+      const c = Math.floor((px / size) * cells), r = Math.floor((py / size) * cells);
+      const x = -EXTENT + ((c + 0.5) / cells) * 2 * EXTENT, y = EXTENT - ((r + 0.5) / cells) * 2 * EXTENT;
+      return colour(value(featurize(state.features, x, y))).map(Math.round);
+    });
+    const close = (a: number[][], b: number[][]): void => a.forEach((p, i) => p.forEach((v, k) => expect(Math.abs(v - b[i][k]), `pixel ${i}`).toBeLessThanOrEqual(2)));
+    // Layer 1, unit 2 under the pointer: its tanh output, full strength.
+    await page.hover('#diagram canvas.unit[data-column="1"][data-unit="1"]');
+    expect(await page.getAttribute('#heatmap', 'data-showing')).toBe('layer 1, unit 2');
+    const hidden = (x: number[]): number => {
+      const { buffers } = net.pass(net.inputBatch([x]), net.targetBatch([[0]], 1), false);
+      return buffers[0].a.data[1];
+    };
+    close(await read(), expected(hidden));
+    // Pointer away: the output again, paled to 0.6 under the points.
+    await page.mouse.move(5, 5);
+    expect(await page.getAttribute('#heatmap', 'data-showing')).toBe('output');
+    close(await read(), expected((x) => 0.6 * (2 * toRows(net.predict([x]))[0][0] - 1)));
+    // Discretized: the class each cell would get, kept in the URL.
+    await page.check('#discretize');
+    expect(page.url()).toContain('discretize=true');
+    close(await read(), expected((x) => 0.6 * (toRows(net.predict([x]))[0][0] >= 0.5 ? 1 : -1)));
+    await page.close();
+  }, 60_000);
+
+  it('a weight reads on hover and, set by hand, changes the next prediction by what the library computes; biases too', async () => {
+    const state = parseState('');
+    const problem = makeProblem(state);
+    const page = await open();
+    const net = new Network(networkSpec(state, problem.task));
+    const weights = net.getWeights();
+    // Links cross, so the pointer at one link's middle may be over another: the events go to the link itself.
+    await page.dispatchEvent('#links line.hit[data-layer="1"][data-from="2"][data-to="1"]', 'mouseover');
+    expect(await page.textContent('#tip')).toBe(`w from layer 1 unit 3 to layer 2, unit 2 = ${Number(weights[1].weights[2][1].toPrecision(4))}`);
+    const yHat = async (): Promise<number> => {
+      await page.fill('#pointIndex', '5');
+      await page.press('#pointIndex', 'Enter');
+      await page.waitForSelector('#stepper:not([hidden])');
+      await page.click('#nextStage');
+      const v = Number(await page.getAttribute('#stageValues [data-kind="error"] [data-role="yhat"]', 'data-v'));
+      await page.keyboard.press('Escape');
+      return v;
+    };
+    const before = await yHat();
+    expect(before).toBeCloseTo(toRows(net.predict([problem.train.x[5]]))[0][0], 12);
+
+    await page.dispatchEvent('#links line.hit[data-layer="1"][data-from="2"][data-to="1"]', 'click');
+    await page.fill('#weightValue', '1.75');
+    await page.press('#weightValue', 'Enter');
+    weights[1].weights[2][1] = 1.75;
+    net.setWeights(weights);
+    await page.waitForFunction(() => document.querySelector('#links line.link[data-layer="1"][data-from="2"][data-to="1"]')?.getAttribute('data-w') === '1.75');
+    const after = await yHat();
+    const library = toRows(net.predict([problem.train.x[5]]))[0][0];
+    expect(after).toBeCloseTo(library, 12);
+    expect(Math.abs(after - before)).toBeGreaterThan(1e-4);
+
+    // A bias: the small square on the output unit.
+    await page.click('#diagram .bias[data-layer="2"][data-unit="0"]');
+    await page.fill('#weightValue', '-0.5');
+    await page.press('#weightValue', 'Enter');
+    weights[2].bias![0] = -0.5;
+    net.setWeights(weights);
+    await page.waitForFunction(() => document.querySelector('#diagram .bias[data-layer="2"]')?.getAttribute('data-value') === '-0.5');
+    expect(await yHat()).toBeCloseTo(toRows(net.predict([problem.train.x[5]]))[0][0], 12);
+    // Not a number: refused, nothing sent.
+    await page.dispatchEvent('#links line.hit[data-layer="0"][data-from="0"][data-to="0"]', 'click');
+    await page.fill('#weightValue', '');
+    await page.press('#weightValue', 'Enter');
+    expect(await page.isVisible('#weightEditor')).toBe(true);
+    await page.press('#weightValue', 'Escape');
+    expect(await page.isHidden('#weightEditor')).toBe(true);
+    await page.close();
+  }, 60_000);
+
+  it('"what if" shows at once how the output, the loss and every δ change with one weight, and leaves the network alone', async () => {
+    const state = parseState('');
+    const problem = makeProblem(state);
+    const page = await open();
+    await page.fill('#pointIndex', '9');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.check('#whatIf');
+    await page.dispatchEvent('#links line.hit[data-layer="0"][data-from="1"][data-to="2"]', 'click');
+    expect(await page.isHidden('#weightEditor')).toBe(true);
+    await page.fill('#whatIfValue', '-2');
+    const net = new Network(networkSpec(state, problem.task));
+    const original = traceUpdate(net, problem.train.x[9], problem.train.y[9], { learningRate: state.learningRate });
+    const weights = net.getWeights();
+    weights[0].weights[1][2] = -2;
+    net.setWeights(weights);
+    const changed = traceUpdate(net, problem.train.x[9], problem.train.y[9], { learningRate: state.learningRate });
+    const row = async (selector: string): Promise<[number, number]> => {
+      const r = page.locator(`#whatIfTable ${selector}`);
+      return [Number(await r.getAttribute('data-before')), Number(await r.getAttribute('data-after'))];
+    };
+    const [y0, y1] = await row('[data-kind="whatif-output"]');
+    expect(y0).toBeCloseTo(original.output[0], 12);
+    expect(y1).toBeCloseTo(changed.output[0], 12);
+    const [e0, e1] = await row('[data-kind="whatif-loss"]');
+    expect([e0, e1].map((v) => Number(v.toFixed(12)))).toEqual([original.lossBefore, changed.lossBefore].map((v) => Number(v.toFixed(12))));
+    for (const l of changed.layers) {
+      for (let j = 0; j < l.delta.length; j++) {
+        const [d0, d1] = await row(`[data-kind="whatif-delta"][data-layer="${l.layer}"][data-unit="${j}"]`);
+        expect(d0).toBeCloseTo(original.layers[l.layer].delta[j], 12);
+        expect(d1).toBeCloseTo(l.delta[j], 12);
+      }
+    }
+    // The network itself is unchanged: the link still has its old weight.
+    expect(Number(await page.getAttribute('#links line.link[data-layer="0"][data-from="1"][data-to="2"]', 'data-w'))).toBe(original.layers[0].before.weights[1][2]);
+    await page.close();
+  }, 60_000);
+
+  it('the step-through animates δ back along the links, draws links by |Δw|, and says when training is not plain gradient descent', async () => {
+    const page = await open('?optimizer=adam');
+    await page.click('#pickPoint');
+    await page.waitForSelector('#stepper:not([hidden])');
+    expect(await page.textContent('#stepNote')).toContain('Training uses adam; this step-through takes one step of plain gradient descent');
+    await page.click('#nextStage');
+    await page.click('#nextStage');
+    await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="3"]');
+    expect(await page.locator('#links line.flow').count()).toBe(await page.locator('#links line.link').count());
+    await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="4"]');
+    const links = await page.locator('#links line.link').evaluateAll((ls) => ls.map((l) => [Math.abs(Number(l.getAttribute('data-dw'))), Number(l.getAttribute('stroke-width'))]));
+    const largest = links.reduce((a, b) => (b[0] > a[0] ? b : a));
+    expect(largest[1]).toBe(Math.max(...links.map((l) => l[1])));
+    for (const [dw, width] of links) expect(width).toBeCloseTo(0.5 + (7.5 * dw) / largest[0], 1);
+    await page.close();
+    const sgd = await open();
+    await sgd.click('#pickPoint');
+    await sgd.waitForSelector('#stepper:not([hidden])');
+    expect(await sgd.textContent('#stepNote')).toBe('');
+    await sgd.close();
+  }, 60_000);
+
+  it('compares sigmoid and relu on a deep network in one click', async () => {
+    const page = await open();
+    await page.click('#compare');
+    await page.waitForSelector('#comparison [data-activation="relu"]');
+    const ratio = async (a: string): Promise<number> => Number(await page.getAttribute(`#comparison [data-activation="${a}"] [data-ratio]`, 'data-ratio'));
+    expect(await page.locator('#comparison [data-activation="sigmoid"] [data-norm]').count()).toBe(6);
+    expect(await ratio('sigmoid')).toBeLessThan(0.1);
+    expect(await ratio('relu') / await ratio('sigmoid')).toBeGreaterThan(10);
+    await page.close();
+  }, 60_000);
+
+  it('input units are labelled and clickable; Regenerate, show-test-data and the multigauss set are in the URL; η changes without a restart', async () => {
+    const page = await open('?dataset=multigauss');
+    expect(await page.locator('#diagram .input-label').allInnerTexts()).toEqual(['x₁', 'x₂', 'x₁²', 'x₂²', 'x₁x₂', 'sin(x₁)', 'sin(x₂)']);
+    await page.click('#diagram .input-label[data-feature="sinx1"]');
+    await page.waitForFunction(() => location.search.includes('features=x1%2Cx2%2Csinx1') || location.search.includes('features=x1,x2,sinx1'));
+    expect(await page.getAttribute('#diagram .input-label[data-feature="sinx1"]', 'aria-pressed')).toBe('true');
+    await page.click('#diagram canvas.unit.input[data-unit="0"]');
+    await page.waitForFunction(() => /features=x2(%2C|,)sinx1/.test(location.search));
+    await page.click('#regenerate');
+    await page.waitForFunction(() => location.search.includes('regenerate=1'));
+    await page.check('#showTest');
+    expect(page.url()).toContain('showTestData=true');
+    const link = page.url();
+    const state = parseState(new URL(link).search);
+    expect(state).toMatchObject({ dataset: 'multigauss', regenerate: 1, showTestData: true, features: ['x2', 'sinx1'] });
+    expect(makeProblem(state).task).toBe('regression');
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+    expect(await page.isChecked('#showTest')).toBe(true);
+    expect(await page.isChecked('input[name="dataset"][value="multigauss"]')).toBe(true);
+    // η mid-run: the epochs and the loss curve go on.
+    await stepEpochs(page, 5);
+    await page.selectOption('#learningRate', '0.1');
+    expect(page.url()).toContain('learningRate=0.1');
+    await stepEpochs(page, 2);
+    expect(await number(page, 'epoch')).toBe(7);
+    expect(await page.getAttribute('#lossCurve', 'data-points')).toBe('8');
+    await page.selectOption('#regularizationRate', '0.01');
+    await page.selectOption('#regularization', 'l2');
+    await stepEpochs(page, 1);
+    expect(await number(page, 'epoch')).toBe(8);
+    // The loss chart's legend and scale.
+    expect(await page.textContent('#lossLegend')).toBe('training test');
+    const max = Number(await page.getAttribute('#lossCurve', 'data-max'));
+    expect(max).toBeGreaterThanOrEqual(Number(await page.textContent('#trainLoss')));
+    expect(await page.textContent('#lossScale')).toMatch(/^loss 0 to \S+ over 8 epochs$/);
     await page.close();
   }, 60_000);
 });

@@ -305,17 +305,19 @@ function annotate(): void {
       else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden')) text = `δ ${short(l.delta[j])}`;
       if (text) notes.push({ text, anchor: unitBox(j), kind: 'unit' });
     });
-    // Δw on the links where a layer has few enough of them to read; the list has them all.
+    // Δw on the links (the number alone: the stage is titled Δw) where a layer has few enough of them to
+    // read; the list has them all.
     if (app.stage === 4 && l.deltaW.length * l.deltaW[0].length <= 8) {
       l.deltaW.forEach((row, i) => row.forEach((dw, j) => {
         const line = ends(l.layer, i, j);
-        notes.push({ text: `Δw ${short(dw)}`, anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
+        notes.push({ text: short(dw), anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
       }));
     }
   }
   const elements = notes.map((n) => {
     const e = document.createElement('div');
     e.className = 'annotation';
+    e.dataset.kind = n.kind;
     e.textContent = n.text;
     e.style.visibility = 'hidden';
     labelLayer.append(e);
