@@ -2,7 +2,7 @@
 // weighted loss against its formula computed here from the predictions.
 import { describe, expect, it } from 'vitest';
 import {
-  classWeights, fit, fromRows, gradientCheck, Network, Random, rowWeights, toRows, type NetworkSpec,
+  classWeights, fit, fromRows, gradientCheck, Network, Random, rowWeights, toRows, Trainer, type NetworkSpec,
 } from '../src/index.js';
 
 const spec = (extra: Partial<NetworkSpec> = {}): NetworkSpec => ({
@@ -149,5 +149,24 @@ describe('class weights', () => {
       return rare.filter((i) => p[i][0] > 0.5).length / rare.length;
     };
     expect(recall('balanced')).toBeGreaterThan(recall() + 0.2);
+  });
+});
+
+describe('penalties changed between steps', () => {
+  it('setPenalties takes effect from the next step: one l2 step equals the step of a trainer made with that l2', () => {
+    const { x, y } = data(40, 3);
+    const changed = new Network(spec()), fresh = new Network(spec());
+    const a = new Trainer(changed, { optimizer: 'sgd' });
+    a.setPenalties({ l2: 0.05 });
+    const b = new Trainer(fresh, { optimizer: 'sgd', l2: 0.05 });
+    const X = changed.inputBatch(x), Y = changed.targetBatch(y, x.length);
+    a.step(X, Y, 0.1);
+    b.step(fresh.inputBatch(x), fresh.targetBatch(y, x.length), 0.1);
+    expect(changed.getWeights()).toEqual(fresh.getWeights());
+    // The penalty really acted: without it the step differs.
+    const plain = new Network(spec());
+    new Trainer(plain, { optimizer: 'sgd' }).step(plain.inputBatch(x), plain.targetBatch(y, x.length), 0.1);
+    expect(plain.getWeights()).not.toEqual(fresh.getWeights());
+    expect(() => a.setPenalties({ l1: -1 })).toThrow('l1: expected a number ≥ 0, got -1');
   });
 });
