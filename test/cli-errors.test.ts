@@ -21,7 +21,7 @@ function expectOneLineError(r: { code: number; stdout: string; stderr: string },
 
 describe('bad data files', () => {
   const cases: [string, () => string, string][] = [
-    ['a missing file', () => join(dir, 'missing.csv'), `${join(dir, 'missing.csv')}: no such file, and not a built-in data set (iris, digits, xor, circle, gauss, spiral, moons, plane)`],
+    ['a missing file', () => join(dir, 'missing.csv'), `${join(dir, 'missing.csv')}: no such file, and not a built-in data set (iris, digits, xor, circle, gauss, spiral, moons, plane, multigauss)`],
     ['an empty file', () => csv('empty.csv', ''), `${join(dir, 'empty.csv')}: the file is empty; expected CSV with a header row`],
     ['a header only', () => csv('header.csv', 'a,b,label\n'), `${join(dir, 'header.csv')}: has a header row but no data rows`],
     ['ragged rows', () => csv('ragged.csv', 'a,b,label\n1,2,x\n3,y\n5,6,x\n'), `${join(dir, 'ragged.csv')}, line 3: expected 3 values like the header, found 2`],

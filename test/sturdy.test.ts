@@ -177,8 +177,8 @@ describe('options say what they mean', () => {
 
   it('--samples out of range is a usage error; --samples and --noise on a file are refused', () => {
     oneLine(backprop(['train', 'circle', '--samples', '1']), 2, '--samples: expected an integer from 2 to 1000000, got "1"');
-    oneLine(backprop(['train', 'iris', '--samples', '50']), 2, '--samples: only for the synthetic data sets (xor, circle, gauss, spiral, moons, plane), not "iris"');
-    oneLine(backprop(['train', good, '--noise', '0.5']), 2, `--noise: only for the synthetic data sets (xor, circle, gauss, spiral, moons, plane), not ${JSON.stringify(good)}`);
+    oneLine(backprop(['train', 'iris', '--samples', '50']), 2, '--samples: only for the synthetic data sets (xor, circle, gauss, spiral, moons, plane, multigauss), not "iris"');
+    oneLine(backprop(['train', good, '--noise', '0.5']), 2, `--noise: only for the synthetic data sets (xor, circle, gauss, spiral, moons, plane, multigauss), not ${JSON.stringify(good)}`);
   });
 
   it('--layers "" is a usage error (0 means no hidden layer)', () => {

@@ -1,7 +1,7 @@
 // The network diagram: every input feature (clickable, the unused ones pale), each unit's heat map with its
 // bias, links drawn by weight, hover to read a weight and click to set it, and the step-through's numbers
 // placed on it without collisions. It is laid out at a natural size and scaled to fit its column.
-import { $, app, emit, fmt, on, send, toggleFeature, update, type WeightRef } from './app.js';
+import { $, app, closeStepper, emit, fmt, on, send, toggleFeature, update, type WeightRef } from './app.js';
 import { colour, css, drawHeatmap, outputMap, unitMap } from './draw.js';
 import { placeLabels, type Box, type LabelRequest } from './labels.js';
 import { EXTENT, FEATURES } from './problem.js';
@@ -254,7 +254,9 @@ function chooseWeight(ref: WeightRef, target: Element): void {
   const box = target.getBoundingClientRect(), frame = diagram.getBoundingClientRect();
   const left = Math.min(Math.max(0, box.left + box.width / 2 - frame.left - 100), Math.max(0, diagram.clientWidth - editor.offsetWidth));
   editor.style.left = `${left}px`;
-  editor.style.top = `${box.top + box.height / 2 - frame.top + 10}px`;
+  // Below the link or bias, or above it where the diagram's box (which clips) ends too soon.
+  const below = box.top + box.height / 2 - frame.top + 10;
+  editor.style.top = `${below + editor.offsetHeight <= diagram.clientHeight ? below : Math.max(0, box.top - frame.top - editor.offsetHeight - 6)}px`;
   editorValue.focus();
   editorValue.select();
 }
@@ -273,6 +275,8 @@ function applyEdit(): void {
   }
   send({ type: 'edit', ...editing, value });
   hideEditor();
+  // An open step-through traced the old weights: it closes rather than show numbers the network no longer has.
+  closeStepper();
 }
 
 $('weightSet').addEventListener('click', applyEdit);
