@@ -1,6 +1,7 @@
 // The numbers over time: the epoch counter and epochs per second, the two losses, the loss curves with a
 // legend and a scale, and the bars of each layer's gradient size.
 import { $, app, on } from './app.js';
+import { gradientBars } from './draw.js';
 
 const curve = $<HTMLCanvasElement>('lossCurve');
 const TRAIN = '#999', TEST = '#111';
@@ -62,14 +63,6 @@ function drawGradients(): void {
   const s = app.snapshot;
   if (!s) return;
   $('gradients').innerHTML = gradientBars(s.gradientNorms);
-}
-
-/** Bars on a log scale from 1e-6 to 1, so a gradient 1000× smaller is visibly shorter, not invisible. */
-export function gradientBars(norms: number[], width = 160): string {
-  return norms.map((n, l) => {
-    const w = Math.max(0, Math.min(1, (Math.log10(Math.max(n, 1e-12)) + 6) / 6)) * width;
-    return `<div class="bar" role="listitem"><span>W${l + 1}</span><span class="fill" style="width:${w.toFixed(1)}px"></span><span data-norm="${l}">${n.toExponential(1)}</span></div>`;
-  }).join('');
 }
 
 /** Epochs per second over the last second of play. */

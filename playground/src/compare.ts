@@ -2,7 +2,7 @@
 // gradient size of each layer side by side. σ′ is at most 0.25, so every sigmoid layer the error term
 // passes back through shrinks it; relu′ is 1 where a unit is active.
 import { $, app, on, send } from './app.js';
-import { gradientBars } from './charts.js';
+import { gradientBars } from './draw.js';
 
 /** Five hidden layers of eight units: deep enough for the effect to be plain, small enough to be instant. */
 export const DEEP = [8, 8, 8, 8, 8];

@@ -214,7 +214,7 @@ svg.addEventListener('click', (e) => {
 /** The name and value of a weight or bias. */
 function describe(ref: WeightRef): { name: string; value: number } {
   const w = app.snapshot!.weights[ref.layer];
-  const unit = `${ref.layer === layout.sizes.length - 2 ? 'output' : `layer ${ref.layer + 1}, unit ${ref.to + 1}`}`;
+  const unit = ref.layer === layout.sizes.length - 2 ? 'output' : `layer ${ref.layer + 1}, unit ${ref.to + 1}`;
   if (ref.from === 'bias') return { name: `b of ${unit}`, value: w.bias?.[ref.to] ?? 0 };
   const source = ref.layer === 0 ? FEATURES[app.state.features[ref.from]].label : `layer ${ref.layer} unit ${ref.from + 1}`;
   return { name: `w from ${source} to ${unit}`, value: w.weights[ref.from][ref.to] };

@@ -1,5 +1,5 @@
-// Canvas drawing shared by the panels: the colour scale, heat maps of a unit or the output over the input
-// plane, and data points.
+// Drawing shared by the panels: the colour scale, heat maps of a unit or the output over the input plane,
+// data points, and gradient-size bars.
 import { GRID } from './protocol.js';
 
 const ORANGE = [245, 147, 34], BLUE = [8, 119, 189];
@@ -80,4 +80,12 @@ export function drawPoints(canvas: HTMLCanvasElement, points: number[][], labels
     g.strokeStyle = outlined || i === picked ? 'black' : 'white';
     g.stroke();
   });
+}
+
+/** Bars on a log scale from 1e-6 to 1, so a gradient 1000× smaller is visibly shorter, not invisible. */
+export function gradientBars(norms: number[], width = 160): string {
+  return norms.map((n, l) => {
+    const w = Math.max(0, Math.min(1, (Math.log10(Math.max(n, 1e-12)) + 6) / 6)) * width;
+    return `<div class="bar" role="listitem"><span>W${l + 1}</span><span class="fill" style="width:${w.toFixed(1)}px"></span><span data-norm="${l}">${n.toExponential(1)}</span></div>`;
+  }).join('');
 }

@@ -103,7 +103,7 @@ function edit(layer: number, from: number | 'bias', to: number, value: number): 
 /** ‖∂E/∂W‖ per layer of a fresh network of each activation, over the whole training set, before any step. */
 function compare(layers: number[], activations: string[]): void {
   const results = activations.map((activation) => {
-    const deep = new Network({ ...networkSpec({ ...state, layers, activation: activation as Exclude<ActivationName, 'softmax'> }, problem.task) });
+    const deep = new Network(networkSpec({ ...state, layers, activation: activation as Exclude<ActivationName, 'softmax'> }, problem.task));
     deep.pass(deep.inputBatch(problem.train.x), deep.targetBatch(problem.train.y, problem.train.x.length));
     return { activation, norms: deep.gradientNorms().map((n) => n.weights) };
   });
