@@ -5,7 +5,7 @@ import { $, app, on, send } from './app.js';
 import { gradientBars } from './draw.js';
 
 /** Five hidden layers of eight units: deep enough for the effect to be plain, small enough to be instant. */
-export const DEEP = [8, 8, 8, 8, 8];
+const DEEP = [8, 8, 8, 8, 8];
 
 $('compare').addEventListener('click', () => {
   $('comparison').hidden = false;

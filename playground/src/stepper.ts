@@ -13,7 +13,7 @@ const STAGES = [
   ['Step 4: the weight steps Δw', 'Every weight moves by Δw = η·δ·x: the step size, times the error term of the unit it feeds, times the value it carries; a bias carries 1, so Δb = η·δ.'],
   ['The update, applied', 'The weights took the steps. The loss on this point before and after:'],
 ] as const;
-export const LAST_STAGE = STAGES.length - 1;
+const LAST_STAGE = STAGES.length - 1;
 
 /** The derivative of each activation, written in terms of h and a, for the step-3 text. */
 const SLOPES: Record<string, string> = {
@@ -177,7 +177,7 @@ stepper.addEventListener('keydown', (e) => {
 let whatIfRef: WeightRef | null = null;
 
 /** The update traced again on the page's own copy of the network, with the chosen weight set to `value`. */
-export function whatIfTrace(t: UpdateTrace, ref: WeightRef, value: number): UpdateTrace {
+function whatIfTrace(t: UpdateTrace, ref: WeightRef, value: number): UpdateTrace {
   const weights: LayerWeights[] = t.layers.map((l) => ({
     weights: l.before.weights.map((row) => [...row]),
     bias: l.before.bias ? [...l.before.bias] : null,
