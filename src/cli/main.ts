@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, printable } from '../core/errors.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
@@ -299,7 +299,8 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
     }
     if (e instanceof BackpropError) {
-      process.stderr.write(`backprop: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      // One line, with any control character that came from a file's content shown as an escape.
+      process.stderr.write(`backprop: ${printable(e.message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
       return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`backprop: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

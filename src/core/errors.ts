@@ -23,7 +23,7 @@ export function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
   try {
     const json = JSON.stringify(value);
-    return json === undefined ? typeof value : json.length > 40 ? json.slice(0, 37) + '...' : json;
+    return json === undefined ? typeof value : printable(json, 40);
   } catch {
     return typeof value;
   }
@@ -74,4 +74,21 @@ export function checkOptions<T extends object>(value: T | undefined, known: read
     throw new BackpropError(`${argument}: unknown option "${key}"${guess ? `; did you mean "${guess}"?` : ''} (known: ${known.join(', ')})`, `${argument}.${key}`);
   }
   return value;
+}
+
+/** Control characters (C0, DEL, C1) and the bidirectional overrides that could rewrite a terminal line. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a file (a name, a value) made safe to print: control characters shown as escapes (\u001b, \n), so an
+ * ANSI sequence in an operator name cannot clear the user's terminal, and cut to `max` characters.
+ */
+export function printable(text: string, max = 80): string {
+  const safe = text.replace(CONTROL, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return safe.length > max ? safe.slice(0, max - 3) + '...' : safe;
+}
+
+/** A name from a file, quoted and printable: "dense_1", "\u001b[2J". */
+export function quoted(text: unknown, max = 80): string {
+  return `"${printable(String(text), max)}"`;
 }
