@@ -1,4 +1,21 @@
-// The public API of backprop: everything a user imports comes from here.
+// The public API of backprop: everything a user imports comes from here. The front door is train(): data as you
+// have it in, a Model out; the layers below it (networks, kernels, fit, preprocessing) stay public for those who
+// need them.
+export { train, planTraining, networkFor, measure, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
+export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type Prediction, type ValuePrediction } from './model/model.js';
+export { crossValidate, type CrossValidateOptions, type CvResult } from './model/cv.js';
+export {
+  asFlags, drawTrials, inThreadRunner, registerTrialRunner, tune,
+  type Settings, type Trial, type TrialOptions, type TrialRunner, type TrialRunnerFactory, type TuneOptions, type TuneResult,
+} from './model/tune.js';
+export { permutationImportance, type FeatureImportance, type ImportanceResult } from './model/importance.js';
+export { checkFinite, Evaluation, type ClassificationReport, type EvaluationReport, type RegressionReport, type TargetScores } from './model/evaluation.js';
+export {
+  DEFAULT_LAYERS, DEFAULTS, defaultEpochs, defaultL2, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
+  resolveOptions, settle, TRAIN_OPTION_NAMES,
+  type ClassWeightRule, type HiddenActivation, type ModelOptions, type ResolvedOptions, type ScheduleRule, type SettledOptions, type TrainOptions,
+} from './model/options.js';
+export { isDataFrame, toFrame, type ArrowLikeTable, type FrameOptions, type TableData, type TableRecord } from './model/table.js';
 export { BackpropError } from './core/errors.js';
 export type { ElementwiseFunction, ElementwiseLoss, FusedLayer, Kernels } from './core/kernels.js';
 export {
@@ -7,7 +24,7 @@ export {
 } from './core/matrix.js';
 export { Random } from './core/random.js';
 export { referenceKernels } from './core/reference.js';
-export { BACKEND_CHOICES, chooseKernels, type BackendChoice } from './core/backends.js';
+export { BACKEND_CHOICES, chooseKernels, defaultKernels, type BackendChoice } from './core/backends.js';
 export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName, type InitScheme } from './nn/activations.js';
 export { LOSS_NAMES, getLoss, type Loss, type LossName } from './nn/losses.js';
 export { Dense, type DenseBuffers } from './nn/dense.js';
@@ -51,4 +68,4 @@ export {
   MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelFromJSON, modelToJSON, parseModel, stringifyModel,
   type LoadedModel, type ModelFile,
 } from './io/model-file.js';
-export { createWasmKernels, helperLoop, sharedMemorySupported, wasmSupported, type WasmKernels, type WasmOptions } from './core/wasm/backend.js';
+export { createWasmKernels, createWasmKernelsSync, helperLoop, sharedMemorySupported, wasmSupported, type WasmKernels, type WasmOptions } from './core/wasm/backend.js';

@@ -143,7 +143,7 @@ describe('text read from DuckDB\'s string records', () => {
 
   it('short, long, trimmed, multibyte and thousands of distinct values: the same as the strict reader', async () => {
     const { readWithDuckDB, closeDuckDB } = await import('../src/node/readers/duckdb.js');
-    const { readTableFile } = await import('../src/cli/table.js');
+    const { readTableFile } = await import('../src/node/readers/csv.js');
     const path = join(dir, 'texts.csv');
     writeFileSync(path, ['n,word,id,long', ...Array.from({ length: 9000 }, (_, i) => row(i).join(','))].join('\n') + '\n');
     const frame = (await readWithDuckDB(path, path))!;
@@ -222,7 +222,7 @@ describe('--stream: training on files larger than memory', () => {
 
   it('the first pass computes the statistics in-memory training computes (1e-6 relative): means, deviations, categories, classes', async () => {
     const { scanForTraining } = await import('../src/node/streaming.js');
-    const { readDataFile } = await import('../src/cli/data.js');
+    const { readDataFile } = await import('../src/node/read.js');
     const { describeFrame, fitFramePreprocessing } = await import('../src/index.js');
     const streamed = await scanForTraining(path, path, {}, { validation: 0, seed: 1 });
     const frame = await readDataFile(path);

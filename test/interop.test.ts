@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import { backprop, ROOT, tempDir } from './cli-helpers.js';
-import { readDataFile } from '../src/cli/data.js';
+import { readDataFile } from '../src/node/read.js';
 import { decodeOutput, encodeFrameInputs, fit, gradientCheck, modelFromJSON, parseModel, stringifyModel, type DataFrame, type Matrix, type Network, type Preprocessing } from '../src/index.js';
 import { exportONNX, exportStandalone, exportTFJS, importONNX, importTFJS, type TFJSModelJSON } from '../src/interop/index.js';
 

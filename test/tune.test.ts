@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
-import { drawTrials, durationOption } from '../src/cli/tune.js';
+import { durationOption } from '../src/cli/tune.js';
+import { drawTrials } from '../src/model/tune.js';
 
 const dir = tempDir();
 

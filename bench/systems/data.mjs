@@ -1,6 +1,6 @@
 // Reading a data file into columns as `backprop train` does: node bench/systems/data.mjs FILE
 // Prints seconds to read and the process's peak RSS.
-import { readDataFile } from '../../dist/cli/data.js';
+import { readDataFile } from '../../dist/node/read.js';
 
 const start = performance.now();
 const frame = await readDataFile(process.argv[2]);

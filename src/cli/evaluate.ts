@@ -1,13 +1,12 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows.
-import { toRows, type Matrix } from '../core/matrix.js';
-import { encodeFrameInputs, encodeFrameTargets, unusedFrameColumns, type DataFrame, type FrameColumn } from '../data/frame.js';
+import { toRows } from '../core/matrix.js';
+import { encodeFrameInputs, unusedFrameColumns, type DataFrame, type FrameColumn } from '../data/frame.js';
 import { tableChunks, type OpenedTable, type TableChunk } from '../node/readers/duckdb.js';
-import { decodeOutput, decodeValues, targetColumns, type Preprocessing } from '../data/preprocessing.js';
-import { loadModel } from '../node/files.js';
-import { evaluate } from '../train/fit.js';
-import { classScores, classesOf as predictedClasses } from '../train/metrics.js';
+import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { loadNetwork } from '../node/files.js';
+import { checkFinite, Evaluation } from '../model/evaluation.js';
 import { BackpropError } from '../core/errors.js';
-import { readDataFile, type DataOptions } from './data.js';
+import { readDataFile, type DataOptions } from '../node/read.js';
 import { UsageError } from './errors.js';
 import type { Network } from '../nn/network.js';
 
@@ -27,17 +26,8 @@ function noteUnused(prep: Preprocessing, frame: DataFrame, skip: readonly string
   if (unused.length) process.stderr.write(`backprop: ${frame.source}: not used by the model, left out: ${unused.join(', ')}\n`);
 }
 
-/** Every output finite, or an error: a model whose weights overflow must not print NaN and succeed. */
-function checkFinite(outputs: Matrix, modelPath: string): void {
-  const bad = outputs.data.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new BackpropError(`${modelPath}: the network's output for row ${Math.floor(bad / outputs.cols) + 1} is ${outputs.data[bad]}, not a finite number; ` +
-      'its weights are too large for its dtype or the input is far outside the training data');
-  }
-}
-
 export function modelWithPreprocessing(path: string): { network: Network; prep: Preprocessing } {
-  const { network, preprocessing } = loadModel(path);
+  const { network, preprocessing } = loadNetwork(path);
   if (!preprocessing) {
     throw new BackpropError(`${path}: this model has no column description (it was not trained from a CSV file), so it cannot read CSV data`);
   }
@@ -47,75 +37,44 @@ export function modelWithPreprocessing(path: string): { network: Network; prep: 
 export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream, data: DataOptions & { stream?: boolean } = {}): Promise<void> {
   const { network, prep } = modelWithPreprocessing(modelPath);
   if (data.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
-  const target = prep.target!;
-  const classification = target.task === 'classification';
-  // Sums over the data, frame by frame (the whole file, or its chunks): loss, and a confusion matrix or, per target
-  // column, the regression's residuals with a running mean and variance of the target (Welford), for R².
-  const columns = targetColumns(target);
-  const k = classification ? 0 : columns.length;
-  let rows = 0, lossSum = 0, correct = 0;
-  const se = new Float64Array(k), ae = new Float64Array(k), mean = new Float64Array(k), m2 = new Float64Array(k);
-  let source = dataPath;
-  const confusion = classification ? target.classes.map(() => new Array<number>(target.classes.length).fill(0)) : [];
+  // The library's scores, summed over the whole file or chunk by chunk.
+  const evaluation = new Evaluation(network, prep, modelPath);
+  let source = dataPath, first = true;
   for await (const frame of framesOf(dataPath, data, data.stream ?? false)) {
     source = frame.source;
-    const x = encodeFrameInputs(prep, frame, network.dtype);
-    const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
-    if (rows === 0) noteUnused(prep, frame);
-    const predictions = network.predict(x);
-    checkFinite(predictions, modelPath);
-    const { loss, accuracy } = evaluate(network, x, y, { accuracy: classification });
-    lossSum += loss * x.rows;
-    if (classification && classIndex) {
-      correct += accuracy! * x.rows;
-      predictedClasses(predictions).forEach((p, i) => confusion[classIndex[i]][p]++);
-    } else {
-      const truth = decodeValues(prep, y).data, guess = decodeValues(prep, predictions).data;
-      for (let i = 0; i < x.rows; i++) {
-        const n = rows + i + 1;
-        for (let j = 0; j < k; j++) {
-          const t = truth[i * k + j], d = t - guess[i * k + j];
-          se[j] += d * d;
-          ae[j] += Math.abs(d);
-          const delta = t - mean[j];
-          mean[j] += delta / n;
-          m2[j] += delta * (t - mean[j]);
-        }
-      }
-    }
-    rows += x.rows;
+    evaluation.add(frame);
+    // Said once the frame has been read as the model needs it, so a failure stays the only line.
+    if (first) noteUnused(prep, frame);
+    first = false;
   }
-  const loss = lossSum / rows;
-  if (classification) {
-    const accuracy = confusion.reduce((sum, r, i) => sum + r[i], 0) / rows;
-    const scores = classScores(confusion);
+  const report = evaluation.report();
+  if (report.task === 'classification') {
+    const { rows, loss, accuracy, classes, confusion, perClass } = report;
     if (json) {
-      out.write(JSON.stringify({ rows, loss, accuracy, classes: target.classes, confusion, perClass: scores }) + '\n');
+      out.write(JSON.stringify({ rows, loss, accuracy, classes, confusion, perClass }) + '\n');
       return;
     }
-    const names = target.classes.map(String);
+    const names = classes.map(String);
     const width = Math.max(9, ...names.map((n) => n.length)) + 2;
     out.write(`${source}: ${rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy).toFixed(2)}%\n\n`);
     out.write(`confusion matrix (rows: true class, columns: predicted)\n${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}\n`);
     confusion.forEach((r, i) => out.write(`${names[i].padEnd(width)}${r.map((v) => String(v).padStart(width)).join('')}\n`));
     out.write(`\n${'class'.padEnd(width)}${['precision', 'recall', 'f1', 'support'].map((h) => h.padStart(11)).join('')}\n`);
-    scores.forEach((sc, i) => out.write(`${names[i].padEnd(width)}${[sc.precision, sc.recall, sc.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(sc.support).padStart(11)}\n`));
+    perClass.forEach((sc, i) => out.write(`${names[i].padEnd(width)}${[sc.precision, sc.recall, sc.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(sc.support).padStart(11)}\n`));
     return;
   }
-  // Each target's scores; with several, the whole's MSE and MAE are over every value and its R² is their mean, as
-  // scikit-learn's uniform average.
-  const each = columns.map((c, j) => ({ target: c.name, mse: se[j] / rows, mae: ae[j] / rows, r2: m2[j] === 0 ? (se[j] === 0 ? 1 : 0) : 1 - se[j] / m2[j] }));
-  const average = (key: 'mse' | 'mae' | 'r2'): number => each.reduce((sum, e) => sum + e[key], 0) / k;
-  const scores = { mse: average('mse'), mae: average('mae'), r2: average('r2') };
+  const { rows, loss, mse, mae, r2, perTarget } = report;
   if (json) {
-    out.write(JSON.stringify({ rows, loss, ...scores, ...(k > 1 ? { perTarget: each } : {}) }) + '\n');
+    out.write(JSON.stringify({ rows, loss, mse, mae, r2, ...(perTarget ? { perTarget } : {}) }) + '\n');
     return;
   }
-  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}${k > 1 ? ' (mean over the targets)' : ''}\n`);
-  if (k > 1) {
-    const width = Math.max(6, ...each.map((e) => e.target.length)) + 2;
+  // R² compares the errors with the target's spread: a target constant in these rows has none, and no R².
+  const r2Text = (v: number | null): string => (v === null ? 'undefined (the target is constant in these rows)' : v.toFixed(4));
+  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${mse.toPrecision(5)}\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget ? ' (mean over the targets)' : ''}\n`);
+  if (perTarget) {
+    const width = Math.max(6, ...perTarget.map((e) => e.target.length)) + 2;
     out.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);
-    for (const e of each) out.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
+    for (const e of perTarget) out.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2 === null ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
   }
 }
 

@@ -5,9 +5,9 @@ import { encodeFrameInputs, encodeFrameTargets } from '../data/frame.js';
 import { encodeRecord } from '../data/preprocessing.js';
 import { gradientCheck } from '../nn/gradcheck.js';
 import { traceUpdate, type LayerTrace, type UpdateTrace } from '../nn/trace.js';
-import { loadModel } from '../node/files.js';
+import { loadNetwork } from '../node/files.js';
 import { UsageError } from './errors.js';
-import { readDataFile, type DataOptions } from './data.js';
+import { readDataFile, type DataOptions } from '../node/read.js';
 
 export interface ExplainOptions {
   input: (number | string)[];
@@ -18,7 +18,7 @@ export interface ExplainOptions {
 }
 
 export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS.WriteStream): void {
-  const { network, preprocessing } = loadModel(modelPath);
+  const { network, preprocessing } = loadNetwork(modelPath);
   // With a column description, --input holds raw feature values, encoded as in training.
   const x = preprocessing ? encodeRecord(preprocessing, o.input, '--input') : numbersOnly(o.input, '--input');
   if (x.length !== network.inputs) {
@@ -99,7 +99,7 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
 }
 
 export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
-  const { network, preprocessing } = loadModel(modelPath);
+  const { network, preprocessing } = loadNetwork(modelPath);
   if (!preprocessing) throw new BackpropError(`${modelPath}: this model has no column description, so it cannot read CSV data`);
   const frame = await readDataFile(dataPath, data);
   const first = Array.from({ length: Math.min(rows, frame.rows) }, (_, i) => i);

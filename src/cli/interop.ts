@@ -9,7 +9,7 @@ import { importONNX } from '../interop/onnx-import.js';
 import { exportStandalone } from '../interop/standalone.js';
 import { exportTFJS, importTFJS } from '../interop/tfjs.js';
 import { modelFromJSON, modelToJSON, stringifyModel, MAX_MODEL_BYTES, type ModelFile } from '../io/model-file.js';
-import { commitFiles, loadModel, readableSize, stageFile, type StagedFile } from '../node/files.js';
+import { commitFiles, loadNetwork, readableSize, stageFile, type StagedFile } from '../node/files.js';
 import { UsageError } from './errors.js';
 
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'js'] as const;
@@ -19,7 +19,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const stem = (path: string): string => join(dirname(path), basename(path, extname(path)));
 
 export function exportCommand(modelPath: string, opts: { to: ExportFormat; out?: string; quiet?: boolean }, stdout: NodeJS.WritableStream): void {
-  const { network, preprocessing } = loadModel(modelPath);
+  const { network, preprocessing } = loadNetwork(modelPath);
   const model = modelToJSON(network, preprocessing);
   const staged: StagedFile[] = [];
   let written: string[];

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { BackpropError, printable } from '../core/errors.js';
-import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
+import { ACTIVATION_NAMES } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { BACKEND_CHOICES } from '../node/backends.js';
-import { describeDatasets } from './data.js';
+import { describeDatasets } from '../node/read.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError } from './errors.js';
 import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
-import type { DataOptions } from './data.js';
+import type { DataOptions } from '../node/read.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
 import { EXPORT_FORMATS, exportCommand, importCommand, type ExportFormat, type ImportCommandOptions } from './interop.js';
 import { classWeightOption, dropoutOption, nonNegativeNumber, scheduleOption } from './options.js';
@@ -25,7 +25,7 @@ import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { VERSION } from '../version.js';
 import { serveFolder } from './serve.js';
-import { DEFAULT_LAYERS } from './defaults.js';
+import { DEFAULT_LAYERS, OptionError, type HiddenActivation } from '../model/options.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
@@ -95,7 +95,7 @@ function program(): Command {
       await interruptible(async (signal) => !(await train(data, {
         ...(opts as unknown as TrainOptions),
         layers: opts.layers as number[],
-        activation: opts.activation as ActivationName,
+        activation: opts.activation as HiddenActivation,
         loss: opts.loss as LossName | undefined,
         optimizer: opts.optimizer as OptimizerName,
       }, stdout, signal)).interrupted);
@@ -297,6 +297,13 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // Commander has printed its own message (one line, see configureOutput) or the help already.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    }
+    if (e instanceof OptionError) {
+      // The library names its option (earlyStopping); the command line knows it as a flag (--early-stopping).
+      const flag = `--${e.option.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+      const message = e.message.startsWith(`${e.option}:`) ? flag + e.message.slice(e.option.length) : e.message;
+      process.stderr.write(`backprop: ${printable(message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
+      return EXIT_USAGE;
     }
     if (e instanceof BackpropError) {
       // One line, with any control character that came from a file's content shown as an escape.

@@ -1,4 +1,5 @@
 // Parsers for option values: each names the option and what was expected, and fails as a usage error (exit 2).
+import { OptionError, parseSchedule, type ScheduleRule } from '../model/options.js';
 import { UsageError } from './errors.js';
 
 export function positiveInteger(option: string) {
@@ -113,41 +114,14 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${+(bytes / 1024 ** 3).toFixed(1)}GB` : `${Math.round(bytes / 1024 ** 2)}MB`;
 }
 
-/**
- * A learning-rate schedule as typed: step:EVERY:FACTOR (η × FACTOR every EVERY epochs), exponential:RATE (η × RATE
- * each epoch), cosine[:MINIMUM] (down to MINIMUM, default 0, over the run's epochs) or plateau[:FACTOR[:PATIENCE]]
- * (η × FACTOR, default 0.1, after more than PATIENCE epochs, default 10, without a better loss).
- */
-export type ScheduleRule = { type: 'step'; every: number; factor: number } | { type: 'exponential'; rate: number } | { type: 'cosine'; epochs: number; minimum?: number }
-  | { type: 'plateau'; factor?: number; patience?: number };
-
+/** --schedule: the library's schedule rule from its text (step:10:0.5, exponential:0.95, cosine[:MIN], plateau[:F[:P]]). */
 export function scheduleOption(value: string): ScheduleRule {
-  const [kind, ...args] = value.split(':');
-  const numbers = args.map(Number);
-  const bad = (expected: string): never => {
-    throw new UsageError(`--schedule: expected ${expected}, got "${value}"`, '--schedule');
-  };
-  if (args.some((a) => a.trim() === '') || numbers.some((n) => !Number.isFinite(n))) bad('step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]] with numbers');
-  if (kind === 'step') {
-    if (numbers.length !== 2 || !Number.isInteger(numbers[0]) || numbers[0] < 1 || !(numbers[1] > 0 && numbers[1] <= 1)) bad('step:EVERY:FACTOR, e.g. step:10:0.5 (EVERY a positive integer, FACTOR in (0, 1])');
-    return { type: 'step', every: numbers[0], factor: numbers[1] };
+  try {
+    return parseSchedule(value);
+  } catch (e) {
+    if (e instanceof OptionError) throw new UsageError(`--${e.message}`, '--schedule');
+    throw e;
   }
-  if (kind === 'exponential') {
-    if (numbers.length !== 1 || !(numbers[0] > 0 && numbers[0] <= 1)) bad('exponential:RATE, e.g. exponential:0.95 (RATE in (0, 1])');
-    return { type: 'exponential', rate: numbers[0] };
-  }
-  if (kind === 'cosine') {
-    if (numbers.length > 1 || (numbers.length === 1 && !(numbers[0] > 0))) bad('cosine or cosine:MINIMUM, e.g. cosine:0.0001 (MINIMUM positive)');
-    // The run's epoch count is filled in when the options are read together.
-    return { type: 'cosine', epochs: 1, ...(numbers.length ? { minimum: numbers[0] } : {}) };
-  }
-  if (kind === 'plateau') {
-    if (numbers.length > 2 || (numbers.length >= 1 && !(numbers[0] > 0 && numbers[0] < 1)) || (numbers.length === 2 && !(Number.isInteger(numbers[1]) && numbers[1] >= 0))) {
-      bad('plateau, plateau:FACTOR or plateau:FACTOR:PATIENCE, e.g. plateau:0.5:5 (FACTOR in (0, 1), PATIENCE whole epochs)');
-    }
-    return { type: 'plateau', ...(numbers.length ? { factor: numbers[0] } : {}), ...(numbers.length === 2 ? { patience: numbers[1] } : {}) };
-  }
-  return bad('step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]]');
 }
 
 /** A number ≥ 0 (a penalty or a decay). */

@@ -1,43 +1,38 @@
-// `backprop train <data>`: from a CSV file (or a built-in data set) to a trained, saved model.
-import type { Task } from '../data/columns.js';
-import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame } from '../data/frame.js';
-import { decodeOutput, decodeValues, encodeRecord, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
-import { splitRows } from '../data/split.js';
-import { UsageError } from './errors.js';
-import { stringifyModel } from '../io/model-file.js';
-import type { ActivationName } from '../nn/activations.js';
-import type { LossName } from '../nn/losses.js';
-import { Network } from '../nn/network.js';
-import type { LayerSpec } from '../nn/spec.js';
-import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
-import { createKernels, type BackendChoice } from '../node/backends.js';
-import { evaluate, fitAsync, type FitOptions } from '../train/fit.js';
-import { fitBatches } from '../train/batches.js';
-import type { History } from '../train/callbacks.js';
-import { scanForTraining, trainingBatches, validationBatches } from '../node/streaming.js';
-import { isPattern } from '../node/readers/duckdb.js';
-import { existsSync, statSync } from 'node:fs';
-import { regressionScores } from '../train/metrics.js';
-import type { OptimizerName } from '../train/optimizers.js';
-import type { ClassWeightRule, ScheduleRule } from './options.js';
-import { toRows, type Matrix } from '../core/matrix.js';
+// `backprop train <data>`: reads the data (a file or a built-in set), hands it to the library's planTraining (or
+// to backprop/node's streamed plan for files larger than memory), prints what it will do and how it goes, and
+// writes the model and the plot.
+import { toRows } from '../core/matrix.js';
 import { BackpropError } from '../core/errors.js';
-import { loadFrame } from './data.js';
+import type { Task } from '../data/columns.js';
+import { encodeFrameTargets, type DataFrame } from '../data/frame.js';
+import { decodeOutput, encodeRecord, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { stringifyModel } from '../io/model-file.js';
+import type { LossName } from '../nn/losses.js';
+import type { Network } from '../nn/network.js';
+import type { HiddenActivation, ScheduleRule, TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import { planTraining, type Metrics, type TrainingPlan } from '../model/train.js';
+import type { BackendChoice } from '../node/backends.js';
+import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
+import { isPattern } from '../node/readers/duckdb.js';
+import { planStreamedTraining } from '../node/train-stream.js';
+import type { OptimizerName } from '../train/optimizers.js';
+import { existsSync, statSync } from 'node:fs';
+import { loadFrame } from '../node/read.js';
+import { UsageError } from './errors.js';
+import type { ClassWeightRule } from './options.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
-import { settle } from './defaults.js';
 
+/** train's options as the command line parses them. */
 export interface TrainOptions {
   /** The target column, or several for a multi-output regression. */
-  target?: string | string[];
+  target?: string[];
   task?: Task;
   layers: number[];
-  activation: ActivationName;
+  activation: HiddenActivation;
   loss?: LossName;
   optimizer: OptimizerName;
-  /** Default: the optimizer's usual rate (see settle in defaults.ts). */
   lr?: number;
-  /** Default: from the number of training rows (see defaultEpochs). */
   epochs?: number;
   batchSize: number;
   validation: number;
@@ -57,13 +52,10 @@ export interface TrainOptions {
   /** Bytes the data may take in memory before it is streamed. */
   memory: number;
   l1?: number;
-  /** Default 3/n for n training rows (see defaultL2). */
   l2?: number;
-  /** AdamW's decoupled weight decay (with --optimizer adamw). */
   weightDecay?: number;
   clipNorm?: number;
   schedule?: ScheduleRule;
-  /** Dropout rate of every hidden layer, or one per hidden layer. */
   dropout?: number[];
   classWeight?: ClassWeightRule;
 }
@@ -72,80 +64,15 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-export interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
-
-/** Loss, and accuracy or MSE, MAE and R² in the target's own units, of a network on encoded rows. */
-export function measure(net: Network, prep: Preprocessing, xs: Matrix, ys: Matrix): Metrics {
-  const classes = prep.target!.task === 'classification';
-  const m: Metrics = evaluate(net, xs, ys, { accuracy: classes });
-  if (!classes) Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, net.predict(xs))));
-  return m;
-}
-
-/** What training needs from its data, in memory or streamed: the description, and how to train and measure. */
-interface Prepared {
-  source: string;
-  rows: number;
-  trainingRows: number;
-  validationRows: number;
-  prep: Preprocessing;
-  /** Whether the data is read in passes from the file (--stream). */
-  streamed: boolean;
-  fit(options: FitAsyncOptions): Promise<History>;
-  /** Final metrics: recomputed on the data in memory; a streamed run reports its last epoch's. */
-  metrics(history: History): { train: Metrics; validation: Metrics | null };
-  boundary(): BoundaryPlot | undefined;
-}
-
-type Controls = 'optimizer' | 'l1' | 'l2' | 'clipNorm' | 'schedule' | 'dropout' | 'classWeight';
-type FitAsyncOptions = Pick<FitOptions, 'epochs' | 'learningRate' | 'earlyStopping' | 'callbacks' | 'signal' | Controls>;
-
-/** The training controls of the command's options, as fit takes them, class names resolved against the data's. */
-export function trainingControls(o: Pick<TrainOptions, 'optimizer' | 'weightDecay' | 'l1' | 'l2' | 'clipNorm' | 'schedule' | 'dropout' | 'classWeight' | 'layers'>, prep: Preprocessing): Pick<FitOptions, Controls> {
+/** The command line's options as the library's train takes them. */
+export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation'> & { validation?: number }): LibraryTrainOptions {
+  const pick = <K extends keyof typeof o>(...keys: K[]): Partial<Pick<typeof o, K>> =>
+    Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<typeof o, K>>;
   return {
-    optimizer: o.optimizer === 'adamw' && o.weightDecay !== undefined ? { name: 'adamw', weightDecay: o.weightDecay } : o.optimizer,
-    ...(o.l1 ? { l1: o.l1 } : {}),
-    ...(o.l2 ? { l2: o.l2 } : {}),
-    ...(o.clipNorm ? { clipNorm: o.clipNorm } : {}),
-    ...(o.schedule ? { schedule: o.schedule } : {}),
-    ...(o.dropout ? { dropout: dropoutFor(o.dropout, o.layers) } : {}),
-    ...(o.classWeight ? { classWeight: classWeightFor(o.classWeight, prep) } : {}),
+    ...pick('task', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout'),
+    ...(o.target ? { target: o.target.length === 1 ? o.target[0] : o.target } : {}),
+    ...(o.classWeight ? { classWeight: o.classWeight === 'balanced' ? 'balanced' : Object.fromEntries(o.classWeight) } : {}),
   };
-}
-
-function dropoutFor(rates: number[], layers: number[]): number | number[] {
-  if (rates.length === 1) return rates[0];
-  if (rates.length !== layers.length) {
-    throw new UsageError(`--dropout: ${rates.length} rates for ${layers.length} hidden layer${layers.length === 1 ? '' : 's'}; give one rate, or one per hidden layer`, '--dropout');
-  }
-  return rates;
-}
-
-/** --class-weight as fit takes it: balanced, or a weight per class in the order of the outputs (1 where not named). */
-function classWeightFor(rule: ClassWeightRule, prep: Preprocessing): 'balanced' | number[] {
-  const target = prep.target!;
-  if (target.task !== 'classification') throw new UsageError(`--class-weight: ${target.name} is a regression target; class weights are for classes`, '--class-weight');
-  if (rule === 'balanced') return rule;
-  const names = target.classes.map(String);
-  for (const name of rule.keys()) {
-    if (!names.includes(name)) throw new UsageError(`--class-weight: ${JSON.stringify(name)} is not a class of ${target.name} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''})`, '--class-weight');
-  }
-  return names.map((n) => rule.get(n) ?? 1);
-}
-
-/** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
-export async function networkFor(prep: Preprocessing, o: Pick<TrainOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend'> & { threads?: number }): Promise<Network> {
-  const target = prep.target!;
-  const classes = target.task === 'classification' ? target.classes : null;
-  const output: LayerSpec = classes
-    ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
-    : { units: targetColumns(target).length, activation: 'linear' };
-  return new Network({
-    inputs: encodedWidth(prep.features),
-    layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
-    loss: o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse'),
-    seed: o.seed,
-  }, { kernels: await createKernels(o.backend, o.threads ? { threads: o.threads } : {}) });
 }
 
 /** Whether to read the data in passes: when asked, or when it would not fit the memory budget. */
@@ -167,77 +94,30 @@ function shouldStream(data: string, o: TrainOptions): boolean {
   return estimate > o.memory;
 }
 
-async function prepareInMemory(data: string, o: TrainOptions): Promise<Prepared & { net: Network }> {
-  let frame: DataFrame | null = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
-  const source = frame.source;
-  const description = describeFrame(frame, o.target, o.task);
-  const rows = frame.rows;
-  let split: { train: Uint32Array; test: Uint32Array } | null = o.validation > 0
-    ? validationSplit(rows, o, description.classIndex)
-    : { train: Uint32Array.from({ length: rows }, (_, i) => i), test: new Uint32Array(0) };
-  const prep = fitFramePreprocessing(description, frame, split.train);
-  const net = await networkFor(prep, o);
-  // The input matrices, built once from the columns in the rows' split order; the training rows straight into
-  // the backend's memory, where fit then gathers its batches without a copy.
-  const inBackend = (r: number, c: number): Matrix => net.allocate(r, c);
-  const xTrain = encodeFrameInputs(prep, frame, 'float32', split.train, inBackend);
-  const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
-  const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
-  const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
-  // The columns are in the matrices now; only a plot of the data points needs them again.
-  const validationRows = split.test.length, trainingRows = split.train.length;
-  const held = o.plot ? split.test : new Uint32Array(0);
-  split = null;
-  if (!o.plot) frame = null;
-  const metrics = (xs: Matrix, ys: Matrix): Metrics => measure(net, prep, xs, ys);
-  return {
-    source, rows, trainingRows, validationRows, prep, net, streamed: false,
-    fit: (options) => fitAsync(net, xTrain, yTrain, { ...options, batchSize: o.batchSize, seed: o.seed, validationData: xVal && yVal ? [xVal, yVal] : undefined }),
-    metrics: () => ({ train: metrics(xTrain, yTrain), validation: xVal && yVal ? metrics(xVal, yVal) : null }),
-    boundary: () => (frame ? boundaryFor(net, prep, frame, held) : undefined),
-  };
-}
-
-async function prepareStreamed(data: string, o: TrainOptions): Promise<Prepared & { net: Network }> {
-  if (Array.isArray(o.target) && o.target.length > 1) throw new UsageError('--target: several targets (a multi-output regression) need the data in memory; drop --stream or raise --memory', '--target');
-  const scanned = await scanForTraining(data, data, { delimiter: o.delimiter, decimalComma: o.decimalComma }, { target: Array.isArray(o.target) ? o.target[0] : o.target, task: o.task, validation: o.validation, seed: o.seed });
-  const net = await networkFor(scanned.prep, o);
-  // The shuffle buffer takes a quarter of the budget (its float32 inputs and targets).
-  const bufferRows = Math.max(o.batchSize, Math.floor(o.memory / 4 / ((net.inputs + net.outputs) * 4)));
-  const last = (history: History, validation: boolean): Metrics | null => {
-    const e = history.epochs[history.epochs.length - 1];
-    if (!e) return null;
-    if (validation) return e.valLoss === undefined ? null : { loss: e.valLoss, ...(e.valAccuracy !== undefined ? { accuracy: e.valAccuracy } : {}) };
-    return { loss: e.loss, ...(e.accuracy !== undefined ? { accuracy: e.accuracy } : {}) };
-  };
-  return {
-    source: data, rows: scanned.rows, trainingRows: scanned.trainRows, validationRows: scanned.validationRows, prep: scanned.prep, net, streamed: true,
-    fit: (options) => fitBatches(net, trainingBatches(scanned, net.inputs, net.outputs, o.batchSize, bufferRows), {
-      ...options,
-      validationBatches: o.validation > 0 ? validationBatches(scanned, net.inputs, net.outputs) : undefined,
-    }),
-    metrics: (history) => ({ train: last(history, false)!, validation: last(history, true) }),
-    boundary: () => undefined,
-  };
-}
-
 export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<TrainResult> {
   // With --out - the model is what goes to standard output; the report then goes to stderr.
   const report = o.out === '-' ? process.stderr : out;
   const say = (line = ''): void => {
     if (!o.quiet && !o.json) report.write(line + '\n');
   };
-  const prepared = shouldStream(data, o) ? await prepareStreamed(data, o) : await prepareInMemory(data, o);
-  const { source, rows, trainingRows, validationRows, prep, net } = prepared;
-  const s = settle(o, trainingRows);
-  const fitControls = trainingControls(s, prep);
+  let frame: DataFrame | null = null;
+  let plan: TrainingPlan;
+  if (shouldStream(data, o)) {
+    plan = await planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma }, libraryOptions(o), o.memory);
+  } else {
+    frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
+    plan = await planTraining(frame, libraryOptions(o));
+    // The columns are in the plan's matrices now; only a plot of the data points needs them again.
+    if (!o.plot) frame = null;
+  }
+  const { source, rows, trainingRows, validationRows, prep, network: net, options: s } = plan;
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const loss = net.loss.name;
 
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
   const text = prep.features.length - numeric;
-  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${net.inputs} inputs${prepared.streamed ? ', streamed from the file' : ''}`);
+  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
   const targetNames = targetColumns(target).map((c) => c.name);
   say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
@@ -251,17 +131,10 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   ].filter(Boolean);
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
-  const history = await prepared.fit({
-    epochs: s.epochs,
-    ...fitControls,
-    learningRate: s.lr,
-    earlyStopping: o.earlyStopping,
-    callbacks: o.quiet || o.json ? [] : [progressCallback(report)],
-    signal,
-  });
+  const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report)], signal });
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochs.length + 1}`, o);
   if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
-  const { train: trainMetrics, validation: valMetrics } = prepared.metrics(history);
+  const { train: trainMetrics, validation: valMetrics } = plan.metrics(history);
 
   // Every output is written whole beside its target first; only when all are, and no interrupt came
   // meanwhile, are they renamed into place. A failure or Ctrl-C before that leaves every old file as it was.
@@ -270,7 +143,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   try {
     if (o.out && o.out !== '-') staged.push(stageFile(o.out, modelText));
     if (o.plot) {
-      const boundary = prepared.boundary();
+      const boundary = frame && plan.split ? boundaryFor(net, prep, frame, plan.split.test) : undefined;
       staged.push(stageFile(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary })));
     }
   } catch (e) {
@@ -308,17 +181,6 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     if (plotWritten) say(`plot     written to ${o.plot}`);
   }
   return { interrupted: false };
-}
-
-/** The seeded, stratified validation split, with a split that leaves one side empty worded as a --validation mistake. */
-function validationSplit(rows: number, o: TrainOptions, classIndex: Int32Array | null): { train: Uint32Array; test: Uint32Array } {
-  try {
-    return splitRows(rows, { testFraction: o.validation, seed: o.seed, stratify: classIndex ?? undefined });
-  } catch (e) {
-    if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
-    const side = /no training rows/.test(e.message) ? 'training' : 'validation';
-    throw new UsageError(`--validation: ${o.validation} of ${rows} rows leaves no ${side} rows; use a ${side === 'training' ? 'smaller' : 'larger'} share, more rows, or --validation 0`, '--validation');
-  }
 }
 
 function interrupted(when: string, o: TrainOptions): TrainResult {

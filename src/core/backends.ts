@@ -4,7 +4,7 @@
 import { BackpropError, unknownName } from './errors.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
-import { createWasmKernels, wasmSupported } from './wasm/backend.js';
+import { createWasmKernelsSync, wasmSupported } from './wasm/backend.js';
 
 export type BackendChoice = 'auto' | 'blas' | 'wasm' | 'reference';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'blas', 'wasm', 'reference'];
@@ -22,7 +22,29 @@ export function registerBackend(name: 'blas', provider: BackendProvider): void {
   providers.set(name, provider);
 }
 
-let wasm: Promise<Kernels> | null = null;
+/** Kernels had without waiting, where an environment can make its fastest backend so (backprop/node: BLAS). */
+let defaultProvider: (() => Kernels | null) | null = null;
+
+export function registerDefaultBackend(provider: () => Kernels | null): void {
+  defaultProvider = provider;
+}
+
+/** The one single-threaded WebAssembly backend of this process or page, made on first use. */
+let wasm: Kernels | null = null;
+
+function wasmKernels(): Kernels {
+  wasm ??= createWasmKernelsSync();
+  return wasm;
+}
+
+/**
+ * The kernels 'auto' chooses, had without waiting: the environment's fastest that can be made at once (in Node
+ * with backprop/node imported, the system's BLAS), else WebAssembly SIMD on this thread, else the reference.
+ * Models that are loaded or trained without a backend named use these, so they predict alike everywhere.
+ */
+export function defaultKernels(): Kernels {
+  return defaultProvider?.() ?? (wasmSupported() ? wasmKernels() : referenceKernels);
+}
 
 /** Kernels for a choice. In Node, import backprop/node first for 'blas', and for threads on every core (`createKernels`). */
 export async function chooseKernels(choice: BackendChoice = 'auto'): Promise<Kernels> {
@@ -41,6 +63,5 @@ export async function chooseKernels(choice: BackendChoice = 'auto'): Promise<Ker
     if (choice === 'wasm') throw new BackpropError('backend: this engine does not run WebAssembly SIMD', 'backend');
     return referenceKernels;
   }
-  wasm ??= createWasmKernels();
-  return wasm;
+  return wasmKernels();
 }

@@ -1,11 +1,10 @@
 // A sequential multilayer perceptron trained by backpropagation, in the seeds' four steps:
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
 import { BackpropError, checkOptions, shown } from '../core/errors.js';
-import { chooseKernels, type BackendChoice } from '../core/backends.js';
+import { chooseKernels, defaultKernels, type BackendChoice } from '../core/backends.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { clone as cloneMatrix, finiteIn, FLOAT32_MAX, toRows, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
-import { referenceKernels } from '../core/reference.js';
 import { getActivation } from './activations.js';
 import { Dense, type DenseBuffers } from './dense.js';
 import { applyMask, fillMask, maskInPlace, type DropoutMasks } from './dropout.js';
@@ -74,7 +73,9 @@ export class Network {
   constructor(spec: NetworkSpec, options: NetworkOptions = {}) {
     options = checkOptions(options, ['kernels'], 'Network options');
     this.spec = resolveSpec(spec);
-    this.kernels = options.kernels ?? referenceKernels;
+    // Without kernels named: the fastest had at once (BLAS with backprop/node, else WebAssembly SIMD), so the
+    // plain `new Network(spec)` is fast, and a network saved and loaded predicts alike.
+    this.kernels = options.kernels ?? defaultKernels();
     this.loss = getLoss(this.spec.loss);
     const { dtype } = this.spec;
     let inputs = this.spec.inputs;

@@ -2,13 +2,13 @@
 // every core, else the reference. Each is made once per process (per library and thread count) and shared
 // by every network that asks for it.
 import { availableParallelism } from 'node:os';
-import { BACKEND_CHOICES, registerBackend, type BackendChoice } from '../core/backends.js';
+import { BACKEND_CHOICES, registerBackend, registerDefaultBackend, type BackendChoice } from '../core/backends.js';
 import { BackpropError, checkOptions, unknownName } from '../core/errors.js';
 import type { Kernels } from '../core/kernels.js';
 import { referenceKernels } from '../core/reference.js';
 import { wasmSupported } from '../core/wasm/backend.js';
 import { createBlasKernels, type BlasKernels } from './blas/backend.js';
-import { loadBlas } from './blas/library.js';
+import { loadBlasSync } from './blas/library.js';
 import { createNodeWasmKernels } from './wasm.js';
 
 export { BACKEND_CHOICES, type BackendChoice };
@@ -20,12 +20,17 @@ export interface NodeBackendOptions {
   library?: string;
 }
 
-const blasBackends = new Map<string, Promise<BlasKernels>>();
+const blasBackends = new Map<string, BlasKernels>();
 
 /** The BLAS backend, or null where no BLAS loads (with `required`, an error naming what was looked for). */
 export async function createNodeBlasKernels(options: NodeBackendOptions = {}, required = true): Promise<BlasKernels | null> {
+  return createNodeBlasKernelsSync(options, required);
+}
+
+/** createNodeBlasKernels without waiting: the library is bound and the backend made at once. */
+export function createNodeBlasKernelsSync(options: NodeBackendOptions = {}, required = true): BlasKernels | null {
   options = checkOptions(options, ['threads', 'library'], 'options');
-  const library = await loadBlas(options.library, required);
+  const library = loadBlasSync(options.library, required);
   if (!library) return null;
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const key = `${library.path}\u0000${threads}`;
@@ -57,3 +62,5 @@ export async function createKernels(choice: BackendChoice = 'auto', options: Nod
 
 // Network.create(spec, { backend: 'blas' | 'auto' }) finds the BLAS backend once backprop/node is imported.
 registerBackend('blas', (required) => createNodeBlasKernels({}, required));
+// And the kernels had without waiting (Model.fromJSON, loadModel, new Network) are the same BLAS backend.
+registerDefaultBackend(() => createNodeBlasKernelsSync({}, false));

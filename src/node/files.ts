@@ -12,6 +12,8 @@ import { BackpropError } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { MAX_MODEL_BYTES, parseModel, stringifyModel, type LoadedModel } from '../io/model-file.js';
 import type { Network, NetworkOptions } from '../nn/network.js';
+import { defaultKernels } from '../core/backends.js';
+import { Model } from '../model/model.js';
 
 /** An output written whole to a temporary file, waiting to be renamed over its target. */
 export interface StagedFile {
@@ -226,8 +228,12 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   commitFiles([stageFile(path, content)]);
 }
 
-export function saveModel(path: string, net: Network, preprocessing: Preprocessing | null = null): void {
-  writeFileAtomic(path, stringifyModel(net, preprocessing));
+/**
+ * Writes a model file atomically (readers see the old file or the whole new one): a table Model, or a network
+ * with its preprocessing. The bytes are what `backprop train --out` writes.
+ */
+export function saveModel(path: string, model: Model<object> | Network, preprocessing: Preprocessing | null = null): void {
+  writeFileAtomic(path, model instanceof Model ? model.stringify() : stringifyModel(model, preprocessing));
 }
 
 /** The size of a file about to be read, or an error that says why it cannot be read. */
@@ -243,9 +249,22 @@ export function readableSize(path: string): number {
   }
 }
 
-export function loadModel(path: string, options: NetworkOptions = {}): LoadedModel {
+/** A model file's network and preprocessing (null for a bare network), checked as untrusted. */
+export function loadNetwork(path: string, options: NetworkOptions = {}): LoadedModel {
   const size = readableSize(path);
   if (size > MAX_MODEL_BYTES) throw new BackpropError(`${path}: ${size} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
   if (size === 0) throw new BackpropError(`${path}: not a model file: the file is empty`);
-  return parseModel(readFileSync(path, 'utf8'), path, options);
+  return parseModel(readFileSync(path, 'utf8'), path, { kernels: options.kernels ?? defaultKernels() });
+}
+
+/**
+ * A table model from its file (as train() or `backprop train --out` wrote it), ready to predict records. Its
+ * network runs on the fastest kernels had at once (with backprop/node, the system's BLAS), as train's did.
+ */
+export function loadModel<Row extends object = Record<string, unknown>>(path: string, options: NetworkOptions = {}): Model<Row> {
+  const { network, preprocessing } = loadNetwork(path, options);
+  if (!preprocessing?.target) {
+    throw new BackpropError(`${path}: this model has no column description (it was not trained from a table), so it cannot read records; loadNetwork reads its network`);
+  }
+  return new Model<Row>(network, preprocessing);
 }

@@ -141,19 +141,40 @@ export function wasmSupported(): boolean {
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
   const shared = options.shared ?? sharedMemorySupported();
   const helpers = shared && options.startHelpers ? Math.min(MAX_HELPERS, Math.max(0, Math.floor(options.helpers ?? 0))) : 0;
-  const memory = shared
+  const module = await WebAssembly.compile(kernelBytes(shared));
+  const memory = newMemory(shared);
+  const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+  if (helpers > 0) {
+    const control = new Int32Array(memory.buffer, CONTROL, CONTROL_INTS);
+    await options.startHelpers!(module, memory, helpers);
+    while (Atomics.load(control, READY) < helpers) await new Promise((r) => setTimeout(r, 1));
+  }
+  return wasmKernels(module, memory, instance, helpers);
+}
+
+function newMemory(shared: boolean): WebAssembly.Memory {
+  return shared
     ? new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true })
     : new WebAssembly.Memory({ initial: PLAIN_PAGES, maximum: PLAIN_PAGES });
-  const module = await WebAssembly.compile(kernelBytes(shared));
-  const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+}
+
+/**
+ * The WebAssembly backend on the calling thread alone, made without waiting (a synchronous compile: fine in Node
+ * and in workers; browsers allow it on the main thread for modules as small as these kernels).
+ */
+export function createWasmKernelsSync(options: { shared?: boolean } = {}): WasmKernels {
+  const shared = options.shared ?? sharedMemorySupported();
+  const module = new WebAssembly.Module(kernelBytes(shared));
+  const memory = newMemory(shared);
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+  return wasmKernels(module, memory, instance, 0);
+}
+
+function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, instance: WebAssembly.Instance, helpers: number): WasmKernels {
   const wasm = instance.exports as unknown as KernelExports;
   const workBytes = wasm.workBytes();
   const control = new Int32Array(memory.buffer, CONTROL, CONTROL_INTS);
   const floats = new Float32Array(memory.buffer, CONTROL, CONTROL_INTS);
-  if (helpers > 0) {
-    await options.startHelpers!(module, memory, helpers);
-    while (Atomics.load(control, READY) < helpers) await new Promise((r) => setTimeout(r, 1));
-  }
   // The memory's buffer, read once and again only after this thread grows it: each read of a shared memory's
   // buffer makes a new buffer object, which is not free when it happens on every allocation.
   let buffer = memory.buffer;
@@ -397,7 +418,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
 
   const kernels: WasmKernels = {
     ...referenceKernels,
-    name: helpers > 0 ? `wasm-simd×${helpers + 1}` : shared ? 'wasm-simd' : 'wasm-simd (unshared)',
+    name: helpers > 0 ? `wasm-simd×${helpers + 1}` : typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer ? 'wasm-simd' : 'wasm-simd (unshared)',
     allocate,
     release,
     owns: (m) => owned.has(m.data) || owned64.has(m.data),

@@ -6,7 +6,7 @@
 import type { Kernels } from '../../core/kernels.js';
 import type { Matrix } from '../../core/matrix.js';
 import { referenceKernels } from '../../core/reference.js';
-import { createWasmKernels, type WasmKernels } from '../../core/wasm/backend.js';
+import { createWasmKernelsSync, type WasmKernels } from '../../core/wasm/backend.js';
 import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS, type BlasLibrary } from './library.js';
 
 export interface BlasKernels extends Kernels {
@@ -18,8 +18,8 @@ export interface BlasKernels extends Kernels {
 /** Which library call's thread setting is in force, so a backend that wants another count sets it before its call. */
 const threadSetting = new WeakMap<BlasLibrary, number>();
 
-export async function createBlasKernels(library: BlasLibrary, threads: number): Promise<BlasKernels> {
-  const wasm: WasmKernels = await createWasmKernels({ helpers: 0 });
+export function createBlasKernels(library: BlasLibrary, threads: number): BlasKernels {
+  const wasm: WasmKernels = createWasmKernelsSync();
   const useThreads = (): void => {
     if (library.setThreads && threadSetting.get(library) !== threads) {
       library.setThreads(threads);

@@ -1,6 +1,7 @@
 // Finding the system's BLAS and binding its matrix products through the koffi FFI package (prebuilt, no
 // compiler at install). The library is looked for by the usual names, or where BACKPROP_BLAS or the
 // `library` option says; not finding one is an answer (null), never a crash.
+import { createRequire } from 'node:module';
 import { platform } from 'node:os';
 import { BackpropError } from '../../core/errors.js';
 
@@ -37,20 +38,24 @@ interface Koffi {
   load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
 }
 
-const cache = new Map<string, Promise<BlasLibrary | null>>();
+const cache = new Map<string, BlasLibrary | null>();
 
 /**
  * Loads the BLAS at `library` (a file name or path), or the first of the usual ones that loads. Returns null
  * when none does; with `required`, throws a BackpropError naming everything that was tried instead.
  */
 export async function loadBlas(library: string | undefined = process.env.BACKPROP_BLAS || undefined, required = false): Promise<BlasLibrary | null> {
+  return loadBlasSync(library, required);
+}
+
+/** loadBlas without waiting: koffi is loaded with require, and the library bound at once. */
+export function loadBlasSync(library: string | undefined = process.env.BACKPROP_BLAS || undefined, required = false): BlasLibrary | null {
   const key = library ?? '';
-  let found = cache.get(key);
-  if (!found) {
-    found = find(library);
-    cache.set(key, found);
+  let blas = cache.get(key);
+  if (blas === undefined) {
+    blas = find(library);
+    cache.set(key, blas);
   }
-  const blas = await found;
   if (!blas && required) {
     const tried = library ? [library] : candidateLibraries();
     throw new BackpropError(`backend: blas: no BLAS library could be loaded (tried ${tried.join(', ')}${library ? '' : '; name one with BACKPROP_BLAS=/path/to/libopenblas.so'}); on Debian, apt-get install libopenblas0-pthread`, 'backend');
@@ -58,10 +63,10 @@ export async function loadBlas(library: string | undefined = process.env.BACKPRO
   return blas;
 }
 
-async function find(library: string | undefined): Promise<BlasLibrary | null> {
+function find(library: string | undefined): BlasLibrary | null {
   let koffi: Koffi;
   try {
-    koffi = ((await import('koffi')) as unknown as { default: Koffi }).default;
+    koffi = createRequire(import.meta.url)('koffi') as Koffi;
   } catch {
     return null; // the FFI package has no binary for this platform
   }

@@ -39,12 +39,30 @@ interface Open {
 
 let connection: Promise<Open> | null = null;
 
+/**
+ * DuckDB is an optional dependency (a 70 MB native binary): big, compressed and Parquet files, folders and globs
+ * need it; small CSV files do not. Reading one of those without it says what to install.
+ */
+export class DuckDBMissing extends BackpropError {
+  constructor(what = 'this file') {
+    super(`reading ${what} needs the optional package @duckdb/node-api (Parquet, folders, globs and big or compressed CSV files); install it: npm install @duckdb/node-api`);
+    this.name = 'DuckDBMissing';
+  }
+}
+
 /** One in-memory DuckDB for the process, on every core, with a bounded buffer pool. */
 function duck(): Promise<Open> {
   connection ??= (async () => {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    // The low-level bindings give a vector's memory as bytes, so numbers are copied without a call per value.
-    const module = (await import('@duckdb/node-bindings')) as Bindings & { default?: Bindings };
+    let api: Duck, module: Bindings & { default?: Bindings };
+    try {
+      api = await import('@duckdb/node-api');
+      // The low-level bindings give a vector's memory as bytes, so numbers are copied without a call per value.
+      module = (await import('@duckdb/node-bindings')) as Bindings & { default?: Bindings };
+    } catch {
+      connection = null;
+      throw new DuckDBMissing();
+    }
+    const { DuckDBInstance } = api;
     const bindings = module.default ?? module;
     const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()), memory_limit: '128MB' });
     const con = await instance.connect();

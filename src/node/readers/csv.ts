@@ -2,10 +2,10 @@
 // before any column is interpreted: missing, empty, binary, header only, ragged rows.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { readableSize } from '../node/files.js';
-import { sniffDelimiter } from '../node/readers/header.js';
+import { readableSize } from '../files.js';
+import { sniffDelimiter } from './header.js';
 import { parse } from 'csv-parse/sync';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError } from '../../core/errors.js';
 
 export interface Table {
   /** The file name, or "stdin", for messages. */

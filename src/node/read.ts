@@ -1,13 +1,14 @@
-// Where a command's data comes from: a CSV file, "-" for standard input, or a built-in data set by name.
+// Tables from files: CSV (any common delimiter, gzip too), TSV, Parquet, folders and globs (DuckDB for big files,
+// the strict reader for small ones), "-" for standard input, or a built-in data set by name. What train() takes.
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { closeDuckDB, isParquet, isPattern, readWithDuckDB } from '../node/readers/duckdb.js';
+import { closeDuckDB, DuckDBMissing, isParquet, isPattern, readWithDuckDB } from './readers/duckdb.js';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { frameFromTable } from '../data/columns.js';
 import type { DataFrame } from '../data/frame.js';
-import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from '../node/datasets.js';
-import { parseTable, readTableFile } from './table.js';
-import { BackpropError } from '../core/errors.js';
+import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from './datasets.js';
+import { parseTable, readTableFile } from './readers/csv.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 
 export const SYNTHETIC_DESCRIPTIONS: Record<SyntheticName, string> = {
   xor: 'two classes in opposite quadrants (2-D, seeded)',
@@ -55,14 +56,24 @@ const DUCKDB_FROM_BYTES = 4 * 1024 * 1024;
 export async function readDataFile(path: string, options: DataOptions = {}): Promise<DataFrame> {
   if (path !== '-' && (isPattern(path) || statSafe(path)?.isDirectory())) {
     const pattern = isPattern(path) ? path : join(path, readdirSync(path).some((f) => isParquet(f)) ? '*.parquet' : '*.csv*');
-    const frame = await readWithDuckDB(pattern, path, options);
-    await closeDuckDB();
-    return frame!;
+    try {
+      return (await readWithDuckDB(pattern, path, options))!;
+    } catch (e) {
+      throw e instanceof DuckDBMissing ? new DuckDBMissing(path) : e;
+    } finally {
+      await closeDuckDB();
+    }
   }
   const stat = path === '-' ? null : statSafe(path);
   // Small CSV files go to the strict reader straight away: DuckDB would cost more to start than to read them.
   if (stat?.isFile() && (stat.size >= DUCKDB_FROM_BYTES || isParquet(path) || /\.gz$/i.test(path))) {
-    const frame = await readWithDuckDB(path, path, options);
+    let frame: DataFrame | null = null;
+    try {
+      frame = await readWithDuckDB(path, path, options);
+    } catch (e) {
+      // Without the optional DuckDB a CSV file, compressed or not, is still read, by the strict reader.
+      if (!(e instanceof DuckDBMissing) || isParquet(path)) throw e instanceof DuckDBMissing ? new DuckDBMissing(path) : e;
+    }
     // A command reads one file: DuckDB's buffers go back before the training needs the memory.
     await closeDuckDB();
     if (frame) return frame;
@@ -101,4 +112,17 @@ export async function loadFrame(spec: string, synthetic: SyntheticOptions = {}, 
     };
   }
   throw new BackpropError(`${spec}: no such file, and not a built-in data set (${DATASET_NAMES.join(', ')})`);
+}
+
+export interface ReadTableOptions extends DataOptions, SyntheticOptions {}
+
+/**
+ * A table from a file, as a DataFrame for train(), crossValidate(), tune() or a model's predict and evaluate: every
+ * format the command line reads, or a built-in data set's name (iris, digits, circle, ...). Messages name the file,
+ * line and column at fault.
+ */
+export function readTable(path: string, options: ReadTableOptions = {}): Promise<DataFrame> {
+  const o = checkOptions(options, ['delimiter', 'decimalComma', 'textColumns', 'samples', 'noise', 'seed'], 'readTable options');
+  if (typeof path !== 'string' || path === '') throw new BackpropError('readTable: expected a file name', 'path');
+  return loadFrame(path, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, textColumns: o.textColumns });
 }

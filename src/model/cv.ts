@@ -1,0 +1,69 @@
+// Cross-validation: k folds (stratified by class for a classification), each held out once. For each fold the
+// scaling is fitted on the other rows, a fresh network (same seed) trained on them, and the fold scored; the
+// result is each fold's metrics and their mean ± standard deviation (over the folds, ddof 0 as numpy's std).
+import { checkOptions } from '../core/errors.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
+import { fitFramePreprocessing } from '../data/frame.js';
+import { stratifiedFolds } from '../data/split.js';
+import { fitAsync } from '../train/fit.js';
+import { MODEL_OPTION_NAMES, OptionError, resolveOptions, settle, trainingControls, type ModelOptions } from './options.js';
+import { measure, networkFor, type Metrics } from './train.js';
+import { toFrame, type TableData } from './table.js';
+
+export interface CrossValidateOptions extends ModelOptions {
+  /** Folds. Default 5. */
+  folds?: number;
+  target?: string | readonly string[];
+  /** Names of a number[][]'s columns, and its targets. */
+  features?: readonly string[];
+  y?: readonly (number | string)[];
+  /** Called as each fold is scored. */
+  onFold?: (fold: number, metrics: Metrics) => void;
+  signal?: AbortSignal;
+}
+
+export interface CvResult {
+  folds: { rows: number; metrics: Metrics }[];
+  /** Mean and standard deviation (over the folds, ddof 0 as numpy's std) of each metric. */
+  mean: Metrics;
+  std: Metrics;
+}
+
+const CV_OPTION_NAMES = [...MODEL_OPTION_NAMES, 'folds', 'target', 'features', 'y', 'onFold', 'signal'] as const;
+
+/** k-fold cross-validation; the folds are dealt by the seed, so every call with one seed uses the same. */
+export async function crossValidate(data: TableData<object>, options: CrossValidateOptions = {}): Promise<CvResult> {
+  const c = checkOptions(options, CV_OPTION_NAMES, 'options');
+  const frame: DataFrame = toFrame(data, { y: c.y, features: c.features, targetName: typeof c.target === 'string' ? c.target : undefined });
+  const o = resolveOptions(c);
+  const folds = c.folds ?? 5;
+  if (!(Number.isInteger(folds) && folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(folds)}`, 'folds');
+  const description = describeFrame(frame, (c.target ?? (c.y !== undefined ? 'y' : undefined)) as string | string[] | undefined, o.task);
+  if (folds > frame.rows) throw new OptionError(`folds: ${folds} folds need at least ${folds} rows; ${frame.source} has ${frame.rows}`, 'folds');
+  const held = stratifiedFolds(frame.rows, folds, { seed: o.seed, stratify: description.classIndex ?? undefined });
+  const results: CvResult['folds'] = [];
+  for (const [k, test] of held.entries()) {
+    if (c.signal?.aborted) break;
+    const inFold = new Uint8Array(frame.rows);
+    for (const r of test) inFold[r] = 1;
+    const train = new Uint32Array(frame.rows - test.length);
+    for (let r = 0, t = 0; r < frame.rows; r++) if (!inFold[r]) train[t++] = r;
+    const prep = fitFramePreprocessing(description, frame, train);
+    const net = await networkFor(prep, o);
+    const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
+    const s = settle(o, train.length);
+    await fitAsync(net, x, y, { epochs: s.epochs, batchSize: s.batchSize, seed: s.seed, learningRate: s.lr, ...trainingControls(s, prep), signal: c.signal });
+    const metrics = measure(net, prep, encodeFrameInputs(prep, frame, 'float32', test), encodeFrameTargets(prep, frame, 'float32', test).y);
+    results.push({ rows: test.length, metrics });
+    c.onFold?.(k, metrics);
+  }
+  const keys = Object.keys(results[0]?.metrics ?? {}) as (keyof Metrics)[];
+  const mean = {} as Metrics, std = {} as Metrics;
+  for (const key of keys) {
+    const values = results.map((r) => r.metrics[key]!);
+    const m = values.reduce((a, b) => a + b, 0) / values.length;
+    mean[key] = m;
+    std[key] = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
+  }
+  return { folds: results, mean, std };
+}

@@ -1,0 +1,192 @@
+// A trained model at the level of tables: a network with the preprocessing fitted on its training rows (which
+// columns, their scaling and categories, the target and its classes or scale). It takes records as they come and
+// answers in the target's terms: class names with a probability each, or values in the target's units.
+import { BackpropError, checkOptions, printable } from '../core/errors.js';
+import { defaultKernels } from '../core/backends.js';
+import type { Kernels } from '../core/kernels.js';
+import { toRows } from '../core/matrix.js';
+import type { Label } from '../data/encoding.js';
+import { encodeFrameInputs, type DataFrame } from '../data/frame.js';
+import { encodeRecord, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
+import type { Network } from '../nn/network.js';
+import { traceUpdate, type UpdateTrace } from '../nn/trace.js';
+import type { History } from '../train/callbacks.js';
+import { checkFinite, Evaluation, type EvaluationReport } from './evaluation.js';
+import { permutationImportance, type ImportanceResult } from './importance.js';
+import { toFrame, type TableData } from './table.js';
+
+/** A class, with the probability of every class by name. */
+export interface ClassPrediction {
+  label: Label;
+  probabilities: Record<string, number>;
+}
+
+/** A value in the target's units; `values` has every target's by name (one for a plain regression). */
+export interface ValuePrediction {
+  value: number;
+  values: Record<string, number>;
+}
+
+export type Prediction = ClassPrediction | ValuePrediction;
+
+export interface ImportanceOptions {
+  /** Shuffles per column, each with its own seed. Default 5. */
+  repeats?: number;
+  /** Default 1. */
+  seed?: number;
+}
+
+export interface ExplainOptions {
+  /** η of the update shown. Default 0.5, the seeds'. */
+  learningRate?: number;
+}
+
+/** A fitted table model. `Row` is the record type it predicts from (the training rows without the target). */
+export class Model<Row extends object = Record<string, unknown>> {
+  readonly network: Network;
+  readonly preprocessing: Preprocessing;
+  /** The training run's per-epoch figures, for a model that train() made. */
+  readonly history: History | null;
+
+  constructor(network: Network, preprocessing: Preprocessing, history: History | null = null) {
+    if (!preprocessing?.target) throw new BackpropError('Model: expected the preprocessing of a table model (features and target)', 'preprocessing');
+    this.network = network;
+    this.preprocessing = preprocessing;
+    this.history = history;
+  }
+
+  get target(): TargetSpec {
+    return this.preprocessing.target!;
+  }
+
+  get task(): 'classification' | 'regression' {
+    return this.target.task;
+  }
+
+  /** The class names, in the order of the outputs (null for a regression). */
+  get classes(): Label[] | null {
+    return this.target.task === 'classification' ? [...this.target.classes] : null;
+  }
+
+  /** The feature columns a record needs, in order. */
+  get features(): string[] {
+    return this.preprocessing.features.map((f) => f.name);
+  }
+
+  /** Data as a frame with each feature read as the model expects it (numbers, or text). */
+  private frame(data: TableData<Row> | TableData, source: string): DataFrame {
+    const kinds = new Map(this.preprocessing.features.map((f) => [f.name, f.type === 'numeric' ? 'numeric' as const : 'text' as const]));
+    return toFrame(data, { kinds, source, features: this.features });
+  }
+
+  /** Predictions for records (or any data train takes); fields the model does not use are ignored. */
+  predict(data: TableData<Row>): Prediction[] {
+    const frame = this.frame(data, 'predict');
+    const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype));
+    checkFinite(outputs, 'predict');
+    const target = this.target;
+    if (target.task === 'classification') {
+      const names = target.classes.map(String);
+      return toRows(outputs).map((o) => {
+        const p = o.length === 1 ? [1 - o[0], o[0]] : o;
+        let best = 0;
+        for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+        return { label: target.classes[best], probabilities: Object.fromEntries(names.map((n, k) => [n, p[k]])) };
+      });
+    }
+    const columns = targetColumns(target);
+    return toRows(outputs).map((o) => {
+      const values = columns.map((c, j) => (c.scale ? o[j] * c.scale.std + c.scale.mean : o[j]));
+      return { value: values[0], values: Object.fromEntries(columns.map((c, j) => [c.name, values[j]])) };
+    });
+  }
+
+  /** Accuracy, the confusion matrix and per-class precision/recall/F1; or MSE, MAE and R², on labelled data. */
+  evaluate(data: TableData<Row & Record<string, unknown>> | TableData): EvaluationReport {
+    const evaluation = new Evaluation(this.network, this.preprocessing, 'evaluate');
+    evaluation.add(this.labelledFrame(data, 'evaluate'));
+    return evaluation.report();
+  }
+
+  /** Permutation importance: how much the score (accuracy or R²) drops when each column is shuffled. */
+  importance(data: TableData<Row & Record<string, unknown>> | TableData, options: ImportanceOptions = {}): ImportanceResult {
+    const o = checkOptions(options, ['repeats', 'seed'], 'importance options');
+    const repeats = o.repeats ?? 5, seed = o.seed ?? 1;
+    if (!(Number.isInteger(repeats) && repeats >= 1)) throw new BackpropError(`repeats: expected a positive integer, got ${String(repeats)}`, 'repeats');
+    if (!Number.isSafeInteger(seed)) throw new BackpropError(`seed: expected an integer, got ${String(seed)}`, 'seed');
+    return permutationImportance(this.network, this.preprocessing, this.labelledFrame(data, 'importance'), repeats, seed);
+  }
+
+  /**
+   * One step of plain gradient descent on one labelled record, every number of it (the seeds' forward pass,
+   * error, δᵒ, δʰ and Δw); the model itself is left as it was.
+   */
+  explain(record: Row & Record<string, unknown>, options: ExplainOptions = {}): UpdateTrace {
+    const o = checkOptions(options, ['learningRate'], 'explain options');
+    if (typeof record !== 'object' || record === null) throw new BackpropError('explain: expected a record with the features and the target', 'record');
+    const fields = record as Record<string, unknown>;
+    const values = this.preprocessing.features.map((f) => {
+      const v = fields[f.name];
+      if (v === undefined) throw new BackpropError(`explain: the record has no field "${printable(f.name)}"`, f.name);
+      return f.type === 'numeric' && typeof v === 'string' && v.trim() !== '' ? Number(v) : (v as string | number);
+    });
+    const x = encodeRecord(this.preprocessing, values, 'explain');
+    const y = targetColumns(this.target).flatMap((c) => {
+      const v = fields[c.name];
+      if (v === undefined) throw new BackpropError(`explain: the record has no target field "${printable(c.name)}"`, c.name);
+      return this.encodeTarget(v, c.scale);
+    });
+    return traceUpdate(this.network, x, y, { learningRate: o.learningRate ?? 0.5 });
+  }
+
+  /** A target value as the network's target: a class as 0/1 (two classes) or one-hot, a number scaled. */
+  private encodeTarget(v: unknown, scale: { mean: number; std: number } | undefined): number[] {
+    const target = this.target;
+    if (target.task === 'classification') {
+      const k = target.classes.map(String).indexOf(String(v));
+      if (k < 0) throw new BackpropError(`explain: ${JSON.stringify(printable(String(v), 40))} is not a class of ${target.name}; its classes are: ${target.classes.join(', ')}`, target.name);
+      return target.classes.length === 2 ? [k] : target.classes.map((_, c) => (c === k ? 1 : 0));
+    }
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new BackpropError(`explain: the target ${target.name} must be a number, got ${JSON.stringify(v)}`, target.name);
+    return [scale ? (n - scale.mean) / scale.std : n];
+  }
+
+  private labelledFrame(data: unknown, source: string): DataFrame {
+    return this.frame(data as TableData, source);
+  }
+
+  /** The model file's data (format "backprop-model"), as the CLI writes it; JSON.stringify it to save. */
+  toJSON(): ModelFile {
+    return modelToJSON(this.network, this.preprocessing);
+  }
+
+  /** The model file's text, byte for byte what `backprop train --out` writes. */
+  stringify(): string {
+    return stringifyModel(this.network, this.preprocessing);
+  }
+
+  /** A model from its file's data (checked as untrusted), on the given kernels or the fastest had at once. */
+  static fromJSON<Row extends object = Record<string, unknown>>(json: unknown, options: { kernels?: Kernels; source?: string } = {}): Model<Row> {
+    const o = checkOptions(options, ['kernels', 'source'], 'fromJSON options');
+    const source = o.source ?? 'model';
+    const { network, preprocessing } = modelFromJSON(json, source, { kernels: o.kernels ?? defaultKernels() });
+    return withPreprocessing<Row>(network, preprocessing, source);
+  }
+
+  /** A model from its file's text. */
+  static parse<Row extends object = Record<string, unknown>>(text: string, options: { kernels?: Kernels; source?: string } = {}): Model<Row> {
+    const o = checkOptions(options, ['kernels', 'source'], 'parse options');
+    const source = o.source ?? 'model';
+    const { network, preprocessing } = parseModel(text, source, { kernels: o.kernels ?? defaultKernels() });
+    return withPreprocessing<Row>(network, preprocessing, source);
+  }
+}
+
+function withPreprocessing<Row extends object>(network: Network, preprocessing: Preprocessing | null, source: string): Model<Row> {
+  if (!preprocessing?.target) {
+    throw new BackpropError(`${source}: this model has no column description (it was not trained from a table), so it cannot read records; use its network directly`);
+  }
+  return new Model<Row>(network, preprocessing);
+}

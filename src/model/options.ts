@@ -1,0 +1,301 @@
+// The options of train, crossValidate and tune, with their defaults and their checks: one definition that the
+// library, the command line (which spells them --kebab-case) and the tune workers share.
+// The data-dependent defaults were chosen by a held-out comparison with scikit-learn's MLP defaults
+// (test/fixtures/defaults: iris, digits, diabetes, Friedman #1; see the README's "Defaults, and why").
+import { BackpropError, checkOptions, closestName } from '../core/errors.js';
+import type { BackendChoice } from '../core/backends.js';
+import type { Kernels } from '../core/kernels.js';
+import type { Task } from '../data/columns.js';
+import type { Preprocessing } from '../data/preprocessing.js';
+import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
+import { LOSS_NAMES, type LossName } from '../nn/losses.js';
+import type { Callback, EpochLogs } from '../train/callbacks.js';
+import { DEFAULT_RATE, type FitOptions } from '../train/fit.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
+
+/** An option of the library that the user set wrong: the CLI reports it as a usage error on its --flag. */
+export class OptionError extends BackpropError {
+  constructor(message: string, readonly option: string) {
+    super(message, option);
+    this.name = 'OptionError';
+  }
+}
+
+/**
+ * A learning-rate schedule: step (η × factor every `every` epochs), exponential (η × rate each epoch), cosine (down
+ * to minimum, default 0, over the run's epochs) or plateau (η × factor, default 0.1, after more than `patience`
+ * epochs, default 10, without a better loss). As text: step:10:0.5, exponential:0.95, cosine[:MIN], plateau[:F[:P]].
+ */
+export type ScheduleRule = { type: 'step'; every: number; factor: number } | { type: 'exponential'; rate: number } | { type: 'cosine'; epochs?: number; minimum?: number }
+  | { type: 'plateau'; factor?: number; patience?: number };
+
+/** Class weights: 'balanced' (n / (k · n_c)), or a weight by class name (classes not named weigh 1). */
+export type ClassWeightRule = 'balanced' | Readonly<Record<string, number>>;
+
+export type HiddenActivation = Exclude<ActivationName, 'softmax'>;
+export const HIDDEN_ACTIVATIONS: readonly HiddenActivation[] = ACTIVATION_NAMES.filter((a): a is HiddenActivation => a !== 'softmax');
+
+/** What the network is and how it trains: the command line's `train` options, camelCased. */
+export interface ModelOptions {
+  /** The task, when the target's values do not say it (whole numbers with at most 20 values are classes). */
+  task?: Task;
+  /** Hidden layer sizes. Default [100]; [] for none. */
+  layers?: readonly number[];
+  /** The hidden layers' activation. Default 'relu'. */
+  activation?: HiddenActivation;
+  /** Default: binary or categorical cross-entropy for classes, mse for a regression. */
+  loss?: LossName;
+  /** Default 'adam'. */
+  optimizer?: OptimizerName;
+  /** η. Default: the optimizer's usual (0.001 for adam, adamw and rmsprop; 0.01 for the others). */
+  lr?: number;
+  /** Default: about 15 000 gradient steps, from 10 to 300 epochs (see defaultEpochs). */
+  epochs?: number;
+  /** Rows per gradient step. Default 32. */
+  batchSize?: number;
+  l1?: number;
+  /** Default 3/n for n training rows (0 with adamw). */
+  l2?: number;
+  /** AdamW's decoupled weight decay (only with optimizer 'adamw'; default 0.01). */
+  weightDecay?: number;
+  clipNorm?: number;
+  schedule?: ScheduleRule | string;
+  /** Inverted dropout on the hidden layers: one rate for all, or one per hidden layer. */
+  dropout?: number | readonly number[];
+  classWeight?: ClassWeightRule;
+  /** Seed of the weights, the split or folds, and the shuffles. Default 1. */
+  seed?: number;
+  /** Where the arithmetic runs. Default 'auto': the fastest this environment has. */
+  backend?: BackendChoice;
+  /** Kernels to use instead of a backend choice (a single-threaded backend in a worker, say). */
+  kernels?: Kernels;
+}
+
+/** The options of train: the model's, and the target, the validation split and how a run is watched. */
+export interface TrainOptions<Target extends string = string> extends ModelOptions {
+  /** The column to predict (default: the last one); several make a multi-output regression. */
+  target?: Target | readonly Target[];
+  /** Share of rows held out for validation, stratified by class. Default 0.2; 0 for none. */
+  validation?: number;
+  /** Stop after this many epochs without a better validation loss, keeping the best weights. */
+  earlyStopping?: number;
+  /** Names of the feature columns of a number[][] (default x1, x2, ...). */
+  features?: readonly string[];
+  /** The targets of a number[][]: numbers (a regression) or class names. */
+  y?: readonly (number | string)[];
+  /** Aborting ends training after the current batch; the model then holds the weights it reached. */
+  signal?: AbortSignal;
+  /** Called after every epoch with its loss, accuracy and validation figures. */
+  onEpoch?: (logs: EpochLogs) => void;
+  /** Further hooks into the training loop. */
+  callbacks?: readonly Callback[];
+}
+
+export const MODEL_OPTION_NAMES = [
+  'task', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'l1', 'l2', 'weightDecay', 'clipNorm',
+  'schedule', 'dropout', 'classWeight', 'seed', 'backend', 'kernels',
+] as const satisfies readonly (keyof ModelOptions)[];
+export const TRAIN_OPTION_NAMES = [
+  ...MODEL_OPTION_NAMES, 'target', 'validation', 'earlyStopping', 'features', 'y', 'signal', 'onEpoch', 'callbacks',
+] as const satisfies readonly (keyof TrainOptions)[];
+
+/** One hidden layer of 100 relu units, as scikit-learn's MLPs. */
+export const DEFAULT_LAYERS: readonly number[] = [100];
+
+export const DEFAULTS = {
+  layers: DEFAULT_LAYERS, activation: 'relu', optimizer: 'adam', batchSize: 32, validation: 0.2, seed: 1, backend: 'auto',
+} as const;
+
+/** About this many gradient steps in a run, so that small data sets get many epochs and large ones few. */
+const STEPS = 15_000;
+const MIN_EPOCHS = 10;
+const MAX_EPOCHS = 300;
+
+/**
+ * Epochs: enough for ~15 000 steps of the batch size, between 10 and 300. 120 rows in batches of 32 get 300
+ * epochs, 10 000 rows 48, 100 000 rows or more 10.
+ */
+export function defaultEpochs(trainingRows: number, batchSize: number): number {
+  const stepsPerEpoch = Math.max(1, Math.ceil(trainingRows / batchSize));
+  return Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, Math.ceil(STEPS / stepsPerEpoch)));
+}
+
+/**
+ * The L2 penalty λ·Σw² added to the mean loss: λ = 3/n for n training rows, the same prior whatever the data's size
+ * (the penalty weighs as much as three rows' loss), so it matters on a few hundred rows and fades on many.
+ * None under adamw, whose decoupled weight decay takes its place.
+ */
+export function defaultL2(trainingRows: number, optimizer: OptimizerName): number {
+  return optimizer === 'adamw' ? 0 : 3 / Math.max(1, trainingRows);
+}
+
+/** The model options checked, with every default that does not depend on the data filled in. */
+export interface ResolvedOptions {
+  task?: Task;
+  layers: number[];
+  activation: HiddenActivation;
+  loss?: LossName;
+  optimizer: OptimizerName;
+  lr?: number;
+  epochs?: number;
+  batchSize: number;
+  l1?: number;
+  l2?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  schedule?: ScheduleRule;
+  dropout?: number[];
+  classWeight?: ClassWeightRule;
+  seed: number;
+  backend: BackendChoice;
+  kernels?: Kernels;
+}
+
+/** The options with the data's defaults settled for a run on trainingRows rows: η, epochs, L2 and a cosine's length. */
+export type SettledOptions = ResolvedOptions & { lr: number; epochs: number; l2: number };
+
+const fail = (option: string, expected: string, got: unknown): never => {
+  const shown = typeof got === 'string' ? JSON.stringify(got) : Array.isArray(got) ? `[${got.join(', ')}]` : String(got);
+  throw new OptionError(`${option}: expected ${expected}, got ${shown.length > 60 ? shown.slice(0, 57) + '...' : shown}`, option);
+};
+const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+function oneOf<T extends string>(option: string, value: unknown, names: readonly T[]): T {
+  if (names.includes(value as T)) return value as T;
+  const guess = typeof value === 'string' ? closestName(value, names) : undefined;
+  throw new OptionError(`${option}: expected one of ${names.join(', ')}, got ${JSON.stringify(value)}${guess ? `; did you mean "${guess}"?` : ''}`, option);
+}
+
+/** A schedule written as text (step:10:0.5, exponential:0.95, cosine[:MIN], plateau[:F[:P]]) as a rule. */
+export function parseSchedule(value: string): ScheduleRule {
+  const [kind, ...args] = value.split(':');
+  const numbers = args.map(Number);
+  const bad = (expected: string): never => {
+    throw new OptionError(`schedule: expected ${expected}, got "${value}"`, 'schedule');
+  };
+  if (args.some((a) => a.trim() === '') || numbers.some((n) => !Number.isFinite(n))) bad('step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]] with numbers');
+  if (kind === 'step') {
+    if (numbers.length !== 2 || !Number.isInteger(numbers[0]) || numbers[0] < 1 || !(numbers[1] > 0 && numbers[1] <= 1)) bad('step:EVERY:FACTOR, e.g. step:10:0.5 (EVERY a positive integer, FACTOR in (0, 1])');
+    return { type: 'step', every: numbers[0], factor: numbers[1] };
+  }
+  if (kind === 'exponential') {
+    if (numbers.length !== 1 || !(numbers[0] > 0 && numbers[0] <= 1)) bad('exponential:RATE, e.g. exponential:0.95 (RATE in (0, 1])');
+    return { type: 'exponential', rate: numbers[0] };
+  }
+  if (kind === 'cosine') {
+    if (numbers.length > 1 || (numbers.length === 1 && !(numbers[0] > 0))) bad('cosine or cosine:MINIMUM, e.g. cosine:0.0001 (MINIMUM positive)');
+    return { type: 'cosine', ...(numbers.length ? { minimum: numbers[0] } : {}) };
+  }
+  if (kind === 'plateau') {
+    if (numbers.length > 2 || (numbers.length >= 1 && !(numbers[0] > 0 && numbers[0] < 1)) || (numbers.length === 2 && !(Number.isInteger(numbers[1]) && numbers[1] >= 0))) {
+      bad('plateau, plateau:FACTOR or plateau:FACTOR:PATIENCE, e.g. plateau:0.5:5 (FACTOR in (0, 1), PATIENCE whole epochs)');
+    }
+    return { type: 'plateau', ...(numbers.length ? { factor: numbers[0] } : {}), ...(numbers.length === 2 ? { patience: numbers[1] } : {}) };
+  }
+  return bad('step:EVERY:FACTOR, exponential:RATE, cosine[:MINIMUM] or plateau[:FACTOR[:PATIENCE]]');
+}
+
+/** Checks the model options (types, ranges, names that go together) and fills in the fixed defaults. */
+export function resolveOptions(o: ModelOptions): ResolvedOptions {
+  const layers = o.layers ?? DEFAULTS.layers;
+  if (!Array.isArray(layers) || !layers.every(isPositiveInteger)) fail('layers', 'a list of positive integers like [16, 8] ([] for no hidden layer)', layers);
+  const optimizer = oneOf('optimizer', o.optimizer ?? DEFAULTS.optimizer, OPTIMIZER_NAMES);
+  if (o.weightDecay !== undefined && optimizer !== 'adamw') {
+    throw new OptionError(`weightDecay: decoupled weight decay belongs to optimizer adamw (this run uses ${optimizer}); for the others use l2`, 'weightDecay');
+  }
+  for (const key of ['l1', 'l2', 'weightDecay'] as const) if (o[key] !== undefined && !isNonNegative(o[key])) fail(key, 'a number ≥ 0', o[key]);
+  for (const key of ['lr', 'clipNorm'] as const) if (o[key] !== undefined && !isPositive(o[key])) fail(key, 'a positive number', o[key]);
+  for (const key of ['epochs', 'batchSize'] as const) if (o[key] !== undefined && !isPositiveInteger(o[key])) fail(key, 'a positive integer', o[key]);
+  const seed = o.seed ?? DEFAULTS.seed;
+  if (!Number.isSafeInteger(seed)) fail('seed', 'an integer', seed);
+  let dropout: number[] | undefined;
+  if (o.dropout !== undefined) {
+    dropout = typeof o.dropout === 'number' ? [o.dropout] : Array.isArray(o.dropout) ? [...o.dropout] : fail('dropout', 'a rate in [0, 1) or one per hidden layer', o.dropout);
+    if (!dropout.every((p) => typeof p === 'number' && p >= 0 && p < 1)) fail('dropout', 'a rate in [0, 1) or one per hidden layer, e.g. 0.2 or [0.3, 0.1]', o.dropout);
+    if (dropout.length > 1 && dropout.length !== layers.length) {
+      throw new OptionError(`dropout: ${dropout.length} rates for ${layers.length} hidden layer${layers.length === 1 ? '' : 's'}; give one rate, or one per hidden layer`, 'dropout');
+    }
+  }
+  const classWeight = o.classWeight;
+  if (classWeight !== undefined && classWeight !== 'balanced') {
+    if (typeof classWeight !== 'object' || classWeight === null || Array.isArray(classWeight) || !Object.values(classWeight).every(isNonNegative)) {
+      fail('classWeight', "'balanced' or weights by class name, e.g. { spam: 5 } (weights ≥ 0)", classWeight);
+    }
+  }
+  const schedule = typeof o.schedule === 'string' ? parseSchedule(o.schedule) : o.schedule;
+  return {
+    ...(o.task !== undefined ? { task: oneOf('task', o.task, ['classification', 'regression'] as const) } : {}),
+    layers: [...layers],
+    activation: oneOf('activation', o.activation ?? DEFAULTS.activation, HIDDEN_ACTIVATIONS),
+    ...(o.loss !== undefined ? { loss: oneOf('loss', o.loss, LOSS_NAMES) } : {}),
+    optimizer,
+    ...(o.lr !== undefined ? { lr: o.lr } : {}),
+    ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+    batchSize: o.batchSize ?? DEFAULTS.batchSize,
+    ...(o.l1 !== undefined ? { l1: o.l1 } : {}),
+    ...(o.l2 !== undefined ? { l2: o.l2 } : {}),
+    ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}),
+    ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
+    ...(dropout !== undefined ? { dropout } : {}),
+    ...(classWeight !== undefined ? { classWeight } : {}),
+    seed,
+    backend: oneOf('backend', o.backend ?? DEFAULTS.backend, ['auto', 'blas', 'wasm', 'reference'] as const),
+    ...(o.kernels !== undefined ? { kernels: o.kernels } : {}),
+  };
+}
+
+/** Checks an options object's names (a misspelled one is an error that suggests the right one), then its values. */
+export function checkTrainOptions(options: TrainOptions | undefined, argument = 'options'): TrainOptions {
+  const o = checkOptions(options, TRAIN_OPTION_NAMES, argument);
+  if (o.validation !== undefined && !(typeof o.validation === 'number' && o.validation >= 0 && o.validation < 1)) fail('validation', 'a share from 0 to below 1', o.validation);
+  if (o.earlyStopping !== undefined) {
+    if (!isPositiveInteger(o.earlyStopping)) fail('earlyStopping', 'a positive integer number of epochs', o.earlyStopping);
+    if (o.validation === 0) throw new OptionError('earlyStopping: needs validation rows; drop validation: 0', 'earlyStopping');
+  }
+  if (o.onEpoch !== undefined && typeof o.onEpoch !== 'function') fail('onEpoch', 'a function', o.onEpoch);
+  return o;
+}
+
+/** The options with every data-dependent default filled in for a run on trainingRows rows. */
+export function settle(o: ResolvedOptions, trainingRows: number): SettledOptions {
+  const epochs = o.epochs ?? defaultEpochs(trainingRows, o.batchSize);
+  // A cosine schedule anneals over the run's epochs, known only now.
+  const schedule = o.schedule?.type === 'cosine' ? { ...o.schedule, epochs } : o.schedule;
+  return {
+    ...o,
+    lr: o.lr ?? DEFAULT_RATE[o.optimizer],
+    epochs,
+    l2: o.l2 ?? defaultL2(trainingRows, o.optimizer),
+    ...(schedule ? { schedule } : {}),
+  };
+}
+
+type Controls = 'optimizer' | 'l1' | 'l2' | 'clipNorm' | 'schedule' | 'dropout' | 'classWeight';
+
+/** The training controls as fit takes them, class names resolved against the data's classes. */
+export function trainingControls(o: SettledOptions, prep: Preprocessing): Pick<FitOptions, Controls> {
+  return {
+    optimizer: o.optimizer === 'adamw' && o.weightDecay !== undefined ? { name: 'adamw', weightDecay: o.weightDecay } : o.optimizer,
+    ...(o.l1 ? { l1: o.l1 } : {}),
+    ...(o.l2 ? { l2: o.l2 } : {}),
+    ...(o.clipNorm ? { clipNorm: o.clipNorm } : {}),
+    ...(o.schedule ? { schedule: o.schedule as FitOptions['schedule'] } : {}),
+    ...(o.dropout ? { dropout: o.dropout.length === 1 ? o.dropout[0] : o.dropout } : {}),
+    ...(o.classWeight ? { classWeight: classWeightFor(o.classWeight, prep) } : {}),
+  };
+}
+
+/** classWeight as fit takes it: balanced, or a weight per class in the order of the outputs (1 where not named). */
+function classWeightFor(rule: ClassWeightRule, prep: Preprocessing): 'balanced' | number[] {
+  const target = prep.target!;
+  if (target.task !== 'classification') throw new OptionError(`classWeight: ${target.name} is a regression target; class weights are for classes`, 'classWeight');
+  if (rule === 'balanced') return rule;
+  const names = target.classes.map(String);
+  for (const name of Object.keys(rule)) {
+    if (!names.includes(name)) throw new OptionError(`classWeight: ${JSON.stringify(name)} is not a class of ${target.name} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''})`, 'classWeight');
+  }
+  return names.map((n) => rule[n] ?? 1);
+}

@@ -1,0 +1,172 @@
+// Data as users hold it, made a columnar DataFrame (data/frame.ts): an array of records, an object of columns,
+// number[][] with its targets apart, an Apache Arrow table (DuckDB-Wasm, Arquero, apache-arrow: read through its
+// columns, no dependency on the package), or a DataFrame already. Columns are typed by the CSV reader's rule: a
+// column is numeric when every value is a number (or text that reads as one), text when none is; anything else,
+// and every missing value, is an error naming the row and the field.
+import { BackpropError, printable } from '../core/errors.js';
+import type { DataFrame, FrameColumn } from '../data/frame.js';
+
+/** One row of data: a value per field. */
+export type TableRecord = Readonly<Record<string, unknown>>;
+
+/** The columns of an Apache Arrow table that backprop reads (apache-arrow's Table has them). */
+export interface ArrowLikeTable {
+  readonly numRows: number;
+  readonly schema: { readonly fields: readonly { readonly name: string }[] };
+  getChild(name: string): { get(index: number): unknown; toArray(): ArrayLike<unknown> } | null;
+}
+
+/** Everything train, predict and evaluate take as data. */
+export type TableData<Row extends object = TableRecord> =
+  | readonly Row[]
+  | Readonly<Record<string, ArrayLike<unknown>>>
+  | readonly (readonly number[])[]
+  | DataFrame
+  | ArrowLikeTable;
+
+export interface FrameOptions {
+  /** Names of a number[][]'s columns (default x1, x2, ...). */
+  features?: readonly string[];
+  /** The targets of a number[][] (numbers or class names), added as the column `targetName`. */
+  y?: readonly (number | string)[];
+  targetName?: string;
+  /** Columns that must be read as numbers or as text (a model's features), whatever their values look like. */
+  kinds?: ReadonlyMap<string, 'numeric' | 'text'>;
+  /** Where the data came from, for messages (default "data"). */
+  source?: string;
+}
+
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+export function isDataFrame(data: unknown): data is DataFrame {
+  const d = data as DataFrame;
+  return typeof d === 'object' && d !== null && typeof d.rows === 'number' && Array.isArray(d.columns) && typeof d.where === 'function';
+}
+
+function isArrowTable(data: unknown): data is ArrowLikeTable {
+  const d = data as ArrowLikeTable;
+  return typeof d === 'object' && d !== null && typeof d.numRows === 'number' && Array.isArray(d.schema?.fields) && typeof d.getChild === 'function';
+}
+
+/** The data as a DataFrame, whatever form it came in. */
+export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
+  const source = options.source ?? 'data';
+  if (isDataFrame(data)) return data;
+  let names: string[];
+  let values: (name: string, j: number) => ArrayLike<unknown>;
+  let rows: number;
+  if (isArrowTable(data)) {
+    names = data.schema.fields.map((f) => f.name);
+    rows = data.numRows;
+    values = (name) => {
+      const child = data.getChild(name)!;
+      const array = child.toArray();
+      // A dictionary-coded or nullable column may not come out whole by toArray: read it value by value then.
+      return array.length === rows ? array : Array.from({ length: rows }, (_, i) => child.get(i));
+    };
+  } else if (Array.isArray(data)) {
+    if (data.length === 0) throw new BackpropError(`${source}: no rows`, 'data');
+    if (Array.isArray(data[0])) return matrixFrame(data as readonly (readonly unknown[])[], options, source);
+    ({ names, rows, values } = recordColumns(data as readonly unknown[], source));
+  } else if (typeof data === 'object' && data !== null) {
+    const columns = data as Record<string, ArrayLike<unknown>>;
+    names = Object.keys(columns);
+    if (names.length === 0) throw new BackpropError(`${source}: no columns`, 'data');
+    rows = -1;
+    for (const name of names) {
+      const c = columns[name];
+      if (c === null || typeof c !== 'object' || typeof c.length !== 'number') throw new BackpropError(`${source}: column "${printable(name)}" is not a list of values`, 'data');
+      if (rows >= 0 && c.length !== rows) throw new BackpropError(`${source}: column "${printable(name)}" has ${c.length} values, column "${printable(names[0])}" ${rows}; every column needs one per row`, 'data');
+      rows = c.length;
+    }
+    values = (name) => columns[name];
+  } else {
+    throw new BackpropError(`${source}: expected an array of records, an object of columns, number[][] with y, a DataFrame or an Arrow table, got ${data === null ? 'null' : typeof data}`, 'data');
+  }
+  if (rows === 0) throw new BackpropError(`${source}: no rows`, 'data');
+  const columns = names.map((name, j) => typedColumn(name, values(name, j), rows, source, options.kinds?.get(name)));
+  return { source, rows, columns, where: (row) => `row ${row + 1}` };
+}
+
+/** The fields of an array of records as columns: every field of the first record (a later record may not lack one). */
+function recordColumns(records: readonly unknown[], source: string): { names: string[]; rows: number; values: (name: string) => unknown[] } {
+  const first = records[0];
+  if (typeof first !== 'object' || first === null) throw new BackpropError(`${source}, row 1: expected a record (an object of fields), got ${first === null ? 'null' : typeof first}`, 'data');
+  const names = Object.keys(first);
+  if (names.length === 0) throw new BackpropError(`${source}, row 1: the record has no fields`, 'data');
+  for (let i = 0; i < records.length; i++) {
+    if (typeof records[i] !== 'object' || records[i] === null || Array.isArray(records[i])) {
+      throw new BackpropError(`${source}, row ${i + 1}: expected a record (an object of fields), got ${records[i] === null ? 'null' : Array.isArray(records[i]) ? 'a list' : typeof records[i]}`, 'data');
+    }
+  }
+  return { names, rows: records.length, values: (name) => records.map((r) => (r as Record<string, unknown>)[name]) };
+}
+
+function matrixFrame(x: readonly (readonly unknown[])[], o: FrameOptions, source: string): DataFrame {
+  const width = x[0].length;
+  const names = o.features ? [...o.features] : Array.from({ length: width }, (_, j) => `x${j + 1}`);
+  if (names.length !== width) throw new BackpropError(`features: ${names.length} names for rows of ${width} values`, 'features');
+  x.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== width) throw new BackpropError(`${source}, row ${i + 1}: expected ${width} values like the first row, got ${Array.isArray(row) ? row.length : typeof row}`, 'data');
+  });
+  const columns: FrameColumn[] = names.map((name, j) => typedColumn(name, x.map((r) => r[j]), x.length, source, o.kinds?.get(name)));
+  if (o.y !== undefined) {
+    if (!Array.isArray(o.y) || o.y.length !== x.length) throw new BackpropError(`y: expected one target per row (${x.length}), got ${Array.isArray(o.y) ? o.y.length : typeof o.y}`, 'y');
+    const target = o.targetName ?? 'y';
+    if (names.includes(target)) throw new BackpropError(`y: the target's name "${target}" is also a feature's; name the features apart`, 'features');
+    columns.push(typedColumn(target, o.y, x.length, source, undefined));
+  }
+  return { source, rows: x.length, columns, where: (row) => `row ${row + 1}` };
+}
+
+/** What a value is, for typing a column: a number, text that reads as a number, other text, or missing. */
+function sort(v: unknown): 'number' | 'numeric text' | 'text' | 'missing' | 'other' {
+  if (typeof v === 'number') return Number.isFinite(v) ? 'number' : 'missing';
+  if (typeof v === 'bigint') return 'number';
+  if (typeof v === 'string') return v.trim() === '' ? 'missing' : NUMBER.test(v) ? 'numeric text' : 'text';
+  if (typeof v === 'boolean') return 'text';
+  if (v === null || v === undefined) return 'missing';
+  return 'other';
+}
+
+function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, source: string, kind: 'numeric' | 'text' | undefined): FrameColumn {
+  const at = (i: number): string => `${source}, row ${i + 1}, field "${printable(name)}"`;
+  let numbers = 0, texts = 0;
+  for (let i = 0; i < rows; i++) {
+    const s = sort(values[i]);
+    if (s === 'missing') {
+      const v = values[i];
+      throw new BackpropError(`${at(i)}: ${v === undefined ? 'missing' : `${String(v)} is not a value`}; fill it in or remove the row`, name);
+    }
+    if (s === 'other') throw new BackpropError(`${at(i)}: expected a number or text, got ${Array.isArray(values[i]) ? 'a list' : typeof values[i]}`, name);
+    if (s === 'text') texts++;
+    else if (s === 'number') numbers++;
+  }
+  const numeric = kind ? kind === 'numeric' : texts === 0;
+  if (numeric) {
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const v = values[i];
+      const n = typeof v === 'string' ? (NUMBER.test(v) ? Number(v) : NaN) : Number(v);
+      if (!Number.isFinite(n)) {
+        throw new BackpropError(`${at(i)}: ${JSON.stringify(printable(String(v), 40))} is not a number, though ${kind ? 'the model expects numbers there' : "the column's other values are"}`, name);
+      }
+      out[i] = n;
+    }
+    return { name, kind: 'numeric', values: out };
+  }
+  if (numbers > 0 && !kind) {
+    const i = Array.from({ length: rows }, (_, r) => r).find((r) => sort(values[r]) === 'number')!;
+    throw new BackpropError(`${at(i)}: ${String(values[i])} is a number, but the column's other values are text; a column is numbers or text, not both`, name);
+  }
+  const index = new Map<string, number>();
+  const dictionary: string[] = [];
+  const codes = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = String(values[i]);
+    let k = index.get(v);
+    if (k === undefined) index.set(v, (k = dictionary.push(v) - 1));
+    codes[i] = k;
+  }
+  return { name, kind: 'text', codes, dictionary };
+}

@@ -1,0 +1,140 @@
+// From a table to a trained Model: the target and task from the column, a seeded stratified validation split,
+// scaling and one-hot fitted on the training rows, the output layer and loss the target needs, the defaults
+// settled for the data's size, then fit. The command line's `train` is this with a file reader in front.
+import { chooseKernels } from '../core/backends.js';
+import { BackpropError } from '../core/errors.js';
+import type { Kernels } from '../core/kernels.js';
+import type { Matrix } from '../core/matrix.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
+import { decodeValues, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { splitRows } from '../data/split.js';
+import { Network } from '../nn/network.js';
+import type { LayerSpec } from '../nn/spec.js';
+import type { Callback, History } from '../train/callbacks.js';
+import { evaluate, fitAsync } from '../train/fit.js';
+import { regressionScores } from '../train/metrics.js';
+import { Model } from './model.js';
+import {
+  checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, trainingControls,
+  type ResolvedOptions, type SettledOptions, type TrainOptions,
+} from './options.js';
+import { toFrame, type TableData, type TableRecord } from './table.js';
+
+export interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
+
+/** Loss, and accuracy or MSE, MAE and R² in the target's own units, of a network on encoded rows. */
+export function measure(net: Network, prep: Preprocessing, xs: Matrix, ys: Matrix): Metrics {
+  const classes = prep.target!.task === 'classification';
+  const m: Metrics = evaluate(net, xs, ys, { accuracy: classes });
+  if (!classes) Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, net.predict(xs))));
+  return m;
+}
+
+/** The kernels a run asked for: given ones, else its backend choice ('auto': the fastest this environment has). */
+export function kernelsFor(o: Pick<ResolvedOptions, 'backend' | 'kernels'>): Promise<Kernels> {
+  return o.kernels ? Promise.resolve(o.kernels) : chooseKernels(o.backend);
+}
+
+/** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
+export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend' | 'kernels'>): Promise<Network> {
+  const target = prep.target!;
+  const classes = target.task === 'classification' ? target.classes : null;
+  const output: LayerSpec = classes
+    ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
+    : { units: targetColumns(target).length, activation: 'linear' };
+  return new Network({
+    inputs: encodedWidth(prep.features),
+    layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
+    loss: o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse'),
+    seed: o.seed,
+  }, { kernels: await kernelsFor(o) });
+}
+
+/** What fitting a plan takes besides the options it was made with. */
+export interface PlanFitOptions {
+  callbacks?: readonly Callback[];
+  signal?: AbortSignal;
+}
+
+/**
+ * A training run made ready, before it starts: what it will train on and with what, so a caller can say so
+ * (the command line prints it) and then fit. Data in memory or streamed from a file (backprop/node) alike.
+ */
+export interface TrainingPlan {
+  source: string;
+  rows: number;
+  trainingRows: number;
+  validationRows: number;
+  prep: Preprocessing;
+  network: Network;
+  /** The options with the data's defaults settled: η, epochs, L2. */
+  options: SettledOptions;
+  /** Whether the rows are read in passes from a file. */
+  streamed: boolean;
+  /** For data in memory: which rows train and which validate. */
+  split?: { train: Uint32Array; test: Uint32Array };
+  fit(options?: PlanFitOptions): Promise<History>;
+  /** Final metrics on the training and validation rows (a streamed run reports its last epoch's). */
+  metrics(history: History): { train: Metrics; validation: Metrics | null };
+}
+
+/** The seeded, stratified validation split, with a split that leaves one side empty worded as a validation mistake. */
+export function validationSplit(rows: number, validation: number, seed: number, classIndex: Int32Array | null): { train: Uint32Array; test: Uint32Array } {
+  if (validation === 0) return { train: Uint32Array.from({ length: rows }, (_, i) => i), test: new Uint32Array(0) };
+  try {
+    return splitRows(rows, { testFraction: validation, seed, stratify: classIndex ?? undefined });
+  } catch (e) {
+    if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
+    const side = /no training rows/.test(e.message) ? 'training' : 'validation';
+    throw new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows; use a ${side === 'training' ? 'smaller' : 'larger'} share, more rows, or validation 0`, 'validation');
+  }
+}
+
+/** A plan for data in memory; `description` when the caller has described the frame already. */
+export async function planTraining(frame: DataFrame, options: TrainOptions = {}, description?: FrameDescription): Promise<TrainingPlan> {
+  const t = checkTrainOptions(options);
+  const o = resolveOptions(t);
+  description ??= describeFrame(frame, t.target as string | string[] | undefined, o.task);
+  const validation = t.validation ?? DEFAULTS.validation;
+  const split = validationSplit(frame.rows, validation, o.seed, description.classIndex);
+  const prep = fitFramePreprocessing(description, frame, split.train);
+  const net = await networkFor(prep, o);
+  const settled = settle(o, split.train.length);
+  // Checked now, before any training: a class weight naming no class, say.
+  const controls = trainingControls(settled, prep);
+  // The input matrices, built once from the columns in the rows' split order; the training rows straight into
+  // the backend's memory, where fit then gathers its batches without a copy.
+  const inBackend = (r: number, c: number): Matrix => net.allocate(r, c);
+  const xTrain = encodeFrameInputs(prep, frame, 'float32', split.train, inBackend);
+  const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
+  const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
+  const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
+  const callbacks: Callback[] = [...(t.callbacks ?? []), ...(t.onEpoch ? [{ onEpochEnd: t.onEpoch }] : [])];
+  return {
+    source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
+    options: settled, streamed: false, split,
+    fit: (f = {}) => fitAsync(net, xTrain, yTrain, {
+      epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
+      validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
+      callbacks: [...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+    }),
+    metrics: () => ({ train: measure(net, prep, xTrain, yTrain), validation: xVal && yVal ? measure(net, prep, xVal, yVal) : null }),
+  };
+}
+
+/** Keys of a record type that name a field (for the target option). */
+type FieldName<Row> = Extract<keyof Row, string>;
+
+/**
+ * Trains a model on data as you have it: an array of records, an object of columns, number[][] with `y`, a
+ * DataFrame or an Arrow table (in Node, also backprop/node's readTable). The options are the command line's
+ * train options, camelCased, with the same defaults; the target is the last column unless `target` names one.
+ */
+export async function train<Row extends object = TableRecord, Target extends FieldName<Row> = FieldName<Row>>(
+  data: TableData<Row>, options?: TrainOptions<Target>): Promise<Model<Omit<Row, Target>>> {
+  const t = checkTrainOptions(options as TrainOptions);
+  const frame = toFrame(data, { y: t.y, features: t.features, targetName: typeof t.target === 'string' ? t.target : undefined });
+  const plan = await planTraining(frame, t.y !== undefined && t.target === undefined ? { ...t, target: 'y' } : t);
+  const history = await plan.fit();
+  return new Model<Omit<Row, Target>>(plan.network, plan.prep, history);
+}

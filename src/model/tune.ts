@@ -1,0 +1,225 @@
+// A seeded random search over the network and its training, with successive halving. Every trial is scored by
+// k-fold cross-validation (the same folds for all); the first rung trains each trial for a ninth of the epochs, the
+// best third goes on to a third of them, and the best third of those to all of them. Trials run through a runner:
+// one at a time on this thread by default; backprop/node registers one that runs them on worker threads, one per core.
+import { checkOptions } from '../core/errors.js';
+import { Random } from '../core/random.js';
+import { describeFrame, type DataFrame } from '../data/frame.js';
+import type { Task } from '../data/columns.js';
+import type { ActivationName } from '../nn/activations.js';
+import { crossValidate, type CrossValidateOptions } from './cv.js';
+import { DEFAULT_LAYERS, defaultEpochs, OptionError, type ModelOptions } from './options.js';
+import { toFrame, type TableData } from './table.js';
+
+/** One point of the search space. l2 is given as c, the penalty being c/n for n training rows (the default is 3). */
+export interface Settings {
+  layers: number[];
+  activation: ActivationName;
+  lr: number;
+  batchSize: number;
+  l2: number;
+  dropout: number;
+}
+
+export interface Trial {
+  trial: number;
+  settings: Settings;
+  /** The score (accuracy, or R²) of each rung the trial reached, with the epochs it trained. */
+  rungs: { epochs: number; score: number; std: number }[];
+}
+
+/** The options one trial's cross-validation runs with (what a runner gets). */
+export type TrialOptions = Omit<CrossValidateOptions, 'onFold' | 'signal' | 'kernels'>;
+
+/** Runs trials: cross-validates settings on the data it was made for and answers the mean and std of the score. */
+export interface TrialRunner {
+  /** How many trials it runs at once. */
+  readonly size: number;
+  run(options: TrialOptions): Promise<{ mean: number; std: number }>;
+  close(): Promise<void>;
+}
+
+/** Makes a runner for the data; `workers` is what the caller asked for (undefined: the runner's own choice). */
+export type TrialRunnerFactory = (frame: DataFrame, workers: number | undefined, trials: number) => TrialRunner;
+
+/** One trial at a time, on this thread. */
+export const inThreadRunner: TrialRunnerFactory = (frame) => ({
+  size: 1,
+  async run(options) {
+    const result = await crossValidate(frame, options);
+    const key = result.mean.accuracy !== undefined ? 'accuracy' : 'r2';
+    return { mean: result.mean[key]!, std: result.std[key]! };
+  },
+  close: async () => undefined,
+});
+
+let runnerFactory: TrialRunnerFactory = inThreadRunner;
+
+/** Sets how trials run; backprop/node sets worker threads when it is imported. */
+export function registerTrialRunner(factory: TrialRunnerFactory): void {
+  runnerFactory = factory;
+}
+
+export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'optimizer' | 'kernels'> {
+  /** Settings to try; the first is the defaults. Default 20. */
+  trials?: number;
+  /** Cross-validation folds per trial. Default 3. */
+  folds?: number;
+  /** Epochs of the last rung (default: as train chooses for a fold's rows). */
+  epochs?: number;
+  /** Milliseconds after which no trial starts. */
+  budget?: number;
+  /** Trials at once (worker threads in Node; default one per core, at most the cores). */
+  workers?: number;
+  target?: string;
+  task?: Task;
+  features?: readonly string[];
+  y?: readonly (number | string)[];
+  /** Told each line of progress: the plan, each trial's score as a rung ends. */
+  onProgress?: (line: string) => void;
+  /** Stops the search: no trial starts after it; the result then has interrupted: true. */
+  signal?: AbortSignal;
+}
+
+export interface TuneResult {
+  metric: 'accuracy' | 'r2';
+  folds: number;
+  epochs: number[];
+  trials: Trial[];
+  /** The best of the furthest rung any trial reached (null when none finished). */
+  best: { trial: number; settings: Settings; score: number; std: number; epochs: number; options: TrainSettings; flags: string } | null;
+  stoppedByBudget: boolean;
+  interrupted: boolean;
+  /** Rows of the data. */
+  rows: number;
+}
+
+/** The winning settings as train options for the whole data. */
+export type TrainSettings = Pick<ModelOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs'>;
+
+const LAYERS: number[][] = [[32], [64], [100], [128], [256], [64, 32], [100, 50], [128, 64], [64, 64, 32]];
+const ACTIVATIONS: ActivationName[] = ['relu', 'tanh', 'leaky-relu'];
+const BATCHES = [16, 32, 64, 128];
+const DROPOUT = [0, 0, 0.1, 0.2, 0.3];
+
+/** The trials of a search: the defaults first, then draws from the space, all from the seed. */
+export function drawTrials(count: number, seed: number): Settings[] {
+  const r = new Random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.min(list.length - 1, Math.floor(r.next() * list.length))];
+  const logUniform = (lo: number, hi: number): number => +(10 ** r.uniform(Math.log10(lo), Math.log10(hi))).toPrecision(2);
+  const trials: Settings[] = [{ layers: [...DEFAULT_LAYERS], activation: 'relu', lr: 0.001, batchSize: 32, l2: 3, dropout: 0 }];
+  while (trials.length < count) {
+    trials.push({
+      layers: [...pick(LAYERS)],
+      activation: pick(ACTIVATIONS),
+      lr: logUniform(1e-4, 2e-2),
+      batchSize: pick(BATCHES),
+      l2: r.next() < 0.2 ? 0 : logUniform(0.1, 30),
+      dropout: pick(DROPOUT),
+    });
+  }
+  return trials.slice(0, count);
+}
+
+/** The settings as train options for n training rows. */
+export function settingsOptions(s: Settings, rows: number): TrainSettings {
+  return { layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize, l2: s.l2 / rows, ...(s.dropout ? { dropout: s.dropout } : {}) };
+}
+
+/** The settings as a command line for train. */
+export function asFlags(s: Settings, rows: number, epochs: number): string {
+  const l2 = +(s.l2 / rows).toPrecision(3);
+  return `--layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${l2}${s.dropout ? ` --dropout ${s.dropout}` : ''} --epochs ${epochs}`;
+}
+
+function describeSettings(s: Settings): string {
+  return `layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2}/n${s.dropout ? ` dropout ${s.dropout}` : ''}`;
+}
+
+function formatScore(metric: 'accuracy' | 'r2', v: number): string {
+  return metric === 'accuracy' ? `accuracy ${(100 * v).toFixed(2)}%` : `R² ${v.toFixed(4)}`;
+}
+
+/** Best first; ties go to the earlier trial. */
+const byScore = (rung: number) => (a: Trial, b: Trial): number => b.rungs[rung].score - a.rungs[rung].score || a.trial - b.trial;
+
+const TUNE_OPTION_NAMES = ['trials', 'folds', 'epochs', 'budget', 'workers', 'target', 'task', 'features', 'y', 'onProgress', 'signal', 'loss', 'l1', 'weightDecay', 'clipNorm', 'schedule', 'classWeight', 'seed', 'backend'] as const;
+
+/** The search: every trial's rungs and the best settings, scored by cross-validation. */
+export async function tune(data: TableData<object>, options: TuneOptions = {}): Promise<TuneResult> {
+  const o = checkOptions(options, TUNE_OPTION_NAMES, 'options');
+  const say = o.onProgress ?? ((): void => undefined);
+  const trialsWanted = o.trials ?? 20, folds = o.folds ?? 3, seed = o.seed ?? 1;
+  if (!(Number.isInteger(trialsWanted) && trialsWanted >= 1)) throw new OptionError(`trials: expected a positive integer, got ${String(trialsWanted)}`, 'trials');
+  if (!(Number.isInteger(folds) && folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(folds)}`, 'folds');
+  if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) throw new OptionError(`workers: expected a positive integer, got ${String(o.workers)}`, 'workers');
+  const frame = toFrame(data, { y: o.y, features: o.features, targetName: o.target });
+  const target = o.target ?? (o.y !== undefined ? 'y' : undefined);
+  const description = describeFrame(frame, target, o.task);
+  const metric = description.classIndex ? 'accuracy' : 'r2';
+  if (folds > frame.rows) throw new OptionError(`folds: ${folds} folds need at least ${folds} rows; ${frame.source} has ${frame.rows}`, 'folds');
+  const foldRows = Math.floor((frame.rows * (folds - 1)) / folds);
+  const settings = drawTrials(trialsWanted, seed);
+  // The full run's epochs: the option, or the default for the fold's rows in batches of 32; rungs train 1/9 and 1/3 of it.
+  const full = o.epochs ?? defaultEpochs(foldRows, 32);
+  const rungs = trialsWanted >= 9 ? [Math.max(1, Math.round(full / 9)), Math.max(1, Math.round(full / 3)), full] : trialsWanted >= 3 ? [Math.max(1, Math.round(full / 3)), full] : [full];
+  const runner = runnerFactory(frame, o.workers, trialsWanted);
+  const workers = runner.size;
+  say(`tune     ${frame.source}: ${trialsWanted} trials, ${folds} folds, ${metric === 'accuracy' ? 'accuracy' : 'R²'} by cross-validation; epochs per rung ${rungs.join(' → ')}; ${workers} worker${workers === 1 ? '' : 's'}; seed ${seed}`);
+
+  const started = Date.now();
+  const trials: Trial[] = settings.map((s, i) => ({ trial: i + 1, settings: s, rungs: [] }));
+  let stoppedByBudget = false;
+  // Whether a trial may start now: not after an interrupt, nor once the budget is spent.
+  const mayStart = (): boolean => {
+    if (o.budget !== undefined && Date.now() - started > o.budget) stoppedByBudget = true;
+    return !stoppedByBudget && !o.signal?.aborted;
+  };
+  const common: TrialOptions = {
+    folds, seed, ...(target !== undefined ? { target } : {}), ...(o.task ? { task: o.task } : {}),
+    ...(o.loss ? { loss: o.loss } : {}), ...(o.l1 !== undefined ? { l1: o.l1 } : {}), ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
+    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}), ...(o.classWeight !== undefined ? { classWeight: o.classWeight } : {}),
+    ...(o.backend ? { backend: o.backend } : {}), optimizer: 'adam',
+  };
+  try {
+    let alive = trials;
+    for (const [r, epochs] of rungs.entries()) {
+      // At most `workers` trials at once; each takes the next trial when it finishes.
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(workers, alive.length) }, async () => {
+        while (next < alive.length && mayStart()) {
+          const t = alive[next++];
+          let reply: { mean: number; std: number };
+          try {
+            reply = await runner.run({ ...common, ...settingsOptions(t.settings, foldRows), epochs });
+          } catch (e) {
+            throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
+          }
+          t.rungs.push({ epochs, score: reply.mean, std: reply.std });
+        }
+      }));
+      // Reported when the rung is over, in trial order, so the same seed prints the same lines.
+      for (const t of alive) if (t.rungs.length === r + 1) say(`trial ${String(t.trial).padStart(3)}  ${String(epochs).padStart(4)} epochs  ${formatScore(metric, t.rungs[r].score)}  ${describeSettings(t.settings)}`);
+      const done = alive.filter((t) => t.rungs.length === r + 1).sort(byScore(r));
+      if (done.length === 0) break;
+      alive = r === rungs.length - 1 ? done : done.slice(0, Math.max(1, Math.ceil(done.length / 3)));
+    }
+  } finally {
+    await runner.close();
+  }
+  const interrupted = o.signal?.aborted ?? false;
+  // The best of the furthest rung any trial reached.
+  const reached = Math.max(...trials.map((t) => t.rungs.length));
+  let best: TuneResult['best'] = null;
+  if (reached > 0) {
+    const b = trials.filter((t) => t.rungs.length === reached).sort(byScore(reached - 1))[0];
+    const last = b.rungs[reached - 1];
+    best = {
+      trial: b.trial, settings: b.settings, score: last.score, std: last.std, epochs: last.epochs,
+      options: { ...settingsOptions(b.settings, frame.rows), epochs: last.epochs }, flags: asFlags(b.settings, frame.rows, last.epochs),
+    };
+  } else if (!interrupted) {
+    throw new OptionError('budget: no trial finished within the budget; give more time', 'budget');
+  }
+  return { metric, folds, epochs: rungs, trials, best, stoppedByBudget, interrupted, rows: frame.rows };
+}

@@ -1,0 +1,64 @@
+// tune's trials on worker threads: one per core (never more: each holds a copy of the data and a network), each
+// cross-validating one trial at a time on a single-threaded backend. Importing backprop/node makes tune use it.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { DataFrame } from '../data/frame.js';
+import { registerTrialRunner, type TrialOptions, type TrialRunner } from '../model/tune.js';
+
+/** What a worker is sent: the data once (as it starts), then one job per trial. */
+export interface TuneWorkerData {
+  source: string;
+  rows: number;
+  columns: DataFrame['columns'];
+}
+export interface TuneJob {
+  id: number;
+  options: TrialOptions;
+}
+export type TuneReply = { id: number; mean: number; std: number } | { id: number; error: string };
+
+export function workerRunner(frame: DataFrame, workers: number | undefined, trials: number): TrialRunner {
+  const cores = availableParallelism();
+  const size = Math.max(1, Math.min(workers ?? cores, cores, trials));
+  const data: TuneWorkerData = { source: frame.source, rows: frame.rows, columns: frame.columns };
+  const pool = Array.from({ length: size }, () => new Worker(new URL('./tune-worker.js', import.meta.url), { workerData: data }));
+  const idle = [...pool];
+  const waiting = new Map<number, { resolve: (r: { mean: number; std: number }) => void; reject: (e: Error) => void; worker: Worker }>();
+  const queue: (() => void)[] = [];
+  let nextId = 0;
+  for (const w of pool) {
+    w.on('message', (reply: TuneReply) => {
+      const job = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      idle.push(w);
+      queue.shift()?.();
+      if ('error' in reply) job?.reject(new Error(reply.error));
+      else job?.resolve({ mean: reply.mean, std: reply.std });
+    });
+    w.on('error', (e) => {
+      for (const [id, job] of waiting) {
+        if (job.worker === w) {
+          waiting.delete(id);
+          job.reject(e);
+        }
+      }
+    });
+  }
+  return {
+    size,
+    async run(options) {
+      while (idle.length === 0) await new Promise<void>((resolve) => queue.push(resolve));
+      const w = idle.pop()!;
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject, worker: w });
+        w.postMessage({ id, options } satisfies TuneJob);
+      });
+    },
+    close: async () => {
+      await Promise.all(pool.map((w) => w.terminate()));
+    },
+  };
+}
+
+registerTrialRunner(workerRunner);

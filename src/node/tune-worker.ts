@@ -1,0 +1,21 @@
+// A worker thread of tune (tune-pool.ts): cross-validates one trial's settings at a time on the data it was
+// started with, on a single-threaded backend (the pool runs one worker per core).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DataFrame } from '../data/frame.js';
+import { crossValidate } from '../model/cv.js';
+import { createKernels } from './backends.js';
+import type { TuneJob, TuneReply, TuneWorkerData } from './tune-pool.js';
+
+const data = workerData as TuneWorkerData;
+const frame: DataFrame = { ...data, where: (row) => `row ${row + 1}` };
+
+parentPort!.on('message', async (job: TuneJob) => {
+  try {
+    const kernels = await createKernels(job.options.backend ?? 'auto', { threads: 1 });
+    const result = await crossValidate(frame, { ...job.options, kernels });
+    const key = result.mean.accuracy !== undefined ? 'accuracy' : 'r2';
+    parentPort!.postMessage({ id: job.id, mean: result.mean[key]!, std: result.std[key]! } satisfies TuneReply);
+  } catch (e) {
+    parentPort!.postMessage({ id: job.id, error: (e as Error).message } satisfies TuneReply);
+  }
+});
