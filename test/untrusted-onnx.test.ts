@@ -2,7 +2,7 @@
 // 0, invalid graphs that used to be accepted, broken own-export metadata, control characters in names, negative
 // sizes and models too large for a model file. Each is run through the CLI as a user would: one `backprop:` line,
 // no internal error, within seconds; the accepted ones predict what onnxruntime predicts on the same file.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ import { exportONNX } from '../src/interop/index.js';
 import { AttributeType, DataType, decodeModel, encodeModel, type Attribute, type Model, type Node, type Tensor } from '../src/interop/onnx-schema.js';
 
 const dir = tempDir();
+// The large models are hundreds of megabytes; none is left behind.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const floats = (name: string, dims: number[], values: number[]): Tensor => ({ name, dims, data_type: DataType.FLOAT, float_data: values });
 const int = (name: string, i: number): Attribute => ({ name, type: AttributeType.INT, i });
