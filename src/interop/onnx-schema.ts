@@ -1,6 +1,8 @@
 // The part of ONNX's protobuf schema (onnx.proto, IR version 8) that an MLP needs, as a protobufjs descriptor:
 // message and field names with their numbers and types, which are what the format fixes. protobufjs does the
-// encoding and decoding; nothing here writes bytes by hand.
+// encoding and decoding; nothing here writes bytes by hand. onnx.proto is proto2: every field has explicit
+// presence, so an attribute set to 0 is on the wire and reads back as set (protobufjs's default for a descriptor
+// without an edition is proto3's implicit presence, which drops zeros both ways).
 import protobuf from 'protobufjs';
 
 const field = (id: number, type: string, rule?: 'repeated', packed?: boolean): protobuf.IField & { rule?: string } =>
@@ -11,6 +13,7 @@ const descriptor: protobuf.INamespace = {
     onnx: {
       nested: {
         ModelProto: {
+          edition: 'proto2',
           fields: {
             ir_version: field(1, 'int64'),
             producer_name: field(2, 'string'),
@@ -23,9 +26,10 @@ const descriptor: protobuf.INamespace = {
             metadata_props: field(14, 'StringStringEntryProto', 'repeated'),
           },
         },
-        OperatorSetIdProto: { fields: { domain: field(1, 'string'), version: field(2, 'int64') } },
-        StringStringEntryProto: { fields: { key: field(1, 'string'), value: field(2, 'string') } },
+        OperatorSetIdProto: { edition: 'proto2', fields: { domain: field(1, 'string'), version: field(2, 'int64') } },
+        StringStringEntryProto: { edition: 'proto2', fields: { key: field(1, 'string'), value: field(2, 'string') } },
         GraphProto: {
+          edition: 'proto2',
           fields: {
             node: field(1, 'NodeProto', 'repeated'),
             name: field(2, 'string'),
@@ -37,6 +41,7 @@ const descriptor: protobuf.INamespace = {
           },
         },
         NodeProto: {
+          edition: 'proto2',
           fields: {
             input: field(1, 'string', 'repeated'),
             output: field(2, 'string', 'repeated'),
@@ -48,6 +53,7 @@ const descriptor: protobuf.INamespace = {
           },
         },
         AttributeProto: {
+          edition: 'proto2',
           fields: {
             name: field(1, 'string'),
             f: field(2, 'float'),
@@ -63,6 +69,7 @@ const descriptor: protobuf.INamespace = {
           },
         },
         TensorProto: {
+          edition: 'proto2',
           fields: {
             dims: field(1, 'int64', 'repeated'),
             data_type: field(2, 'int32'),
@@ -78,14 +85,16 @@ const descriptor: protobuf.INamespace = {
             data_location: field(14, 'int32'),
           },
         },
-        ValueInfoProto: { fields: { name: field(1, 'string'), type: field(2, 'TypeProto'), doc_string: field(3, 'string') } },
+        ValueInfoProto: { edition: 'proto2', fields: { name: field(1, 'string'), type: field(2, 'TypeProto'), doc_string: field(3, 'string') } },
         TypeProto: {
+          edition: 'proto2',
           fields: { tensor_type: field(1, 'Tensor'), denotation: field(6, 'string') },
-          nested: { Tensor: { fields: { elem_type: field(1, 'int32'), shape: field(2, 'TensorShapeProto') } } },
+          nested: { Tensor: { edition: 'proto2', fields: { elem_type: field(1, 'int32'), shape: field(2, 'TensorShapeProto') } } },
         },
         TensorShapeProto: {
+          edition: 'proto2',
           fields: { dim: field(1, 'Dimension', 'repeated') },
-          nested: { Dimension: { fields: { dim_value: field(1, 'int64'), dim_param: field(2, 'string'), denotation: field(3, 'string') } } },
+          nested: { Dimension: { edition: 'proto2', fields: { dim_value: field(1, 'int64'), dim_param: field(2, 'string'), denotation: field(3, 'string') } } },
         },
       },
     },
@@ -120,9 +129,11 @@ export interface Attribute {
   i?: number;
   s?: Uint8Array;
   t?: Tensor;
+  g?: Graph;
   floats?: number[];
   ints?: number[];
   strings?: Uint8Array[];
+  tensors?: Tensor[];
 }
 export interface Node {
   input?: string[];
