@@ -8,7 +8,8 @@
 // again with the strict reader, whose messages name the line, column and value; Parquet errors are worded here.
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { BackpropError } from '../../core/errors.js';
+import { BackpropError, printable } from '../../core/errors.js';
+import { gzipProblem } from './gzip.js';
 import { readHeader } from './header.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 
@@ -99,7 +100,46 @@ export function isParquet(path: string): boolean {
 
 /** A single line: DuckDB's messages run over several, with hints; the first line says what happened. */
 function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
+  return printable(String((e as Error)?.message ?? e).split('\n')[0].replace(/^[A-Za-z ]+Error: /, ''), 120);
+}
+
+/**
+ * DuckDB's error in one line, never its dump (the options it used and the data rows around the fault): for a CSV
+ * error on a line, the line and what is wrong there, as the strict reader words it; `located` says so.
+ */
+export function duckProblem(e: unknown): { message: string; located: boolean } {
+  const text = String((e as Error)?.message ?? e);
+  const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
+  if (line === undefined) return { message: `cannot read it (${firstLine(e)})`, located: false };
+  const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(text);
+  let what: string;
+  if (columns) what = `expected ${columns[1]} values like the header, found ${columns[2]}`;
+  else if (/unterminated quote/i.test(text)) what = 'a quoted value is never closed (an unterminated quote)';
+  else if (/Invalid unicode|byte sequence/i.test(text)) what = 'not valid UTF-8 text';
+  else if (/Maximum line size/i.test(text)) what = 'the line is longer than DuckDB reads';
+  else what = 'not valid CSV';
+  return { message: `line ${line}: ${what}`, located: true };
+}
+
+/**
+ * Checks every gzip file that `path` names (itself, or what its glob matches) through zlib, in bounded memory:
+ * answers what is wrong with the first bad one, or null. Stops early when `signal` aborts.
+ */
+async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSignal): Promise<string | null> {
+  let files = [path];
+  if (isPattern(path)) {
+    try {
+      files = (await con.runAndReadAll(`SELECT file FROM glob(${quote(path)}) ORDER BY file`)).getRowsJS().map((r) => String(r[0]));
+    } catch {
+      return null; // DuckDB says what is wrong with the pattern when it reads it
+    }
+  }
+  for (const file of files) {
+    if (!/\.gz$/i.test(file) || signal?.aborted) continue;
+    const problem = await gzipProblem(file, signal);
+    if (problem) return file === path ? problem : `${printable(file)}: ${problem}`;
+  }
+  return null;
 }
 
 /**
@@ -113,14 +153,24 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     if (strictFallback) return null;
     throw new BackpropError(`${source}: ${message}`);
   };
+  // A gzip file is checked whole alongside DuckDB's read (which takes a stream cut short for the end of the data).
+  let gzip: Promise<string | null> = Promise.resolve(null);
+  const gzipFails = async (): Promise<void> => {
+    const problem = await gzip;
+    if (problem) throw new BackpropError(`${source}: ${problem}`);
+  };
   try {
     // A streaming result that meets an error (a value that is not of its column's type) just ends, as if the
     // data had, so the rows read are checked against a count. For a plain CSV file its lines bound the rows (a
     // scan of bytes, far quicker than a count by DuckDB, which is asked only when the two disagree); the scan
     // runs while DuckDB starts.
     const [{ con, bindings }, lines] = await Promise.all([duck(), parquet || /\.gz$/i.test(path) || !strictFallback ? null : countLines(path)]);
+    if (!parquet) gzip = gzipFilesProblem(con, path);
     const opened = await openTable(con, path, options, strictFallback);
-    if (typeof opened === 'string') return fail(opened);
+    if (typeof opened === 'string') {
+      await gzipFails();
+      return fail(opened);
+    }
     const { from, described, numeric, select } = opened;
     const counted = async (): Promise<number> => Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
     const capacity = lines === null ? await counted() : lines - 1;
@@ -146,6 +196,7 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       rows += n;
     }
     if (expected < 0) expected = rows === capacity ? rows : await counted();
+    await gzipFails();
     if (rows !== expected) {
       if (strictFallback) return null;
       // Run it whole to have DuckDB say what stopped it.
@@ -179,9 +230,15 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     };
   } catch (e) {
     if (e instanceof BackpropError) throw e;
+    // A bad gzip stream explains whatever DuckDB made of it.
+    await gzipFails();
     if (e instanceof RowError) return fail(e.message);
     if (e instanceof MixedColumn) return fail(`column "${e.column}" holds both numbers and text; text columns are one-hot encoded only when the whole column is text`);
-    return fail(`cannot read it (${firstLine(e)})`);
+    // A fault DuckDB places on a line is worded from its message: the strict reader, which would hold a second
+    // copy of the data while the first is still being given back, is kept for what it alone can place.
+    const problem = duckProblem(e);
+    if (problem.located) throw new BackpropError(`${source}, ${problem.message}`);
+    return fail(problem.message);
   }
 }
 
@@ -268,17 +325,29 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
   const fail = (message: string): never => {
     throw new BackpropError(`${source}: ${message}`);
   };
-  let opened: OpenedTable | string;
-  try {
-    opened = await openTable(con, path, options, !isPattern(path));
-  } catch (e) {
-    return fail(`cannot read it (${firstLine(e)})`);
-  }
-  if (typeof opened === 'string') return fail(opened);
-  const { from, select } = opened;
-  const sql = `SELECT ${select.join(', ')} FROM ${from}`;
+  // Gzip files are checked whole through zlib: before the first pass hands out a row (a command that writes as it
+  // reads writes nothing from a file cut short), alongside the reading on later passes.
+  const stop = new AbortController();
+  const gzip = isParquet(path) ? Promise.resolve(null) : gzipFilesProblem(con, path, stop.signal);
+  const gzipFails = async (): Promise<void> => {
+    const problem = await gzip;
+    if (problem) fail(problem);
+  };
+  // One line for whatever stopped the read: the gzip stream's fault first, as it explains what DuckDB made of it.
+  const failWith = async (e: unknown): Promise<never> => {
+    await gzipFails();
+    if (e instanceof BackpropError) throw e;
+    if (e instanceof RowError) return fail(e.message);
+    const problem = duckProblem(e);
+    throw new BackpropError(problem.located ? `${source}, ${problem.message}` : `${source}: ${problem.message}`);
+  };
   let rows = 0;
   try {
+    if (expectedRows === undefined) await gzipFails();
+    const opened = await openTable(con, path, options, !isPattern(path));
+    if (typeof opened === 'string') return fail(opened);
+    const { from, select } = opened;
+    const sql = `SELECT ${select.join(', ')} FROM ${from}`;
     const result = await con.stream(sql);
     const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings)));
     for (;;) {
@@ -297,19 +366,21 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
       rows += n;
       yield { rows: n, columns, opened };
     }
-  } catch (e) {
-    if (e instanceof BackpropError) throw e;
-    fail(e instanceof RowError ? e.message : `cannot read it (${firstLine(e)})`);
-  }
-  // A pass after the first knows the count already.
-  const expected = expectedRows ?? Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
-  if (rows !== expected) {
-    try {
+    // A streaming result that meets an error just ends: the rows read are checked against a count (DuckDB's, which
+    // meets the same error, or the first pass's), so an error never passes for the end of the data.
+    const expected = expectedRows ?? Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
+    await gzipFails();
+    if (rows !== expected) {
+      // Run it whole to have DuckDB say what stopped it.
       await con.run(sql);
-    } catch (e) {
-      fail(`stopped after ${rows} of ${expected} rows (${firstLine(e)})`);
+      fail(expectedRows === undefined
+        ? `read ${rows} of ${expected} rows, then stopped`
+        : `this pass read ${rows} rows where the first read ${expected}; did the file change while it was read?`);
     }
-    fail(`read ${rows} of ${expected} rows, then stopped`);
+  } catch (e) {
+    await failWith(e);
+  } finally {
+    stop.abort();
   }
 }
 

@@ -1,0 +1,113 @@
+// Data files that break the rules far in, or lie about their length: a ragged row, an extra value or an
+// unterminated quote at line 500,000 (read by DuckDB, streamed or whole), a gzip file cut short on a line boundary
+// or with a wrong CRC. Each is one `backprop:` line naming the file and the line, exit 1, never DuckDB's dump of
+// its options and the data rows around the fault; and the whole read of a file with one bad row does not hold a
+// second copy of the data. The files are generated here, never committed.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { backprop, BIN, ROOT, tempDir, type Run } from './cli-helpers.js';
+
+const dir = tempDir();
+// Commands on files of 600,000 rows take a few seconds each, more on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+const ROWS = 600_000;
+const BAD_LINE = 500_000;
+
+/** Data line i (1-based data row): three numbers and a class, written the same way every time. */
+const dataLine = (i: number): string => `${(i % 97) / 10},${(i % 13) / 8},${(i % 7) / 4},${i % 3}`;
+
+/** A CSV file of `rows` data rows, with line `bad` (the header is line 1) replaced by `badText` where given. */
+function csv(rows: number, bad?: number, badText?: string): string {
+  const lines = ['a,b,c,label'];
+  for (let i = 1; i <= rows; i++) lines.push(lines.length + 1 === bad ? badText! : dataLine(i));
+  return lines.join('\n') + '\n';
+}
+
+let model = '';
+
+beforeAll(() => {
+  writeFileSync(join(dir, 'small.csv'), csv(300));
+  model = join(dir, 'model.json');
+  const r = backprop(['train', join(dir, 'small.csv'), '--epochs', '1', '--layers', '4', '--quiet', '--out', model]);
+  if (r.code !== 0) throw new Error(r.stderr);
+});
+
+/** One clean line: exit 1, a single `backprop:` line naming the file and the place, short, with no data echoed. */
+function expectOneLine(r: Run, file: string, place: RegExp): void {
+  expect(r.code, r.stderr).toBe(1);
+  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^backprop: /);
+  expect(lines[0]).toContain(file);
+  expect(lines[0]).toMatch(place);
+  expect(r.stderr).not.toMatch(/internal error|Invalid Input Error|Possible fixes|Original Line/);
+  expect(r.stderr.length).toBeLessThan(400);
+  // No data row of the file (the rows around the fault included) is echoed.
+  for (let i = BAD_LINE - 5; i <= BAD_LINE + 5; i++) expect(r.stderr).not.toContain(dataLine(i - 1));
+}
+
+describe('a bad row at line 500,000, streamed', () => {
+  const cases: [string, string, RegExp][] = [
+    ['ragged.csv', '1,2,3', /line 500000: expected 4 values like the header, found 3/],
+    ['extra.csv', '1,2,3,1,9', /line 500000: expected 4 values like the header, found 5/],
+    ['quote.csv', '"1,2,3,1', /line 500000: .*unterminated quote/],
+  ];
+  for (const [name, text, message] of cases) {
+    it(`${name}: one line naming the file and line (once DuckDB's multi-line dump as an internal error)`, () => {
+      const path = join(dir, name);
+      writeFileSync(path, csv(ROWS, BAD_LINE, text));
+      expectOneLine(backprop(['evaluate', model, path, '--stream']), name, message);
+    }, 60_000);
+  }
+});
+
+describe('a gzip file cut short or corrupt', () => {
+  const rows = 60_000;
+  let cut = '', crc = '';
+  beforeAll(() => {
+    // Half the rows, compressed whole, then the 8-byte trailer (CRC and length) dropped: the deflate data ends
+    // exactly on a line boundary, so the rows that remain are all well formed (`gzip -t`: unexpected end of file).
+    const half = gzipSync(csv(rows / 2));
+    cut = join(dir, 'cut.csv.gz');
+    writeFileSync(cut, half.subarray(0, half.length - 8));
+    const whole = Buffer.from(gzipSync(csv(rows)));
+    whole[whole.length - 6] ^= 0xff;
+    crc = join(dir, 'crc.csv.gz');
+    writeFileSync(crc, whole);
+  });
+  for (const stream of [false, true]) {
+    const flag = stream ? ['--stream'] : [];
+    it(`is refused by predict${stream ? ' --stream' : ''} (once read as half the rows, exit 0)`, () => {
+      const r = backprop(['predict', model, cut, ...flag]);
+      expectOneLine(r, 'cut.csv.gz', /gzip.*cut short/);
+      // Nothing is written from a file that turns out to be cut short.
+      expect(r.stdout).toBe('');
+    });
+    it(`is refused by evaluate${stream ? ' --stream' : ''}`, () => {
+      expectOneLine(backprop(['evaluate', model, cut, ...flag]), 'cut.csv.gz', /gzip.*cut short/);
+    });
+    it(`is refused by train${stream ? ' --stream' : ''}`, () => {
+      expectOneLine(backprop(['train', cut, '--epochs', '1', '--layers', '4', '--quiet', '--out', join(dir, 'never.json'), ...flag]), 'cut.csv.gz', /gzip.*cut short/);
+    });
+  }
+  it('a wrong CRC in the trailer is an error too, streamed or not', () => {
+    expectOneLine(backprop(['evaluate', model, crc]), 'crc.csv.gz', /gzip.*CRC/);
+    expectOneLine(backprop(['evaluate', model, crc, '--stream']), 'crc.csv.gz', /gzip.*CRC/);
+  });
+});
+
+describe('one bad row in a large file, read whole', () => {
+  it('evaluate stops at it in bounded memory, without a second copy of the data (once 640-790 MB)', () => {
+    const path = join(dir, 'ragged-whole.csv');
+    writeFileSync(path, csv(ROWS, BAD_LINE, '1,2,3'));
+    const rssFile = join(dir, 'rss.txt');
+    writeFileSync(rssFile, '');
+    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'evaluate', model, path],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_TEST_RSS_FILE: rssFile } });
+    expectOneLine({ code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr }, 'ragged-whole.csv', /line 500000: expected 4 values like the header, found 3/);
+    expect(Number(readFileSync(rssFile, 'utf8'))).toBeLessThan(400 * 1024 * 1024);
+  }, 60_000);
+});
