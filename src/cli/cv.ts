@@ -3,6 +3,7 @@
 // held-out rows scored; the report is each fold's metrics and their mean ± standard deviation.
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame } from '../data/frame.js';
 import { stratifiedFolds } from '../data/split.js';
+import { BackpropError } from '../core/errors.js';
 import { fitAsync } from '../train/fit.js';
 import { UsageError } from './errors.js';
 import { loadFrame } from './data.js';
@@ -34,6 +35,14 @@ export async function crossValidateFrame(frame: DataFrame, o: CvOptions & { thre
     for (const r of test) inFold[r] = 1;
     const train = new Uint32Array(frame.rows - test.length);
     for (let r = 0, t = 0; r < frame.rows; r++) if (!inFold[r]) train[t++] = r;
+    // A fold that trains on one class alone is what train refuses: the same rule, for every fold.
+    if (description.classIndex && description.target.task === 'classification') {
+      const classIndex = description.classIndex, first = classIndex[train[0]];
+      if (train.length === 0 || train.every((r) => classIndex[r] === first)) {
+        const only = train.length === 0 ? 'no rows' : `only one class (${JSON.stringify(description.target.classes[first])})`;
+        throw new BackpropError(`--folds: fold ${k + 1} of ${o.folds} trains on ${only} of ${frame.source}'s ${frame.rows} rows; classification needs at least two classes in every fold (more rows, or fewer folds)`, '--folds');
+      }
+    }
     const prep = fitFramePreprocessing(description, frame, train);
     const net = await networkFor(prep, o);
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
@@ -46,7 +55,8 @@ export async function crossValidateFrame(frame: DataFrame, o: CvOptions & { thre
   const keys = Object.keys(results[0].metrics) as (keyof Metrics)[];
   const mean = {} as Metrics, std = {} as Metrics;
   for (const key of keys) {
-    const values = results.map((r) => r.metrics[key]!);
+    // A fold whose held-out target is constant has no R²: the mean is over the folds that have one.
+    const values = results.map((r) => r.metrics[key]!).filter((v) => !Number.isNaN(v));
     const m = values.reduce((a, b) => a + b, 0) / values.length;
     mean[key] = m;
     std[key] = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
@@ -66,6 +76,7 @@ export async function cvCommand(data: string, o: CvOptions & { json: boolean; qu
   }
   const parts = (Object.keys(result.mean) as (keyof Metrics)[]).map((key) => {
     const [m, s] = [result.mean[key]!, result.std[key]!];
+    if (key === 'r2' && Number.isNaN(m)) return 'R² undefined (constant target)';
     return key === 'accuracy' ? `accuracy ${(100 * m).toFixed(1)}% ± ${(100 * s).toFixed(1)}` : `${key === 'r2' ? 'R²' : key} ${m.toPrecision(4)} ± ${s.toPrecision(2)}`;
   });
   say(`mean     ${parts.join('  ')}`);

@@ -104,18 +104,21 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   }
   // Each target's scores; with several, the whole's MSE and MAE are over every value and its R² is their mean, as
   // scikit-learn's uniform average.
-  const each = columns.map((c, j) => ({ target: c.name, mse: se[j] / rows, mae: ae[j] / rows, r2: m2[j] === 0 ? (se[j] === 0 ? 1 : 0) : 1 - se[j] / m2[j] }));
+  const each = columns.map((c, j) => ({ target: c.name, mse: se[j] / rows, mae: ae[j] / rows, r2: m2[j] === 0 ? NaN : 1 - se[j] / m2[j] }));
   const average = (key: 'mse' | 'mae' | 'r2'): number => each.reduce((sum, e) => sum + e[key], 0) / k;
-  const scores = { mse: average('mse'), mae: average('mae'), r2: average('r2') };
+  // R² is undefined for a constant target (no variance to explain): NaN, null in JSON, and the mean is over the
+  // targets where it is defined.
+  const definedR2 = each.filter((e) => !Number.isNaN(e.r2));
+  const scores = { mse: average('mse'), mae: average('mae'), r2: definedR2.length ? definedR2.reduce((sum, e) => sum + e.r2, 0) / definedR2.length : NaN };
   if (json) {
     out.write(JSON.stringify({ rows, loss, ...scores, ...(k > 1 ? { perTarget: each } : {}) }) + '\n');
     return;
   }
-  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${scores.r2.toFixed(4)}${k > 1 ? ' (mean over the targets)' : ''}\n`);
+  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${scores.mse.toPrecision(5)}\nMAE   ${scores.mae.toPrecision(5)}\nR²    ${formatR2(scores.r2, 4)}${k > 1 && !Number.isNaN(scores.r2) ? ` (mean over the ${definedR2.length < k ? 'targets where it is defined' : 'targets'})` : ''}\n`);
   if (k > 1) {
     const width = Math.max(6, ...each.map((e) => e.target.length)) + 2;
     out.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);
-    for (const e of each) out.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
+    for (const e of each) out.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), Number.isNaN(e.r2) ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
   }
 }
 
@@ -214,4 +217,9 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
     rowsWritten += frame.rows;
   }
   if (o.json) await write(out, (rowsWritten === 0 ? '[' : '') + ']\n');
+}
+
+/** R² to print: undefined where the target is constant (nothing to explain). */
+export function formatR2(r2: number, digits: number): string {
+  return Number.isNaN(r2) ? 'undefined (constant target)' : r2.toFixed(digits);
 }

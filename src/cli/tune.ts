@@ -33,7 +33,7 @@ export type TuneOptions = Omit<CvOptions, 'layers' | 'activation' | 'lr' | 'batc
   out?: string;
   json: boolean;
   quiet: boolean;
-  /** Worker threads; default one per core. */
+  /** Worker threads; default one per core, and never more than the cores. */
   workers?: number;
 };
 
@@ -151,8 +151,12 @@ export async function tune(data: string, o: TuneOptions, say: (line: string) => 
   // The full run's epochs: --epochs, or the default for the fold's rows in batches of 32; rungs train 1/9 and 1/3 of it.
   const full = o.epochs ?? defaultEpochs(foldRows, 32);
   const rungs = o.trials >= 9 ? [Math.max(1, Math.round(full / 9)), Math.max(1, Math.round(full / 3)), full] : o.trials >= 3 ? [Math.max(1, Math.round(full / 3)), full] : [full];
-  const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.trials));
-  say(`tune     ${frame.source}: ${o.trials} trials, ${o.folds} folds, ${metric === 'accuracy' ? 'accuracy' : 'R²'} by cross-validation; epochs per rung ${rungs.join(' → ')}; ${workers} worker${workers === 1 ? '' : 's'}; seed ${o.seed}`);
+  // One thread per core at most: each worker holds its own copy of the data and its own backend memory, and a
+  // thread beyond the cores only waits its turn while costing as much.
+  const cores = availableParallelism();
+  const workers = Math.max(1, Math.min(o.workers ?? cores, cores, o.trials));
+  const capped = o.workers !== undefined && o.workers > cores && o.trials > cores ? ` (--workers ${o.workers} capped at the ${cores} core${cores === 1 ? '' : 's'})` : '';
+  say(`tune     ${frame.source}: ${o.trials} trials, ${o.folds} folds, ${metric === 'accuracy' ? 'accuracy' : 'R²'} by cross-validation; epochs per rung ${rungs.join(' → ')}; ${workers} worker${workers === 1 ? '' : 's'}${capped}; seed ${o.seed}`);
 
   const started = Date.now();
   const pool = new Pool(workers);
