@@ -21,6 +21,7 @@ export async function cvCommand(data: string, o: CvOptions & { json: boolean; qu
   }
   const parts = (Object.keys(result.mean) as (keyof Metrics)[]).map((key) => {
     const [m, s] = [result.mean[key]!, result.std[key]!];
+    if (key === 'r2' && Number.isNaN(m)) return 'R² undefined (constant target)';
     return key === 'accuracy' ? `accuracy ${(100 * m).toFixed(1)}% ± ${(100 * s).toFixed(1)}` : `${key === 'r2' ? 'R²' : String(key)} ${m.toPrecision(4)} ± ${s.toPrecision(2)}`;
   });
   say(`mean     ${parts.join('  ')}`);

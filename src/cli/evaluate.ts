@@ -69,8 +69,8 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     return;
   }
   // R² compares the errors with the target's spread: a target constant in these rows has none, and no R².
-  const r2Text = (v: number | null): string => (v === null ? 'undefined (the target is constant in these rows)' : v.toFixed(4));
-  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${mse.toPrecision(5)}\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget ? ' (mean over the targets)' : ''}\n`);
+  const r2Text = (v: number | null): string => (v === null ? 'undefined (constant target)' : v.toFixed(4));
+  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${mse.toPrecision(5)}\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
   if (perTarget) {
     const width = Math.max(6, ...perTarget.map((e) => e.target.length)) + 2;
     out.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);

@@ -122,7 +122,7 @@ function program(): Command {
     .option('--target <column>', 'the column to predict (default: the last one)')
     .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
     .option('--seed <n>', 'seed of the search, the folds, the weights and the shuffles', integer('--seed'), 1)
-    .option('--workers <n>', 'trials at once, each in its own thread (default: one per core)', integerIn('--workers', 1, 256))
+    .option('--workers <n>', 'trials at once, each in its own thread (default and most: one per core)', integerIn('--workers', 1, 256))
     .option('--samples <n>', 'rows to generate for a synthetic data set', integerIn('--samples', 2, 1_000_000))
     .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
     .option('--backend <name>', 'arithmetic of each trial (single-threaded) and of the final training', choice('--backend', BACKEND_CHOICES), 'auto')
@@ -225,7 +225,13 @@ function program(): Command {
         throw new BackpropError(`--port ${opts.port}: cannot listen there (${(e as NodeJS.ErrnoException).code}); try another port`, '--port');
       }
       stdout.write(`playground at ${served.url} (Ctrl-C to stop)\n`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => served.server.close(() => resolve())));
+      // Ctrl-C stops the server at once, connections a client holds open (keep-alive, or a request it never
+      // finishes sending) included, and exits 130 like every interrupted command.
+      await new Promise<void>((resolve) => process.once('SIGINT', () => {
+        served.server.close(() => resolve());
+        served.server.closeAllConnections();
+      }));
+      process.exitCode = EXIT_INTERRUPTED;
     });
 
   cli.command('datasets')

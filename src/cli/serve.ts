@@ -18,6 +18,11 @@ const TYPES: Record<string, string> = {
 export function serveFolder(root: string, port = 0): Promise<{ server: Server; url: string }> {
   const base = normalize(root + sep);
   const server = createServer(async (req, res) => {
+    // Files to read, nothing to change: any other method is refused, saying which are allowed.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed: only GET and HEAD\n');
+      return;
+    }
     // The path as sent, without its query; a malformed one ("//", a stray %) is the client's mistake: 400, and the
     // server goes on.
     let path: string;

@@ -192,7 +192,7 @@ function interrupted(when: string, o: TrainOptions): TrainResult {
 export function formatMetrics(m: Metrics): string {
   const parts = [`loss ${m.loss.toFixed(4)}`];
   if (m.accuracy !== undefined) parts.push(`accuracy ${(100 * m.accuracy).toFixed(1)}%`);
-  if (m.mae !== undefined) parts.push(`MAE ${m.mae.toPrecision(4)}`, `RMSE ${Math.sqrt(m.mse!).toPrecision(4)}`, `R² ${m.r2!.toFixed(3)}`);
+  if (m.mae !== undefined) parts.push(`MAE ${m.mae.toPrecision(4)}`, `RMSE ${Math.sqrt(m.mse!).toPrecision(4)}`, `R² ${Number.isNaN(m.r2) ? 'undefined (constant target)' : m.r2!.toFixed(3)}`);
   return parts.join('  ');
 }
 

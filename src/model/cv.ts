@@ -48,6 +48,12 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
     for (const r of test) inFold[r] = 1;
     const train = new Uint32Array(frame.rows - test.length);
     for (let r = 0, t = 0; r < frame.rows; r++) if (!inFold[r]) train[t++] = r;
+    // A fold that trains on one class alone is what train refuses: the same rule, for every fold.
+    const classIndex = description.classIndex;
+    if (classIndex && description.target.task === 'classification' && (train.length === 0 || train.every((r) => classIndex[r] === classIndex[train[0]]))) {
+      const only = train.length === 0 ? 'no rows' : `only one class (${JSON.stringify(description.target.classes[classIndex[train[0]]])})`;
+      throw new OptionError(`folds: fold ${k + 1} of ${folds} trains on ${only} of ${frame.source}'s ${frame.rows} rows; classification needs at least two classes in every fold (more rows, or fewer folds)`, 'folds');
+    }
     const prep = fitFramePreprocessing(description, frame, train);
     const net = await networkFor(prep, o);
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
@@ -60,7 +66,8 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
   const keys = Object.keys(results[0]?.metrics ?? {}) as (keyof Metrics)[];
   const mean = {} as Metrics, std = {} as Metrics;
   for (const key of keys) {
-    const values = results.map((r) => r.metrics[key]!);
+    // A fold whose held-out target is constant has no R² (NaN): the mean is over the folds that have one.
+    const values = results.map((r) => r.metrics[key]!).filter((v) => !Number.isNaN(v));
     const m = values.reduce((a, b) => a + b, 0) / values.length;
     mean[key] = m;
     std[key] = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);

@@ -70,7 +70,10 @@ export interface RegressionScores {
   mse: number;
   /** Mean of |y − ŷ|. */
   mae: number;
-  /** 1 − Σ(y − ŷ)² / Σ(y − ȳ)², per output column, averaged over columns. */
+  /**
+   * 1 − Σ(y − ŷ)² / Σ(y − ȳ)², per output column, averaged over columns. Undefined (NaN) for a column whose
+   * target is constant, where Σ(y − ȳ)² is 0; the average is over the columns where it is defined.
+   */
   r2: number;
 }
 
@@ -78,7 +81,7 @@ export function regressionScores(yTrue: Matrix, yPred: Matrix): RegressionScores
   checkPair(yTrue, yPred);
   const { rows, cols } = yTrue;
   const Y = yTrue.data, P = yPred.data;
-  let se = 0, ae = 0, r2 = 0;
+  let se = 0, ae = 0, r2 = 0, defined = 0;
   for (let j = 0; j < cols; j++) {
     let mean = 0;
     for (let i = 0; i < rows; i++) mean += Y[i * cols + j];
@@ -91,7 +94,10 @@ export function regressionScores(yTrue: Matrix, yPred: Matrix): RegressionScores
       total += (Y[i * cols + j] - mean) ** 2;
     }
     se += residual;
-    r2 += total === 0 ? (residual === 0 ? 1 : 0) : 1 - residual / total;
+    if (total > 0) {
+      r2 += 1 - residual / total;
+      defined++;
+    }
   }
-  return { mse: se / (rows * cols), mae: ae / (rows * cols), r2: r2 / cols };
+  return { mse: se / (rows * cols), mae: ae / (rows * cols), r2: defined > 0 ? r2 / defined : NaN };
 }

@@ -65,6 +65,15 @@ const SHORT = 256;
 /** Products at least this large are split across the team. */
 const PARALLEL = 1 << 18;
 
+/**
+ * A network's matrices of at most this many bytes are ordinary arrays, which the garbage collector frees itself.
+ * Blocks in this memory come back only through a finalizer, and finalizers run only when the event loop gets a
+ * turn: a script that creates, trains and drops networks in a loop of awaits (microtasks alone) would otherwise
+ * pile up every dropped network's blocks. Matrices this small gain little from living here: element-wise work on
+ * them is short, products copy them in, and the fused loop copies them in and out per call.
+ */
+export const PRIVATE_BYTES = 16384;
+
 /** Memory for the single-threaded variant: ordinary memory cannot grow without detaching every array on it, so it is fixed. */
 const PLAIN_PAGES = 1024;
 
@@ -269,6 +278,7 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
 
   function allocate(rows: number, cols: number, dtype: DType, group?: object): Matrix {
     const width = dtype === 'float64' ? 8 : 4;
+    if (group && rows * cols * width <= PRIVATE_BYTES) return zeros(rows, cols, dtype);
     const bytes = Math.max(64, align(rows * cols * width));
     // Where this memory is full, an ordinary array does: products copy it in, the rest runs on the reference.
     const offset = claim(bytes);
@@ -380,24 +390,42 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     const lossKind = LOSS_KIND[loss];
     const fits = lossKind === 0 ? last.activation !== 'softmax' : lossKind === 1 ? last.activation === 'sigmoid' : last.activation === 'softmax';
     const matrices = layers.flatMap((l) => (l.b ? [l.W, l.b] : [l.W]));
-    const inMemory = [x, y, ...matrices].every((m) => owned.has(m.data));
-    if (lossKind === undefined || !fits || !inMemory || layers.some((l) => FUSED_ACTIVATION[l.activation] === undefined)) return null;
+    // Small float32 matrices that live outside this memory (see PRIVATE_BYTES) are copied in for the call, and
+    // the parameters back out after it; anything else outside takes the general loop.
+    const visiting = [x, y, ...matrices].filter((m) => !owned.has(m.data));
+    if (visiting.some((m) => !(m.data instanceof Float32Array) || m.data.byteLength > PRIVATE_BYTES)) return null;
+    if (lossKind === undefined || !fits || layers.some((l) => FUSED_ACTIVATION[l.activation] === undefined)) return null;
     const width = Math.max(...layers.map((l) => l.W.cols));
-    const bytes = align(layers.length * 20) + align(count * 4) + align(layers.length * 3 * width * 4) + 64;
+    const copies = visiting.reduce((sum, m) => sum + align(m.data.byteLength), 0);
+    const bytes = align(layers.length * 20) + align(count * 4) + align(layers.length * 3 * width * 4) + 64 + copies;
     if (fusedScratch.bytes < bytes) {
       const offset = claim(align(2 * bytes));
       if (offset < 0) return null;
+      if (fusedScratch.bytes > 0) giveBack(fusedScratch.offset, fusedScratch.bytes);
       fusedScratch = { offset, bytes: align(2 * bytes) };
     }
     const spec = fusedScratch.offset, rows = spec + align(layers.length * 20);
     const scratch = rows + align(count * 4), counter = scratch + align(layers.length * 3 * width * 4);
+    // Where each operand is during the call: its own place, or a copy after the counter.
+    const at = new Map<Matrix, number>();
+    let next = counter + 64;
+    for (const m of visiting) {
+      at.set(m, next);
+      heap.set(m.data as Float32Array, next >> 2);
+      next += align(m.data.byteLength);
+    }
+    const address = (m: Matrix): number => at.get(m) ?? m.data.byteOffset;
     const ints = new Int32Array(buffer);
     layers.forEach((l, i) => {
-      ints.set([l.W.rows, l.W.cols, FUSED_ACTIVATION[l.activation], l.W.data.byteOffset, l.b ? l.b.data.byteOffset : 0], (spec >> 2) + 5 * i);
+      ints.set([l.W.rows, l.W.cols, FUSED_ACTIVATION[l.activation], address(l.W), l.b ? address(l.b) : 0], (spec >> 2) + 5 * i);
     });
     ints.set(order.subarray(start, start + count), rows >> 2);
-    const sum = wasm.trainExamples(layers.length, spec, lossKind, x.data.byteOffset, y.data.byteOffset, rows, count,
+    const sum = wasm.trainExamples(layers.length, spec, lossKind, address(x), address(y), rows, count,
       x.cols, y.cols, learningRate, LEAKY_RELU_SLOPE, scratch, width, counter);
+    for (const m of matrices) {
+      const offset = at.get(m);
+      if (offset !== undefined) m.data.set(heap.subarray(offset >> 2, (offset >> 2) + m.data.length));
+    }
     return { loss: sum, correct: ints[counter >> 2] };
   }
 
