@@ -32,8 +32,8 @@ describe('the tasks of a new user, each in at most six lines', () => {
     const report = model.evaluate(held);
     // ---
     expect(p.label).toBe('yes');
-    expect('probabilities' in p && p.probabilities.yes).toBeGreaterThan(0.5);
-    expect('probabilities' in p && p.probabilities.yes + p.probabilities.no).toBeCloseTo(1, 6);
+    expect(p.probabilities.yes).toBeGreaterThan(0.5);
+    expect(p.probabilities.yes + p.probabilities.no).toBeCloseTo(1, 6);
     expect(report.task === 'classification' && report.accuracy).toBeGreaterThanOrEqual(0.95);
     // The model is the one the CLI would make: one sigmoid output for two classes, the tuned defaults.
     expect(model.network.layers.map((l) => `${l.units} ${l.activation.name}`)).toEqual(['100 relu', '1 sigmoid']);
@@ -52,7 +52,7 @@ describe('the tasks of a new user, each in at most six lines', () => {
     expect(report.task === 'regression' && report.r2).toBeGreaterThanOrEqual(0.9);
     expect(model.target).toMatchObject({ task: 'regression', scale: { mean: expect.any(Number), std: expect.any(Number) } });
     const [p] = model.predict([[0.5, 0.5]]);
-    expect('value' in p && Math.abs(p.value - f([0.5, 0.5]))).toBeLessThan(15);
+    expect(Math.abs(p.value! - f([0.5, 0.5]))).toBeLessThan(15);
   });
 
   it('trains on a CSV file from code, saves it, and another process loads it and predicts the same to the last digit', async () => {

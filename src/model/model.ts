@@ -20,15 +20,22 @@ import { toFrame, type TableData } from './table.js';
 export interface ClassPrediction {
   label: Label;
   probabilities: Record<string, number>;
+  value?: undefined;
+  values?: undefined;
 }
 
 /** A value in the target's units; `values` has every target's by name (one for a plain regression). */
 export interface ValuePrediction {
   value: number;
   values: Record<string, number>;
+  label?: undefined;
+  probabilities?: undefined;
 }
 
 export type Prediction = ClassPrediction | ValuePrediction;
+
+/** What a model predicts for a target of this type: text targets are classes; numbers may be either. */
+export type PredictionFor<T> = [T] extends [string] ? ClassPrediction : Prediction;
 
 export interface ImportanceOptions {
   /** Shuffles per column, each with its own seed. Default 5. */
@@ -43,7 +50,7 @@ export interface ExplainOptions {
 }
 
 /** A fitted table model. `Row` is the record type it predicts from (the training rows without the target). */
-export class Model<Row extends object = Record<string, unknown>> {
+export class Model<Row extends object = Record<string, unknown>, P extends Prediction = Prediction> {
   readonly network: Network;
   readonly preprocessing: Preprocessing;
   /** The training run's per-epoch figures, for a model that train() made. */
@@ -81,7 +88,7 @@ export class Model<Row extends object = Record<string, unknown>> {
   }
 
   /** Predictions for records (or any data train takes); fields the model does not use are ignored. */
-  predict(data: TableData<Row>): Prediction[] {
+  predict(data: TableData<Row>): P[] {
     const frame = this.frame(data, 'predict');
     const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype));
     checkFinite(outputs, 'predict');
@@ -92,13 +99,13 @@ export class Model<Row extends object = Record<string, unknown>> {
         const p = o.length === 1 ? [1 - o[0], o[0]] : o;
         let best = 0;
         for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-        return { label: target.classes[best], probabilities: Object.fromEntries(names.map((n, k) => [n, p[k]])) };
+        return { label: target.classes[best], probabilities: Object.fromEntries(names.map((n, k) => [n, p[k]])) } as P;
       });
     }
     const columns = targetColumns(target);
     return toRows(outputs).map((o) => {
       const values = columns.map((c, j) => (c.scale ? o[j] * c.scale.std + c.scale.mean : o[j]));
-      return { value: values[0], values: Object.fromEntries(columns.map((c, j) => [c.name, values[j]])) };
+      return { value: values[0], values: Object.fromEntries(columns.map((c, j) => [c.name, values[j]])) } as P;
     });
   }
 

@@ -13,7 +13,7 @@ import type { LayerSpec } from '../nn/spec.js';
 import type { Callback, History } from '../train/callbacks.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { regressionScores } from '../train/metrics.js';
-import { Model } from './model.js';
+import { Model, type PredictionFor } from './model.js';
 import {
   checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, trainingControls,
   type ResolvedOptions, type SettledOptions, type TrainOptions,
@@ -131,10 +131,10 @@ type FieldName<Row> = Extract<keyof Row, string>;
  * train options, camelCased, with the same defaults; the target is the last column unless `target` names one.
  */
 export async function train<Row extends object = TableRecord, Target extends FieldName<Row> = FieldName<Row>>(
-  data: TableData<Row>, options?: TrainOptions<Target>): Promise<Model<Omit<Row, Target>>> {
+  data: TableData<Row>, options?: TrainOptions<Target>): Promise<Model<Omit<Row, Target>, PredictionFor<Row[Target]>>> {
   const t = checkTrainOptions(options as TrainOptions);
   const frame = toFrame(data, { y: t.y, features: t.features, targetName: typeof t.target === 'string' ? t.target : undefined });
   const plan = await planTraining(frame, t.y !== undefined && t.target === undefined ? { ...t, target: 'y' } : t);
   const history = await plan.fit();
-  return new Model<Omit<Row, Target>>(plan.network, plan.prep, history);
+  return new Model<Omit<Row, Target>, PredictionFor<Row[Target]>>(plan.network, plan.prep, history);
 }
