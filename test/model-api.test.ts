@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { BackpropError, crossValidate, Model, Random, train, type TableRecord } from '../src/index.js';
-import { loadModel, readTable, saveModel, tune } from '../src/node/index.js';
+import { loadModel, readTable, saveModel } from '../src/node/index.js';
 import { backprop, ROOT, tempDir } from './cli-helpers.js';
 
 const dir = tempDir();
@@ -102,6 +102,8 @@ describe('the library and the command line are one', () => {
   it('tune gives what `backprop tune --json` prints, and importance what `backprop importance --json` does', async () => {
     const run = backprop(['tune', 'iris', '--trials', '3', '--epochs', '6', '--json']);
     expect(run.stderr).toBe('');
+    // From the build, whose worker threads run the built worker module.
+    const { tune } = await import('../dist/node/index.js');
     const result = await tune(await readTable('iris'), { trials: 3, epochs: 6 });
     expect(JSON.parse(run.stdout)).toEqual({ ...JSON.parse(JSON.stringify(result)), model: null });
 

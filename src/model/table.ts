@@ -142,7 +142,9 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
     if (s === 'text') texts++;
     else if (s === 'number') numbers++;
   }
-  const numeric = kind ? kind === 'numeric' : texts === 0;
+  // Mostly numbers with a word among them reads as a numeric column with a mistake in it (the word is named);
+  // mostly words with a number among them, as a text column with a mistake in it (the number is named).
+  const numeric = kind ? kind === 'numeric' : texts === 0 || (numbers > 0 && texts < rows - texts);
   if (numeric) {
     const out = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
