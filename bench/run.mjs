@@ -4,7 +4,8 @@
 // bench/results.json. `npm run bench -- W1` runs one workload. Peers: TensorFlow.js (cpu and wasm), brain.js,
 // numpy written in the seeds' style, and PyTorch, with Debian's python3 (its numpy and torch use the system
 // OpenBLAS, as backprop's blas backend does) where it has them, else the python3 on PATH; a missing one is
-// skipped with a note.
+// skipped with a note. Then digits end to end, the README's `new Network(spec)` against the reference kernels it
+// used to run on (`npm run bench -- readme`), memory, and data reading.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -101,6 +102,21 @@ if (!only.length || only.includes('digits')) {
     }
   }
   results.digits = digits;
+}
+
+if (!only.length || only.includes('readme')) {
+  console.log("\nthe README's new Network(spec) on digits (64-256-10, adam, batch 32): ms per epoch");
+  const way = {};
+  for (const [system, how] of [['reference kernels (before)', 'reference'], ["new Network(spec), 'backprop' only", 'plain'], ['with backprop/node imported', 'node']]) {
+    try {
+      way[how] = JSON.parse(execFileSync(process.execPath, [`${here}systems/readme-way.mjs`, how], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop());
+      const ratio = how === 'reference' || !way.reference ? '' : `   ${(way.reference.msPerEpoch / way[how].msPerEpoch).toFixed(1)}× the reference`;
+      console.log(`  ${system.padEnd(36)} ${way[how].msPerEpoch.toFixed(1).padStart(8)} ms  ${way[how].kernels}${ratio}`);
+    } catch (e) {
+      console.log(`  ${system.padEnd(36)} failed: ${String(e.message).split('\n')[0]}`);
+    }
+  }
+  results.readmeWay = way;
 }
 
 if (!only.length || only.includes('memory')) {

@@ -116,6 +116,8 @@ describe('README.md', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(ROOT, join(dir, 'node_modules', 'backprop'));
+    // The examples read the repository's data files by their paths in it (data/iris.csv).
+    symlinkSync(join(ROOT, 'data'), join(dir, 'data'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
     writeFileSync(join(dir, 'check.ts'), CHECK);
     const files = all.map((b, i) => {

@@ -19,6 +19,10 @@ export interface ClassificationReport {
   /** confusion[true][predicted]: rows of each true class by the class predicted. */
   confusion: number[][];
   perClass: ClassScores[];
+  mse?: undefined;
+  mae?: undefined;
+  r2?: undefined;
+  perTarget?: undefined;
 }
 
 export interface TargetScores {
@@ -39,6 +43,10 @@ export interface RegressionReport {
   r2: number | null;
   /** Each target's scores, for a multi-output regression. */
   perTarget?: TargetScores[];
+  accuracy?: undefined;
+  classes?: undefined;
+  confusion?: undefined;
+  perClass?: undefined;
 }
 
 export type EvaluationReport = ClassificationReport | RegressionReport;
