@@ -7,7 +7,7 @@
 import { LEAKY_RELU_SLOPE, type FusedLayer, type Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import { referenceKernels } from '../reference.js';
-import { KERNELS_WASM, KERNELS_WASM_PLAIN } from './binary.js';
+import { KERNELS_WASM } from './binary.js';
 
 export interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, b: number, ldb: number, transB: number,
@@ -79,7 +79,24 @@ const PLAIN_PAGES = 1024;
 
 /** The compiled kernels: for shared memory (helper threads), or for ordinary memory. */
 export function kernelBytes(shared = true): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(shared ? KERNELS_WASM : KERNELS_WASM_PLAIN), (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
+  if (!shared) {
+    // The two builds differ in one byte: the memory import's limits flag, 3 (shared, with a maximum) or 1 (not
+    // shared). One module is shipped, so a page carries it once, and the other is this byte away.
+    const at = memoryImportFlag(bytes);
+    if (bytes[at] !== 3) throw new Error('wasm kernels: the memory import is not a shared memory with a maximum');
+    bytes[at] = 1;
+  }
+  return bytes;
+}
+
+/** Where the limits flag of the import "env" "memory" (a memory) sits in the module's bytes. */
+function memoryImportFlag(bytes: Uint8Array): number {
+  const entry = [3, 0x65, 0x6e, 0x76, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2]; // "env", "memory", kind memory
+  for (let i = 8; i + entry.length < bytes.length; i++) {
+    if (entry.every((b, k) => bytes[i + k] === b)) return i + entry.length;
+  }
+  throw new Error('wasm kernels: no memory import');
 }
 
 /** Whether this engine shares WebAssembly memory between threads (a cross-origin-isolated page, Node). */
