@@ -252,8 +252,26 @@ export function loadModel(path: string, options: NetworkOptions = {}): LoadedMod
 
 /** Creates the folder an output goes in (and its parents), or says in one line why it cannot. */
 export function makeFolder(folder: string, forPath: string): void {
+  // Parent by parent rather than mkdirSync's recursive mode, which spins forever where mkdir answers ENOENT for a
+  // parent that exists (/proc/new/folder).
+  const missing: string[] = [];
   try {
-    mkdirSync(resolve(folder), { recursive: true });
+    for (let current = resolve(folder); ; current = dirname(current)) {
+      try {
+        if (!statSync(current).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+        break;
+      } catch (e) {
+        if (errnoCode(e) !== 'ENOENT' || dirname(current) === current) throw e;
+        missing.push(current);
+      }
+    }
+    for (const path of missing.reverse()) {
+      try {
+        mkdirSync(path);
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST') throw e;
+      }
+    }
   } catch (e) {
     throw new BackpropError(`${forPath}: cannot create the folder ${folder} (${reason(e)})`);
   }
