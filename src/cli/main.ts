@@ -10,6 +10,7 @@ import { ACTIVATION_NAMES } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { BACKEND_CHOICES } from '../node/backends.js';
+import { reason } from '../node/files.js';
 import { describeDatasets } from '../node/read.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageError } from './errors.js';
 import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
@@ -53,10 +54,19 @@ let currentCommand = '';
 const helpHint = (): string => `see backprop ${COMMANDS.includes(currentCommand) ? currentCommand + ' ' : ''}--help`;
 
 // A closed pipe (`backprop predict … | head -1`) ends the run quietly, as it ends cat: status 141 (128 + SIGPIPE).
+// Any other failed write (`> /dev/full`: no space) ends it with one line and exit 1, as any other error does;
+// the output is incomplete, and carrying on would only fail again. When stderr is what failed, there is no one to tell.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT_PIPE);
-    throw e;
+    if (stream === process.stdout) {
+      try {
+        process.stderr.write(`backprop: cannot write to standard output (${reason(e)}); the output is incomplete\n`);
+      } catch {
+        // stderr failed too
+      }
+    }
+    process.exit(EXIT_FAILURE);
   });
 }
 

@@ -4,5 +4,5 @@
 export { exportONNX, ONNX_METADATA, ONNX_ML_OPSET, ONNX_OPSET } from './onnx-export.js';
 export { importONNX } from './onnx-import.js';
 export type { ImportOptions } from './foreign.js';
-export { exportTFJS, importTFJS, type TFJSModelJSON, type TFJSWeightEntry } from './tfjs.js';
+export { exportTFJS, importTFJS, tfjsWeightGroups, type TFJSModelJSON, type TFJSWeightEntry, type TFJSWeightGroup } from './tfjs.js';
 export { exportStandalone } from './standalone.js';

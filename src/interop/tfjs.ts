@@ -3,9 +3,9 @@
 // preprocessing in userDefinedMetadata, so they import back exactly; imports read Sequential models saved by
 // TensorFlow.js or converted from Keras (tensorflowjs_converter): Dense, Activation, ReLU, LeakyReLU (slope
 // 0.01), Softmax, and InputLayer, Dropout and Flatten passed over.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, quoted, shown } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../io/model-file.js';
+import { MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE, type ActivationName } from '../nn/activations.js';
 import type { ResolvedSpec } from '../nn/spec.js';
 import { VERSION } from '../version.js';
@@ -84,12 +84,48 @@ interface Layer {
   activation: ActivationName;
 }
 
+/** One manifest entry, checked: where its float32 values start in the concatenated weight bytes, and how many. */
+interface Entry {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+/** A weight group of the manifest: the files that hold it, concatenated, and how many bytes its weights need. */
+export interface TFJSWeightGroup {
+  paths: string[];
+  /** Where the group sits in weightsManifest, for messages: "weightsManifest[0]". */
+  label: string;
+  bytes: number;
+}
+
+interface Plan {
+  inputs: number;
+  layers: Layer[];
+  groups: TFJSWeightGroup[];
+  /** Each Dense layer's kernel and bias, as matched by name; null for a layer without a bias. */
+  kernels: Entry[];
+  biases: (Entry | null)[];
+  bytes: number;
+}
+
+/** A list of non-negative integers, or why not; never stringifies a deeply nested value (that overflows the stack). */
+function dims(value: unknown): number[] | null {
+  if (!Array.isArray(value) || value.length > 8) return null;
+  return value.every((d) => Number.isSafeInteger(d) && d >= 0) ? (value as number[]) : null;
+}
+
+const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+
 /**
- * A backprop model file from TensorFlow.js's model.json (parsed) and its weight files' bytes, concatenated in the
- * manifest's order (the way TensorFlow.js reads them).
+ * Everything model.json says, checked before any weight byte is read: the layers, the manifest's entries and files,
+ * and which entry each layer takes. Weights are matched to layers as TensorFlow.js's loadLayersModel matches them:
+ * by full name (`dense/kernel` belongs to the layer named `dense`, never to `my_dense`), with its one fallback (a
+ * name with a scope in front, `outer/dense/kernel`, drops its next-to-last part); every entry must find its layer
+ * and every layer its weights, with the layer's shape.
  */
-export function importTFJS(modelJSON: unknown, weightData: Uint8Array, options: ImportOptions = {}): ModelFile {
-  const source = options.source ?? 'model.json';
+function plan(modelJSON: unknown, source: string): Plan {
   const fail = (message: string): never => {
     throw new BackpropError(`${source}: ${message}`);
   };
@@ -97,92 +133,153 @@ export function importTFJS(modelJSON: unknown, weightData: Uint8Array, options: 
   let topology = modelJSON.modelTopology;
   // tensorflowjs_converter wraps Keras's model config.
   if (isRecord(topology.model_config)) topology = topology.model_config;
-  if (topology.class_name !== 'Sequential') return fail(`a ${String(topology.class_name)} model; backprop imports Sequential models of Dense layers`);
+  if (topology.class_name !== 'Sequential') return fail(`a ${shown(topology.class_name)} model; backprop imports Sequential models of Dense layers`);
   const config = topology.config;
   const list = Array.isArray(config) ? config : isRecord(config) && Array.isArray(config.layers) ? config.layers : fail('modelTopology.config: expected a list of layers');
 
   const layers: Layer[] = [];
+  const names = new Set<string>();
   let inputs = -1;
-  const batchShape = (c: Record<string, unknown>): void => {
-    const shape = (c.batch_input_shape ?? c.batch_shape) as unknown;
-    if (Array.isArray(shape)) {
-      if (shape.length !== 2 || typeof shape[1] !== 'number') fail(`layer ${JSON.stringify(c.name)}: input shape [${shape.join(', ')}]; backprop reads rows of numbers ([null, n])`);
-      if (inputs < 0) inputs = shape[1] as number;
-    }
-  };
   for (const [i, entry] of list.entries()) {
     if (!isRecord(entry) || !isRecord(entry.config)) return fail(`modelTopology layer ${i + 1}: expected { class_name, config }`);
     const c = entry.config;
-    const kind = String(entry.class_name);
-    const name = JSON.stringify(c.name ?? `layer ${i + 1}`);
+    if (typeof entry.class_name !== 'string') return fail(`modelTopology layer ${i + 1}: class_name: expected a string, got ${shown(entry.class_name)}`);
+    if (c.name !== undefined && typeof c.name !== 'string') return fail(`modelTopology layer ${i + 1}: name: expected a string, got ${shown(c.name)}`);
+    const kind = entry.class_name;
+    const name = c.name === undefined ? `layer ${i + 1}` : `layer ${quoted(c.name)}`;
+    const described = `${name} (${quoted(kind)})`;
+    if (typeof c.name === 'string') {
+      // TensorFlow.js refuses two layers of one name: their weights would share names.
+      if (names.has(c.name)) return fail(`${name}: two layers have this name; each weight belongs to one layer by name`);
+      names.add(c.name);
+    }
+    const activationOf = (value: unknown): ActivationName => {
+      if (value !== undefined && value !== null && typeof value !== 'string') return fail(`${described}: activation: expected a name, got ${shown(value)}`);
+      const activation = Object.hasOwn(FROM_TFJS, value ?? 'linear') ? FROM_TFJS[value ?? 'linear'] : undefined;
+      return activation ?? fail(`${described}: the activation ${quoted(value)} is not one backprop has (${Object.keys(FROM_TFJS).join(', ')})`);
+    };
     const last = layers[layers.length - 1];
     const setActivation = (activation: ActivationName): void => {
       if (activation === 'linear') return;
-      if (!last || last.activation !== 'linear') fail(`layer ${name} (${kind}): an activation must follow a Dense layer without one`);
+      if (!last || last.activation !== 'linear') fail(`${described}: an activation must follow a Dense layer without one`);
       last.activation = activation;
     };
-    batchShape(c);
+    const shape = c.batch_input_shape ?? c.batch_shape;
+    if (shape !== undefined && shape !== null) {
+      if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== null || !Number.isSafeInteger(shape[1]) || (shape[1] as number) < 1) {
+        return fail(`${name}: input shape ${shown(shape)}; backprop reads rows of numbers ([null, n])`);
+      }
+      if (inputs < 0) inputs = shape[1] as number;
+    }
     if (kind === 'Dense') {
-      const activation = FROM_TFJS[String(c.activation ?? 'linear')];
-      if (!activation) return fail(`layer ${name} (Dense): the activation ${JSON.stringify(c.activation)} is not one backprop has (${Object.keys(FROM_TFJS).join(', ')})`);
-      if (typeof c.units !== 'number') return fail(`layer ${name} (Dense): expected units`);
-      layers.push({ name: String(c.name ?? ''), units: c.units, bias: c.use_bias !== false, activation });
+      if (typeof c.name !== 'string') return fail(`${described}: no name; TensorFlow.js matches weights to layers by name`);
+      const activation = activationOf(c.activation);
+      if (!Number.isSafeInteger(c.units) || (c.units as number) < 1) return fail(`${described}: units: expected a positive whole number, got ${shown(c.units)}`);
+      if (c.use_bias !== undefined && typeof c.use_bias !== 'boolean') return fail(`${described}: use_bias: expected true or false, got ${shown(c.use_bias)}`);
+      layers.push({ name: c.name, units: c.units as number, bias: c.use_bias !== false, activation });
     } else if (kind === 'Activation') {
-      const activation = FROM_TFJS[String(c.activation)];
-      if (!activation) return fail(`layer ${name} (Activation): the activation ${JSON.stringify(c.activation)} is not one backprop has`);
-      setActivation(activation);
+      setActivation(activationOf(c.activation));
     } else if (kind === 'ReLU') {
-      if ((c.max_value ?? null) !== null || (c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) return fail(`layer ${name} (ReLU): only the plain relu (no max_value, slope or threshold)`);
+      if ((c.max_value ?? null) !== null || (c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) return fail(`${described}: only the plain relu (no max_value, slope or threshold)`);
       setActivation('relu');
     } else if (kind === 'LeakyReLU') {
-      const alpha = Number(c.alpha ?? c.negative_slope ?? 0.3);
-      if (Math.abs(alpha - LEAKY_RELU_SLOPE) > 1e-7) return fail(`layer ${name} (LeakyReLU): alpha ${alpha}; backprop's leaky-relu has slope ${LEAKY_RELU_SLOPE}`);
+      const alpha = c.alpha ?? c.negative_slope ?? 0.3;
+      if (typeof alpha !== 'number' || Math.abs(alpha - LEAKY_RELU_SLOPE) > 1e-7) return fail(`${described}: alpha ${shown(alpha)}; backprop's leaky-relu has slope ${LEAKY_RELU_SLOPE}`);
       setActivation('leaky-relu');
     } else if (kind === 'Softmax') {
       setActivation('softmax');
     } else if (!['InputLayer', 'Dropout', 'Flatten'].includes(kind)) {
-      return fail(`layer ${name}: the layer type ${kind} is not supported; backprop imports Dense, Activation, ReLU, LeakyReLU, Softmax, InputLayer, Dropout and Flatten`);
+      return fail(`${name}: the layer type ${quoted(kind)} is not supported; backprop imports Dense, Activation, ReLU, LeakyReLU, Softmax, InputLayer, Dropout and Flatten`);
     }
   }
   if (layers.length === 0) return fail('the model has no Dense layer');
   if (inputs < 0) return fail('the model does not say its input size (batch_input_shape of its first layer)');
 
-  // The weights: the manifest's entries in order, over the concatenated bytes.
-  const manifest = Array.isArray(modelJSON.weightsManifest) ? modelJSON.weightsManifest : fail('weightsManifest: expected a list');
-  const entries: TFJSWeightEntry[] = manifest.flatMap((group: unknown) => (isRecord(group) && Array.isArray(group.weights) ? group.weights : fail('weightsManifest: expected groups of weights')));
-  const stored = new Map<string, number[]>();
-  const order: string[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    if (e.dtype !== 'float32' || e.quantization) return fail(`weight ${e.name}: ${e.quantization ? 'quantized' : e.dtype}; backprop reads float32 weights`);
-    const size = e.shape.reduce((a, b) => a * b, 1);
-    if (offset + 4 * size > weightData.byteLength) return fail(`the weight files hold ${weightData.byteLength} bytes; the manifest needs more (at ${e.name})`);
-    const view = new DataView(weightData.buffer, weightData.byteOffset + offset, 4 * size);
-    stored.set(e.name, Array.from({ length: size }, (_, i) => view.getFloat32(4 * i, true)));
-    order.push(e.name);
-    offset += 4 * size;
-  }
-  if (offset !== weightData.byteLength) fail(`the weight files hold ${weightData.byteLength} bytes; the manifest describes ${offset}`);
-  // By name where the names say which layer a weight belongs to, else in order.
-  let next = 0;
-  const take = (layer: Layer, part: 'kernel' | 'bias', size: number): number[] => {
-    const named = order.find((n) => n.endsWith(`${layer.name}/${part}`) || n.endsWith(`${layer.name}/${part}:0`));
-    const name = named ?? order[next];
-    if (!named) next++;
-    const values = name === undefined ? undefined : stored.get(name);
-    if (!values || values.length !== size) return fail(`layer ${JSON.stringify(layer.name)}: expected a ${part} of ${size} values${name ? `, found ${name} with ${values?.length}` : ''}`);
-    return values;
-  };
+  // What each layer needs, by the weight names TensorFlow.js gives them.
+  const wanted = new Map<string, { layer: number; part: 'kernel' | 'bias'; shape: number[] }>();
   let width = inputs;
-  const weights = layers.map((layer) => {
-    const kernel = take(layer, 'kernel', width * layer.units);
+  let parameters = 0;
+  layers.forEach((layer, l) => {
+    wanted.set(`${layer.name}/kernel`, { layer: l, part: 'kernel', shape: [width, layer.units] });
+    if (layer.bias) wanted.set(`${layer.name}/bias`, { layer: l, part: 'bias', shape: [layer.units] });
+    parameters += (width + (layer.bias ? 1 : 0)) * layer.units;
+    width = layer.units;
+  });
+  if (4 * parameters > MAX_MODEL_BYTES) return fail(`the layers need ${4 * parameters} bytes of weights, more than the ${MAX_MODEL_BYTES}-byte limit for model files`);
+
+  // The manifest: groups of entries, each group's values in the files it lists, concatenated, the groups in order.
+  const manifest = Array.isArray(modelJSON.weightsManifest) ? modelJSON.weightsManifest : fail('weightsManifest: expected a list');
+  const groups: TFJSWeightGroup[] = [];
+  const kernels: Entry[] = [];
+  const biases: (Entry | null)[] = layers.map(() => null);
+  const seen = new Set<string>();
+  let offset = 0;
+  for (const [g, group] of manifest.entries()) {
+    const label = `weightsManifest[${g}]`;
+    if (!isRecord(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) return fail(`${label}: expected { paths, weights }`);
+    const paths = group.paths.map((p: unknown, k) => (typeof p === 'string' && p !== '' ? p : fail(`${label}.paths[${k}]: expected a file name, got ${shown(p)}`)));
+    const start = offset;
+    for (const [k, e] of group.weights.entries()) {
+      const at = `${label}.weights[${k}]`;
+      if (!isRecord(e)) return fail(`${at}: expected { name, shape, dtype }, got ${shown(e)}`);
+      if (typeof e.name !== 'string') return fail(`${at}: name: expected a string, got ${shown(e.name)}`);
+      const weight = `weight ${quoted(e.name)}`;
+      if (e.dtype !== 'float32' || (e.quantization !== undefined && e.quantization !== null)) {
+        return fail(`${weight}: ${e.quantization ? 'quantized' : `dtype ${shown(e.dtype)}`}; backprop reads float32 weights`);
+      }
+      const shape = dims(e.shape);
+      if (!shape) return fail(`${weight}: shape: expected a list of whole numbers, 0 or more, got ${shown(e.shape)}`);
+      if (seen.has(e.name)) return fail(`${weight}: listed twice in weightsManifest; each weight has one entry`);
+      seen.add(e.name);
+      // TensorFlow.js's fallback for a name it does not know: drop the next-to-last part (outer/dense/kernel → outer/kernel).
+      const parts = e.name.split('/');
+      const target = wanted.has(e.name) ? e.name : [...parts.slice(0, -2), parts[parts.length - 1]].join('/');
+      const want = wanted.get(target);
+      if (!want) return fail(`${weight}: no layer has a weight of this name (TensorFlow.js matches by full name, e.g. ${quoted(`${layers[0].name}/kernel`)})`);
+      wanted.delete(target);
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (shapeText(shape) !== shapeText(want.shape)) return fail(`${weight}: shape ${shapeText(shape)}; layer ${quoted(layers[want.layer].name)} needs ${shapeText(want.shape)}`);
+      const entry = { name: e.name, shape, offset, size };
+      if (want.part === 'kernel') kernels[want.layer] = entry;
+      else biases[want.layer] = entry;
+      offset += 4 * size;
+    }
+    groups.push({ paths, label, bytes: offset - start });
+  }
+  const missing = [...wanted.keys()];
+  if (missing.length) return fail(`weightsManifest: no weight ${quoted(missing[0])}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}; TensorFlow.js matches weights to layers by full name`);
+  return { inputs, layers, groups, kernels, biases, bytes: offset };
+}
+
+/**
+ * The weight files model.json names, by group, and how many bytes each group's files must hold together, checked
+ * against the layers before any file is read: a reader reads these and nothing more.
+ */
+export function tfjsWeightGroups(modelJSON: unknown, options: Pick<ImportOptions, 'source'> = {}): TFJSWeightGroup[] {
+  return plan(modelJSON, options.source ?? 'model.json').groups;
+}
+
+/**
+ * A backprop model file from TensorFlow.js's model.json (parsed) and its weight files' bytes, concatenated in the
+ * manifest's order (the way TensorFlow.js reads them).
+ */
+export function importTFJS(modelJSON: unknown, weightData: Uint8Array, options: ImportOptions = {}): ModelFile {
+  const source = options.source ?? 'model.json';
+  const { inputs, layers, kernels, biases, bytes } = plan(modelJSON, source);
+  if (weightData.byteLength !== bytes) throw new BackpropError(`${source}: the weight files hold ${weightData.byteLength} bytes; the manifest describes ${bytes}`);
+  const view = new DataView(weightData.buffer, weightData.byteOffset, weightData.byteLength);
+  const values = (e: Entry): number[] => Array.from({ length: e.size }, (_, i) => view.getFloat32(e.offset + 4 * i, true));
+  let width = inputs;
+  const weights = layers.map((layer, l) => {
+    const kernel = values(kernels[l]);
     const w = Array.from({ length: width }, (_, i) => kernel.slice(i * layer.units, (i + 1) * layer.units));
-    const b = layer.bias ? take(layer, 'bias', layer.units) : null;
+    const b = biases[l] ? values(biases[l]!) : null;
     width = layer.units;
     return { weights: w, bias: b };
   });
 
-  const ours = isRecord(modelJSON.userDefinedMetadata) && isRecord(modelJSON.userDefinedMetadata.backprop) ? modelJSON.userDefinedMetadata.backprop : null;
+  const json = modelJSON as Record<string, unknown>;
+  const ours = isRecord(json.userDefinedMetadata) && isRecord(json.userDefinedMetadata.backprop) ? json.userDefinedMetadata.backprop : null;
   if (ours && isRecord(ours.network)) {
     return { format: MODEL_FORMAT, version: MODEL_VERSION, network: ours.network as unknown as ResolvedSpec, weights, preprocessing: (ours.preprocessing ?? null) as Preprocessing | null };
   }

@@ -3,11 +3,11 @@
 // only when every output of a run is staged are they renamed over their targets. A symlink is written
 // through to its target; anything but a regular file (a device, a folder, a FIFO) is refused, never replaced.
 import {
-  closeSync, fstatSync, fsyncSync, fchmodSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync,
-  statSync, unlinkSync, writeSync,
+  closeSync, constants, fstatSync, fsyncSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync,
+  readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BackpropError } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { MAX_MODEL_BYTES, parseModel, stringifyModel, type LoadedModel } from '../io/model-file.js';
@@ -44,7 +44,7 @@ function errnoCode(e: unknown): string {
 }
 
 /** Why a write failed, in words. */
-function reason(e: unknown): string {
+export function reason(e: unknown): string {
   const code = errnoCode(e);
   switch (code) {
     case 'ENOSPC': return 'no space left on the device';
@@ -267,4 +267,119 @@ export function loadModel<Row extends object = Record<string, unknown>>(path: st
     throw new BackpropError(`${path}: this model has no column description (it was not trained from a table), so it cannot read records; loadNetwork reads its network`);
   }
   return new Model<Row>(network, preprocessing);
+}
+
+/** Creates the folder an output goes in (and its parents), or says in one line why it cannot. */
+export function makeFolder(folder: string, forPath: string): void {
+  // Parent by parent rather than mkdirSync's recursive mode, which spins forever where mkdir answers ENOENT for a
+  // parent that exists (/proc/new/folder).
+  const missing: string[] = [];
+  try {
+    for (let current = resolve(folder); ; current = dirname(current)) {
+      try {
+        if (!statSync(current).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+        break;
+      } catch (e) {
+        if (errnoCode(e) !== 'ENOENT' || dirname(current) === current) throw e;
+        missing.push(current);
+      }
+    }
+    for (const path of missing.reverse()) {
+      try {
+        mkdirSync(path);
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST') throw e;
+      }
+    }
+  } catch (e) {
+    throw new BackpropError(`${forPath}: cannot create the folder ${folder} (${reason(e)})`);
+  }
+}
+
+/** Whether two paths name one file (through symlinks and hard links alike): the same device and inode. */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file open for reading, with its size known before any byte is read. */
+export interface OpenFile {
+  fd: number;
+  size: number;
+}
+
+/**
+ * Opens a file for reading only if it is a regular file: a FIFO, a device (/dev/zero) or a folder is refused from
+ * its stat, before it is opened, since reading one can block forever or never end. O_NONBLOCK keeps the open itself
+ * from blocking should a FIFO be swapped in after the stat, and the open file is checked to be the one stat saw.
+ */
+export function openRegularFile(path: string, label = path): OpenFile {
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    const code = errnoCode(e);
+    throw new BackpropError(code === 'ENOENT' ? `${label}: no such file` : `${label}: cannot read the file (${reason(e)})`);
+  }
+  if (!stat.isFile()) throw new BackpropError(`${label}: is ${describeKind(stat)}; expected a regular file`);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new BackpropError(`${label}: cannot read the file (${reason(e)})`);
+  }
+  const opened = fstatSync(fd);
+  if (!opened.isFile() || opened.dev !== stat.dev || opened.ino !== stat.ino) {
+    closeSync(fd);
+    throw new BackpropError(`${label}: the file changed while it was opened; expected a regular file`);
+  }
+  return { fd, size: opened.size };
+}
+
+/** Reads exactly `length` bytes from `position` into `into` at `at`; a file that ends sooner is an error. */
+export function readExactly(file: OpenFile, into: Uint8Array, at: number, length: number, label: string, position = 0): void {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(file.fd, into, at + done, length - done, position + done);
+    if (n === 0) throw new BackpropError(`${label}: the file ended after ${position + done} of ${position + length} bytes (it changed while it was read)`);
+    done += n;
+  }
+}
+
+/** Closes a file opened by openRegularFile; a failed close of a read-only file loses nothing. */
+export function closeQuietly(file: OpenFile): void {
+  try {
+    closeSync(file.fd);
+  } catch {
+    // nothing was written
+  }
+}
+
+/**
+ * The real path of `name`, a file that a model in `folder` names (a weight file of a TensorFlow.js model.json), or
+ * why it is refused: a plain relative name that stays inside the folder once symlinks are resolved, so a model
+ * downloaded from a stranger cannot make backprop read /etc/passwd or the user's keys.
+ */
+export function fileInFolder(folder: string, name: string, label: string): string {
+  if (name.includes('\0')) throw new BackpropError(`${label}: a file name with a NUL byte`);
+  if (isAbsolute(name) || /^[a-zA-Z]:|^[\\/]/.test(name)) throw new BackpropError(`${label}: an absolute path; expected a file name relative to the model's folder`);
+  if (name.split(/[\\/]/).includes('..')) throw new BackpropError(`${label}: a path with ".."; expected a file inside the model's folder`);
+  let root: string;
+  let real: string;
+  try {
+    root = realpathSync(folder);
+    real = realpathSync(join(root, name));
+  } catch (e) {
+    throw new BackpropError(errnoCode(e) === 'ENOENT' ? `${label}: no such file beside the model` : `${label}: cannot read the file (${reason(e)})`);
+  }
+  const inside = relative(root, real);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new BackpropError(`${label}: a symbolic link to a file outside the model's folder; expected a file inside it`);
+  }
+  return real;
 }
