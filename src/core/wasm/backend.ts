@@ -66,13 +66,16 @@ const SHORT = 256;
 const PARALLEL = 1 << 18;
 
 /**
- * A network's matrices of at most this many bytes are ordinary arrays, which the garbage collector frees itself.
- * Blocks in this memory come back only through a finalizer, and finalizers run only when the event loop gets a
- * turn: a script that creates, trains and drops networks in a loop of awaits (microtasks alone) would otherwise
- * pile up every dropped network's blocks. Matrices this small gain little from living here: element-wise work on
- * them is short, products copy them in, and the fused loop copies them in and out per call.
+ * Bytes of network matrices this memory hands out between two turns of the event loop. Blocks come back only through
+ * finalizers, which run only when the event loop gets a turn: a script that creates, trains and drops networks in a
+ * loop of awaits (microtasks alone) would otherwise pile up every dropped network's blocks. Past this many bytes
+ * without a turn, networks get ordinary arrays, which the garbage collector frees itself (slower arithmetic, bounded
+ * memory); after a turn, this memory serves again.
  */
-export const PRIVATE_BYTES = 16384;
+export const TURN_BYTES = 64 * 1024 * 1024;
+
+/** Matrices outside this memory of at most this many bytes are copied in (and back) for a call of the fused loop. */
+const VISITING_BYTES = 16384;
 
 /** Memory for the single-threaded variant: ordinary memory cannot grow without detaching every array on it, so it is fixed. */
 const PLAIN_PAGES = 1024;
@@ -295,8 +298,8 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
 
   function allocate(rows: number, cols: number, dtype: DType, group?: object): Matrix {
     const width = dtype === 'float64' ? 8 : 4;
-    if (group && rows * cols * width <= PRIVATE_BYTES) return zeros(rows, cols, dtype);
     const bytes = Math.max(64, align(rows * cols * width));
+    if (group && claimedSinceTurn + bytes > TURN_BYTES) return zeros(rows, cols, dtype);
     // Where this memory is full, an ordinary array does: products copy it in, the rest runs on the reference.
     const offset = claim(bytes);
     if (offset < 0) return zeros(rows, cols, dtype);
@@ -305,6 +308,7 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     (dtype === 'float64' ? owned64 : owned).add(data);
     let arena: Arena | null = null;
     if (group) {
+      noteClaim(bytes);
       arena = (group as { [ARENA]?: Arena })[ARENA] ?? null;
       if (!arena) {
         arena = { blocks: new Map() };
@@ -319,6 +323,19 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     // garbage collector far more. The block also holds the arena, keeping the group's blocks while the array lives.
     Object.defineProperty(data, BLOCK, { value: { offset, bytes, arena } satisfies Block, writable: true });
     return { rows, cols, data };
+  }
+
+  // Network bytes handed out since the event loop last turned: a timer, which runs only on a turn, resets the count.
+  let claimedSinceTurn = 0;
+  let turnAwaited = false;
+  function noteClaim(bytes: number): void {
+    claimedSinceTurn += bytes;
+    if (turnAwaited) return;
+    turnAwaited = true;
+    setTimeout(() => {
+      claimedSinceTurn = 0;
+      turnAwaited = false;
+    }, 0);
   }
 
   /** Takes a block back at once, rather than when the garbage collector gets to it. */
@@ -407,10 +424,10 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     const lossKind = LOSS_KIND[loss];
     const fits = lossKind === 0 ? last.activation !== 'softmax' : lossKind === 1 ? last.activation === 'sigmoid' : last.activation === 'softmax';
     const matrices = layers.flatMap((l) => (l.b ? [l.W, l.b] : [l.W]));
-    // Small float32 matrices that live outside this memory (see PRIVATE_BYTES) are copied in for the call, and
+    // Small float32 matrices that live outside this memory (see TURN_BYTES) are copied in for the call, and
     // the parameters back out after it; anything else outside takes the general loop.
     const visiting = [x, y, ...matrices].filter((m) => !owned.has(m.data));
-    if (visiting.some((m) => !(m.data instanceof Float32Array) || m.data.byteLength > PRIVATE_BYTES)) return null;
+    if (visiting.some((m) => !(m.data instanceof Float32Array) || m.data.byteLength > VISITING_BYTES)) return null;
     if (lossKind === undefined || !fits || layers.some((l) => FUSED_ACTIVATION[l.activation] === undefined)) return null;
     const width = Math.max(...layers.map((l) => l.W.cols));
     const copies = visiting.reduce((sum, m) => sum + align(m.data.byteLength), 0);
