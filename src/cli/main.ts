@@ -26,7 +26,7 @@ import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { VERSION } from '../version.js';
 import { serveFolder } from './serve.js';
-import { DEFAULT_LAYERS, OptionError, type HiddenActivation } from '../model/options.js';
+import { DEFAULT_LAYERS, OptionError, TRAIN_OPTION_NAMES, type HiddenActivation } from '../model/options.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
@@ -304,6 +304,9 @@ function checkTrainingControls(opts: Record<string, unknown>): void {
   }
 }
 
+/** The library's option names that the command line spells as flags. */
+const LIBRARY_OPTIONS: ReadonlySet<string> = new Set([...TRAIN_OPTION_NAMES, 'folds', 'trials', 'workers', 'budget']);
+
 export async function main(argv: string[]): Promise<number> {
   currentCommand = argv.find((a) => !a.startsWith('-')) ?? '';
   try {
@@ -314,12 +317,13 @@ export async function main(argv: string[]): Promise<number> {
       // Commander has printed its own message (one line, see configureOutput) or the help already.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
     }
-    if (e instanceof OptionError) {
-      // The library names its option (earlyStopping); the command line knows it as a flag (--early-stopping).
-      const flag = `--${e.option.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
-      const message = e.message.startsWith(`${e.option}:`) ? flag + e.message.slice(e.option.length) : e.message;
+    if (e instanceof BackpropError && !(e instanceof UsageError) && e.field !== undefined && LIBRARY_OPTIONS.has(e.field)) {
+      // The library names its option (earlyStopping); the command line knows it as a flag (--early-stopping). A bad
+      // option is a usage error; data that an option cannot serve (a fold of one class) is not.
+      const flag = `--${e.field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+      const message = e.message.startsWith(`${e.field}:`) ? flag + e.message.slice(e.field.length) : e.message;
       process.stderr.write(`backprop: ${printable(message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
-      return EXIT_USAGE;
+      return e instanceof OptionError ? EXIT_USAGE : EXIT_FAILURE;
     }
     if (e instanceof BackpropError) {
       // One line, with any control character that came from a file's content shown as an escape.

@@ -1,7 +1,7 @@
 // Cross-validation: k folds (stratified by class for a classification), each held out once. For each fold the
 // scaling is fitted on the other rows, a fresh network (same seed) trained on them, and the fold scored; the
 // result is each fold's metrics and their mean ± standard deviation (over the folds, ddof 0 as numpy's std).
-import { checkOptions } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
 import { fitFramePreprocessing } from '../data/frame.js';
 import { stratifiedFolds } from '../data/split.js';
@@ -52,7 +52,7 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
     const classIndex = description.classIndex;
     if (classIndex && description.target.task === 'classification' && (train.length === 0 || train.every((r) => classIndex[r] === classIndex[train[0]]))) {
       const only = train.length === 0 ? 'no rows' : `only one class (${JSON.stringify(description.target.classes[classIndex[train[0]]])})`;
-      throw new OptionError(`folds: fold ${k + 1} of ${folds} trains on ${only} of ${frame.source}'s ${frame.rows} rows; classification needs at least two classes in every fold (more rows, or fewer folds)`, 'folds');
+      throw new BackpropError(`folds: fold ${k + 1} of ${folds} trains on ${only} of ${frame.source}'s ${frame.rows} rows; classification needs at least two classes in every fold (more rows, or fewer folds)`, 'folds');
     }
     const prep = fitFramePreprocessing(description, frame, train);
     const net = await networkFor(prep, o);
