@@ -2,7 +2,7 @@
 // have it in, a Model out; the layers below it (networks, kernels, fit, preprocessing) stay public for those who
 // need them.
 export { train, planTraining, networkFor, measure, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
-export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type Prediction, type PredictionFor, type ValuePrediction } from './model/model.js';
+export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type LabelOptions, type Prediction, type PredictionFor, type ValuePrediction } from './model/model.js';
 export { crossValidate, type CrossValidateOptions, type CvResult } from './model/cv.js';
 export {
   asFlags, drawTrials, inThreadRunner, registerTrialRunner, tune,

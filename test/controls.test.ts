@@ -197,5 +197,5 @@ describe('training controls on the command line', () => {
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.stderr).toBe(message);
     }
-  });
+  }, 60_000);
 });

@@ -39,7 +39,7 @@ describe('the tasks of a new user, each in at most six lines', () => {
     expect(model.network.layers.map((l) => `${l.units} ${l.activation.name}`)).toEqual(['100 relu', '1 sigmoid']);
     expect(model.history!.epochs.length).toBe(300);
     expect(model.classes).toEqual(['no', 'yes']);
-  });
+  }, 60_000);
 
   it('fits a regression from number[][] and number[], the target scaled as the CLI does', async () => {
     const r = new Random(3);
@@ -49,11 +49,15 @@ describe('the tasks of a new user, each in at most six lines', () => {
     const model = await train(x, { y: x.map(f) });
     const report = model.evaluate({ x1: x.map((v) => v[0]), x2: x.map((v) => v[1]), y: x.map(f) });
     // ---
+    // Held-out rows as number[][], their targets apart.
+    const held = Array.from({ length: 100 }, () => [r.uniform(-1, 1), r.uniform(-1, 1)]);
+    const heldReport = model.evaluate(held, { y: held.map(f) });
+    expect(heldReport.r2).toBeGreaterThanOrEqual(0.9);
     expect(report.task === 'regression' && report.r2).toBeGreaterThanOrEqual(0.9);
     expect(model.target).toMatchObject({ task: 'regression', scale: { mean: expect.any(Number), std: expect.any(Number) } });
     const [p] = model.predict([[0.5, 0.5]]);
     expect(Math.abs(p.value! - f([0.5, 0.5]))).toBeLessThan(15);
-  });
+  }, 60_000);
 
   it('trains on a CSV file from code, saves it, and another process loads it and predicts the same to the last digit', async () => {
     const path = join(dir, 'iris-lib.json');
@@ -70,7 +74,7 @@ describe('the tasks of a new user, each in at most six lines', () => {
     expect(there).toEqual(iris.predict([flower]));
     expect(there[0].label).toBe('setosa');
     expect(loadModel(path).predict([flower])).toEqual(there);
-  });
+  }, 60_000);
 
   it('round-trips through toJSON and fromJSON (and JSON text) to identical predictions', async () => {
     const rows = buyers(120);
@@ -78,7 +82,7 @@ describe('the tasks of a new user, each in at most six lines', () => {
     const again = Model.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
     expect(again.predict(rows)).toEqual(model.predict(rows));
     expect(Model.parse(model.stringify()).predict(rows)).toEqual(model.predict(rows));
-  });
+  }, 60_000);
 });
 
 describe('the library and the command line are one', () => {
@@ -90,14 +94,14 @@ describe('the library and the command line are one', () => {
     expect(run.stderr).toBe('');
     saveModel(lib, await train(await readTable(csv), { seed: 3, layers: [16, 8], epochs: 20, dropout: 0.1, classWeight: 'balanced' }));
     expect(readFileSync(lib).equals(readFileSync(cli))).toBe(true);
-  });
+  }, 60_000);
 
   it('crossValidate gives what `backprop cv --json` prints', async () => {
     const run = backprop(['cv', 'iris', '--folds', '3', '--epochs', '10', '--layers', '8', '--json']);
     expect(run.stderr).toBe('');
     const result = await crossValidate(await readTable('iris'), { folds: 3, epochs: 10, layers: [8] });
     expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(result)));
-  });
+  }, 60_000);
 
   it('tune gives what `backprop tune --json` prints, and importance what `backprop importance --json` does', async () => {
     const run = backprop(['tune', 'iris', '--trials', '3', '--epochs', '6', '--json']);
@@ -111,7 +115,7 @@ describe('the library and the command line are one', () => {
     expect(backprop(['train', 'iris', '--epochs', '20', '--out', path, '--quiet']).code).toBe(0);
     const cli = JSON.parse(backprop(['importance', path, 'iris', '--json', '--repeats', '3']).stdout);
     expect(loadModel(path).importance(await readTable('iris'), { repeats: 3 })).toEqual(cli);
-  });
+  }, 60_000);
 
   it('evaluate gives what `backprop evaluate --json` prints', async () => {
     const path = join(dir, 'iris-eval.json');
@@ -119,7 +123,7 @@ describe('the library and the command line are one', () => {
     const cli = JSON.parse(backprop(['evaluate', path, 'data/iris.csv', '--json']).stdout);
     const { task: _task, ...report } = loadModel(path).evaluate(await readTable('data/iris.csv')) as unknown as Record<string, unknown>;
     expect(report).toEqual(cli);
-  });
+  }, 60_000);
 
   it('explain gives the update `backprop explain --json` shows', async () => {
     const path = join(dir, 'iris-explain.json');
@@ -127,7 +131,7 @@ describe('the library and the command line are one', () => {
     const cli = JSON.parse(backprop(['explain', path, '--input', '5.1,3.5,1.4,0.2', '--target', 'setosa', '--lr', '0.5', '--json']).stdout);
     const trace = loadModel(path).explain({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2, species: 'setosa' });
     expect(JSON.parse(JSON.stringify(trace))).toEqual(cli);
-  });
+  }, 60_000);
 });
 
 describe('data in every form', () => {
@@ -141,7 +145,7 @@ describe('data in every form', () => {
     const c = await train(tableFromArrays({ age: Float64Array.from(columns.age), city: columns.city, bought: columns.bought }), options);
     expect(b.stringify()).toBe(a.stringify());
     expect(c.stringify()).toBe(a.stringify());
-  });
+  }, 60_000);
 
   it('a misspelled option is an error that suggests the right one; a bad value names the option', async () => {
     await expect(train(rows, { target: 'bought', learningRat: 0.1 } as never)).rejects.toThrow(/options: unknown option "learningRat"/);
@@ -149,7 +153,7 @@ describe('data in every form', () => {
     await expect(train(rows, { target: 'bought', layers: [0] })).rejects.toThrow(/^layers: expected a list of positive integers/);
     await expect(train(rows, { target: 'bought', activation: 'relus' as never })).rejects.toThrow(/activation: .*did you mean "relu"/);
     await expect(train(rows, { target: 'boughtt' as never })).rejects.toThrow(/no column "boughtt" to use as the target/);
-  });
+  }, 60_000);
 
   it('records are checked with the row and field at fault; unused fields are ignored', async () => {
     const model = await train(rows, { target: 'bought', epochs: 2 });
@@ -157,10 +161,14 @@ describe('data in every form', () => {
     expect(() => model.predict([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never])).toThrow(/predict, row 2, field "age": "old" is not a number, though the model expects numbers there/);
     expect(() => model.predict([{ age: 30, city: 'Oslo' }, { age: 31 } as never])).toThrow(/predict, row 2, field "city": missing; fill it in or remove the row/);
     expect(model.predict([{ age: 30, city: 'Oslo', name: 'Ann' } as never])).toHaveLength(1);
+    expect(() => model.predict([{ age: true, city: 'Oslo' } as never])).toThrow(/predict, row 1, field "age": "true" is not a number/);
+    expect(() => model.predict({ age: 30, city: 'Oslo' } as never)).toThrow(/got one record; wrap it in a list: \[record\]/);
+    await expect(train(rows, { target: 'Bought' as never })).rejects.toThrow(/no column "Bought" to use as the target; did you mean "bought"\?/);
+    await expect(train([[1, 2], [3, 4]])).rejects.toThrow(/^y: rows given as number\[\]\[\] need their targets apart/);
     const bad: TableRecord[] = [...rows, { age: 'x', city: 'Oslo', bought: 'no' }];
     await expect(train(bad, { target: 'bought' })).rejects.toThrow(BackpropError);
     await expect(train(bad, { target: 'bought' })).rejects.toThrow(/row 151, field "age": "x"/);
-  });
+  }, 60_000);
 
   it('onEpoch sees every epoch, and a signal stops the run with the weights reached', async () => {
     const seen: number[] = [];
@@ -171,5 +179,5 @@ describe('data in every form', () => {
     } });
     expect(seen).toEqual([1, 2, 3]);
     expect(model.history!.stopReason).toBe('aborted');
-  });
+  }, 60_000);
 });

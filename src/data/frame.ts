@@ -1,7 +1,7 @@
 // Columnar data: numbers in Float64Arrays, text as integer codes into a dictionary, the network's input matrix
 // built once from the columns. No per-row arrays or strings on the way from a reader to the network, so a data
 // set needs about its encoded size in memory (rows × inputs × 4 bytes in float32) plus its columns.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, closestName } from '../core/errors.js';
 import { zeros, type DType, type Matrix } from '../core/matrix.js';
 import { classesOf, type Label } from './encoding.js';
 import { targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from './preprocessing.js';
@@ -65,7 +65,10 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
   if (Array.isArray(targetName) && targetName.length > 1) return describeMultiOutput(frame, targetName, task);
   const name = (Array.isArray(targetName) ? targetName[0] : targetName as string | undefined) ?? names[names.length - 1];
   const t = column(frame, name);
-  if (!t) throw new BackpropError(`${frame.source}: no column "${name}" to use as the target; the columns are: ${names.join(', ')}`, 'target');
+  if (!t) {
+    const guess = closestName(name, names);
+    throw new BackpropError(`${frame.source}: no column "${name}" to use as the target${guess ? `; did you mean "${guess}"?` : ''}; the columns are: ${names.join(', ')}`, 'target');
+  }
   if (frame.columns.length < 2) throw new BackpropError(`${frame.source}: needs at least one feature column besides the target "${name}"`);
   const chosen = task ?? inferFrameTask(t);
   const features = frame.columns.filter((c) => c !== t).map((c): FeatureSpec =>

@@ -44,6 +44,11 @@ export interface ImportanceOptions {
   seed?: number;
 }
 
+/** For labelled data given as number[][]: its targets, one per row. */
+export interface LabelOptions {
+  y?: readonly (number | string)[];
+}
+
 export interface ExplainOptions {
   /** η of the update shown. Default 0.5, the seeds'. */
   learningRate?: number;
@@ -81,10 +86,10 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     return this.preprocessing.features.map((f) => f.name);
   }
 
-  /** Data as a frame with each feature read as the model expects it (numbers, or text). */
-  private frame(data: TableData<Row> | TableData, source: string): DataFrame {
+  /** Data as a frame with each feature read as the model expects it (numbers, or text); y, a number[][]'s targets. */
+  private frame(data: TableData<Row> | TableData, source: string, y?: readonly (number | string)[]): DataFrame {
     const kinds = new Map(this.preprocessing.features.map((f) => [f.name, f.type === 'numeric' ? 'numeric' as const : 'text' as const]));
-    return toFrame(data, { kinds, source, features: this.features });
+    return toFrame(data, { kinds, source, features: this.features, ...(y ? { y, targetName: this.target.name } : {}) });
   }
 
   /** Predictions for records (or any data train takes); fields the model does not use are ignored. */
@@ -110,19 +115,20 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   }
 
   /** Accuracy, the confusion matrix and per-class precision/recall/F1; or MSE, MAE and R², on labelled data. */
-  evaluate(data: TableData<Row & Record<string, unknown>> | TableData): EvaluationReport {
+  evaluate(data: TableData<Row & Record<string, unknown>> | TableData, options: LabelOptions = {}): EvaluationReport {
+    const o = checkOptions(options, ['y'], 'evaluate options');
     const evaluation = new Evaluation(this.network, this.preprocessing, 'evaluate');
-    evaluation.add(this.labelledFrame(data, 'evaluate'));
+    evaluation.add(this.frame(data as TableData, 'evaluate', o.y));
     return evaluation.report();
   }
 
   /** Permutation importance: how much the score (accuracy or R²) drops when each column is shuffled. */
-  importance(data: TableData<Row & Record<string, unknown>> | TableData, options: ImportanceOptions = {}): ImportanceResult {
-    const o = checkOptions(options, ['repeats', 'seed'], 'importance options');
+  importance(data: TableData<Row & Record<string, unknown>> | TableData, options: ImportanceOptions & LabelOptions = {}): ImportanceResult {
+    const o = checkOptions(options, ['repeats', 'seed', 'y'], 'importance options');
     const repeats = o.repeats ?? 5, seed = o.seed ?? 1;
     if (!(Number.isInteger(repeats) && repeats >= 1)) throw new BackpropError(`repeats: expected a positive integer, got ${String(repeats)}`, 'repeats');
     if (!Number.isSafeInteger(seed)) throw new BackpropError(`seed: expected an integer, got ${String(seed)}`, 'seed');
-    return permutationImportance(this.network, this.preprocessing, this.labelledFrame(data, 'importance'), repeats, seed);
+    return permutationImportance(this.network, this.preprocessing, this.frame(data as TableData, 'importance', o.y), repeats, seed);
   }
 
   /**
@@ -158,10 +164,6 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     const n = Number(v);
     if (!Number.isFinite(n)) throw new BackpropError(`explain: the target ${target.name} must be a number, got ${JSON.stringify(v)}`, target.name);
     return [scale ? (n - scale.mean) / scale.std : n];
-  }
-
-  private labelledFrame(data: unknown, source: string): DataFrame {
-    return this.frame(data as TableData, source);
   }
 
   /** The model file's data (format "backprop-model"), as the CLI writes it; JSON.stringify it to save. */

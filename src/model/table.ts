@@ -75,7 +75,13 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
     rows = -1;
     for (const name of names) {
       const c = columns[name];
-      if (c === null || typeof c !== 'object' || typeof c.length !== 'number') throw new BackpropError(`${source}: column "${printable(name)}" is not a list of values`, 'data');
+      if (c === null || typeof c !== 'object' || typeof c.length !== 'number') {
+        // One record where a list of them was meant is the likelier mistake.
+        const record = names.every((n) => columns[n] === null || typeof columns[n] !== 'object');
+        throw new BackpropError(record
+          ? `${source}: expected an array of records (or an object of columns), got one record; wrap it in a list: [record]`
+          : `${source}: column "${printable(name)}" is not a list of values`, 'data');
+      }
       if (rows >= 0 && c.length !== rows) throw new BackpropError(`${source}: column "${printable(name)}" has ${c.length} values, column "${printable(names[0])}" ${rows}; every column needs one per row`, 'data');
       rows = c.length;
     }
@@ -149,7 +155,7 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
     const out = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
       const v = values[i];
-      const n = typeof v === 'string' ? (NUMBER.test(v) ? Number(v) : NaN) : Number(v);
+      const n = typeof v === 'string' ? (NUMBER.test(v) ? Number(v) : NaN) : typeof v === 'number' || typeof v === 'bigint' ? Number(v) : NaN;
       if (!Number.isFinite(n)) {
         throw new BackpropError(`${at(i)}: ${JSON.stringify(printable(String(v), 40))} is not a number, though ${kind ? 'the model expects numbers there' : "the column's other values are"}`, name);
       }

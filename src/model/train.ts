@@ -133,6 +133,9 @@ type FieldName<Row> = Extract<keyof Row, string>;
 export async function train<Row extends object = TableRecord, Target extends FieldName<Row> = FieldName<Row>>(
   data: TableData<Row>, options?: TrainOptions<Target>): Promise<Model<Omit<Row, Target>, PredictionFor<Row[Target]>>> {
   const t = checkTrainOptions(options as TrainOptions);
+  if (Array.isArray(data) && Array.isArray(data[0]) && t.y === undefined) {
+    throw new OptionError('y: rows given as number[][] need their targets apart: train(x, { y })', 'y');
+  }
   const frame = toFrame(data, { y: t.y, features: t.features, targetName: typeof t.target === 'string' ? t.target : undefined });
   const plan = await planTraining(frame, t.y !== undefined && t.target === undefined ? { ...t, target: 'y' } : t);
   const history = await plan.fit();

@@ -41,12 +41,12 @@ interface Open {
 let connection: Promise<Open> | null = null;
 
 /**
- * DuckDB is an optional dependency (a 70 MB native binary): big, compressed and Parquet files, folders and globs
- * need it; small CSV files do not. Reading one of those without it says what to install.
+ * DuckDB is an optional dependency (a 70 MB native binary): Parquet files, folders and globs need it; CSV files,
+ * compressed or not, are read by the strict reader without it. Reading one of those without it says what to install.
  */
 export class DuckDBMissing extends BackpropError {
   constructor(what = 'this file') {
-    super(`reading ${what} needs the optional package @duckdb/node-api (Parquet, folders, globs and big or compressed CSV files); install it: npm install @duckdb/node-api`);
+    super(`reading ${what} needs the optional package @duckdb/node-api (for Parquet files, folders and globs; CSV files are read without it, more slowly); install it: npm install @duckdb/node-api`);
     this.name = 'DuckDBMissing';
   }
 }
@@ -274,7 +274,7 @@ export interface OpenedTable {
  * Sniffs (unless told) and describes a table: its SQL source, columns and how each is read. Answers a string
  * saying what is wrong where a CSV file cannot be read this way (the caller decides how to report it).
  */
-export async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean): Promise<OpenedTable | string> {
+async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean): Promise<OpenedTable | string> {
   let from: string;
   if (isParquet(path)) from = `read_parquet(${quote(path)})`;
   else {
