@@ -9,7 +9,7 @@ import { decodeOutput, encodeRecord, targetColumns, type Preprocessing } from '.
 import { stringifyModel } from '../io/model-file.js';
 import type { LossName } from '../nn/losses.js';
 import type { Network } from '../nn/network.js';
-import type { HiddenActivation, ScheduleRule, TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import { OptionError, type HiddenActivation, type ScheduleRule, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
 import { planTraining, type Metrics, type TrainingPlan } from '../model/train.js';
 import type { BackendChoice } from '../node/backends.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
@@ -106,7 +106,13 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     plan = await planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma }, libraryOptions(o), o.memory);
   } else {
     frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
-    plan = await planTraining(frame, libraryOptions(o));
+    try {
+      plan = await planTraining(frame, libraryOptions(o));
+    } catch (e) {
+      // The library says "validation 0"; here it is a flag.
+      if (e instanceof OptionError && e.option === 'validation') throw new UsageError(`--${e.message.replace(/validation 0$/, '--validation 0')}`, '--validation');
+      throw e;
+    }
     // The columns are in the plan's matrices now; only a plot of the data points needs them again.
     if (!o.plot) frame = null;
   }

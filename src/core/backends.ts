@@ -43,7 +43,7 @@ function wasmKernels(): Kernels {
  * Models that are loaded or trained without a backend named use these, so they predict alike everywhere.
  */
 export function defaultKernels(): Kernels {
-  return defaultProvider?.() ?? (wasmSupported() ? wasmKernels() : referenceKernels);
+  return defaultProvider?.() ?? (wasm ?? (wasmSupported() ? wasmKernels() : referenceKernels));
 }
 
 /** Kernels for a choice. In Node, import backprop/node first for 'blas', and for threads on every core (`createKernels`). */

@@ -159,12 +159,17 @@ export interface WasmOptions {
 
 /** Whether this engine runs WebAssembly SIMD (with threads or without). */
 export function wasmSupported(): boolean {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes(false));
-  } catch {
-    return false;
+  if (supported === null) {
+    try {
+      supported = typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes(false));
+    } catch {
+      supported = false;
+    }
   }
+  return supported;
 }
+/** The engine's answer, asked once: the network constructor asks on every call. */
+let supported: boolean | null = null;
 
 /** The WebAssembly backend: SIMD kernels, with helper threads where shared memory and startHelpers allow. */
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
