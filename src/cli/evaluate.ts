@@ -1,12 +1,11 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows.
 import { toRows } from '../core/matrix.js';
-import { encodeFrameInputs, unusedFrameColumns, type DataFrame, type FrameColumn } from '../data/frame.js';
-import { tableChunks, type OpenedTable, type TableChunk } from '../node/readers/duckdb.js';
+import { encodeFrameInputs, unusedFrameColumns, type DataFrame } from '../data/frame.js';
 import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { loadNetwork } from '../node/files.js';
 import { checkFinite, Evaluation } from '../model/evaluation.js';
 import { BackpropError } from '../core/errors.js';
-import { readDataFile, type DataOptions } from '../node/read.js';
+import { readFrames, type DataOptions } from '../node/read.js';
 import { UsageError } from './errors.js';
 import type { Network } from '../nn/network.js';
 
@@ -40,7 +39,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   // The library's scores, summed over the whole file or chunk by chunk.
   const evaluation = new Evaluation(network, prep, modelPath);
   let source = dataPath, first = true;
-  for await (const frame of framesOf(dataPath, data, data.stream ?? false)) {
+  for await (const frame of readFrames(dataPath, data, data.stream ?? false)) {
     source = frame.source;
     evaluation.add(frame);
     // Said once the frame has been read as the model needs it, so a failure stays the only line.
@@ -83,36 +82,6 @@ const csvCell = (v: string | number): string => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** A chunk read in passes as a small frame: numbers as they are, text coded per chunk; rows numbered from `first`. */
-function chunkFrame(chunk: TableChunk & { opened: OpenedTable }, source: string, first: number): DataFrame {
-  const names = chunk.opened.described.map((d) => d.column_name);
-  const columns: FrameColumn[] = chunk.columns.map((c, j): FrameColumn => {
-    if (c instanceof Float64Array) return { name: names[j], kind: 'numeric', values: c };
-    const index = new Map<string, number>();
-    const dictionary: string[] = [];
-    const codes = Uint32Array.from(c, (v) => {
-      let k = index.get(v);
-      if (k === undefined) index.set(v, (k = dictionary.push(v) - 1));
-      return k;
-    });
-    return { name: names[j], kind: 'text', codes, dictionary };
-  });
-  return { source, rows: chunk.rows, columns, where: (row) => `row ${first + row + 1}` };
-}
-
-/** The data as frames: the whole file at once, or, streamed, one chunk after another in bounded memory. */
-async function* framesOf(path: string, options: DataOptions, stream: boolean): AsyncGenerator<DataFrame> {
-  if (!stream) {
-    yield await readDataFile(path, options);
-    return;
-  }
-  let first = 0;
-  for await (const chunk of tableChunks(path, path, options)) {
-    yield chunkFrame(chunk, path, first);
-    first += chunk.rows;
-  }
-}
-
 /** Writes text, waiting while the stream's buffer is full, so output of any size takes bounded memory. */
 async function write(out: NodeJS.WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
@@ -132,7 +101,7 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
   const round = (v: number): number => Number(v.toPrecision(o.digits));
   const classes = target?.task === 'classification' ? target.classes : null;
   let rowsWritten = 0;
-  for await (const frame of framesOf(dataPath, { ...o, textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
+  for await (const frame of readFrames(dataPath, { ...o, textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
     const kept = keep.map((column) => {
       const c = frame.columns.find((col) => col.name === column);
       if (!c) throw new UsageError(`--keep: ${frame.source} has no column "${column}"; its columns are: ${frame.columns.map((col) => col.name).join(', ')}`, '--keep');

@@ -2,10 +2,10 @@
 // the strict reader for small ones), "-" for standard input, or a built-in data set by name. What train() takes.
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { closeDuckDB, DuckDBMissing, isParquet, isPattern, readWithDuckDB } from './readers/duckdb.js';
+import { closeDuckDB, DuckDBMissing, isParquet, isPattern, readWithDuckDB, tableChunks, type OpenedTable, type TableChunk } from './readers/duckdb.js';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { frameFromTable } from '../data/columns.js';
-import type { DataFrame } from '../data/frame.js';
+import type { DataFrame, FrameColumn } from '../data/frame.js';
 import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from './datasets.js';
 import { parseTable, readTableFile } from './readers/csv.js';
 import { BackpropError, checkOptions } from '../core/errors.js';
@@ -125,4 +125,34 @@ export function readTable(path: string, options: ReadTableOptions = {}): Promise
   const o = checkOptions(options, ['delimiter', 'decimalComma', 'textColumns', 'samples', 'noise', 'seed'], 'readTable options');
   if (typeof path !== 'string' || path === '') throw new BackpropError('readTable: expected a file name', 'path');
   return loadFrame(path, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, textColumns: o.textColumns });
+}
+
+/** A chunk read in passes as a small frame: numbers as they are, text coded per chunk; rows numbered from `first`. */
+function chunkFrame(chunk: TableChunk & { opened: OpenedTable }, source: string, first: number): DataFrame {
+  const names = chunk.opened.described.map((d) => d.column_name);
+  const columns: FrameColumn[] = chunk.columns.map((c, j): FrameColumn => {
+    if (c instanceof Float64Array) return { name: names[j], kind: 'numeric', values: c };
+    const index = new Map<string, number>();
+    const dictionary: string[] = [];
+    const codes = Uint32Array.from(c, (v) => {
+      let k = index.get(v);
+      if (k === undefined) index.set(v, (k = dictionary.push(v) - 1));
+      return k;
+    });
+    return { name: names[j], kind: 'text', codes, dictionary };
+  });
+  return { source, rows: chunk.rows, columns, where: (row) => `row ${first + row + 1}` };
+}
+
+/** A file's rows as frames: the whole file at once, or, streamed, one chunk after another in bounded memory. */
+export async function* readFrames(path: string, options: DataOptions, stream: boolean): AsyncGenerator<DataFrame> {
+  if (!stream) {
+    yield await readDataFile(path, options);
+    return;
+  }
+  let first = 0;
+  for await (const chunk of tableChunks(path, path, options)) {
+    yield chunkFrame(chunk, path, first);
+    first += chunk.rows;
+  }
 }
