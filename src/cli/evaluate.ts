@@ -4,7 +4,7 @@ import { encodeFrameInputs, unusedFrameColumns, type DataFrame } from '../data/f
 import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { loadNetwork } from '../node/files.js';
 import { checkFinite, Evaluation } from '../model/evaluation.js';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, printableLines } from '../core/errors.js';
 import { readFrames, type DataOptions } from '../node/read.js';
 import { UsageError } from './errors.js';
 import type { Network } from '../nn/network.js';
@@ -47,6 +47,8 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     first = false;
   }
   const report = evaluation.report();
+  // Class and column names come from files: shown with their control characters escaped.
+  const text = { write: (t: string): boolean => out.write(printableLines(t)) };
   if (report.task === 'classification') {
     const { rows, loss, accuracy, classes, confusion, perClass } = report;
     if (json) {
@@ -55,11 +57,11 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     }
     const names = classes.map(String);
     const width = Math.max(9, ...names.map((n) => n.length)) + 2;
-    out.write(`${source}: ${rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy).toFixed(2)}%\n\n`);
-    out.write(`confusion matrix (rows: true class, columns: predicted)\n${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}\n`);
-    confusion.forEach((r, i) => out.write(`${names[i].padEnd(width)}${r.map((v) => String(v).padStart(width)).join('')}\n`));
-    out.write(`\n${'class'.padEnd(width)}${['precision', 'recall', 'f1', 'support'].map((h) => h.padStart(11)).join('')}\n`);
-    perClass.forEach((sc, i) => out.write(`${names[i].padEnd(width)}${[sc.precision, sc.recall, sc.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(sc.support).padStart(11)}\n`));
+    text.write(`${source}: ${rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy).toFixed(2)}%\n\n`);
+    text.write(`confusion matrix (rows: true class, columns: predicted)\n${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}\n`);
+    confusion.forEach((r, i) => text.write(`${names[i].padEnd(width)}${r.map((v) => String(v).padStart(width)).join('')}\n`));
+    text.write(`\n${'class'.padEnd(width)}${['precision', 'recall', 'f1', 'support'].map((h) => h.padStart(11)).join('')}\n`);
+    perClass.forEach((sc, i) => text.write(`${names[i].padEnd(width)}${[sc.precision, sc.recall, sc.f1].map((v) => v.toFixed(3).padStart(11)).join('')}${String(sc.support).padStart(11)}\n`));
     return;
   }
   const { rows, loss, mse, mae, r2, perTarget } = report;
@@ -69,11 +71,11 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   }
   // R² compares the errors with the target's spread: a target constant in these rows has none, and no R².
   const r2Text = (v: number | null): string => (v === null ? 'undefined (constant target)' : v.toFixed(4));
-  out.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${mse.toPrecision(5)}\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
+  text.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${mse.toPrecision(5)}\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
   if (perTarget) {
     const width = Math.max(6, ...perTarget.map((e) => e.target.length)) + 2;
-    out.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);
-    for (const e of perTarget) out.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2 === null ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
+    text.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);
+    for (const e of perTarget) text.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2 === null ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
   }
 }
 

@@ -2,7 +2,7 @@
 // to backprop/node's streamed plan for files larger than memory), prints what it will do and how it goes, and
 // writes the model and the plot.
 import { toRows } from '../core/matrix.js';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, printableLines } from '../core/errors.js';
 import type { Task } from '../data/columns.js';
 import { encodeFrameTargets, type DataFrame } from '../data/frame.js';
 import { decodeOutput, encodeRecord, targetColumns, type Preprocessing } from '../data/preprocessing.js';
@@ -98,7 +98,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   // With --out - the model is what goes to standard output; the report then goes to stderr.
   const report = o.out === '-' ? process.stderr : out;
   const say = (line = ''): void => {
-    if (!o.quiet && !o.json) report.write(line + '\n');
+    if (!o.quiet && !o.json) report.write(printableLines(line) + '\n');
   };
   let frame: DataFrame | null = null;
   let plan: TrainingPlan;

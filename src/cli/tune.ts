@@ -1,6 +1,7 @@
 // `backprop tune <data>`: the library's search (model/tune.ts) on trials run in worker threads (backprop/node's
 // pool), its progress printed, and the winner retrained on every row and written as train writes a model.
 import '../node/tune-pool.js';
+import { printableLines } from '../core/errors.js';
 import { tune } from '../model/tune.js';
 import type { HiddenActivation } from '../model/options.js';
 import { UsageError } from './errors.js';
@@ -27,7 +28,7 @@ export function durationOption(value: string): number {
 
 export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<boolean> {
   const say = (line: string): void => {
-    if (!o.json && !o.quiet) out.write(line + '\n');
+    if (!o.json && !o.quiet) out.write(printableLines(line) + '\n');
   };
   if (data === '-') throw new UsageError('tune: reads the data into every worker; give a file or a data set name, not standard input', 'data');
   const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });

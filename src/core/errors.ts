@@ -92,3 +92,8 @@ export function printable(text: string, max = 80): string {
 export function quoted(text: unknown, max = 80): string {
   return `"${printable(String(text), max)}"`;
 }
+
+/** A report's text with the control characters of names from a file shown as escapes, its line breaks kept. */
+export function printableLines(text: string): string {
+  return text.split('\n').map((line) => printable(line, Infinity)).join('\n');
+}

@@ -16,7 +16,7 @@ export interface CrossValidateOptions extends ModelOptions {
   target?: string | readonly string[];
   /** Names of a number[][]'s columns, and its targets. */
   features?: readonly string[];
-  y?: readonly (number | string)[];
+  y?: ArrayLike<number | string>;
   /** Called as each fold is scored. */
   onFold?: (fold: number, metrics: Metrics) => void;
   signal?: AbortSignal;
@@ -34,6 +34,7 @@ const CV_OPTION_NAMES = [...MODEL_OPTION_NAMES, 'folds', 'target', 'features', '
 /** k-fold cross-validation; the folds are dealt by the seed, so every call with one seed uses the same. */
 export async function crossValidate(data: TableData<object>, options: CrossValidateOptions = {}): Promise<CvResult> {
   const c = checkOptions(options, CV_OPTION_NAMES, 'options');
+  if (c.onFold !== undefined && typeof c.onFold !== 'function') throw new OptionError(`onFold: expected a function, got ${typeof c.onFold}`, 'onFold');
   const frame: DataFrame = toFrame(data, { y: c.y, features: c.features, targetName: typeof c.target === 'string' ? c.target : undefined });
   const o = resolveOptions(c);
   const folds = c.folds ?? 5;

@@ -2,12 +2,13 @@
 // columns, their scaling and categories, the target and its classes or scale). It takes records as they come and
 // answers in the target's terms: class names with a probability each, or values in the target's units.
 import { BackpropError, checkOptions, printable } from '../core/errors.js';
+import { checkKernels } from './options.js';
 import { defaultKernels } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
-import { encodeFrameInputs, type DataFrame } from '../data/frame.js';
-import { encodeRecord, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
+import { targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
 import { traceUpdate, type UpdateTrace } from '../nn/trace.js';
@@ -46,7 +47,7 @@ export interface ImportanceOptions {
 
 /** For labelled data given as number[][]: its targets, one per row. */
 export interface LabelOptions {
-  y?: readonly (number | string)[];
+  y?: ArrayLike<number | string>;
 }
 
 export interface ExplainOptions {
@@ -87,9 +88,12 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   }
 
   /** Data as a frame with each feature read as the model expects it (numbers, or text); y, a number[][]'s targets. */
-  private frame(data: TableData<Row> | TableData, source: string, y?: readonly (number | string)[]): DataFrame {
+  private frame(data: TableData<Row> | TableData, source: string, y?: ArrayLike<number | string>): DataFrame {
     const kinds = new Map(this.preprocessing.features.map((f) => [f.name, f.type === 'numeric' ? 'numeric' as const : 'text' as const]));
-    return toFrame(data, { kinds, source, features: this.features, ...(y ? { y, targetName: this.target.name } : {}) });
+    // Only the model's columns are read: other fields are left alone, whatever they hold.
+    const only = new Set([...this.features, ...targetColumns(this.target).map((c) => c.name)]);
+    const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
+    return toFrame(data, { kinds, source, only, ...(matrix ? { features: this.features } : {}), ...(y ? { y, targetName: this.target.name } : {}) });
   }
 
   /** Predictions for records (or any data train takes); fields the model does not use are ignored. */
@@ -137,33 +141,12 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
    */
   explain(record: Row & Record<string, unknown>, options: ExplainOptions = {}): UpdateTrace {
     const o = checkOptions(options, ['learningRate'], 'explain options');
-    if (typeof record !== 'object' || record === null) throw new BackpropError('explain: expected a record with the features and the target', 'record');
-    const fields = record as Record<string, unknown>;
-    const values = this.preprocessing.features.map((f) => {
-      const v = fields[f.name];
-      if (v === undefined) throw new BackpropError(`explain: the record has no field "${printable(f.name)}"`, f.name);
-      return f.type === 'numeric' && typeof v === 'string' && v.trim() !== '' ? Number(v) : (v as string | number);
-    });
-    const x = encodeRecord(this.preprocessing, values, 'explain');
-    const y = targetColumns(this.target).flatMap((c) => {
-      const v = fields[c.name];
-      if (v === undefined) throw new BackpropError(`explain: the record has no target field "${printable(c.name)}"`, c.name);
-      return this.encodeTarget(v, c.scale);
-    });
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new BackpropError('explain: expected one record with the features and the target', 'record');
+    // The record read as predict and evaluate read rows (the same checks), as the network's input and target.
+    const frame = this.frame([record] as unknown as TableData, 'explain');
+    const x = toRows(encodeFrameInputs(this.preprocessing, frame, 'float64'))[0];
+    const y = toRows(encodeFrameTargets(this.preprocessing, frame, 'float64').y)[0];
     return traceUpdate(this.network, x, y, { learningRate: o.learningRate ?? 0.5 });
-  }
-
-  /** A target value as the network's target: a class as 0/1 (two classes) or one-hot, a number scaled. */
-  private encodeTarget(v: unknown, scale: { mean: number; std: number } | undefined): number[] {
-    const target = this.target;
-    if (target.task === 'classification') {
-      const k = target.classes.map(String).indexOf(String(v));
-      if (k < 0) throw new BackpropError(`explain: ${JSON.stringify(printable(String(v), 40))} is not a class of ${target.name}; its classes are: ${target.classes.join(', ')}`, target.name);
-      return target.classes.length === 2 ? [k] : target.classes.map((_, c) => (c === k ? 1 : 0));
-    }
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new BackpropError(`explain: the target ${target.name} must be a number, got ${JSON.stringify(v)}`, target.name);
-    return [scale ? (n - scale.mean) / scale.std : n];
   }
 
   /** The model file's data (format "backprop-model"), as the CLI writes it; JSON.stringify it to save. */
@@ -179,16 +162,16 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   /** A model from its file's data (checked as untrusted), on the given kernels or the fastest had at once. */
   static fromJSON<Row extends object = Record<string, unknown>>(json: unknown, options: { kernels?: Kernels; source?: string } = {}): Model<Row> {
     const o = checkOptions(options, ['kernels', 'source'], 'fromJSON options');
-    const source = o.source ?? 'model';
-    const { network, preprocessing } = modelFromJSON(json, source, { kernels: o.kernels ?? defaultKernels() });
+    const source = printable(String(o.source ?? 'model'));
+    const { network, preprocessing } = modelFromJSON(json, source, { kernels: o.kernels === undefined ? defaultKernels() : checkKernels(o.kernels) });
     return withPreprocessing<Row>(network, preprocessing, source);
   }
 
   /** A model from its file's text. */
   static parse<Row extends object = Record<string, unknown>>(text: string, options: { kernels?: Kernels; source?: string } = {}): Model<Row> {
     const o = checkOptions(options, ['kernels', 'source'], 'parse options');
-    const source = o.source ?? 'model';
-    const { network, preprocessing } = parseModel(text, source, { kernels: o.kernels ?? defaultKernels() });
+    const source = printable(String(o.source ?? 'model'));
+    const { network, preprocessing } = parseModel(text, source, { kernels: o.kernels === undefined ? defaultKernels() : checkKernels(o.kernels) });
     return withPreprocessing<Row>(network, preprocessing, source);
   }
 }

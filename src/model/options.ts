@@ -82,7 +82,7 @@ export interface TrainOptions<Target extends string = string> extends ModelOptio
   /** Names of the feature columns of a number[][] (default x1, x2, ...). */
   features?: readonly string[];
   /** The targets of a number[][]: numbers (a regression) or class names. */
-  y?: readonly (number | string)[];
+  y?: ArrayLike<number | string>;
   /** Aborting ends training after the current batch; the model then holds the weights it reached. */
   signal?: AbortSignal;
   /** Called after every epoch with its loss, accuracy and validation figures. */
@@ -98,6 +98,8 @@ export const MODEL_OPTION_NAMES = [
 export const TRAIN_OPTION_NAMES = [
   ...MODEL_OPTION_NAMES, 'target', 'validation', 'earlyStopping', 'features', 'y', 'signal', 'onEpoch', 'callbacks',
 ] as const satisfies readonly (keyof TrainOptions)[];
+
+const MAX_HIDDEN_LAYERS = 999;
 
 /** One hidden layer of 100 relu units, as scikit-learn's MLPs. */
 export const DEFAULT_LAYERS: readonly number[] = [100];
@@ -155,7 +157,12 @@ export interface ResolvedOptions {
 export type SettledOptions = ResolvedOptions & { lr: number; epochs: number; l2: number };
 
 const fail = (option: string, expected: string, got: unknown): never => {
-  const shown = typeof got === 'string' ? JSON.stringify(got) : Array.isArray(got) ? `[${got.join(', ')}]` : String(got);
+  let shown: string;
+  try {
+    shown = typeof got === 'string' ? JSON.stringify(got) : Array.isArray(got) ? `[${got.join(', ')}]` : typeof got === 'object' && got !== null ? JSON.stringify(got) ?? String(got) : String(got);
+  } catch {
+    shown = typeof got;
+  }
   throw new OptionError(`${option}: expected ${expected}, got ${shown.length > 60 ? shown.slice(0, 57) + '...' : shown}`, option);
 };
 const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
@@ -201,6 +208,8 @@ export function parseSchedule(value: string): ScheduleRule {
 export function resolveOptions(o: ModelOptions): ResolvedOptions {
   const layers = o.layers ?? DEFAULTS.layers;
   if (!Array.isArray(layers) || !layers.every(isPositiveInteger)) fail('layers', 'a list of positive integers like [16, 8] ([] for no hidden layer)', layers);
+  // The model file holds at most 1000 layers, the output layer among them.
+  if (layers.length > MAX_HIDDEN_LAYERS) fail('layers', `at most ${MAX_HIDDEN_LAYERS} hidden layers`, `${layers.length} of them`);
   const optimizer = oneOf('optimizer', o.optimizer ?? DEFAULTS.optimizer, OPTIMIZER_NAMES);
   if (o.weightDecay !== undefined && optimizer !== 'adamw') {
     throw new OptionError(`weightDecay: decoupled weight decay belongs to optimizer adamw (this run uses ${optimizer}); for the others use l2`, 'weightDecay');
@@ -243,8 +252,17 @@ export function resolveOptions(o: ModelOptions): ResolvedOptions {
     ...(classWeight !== undefined ? { classWeight } : {}),
     seed,
     backend: oneOf('backend', o.backend ?? DEFAULTS.backend, ['auto', 'blas', 'wasm', 'reference'] as const),
-    ...(o.kernels !== undefined ? { kernels: o.kernels } : {}),
+    ...(o.kernels !== undefined ? { kernels: checkKernels(o.kernels) } : {}),
   };
+}
+
+/** Kernels given by a caller: an object with the kernel interface's functions (checked by its products). */
+export function checkKernels(kernels: unknown, option = 'kernels'): Kernels {
+  const k = kernels as Partial<Kernels> | null;
+  if (typeof k !== 'object' || k === null || typeof k.gemm !== 'function' || typeof k.name !== 'string') {
+    throw new OptionError(`${option}: expected a backend's kernels (referenceKernels, or what createKernels gives), got ${k === null ? 'null' : typeof k}`, option);
+  }
+  return k as Kernels;
 }
 
 /** Checks an options object's names (a misspelled one is an error that suggests the right one), then its values. */
@@ -256,6 +274,16 @@ export function checkTrainOptions(options: TrainOptions | undefined, argument = 
     if (o.validation === 0) throw new OptionError('earlyStopping: needs validation rows; drop validation: 0', 'earlyStopping');
   }
   if (o.onEpoch !== undefined && typeof o.onEpoch !== 'function') fail('onEpoch', 'a function', o.onEpoch);
+  if (o.callbacks !== undefined) {
+    if (!Array.isArray(o.callbacks)) fail('callbacks', 'a list of objects with hooks like onEpochEnd', o.callbacks);
+    o.callbacks.forEach((c, i) => {
+      const hooks = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
+      if (typeof c !== 'object' || c === null || hooks.some((h) => (c as Record<string, unknown>)[h] !== undefined && typeof (c as Record<string, unknown>)[h] !== 'function')) {
+        fail(`callbacks[${i}]`, `an object whose hooks (${hooks.join(', ')}) are functions`, c);
+      }
+    });
+  }
+  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && typeof (o.signal as AbortSignal).aborted === 'boolean')) fail('signal', 'an AbortSignal', o.signal);
   return o;
 }
 

@@ -21,6 +21,8 @@ export type TableData<Row extends object = TableRecord> =
   | readonly Row[]
   | Readonly<Record<string, ArrayLike<unknown>>>
   | readonly (readonly number[])[]
+  | readonly Float64Array[]
+  | readonly Float32Array[]
   | DataFrame
   | ArrowLikeTable;
 
@@ -28,12 +30,34 @@ export interface FrameOptions {
   /** Names of a number[][]'s columns (default x1, x2, ...). */
   features?: readonly string[];
   /** The targets of a number[][] (numbers or class names), added as the column `targetName`. */
-  y?: readonly (number | string)[];
+  y?: ArrayLike<number | string>;
   targetName?: string;
   /** Columns that must be read as numbers or as text (a model's features), whatever their values look like. */
   kinds?: ReadonlyMap<string, 'numeric' | 'text'>;
   /** Where the data came from, for messages (default "data"). */
   source?: string;
+  /** Read only these columns (a model's features and target); the rest are left alone, however they look. */
+  only?: ReadonlySet<string>;
+}
+
+/** Most rows a table may have: what typed arrays and the row indices (Uint32Array) can hold. */
+const MAX_ROWS = 2 ** 31 - 1;
+/** Longest column name: what the model file takes (io/model-file.ts). */
+const MAX_NAME_LENGTH = 10_000;
+
+const isRowCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_ROWS;
+
+/** Column names as the model file will keep them: distinct, non-empty strings of at most 10 000 characters. */
+function checkNames(names: readonly unknown[], source: string): string[] {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (typeof name !== 'string') throw new BackpropError(`${source}: a column name must be text, got ${typeof name}`, 'data');
+    if (name === '') throw new BackpropError(`${source}: a column has an empty name; name every column`, 'data');
+    if (name.length > MAX_NAME_LENGTH) throw new BackpropError(`${source}: the column name "${printable(name, 40)}" is ${name.length} characters long; at most ${MAX_NAME_LENGTH}`, 'data');
+    if (seen.has(name)) throw new BackpropError(`${source}: two columns are named "${printable(name)}"; name them apart`, 'data');
+    seen.add(name);
+  }
+  return names as string[];
 }
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -52,30 +76,41 @@ function isArrowTable(data: unknown): data is ArrowLikeTable {
 export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   const source = options.source ?? 'data';
   if (isDataFrame(data)) return data;
+  const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
+  if (!matrix && (options.y !== undefined || options.features !== undefined)) {
+    throw new BackpropError(`${options.y !== undefined ? 'y' : 'features'}: only for rows given as number[][]; these rows name their own columns (the target is one of them: target)`, options.y !== undefined ? 'y' : 'features');
+  }
   let names: string[];
   let values: (name: string, j: number) => ArrayLike<unknown>;
   let rows: number;
   if (isArrowTable(data)) {
-    names = data.schema.fields.map((f) => f.name);
+    names = checkNames(data.schema.fields.map((f) => (typeof f === 'object' && f !== null ? f.name : f)), source);
     rows = data.numRows;
+    if (!isRowCount(rows)) throw new BackpropError(`${source}: the table's numRows is ${String(rows)}; expected a whole number of rows`, 'data');
     values = (name) => {
-      const child = data.getChild(name)!;
-      const array = child.toArray();
-      // A dictionary-coded or nullable column may not come out whole by toArray: read it value by value then.
-      return array.length === rows ? array : Array.from({ length: rows }, (_, i) => child.get(i));
+      const child = data.getChild(name) as { length?: unknown; get?: unknown; toArray?: unknown } | null;
+      if (typeof child !== 'object' || child === null || typeof child.toArray !== 'function' || typeof child.get !== 'function') {
+        throw new BackpropError(`${source}: the table has no readable column "${printable(name)}" (getChild gave ${child === null ? 'null' : typeof child})`, name);
+      }
+      const array = (child as { toArray(): unknown }).toArray() as ArrayLike<unknown> | null;
+      if (array !== null && typeof array === 'object' && array.length === rows) return array;
+      // A dictionary-coded or nullable column may not come out whole by toArray: read it value by value then, once
+      // the column says it has the rows the table declares.
+      if (child.length !== rows) throw new BackpropError(`${source}: column "${printable(name)}" has ${String(child.length)} values, the table's numRows ${rows}`, name);
+      return Array.from({ length: rows }, (_, i) => (child as { get(i: number): unknown }).get(i));
     };
   } else if (Array.isArray(data)) {
     if (data.length === 0) throw new BackpropError(`${source}: no rows`, 'data');
-    if (Array.isArray(data[0])) return matrixFrame(data as readonly (readonly unknown[])[], options, source);
+    if (matrix) return matrixFrame(data as readonly ArrayLike<unknown>[], options, source);
     ({ names, rows, values } = recordColumns(data as readonly unknown[], source));
   } else if (typeof data === 'object' && data !== null) {
     const columns = data as Record<string, ArrayLike<unknown>>;
-    names = Object.keys(columns);
+    names = checkNames(Object.keys(columns), source);
     if (names.length === 0) throw new BackpropError(`${source}: no columns`, 'data');
     rows = -1;
     for (const name of names) {
       const c = columns[name];
-      if (c === null || typeof c !== 'object' || typeof c.length !== 'number') {
+      if (c === null || typeof c !== 'object' || !isRowCount(c.length)) {
         // One record where a list of them was meant is the likelier mistake.
         const record = names.every((n) => columns[n] === null || typeof columns[n] !== 'object');
         throw new BackpropError(record
@@ -90,7 +125,8 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
     throw new BackpropError(`${source}: expected an array of records, an object of columns, number[][] with y, a DataFrame or an Arrow table, got ${data === null ? 'null' : typeof data}`, 'data');
   }
   if (rows === 0) throw new BackpropError(`${source}: no rows`, 'data');
-  const columns = names.map((name, j) => typedColumn(name, values(name, j), rows, source, options.kinds?.get(name)));
+  const kept = options.only ? names.filter((n) => options.only!.has(n)) : names;
+  const columns = kept.map((name) => typedColumn(name, values(name, names.indexOf(name)), rows, source, options.kinds?.get(name)));
   return { source, rows, columns, where: (row) => `row ${row + 1}` };
 }
 
@@ -98,7 +134,7 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
 function recordColumns(records: readonly unknown[], source: string): { names: string[]; rows: number; values: (name: string) => unknown[] } {
   const first = records[0];
   if (typeof first !== 'object' || first === null) throw new BackpropError(`${source}, row 1: expected a record (an object of fields), got ${first === null ? 'null' : typeof first}`, 'data');
-  const names = Object.keys(first);
+  const names = checkNames(Object.keys(first), source);
   if (names.length === 0) throw new BackpropError(`${source}, row 1: the record has no fields`, 'data');
   for (let i = 0; i < records.length; i++) {
     if (typeof records[i] !== 'object' || records[i] === null || Array.isArray(records[i])) {
@@ -108,19 +144,26 @@ function recordColumns(records: readonly unknown[], source: string): { names: st
   return { names, rows: records.length, values: (name) => records.map((r) => (r as Record<string, unknown>)[name]) };
 }
 
-function matrixFrame(x: readonly (readonly unknown[])[], o: FrameOptions, source: string): DataFrame {
+function matrixFrame(x: readonly ArrayLike<unknown>[], o: FrameOptions, source: string): DataFrame {
   const width = x[0].length;
-  const names = o.features ? [...o.features] : Array.from({ length: width }, (_, j) => `x${j + 1}`);
+  if (o.features !== undefined && !Array.isArray(o.features)) throw new BackpropError(`features: expected a list of column names, got ${typeof o.features}`, 'features');
+  const names = checkNames(o.features ? [...o.features] : Array.from({ length: width }, (_, j) => `x${j + 1}`), 'features');
   if (names.length !== width) throw new BackpropError(`features: ${names.length} names for rows of ${width} values`, 'features');
   x.forEach((row, i) => {
-    if (!Array.isArray(row) || row.length !== width) throw new BackpropError(`${source}, row ${i + 1}: expected ${width} values like the first row, got ${Array.isArray(row) ? row.length : typeof row}`, 'data');
+    if (!(Array.isArray(row) || ArrayBuffer.isView(row)) || row.length !== width) {
+      throw new BackpropError(`${source}, row ${i + 1}: expected ${width} values like the first row, got ${Array.isArray(row) || ArrayBuffer.isView(row) ? row.length : typeof row}`, 'data');
+    }
   });
   const columns: FrameColumn[] = names.map((name, j) => typedColumn(name, x.map((r) => r[j]), x.length, source, o.kinds?.get(name)));
   if (o.y !== undefined) {
-    if (!Array.isArray(o.y) || o.y.length !== x.length) throw new BackpropError(`y: expected one target per row (${x.length}), got ${Array.isArray(o.y) ? o.y.length : typeof o.y}`, 'y');
+    const y = o.y as unknown;
+    const list = Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView));
+    if (!list || (y as ArrayLike<unknown>).length !== x.length) {
+      throw new BackpropError(`y: expected one target per row (${x.length}), got ${list ? (y as ArrayLike<unknown>).length : typeof y}`, 'y');
+    }
     const target = o.targetName ?? 'y';
-    if (names.includes(target)) throw new BackpropError(`y: the target's name "${target}" is also a feature's; name the features apart`, 'features');
-    columns.push(typedColumn(target, o.y, x.length, source, undefined));
+    if (names.includes(target)) throw new BackpropError(`y: the target's name "${printable(target)}" is also a feature's; name the features apart`, 'features');
+    columns.push(typedColumn(target, Array.from(y as ArrayLike<unknown>), x.length, source, undefined));
   }
   return { source, rows: x.length, columns, where: (row) => `row ${row + 1}` };
 }

@@ -109,15 +109,36 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
   const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
   const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
-  const callbacks: Callback[] = [...(t.callbacks ?? []), ...(t.onEpoch ? [{ onEpochEnd: t.onEpoch }] : [])];
+  // onEpoch may be async: its promises are followed, and a rejection becomes the run's error once fit ends.
+  const pending = new Set<Promise<unknown>>();
+  let failure: { error: unknown } | null = null;
+  const onEpoch = t.onEpoch;
+  const watch: Callback[] = onEpoch ? [{
+    onEpochEnd: (logs) => {
+      const r = onEpoch(logs) as unknown;
+      if (r instanceof Promise) {
+        const p: Promise<unknown> = r.then(() => pending.delete(p), (error) => {
+          pending.delete(p);
+          failure ??= { error };
+        });
+        pending.add(p);
+      }
+    },
+  }] : [];
+  const callbacks: Callback[] = [...(t.callbacks ?? []), ...watch];
   return {
     source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
     options: settled, streamed: false, split,
-    fit: (f = {}) => fitAsync(net, xTrain, yTrain, {
-      epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
-      validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
-      callbacks: [...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
-    }),
+    fit: async (f = {}) => {
+      const history = await fitAsync(net, xTrain, yTrain, {
+        epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
+        validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
+        callbacks: [...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+      });
+      await Promise.all(pending);
+      if (failure) throw (failure as { error: unknown }).error;
+      return history;
+    },
     metrics: () => ({ train: measure(net, prep, xTrain, yTrain), validation: xVal && yVal ? measure(net, prep, xVal, yVal) : null }),
   };
 }

@@ -35,7 +35,8 @@ export type TrialOptions = Omit<CrossValidateOptions, 'onFold' | 'signal' | 'ker
 export interface TrialRunner {
   /** How many trials it runs at once. */
   readonly size: number;
-  run(options: TrialOptions): Promise<{ mean: number; std: number }>;
+  /** Cross-validates one trial; the signal stops it (the promise then rejects). */
+  run(options: TrialOptions, signal?: AbortSignal): Promise<{ mean: number; std: number }>;
   close(): Promise<void>;
 }
 
@@ -45,8 +46,9 @@ export type TrialRunnerFactory = (frame: DataFrame, workers: number | undefined,
 /** One trial at a time, on this thread. */
 export const inThreadRunner: TrialRunnerFactory = (frame) => ({
   size: 1,
-  async run(options) {
-    const result = await crossValidate(frame, options);
+  async run(options, signal) {
+    const result = await crossValidate(frame, { ...options, signal });
+    if (signal?.aborted) throw new Error('stopped');
     const key = result.mean.accuracy !== undefined ? 'accuracy' : 'r2';
     return { mean: result.mean[key]!, std: result.std[key]! };
   },
@@ -74,7 +76,7 @@ export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' 
   target?: string;
   task?: Task;
   features?: readonly string[];
-  y?: readonly (number | string)[];
+  y?: ArrayLike<number | string>;
   /** Told each line of progress: the plan, each trial's score as a rung ends. */
   onProgress?: (line: string) => void;
   /** Stops the search: no trial starts after it; the result then has interrupted: true. */
@@ -143,14 +145,21 @@ function formatScore(metric: 'accuracy' | 'r2', v: number): string {
 /** Best first; ties go to the earlier trial. */
 const byScore = (rung: number) => (a: Trial, b: Trial): number => b.rungs[rung].score - a.rungs[rung].score || a.trial - b.trial;
 
+/** Most trials a search takes (the command line's --trials has the same bound). */
+const MAX_TRIALS = 10_000;
+
 const TUNE_OPTION_NAMES = ['trials', 'folds', 'epochs', 'budget', 'workers', 'target', 'task', 'features', 'y', 'onProgress', 'signal', 'loss', 'l1', 'weightDecay', 'clipNorm', 'schedule', 'classWeight', 'seed', 'backend'] as const;
 
 /** The search: every trial's rungs and the best settings, scored by cross-validation. */
 export async function tune(data: TableData<object>, options: TuneOptions = {}): Promise<TuneResult> {
   const o = checkOptions(options, TUNE_OPTION_NAMES, 'options');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new OptionError(`onProgress: expected a function, got ${typeof o.onProgress}`, 'onProgress');
   const say = o.onProgress ?? ((): void => undefined);
   const trialsWanted = o.trials ?? 20, folds = o.folds ?? 3, seed = o.seed ?? 1;
-  if (!(Number.isInteger(trialsWanted) && trialsWanted >= 1)) throw new OptionError(`trials: expected a positive integer, got ${String(trialsWanted)}`, 'trials');
+  if (!(Number.isInteger(trialsWanted) && trialsWanted >= 1 && trialsWanted <= MAX_TRIALS)) throw new OptionError(`trials: expected an integer from 1 to ${MAX_TRIALS}, got ${String(trialsWanted)}`, 'trials');
+  if (!Number.isSafeInteger(seed)) throw new OptionError(`seed: expected an integer, got ${String(seed)}`, 'seed');
+  if (o.budget !== undefined && !(typeof o.budget === 'number' && o.budget > 0 && Number.isFinite(o.budget))) throw new OptionError(`budget: expected a positive number of milliseconds, got ${String(o.budget)}`, 'budget');
+  if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new OptionError(`epochs: expected a positive integer, got ${String(o.epochs)}`, 'epochs');
   if (!(Number.isInteger(folds) && folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(folds)}`, 'folds');
   if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) throw new OptionError(`workers: expected a positive integer, got ${String(o.workers)}`, 'workers');
   const frame = toFrame(data, { y: o.y, features: o.features, targetName: o.target });
@@ -165,6 +174,10 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
   const rungs = trialsWanted >= 9 ? [Math.max(1, Math.round(full / 9)), Math.max(1, Math.round(full / 3)), full] : trialsWanted >= 3 ? [Math.max(1, Math.round(full / 3)), full] : [full];
   const runner = runnerFactory(frame, o.workers, trialsWanted);
   const workers = runner.size;
+  // A stop ends the trials that are running too: they are abandoned, and the search reports what finished.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   const capped = o.workers !== undefined && o.workers > workers && trialsWanted > workers ? ` (--workers ${o.workers} capped at the ${workers} core${workers === 1 ? '' : 's'})` : '';
   say(`tune     ${frame.source}: ${trialsWanted} trials, ${folds} folds, ${metric === 'accuracy' ? 'accuracy' : 'R²'} by cross-validation; epochs per rung ${rungs.join(' → ')}; ${workers} worker${workers === 1 ? '' : 's'}${capped}; seed ${seed}`);
 
@@ -192,10 +205,12 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
           const t = alive[next++];
           let reply: { mean: number; std: number };
           try {
-            reply = await runner.run({ ...common, ...settingsOptions(t.settings, foldRows), epochs });
+            reply = await runner.run({ ...common, ...settingsOptions(t.settings, foldRows), epochs }, stop.signal);
           } catch (e) {
+            if (stop.signal.aborted) return;
             throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
           }
+          if (stop.signal.aborted) return;
           t.rungs.push({ epochs, score: reply.mean, std: reply.std });
         }
       }));
@@ -206,6 +221,7 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
       alive = r === rungs.length - 1 ? done : done.slice(0, Math.max(1, Math.ceil(done.length / 3)));
     }
   } finally {
+    o.signal?.removeEventListener('abort', onAbort);
     await runner.close();
   }
   const interrupted = o.signal?.aborted ?? false;

@@ -8,7 +8,7 @@ import {
 } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, checkOptions } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { MAX_MODEL_BYTES, parseModel, stringifyModel, type LoadedModel } from '../io/model-file.js';
 import type { Network, NetworkOptions } from '../nn/network.js';
@@ -233,7 +233,12 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
  * with its preprocessing. The bytes are what `backprop train --out` writes.
  */
 export function saveModel(path: string, model: Model<object> | Network, preprocessing: Preprocessing | null = null): void {
-  writeFileAtomic(path, model instanceof Model ? model.stringify() : stringifyModel(model, preprocessing));
+  if (typeof path !== 'string') throw new BackpropError(`saveModel: expected a file name first, then the model; got ${typeof path}`, 'path');
+  const m = model as Partial<Network> | null;
+  if (!(model instanceof Model) && (typeof m !== 'object' || m === null || typeof m.toSpec !== 'function' || typeof m.getWeights !== 'function')) {
+    throw new BackpropError(`saveModel: expected a Model (what train gives) or a Network, got ${m === null ? 'null' : typeof m}`, 'model');
+  }
+  writeFileAtomic(path, model instanceof Model ? model.stringify() : stringifyModel(model as Network, preprocessing));
 }
 
 /** The size of a file about to be read, or an error that says why it cannot be read. */
@@ -251,6 +256,7 @@ export function readableSize(path: string): number {
 
 /** A model file's network and preprocessing (null for a bare network), checked as untrusted. */
 export function loadNetwork(path: string, options: NetworkOptions = {}): LoadedModel {
+  options = checkOptions(options, ['kernels'], 'loadModel options');
   const size = readableSize(path);
   if (size > MAX_MODEL_BYTES) throw new BackpropError(`${path}: ${size} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
   if (size === 0) throw new BackpropError(`${path}: not a model file: the file is empty`);

@@ -124,6 +124,8 @@ export interface ReadTableOptions extends DataOptions, SyntheticOptions {}
 export function readTable(path: string, options: ReadTableOptions = {}): Promise<DataFrame> {
   const o = checkOptions(options, ['delimiter', 'decimalComma', 'textColumns', 'samples', 'noise', 'seed'], 'readTable options');
   if (typeof path !== 'string' || path === '') throw new BackpropError('readTable: expected a file name', 'path');
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new BackpropError(`seed: expected an integer, got ${String(o.seed)}`, 'seed');
+  if (o.textColumns !== undefined && !Array.isArray(o.textColumns)) throw new BackpropError('textColumns: expected a list of column names', 'textColumns');
   return loadFrame(path, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, textColumns: o.textColumns });
 }
 

@@ -26,6 +26,7 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
   const waiting = new Map<number, { resolve: (r: { mean: number; std: number }) => void; reject: (e: Error) => void; worker: Worker }>();
   const queue: (() => void)[] = [];
   let nextId = 0;
+  let closed = false;
   for (const w of pool) {
     w.on('message', (reply: TuneReply) => {
       const job = waiting.get(reply.id);
@@ -46,16 +47,29 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
   }
   return {
     size,
-    async run(options) {
-      while (idle.length === 0) await new Promise<void>((resolve) => queue.push(resolve));
+    async run(options, signal) {
+      while (idle.length === 0 && !closed) await new Promise<void>((resolve) => queue.push(resolve));
+      if (signal?.aborted || closed) throw new Error('stopped');
       const w = idle.pop()!;
       const id = nextId++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject, worker: w });
         w.postMessage({ id, options } satisfies TuneJob);
+        // A stop ends the trial where it is: its worker is ended (close() ends the rest).
+        signal?.addEventListener('abort', () => {
+          if (!waiting.delete(id)) return;
+          reject(new Error('stopped'));
+          void w.terminate();
+        }, { once: true });
       });
     },
     close: async () => {
+      closed = true;
+      for (const [id, job] of waiting) {
+        waiting.delete(id);
+        job.reject(new Error('stopped'));
+      }
+      for (const wake of queue.splice(0)) wake();
       await Promise.all(pool.map((w) => w.terminate()));
     },
   };
