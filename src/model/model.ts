@@ -130,7 +130,7 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   importance(data: TableData<Row & Record<string, unknown>> | TableData, options: ImportanceOptions & LabelOptions = {}): ImportanceResult {
     const o = checkOptions(options, ['repeats', 'seed', 'y'], 'importance options');
     const repeats = o.repeats ?? 5, seed = o.seed ?? 1;
-    if (!(Number.isInteger(repeats) && repeats >= 1)) throw new BackpropError(`repeats: expected a positive integer, got ${String(repeats)}`, 'repeats');
+    if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 1000)) throw new BackpropError(`repeats: expected an integer from 1 to 1000, got ${String(repeats)}`, 'repeats');
     if (!Number.isSafeInteger(seed)) throw new BackpropError(`seed: expected an integer, got ${String(seed)}`, 'seed');
     return permutationImportance(this.network, this.preprocessing, this.frame(data as TableData, 'importance', o.y), repeats, seed);
   }
