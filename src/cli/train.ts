@@ -3,19 +3,15 @@
 // writes the model and the plot.
 import { toRows } from '../core/matrix.js';
 import { BackpropError, printableLines } from '../core/errors.js';
-import type { Task } from '../data/columns.js';
 import { encodeFrameTargets, type DataFrame } from '../data/frame.js';
 import { decodeOutput, encodeRecord, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
-import type { LossName } from '../nn/losses.js';
 import type { Network } from '../nn/network.js';
-import { OptionError, type HiddenActivation, type ScheduleRule, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import { OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
 import { planTraining, type Metrics, type TrainingPlan } from '../model/train.js';
-import type { BackendChoice } from '../node/backends.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
 import { planStreamedTraining } from '../node/train-stream.js';
-import type { OptimizerName } from '../train/optimizers.js';
 import { existsSync, statSync } from 'node:fs';
 import { loadFrame } from '../node/read.js';
 import { UsageError } from './errors.js';
@@ -23,42 +19,26 @@ import type { ClassWeightRule } from './options.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
 
-/** train's options as the command line parses them. */
-export interface TrainOptions {
+/** train's options as the command line parses them: the library's model options, and what the command adds. */
+export type TrainOptions = Omit<ResolvedOptions, 'classWeight' | 'kernels'> & {
   /** The target column, or several for a multi-output regression. */
   target?: string[];
-  task?: Task;
-  layers: number[];
-  activation: HiddenActivation;
-  loss?: LossName;
-  optimizer: OptimizerName;
-  lr?: number;
-  epochs?: number;
-  batchSize: number;
   validation: number;
   earlyStopping?: number;
-  seed: number;
   out?: string;
   plot?: string;
   json: boolean;
   quiet: boolean;
   samples?: number;
   noise?: number;
-  backend: BackendChoice;
   delimiter?: string;
   decimalComma?: boolean;
   /** Read the data in passes from the file rather than whole. */
   stream: boolean;
   /** Bytes the data may take in memory before it is streamed. */
   memory: number;
-  l1?: number;
-  l2?: number;
-  weightDecay?: number;
-  clipNorm?: number;
-  schedule?: ScheduleRule;
-  dropout?: number[];
   classWeight?: ClassWeightRule;
-}
+};
 
 export interface TrainResult {
   interrupted: boolean;
