@@ -350,11 +350,8 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK] = null;
     owned.delete(m.data);
     owned64.delete(m.data);
-    if (block.arena) {
-      block.arena.blocks.delete(block.offset);
-      // Given back at once, so no longer waiting on a finalizer.
-      claimedSinceTurn = Math.max(0, claimedSinceTurn - block.bytes);
-    } else reclaim.unregister(m.data);
+    if (block.arena) block.arena.blocks.delete(block.offset);
+    else reclaim.unregister(m.data);
     giveBack(block.offset, block.bytes);
   }
 
