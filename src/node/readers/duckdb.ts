@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { BackpropError, printable } from '../../core/errors.js';
 import { gzipProblem } from './gzip.js';
 import { readHeader } from './header.js';
+import { parquetPagesProblem, type ParquetChunk } from './parquet-pages.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 
 export interface DuckReadOptions {
@@ -143,6 +144,56 @@ async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSig
 }
 
 /**
+ * Where the column chunks of every Parquet file that `path` names (itself, or what its glob matches) lie, by
+ * DuckDB's reading of each footer; a file whose footer it cannot read is left out, for its read of the data to
+ * report. Asked before the data is read: a query on the connection while a result streams would end that result.
+ */
+async function parquetFiles(con: Connection, path: string): Promise<{ file: string; chunks: ParquetChunk[] }[]> {
+  let files = [path];
+  try {
+    if (isPattern(path)) files = (await con.runAndReadAll(`SELECT file FROM glob(${quote(path)}) ORDER BY file`)).getRowsJS().map((r) => String(r[0]));
+  } catch {
+    return []; // DuckDB says what is wrong with the pattern when it reads it
+  }
+  const found: { file: string; chunks: ParquetChunk[] }[] = [];
+  for (const file of files.filter(isParquet)) {
+    try {
+      const rows = (await con.runAndReadAll(`SELECT path_in_schema, row_group_id, data_page_offset, dictionary_page_offset, total_compressed_size
+        FROM parquet_metadata(${quote(file)}) ORDER BY row_group_id, column_id`)).getRowsJS();
+      found.push({
+        file,
+        chunks: rows.map(([column, rowGroup, dataPage, dictionaryPage, size]) => {
+          const data = Number(dataPage), dictionary = dictionaryPage === null ? null : Number(dictionaryPage);
+          return {
+            column: printable(String(column)),
+            rowGroup: Number(rowGroup),
+            // Some writers put 0 for no dictionary page; a dictionary page comes before the chunk's data pages.
+            start: dictionary !== null && dictionary > 0 && dictionary < data ? dictionary : data,
+            size: Number(size),
+          };
+        }),
+      });
+    } catch {
+      // DuckDB says what is wrong with a footer when it reads the file
+    }
+  }
+  return found;
+}
+
+/**
+ * Checks the page checksums, where pages carry them, of the Parquet files `parquetFiles` found (reading the files
+ * themselves, not through DuckDB): answers what is wrong with the first bad page, or null.
+ */
+async function parquetFilesProblem(path: string, files: { file: string; chunks: ParquetChunk[] }[], signal?: AbortSignal): Promise<string | null> {
+  for (const { file, chunks } of files) {
+    if (signal?.aborted) break;
+    const problem = await parquetPagesProblem(file, chunks, signal);
+    if (problem) return file === path ? problem : `${printable(file)}: ${problem}`;
+  }
+  return null;
+}
+
+/**
  * Reads `path` (a file, or a glob DuckDB expands) into columns. Returns null for a CSV file that breaks a rule,
  * so the caller can word the error from the strict reader; throws BackpropError for Parquet and globs.
  */
@@ -165,7 +216,8 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     // scan of bytes, far quicker than a count by DuckDB, which is asked only when the two disagree); the scan
     // runs while DuckDB starts.
     const [{ con, bindings }, lines] = await Promise.all([duck(), parquet || /\.gz$/i.test(path) || !strictFallback ? null : countLines(path)]);
-    if (!parquet) gzip = gzipFilesProblem(con, path);
+    // Parquet page checksums are checked the same way, alongside the read.
+    gzip = parquet ? parquetFilesProblem(path, await parquetFiles(con, path)) : gzipFilesProblem(con, path);
     const opened = await openTable(con, path, options, strictFallback);
     if (typeof opened === 'string') {
       await gzipFails();
@@ -328,7 +380,9 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
   // Gzip files are checked whole through zlib: before the first pass hands out a row (a command that writes as it
   // reads writes nothing from a file cut short), alongside the reading on later passes.
   const stop = new AbortController();
-  const gzip = isParquet(path) ? Promise.resolve(null) : gzipFilesProblem(con, path, stop.signal);
+  // Parquet page checksums likewise, before the first pass hands out a row.
+  const parquet = isParquet(path) ? await parquetFiles(con, path) : null;
+  const gzip = parquet ? parquetFilesProblem(path, parquet, stop.signal) : gzipFilesProblem(con, path, stop.signal);
   const gzipFails = async (): Promise<void> => {
     const problem = await gzip;
     if (problem) fail(problem);
