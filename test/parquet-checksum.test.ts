@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { backprop, tempDir } from './cli-helpers.js';
-import { readPageHeader } from '../src/node/readers/parquet-pages.js';
+import { parquetPagesProblem, readPageHeader } from '../src/node/readers/parquet-pages.js';
 
 const dir = tempDir();
 
@@ -237,4 +237,27 @@ describe('Parquet page checksums', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`backprop: ${folder}: ${join(folder, 'b.parquet')}: column "x", page 1 of its row group 1: the page checksum does not match (the file is damaged)\n`);
   }, 60_000);
+});
+
+describe('page headers from a hostile file', () => {
+  it('deep nesting, huge list counts and long varints end in an answer, never a hang or a stack overflow', () => {
+    // A thousand nested structs (field 5, type 12), each opening the next.
+    expect(() => readPageHeader(Buffer.alloc(1000, 0x5c))).toThrow(/nested too deep/);
+    // A list (field 1, type 9) claiming 2^31 i32s in a few bytes: the header runs past the bytes held.
+    expect(readPageHeader(Buffer.from([0x19, 0xf5, 0x80, 0x80, 0x80, 0x80, 0x08, 1, 2, 3]))).toBeNull();
+    // A varint that never ends.
+    expect(() => readPageHeader(Buffer.from([0x15, ...Array(20).fill(0xff), 0]))).toThrow(/varint/);
+    // An unknown field type.
+    expect(() => readPageHeader(Buffer.from([0x1d, 0]))).toThrow(/unknown field type/);
+  });
+
+  it('a negative page size, and a column chunk placed beyond the file, are one line each', async () => {
+    const header = new Thrift().i32(1, 0).i32(2, 8).i32(3, -5).stop();
+    const path = join(dir, 'negative.bin');
+    writeFileSync(path, Buffer.concat([Buffer.from(header.bytes), Buffer.alloc(64)]));
+    expect(await parquetPagesProblem(path, [{ column: 'x', rowGroup: 0, start: 0, size: header.bytes.length + 64 }]))
+      .toBe('column "x", page 1 of its row group 1: its header says -5 bytes, beyond the end of the column\'s pages (the file is damaged)');
+    expect(await parquetPagesProblem(path, [{ column: 'x', rowGroup: 0, start: 0, size: 2 ** 40 }]))
+      .toMatch(/^column "x", row group 1: its footer places the column's pages at bytes 0 to 1099511627776, beyond the file's \d+ bytes/);
+  });
 });
