@@ -47,7 +47,7 @@ let connection: Promise<Open> | null = null;
  */
 export class DuckDBMissing extends BackpropError {
   constructor(what = 'this file') {
-    super(`reading ${what} needs the optional package @duckdb/node-api (for Parquet files, folders and globs; CSV files are read without it, more slowly); install it: npm install @duckdb/node-api`);
+    super(`reading ${what} needs the optional package @duckdb/node-api (it reads Parquet files, folders, globs and files read in passes; a CSV file read whole needs no more than backprop); install it: npm install @duckdb/node-api`);
     this.name = 'DuckDBMissing';
   }
 }
