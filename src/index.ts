@@ -65,7 +65,7 @@ export {
 export { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerConfig, type OptimizerName } from './train/optimizers.js';
 export { learningRateAt, rateSchedule, type LearningRateSchedule, type RateSchedule } from './train/schedules.js';
 export {
-  MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelFromJSON, modelToJSON, parseModel, stringifyModel,
-  type LoadedModel, type ModelFile,
+  MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelData, modelFromJSON, modelToJSON, parseModel, stringifyModel,
+  type LoadedModel, type ModelFile, type ModelSource,
 } from './io/model-file.js';
 export { createWasmKernels, createWasmKernelsSync, helperLoop, sharedMemorySupported, wasmSupported, type WasmKernels, type WasmOptions } from './core/wasm/backend.js';

@@ -76,6 +76,25 @@ describe('the tasks of a new user, each in at most six lines', () => {
     expect(loadModel(path).predict([flower])).toEqual(there);
   }, 60_000);
 
+  it('exports a Model as ONNX that onnxruntime runs to the same probabilities, and as TF.js and a standalone module', async () => {
+    const rows = buyers(200);
+    const model = await train(rows, { target: 'bought', epochs: 10, layers: [8] });
+    const { exportONNX, exportTFJS, exportStandalone } = await import('../src/interop/index.js');
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(exportONNX(model));
+    // The graph takes the raw columns (its preprocessing is inside it) and gives each class's probability.
+    const five = rows.slice(0, 5);
+    const out = await session.run({
+      age: new ort.Tensor('float32', Float32Array.from(five, (r) => r.age), [5, 1]),
+      city: new ort.Tensor('string', five.map((r) => r.city), [5, 1]),
+    });
+    const probabilities = Array.from(out.probabilities.data as Float32Array);
+    const ours = model.predict(five).map((p) => p.probabilities.yes);
+    ours.forEach((p, i) => expect(Math.abs(probabilities[2 * i + 1] - p)).toBeLessThan(1e-5));
+    expect(exportTFJS(model).modelJSON.format).toBe('layers-model');
+    expect(exportStandalone(model).js).toContain('export function predict');
+  }, 60_000);
+
   it('round-trips through toJSON and fromJSON (and JSON text) to identical predictions', async () => {
     const rows = buyers(120);
     const model = await train(rows, { target: 'bought', epochs: 5 });

@@ -4,7 +4,7 @@
 // the label, or the regression value in the target's units.
 import { BackpropError } from '../core/errors.js';
 import { targetColumns, type Preprocessing } from '../data/preprocessing.js';
-import type { ModelFile } from '../io/model-file.js';
+import { modelData, type ModelSource } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
 import { VERSION } from '../version.js';
@@ -65,8 +65,8 @@ function valueInfo(name: string, elemType: number, dims: (number | string)[]): V
  * [N, classes] and `label` [N] (the class name as a string) for classification, `value` [N, 1] for regression.
  * Without preprocessing: one input `input` [N, inputs] and one output `output`, the network's own.
  */
-export function exportONNX(model: ModelFile): Uint8Array {
-  const { network: spec, weights, preprocessing } = model;
+export function exportONNX(model: ModelSource): Uint8Array {
+  const { network: spec, weights, preprocessing } = modelData(model);
   const elemType = spec.dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
   const g = new GraphBuilder(elemType);
   const inputs: ValueInfo[] = [];

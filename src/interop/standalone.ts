@@ -5,7 +5,7 @@
 // and the code is the forward pass and nothing else. A declaration file gives it types.
 import { BackpropError } from '../core/errors.js';
 import { targetColumns } from '../data/preprocessing.js';
-import type { ModelFile } from '../io/model-file.js';
+import { modelData, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
 import { VERSION } from '../version.js';
 
@@ -13,8 +13,8 @@ const list = (values: readonly number[]): string => `[${values.map((v) => (Objec
 const q = (s: string): string => JSON.stringify(s);
 
 /** The module's text (`js`) and its declarations (`dts`, for a .d.ts file of the same name). */
-export function exportStandalone(model: ModelFile, name = 'model'): { js: string; dts: string } {
-  const { network: spec, weights, preprocessing } = model;
+export function exportStandalone(model: ModelSource, name = 'model'): { js: string; dts: string } {
+  const { network: spec, weights, preprocessing } = modelData(model);
   if (!preprocessing?.target) throw new BackpropError(`${name}: the model has no column description (it was not trained from a table), so a module cannot name its features`);
   const { features, scaler, target } = preprocessing;
   const classification = target.task === 'classification';

@@ -5,7 +5,7 @@
 // 0.01), Softmax, and InputLayer, Dropout and Flatten passed over.
 import { BackpropError, quoted, shown } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import { MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../io/model-file.js';
+import { MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelData, type ModelFile, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE, type ActivationName } from '../nn/activations.js';
 import type { ResolvedSpec } from '../nn/spec.js';
 import { VERSION } from '../version.js';
@@ -36,8 +36,8 @@ const FROM_TFJS: Record<string, ActivationName> = { sigmoid: 'sigmoid', tanh: 't
  * float32 weights in the manifest's order. The network's inputs are the encoded feature vector (numbers scaled,
  * text one-hot), as in backprop; how to encode them is in userDefinedMetadata.backprop.preprocessing.
  */
-export function exportTFJS(model: ModelFile, weightsPath = 'model.weights.bin'): { modelJSON: TFJSModelJSON; weights: Uint8Array } {
-  const { network: spec, weights, preprocessing } = model;
+export function exportTFJS(model: ModelSource, weightsPath = 'model.weights.bin'): { modelJSON: TFJSModelJSON; weights: Uint8Array } {
+  const { network: spec, weights, preprocessing } = modelData(model);
   const layers: unknown[] = [];
   const entries: TFJSWeightEntry[] = [];
   const values: number[] = [];

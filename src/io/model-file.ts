@@ -24,6 +24,14 @@ export interface ModelFile {
   preprocessing: Preprocessing | null;
 }
 
+/** A model file's data, or anything that gives it (a table Model's toJSON): what the exports take. */
+export type ModelSource = ModelFile | { toJSON(): ModelFile };
+
+/** The model file's data of a ModelSource. */
+export function modelData(model: ModelSource): ModelFile {
+  return 'toJSON' in model && typeof model.toJSON === 'function' ? model.toJSON() : (model as ModelFile);
+}
+
 export interface LoadedModel {
   network: Network;
   preprocessing: Preprocessing | null;
