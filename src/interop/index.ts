@@ -1,7 +1,7 @@
 // Moving models in and out: ONNX (both ways), TensorFlow.js's layers format (both ways) and a standalone ES
 // module. Each export takes a model file's data (`modelToJSON(network, preprocessing)`) or a table Model; each
-// import answers one,
-// to check and build with `modelFromJSON`. Browser-safe: bytes and text in, bytes and text out.
+// import answers a model file's data, to check and build with `modelFromJSON`. Browser-safe: bytes and text in,
+// bytes and text out.
 export { exportONNX, ONNX_METADATA, ONNX_ML_OPSET, ONNX_OPSET } from './onnx-export.js';
 export { importONNX } from './onnx-import.js';
 export type { ImportOptions } from './foreign.js';
