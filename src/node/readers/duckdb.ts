@@ -122,6 +122,14 @@ export function duckProblem(e: unknown): { message: string; located: boolean } {
   return { message: `line ${line}: ${what}`, located: true };
 }
 
+/** A value DuckDB could not convert to its column's type, from its error: the file's line, the column, the value. */
+function conversionProblem(e: unknown): { line: number; column: string; value: string } | null {
+  const text = String((e as Error)?.message ?? e);
+  const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
+  const what = /Error when converting column "((?:[^"]|"")*)"\. Could not convert string "((?:[^"]|"")*)" to '(DOUBLE|FLOAT|BIGINT|INTEGER)'/.exec(text);
+  return line && what ? { line: Number(line), column: what[1], value: what[2] } : null;
+}
+
 /**
  * Checks every gzip file that `path` names (itself, or what its glob matches) through zlib, in bounded memory:
  * answers what is wrong with the first bad one, or null. Stops early when `signal` aborts.
@@ -250,7 +258,16 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     if (expected < 0) expected = rows === capacity ? rows : await counted();
     await gzipFails();
     if (rows !== expected) {
-      if (strictFallback) return null;
+      if (strictFallback) {
+        // A value DuckDB could not take as its column's number is placed from its error, worded as the strict
+        // reader words it; anything else goes to the strict reader, which names it.
+        const word = await con.run(sql).then(() => null, (e: unknown) => conversionProblem(e));
+        const j = word ? described.findIndex((d) => d.column_name === word.column) : -1;
+        if (word && j >= 0) {
+          throw new BackpropError(`${source}, line ${word.line}, column ${j + 1} (${word.column}): "${printable(word.value, 40)}" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`);
+        }
+        return null;
+      }
       // Run it whole to have DuckDB say what stopped it.
       await con.run(sql);
       return fail(`read ${rows} of ${expected} rows, then stopped`);
@@ -268,7 +285,13 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       // are still numbers, and a column of words with a number among them is an error.
       const kind = textKind(dictionary);
       if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary };
-      if (kind === 'mixed') throw new MixedColumn(d.column_name);
+      if (kind === 'mixed') {
+        // Where every line after the header is one row, the first value that is no number is placed here, worded
+        // as the strict reader words it, rather than read again whole by it.
+        const problem = lines !== null && lines - 1 === rows ? firstNonNumber(dictionary, codes) : null;
+        if (problem) throw new BackpropError(`${source}, line ${problem.row + 2}, column ${j + 1} (${d.column_name}): ${problem.message}`);
+        throw new MixedColumn(d.column_name);
+      }
       const byCode = Float64Array.from(dictionary, Number);
       return { name: d.column_name, kind: 'numeric', values: Float64Array.from(codes, (k) => byCode[k]) };
     });
@@ -292,6 +315,23 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     if (problem.located) throw new BackpropError(`${source}, ${problem.message}`);
     return fail(problem.message);
   }
+}
+
+/**
+ * In a column of numbers with something else among them, the first row whose value is not a finite number, and
+ * what is wrong with it, in the strict reader's words (data/columns.ts).
+ */
+function firstNonNumber(dictionary: readonly string[], codes: Uint32Array): { row: number; message: string } | null {
+  const wrong = dictionary.map((v): string | null => {
+    if (NOT_FINITE.test(v)) return `${printable(v, 40)} is not a finite number; fill in a real value or remove the row`;
+    if (!NUMBER.test(v)) return `"${printable(v, 40)}" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`;
+    return Number.isFinite(Number(v)) ? null : `${printable(v, 40)} is too large to be a finite number`;
+  });
+  for (let row = 0; row < codes.length; row++) {
+    const message = wrong[codes[row]];
+    if (message !== null) return { row, message };
+  }
+  return null;
 }
 
 /** Lines in a file: its newlines, and one more if the last line has none. */
