@@ -6,7 +6,7 @@ import { tune } from '../model/tune.js';
 import type { HiddenActivation } from '../model/options.js';
 import { UsageError } from './errors.js';
 import { loadFrame } from '../node/read.js';
-import { libraryOptions, train, type TrainOptions } from './train.js';
+import { train, type TrainOptions } from './train.js';
 
 export type TuneOptions = Omit<TrainOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs' | 'target'> & {
   target?: string;
@@ -32,9 +32,8 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
   };
   if (data === '-') throw new UsageError('tune: reads the data into every worker; give a file or a data set name, not standard input', 'data');
   const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
-  const { target, task, loss, l1, clipNorm, schedule, classWeight, seed, backend } = libraryOptions({ ...o, target: o.target ? [o.target] : undefined, layers: [], activation: 'relu', batchSize: 32 });
   const result = await tune(frame, {
-    trials: o.trials, folds: o.folds, epochs: o.epochs, budget: o.budget, workers: o.workers, target: target as string | undefined, task, loss, l1, clipNorm, schedule, classWeight, seed, backend,
+    trials: o.trials, folds: o.folds, epochs: o.epochs, budget: o.budget, workers: o.workers, target: o.target, task: o.task, seed: o.seed, backend: o.backend,
     onProgress: say, signal,
   });
   if (result.interrupted) {

@@ -8,7 +8,7 @@ import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
-import { targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { decodeOutput, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
 import { traceUpdate, type UpdateTrace } from '../nn/trace.js';
@@ -101,20 +101,13 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     const frame = this.frame(data, 'predict');
     const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype));
     checkFinite(outputs, 'predict');
-    const target = this.target;
-    if (target.task === 'classification') {
-      const names = target.classes.map(String);
-      return toRows(outputs).map((o) => {
-        const p = o.length === 1 ? [1 - o[0], o[0]] : o;
-        let best = 0;
-        for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-        return { label: target.classes[best], probabilities: Object.fromEntries(names.map((n, k) => [n, p[k]])) } as P;
-      });
-    }
-    const columns = targetColumns(target);
+    // Decoded as `backprop predict` decodes, then named: probabilities by class, values by target column.
+    const names = this.target.task === 'classification' ? this.target.classes.map(String) : targetColumns(this.target).map((c) => c.name);
     return toRows(outputs).map((o) => {
-      const values = columns.map((c, j) => (c.scale ? o[j] * c.scale.std + c.scale.mean : o[j]));
-      return { value: values[0], values: Object.fromEntries(columns.map((c, j) => [c.name, values[j]])) } as P;
+      const d = decodeOutput(this.preprocessing, o);
+      return ('label' in d
+        ? { label: d.label, probabilities: Object.fromEntries(names.map((n, k) => [n, d.probabilities[k]])) }
+        : { value: d.value, values: Object.fromEntries(names.map((n, j) => [n, d.values[j]])) }) as P;
     });
   }
 

@@ -63,4 +63,6 @@ export async function createKernels(choice: BackendChoice = 'auto', options: Nod
 // Network.create(spec, { backend: 'blas' | 'auto' }) finds the BLAS backend once backprop/node is imported.
 registerBackend('blas', (required) => createNodeBlasKernels({}, required));
 // And the kernels had without waiting (Model.fromJSON, loadModel, new Network) are the same BLAS backend.
-registerDefaultBackend(() => createNodeBlasKernelsSync({}, false));
+// Asked on every `new Network`, so answered once.
+let defaultBlas: BlasKernels | null | undefined;
+registerDefaultBackend(() => (defaultBlas === undefined ? (defaultBlas = createNodeBlasKernelsSync({}, false)) : defaultBlas));
