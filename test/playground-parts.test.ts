@@ -1,10 +1,11 @@
 // The playground's parts that need no browser: the label placer, the URL state's new fields, the
-// Regenerate and ⟲ seeds, and the multigauss regression data set.
+// Regenerate and ⟲ seeds, the multigauss regression data set, exercise mode's judge and the URL's replaced values.
 import { describe, expect, it } from 'vitest';
 import { fit, generate, multigauss, Network, Random, toRows } from '../src/index.js';
 import { intersects, placeLabels, type Box } from '../playground/src/labels.js';
 import { dataSeed, makeProblem, networkSpec, weightSeed } from '../playground/src/problem.js';
-import { DEFAULTS, parseState, serializeState } from '../playground/src/state.js';
+import { DEFAULTS, parseState, readState, serializeState } from '../playground/src/state.js';
+import { accepts, significant } from '../playground/src/answers.js';
 
 describe('label placement', () => {
   it('places random labels among random obstacles with no two boxes meeting, and each on one of its candidates', () => {
@@ -96,5 +97,47 @@ describe('multigauss', () => {
     const mse = problem.test.y.reduce((s, [y], i) => s + (y - predictions[i][0]) ** 2, 0) / problem.test.y.length;
     // R² = 1 − MSE / variance: the surface is learned, not just its mean.
     expect(1 - mse / variance).toBeGreaterThan(0.8);
+  });
+});
+
+describe('exercise mode\'s judge', () => {
+  // δᵒ of the seeds' worked example: (1 − ŷ)ŷ(1 − ŷ) with ŷ = σ(0.1·σ(−0.02)).
+  const s = (h: number): number => 1 / (1 + Math.exp(-h));
+  const yHat = s(0.1 * s(-0.02));
+  const delta = (1 - yHat) * yHat * (1 - yHat);
+  it('takes the value to the page\'s four digits, or rounded to two or three, and the text\'s own rounding in a lesson', () => {
+    expect(accepts(Number(delta.toPrecision(4)).toString(), delta)).toBe(true);
+    expect(accepts(delta.toPrecision(3), delta)).toBe(true);
+    expect(accepts(delta.toPrecision(2), delta)).toBe(true);
+    expect(accepts(' 0.1218 ', delta)).toBe(true);
+    // Off by two units in the fourth digit, or by one in the third; a single digit; not a number.
+    expect(accepts((Number(delta.toPrecision(4)) + 0.0002).toString(), delta)).toBe(false);
+    expect(accepts('0.123', delta)).toBe(false);
+    expect(accepts('0.1', delta)).toBe(false);
+    expect(accepts('', delta)).toBe(false);
+    expect(accepts('abc', delta)).toBe(false);
+    // δʰ = 0.003046 is printed 0.003 by the text: right in the lesson, one digit short elsewhere.
+    expect(accepts('0.003', 0.0030455, '0.003')).toBe(true);
+    expect(accepts('0.003', 0.0030455)).toBe(false);
+    expect(accepts('−0.02', -0.02)).toBe(true);
+    expect(accepts('0', 0)).toBe(true);
+    expect(significant('0.00045')).toBe(2);
+    expect(significant('-1.50')).toBe(3);
+  });
+});
+
+describe('the URL\'s values', () => {
+  it('says which values it replaced, and a lesson\'s link sets the lesson\'s network', () => {
+    const { state, replaced } = readState('?seed=99999999999&layers=9,0&learningRate=-1&loss=hinge&noise=0.33');
+    expect(state.seed).toBe(DEFAULTS.seed);
+    expect(state.noise).toBe(0.35);
+    expect(replaced.map((r) => r.split('=')[0])).toEqual(['layers', 'learningRate', 'loss', 'seed']);
+    expect(readState('?learningRate=0.37').state.learningRate).toBe(0.37);
+    const lesson = readState('?lesson=seed-example&layers=3,3&learningRate=0.2').state;
+    expect(lesson).toMatchObject({ lesson: 'seed-example', layers: [1], activation: 'sigmoid', loss: 'squared', biases: false, learningRate: 0.2 });
+    expect(readState(serializeState(lesson)).state).toEqual(lesson);
+    const spec = networkSpec(lesson, makeProblem(lesson).task);
+    expect(spec).toMatchObject({ inputs: 2, loss: 'mse', dtype: 'float64' });
+    expect(spec.layers.every((l) => l.bias === false && l.activation === 'sigmoid')).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { EXTENT, featurize, makeProblem, networkSpec } from '../playground/src/p
 import { GRID } from '../playground/src/protocol.js';
 import { colour } from '../playground/src/draw.js';
 import { parseState, serializeState, DEFAULTS } from '../playground/src/state.js';
+import { LESSON_LIST } from '../playground/src/lessons.js';
 import { launch } from './browser.js';
 import { ROOT } from './cli-helpers.js';
 
@@ -408,19 +409,11 @@ describe('playground: layout', () => {
       await page.fill('#pointIndex', '7');
       await page.press('#pointIndex', 'Enter');
       await page.waitForSelector('#stepper:not([hidden])');
-      const units = await page.locator('#diagram canvas.unit').evaluateAll((us) => us.map((u) => {
-        const r = u.getBoundingClientRect();
-        return { x: r.x, y: r.y, width: r.width, height: r.height };
-      }));
       for (let stage = 0; stage <= 4; stage++) {
         await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
         const boxes = await labelBoxes(page);
-        const wanted = Number(await page.getAttribute('#diagram', 'data-labels-wanted'));
-        expect(boxes.length, `stage ${stage}`).toBeGreaterThanOrEqual(Math.ceil(wanted * 0.75));
         for (let i = 0; i < boxes.length; i++) {
           for (let j = i + 1; j < boxes.length; j++) expect(meet(boxes[i], boxes[j]), `${boxes[i].text} / ${boxes[j].text}`).toBe(false);
-          // Above the units, never hidden under one: no label covers a unit.
-          for (const u of units) expect(meet(boxes[i], u), `${boxes[i].text} on a unit`).toBe(false);
         }
         expect(await overflow()).toEqual([]);
         if (stage === 0) await page.screenshot({ path: join(OUT, `playground-${width}x${height}.png`), fullPage: true });
@@ -430,11 +423,86 @@ describe('playground: layout', () => {
           await page.keyboard.press('Enter');
         }
       }
-      // Step 4 shows the Δw on the links into the output, above them.
-      expect((await labelBoxes(page)).filter((b) => b.kind === 'link').length).toBeGreaterThanOrEqual(6);
       await page.screenshot({ path: join(OUT, `playground-${width}x${height}-steps.png`), fullPage: true });
       await page.close();
     }, 60_000);
+
+    it(`at ${width}×${height}, a 2-8-8-1 network: every number on the diagram belongs to one unit or one link, the count not drawn is stated, Previous/Next stay in view with the diagram`, async () => {
+      const page = await open('?layers=8,8', { width, height });
+      await page.fill('#pointIndex', '7');
+      await page.press('#pointIndex', 'Enter');
+      await page.waitForSelector('#stepper:not([hidden])');
+      const trace = traceUpdate(new Network(networkSpec(parseState('?layers=8,8'), 'classification')), makeProblem(parseState('?layers=8,8')).train.x[7],
+        makeProblem(parseState('?layers=8,8')).train.y[7], { learningRate: DEFAULTS.learningRate });
+      const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
+      for (let stage = 0; stage <= 5; stage++) {
+        await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
+        await page.waitForTimeout(100);
+        // In the diagram's own coordinates: labels, units, and every link's two ends.
+        const { labels, units, lines } = await page.evaluate(() => {
+          const box = (e: HTMLElement) => ({ x: e.offsetLeft, y: e.offsetTop, width: e.offsetWidth, height: e.offsetHeight });
+          return {
+            labels: [...document.querySelectorAll<HTMLElement>('#diagram .annotation')].map((e) => ({ ...box(e), text: e.textContent!, kind: e.dataset.kind!, line: e.dataset.line ?? '' })),
+            units: [...document.querySelectorAll<HTMLElement>('#diagram canvas.unit')].map((e) => ({ ...box(e), input: e.classList.contains('input') })),
+            lines: [...document.querySelectorAll('#links line.link')].map((l) => ['x1', 'y1', 'x2', 'y2'].map((a) => Number(l.getAttribute(a)))),
+          };
+        });
+        // Whether a segment passes within `gap` pixels of a box.
+        const near = ([x1, y1, x2, y2]: number[], b: Rect, gap: number): boolean => {
+          for (let k = 0; k <= 400; k++) {
+            const x = x1 + ((x2 - x1) * k) / 400, y = y1 + ((y2 - y1) * k) / 400;
+            if (x >= b.x - gap && x <= b.x + b.width + gap && y >= b.y - gap && y <= b.y + b.height + gap) return true;
+          }
+          return false;
+        };
+        for (const label of labels) {
+          if (label.kind === 'input') {
+            // An input's value lies on its own unit, and on no other.
+            expect(units.filter((u) => u.input && meet(label, u)).length, label.text).toBe(1);
+            expect(units.filter((u) => !u.input && meet(label, u)).length).toBe(0);
+            continue;
+          }
+          expect(units.filter((u) => meet(label, u)).length, `${label.text} on a unit`).toBe(0);
+          if (label.kind === 'link') {
+            // Its own link touches it; no other link comes within 2 pixels: it cannot be read as another's.
+            const own = label.line.split(',').map(Number);
+            expect(near(own, label, 1)).toBe(true);
+            const others = lines.filter((l) => l.join(',') !== own.join(',') && near(l, label, 2));
+            expect(others, `${label.text} lies on other links`).toEqual([]);
+            // Its number is one of the list's, in the list's digits: a Δw (stage 4) or a new weight (stage 5).
+            const values = trace.layers.flatMap((l) => (stage === 4 ? l.deltaW : l.after.weights).flat().map(fmt));
+            expect(values).toContain(label.text);
+          }
+        }
+        const wanted = Number(await page.getAttribute('#diagram', 'data-labels-wanted'));
+        const hidden = Number(await page.getAttribute('#diagramNote', 'data-hidden'));
+        const note = (await page.textContent('#diagramNote'))!;
+        if (labels.length < wanted) expect(note).toContain(`${wanted - labels.length} number`);
+        if (stage >= 4) {
+          // The links into the output are the diagram's; the 80 others are counted in the note and are in the list.
+          expect(note).toContain('80 more in the list');
+          expect(hidden).toBe(80 + wanted - labels.length);
+          expect(await page.locator(`#stageValues [data-kind="${stage === 4 ? 'dw' : 'new-weight'}"]`).count()).toBe(88);
+        }
+        // Previous and Next on screen, with the diagram.
+        for (const id of ['#prevStage', '#nextStage']) {
+          const b = (await page.locator(id).boundingBox())!;
+          expect(b.y, `${id} at stage ${stage}`).toBeGreaterThanOrEqual(0);
+          expect(b.y + b.height, `${id} at stage ${stage}`).toBeLessThanOrEqual(height);
+        }
+        const d = (await page.locator('#diagram').boundingBox())!;
+        const visible = Math.min(height, d.y + d.height) - Math.max(0, d.y);
+        expect(visible / d.height, `diagram on screen at stage ${stage}`).toBeGreaterThan(0.5);
+        if (stage < 5) await page.click('#nextStage');
+      }
+      // Hovering a hidden unit of layer 2 puts its own 8 incoming links' Δw up for reading.
+      await page.click('#prevStage');
+      await page.waitForSelector('#stepper[data-stage="4"]');
+      await page.hover('#diagram canvas.unit[data-column="2"][data-unit="3"]');
+      await page.waitForFunction(() => document.getElementById('diagramNote')!.textContent!.includes('into layer 2 unit 4'));
+      await page.screenshot({ path: join(OUT, `playground-${width}x${height}-hover.png`) });
+      await page.close();
+    }, 90_000);
   }
 
   it('scrolls the step-through into view and keeps expressions whole', async () => {
@@ -659,5 +727,216 @@ describe('playground: exploring', () => {
     expect(max).toBeGreaterThanOrEqual(Number(await page.textContent('#trainLoss')));
     expect(await page.textContent('#lossScale')).toMatch(/^loss 0 to \S+ over 8 epochs$/);
     await page.close();
+  }, 60_000);
+});
+
+describe('playground: lessons', () => {
+  const sigmoid = (h: number): number => 1 / (1 + Math.exp(-h));
+  /** The lesson's network with its own weights, in float64, as the library traces it. */
+  const lessonTrace = (search: string) => {
+    const state = parseState(search);
+    const net = new Network(networkSpec(state, 'classification'));
+    const { x, y } = makeProblem(state).train;
+    net.setWeights(net.getWeights().map((_, l) => LESSON_LIST.find((k) => k.id === state.lesson)!.weights[l]));
+    return traceUpdate(net, x[0], y[0], { learningRate: state.learningRate });
+  };
+  /** The value behind a quantity in the step-through, and its text. */
+  const shown = async (page: Page, key: string): Promise<{ text: string; full: number }> => ({
+    text: await page.locator(`#stageValues .num[data-key="${key}"]`).innerText(),
+    full: Number(await page.getAttribute(`#stageValues .full[data-key="${key}"]`, 'data-v')),
+  });
+
+  it('the worked example shows every number the seed prints, as the seed rounds it, with the full value beside it', async () => {
+    const page = await open('?lesson=seed-example');
+    await page.waitForSelector('#stepper:not([hidden])');
+    expect(await page.textContent('#lessonIntro')).toContain('x = (0.1, 0.3)');
+    expect(await page.isChecked('#biases')).toBe(false);
+    expect(await page.inputValue('#loss')).toBe('squared');
+    expect(await page.locator('#diagram .bias').count()).toBe(0);
+    // The seed's text: h = 0.1 × 0.4 − 0.2 × 0.3 = −0.02, a = 0.495, ŷ = 0.512, δᵒ = 0.122, δʰ = 0.003,
+    // ΔW = 0.0302, Δw = (0.00015, 0.00045); keyed as the page keys them (layer:unit, layer:input:unit).
+    const seed: [string, string, number][] = [['h:0:0', '-0.02', 0], ['a:0:0', '0.495', 0], ['a:1:0', '0.512', 0], ['delta:1:0', '0.122', 2],
+      ['delta:0:0', '0.003', 3], ['dw:1:0:0', '0.0302', 4], ['dw:0:0:0', '0.00015', 4], ['dw:0:1:0', '0.00045', 4]];
+    // The same numbers from the seed's formulas, in float64.
+    const h = 0.1 * 0.4 + 0.3 * -0.2, a = sigmoid(h), yHat = sigmoid(0.1 * a);
+    const dOut = (1 - yHat) * yHat * (1 - yHat), dHidden = 0.1 * dOut * a * (1 - a);
+    const exact: Record<string, number> = { 'h:0:0': h, 'a:0:0': a, 'a:1:0': yHat, 'delta:1:0': dOut, 'delta:0:0': dHidden, 'dw:1:0:0': 0.5 * dOut * a,
+      'dw:0:0:0': 0.5 * dHidden * 0.1, 'dw:0:1:0': 0.5 * dHidden * 0.3 };
+    const trace = lessonTrace('?lesson=seed-example');
+    const library: Record<string, number> = { 'h:0:0': trace.layers[0].h[0], 'a:0:0': trace.layers[0].a[0], 'a:1:0': trace.output[0],
+      'delta:1:0': trace.layers[1].delta[0], 'delta:0:0': trace.layers[0].delta[0], 'dw:1:0:0': trace.layers[1].deltaW[0][0],
+      'dw:0:0:0': trace.layers[0].deltaW[0][0], 'dw:0:1:0': trace.layers[0].deltaW[1][0] };
+    for (const [key, printed, stage] of seed) {
+      if (Number(await page.getAttribute('#stepper', 'data-stage')) < stage) {
+        while (Number(await page.getAttribute('#stepper', 'data-stage')) < stage) await page.click('#nextStage');
+      }
+      const { text, full } = await shown(page, key);
+      expect(text, key).toBe(printed);
+      expect(Math.abs(full - library[key]), key).toBeLessThanOrEqual(1e-12);
+      expect(Math.abs(full - exact[key]), key).toBeLessThanOrEqual(1e-12);
+      // The seed's number is the full value rounded: within half a unit of its last printed digit, or (where the
+      // text carries a rounded number on, as δʰ = 0.003 into Δw = 0.5 × 0.003 × 0.3 = 0.00045) within 2%.
+      const decimals = printed.split('.')[1].length;
+      expect(Math.abs(full - Number(printed)), key).toBeLessThanOrEqual(Math.max(0.5 * 10 ** -decimals + 1e-15, 0.02 * Math.abs(full)));
+    }
+    // The last stage: the new weights, w + Δw.
+    await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="5"]');
+    const newW = Number(await page.getAttribute('#stageValues [data-kind="new-weight"][data-layer="0"][data-from="0"] .num[data-role="new"]', 'data-v'));
+    expect(Math.abs(newW - (0.4 + 0.5 * dHidden * 0.1))).toBeLessThanOrEqual(1e-12);
+    await page.screenshot({ path: join(OUT, 'playground-lesson-example.png') });
+    await page.close();
+  }, 60_000);
+
+  it('the exercise: every value of the seed\'s solution, computed here with its own formulas, appears in the step-through', async () => {
+    const page = await open('?lesson=seed-exercise');
+    await page.waitForSelector('#stepper:not([hidden])');
+    // The seed's exercise: x, target, η and the two weight matrices; its solution's lines, in float64.
+    const x = [0.5, 0.1, -0.2], target = 0.6, eta = 0.5;
+    const wIH = [[0.5, -0.6], [0.1, -0.2], [0.1, 0.7]], wHO = [0.1, -0.3];
+    const hiddenIn = [0, 1].map((j) => x.reduce((s, xi, i) => s + xi * wIH[i][j], 0));
+    const hiddenOut = hiddenIn.map(sigmoid);
+    const output = sigmoid(hiddenOut.reduce((s, a, j) => s + a * wHO[j], 0));
+    const error = target - output;
+    const delOut = error * output * (1 - output);
+    const delHidden = hiddenOut.map((a, j) => delOut * wHO[j] * a * (1 - a));
+    const dwHO = hiddenOut.map((a) => eta * delOut * a);
+    const dwIH = x.map((xi) => delHidden.map((d) => eta * d * xi));
+    const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
+    const expectKey = async (key: string, value: number): Promise<void> => {
+      const { text, full } = await shown(page, key);
+      expect(text, key).toBe(fmt(value));
+      expect(Math.abs(full - value), key).toBeLessThanOrEqual(1e-12);
+    };
+    await page.click('#nextStage');
+    await expectKey('error:0', error);
+    await page.click('#nextStage');
+    await expectKey('delta:1:0', delOut);
+    await page.click('#nextStage');
+    for (const j of [0, 1]) await expectKey(`delta:0:${j}`, delHidden[j]);
+    await page.click('#nextStage');
+    for (const j of [0, 1]) await expectKey(`dw:1:${j}:0`, dwHO[j]);
+    for (const i of [0, 1, 2]) for (const j of [0, 1]) await expectKey(`dw:0:${i}:${j}`, dwIH[i][j]);
+    // And the library agrees with the formulas.
+    const trace = lessonTrace('?lesson=seed-exercise');
+    expect(Math.abs(trace.layers[0].deltaW[2][1] - dwIH[2][1])).toBeLessThanOrEqual(1e-15);
+    await page.close();
+  }, 60_000);
+
+  it('exercise mode asks for each value in the seeds\' order, judges it to the rounding shown, hints with the numbers, and keeps score', async () => {
+    const page = await open('?lesson=seed-exercise');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.check('#quiz');
+    const trace = lessonTrace('?lesson=seed-exercise');
+    const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
+    const ask = (key: string) => page.locator(`#stageValues input.answer[data-key="${key}"]`);
+    const status = (key: string) => page.locator(`#stageValues li:has([data-key="${key}"])`).getAttribute('data-answer');
+    await page.click('#nextStage');
+    // Step 1: the error, hidden until answered.
+    expect(await page.locator('#stageValues .num[data-key="error:0"]').count()).toBe(0);
+    await ask('error:0').fill(fmt(trace.error[0]));
+    await page.click('#stageValues button[data-action="check"][data-key="error:0"]');
+    expect(await status('error:0')).toBe('right');
+    await page.click('#nextStage');
+    // Step 2: δᵒ off by more than the rounding shown is wrong; the hint carries this point's numbers; then reveal.
+    const dOut = trace.layers[1].delta[0];
+    await ask('delta:1:0').fill(String(Number((dOut * 1.01).toPrecision(4))));
+    await ask('delta:1:0').press('Enter');
+    expect(await status('delta:1:0')).toBe('wrong');
+    await page.click('#stageValues button[data-action="hint"][data-key="delta:1:0"]');
+    const hint = (await page.locator('#stageValues [data-hint="delta:1:0"]').innerText());
+    expect(hint).toContain(fmt(trace.error[0]));
+    expect(hint).toContain(fmt(trace.layers[1].derivative![0]));
+    await page.click('#stageValues button[data-action="reveal"][data-key="delta:1:0"]');
+    expect(await status('delta:1:0')).toBe('revealed');
+    expect(await page.locator('#stageValues .num[data-key="delta:1:0"]').innerText()).toBe(fmt(dOut));
+    await page.click('#nextStage');
+    // Step 3: both δʰ right, one to three significant digits (the answer rounded), one to four.
+    await ask('delta:0:0').fill(Number(trace.layers[0].delta[0].toPrecision(3)).toString());
+    await ask('delta:0:0').press('Enter');
+    await ask('delta:0:1').fill(fmt(trace.layers[0].delta[1]));
+    await ask('delta:0:1').press('Enter');
+    expect([await status('delta:0:0'), await status('delta:0:1')]).toEqual(['right', 'right']);
+    await page.click('#nextStage');
+    // Step 4: the eight weight steps; answer the two into the output, leave the rest.
+    expect(await page.locator('#stageValues input.answer').count()).toBe(8);
+    for (const j of [0, 1]) {
+      await ask(`dw:1:${j}:0`).fill(fmt(trace.layers[1].deltaW[j][0]));
+      await ask(`dw:1:${j}:0`).press('Enter');
+    }
+    await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="5"]');
+    // 12 questions: the error, δᵒ, two δʰ, eight Δw; five right, one revealed.
+    expect(await page.getAttribute('#quizScore', 'data-right')).toBe('5');
+    expect(await page.getAttribute('#quizScore', 'data-total')).toBe('12');
+    expect(await page.textContent('#quizScore')).toBe('Score: 5 of 12 right, 1 revealed.');
+    await page.screenshot({ path: join(OUT, 'playground-exercise.png') });
+    await page.close();
+  }, 60_000);
+
+  it('the vanishing gradient: each sigmoid layer keeps at most a quarter of δ, each relu layer all of it, as the library computes', async () => {
+    const page = await open('?lesson=vanishing');
+    await page.waitForSelector('#comparison:not([hidden]) [data-activation="relu"]');
+    const rows = (activation: string) => page.locator(`#comparison [data-activation="${activation}"] tr[data-ratio]`).evaluateAll((rs) =>
+      rs.map((r) => ({ layer: Number((r as HTMLElement).dataset.layer), ratio: Number((r as HTMLElement).dataset.ratio), delta: Number((r as HTMLElement).dataset.delta) })));
+    const sig = await rows('sigmoid'), relu = await rows('relu');
+    expect(sig.length).toBe(4);
+    for (const r of sig) expect(r.ratio).toBeLessThanOrEqual(0.25);
+    for (const r of relu) expect(r.ratio).toBeCloseTo(1, 12);
+    const trace = lessonTrace('?lesson=vanishing');
+    for (const r of sig) expect(Math.abs(r.delta - trace.layers[r.layer].delta[0])).toBeLessThanOrEqual(1e-15);
+    // The step-through says it too, layer by layer.
+    for (let i = 0; i < 3; i++) await page.click('#nextStage');
+    const ratios = await page.locator('#stageValues [data-kind="ratio"]').evaluateAll((ls) => ls.map((l) => Number((l as HTMLElement).dataset.ratio)));
+    expect(ratios).toHaveLength(4);
+    for (const r of ratios) expect(r).toBeLessThanOrEqual(0.25);
+    await page.close();
+  }, 60_000);
+
+  it('loss, output, biases, a typed η and the learner\'s own point: the step-through follows, as the library computes', async () => {
+    const page = await open('?loss=squared&output=tanh&biases=false&learningRate=0.37');
+    expect(await page.inputValue('#learningRateValue')).toBe('0.37');
+    expect(await page.inputValue('#learningRate')).toBe('0.37');
+    expect(await page.locator('#diagram .bias').count()).toBe(0);
+    const state = parseState('?loss=squared&output=tanh&biases=false&learningRate=0.37');
+    const net = new Network(networkSpec(state, 'classification'));
+    expect(net.layers.map((l) => l.activation.name)).toEqual(['tanh', 'tanh', 'tanh']);
+    // Your own point.
+    const fields = page.locator('#customFields input');
+    expect(await fields.count()).toBe(3);
+    await fields.nth(0).fill('0.1');
+    await fields.nth(1).fill('0.3');
+    await fields.nth(2).fill('1');
+    await page.click('#traceCustom');
+    await page.waitForSelector('#stepper:not([hidden])');
+    expect(await page.textContent('#stageTitle')).toContain('your point, η = 0.37');
+    const trace = traceUpdate(net, [0.1, 0.3], [1], { learningRate: 0.37 });
+    const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
+    await page.click('#nextStage');
+    await page.click('#nextStage');
+    expect(await page.locator('#stageValues [data-kind="case"]').innerText()).toContain('tanh output with squared error');
+    expect(await page.locator('#stageValues .num[data-key="delta:2:0"]').innerText()).toBe(fmt(trace.layers[2].delta[0]));
+    await page.click('#nextStage');
+    await page.click('#nextStage');
+    expect(await page.locator('#stageValues [data-kind="db"]').count()).toBe(0);
+    // A bad η is refused aloud and kept; a good one goes into the URL without a restart.
+    await page.fill('#learningRateValue', '-1');
+    await page.press('#learningRateValue', 'Enter');
+    expect(await page.textContent('#message')).toContain('Learning rate: expected a number above 0');
+    expect(page.url()).toContain('learningRate=0.37');
+    await page.fill('#learningRateValue', '0.5');
+    await page.press('#learningRateValue', 'Enter');
+    await page.waitForFunction(() => location.search.includes('learningRate=0.5'));
+    // Cross-entropy takes the sigmoid output: the output menu says so and is off.
+    await page.selectOption('#loss', 'cross-entropy');
+    await page.waitForFunction(() => location.search.includes('loss=') === false);
+    expect(await page.isDisabled('#output')).toBe(true);
+    expect(await page.inputValue('#output')).toBe('sigmoid');
+    await page.close();
+    // A value out of range in a link is replaced, and the page says so.
+    const bad = await open('?seed=99999999999&learningRate=abc');
+    expect(await bad.textContent('#message')).toContain('seed=99999999999');
+    expect(await bad.textContent('#message')).toContain('learningRate=abc');
+    await bad.close();
   }, 60_000);
 });

@@ -3,8 +3,9 @@
 // module that reads `app` and listens here; none of them calls another directly.
 import type { UpdateTrace } from '../../src/index.js';
 import { makeProblem, type Problem } from './problem.js';
-import type { FromWorker, Snapshot, ToWorker } from './protocol.js';
-import { FEATURE_NAMES, parseState, serializeState, type FeatureName, type State } from './state.js';
+import { lesson } from './lessons.js';
+import { CUSTOM_POINT, type FromWorker, type Snapshot, type ToWorker, type TracedPoint } from './protocol.js';
+import { FEATURE_NAMES, readState, serializeState, type FeatureName, type State } from './state.js';
 
 /** One weight (`from` a row of layer `layer`'s matrix, `to` its unit) or, with from = 'bias', a unit's bias. */
 export interface WeightRef {
@@ -23,7 +24,9 @@ export interface App {
   testCurve: number[];
   /** The open step-through: the trace, its training point and the stage shown; null when closed. */
   trace: UpdateTrace | null;
+  /** The traced training point's index, or CUSTOM_POINT for a point the learner typed (then in tracedPoint). */
   tracedIndex: number | null;
+  tracedPoint: TracedPoint | null;
   stage: number;
   /** The diagram unit under the pointer ([column, unit]), shown large on the heat map; null for the output. */
   hovered: [number, number] | null;
@@ -31,7 +34,7 @@ export interface App {
   whatIf: boolean;
 }
 
-const initial = parseState(location.search);
+const { state: initial, replaced: replacedInUrl } = readState(location.search);
 export const app: App = {
   state: initial,
   problem: makeProblem(initial),
@@ -41,13 +44,14 @@ export const app: App = {
   testCurve: [],
   trace: null,
   tracedIndex: null,
+  tracedPoint: null,
   stage: 0,
   hovered: null,
   whatIf: false,
 };
 
 export const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-/** Four significant digits, as the step-through prints every number. */
+/** Four significant digits, as the step-through and the diagram print every number (an ASCII minus, so a copied number pastes into a calculator). */
 export const fmt = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(4)).toString());
 
 /** A message for the learner, kept until the next reset or the next message. */
@@ -101,16 +105,22 @@ const VIEW: readonly (keyof State)[] = ['showTestData', 'discretize'];
 
 /** Changes settings and writes them to the URL; anything but η, the penalty and the view starts a fresh network. */
 export function update(changes: Partial<State>): void {
-  app.state = { ...app.state, ...changes };
-  history.replaceState(null, '', serializeState(app.state));
   const keys = Object.keys(changes) as (keyof State)[];
+  // A lesson is its network: changing the network or the data leaves it (⟲ starts it again, η may change).
+  const leaves = app.state.lesson !== null && !('lesson' in changes) && keys.some((k) => !LIVE.includes(k) && !VIEW.includes(k) && k !== 'restart');
+  app.state = { ...app.state, ...changes, ...(leaves ? { lesson: null } : {}) };
+  history.replaceState(null, '', serializeState(app.state));
   if (keys.every((k) => VIEW.includes(k))) emit('render');
   else if (keys.every((k) => LIVE.includes(k) || VIEW.includes(k))) {
     send({ type: 'settings', state: app.state });
     emit('controls');
     emit('stage');
     emit('render');
-  } else reset();
+  } else {
+    reset();
+    if (leaves) say('Left the lesson: the network is yours now. The Lessons menu starts it again.');
+    else if (app.state.lesson) pickPoint(0);
+  }
 }
 
 /** Turns one input feature on or off; the last one stays on, with a word why. */
@@ -136,6 +146,7 @@ export function closeStepper(): void {
   if (app.trace === null && app.tracedIndex === null) return;
   app.trace = null;
   app.tracedIndex = null;
+  app.tracedPoint = null;
   app.stage = 0;
   emit('stage');
 }
@@ -183,8 +194,28 @@ export function pickPoint(index: number): void {
   send({ type: 'trace', index });
 }
 
+/** Opens the step-through on a point the learner typed: the network's inputs and the target. */
+export function pickCustom(point: TracedPoint): void {
+  say('');
+  if (app.playing) {
+    send({ type: 'pause' });
+    setPlaying(false);
+  }
+  app.stage = 0;
+  send({ type: 'trace', index: CUSTOM_POINT, point });
+}
+
+/** The traced point's update, applied (the step-through's last stage). */
+export function applyTraced(): void {
+  if (app.tracedIndex === null) return;
+  send({ type: 'apply', index: app.tracedIndex, ...(app.tracedPoint ? { point: app.tracedPoint } : {}) });
+}
+
 /** The URL as read (values snapped to the sliders' steps), so link, sliders and labels agree from the start. */
 export function start(): void {
   history.replaceState(null, '', serializeState(app.state));
   reset();
+  // A lesson opens on its point's step-through.
+  if (lesson(app.state.lesson)) pickPoint(0);
+  if (replacedInUrl.length) say(`The link had values out of range, replaced: ${replacedInUrl.join('; ')}.`);
 }

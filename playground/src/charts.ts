@@ -80,7 +80,8 @@ function render(): void {
   $('epoch').textContent = String(s.epoch);
   showSpeed();
   $('trainLoss').textContent = s.trainLoss.toFixed(3);
-  $('testLoss').textContent = s.testLoss.toFixed(3);
+  // A lesson's data is its one point: no test rows, no test loss.
+  $('testLoss').textContent = Number.isFinite(s.testLoss) ? s.testLoss.toFixed(3) : '–';
   drawCurves();
   drawGradients();
 }

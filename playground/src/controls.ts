@@ -1,9 +1,10 @@
 // The controls panel: run buttons, the hyper-parameters, the data settings, and the keyboard shortcuts.
 import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update } from './app.js';
+import { lesson, LESSON_LIST } from './lessons.js';
 import { FEATURES } from './problem.js';
 import {
-  ACTIVATIONS, DATASETS, FEATURE_NAMES, LEARNING_RATES, MAX_LAYERS, MAX_SEED, OPTIMIZERS, REGULARIZATION_RATES,
-  type FeatureName, type State,
+  ACTIVATIONS, DATASETS, DEFAULTS, FEATURE_NAMES, LEARNING_RATES, LOSSES, MAX_LAYERS, MAX_LEARNING_RATE, MAX_SEED, OPTIMIZERS, OUTPUTS,
+  REGULARIZATION_RATES, serializeState, validLearningRate, type FeatureName, type State,
 } from './state.js';
 
 const DATASET_LABELS: Partial<Record<State['dataset'], string>> = { plane: 'plane (regression)', multigauss: 'multigauss (regression)' };
@@ -15,7 +16,23 @@ function fillSelect(id: string, values: readonly (string | number)[], current: s
 
 function render(): void {
   const s = app.state;
-  fillSelect('learningRate', LEARNING_RATES, s.learningRate);
+  // A typed η that is not a preset joins the list, so the list shows it too.
+  fillSelect('learningRate', [...new Set([...LEARNING_RATES, s.learningRate])].sort((a, b) => a - b), s.learningRate);
+  $<HTMLInputElement>('learningRateValue').value = String(s.learningRate);
+  const regression = app.problem.task === 'regression';
+  fillSelect('loss', LOSSES, s.loss, (v) => (v === 'squared' ? 'squared error' : 'cross-entropy'));
+  fillSelect('output', OUTPUTS, s.loss === 'cross-entropy' ? 'sigmoid' : s.output);
+  $<HTMLSelectElement>('loss').disabled = regression;
+  $<HTMLSelectElement>('loss').title = regression ? 'Regression uses squared error' : '';
+  // Cross-entropy needs a probability: a sigmoid output. Squared error takes any of them.
+  $<HTMLSelectElement>('output').disabled = regression || s.loss === 'cross-entropy';
+  $<HTMLSelectElement>('output').title = regression ? 'Regression uses a linear output' : s.loss === 'cross-entropy' ? 'Cross-entropy takes a sigmoid output; choose squared error for others' : '';
+  $<HTMLInputElement>('biases').checked = s.biases;
+  const current = lesson(s.lesson);
+  $('lessons').innerHTML = '<strong>Lessons:</strong> ' + LESSON_LIST.map((l, i) =>
+    `<a href="${serializeState({ ...DEFAULTS, lesson: l.id })}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
+  $('lessonIntro').hidden = !current;
+  $('lessonIntro').textContent = current ? current.intro : '';
   fillSelect('activation', ACTIVATIONS, s.activation);
   fillSelect('optimizer', OPTIMIZERS, s.optimizer);
   fillSelect('regularization', ['none', 'l1', 'l2'], s.regularization, (v) => (v === 'none' ? 'none' : String(v).toUpperCase()));
@@ -46,6 +63,19 @@ $('regenerate').addEventListener('click', () => update({ regenerate: app.state.r
 $('addLayer').addEventListener('click', () => app.state.layers.length < MAX_LAYERS && update({ layers: [...app.state.layers, 2] }));
 $('removeLayer').addEventListener('click', () => app.state.layers.length > 0 && update({ layers: app.state.layers.slice(0, -1) }));
 $('learningRate').addEventListener('change', (e) => update({ learningRate: Number(value(e)) }));
+$('learningRateValue').addEventListener('change', (e) => {
+  const field = e.target as HTMLInputElement;
+  const rate = Number(field.value.trim());
+  if (field.value.trim() !== '' && validLearningRate(rate)) {
+    update({ learningRate: rate });
+    return;
+  }
+  field.value = String(app.state.learningRate);
+  say(`Learning rate: expected a number above 0, at most ${MAX_LEARNING_RATE}; kept ${app.state.learningRate}.`);
+});
+$('loss').addEventListener('change', (e) => update({ loss: value(e) as State['loss'] }));
+$('output').addEventListener('change', (e) => update({ output: value(e) as State['output'] }));
+$('biases').addEventListener('change', (e) => update({ biases: (e.target as HTMLInputElement).checked }));
 $('activation').addEventListener('change', (e) => update({ activation: value(e) as State['activation'] }));
 $('optimizer').addEventListener('change', (e) => update({ optimizer: value(e) as State['optimizer'] }));
 $('regularization').addEventListener('change', (e) => update({ regularization: value(e) as State['regularization'] }));

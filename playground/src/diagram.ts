@@ -3,8 +3,9 @@
 // placed on it without collisions. It is laid out at a natural size and scaled to fit its column.
 import { $, app, closeStepper, emit, fmt, on, send, toggleFeature, update, type WeightRef } from './app.js';
 import { colour, css, drawHeatmap, outputMap, unitMap } from './draw.js';
-import { placeLabels, type Box, type LabelRequest } from './labels.js';
-import { EXTENT, FEATURES } from './problem.js';
+import { intersects, placeLabels, type Box, type LabelRequest } from './labels.js';
+import { lesson } from './lessons.js';
+import { EXTENT, FEATURES, inputNames, inputsAt } from './problem.js';
 import { GRID } from './protocol.js';
 import { FEATURE_NAMES, MAX_UNITS } from './state.js';
 
@@ -26,8 +27,10 @@ let layout: Layout = { column: MIN_COLUMN, width: 0, height: 0, scale: 1, sizes:
 
 const unitX = (c: number): number => LEFT + c * layout.column;
 const unitY = (row: number): number => TOP + row * ROW;
-/** The row of the network's input i: inputs keep their place in the full list of features. */
-const inputRow = (i: number): number => FEATURE_NAMES.indexOf(app.state.features[i]);
+/** The row of the network's input i: inputs keep their place in the full list of features (a lesson's are its own). */
+const inputRow = (i: number): number => (app.state.lesson ? i : FEATURE_NAMES.indexOf(app.state.features[i]));
+/** Rows of the input column: every feature, used or not; in a lesson its inputs alone. */
+const inputRows = (): number => lesson(app.state.lesson)?.x.length ?? FEATURE_NAMES.length;
 /** The row of unit j of layer l's input side (l = 0: the inputs). */
 const rowOf = (column: number, j: number): number => (column === 0 ? inputRow(j) : j);
 
@@ -44,7 +47,7 @@ stage.append(svg, labelLayer, tip);
 diagram.prepend(stage);
 
 function computeLayout(): void {
-  const sizes = [FEATURE_NAMES.length, ...app.state.layers, 1];
+  const sizes = [inputRows(), ...app.state.layers, 1];
   const available = Math.max(200, diagram.clientWidth);
   const column = Math.max(MIN_COLUMN, Math.min(MAX_COLUMN, (available - LEFT - UNIT - RIGHT) / (sizes.length - 1)));
   const width = LEFT + (sizes.length - 1) * column + UNIT + RIGHT;
@@ -95,11 +98,13 @@ function build(): void {
       canvas.dataset.column = String(c);
       canvas.dataset.unit = String(i);
       canvas.setAttribute('role', 'img');
-      if (c === 0) buildInput(canvas, i);
+      if (c === 0) (app.state.lesson ? buildLessonInput : buildInput)(canvas, i);
       else {
+        canvas.addEventListener('click', () => select([c, i]));
         canvas.setAttribute('aria-label', c === last ? 'output unit' : `layer ${c}, unit ${i + 1}`);
         canvas.addEventListener('mouseenter', () => hover([c, i]));
         canvas.addEventListener('mouseleave', () => hover(null));
+        if (!app.state.biases) continue;
         const bias = element('button', 'bias', unitX(c) - BIAS - 2, unitY(i) + UNIT - BIAS);
         bias.type = 'button';
         bias.dataset.layer = String(c - 1);
@@ -140,6 +145,30 @@ function buildInput(canvas: HTMLCanvasElement, i: number): void {
   label.setAttribute('aria-pressed', String(used));
   label.title = used ? `${FEATURES[feature].label} is an input; click to remove it` : `Click to add ${FEATURES[feature].label} as an input`;
   label.addEventListener('click', () => toggleFeature(feature));
+}
+
+/** A lesson's input: its heat map over the plane (x₁, x₂ vary across it; a further input is held at the point's value). */
+function buildLessonInput(canvas: HTMLCanvasElement, i: number): void {
+  const name = inputNames(app.state)[i];
+  canvas.classList.add('input');
+  canvas.setAttribute('aria-label', `input ${name}`);
+  const at = inputsAt(app.state);
+  const values = new Float32Array(GRID * GRID);
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) values[r * GRID + c] = at(-EXTENT + ((c + 0.5) / GRID) * 2 * EXTENT, EXTENT - ((r + 0.5) / GRID) * 2 * EXTENT)[i];
+  }
+  drawHeatmap(canvas, values, 1, 0, (v) => v, 1, THUMBNAIL);
+  const label = element('span', 'input-label', 0, unitY(i) + UNIT / 2 - 10);
+  label.style.width = `${LEFT - 6}px`;
+  label.style.lineHeight = '20px';
+  label.textContent = name;
+}
+
+/** The unit whose links carry numbers on the diagram while stepping: the hovered one, else the clicked one, else the output. */
+let selected: [number, number] | null = null;
+function select(unit: [number, number]): void {
+  selected = unit;
+  if (app.trace) annotate();
 }
 
 function hover(unit: [number, number] | null): void {
@@ -292,32 +321,58 @@ editorValue.addEventListener('keydown', (e) => {
 
 // ---- the step-through's numbers on the diagram ----
 
-/** Diagram numbers are short (3 significant digits); the step-through's list has them in full. */
-const short = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(3)).toString()).replace('-', '−');
+/** Whether the segment from (x1, y1) to (x2, y2) passes through a box (grown by `gap` on each side). */
+function crosses([x1, y1, x2, y2]: [number, number, number, number], box: Box, gap: number): boolean {
+  const steps = Math.max(8, Math.ceil(Math.hypot(x2 - x1, y2 - y1) / 2));
+  for (let k = 0; k <= steps; k++) {
+    const x = x1 + ((x2 - x1) * k) / steps, y = y1 + ((y2 - y1) * k) / steps;
+    if (x >= box.x - gap && x <= box.x + box.width + gap && y >= box.y - gap && y <= box.y + box.height + gap) return true;
+  }
+  return false;
+}
 
+/** The unit whose incoming links are numbered: hovered, else clicked, else the output. */
+function focusUnit(): [number, number] {
+  const last = layout.sizes.length - 1;
+  const valid = (u: [number, number] | null): u is [number, number] => u !== null && u[0] > 0 && u[0] <= last && u[1] < layout.sizes[u[0]];
+  return valid(app.hovered) ? app.hovered : valid(selected) ? selected : [last, 0];
+}
+
+/** What each unit shows at a stage, and what each link into the focus unit shows: the list's numbers, in its digits. */
 function annotate(): void {
   labelLayer.innerHTML = '';
   const trace = app.trace;
   if (!trace) return;
-  const notes: { text: string; anchor: Box; kind: 'unit' | 'link'; line?: [number, number, number, number] }[] = [];
+  const notes: { text: string; anchor: Box; kind: 'unit' | 'link' | 'input'; line?: [number, number, number, number] }[] = [];
+  // The inputs' values: x in the forward pass and in Δw = η·δ·x.
+  trace.input.forEach((x, i) => {
+    if (app.stage === 0 || app.stage === 4) notes.push({ text: fmt(x), anchor: { x: unitX(0), y: unitY(inputRow(i)), width: UNIT, height: UNIT }, kind: 'input' });
+  });
   for (const l of trace.layers) {
     const unitBox = (j: number): Box => ({ x: unitX(l.layer + 1), y: unitY(j), width: UNIT, height: UNIT });
     l.h.forEach((h, j) => {
       let text = '';
-      if (app.stage === 0) text = `h ${short(h)}\na ${short(l.a[j])}`;
-      else if (app.stage === 1 && l.role === 'output') text = `y − ŷ ${short(trace.error[j])}`;
-      else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden')) text = `δ ${short(l.delta[j])}`;
+      if (app.stage === 0) text = `h ${fmt(h)}\na ${fmt(l.a[j])}`;
+      else if (app.stage === 1 && l.role === 'output') text = `y − ŷ ${fmt(trace.error[j])}`;
+      else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden') || app.stage === 4) text = `δ ${fmt(l.delta[j])}`;
       if (text) notes.push({ text, anchor: unitBox(j), kind: 'unit' });
     });
-    // Δw on the links (the number alone: the stage is titled Δw) where a layer has few enough of them to
-    // read; the list has them all.
-    if (app.stage === 4 && l.deltaW.length * l.deltaW[0].length <= 8) {
-      l.deltaW.forEach((row, i) => row.forEach((dw, j) => {
-        const line = ends(l.layer, i, j);
-        notes.push({ text: short(dw), anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
-      }));
-    }
   }
+  // Δw (stage 4) or the new weight (stage 5) on the links into the focus unit; the list has every link.
+  const [fc, fu] = focusUnit();
+  const focusLayer = trace.layers[fc - 1];
+  let linkCount = 0;
+  if (app.stage >= 4) {
+    for (const l of trace.layers) linkCount += l.deltaW.length * l.deltaW[0].length;
+    focusLayer.deltaW.forEach((row, i) => {
+      const line = ends(focusLayer.layer, i, fu);
+      const value = app.stage === 4 ? row[fu] : focusLayer.after.weights[i][fu];
+      // The number alone: the note above the diagram says whether these are Δw or the new weights.
+      notes.push({ text: fmt(value), anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
+    });
+  }
+  // Links' numbers are placed first: each has one line to sit on, a unit's number has room around the unit.
+  notes.sort((p, q) => Number(q.kind === 'link') - Number(p.kind === 'link'));
   const elements = notes.map((n) => {
     const e = document.createElement('div');
     e.className = 'annotation';
@@ -332,22 +387,38 @@ function annotate(): void {
     const a = n.anchor;
     if (n.kind === 'link') {
       const [x1, y1, x2, y2] = n.line!;
-      return { width, height, candidates: [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85].map((t) => ({ x: x1 + (x2 - x1) * t - width / 2, y: y1 + (y2 - y1) * t - height / 2 })) };
+      // On the line, or just above or below it, at points along it: the middle first, then just past the
+      // source unit (where links into one unit are still a row apart), then further out.
+      const along = (t: number): { x: number; y: number }[] => {
+        const x = x1 + (x2 - x1) * t - width / 2, y = y1 + (y2 - y1) * t;
+        return [{ x, y: y - height / 2 }, { x, y: y - height - 1 }, { x, y: y + 1 }];
+      };
+      const near = (3 + width / 2) / Math.max(1, x2 - x1);
+      return { width, height, candidates: [0.5, near, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].flatMap(along) };
     }
     const mid = a.y + a.height / 2 - height / 2;
+    // An input's value sits on its own thumbnail.
+    if (n.kind === 'input') return { width, height, candidates: [{ x: a.x + a.width / 2 - width / 2, y: a.y + a.height / 2 - height / 2 }] };
     return {
       width, height, candidates: [
-        { x: a.x + a.width + 3, y: mid }, { x: a.x + a.width + 3, y: a.y - 2 }, { x: a.x + a.width + 3, y: a.y + a.height - height + 2 },
+        // Beside the unit's top or foot first: its mid-height is where its links leave.
+        { x: a.x + a.width + 3, y: a.y - 2 }, { x: a.x + a.width + 3, y: a.y + a.height - height + 2 }, { x: a.x + a.width + 3, y: mid },
         { x: a.x + a.width / 2 - width / 2, y: a.y - height - 2 }, { x: a.x + a.width / 2 - width / 2, y: a.y + a.height + 2 },
         { x: a.x - width - BIAS - 4, y: mid },
       ],
     };
   });
-  const obstacles: Box[] = [...stage.querySelectorAll<HTMLElement>('.unit, .col-label, .unit-buttons, .bias')].map((e) => ({
-    x: e.offsetLeft, y: e.offsetTop, width: e.offsetWidth, height: e.offsetHeight,
-  }));
-  const boxes = placeLabels(requests, obstacles, { x: 0, y: 0, width: layout.width, height: layout.height });
-  boxes.forEach((box, k) => {
+  const boxOf = (e: HTMLElement): Box => ({ x: e.offsetLeft, y: e.offsetTop, width: e.offsetWidth, height: e.offsetHeight });
+  const obstacles: Box[] = [...stage.querySelectorAll<HTMLElement>('.unit:not(.input), .col-label, .unit-buttons, .bias, .input-label')].map(boxOf);
+  // The input thumbnails carry their own values; every other number keeps off them.
+  const inputs: Box[] = [...stage.querySelectorAll<HTMLElement>('.unit.input')].map(boxOf);
+  // A link's number must sit on its own link alone: a box that another link passes through could be read as that one's.
+  const allLines: [number, number, number, number][] = trace.layers.flatMap((l) => l.deltaW.flatMap((row, i) => row.map((_, j) => ends(l.layer, i, j))));
+  const placed = placeLabels(requests, obstacles, { x: 0, y: 0, width: layout.width, height: layout.height }, 1,
+    (box, k) => notes[k].kind === 'input' || (!inputs.some((o) => intersects(box, o, 1))
+      && (notes[k].kind !== 'link' || (crosses(notes[k].line!, box, 1)
+        && allLines.every((line) => sameLine(line, notes[k].line!) || !crosses(line, box, 3))))));
+  placed.forEach((box, k) => {
     const e = elements[k];
     if (!box) {
       e.remove();
@@ -356,16 +427,38 @@ function annotate(): void {
     e.style.left = `${box.x}px`;
     e.style.top = `${box.y}px`;
     e.style.visibility = '';
+    if (notes[k].kind === 'link') {
+      const line = notes[k].line!;
+      e.dataset.line = line.join(',');
+    }
     // Hidden δ appear from the output down, in the order backpropagation computes them.
     if (app.stage === 3) e.style.animationDelay = `${((layout.sizes.length - 2 - columnOf(notes[k].anchor.x)) * 0.35).toFixed(2)}s`;
   });
-  diagram.dataset.labels = String(boxes.filter(Boolean).length);
+  const drawn = placed.filter(Boolean).length;
+  diagram.dataset.labels = String(drawn);
   diagram.dataset.labelsWanted = String(notes.length);
+  // Say what the diagram leaves to the list: the other links' numbers, and any that found no free place.
+  const missing = notes.length - drawn;
+  const focusName = fc === layout.sizes.length - 1 ? 'the output' : `layer ${fc} unit ${fu + 1}`;
+  const parts: string[] = [];
+  if (app.stage >= 4) {
+    const others = linkCount - focusLayer.deltaW.length;
+    parts.push(`${app.stage === 4 ? 'Δw' : 'New weights'} on the ${focusLayer.deltaW.length} link${focusLayer.deltaW.length === 1 ? '' : 's'} into ${focusName}`
+      + (others > 0 ? `; ${others} more in the list below (hover or click a unit for its own links)` : ''));
+  }
+  if (missing > 0) parts.push(`${missing} number${missing === 1 ? '' : 's'} not drawn for lack of room: the list below has ${missing === 1 ? 'it' : 'them'}`);
+  $('diagramNote').textContent = parts.join('. ') + (parts.length ? '.' : '');
+  $('diagramNote').dataset.hidden = String(missing + (app.stage >= 4 ? linkCount - focusLayer.deltaW.length : 0));
 }
+
+const sameLine = (a: number[], b: number[]): boolean => a.every((v, i) => v === b[i]);
 
 const columnOf = (x: number): number => Math.round((x - LEFT) / layout.column);
 
-on('reset', build);
+on('reset', () => {
+  selected = null;
+  build();
+});
 on('render', () => {
   drawLinks();
   if (app.trace) annotate();
@@ -373,7 +466,13 @@ on('render', () => {
 on('stage', () => {
   drawLinks();
   annotate();
-  if (app.trace === null) hideEditor();
+  if (app.trace === null) {
+    hideEditor();
+    $('diagramNote').textContent = '';
+  }
+});
+on('hover', () => {
+  if (app.trace && app.stage >= 4) annotate();
 });
 new ResizeObserver(() => {
   const before = layout.width;

@@ -22,13 +22,15 @@ export function intersects(a: Box, b: Box, gap = 0): boolean {
 }
 
 /** The chosen box of each label, or null where every candidate collides or leaves `bounds`. */
-export function placeLabels(requests: readonly LabelRequest[], obstacles: readonly Box[], bounds: Box, gap = 1): (Box | null)[] {
+export function placeLabels(requests: readonly LabelRequest[], obstacles: readonly Box[], bounds: Box, gap = 1,
+  /** A further test a label's box must pass (k: the label's index), e.g. that no other link runs through it. */
+  allowed: (box: Box, k: number) => boolean = () => true): (Box | null)[] {
   const placed: Box[] = [];
-  return requests.map(({ width, height, candidates }) => {
+  return requests.map(({ width, height, candidates }, k) => {
     for (const { x, y } of candidates) {
       const box = { x, y, width, height };
       const inside = x >= bounds.x && y >= bounds.y && x + width <= bounds.x + bounds.width && y + height <= bounds.y + bounds.height;
-      if (inside && !obstacles.some((o) => intersects(box, o, gap)) && !placed.some((p) => intersects(box, p, gap))) {
+      if (inside && !obstacles.some((o) => intersects(box, o, gap)) && !placed.some((p) => intersects(box, p, gap)) && allowed(box, k)) {
         placed.push(box);
         return box;
       }

@@ -10,14 +10,21 @@ export type ToWorker =
   | { type: 'pause' }
   /** Train one epoch. */
   | { type: 'step' }
-  /** Trace one update on training point `index` without applying it ... */
-  | { type: 'trace'; index: number }
+  /** Trace one update on training point `index` (or, with `point`, on the learner's own point) without applying it ... */
+  | { type: 'trace'; index: number; point?: TracedPoint }
   /** ... then apply it. */
-  | { type: 'apply'; index: number }
+  | { type: 'apply'; index: number; point?: TracedPoint }
   /** Set one weight (`from` a row of layer `layer`'s matrix) or, with from = 'bias', one bias. */
   | { type: 'edit'; layer: number; from: number | 'bias'; to: number; value: number }
   /** One backward pass over the training data on a fresh deep network per activation: the vanishing gradient. */
   | { type: 'compare'; layers: number[]; activations: string[] };
+
+/** A point the learner typed: the network's inputs and the target. Its index is CUSTOM_POINT. */
+export interface TracedPoint {
+  x: number[];
+  y: number[];
+}
+export const CUSTOM_POINT = -1;
 
 export interface Snapshot {
   type: 'update';
@@ -44,7 +51,7 @@ export interface Comparison {
 
 export type FromWorker =
   | Snapshot
-  | { type: 'trace'; index: number; trace: UpdateTrace }
+  | { type: 'trace'; index: number; point?: TracedPoint; trace: UpdateTrace }
   | { type: 'compare'; layers: number[]; results: Comparison[] }
   | { type: 'error'; message: string };
 

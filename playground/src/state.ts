@@ -1,10 +1,16 @@
 // Every setting of the playground in one object that round-trips through the URL's query string,
 // so a link reproduces a run: the data, the network and the seed are all in it.
 import type { ActivationName, OptimizerName } from '../../src/index.js';
+import { lessonState } from './lessons.js';
 
 export type DatasetName = 'circle' | 'xor' | 'gauss' | 'spiral' | 'plane' | 'multigauss';
 export type FeatureName = 'x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2';
 export type Regularization = 'none' | 'l1' | 'l2';
+/** The loss of a classification network: cross-entropy, or the seeds' squared error ½(y − ŷ)². */
+export type LossChoice = 'cross-entropy' | 'squared';
+/** The output unit's activation for classification with squared error (cross-entropy takes sigmoid). */
+export type OutputActivation = 'sigmoid' | 'tanh' | 'linear';
+export type LessonId = 'seed-example' | 'seed-exercise' | 'vanishing';
 
 export interface State {
   dataset: DatasetName;
@@ -17,8 +23,15 @@ export interface State {
   /** Units per hidden layer. */
   layers: number[];
   activation: Exclude<ActivationName, 'softmax'>;
+  /** η: any positive number up to MAX_LEARNING_RATE (the list offers presets). */
   learningRate: number;
   optimizer: OptimizerName;
+  loss: LossChoice;
+  output: OutputActivation;
+  /** Whether every layer adds a bias b to h = Σ w·x + b (the seeds' worked examples have none). */
+  biases: boolean;
+  /** A lesson sets the network, its weights and its one point; null for the data sets. */
+  lesson: LessonId | null;
   regularization: Regularization;
   regularizationRate: number;
   seed: number;
@@ -36,6 +49,10 @@ export const DATASETS: readonly DatasetName[] = ['circle', 'xor', 'gauss', 'spir
 export const FEATURE_NAMES: readonly FeatureName[] = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const ACTIVATIONS: readonly State['activation'][] = ['tanh', 'sigmoid', 'relu', 'leaky-relu', 'linear'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
+export const LOSSES: readonly LossChoice[] = ['cross-entropy', 'squared'];
+export const OUTPUTS: readonly OutputActivation[] = ['sigmoid', 'tanh', 'linear'];
+export const LESSONS: readonly LessonId[] = ['seed-example', 'seed-exercise', 'vanishing'];
+export const MAX_LEARNING_RATE = 100;
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const MAX_LAYERS = 6;
@@ -59,6 +76,10 @@ export const DEFAULTS: State = {
   activation: 'tanh',
   learningRate: 0.03,
   optimizer: 'sgd',
+  loss: 'cross-entropy',
+  output: 'sigmoid',
+  biases: true,
+  lesson: null,
   regularization: 'none',
   regularizationRate: 0,
   seed: 1,
@@ -68,50 +89,83 @@ export const DEFAULTS: State = {
   discretize: false,
 };
 
-function pick<T>(value: string | null, options: readonly T[], fallback: T): T {
-  return options.find((o) => String(o) === value) ?? fallback;
-}
-
-/** A slider's value from the URL: a number is clamped to the slider's range and rounded to its step. */
-function slider(value: string | null, { min, max, step }: { min: number; max: number; step: number }, fallback: number): number {
-  const n = Number(value);
-  if (value === null || value === '' || !Number.isFinite(n)) return fallback;
-  const snapped = min + Math.round((Math.min(max, Math.max(min, n)) - min) / step) * step;
-  return Number(snapped.toFixed(2));
-}
-
-function number(value: string | null, lo: number, hi: number, fallback: number, integer = false): number {
-  const n = Number(value);
-  if (value === null || value === '' || !Number.isFinite(n) || n < lo || n > hi || (integer && !Number.isInteger(n))) return fallback;
-  return n;
-}
+/** Whether a typed η is one the page takes: a positive number up to MAX_LEARNING_RATE. */
+export const validLearningRate = (n: number): boolean => Number.isFinite(n) && n > 0 && n <= MAX_LEARNING_RATE;
 
 /** Reads a query string; anything missing or out of range takes its default, so a hand-edited link still works. */
 export function parseState(search: string): State {
+  return readState(search).state;
+}
+
+/**
+ * Reads a query string as parseState does, and lists what it replaced: a value out of range or unknown is
+ * said on the page (a snapped slider value is not: it is the same setting, rounded to the slider's step).
+ */
+export function readState(search: string): { state: State; replaced: string[] } {
   const q = new URLSearchParams(search);
-  const features = (q.get('features') ?? '').split(',').filter((f): f is FeatureName => FEATURE_NAMES.includes(f as FeatureName));
+  const replaced: string[] = [];
+  const refuse = <T>(key: string, expected: string, fallback: T): T => {
+    replaced.push(`${key}=${q.get(key)} (expected ${expected}; used ${Array.isArray(fallback) ? fallback.join(',') : String(fallback)})`);
+    return fallback;
+  };
+  function pick<T>(key: string, options: readonly T[], fallback: T): T {
+    const value = q.get(key);
+    if (value === null) return fallback;
+    return options.find((o) => String(o) === value) ?? refuse(key, `one of ${options.join(', ')}`, fallback);
+  }
+  /** A slider's value from the URL: a number is clamped to the slider's range and rounded to its step. */
+  function slider(key: string, { min, max, step }: { min: number; max: number; step: number }, fallback: number): number {
+    const value = q.get(key);
+    const n = Number(value);
+    if (value === null) return fallback;
+    if (value === '' || !Number.isFinite(n)) return refuse(key, `a number from ${min} to ${max}`, fallback);
+    const snapped = min + Math.round((Math.min(max, Math.max(min, n)) - min) / step) * step;
+    return Number(snapped.toFixed(2));
+  }
+  function number(key: string, lo: number, hi: number, fallback: number, integer = false): number {
+    const value = q.get(key);
+    if (value === null) return fallback;
+    const n = Number(value);
+    if (value === '' || !Number.isFinite(n) || n < lo || n > hi || (integer && !Number.isInteger(n))) {
+      return refuse(key, `a ${integer ? 'whole ' : ''}number from ${lo} to ${hi}`, fallback);
+    }
+    return n;
+  }
+  const featureText = q.get('features');
+  const features = (featureText ?? '').split(',').filter((f): f is FeatureName => FEATURE_NAMES.includes(f as FeatureName));
   const layersText = q.get('layers');
-  const layers = layersText === null ? DEFAULTS.layers
-    : layersText === '' ? []
-    : layersText.split(',').map((u) => number(u, 1, MAX_UNITS, 0, true));
-  return {
-    dataset: pick(q.get('dataset'), DATASETS, DEFAULTS.dataset),
-    noise: slider(q.get('noise'), SLIDERS.noise, DEFAULTS.noise),
-    trainRatio: slider(q.get('trainRatio'), SLIDERS.trainRatio, DEFAULTS.trainRatio),
-    batchSize: slider(q.get('batchSize'), SLIDERS.batchSize, DEFAULTS.batchSize),
-    features: features.length ? [...new Set(features)] : DEFAULTS.features,
-    layers: layers.length <= MAX_LAYERS && layers.every((u) => u > 0) ? layers : DEFAULTS.layers,
-    activation: pick(q.get('activation'), ACTIVATIONS, DEFAULTS.activation),
-    learningRate: pick(q.get('learningRate'), LEARNING_RATES, DEFAULTS.learningRate),
-    optimizer: pick(q.get('optimizer'), OPTIMIZERS, DEFAULTS.optimizer),
-    regularization: pick(q.get('regularization'), ['none', 'l1', 'l2'] as const, DEFAULTS.regularization),
-    regularizationRate: pick(q.get('regularizationRate'), REGULARIZATION_RATES, DEFAULTS.regularizationRate),
-    seed: number(q.get('seed'), 0, MAX_SEED, DEFAULTS.seed, true),
-    restart: number(q.get('restart'), 0, 1e9, DEFAULTS.restart, true),
-    regenerate: number(q.get('regenerate'), 0, 1e9, DEFAULTS.regenerate, true),
+  const layers = layersText === null || layersText === '' ? [] : layersText.split(',').map(Number);
+  const layersOk = layers.length <= MAX_LAYERS && layers.every((u) => Number.isInteger(u) && u >= 1 && u <= MAX_UNITS);
+  const rate = q.get('learningRate');
+  const state: State = {
+    dataset: pick('dataset', DATASETS, DEFAULTS.dataset),
+    noise: slider('noise', SLIDERS.noise, DEFAULTS.noise),
+    trainRatio: slider('trainRatio', SLIDERS.trainRatio, DEFAULTS.trainRatio),
+    batchSize: slider('batchSize', SLIDERS.batchSize, DEFAULTS.batchSize),
+    features: features.length ? [...new Set(features)]
+      : featureText === null ? DEFAULTS.features : refuse('features', `a list of ${FEATURE_NAMES.join(', ')}`, DEFAULTS.features),
+    layers: layersText === null ? DEFAULTS.layers
+      : layersOk ? layers : refuse('layers', `up to ${MAX_LAYERS} layers of 1 to ${MAX_UNITS} units`, DEFAULTS.layers),
+    activation: pick('activation', ACTIVATIONS, DEFAULTS.activation),
+    learningRate: rate === null ? DEFAULTS.learningRate
+      : validLearningRate(Number(rate)) && rate.trim() !== '' ? Number(rate)
+      : refuse('learningRate', `a number above 0, at most ${MAX_LEARNING_RATE}`, DEFAULTS.learningRate),
+    optimizer: pick('optimizer', OPTIMIZERS, DEFAULTS.optimizer),
+    loss: pick('loss', LOSSES, DEFAULTS.loss),
+    output: pick('output', OUTPUTS, DEFAULTS.output),
+    biases: pick('biases', ['true', 'false'], String(DEFAULTS.biases)) === 'true',
+    lesson: pick<LessonId | null>('lesson', LESSONS, DEFAULTS.lesson),
+    regularization: pick('regularization', ['none', 'l1', 'l2'] as const, DEFAULTS.regularization),
+    regularizationRate: pick('regularizationRate', REGULARIZATION_RATES, DEFAULTS.regularizationRate),
+    seed: number('seed', 0, MAX_SEED, DEFAULTS.seed, true),
+    restart: number('restart', 0, 1e9, DEFAULTS.restart, true),
+    regenerate: number('regenerate', 0, 1e9, DEFAULTS.regenerate, true),
     showTestData: q.get('showTestData') === 'true',
     discretize: q.get('discretize') === 'true',
   };
+  // A lesson's link sets its network; η may differ (it can be changed during the lesson).
+  if (state.lesson) return { state: { ...lessonState(state, state.lesson), ...(rate !== null ? { learningRate: state.learningRate } : {}) }, replaced };
+  return { state, replaced };
 }
 
 export function serializeState(s: State): string {
@@ -125,6 +179,10 @@ export function serializeState(s: State): string {
     activation: s.activation,
     learningRate: String(s.learningRate),
     optimizer: s.optimizer,
+    ...(s.loss !== DEFAULTS.loss ? { loss: s.loss } : {}),
+    ...(s.output !== DEFAULTS.output ? { output: s.output } : {}),
+    ...(s.biases ? {} : { biases: 'false' }),
+    ...(s.lesson ? { lesson: s.lesson } : {}),
     regularization: s.regularization,
     regularizationRate: String(s.regularizationRate),
     seed: String(s.seed),

@@ -2,8 +2,11 @@
 // can check every number with a calculator — each value with the factors it is made of — in the order
 // backpropagation computes them. A "what if" mode recomputes the whole update with one weight changed.
 import { Network, traceUpdate, type LayerTrace, type LayerWeights, type UpdateTrace } from '../../src/index.js';
-import { $, app, closeStepper, emit, fmt, on, pickPoint, send, type WeightRef } from './app.js';
-import { FEATURES, networkSpec } from './problem.js';
+import { $, app, applyTraced, closeStepper, emit, fmt, on, pickCustom, pickPoint, say, type WeightRef } from './app.js';
+import { accepts, significant } from './answers.js';
+import { lesson, type Lesson } from './lessons.js';
+import { inputNames, networkSpec } from './problem.js';
+import { CUSTOM_POINT } from './protocol.js';
 
 const STAGES = [
   ['Forward pass', 'Each unit sums its weighted inputs, h = Σᵢ wᵢ·xᵢ + b, and applies its activation, a = f(h). The inputs x are the point\'s features.'],
@@ -11,7 +14,7 @@ const STAGES = [
   ['Step 2: the output error term δᵒ', 'δᵒ = −∂E/∂h at the output unit: the error, times f′(h) where the loss does not cancel it.'],
   ['Step 3: the hidden error terms δʰ', 'From the output down: each hidden unit collects the error terms of the layer above through its links, then scales by its own slope: δʰⱼ = (Σₖ Wⱼₖ·δₖ)·f′(hⱼ).'],
   ['Step 4: the weight steps Δw', 'Every weight moves by Δw = η·δ·x: the step size, times the error term of the unit it feeds, times the value it carries; a bias carries 1, so Δb = η·δ.'],
-  ['The update, applied', 'The weights took the steps. The loss on this point before and after:'],
+  ['The update, applied', 'The weights took the steps, w + Δw: the loss on this point before and after, and each new weight.'],
 ] as const;
 const LAST_STAGE = STAGES.length - 1;
 
@@ -27,20 +30,77 @@ function num(v: number, role: string, bracket = false): string {
   return `<span class="num" data-role="${role}" data-v="${v}">${bracket && v < 0 ? `(${text})` : text}</span>`;
 }
 
+/** Twelve significant digits: the value beside a lesson's rounded one. */
+const full = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(12)).toString());
+
+/** Whether the trace is a lesson's own update: its point, its starting weights and its η, so the text's numbers apply. */
+function lessonTrace(t: UpdateTrace): Lesson | null {
+  const l = lesson(app.state.lesson);
+  if (!l || t.learningRate !== l.state.learningRate || t.input.some((x, i) => x !== l.x[i])) return null;
+  const same = t.layers.every((layer, k) => layer.before.weights.every((row, i) => row.every((w, j) => Math.abs(w - l.weights[k].weights[i][j]) < 1e-12)));
+  return same ? l : null;
+}
+
+/**
+ * A computed value (`key` names the quantity, as the lessons' printed numbers do): four significant digits,
+ * or in a lesson the text's own rounding where it prints one; in a lesson the full value stands beside it.
+ */
+function result(t: UpdateTrace, v: number, role: string, key: string): string {
+  const l = app.state.lesson ? lessonTrace(t) : null;
+  const printed = l?.printed[key];
+  const shown = `<span class="num" data-role="${role}" data-key="${key}" data-v="${v}">${printed ?? fmt(v)}</span>`;
+  return l ? `${shown} <span class="full" data-key="${key}" data-v="${v}" title="full precision">(${printed !== undefined ? 'in full ' : ''}${full(v)})</span>` : shown;
+}
+
 const unitName = (l: LayerTrace, j: number): string => (l.role === 'output' ? 'output' : `layer ${l.layer + 1} unit ${j + 1}`);
-const sourceName = (l: LayerTrace, i: number): string => (l.layer === 0 ? FEATURES[app.state.features[i]].label : `layer ${l.layer} unit ${i + 1}`);
+const sourceName = (l: LayerTrace, i: number): string => (l.layer === 0 ? inputNames(app.state)[i] : `layer ${l.layer} unit ${i + 1}`);
 const li = (attrs: string, html: string): string => `<li ${attrs}>${html}</li>`;
 
+/**
+ * A value the learner can be asked for in exercise mode: `label` says which, `lhs` is its symbol, `formula` the
+ * expression with this point's numbers filled in (the hint), `value` the answer.
+ */
+interface Question {
+  key: string;
+  attrs: string;
+  label: string;
+  lhs: string;
+  formula: string;
+  value: number;
+  role: string;
+}
+
+/** A question's line: in exercise mode a field to answer it, else the whole computation. */
+function line(t: UpdateTrace, q: Question): string {
+  if (!quiz) return li(q.attrs, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)}`);
+  const a = answer(q.key);
+  const done = a.status === 'right' || a.status === 'revealed';
+  const verdict = a.status === 'right' ? '<span class="verdict right">right</span>'
+    : a.status === 'revealed' ? '<span class="verdict revealed">revealed</span>'
+    : a.status === 'wrong' ? `<span class="verdict wrong">${a.note}</span>` : '';
+  if (done) return li(`${q.attrs} data-answer="${a.status}"`, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)} ${verdict}`);
+  const hint = a.hint ? `<div class="hint" data-hint="${q.key}">${q.lhs} = ${q.formula}</div>` : '';
+  return li(`${q.attrs} data-answer="${a.status ?? 'open'}"`,
+    `${q.label}${q.lhs} = <input class="answer" data-key="${q.key}" type="text" inputmode="decimal" size="10" aria-label="${q.label}${q.lhs}" value="${a.typed.replace(/"/g, '&quot;')}">`
+    + ` <button type="button" data-action="check" data-key="${q.key}">Check</button>`
+    + ` <button type="button" data-action="hint" data-key="${q.key}">Hint</button>`
+    + ` <button type="button" data-action="reveal" data-key="${q.key}">Reveal</button> ${verdict}${hint}`);
+}
+
 function forward(t: UpdateTrace): string[] {
-  const inputs = t.input.map((x, i) => `${FEATURES[app.state.features[i]].label} = ${num(x, 'x')}`).join(', ');
-  const [px, py] = app.problem.train.points[app.tracedIndex!];
-  const rows = [li('data-kind="input"', `inputs: ${inputs} (the point (${fmt(px)}, ${fmt(py)}))`)];
+  const names = inputNames(app.state);
+  const inputs = t.input.map((x, i) => `${names[i]} = ${num(x, 'x')}`).join(', ');
+  const where = app.tracedIndex === CUSTOM_POINT ? 'your point'
+    : app.state.lesson ? 'the lesson\'s point'
+    : (([px, py]) => `the point (${fmt(px)}, ${fmt(py)})`)(app.problem.train.points[app.tracedIndex!]);
+  const rows = [li('data-kind="input"', `inputs: ${inputs} (${where}); target y = ${t.target.map((y) => num(y, 'y')).join(', ')}`)];
   for (const l of t.layers) {
     l.h.forEach((h, j) => {
       const terms = l.input.map((x, i) => `${num(l.before.weights[i][j], 'w', true)} × ${num(x, 'x', true)}`);
       const b = l.before.bias ? [num(l.before.bias[j], 'b', true)] : [];
+      const a = l.role === 'output' ? `ŷ = ${l.activation}(h) = ${result(t, l.a[j], 'a', `a:${l.layer}:${j}`)}` : `a = ${l.activation}(h) = ${result(t, l.a[j], 'a', `a:${l.layer}:${j}`)}`;
       rows.push(li(`data-kind="forward" data-layer="${l.layer}" data-unit="${j}"`,
-        `${unitName(l, j)}: h = ${[...terms, ...b].join(' + ')} = ${num(h, 'h')}, a = ${l.activation}(h) = ${num(l.a[j], 'a')}`));
+        `${unitName(l, j)}: h = ${[...terms, ...b].join(' + ')} = ${result(t, h, 'h', `h:${l.layer}:${j}`)}, ${a}`));
     });
   }
   return rows;
@@ -51,15 +111,21 @@ function error(t: UpdateTrace): string[] {
     const loss = t.loss === 'mse'
       ? `E = ½(y − ŷ)² = ${num(t.lossBefore, 'E')}`
       : `E = −[y ln ŷ + (1 − y) ln(1 − ŷ)] = ${num(t.lossBefore, 'E')}`;
-    return li(`data-kind="error" data-unit="${k}"`,
-      `y = ${num(t.target[k], 'y')}, ŷ = ${num(p, 'yhat')}, y − ŷ = ${num(t.target[k], 'y', true)} − ${num(p, 'yhat', true)} = ${num(t.error[k], 'value')}; ${loss}`);
+    const q: Question = {
+      key: `error:${k}`, attrs: `data-kind="error" data-unit="${k}"`, label: `y = ${num(t.target[k], 'y')}, ŷ = ${num(p, 'yhat')}, `,
+      lhs: 'y − ŷ', formula: `${num(t.target[k], 'y', true)} − ${num(p, 'yhat', true)}`, value: t.error[k], role: 'value',
+    };
+    return line(t, q).replace(/<\/li>$/, `; ${loss}</li>`);
   });
 }
+
+/** Whether the output's f′(h) cancels against the loss's ∂E/∂ŷ: a sigmoid output with cross-entropy. */
+const cancels = (t: UpdateTrace): boolean => t.loss === 'binary-cross-entropy' && t.layers[t.layers.length - 1].activation === 'sigmoid';
 
 /** Which output and loss this network has, and so which formula gives δᵒ. */
 function outputCase(t: UpdateTrace): string {
   const out = t.layers[t.layers.length - 1];
-  if (t.loss === 'binary-cross-entropy' && out.activation === 'sigmoid') {
+  if (cancels(t)) {
     return 'This network: a sigmoid output with cross-entropy loss. Its f′(h) = ŷ(1 − ŷ) cancels against ∂E/∂ŷ, so δᵒ = y − ŷ exactly.';
   }
   return `This network: a ${out.activation} output with squared error E = ½(y − ŷ)², so δᵒ = (y − ŷ)·f′(h), with ${SLOPES[out.activation] ?? 'its slope f′(h)'}.`;
@@ -67,13 +133,11 @@ function outputCase(t: UpdateTrace): string {
 
 function outputDelta(t: UpdateTrace): string[] {
   const out = t.layers[t.layers.length - 1];
-  return [li('data-kind="case"', outputCase(t)), ...out.delta.map((d, k) => {
-    const cancels = t.loss === 'binary-cross-entropy' && out.activation === 'sigmoid';
-    const body = cancels || !out.derivative
-      ? `δᵒ = y − ŷ = ${num(t.error[k], 'factor')} = ${num(d, 'product')}`
-      : `δᵒ = (y − ŷ) × f′(h) = ${num(t.error[k], 'factor', true)} × ${num(out.derivative[k], 'factor', true)} = ${num(d, 'product')}`;
-    return li(`data-kind="delta" data-layer="${out.layer}" data-unit="${k}"`, body);
-  })];
+  return [li('data-kind="case"', outputCase(t)), ...out.delta.map((d, k) => line(t, {
+    key: `delta:${out.layer}:${k}`, attrs: `data-kind="delta" data-layer="${out.layer}" data-unit="${k}"`, label: '', lhs: 'δᵒ', value: d, role: 'product',
+    formula: cancels(t) || !out.derivative ? `y − ŷ = ${num(t.error[k], 'factor', true)}`
+      : `(y − ŷ) × f′(h) = ${num(t.error[k], 'factor', true)} × ${num(out.derivative[k], 'factor', true)}`,
+  }))];
 }
 
 function hiddenDeltas(t: UpdateTrace): string[] {
@@ -87,8 +151,13 @@ function hiddenDeltas(t: UpdateTrace): string[] {
     l.delta.forEach((d, j) => {
       const sum = above.delta.reduce((s, dk, k) => s + above.before.weights[j][k] * dk, 0);
       const terms = above.delta.map((dk, k) => `${num(above.before.weights[j][k], 'W', true)} × ${num(dk, 'd', true)}`).join(' + ');
-      rows.push(li(`data-kind="delta" data-layer="${l.layer}" data-unit="${j}"`,
-        `${unitName(l, j)}: δʰ = (Σₖ Wⱼₖ δₖ) × f′(h) = (${terms}) × ${num(l.derivative![j], 'der', true)} = ${num(sum, 'sum', true)} × ${num(l.derivative![j], 'der', true)} = ${num(d, 'product')}`));
+      rows.push(line(t, {
+        key: `delta:${l.layer}:${j}`, attrs: `data-kind="delta" data-layer="${l.layer}" data-unit="${j}"`, label: `${unitName(l, j)}: `, lhs: 'δʰ', value: d, role: 'product',
+        formula: `(Σₖ Wⱼₖ δₖ) × f′(h) = (${terms}) × ${num(l.derivative![j], 'der', true)} = ${num(sum, 'sum', true)} × ${num(l.derivative![j], 'der', true)}`,
+      }));
+      // The shrinking the text warns of: how this δ compares with the largest δ of the layer above.
+      const largest = Math.max(...above.delta.map(Math.abs));
+      if (l.delta.length === 1 && largest > 0) rows.push(li(`data-kind="ratio" data-layer="${l.layer}" data-ratio="${Math.abs(d) / largest}"`, `|δ| is ${fmt(100 * Math.abs(d) / largest)}% of the layer above's`));
     });
   }
   return rows;
@@ -97,11 +166,29 @@ function hiddenDeltas(t: UpdateTrace): string[] {
 function steps(t: UpdateTrace): string[] {
   const η = t.learningRate;
   return [...t.layers].reverse().flatMap((l) => [
-    ...l.deltaW.flatMap((row, i) => row.map((dw, j) => li(`data-kind="dw" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`,
-      `${sourceName(l, i)} → ${unitName(l, j)}: Δw = η × δ × x = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true)} × ${num(l.input[i], 'factor', true)} = ${num(dw, 'product')}`))),
-    ...(l.deltaB ?? []).map((db, j) => li(`data-kind="db" data-layer="${l.layer}" data-unit="${j}"`,
-      `bias of ${unitName(l, j)}: Δb = η × δ = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true)} = ${num(db, 'product')}`)),
+    ...l.deltaW.flatMap((row, i) => row.map((dw, j) => line(t, {
+      key: `dw:${l.layer}:${i}:${j}`, attrs: `data-kind="dw" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`, label: `${sourceName(l, i)} → ${unitName(l, j)}: `,
+      lhs: 'Δw', value: dw, role: 'product',
+      formula: `η × δ × x = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true)} × ${num(l.input[i], 'factor', true)}`,
+    }))),
+    ...(l.deltaB ?? []).map((db, j) => line(t, {
+      key: `db:${l.layer}:${j}`, attrs: `data-kind="db" data-layer="${l.layer}" data-unit="${j}"`, label: `bias of ${unitName(l, j)}: `, lhs: 'Δb', value: db, role: 'product',
+      formula: `η × δ = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true)}`,
+    })),
   ]);
+}
+
+/** The last stage: the loss before and after, and every weight's new value. */
+function applied(t: UpdateTrace): string[] {
+  return [
+    li('data-kind="loss"', `E before = ${num(t.lossBefore, 'E')}, E after = ${num(t.lossAfter, 'E')}`),
+    ...t.layers.flatMap((l) => [
+      ...l.after.weights.flatMap((row, i) => row.map((w, j) => li(`data-kind="new-weight" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`,
+        `w from ${sourceName(l, i)} to ${unitName(l, j)}: ${num(l.before.weights[i][j], 'old')} + ${num(l.deltaW[i][j], 'step', true)} = ${result(t, w, 'new', `w:${l.layer}:${i}:${j}`)}`))),
+      ...(l.after.bias ?? []).map((b, j) => li(`data-kind="new-bias" data-layer="${l.layer}" data-unit="${j}"`,
+        `bias of ${unitName(l, j)}: ${num(l.before.bias![j], 'old')} + ${num(l.deltaB![j], 'step', true)} = ${num(b, 'new')}`)),
+    ]),
+  ];
 }
 
 function values(t: UpdateTrace): string[] {
@@ -111,7 +198,7 @@ function values(t: UpdateTrace): string[] {
     case 2: return outputDelta(t);
     case 3: return hiddenDeltas(t);
     case 4: return steps(t);
-    default: return [li('data-kind="loss"', `E before = ${num(t.lossBefore, 'E')}, E after = ${num(t.lossAfter, 'E')}`)];
+    default: return applied(t);
   }
 }
 
@@ -126,6 +213,13 @@ function optimizerNote(): string {
 
 const stepper = $('stepper');
 
+/** What the step-through is on: a training point, the learner's own point, or a lesson's point. */
+function pointName(): string {
+  const l = lesson(app.state.lesson);
+  if (app.tracedIndex === CUSTOM_POINT) return 'your point';
+  return l ? `lesson: ${l.title.toLowerCase()}` : `training point ${app.tracedIndex}`;
+}
+
 function show(): void {
   const t = app.trace;
   if (!t) {
@@ -136,14 +230,17 @@ function show(): void {
   stepper.hidden = false;
   stepper.dataset.index = String(app.tracedIndex);
   stepper.dataset.stage = String(app.stage);
-  $('stageTitle').textContent = `${STAGES[app.stage][0]} (training point ${app.tracedIndex}, η = ${t.learningRate})`;
-  $('stageText').textContent = STAGES[app.stage][1];
+  $('stageTitle').textContent = `${STAGES[app.stage][0]} (${pointName()}, η = ${t.learningRate})`;
+  $('stageText').textContent = STAGES[app.stage][1] + (quiz && app.stage >= 1 && app.stage <= 4 ? ' Exercise mode: work out each value and type it in.' : '');
   $('stepNote').textContent = optimizerNote();
   $('stageValues').innerHTML = values(t).join('');
   $<HTMLButtonElement>('prevStage').disabled = app.stage === 0;
   $<HTMLButtonElement>('nextStage').disabled = app.stage === LAST_STAGE;
   $('stageCount').textContent = `${app.stage + 1} of ${STAGES.length}`;
-  if (opening) stepper.scrollIntoView({ block: 'nearest' });
+  showScore();
+  // Opening: the diagram at the top of the screen, the step-through below it (its buttons stick to the
+  // screen's foot while the list runs past it).
+  if (opening) $('diagramNote').scrollIntoView({ block: 'start' });
   showWhatIf();
 }
 
@@ -152,7 +249,7 @@ function go(stage: number): void {
   if (!t || stage < 0 || stage > LAST_STAGE) return;
   app.stage = stage;
   // Entering the last stage applies the very update the trace shows, once.
-  if (stage === LAST_STAGE && !t.applied && app.tracedIndex !== null) send({ type: 'apply', index: app.tracedIndex });
+  if (stage === LAST_STAGE && !t.applied) applyTraced();
   emit('stage');
 }
 
@@ -170,6 +267,134 @@ stepper.addEventListener('keydown', (e) => {
   if ((e.target as HTMLElement).tagName === 'INPUT') return;
   if (e.key === 'ArrowRight') go(app.stage + 1);
   else if (e.key === 'ArrowLeft') go(app.stage - 1);
+});
+
+// ---- the learner's own point ----
+
+/** The fields of the own-point form: one per network input, then the target. */
+function buildCustom(): void {
+  const names = inputNames(app.state);
+  const l = lesson(app.state.lesson);
+  const fields = names.map((name, i) => `<label>${name} <input type="text" inputmode="decimal" size="6" data-input="${i}" value="${l ? l.x[i] : ''}"></label>`);
+  fields.push(`<label>target y <input type="text" inputmode="decimal" size="6" data-target="0" value="${l ? l.y[0] : ''}"></label>`);
+  $('customFields').innerHTML = fields.join(' ');
+}
+
+function traceCustom(): void {
+  const read = (e: HTMLInputElement): number => (e.value.trim() === '' ? NaN : Number(e.value));
+  const inputs = [...$('customFields').querySelectorAll<HTMLInputElement>('[data-input]')];
+  const target = $('customFields').querySelector<HTMLInputElement>('[data-target]')!;
+  const x = inputs.map(read), y = [read(target)];
+  const bad = [...inputs, target].find((e) => !Number.isFinite(read(e)));
+  if (bad) {
+    say(`Your point: ${bad.parentElement!.textContent!.trim()} expected a number, got "${bad.value}".`);
+    bad.focus();
+    return;
+  }
+  pickCustom({ x, y });
+}
+
+$('traceCustom').addEventListener('click', traceCustom);
+$('customFields').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') traceCustom();
+});
+
+// ---- exercise mode: the step-through asks for each value ----
+
+interface Answer {
+  typed: string;
+  status: 'right' | 'wrong' | 'revealed' | null;
+  hint: boolean;
+  /** Why a wrong answer is wrong, in a few words. */
+  note: string;
+}
+
+let quiz = false;
+let answers = new Map<string, Answer>();
+const answer = (key: string): Answer => {
+  let a = answers.get(key);
+  if (!a) answers.set(key, (a = { typed: '', status: null, hint: false, note: '' }));
+  return a;
+};
+
+function questionValue(t: UpdateTrace, key: string): number {
+  const [kind, ...at] = key.split(':').map((p, i) => (i === 0 ? p : Number(p))) as [string, ...number[]];
+  if (kind === 'error') return t.error[at[0]];
+  if (kind === 'delta') return t.layers[at[0]].delta[at[1]];
+  if (kind === 'dw') return t.layers[at[0]].deltaW[at[1]][at[2]];
+  return t.layers[at[0]].deltaB![at[1]];
+}
+
+/** Every question of a trace, in the seeds' order: the error, δᵒ, each δʰ from the top, each step. */
+function questionKeys(t: UpdateTrace): string[] {
+  const top = t.layers.length - 1;
+  return [
+    ...t.error.map((_, k) => `error:${k}`),
+    ...t.layers[top].delta.map((_, k) => `delta:${top}:${k}`),
+    ...[...t.layers].reverse().slice(1).flatMap((l) => l.delta.map((_, j) => `delta:${l.layer}:${j}`)),
+    ...[...t.layers].reverse().flatMap((l) => [...l.deltaW.flatMap((row, i) => row.map((_, j) => `dw:${l.layer}:${i}:${j}`)), ...(l.deltaB ?? []).map((_, j) => `db:${l.layer}:${j}`)]),
+  ];
+}
+
+function showScore(): void {
+  const t = app.trace;
+  const box = $('quizScore');
+  if (!t || !quiz) {
+    box.hidden = true;
+    return;
+  }
+  const keys = questionKeys(t);
+  const count = (status: Answer['status']): number => keys.filter((k) => answers.get(k)?.status === status).length;
+  const right = count('right'), revealed = count('revealed');
+  box.hidden = false;
+  box.dataset.right = String(right);
+  box.dataset.total = String(keys.length);
+  box.textContent = `Score: ${right} of ${keys.length} right` + (revealed ? `, ${revealed} revealed` : '')
+    + (app.stage === LAST_STAGE ? (right === keys.length ? ' — all of them.' : '.') : ' so far.');
+}
+
+function check(key: string): void {
+  const t = app.trace;
+  if (!t) return;
+  const a = answer(key);
+  const field = $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`);
+  if (field) a.typed = field.value;
+  const value = questionValue(t, key);
+  const printed = lessonTrace(t)?.printed[key];
+  if (accepts(a.typed, value, printed)) a.status = 'right';
+  else {
+    a.status = 'wrong';
+    const n = Number(a.typed.trim());
+    a.note = a.typed.trim() === '' || !Number.isFinite(n) ? 'type a number' : significant(a.typed) < 2 && Number(value.toPrecision(1)) === n ? 'right to one digit: give two or more' : 'not quite: try again, or ask for a hint';
+  }
+  show();
+  // The next open question's field takes the focus, so answers can be typed one after another.
+  const next = $('stageValues').querySelector<HTMLInputElement>('input.answer');
+  (a.status === 'right' ? next : $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`))?.focus();
+}
+
+$('stageValues').addEventListener('click', (e) => {
+  const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
+  if (!button) return;
+  const key = button.dataset.key!, a = answer(key);
+  const field = $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`);
+  if (field) a.typed = field.value;
+  if (button.dataset.action === 'check') return check(key);
+  if (button.dataset.action === 'hint') a.hint = true;
+  else a.status = 'revealed';
+  show();
+});
+$('stageValues').addEventListener('keydown', (e) => {
+  const field = e.target as HTMLInputElement;
+  if (e.key === 'Enter' && field.classList.contains('answer')) check(field.dataset.key!);
+});
+$('stageValues').addEventListener('input', (e) => {
+  const field = e.target as HTMLInputElement;
+  if (field.classList.contains('answer')) answer(field.dataset.key!).typed = field.value;
+});
+$('quiz').addEventListener('change', (e) => {
+  quiz = (e.target as HTMLInputElement).checked;
+  show();
 });
 
 // ---- what if one weight were different? ----
@@ -246,14 +471,19 @@ on('weight', (ref) => {
 on('stage', show);
 on('worker', (m) => {
   if (m.type !== 'trace') return;
-  const fresh = app.tracedIndex !== m.index || app.trace === null;
+  const fresh = app.tracedIndex !== m.index || app.trace === null || JSON.stringify(app.tracedPoint) !== JSON.stringify(m.point ?? null);
+  // A new point or network is a new exercise; the same trace applied (the last stage) keeps its answers.
+  if (fresh || !m.trace.applied) answers = new Map();
   app.trace = m.trace;
   app.tracedIndex = m.index;
+  app.tracedPoint = m.point ?? null;
   if (fresh) whatIfRef = null;
   emit('stage');
   emit('render');
 });
 on('reset', () => {
+  buildCustom();
+  answers = new Map();
   whatIfRef = null;
   app.whatIf = false;
   show();

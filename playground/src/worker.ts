@@ -1,7 +1,7 @@
 // The playground's training runs here, off the page's main thread, so the page never freezes.
 // It uses the library's Network and Trainer exactly as a program would.
 import { evaluate, Network, Random, traceUpdate, Trainer, zeros, type ActivationName, type Matrix } from '../../src/index.js';
-import { EXTENT, featurize, makeProblem, networkSpec, type Problem } from './problem.js';
+import { EXTENT, inputsAt, makeProblem, networkSpec, startingWeights, type Problem } from './problem.js';
 import { GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import type { State } from './state.js';
 
@@ -18,7 +18,9 @@ let trainer: Trainer;
 let shuffle: Random;
 let epoch = 0;
 let playing = false;
-let trainX: Matrix, trainY: Matrix, testX: Matrix, testY: Matrix, gridX: Matrix, gridY: Matrix;
+let trainX: Matrix, trainY: Matrix, gridX: Matrix, gridY: Matrix;
+/** The test rows; null where there are none (a lesson's data is its one point). */
+let test: { x: Matrix; y: Matrix } | null;
 let batches: { x: Matrix; y: Matrix }[] = [];
 let order: number[] = [];
 let lastNorms: number[] = [];
@@ -31,18 +33,24 @@ function reset(s: State): void {
   state = s;
   problem = makeProblem(s);
   net = new Network(networkSpec(s, problem.task));
+  const weights = startingWeights(s);
+  if (weights) net.setWeights(weights);
   trainer = new Trainer(net, { optimizer: s.optimizer, ...penalties(s) });
   shuffle = new Random(s.seed + 1);
   epoch = 0;
   trainX = net.inputBatch(problem.train.x);
   trainY = net.targetBatch(problem.train.y, trainX.rows);
-  testX = net.inputBatch(problem.test.x);
-  testY = net.targetBatch(problem.test.y, testX.rows);
+  test = null;
+  if (problem.test.x.length > 0) {
+    const x = net.inputBatch(problem.test.x);
+    test = { x, y: net.targetBatch(problem.test.y, x.rows) };
+  }
+  const at = inputsAt(s);
   const grid: number[][] = [];
   for (let i = 0; i < GRID; i++) {
     for (let j = 0; j < GRID; j++) {
       const x = -EXTENT + ((j + 0.5) / GRID) * 2 * EXTENT, y = EXTENT - ((i + 0.5) / GRID) * 2 * EXTENT;
-      grid.push(featurize(s.features, x, y));
+      grid.push(at(x, y));
     }
   }
   gridX = net.inputBatch(grid);
@@ -119,7 +127,7 @@ function snapshot(reason: Snapshot['reason']): void {
     reason,
     epoch,
     trainLoss: evaluate(net, trainX, trainY, { accuracy: false }).loss,
-    testLoss: evaluate(net, testX, testY, { accuracy: false }).loss,
+    testLoss: test ? evaluate(net, test.x, test.y, { accuracy: false }).loss : NaN,
     output,
     hidden,
     weights: net.getWeights(),
@@ -179,11 +187,13 @@ scope.onmessage = (event) => {
       case 'trace':
       case 'apply': {
         playing = false;
-        const trace = traceUpdate(net, problem.train.x[m.index], problem.train.y[m.index], {
+        const point = m.point ?? { x: problem.train.x[m.index], y: problem.train.y[m.index] };
+        if (!point.x || point.x.length !== net.inputs || point.y.length !== net.outputs) throw new Error(`No such point: ${m.index}`);
+        const trace = traceUpdate(net, point.x, point.y, {
           learningRate: state.learningRate,
           apply: m.type === 'apply',
         });
-        scope.postMessage({ type: 'trace', index: m.index, trace });
+        scope.postMessage({ type: 'trace', index: m.index, ...(m.point ? { point: m.point } : {}), trace });
         if (m.type === 'apply') snapshot('apply');
         break;
       }
