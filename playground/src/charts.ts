@@ -16,7 +16,12 @@ function drawCurves(): void {
   g.clearRect(0, 0, width, height);
   const train = app.trainCurve, test = app.testCurve;
   const all = [...train, ...test].filter(Number.isFinite);
-  const max = all.length ? Math.max(...all) * 1.05 || 1 : 1;
+  // The scale leaves out the first tenth of the run (from 5 epochs on): the first epochs' high loss would
+  // flatten the rest; they are clipped at the top, and the scale's text says so.
+  const skip = train.length >= 5 ? Math.max(1, Math.floor(train.length / 10)) : 0;
+  const scaled = [...train.slice(skip), ...test.slice(skip)].filter(Number.isFinite);
+  const max = scaled.length ? Math.max(...scaled) * 1.05 || 1 : all.length ? Math.max(...all) * 1.05 || 1 : 1;
+  const clipped = all.some((v) => v > max);
   const epochs = Math.max(1, train.length - 1);
   const plotW = width - MARGIN.left - MARGIN.right, plotH = height - MARGIN.top - MARGIN.bottom;
   // The scale: the loss from 0 to its largest value so far, the epochs from 0 to now.
@@ -39,7 +44,8 @@ function drawCurves(): void {
   g.fillText('0', MARGIN.left, MARGIN.top + plotH + 3);
   g.textAlign = 'right';
   g.fillText(`${epochs} epoch${epochs === 1 ? '' : 's'}`, MARGIN.left + plotW, MARGIN.top + plotH + 3);
-  $('lossScale').textContent = `loss 0 to ${tick(max)} over ${epochs} epoch${epochs === 1 ? '' : 's'}`;
+  $('lossScale').textContent = `loss 0 to ${tick(max)} over ${epochs} epoch${epochs === 1 ? '' : 's'}${clipped ? ', the first epochs clipped at the top' : ''}`;
+  curve.dataset.clipped = String(clipped);
   const line = (values: number[], colour: string): void => {
     if (values.length < 2) return;
     g.beginPath();
@@ -74,14 +80,20 @@ function showSpeed(): void {
   $('speed').textContent = app.playing && epochTimes.length > 1 ? `${epochTimes.length} epochs/s` : '';
 }
 
+/** A loss in three significant digits (a small regression loss is not 0.000); – where there is none. */
+export function lossText(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  return v === 0 ? '0' : v >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
+}
+
 function render(): void {
   const s = app.snapshot;
   if (!s) return;
   $('epoch').textContent = String(s.epoch);
   showSpeed();
-  $('trainLoss').textContent = s.trainLoss.toFixed(3);
+  $('trainLoss').textContent = lossText(s.trainLoss);
   // A lesson's data is its one point: no test rows, no test loss.
-  $('testLoss').textContent = Number.isFinite(s.testLoss) ? s.testLoss.toFixed(3) : '–';
+  $('testLoss').textContent = lossText(s.testLoss);
   drawCurves();
   drawGradients();
 }

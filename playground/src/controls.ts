@@ -16,6 +16,9 @@ function fillSelect(id: string, values: readonly (string | number)[], current: s
 
 function render(): void {
   const s = app.state;
+  // The data sets and features are drawn anew: a focused one keeps the focus (arrow keys through the data sets).
+  const focused = document.activeElement as HTMLInputElement | null;
+  const refocus = focused && (focused.closest('#datasets') || focused.closest('#features')) ? `#${focused.closest('fieldset')!.id} input[value="${focused.value}"]` : null;
   // A typed η that is not a preset joins the list, so the list shows it too.
   fillSelect('learningRate', [...new Set([...LEARNING_RATES, s.learningRate])].sort((a, b) => a - b), s.learningRate);
   $<HTMLInputElement>('learningRateValue').value = String(s.learningRate);
@@ -51,7 +54,16 @@ function render(): void {
   $('features').innerHTML = '<legend>Input features</legend>' + FEATURE_NAMES.map((f) =>
     `<label><input type="checkbox" value="${f}"${s.features.includes(f) ? ' checked' : ''}> ${FEATURES[f].label}</label>`).join('');
   $('layerCount').textContent = `${s.layers.length} hidden layer${s.layers.length === 1 ? '' : 's'}`;
+  if (refocus) document.querySelector<HTMLElement>(refocus)?.focus();
 }
+
+// The settings are open on a wide screen and folded on a phone (where the network and output come first).
+const wide = matchMedia('(min-width: 801px)');
+const settings = $<HTMLDetailsElement>('settings');
+settings.open = wide.matches;
+wide.addEventListener('change', () => {
+  if (wide.matches) settings.open = true;
+});
 
 const value = (e: Event): string => (e.target as HTMLInputElement | HTMLSelectElement).value;
 

@@ -10,6 +10,8 @@ import { GRID } from './protocol.js';
 import { FEATURE_NAMES, MAX_UNITS } from './state.js';
 
 const UNIT = 36, ROW = 48, TOP = 44, LEFT = 48, RIGHT = 24, BIAS = 9;
+/** A bias's target: 24 pixels square around its 9-pixel mark, to the unit's left, level with its foot. */
+const BIAS_TARGET = 24;
 /** Column spacing: as wide as the column allows within these bounds, then the whole drawing is scaled down. */
 const MIN_COLUMN = 96, MAX_COLUMN = 140;
 /** A unit's thumbnail samples the GRID×GRID plane at this many cells a side (the large map shows all). */
@@ -71,7 +73,19 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   return e;
 }
 
+/** A selector for the focused control of the diagram, to find its successor after a rebuild; null if none. */
+function focusedSelector(): string | null {
+  const e = document.activeElement as HTMLElement | null;
+  if (!e || !stage.contains(e)) return null;
+  if (e.matches('.unit-buttons button')) return `.unit-buttons button[aria-label="${e.getAttribute('aria-label')}"]`;
+  if (e.matches('.input-label')) return `.input-label[data-feature="${e.dataset.feature}"]`;
+  if (e.matches('.bias')) return `.bias[data-layer="${e.dataset.layer}"][data-unit="${e.dataset.unit}"]`;
+  return null;
+}
+
 function build(): void {
+  // Pressing a unit's + or an input's name rebuilds the diagram: the focus stays on that control.
+  const refocus = focusedSelector();
   stage.querySelectorAll('.unit, .col-label, .unit-buttons, .bias, .input-label').forEach((n) => n.remove());
   hideEditor();
   computeLayout();
@@ -105,7 +119,7 @@ function build(): void {
         canvas.addEventListener('mouseenter', () => hover([c, i]));
         canvas.addEventListener('mouseleave', () => hover(null));
         if (!app.state.biases) continue;
-        const bias = element('button', 'bias', unitX(c) - BIAS - 2, unitY(i) + UNIT - BIAS);
+        const bias = element('button', 'bias', unitX(c) - BIAS_TARGET - 1, unitY(i) + UNIT - BIAS - (BIAS_TARGET - BIAS) / 2);
         bias.type = 'button';
         bias.dataset.layer = String(c - 1);
         bias.dataset.unit = String(i);
@@ -117,6 +131,7 @@ function build(): void {
   });
   drawLinks();
   drawUnits();
+  if (refocus) stage.querySelector<HTMLElement>(refocus)?.focus({ preventScroll: true });
 }
 
 function updateLayers(layer: number, units: number): void {
@@ -188,7 +203,7 @@ function drawUnits(): void {
   });
   stage.querySelectorAll<HTMLElement>('.bias').forEach((bias) => {
     const b = snapshot.weights[Number(bias.dataset.layer)].bias?.[Number(bias.dataset.unit)] ?? 0;
-    bias.style.background = css(colour(Math.tanh(b)));
+    bias.style.setProperty('--bias', css(colour(Math.tanh(b))));
     bias.dataset.value = String(b);
     bias.setAttribute('aria-label', `bias of layer ${Number(bias.dataset.layer) + 1}, unit ${Number(bias.dataset.unit) + 1}: b = ${fmt(b)}; click to change it`);
   });
@@ -223,12 +238,53 @@ function drawLinks(): void {
         ? ` class="link flow" style="animation-delay:${((depth - 1 - l) * 0.35).toFixed(2)}s"` : ' class="link"';
       const at = `data-layer="${l}" data-from="${i}" data-to="${j}"`;
       parts.push(`<line${flow} ${at} data-w="${w}" data-dw="${dw}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${stroke}" stroke-width="${width.toFixed(2)}"/>`);
-      parts.push(`<line class="hit" ${at} x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"/>`);
+      // One link takes the Tab key at a time (the focused one, else the first); arrow keys move between them.
+      const key = `${l}:${i}:${j}`;
+      const tab = key === (focusedLink ?? '0:0:0') ? 0 : -1;
+      parts.push(`<line class="hit" ${at} tabindex="${tab}" role="button" aria-label="${linkName(l, i, j)} = ${fmt(w)}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"/>`);
     }));
   });
+  // Redrawn whole each frame: the focused link keeps the focus through it.
+  const hadFocus = focusedLink !== null && svg.contains(document.activeElement);
   svg.innerHTML = parts.join('');
+  if (hadFocus) linkElement(focusedLink!)?.focus({ preventScroll: true });
   drawUnits();
 }
+
+// ---- links from the keyboard ----
+
+/** The link that has (or last had) the keyboard's focus, as "layer:from:to". */
+let focusedLink: string | null = null;
+const linkElement = (key: string): SVGLineElement | null => {
+  const [l, i, j] = key.split(':');
+  return svg.querySelector(`line.hit[data-layer="${l}"][data-from="${i}"][data-to="${j}"]`);
+};
+function linkName(layer: number, from: number, to: number): string {
+  const unit = layer === layout.sizes.length - 2 ? 'output' : `layer ${layer + 1}, unit ${to + 1}`;
+  return `w from ${layer === 0 ? inputNames(app.state)[from] : `layer ${layer} unit ${from + 1}`} to ${unit}`;
+}
+
+svg.addEventListener('focusin', (e) => {
+  const line = (e.target as Element).closest('line.hit') as SVGLineElement | null;
+  if (!line) return;
+  focusedLink = `${line.dataset.layer}:${line.dataset.from}:${line.dataset.to}`;
+  svg.querySelectorAll('line.hit[tabindex="0"]').forEach((l) => l !== line && l.setAttribute('tabindex', '-1'));
+  line.setAttribute('tabindex', '0');
+  showTip(line);
+});
+svg.addEventListener('focusout', () => (tip.hidden = true));
+svg.addEventListener('keydown', (e) => {
+  const line = (e.target as Element).closest('line.hit') as SVGLineElement | null;
+  if (!line) return;
+  const all = [...svg.querySelectorAll<SVGLineElement>('line.hit')];
+  const k = all.indexOf(line);
+  if (e.key === 'ArrowDown' || e.key === 'ArrowRight') all[(k + 1) % all.length].focus();
+  else if (e.key === 'ArrowUp' || e.key === 'ArrowLeft') all[(k - 1 + all.length) % all.length].focus();
+  else if (e.key === 'Enter' || e.key === ' ') chooseWeight({ layer: Number(line.dataset.layer), from: Number(line.dataset.from), to: Number(line.dataset.to) }, line);
+  else return;
+  e.preventDefault();
+  e.stopPropagation();
+});
 
 svg.addEventListener('mouseover', (e) => {
   const line = (e.target as Element).closest('line.hit');
@@ -457,6 +513,7 @@ const columnOf = (x: number): number => Math.round((x - LEFT) / layout.column);
 
 on('reset', () => {
   selected = null;
+  if (focusedLink && !linkElement(focusedLink)) focusedLink = null;
   build();
 });
 on('render', () => {
