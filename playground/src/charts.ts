@@ -94,9 +94,16 @@ function render(): void {
   $('trainLoss').textContent = lossText(s.trainLoss);
   // A lesson's data is its one point: no test rows, no test loss.
   $('testLoss').textContent = lossText(s.testLoss);
-  drawCurves();
-  drawGradients();
+  // While training, the curves and bars redraw ten times a second (each redraw walks every epoch so far);
+  // a step, a pause or a reset draws at once.
+  const now = performance.now();
+  if (!(app.playing && s.playing && now - lastChart < 100)) {
+    lastChart = now;
+    drawCurves();
+    drawGradients();
+  }
 }
+let lastChart = 0;
 
 $('lossLegend').innerHTML = `<span><i style="background:${TRAIN}"></i>training</span> <span><i style="background:${TEST}"></i>test</span>`;
 on('render', render);

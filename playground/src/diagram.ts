@@ -124,7 +124,10 @@ function build(): void {
         bias.dataset.layer = String(c - 1);
         bias.dataset.unit = String(i);
         bias.addEventListener('click', () => chooseWeight({ layer: c - 1, from: 'bias', to: i }, bias));
+        bias.setAttribute('aria-label', `bias of ${c === last ? 'the output' : `layer ${c}, unit ${i + 1}`}; Enter to change it`);
         bias.addEventListener('mouseenter', () => showTip(bias));
+        bias.addEventListener('focus', () => showTip(bias));
+        bias.addEventListener('blur', () => (tip.hidden = true));
         bias.addEventListener('mouseleave', () => (tip.hidden = true));
       }
     }
@@ -203,9 +206,10 @@ function drawUnits(): void {
   });
   stage.querySelectorAll<HTMLElement>('.bias').forEach((bias) => {
     const b = snapshot.weights[Number(bias.dataset.layer)].bias?.[Number(bias.dataset.unit)] ?? 0;
-    bias.style.setProperty('--bias', css(colour(Math.tanh(b))));
+    // Written only when it changes (the value itself is read out on focus, in the tip).
+    const fill = css(colour(Math.tanh(b)));
+    if (bias.style.getPropertyValue('--bias') !== fill) bias.style.setProperty('--bias', fill);
     bias.dataset.value = String(b);
-    bias.setAttribute('aria-label', `bias of layer ${Number(bias.dataset.layer) + 1}, unit ${Number(bias.dataset.unit) + 1}: b = ${fmt(b)}; click to change it`);
   });
 }
 
@@ -214,40 +218,68 @@ function ends(layer: number, from: number, to: number): [number, number, number,
   return [unitX(layer) + UNIT, unitY(rowOf(layer, from)) + UNIT / 2, unitX(layer + 1), unitY(to) + UNIT / 2];
 }
 
+/** The links' elements, made when the network's shape or the layout changes and updated in place each frame. */
+let linkShape = '';
+let linkLines: { line: SVGLineElement; hit: SVGLineElement; layer: number; from: number; to: number; last: string }[] = [];
+
+function makeLinks(weights: readonly { weights: number[][] }[]): void {
+  const shape = `${layout.column}|${layout.sizes.join(',')}|${app.state.features.join(',')}|${app.state.lesson}|${weights.map((l) => `${l.weights.length}x${l.weights[0].length}`).join(',')}`;
+  if (shape === linkShape) return;
+  linkShape = shape;
+  const hadFocus = focusedLink !== null && svg.contains(document.activeElement);
+  const parts: string[] = [];
+  weights.forEach((layer, l) => layer.weights.forEach((row, i) => row.forEach((_, j) => {
+    const [x1, y1, x2, y2] = ends(l, i, j);
+    const at = `data-layer="${l}" data-from="${i}" data-to="${j}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"`;
+    // One link takes the Tab key at a time (the focused one, else the first); arrow keys move between them.
+    const tab = `${l}:${i}:${j}` === (focusedLink ?? '0:0:0') ? 0 : -1;
+    parts.push(`<line class="link" ${at}/>`, `<line class="hit" ${at} tabindex="${tab}" role="button" aria-label="${linkName(l, i, j)}"/>`);
+  })));
+  svg.innerHTML = parts.join('');
+  const lines = [...svg.querySelectorAll<SVGLineElement>('line')];
+  linkLines = [];
+  for (let k = 0; k < lines.length; k += 2) {
+    const d = lines[k].dataset;
+    linkLines.push({ line: lines[k], hit: lines[k + 1], layer: Number(d.layer), from: Number(d.from), to: Number(d.to), last: '' });
+  }
+  if (hadFocus) linkElement(focusedLink!)?.focus({ preventScroll: true });
+}
+
 function drawLinks(): void {
   const snapshot = app.snapshot;
   if (!snapshot) {
     svg.innerHTML = '';
+    linkShape = '';
+    linkLines = [];
     return;
   }
+  makeLinks(snapshot.weights);
   const trace = app.trace, stageNo = app.stage;
   // While stepping: δ flows back along the links (stages 2–3), and each link's width is its |Δw| (stage 4).
   const flowing = trace !== null && (stageNo === 2 || stageNo === 3);
   const stepping = trace !== null && stageNo === 4;
   const largest = stepping ? Math.max(1e-12, ...trace.layers.flatMap((l) => l.deltaW.flat().map(Math.abs))) : 1;
   const depth = snapshot.weights.length;
-  const parts: string[] = [];
-  snapshot.weights.forEach((layer, l) => {
-    layer.weights.forEach((row, i) => row.forEach((w, j) => {
-      const [x1, y1, x2, y2] = ends(l, i, j);
-      const dw = trace?.layers[l].deltaW[i][j] ?? 0;
-      const width = stepping ? 0.5 + 7.5 * Math.abs(dw) / largest : Math.min(6, Math.max(0.5, Math.abs(w) * 2));
-      const stroke = css(colour(stepping ? (dw > 0 ? 1 : -1) : w > 0 ? 1 : -1));
-      // Flow: the dashes move toward the input, the output's links first.
-      const flow = flowing && (stageNo === 2 ? l === depth - 1 : true)
-        ? ` class="link flow" style="animation-delay:${((depth - 1 - l) * 0.35).toFixed(2)}s"` : ' class="link"';
-      const at = `data-layer="${l}" data-from="${i}" data-to="${j}"`;
-      parts.push(`<line${flow} ${at} data-w="${w}" data-dw="${dw}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${stroke}" stroke-width="${width.toFixed(2)}"/>`);
-      // One link takes the Tab key at a time (the focused one, else the first); arrow keys move between them.
-      const key = `${l}:${i}:${j}`;
-      const tab = key === (focusedLink ?? '0:0:0') ? 0 : -1;
-      parts.push(`<line class="hit" ${at} tabindex="${tab}" role="button" aria-label="${linkName(l, i, j)} = ${fmt(w)}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"/>`);
-    }));
-  });
-  // Redrawn whole each frame: the focused link keeps the focus through it.
-  const hadFocus = focusedLink !== null && svg.contains(document.activeElement);
-  svg.innerHTML = parts.join('');
-  if (hadFocus) linkElement(focusedLink!)?.focus({ preventScroll: true });
+  for (const link of linkLines) {
+    const { layer: l, from: i, to: j } = link;
+    const w = snapshot.weights[l].weights[i][j];
+    const dw = trace?.layers[l].deltaW[i][j] ?? 0;
+    const width = (stepping ? 0.5 + 7.5 * Math.abs(dw) / largest : Math.min(6, Math.max(0.5, Math.abs(w) * 2))).toFixed(2);
+    const stroke = css(colour(stepping ? (dw > 0 ? 1 : -1) : w > 0 ? 1 : -1));
+    // Flow: the dashes move toward the input, the output's links first.
+    const flow = flowing && (stageNo === 2 ? l === depth - 1 : true);
+    // Only what changed is written: a frame of training touches few attributes.
+    const look = `${width}|${stroke}|${flow}`;
+    if (look !== link.last) {
+      link.last = look;
+      link.line.setAttribute('stroke', stroke);
+      link.line.setAttribute('stroke-width', width);
+      link.line.setAttribute('class', flow ? 'link flow' : 'link');
+      if (flow) link.line.style.animationDelay = `${((depth - 1 - l) * 0.35).toFixed(2)}s`;
+    }
+    link.line.dataset.w = String(w);
+    link.line.dataset.dw = String(dw);
+  }
   drawUnits();
 }
 

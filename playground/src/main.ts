@@ -13,6 +13,20 @@ import './compare.js';
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 connect(worker);
 
+/**
+ * Snapshots can come faster than a slow device draws them: each is kept (its losses join the curves at once)
+ * and the page draws the latest one at the next frame, so a busy main thread skips drawings, never input.
+ */
+let drawing = false;
+function drawSoon(): void {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    emit('render');
+  });
+}
+
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   if (m.type === 'update') {
@@ -23,7 +37,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       app.testCurve.push(m.testLoss);
     }
     if (!m.playing && app.playing && app.trace === null) setPlaying(false);
-    emit('render');
+    drawSoon();
   } else if (m.type === 'error') {
     setPlaying(false);
     say(m.message);
