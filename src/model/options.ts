@@ -108,14 +108,24 @@ export const DEFAULTS = {
   layers: DEFAULT_LAYERS, activation: 'relu', optimizer: 'adam', batchSize: 32, validation: 0.2, seed: 1, backend: 'auto',
 } as const;
 
-/** The default rule's stop: 10 epochs in a row without a fall of more than 1e-4 in the watched loss end the run. */
+/**
+ * The default rule's stop: the run ends after `patience` epochs in a row without a fall of more than 1e-4 in the
+ * watched loss; the patience is 10 epochs (scikit-learn's n_iter_no_change) or, where an epoch is only a few
+ * gradient steps, enough epochs for 500 steps (120 rows in batches of 32 wait 125 epochs, 1000 rows 16).
+ */
 export const DEFAULT_PATIENCE = 10;
+export const PATIENCE_STEPS = 500;
 export const DEFAULT_TOLERANCE = 1e-4;
+
+export function defaultPatience(trainingRows: number, batchSize: number): number {
+  const stepsPerEpoch = Math.max(1, Math.ceil(trainingRows / batchSize));
+  return Math.max(DEFAULT_PATIENCE, Math.ceil(PATIENCE_STEPS / stepsPerEpoch));
+}
 
 /**
  * The most epochs the default rule runs (it stops earlier once the loss stops falling, see LossStop): 1000, as
  * scikit-learn's max_iter, or fewer where that would pass 200 000 gradient steps, but never fewer than 100. 120
- * rows in batches of 32 get 1000, 10 000 rows 640, 100 000 rows 100.
+ * rows in batches of 32 get 1000, 10 000 rows 639, 100 000 rows 100.
  */
 export function defaultEpochs(trainingRows: number, batchSize: number): number {
   const stepsPerEpoch = Math.max(1, Math.ceil(trainingRows / batchSize));
@@ -318,7 +328,7 @@ export function settle(o: ResolvedOptions, trainingRows: number, initialSquares?
     epochs,
     l2: o.l2 ?? defaultL2(trainingRows, o.optimizer, initialSquares),
     ...(schedule ? { schedule } : {}),
-    ...(o.epochs === undefined ? { stop: { patience: DEFAULT_PATIENCE, tolerance: DEFAULT_TOLERANCE } } : {}),
+    ...(o.epochs === undefined ? { stop: { patience: defaultPatience(trainingRows, o.batchSize), tolerance: DEFAULT_TOLERANCE } } : {}),
   };
 }
 
