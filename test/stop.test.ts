@@ -81,11 +81,11 @@ describe('the default rule', () => {
     expect(defaultPatience(20_000, 32)).toBe(10);
   });
 
-  it('bounds 3/n so the penalty at the start is at most 0.1: the circle problem\'s 2.71 becomes 0.1', () => {
+  it('bounds 3/n so the penalty at the start is at most 2: the circle problem\'s 2.71 becomes 2', () => {
     const net = new Network({ inputs: 2, layers: [{ units: 100, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 1 }, { kernels: referenceKernels });
     const s0 = sumOfSquaredWeights(net.parameters);
     expect(3 / 240 * s0).toBeGreaterThan(2);
-    expect(defaultL2(240, 'adam', s0) * s0).toBeCloseTo(0.1, 12);
+    expect(defaultL2(240, 'adam', s0) * s0).toBeCloseTo(2, 12);
     expect(defaultL2(100_000, 'adam', s0)).toBe(3 / 100_000);
     expect(defaultL2(240, 'adamw', s0)).toBe(0);
   });
