@@ -1,7 +1,7 @@
 // The options of train, crossValidate and tune, with their defaults and their checks: one definition that the
 // library, the command line (which spells them --kebab-case) and the tune workers share.
-// The data-dependent defaults were chosen by a held-out comparison with scikit-learn's MLP defaults on twenty
-// public tables (test/fixtures/defaults, bench/defaults.mjs; see the README's "Defaults, and why").
+// The data-dependent defaults were chosen by a held-out comparison with scikit-learn's MLP defaults on the
+// public tables of test/fixtures/defaults (bench/defaults.mjs; see the README's "Defaults, and why").
 import { BackpropError, checkOptions, closestName } from '../core/errors.js';
 import type { BackendChoice } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
@@ -9,7 +9,7 @@ import type { Task } from '../data/columns.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
-import type { Callback, EpochLogs } from '../train/callbacks.js';
+import { DEFAULT_PATIENCE, DEFAULT_TOLERANCE, type Callback, type EpochLogs } from '../train/callbacks.js';
 import { DEFAULT_RATE, type FitOptions } from '../train/fit.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 
@@ -108,15 +108,15 @@ export const DEFAULTS = {
   layers: DEFAULT_LAYERS, activation: 'relu', optimizer: 'adam', batchSize: 32, validation: 0.2, seed: 1, backend: 'auto',
 } as const;
 
+export { DEFAULT_PATIENCE, DEFAULT_TOLERANCE };
+/** The fewest gradient steps the default rule's patience spans (see defaultPatience). */
+export const PATIENCE_STEPS = 500;
+
 /**
  * The default rule's stop: the run ends after `patience` epochs in a row without a fall of more than 1e-4 in the
  * watched loss; the patience is 10 epochs (scikit-learn's n_iter_no_change) or, where an epoch is only a few
  * gradient steps, enough epochs for 500 steps (120 rows in batches of 32 wait 125 epochs, 1000 rows 16).
  */
-export const DEFAULT_PATIENCE = 10;
-export const PATIENCE_STEPS = 500;
-export const DEFAULT_TOLERANCE = 1e-4;
-
 export function defaultPatience(trainingRows: number, batchSize: number): number {
   const stepsPerEpoch = Math.max(1, Math.ceil(trainingRows / batchSize));
   return Math.max(DEFAULT_PATIENCE, Math.ceil(PATIENCE_STEPS / stepsPerEpoch));

@@ -125,6 +125,10 @@ export class EarlyStopping implements Callback {
   }
 }
 
+/** LossStop's defaults, scikit-learn's n_iter_no_change and tol. */
+export const DEFAULT_PATIENCE = 10;
+export const DEFAULT_TOLERANCE = 1e-4;
+
 export interface LossStopOptions {
   /** Epochs in a row without a fall of more than `tolerance` that end the run. Default 10. */
   patience?: number;
@@ -146,15 +150,13 @@ export class LossStop implements Callback {
   monitor: 'valLoss' | 'loss' = 'loss';
   bestEpoch = 0;
   best = Infinity;
-  /** The epoch at which the loss was found stalled (0 when the epochs ran out first). */
-  stalledAt = 0;
   private wait = 0;
   private snapshot: Float64Array[] | null = null;
 
   constructor(options: LossStopOptions = {}) {
     options = checkOptions(options, ['patience', 'tolerance'], 'LossStop options');
-    this.patience = options.patience ?? 10;
-    this.tolerance = options.tolerance ?? 1e-4;
+    this.patience = options.patience ?? DEFAULT_PATIENCE;
+    this.tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
     if (!Number.isInteger(this.patience) || this.patience < 1) throw new BackpropError(`patience: expected a positive integer, got ${String(options.patience)}`, 'patience');
     if (!(this.tolerance >= 0 && Number.isFinite(this.tolerance))) throw new BackpropError(`tolerance: expected a number ≥ 0, got ${String(options.tolerance)}`, 'tolerance');
   }
@@ -162,7 +164,7 @@ export class LossStop implements Callback {
   onTrainBegin(control: TrainingControl): void {
     this.monitor = control.hasValidation ? 'valLoss' : 'loss';
     this.best = Infinity;
-    this.bestEpoch = this.wait = this.stalledAt = 0;
+    this.bestEpoch = this.wait = 0;
     this.snapshot = this.monitor === 'valLoss' ? control.network.parameters.map((p) => new Float64Array(p.value.data.length)) : null;
   }
 
@@ -176,10 +178,7 @@ export class LossStop implements Callback {
       this.bestEpoch = logs.epoch;
       this.snapshot?.forEach((s, i) => s.set(control.network.parameters[i].value.data));
     }
-    if (this.wait >= this.patience) {
-      this.stalledAt = logs.epoch;
-      control.stop('converged');
-    }
+    if (this.wait >= this.patience) control.stop('converged');
   }
 
   onTrainEnd(history: History, control: TrainingControl): void {
