@@ -1,5 +1,5 @@
 // npm run bench -- defaults: the defaults' rule against scikit-learn's MLP defaults on the whole collection
-// (test/fixtures/defaults: twenty public tables, five seeded 80/20 splits each, scikit-learn's scores recorded by
+// (test/fixtures/defaults: the public tables of defaults.json, five seeded 80/20 splits each, scikit-learn's scores recorded by
 // make_sklearn_defaults.py), trained as `backprop train --validation 0` would, and candidate rules beside it.
 // node bench/defaults.mjs [--rules a,b] [set ...]; prints a table and writes bench/defaults-results.json.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,10 +20,10 @@ export const RULES = {
   'stop 3/n': (n) => ({ l2: 3 / n }),
   // The stop with scikit-learn's penalty: alpha 1e-4 over twice the batch (its loss adds alpha/2 Σw² per batch mean).
   'stop sklearn α': () => ({ l2: 1e-4 / 64 }),
-  // The stop with 3/n bounded by c/Σw²₀ (Σw²₀: the initial weights'), for a few c; the library's defaults take 2.
-  'stop ≤1/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 1 / s0) }),
+  // The stop with 3/n bounded by c/Σw²₀ (Σw²₀: the initial weights'), for a few c; the defaults take c = 2.
+  'stop ≤0.1/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 0.1 / s0) }),
   'stop ≤0.3/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 0.3 / s0) }),
-  'stop ≤2/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 2 / s0) }),
+  'stop ≤1/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 1 / s0) }),
   defaults: () => ({}),
 };
 
