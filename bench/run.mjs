@@ -5,7 +5,8 @@
 // numpy written in the seeds' style, and PyTorch, with Debian's python3 (its numpy and torch use the system
 // OpenBLAS, as backprop's blas backend does) where it has them, else the python3 on PATH; a missing one is
 // skipped with a note. Then digits end to end, the README's `new Network(spec)` against the reference kernels it
-// used to run on (`npm run bench -- readme`), memory, and data reading.
+// used to run on (`npm run bench -- readme`), memory, and data reading. `npm run bench -- defaults` runs
+// bench/defaults.mjs alone (the default rule against scikit-learn's on the defaults' collection).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,6 +16,13 @@ import { dataSection } from './data.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
+
+// `npm run bench -- defaults [--rules a,b] [set ...]`: the defaults against scikit-learn's on the whole collection
+// (bench/defaults.mjs, its own results file); not part of a plain `npm run bench`, being mostly training time.
+if (only[0] === 'defaults') {
+  const r = spawnSync(process.execPath, [`${here}defaults.mjs`, ...only.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 /** Systems per workload, with the samples per epoch for slow ones (throughput is per sample, so the rate is comparable). */
 const SYSTEMS = {

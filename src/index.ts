@@ -11,8 +11,8 @@ export {
 export { permutationImportance, type FeatureImportance, type ImportanceResult } from './model/importance.js';
 export { checkFinite, Evaluation, type ClassificationReport, type EvaluationReport, type RegressionReport, type TargetScores } from './model/evaluation.js';
 export {
-  DEFAULT_LAYERS, DEFAULTS, defaultEpochs, defaultL2, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
-  resolveOptions, settle, TRAIN_OPTION_NAMES,
+  DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
+  resolveOptions, settle, sumOfSquaredWeights, TRAIN_OPTION_NAMES,
   type ClassWeightRule, type HiddenActivation, type ModelOptions, type ResolvedOptions, type ScheduleRule, type SettledOptions, type TrainOptions,
 } from './model/options.js';
 export { isDataFrame, toFrame, type ArrowLikeTable, type FrameOptions, type TableData, type TableRecord } from './model/table.js';
@@ -51,7 +51,7 @@ export {
   type DataFrame, type FrameColumn, type FrameDescription,
 } from './data/frame.js';
 export {
-  EarlyStopping, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
+  EarlyStopping, LossStop, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type LossStopOptions,
   type StopReason, type TrainingControl,
 } from './train/callbacks.js';
 export { DivergenceError, evaluate, fit, fitAsync, type FitOptions } from './train/fit.js';

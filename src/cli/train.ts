@@ -7,8 +7,9 @@ import { encodeFrameTargets, type DataFrame } from '../data/frame.js';
 import { decodeOutput, encodeRecord, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
-import { OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import { defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
 import { planTraining, type Metrics, type TrainingPlan } from '../model/train.js';
+import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
 import { planStreamedTraining } from '../node/train-stream.js';
@@ -74,6 +75,19 @@ function shouldStream(data: string, o: TrainOptions): boolean {
   return estimate > o.memory;
 }
 
+/** The default rule's report: when the run ended, and which epoch's weights the model holds and why. */
+export function stopLine(stop: LossStop, history: History): string {
+  const ran = history.epochs.length;
+  const watched = stop.monitor === 'valLoss' ? 'validation loss' : 'training loss';
+  const ended = history.stopReason === 'converged'
+    ? `epoch ${ran}: the ${watched} fell less than ${stop.tolerance} below its best for ${stop.patience} epochs`
+    : `epoch ${ran}: the cap on epochs`;
+  const kept = stop.monitor === 'valLoss'
+    ? `kept epoch ${history.finalEpoch}, the lowest validation loss (${+stop.best.toPrecision(4)})`
+    : `kept epoch ${history.finalEpoch}, the last (no validation rows to choose by)`;
+  return `stopped  ${ended}; ${kept}`;
+}
+
 export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<TrainResult> {
   // With --out - the model is what goes to standard output; the report then goes to stderr.
   const report = o.out === '-' ? process.stderr : out;
@@ -107,9 +121,9 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const targetNames = targetColumns(target).map((c) => c.name);
   say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
-  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.epochs} epochs, ${net.kernels.name} kernels`);
+  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${validationRows ? 'validation' : 'training'} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels`);
   const controls = [
-    o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? ' (3/n)' : ''}` : '',
+    o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? (s.l2 === defaultL2(trainingRows, s.optimizer) ? ' (3/n)' : ' (2/Σw² of the initial weights, below 3/n)') : ''}` : '',
     o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',
     o.dropout ? `dropout ${o.dropout.join(',')}` : '',
     o.classWeight ? `class weights ${o.classWeight === 'balanced' ? 'balanced' : [...o.classWeight].map(([k, v]) => `${k}=${v}`).join(',')}` : '',
@@ -120,6 +134,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report)], signal });
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochs.length + 1}`, o);
   if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
+  else if (plan.stop) say(stopLine(plan.stop, history));
   const { train: trainMetrics, validation: valMetrics } = plan.metrics(history);
 
   // Every output is written whole beside its target first; only when all are, and no interrupt came

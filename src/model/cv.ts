@@ -5,8 +5,9 @@ import { BackpropError, checkOptions } from '../core/errors.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
 import { fitFramePreprocessing } from '../data/frame.js';
 import { stratifiedFolds } from '../data/split.js';
+import { LossStop } from '../train/callbacks.js';
 import { fitAsync } from '../train/fit.js';
-import { MODEL_OPTION_NAMES, OptionError, resolveOptions, settle, trainingControls, type ModelOptions } from './options.js';
+import { MODEL_OPTION_NAMES, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls, type ModelOptions } from './options.js';
 import { measure, networkFor, type Metrics } from './train.js';
 import { toFrame, type TableData } from './table.js';
 
@@ -58,8 +59,11 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
     const prep = fitFramePreprocessing(description, frame, train);
     const net = await networkFor(prep, o);
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
-    const s = settle(o, train.length);
-    await fitAsync(net, x, y, { epochs: s.epochs, batchSize: s.batchSize, seed: s.seed, learningRate: s.lr, ...trainingControls(s, prep), signal: c.signal });
+    const s = settle(o, train.length, sumOfSquaredWeights(net.parameters));
+    await fitAsync(net, x, y, {
+      epochs: s.epochs, batchSize: s.batchSize, seed: s.seed, learningRate: s.lr, ...trainingControls(s, prep), signal: c.signal,
+      ...(s.stop ? { callbacks: [new LossStop(s.stop)] } : {}),
+    });
     const metrics = measure(net, prep, encodeFrameInputs(prep, frame, 'float32', test), encodeFrameTargets(prep, frame, 'float32', test).y);
     results.push({ rows: test.length, metrics });
     c.onFold?.(k, metrics);

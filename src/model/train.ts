@@ -10,12 +10,12 @@ import { decodeValues, encodedWidth, targetColumns, type Preprocessing } from '.
 import { splitRows } from '../data/split.js';
 import { Network } from '../nn/network.js';
 import type { LayerSpec } from '../nn/spec.js';
-import type { Callback, History } from '../train/callbacks.js';
+import { LossStop, type Callback, type History } from '../train/callbacks.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { regressionScores } from '../train/metrics.js';
 import { Model, type PredictionFor } from './model.js';
 import {
-  checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, trainingControls,
+  checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls,
   type ResolvedOptions, type SettledOptions, type TrainOptions,
 } from './options.js';
 import { toFrame, type TableData, type TableRecord } from './table.js';
@@ -71,6 +71,8 @@ export interface TrainingPlan {
   options: SettledOptions;
   /** Whether the rows are read in passes from a file. */
   streamed: boolean;
+  /** The default rule's stop (absent when the epochs were given): after fit, which epoch it kept and why. */
+  stop: LossStop | null;
   /** For data in memory: which rows train and which validate. */
   split?: { train: Uint32Array; test: Uint32Array };
   fit(options?: PlanFitOptions): Promise<History>;
@@ -99,7 +101,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const split = validationSplit(frame.rows, validation, o.seed, description.classIndex);
   const prep = fitFramePreprocessing(description, frame, split.train);
   const net = await networkFor(prep, o);
-  const settled = settle(o, split.train.length);
+  const settled = settle(o, split.train.length, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
   const controls = trainingControls(settled, prep);
   // The input matrices, built once from the columns in the rows' split order; the training rows straight into
@@ -126,14 +128,15 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
     },
   }] : [];
   const callbacks: Callback[] = [...(t.callbacks ?? []), ...watch];
+  const stop = settled.stop ? new LossStop(settled.stop) : null;
   return {
     source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
-    options: settled, streamed: false, split,
+    options: settled, streamed: false, split, stop,
     fit: async (f = {}) => {
       const history = await fitAsync(net, xTrain, yTrain, {
         epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
         validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
-        callbacks: [...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+        callbacks: [...(stop ? [stop] : []), ...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
       });
       await Promise.all(pending);
       if (failure) throw (failure as { error: unknown }).error;

@@ -8,7 +8,7 @@ import { describeFrame, type DataFrame } from '../data/frame.js';
 import type { Task } from '../data/columns.js';
 import type { ActivationName } from '../nn/activations.js';
 import { crossValidate, type CrossValidateOptions } from './cv.js';
-import { DEFAULT_LAYERS, defaultEpochs, OptionError, type ModelOptions } from './options.js';
+import { DEFAULT_LAYERS, OptionError, type ModelOptions } from './options.js';
 import { toFrame, type TableData } from './table.js';
 
 /** One point of the search space. l2 is given as c, the penalty being c/n for n training rows (the default is 3). */
@@ -169,8 +169,9 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
   if (folds > frame.rows) throw new OptionError(`folds: ${folds} folds need at least ${folds} rows; ${frame.source} has ${frame.rows}`, 'folds');
   const foldRows = Math.floor((frame.rows * (folds - 1)) / folds);
   const settings = drawTrials(trialsWanted, seed);
-  // The full run's epochs: the option, or the default for the fold's rows in batches of 32; rungs train 1/9 and 1/3 of it.
-  const full = o.epochs ?? defaultEpochs(foldRows, 32);
+  // The full run's epochs: the option, or about 15 000 steps of 32 rows (10 to 300 epochs); rungs train 1/9 and 1/3
+  // of it. Successive halving compares trials at equal epochs, so tune keeps a fixed budget where train stops by the loss.
+  const full = o.epochs ?? Math.min(300, Math.max(10, Math.ceil(15_000 / Math.max(1, Math.ceil(foldRows / 32)))));
   const rungs = trialsWanted >= 9 ? [Math.max(1, Math.round(full / 9)), Math.max(1, Math.round(full / 3)), full] : trialsWanted >= 3 ? [Math.max(1, Math.round(full / 3)), full] : [full];
   const runner = runnerFactory(frame, o.workers, trialsWanted);
   const workers = runner.size;

@@ -1,9 +1,9 @@
 // Training on a file larger than memory, as a TrainingPlan (model/train.ts): the preprocessing from a first pass
 // over the file (streaming.ts), then every epoch read again through a seeded shuffle buffer.
 import { BackpropError } from '../core/errors.js';
-import { checkTrainOptions, resolveOptions, settle, trainingControls, OptionError, DEFAULTS, type TrainOptions } from '../model/options.js';
+import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, type TrainOptions } from '../model/options.js';
 import { networkFor, type Metrics, type TrainingPlan } from '../model/train.js';
-import type { History } from '../train/callbacks.js';
+import { LossStop, type History } from '../train/callbacks.js';
 import { fitBatches } from '../train/batches.js';
 import type { DuckReadOptions } from './readers/duckdb.js';
 import { scanForTraining, trainingBatches, validationBatches } from './streaming.js';
@@ -18,7 +18,8 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   const target = Array.isArray(t.target) ? t.target[0] : (t.target as string | undefined);
   const scanned = await scanForTraining(path, path, read, { target, task: o.task, validation, seed: o.seed });
   const net = await networkFor(scanned.prep, o);
-  const settled = settle(o, scanned.trainRows);
+  const settled = settle(o, scanned.trainRows, sumOfSquaredWeights(net.parameters));
+  const stop = settled.stop ? new LossStop(settled.stop) : null;
   const controls = trainingControls(settled, scanned.prep);
   // The shuffle buffer takes a quarter of the budget (its float32 inputs and targets).
   const bufferRows = Math.max(o.batchSize, Math.floor(memory / 4 / ((net.inputs + net.outputs) * 4)));
@@ -30,10 +31,10 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   };
   return {
     source: path, rows: scanned.rows, trainingRows: scanned.trainRows, validationRows: scanned.validationRows, prep: scanned.prep, network: net,
-    options: settled, streamed: true,
+    options: settled, streamed: true, stop,
     fit: (f = {}) => fitBatches(net, trainingBatches(scanned, net.inputs, net.outputs, o.batchSize, bufferRows), {
       epochs: settled.epochs, ...controls, learningRate: settled.lr, earlyStopping: t.earlyStopping,
-      callbacks: f.callbacks ?? [], signal: f.signal ?? t.signal,
+      callbacks: [...(stop ? [stop] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
       validationBatches: validation > 0 ? validationBatches(scanned, net.inputs, net.outputs) : undefined,
     }),
     metrics: (history) => ({ train: last(history, false)!, validation: last(history, true) }),

@@ -27,7 +27,8 @@ export interface BatchLogs {
   loss: number;
 }
 
-export type StopReason = 'completed' | 'early-stopping' | 'callback' | 'aborted';
+/** 'converged': the default rule's loss stopped falling (see LossStop). */
+export type StopReason = 'completed' | 'converged' | 'early-stopping' | 'callback' | 'aborted';
 
 export interface History {
   epochs: EpochLogs[];
@@ -119,6 +120,70 @@ export class EarlyStopping implements Callback {
   onTrainEnd(history: History, control: TrainingControl): void {
     if (this.restoreBestWeights && this.bestEpoch > 0 && this.bestEpoch !== history.finalEpoch) {
       control.network.parameters.forEach((p, i) => p.value.data.set(this.snapshot[i]));
+      control.setFinalEpoch(this.bestEpoch);
+    }
+  }
+}
+
+/** LossStop's defaults, scikit-learn's n_iter_no_change and tol. */
+export const DEFAULT_PATIENCE = 10;
+export const DEFAULT_TOLERANCE = 1e-4;
+
+export interface LossStopOptions {
+  /** Epochs in a row without a fall of more than `tolerance` that end the run. Default 10. */
+  patience?: number;
+  /** How much the loss must fall below its best to count as a fall. Default 1e-4. */
+  tolerance?: number;
+}
+
+/**
+ * The default rule's stop, as scikit-learn's MLPs stop (tol, n_iter_no_change): the run ends once the watched loss
+ * has gone `patience` epochs in a row without falling more than `tolerance` below the best so far. It watches the
+ * validation loss when there are validation rows, and then puts back the weights of the epoch with the lowest one
+ * at the end (whether the loss stalled or the epochs ran out); without them it watches the training objective (the
+ * epoch's mean loss plus the weight penalty) and keeps the last epoch's weights.
+ */
+export class LossStop implements Callback {
+  readonly patience: number;
+  readonly tolerance: number;
+  /** What was watched, the best epoch by it and its value; set as the run goes. */
+  monitor: 'valLoss' | 'loss' = 'loss';
+  bestEpoch = 0;
+  best = Infinity;
+  private wait = 0;
+  private snapshot: Float64Array[] | null = null;
+
+  constructor(options: LossStopOptions = {}) {
+    options = checkOptions(options, ['patience', 'tolerance'], 'LossStop options');
+    this.patience = options.patience ?? DEFAULT_PATIENCE;
+    this.tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+    if (!Number.isInteger(this.patience) || this.patience < 1) throw new BackpropError(`patience: expected a positive integer, got ${String(options.patience)}`, 'patience');
+    if (!(this.tolerance >= 0 && Number.isFinite(this.tolerance))) throw new BackpropError(`tolerance: expected a number ≥ 0, got ${String(options.tolerance)}`, 'tolerance');
+  }
+
+  onTrainBegin(control: TrainingControl): void {
+    this.monitor = control.hasValidation ? 'valLoss' : 'loss';
+    this.best = Infinity;
+    this.bestEpoch = this.wait = 0;
+    this.snapshot = this.monitor === 'valLoss' ? control.network.parameters.map((p) => new Float64Array(p.value.data.length)) : null;
+  }
+
+  onEpochEnd(logs: EpochLogs, control: TrainingControl): void {
+    const value = this.monitor === 'valLoss' ? logs.valLoss! : logs.loss + (logs.penalty ?? 0);
+    // An epoch within the tolerance of the best (or above it) is one more without a fall; the best is the lowest.
+    if (value > this.best - this.tolerance) this.wait++;
+    else this.wait = 0;
+    if (value < this.best) {
+      this.best = value;
+      this.bestEpoch = logs.epoch;
+      this.snapshot?.forEach((s, i) => s.set(control.network.parameters[i].value.data));
+    }
+    if (this.wait >= this.patience) control.stop('converged');
+  }
+
+  onTrainEnd(history: History, control: TrainingControl): void {
+    if (this.snapshot && this.bestEpoch > 0 && this.bestEpoch !== history.finalEpoch && history.stopReason !== 'aborted') {
+      control.network.parameters.forEach((p, i) => p.value.data.set(this.snapshot![i]));
       control.setFinalEpoch(this.bestEpoch);
     }
   }
