@@ -23,7 +23,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
 const ROUNDS = roundsAt >= 0 ? Math.max(1, Number(args[roundsAt + 1]) || 1) : 3;
-const only = args.filter((a, i) => a !== '--rounds' && i !== roundsAt + 1);
+const only = args.filter((a, i) => roundsAt < 0 || (i !== roundsAt && i !== roundsAt + 1));
 /** The machine's OpenBLAS core setting, for the extra W1 row run under it. */
 const machineCore = process.env.OPENBLAS_CORETYPE;
 
