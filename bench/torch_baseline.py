@@ -1,6 +1,9 @@
 """PyTorch on the bench workloads, the way a PyTorch user writes it: nn.Sequential of Linear layers, SGD at
-learning rate 0.01, cross-entropy on the logits (or mse), shuffled mini-batches, on the CPU with two threads.
-Usage: torch_baseline.py W1 [samples] [float32|float64]"""
+learning rate 0.01, cross-entropy on the logits (or mse), shuffled mini-batches, on the CPU with the given number of
+threads (default 1: on this machine's two cores, one OpenMP thread is PyTorch's fastest setting for W1).
+Usage: torch_baseline.py W1 [samples|-] [float32|float64] [threads]"""
+
+import sys
 
 import torch
 
@@ -8,7 +11,7 @@ from workload import report, workload
 
 _, sizes, hidden, output, batch, samples, float64 = workload()
 dtype = torch.float64 if float64 else torch.float32
-torch.set_num_threads(2)
+torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
 torch.manual_seed(42)
 
 layers = []
@@ -39,4 +42,4 @@ def epoch():
         optimizer.step()
 
 
-report(epoch, samples, "torch " + torch.__version__)
+report(epoch, samples, "torch " + torch.__version__ + " threads " + str(torch.get_num_threads()))

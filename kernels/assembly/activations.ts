@@ -120,10 +120,38 @@ export function lossSum(kind: i32, n: i32, y: usize, yHat: usize, h: usize): f64
   return sum;
 }
 
-/** Σ x² (kind 0) or Σ |x| (kind 1), accumulated in f64 */
+/**
+ * Σ x² (kind 0) or Σ |x| (kind 1), accumulated in f64: eight values a step into four pairs of partial sums, so the
+ * adds do not wait on one another (a single running sum waited on each add's latency: 4 µs for 3,300 weights, paid
+ * every step by the L2 penalty). Each term is exact in f64; only the order of the adds differs from the reference's.
+ */
 export function reduce(kind: i32, n: i32, x: usize): f64 {
-  let sum: f64 = 0;
-  for (let i = 0; i < n; i++) {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const at = x + (<usize>i << 2);
+    const a = v128.load(at), b = v128.load(at + 16);
+    let a0 = f64x2.promote_low_f32x4(a), a1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1));
+    let b0 = f64x2.promote_low_f32x4(b), b1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 0, 1));
+    if (kind == 0) {
+      a0 = f64x2.mul(a0, a0);
+      a1 = f64x2.mul(a1, a1);
+      b0 = f64x2.mul(b0, b0);
+      b1 = f64x2.mul(b1, b1);
+    } else {
+      a0 = f64x2.abs(a0);
+      a1 = f64x2.abs(a1);
+      b0 = f64x2.abs(b0);
+      b1 = f64x2.abs(b1);
+    }
+    s0 = f64x2.add(s0, a0);
+    s1 = f64x2.add(s1, a1);
+    s2 = f64x2.add(s2, b0);
+    s3 = f64x2.add(s3, b1);
+  }
+  const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let sum: f64 = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < n; i++) {
     const v = <f64>load<f32>(x + (<usize>i << 2));
     sum += kind == 0 ? v * v : Math.abs(v);
   }

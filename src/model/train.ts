@@ -3,7 +3,7 @@
 // settled for the data's size, then fit. The command line's `train` is this with a file reader in front.
 import { chooseKernels } from '../core/backends.js';
 import { BackpropError } from '../core/errors.js';
-import type { Kernels } from '../core/kernels.js';
+import { allocateFor, type Kernels } from '../core/kernels.js';
 import type { Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
 import { decodeValues, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
@@ -105,8 +105,10 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   // Checked now, before any training: a class weight naming no class, say.
   const controls = trainingControls(settled, prep);
   // The input matrices, built once from the columns in the rows' split order; the training rows straight into
-  // the backend's memory, where fit then gathers its batches without a copy.
-  const inBackend = (r: number, c: number): Matrix => net.allocate(r, c);
+  // the backend's memory, where fit then gathers its batches without a copy. Each on its own, not in the network's
+  // group: they live as long as this plan, and a million rows (over 64 MB) must not count against the network
+  // memory one turn of the event loop may hand out, which would leave them in ordinary arrays for fit to copy.
+  const inBackend = (r: number, c: number): Matrix => allocateFor(net.kernels, r, c, net.dtype);
   const xTrain = encodeFrameInputs(prep, frame, 'float32', split.train, inBackend);
   const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
   const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;

@@ -1,6 +1,7 @@
 // The training loop: epochs of shuffled mini-batches, each one forward pass, one backward pass and
 // one optimizer step, with validation and callbacks at the epoch's end. All batch buffers are made once.
 import { BackpropError, checkOptions } from '../core/errors.js';
+import { allocateFor } from '../core/kernels.js';
 import { zeros, type FloatArray, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import type { BatchInput } from '../nn/input.js';
@@ -269,9 +270,12 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   const batchLogs: BatchLogs = { epoch: 0, batch: 0, size: 0, loss: 0 };
 
   // A backend with memory of its own gets the training rows there once (unless they are there already, as the
-  // command line puts them), so batches are gathered in place.
+  // command line puts them), so batches are gathered in place. Not in the network's group: the copy goes back at the
+  // run's end (below), so it need not count against the network memory a turn of the event loop may hand out
+  // (float64 W1's 64 MB of rows used to, which left the network's buffers, made after, in ordinary arrays: every
+  // element-wise kernel and the gather then ran in JavaScript).
   if (net.kernels.allocate && !(net.kernels.owns?.(xAll) && net.kernels.owns?.(yAll))) {
-    const x = net.allocate(rows, net.inputs), y = net.allocate(rows, net.outputs);
+    const x = allocateFor(net.kernels, rows, net.inputs, net.dtype), y = allocateFor(net.kernels, rows, net.outputs, net.dtype);
     x.data.set(xAll.data);
     y.data.set(yAll.data);
     transient.push(x, y);
