@@ -82,7 +82,7 @@ describe('playground', () => {
   it('keeps every setting in the URL, and the same URL reproduces the same run', async () => {
     const settings = {
       ...DEFAULTS, dataset: 'xor' as const, noise: 0.1, batchSize: 5, features: ['x1', 'x2', 'x1x2'] as const,
-      layers: [3], activation: 'relu' as const, learningRate: 0.1, optimizer: 'adam' as const, regularization: 'l2' as const,
+      layers: [3], activation: 'relu' as const, activations: ['relu' as const], learningRate: 0.1, optimizer: 'adam' as const, regularization: 'l2' as const,
       regularizationRate: 0.001, seed: 7,
     };
     const search = serializeState({ ...settings, features: [...settings.features] });
@@ -1010,9 +1010,20 @@ describe('playground: own data', () => {
     const classes = model.classes!.map(String);
     ours.forEach((p, i) => classes.forEach((c, k) => expect(Math.abs(probabilities[i * 4 + k] - p.probabilities[c])).toBeLessThan(1e-5)));
 
+    // The step-through covers softmax: δᵒ = y − ŷ for each output unit, named as softmax + cross-entropy.
+    await page.fill('#pointIndex', '0');
+    await page.click('#pickPoint');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.click('#nextStage');
+    await page.click('#nextStage');
+    expect(await page.textContent('#stageValues')).toContain('Softmax + cross-entropy');
+    expect(await page.locator('#stageValues [data-kind="delta"]').count()).toBe(4);
+    await page.click('#closeStepper');
+
     // The standalone module and the code come out too.
     expect(readFileSync(await save(page, '#exportModule', dir), 'utf8')).toContain('export');
     await page.click('#copyCode');
+    await page.waitForSelector('#codeText:not([hidden])');
     const code = await page.textContent('#codeText');
     expect(code).toContain("loss: 'categorical-cross-entropy'");
     expect(code).toContain("activation: 'softmax'");
