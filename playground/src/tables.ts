@@ -3,6 +3,7 @@
 // types the columns, data/frame.ts describes, scales and encodes them — as `backprop train` reads a file.
 import { BackpropError } from '../../src/core/errors.js';
 import { frameFromTable, type TextTable } from '../../src/data/columns.js';
+import type { CsvTokenizer } from '../../src/data/csv.js';
 import type { DataFrame } from '../../src/data/frame.js';
 import type { TableSetName } from './state.js';
 
@@ -47,8 +48,8 @@ export function tableOf(set: TableSetName): LoadedTable | null {
 
 /** A file's text parsed by the library's CSV parser, loaded on first use (csv-parse is its own chunk of the page). */
 export async function parseSource(name: string, text: string | Uint8Array): Promise<TableSource> {
-  const { parseTable } = await import('../../src/data/csv.js');
-  return { name, id: ++sources, table: parseTable(text, name) };
+  const [{ parseTable }, { parse }] = await Promise.all([import('../../src/data/csv.js'), import('csv-parse/browser/esm/sync')]);
+  return { name, id: ++sources, table: parseTable(text, name, {}, parse as unknown as CsvTokenizer) };
 }
 let sources = 0;
 

@@ -2,7 +2,8 @@
 // what can go wrong with a file before any column is interpreted — empty, binary, not UTF-8, header only,
 // ragged rows — said in one line naming the line and column. Browser-safe: the command line's reader
 // (node/readers/csv.ts) and the playground's upload both parse here, so a file gets the same messages in each.
-import { parse as parseInBrowser } from 'csv-parse/browser/esm/sync';
+// The tokenizer is csv-parse's synchronous parse, given by the caller (the core depends on no package): Node passes
+// csv-parse/sync, a page csv-parse/browser/esm/sync (the same parser, with its own Buffer).
 import { BackpropError } from '../core/errors.js';
 import type { TextTable } from './columns.js';
 
@@ -15,7 +16,7 @@ export interface TableOptions {
   decimalComma?: boolean;
 }
 
-/** csv-parse's synchronous parse: its browser build by default; Node passes its own build, which is faster there. */
+/** csv-parse's synchronous parse (either build): text and its options in, records out. */
 export type CsvTokenizer = (text: string, options: Record<string, unknown>) => unknown;
 
 /** The one of , ; tab | that the header line holds most of (a comma where none is there). */
@@ -35,8 +36,7 @@ export function sniffDelimiter(text: string): string {
 const DECIMAL_COMMA = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;
 
 /** Parses a CSV file's bytes (or text) with a header row; `source` names it in messages. */
-export function parseTable(bytes: Uint8Array | string, source: string, options: TableOptions = {},
-  tokenize: CsvTokenizer = parseInBrowser as unknown as CsvTokenizer): Table {
+export function parseTable(bytes: Uint8Array | string, source: string, options: TableOptions, tokenize: CsvTokenizer): Table {
   let text: string;
   if (typeof bytes === 'string') {
     if (bytes.length === 0) throw new BackpropError(`${source}: the file is empty; expected CSV with a header row`);
