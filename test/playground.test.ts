@@ -1,11 +1,12 @@
 // The playground in a real browser (Debian's Chromium through playwright-core): it learns the circle,
 // stays responsive, reproduces a run from its URL, and its step-through view shows the library's own trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { Network, toRows, traceUpdate } from '../src/index.js';
+import { Model, Network, Random, toRows, traceUpdate } from '../src/index.js';
+import { readTable } from '../src/node/index.js';
 import { serveFolder } from '../src/cli/serve.js';
 import { EXTENT, featurize, makeProblem, networkSpec } from '../playground/src/problem.js';
 import { GRID } from '../playground/src/protocol.js';
@@ -13,7 +14,7 @@ import { colour } from '../playground/src/draw.js';
 import { parseState, serializeState, DEFAULTS } from '../playground/src/state.js';
 import { LESSON_LIST } from '../playground/src/lessons.js';
 import { launch } from './browser.js';
-import { ROOT } from './cli-helpers.js';
+import { backprop, ROOT, tempDir, writeFile } from './cli-helpers.js';
 
 const BUILD = join(ROOT, 'dist/playground');
 const OUT = join(ROOT, 'test-output');
@@ -81,7 +82,7 @@ describe('playground', () => {
   it('keeps every setting in the URL, and the same URL reproduces the same run', async () => {
     const settings = {
       ...DEFAULTS, dataset: 'xor' as const, noise: 0.1, batchSize: 5, features: ['x1', 'x2', 'x1x2'] as const,
-      layers: [3], activation: 'relu' as const, learningRate: 0.1, optimizer: 'adam' as const, regularization: 'l2' as const,
+      layers: [3], activation: 'relu' as const, activations: ['relu' as const], learningRate: 0.1, optimizer: 'adam' as const, regularization: 'l2' as const,
       regularizationRate: 0.001, seed: 7,
     };
     const search = serializeState({ ...settings, features: [...settings.features] });
@@ -1039,4 +1040,118 @@ describe('playground: phone and keyboard', () => {
     }
     await page.close();
   }, 60_000);
+});
+
+describe('playground: own data', () => {
+  /** A 5-feature, 4-class table: the class from the signs of two sums, the fifth feature noise; seeded. */
+  function fourClasses(rows = 240): string {
+    const random = new Random(11);
+    const lines = ['f1,f2,f3,f4,f5,kind'];
+    for (let i = 0; i < rows; i++) {
+      const f = Array.from({ length: 5 }, () => Number((random.next() * 4 - 2).toFixed(3)));
+      const kind = ['north', 'east', 'south', 'west'][(f[0] + f[1] > 0 ? 1 : 0) + (f[2] - f[3] > 0 ? 2 : 0)];
+      lines.push([...f, kind].join(','));
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  async function upload(page: Page, name: string, text: string): Promise<void> {
+    await page.setInputFiles('#csvFile', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  }
+
+  async function save(page: Page, button: string, dir: string): Promise<string> {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = join(dir, download.suggestedFilename());
+    await download.saveAs(path);
+    return path;
+  }
+
+  it('trains on an uploaded 5-feature, 4-class CSV; its accuracy, the model file (read by backprop predict) and the ONNX export agree with the library', async () => {
+    const dir = tempDir();
+    const csv = writeFile(dir, 'four.csv', fourClasses());
+    const page = await open('?layers=8&learningRate=0.3&batchSize=10');
+    await upload(page, 'four.csv', readFileSync(csv, 'utf8'));
+    await page.waitForSelector('#tableSettings:not([hidden])');
+    expect(await page.textContent('#tableSummary')).toContain('4 classes');
+    expect(await page.locator('#diagram canvas.unit[data-column="2"]').count()).toBe(4);
+    expect(await page.isDisabled('#noise')).toBe(true);
+    expect(await page.textContent('#planeNote')).toContain('held at their means');
+    await stepEpochs(page, 40);
+    await page.waitForSelector('#allAccuracy');
+    const pageAccuracy = Number(await page.getAttribute('#allAccuracy', 'data-value'));
+    expect(pageAccuracy).toBeGreaterThan(0.5);
+    expect(await page.locator('#accuracy tr[data-class]').count()).toBe(4);
+    expect(await page.locator('#legend .class').count()).toBe(4);
+
+    // The model file: the library reads it and its evaluate on every row of the file gives the page's accuracy.
+    const modelPath = await save(page, '#exportModel', dir);
+    const model = Model.fromJSON(JSON.parse(readFileSync(modelPath, 'utf8')));
+    const frame = await readTable(csv);
+    const report = model.evaluate(frame) as { accuracy: number };
+    expect(report.accuracy).toBe(pageAccuracy);
+    // backprop predict reads it: the same class for every row as the library's predict.
+    const predicted = backprop(['predict', modelPath, csv, '--json']);
+    expect(predicted.stderr).toBe('');
+    expect(predicted.code).toBe(0);
+    const labels = (JSON.parse(predicted.stdout) as { kind: string }[]).map((p) => p.kind);
+    expect(labels).toEqual(model.predict(frame).map((p) => (p as { label: string }).label));
+    expect(new Set(labels).size).toBeGreaterThan(1);
+
+    // ONNX, run by onnxruntime: the same probabilities as the exported model's, within 1e-5.
+    const onnxPath = await save(page, '#exportOnnx', dir);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(readFileSync(onnxPath));
+    const feeds = Object.fromEntries(['f1', 'f2', 'f3', 'f4', 'f5'].map((name) => {
+      const column = frame.columns.find((c) => c.name === name) as { values: Float64Array };
+      return [name, new ort.Tensor('float32', Float32Array.from(column.values), [frame.rows, 1])];
+    }));
+    const probabilities = (await session.run(feeds)).probabilities.data as Float32Array;
+    const ours = model.predict(frame) as { probabilities: Record<string, number> }[];
+    const classes = model.classes!.map(String);
+    ours.forEach((p, i) => classes.forEach((c, k) => expect(Math.abs(probabilities[i * 4 + k] - p.probabilities[c])).toBeLessThan(1e-5)));
+
+    // The step-through covers softmax: δᵒ = y − ŷ for each output unit, named as softmax + cross-entropy.
+    await page.fill('#pointIndex', '0');
+    await page.click('#pickPoint');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.click('#nextStage');
+    await page.click('#nextStage');
+    expect(await page.textContent('#stageValues')).toContain('Softmax + cross-entropy');
+    expect(await page.locator('#stageValues [data-kind="delta"]').count()).toBe(4);
+    await page.click('#closeStepper');
+
+    // The standalone module and the code come out too.
+    expect(readFileSync(await save(page, '#exportModule', dir), 'utf8')).toContain('export');
+    await page.click('#copyCode');
+    await page.waitForSelector('#codeText:not([hidden])');
+    const code = await page.textContent('#codeText');
+    expect(code).toContain("loss: 'categorical-cross-entropy'");
+    expect(code).toContain("activation: 'softmax'");
+    await page.screenshot({ path: join(OUT, 'playground-own-data.png'), fullPage: true });
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('a word in a numeric column shows the command line\'s message and leaves the current network alone', async () => {
+    const dir = tempDir();
+    const lines = fourClasses(60).split('\n');
+    lines[7] = lines[7].replace(/^[^,]+/, 'oops');
+    const bad = writeFile(dir, 'bad.csv', lines.join('\n'));
+    const cli = backprop(['train', bad, '--epochs', '1']);
+    expect(cli.code).toBe(1);
+    const message = cli.stderr.trim();
+    expect(message).toMatch(/^backprop: .*bad\.csv, line 8, column 1/);
+    const page = await open('?layers=3&seed=5');
+    await stepEpochs(page, 3);
+    const before = { epoch: await page.textContent('#epoch'), url: page.url(), weights: await page.locator('line.link').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-w'))) };
+    await upload(page, 'bad.csv', readFileSync(bad, 'utf8'));
+    await page.waitForFunction(() => document.getElementById('message')!.textContent !== '');
+    expect(await page.textContent('#message')).toBe(message.replace(bad, 'bad.csv'));
+    expect(await page.textContent('#epoch')).toBe(before.epoch);
+    expect(page.url()).toBe(before.url);
+    expect(await page.locator('line.link').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-w')))).toEqual(before.weights);
+    expect(await page.isHidden('#tableSettings')).toBe(true);
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
 });

@@ -5,7 +5,8 @@ import type { UpdateTrace } from '../../src/index.js';
 import { makeProblem, type Problem } from './problem.js';
 import { lesson } from './lessons.js';
 import { CUSTOM_POINT, type FromWorker, type Snapshot, type ToWorker, type TracedPoint } from './protocol.js';
-import { FEATURE_NAMES, readState, serializeState, type FeatureName, type State } from './state.js';
+import { FEATURE_NAMES, isTableSet, readState, serializeState, type FeatureName, type State, type TableSetName } from './state.js';
+import { cliMessage, exampleSource, readTable, setTable, tableOf, type TableSource } from './tables.js';
 
 /** One weight (`from` a row of layer `layer`'s matrix, `to` its unit) or, with from = 'bias', a unit's bias. */
 export interface WeightRef {
@@ -108,7 +109,18 @@ export function update(changes: Partial<State>): void {
   const keys = Object.keys(changes) as (keyof State)[];
   // A lesson is its network: changing the network or the data leaves it (⟲ starts it again, η may change).
   const leaves = app.state.lesson !== null && !('lesson' in changes) && keys.some((k) => !LIVE.includes(k) && !VIEW.includes(k) && k !== 'restart');
-  app.state = { ...app.state, ...changes, ...(leaves ? { lesson: null } : {}) };
+  const next = { ...app.state, ...changes, ...(leaves ? { lesson: null } : {}) };
+  // A table's target or share the library refuses (one class, say) is said in its words, and nothing changes.
+  if (isTableSet(next.dataset) && keys.some((k) => !LIVE.includes(k) && !VIEW.includes(k))) {
+    try {
+      makeProblem(next);
+    } catch (e) {
+      say(cliMessage(e));
+      emit('controls');
+      return;
+    }
+  }
+  app.state = next;
   history.replaceState(null, '', serializeState(app.state));
   if (keys.every((k) => VIEW.includes(k))) emit('render');
   else if (keys.every((k) => LIVE.includes(k) || VIEW.includes(k))) {
@@ -161,7 +173,34 @@ export function reset(): void {
   closeStepper();
   setPlaying(false);
   emit('reset');
-  send({ type: 'reset', state: app.state });
+  const table = isTableSet(app.state.dataset) ? tableOf(app.state.dataset)?.source : undefined;
+  send({ type: 'reset', state: app.state, ...(table ? { table } : {}) });
+}
+
+/**
+ * Trains on a table: a CSV file the learner chose, or a built-in example. A file the library refuses gets the
+ * command line's one-line message, and the current data and network stay as they were.
+ */
+export function useTable(set: TableSetName, source: TableSource): boolean {
+  const before = tableOf(set);
+  try {
+    setTable(set, readTable(source));
+    // The default target (the last column) must make a problem the library accepts, before anything changes.
+    makeProblem({ ...app.state, dataset: set, target: '', axes: '0,1', lesson: null });
+  } catch (e) {
+    setTable(set, before);
+    say(cliMessage(e));
+    emit('controls');
+    return false;
+  }
+  update({ dataset: set, target: '', axes: '0,1' });
+  return true;
+}
+
+/** A built-in example table, loaded on first use. */
+export async function useExample(set: 'iris' | 'digits'): Promise<void> {
+  const table = tableOf(set);
+  useTable(set, table?.source ?? await exampleSource(set));
 }
 
 export function togglePlay(): void {
@@ -214,6 +253,21 @@ export function applyTraced(): void {
 /** The URL as read (values snapped to the sliders' steps), so link, sliders and labels agree from the start. */
 export function start(): void {
   history.replaceState(null, '', serializeState(app.state));
+  const d = app.state.dataset;
+  if (d === 'iris' || d === 'digits') {
+    // A link to an example: its text is loaded first (its own chunk), then the run starts as the link says.
+    void exampleSource(d).then((source) => {
+      setTable(d, readTable(source));
+      try {
+        app.problem = makeProblem(app.state);
+      } catch (e) {
+        say(cliMessage(e));
+        app.state = { ...app.state, target: '' };
+      }
+      reset();
+    });
+    return;
+  }
   reset();
   // A lesson opens on its point's step-through.
   if (lesson(app.state.lesson)) pickPoint(0);

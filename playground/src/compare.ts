@@ -34,7 +34,7 @@ on('worker', (m) => {
  */
 function lessonComparison(l: Lesson): void {
   const columns = (['sigmoid', 'relu'] as const).map((activation) => {
-    const net = new Network(networkSpec({ ...app.state, activation }, 'classification'));
+    const net = new Network(networkSpec({ ...app.state, activation, activations: app.state.layers.map(() => activation) }, 'classification'));
     net.setWeights(l.weights);
     const t = traceUpdate(net, l.x, l.y, { learningRate: l.state.learningRate });
     const rows = [...t.layers].reverse().map((layer, k, down) => {

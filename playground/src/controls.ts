@@ -1,13 +1,16 @@
 // The controls panel: run buttons, the hyper-parameters, the data settings, and the keyboard shortcuts.
-import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update } from './app.js';
+import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update, useExample } from './app.js';
+import { tableOf } from './tables.js';
 import { lesson, LESSON_LIST } from './lessons.js';
 import { FEATURES } from './problem.js';
 import {
-  ACTIVATIONS, DATASETS, DEFAULTS, FEATURE_NAMES, LEARNING_RATES, LOSSES, MAX_LAYERS, MAX_LEARNING_RATE, MAX_SEED, OPTIMIZERS, OUTPUTS,
+  ACTIVATIONS, DATASETS, DEFAULTS, isTableSet, FEATURE_NAMES, LEARNING_RATES, LOSSES, MAX_LAYERS, MAX_LEARNING_RATE, MAX_SEED, OPTIMIZERS, OUTPUTS,
   REGULARIZATION_RATES, serializeState, validLearningRate, type FeatureName, type State,
 } from './state.js';
 
-const DATASET_LABELS: Partial<Record<State['dataset'], string>> = { plane: 'plane (regression)', multigauss: 'multigauss (regression)' };
+const DATASET_LABELS: Partial<Record<State['dataset'], string>> = {
+  plane: 'plane (regression)', multigauss: 'multigauss (regression)', iris: 'iris (3 classes, 4 features)', digits: 'digits (10 classes, 64 pixels; 300 rows)',
+};
 
 function fillSelect(id: string, values: readonly (string | number)[], current: string | number, label = (v: string | number) => String(v)): void {
   const select = $<HTMLSelectElement>(id);
@@ -49,8 +52,23 @@ function render(): void {
   $('batchSizeValue').textContent = String(s.batchSize);
   $<HTMLInputElement>('showTest').checked = s.showTestData;
   $<HTMLInputElement>('discretize').checked = s.discretize;
-  $('datasets').innerHTML = '<legend>Data set</legend>' + DATASETS.map((d) =>
-    `<label><input type="radio" name="dataset" value="${d}"${d === s.dataset ? ' checked' : ''}> ${DATASET_LABELS[d] ?? d}</label>`).join('');
+  const upload = tableOf('upload');
+  const sets: State['dataset'][] = [...DATASETS, 'iris', 'digits', ...(upload ? ['upload' as const] : [])];
+  const label = (d: State['dataset']): string => (d === 'upload' ? `your file: ${upload!.source.name.replace(/[&<>"]/g, '')}` : DATASET_LABELS[d] ?? d);
+  $('datasets').innerHTML = '<legend>Data set</legend>' + sets.map((d) =>
+    `<label><input type="radio" name="dataset" value="${d}"${d === s.dataset ? ' checked' : ''}> ${label(d)}</label>`).join('');
+  // A table's data is its file: no noise to add, no points to draw anew, no plane features to choose.
+  const table = isTableSet(s.dataset);
+  $<HTMLInputElement>('noise').disabled = table;
+  $<HTMLInputElement>('noise').title = table ? 'A table\'s rows are as the file has them: no noise is added' : '';
+  $<HTMLButtonElement>('regenerate').disabled = table;
+  $('features').hidden = table;
+  if (table) {
+    $<HTMLSelectElement>('loss').disabled = $<HTMLSelectElement>('output').disabled = true;
+    $<HTMLSelectElement>('loss').title = $<HTMLSelectElement>('output').title = app.problem.task === 'regression'
+      ? 'A table\'s regression uses squared error (the library has no absolute-error loss) and a linear output'
+      : 'A table\'s classes use cross-entropy: a sigmoid output for two classes, softmax for more (as backprop train does)';
+  }
   $('features').innerHTML = '<legend>Input features</legend>' + FEATURE_NAMES.map((f) =>
     `<label><input type="checkbox" value="${f}"${s.features.includes(f) ? ' checked' : ''}> ${FEATURES[f].label}</label>`).join('');
   $('layerCount').textContent = `${s.layers.length} hidden layer${s.layers.length === 1 ? '' : 's'}`;
@@ -72,8 +90,10 @@ $('step').addEventListener('click', stepEpoch);
 // ⟲: new random weights on the same data (the restart count is in the URL, so the link still reproduces the run).
 $('reset').addEventListener('click', () => update({ restart: app.state.restart + 1 }));
 $('regenerate').addEventListener('click', () => update({ regenerate: app.state.regenerate + 1 }));
-$('addLayer').addEventListener('click', () => app.state.layers.length < MAX_LAYERS && update({ layers: [...app.state.layers, 2] }));
-$('removeLayer').addEventListener('click', () => app.state.layers.length > 0 && update({ layers: app.state.layers.slice(0, -1) }));
+$('addLayer').addEventListener('click', () => app.state.layers.length < MAX_LAYERS
+  && update({ layers: [...app.state.layers, 2], activations: [...app.state.layers.map((_, l) => app.state.activations[l] ?? app.state.activation), app.state.activation] }));
+$('removeLayer').addEventListener('click', () => app.state.layers.length > 0
+  && update({ layers: app.state.layers.slice(0, -1), activations: app.state.activations.slice(0, app.state.layers.length - 1) }));
 $('learningRate').addEventListener('change', (e) => update({ learningRate: Number(value(e)) }));
 $('learningRateValue').addEventListener('change', (e) => {
   const field = e.target as HTMLInputElement;
@@ -88,7 +108,7 @@ $('learningRateValue').addEventListener('change', (e) => {
 $('loss').addEventListener('change', (e) => update({ loss: value(e) as State['loss'] }));
 $('output').addEventListener('change', (e) => update({ output: value(e) as State['output'] }));
 $('biases').addEventListener('change', (e) => update({ biases: (e.target as HTMLInputElement).checked }));
-$('activation').addEventListener('change', (e) => update({ activation: value(e) as State['activation'] }));
+$('activation').addEventListener('change', (e) => update({ activation: value(e) as State['activation'], activations: app.state.layers.map(() => value(e) as State['activation']) }));
 $('optimizer').addEventListener('change', (e) => update({ optimizer: value(e) as State['optimizer'] }));
 $('regularization').addEventListener('change', (e) => update({ regularization: value(e) as State['regularization'] }));
 $('regularizationRate').addEventListener('change', (e) => update({ regularizationRate: Number(value(e)) }));
@@ -105,7 +125,11 @@ $('seed').addEventListener('change', (e) => {
 $('trainRatio').addEventListener('change', (e) => update({ trainRatio: Number(value(e)) / 100 }));
 $('noise').addEventListener('change', (e) => update({ noise: Number(value(e)) / 100 }));
 $('batchSize').addEventListener('change', (e) => update({ batchSize: Number(value(e)) }));
-$('datasets').addEventListener('change', (e) => update({ dataset: value(e) as State['dataset'] }));
+$('datasets').addEventListener('change', (e) => {
+  const d = value(e) as State['dataset'];
+  if (d === 'iris' || d === 'digits') void useExample(d);
+  else update({ dataset: d });
+});
 $('features').addEventListener('change', (e) => toggleFeature(value(e) as FeatureName));
 $('showTest').addEventListener('change', (e) => update({ showTestData: (e.target as HTMLInputElement).checked }));
 $('discretize').addEventListener('change', (e) => update({ discretize: (e.target as HTMLInputElement).checked }));

@@ -5,9 +5,9 @@ import { $, app, closeStepper, emit, fmt, on, send, toggleFeature, update, type 
 import { colour, css, drawHeatmap, outputMap, unitMap } from './draw.js';
 import { intersects, placeLabels, type Box, type LabelRequest } from './labels.js';
 import { lesson } from './lessons.js';
-import { EXTENT, FEATURES, inputNames, inputsAt } from './problem.js';
+import { EXTENT, FEATURES, inputNames, inputsAt, layerActivation } from './problem.js';
 import { GRID } from './protocol.js';
-import { FEATURE_NAMES, MAX_UNITS } from './state.js';
+import { ACTIVATIONS, FEATURE_NAMES, MAX_UNITS, type HiddenActivation } from './state.js';
 
 const UNIT = 36, ROW = 48, TOP = 44, LEFT = 48, RIGHT = 24, BIAS = 9;
 /** A bias's target: 24 pixels square around its 9-pixel mark, to the unit's left, level with its foot. */
@@ -24,17 +24,22 @@ interface Layout {
   scale: number;
   /** Units per column: the inputs (all features), each hidden layer, the output. */
   sizes: number[];
+  /** A table's many inputs share the height of eight rows: their pitch and unit size then shrink. */
+  inputPitch: number;
+  inputUnit: number;
 }
-let layout: Layout = { column: MIN_COLUMN, width: 0, height: 0, scale: 1, sizes: [] };
+let layout: Layout = { column: MIN_COLUMN, width: 0, height: 0, scale: 1, sizes: [], inputPitch: ROW, inputUnit: UNIT };
 
 const unitX = (c: number): number => LEFT + c * layout.column;
 const unitY = (row: number): number => TOP + row * ROW;
-/** The row of the network's input i: inputs keep their place in the full list of features (a lesson's are its own). */
-const inputRow = (i: number): number => (app.state.lesson ? i : FEATURE_NAMES.indexOf(app.state.features[i]));
-/** Rows of the input column: every feature, used or not; in a lesson its inputs alone. */
-const inputRows = (): number => lesson(app.state.lesson)?.x.length ?? FEATURE_NAMES.length;
-/** The row of unit j of layer l's input side (l = 0: the inputs). */
-const rowOf = (column: number, j: number): number => (column === 0 ? inputRow(j) : j);
+/** The top of input i's unit (its pitch is ROW, or less for a table's many inputs). */
+const inputY = (row: number): number => TOP + row * layout.inputPitch;
+/** Whether the inputs are the network's own list (a lesson's, a table's) rather than the seven plane features. */
+const ownInputs = (): boolean => app.state.lesson !== null || app.problem.table !== null;
+/** The row of the network's input i: inputs keep their place in the full list of features (a lesson's or table's are its own). */
+const inputRow = (i: number): number => (ownInputs() ? i : FEATURE_NAMES.indexOf(app.state.features[i]));
+/** Rows of the input column: every feature, used or not; in a lesson or a table its inputs alone. */
+const inputRows = (): number => app.problem.table?.inputNames.length ?? lesson(app.state.lesson)?.x.length ?? FEATURE_NAMES.length;
 
 const diagram = $('diagram');
 const stage = document.createElement('div');
@@ -49,12 +54,14 @@ stage.append(svg, labelLayer, tip);
 diagram.prepend(stage);
 
 function computeLayout(): void {
-  const sizes = [inputRows(), ...app.state.layers, 1];
+  const sizes = [inputRows(), ...app.state.layers, app.problem.outputs];
   const available = Math.max(200, diagram.clientWidth);
   const column = Math.max(MIN_COLUMN, Math.min(MAX_COLUMN, (available - LEFT - UNIT - RIGHT) / (sizes.length - 1)));
   const width = LEFT + (sizes.length - 1) * column + UNIT + RIGHT;
-  const height = TOP + Math.max(...sizes) * ROW + 8;
-  layout = { column, width, height, scale: Math.min(1, available / width), sizes };
+  const inputPitch = sizes[0] > MAX_UNITS ? Math.max(12, Math.min(ROW, (MAX_UNITS * ROW) / sizes[0])) : ROW;
+  const inputUnit = Math.min(UNIT, inputPitch - 4);
+  const height = TOP + Math.max(sizes[0] * inputPitch, ...sizes.slice(1).map((n) => n * ROW)) + 8;
+  layout = { column, width, height, scale: Math.min(1, available / width), sizes, inputPitch, inputUnit };
   stage.style.width = `${width}px`;
   stage.style.height = `${height}px`;
   stage.style.transform = layout.scale < 1 ? `scale(${layout.scale})` : '';
@@ -94,10 +101,19 @@ function build(): void {
   sizes.forEach((n, c) => {
     const header = element('div', 'col-label', unitX(c) + UNIT / 2 - (layout.column - 8) / 2, 0);
     header.style.width = `${layout.column - 8}px`;
-    header.textContent = c === 0 ? 'inputs' : c === last ? 'output' : `layer ${c}: ${n} unit${n === 1 ? '' : 's'}`;
+    header.textContent = c === 0 ? 'inputs' : c === last ? (n > 1 ? 'output: softmax' : 'output') : `layer ${c}: ${n} unit${n === 1 ? '' : 's'}`;
     if (c > 0 && c < last) {
       const buttons = element('div', 'unit-buttons', unitX(c) + UNIT / 2 - 23, 16);
       buttons.innerHTML = `<button type="button" aria-label="Add a unit to layer ${c}">+</button><button type="button" aria-label="Remove a unit from layer ${c}">−</button>`;
+      // The layer's own activation, in the URL (activations=…).
+      const menu = document.createElement('select');
+      menu.className = 'layer-activation';
+      menu.dataset.layer = String(c - 1);
+      menu.setAttribute('aria-label', `Activation of layer ${c}`);
+      menu.innerHTML = ACTIVATIONS.map((a) => `<option value="${a}"${a === layerActivation(app.state, c - 1) ? ' selected' : ''}>${a}</option>`).join('');
+      menu.addEventListener('change', () => update({ activations: app.state.layers.map((_, l) => (l === c - 1 ? menu.value as HiddenActivation : layerActivation(app.state, l))) }));
+      buttons.append(menu);
+      buttons.style.left = `${unitX(c) + UNIT / 2 - 23}px`;
       const [add, remove] = buttons.querySelectorAll('button');
       const resize = (d: number) => () => {
         const units = n + d;
@@ -107,15 +123,16 @@ function build(): void {
       remove.addEventListener('click', resize(-1));
     }
     for (let i = 0; i < n; i++) {
-      const canvas = element('canvas', 'unit', unitX(c), unitY(i));
-      canvas.width = canvas.height = UNIT;
+      const canvas = element('canvas', 'unit', unitX(c), c === 0 ? inputY(i) : unitY(i));
+      canvas.width = canvas.height = c === 0 ? layout.inputUnit : UNIT;
       canvas.dataset.column = String(c);
       canvas.dataset.unit = String(i);
       canvas.setAttribute('role', 'img');
-      if (c === 0) (app.state.lesson ? buildLessonInput : buildInput)(canvas, i);
+      if (c === 0) (ownInputs() ? buildLessonInput : buildInput)(canvas, i);
       else {
         canvas.addEventListener('click', () => select([c, i]));
-        canvas.setAttribute('aria-label', c === last ? 'output unit' : `layer ${c}, unit ${i + 1}`);
+        const className = app.problem.table?.classes?.[n > 1 ? i : 1];
+        canvas.setAttribute('aria-label', c === last ? (n > 1 ? `output unit ${i + 1} (class ${className})` : 'output unit') : `layer ${c}, unit ${i + 1}`);
         canvas.addEventListener('mouseenter', () => hover([c, i]));
         canvas.addEventListener('mouseleave', () => hover(null));
         if (!app.state.biases) continue;
@@ -165,21 +182,29 @@ function buildInput(canvas: HTMLCanvasElement, i: number): void {
   label.addEventListener('click', () => toggleFeature(feature));
 }
 
-/** A lesson's input: its heat map over the plane (x₁, x₂ vary across it; a further input is held at the point's value). */
+/**
+ * A lesson's or a table's input: its heat map over the plane (a lesson's x₁, x₂ vary across it, a further input is
+ * held at the point's value; a table's plane is two of its inputs or its principal components, the rest at their means).
+ */
 function buildLessonInput(canvas: HTMLCanvasElement, i: number): void {
-  const name = inputNames(app.state)[i];
+  const name = inputNames(app.state, app.problem)[i];
   canvas.classList.add('input');
   canvas.setAttribute('aria-label', `input ${name}`);
-  const at = inputsAt(app.state);
+  canvas.title = name;
+  const at = inputsAt(app.state, app.problem);
+  const e = app.problem.extent;
   const values = new Float32Array(GRID * GRID);
   for (let r = 0; r < GRID; r++) {
-    for (let c = 0; c < GRID; c++) values[r * GRID + c] = at(-EXTENT + ((c + 0.5) / GRID) * 2 * EXTENT, EXTENT - ((r + 0.5) / GRID) * 2 * EXTENT)[i];
+    for (let c = 0; c < GRID; c++) values[r * GRID + c] = at(-e + ((c + 0.5) / GRID) * 2 * e, e - ((r + 0.5) / GRID) * 2 * e)[i];
   }
-  drawHeatmap(canvas, values, 1, 0, (v) => v, 1, THUMBNAIL);
-  const label = element('span', 'input-label', 0, unitY(i) + UNIT / 2 - 10);
+  drawHeatmap(canvas, values, 1, 0, app.problem.table ? (v) => Math.tanh(v) : (v) => v, 1, THUMBNAIL);
+  // Labels need room: a table's many inputs are named on their units' tooltips instead.
+  if (layout.inputPitch < 18) return;
+  const label = element('span', 'input-label', 0, inputY(i) + layout.inputUnit / 2 - 10);
   label.style.width = `${LEFT - 6}px`;
   label.style.lineHeight = '20px';
   label.textContent = name;
+  label.title = name;
 }
 
 /** The unit whose links carry numbers on the diagram while stepping: the hovered one, else the clicked one, else the output. */
@@ -201,8 +226,8 @@ function drawUnits(): void {
   stage.querySelectorAll<HTMLCanvasElement>('canvas.unit').forEach((canvas) => {
     const c = Number(canvas.dataset.column), i = Number(canvas.dataset.unit);
     if (c === 0) return;
-    if (c === last) drawHeatmap(canvas, snapshot.output, 1, 0, outputMap(app.problem.task), 1, THUMBNAIL);
-    else drawHeatmap(canvas, snapshot.hidden[c - 1], app.state.layers[c - 1], i, unitMap(app.state.activation), 1, THUMBNAIL);
+    if (c === last) drawHeatmap(canvas, snapshot.output, app.problem.outputs, i, outputMap(app.problem.task), 1, THUMBNAIL);
+    else drawHeatmap(canvas, snapshot.hidden[c - 1], app.state.layers[c - 1], i, unitMap(layerActivation(app.state, c - 1)), 1, THUMBNAIL);
   });
   stage.querySelectorAll<HTMLElement>('.bias').forEach((bias) => {
     const b = snapshot.weights[Number(bias.dataset.layer)].bias?.[Number(bias.dataset.unit)] ?? 0;
@@ -215,7 +240,8 @@ function drawUnits(): void {
 
 /** The line of a weight: from unit `from` of column `layer` to unit `to` of column `layer + 1`. */
 function ends(layer: number, from: number, to: number): [number, number, number, number] {
-  return [unitX(layer) + UNIT, unitY(rowOf(layer, from)) + UNIT / 2, unitX(layer + 1), unitY(to) + UNIT / 2];
+  const y1 = layer === 0 ? inputY(inputRow(from)) + layout.inputUnit / 2 : unitY(from) + UNIT / 2;
+  return [unitX(layer) + (layer === 0 ? layout.inputUnit : UNIT), y1, unitX(layer + 1), unitY(to) + UNIT / 2];
 }
 
 /** The links' elements, made when the network's shape or the layout changes and updated in place each frame. */
@@ -331,9 +357,10 @@ svg.addEventListener('click', (e) => {
 /** The name and value of a weight or bias. */
 function describe(ref: WeightRef): { name: string; value: number } {
   const w = app.snapshot!.weights[ref.layer];
-  const unit = ref.layer === layout.sizes.length - 2 ? 'output' : `layer ${ref.layer + 1}, unit ${ref.to + 1}`;
+  const outputs = layout.sizes[layout.sizes.length - 1];
+  const unit = ref.layer === layout.sizes.length - 2 ? (outputs > 1 ? `output ${ref.to + 1}` : 'output') : `layer ${ref.layer + 1}, unit ${ref.to + 1}`;
   if (ref.from === 'bias') return { name: `b of ${unit}`, value: w.bias?.[ref.to] ?? 0 };
-  const source = ref.layer === 0 ? FEATURES[app.state.features[ref.from]].label : `layer ${ref.layer} unit ${ref.from + 1}`;
+  const source = ref.layer === 0 ? inputNames(app.state, app.problem)[ref.from] : `layer ${ref.layer} unit ${ref.from + 1}`;
   return { name: `w from ${source} to ${unit}`, value: w.weights[ref.from][ref.to] };
 }
 
@@ -434,7 +461,7 @@ function annotate(): void {
   const notes: { text: string; anchor: Box; kind: 'unit' | 'link' | 'input'; line?: [number, number, number, number] }[] = [];
   // The inputs' values: x in the forward pass and in Δw = η·δ·x.
   trace.input.forEach((x, i) => {
-    if (app.stage === 0 || app.stage === 4) notes.push({ text: fmt(x), anchor: { x: unitX(0), y: unitY(inputRow(i)), width: UNIT, height: UNIT }, kind: 'input' });
+    if (app.stage === 0 || app.stage === 4) notes.push({ text: fmt(x), anchor: { x: unitX(0), y: inputY(inputRow(i)), width: layout.inputUnit, height: layout.inputUnit }, kind: 'input' });
   });
   for (const l of trace.layers) {
     const unitBox = (j: number): Box => ({ x: unitX(l.layer + 1), y: unitY(j), width: UNIT, height: UNIT });

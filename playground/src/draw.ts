@@ -89,3 +89,63 @@ export function gradientBars(norms: number[], width = 160): string {
     return `<div class="bar" role="listitem"><span>W${l + 1}</span><span class="fill" style="width:${w.toFixed(1)}px"></span><span data-norm="${l}">${n.toExponential(1)}</span></div>`;
   }).join('');
 }
+
+/** A colour per class (up to ten, then they repeat): distinct hues that stay apart for most colour vision. */
+export const CLASS_COLOURS: [number, number, number][] = [
+  [245, 147, 34], [8, 119, 189], [44, 160, 44], [214, 39, 40], [148, 103, 189],
+  [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
+];
+export const classColour = (k: number): [number, number, number] => CLASS_COLOURS[k % CLASS_COLOURS.length];
+
+/** The class an output row picks, as backprop decodes it: one sigmoid unit above 0.5 is class 1, else the largest. */
+export function pickClass(values: ArrayLike<number>, at: number, k: number): number {
+  if (k === 1) return values[at] > 0.5 ? 1 : 0;
+  let best = 0;
+  for (let c = 1; c < k; c++) if (values[at + c] > values[at + best]) best = c;
+  return best;
+}
+
+/**
+ * Regions by class: each cell of the GRID×GRID outputs (k per cell; one sigmoid unit for two classes) in the colour
+ * of the class it picks, paler where the network is less sure (the picked class's probability).
+ */
+export function drawClassMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, k: number, strength = 1, size = GRID): void {
+  const { context: sc, image, canvas: source } = scratch(size);
+  const d = image.data;
+  const step = GRID / size;
+  const classes = Math.max(2, k);
+  for (let r = 0; r < size; r++) {
+    const row = Math.floor((r + 0.5) * step);
+    for (let c = 0; c < size; c++) {
+      const cell = row * GRID + Math.floor((c + 0.5) * step);
+      const best = pickClass(values, cell * k, k);
+      const p = k === 1 ? (best ? values[cell] : 1 - values[cell]) : values[cell * k + best];
+      // Sure (p = 1) in full colour, a tie among all the classes white.
+      const t = strength * Math.max(0, Math.min(1, (p - 1 / classes) / (1 - 1 / classes)));
+      const colourOf = classColour(best);
+      const q = 4 * (r * size + c);
+      for (let ch = 0; ch < 3; ch++) d[q + ch] = 255 + (colourOf[ch] - 255) * t;
+      d[q + 3] = 255;
+    }
+  }
+  sc.putImageData(image, 0, 0);
+  const context = canvas.getContext('2d')!;
+  context.imageSmoothingEnabled = size < GRID;
+  context.drawImage(source, 0, 0, canvas.width, canvas.height);
+}
+
+/** A table's points in their class's colour (the class a row's target picks). */
+export function drawClassPoints(canvas: HTMLCanvasElement, points: number[][], labels: number[][], toPixel: (x: number, y: number) => [number, number],
+  outlined: boolean, picked: number | null): void {
+  const g = canvas.getContext('2d')!;
+  points.forEach(([x, y], i) => {
+    const [px, py] = toPixel(x, y);
+    g.beginPath();
+    g.arc(px, py, i === picked ? 6 : 3.5, 0, 2 * Math.PI);
+    g.fillStyle = css(classColour(pickClass(labels[i], 0, labels[i].length)));
+    g.fill();
+    g.lineWidth = i === picked ? 2.5 : 1;
+    g.strokeStyle = outlined || i === picked ? 'black' : 'white';
+    g.stroke();
+  });
+}

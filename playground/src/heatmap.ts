@@ -2,19 +2,24 @@
 // unit of the diagram, that unit's output), with axes, a colour legend, the data points, and a click on
 // a training point to step through its update.
 import { $, app, on, pickPoint } from './app.js';
-import { colour, css, drawHeatmap, drawPoints, outputMap, unitMap } from './draw.js';
-import { EXTENT } from './problem.js';
+import { classColour, colour, css, drawClassMap, drawClassPoints, drawHeatmap, drawPoints, outputMap, unitMap } from './draw.js';
+import { layerActivation } from './problem.js';
 
 const heatmap = $<HTMLCanvasElement>('heatmap');
+const extent = (): number => app.problem.extent;
 const toPixel = (x: number, y: number): [number, number] =>
-  [((x + EXTENT) / (2 * EXTENT)) * heatmap.width, ((EXTENT - y) / (2 * EXTENT)) * heatmap.height];
+  [((x + extent()) / (2 * extent())) * heatmap.width, ((extent() - y) / (2 * extent())) * heatmap.height];
 
-/** Axis ticks in the data's units, drawn once: the plane is fixed at [−EXTENT, EXTENT]². */
+/** Axis ticks in the data's units: the generated sets' plane is [−6, 6]², a table's spans its points. */
 function drawAxes(): void {
-  const ticks = [-EXTENT, -EXTENT / 2, 0, EXTENT / 2, EXTENT];
-  const at = (v: number): string => `${(((v + EXTENT) / (2 * EXTENT)) * 100).toFixed(2)}%`;
-  $('axisX').innerHTML = ticks.map((t) => `<span style="left:${at(t)}">${t}</span>`).join('');
-  $('axisY').innerHTML = ticks.map((t) => `<span style="top:${at(-t)}">${t}</span>`).join('');
+  const e = extent();
+  const ticks = [-e, -e / 2, 0, e / 2, e];
+  const at = (v: number): string => `${(((v + e) / (2 * e)) * 100).toFixed(2)}%`;
+  $('axisX').innerHTML = ticks.map((t) => `<span style="left:${at(t)}">${Number(t.toPrecision(3))}</span>`).join('');
+  $('axisY').innerHTML = ticks.map((t) => `<span style="top:${at(-t)}">${Number(t.toPrecision(3))}</span>`).join('');
+  const table = app.problem.table;
+  $('planeNote').hidden = !table;
+  $('planeNote').textContent = table ? `${table.name}: across ${table.xLabel}, up ${table.yLabel}. ${table.note}` : '';
 }
 
 /** What the large map shows now: its values, how they map to colours, and the legend's ends. */
@@ -24,9 +29,9 @@ function shown(): { values: ArrayLike<number>; stride: number; k: number; map: (
   const last = app.state.layers.length + 1;
   if (app.hovered && app.hovered[0] > 0 && app.hovered[0] < last) {
     const [c, i] = app.hovered;
-    const sigmoid = app.state.activation === 'sigmoid';
-    const range: [string, string, string] = sigmoid ? ['0', '0.5', '1'] : ['−1', '0', '1'];
-    return { values: s.hidden[c - 1], stride: app.state.layers[c - 1], k: i, map: unitMap(app.state.activation), name: `layer ${c}, unit ${i + 1}`, range };
+    const activation = layerActivation(app.state, c - 1);
+    const range: [string, string, string] = activation === 'sigmoid' ? ['0', '0.5', '1'] : ['−1', '0', '1'];
+    return { values: s.hidden[c - 1], stride: app.state.layers[c - 1], k: i, map: unitMap(activation), name: `layer ${c}, unit ${i + 1}`, range };
   }
   const classification = app.problem.task === 'classification';
   const base = outputMap(app.problem.task);
@@ -34,7 +39,23 @@ function shown(): { values: ArrayLike<number>; stride: number; k: number; map: (
   return { values: s.output, stride: 1, k: 0, map, name: 'output', range: classification ? ['0', '0.5', '1'] : ['−1', '0', '1'] };
 }
 
+/** A classified table's map: a colour per class, with a legend naming them. */
+function drawClasses(): boolean {
+  const s = app.snapshot, classes = app.problem.table?.classes;
+  if (!s || !classes || (app.hovered && app.hovered[0] > 0 && app.hovered[0] < app.state.layers.length + 1)) return false;
+  drawClassMap(heatmap, s.output, app.problem.outputs, 0.6);
+  heatmap.dataset.showing = 'classes';
+  $('heatmapCaption').textContent = 'Output: each region in the colour of the class the network picks there (paler where it is less sure)';
+  $('legend').innerHTML = classes.map((c, k) => `<span class="class" data-class="${k}"><i style="background:${css(classColour(k))}"></i>${escapeHtml(c)}</span>`).join(' ');
+  drawClassPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, false, app.tracedIndex);
+  if (app.state.showTestData) drawClassPoints(heatmap, app.problem.test.points, app.problem.test.y, toPixel, true, null);
+  return true;
+}
+
+const escapeHtml = (t: string): string => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
 function draw(): void {
+  if (drawClasses()) return;
   const view = shown();
   if (view) {
     // The output is pale under the points; a hovered unit is shown at full strength, as in its thumbnail.
@@ -70,6 +91,7 @@ heatmap.addEventListener('click', (e) => {
 });
 
 drawAxes();
+on('reset', drawAxes);
 on('render', draw);
 on('hover', draw);
 on('stage', draw);

@@ -82,5 +82,5 @@ export function lesson(id: LessonId | null): Lesson | null {
 /** The state a lesson starts from: the page's defaults for the rest, the lesson's network, no data settings. */
 export function lessonState(base: State, id: LessonId): State {
   const l = lesson(id)!;
-  return { ...base, ...l.state, lesson: id, features: ['x1', 'x2'], restart: 0 };
+  return { ...base, ...l.state, activations: l.state.layers.map(() => l.state.activation), lesson: id, dataset: base.dataset === 'upload' || base.dataset === 'iris' || base.dataset === 'digits' ? 'circle' : base.dataset, features: ['x1', 'x2'], restart: 0 };
 }

@@ -9,6 +9,7 @@ import './heatmap.js';
 import './charts.js';
 import './stepper.js';
 import './compare.js';
+import './tablepanel.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 connect(worker);

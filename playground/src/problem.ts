@@ -1,8 +1,12 @@
 // The data and network a playground state describes: seeded points, the chosen input features, the
 // train/test split and the network spec. The page's worker and the end-to-end tests build them the same way.
-import { generate, takeRows, trainTestSplit, type LayerWeights, type NetworkSpec } from '../../src/index.js';
+import { generate, takeRows, toRows, trainTestSplit, type LayerWeights, type NetworkSpec } from '../../src/index.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing } from '../../src/data/frame.js';
+import type { Preprocessing } from '../../src/data/preprocessing.js';
+import { splitRows } from '../../src/data/split.js';
 import { lesson } from './lessons.js';
-import type { FeatureName, State } from './state.js';
+import { isTableSet, type FeatureName, type HiddenActivation, type State } from './state.js';
+import { tableOf } from './tables.js';
 
 /** Points lie in about [−6, 6]²; features see them divided by 5, so tanh units start unsaturated. */
 export const EXTENT = 6;
@@ -25,14 +29,16 @@ export function featurize(features: readonly FeatureName[], x: number, y: number
 const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
 const subscript = (n: number): string => [...String(n)].map((d) => SUBSCRIPTS[Number(d)]).join('');
 
-/** The names of the network's inputs: the chosen features, or in a lesson x₁, x₂, … */
-export function inputNames(s: State): string[] {
+/** The names of the network's inputs: the chosen features, a table's encoded columns, or in a lesson x₁, x₂, … */
+export function inputNames(s: State, p: Problem | null = null): string[] {
+  if (p?.table) return p.table.inputNames;
   const l = lesson(s.lesson);
   return l ? l.x.map((_, i) => `x${subscript(i + 1)}`) : s.features.map((f) => FEATURES[f].label);
 }
 
-/** The network's inputs at a point (x, y) of the heat map's plane. */
-export function inputsAt(s: State): (x: number, y: number) => number[] {
+/** The network's inputs at a point (x, y) of the heat map's plane (a table's: its plane, the rest at their means). */
+export function inputsAt(s: State, p: Problem | null = null): (x: number, y: number) => number[] {
+  if (p?.table) return p.table.at;
   const l = lesson(s.lesson);
   if (!l) return (x, y) => featurize(s.features, x, y);
   const held = l.x.slice(2);
@@ -52,6 +58,31 @@ export interface Problem {
   task: 'classification' | 'regression';
   train: Split;
   test: Split;
+  /** The heat map's plane spans [−extent, extent]² (EXTENT for the generated sets). */
+  extent: number;
+  /** Output units: 1, or one per class for three classes or more (softmax). */
+  outputs: number;
+  /** For a table: what the library made of it, and the plane the heat map shows; null for the generated sets. */
+  table: TableProblem | null;
+}
+
+export interface TableProblem {
+  /** The file's name. */
+  name: string;
+  /** Its scaling, one-hot encoding and target, fitted on the training rows as backprop train fits them. */
+  prep: Preprocessing;
+  /** The network's inputs: a numeric column's name, or column=category for each one-hot input. */
+  inputNames: string[];
+  /** The class names in the order of the outputs (classification), else null. */
+  classes: string[] | null;
+  /** The file's rows (0-based) that train and that test. */
+  rows: { train: Uint32Array; test: Uint32Array };
+  /** The heat map's axes: their names and what is held fixed. */
+  xLabel: string;
+  yLabel: string;
+  note: string;
+  /** The network's inputs at (x, y) of the plane. */
+  at: (x: number, y: number) => number[];
 }
 
 export const SAMPLES = 400;
@@ -71,8 +102,9 @@ export function makeProblem(s: State): Problem {
   if (l) {
     // The lesson's one point, drawn where its first two inputs put it on the plane.
     const point = [l.x[0] * SCALE, (l.x[1] ?? 0) * SCALE];
-    return { task: 'classification', train: { points: [point], x: [l.x], y: [l.y] }, test: { points: [], x: [], y: [] } };
+    return { task: 'classification', train: { points: [point], x: [l.x], y: [l.y] }, test: { points: [], x: [], y: [] }, extent: EXTENT, outputs: 1, table: null };
   }
+  if (isTableSet(s.dataset)) return tableProblem(s);
   const seed = dataSeed(s);
   const data = generate(s.dataset, { samples: SAMPLES, noise: s.noise, seed });
   const split = trainTestSplit(SAMPLES, { testFraction: 1 - s.trainRatio, seed });
@@ -80,7 +112,105 @@ export function makeProblem(s: State): Problem {
     const points = takeRows(data.x, rows);
     return { points, x: points.map(([x, y]) => featurize(s.features, x, y)), y: takeRows(data.y, rows) };
   };
-  return { task: data.task, train: part(split.train), test: part(split.test) };
+  return { task: data.task, train: part(split.train), test: part(split.test), extent: EXTENT, outputs: 1, table: null };
+}
+
+/** A table with no file yet: one made-up row, so the page has something to draw until a file is read. */
+const EMPTY: Problem = { task: 'classification', train: { points: [[0, 0]], x: [[0, 0]], y: [[0]] }, test: { points: [], x: [], y: [] }, extent: EXTENT, outputs: 1, table: null };
+
+/**
+ * A table as `backprop train` prepares it: the target column (the last by default), a seeded stratified split by
+ * the training share, the scaling and one-hot encoding fitted on the training rows, the targets encoded (a class
+ * index one-hot for softmax, 0/1 for two classes, a standardized value for regression).
+ */
+function tableProblem(s: State): Problem {
+  const loaded = tableOf(s.dataset as 'iris' | 'digits' | 'upload');
+  if (!loaded) return EMPTY;
+  const { frame } = loaded;
+  const names = frame.columns.map((c) => c.name);
+  const description = describeFrame(frame, names.includes(s.target) ? s.target : undefined);
+  // The split backprop train makes for --validation (1 − the training share): seeded, stratified by class.
+  const rows = splitRows(frame.rows, { testFraction: Number((1 - s.trainRatio).toFixed(2)), seed: dataSeed(s), stratify: description.classIndex ?? undefined });
+  const prep = fitFramePreprocessing(description, frame, rows.train);
+  const target = prep.target!;
+  const classes = target.task === 'classification' ? target.classes.map(String) : null;
+  const inputNames = prep.features.flatMap((f) => (f.type === 'numeric' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
+  const part = (r: Uint32Array): Split => {
+    const x = toRows(encodeFrameInputs(prep, frame, 'float64', r));
+    return { points: [], x, y: toRows(encodeFrameTargets(prep, frame, 'float64', r).y) };
+  };
+  const train = part(rows.train), test = part(rows.test);
+  // The plane: two inputs with the others at their training means, or the first two principal components.
+  const d = inputNames.length;
+  const mean = Array.from({ length: d }, (_, j) => train.x.reduce((sum, x) => sum + x[j], 0) / train.x.length);
+  let u: number[], v: number[], xLabel: string, yLabel: string, note: string;
+  const [a, b] = s.axes.split(',').map(Number);
+  if (s.axes === 'pca' && d >= 2) {
+    [u, v] = principalComponents(train.x, mean);
+    xLabel = 'principal component 1';
+    yLabel = 'principal component 2';
+    note = 'Projection: the plane of the training inputs\' first two principal components through their mean; each point is drawn at its projection, so the map is the network across that plane, not at the points exactly.';
+  } else {
+    const i = a < d ? a : 0, j = b < d && b !== i ? b : (i === 0 ? Math.min(1, d - 1) : 0);
+    u = Array.from({ length: d }, (_, k) => (k === i ? 1 : 0));
+    v = Array.from({ length: d }, (_, k) => (k === j && j !== i ? 1 : 0));
+    xLabel = inputNames[i];
+    yLabel = j !== i ? inputNames[j] : '(none)';
+    note = d > 2 ? `The map shows ${xLabel} across and ${yLabel} up (standardized); the other ${d - 2} input${d === 3 ? ' is' : 's are'} held at ${d === 3 ? 'its' : 'their'} mean${d === 3 ? '' : 's'}.` : `The map shows ${xLabel} across and ${yLabel} up (standardized).`;
+  }
+  const project = (x: number[]): number[] => {
+    let p = 0, q = 0;
+    for (let k = 0; k < d; k++) {
+      p += (x[k] - mean[k]) * u[k];
+      q += (x[k] - mean[k]) * v[k];
+    }
+    return s.axes === 'pca' ? [p, q] : [p + mean[u.indexOf(1)], q + (v.includes(1) ? mean[v.indexOf(1)] : 0)];
+  };
+  train.points = train.x.map(project);
+  test.points = test.x.map(project);
+  const largest = Math.max(1, ...[...train.points, ...test.points].flatMap(([p, q]) => [Math.abs(p), Math.abs(q)]));
+  const extent = Math.ceil(largest * 1.1 * 2) / 2;
+  const pcaCentre = s.axes === 'pca';
+  const at = (x: number, y: number): number[] => mean.map((m, k) => (pcaCentre ? m + x * u[k] + y * v[k] : u[k] ? x : v[k] ? y : m));
+  return {
+    task: target.task, train, test, extent, outputs: classes ? (classes.length === 2 ? 1 : classes.length) : 1,
+    table: { name: loaded.source.name, prep, inputNames, classes, rows, xLabel, yLabel, note, at },
+  };
+}
+
+/** The first two principal components of rows about their mean, by power iteration on the covariance (deflated). */
+export function principalComponents(x: number[][], mean: number[]): [number[], number[]] {
+  const d = mean.length;
+  const cov = Array.from({ length: d }, () => new Float64Array(d));
+  for (const row of x) {
+    for (let i = 0; i < d; i++) {
+      const ci = row[i] - mean[i];
+      if (ci === 0) continue;
+      for (let j = 0; j < d; j++) cov[i][j] += ci * (row[j] - mean[j]);
+    }
+  }
+  const components: number[][] = [];
+  for (let c = 0; c < 2; c++) {
+    let w = Array.from({ length: d }, (_, i) => 1 + i / d);
+    for (let iter = 0; iter < 300; iter++) {
+      // Deflate: remove the components already found.
+      for (const p of components) {
+        const dot = w.reduce((sum, wi, i) => sum + wi * p[i], 0);
+        w = w.map((wi, i) => wi - dot * p[i]);
+      }
+      const next = cov.map((r) => r.reduce((sum, cij, j) => sum + cij * w[j], 0));
+      for (const p of components) {
+        const dot = next.reduce((sum, ni, i) => sum + ni * p[i], 0);
+        for (let i = 0; i < d; i++) next[i] -= dot * p[i];
+      }
+      const norm = Math.hypot(...next) || 1;
+      w = next.map((n) => n / norm);
+    }
+    // A sign fixed by the data: the largest entry positive.
+    const k = w.reduce((best, wi, i) => (Math.abs(wi) > Math.abs(w[best]) ? i : best), 0);
+    components.push(w[k] < 0 ? w.map((wi) => -wi) : w);
+  }
+  return components as [number[], number[]];
 }
 
 /** The seed of the initial weights: the state's seed, mixed with the restart count after each ⟲. */
@@ -94,12 +224,26 @@ export function outputActivation(s: State, task: Problem['task']): 'sigmoid' | '
   return s.loss === 'cross-entropy' ? 'sigmoid' : s.output;
 }
 
-export function networkSpec(s: State, task: Problem['task']): NetworkSpec {
+/** Each hidden layer's activation: its own, or the Activation menu's where a state has none for it. */
+export const layerActivation = (s: State, l: number): HiddenActivation => s.activations?.[l] ?? s.activation;
+
+export function networkSpec(s: State, task: Problem['task'], p: Problem | null = null): NetworkSpec {
   const bias = s.biases;
+  const hidden = s.layers.map((units, l) => ({ units, activation: layerActivation(s, l), bias }));
+  // A table's output and loss are the ones backprop train gives its target: the model file is then the CLI's own.
+  if (p?.table) {
+    const classes = p.table.classes;
+    return {
+      inputs: p.table.inputNames.length,
+      layers: [...hidden, classes ? (classes.length === 2 ? { units: 1, activation: 'sigmoid', bias } : { units: classes.length, activation: 'softmax', bias }) : { units: 1, activation: 'linear', bias }],
+      loss: classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse',
+      seed: weightSeed(s),
+    };
+  }
   return {
     inputs: lesson(s.lesson)?.x.length ?? s.features.length,
     layers: [
-      ...s.layers.map((units) => ({ units, activation: s.activation, bias })),
+      ...hidden,
       { units: 1, activation: outputActivation(s, task), bias },
     ],
     loss: task === 'classification' && s.loss === 'cross-entropy' ? 'binary-cross-entropy' : 'mse',

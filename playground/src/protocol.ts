@@ -1,9 +1,11 @@
 // Messages between the page and its training worker.
 import type { LayerWeights, UpdateTrace } from '../../src/index.js';
 import type { State } from './state.js';
+import type { TableSource } from './tables.js';
 
 export type ToWorker =
-  | { type: 'reset'; state: State }
+  /** A new network; with `table`, the file a table data set reads (the worker reads it as the page did). */
+  | { type: 'reset'; state: State; table?: TableSource }
   /** Settings that apply from the next step on, without a new network: η and the weight penalty. */
   | { type: 'settings'; state: State }
   | { type: 'play' }
@@ -41,6 +43,16 @@ export interface Snapshot {
   /** ‖∂E/∂W‖ per layer from the last batch. */
   gradientNorms: number[];
   playing: boolean;
+  /** A classified table's accuracy: the training rows, the test rows, all rows, and each class over all rows. */
+  accuracy: ClassAccuracy | null;
+}
+
+export interface ClassAccuracy {
+  train: number;
+  test: number;
+  all: number;
+  /** Per class (in the order of the outputs): rows of the class, and how many of them the network gets right. */
+  perClass: { rows: number; correct: number }[];
 }
 
 export interface Comparison {

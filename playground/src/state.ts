@@ -3,7 +3,10 @@
 import type { ActivationName, OptimizerName } from '../../src/index.js';
 import { lessonState } from './lessons.js';
 
-export type DatasetName = 'circle' | 'xor' | 'gauss' | 'spiral' | 'plane' | 'multigauss';
+export type DatasetName = 'circle' | 'xor' | 'gauss' | 'spiral' | 'plane' | 'multigauss' | TableSetName;
+/** Data sets that are tables: the built-in examples, and the learner's own file ('upload', not kept in a link). */
+export type TableSetName = 'iris' | 'digits' | 'upload';
+export type HiddenActivation = Exclude<ActivationName, 'softmax'>;
 export type FeatureName = 'x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2';
 export type Regularization = 'none' | 'l1' | 'l2';
 /** The loss of a classification network: cross-entropy, or the seeds' squared error ½(y − ŷ)². */
@@ -22,7 +25,14 @@ export interface State {
   features: FeatureName[];
   /** Units per hidden layer. */
   layers: number[];
-  activation: Exclude<ActivationName, 'softmax'>;
+  /** The activation the Activation menu sets for every hidden layer (and a new layer takes). */
+  activation: HiddenActivation;
+  /** Each hidden layer's own activation (a menu on its header in the diagram); as long as `layers`. */
+  activations: HiddenActivation[];
+  /** A table's target column: '' for its last column. */
+  target: string;
+  /** What a table's heat map spans: two encoded inputs by index ("0,1"), or "pca": its first two principal components. */
+  axes: string;
   /** η: any positive number up to MAX_LEARNING_RATE (the list offers presets). */
   learningRate: number;
   optimizer: OptimizerName;
@@ -46,6 +56,8 @@ export interface State {
 }
 
 export const DATASETS: readonly DatasetName[] = ['circle', 'xor', 'gauss', 'spiral', 'plane', 'multigauss'];
+export const TABLE_SETS: readonly TableSetName[] = ['iris', 'digits', 'upload'];
+export const isTableSet = (d: DatasetName): d is TableSetName => (TABLE_SETS as readonly string[]).includes(d);
 export const FEATURE_NAMES: readonly FeatureName[] = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'];
 export const ACTIVATIONS: readonly State['activation'][] = ['tanh', 'sigmoid', 'relu', 'leaky-relu', 'linear'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'];
@@ -74,6 +86,9 @@ export const DEFAULTS: State = {
   features: ['x1', 'x2'],
   layers: [4, 2],
   activation: 'tanh',
+  activations: ['tanh', 'tanh'],
+  target: '',
+  axes: '0,1',
   learningRate: 0.03,
   optimizer: 'sgd',
   loss: 'cross-entropy',
@@ -137,8 +152,12 @@ export function readState(search: string): { state: State; replaced: string[] } 
   const layers = layersText === null || layersText === '' ? [] : layersText.split(',').map(Number);
   const layersOk = layers.length <= MAX_LAYERS && layers.every((u) => Number.isInteger(u) && u >= 1 && u <= MAX_UNITS);
   const rate = q.get('learningRate');
+  // The learner's own file is not in the link: a link to it opens the default data (said so).
+  const dataset = q.get('dataset') === 'upload' ? refuse('dataset', 'a built-in data set (an uploaded file is not kept in a link)', DEFAULTS.dataset)
+    : pick<DatasetName>('dataset', [...DATASETS, 'iris', 'digits'], DEFAULTS.dataset);
+  const activation = pick('activation', ACTIVATIONS, DEFAULTS.activation);
   const state: State = {
-    dataset: pick('dataset', DATASETS, DEFAULTS.dataset),
+    dataset,
     noise: slider('noise', SLIDERS.noise, DEFAULTS.noise),
     trainRatio: slider('trainRatio', SLIDERS.trainRatio, DEFAULTS.trainRatio),
     batchSize: slider('batchSize', SLIDERS.batchSize, DEFAULTS.batchSize),
@@ -146,7 +165,10 @@ export function readState(search: string): { state: State; replaced: string[] } 
       : featureText === null ? DEFAULTS.features : refuse('features', `a list of ${FEATURE_NAMES.join(', ')}`, DEFAULTS.features),
     layers: layersText === null ? DEFAULTS.layers
       : layersOk ? layers : refuse('layers', `up to ${MAX_LAYERS} layers of 1 to ${MAX_UNITS} units`, DEFAULTS.layers),
-    activation: pick('activation', ACTIVATIONS, DEFAULTS.activation),
+    activation,
+    activations: [],
+    target: q.get('target') ?? '',
+    axes: /^(pca|\d+,\d+)$/.test(q.get('axes') ?? '') ? q.get('axes')! : q.get('axes') === null ? DEFAULTS.axes : refuse('axes', 'two input numbers like 0,1, or pca', DEFAULTS.axes),
     learningRate: rate === null ? DEFAULTS.learningRate
       : validLearningRate(Number(rate)) && rate.trim() !== '' ? Number(rate)
       : refuse('learningRate', `a number above 0, at most ${MAX_LEARNING_RATE}`, DEFAULTS.learningRate),
@@ -163,6 +185,11 @@ export function readState(search: string): { state: State; replaced: string[] } 
     showTestData: q.get('showTestData') === 'true',
     discretize: q.get('discretize') === 'true',
   };
+  // Each layer's activation: the list in the link where it fits the layers, else the Activation menu's for all.
+  const perLayer = (q.get('activations') ?? '').split(',');
+  state.activations = q.get('activations') !== null && perLayer.length === state.layers.length && perLayer.every((a) => ACTIVATIONS.includes(a as HiddenActivation))
+    ? perLayer as HiddenActivation[]
+    : (q.get('activations') !== null && state.layers.length > 0 ? refuse('activations', `${state.layers.length} of ${ACTIVATIONS.join(', ')}`, state.layers.map(() => activation)) : state.layers.map(() => activation));
   // A lesson's link sets its network; η may differ (it can be changed during the lesson).
   if (state.lesson) return { state: { ...lessonState(state, state.lesson), ...(rate !== null ? { learningRate: state.learningRate } : {}) }, replaced };
   return { state, replaced };
@@ -177,6 +204,9 @@ export function serializeState(s: State): string {
     features: s.features.join(','),
     layers: s.layers.join(','),
     activation: s.activation,
+    ...(s.activations.some((a) => a !== s.activation) ? { activations: s.activations.join(',') } : {}),
+    ...(isTableSet(s.dataset) && s.target ? { target: s.target } : {}),
+    ...(isTableSet(s.dataset) && s.axes !== DEFAULTS.axes ? { axes: s.axes } : {}),
     learningRate: String(s.learningRate),
     optimizer: s.optimizer,
     ...(s.loss !== DEFAULTS.loss ? { loss: s.loss } : {}),

@@ -53,7 +53,7 @@ function result(t: UpdateTrace, v: number, role: string, key: string): string {
 }
 
 const unitName = (l: LayerTrace, j: number): string => (l.role === 'output' ? 'output' : `layer ${l.layer + 1} unit ${j + 1}`);
-const sourceName = (l: LayerTrace, i: number): string => (l.layer === 0 ? inputNames(app.state)[i] : `layer ${l.layer} unit ${i + 1}`);
+const sourceName = (l: LayerTrace, i: number): string => (l.layer === 0 ? inputNames(app.state, app.problem)[i] : `layer ${l.layer} unit ${i + 1}`);
 const li = (attrs: string, html: string): string => `<li ${attrs}>${html}</li>`;
 
 /**
@@ -88,7 +88,7 @@ function line(t: UpdateTrace, q: Question): string {
 }
 
 function forward(t: UpdateTrace): string[] {
-  const names = inputNames(app.state);
+  const names = inputNames(app.state, app.problem);
   const inputs = t.input.map((x, i) => `${names[i]} = ${num(x, 'x')}`).join(', ');
   const where = app.tracedIndex === CUSTOM_POINT ? 'your point'
     : app.state.lesson ? 'the lesson\'s point'
@@ -110,7 +110,9 @@ function error(t: UpdateTrace): string[] {
   return t.output.map((p, k) => {
     const loss = t.loss === 'mse'
       ? `E = ½(y − ŷ)² = ${num(t.lossBefore, 'E')}`
-      : `E = −[y ln ŷ + (1 − y) ln(1 − ŷ)] = ${num(t.lossBefore, 'E')}`;
+      : t.loss === 'categorical-cross-entropy'
+        ? `E = −Σₖ yₖ ln ŷₖ = ${num(t.lossBefore, 'E')}`
+        : `E = −[y ln ŷ + (1 − y) ln(1 − ŷ)] = ${num(t.lossBefore, 'E')}`;
     const q: Question = {
       key: `error:${k}`, attrs: `data-kind="error" data-unit="${k}"`, label: `y = ${num(t.target[k], 'y')}, ŷ = ${num(p, 'yhat')}, `,
       lhs: 'y − ŷ', formula: `${num(t.target[k], 'y', true)} − ${num(p, 'yhat', true)}`, value: t.error[k], role: 'value',
@@ -119,12 +121,17 @@ function error(t: UpdateTrace): string[] {
   });
 }
 
-/** Whether the output's f′(h) cancels against the loss's ∂E/∂ŷ: a sigmoid output with cross-entropy. */
-const cancels = (t: UpdateTrace): boolean => t.loss === 'binary-cross-entropy' && t.layers[t.layers.length - 1].activation === 'sigmoid';
+/** Whether the output's f′(h) cancels against the loss's ∂E/∂ŷ: a sigmoid output with cross-entropy, or softmax with categorical cross-entropy. */
+const cancels = (t: UpdateTrace): boolean => (t.loss === 'binary-cross-entropy' && t.layers[t.layers.length - 1].activation === 'sigmoid')
+  || (t.loss === 'categorical-cross-entropy' && t.layers[t.layers.length - 1].activation === 'softmax');
 
 /** Which output and loss this network has, and so which formula gives δᵒ. */
 function outputCase(t: UpdateTrace): string {
   const out = t.layers[t.layers.length - 1];
+  if (out.activation === 'softmax' && cancels(t)) {
+    return 'This network: a softmax output, ŷₖ = e^hₖ / Σⱼ e^hⱼ (one unit per class, the ŷₖ sum to 1), with categorical cross-entropy '
+      + 'E = −Σₖ yₖ ln ŷₖ (y is the class one-hot). Softmax + cross-entropy: the softmax\'s Jacobian cancels against ∂E/∂ŷ, so δᵒₖ = yₖ − ŷₖ for every output unit exactly.';
+  }
   if (cancels(t)) {
     return 'This network: a sigmoid output with cross-entropy loss. Its f′(h) = ŷ(1 − ŷ) cancels against ∂E/∂ŷ, so δᵒ = y − ŷ exactly.';
   }
@@ -273,7 +280,7 @@ stepper.addEventListener('keydown', (e) => {
 
 /** The fields of the own-point form: one per network input, then the target. */
 function buildCustom(): void {
-  const names = inputNames(app.state);
+  const names = inputNames(app.state, app.problem);
   const l = lesson(app.state.lesson);
   const fields = names.map((name, i) => `<label>${name} <input type="text" inputmode="decimal" size="6" data-input="${i}" value="${l ? l.x[i] : ''}"></label>`);
   fields.push(`<label>target y <input type="text" inputmode="decimal" size="6" data-target="0" value="${l ? l.y[0] : ''}"></label>`);
@@ -409,7 +416,7 @@ function whatIfTrace(t: UpdateTrace, ref: WeightRef, value: number): UpdateTrace
   }));
   if (ref.from === 'bias') weights[ref.layer].bias![ref.to] = value;
   else weights[ref.layer].weights[ref.from][ref.to] = value;
-  const net = new Network(networkSpec(app.state, app.problem.task));
+  const net = new Network(networkSpec(app.state, app.problem.task, app.problem));
   net.setWeights(weights);
   return traceUpdate(net, t.input, t.target, { learningRate: t.learningRate });
 }

@@ -1,9 +1,10 @@
 // The playground's training runs here, off the page's main thread, so the page never freezes.
 // It uses the library's Network and Trainer exactly as a program would.
 import { evaluate, Network, Random, traceUpdate, Trainer, zeros, type ActivationName, type Matrix } from '../../src/index.js';
-import { EXTENT, inputsAt, makeProblem, networkSpec, startingWeights, type Problem } from './problem.js';
-import { GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
-import type { State } from './state.js';
+import { inputsAt, makeProblem, networkSpec, startingWeights, type Problem } from './problem.js';
+import { GRID, type ClassAccuracy, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
+import { isTableSet, type State } from './state.js';
+import { readTable, setTable, tableOf, type TableSource } from './tables.js';
 
 interface Scope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -29,10 +30,12 @@ function penalties(s: State): { l1: number; l2: number } {
   return { l1: s.regularization === 'l1' ? s.regularizationRate : 0, l2: s.regularization === 'l2' ? s.regularizationRate : 0 };
 }
 
-function reset(s: State): void {
+function reset(s: State, table?: TableSource): void {
   state = s;
+  // A table's parsed cells are typed here as the page typed them (the page refused a bad file before sending it).
+  if (table && isTableSet(s.dataset) && tableOf(s.dataset)?.source.id !== table.id) setTable(s.dataset, readTable(table));
   problem = makeProblem(s);
-  net = new Network(networkSpec(s, problem.task));
+  net = new Network(networkSpec(s, problem.task, problem));
   const weights = startingWeights(s);
   if (weights) net.setWeights(weights);
   trainer = new Trainer(net, { optimizer: s.optimizer, ...penalties(s) });
@@ -45,11 +48,12 @@ function reset(s: State): void {
     const x = net.inputBatch(problem.test.x);
     test = { x, y: net.targetBatch(problem.test.y, x.rows) };
   }
-  const at = inputsAt(s);
+  const at = inputsAt(s, problem);
+  const extent = problem.extent;
   const grid: number[][] = [];
   for (let i = 0; i < GRID; i++) {
     for (let j = 0; j < GRID; j++) {
-      const x = -EXTENT + ((j + 0.5) / GRID) * 2 * EXTENT, y = EXTENT - ((i + 0.5) / GRID) * 2 * EXTENT;
+      const x = -extent + ((j + 0.5) / GRID) * 2 * extent, y = extent - ((i + 0.5) / GRID) * 2 * extent;
       grid.push(at(x, y));
     }
   }
@@ -111,11 +115,43 @@ function edit(layer: number, from: number | 'bias', to: number, value: number): 
 /** ‖∂E/∂W‖ per layer of a fresh network of each activation, over the whole training set, before any step. */
 function compare(layers: number[], activations: string[]): void {
   const results = activations.map((activation) => {
-    const deep = new Network(networkSpec({ ...state, layers, activation: activation as Exclude<ActivationName, 'softmax'> }, problem.task));
+    const a = activation as Exclude<ActivationName, 'softmax'>;
+    const deep = new Network(networkSpec({ ...state, layers, activation: a, activations: layers.map(() => a) }, problem.task, problem));
     deep.pass(deep.inputBatch(problem.train.x), deep.targetBatch(problem.train.y, problem.train.x.length));
     return { activation, norms: deep.gradientNorms().map((n) => n.weights) };
   });
   scope.postMessage({ type: 'compare', layers, results });
+}
+
+/** The class a row of outputs picks, as backprop decodes it: the larger of 1 − p and p, or the largest output. */
+function picked(out: ArrayLike<number>, at: number, k: number): number {
+  if (k === 1) return out[at] > 0.5 ? 1 : 0;
+  let best = 0;
+  for (let c = 1; c < k; c++) if (out[at + c] > out[at + best]) best = c;
+  return best;
+}
+
+/** A classified table's accuracy on its rows, overall and per class. */
+function accuracy(): ClassAccuracy | null {
+  const classes = problem.table?.classes;
+  if (!classes) return null;
+  const perClass = classes.map(() => ({ rows: 0, correct: 0 }));
+  const count = (x: Matrix, y: Matrix): number => {
+    const out = net.predict(x).data, k = net.outputs;
+    let right = 0;
+    for (let r = 0; r < x.rows; r++) {
+      const truth = picked(y.data, r * k, k), guess = picked(out, r * k, k);
+      perClass[truth].rows++;
+      if (truth === guess) {
+        perClass[truth].correct++;
+        right++;
+      }
+    }
+    return right;
+  };
+  const train = count(trainX, trainY), tested = test ? count(test.x, test.y) : 0;
+  const testRows = test?.x.rows ?? 0;
+  return { train: train / trainX.rows, test: testRows ? tested / testRows : NaN, all: (train + tested) / (trainX.rows + testRows), perClass };
 }
 
 function snapshot(reason: Snapshot['reason']): void {
@@ -133,6 +169,7 @@ function snapshot(reason: Snapshot['reason']): void {
     weights: net.getWeights(),
     gradientNorms: lastNorms,
     playing,
+    accuracy: accuracy(),
   };
   scope.postMessage(message, [output.buffer, ...hidden.map((h) => h.buffer)]);
 }
@@ -155,7 +192,7 @@ scope.onmessage = (event) => {
     switch (m.type) {
       case 'reset':
         playing = false;
-        reset(m.state);
+        reset(m.state, m.table);
         snapshot('reset');
         break;
       case 'settings':

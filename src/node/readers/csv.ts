@@ -3,18 +3,11 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readableSize } from '../files.js';
-import { sniffDelimiter } from './header.js';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../../core/errors.js';
+import { parseTable as parseTableText, type CsvTokenizer, type Table, type TableOptions } from '../../data/csv.js';
 
-export interface Table {
-  /** The file name, or "stdin", for messages. */
-  source: string;
-  header: string[];
-  rows: string[][];
-  /** The line of the file each row ends on (1-based; the header is line 1). */
-  lines: number[];
-}
+export type { Table, TableOptions };
 
 /** Larger inputs are refused: 1 GiB of CSV would not fit this tool's in-memory design anyway. */
 const MAX_BYTES = 1024 * 1024 * 1024;
@@ -23,13 +16,6 @@ const MAX_BYTES = 1024 * 1024 * 1024;
  * stream fails there, in bounded memory. Larger data sets go in a file, which DuckDB reads in columns.
  */
 const MAX_STREAM_BYTES = 128 * 1024 * 1024;
-
-export interface TableOptions {
-  /** The delimiter; by default the one of , ; tab | that the header line uses most. */
-  delimiter?: string;
-  /** Numbers are written with a decimal comma (1,5): such cells are read with a point. */
-  decimalComma?: boolean;
-}
 
 export function readTableFile(path: string, options: TableOptions = {}): Table {
   if (path === '-') return parseTable(readBounded(0, 'stdin', false, MAX_STREAM_BYTES), 'stdin', options);
@@ -86,47 +72,7 @@ function readBounded(fd: number, source: string, binary: boolean, limit: number)
   return Buffer.concat(chunks, total);
 }
 
-const DECIMAL_COMMA = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;
-
+/** Parses a CSV file's bytes with the library's browser-safe parser (data/csv.ts), given Node's faster build of csv-parse. */
 export function parseTable(bytes: Uint8Array, source: string, options: TableOptions = {}): Table {
-  if (bytes.length === 0) throw new BackpropError(`${source}: the file is empty; expected CSV with a header row`);
-  const zero = bytes.indexOf(0);
-  if (zero >= 0) throw new BackpropError(`${source}: not a text file (a zero byte at offset ${zero}); expected CSV with a header row`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new BackpropError(`${source}: not a text file (not valid UTF-8); expected CSV with a header row`);
-  }
-  if (text.trim() === '') throw new BackpropError(`${source}: the file is empty; expected CSV with a header row`);
-
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, delimiter: options.delimiter ?? sniffDelimiter(text),
-    }) as unknown as typeof records;
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    throw new BackpropError(`${source}${err.lines ? `, line ${err.lines}` : ''}: not valid CSV (${err.message.replace(/^.*?: /, '')})`);
-  }
-  const header = records[0].record.map((name) => name.trim());
-  header.forEach((name, j) => {
-    if (name === '') throw new BackpropError(`${source}, line 1, column ${j + 1}: the header has an empty column name`);
-    const first = header.indexOf(name);
-    if (first !== j) throw new BackpropError(`${source}, line 1: the column name "${name}" appears twice (columns ${first + 1} and ${j + 1})`);
-  });
-  if (records.length === 1) throw new BackpropError(`${source}: has a header row but no data rows`);
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  for (let i = 1; i < records.length; i++) {
-    const { record, info } = records[i];
-    if (record.length !== header.length) {
-      throw new BackpropError(`${source}, line ${info.lines}: expected ${header.length} values like the header, found ${record.length}`);
-    }
-    // Whitespace around a value, a quoted newline included, is not part of it: " 12 " and "0.5\n" are numbers.
-    const cells = record.map((cell) => cell.trim());
-    rows.push(options.decimalComma ? cells.map((c) => (DECIMAL_COMMA.test(c) ? c.replace(',', '.') : c)) : cells);
-    lines.push(info.lines);
-  }
-  return { source, header, rows, lines };
+  return parseTableText(bytes, source, options, parse as unknown as CsvTokenizer);
 }

@@ -3,19 +3,9 @@
 // same way whatever its size.
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** The one of , ; tab | that the header line holds most of (a comma where none is there). */
-export function sniffDelimiter(text: string): string {
-  const header = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
-  let best = ',', most = 0;
-  for (const d of [',', ';', '\t', '|']) {
-    const count = header.split(d).length - 1;
-    if (count > most) {
-      best = d;
-      most = count;
-    }
-  }
-  return best;
-}
+import { sniffDelimiter } from '../../data/csv.js';
+
+export { sniffDelimiter };
 
 /**
  * The header of a plain CSV file: its delimiter (as given, or sniffed) and column names as written. Null where the

@@ -1,0 +1,129 @@
+// Tables on the page: the learner's own CSV file (chosen or dropped), the target column, the heat map's plane (two
+// inputs, or the principal components), each class's accuracy, and the exports. The file is read by the library's
+// table layer (tables.ts); a file it refuses gets the command line's one-line message and changes nothing.
+import { $, app, on, say, update, useTable } from './app.js';
+import { css, classColour } from './draw.js';
+import { isTableSet } from './state.js';
+import { cliMessage, MAX_BYTES, MAX_ROWS, parseSource, tableOf, type TableSource } from './tables.js';
+
+const file = $<HTMLInputElement>('csvFile');
+const drop = $('dropZone');
+
+async function readFile(f: File): Promise<void> {
+  if (f.size > MAX_BYTES) {
+    say(`backprop: ${f.name}: ${f.size} bytes is more than the playground's ${MAX_BYTES}-byte limit (at most ${MAX_ROWS} rows; backprop train reads larger files)`);
+    return;
+  }
+  let source: TableSource;
+  try {
+    // The bytes as the command line reads them: a zero byte or text that is not UTF-8 is refused in its words.
+    source = await parseSource(f.name, new Uint8Array(await f.arrayBuffer()));
+  } catch (e) {
+    say(cliMessage(e));
+    return;
+  }
+  if (useTable('upload', source)) say('');
+}
+
+file.addEventListener('change', () => {
+  const f = file.files?.[0];
+  if (f) void readFile(f).finally(() => (file.value = ''));
+});
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const f = e.dataTransfer?.files[0];
+  if (f) void readFile(f);
+});
+
+$('targetColumn').addEventListener('change', (e) => update({ target: (e.target as HTMLSelectElement).value, axes: '0,1' }));
+$('axes').addEventListener('change', (e) => update({ axes: (e.target as HTMLSelectElement).value }));
+
+const escape = (t: string): string => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function render(): void {
+  const s = app.state, table = app.problem.table;
+  const on = isTableSet(s.dataset);
+  $('tableSettings').hidden = !on || !table;
+  $('export').hidden = !on || !table;
+  if (!table) return;
+  const loaded = tableOf(s.dataset as 'iris' | 'digits' | 'upload');
+  const names = loaded?.frame.columns.map((c) => c.name) ?? [];
+  const target = table.prep.target!.name;
+  $<HTMLSelectElement>('targetColumn').innerHTML = names.map((n) => `<option value="${escape(n)}"${n === target ? ' selected' : ''}>${escape(n)}</option>`).join('');
+  const pairs: [string, string][] = [['pca', 'projection: first two principal components']];
+  const d = table.inputNames.length;
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d && pairs.length < 200; j++) pairs.push([`${i},${j}`, `${table.inputNames[i]} × ${table.inputNames[j]}`]);
+  const axes = pairs.some(([v]) => v === s.axes) ? s.axes : '0,1';
+  $<HTMLSelectElement>('axes').innerHTML = pairs.map(([v, label]) => `<option value="${v}"${v === axes ? ' selected' : ''}>${escape(label)}</option>`).join('');
+  const task = table.classes ? `${table.classes.length} classes (${table.classes.length === 2 ? 'one sigmoid output, cross-entropy' : 'softmax, one output per class, categorical cross-entropy'})`
+    : 'regression (a linear output; squared error — the library has no absolute-error loss, so squared error is the only choice)';
+  $('tableSummary').textContent = `${table.name}: ${table.rows.train.length + table.rows.test.length} rows, ${d} inputs after encoding; target "${target}": ${task}.`;
+}
+
+function renderAccuracy(): void {
+  const a = app.snapshot?.accuracy, classes = app.problem.table?.classes;
+  const box = $('accuracy');
+  box.hidden = !a || !classes;
+  if (!a || !classes) return;
+  const pct = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–');
+  box.innerHTML = `<p>Accuracy: training <output id="trainAccuracy" data-value="${a.train}">${pct(a.train)}</output> · test <output id="testAccuracy" data-value="${a.test}">${pct(a.test)}</output>`
+    + ` · all rows <output id="allAccuracy" data-value="${a.all}">${pct(a.all)}</output></p>`
+    + `<table class="per-class"><thead><tr><th scope="col">class</th><th scope="col">rows</th><th scope="col">right</th></tr></thead><tbody>`
+    + a.perClass.map((c, k) => `<tr data-class="${k}"><th scope="row"><i style="background:${css(classColour(k))}"></i>${escape(classes[k])}</th>`
+      + `<td>${c.rows}</td><td data-value="${c.rows ? c.correct / c.rows : NaN}">${c.rows ? pct(c.correct / c.rows) : '–'}</td></tr>`).join('')
+    + '</tbody></table>';
+}
+
+function download(name: string, type: string, data: string | Uint8Array): void {
+  const blob = new Blob([data as BlobPart], { type });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+for (const [id, kind] of [['exportModel', 'model'], ['exportOnnx', 'onnx'], ['exportModule', 'module']] as const) {
+  $(id).addEventListener('click', async () => {
+    try {
+      const { exportFile } = await import('./export.js');
+      const f = exportFile(app, kind);
+      download(f.name, f.type, f.data);
+      if (kind === 'module') {
+        const t = exportFile(app, 'types');
+        download(t.name, t.type, t.data);
+      }
+    } catch (e) {
+      say(`Export: ${(e as Error).message}`);
+    }
+  });
+}
+
+$('copyCode').addEventListener('click', async () => {
+  const { codeFor } = await import('./export.js');
+  const code = codeFor(app);
+  $('codeText').textContent = code;
+  $('codeText').hidden = false;
+  try {
+    await navigator.clipboard.writeText(code);
+    $('copyNote').textContent = 'Copied.';
+  } catch {
+    $('copyNote').textContent = 'Select the code below and copy it.';
+  }
+});
+
+on('reset', () => {
+  render();
+  $('codeText').hidden = true;
+  $('copyNote').textContent = '';
+});
+on('controls', render);
+on('render', renderAccuracy);

@@ -1,0 +1,66 @@
+// The playground's tables: the learner's own CSV file and the built-in examples (iris, a digits sample), read by
+// the library's own table layer — data/csv.ts parses (the command line's parser and messages), data/columns.ts
+// types the columns, data/frame.ts describes, scales and encodes them — as `backprop train` reads a file.
+import { BackpropError } from '../../src/core/errors.js';
+import { frameFromTable, type TextTable } from '../../src/data/columns.js';
+import type { CsvTokenizer } from '../../src/data/csv.js';
+import type { DataFrame } from '../../src/data/frame.js';
+import type { TableSetName } from './state.js';
+
+/** The most rows the page takes: larger files train with `backprop train`. */
+export const MAX_ROWS = 50_000;
+/** A file larger than this is refused before it is read (50 000 rows of 400 bytes). */
+export const MAX_BYTES = 20 * 1024 * 1024;
+
+/** A file parsed (csvread.ts, loaded when a file is read): its cells as text, and an id the worker knows it by. */
+export interface TableSource {
+  /** The file's name, as messages say it. */
+  name: string;
+  id: number;
+  table: TextTable;
+}
+
+export interface LoadedTable {
+  source: TableSource;
+  frame: DataFrame;
+}
+
+const loaded = new Map<TableSetName, LoadedTable>();
+
+/** Types a parsed file's columns as `backprop train` would, or throws its one-line message (a BackpropError). */
+export function readTable(source: TableSource): LoadedTable {
+  const { table } = source;
+  if (table.rows.length > MAX_ROWS) {
+    throw new BackpropError(`${source.name}: ${table.rows.length} rows; the playground takes at most ${MAX_ROWS} (backprop train reads larger files)`);
+  }
+  return { source, frame: frameFromTable(table) };
+}
+
+/** Keeps a table read for a data set (the examples, or the learner's file). */
+export function setTable(set: TableSetName, table: LoadedTable | null): void {
+  if (table) loaded.set(set, table);
+  else loaded.delete(set);
+}
+
+export function tableOf(set: TableSetName): LoadedTable | null {
+  return loaded.get(set) ?? null;
+}
+
+/** A file's text parsed by the library's CSV parser, loaded on first use (csv-parse is its own chunk of the page). */
+export async function parseSource(name: string, text: string | Uint8Array): Promise<TableSource> {
+  const [{ parseTable }, { parse }] = await Promise.all([import('../../src/data/csv.js'), import('csv-parse/browser/esm/sync')]);
+  return { name, id: ++sources, table: parseTable(text, name, {}, parse as unknown as CsvTokenizer) };
+}
+let sources = 0;
+
+/** A built-in example, loaded on first use (its own chunk of the page). */
+export async function exampleSource(set: 'iris' | 'digits'): Promise<TableSource> {
+  if (set === 'iris') return parseSource('iris.csv', (await import('../../data/iris.csv?raw')).default);
+  return parseSource('digits-300.csv', (await import('./examples/digits-300.csv?raw')).default);
+}
+
+/** The command line's words for an error: one line, prefixed "backprop:". */
+export function cliMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return `backprop: ${text.replace(/\s*\n\s*/g, ' ')}`;
+}
