@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { Model, Network, Random, toRows, traceUpdate } from '../src/index.js';
+import { createWasmKernelsSync, Model, Network, Random, toRows, traceUpdate } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
 import { serveFolder } from '../src/cli/serve.js';
 import { EXTENT, featurize, makeProblem, networkSpec } from '../playground/src/problem.js';
@@ -629,7 +629,8 @@ describe('playground: exploring', () => {
     await page.dispatchEvent('#links line.hit[data-layer="0"][data-from="1"][data-to="2"]', 'click');
     expect(await page.isHidden('#weightEditor')).toBe(true);
     await page.fill('#whatIfValue', '-2');
-    const net = new Network(networkSpec(state, problem.task));
+    // The page's arithmetic: WebAssembly (this process may have BLAS registered, whose float32 sums differ in order).
+    const net = new Network(networkSpec(state, problem.task), { kernels: createWasmKernelsSync({ shared: false }) });
     const original = traceUpdate(net, problem.train.x[9], problem.train.y[9], { learningRate: state.learningRate });
     const weights = net.getWeights();
     weights[0].weights[1][2] = -2;
