@@ -55,3 +55,15 @@ export async function medianEpoch(epoch, timed = 3) {
   times.sort((a, b) => a - b);
   return { median: times[Math.floor(times.length / 2)], times };
 }
+
+/** The network of a workload: its layer sizes, hidden and output activations, the loss its output takes, seed 1. */
+export function workloadSpec(w, dtype) {
+  const last = w.sizes.length - 1;
+  return {
+    inputs: w.sizes[0],
+    layers: w.sizes.slice(1).map((units, i) => ({ units, activation: i + 1 === last ? w.output : w.hidden })),
+    loss: w.output === 'softmax' ? 'categorical-cross-entropy' : 'mse',
+    seed: 1,
+    dtype,
+  };
+}

@@ -2,21 +2,14 @@
 // node bench/systems/backprop.mjs W1 reference|wasm|wasm2|blas|blas1 [samples] [float32|float64]
 import { Network, fit } from '../../dist/index.js';
 import { createKernels } from '../../dist/node/index.js';
-import { WORKLOADS, syntheticData } from '../workloads.mjs';
+import { WORKLOADS, syntheticData, workloadSpec } from '../workloads.mjs';
 
 const [name, backend, samplesArg, dtype = 'float32'] = process.argv.slice(2);
 const w = WORKLOADS[name];
 const threads = /1$/.test(backend) ? 1 : 2; // wasm1, blas1: one thread; wasm2, blas2: two
 const kernels = await createKernels(backend.replace(/\d$/, ''), { threads });
 const data = syntheticData(w, samplesArg && samplesArg !== '-' ? Number(samplesArg) : w.samples, dtype);
-const last = w.sizes.length - 1;
-const net = new Network({
-  inputs: w.sizes[0],
-  layers: w.sizes.slice(1).map((units, i) => ({ units, activation: i + 1 === last ? w.output : w.hidden })),
-  loss: w.output === 'softmax' ? 'categorical-cross-entropy' : 'mse',
-  seed: 1,
-  dtype,
-}, { kernels });
+const net = new Network(workloadSpec(w, dtype), { kernels });
 const x = { rows: data.samples, cols: data.inputs, data: data.x };
 const y = { rows: data.samples, cols: data.outputs, data: data.y };
 // One run of four epochs, timed epoch by epoch: the first is the warm-up.

@@ -4,7 +4,7 @@
 // node bench/systems/profile.mjs [W1] [threads] [float32|float64]
 import { Network, fit } from '../../dist/index.js';
 import { createKernels } from '../../dist/node/index.js';
-import { WORKLOADS, syntheticData } from '../workloads.mjs';
+import { WORKLOADS, syntheticData, workloadSpec } from '../workloads.mjs';
 
 const [name = 'W1', threadsArg = '2', dtype = 'float32'] = process.argv.slice(2);
 const w = WORKLOADS[name];
@@ -26,14 +26,7 @@ for (const [key, value] of Object.entries(blas)) {
   };
 }
 const data = syntheticData(w, w.samples, dtype);
-const last = w.sizes.length - 1;
-const net = new Network({
-  inputs: w.sizes[0],
-  layers: w.sizes.slice(1).map((units, i) => ({ units, activation: i + 1 === last ? w.output : w.hidden })),
-  loss: w.output === 'softmax' ? 'categorical-cross-entropy' : 'mse',
-  seed: 1,
-  dtype,
-}, { kernels: timed });
+const net = new Network(workloadSpec(w, dtype), { kernels: timed });
 const epochs = [];
 let began = 0;
 fit(net, { rows: data.samples, cols: data.inputs, data: data.x }, { rows: data.samples, cols: data.outputs, data: data.y }, {
