@@ -1004,15 +1004,17 @@ describe('playground: phone and keyboard', () => {
     await page.waitForFunction(() => location.search.includes('x2sq'));
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.feature)).toBe('x2sq');
     // Every link, one after another with the arrow keys from the one that takes Tab.
-    const links = await page.locator('#links line.hit').count();
-    expect(links).toBe(4 * 4 + 4 * 3 + 3);
+    // The new network is drawn when the worker has built it, a frame after the URL says so.
+    const expected = 4 * 4 + 4 * 3 + 3;
+    await page.waitForFunction((n) => document.querySelectorAll('#links line.hit').length === n, expected, { timeout: 10_000 }).catch(() => undefined);
+    expect(await page.locator('#links line.hit').count()).toBe(expected);
     await page.focus('#links line.hit[tabindex="0"]');
     const seen = new Set<string>();
-    for (let k = 0; k < links; k++) {
+    for (let k = 0; k < expected; k++) {
       seen.add(await page.evaluate(() => { const d = (document.activeElement as SVGElement).dataset; return `${d.layer}:${d.from}:${d.to}`; }));
       await page.keyboard.press('ArrowRight');
     }
-    expect(seen.size).toBe(links);
+    expect(seen.size).toBe(expected);
     // Enter opens the editor for the focused link; a typed value is set.
     await page.keyboard.press('Enter');
     await page.waitForSelector('#weightEditor:not([hidden])');
