@@ -962,6 +962,10 @@ describe('playground: phone and keyboard', () => {
     expect(await page.locator('#settings').getAttribute('open')).toBeNull();
     const diagram = (await page.locator('#diagram').boundingBox())!;
     expect(diagram.y).toBeLessThan(844 / 2);
+    // The first screen holds the network and play/pause, and nothing is wider than the phone.
+    const play0 = (await page.locator('#play').boundingBox())!;
+    expect(play0.y + play0.height).toBeLessThanOrEqual(844);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const map = (await page.locator('#heatmap').boundingBox())!;
     const data = (await page.locator('section.data').boundingBox())!;
     expect(map.y).toBeGreaterThan(diagram.y);
@@ -1015,10 +1019,32 @@ describe('playground: phone and keyboard', () => {
       await page.keyboard.press('ArrowRight');
     }
     expect(seen.size).toBe(expected);
-    // Enter opens the editor for the focused link; a typed value is set.
+    // Enter opens the editor for the focused link; a value typed there is the weight the next ŷ uses, as the library computes it.
+    const state = parseState(new URL(page.url()).search);
+    const problem = makeProblem(state);
+    // The page's own arithmetic (WebAssembly): this process may have BLAS registered, whose float32 sums run in another order.
+    const net = new Network(networkSpec(state, problem.task), { kernels: createWasmKernelsSync({ shared: false }) });
+    const link = await page.evaluate(() => { const d = (document.activeElement as SVGElement).dataset; return [Number(d.layer), Number(d.from), Number(d.to)]; });
     await page.keyboard.press('Enter');
     await page.waitForSelector('#weightEditor:not([hidden])');
     expect(await page.evaluate(() => document.activeElement!.id)).toBe('weightValue');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('-1.25');
+    await page.keyboard.press('Enter');
+    const weights = net.getWeights();
+    weights[link[0]].weights[link[1]][link[2]] = -1.25;
+    net.setWeights(weights);
+    await page.waitForFunction(([l, f, t]) => document.querySelector(`#links line.link[data-layer="${l}"][data-from="${f}"][data-to="${t}"]`)?.getAttribute('data-w') === '-1.25', link);
+    await page.focus('#pointIndex');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.focus('#nextStage');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#stageValues [data-kind="error"] [data-role="yhat"]');
+    const yHat = Number(await page.getAttribute('#stageValues [data-kind="error"] [data-role="yhat"]', 'data-v'));
+    expect(yHat).toBeCloseTo(toRows(net.predict([problem.train.x[5]]))[0][0], 12);
     await page.keyboard.press('Escape');
     // Biases are buttons in the Tab order, 24 pixels square or more.
     const bias = page.locator('#diagram .bias').first();
@@ -1041,6 +1067,48 @@ describe('playground: phone and keyboard', () => {
       const label = (await page.locator(`label:has(${id})`).boundingBox())!;
       expect(label.height, id).toBeLessThan(40);
     }
+    await page.close();
+  }, 60_000);
+});
+
+describe('playground: a slow device', () => {
+  it('with the CPU throttled 4×, the default network keeps drawing while it trains and input is answered soon (figures printed)', async () => {
+    const page = await open('', { width: 1280, height: 1000 });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    // Frames the browser shows, drawings of the network (the epoch's text is written at each), and the wait of every pointer and key event before its handler runs.
+    await page.evaluate(() => {
+      const w = window as unknown as { frames_: number; draws: number; delays: number[] };
+      w.frames_ = 0;
+      w.draws = 0;
+      w.delays = [];
+      const tick = (): void => { w.frames_++; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      new MutationObserver(() => w.draws++).observe(document.getElementById('epoch')!, { childList: true, characterData: true, subtree: true });
+      for (const type of ['pointermove', 'keydown']) document.addEventListener(type, (e) => w.delays.push(performance.now() - e.timeStamp), true);
+    });
+    await page.click('#play');
+    await page.waitForTimeout(1000);
+    const t0 = await page.evaluate(() => { const w = window as unknown as { frames_: number; draws: number; delays: number[] }; w.frames_ = 0; w.draws = 0; w.delays = []; return performance.now(); });
+    const epoch0 = await number(page, 'epoch');
+    const box = (await page.locator('#heatmap').boundingBox())!;
+    for (let i = 0; i < 40; i++) {
+      await page.mouse.move(box.x + 10 + ((i * 37) % Math.max(1, box.width - 20)), box.y + 10 + ((i * 53) % Math.max(1, box.height - 20)));
+      if (i % 4 === 0) await page.keyboard.press('Shift');
+      await page.waitForTimeout(100);
+    }
+    const m = await page.evaluate((start) => {
+      const w = window as unknown as { frames_: number; draws: number; delays: number[] };
+      const seconds = (performance.now() - start) / 1000;
+      return { seconds, fps: w.frames_ / seconds, draws: w.draws / seconds, worst: Math.max(...w.delays), events: w.delays.length };
+    }, t0);
+    const epochs = ((await number(page, 'epoch')) - epoch0) / m.seconds;
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await page.click('#play');
+    console.log(`CPU throttled 4×: ${m.fps.toFixed(1)} frames/s, ${m.draws.toFixed(1)} drawings/s, training at ${epochs.toFixed(1)} epochs/s; longest input delay ${m.worst.toFixed(0)} ms over ${m.events} events`);
+    expect(m.events).toBeGreaterThanOrEqual(40);
+    expect(m.draws).toBeGreaterThan(1);
+    expect(m.fps).toBeGreaterThanOrEqual(15);
     await page.close();
   }, 60_000);
 });
