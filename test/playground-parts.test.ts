@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fit, generate, multigauss, Network, Random, toRows } from '../src/index.js';
 import { intersects, placeLabels, type Box } from '../playground/src/labels.js';
-import { dataSeed, makeProblem, networkSpec, weightSeed } from '../playground/src/problem.js';
+import { dataSeed, FEATURES, makeProblem, networkSpec, weightSeed } from '../playground/src/problem.js';
 import { DEFAULTS, parseState, readState, serializeState } from '../playground/src/state.js';
 import { accepts, significant } from '../playground/src/answers.js';
 
@@ -64,6 +64,19 @@ describe('playground state', () => {
     const restarted = { ...base, restart: 1 };
     expect(makeProblem(restarted).train.points).toEqual(makeProblem(base).train.points);
     expect(weightSeed(restarted)).not.toBe(weightSeed(base));
+  });
+});
+
+describe('features', () => {
+  it('each feature\'s code (what "copy as code" writes) computes what the page computes', () => {
+    const random = new Random(4);
+    for (const [name, feature] of Object.entries(FEATURES)) {
+      const code = new Function('x1', 'x2', `return ${feature.code};`) as (a: number, b: number) => number;
+      for (let i = 0; i < 50; i++) {
+        const [a, b] = [random.next() * 12 - 6, random.next() * 12 - 6];
+        expect(code(a, b), name).toBe(feature.f(a, b));
+      }
+    }
   });
 });
 

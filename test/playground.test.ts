@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { createWasmKernelsSync, Model, Network, Random, toRows, traceUpdate } from '../src/index.js';
@@ -1137,6 +1139,21 @@ describe('playground: own data', () => {
     return path;
   }
 
+  /** Type-checks the page's "copy as code" as a user's strict TypeScript project would, 'backprop' being this checkout. */
+  function typeCheck(dir: string, code: string): string {
+    writeFile(dir, 'code.ts', code);
+    writeFile(dir, 'tsconfig.json', JSON.stringify({
+      compilerOptions: {
+        strict: true, module: 'preserve', moduleResolution: 'bundler', target: 'es2022', noEmit: true, skipLibCheck: true,
+        types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')],
+        paths: { backprop: [join(ROOT, 'src/index.ts')], 'backprop/node': [join(ROOT, 'src/node/index.ts')] },
+      },
+      files: ['code.ts'],
+    }));
+    const r = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', timeout: 60_000 });
+    return (r.stdout + r.stderr).trim() + (r.status === 0 ? '' : ` (exit ${r.status})`);
+  }
+
   it('trains on an uploaded 5-feature, 4-class CSV; its accuracy, the model file (read by backprop predict) and the ONNX export agree with the library', async () => {
     const dir = tempDir();
     const csv = writeFile(dir, 'four.csv', fourClasses());
@@ -1198,7 +1215,66 @@ describe('playground: own data', () => {
     const code = await page.textContent('#codeText');
     expect(code).toContain("loss: 'categorical-cross-entropy'");
     expect(code).toContain("activation: 'softmax'");
+    writeFile(OUT, 'playground-own-data-code.ts', code!);
+    expect(typeCheck(dir, code!)).toBe('');
     await page.screenshot({ path: join(OUT, 'playground-own-data.png'), fullPage: true });
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('a generated set exports too: the model file (read by backprop predict), ONNX and the copied code all hold the page\'s network', async () => {
+    const dir = tempDir();
+    const page = await open('?dataset=circle&features=x1,x2,x1sq&layers=4&seed=7');
+    await stepEpochs(page, 10);
+    const state = parseState(new URL(page.url()).search);
+    const problem = makeProblem(state);
+    // The page's weights as its diagram carries them, in a network of the library's.
+    const net = new Network(networkSpec(state, problem.task), { kernels: createWasmKernelsSync({ shared: false }) });
+    const weights = net.getWeights();
+    for (const [l, f, t, w] of await page.locator('#links line.link').evaluateAll((ls) => ls.map((e) => ['layer', 'from', 'to', 'w'].map((k) => Number((e as SVGElement).dataset[k]))))) weights[l].weights[f][t] = w;
+    for (const [l, u, b] of await page.locator('#diagram .bias').evaluateAll((bs) => bs.map((e) => ['layer', 'unit', 'value'].map((k) => Number((e as HTMLElement).dataset[k]))))) weights[l].bias![u] = b;
+    net.setWeights(weights);
+    const x = problem.test.x;
+    const expected = toRows(net.predict(x)).map((r) => r[0]);
+
+    // The model file: columns named by the features as the network sees them; backprop predict gives the page's network's outputs.
+    expect(await page.textContent('#exportNote')).toContain('x1 = x1 / 5, x2 = x2 / 5, x1sq = (x1 / 5) ** 2');
+    const modelPath = await save(page, '#exportModel', dir);
+    expect(modelPath.endsWith('circle-model.json')).toBe(true);
+    const csv = writeFile(dir, 'points.csv', ['x1,x2,x1sq', ...x.map((r) => r.join(','))].join('\n') + '\n');
+    const predicted = backprop(['predict', modelPath, csv, '--json']);
+    expect(predicted.stderr).toBe('');
+    expect(predicted.code).toBe(0);
+    const rows = JSON.parse(predicted.stdout) as { label: number; probabilities: Record<string, number> }[];
+    rows.forEach((r, i) => expect(Math.abs(r.probabilities['1'] - expected[i])).toBeLessThan(1e-6));
+    expect(new Set(rows.map((r) => r.label)).size).toBe(2);
+
+    // ONNX in onnxruntime: the same probabilities within 1e-5.
+    const onnxPath = await save(page, '#exportOnnx', dir);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(readFileSync(onnxPath));
+    const feeds = Object.fromEntries(['x1', 'x2', 'x1sq'].map((name, j) => [name, new ort.Tensor('float32', Float32Array.from(x.map((r) => r[j])), [x.length, 1])]));
+    const probabilities = (await session.run(feeds)).probabilities.data as Float32Array;
+    expected.forEach((p, i) => expect(Math.abs(probabilities[i * 2 + 1] - p)).toBeLessThan(1e-5));
+
+    // The copied code runs (its TypeScript stripped, 'backprop' resolved to this build), trains on the same points and writes a model backprop predict reads.
+    await page.click('#copyCode');
+    await page.waitForSelector('#codeText:not([hidden])');
+    const code = (await page.textContent('#codeText'))!;
+    expect(code).toContain("generate('circle'");
+    expect(code).toContain('x1sq: (x1 / 5) ** 2');
+    writeFile(OUT, 'playground-circle-code.ts', code);
+    expect(typeCheck(dir, code)).toBe('');
+    const { transformSync } = await import('rolldown/experimental');
+    const js = transformSync('code.ts', code).code.replace(/from ["']backprop["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/index.js')).href)}`);
+    writeFile(dir, 'code.mjs', js);
+    const run = spawnSync(process.execPath, ['code.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/accuracy: 0\.\d+/);
+    const again = backprop(['predict', join(dir, 'circle-model.json'), csv, '--json']);
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.stdout) as unknown[]).length).toBe(x.length);
     await page.close();
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);

@@ -12,14 +12,15 @@ import { tableOf } from './tables.js';
 export const EXTENT = 6;
 const SCALE = 5;
 
-export const FEATURES: Record<FeatureName, { label: string; f: (x: number, y: number) => number }> = {
-  x1: { label: 'x₁', f: (x) => x / SCALE },
-  x2: { label: 'x₂', f: (_x, y) => y / SCALE },
-  x1sq: { label: 'x₁²', f: (x) => (x / SCALE) ** 2 },
-  x2sq: { label: 'x₂²', f: (_x, y) => (y / SCALE) ** 2 },
-  x1x2: { label: 'x₁x₂', f: (x, y) => (x / SCALE) * (y / SCALE) },
-  sinx1: { label: 'sin(x₁)', f: (x) => Math.sin(x) },
-  sinx2: { label: 'sin(x₂)', f: (_x, y) => Math.sin(y) },
+/** Each feature as the network sees it, and the same as JavaScript over the point (x1, x2) for the exported code. */
+export const FEATURES: Record<FeatureName, { label: string; f: (x: number, y: number) => number; code: string }> = {
+  x1: { label: 'x₁', f: (x) => x / SCALE, code: `x1 / ${SCALE}` },
+  x2: { label: 'x₂', f: (_x, y) => y / SCALE, code: `x2 / ${SCALE}` },
+  x1sq: { label: 'x₁²', f: (x) => (x / SCALE) ** 2, code: `(x1 / ${SCALE}) ** 2` },
+  x2sq: { label: 'x₂²', f: (_x, y) => (y / SCALE) ** 2, code: `(x2 / ${SCALE}) ** 2` },
+  x1x2: { label: 'x₁x₂', f: (x, y) => (x / SCALE) * (y / SCALE), code: `(x1 / ${SCALE}) * (x2 / ${SCALE})` },
+  sinx1: { label: 'sin(x₁)', f: (x) => Math.sin(x), code: 'Math.sin(x1)' },
+  sinx2: { label: 'sin(x₂)', f: (_x, y) => Math.sin(y), code: 'Math.sin(x2)' },
 };
 
 export function featurize(features: readonly FeatureName[], x: number, y: number): number[] {

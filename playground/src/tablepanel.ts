@@ -3,6 +3,7 @@
 // table layer (tables.ts); a file it refuses gets the command line's one-line message and changes nothing.
 import { $, app, on, say, update, useTable } from './app.js';
 import { css, classColour } from './draw.js';
+import { FEATURES, inputNames } from './problem.js';
 import { isTableSet } from './state.js';
 import { cliMessage, MAX_BYTES, MAX_ROWS, parseSource, tableOf, type TableSource } from './tables.js';
 
@@ -44,13 +45,20 @@ drop.addEventListener('drop', (e) => {
 $('targetColumn').addEventListener('change', (e) => update({ target: (e.target as HTMLSelectElement).value, axes: '0,1' }));
 $('axes').addEventListener('change', (e) => update({ axes: (e.target as HTMLSelectElement).value }));
 
+/** A generated set's (or a lesson's) input columns, each with what it is. */
+function inputColumns(s: typeof app.state): string {
+  if (s.lesson) return `${inputNames(s).map((_, i) => `x${i + 1}`).join(', ')} (the lesson's inputs as typed)`;
+  return `${s.features.map((f) => `${f} = ${FEATURES[f].code}`).join(', ')} (x1, x2: the point's coordinates on the plane)`;
+}
+
 const escape = (t: string): string => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function render(): void {
   const s = app.state, table = app.problem.table;
   const on = isTableSet(s.dataset);
   $('tableSettings').hidden = !on || !table;
-  $('export').hidden = !on || !table;
+  $('export').hidden = on && !table;
+  $('exportNote').textContent = table ? '' : `The model's columns are the network's inputs as it sees them: ${inputColumns(s)}; it predicts ${app.problem.task === 'classification' ? 'the class 0 or 1' : 'the value'}.`;
   if (!table) return;
   const loaded = tableOf(s.dataset as 'iris' | 'digits' | 'upload');
   const names = loaded?.frame.columns.map((c) => c.name) ?? [];
