@@ -750,6 +750,16 @@ describe('playground: lessons', () => {
     full: Number(await page.getAttribute(`#stageValues .full[data-key="${key}"]`, 'data-v')),
   });
 
+  /** The lesson on a phone, opened there, at its last stage (for the closing note's screenshots). */
+  const phoneShot = async (search: string, name: string): Promise<void> => {
+    const phone = await open(search, { width: 390, height: 844 });
+    await phone.waitForSelector('#stepper:not([hidden])');
+    while (!(await phone.isDisabled('#nextStage'))) await phone.click('#nextStage');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.screenshot({ path: join(OUT, name) });
+    await phone.close();
+  };
+
   it('the worked example shows every number the seed prints, as the seed rounds it, with the full value beside it', async () => {
     const page = await open('?lesson=seed-example');
     await page.waitForSelector('#stepper:not([hidden])');
@@ -789,6 +799,7 @@ describe('playground: lessons', () => {
     const newW = Number(await page.getAttribute('#stageValues [data-kind="new-weight"][data-layer="0"][data-from="0"] .num[data-role="new"]', 'data-v'));
     expect(Math.abs(newW - (0.4 + 0.5 * dHidden * 0.1))).toBeLessThanOrEqual(1e-12);
     await page.screenshot({ path: join(OUT, 'playground-lesson-example.png') });
+    await phoneShot('?lesson=seed-example', 'playground-lesson-example-390x844.png');
     await page.close();
   }, 60_000);
 
@@ -875,6 +886,7 @@ describe('playground: lessons', () => {
     expect(await page.getAttribute('#quizScore', 'data-total')).toBe('12');
     expect(await page.textContent('#quizScore')).toBe('Score: 5 of 12 right, 1 revealed.');
     await page.screenshot({ path: join(OUT, 'playground-exercise.png') });
+    await phoneShot('?lesson=seed-exercise', 'playground-exercise-390x844.png');
     await page.close();
   }, 60_000);
 
