@@ -1229,6 +1229,11 @@ describe('playground: own data', () => {
     expect(code).toContain("activation: 'softmax'");
     writeFile(OUT, 'playground-own-data-code.ts', code!);
     expect(typeCheck(dir, code!)).toBe('');
+    // Nothing in the data column runs past it (long names wrap, selects shrink).
+    const column = (await page.locator('section.data').boundingBox())!;
+    for (const box of await page.locator('section.data label, section.data select').evaluateAll((es) => es.map((e) => { const r = e.getBoundingClientRect(); return r.right + window.scrollX; }))) {
+      expect(box).toBeLessThanOrEqual(column.x + column.width + 1);
+    }
     await page.screenshot({ path: join(OUT, 'playground-own-data.png'), fullPage: true });
     await page.close();
     rmSync(dir, { recursive: true, force: true });
