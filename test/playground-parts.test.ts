@@ -6,6 +6,8 @@ import { intersects, placeLabels, type Box } from '../playground/src/labels.js';
 import { dataSeed, FEATURES, makeProblem, networkSpec, weightSeed } from '../playground/src/problem.js';
 import { DEFAULTS, parseState, readState, serializeState } from '../playground/src/state.js';
 import { accepts, significant } from '../playground/src/answers.js';
+import { MAX_ROWS, parseSource, readTable } from '../playground/src/tables.js';
+import { lossText } from '../playground/src/draw.js';
 
 describe('label placement', () => {
   it('places random labels among random obstacles with no two boxes meeting, and each on one of its candidates', () => {
@@ -152,5 +154,23 @@ describe('the URL\'s values', () => {
     const spec = networkSpec(lesson, makeProblem(lesson).task);
     expect(spec).toMatchObject({ inputs: 2, loss: 'mse', dtype: 'float64' });
     expect(spec.layers.every((l) => l.bias === false && l.activation === 'sigmoid')).toBe(true);
+  });
+});
+
+describe('the page\'s tables and numbers', () => {
+  it('takes a file of 50,000 rows and refuses one more, saying the limit in one line', async () => {
+    const csv = (n: number): string => ['x,y', ...Array.from({ length: n }, (_, i) => `${i % 97},${i % 2 ? 'a' : 'b'}`)].join('\n') + '\n';
+    expect(readTable(await parseSource('ok.csv', csv(MAX_ROWS))).frame.rows).toBe(MAX_ROWS);
+    const more = await parseSource('big.csv', csv(MAX_ROWS + 1));
+    expect(() => readTable(more)).toThrow(`big.csv: ${MAX_ROWS + 1} rows; the playground takes at most ${MAX_ROWS} (backprop train reads larger files)`);
+  });
+
+  it('shows a loss with three significant digits, however small', () => {
+    expect(lossText(0.000123456)).toBe('0.000123');
+    expect(lossText(0.5)).toBe('0.5');
+    expect(lossText(12.345)).toBe('12.3');
+    expect(lossText(1234.5)).toBe('1235');
+    expect(lossText(0)).toBe('0');
+    expect(lossText(NaN)).toBe('–');
   });
 });

@@ -1,7 +1,7 @@
 // The numbers over time: the epoch counter and epochs per second, the two losses, the loss curves with a
 // legend and a scale, and the bars of each layer's gradient size.
 import { $, app, on } from './app.js';
-import { gradientBars } from './draw.js';
+import { gradientBars, lossText } from './draw.js';
 
 const curve = $<HTMLCanvasElement>('lossCurve');
 const TRAIN = '#999', TEST = '#111';
@@ -78,12 +78,6 @@ function showSpeed(): void {
   if (app.snapshot?.reason === 'epoch' && app.playing) epochTimes.push(now);
   while (epochTimes.length && now - epochTimes[0] > 1000) epochTimes.shift();
   $('speed').textContent = app.playing && epochTimes.length > 1 ? `${epochTimes.length} epochs/s` : '';
-}
-
-/** A loss in three significant digits (a small regression loss is not 0.000); – where there is none. */
-export function lossText(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  return v === 0 ? '0' : v >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
 }
 
 function render(): void {

@@ -149,3 +149,9 @@ export function drawClassPoints(canvas: HTMLCanvasElement, points: number[][], l
     g.stroke();
   });
 }
+
+/** A loss in three significant digits (a small regression loss is not 0.000); – where there is none. */
+export function lossText(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  return v === 0 ? '0' : v >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
+}
