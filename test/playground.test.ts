@@ -1211,13 +1211,31 @@ describe('playground: own data', () => {
     ours.forEach((p, i) => classes.forEach((c, k) => expect(Math.abs(probabilities[i * 4 + k] - p.probabilities[c])).toBeLessThan(1e-5)));
 
     // The step-through covers softmax: δᵒ = y − ŷ for each output unit, named as softmax + cross-entropy.
+    const values = async (role: string): Promise<number[]> => (await page.locator(`#stageValues [data-kind="input"] .num[data-role="${role}"]`)
+      .evaluateAll((ns) => ns.map((n) => Number(n.getAttribute('data-v')))));
     await page.fill('#pointIndex', '0');
     await page.click('#pickPoint');
     await page.waitForSelector('#stepper:not([hidden])');
+    const [x0, y0] = [await values('x'), await values('y')];
     await page.click('#nextStage');
     await page.click('#nextStage');
     expect(await page.textContent('#stageValues')).toContain('Softmax + cross-entropy');
     expect(await page.locator('#stageValues [data-kind="delta"]').count()).toBe(4);
+    // The same point typed into the own-point form, its class chosen by name: the same δᵒ for every class.
+    const deltas = await page.locator('#stageValues [data-kind="delta"] .num[data-role="product"]').evaluateAll((ns) => ns.map((n) => Number(n.getAttribute('data-v'))));
+    expect(x0.length).toBe(5);
+    expect(y0.filter((v) => v === 1).length).toBe(1);
+    await page.click('#closeStepper');
+    for (const [i, v] of x0.entries()) await page.fill(`#customFields [data-input="${i}"]`, String(v));
+    await page.selectOption('#customFields select[data-target]', String(y0.indexOf(1)));
+    await page.click('#traceCustom');
+    await page.waitForSelector('#stepper:not([hidden])');
+    expect(await values('y')).toEqual(y0);
+    await page.click('#nextStage');
+    await page.click('#nextStage');
+    const typed = await page.locator('#stageValues [data-kind="delta"] .num[data-role="product"]').evaluateAll((ns) => ns.map((n) => Number(n.getAttribute('data-v'))));
+    expect(typed.length).toBe(4);
+    typed.forEach((d, k) => expect(Math.abs(d - deltas[k])).toBeLessThan(1e-6));
     await page.click('#closeStepper');
 
     // The standalone module and the code come out too.
@@ -1295,6 +1313,29 @@ describe('playground: own data', () => {
     await page.close();
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
+
+  it('column and class names from a file are text, never markup, in every panel', async () => {
+    const hostile = '<img src=x onerror="window.pwned=1">';
+    const random = new Random(5);
+    const rows = Array.from({ length: 60 }, (_, i) => `${(random.next() * 2 - 1).toFixed(3)},${['a', 'b', 'c'][i % 3]},${i % 3 === 0 ? `"${hostile.replaceAll('"', '""')}"` : `k${i % 3}`}`);
+    const page = await open('?layers=3');
+    await upload(page, 'names.csv', `"${hostile.replaceAll('"', '""')}",colour,kind\n${rows.join('\n')}\n`);
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 5000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
+    await stepEpochs(page, 2);
+    // Every panel that names inputs or classes: the step-through (all stages), the own-point form, what-if, the legend, accuracy.
+    await page.fill('#pointIndex', '0');
+    await page.click('#pickPoint');
+    await page.waitForSelector('#stepper:not([hidden])');
+    while (!(await page.isDisabled('#nextStage'))) await page.click('#nextStage');
+    await page.check('#whatIf');
+    await page.dispatchEvent('#links line.hit[data-layer="0"][data-from="0"][data-to="0"]', 'click');
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.textContent('#customFields')).toContain(hostile);
+    expect(await page.textContent('#legend')).toContain(hostile);
+    await page.close();
+  }, 60_000);
 
   it('a word in a numeric column shows the command line\'s message and leaves the current network alone', async () => {
     const dir = tempDir();

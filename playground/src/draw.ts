@@ -155,3 +155,6 @@ export function lossText(v: number): string {
   if (!Number.isFinite(v)) return '–';
   return v === 0 ? '0' : v >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
 }
+
+/** Text from a file (a column's or a class's name) made safe to write into HTML: it reads as itself, never as markup. */
+export const escapeHtml = (t: string): string => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -2,7 +2,7 @@
 // unit of the diagram, that unit's output), with axes, a colour legend, the data points, and a click on
 // a training point to step through its update.
 import { $, app, on, pickPoint } from './app.js';
-import { classColour, colour, css, drawClassMap, drawClassPoints, drawHeatmap, drawPoints, outputMap, unitMap } from './draw.js';
+import { classColour, colour, css, drawClassMap, drawClassPoints, drawHeatmap, drawPoints, escapeHtml, outputMap, unitMap } from './draw.js';
 import { layerActivation } from './problem.js';
 
 const heatmap = $<HTMLCanvasElement>('heatmap');
@@ -52,7 +52,6 @@ function drawClasses(): boolean {
   return true;
 }
 
-const escapeHtml = (t: string): string => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function draw(): void {
   if (drawClasses()) return;

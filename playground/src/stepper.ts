@@ -6,6 +6,7 @@ import { $, app, applyTraced, closeStepper, emit, fmt, on, pickCustom, pickPoint
 import { accepts, significant } from './answers.js';
 import { lesson, type Lesson } from './lessons.js';
 import { inputNames, networkSpec } from './problem.js';
+import { escapeHtml } from './draw.js';
 import { CUSTOM_POINT } from './protocol.js';
 
 const STAGES = [
@@ -54,6 +55,8 @@ function result(t: UpdateTrace, v: number, role: string, key: string): string {
 
 const unitName = (l: LayerTrace, j: number): string => (l.role === 'output' ? 'output' : `layer ${l.layer + 1} unit ${j + 1}`);
 const sourceName = (l: LayerTrace, i: number): string => (l.layer === 0 ? inputNames(app.state, app.problem)[i] : `layer ${l.layer} unit ${i + 1}`);
+/** The same, for the step-through's HTML: a table's column names come from a file. */
+const sourceHtml = (l: LayerTrace, i: number): string => escapeHtml(sourceName(l, i));
 const li = (attrs: string, html: string): string => `<li ${attrs}>${html}</li>`;
 
 /**
@@ -88,7 +91,7 @@ function line(t: UpdateTrace, q: Question): string {
 }
 
 function forward(t: UpdateTrace): string[] {
-  const names = inputNames(app.state, app.problem);
+  const names = inputNames(app.state, app.problem).map(escapeHtml);
   const inputs = t.input.map((x, i) => `${names[i]} = ${num(x, 'x')}`).join(', ');
   const where = app.tracedIndex === CUSTOM_POINT ? 'your point'
     : app.state.lesson ? 'the lesson\'s point'
@@ -174,7 +177,7 @@ function steps(t: UpdateTrace): string[] {
   const η = t.learningRate;
   return [...t.layers].reverse().flatMap((l) => [
     ...l.deltaW.flatMap((row, i) => row.map((dw, j) => line(t, {
-      key: `dw:${l.layer}:${i}:${j}`, attrs: `data-kind="dw" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`, label: `${sourceName(l, i)} → ${unitName(l, j)}: `,
+      key: `dw:${l.layer}:${i}:${j}`, attrs: `data-kind="dw" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`, label: `${sourceHtml(l, i)} → ${unitName(l, j)}: `,
       lhs: 'Δw', value: dw, role: 'product',
       formula: `η × δ × x = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true)} × ${num(l.input[i], 'factor', true)}`,
     }))),
@@ -191,7 +194,7 @@ function applied(t: UpdateTrace): string[] {
     li('data-kind="loss"', `E before = ${num(t.lossBefore, 'E')}, E after = ${num(t.lossAfter, 'E')}`),
     ...t.layers.flatMap((l) => [
       ...l.after.weights.flatMap((row, i) => row.map((w, j) => li(`data-kind="new-weight" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`,
-        `w from ${sourceName(l, i)} to ${unitName(l, j)}: ${num(l.before.weights[i][j], 'old')} + ${num(l.deltaW[i][j], 'step', true)} = ${result(t, w, 'new', `w:${l.layer}:${i}:${j}`)}`))),
+        `w from ${sourceHtml(l, i)} to ${unitName(l, j)}: ${num(l.before.weights[i][j], 'old')} + ${num(l.deltaW[i][j], 'step', true)} = ${result(t, w, 'new', `w:${l.layer}:${i}:${j}`)}`))),
       ...(l.after.bias ?? []).map((b, j) => li(`data-kind="new-bias" data-layer="${l.layer}" data-unit="${j}"`,
         `bias of ${unitName(l, j)}: ${num(l.before.bias![j], 'old')} + ${num(l.deltaB![j], 'step', true)} = ${num(b, 'new')}`)),
     ]),
@@ -282,23 +285,38 @@ stepper.addEventListener('keydown', (e) => {
 function buildCustom(): void {
   const names = inputNames(app.state, app.problem);
   const l = lesson(app.state.lesson);
-  const fields = names.map((name, i) => `<label>${name} <input type="text" inputmode="decimal" size="6" data-input="${i}" value="${l ? l.x[i] : ''}"></label>`);
-  fields.push(`<label>target y <input type="text" inputmode="decimal" size="6" data-target="0" value="${l ? l.y[0] : ''}"></label>`);
+  const fields = names.map((name, i) => `<label>${escapeHtml(name)} <input type="text" inputmode="decimal" size="6" data-input="${i}" value="${l ? l.x[i] : ''}"></label>`);
+  // A table's classes are chosen by name: the target is that class's one-hot row (or 0/1 for two classes and one output).
+  const classes = app.problem.table?.classes;
+  if (classes) fields.push(`<label>target class <select data-target="class">${classes.map((c, k) => `<option value="${k}">${escapeHtml(c)}</option>`).join('')}</select></label>`);
+  else fields.push(`<label>target y <input type="text" inputmode="decimal" size="6" data-target="0" value="${l ? l.y[0] : ''}"></label>`);
   $('customFields').innerHTML = fields.join(' ');
+}
+
+/** The own point's target: the chosen class's row, or the typed value. */
+function customTarget(): { y: number[] } | { bad: HTMLInputElement } {
+  const select = $('customFields').querySelector<HTMLSelectElement>('select[data-target]');
+  if (select) {
+    const k = Number(select.value), n = app.problem.outputs;
+    return { y: n === 1 ? [k] : Array.from({ length: n }, (_, j) => (j === k ? 1 : 0)) };
+  }
+  const target = $('customFields').querySelector<HTMLInputElement>('input[data-target]')!;
+  const v = target.value.trim() === '' ? NaN : Number(target.value);
+  return Number.isFinite(v) ? { y: [v] } : { bad: target };
 }
 
 function traceCustom(): void {
   const read = (e: HTMLInputElement): number => (e.value.trim() === '' ? NaN : Number(e.value));
   const inputs = [...$('customFields').querySelectorAll<HTMLInputElement>('[data-input]')];
-  const target = $('customFields').querySelector<HTMLInputElement>('[data-target]')!;
-  const x = inputs.map(read), y = [read(target)];
-  const bad = [...inputs, target].find((e) => !Number.isFinite(read(e)));
+  const target = customTarget();
+  const x = inputs.map(read);
+  const bad = inputs.find((e) => !Number.isFinite(read(e))) ?? ('bad' in target ? target.bad : undefined);
   if (bad) {
     say(`Your point: ${bad.parentElement!.textContent!.trim()} expected a number, got "${bad.value}".`);
     bad.focus();
     return;
   }
-  pickCustom({ x, y });
+  if ('y' in target) pickCustom({ x, y: target.y });
 }
 
 $('traceCustom').addEventListener('click', traceCustom);

@@ -2,7 +2,7 @@
 // inputs, or the principal components), each class's accuracy, and the exports. The file is read by the library's
 // table layer (tables.ts); a file it refuses gets the command line's one-line message and changes nothing.
 import { $, app, on, say, update, useTable } from './app.js';
-import { css, classColour } from './draw.js';
+import { css, classColour, escapeHtml } from './draw.js';
 import { FEATURES, inputNames } from './problem.js';
 import { isTableSet } from './state.js';
 import { cliMessage, MAX_BYTES, MAX_ROWS, parseSource, tableOf, type TableSource } from './tables.js';
@@ -51,7 +51,6 @@ function inputColumns(s: typeof app.state): string {
   return `${s.features.map((f) => `${f} = ${FEATURES[f].code}`).join(', ')} (x1, x2: the point's coordinates on the plane)`;
 }
 
-const escape = (t: string): string => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function render(): void {
   const s = app.state, table = app.problem.table;
@@ -63,12 +62,12 @@ function render(): void {
   const loaded = tableOf(s.dataset as 'iris' | 'digits' | 'upload');
   const names = loaded?.frame.columns.map((c) => c.name) ?? [];
   const target = table.prep.target!.name;
-  $<HTMLSelectElement>('targetColumn').innerHTML = names.map((n) => `<option value="${escape(n)}"${n === target ? ' selected' : ''}>${escape(n)}</option>`).join('');
+  $<HTMLSelectElement>('targetColumn').innerHTML = names.map((n) => `<option value="${escapeHtml(n)}"${n === target ? ' selected' : ''}>${escapeHtml(n)}</option>`).join('');
   const pairs: [string, string][] = [['pca', 'projection: first two principal components']];
   const d = table.inputNames.length;
   for (let i = 0; i < d; i++) for (let j = i + 1; j < d && pairs.length < 200; j++) pairs.push([`${i},${j}`, `${table.inputNames[i]} × ${table.inputNames[j]}`]);
   const axes = pairs.some(([v]) => v === s.axes) ? s.axes : '0,1';
-  $<HTMLSelectElement>('axes').innerHTML = pairs.map(([v, label]) => `<option value="${v}"${v === axes ? ' selected' : ''}>${escape(label)}</option>`).join('');
+  $<HTMLSelectElement>('axes').innerHTML = pairs.map(([v, label]) => `<option value="${v}"${v === axes ? ' selected' : ''}>${escapeHtml(label)}</option>`).join('');
   const task = table.classes ? `${table.classes.length} classes (${table.classes.length === 2 ? 'one sigmoid output, cross-entropy' : 'softmax, one output per class, categorical cross-entropy'})`
     : 'regression (a linear output; squared error — the library has no absolute-error loss, so squared error is the only choice)';
   $('tableSummary').textContent = `${table.name}: ${table.rows.train.length + table.rows.test.length} rows, ${d} inputs after encoding; target "${target}": ${task}.`;
@@ -83,7 +82,7 @@ function renderAccuracy(): void {
   box.innerHTML = `<p>Accuracy: training <output id="trainAccuracy" data-value="${a.train}">${pct(a.train)}</output> · test <output id="testAccuracy" data-value="${a.test}">${pct(a.test)}</output>`
     + ` · all rows <output id="allAccuracy" data-value="${a.all}">${pct(a.all)}</output></p>`
     + `<table class="per-class"><thead><tr><th scope="col">class</th><th scope="col">rows</th><th scope="col">right</th></tr></thead><tbody>`
-    + a.perClass.map((c, k) => `<tr data-class="${k}"><th scope="row"><i style="background:${css(classColour(k))}"></i>${escape(classes[k])}</th>`
+    + a.perClass.map((c, k) => `<tr data-class="${k}"><th scope="row"><i style="background:${css(classColour(k))}"></i>${escapeHtml(classes[k])}</th>`
       + `<td>${c.rows}</td><td data-value="${c.rows ? c.correct / c.rows : NaN}">${c.rows ? pct(c.correct / c.rows) : '–'}</td></tr>`).join('')
     + '</tbody></table>';
 }
