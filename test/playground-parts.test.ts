@@ -6,7 +6,7 @@ import { intersects, placeLabels, type Box } from '../playground/src/labels.js';
 import { dataSeed, FEATURES, makeProblem, networkSpec, weightSeed } from '../playground/src/problem.js';
 import { DEFAULTS, parseState, readState, serializeState } from '../playground/src/state.js';
 import { accepts, significant } from '../playground/src/answers.js';
-import { MAX_ROWS, parseSource, readTable } from '../playground/src/tables.js';
+import { MAX_INPUTS, MAX_ROWS, parseSource, readTable, setTable } from '../playground/src/tables.js';
 import { lossText } from '../playground/src/draw.js';
 
 describe('label placement', () => {
@@ -163,6 +163,16 @@ describe('the page\'s tables and numbers', () => {
     expect(readTable(await parseSource('ok.csv', csv(MAX_ROWS))).frame.rows).toBe(MAX_ROWS);
     const more = await parseSource('big.csv', csv(MAX_ROWS + 1));
     expect(() => readTable(more)).toThrow(`big.csv: ${MAX_ROWS + 1} rows; the playground takes at most ${MAX_ROWS} (backprop train reads larger files)`);
+  });
+
+  it('refuses a table whose encoding gives more inputs than it can draw, naming the text column of identifiers', async () => {
+    const csv = (n: number): string => ['id,x,label', ...Array.from({ length: n }, (_, i) => `u${i},${(i % 17) / 17},${i % 2 ? 'a' : 'b'}`)].join('\n') + '\n';
+    const state = { ...parseState(''), dataset: 'upload' as const };
+    setTable('upload', readTable(await parseSource('ids.csv', csv(MAX_INPUTS - 1))));
+    expect(makeProblem(state).table!.inputNames.length).toBe(MAX_INPUTS);
+    setTable('upload', readTable(await parseSource('ids.csv', csv(2000))));
+    expect(() => makeProblem(state)).toThrow(`ids.csv: 2001 inputs after encoding (the text column "id" alone gives 2000, one per distinct value); the playground takes at most ${MAX_INPUTS}`);
+    setTable('upload', null);
   });
 
   it('shows a loss with three significant digits, however small', () => {

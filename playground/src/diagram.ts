@@ -183,6 +183,26 @@ function buildInput(canvas: HTMLCanvasElement, i: number): void {
 }
 
 /**
+ * Every input's value at every cell of the plane, one array per input, worked out once per problem: the inputs at a
+ * cell come as one vector, so drawing each input's map from it alone would cost inputs² × cells.
+ */
+let plane: { problem: unknown; values: Float32Array[] } | null = null;
+function planeInputs(): Float32Array[] {
+  if (plane?.problem === app.problem) return plane.values;
+  const at = inputsAt(app.state, app.problem);
+  const e = app.problem.extent;
+  const values: Float32Array[] = [];
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) {
+      const v = at(-e + ((c + 0.5) / GRID) * 2 * e, e - ((r + 0.5) / GRID) * 2 * e);
+      for (let i = 0; i < v.length; i++) (values[i] ??= new Float32Array(GRID * GRID))[r * GRID + c] = v[i];
+    }
+  }
+  plane = { problem: app.problem, values };
+  return values;
+}
+
+/**
  * A lesson's or a table's input: its heat map over the plane (a lesson's x₁, x₂ vary across it, a further input is
  * held at the point's value; a table's plane is two of its inputs or its principal components, the rest at their means).
  */
@@ -191,13 +211,7 @@ function buildLessonInput(canvas: HTMLCanvasElement, i: number): void {
   canvas.classList.add('input');
   canvas.setAttribute('aria-label', `input ${name}`);
   canvas.title = name;
-  const at = inputsAt(app.state, app.problem);
-  const e = app.problem.extent;
-  const values = new Float32Array(GRID * GRID);
-  for (let r = 0; r < GRID; r++) {
-    for (let c = 0; c < GRID; c++) values[r * GRID + c] = at(-e + ((c + 0.5) / GRID) * 2 * e, e - ((r + 0.5) / GRID) * 2 * e)[i];
-  }
-  drawHeatmap(canvas, values, 1, 0, app.problem.table ? (v) => Math.tanh(v) : (v) => v, 1, THUMBNAIL);
+  drawHeatmap(canvas, planeInputs()[i], 1, 0, app.problem.table ? (v) => Math.tanh(v) : (v) => v, 1, THUMBNAIL);
   // Labels need room: a table's many inputs are named on their units' tooltips instead.
   if (layout.inputPitch < 18) return;
   const label = element('span', 'input-label', 0, inputY(i) + layout.inputUnit / 2 - 10);

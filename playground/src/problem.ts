@@ -2,11 +2,12 @@
 // train/test split and the network spec. The page's worker and the end-to-end tests build them the same way.
 import { generate, takeRows, toRows, trainTestSplit, type LayerWeights, type NetworkSpec } from '../../src/index.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing } from '../../src/data/frame.js';
+import { BackpropError } from '../../src/core/errors.js';
 import type { Preprocessing } from '../../src/data/preprocessing.js';
 import { splitRows } from '../../src/data/split.js';
 import { lesson } from './lessons.js';
 import { isTableSet, type FeatureName, type HiddenActivation, type State } from './state.js';
-import { tableOf } from './tables.js';
+import { MAX_INPUTS, tableOf } from './tables.js';
 
 /** Points lie in about [−6, 6]²; features see them divided by 5, so tanh units start unsaturated. */
 export const EXTENT = 6;
@@ -136,6 +137,12 @@ function tableProblem(s: State): Problem {
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes.map(String) : null;
   const inputNames = prep.features.flatMap((f) => (f.type === 'numeric' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
+  // The page draws every input and keeps every encoded row: a text column of identifiers would make thousands.
+  if (inputNames.length > MAX_INPUTS) {
+    const widest = prep.features.reduce((w, f) => (f.type === 'categorical' && f.categories.length > (w?.type === 'categorical' ? w.categories.length : 0) ? f : w), prep.features[0]);
+    const why = widest.type === 'categorical' ? ` (the text column "${widest.name}" alone gives ${widest.categories.length}, one per distinct value)` : '';
+    throw new BackpropError(`${loaded.source.name}: ${inputNames.length} inputs after encoding${why}; the playground takes at most ${MAX_INPUTS} (remove the column, choose another target, or train with backprop train)`);
+  }
   const part = (r: Uint32Array): Split => {
     const x = toRows(encodeFrameInputs(prep, frame, 'float64', r));
     return { points: [], x, y: toRows(encodeFrameTargets(prep, frame, 'float64', r).y) };

@@ -9,6 +9,8 @@ import type { TableSetName } from './state.js';
 
 /** The most rows the page takes: larger files train with `backprop train`. */
 export const MAX_ROWS = 50_000;
+/** The most inputs after encoding (digits has 64): each is drawn, and each row is kept encoded. */
+export const MAX_INPUTS = 256;
 /** A file larger than this is refused before it is read (50 000 rows of 400 bytes). */
 export const MAX_BYTES = 20 * 1024 * 1024;
 
