@@ -1089,7 +1089,9 @@ describe('playground: a slow device', () => {
   it('with the CPU throttled 4×, the default network keeps drawing while it trains and input is answered soon (figures printed)', async () => {
     const page = await open('', { width: 1280, height: 1000 });
     const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await cdp.send('Performance.enable');
+    // Chromium's ThreadTime: the page's main thread's CPU seconds, which other processes on a busy machine do not inflate.
+    const threadTime = async (): Promise<number> => (await cdp.send('Performance.getMetrics')).metrics.find((x) => x.name === 'ThreadTime')!.value;
     // Frames the browser shows, drawings of the network (the epoch's text is written at each), and the wait of every pointer and key event before its handler runs.
     await page.evaluate(() => {
       const w = window as unknown as { frames_: number; draws: number; delays: number[] };
@@ -1103,26 +1105,40 @@ describe('playground: a slow device', () => {
     });
     await page.click('#play');
     await page.waitForTimeout(1000);
-    const t0 = await page.evaluate(() => { const w = window as unknown as { frames_: number; draws: number; delays: number[] }; w.frames_ = 0; w.draws = 0; w.delays = []; return performance.now(); });
-    const epoch0 = await number(page, 'epoch');
-    const box = (await page.locator('#heatmap').boundingBox())!;
-    for (let i = 0; i < 40; i++) {
-      await page.mouse.move(box.x + 10 + ((i * 37) % Math.max(1, box.width - 20)), box.y + 10 + ((i * 53) % Math.max(1, box.height - 20)));
-      if (i % 4 === 0) await page.keyboard.press('Shift');
-      await page.waitForTimeout(100);
-    }
-    const m = await page.evaluate((start) => {
-      const w = window as unknown as { frames_: number; draws: number; delays: number[] };
-      const seconds = (performance.now() - start) / 1000;
-      return { seconds, fps: w.frames_ / seconds, draws: w.draws / seconds, worst: Math.max(...w.delays), events: w.delays.length };
-    }, t0);
-    const epochs = ((await number(page, 'epoch')) - epoch0) / m.seconds;
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    /** Two seconds of training with the pointer moving over the heat map and a key pressed now and then. */
+    const measure = async (rate: number) => {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      await page.waitForTimeout(300);
+      const cpu0 = await threadTime();
+      const t0 = await page.evaluate(() => { const w = window as unknown as { frames_: number; draws: number; delays: number[] }; w.frames_ = 0; w.draws = 0; w.delays = []; return performance.now(); });
+      const epoch0 = await number(page, 'epoch');
+      const box = (await page.locator('#heatmap').boundingBox())!;
+      for (let i = 0; i < 20; i++) {
+        await page.mouse.move(box.x + 10 + ((i * 37) % Math.max(1, box.width - 20)), box.y + 10 + ((i * 53) % Math.max(1, box.height - 20)));
+        if (i % 4 === 0) await page.keyboard.press('Shift');
+        await page.waitForTimeout(100);
+      }
+      const m = await page.evaluate((start) => {
+        const w = window as unknown as { frames_: number; draws: number; delays: number[] };
+        const seconds = (performance.now() - start) / 1000;
+        return { seconds, fps: w.frames_ / seconds, drawings: w.draws, draws: w.draws / seconds, worst: Math.max(...w.delays), events: w.delays.length };
+      }, t0);
+      const cpuPerDrawing = ((await threadTime()) - cpu0) * 1000 / Math.max(1, m.drawings);
+      const epochs = ((await number(page, 'epoch')) - epoch0) / m.seconds;
+      console.log(`CPU ${rate === 1 ? 'not throttled' : `throttled ${rate}×`}: ${m.fps.toFixed(1)} frames/s, ${m.draws.toFixed(1)} drawings/s, training at ${epochs.toFixed(1)} epochs/s; longest input delay ${m.worst.toFixed(0)} ms over ${m.events} events; main thread ${cpuPerDrawing.toFixed(1)} ms of CPU per drawing`);
+      return { ...m, cpuPerDrawing };
+    };
+    const slow = await measure(4);
+    const free = await measure(1);
     await page.click('#play');
-    console.log(`CPU throttled 4×: ${m.fps.toFixed(1)} frames/s, ${m.draws.toFixed(1)} drawings/s, training at ${epochs.toFixed(1)} epochs/s; longest input delay ${m.worst.toFixed(0)} ms over ${m.events} events`);
-    expect(m.events).toBeGreaterThanOrEqual(40);
-    expect(m.draws).toBeGreaterThan(1);
-    expect(m.fps).toBeGreaterThanOrEqual(15);
+    expect(slow.events).toBeGreaterThanOrEqual(20);
+    expect(slow.draws).toBeGreaterThan(1);
+    // The bound is on work, not on the clock: unthrottled, a drawing (with the input and the worker's messages around
+    // it) must cost the main thread at most 1/15 s ÷ 4 of CPU, so that 4× slower it still fits 15 drawings a second.
+    // Throttled CPU time is not a measure of work (Chromium's throttle counts as the thread's time), and frames per
+    // second also follow the machine's load (a shared CI machine runs other tests beside this one): both are printed.
+    expect(free.drawings).toBeGreaterThan(5);
+    expect(free.cpuPerDrawing).toBeLessThanOrEqual(1000 / 15 / 4);
     await page.close();
   }, 60_000);
 });
