@@ -2,6 +2,7 @@
 // model it writes.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
@@ -67,6 +68,24 @@ describe('backprop tune', () => {
     expect(e.code, e.stderr).toBe(0);
     expect((JSON.parse(e.stdout) as { accuracy: number }).accuracy).toBeGreaterThan(0.98);
   }, 180_000);
+
+  it('a trial\'s stop listener goes when the trial ends: twelve trials on one signal leave none behind', async () => {
+    const { workerRunner, readTable } = await import('../dist/node/index.js');
+    const runner = workerRunner(await readTable('iris'), 1, 12);
+    const controller = new AbortController();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const r = await runner.run({ folds: 2, epochs: 1, layers: [4], seed: i + 1 }, controller.signal);
+        expect(r.mean).toBeGreaterThan(0);
+        expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      }
+      // A trial that fails takes its listener too.
+      await expect(runner.run({ folds: 2, epochs: 1, layers: [0.5] } as never, controller.signal)).rejects.toThrow(/layers/);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    } finally {
+      await runner.close();
+    }
+  }, 60_000);
 
   it('stops starting trials when the budget is spent, and says so', () => {
     const r = backprop(['tune', 'digits', '--trials', '40', '--budget', '1s', '--json']);
