@@ -1,7 +1,8 @@
 // A seeded random search over the network and its training, with successive halving. Every trial is scored by
 // k-fold cross-validation (the same folds for all); the first rung trains each trial for a ninth of the epochs, the
-// best third goes on to a third of them, and the best third of those to all of them. Trials run through a runner:
-// one at a time on this thread by default; backprop/node registers one that runs them on worker threads, one per core.
+// best third goes on to a third of them, and the best third of those to all of them. Trial 1, the defaults, trains by
+// the default rule instead (as train does) and is scored once. Trials run through a runner: one at a time on this
+// thread by default; backprop/node registers one that runs them on worker threads, one per core.
 import { checkOptions } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { describeFrame, type DataFrame } from '../data/frame.js';
