@@ -14,7 +14,7 @@ const dir = tempDir();
 interface TuneJson {
   metric: string;
   epochs: number[];
-  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number; score: number }[] }[];
+  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number | null; score: number; std: number }[] }[];
   best: { trial: number; score: number; flags: string };
   stoppedByBudget: boolean;
   model: string | null;
