@@ -14,7 +14,8 @@ import { toFrame, type TableData } from './table.js';
 
 /**
  * One point of the search space. l2 is given as c, the penalty being c/n for n training rows; null is trial 1's,
- * the defaults: the default penalty (see defaultL2) and the default epochs (see LossStop), exactly as train runs them.
+ * the defaults: the default penalty (see defaultL2) and the default epochs (see LossStop; tune's epochs when given),
+ * exactly as train runs them.
  */
 export interface Settings {
   layers: number[];
