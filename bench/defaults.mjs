@@ -12,7 +12,7 @@ import { readTable } from '../dist/node/index.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = JSON.parse(readFileSync(join(root, 'test/fixtures/defaults/defaults.json'), 'utf8'));
 
-/** The rules compared: explicit options for n training rows (the default rule is no options at all). */
+/** The rules compared: explicit options for n training rows of a task (the default rule is no options at all). */
 export const RULES = {
   // Before issue 26: about 15 000 steps in 10 to 300 epochs, L2 3/n.
   old: (n) => ({ epochs: Math.min(300, Math.max(10, Math.ceil(15000 / Math.ceil(n / 32)))), l2: 3 / n }),
@@ -20,10 +20,13 @@ export const RULES = {
   'stop 3/n': (n) => ({ l2: 3 / n }),
   // The stop with scikit-learn's penalty: alpha 1e-4 over twice the batch (its loss adds alpha/2 Σw² per batch mean).
   'stop sklearn α': () => ({ l2: 1e-4 / 64 }),
-  // The stop with 3/n bounded by c/Σw²₀ (Σw²₀: the initial weights'), for a few c; the defaults take c = 2.
+  // The stop with 3/n bounded by c/Σw²₀ (Σw²₀: the initial weights'), for a few c.
   'stop ≤0.1/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 0.1 / s0) }),
   'stop ≤0.3/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 0.3 / s0) }),
   'stop ≤1/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 1 / s0) }),
+  'stop ≤2/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 2 / s0) }),
+  // c by task, as the defaults now take it (DEFAULT_L2_BOUND): 0.3 for classes, 2 for a regression.
+  'stop ≤0.3/Σw²₀ class ≤2 regr': (n, s0, task) => ({ l2: Math.min(3 / n, (task === 'classification' ? 0.3 : 2) / s0) }),
   defaults: () => ({}),
 };
 
@@ -49,7 +52,7 @@ try {
         const n = rows.length - test.length;
         const frame = await readTable(trainCsv);
         const s0 = sumOfSquaredWeights((await planTraining(frame, { validation: 0 })).network.parameters);
-        const model = await train(frame, { validation: 0, ...RULES[rule](n, s0) });
+        const model = await train(frame, { validation: 0, ...RULES[rule](n, s0, d.task) });
         const report = model.evaluate(await readTable(testCsv));
         scores.push(d.task === 'classification' ? report.accuracy : report.r2);
         epochs.push(model.history.epochs.length);
@@ -62,12 +65,12 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log('\nrule              mean − scikit-learn   worst (set)');
+console.log('\nrule                           mean − scikit-learn   worst (set)');
 for (const rule of rules) {
   const diffs = Object.entries(results).filter(([, r]) => r[rule]).map(([name, r]) => [name, r[rule].mean - r.sklearn]);
   const mean = diffs.reduce((a, [, v]) => a + v, 0) / diffs.length;
   const worst = diffs.reduce((w, d) => (d[1] < w[1] ? d : w));
-  console.log(`${rule.padEnd(17)} ${(mean >= 0 ? '+' : '') + mean.toFixed(4)}              ${worst[1].toFixed(4)} (${worst[0]})`);
+  console.log(`${rule.padEnd(30)} ${(mean >= 0 ? '+' : '') + mean.toFixed(4)}              ${worst[1].toFixed(4)} (${worst[0]})`);
 }
 let earlier = {};
 try {

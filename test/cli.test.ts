@@ -48,15 +48,17 @@ describe('backprop train', () => {
     expect(lines[0]).toBe('data     xor: 200 rows, 2 features (2 numeric, standardized) → 2 inputs');
     expect(lines[1]).toBe('target   label: classification, 2 classes (0, 1)');
     expect(lines[3]).toMatch(/^network  2-100-1 \(relu, sigmoid\), loss binary-cross-entropy, adam η=0.001, batch 32, 30 epochs, (blas \(.*\)|wasm-simd(×\d+)?) kernels$/);
-    // The default L2 penalty is 3/n for the 160 training rows (0.0187) bounded by 2/Σw² of the initial weights
-    // (Σw² ≈ 219 for the He-initialised 2-100-1 network), the smaller here.
-    expect(lines[4]).toBe('controls l2 0.00912 (2/Σw² of the initial weights, below 3/n)');
+    // The default L2 penalty is 3/n for the 160 training rows (0.0187) bounded by 0.3/Σw² of the initial weights for
+    // classes (Σw² ≈ 219 for the He-initialised 2-100-1 network), the smaller here; a regression's bound is 2/Σw²
+    // (the same network's, the plane's 240 training rows: 3/n 0.0125).
+    expect(lines[4]).toBe('controls l2 0.00137 (0.3/Σw² of the initial weights, below 3/n)');
+    expect(backprop(['train', 'plane', '--epochs', '1']).stdout.split('\n')[4]).toBe('controls l2 0.00912 (2/Σw² of the initial weights, below 3/n)');
     expect(lines.filter((l) => /^ {2}epoch +\d+\/30 {2}loss \d\.\d{4} {2}accuracy [\d.]+% {2}val loss/.test(l)).length).toBeGreaterThanOrEqual(10);
     expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation loss/);
     expect(text.stdout).toContain('model    not saved (add --out model.json to keep it)');
     expect(backprop(['train', 'xor', '--epochs', '3', '--quiet']).stdout).toBe('');
     expect(backprop(['train', 'xor', '--epochs', '1', '--backend', 'reference']).stdout).toMatch(/, 1 epochs, reference kernels\n/);
-  });
+   }, 30_000);
 
   it('one-hot encodes text features and trains a regression target', () => {
     const rows = ['size,colour,price'];

@@ -2,8 +2,8 @@
 // never passes the cap, keeps the best epoch by validation loss, and is what train, cv and the command line run.
 import { describe, expect, it } from 'vitest';
 import {
-  defaultEpochs, defaultL2, defaultPatience, fit, LossStop, Network, prepareClassification, referenceKernels, settle, resolveOptions,
-  generate, sumOfSquaredWeights, train, type EpochLogs,
+  DEFAULT_L2_BOUND, defaultEpochs, defaultL2, defaultPatience, fit, planTraining, LossStop, Network, prepareClassification, referenceKernels, settle, resolveOptions,
+  generate, sumOfSquaredWeights, toFrame, train, type EpochLogs,
 } from '../src/index.js';
 
 function circleData() {
@@ -81,19 +81,34 @@ describe('the default rule', () => {
     expect(defaultPatience(20_000, 32)).toBe(10);
   });
 
-  it('bounds 3/n so the penalty at the start is at most 2: the circle problem\'s 2.71 becomes 2', () => {
+  it('bounds 3/n so the penalty at the start is at most 0.3 for classes, 2 for a regression: the circle problem\'s 2.71 becomes 0.3', () => {
     const net = new Network({ inputs: 2, layers: [{ units: 100, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 1 }, { kernels: referenceKernels });
     const s0 = sumOfSquaredWeights(net.parameters);
     expect(3 / 240 * s0).toBeGreaterThan(2);
-    expect(defaultL2(240, 'adam', s0) * s0).toBeCloseTo(2, 12);
-    expect(defaultL2(100_000, 'adam', s0)).toBe(3 / 100_000);
-    expect(defaultL2(240, 'adamw', s0)).toBe(0);
+    expect(DEFAULT_L2_BOUND).toEqual({ classification: 0.3, regression: 2 });
+    expect(defaultL2(240, 'adam', 'classification', s0) * s0).toBeCloseTo(0.3, 12);
+    expect(defaultL2(240, 'adam', 'regression', s0) * s0).toBeCloseTo(2, 12);
+    expect(defaultL2(100_000, 'adam', 'classification', s0)).toBe(3 / 100_000);
+    expect(defaultL2(100_000, 'adam', 'regression', s0)).toBe(3 / 100_000);
+    expect(defaultL2(240, 'adam', 'classification')).toBe(3 / 240);
+    expect(defaultL2(240, 'adamw', 'classification', s0)).toBe(0);
+  });
+
+  it('train takes the bound of the data\'s task: 0.3/Σw²₀ on the circle\'s classes, 2/Σw²₀ on a regression of the same inputs', async () => {
+    const data = generate('circle', { samples: 300, seed: 1 });
+    const x = data.x.map((r) => [...r]);
+    const classes = await planTraining(toFrame(x, { y: data.y.map((r) => r[0]) }), { backend: 'reference' });
+    expect(classes.options.l2 * sumOfSquaredWeights(classes.network.parameters)).toBeCloseTo(0.3, 10);
+    const regression = await planTraining(toFrame(x, { y: x.map((r) => r[0] * r[0] + r[1] * r[1]) }), { backend: 'reference' });
+    expect(regression.options.l2 * sumOfSquaredWeights(regression.network.parameters)).toBeCloseTo(2, 10);
+    // Given, λ is as given for either task.
+    expect((await planTraining(toFrame(x, { y: x.map((r) => r[0]) }), { l2: 0.05, backend: 'reference' })).options.l2).toBe(0.05);
   });
 
   it('stops by the loss when the epochs are the default; given epochs are run to the end', async () => {
     const o = resolveOptions({});
-    expect(settle(o, 240).stop).toEqual({ patience: 63, tolerance: 1e-4 });
-    expect(settle(resolveOptions({ epochs: 40 }), 240).stop).toBeUndefined();
+    expect(settle(o, 240, 'classification').stop).toEqual({ patience: 63, tolerance: 1e-4 });
+    expect(settle(resolveOptions({ epochs: 40 }), 240, 'classification').stop).toBeUndefined();
     const data = generate('circle', { samples: 300, seed: 1 });
     const x = data.x, y = data.y.map((r) => r[0]);
     const given = await train(x, { y, epochs: 40, backend: 'reference' });

@@ -2,6 +2,7 @@
 // model it writes.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
@@ -13,7 +14,7 @@ const dir = tempDir();
 interface TuneJson {
   metric: string;
   epochs: number[];
-  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number; score: number }[] }[];
+  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number | null; score: number; std: number }[] }[];
   best: { trial: number; score: number; flags: string };
   stoppedByBudget: boolean;
   model: string | null;
@@ -24,12 +25,30 @@ describe('backprop tune', () => {
     const a = drawTrials(12, 5);
     expect(drawTrials(12, 5)).toEqual(a);
     expect(drawTrials(12, 6)).not.toEqual(a);
-    expect(a[0]).toEqual({ layers: [100], activation: 'relu', lr: 0.001, batchSize: 32, l2: 3, dropout: 0 });
+    expect(a[0]).toEqual({ layers: [100], activation: 'relu', lr: 0.001, batchSize: 32, l2: null, dropout: 0 });
     expect(new Set(a.map((t) => JSON.stringify(t))).size).toBe(12);
     expect(durationOption('90s')).toBe(90_000);
     expect(durationOption('5m')).toBe(300_000);
     expect(() => durationOption('soon')).toThrow('--budget: expected a duration like 90s, 5m or 1h, got "soon"');
   });
+
+  it('trial 1 is the defaults: scored as crossValidate with no options scores them on the same folds, and as the winner it names no options', async () => {
+    const { tune, readTable } = await import('../dist/node/index.js');
+    const { crossValidate } = await import('../dist/index.js');
+    const iris = await readTable('iris');
+    // On worker threads (backprop/node's tune) and here, on the same reference kernels so the sums agree to the bit.
+    const result = await tune(iris, { trials: 1, folds: 3, backend: 'reference' });
+    const defaults = await crossValidate(iris, { folds: 3, backend: 'reference' });
+    expect(result.trials[0].rungs).toEqual([{ epochs: null, score: defaults.mean.accuracy, std: defaults.std.accuracy }]);
+    expect(result.best).toMatchObject({ trial: 1, epochs: null, flags: '', score: defaults.mean.accuracy });
+    // No l2 nor epochs: train fills them in by the default rule, as it does for `backprop train`.
+    expect(result.best!.options).toEqual({ layers: [100], activation: 'relu', lr: 0.001, batchSize: 32 });
+    // Given epochs, the defaults train exactly that many, as `train --epochs` would.
+    const given = await tune(iris, { trials: 1, folds: 3, epochs: 7, backend: 'reference' });
+    const trained = await crossValidate(iris, { folds: 3, epochs: 7, backend: 'reference' });
+    expect(given.trials[0].rungs).toEqual([{ epochs: 7, score: trained.mean.accuracy, std: trained.std.accuracy }]);
+    expect(given.best!.flags).toBe('--epochs 7');
+  }, 120_000);
 
   it('on digits: reproducible (on one worker or two), halves the field each rung, and beats the defaults\' cross-validated accuracy', () => {
     const model = join(dir, 'best.json');
@@ -51,6 +70,10 @@ describe('backprop tune', () => {
       const promoted = Math.min(...scores.filter((s) => s.next).map((s) => s.score));
       expect(scores.filter((s) => !s.next).every((s) => s.score <= promoted)).toBe(true);
     }
+    // Trial 1, the defaults, is scored once and carried to each rung it reaches.
+    const first = a.trials[0];
+    expect(first.rungs.length).toBeGreaterThan(0);
+    expect(first.rungs).toEqual(first.rungs.map(() => ({ epochs: null, score: first.rungs[0].score, std: first.rungs[0].std })));
     const winner = a.trials.find((t) => t.rungs.length === 3)!;
     expect(a.best.trial).toBe(winner.trial);
     expect(a.best.score).toBe(winner.rungs[2].score);
@@ -67,6 +90,24 @@ describe('backprop tune', () => {
     expect(e.code, e.stderr).toBe(0);
     expect((JSON.parse(e.stdout) as { accuracy: number }).accuracy).toBeGreaterThan(0.98);
   }, 180_000);
+
+  it('a trial\'s stop listener goes when the trial ends: twelve trials on one signal leave none behind', async () => {
+    const { workerRunner, readTable } = await import('../dist/node/index.js');
+    const runner = workerRunner(await readTable('iris'), 1, 12);
+    const controller = new AbortController();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const r = await runner.run({ folds: 2, epochs: 1, layers: [4], seed: i + 1 }, controller.signal);
+        expect(r.mean).toBeGreaterThan(0);
+        expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      }
+      // A trial that fails takes its listener too.
+      await expect(runner.run({ folds: 2, epochs: 1, layers: [0.5] } as never, controller.signal)).rejects.toThrow(/layers/);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    } finally {
+      await runner.close();
+    }
+  }, 60_000);
 
   it('stops starting trials when the budget is spent, and says so', () => {
     const r = backprop(['tune', 'digits', '--trials', '40', '--budget', '1s', '--json']);

@@ -283,7 +283,7 @@ function modelOptions(command: Command): Command {
     .option('--epochs <n>', 'passes over the training rows (default: until the loss stops falling, at most 1000 epochs or 200000 steps)', positiveInteger('--epochs'))
     .option('--batch-size <n>', 'rows per gradient step (1 = per-example updates)', positiveInteger('--batch-size'), 32)
     .option('--l1 <λ>', 'L1 penalty λ·Σ|w| on the weights (not biases)', nonNegativeNumber('--l1'))
-    .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases); default 3/n for n training rows, at most 2/Σw² of the initial weights (0 with adamw)', nonNegativeNumber('--l2'))
+    .option('--l2 <λ>', 'L2 penalty λ·Σw² on the weights (not biases); default 3/n for n training rows, at most 0.3/Σw² of the initial weights for classes, 2/Σw² for a regression (0 with adamw)', nonNegativeNumber('--l2'))
     .option('--weight-decay <λ>', 'decoupled weight decay of --optimizer adamw: w ← w − η·λ·w each step (default 0.01)', nonNegativeNumber('--weight-decay'))
     .option('--dropout <rate>', 'inverted dropout on the hidden layers while training: a rate for all, or one per hidden layer (0.3,0.1)', dropoutOption)
     .option('--class-weight <weights>', 'weigh each row\'s loss by its class: balanced (n / (classes × rows of the class)) or CLASS=W pairs, e.g. spam=5', classWeightOption)

@@ -7,7 +7,7 @@ import { encodeFrameTargets, type DataFrame } from '../data/frame.js';
 import { decodeOutput, encodeRecord, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
-import { defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
 import { planTraining, type Metrics, type TrainingPlan } from '../model/train.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
@@ -123,7 +123,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${validationRows ? 'validation' : 'training'} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels`);
   const controls = [
-    o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? (s.l2 === defaultL2(trainingRows, s.optimizer) ? ' (3/n)' : ' (2/Σw² of the initial weights, below 3/n)') : ''}` : '',
+    o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? (s.l2 === defaultL2(trainingRows, s.optimizer, target.task) ? ' (3/n)' : ` (${DEFAULT_L2_BOUND[target.task]}/Σw² of the initial weights, below 3/n)`) : ''}` : '',
     o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',
     o.dropout ? `dropout ${o.dropout.join(',')}` : '',
     o.classWeight ? `class weights ${o.classWeight === 'balanced' ? 'balanced' : [...o.classWeight].map(([k, v]) => `${k}=${v}`).join(',')}` : '',

@@ -43,15 +43,16 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
   const b = result.best!;
   const rows = result.rows;
   if (result.stoppedByBudget) say(`budget   reached: trials that had not started were left out`);
-  say(`best     trial ${b.trial}: ${b.flags}`);
+  say(`best     trial ${b.trial}: ${b.flags === '' ? 'the defaults (no options)' : b.settings.l2 === null ? `the defaults with ${b.flags}` : b.flags}`);
   say(`         cross-validated ${result.metric === 'accuracy' ? `accuracy ${(100 * b.score).toFixed(2)}% ± ${(100 * b.std).toFixed(2)}` : `R² ${b.score.toFixed(4)} ± ${b.std.toFixed(4)}`} (${result.folds} folds)`);
   let interrupted = false;
   if (o.out) {
-    // Retrained on every row with the winning settings, and written as train writes a model.
+    // Retrained on every row with the winning settings, and written as train writes a model (the defaults by the
+    // default rule: no l2 nor epochs unless given).
     const s = b.settings;
     const r = await train(data, {
-      ...o, target: o.target ? [o.target] : undefined, layers: s.layers, activation: s.activation as HiddenActivation, lr: s.lr, batchSize: s.batchSize, l2: s.l2 / rows,
-      ...(s.dropout ? { dropout: [s.dropout] } : {}), epochs: b.epochs, validation: 0, quiet: true, json: false, plot: undefined,
+      ...o, target: o.target ? [o.target] : undefined, layers: s.layers, activation: s.activation as HiddenActivation, lr: s.lr, batchSize: s.batchSize,
+      l2: s.l2 === null ? undefined : s.l2 / rows, ...(s.dropout ? { dropout: [s.dropout] } : {}), epochs: b.epochs ?? undefined, validation: 0, quiet: true, json: false, plot: undefined,
     }, out, signal);
     interrupted = r.interrupted;
     if (!interrupted) say(`model    written to ${o.out} (retrained on all ${rows} rows)`);

@@ -59,7 +59,7 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
     const prep = fitFramePreprocessing(description, frame, train);
     const net = await networkFor(prep, o);
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
-    const s = settle(o, train.length, sumOfSquaredWeights(net.parameters));
+    const s = settle(o, train.length, description.target.task, sumOfSquaredWeights(net.parameters));
     await fitAsync(net, x, y, {
       epochs: s.epochs, batchSize: s.batchSize, seed: s.seed, learningRate: s.lr, ...trainingControls(s, prep), signal: c.signal,
       ...(s.stop ? { callbacks: [new LossStop(s.stop)] } : {}),

@@ -101,7 +101,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const split = validationSplit(frame.rows, validation, o.seed, description.classIndex);
   const prep = fitFramePreprocessing(description, frame, split.train);
   const net = await networkFor(prep, o);
-  const settled = settle(o, split.train.length, sumOfSquaredWeights(net.parameters));
+  const settled = settle(o, split.train.length, prep.target!.task, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
   const controls = trainingControls(settled, prep);
   // The input matrices, built once from the columns in the rows' split order; the training rows straight into

@@ -1,7 +1,8 @@
 // A seeded random search over the network and its training, with successive halving. Every trial is scored by
 // k-fold cross-validation (the same folds for all); the first rung trains each trial for a ninth of the epochs, the
-// best third goes on to a third of them, and the best third of those to all of them. Trials run through a runner:
-// one at a time on this thread by default; backprop/node registers one that runs them on worker threads, one per core.
+// best third goes on to a third of them, and the best third of those to all of them. Trial 1, the defaults, trains by
+// the default rule instead (as train does) and is scored once. Trials run through a runner: one at a time on this
+// thread by default; backprop/node registers one that runs them on worker threads, one per core.
 import { checkOptions } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { describeFrame, type DataFrame } from '../data/frame.js';
@@ -11,21 +12,28 @@ import { crossValidate, type CrossValidateOptions } from './cv.js';
 import { DEFAULT_LAYERS, OptionError, type ModelOptions } from './options.js';
 import { toFrame, type TableData } from './table.js';
 
-/** One point of the search space. l2 is given as c, the penalty being c/n for n training rows (the default is 3). */
+/**
+ * One point of the search space. l2 is given as c, the penalty being c/n for n training rows; null is trial 1's,
+ * the defaults: the default penalty (see defaultL2) and the default epochs (see LossStop; tune's epochs when given),
+ * exactly as train runs them.
+ */
 export interface Settings {
   layers: number[];
   activation: ActivationName;
   lr: number;
   batchSize: number;
-  l2: number;
+  l2: number | null;
   dropout: number;
 }
 
 export interface Trial {
   trial: number;
   settings: Settings;
-  /** The score (accuracy, or R²) of each rung the trial reached, with the epochs it trained. */
-  rungs: { epochs: number; score: number; std: number }[];
+  /**
+   * The score (accuracy, or R²) of each rung the trial reached, with the epochs it trained: null for the defaults'
+   * epochs (trial 1's, stopped by the loss, scored once and carried to every rung it reaches).
+   */
+  rungs: { epochs: number | null; score: number; std: number }[];
 }
 
 /** The options one trial's cross-validation runs with (what a runner gets). */
@@ -67,7 +75,10 @@ export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' 
   trials?: number;
   /** Cross-validation folds per trial. Default 3. */
   folds?: number;
-  /** Epochs of the last rung (default: as train chooses for a fold's rows). */
+  /**
+   * Epochs of the last rung (default: about 15 000 gradient steps of a fold's rows, 10 to 300 epochs); trial 1, the
+   * defaults, trains exactly this many when given, as train would, else stops by the loss as train does.
+   */
   epochs?: number;
   /** Milliseconds after which no trial starts. */
   budget?: number;
@@ -88,8 +99,11 @@ export interface TuneResult {
   folds: number;
   epochs: number[];
   trials: Trial[];
-  /** The best of the furthest rung any trial reached (null when none finished). */
-  best: { trial: number; settings: Settings; score: number; std: number; epochs: number; options: TrainSettings; flags: string } | null;
+  /**
+   * The best of the furthest rung any trial reached (null when none finished); epochs null and flags '' when it is
+   * trial 1, the defaults (its options then name no l2 or epochs, which train fills in by the default rule).
+   */
+  best: { trial: number; settings: Settings; score: number; std: number; epochs: number | null; options: TrainSettings; flags: string } | null;
   stoppedByBudget: boolean;
   interrupted: boolean;
   /** Rows of the data. */
@@ -104,12 +118,12 @@ const ACTIVATIONS: ActivationName[] = ['relu', 'tanh', 'leaky-relu'];
 const BATCHES = [16, 32, 64, 128];
 const DROPOUT = [0, 0, 0.1, 0.2, 0.3];
 
-/** The trials of a search: the defaults first, then draws from the space, all from the seed. */
+/** The trials of a search: the defaults first (l2 null: the default rule), then draws from the space, all from the seed. */
 export function drawTrials(count: number, seed: number): Settings[] {
   const r = new Random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.min(list.length - 1, Math.floor(r.next() * list.length))];
   const logUniform = (lo: number, hi: number): number => +(10 ** r.uniform(Math.log10(lo), Math.log10(hi))).toPrecision(2);
-  const trials: Settings[] = [{ layers: [...DEFAULT_LAYERS], activation: 'relu', lr: 0.001, batchSize: 32, l2: 3, dropout: 0 }];
+  const trials: Settings[] = [{ layers: [...DEFAULT_LAYERS], activation: 'relu', lr: 0.001, batchSize: 32, l2: null, dropout: 0 }];
   while (trials.length < count) {
     trials.push({
       layers: [...pick(LAYERS)],
@@ -123,19 +137,23 @@ export function drawTrials(count: number, seed: number): Settings[] {
   return trials.slice(0, count);
 }
 
-/** The settings as train options for n training rows. */
+/** The settings as train options for n training rows (no l2 for the defaults': train's default rule fills it in). */
 export function settingsOptions(s: Settings, rows: number): TrainSettings {
-  return { layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize, l2: s.l2 / rows, ...(s.dropout ? { dropout: s.dropout } : {}) };
+  return {
+    layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize,
+    ...(s.l2 !== null ? { l2: s.l2 / rows } : {}), ...(s.dropout ? { dropout: s.dropout } : {}),
+  };
 }
 
-/** The settings as a command line for train. */
-export function asFlags(s: Settings, rows: number, epochs: number): string {
-  const l2 = +(s.l2 / rows).toPrecision(3);
-  return `--layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${l2}${s.dropout ? ` --dropout ${s.dropout}` : ''} --epochs ${epochs}`;
+/** The settings as a command line for train: none for the defaults (epochs null and l2 null). */
+export function asFlags(s: Settings, rows: number, epochs: number | null): string {
+  const flags = s.l2 === null ? [] : [`--layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${+(s.l2 / rows).toPrecision(3)}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
+  if (epochs !== null) flags.push(`--epochs ${epochs}`);
+  return flags.join(' ');
 }
 
 function describeSettings(s: Settings): string {
-  return `layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2}/n${s.dropout ? ` dropout ${s.dropout}` : ''}`;
+  return `layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2 === null ? 'default' : `${s.l2}/n`}${s.dropout ? ` dropout ${s.dropout}` : ''}`;
 }
 
 function formatScore(metric: 'accuracy' | 'r2', v: number): string {
@@ -199,24 +217,33 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
   try {
     let alive = trials;
     for (const [r, epochs] of rungs.entries()) {
+      // The defaults train by their own rule at every rung (what train does, or --epochs when given): scored once,
+      // on the first rung, and carried to the later ones.
+      for (const t of alive) if (t.settings.l2 === null && r > 0) t.rungs.push({ ...t.rungs[r - 1] });
+      const pending = alive.filter((t) => t.rungs.length === r);
       // At most `workers` trials at once; each takes the next trial when it finishes.
       let next = 0;
-      await Promise.all(Array.from({ length: Math.min(workers, alive.length) }, async () => {
-        while (next < alive.length && mayStart()) {
-          const t = alive[next++];
+      await Promise.all(Array.from({ length: Math.min(workers, pending.length) }, async () => {
+        while (next < pending.length && mayStart()) {
+          const t = pending[next++];
+          const trained = t.settings.l2 === null ? o.epochs ?? null : epochs;
           let reply: { mean: number; std: number };
           try {
-            reply = await runner.run({ ...common, ...settingsOptions(t.settings, foldRows), epochs }, stop.signal);
+            reply = await runner.run({ ...common, ...settingsOptions(t.settings, foldRows), ...(trained !== null ? { epochs: trained } : {}) }, stop.signal);
           } catch (e) {
             if (stop.signal.aborted) return;
             throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
           }
           if (stop.signal.aborted) return;
-          t.rungs.push({ epochs, score: reply.mean, std: reply.std });
+          t.rungs.push({ epochs: trained, score: reply.mean, std: reply.std });
         }
       }));
       // Reported when the rung is over, in trial order, so the same seed prints the same lines.
-      for (const t of alive) if (t.rungs.length === r + 1) say(`trial ${String(t.trial).padStart(3)}  ${String(epochs).padStart(4)} epochs  ${formatScore(metric, t.rungs[r].score)}  ${describeSettings(t.settings)}`);
+      for (const t of alive) {
+        if (t.rungs.length !== r + 1) continue;
+        const trained = t.rungs[r].epochs;
+        say(`trial ${String(t.trial).padStart(3)}  ${trained === null ? 'epochs by the loss (the defaults)' : `${String(trained).padStart(4)} epochs`}  ${formatScore(metric, t.rungs[r].score)}  ${describeSettings(t.settings)}`);
+      }
       const done = alive.filter((t) => t.rungs.length === r + 1).sort(byScore(r));
       if (done.length === 0) break;
       alive = r === rungs.length - 1 ? done : done.slice(0, Math.max(1, Math.ceil(done.length / 3)));
@@ -234,7 +261,7 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
     const last = b.rungs[reached - 1];
     best = {
       trial: b.trial, settings: b.settings, score: last.score, std: last.std, epochs: last.epochs,
-      options: { ...settingsOptions(b.settings, frame.rows), epochs: last.epochs }, flags: asFlags(b.settings, frame.rows, last.epochs),
+      options: { ...settingsOptions(b.settings, frame.rows), ...(last.epochs !== null ? { epochs: last.epochs } : {}) }, flags: asFlags(b.settings, frame.rows, last.epochs),
     };
   } else if (!interrupted) {
     throw new OptionError('budget: no trial finished within the budget; give more time', 'budget');

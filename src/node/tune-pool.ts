@@ -53,14 +53,17 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
       const w = idle.pop()!;
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject, worker: w });
-        w.postMessage({ id, options } satisfies TuneJob);
-        // A stop ends the trial where it is: its worker is ended (close() ends the rest).
-        signal?.addEventListener('abort', () => {
+        // A stop ends the trial where it is: its worker is ended (close() ends the rest). The listener goes when the
+        // trial ends, however it ends: a search's trials share one signal, which would otherwise gather one per trial.
+        const onAbort = (): void => {
           if (!waiting.delete(id)) return;
           reject(new Error('stopped'));
           void w.terminate();
-        }, { once: true });
+        };
+        const ended = (): void => signal?.removeEventListener('abort', onAbort);
+        waiting.set(id, { resolve: (r) => (ended(), resolve(r)), reject: (e) => (ended(), reject(e)), worker: w });
+        w.postMessage({ id, options } satisfies TuneJob);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
     close: async () => {
