@@ -6,6 +6,16 @@ import { classColour, colour, css, drawClassMap, drawClassPoints, drawHeatmap, d
 import { layerActivation } from './problem.js';
 
 const heatmap = $<HTMLCanvasElement>('heatmap');
+
+/** Writes an element's markup or text only when it changes: rewriting it each frame made new nodes to style and lay out. */
+const written = new WeakMap<Element, string>();
+function write(id: string, value: string, as: 'html' | 'text' = 'text'): void {
+  const el = $(id), key = `${as}:${value}`;
+  if (written.get(el) === key) return;
+  written.set(el, key);
+  if (as === 'html') el.innerHTML = value;
+  else el.textContent = value;
+}
 const extent = (): number => app.problem.extent;
 const toPixel = (x: number, y: number): [number, number] =>
   [((x + extent()) / (2 * extent())) * heatmap.width, ((extent() - y) / (2 * extent())) * heatmap.height];
@@ -45,8 +55,8 @@ function drawClasses(): boolean {
   if (!s || !classes || (app.hovered && app.hovered[0] > 0 && app.hovered[0] < app.state.layers.length + 1)) return false;
   drawClassMap(heatmap, s.output, app.problem.outputs, 0.6);
   heatmap.dataset.showing = 'classes';
-  $('heatmapCaption').textContent = 'Output: each region in the colour of the class the network picks there (paler where it is less sure)';
-  $('legend').innerHTML = classes.map((c, k) => `<span class="class" data-class="${k}"><i style="background:${css(classColour(k))}"></i>${escapeHtml(c)}</span>`).join(' ');
+  write('heatmapCaption', 'Output: each region in the colour of the class the network picks there (paler where it is less sure)');
+  write('legend', classes.map((c, k) => `<span class="class" data-class="${k}"><i style="background:${css(classColour(k))}"></i>${escapeHtml(c)}</span>`).join(' '), 'html');
   drawClassPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, false, app.tracedIndex);
   if (app.state.showTestData) drawClassPoints(heatmap, app.problem.test.points, app.problem.test.y, toPixel, true, null);
   return true;
@@ -60,11 +70,11 @@ function draw(): void {
     // The output is pale under the points; a hovered unit is shown at full strength, as in its thumbnail.
     drawHeatmap(heatmap, view.values, view.stride, view.k, view.map, view.name === 'output' ? 0.6 : 1);
     heatmap.dataset.showing = view.name;
-    $('heatmapCaption').textContent = view.name === 'output' ? (app.state.discretize ? 'Output, discretized: the class each point would get' : 'Output')
-      : `${view.name} (the unit under the pointer)`;
+    write('heatmapCaption', view.name === 'output' ? (app.state.discretize ? 'Output, discretized: the class each point would get' : 'Output')
+      : `${view.name} (the unit under the pointer)`);
     const [lo, mid, hi] = view.range;
-    $('legend').innerHTML = `<span class="bar" style="background:linear-gradient(to right, ${css(colour(-1))}, ${css(colour(0))}, ${css(colour(1))})"></span>`
-      + `<span class="lo">${lo}</span><span class="mid">${mid}</span><span class="hi">${hi}</span>`;
+    write('legend', `<span class="bar" style="background:linear-gradient(to right, ${css(colour(-1))}, ${css(colour(0))}, ${css(colour(1))})"></span>`
+      + `<span class="lo">${lo}</span><span class="mid">${mid}</span><span class="hi">${hi}</span>`, 'html');
   }
   const regression = app.problem.task === 'regression';
   drawPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, regression, false, app.tracedIndex);
