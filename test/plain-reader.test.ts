@@ -152,7 +152,9 @@ describe('files that are not plain are left to the readers before it', () => {
     ['an empty cell (a missing value)', changed((c) => ((c[1] = ''), c))],
     ['a missing text value', changed((c) => ((c[3] = ''), c))],
     ['a quoted value', changed((c) => ((c[3] = `"${c[3]}, quoted"`), c))],
-    ['quoted values throughout', base.map((l, i) => (i === 0 ? l : l.replace(/^([^,]*)/, '"$1"'))).join('\n')],
+    ['a quoted word', changed((c) => ((c[3] = `"${c[3]}"`), c))],
+    ['quoted numbers throughout', base.map((l, i) => (i === 0 ? l : l.replace(/^([^,]*)/, '"$1"'))).join('\n')],
+    ['quoted words throughout', base.map((l, i) => (i === 0 ? l : l.replace(/^((?:[^,]*,){3})([^,]*)/, '$1"$2"'))).join('\n')],
     ['a blank line', changed((c) => `\n${c.join(',')}`)],
     ['a ragged row', changed((c) => c.slice(0, 4))],
     ['an extra value', changed((c) => [...c, '1'])],
@@ -177,11 +179,14 @@ describe('files that are not plain are left to the readers before it', () => {
     else expectSameFrame(after, before);
   }, 60_000);
 
-  it('a decimal comma and text columns kept as written go to DuckDB as before', async () => {
+  it('a decimal comma, text columns kept as written and an unusual delimiter go to the readers before it', async () => {
     const path = join(dir, 'decimal-comma.csv');
     writeFileSync(path, 'a;b;label\n1,5;2;x\n3;4,25;y\n');
     expect(readPlainCsv(path, path, { decimalComma: true })).toBeNull();
     expect(readPlainCsv(path, path, { textColumns: ['b'] })).toBeNull();
+    // A delimiter that can be part of a number is no plain one.
+    writeFileSync(path, 'a.b.label\n1.2.x\n3.4.y\n');
+    expect(readPlainCsv(path, path, { delimiter: '.' })).toBeNull();
   });
 });
 

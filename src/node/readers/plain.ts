@@ -20,6 +20,7 @@ export interface PlainReadOptions {
 /** The bytes read at a time; a line longer than this is not plain (the other readers say what they make of it). */
 const CHUNK = 1 << 20;
 
+const DELIMITERS = [',', ';', '\t', '|'];
 const QUOTE = 0x22, CR = 0x0d, LF = 0x0a, ZERO = 0x30, NINE = 0x39, DOT = 0x2e, PLUS = 0x2b, MINUS = 0x2d, E = 0x65, E_UPPER = 0x45;
 
 /** Powers of ten that are exact doubles: a mantissa below 2^53 times or over one of them is correctly rounded. */
@@ -32,7 +33,8 @@ const EXACT = 2 ** 53;
  */
 export function readPlainCsv(path: string, source: string, options: PlainReadOptions = {}): DataFrame | null {
   if (options.decimalComma || (options.textColumns?.length ?? 0) > 0) return null;
-  if (options.delimiter !== undefined && (options.delimiter.length !== 1 || options.delimiter.charCodeAt(0) > 0x7f)) return null;
+  // The common delimiters only: one that is part of a number (a point, a digit, e) is left to the other readers.
+  if (options.delimiter !== undefined && !DELIMITERS.includes(options.delimiter)) return null;
   let fd: number;
   try {
     fd = openSync(path, 'r');
