@@ -14,8 +14,8 @@ import {
 } from '../node/files.js';
 import { UsageError } from './errors.js';
 
-export const EXPORT_FORMATS = ['onnx', 'tfjs', 'js'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import type { ExportFormat } from './options.js';
+export { EXPORT_FORMATS, type ExportFormat } from './options.js';
 
 /** The path without its extension (model.json → model). */
 const stem = (path: string): string => join(dirname(path), basename(path, extname(path)));

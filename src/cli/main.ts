@@ -16,16 +16,17 @@ import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, UsageEr
 import { evaluateCommand, predictCommand, type PredictOptions } from './evaluate.js';
 import type { DataOptions } from '../node/read.js';
 import { explainCommand, gradcheckCommand } from './explain.js';
-import { EXPORT_FORMATS, exportCommand, importCommand, type ExportFormat, type ImportCommandOptions } from './interop.js';
+// The commands that need more than train does (the ONNX and TensorFlow.js code, tune's worker pool, the playground's
+// server) load their modules when they run, so that `backprop train` starts without them.
+import type { ImportCommandOptions } from './interop.js';
 import { classWeightOption, dropoutOption, nonNegativeNumber, scheduleOption } from './options.js';
 import { cvCommand, type CvOptions } from './cv.js';
 import { importanceCommand } from './importance.js';
-import { durationOption, tuneCommand, type TuneOptions } from './tune.js';
-import { byteSize, choice, columnList, formatBytes, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
+import type { TuneOptions } from './tune.js';
+import { byteSize, choice, columnList, durationOption, EXPORT_FORMATS, formatBytes, type ExportFormat, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
 import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { VERSION } from '../version.js';
-import { serveFolder } from './serve.js';
 import { DEFAULT_LAYERS, OptionError, TRAIN_OPTION_NAMES, type HiddenActivation } from '../model/options.js';
 import { train, type TrainOptions } from './train.js';
 
@@ -143,6 +144,7 @@ function program(): Command {
     .addOption(decimalCommaOption())
     .action(async (data: string, opts: Record<string, unknown>) => {
       if (opts.json && opts.out === '-') throw new UsageError('--out -: the model and --json would both go to standard output; drop one', '--out');
+      const { tuneCommand } = await import('./tune.js');
       await interruptible((signal) =>
         tuneCommand(data, { ...(opts as unknown as TuneOptions & TrainOptions), optimizer: 'adam', memory: DEFAULT_MEMORY, stream: false }, stdout, signal));
     });
@@ -210,7 +212,7 @@ function program(): Command {
     .requiredOption('--to <format>', `onnx, tfjs or js`, choice('--to', EXPORT_FORMATS))
     .option('--out <file>', 'where to write (default: beside the model: MODEL.onnx, MODEL-tfjs/model.json, MODEL.js; - for standard output)', nonEmpty('--out'))
     .option('--quiet', 'print nothing but errors', false)
-    .action((model: string, opts: { to: ExportFormat; out?: string; quiet: boolean }) => exportCommand(model, opts, stdout));
+    .action(async (model: string, opts: { to: ExportFormat; out?: string; quiet: boolean }) => (await import('./interop.js')).exportCommand(model, opts, stdout));
 
   cli.command('import')
     .description('read an ONNX model or a TensorFlow.js model.json (a multilayer perceptron) into a model file')
@@ -220,7 +222,7 @@ function program(): Command {
     .option('--target <name>', 'the target column\'s name (default label, or y for regression)')
     .option('--classes <names>', 'class names by output (default 0, 1, ...)', valueList('--classes'))
     .option('--quiet', 'print nothing but errors', false)
-    .action((file: string, opts: ImportCommandOptions) => importCommand(file, opts, stdout));
+    .action(async (file: string, opts: ImportCommandOptions) => (await import('./interop.js')).importCommand(file, opts, stdout));
 
   cli.command('playground')
     .description('serve the playground page (built by npm run build) and print its address')
@@ -228,6 +230,7 @@ function program(): Command {
     .action(async (opts: { port: number }) => {
       const root = fileURLToPath(new URL('../playground/', import.meta.url));
       if (!existsSync(join(root, 'index.html'))) throw new BackpropError(`${root}: the playground is not built; run npm run build`);
+      const { serveFolder } = await import('./serve.js');
       let served;
       try {
         served = await serveFolder(root, opts.port);

@@ -156,3 +156,14 @@ export function classWeightOption(value: string): ClassWeightRule {
   }
   return weights;
 }
+
+/** The formats `backprop export --to` writes (here, so that the command line's options need not load the exporters). */
+export const EXPORT_FORMATS = ['onnx', 'tfjs', 'js'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Parses --budget: seconds, or a number with s, m or h. */
+export function durationOption(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|)\s*$/i.exec(value);
+  if (!m || !(Number(m[1]) > 0)) throw new UsageError(`--budget: expected a duration like 90s, 5m or 1h, got "${value}"`, '--budget');
+  return Number(m[1]) * { '': 1000, s: 1000, m: 60_000, h: 3_600_000 }[m[2].toLowerCase() as '' | 's' | 'm' | 'h'];
+}

@@ -19,12 +19,7 @@ export type TuneOptions = Omit<TrainOptions, 'layers' | 'activation' | 'lr' | 'b
   workers?: number;
 };
 
-/** Parses --budget: seconds, or a number with s, m or h. */
-export function durationOption(value: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|)\s*$/i.exec(value);
-  if (!m || !(Number(m[1]) > 0)) throw new UsageError(`--budget: expected a duration like 90s, 5m or 1h, got "${value}"`, '--budget');
-  return Number(m[1]) * { '': 1000, s: 1000, m: 60_000, h: 3_600_000 }[m[2].toLowerCase() as '' | 's' | 'm' | 'h'];
-}
+export { durationOption } from './options.js';
 
 export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.WriteStream, signal: AbortSignal): Promise<boolean> {
   const say = (line: string): void => {

@@ -2,7 +2,7 @@
 // built once from the columns. No per-row arrays or strings on the way from a reader to the network, so a data
 // set needs about its encoded size in memory (rows × inputs × 4 bytes in float32) plus its columns.
 import { BackpropError, closestName } from '../core/errors.js';
-import { zeros, type DType, type Matrix } from '../core/matrix.js';
+import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { classesOf, type Label } from './encoding.js';
 import { targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import type { Task } from './columns.js';
@@ -174,8 +174,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
       const scaler = prep.scaler;
       const shift = scaler ? (scaler.kind === 'standard' ? scaler.mean[n] : scaler.min[n]) : 0;
       const scale = scaler ? (scaler.kind === 'standard' ? scaler.std[n] : scaler.max[n] - scaler.min[n] || 1) : 1;
-      const values = c.values;
-      for (let i = 0; i < count; i++) X[i * width + offset] = (values[rows ? rows[i] : i] - shift) / scale;
+      scaleInto(X, width, offset, c.values, rows, count, shift, scale);
       offset++;
       n++;
       continue;
@@ -185,17 +184,33 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     let byCode: Int32Array;
     if (c.kind === 'text') byCode = Int32Array.from(c.dictionary, (d) => categories.get(d) ?? -1);
     else throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects text there (${f.categories.slice(0, 5).join(', ')}${f.categories.length > 5 ? ', …' : ''})`);
-    for (let i = 0; i < count; i++) {
-      const row = rows ? rows[i] : i;
-      const k = byCode[c.codes[row]];
-      if (k < 0) {
-        throw new BackpropError(`${frame.source}, ${frame.where(row)}: column "${f.name}" has the value ${JSON.stringify(c.dictionary[c.codes[row]])}, which the model never saw; known values: ${f.categories.join(', ')}`);
-      }
-      X[i * width + offset + k] = 1;
+    const unknown = oneHotInto(X, width, offset, byCode, c.codes, rows, count);
+    if (unknown >= 0) {
+      const row = rows ? rows[unknown] : unknown;
+      throw new BackpropError(`${frame.source}, ${frame.where(row)}: column "${f.name}" has the value ${JSON.stringify(c.dictionary[c.codes[row]])}, which the model never saw; known values: ${f.categories.join(', ')}`);
     }
     offset += f.categories.length;
   }
   return x;
+}
+
+// The loops of encodeFrameInputs, each in a function of its own: small and of few types, they are compiled once,
+// where inside the larger function they were compiled and thrown away column after column.
+
+/** Column `offset` of X (rows of `width`) from `values` (at `rows`, or in order), scaled: (v − shift) / scale. */
+function scaleInto(X: FloatArray, width: number, offset: number, values: Float64Array, rows: ArrayLike<number> | undefined, count: number, shift: number, scale: number): void {
+  if (rows) for (let i = 0; i < count; i++) X[i * width + offset] = (values[rows[i]] - shift) / scale;
+  else for (let i = 0; i < count; i++) X[i * width + offset] = (values[i] - shift) / scale;
+}
+
+/** A 1 in X for each row's category (`byCode` of its code) from column `offset`; answers the first row (its index i) whose code has no category, or -1. */
+function oneHotInto(X: FloatArray, width: number, offset: number, byCode: Int32Array, codes: Uint32Array, rows: ArrayLike<number> | undefined, count: number): number {
+  for (let i = 0; i < count; i++) {
+    const k = byCode[codes[rows ? rows[i] : i]];
+    if (k < 0) return i;
+    X[i * width + offset + k] = 1;
+  }
+  return -1;
 }
 
 /** The target column as network targets (class indices one-hot, or 0/1 for two classes; or scaled values). */

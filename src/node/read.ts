@@ -8,6 +8,7 @@ import { frameFromTable } from '../data/columns.js';
 import type { DataFrame, FrameColumn } from '../data/frame.js';
 import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from './datasets.js';
 import { parseTable, readTableFile } from './readers/csv.js';
+import { readPlainCsv } from './readers/plain.js';
 import { BackpropError, checkOptions } from '../core/errors.js';
 
 export const SYNTHETIC_DESCRIPTIONS: Record<SyntheticName, string> = {
@@ -48,12 +49,13 @@ export interface DataOptions {
 const DUCKDB_FROM_BYTES = 4 * 1024 * 1024;
 
 /**
- * A data file as columns: CSV (any common delimiter, gzip-compressed too) of 4 MB or more, Parquet, a folder or a
- * glob, read by DuckDB; smaller CSV files, "-" (standard input), FIFOs and devices by the strict reader (csv-parse),
- * in bounded memory. A CSV file that breaks a rule is read again by the strict reader, which names the line,
- * column and value at fault.
+ * A data file as columns: a plain CSV file of 4 MB or more in one pass by readers/plain.ts; other CSV files of that
+ * size (any common delimiter, gzip-compressed too), Parquet, a folder or a glob, read by DuckDB; smaller CSV files,
+ * "-" (standard input), FIFOs and devices by the strict reader (csv-parse), in bounded memory. A CSV file that breaks
+ * a rule is read again by the strict reader, which names the line, column and value at fault. `plain: false` leaves
+ * the one-pass reader out (the tests compare the two ways).
  */
-export async function readDataFile(path: string, options: DataOptions = {}): Promise<DataFrame> {
+export async function readDataFile(path: string, options: DataOptions = {}, { plain = true }: { plain?: boolean } = {}): Promise<DataFrame> {
   if (path !== '-' && (isPattern(path) || statSafe(path)?.isDirectory())) {
     const pattern = isPattern(path) ? path : join(path, readdirSync(path).some((f) => isParquet(f)) ? '*.parquet' : '*.csv*');
     try {
@@ -65,6 +67,12 @@ export async function readDataFile(path: string, options: DataOptions = {}): Pro
     }
   }
   const stat = path === '-' ? null : statSafe(path);
+  // A plain CSV file is read in one pass, with no engine to start; anything else in it (quotes, blank lines, a
+  // missing value, ...) leaves it to the readers below, which read it and word its faults as they always have.
+  if (plain && stat?.isFile() && stat.size >= DUCKDB_FROM_BYTES && !isParquet(path) && !/\.gz$/i.test(path)) {
+    const frame = readPlainCsv(path, path, options);
+    if (frame) return frame;
+  }
   // Small CSV files go to the strict reader straight away: DuckDB would cost more to start than to read them.
   if (stat?.isFile() && (stat.size >= DUCKDB_FROM_BYTES || isParquet(path) || /\.gz$/i.test(path))) {
     let frame: DataFrame | null = null;
