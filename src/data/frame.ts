@@ -33,8 +33,18 @@ export interface FrameDescription {
 /** Whole numbers with at most this many distinct values are classes. */
 const MAX_NUMERIC_CLASSES = 20;
 
+/** Each frame's columns by name (the first of a name), made at the first look-up: searching the list for each of
+ * 300,000 features took minutes. Remade if the list has grown since. */
+const byName = new WeakMap<readonly FrameColumn[], { length: number; map: Map<string, FrameColumn> }>();
 function column(frame: DataFrame, name: string): FrameColumn | undefined {
-  return frame.columns.find((c) => c.name === name);
+  let index = byName.get(frame.columns);
+  if (!index || index.length !== frame.columns.length) {
+    const map = new Map<string, FrameColumn>();
+    for (const c of frame.columns) if (!map.has(c.name)) map.set(c.name, c);
+    index = { length: frame.columns.length, map };
+    byName.set(frame.columns, index);
+  }
+  return index.map.get(name);
 }
 
 /** Each distinct value of a numeric column, up to `limit` (null when there are more), and whether all are whole. */

@@ -126,7 +126,8 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   }
   if (rows === 0) throw new BackpropError(`${source}: no rows`, 'data');
   const kept = options.only ? names.filter((n) => options.only!.has(n)) : names;
-  const columns = kept.map((name) => typedColumn(name, values(name, names.indexOf(name)), rows, source, options.kinds?.get(name)));
+  const at = new Map(names.map((name, j) => [name, j]));
+  const columns = kept.map((name) => typedColumn(name, values(name, at.get(name)!), rows, source, options.kinds?.get(name)));
   return { source, rows, columns, where: (row) => `row ${row + 1}` };
 }
 
