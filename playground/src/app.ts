@@ -33,6 +33,8 @@ export interface App {
   hovered: [number, number] | null;
   /** While on, a clicked weight is tried out in the step-through instead of set in the network. */
   whatIf: boolean;
+  /** Drawings while training so far: the large heat map and the units' small ones take turns (see main.ts). */
+  drawings: number;
 }
 
 const { state: initial, replaced: replacedInUrl } = readState(location.search);
@@ -49,6 +51,7 @@ export const app: App = {
   stage: 0,
   hovered: null,
   whatIf: false,
+  drawings: 0,
 };
 
 export const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -273,3 +276,9 @@ export function start(): void {
   if (lesson(app.state.lesson)) pickPoint(0);
   if (replacedInUrl.length) say(`The link had values out of range, replaced: ${replacedInUrl.join('; ')}.`);
 }
+
+/**
+ * While training runs, the large heat map is drawn at even drawings and the units' small maps at odd ones, so that
+ * no frame carries both (on a slow device the longest frame is what input waits behind); otherwise both, always.
+ */
+export const turnOf = (part: 'output' | 'units'): boolean => !app.playing || app.trace !== null || (app.drawings % 2 === 0) === (part === 'output');

@@ -1,7 +1,7 @@
 // The network diagram: every input feature (clickable, the unused ones pale), each unit's heat map with its
 // bias, links drawn by weight, hover to read a weight and click to set it, and the step-through's numbers
 // placed on it without collisions. It is laid out at a natural size and scaled to fit its column.
-import { $, app, closeStepper, emit, fmt, on, send, toggleFeature, update, type WeightRef } from './app.js';
+import { $, app, closeStepper, emit, fmt, on, send, toggleFeature, turnOf, update, type WeightRef } from './app.js';
 import { colour, css, drawHeatmap, outputMap, unitMap } from './draw.js';
 import { intersects, placeLabels, type Box, type LabelRequest } from './labels.js';
 import { lesson } from './lessons.js';
@@ -320,7 +320,7 @@ function drawLinks(): void {
     link.line.dataset.w = String(w);
     link.line.dataset.dw = String(dw);
   }
-  drawUnits();
+  if (turnOf('units')) drawUnits();
 }
 
 // ---- links from the keyboard ----

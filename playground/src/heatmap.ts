@@ -1,7 +1,7 @@
 // The output panel's heat map: the network's output over the input plane (or, while the pointer is on a
 // unit of the diagram, that unit's output), with axes, a colour legend, the data points, and a click on
 // a training point to step through its update.
-import { $, app, on, pickPoint } from './app.js';
+import { $, app, on, pickPoint, turnOf } from './app.js';
 import { classColour, colour, css, drawClassMap, drawClassPoints, drawHeatmap, drawPoints, escapeHtml, outputMap, unitMap } from './draw.js';
 import { layerActivation } from './problem.js';
 
@@ -101,7 +101,9 @@ heatmap.addEventListener('click', (e) => {
 
 drawAxes();
 on('reset', drawAxes);
-on('render', draw);
+on('render', () => {
+  if (turnOf('output')) draw();
+});
 on('hover', draw);
 on('stage', draw);
 on('reset', draw);

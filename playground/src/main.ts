@@ -37,6 +37,7 @@ function frame(now: number): void {
   }
   drawing = false;
   const begun = performance.now();
+  app.drawings++;
   emit('render');
   const script = performance.now() - begun;
   lastDrawing = begun;
