@@ -10,22 +10,17 @@ import { join } from 'node:path';
 import { closeDuckDB, readWithDuckDB } from '../src/node/readers/duckdb.js';
 import { readPlainCsv } from '../src/node/readers/plain.js';
 import { readDataFile } from '../src/node/read.js';
+import { Random } from '../src/core/random.js';
 import type { DataFrame } from '../src/data/frame.js';
 import { BIN, ROOT, tempDir } from './cli-helpers.js';
 
 const dir = tempDir();
 afterAll(() => closeDuckDB());
 
-/** A seeded stream of numbers in [0, 1). */
+/** A seeded stream of numbers in [0, 1): the library's own generator. */
 function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 const WORDS = ['north', 'south east', 'élan', '🙂 ok', 'a much longer category name than twelve bytes', 'x', 'Zürich', '東京'];
