@@ -33,7 +33,7 @@ export interface App {
   hovered: [number, number] | null;
   /** While on, a clicked weight is tried out in the step-through instead of set in the network. */
   whatIf: boolean;
-  /** Drawings while training so far: the large heat map and the units' small ones take turns (see main.ts). */
+  /** Drawings so far: while training, the large heat map and the units' small ones take turns (see turnOf). */
   drawings: number;
 }
 
