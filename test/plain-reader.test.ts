@@ -220,3 +220,57 @@ describe('hostile files: the messages they had, in bounded memory', () => {
     expect(r.rss).toBeLessThan(400 * 1024 * 1024);
   }, 60_000);
 });
+
+describe('text values made to share a chain of hash slots', () => {
+  /** FNV-1a, 32 bits, over ASCII text from a given state (the plain reader's hash of a value's bytes). */
+  const fnv = (text: string, h = 0x811c9dc5): number => {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h;
+  };
+  /**
+   * 2^k distinct words whose hashes share their low 16 bits, so that they share one chain of slots in any table of up
+   * to 65,536 slots (Joux's multicollision): the low 16 bits of FNV-1a's state depend on nothing but themselves, so
+   * from the state so far two 5-letter blocks that give the same low bits (a birthday search among 2^16) are found
+   * in a few hundred tries, k times; every choice of one block of each pair then gives the same low bits.
+   */
+  function collidingWords(k: number): string[] {
+    const pairs: [string, string][] = [];
+    let state = 0x811c9dc5;
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const random = generator(17);
+    for (let round = 0; round < k; round++) {
+      const seen = new Map<number, string>();
+      for (;;) {
+        const block = Array.from({ length: 5 }, () => letters[Math.floor(random() * 26)]).join('');
+        const next = fnv(block, state);
+        const other = seen.get(next & 0xffff);
+        if (other !== undefined && other !== block) {
+          pairs.push([other, block]);
+          state = next;
+          break;
+        }
+        seen.set(next & 0xffff, block);
+      }
+    }
+    return Array.from({ length: 2 ** k }, (_, m) => pairs.map((p, i) => p[(m >> i) & 1]).join(''));
+  }
+
+  it('are left to the other readers, which read them as before (each look-up would walk them all)', async () => {
+    const words = collidingWords(14);
+    expect(new Set(words).size).toBe(words.length);
+    expect(new Set(words.map((w) => fnv(w) & 0xffff)).size).toBe(1);
+    const lines = ['x,word,label'];
+    for (let i = 0; lines.length < 80_000; i++) lines.push(`${i % 100},${words[i % words.length]},${i % 2 ? 'yes' : 'no'}`);
+    const path = join(dir, 'colliding.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    expect(readFileSync(path).length).toBeGreaterThan(4 << 20);
+    // Plain in every other way: the same file with honest words is read in one pass.
+    const honest = join(dir, 'colliding-honest.csv');
+    writeFileSync(honest, lines.map((l, i) => (i === 0 ? l : l.replace(/,(\w+),/, `,w${i % 5000},`))).join('\n') + '\n');
+    expect(readPlainCsv(honest, honest)).not.toBeNull();
+    expect(readPlainCsv(path, path)).toBeNull();
+    const frame = await readDataFile(path);
+    const word = frame.columns[1];
+    expect(word.kind === 'text' && word.dictionary.length).toBe(words.length);
+  }, 60_000);
+});

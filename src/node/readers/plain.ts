@@ -247,6 +247,14 @@ function firstRowKinds(buffer: Buffer, p: number, stop: number, delimiter: numbe
 }
 
 /**
+ * The most slots a look-up may try. The table is at most half full, so honest values find theirs within a few; a
+ * file whose values were made to share a chain of slots (easy to craft for FNV-1a, whose low bits depend on nothing
+ * else) would make every look-up walk all of them: rows × values steps, hours for a million of each. Past the limit
+ * the file is not plain, and the other readers take it.
+ */
+const MAX_PROBES = 64;
+
+/**
  * Codes for one text column, from the values' bytes: an open-addressing table on the bytes themselves, so a string
  * is made once per distinct value (at the end), never per row. A quote, carriage return or zero byte in a value
  * answers -1 (not plain).
@@ -274,13 +282,15 @@ class ByteCoder {
     return this.code(b, start, end, h);
   }
 
+  /** The value's code (a new one for a value not seen), or -1 after MAX_PROBES slots: see MAX_PROBES. */
   private code(b: Uint8Array, start: number, end: number, h: number): number {
     const length = end - start;
     let mask = this.slots.length - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
+    for (let s = h & mask, probes = 0; ; s = (s + 1) & mask) {
       const k = this.slots[s];
       if (k < 0) break;
       if (this.hashes[k] === h && this.lengths[k] === length && this.same(k, b, start, length)) return k;
+      if (++probes > MAX_PROBES) return -1;
     }
     // A new value.
     const k = this.starts.length;
