@@ -4,7 +4,8 @@
 // Files are generated here (big ones by repeating rows), never committed.
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { closeDuckDB, readWithDuckDB } from '../src/node/readers/duckdb.js';
 import { readPlainCsv } from '../src/node/readers/plain.js';
@@ -97,5 +98,94 @@ describe('every reader parses a number to exactly what Number() gives', () => {
       const wrong = firstWrong(frame, texts);
       expect(wrong < 0 ? null : texts[wrong], name).toBeNull();
     }
+  }, 60_000);
+});
+
+describe('the same rows in a small file and in a big one: one answer', () => {
+  // Small files (under 4 MiB) go to the strict reader; big ones to the plain reader, else DuckDB, else the strict
+  // reader; gzip files of any size to DuckDB first. Each case is read small, big (also with the plain reader left
+  // out, where it reads the file itself, so DuckDB's answer is seen too) and small gzip-compressed: every answer,
+  // a table or a one-line message, must be the small file's (the file's name apart), and must be the one decided here.
+  const BIG = 4.3e6;
+  const row = (i: number): string => `${(i % 97) / 10},${(i * 7) % 13},${i % 5},${['Oslo', 'Rome', 'Lima'][i % 3]}`;
+  /** The header, rows 0..at-1 as `row` makes them, the line `fault` (if any), then rows up to `bytes` in all. */
+  const file = (bytes: number, { header = 'a,b,c,city\n', eol = '\n', at = 3000, fault = null as string | null, each = (r: string) => r } = {}): string => {
+    const lines = [header];
+    let size = header.length;
+    for (let i = 0; size < bytes; i++) {
+      const line = (i === at && fault !== null ? fault : each(row(i))) + eol;
+      lines.push(line);
+      size += line.length;
+    }
+    return lines.join('');
+  };
+  const small = (o: Parameters<typeof file>[1] = {}): string => file(60_000, o);
+  const big = (o: Parameters<typeof file>[1] = {}): string => file(BIG, o);
+  /** A table read, or the message of an error: `message` (with FILE for the name), or a table whose first rows are `table`'s. */
+  type Answer = { message: string } | { columns: string; first: string };
+  const table = (columns: string, first: string): Answer => ({ columns, first });
+  const utf16 = (text: string, le: boolean): Buffer => {
+    const b = Buffer.from(text, 'utf16le');
+    if (!le) b.swap16();
+    return Buffer.concat([Buffer.from(le ? [0xff, 0xfe] : [0xfe, 0xff]), b]);
+  };
+  const cases: [string, string | Buffer, string | Buffer, Answer][] = [
+    // A line ends at a line feed, a carriage return before it being part of the line end, as the header's does.
+    ['a CRLF header, then LF rows', small({ header: 'a,b,c,city\r\n' }), big({ header: 'a,b,c,city\r\n' }),
+      table('a:numeric b:numeric c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
+    ['a trailing delimiter on the data rows only', small({ each: (r) => `${r},` }), big({ each: (r) => `${r},` }),
+      { message: 'FILE, line 2: expected 4 values like the header, found 5' }],
+    // DuckDB's sniffer samples the first 20,480 rows: past them it read 1_000 as 1000 and +-1 as -1.
+    ['1_000 past the first 20,480 rows', file(400_000, { at: 25_000, fault: '1_000,1,2,Oslo' }), big({ at: 25_000, fault: '1_000,1,2,Oslo' }),
+      { message: 'FILE, line 25002, column 1 (a): "1_000" is not a number, though the column\'s other values are; text columns are one-hot encoded only when the whole column is text' }],
+    ['+-1 past the first 20,480 rows', file(400_000, { at: 25_000, fault: '0,+-1,2,Oslo' }), big({ at: 25_000, fault: '0,+-1,2,Oslo' }),
+      { message: 'FILE, line 25002, column 2 (b): "+-1" is not a number, though the column\'s other values are; text columns are one-hot encoded only when the whole column is text' }],
+    ['a zero byte inside a text value', small({ fault: '1,1,2,Os\u0000lo' }), big({ fault: '1,1,2,Os\u0000lo' }),
+      { message: `FILE, line 3002: not a text file (a zero byte at offset ${small({ fault: '1,1,2,Os\u0000lo' }).indexOf('\u0000')}); expected CSV with a header row` }],
+    ['a 2 MB text value', small({ at: 5, fault: `1,1,2,${'x'.repeat(2 << 20)}` }), file(6.4e6, { at: 5, fault: `1,1,2,${'x'.repeat(2 << 20)}` }),
+      table('a:numeric b:numeric c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
+    // Names of 100 characters: csv-parse takes ~25 µs a value in a record of many thousands.
+    ['a header and no rows', `a,b,c,${Array.from({ length: 500 }, (_, i) => `n${i}`.padEnd(100, '_')).join(',')}\n`,
+      `a,b,c,${Array.from({ length: 44_000 }, (_, i) => `n${i}`.padEnd(100, '_')).join(',')}\n`,
+      { message: 'FILE: has a header row but no data rows' }],
+    ['UTF-16, little-endian', utf16(small(), true), utf16(big(), true), { message: 'FILE: UTF-16 text (it starts with the byte-order mark FF FE); expected CSV saved as UTF-8' }],
+    ['UTF-16, big-endian', utf16(small(), false), utf16(big(), false), { message: 'FILE: UTF-16 text (it starts with the byte-order mark FE FF); expected CSV saved as UTF-8' }],
+    // DuckDB worded these itself, with other words or (after a line break in a quoted value) another line.
+    ['bytes that are not UTF-8', Buffer.from(small({ fault: '1,1,2,Z\u00fcrich' }), 'latin1'), Buffer.from(big({ fault: '1,1,2,Z\u00fcrich' }), 'latin1'),
+      { message: `FILE, line 3002: not valid UTF-8 (the byte FC at offset ${small({ fault: '1,1,2,Z\u00fcrich' }).indexOf('\u00fc')}); expected CSV saved as UTF-8` }],
+    ['an unterminated quote', small({ fault: '1,1,2,"Oslo' }), big({ fault: '1,1,2,"Oslo' }), { message: 'FILE, line 3002: a quoted value is never closed (an unterminated quote)' }],
+    ['a ragged row after a line break in a quoted value', small({ at: 3, fault: '1,1,2,"Os\nlo"', each: (r) => (r.startsWith('0.5,') ? '1,2' : r) }),
+      big({ at: 3, fault: '1,1,2,"Os\nlo"', each: (r) => (r.startsWith('0.5,') ? '1,2' : r) }), { message: 'FILE, line 8: expected 4 values like the header, found 2' }],
+  ];
+
+  /** What readDataFile answers for a file: its message with the name as FILE, or its columns and first three rows. */
+  async function answer(path: string, plain = true): Promise<Answer> {
+    try {
+      const frame = await readDataFile(path, {}, { plain });
+      const value = (j: number, i: number): string => {
+        const c = frame.columns[j];
+        return c.kind === 'numeric' ? String(c.values[i]) : c.dictionary[c.codes[i]].slice(0, 8);
+      };
+      return table(frame.columns.map((c) => `${c.name}:${c.kind}`).join(' '), [0, 1, 2].map((i) => frame.columns.map((_, j) => value(j, i)).join(',')).join('|'));
+    } catch (e) {
+      expect((e as Error).name, (e as Error).message).toBe('BackpropError');
+      return { message: (e as Error).message.split(path).join('FILE') };
+    } finally {
+      await closeDuckDB();
+    }
+  }
+
+  it.each(cases)('%s', async (name, smallText, bigText, expected) => {
+    const base = join(dir, name.replace(/\W+/g, '-'));
+    const [smallPath, bigPath, gzPath] = [`${base}-small.csv`, `${base}-big.csv`, `${base}-small.csv.gz`];
+    writeFileSync(smallPath, smallText);
+    writeFileSync(bigPath, bigText);
+    writeFileSync(gzPath, gzipSync(smallText));
+    expect(statSync(smallPath).size).toBeLessThan(4 << 20);
+    expect(statSync(bigPath).size).toBeGreaterThan(4 << 20);
+    const answers: [string, Answer][] = [['small', await answer(smallPath)], ['big', await answer(bigPath)], ['small, gzip', await answer(gzPath)]];
+    // Where the plain reader reads the big file itself, DuckDB's answer is asked too.
+    if (readPlainCsv(bigPath, bigPath)) answers.push(['big, DuckDB', await answer(bigPath, false)]);
+    for (const [reader, got] of answers) expect(got, reader).toEqual(expected);
   }, 60_000);
 });

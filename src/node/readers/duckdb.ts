@@ -6,12 +6,14 @@
 // text when none is, and anything else is an error. Where a CSV file breaks a rule (a missing value, a word in a
 // numeric column, a ragged row, bytes that are not text), this reader answers null and the caller reads the file
 // again with the strict reader, whose messages name the line, column and value; Parquet errors are worded here.
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { BackpropError, printable } from '../../core/errors.js';
 import { gzipProblem } from './gzip.js';
 import { readHeader } from './header.js';
 import { parquetPagesProblem, type ParquetChunk } from './parquet-pages.js';
+import { ByteScan } from './scan.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 
 export interface DuckReadOptions {
@@ -134,7 +136,7 @@ function conversionProblem(e: unknown): { line: number; column: string; value: s
  * Checks every gzip file that `path` names (itself, or what its glob matches) through zlib, in bounded memory:
  * answers what is wrong with the first bad one, or null. Stops early when `signal` aborts.
  */
-async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSignal): Promise<string | null> {
+async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSignal, scan?: ByteScan): Promise<string | null> {
   let files = [path];
   if (isPattern(path)) {
     try {
@@ -145,7 +147,7 @@ async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSig
   }
   for (const file of files) {
     if (!/\.gz$/i.test(file) || signal?.aborted) continue;
-    const problem = await gzipProblem(file, signal);
+    const problem = await gzipProblem(file, signal, scan);
     if (problem) return file === path ? problem : `${printable(file)}: ${problem}`;
   }
   return null;
@@ -202,12 +204,25 @@ async function parquetFilesProblem(path: string, files: { file: string; chunks: 
 }
 
 /**
+ * A CSV file up to this size that breaks a rule is worded by the strict reader, which reads it whole, wherever
+ * DuckDB's words could differ: its words for an unterminated quote, bytes that are not UTF-8 or a line longer than it
+ * reads are its own, and its line numbers are off after a value with a line break inside or a blank line. A ragged
+ * row, or a value its parse refused, it places itself where every line is a row (scan.ts), in the strict reader's
+ * words, with no second copy of the data. Larger files keep DuckDB's words, the strict reader holding several times
+ * a file's size.
+ */
+const STRICT_WORDS_UP_TO = 256 * 1024 * 1024;
+
+/**
  * Reads `path` (a file, or a glob DuckDB expands) into columns. Returns null for a CSV file that breaks a rule,
  * so the caller can word the error from the strict reader; throws BackpropError for Parquet and globs.
  */
 export async function readWithDuckDB(path: string, source: string, options: DuckReadOptions = {}): Promise<DataFrame | null> {
   const parquet = isParquet(path);
+  const gz = /\.gz$/i.test(path);
   const strictFallback = !parquet && !isPattern(path);
+  /** The strict reader words what DuckDB places on a line. */
+  const strictWords = strictFallback && statSync(path).size <= STRICT_WORDS_UP_TO;
   const fail = (message: string): null => {
     if (strictFallback) return null;
     throw new BackpropError(`${source}: ${message}`);
@@ -218,19 +233,29 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     const problem = await gzip;
     if (problem) throw new BackpropError(`${source}: ${problem}`);
   };
+  /** DuckDB's line numbers are the file's, and its words the strict reader's where it places a ragged row. */
+  let ownWords = !strictWords;
   try {
     // A streaming result that meets an error (a value that is not of its column's type) just ends, as if the
     // data had, so the rows read are checked against a count. For a plain CSV file its lines bound the rows (a
     // scan of bytes, far quicker than a count by DuckDB, which is asked only when the two disagree); the scan
     // runs while DuckDB starts.
-    const [{ con, bindings }, lines] = await Promise.all([duck(), parquet || /\.gz$/i.test(path) || !strictFallback ? null : countLines(path)]);
+    // The scan also finds what DuckDB would read otherwise than the strict reader (scan.ts); a gzip file's content
+    // is scanned in its check, alongside the read.
+    const [{ con, bindings }, scanned] = await Promise.all([duck(), parquet || gz || !strictFallback ? null : scanFile(path)]);
+    const lines = scanned?.lines() ?? null;
+    ownWords ||= scanned?.linesAreRows() ?? false;
+    const content = gz && strictFallback ? new ByteScan() : null;
     // Parquet page checksums are checked the same way, alongside the read.
-    gzip = parquet ? parquetFilesProblem(path, await parquetFiles(con, path)) : gzipFilesProblem(con, path);
-    const opened = await openTable(con, path, options, strictFallback);
+    gzip = parquet ? parquetFilesProblem(path, await parquetFiles(con, path)) : gzipFilesProblem(con, path, undefined, content ?? undefined);
+    if (scanned?.differs(undefined)) return null;
+    // Numbers are checked against the grammar where DuckDB's parse could take what it refuses (see scan.ts).
+    const opened = await openTable(con, path, options, strictFallback, scanned ? scanned.lenientNumbers : !parquet);
     if (typeof opened === 'string') {
       await gzipFails();
       return fail(opened);
     }
+    if (scanned?.differs(opened.delimiter)) return null;
     const { from, described, numeric, select } = opened;
     const counted = async (): Promise<number> => Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
     const capacity = lines === null ? await counted() : lines - 1;
@@ -257,7 +282,9 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     }
     if (expected < 0) expected = rows === capacity ? rows : await counted();
     await gzipFails();
+    if (content?.differs(opened.delimiter)) return null;
     if (rows !== expected) {
+      if (!ownWords) return null;
       if (strictFallback) {
         // A value DuckDB could not take as its column's number is placed from its error, worded as the strict
         // reader words it; anything else goes to the strict reader, which names it.
@@ -287,7 +314,8 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary };
       if (kind === 'mixed') {
         // Where every line after the header is one row, the first value that is no number is placed here, worded
-        // as the strict reader words it, rather than read again whole by it.
+        // as the strict reader words it (the first fault of all in its order: the columns before are sound), rather
+        // than read again whole by it.
         const problem = lines !== null && lines - 1 === rows ? firstNonNumber(dictionary, codes) : null;
         if (problem) throw new BackpropError(`${source}, line ${problem.row + 2}, column ${j + 1} (${d.column_name}): ${problem.message}`);
         throw new MixedColumn(d.column_name);
@@ -312,7 +340,9 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     // A fault DuckDB places on a line is worded from its message: the strict reader, which would hold a second
     // copy of the data while the first is still being given back, is kept for what it alone can place.
     const problem = duckProblem(e);
-    if (problem.located) throw new BackpropError(`${source}, ${problem.message}`);
+    if (problem.located && (!strictWords || (ownWords && / values like the header, found /.test(problem.message)))) {
+      throw new BackpropError(`${source}, ${problem.message}`);
+    }
     return fail(problem.message);
   }
 }
@@ -334,19 +364,18 @@ function firstNonNumber(dictionary: readonly string[], codes: Uint32Array): { ro
   return null;
 }
 
-/** Lines in a file: its newlines, and one more if the last line has none. */
-async function countLines(path: string): Promise<number> {
+/** A file's bytes, scanned (scan.ts): its lines, and what DuckDB would read otherwise than the strict reader. */
+async function scanFile(path: string): Promise<ByteScan> {
   const file = await open(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(1 << 20);
-    let lines = 0, last = 10;
+    const scan = new ByteScan();
     for (;;) {
       const { bytesRead: n } = await file.read(chunk, 0, chunk.length, null);
       if (n === 0) break;
-      for (let at = chunk.indexOf(10, 0); at >= 0 && at < n; at = chunk.indexOf(10, at + 1)) lines++;
-      last = chunk[n - 1];
+      scan.feed(chunk.subarray(0, n));
     }
-    return last === 10 ? lines : lines + 1;
+    return scan;
   } finally {
     await file.close();
   }
@@ -358,16 +387,31 @@ export interface OpenedTable {
   described: { column_name: string; column_type: string }[];
   /** Which columns are read as numbers (DOUBLE); the others as text. */
   numeric: boolean[];
-  /** The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing value in the row. */
+  /**
+   * The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing value in the row; where numbers
+   * are checked, then the first numeric column (1-based, 0: none) whose value breaks the grammar, and that value.
+   */
   select: string[];
+  /** The numbers are read as text and checked against the grammar (the two columns after the flag). */
+  checked: boolean;
+  /** The CSV delimiter (undefined for Parquet). */
+  delimiter?: string;
 }
+
+/** The strict reader's grammar of a number (data/columns.ts), as a DuckDB string: digits spelt out, no backslashes. */
+const NUMBER_SQL = "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'";
 
 /**
  * Sniffs (unless told) and describes a table: its SQL source, columns and how each is read. Answers a string
  * saying what is wrong where a CSV file cannot be read this way (the caller decides how to report it).
+ * `checkNumbers`: read numeric columns as text and check each value against the strict reader's grammar, since
+ * DuckDB's own parse of a number also takes 1_000 (as 1000) and +-1 (as -1); a file without an underscore or "+-"
+ * needs no check.
  */
-async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean): Promise<OpenedTable | string> {
+async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean, checkNumbers = true): Promise<OpenedTable | string> {
   let from: string;
+  let read = '';
+  let csvDelimiter: string | undefined;
   if (isParquet(path)) from = `read_parquet(${quote(path)})`;
   else {
     // A plain file's header is read here (quicker than asking DuckDB twice); a glob's, a gzip file's or one with
@@ -390,14 +434,29 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
     if (!header || header.some((name) => !name || !name.trim()) || new Set(header.map((name) => name!.trim())).size !== header.length) return 'has an empty or repeated column name';
     from = `read_csv(${csv}, header = true, auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
       `${options.decimalComma ? ", decimal_separator = ','" : ''}${text.length ? `, types = {${text.join(', ')}}` : ''})`;
+    read = `read_csv(${csv}, header = true, all_varchar = true)`;
+    csvDelimiter = delimiter;
   }
   const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
   if (described.length < 2) return `found ${described.length} column${described.length === 1 ? '' : 's'}; expected a header row and at least two columns`;
   const numeric = described.map((d) => NUMERIC_TYPES.test(d.column_type) && !(options.textColumns ?? []).includes(d.column_name));
-  const select = described.map((d, j) => (numeric[j] ? `CAST(${ident(d.column_name)} AS DOUBLE)` : `CAST(${ident(d.column_name)} AS VARCHAR)`));
+  const checked = checkNumbers && read !== '' && numeric.some(Boolean);
+  const column = (j: number): string => ident(described[j].column_name);
+  // Checked, a number is read as text; TRY_CAST makes what is no number NULL, and the check says so.
+  const number = (j: number): string => (checked ? `TRY_CAST(${options.decimalComma ? `replace(${column(j)}, ',', '.')` : column(j)} AS DOUBLE)` : `CAST(${column(j)} AS DOUBLE)`);
+  const select = described.map((_, j) => (numeric[j] ? number(j) : `CAST(${column(j)} AS VARCHAR)`));
   // One flag per row: a missing value anywhere in it.
-  select.push(`(${described.map((d) => `${ident(d.column_name)} IS NULL`).join(' OR ')})`);
-  return { from, described, numeric, select };
+  select.push(`(${described.map((_, j) => `${column(j)} IS NULL`).join(' OR ')})`);
+  if (checked) {
+    const numbers = described.map((_, j) => j).filter((j) => numeric[j]);
+    const bad = (j: number): string => `${column(j)} IS NOT NULL AND NOT regexp_full_match(trim(${options.decimalComma ? `replace(${column(j)}, ',', '.')` : column(j)}), ${NUMBER_SQL})`;
+    // A cheap test first: only a value that DuckDB's parse took wrongly, or could not take, meets the grammar's.
+    const suspect = (j: number): string => `(${column(j)} IS NOT NULL AND (${number(j)} IS NULL OR contains(${column(j)}, '_') OR contains(${column(j)}, '+-')) AND ${bad(j)})`;
+    select.push(`CASE ${numbers.map((j) => `WHEN ${suspect(j)} THEN ${j + 1}`).join(' ')} ELSE 0 END`);
+    select.push(`CASE ${numbers.map((j) => `WHEN ${suspect(j)} THEN ${column(j)}`).join(' ')} END`);
+    from = read;
+  }
+  return { from, described, numeric, select, checked, delimiter: csvDelimiter };
 }
 
 /** One chunk of a table read in passes: numbers as float64 (copied out of DuckDB), text as strings. */
@@ -507,6 +566,15 @@ function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, firs
   if (missing >= 0) {
     const j = described.findIndex((_, c) => chunk.getColumnVector(c).getItem(missing) === null);
     throw new RowError(`row ${first + missing + 1}, column ${j + 1} (${described[j].column_name}): missing value; fill it in or remove the row`);
+  }
+  if (opened.checked) {
+    // A number the grammar refuses (1_000, +-1, a word): the strict reader's words.
+    const bad = new Int32Array(bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length + 1), n * 4).slice().buffer);
+    const i = bad.findIndex((j) => j !== 0);
+    if (i >= 0) {
+      const j = bad[i] - 1, value = String(chunk.getColumnVector(described.length + 2).getItem(i));
+      throw new RowError(`row ${first + i + 1}, column ${j + 1} (${described[j].column_name}): "${printable(value, 40)}" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`);
+    }
   }
   described.forEach((d, j) => {
     const vector = bindings.data_chunk_get_vector(chunk.chunk, j);
