@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { closeDuckDB, readWithDuckDB } from '../src/node/readers/duckdb.js';
 import { readPlainCsv } from '../src/node/readers/plain.js';
-import { readDataFile } from '../src/node/read.js';
+import { readDataFile, readFrames } from '../src/node/read.js';
 import type { DataFrame } from '../src/data/frame.js';
 import { tempDir } from './cli-helpers.js';
 
@@ -187,5 +187,21 @@ describe('the same rows in a small file and in a big one: one answer', () => {
     // Where the plain reader reads the big file itself, DuckDB's answer is asked too.
     if (readPlainCsv(bigPath, bigPath)) answers.push(['big, DuckDB', await answer(bigPath, false)]);
     for (const [reader, got] of answers) expect(got, reader).toEqual(expected);
+  }, 60_000);
+});
+
+describe('read in passes (--stream), by DuckDB alone', () => {
+  it('refuses 1_000 and +-1 in a numeric column as the other readers do, before the first row', async () => {
+    for (const value of ['1_000', '+-1']) {
+      const path = join(dir, `stream-${value.length}.csv`);
+      writeFileSync(path, `a,b,label\n${Array.from({ length: 30_000 }, (_, i) => (i === 25_000 ? `${value},2,x` : `${i % 7},${i % 3},${i % 2 ? 'x' : 'y'}`)).join('\n')}\n`);
+      const rows: number[] = [];
+      const read = async (): Promise<void> => {
+        for await (const frame of readFrames(path, {}, true)) rows.push(frame.rows);
+      };
+      await expect(read()).rejects.toThrow(`${path}: column 1 (a): "${value}" is not a number, though the column's other values are`);
+      expect(rows).toEqual([]);
+      await closeDuckDB();
+    }
   }, 60_000);
 });

@@ -249,8 +249,7 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     // Parquet page checksums are checked the same way, alongside the read.
     gzip = parquet ? parquetFilesProblem(path, await parquetFiles(con, path)) : gzipFilesProblem(con, path, undefined, content ?? undefined);
     if (scanned?.differs(undefined)) return null;
-    // Numbers are checked against the grammar where DuckDB's parse could take what it refuses (see scan.ts).
-    const opened = await openTable(con, path, options, strictFallback, scanned ? scanned.lenientNumbers : !parquet);
+    const opened = await openTable(con, path, options, strictFallback);
     if (typeof opened === 'string') {
       await gzipFails();
       return fail(opened);
@@ -283,6 +282,10 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     if (expected < 0) expected = rows === capacity ? rows : await counted();
     await gzipFails();
     if (content?.differs(opened.delimiter)) return null;
+    // A number DuckDB took that the grammar refuses (1_000, +-1), looked for where the bytes hold an underscore or
+    // "+-" (or were not scanned: a glob): the strict reader says where, for a file it reads.
+    const lenient = rows === expected && (scanned ?? content)?.lenientNumbers !== false ? await lenientNumber(con, opened) : null;
+    if (lenient) return fail(notANumber(opened, lenient));
     if (rows !== expected) {
       if (!ownWords) return null;
       if (strictFallback) {
@@ -387,30 +390,20 @@ export interface OpenedTable {
   described: { column_name: string; column_type: string }[];
   /** Which columns are read as numbers (DOUBLE); the others as text. */
   numeric: boolean[];
-  /**
-   * The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing value in the row; where numbers
-   * are checked, then the first numeric column (1-based, 0: none) whose value breaks the grammar, and that value.
-   */
+  /** The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing value in the row. */
   select: string[];
-  /** The numbers are read as text and checked against the grammar (the two columns after the flag). */
-  checked: boolean;
-  /** The CSV delimiter (undefined for Parquet). */
+  /** For CSV: the delimiter, and the table expression that reads every value as written (VARCHAR). */
   delimiter?: string;
+  fromText?: string;
 }
-
-/** The strict reader's grammar of a number (data/columns.ts), as a DuckDB string: digits spelt out, no backslashes. */
-const NUMBER_SQL = "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'";
 
 /**
  * Sniffs (unless told) and describes a table: its SQL source, columns and how each is read. Answers a string
  * saying what is wrong where a CSV file cannot be read this way (the caller decides how to report it).
- * `checkNumbers`: read numeric columns as text and check each value against the strict reader's grammar, since
- * DuckDB's own parse of a number also takes 1_000 (as 1000) and +-1 (as -1); a file without an underscore or "+-"
- * needs no check.
  */
-async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean, checkNumbers = true): Promise<OpenedTable | string> {
+async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean): Promise<OpenedTable | string> {
   let from: string;
-  let read = '';
+  let fromText: string | undefined;
   let csvDelimiter: string | undefined;
   if (isParquet(path)) from = `read_parquet(${quote(path)})`;
   else {
@@ -434,29 +427,39 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
     if (!header || header.some((name) => !name || !name.trim()) || new Set(header.map((name) => name!.trim())).size !== header.length) return 'has an empty or repeated column name';
     from = `read_csv(${csv}, header = true, auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
       `${options.decimalComma ? ", decimal_separator = ','" : ''}${text.length ? `, types = {${text.join(', ')}}` : ''})`;
-    read = `read_csv(${csv}, header = true, all_varchar = true)`;
+    fromText = `read_csv(${csv}, header = true, all_varchar = true)`;
     csvDelimiter = delimiter;
   }
   const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
   if (described.length < 2) return `found ${described.length} column${described.length === 1 ? '' : 's'}; expected a header row and at least two columns`;
   const numeric = described.map((d) => NUMERIC_TYPES.test(d.column_type) && !(options.textColumns ?? []).includes(d.column_name));
-  const checked = checkNumbers && read !== '' && numeric.some(Boolean);
-  const column = (j: number): string => ident(described[j].column_name);
-  // Checked, a number is read as text; TRY_CAST makes what is no number NULL, and the check says so.
-  const number = (j: number): string => (checked ? `TRY_CAST(${options.decimalComma ? `replace(${column(j)}, ',', '.')` : column(j)} AS DOUBLE)` : `CAST(${column(j)} AS DOUBLE)`);
-  const select = described.map((_, j) => (numeric[j] ? number(j) : `CAST(${column(j)} AS VARCHAR)`));
+  const select = described.map((d, j) => (numeric[j] ? `CAST(${ident(d.column_name)} AS DOUBLE)` : `CAST(${ident(d.column_name)} AS VARCHAR)`));
   // One flag per row: a missing value anywhere in it.
-  select.push(`(${described.map((_, j) => `${column(j)} IS NULL`).join(' OR ')})`);
-  if (checked) {
-    const numbers = described.map((_, j) => j).filter((j) => numeric[j]);
-    const bad = (j: number): string => `${column(j)} IS NOT NULL AND NOT regexp_full_match(trim(${options.decimalComma ? `replace(${column(j)}, ',', '.')` : column(j)}), ${NUMBER_SQL})`;
-    // A cheap test first: only a value that DuckDB's parse took wrongly, or could not take, meets the grammar's.
-    const suspect = (j: number): string => `(${column(j)} IS NOT NULL AND (${number(j)} IS NULL OR contains(${column(j)}, '_') OR contains(${column(j)}, '+-')) AND ${bad(j)})`;
-    select.push(`CASE ${numbers.map((j) => `WHEN ${suspect(j)} THEN ${j + 1}`).join(' ')} ELSE 0 END`);
-    select.push(`CASE ${numbers.map((j) => `WHEN ${suspect(j)} THEN ${column(j)}`).join(' ')} END`);
-    from = read;
-  }
-  return { from, described, numeric, select, checked, delimiter: csvDelimiter };
+  select.push(`(${described.map((d) => `${ident(d.column_name)} IS NULL`).join(' OR ')})`);
+  return { from, described, numeric, select, delimiter: csvDelimiter, fromText };
+}
+
+/** The strict reader's words for a value that is no number in a column of numbers, without the line. */
+function notANumber(opened: OpenedTable, { column, value }: { column: number; value: string }): string {
+  return `column ${column + 1} (${opened.described[column].column_name}): "${printable(value, 40)}" is not a number, though the column's other values are; ` +
+    'text columns are one-hot encoded only when the whole column is text';
+}
+
+/**
+ * A value of a numeric column that DuckDB took for a number and the strict reader's grammar refuses, with its column,
+ * or null. DuckDB's parse of a number also takes 1_000 (as 1000) and +-1 (as -1), nothing else the grammar refuses
+ * (what it cannot take stops the read); so one pass over the values as written looks for an underscore or "+-" in
+ * the numeric columns. Asked only where the file holds either (scan.ts), and never while a result streams.
+ */
+async function lenientNumber(con: Connection, opened: OpenedTable): Promise<{ column: number; value: string } | null> {
+  const numbers = opened.described.map((_, j) => j).filter((j) => opened.numeric[j]);
+  if (!opened.fromText || numbers.length === 0) return null;
+  const text = `concat_ws('|', ${numbers.map((j) => ident(opened.described[j].column_name)).join(', ')})`;
+  const rows = (await con.runAndReadAll(`SELECT ${numbers.map((j) => ident(opened.described[j].column_name)).join(', ')} FROM ${opened.fromText}
+    WHERE contains(${text}, '_') OR contains(${text}, '+-') LIMIT 1`)).getRowsJS();
+  if (rows.length === 0) return null;
+  const k = rows[0].findIndex((v) => v !== null && /_|\+-/.test(String(v)));
+  return { column: numbers[Math.max(0, k)], value: String(rows[0][Math.max(0, k)]) };
 }
 
 /** One chunk of a table read in passes: numbers as float64 (copied out of DuckDB), text as strings. */
@@ -499,6 +502,9 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     if (expectedRows === undefined) await gzipFails();
     const opened = await openTable(con, path, options, !isPattern(path));
     if (typeof opened === 'string') return fail(opened);
+    // Before the first pass hands out a row: a number DuckDB would take and the grammar refuses (1_000, +-1).
+    const lenient = expectedRows === undefined ? await lenientNumber(con, opened) : null;
+    if (lenient) fail(notANumber(opened, lenient));
     const { from, select } = opened;
     const sql = `SELECT ${select.join(', ')} FROM ${from}`;
     const result = await con.stream(sql);
@@ -566,15 +572,6 @@ function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, firs
   if (missing >= 0) {
     const j = described.findIndex((_, c) => chunk.getColumnVector(c).getItem(missing) === null);
     throw new RowError(`row ${first + missing + 1}, column ${j + 1} (${described[j].column_name}): missing value; fill it in or remove the row`);
-  }
-  if (opened.checked) {
-    // A number the grammar refuses (1_000, +-1, a word): the strict reader's words.
-    const bad = new Int32Array(bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length + 1), n * 4).slice().buffer);
-    const i = bad.findIndex((j) => j !== 0);
-    if (i >= 0) {
-      const j = bad[i] - 1, value = String(chunk.getColumnVector(described.length + 2).getItem(i));
-      throw new RowError(`row ${first + i + 1}, column ${j + 1} (${described[j].column_name}): "${printable(value, 40)}" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`);
-    }
   }
   described.forEach((d, j) => {
     const vector = bindings.data_chunk_get_vector(chunk.chunk, j);

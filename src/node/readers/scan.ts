@@ -6,7 +6,7 @@
 // return alone), where DuckDB's line numbers are the file's.
 import { utf16Mark } from '../../data/csv.js';
 
-const LF = 10, CR = 13, UNDERSCORE = 0x5f, PLUS = 0x2b, MINUS = 0x2d, QUOTE = 0x22;
+const LF = 10, CR = 13, UNDERSCORE = 0x5f, PLUS = 0x2b, MINUS = 0x2d, QUOTE = 0x22, ZERO = 0x30, NINE = 0x39, DOT = 0x2e;
 
 export class ByteScan {
   /** Bytes seen. */
@@ -17,7 +17,7 @@ export class ByteScan {
   zero = false;
   /** The bytes start with a UTF-16 byte-order mark. */
   utf16 = false;
-  /** An underscore or "+-" was seen: numbers need the grammar's check (DuckDB's parse allows both). */
+  /** A digit, an underscore and a digit, or "+-" before a digit or point, was seen: numbers need the grammar's check (DuckDB reads 1_000 and +-1). */
   lenientNumbers = false;
   /** A quote, a blank line (nothing but a carriage return, if that), a carriage return not before a line feed was seen. */
   private quote = false;
@@ -39,10 +39,7 @@ export class ByteScan {
       for (let at = chunk.indexOf(CR); at >= 0 && !this.loneCr; at = chunk.indexOf(CR, at + 1)) this.loneCr = at + 1 < n && chunk[at + 1] !== LF;
       if (this.last === CR && chunk[0] !== LF) this.loneCr = true;
     }
-    if (!this.lenientNumbers) {
-      const plus = this.last === PLUS && chunk[0] === MINUS;
-      if (plus || chunk.indexOf(UNDERSCORE) >= 0 || Buffer.from(chunk.buffer, chunk.byteOffset, n).indexOf('+-') >= 0) this.lenientNumbers = true;
-    }
+    if (!this.lenientNumbers) this.lenientNumbers = this.lenientIn(chunk);
     // The byte before each line feed, or before the carriage return in front of it (from the chunk before, at its start).
     const before = (i: number): number => (i >= 0 ? chunk[i] : i === -1 ? this.last : this.beforeLast);
     for (let at = chunk.indexOf(LF); at >= 0; at = chunk.indexOf(LF, at + 1)) {
@@ -55,6 +52,24 @@ export class ByteScan {
     this.beforeLast = n >= 2 ? chunk[n - 2] : this.last;
     this.last = chunk[n - 1];
     this.size += n;
+  }
+
+  /**
+   * Whether the chunk holds what DuckDB's parse of a number takes and the grammar refuses: an underscore between
+   * digits, "+-" before a digit or a point (a byte past the chunk's end counts as one, to be safe). Underscores in
+   * words (north_east) are not.
+   */
+  private lenientIn(chunk: Uint8Array): boolean {
+    const n = chunk.length;
+    const digit = (i: number): boolean => {
+      const c = i < 0 ? this.last : i >= n ? ZERO : chunk[i];
+      return c >= ZERO && c <= NINE;
+    };
+    for (let at = chunk.indexOf(UNDERSCORE); at >= 0; at = chunk.indexOf(UNDERSCORE, at + 1)) if (digit(at - 1) && digit(at + 1)) return true;
+    if (this.last === PLUS && chunk[0] === MINUS && (digit(1) || chunk[1] === DOT)) return true;
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, n);
+    for (let at = bytes.indexOf('+-'); at >= 0; at = bytes.indexOf('+-', at + 1)) if (digit(at + 2) || chunk[at + 2] === DOT) return true;
+    return false;
   }
 
   /** Lines in the bytes: their line feeds, and one more if the last line has none (its last byte counted then). */
