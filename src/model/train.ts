@@ -7,9 +7,10 @@ import { allocateFor, type Kernels } from '../core/kernels.js';
 import type { Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
 import { decodeValues, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { checkEncodedSize } from '../data/sizes.js';
 import { splitRows } from '../data/split.js';
 import { Network } from '../nn/network.js';
-import type { LayerSpec } from '../nn/spec.js';
+import { MAX_WEIGHTS_PER_LAYER, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { regressionScores } from '../train/metrics.js';
@@ -35,13 +36,18 @@ export function kernelsFor(o: Pick<ResolvedOptions, 'backend' | 'kernels'>): Pro
   return o.kernels ? Promise.resolve(o.kernels) : chooseKernels(o.backend);
 }
 
-/** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
-export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend' | 'kernels'>): Promise<Network> {
+/**
+ * A network for the data: the hidden layers asked for, and the output layer and loss the target needs. `data` (the
+ * table's name and the rows to be encoded) lets a table too wide to encode be refused first, naming the column.
+ */
+export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend' | 'kernels'>,
+  data: { source: string; rows: number } = { source: 'data', rows: 0 }): Promise<Network> {
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const output: LayerSpec = classes
     ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
     : { units: targetColumns(target).length, activation: 'linear' };
+  checkEncodedSize(prep.features, data.rows, 4, data.source, { units: o.layers[0] ?? output.units, maxWeights: MAX_WEIGHTS_PER_LAYER });
   return new Network({
     inputs: encodedWidth(prep.features),
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
@@ -100,7 +106,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const validation = t.validation ?? DEFAULTS.validation;
   const split = validationSplit(frame.rows, validation, o.seed, description.classIndex);
   const prep = fitFramePreprocessing(description, frame, split.train);
-  const net = await networkFor(prep, o);
+  const net = await networkFor(prep, o, { source: frame.source, rows: split.train.length });
   const settled = settle(o, split.train.length, prep.target!.task, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
   const controls = trainingControls(settled, prep);

@@ -276,11 +276,14 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   // element-wise kernel and the gather then ran in JavaScript).
   if (net.kernels.allocate && !(net.kernels.owns?.(xAll) && net.kernels.owns?.(yAll))) {
     const x = allocateFor(net.kernels, rows, net.inputs, net.dtype), y = allocateFor(net.kernels, rows, net.outputs, net.dtype);
-    x.data.set(xAll.data);
-    y.data.set(yAll.data);
     transient.push(x, y);
-    xAll = x;
-    yAll = y;
+    // Rows too many for that memory come back as ordinary arrays: a copy there would only double them.
+    if (net.kernels.owns?.(x) && net.kernels.owns?.(y)) {
+      x.data.set(xAll.data);
+      y.data.set(yAll.data);
+      xAll = x;
+      yAll = y;
+    }
   }
   // Class weights become a weight per training row, gathered with the rows.
   const weightsOfRows = options.classWeight === undefined ? null : rowWeights(classWeights(net, options.classWeight, yAll), yAll);
