@@ -94,8 +94,28 @@ export function validationSplit(rows: number, validation: number, seed: number, 
   } catch (e) {
     if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
     const side = /no training rows/.test(e.message) ? 'training' : 'validation';
+    const wanted = Math.round(rows * validation);
+    if (classIndex && wanted >= 1 && wanted < rows) throw stratifiedSplitError(rows, validation, classIndex, side);
     throw new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows; use a ${side === 'training' ? 'smaller' : 'larger'} share, more rows, or validation 0`, 'validation');
   }
+}
+
+/**
+ * Why a share that leaves rows on both sides of a plain split leaves none on one side of a stratified one: each
+ * class's share is rounded on its own, and classes of a row or two round to nothing (or to all of them). A target of
+ * that many classes is most often an identifier or free text, chosen as the target by mistake.
+ */
+function stratifiedSplitError(rows: number, validation: number, classIndex: Int32Array, side: 'training' | 'validation'): OptionError {
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < rows; i++) sizes.set(classIndex[i], (sizes.get(classIndex[i]) ?? 0) + 1);
+  let largest = 0;
+  for (const n of sizes.values()) largest = Math.max(largest, n);
+  const classes = sizes.size;
+  const why = side === 'validation'
+    ? `none of the target's ${classes} classes has rows enough (at most ${largest}) for ${validation} of them to round to one`
+    : `each of the target's ${classes} classes has so few rows (at most ${largest}) that ${validation} of them rounds to all`;
+  const hint = rows / classes < 5 ? `. ${classes} classes in ${rows} rows look more like an identifier or free text than classes (is the target the right column?)` : '';
+  return new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows: the split keeps each class's share on both sides, and ${why}${hint}; or use validation 0`, 'validation');
 }
 
 /** A plan for data in memory; `description` when the caller has described the frame already. */
