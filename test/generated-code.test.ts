@@ -1,0 +1,171 @@
+// Names from outside never become code: every generator (the standalone module and its .d.ts, `backprop export`,
+// the page's "copy as code", ONNX, TensorFlow.js) is fed a corpus of hostile names as module, feature, category,
+// class, target and file names; each output is imported and run (or loaded by its own runtime), the sentinel
+// global stays unset, and the predictions are the library's. (The SVG writers are tested in plot.test.ts, in Chromium.)
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { jsComment, jsLiteral, markupText } from '../src/core/escape.js';
+import { train, type Model } from '../src/index.js';
+import { exportStandalone } from '../src/interop/index.js';
+import { exportCommand } from '../src/cli/interop.js';
+import { HOSTILE_NAMES } from './hostile-names.js';
+import { ROOT, tempDir } from './cli-helpers.js';
+
+const dir = tempDir();
+const pwned = (): unknown => (globalThis as { PWNED?: unknown }).PWNED;
+// Each test starts with the sentinel unset, whatever the one before it let run.
+afterEach(() => {
+  const was = pwned();
+  delete (globalThis as { PWNED?: unknown }).PWNED;
+  expect(was).toBeUndefined();
+});
+
+let imported = 0;
+/** Imports generated module text from a file of its own, as a user's bundler or Node would. */
+async function importText<T>(js: string): Promise<T> {
+  const path = join(dir, `module-${++imported}.mjs`);
+  writeFileSync(path, js);
+  return await import(pathToFileURL(path).href) as T;
+}
+
+/** Seeded rows: a numeric column per hostile name, a text column whose values are the hostile names, and targets. */
+function hostileRows(n: number): Record<string, string | number>[] {
+  let s = 99;
+  const random = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  return Array.from({ length: n }, (_, i) => {
+    const row: Record<string, string | number> = {};
+    let sum = 0;
+    HOSTILE_NAMES.forEach((name, j) => {
+      const v = Number((random() * 2 - 1).toFixed(3));
+      row[name] = v;
+      sum += v * ((j % 3) - 1);
+    });
+    row[TEXT] = HOSTILE_NAMES[i % HOSTILE_NAMES.length];
+    row[CLASS] = HOSTILE_NAMES[(i + (sum > 0 ? 1 : 0)) % 4 * 5];
+    row[VALUE_A] = 10 * sum + 3;
+    row[VALUE_B] = -sum;
+    return row;
+  });
+}
+// The text column, the class target and the two regression targets: hostile names of their own.
+const TEXT = `${HOSTILE_NAMES[0]} (text)`, CLASS = `${HOSTILE_NAMES[4]} (class)`;
+const VALUE_A = `${HOSTILE_NAMES[8]} (a)`, VALUE_B = `${HOSTILE_NAMES[9]} (b)`;
+const rows = hostileRows(120);
+const features = (extra: string[]): Record<string, string | number>[] => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !extra.includes(k))));
+let models: Promise<{ classifier: Model; regression: Model }> | null = null;
+/** A classifier (the hostile names as classes) and a two-target regression, both reading every hostile column. */
+function trained(): Promise<{ classifier: Model; regression: Model }> {
+  models ??= (async () => ({
+    classifier: await train(features([VALUE_A, VALUE_B]), { target: CLASS, epochs: 3, layers: [8], seed: 1 }) as Model,
+    regression: await train(features([CLASS]), { target: [VALUE_A, VALUE_B], epochs: 3, layers: [8], seed: 2 }) as Model,
+  }))();
+  return models;
+}
+
+describe('the escaping functions', () => {
+  it('jsLiteral gives a literal that JavaScript and JSON read back as the same text, with nothing that ends a line, a comment or a script', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+      const literal = jsLiteral(text);
+      expect(JSON.parse(literal)).toBe(text);
+      expect(new Function(`return ${literal}`)()).toBe(text);
+      expect(literal).not.toMatch(/[\n\r\u2028\u2029<]|\*\//);
+      // Inside a comment of either kind, with code after it: the code still runs and nothing else does.
+      expect(new Function(`// ${jsComment(text)}\n/* ${jsComment(text)} */ return 7`)()).toBe(7);
+    }), { numRuns: 300 });
+    // A plain name reads as itself.
+    expect(jsLiteral('sepal_length')).toBe('"sepal_length"');
+    expect(jsComment('iris.csv')).toBe('iris.csv');
+    expect(jsLiteral(['a', 1, { b: 'c' }])).toBe('["a",1,{"b":"c"}]');
+    expect(jsComment('x'.repeat(300))).toBe('x'.repeat(200) + '…');
+  }, 30_000);
+
+  it('markupText leaves no tag, no entity and no character XML refuses', () => {
+    const decode = (s: string): string => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+      const m = markupText(text);
+      expect(m).not.toMatch(/[<>"']|&(?!(amp|lt|gt|quot|#39);)/);
+      // XML 1.0's Char production, as a test of its own.
+      for (const c of m) {
+        const p = c.codePointAt(0)!;
+        expect(p === 9 || p === 10 || p === 13 || (p >= 0x20 && p <= 0xd7ff) || (p >= 0xe000 && p <= 0xfffd) || p >= 0x10000).toBe(true);
+      }
+      expect(decode(m)).toBe(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+    }), { numRuns: 300 });
+    expect(markupText('petal width (cm)')).toBe('petal width (cm)');
+  }, 30_000);
+});
+
+describe('the standalone module', () => {
+  it.each(['classifier', 'regression'] as const)('%s: every hostile name as module name, with hostile features, categories, classes and targets: imported and run, nothing runs, it predicts as the model', async (kind) => {
+    const model = (await trained())[kind];
+    const expected = model.predict(rows.slice(0, 12));
+    for (const name of HOSTILE_NAMES) {
+      const { js } = exportStandalone(model, name);
+      const module = await importText<{ predict(row: object): { label?: unknown; probabilities?: number[]; value?: number; values?: number[] }; features: { name: string }[]; classes?: unknown[]; targets?: string[] }>(js);
+      expect(pwned()).toBeUndefined();
+      expect(module.features.map((f) => f.name)).toEqual(model.features);
+      if (kind === 'classifier') expect(module.classes).toEqual(model.classes);
+      else expect(module.targets).toEqual([VALUE_A, VALUE_B]);
+      rows.slice(0, 12).forEach((row, i) => {
+        const p = module.predict(row), e = expected[i];
+        if (e.label !== undefined) {
+          expect(p.label).toBe(e.label);
+          model.classes!.forEach((c, k) => expect(Math.abs(p.probabilities![k] - e.probabilities[String(c)])).toBeLessThan(1e-6));
+        } else {
+          expect(Math.abs(p.values![0] - e.values[VALUE_A])).toBeLessThan(1e-6 * Math.max(1, Math.abs(e.values[VALUE_A])));
+          expect(Math.abs(p.values![1] - e.values[VALUE_B])).toBeLessThan(1e-6 * Math.max(1, Math.abs(e.values[VALUE_B])));
+        }
+      });
+      // Its messages start with the module's name, exactly, and a missing feature runs nothing either.
+      expect(() => module.predict({})).toThrow(new Error(`${name}: missing the feature "${model.features[0]}"`));
+      expect(pwned()).toBeUndefined();
+    }
+    // A plain name still reads as a plain comment and string.
+    const plain = exportStandalone(model, 'iris').js;
+    expect(plain.startsWith('// iris: a multilayer perceptron')).toBe(true);
+    expect(plain).toContain('const moduleName = "iris";');
+  }, 60_000);
+
+  it('its .d.ts files pass tsc with every hostile name, and type a row keyed by the real names', async () => {
+    const { classifier, regression } = await trained();
+    const types = join(dir, 'types');
+    mkdirSync(types, { recursive: true });
+    const files: string[] = [];
+    for (const [kind, model] of [['classifier', classifier], ['regression', regression]] as const) {
+      HOSTILE_NAMES.forEach((name, i) => {
+        writeFileSync(join(types, `${kind}-${i}.d.ts`), exportStandalone(model, name).dts);
+        files.push(`${kind}-${i}.d.ts`);
+      });
+      // A user's file: a row with every feature by its name (JSON.stringify's keys: the test's own quoting).
+      const row = model.preprocessing.features.map((f) => `${JSON.stringify(f.name)}: ${f.type === 'numeric' ? '0.5' : JSON.stringify(f.categories[3])}`).join(', ');
+      writeFileSync(join(types, `use-${kind}.ts`), `import { predict, type Features } from './${kind}-0.js';\nconst row: Features = { ${row} };\n`
+        + (kind === 'classifier' ? `const label: ${classifier.classes!.map((c) => JSON.stringify(c)).join(' | ')} = predict(row).label;\nexport { label };\n` : 'export const value: number = predict(row).values[1];\n'));
+      files.push(`use-${kind}.ts`);
+    }
+    writeFileSync(join(types, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'preserve', moduleResolution: 'bundler', target: 'es2022', skipLibCheck: false, types: [] }, files }));
+    const r = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(types, 'tsconfig.json')], { encoding: 'utf8', timeout: 60_000 });
+    expect((r.stdout + r.stderr).trim()).toBe('');
+    expect(r.status).toBe(0);
+  }, 60_000);
+
+  it('backprop export --to js with a hostile model file name (the report\'s case) writes a module that runs nothing', async () => {
+    const { classifier } = await trained();
+    const folder = join(dir, 'cli-export');
+    mkdirSync(folder);
+    const safe = HOSTILE_NAMES.filter((n) => !/[/\0]/.test(n) && n.length < 200);
+    for (const stem of ['m${(globalThis.PWNED="x")}', ...safe]) {
+      const path = join(folder, `${stem}.json`);
+      writeFileSync(path, JSON.stringify(classifier.toJSON()));
+      const out: string[] = [];
+      exportCommand(path, { to: 'js' }, { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream);
+      const module = await import(pathToFileURL(join(folder, `${stem}.js`)).href) as { predict(row: object): { label: unknown } };
+      expect(() => module.predict({})).toThrow(`${stem}: missing the feature`);
+      expect(module.predict(rows[0]).label).toBe(classifier.predict([rows[0]])[0].label);
+      expect(pwned()).toBeUndefined();
+    }
+  }, 60_000);
+});
