@@ -7,10 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import * as ort from 'onnxruntime-node';
 import fc from 'fast-check';
 import { jsComment, jsLiteral, markupText } from '../src/core/escape.js';
 import { train, type Model } from '../src/index.js';
-import { exportStandalone } from '../src/interop/index.js';
+import { exportONNX, exportStandalone, importONNX } from '../src/interop/index.js';
+import { decodeModel } from '../src/interop/onnx-schema.js';
 import { exportCommand } from '../src/cli/interop.js';
 import { HOSTILE_NAMES } from './hostile-names.js';
 import { ROOT, tempDir } from './cli-helpers.js';
@@ -167,5 +169,47 @@ describe('the standalone module', () => {
       expect(module.predict(rows[0]).label).toBe(classifier.predict([rows[0]])[0].label);
       expect(pwned()).toBeUndefined();
     }
+  }, 60_000);
+});
+
+describe('ONNX and TensorFlow.js', () => {
+  it.each(['classifier', 'regression'] as const)('%s: the ONNX export with hostile names loads in onnxruntime, agrees with the model, and reads back the same', async (kind) => {
+    const model = (await trained())[kind];
+    const bytes = exportONNX(model);
+    const session = await ort.InferenceSession.create(bytes);
+    // onnxruntime-node passes a string tensor's values to C as C strings, which end at a NUL: that value cannot be fed.
+    const some = rows.filter((r) => !String(r[TEXT]).includes('\0')).slice(0, 30);
+    // One input per column, by its name; a NUL or a lone surrogate, which an ONNX name cannot hold, reads U+FFFD.
+    expect(session.inputNames).toEqual(model.features.map((n) => n.replace(/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')));
+    const feeds = Object.fromEntries(model.preprocessing.features.map((f, j) => [session.inputNames[j], f.type === 'numeric'
+      ? new ort.Tensor('float32', Float32Array.from(some.map((r) => r[f.name] as number)), [some.length, 1])
+      : new ort.Tensor('string', some.map((r) => String(r[f.name])), [some.length, 1])]));
+    const out = await session.run(feeds);
+    const expected = model.predict(some);
+    if (kind === 'classifier') {
+      // Features named "probabilities" and "label" keep their names; the outputs step aside.
+      expect(session.outputNames).toEqual(['probabilities_2', 'label_2']);
+      const p = out.probabilities_2.data as Float32Array, labels = out.label_2.data as string[];
+      expected.forEach((e, i) => {
+        expect(labels[i]).toBe(String(e.label));
+        model.classes!.forEach((c, k) => expect(Math.abs(p[i * model.classes!.length + k] - e.probabilities![String(c)])).toBeLessThan(1e-5));
+      });
+    } else {
+      expect(session.outputNames).toEqual(['value']);
+      const v = out.value.data as Float32Array;
+      expected.forEach((e, i) => expect(Math.abs(v[i * 2] - e.values![VALUE_A])).toBeLessThan(1e-4 * Math.max(1, Math.abs(e.values![VALUE_A]))));
+    }
+    // The description names every column as a literal, on one line; the import reads back the same model.
+    const doc = decodeModel(bytes).doc_string!;
+    expect(doc).not.toMatch(/[\n\r\u2028\u2029]/);
+    expect(doc).toContain(jsLiteral(model.features[0]));
+    expect(importONNX(bytes).preprocessing).toEqual(model.toJSON().preprocessing);
+  }, 60_000);
+
+  it('a plain model\'s ONNX description reads plainly', async () => {
+    const model = await train([{ a: 1, colour: 'red', kind: 'x' }, { a: 2, colour: 'blue', kind: 'y' }, { a: 3, colour: 'red', kind: 'x' }, { a: 4, colour: 'blue', kind: 'y' }], { target: 'kind', epochs: 1, validation: 0 }) as Model;
+    const session = await ort.InferenceSession.create(exportONNX(model));
+    expect(session.outputNames).toEqual(['probabilities', 'label']);
+    expect(decodeModel(exportONNX(model)).doc_string).toBe('A multilayer perceptron trained with backprop. Inputs: "a" (number), "colour" (text: "blue" | "red"). Outputs: "probabilities", the probabilities of "x", "y"; "label", the class.');
   }, 60_000);
 });
