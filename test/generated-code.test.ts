@@ -3,17 +3,18 @@
 // class, target and file names; each output is imported and run (or loaded by its own runtime), the sentinel
 // global stays unset, and the predictions are the library's. (The SVG writers are tested in plot.test.ts, in Chromium.)
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { jsComment, jsLiteral, markupText } from '../src/core/escape.js';
-import { train, type Model } from '../src/index.js';
-import { exportONNX, exportStandalone, importONNX } from '../src/interop/index.js';
+import { encodeRecord, train, type Model } from '../src/index.js';
+import { exportONNX, exportStandalone, exportTFJS, importONNX, importTFJS } from '../src/interop/index.js';
 import { decodeModel } from '../src/interop/onnx-schema.js';
-import { exportCommand } from '../src/cli/interop.js';
+import { exportCommand, importCommand } from '../src/cli/interop.js';
 import { HOSTILE_NAMES } from './hostile-names.js';
 import { ROOT, tempDir } from './cli-helpers.js';
 
@@ -211,5 +212,37 @@ describe('ONNX and TensorFlow.js', () => {
     const session = await ort.InferenceSession.create(exportONNX(model));
     expect(session.outputNames).toEqual(['probabilities', 'label']);
     expect(decodeModel(exportONNX(model)).doc_string).toBe('A multilayer perceptron trained with backprop. Inputs: "a" (number), "colour" (text: "blue" | "red"). Outputs: "probabilities", the probabilities of "x", "y"; "label", the class.');
+  }, 60_000);
+
+  it('the TensorFlow.js export with hostile names loads in tf.loadLayersModel, predicts as the network, and reads back the same', async () => {
+    const { classifier } = await trained();
+    const { modelJSON, weights } = exportTFJS(classifier);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: modelJSON.modelTopology as tf.io.ModelJSON['modelTopology'],
+      weightSpecs: modelJSON.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+      weightData: weights.slice().buffer,
+    }));
+    const features = classifier.preprocessing.features;
+    const x = rows.slice(0, 10).map((r) => encodeRecord(classifier.preprocessing, features.map((f) => r[f.name])));
+    const theirs = await (loaded.predict(tf.tensor2d(x)) as tf.Tensor).array() as number[][];
+    const ours = classifier.network.predict(x);
+    theirs.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - ours.data[i * ours.cols + j])).toBeLessThan(1e-5)));
+    expect(importTFJS(modelJSON, weights).preprocessing).toEqual(classifier.toJSON().preprocessing);
+    expect(pwned()).toBeUndefined();
+  }, 60_000);
+
+  it('backprop export --to tfjs names the weights file so that a URL cannot misread it, and imports back', async () => {
+    const { classifier } = await trained();
+    const folder = join(dir, 'tfjs-out');
+    mkdirSync(folder);
+    const model = join(folder, 'model.json');
+    writeFileSync(model, JSON.stringify(classifier.toJSON()));
+    const out = join(folder, 'w#1?x%41 \\ é\n.json');
+    exportCommand(model, { to: 'tfjs', out, quiet: true }, process.stdout);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    expect(json.weightsManifest[0].paths).toEqual(['w_1_x_41 _ é_.weights.bin']);
+    expect(readdirSync(folder)).toContain('w_1_x_41 _ é_.weights.bin');
+    importCommand(out, { out: join(folder, 'back.json'), quiet: true }, process.stdout);
+    expect(JSON.parse(readFileSync(join(folder, 'back.json'), 'utf8')).preprocessing).toEqual(classifier.toJSON().preprocessing);
   }, 60_000);
 });
