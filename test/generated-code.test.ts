@@ -2,7 +2,7 @@
 // the page's "copy as code", ONNX, TensorFlow.js) is fed a corpus of hostile names as module, feature, category,
 // class, target and file names; each output is imported and run (or loaded by its own runtime), the sentinel
 // global stays unset, and the predictions are the library's. (The SVG writers are tested in plot.test.ts, in Chromium.)
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,12 @@ import { encodeRecord, train, type Model } from '../src/index.js';
 import { exportONNX, exportStandalone, exportTFJS, importONNX, importTFJS } from '../src/interop/index.js';
 import { decodeModel } from '../src/interop/onnx-schema.js';
 import { exportCommand, importCommand } from '../src/cli/interop.js';
-import { HOSTILE_NAMES } from './hostile-names.js';
+import { codeFor } from '../playground/src/export.js';
+import { makeProblem } from '../playground/src/problem.js';
+import { parseState } from '../playground/src/state.js';
+import { parseSource, readTable, setTable } from '../playground/src/tables.js';
+import type { App } from '../playground/src/app.js';
+import { HOSTILE, HOSTILE_NAMES } from './hostile-names.js';
 import { ROOT, tempDir } from './cli-helpers.js';
 
 const dir = tempDir();
@@ -245,4 +250,54 @@ describe('ONNX and TensorFlow.js', () => {
     importCommand(out, { out: join(folder, 'back.json'), quiet: true }, process.stdout);
     expect(JSON.parse(readFileSync(join(folder, 'back.json'), 'utf8')).preprocessing).toEqual(classifier.toJSON().preprocessing);
   }, 60_000);
+});
+
+describe('the page\'s copy as code', () => {
+  it('with every hostile name as the file\'s name and the target\'s, the code runs in Node, runs nothing else, reads the file by its exact name and trains', async () => {
+    const { transformSync } = await import('rolldown/experimental');
+    // 'backprop' is this build; 'backprop/node' and node:fs are stand-ins that check the names the code passes.
+    const shim = join(dir, 'shim.mjs');
+    writeFileSync(shim, `import { readTable as real } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/node/index.js')).href)};
+export const readTable = (name) => { globalThis.READ.push(name); return real(globalThis.CSV_PATH); };
+export const writeFileSync = (name, text) => { globalThis.WROTE.push([name, text.length]); };\n`);
+    const g = globalThis as unknown as { READ: string[]; WROTE: [string, number][]; CSV_PATH: string };
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      // A CSV cannot hold a NUL (the reader refuses the file), so that name cannot arrive this way.
+      for (const [what, name] of HOSTILE.filter(([, n]) => !n.includes('\0'))) {
+        // The hostile name is the target, the last column, as a quoted CSV header; the file is named by it too.
+        const header = `a,b,"${name.replaceAll('"', '""')}"`;
+        const csv = [header, ...Array.from({ length: 40 }, (_, i) => `${(i % 7) / 7},${(i % 5) / 5},${i % 2 ? 'yes' : 'no'}`)].join('\n') + '\n';
+        const file = `${name}.csv`;
+        setTable('upload', readTable(await parseSource(file, csv)));
+        const state = { ...parseState('?layers=3'), dataset: 'upload' as const };
+        const app = { state, problem: makeProblem(state), snapshot: null } as unknown as App;
+        const code = codeFor(app);
+        const js = transformSync('code.ts', code).code
+          .replace(/from ["']backprop["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/index.js')).href)}`)
+          .replace(/from ["'](backprop\/node|node:fs)["']/g, `from ${JSON.stringify(pathToFileURL(shim).href)}`);
+        g.CSV_PATH = join(dir, `copy-${imported}.csv`);
+        writeFileSync(g.CSV_PATH, csv);
+        g.READ = [];
+        g.WROTE = [];
+        log.mockClear();
+        await importText(js);
+        expect(pwned(), what).toBeUndefined();
+        expect(g.READ, what).toEqual([file]);
+        expect(g.WROTE.length, what).toBe(1);
+        // It ran to the end: the evaluation printed, the model written.
+        expect(log.mock.calls.length, what).toBe(1);
+      }
+    } finally {
+      log.mockRestore();
+      setTable('upload', null);
+    }
+    // A plain file and target read as themselves.
+    setTable('upload', readTable(await parseSource('shop.csv', 'a,b,kind\n1,2,x\n2,3,y\n3,1,x\n4,2,y\n')));
+    const state = { ...parseState(''), dataset: 'upload' as const };
+    const plain = codeFor({ state, problem: makeProblem(state), snapshot: null } as unknown as App);
+    setTable('upload', null);
+    expect(plain).toContain('// The playground\'s network on shop.csv, rebuilt');
+    expect(plain).toContain('const frame = await readTable("shop.csv");\n// The target "kind";');
+  }, 120_000);
 });
