@@ -77,7 +77,8 @@ describe('tune', () => {
       'a callback that throws at once: rejected: thrown by onProgress',
       'a callback that throws at a rung: rejected: thrown by onProgress',
       'an abort: resolved (interrupted)',
-      expect.stringMatching(/^a budget: rejected: budget: no trial finished within the budget of 300 ms; trials? [\d, ]+ (was|were) cut short by it; give more time$/),
+      // (On a loaded machine the workers may take the whole second to start: then no trial was cut, none having started.)
+      expect.stringMatching(/^a budget: rejected: budget: no trial finished within the budget of 1000 ms(; trials? [\d, ]+ (was|were) cut short by it)?; give more time$/),
       expect.stringMatching(/^a trial that fails: rejected: tune: trial \d: classWeight: "nothing" is not a class of y \(p, q\)$/),
       'a search that finishes: resolved',
     ]);

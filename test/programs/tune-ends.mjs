@@ -19,6 +19,6 @@ let lines = 0;
 await end('a callback that throws at once', { onProgress: () => { throw new Error('thrown by onProgress'); } });
 await end('a callback that throws at a rung', { epochs: 3, onProgress: () => { if (++lines > 1) throw new Error('thrown by onProgress'); } });
 await end('an abort', { epochs: 100_000, signal: AbortSignal.timeout(300) });
-await end('a budget', { epochs: 100_000, budget: 300 });
+await end('a budget', { epochs: 100_000, budget: 1000 });
 await end('a trial that fails', { epochs: 3, classWeight: { nothing: 2 } });
 await end('a search that finishes', { epochs: 3 });
