@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { BackpropError, Model, train } from '../src/index.js';
 import { JsonScan } from '../src/io/json-scan.js';
 import { loadModel } from '../src/node/index.js';
+import { importCommand } from '../src/cli/interop.js';
 import { tempDir, writeFile } from './cli-helpers.js';
 
 const dir = tempDir();
@@ -157,6 +158,9 @@ describe('what is not a model file says what it is, without quoting it', () => {
       expect(message).not.toMatch(/root|hunter2|HOME/);
     }
     expect(errorOf(() => loadModel(dir))).toBe(`${dir}: is a folder; expected a regular file`);
+    // backprop import's TensorFlow.js model.json too (the parser's message quoted the file).
+    const tfjs = writeFile(dir, 'model.json', '{"format": "layers-model", "modelTopology": {"secret": "hunter2"');
+    expect(errorOf(() => importCommand(tfjs, {}, process.stdout))).toBe(`${tfjs}: not a TensorFlow.js model.json: the JSON is invalid at line 1, column 65: the text ends before the JSON does (the file is cut short)`);
   });
 
   it('a file of /proc whose size stat gives as 0 is read (boundedly) and named as binary; a device is not read at all', () => {
