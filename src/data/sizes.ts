@@ -43,5 +43,5 @@ export function checkEncodedSize(features: readonly FeatureSpec[], rows: number,
       `${what}; leave the column out (an identifier, or free text, is no category) or group its rare values`, widest.name);
   }
   throw new BackpropError(`${source}: the features encode to ${width} inputs: ${what}; ` +
-    `${bytes > MAX_ENCODED_BYTES ? 'stream the rows from a file (backprop train --stream), or use fewer rows or columns' : 'use fewer columns or fewer units'}`, 'data');
+    `${bytes > MAX_ENCODED_BYTES ? 'read the rows in parts (the command line\'s --stream), or use fewer rows or columns' : 'use fewer columns or fewer units'}`, 'data');
 }
