@@ -454,6 +454,9 @@ describe('playground: layout and input', () => {
       if (labels.length < wanted) expect(await text(page, '#diagramNote')).toContain(`${wanted - labels.length} number`);
       // A phone scrolls the diagram sideways, not the page.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // The picture once every δ has faded in (they appear from the output down), the diagram in view.
+      await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => (a as CSSAnimation).animationName === 'appear').map((a) => a.finished)));
+      await page.locator('#diagram').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(OUT, `playground-deep-deltas-${width}x${height}.png`) });
       await close(page);
     }, 90_000);
