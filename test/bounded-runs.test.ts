@@ -81,6 +81,7 @@ describe('tune', () => {
       expect.stringMatching(/^a budget: rejected: budget: no trial finished within the budget of 1000 ms(; trials? [\d, ]+ (was|were) cut short by it)?; give more time$/),
       expect.stringMatching(/^a trial that fails: rejected: tune: trial \d: classWeight: "nothing" is not a class of y \(p, q\)$/),
       'a search that finishes: resolved',
+      ...[40, 80, 120, 160, 200, 240].map((ms) => `an abort after ${ms} ms: resolved (interrupted)`),
     ]);
   }, 90_000);
 });

@@ -22,3 +22,5 @@ await end('an abort', { epochs: 100_000, signal: AbortSignal.timeout(300) });
 await end('a budget', { epochs: 100_000, budget: 1000 });
 await end('a trial that fails', { epochs: 3, classWeight: { nothing: 2 } });
 await end('a search that finishes', { epochs: 3 });
+// Stopped while its workers start: a thread ended while it loads the BLAS addon used to abort the process (napi_throw).
+for (const ms of [40, 80, 120, 160, 200, 240]) await end(`an abort after ${ms} ms`, { epochs: 100_000, signal: AbortSignal.timeout(ms) });
