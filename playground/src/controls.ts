@@ -1,7 +1,7 @@
 // The controls panel: run buttons, the hyper-parameters, the data settings, and the keyboard shortcuts.
 import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update, useExample } from './app.js';
 import { tableOf } from './tables.js';
-import { lesson, LESSON_LIST } from './lessons.js';
+import { lesson, LESSON_LIST, lessonState } from './lessons.js';
 import { FEATURES } from './problem.js';
 import {
   ACTIVATIONS, DATASETS, DEFAULTS, isTableSet, FEATURE_NAMES, LEARNING_RATES, LOSSES, MAX_LAYERS, MAX_LEARNING_RATE, MAX_SEED, OPTIMIZERS, OUTPUTS,
@@ -36,7 +36,7 @@ function render(): void {
   $<HTMLInputElement>('biases').checked = s.biases;
   const current = lesson(s.lesson);
   $('lessons').innerHTML = '<strong>Lessons:</strong> ' + LESSON_LIST.map((l, i) =>
-    `<a href="${serializeState({ ...DEFAULTS, lesson: l.id })}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
+    `<a href="${serializeState(lessonState(DEFAULTS, l.id))}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
   $('lessonIntro').hidden = !current;
   $('lessonIntro').textContent = current ? current.intro : '';
   fillSelect('activation', ACTIVATIONS, s.activation);
@@ -55,8 +55,10 @@ function render(): void {
   const upload = tableOf('upload');
   const sets: State['dataset'][] = [...DATASETS, 'iris', 'digits', ...(upload ? ['upload' as const] : [])];
   const label = (d: State['dataset']): string => (d === 'upload' ? `your file: ${upload!.source.name.replace(/[&<>"]/g, '')}` : DATASET_LABELS[d] ?? d);
-  $('datasets').innerHTML = '<legend>Data set</legend>' + sets.map((d) =>
-    `<label><input type="radio" name="dataset" value="${d}"${d === s.dataset ? ' checked' : ''}> ${label(d)}</label>`).join('');
+  // A lesson's data is its one point, listed first and chosen; another data set leaves the lesson.
+  const lessonPoint = current ? `<label><input type="radio" name="dataset" value="lesson" checked> the lesson's point: x = (${current.x.join(', ')}), y = ${current.y.join(', ')}</label>` : '';
+  $('datasets').innerHTML = '<legend>Data set</legend>' + lessonPoint + sets.map((d) =>
+    `<label><input type="radio" name="dataset" value="${d}"${d === s.dataset && !current ? ' checked' : ''}> ${label(d)}</label>`).join('');
   // A table's data is its file: no noise to add, no points to draw anew, no plane features to choose.
   const table = isTableSet(s.dataset);
   $<HTMLInputElement>('noise').disabled = table;
@@ -127,6 +129,7 @@ $('noise').addEventListener('change', (e) => update({ noise: Number(value(e)) / 
 $('batchSize').addEventListener('change', (e) => update({ batchSize: Number(value(e)) }));
 $('datasets').addEventListener('change', (e) => {
   const d = value(e) as State['dataset'];
+  if ((d as string) === 'lesson') return;
   if (d === 'iris' || d === 'digits') void useExample(d);
   else update({ dataset: d });
 });
