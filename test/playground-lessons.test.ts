@@ -48,8 +48,12 @@ async function open(search: string, viewport: { width: number; height: number })
 
 const sizeName = ({ width, height }: { width: number; height: number }): string => `${width}x${height}`;
 
-/** A panel's picture, for the closing note. */
-const shot = (page: Page, selector: string, name: string): Promise<Buffer> => page.locator(selector).screenshot({ path: join(OUT, name) });
+/** A panel's picture, for the closing note: taken from the whole page, so a phone's sticky controls do not cover its top. */
+async function shot(page: Page, selector: string, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = (await page.locator(selector).boundingBox())!;
+  await page.screenshot({ path: join(OUT, name), fullPage: true, clip: { x: Math.max(0, box.x - 4), y: box.y - 4, width: box.width + 8, height: box.height + 8 } });
+}
 
 /** Everything a learner can read or a screen reader says: the visible text, every name and title, the accessibility tree. */
 async function readable(page: Page): Promise<string> {
