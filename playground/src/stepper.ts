@@ -122,9 +122,9 @@ function line(t: UpdateTrace, q: Question): string {
   if (done) return li(`${q.attrs} data-answer="${a.status}"`, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)} ${verdict}`);
   const hint = a.hint ? `<div class="hint" data-hint="${q.key}">${q.lhs} = ${q.formula}</div>` : '';
   fields.set(q.key, { name: `${q.name}${q.lhs}`, typed: a.typed });
-  // A text field (not a decimal keypad, which on some phones has no minus sign), and ± to change the sign.
+  // A phone's decimal keypad (some have no minus sign: ± changes the sign; a decimal comma is read as a point).
   return li(`${q.attrs} data-answer="${a.status ?? 'open'}"`,
-    `${q.label}${q.lhs} = <input class="answer" data-key="${q.key}" type="text" inputmode="text" autocomplete="off" spellcheck="false" size="10">`
+    `${q.label}${q.lhs} = <input class="answer" data-key="${q.key}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="10">`
     + ` <button type="button" data-action="negate" data-key="${q.key}" title="Change the sign">±</button>`
     + ` <button type="button" data-action="check" data-key="${q.key}">Check</button>`
     + ` <button type="button" data-action="hint" data-key="${q.key}">Hint</button>`
@@ -142,7 +142,7 @@ function fillFields(): void {
   }
   for (const note of list.querySelectorAll<HTMLElement>('.verdict.wrong[data-note]')) note.textContent = answerOf(note.dataset.note!).note;
   for (const button of list.querySelectorAll<HTMLButtonElement>('button[data-action="negate"]')) {
-    button.setAttribute('aria-label', `Change the sign of ${fields.get(button.dataset.key!)?.name ?? 'the answer'}`);
+    button.setAttribute('aria-label', `Change the sign — ${fields.get(button.dataset.key!)?.name ?? 'the answer'}`);
   }
 }
 
