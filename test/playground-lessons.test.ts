@@ -317,10 +317,17 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     await page.press('#learningRateValue', 'Enter');
     await page.waitForSelector('#lessonStatus:not([hidden])');
     expect(await page.textContent('#lessonStatus')).toContain('no longer apply: η is 0.03, the text\'s is 0.5');
-    await page.click('#lessonStatus button');
+    // Opened on a point, the step-through says it where its numbers are read (once: not under the introduction too).
+    await page.fill('#pointIndex', '0');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#lessonNote:not([hidden])');
+    expect(await page.textContent('#lessonNote')).toContain('no longer apply');
+    expect(await page.isHidden('#lessonStatus')).toBe(true);
+    await page.click('#lessonNote button');
     await page.waitForSelector('#stepper:not([hidden])');
     expect(await page.textContent('#stageTitle')).toContain('η = 0.5');
     expect(await page.isHidden('#lessonStatus')).toBe(true);
+    expect(await page.isHidden('#lessonNote')).toBe(true);
     await page.close();
     // The exercise's small step is visible too: 0.1 + 0.0000354, not 0.1.
     const exercise = await open('?lesson=seed-exercise', size);
@@ -429,6 +436,8 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     const second = await cells(page, 'deltaW');
     for (let i = 0; i < 4; i++) for (let j = 0; j < 2; j++) expect(Math.abs(second[i][j] - trace.layers[1].deltaW[i][j])).toBeLessThanOrEqual(1e-12);
     await page.selectOption('#matrixLayer', '0');
+    // Nothing runs past the screen's side: wide matrices and code scroll within their own boxes.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
     await shot(page, '#matrixView', `playground-matrix-${sizeName(size)}.png`);
     expect(await markup(page)).toEqual([]);
     await page.close();
@@ -461,6 +470,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     };
     await check([0, 0, 0], [0, 1, 0]);
     expect(await page.textContent('#surfaceSummary')).toContain(`E = ${await page.textContent('#trainLoss')}`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
     await shot(page, '#surfaceView', `playground-surface-${sizeName(size)}.png`);
     // Two other weights: the path is the same run, seen along them.
     await page.selectOption('#surfaceA', { label: 'w from layer 1 unit 2 to layer 2 unit 1' });

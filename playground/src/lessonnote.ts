@@ -21,11 +21,13 @@ let last = '';
 
 function show(): void {
   const text = departures();
-  if (text === last) return;
-  last = text;
+  // Said once: in the step-through while it is open, else under the lesson's introduction.
+  const where = app.trace ? 'lessonNote' : 'lessonStatus';
+  if (`${where}|${text}` === last) return;
+  last = `${where}|${text}`;
   for (const id of notes) {
     const box = $(id);
-    box.hidden = text === '';
+    box.hidden = text === '' || id !== where;
     box.querySelector('span')!.textContent = text;
   }
 }
