@@ -73,7 +73,7 @@ export function rateWords(): { text: string; cases: string[] } {
   if (dead.length) {
     cases.push('dead');
     parts.push(`${dead.map((f) => `${f.dead} of layer ${f.layer + 1}'s ${app.state.layers[f.layer]} relu unit${app.state.layers[f.layer] === 1 ? '' : 's'}`).join(', ')} `
-      + `output 0 everywhere on the plane: for them h < 0 for every input, relu′ = 0, and no step can bring them back.`);
+      + `output 0 everywhere on the plane: h < 0 for every input, where relu′ = 0, so their own weights get no gradient at all (dead units; in the first layer nothing can bring them back).`);
   }
   if (!swing && curve.length > 30) {
     const fall = (curve[0] - curve[curve.length - 1]) / curve[0];
