@@ -80,7 +80,7 @@ function result(t: UpdateTrace, v: number, role: string, key: string): string {
  * A weight after its step, with digits enough to show the step: 0.1 + 0.0000354 is 0.1000354, not 0.1 (four
  * significant digits of the sum would hide a step smaller than its fourth digit).
  */
-export function afterStep(w: number, step: number): string {
+function afterStep(w: number, step: number): string {
   if (w === 0 || step === 0) return fmt(w);
   const digits = Math.floor(Math.log10(Math.abs(w))) - Math.floor(Math.log10(Math.abs(step))) + 3;
   return Number(w.toPrecision(Math.min(15, Math.max(4, digits)))).toString();
