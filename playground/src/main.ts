@@ -10,6 +10,8 @@ import './charts.js';
 import './stepper.js';
 import './compare.js';
 import './tablepanel.js';
+import './scores.js';
+import './thumbnails.js';
 import './lessonnote.js';
 import './matrix.js';
 import './surface.js';
