@@ -286,7 +286,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     // The data-set list shows the lesson's own point, chosen; the map spans its inputs, the point drawn at (0.1, 0.3).
     expect(await page.isChecked('input[name="dataset"][value="lesson"]')).toBe(true);
     expect(await page.isChecked('input[name="dataset"][value="circle"]')).toBe(false);
-    expect(await page.locator('input[name="dataset"][value="lesson"]').locator('xpath=..').innerText()).toContain('x = (0.1, 0.3), y = 1');
+    expect(await page.getAttribute('input[name="dataset"][value="lesson"]', 'aria-label')).toBe('the lesson\'s point: x = (0.1, 0.3), y = 1');
     expect(await page.locator('#axisX span').allInnerTexts()).toEqual(['-1.2', '-0.6', '0', '0.6', '1.2']);
     const fill = await page.evaluate(() => {
       const c = document.getElementById('heatmap') as HTMLCanvasElement;
