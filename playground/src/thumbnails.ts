@@ -127,7 +127,16 @@ function render(): void {
     for (const d of sets) draw(d);
     const l = lesson(app.state.lesson);
     const lessonCanvas = fieldset.querySelector<HTMLCanvasElement>('input[value="lesson"] ~ canvas');
-    if (l && lessonCanvas) plot(lessonCanvas, [[l.x[0], l.x[1] ?? 0]], [css(colour(l.y[0] > 0.5 ? 1 : -1))], app.problem.extent);
+    if (l && lessonCanvas) {
+      // One point, drawn as the map draws it: large, outlined, where its first two inputs put it.
+      const g = context(lessonCanvas), e = app.problem.extent;
+      g.beginPath();
+      g.arc(((l.x[0] + e) / (2 * e)) * SIDE, SIDE - (((l.x[1] ?? 0) + e) / (2 * e)) * SIDE, 4, 0, 2 * Math.PI);
+      g.fillStyle = css(colour(l.y[0] > 0.5 ? 1 : -1));
+      g.fill();
+      g.strokeStyle = 'black';
+      g.stroke();
+    }
     if (focused) fieldset.querySelector<HTMLInputElement>(`input[value="${l ? 'lesson' : app.state.dataset}"]`)?.focus();
   }
   // In a lesson its point is the data set; the set the page had before stays unchosen (choosing one leaves the lesson).
