@@ -200,7 +200,7 @@ if (!only.length || only.includes('predict')) {
       const r = JSON.parse(execFileSync(process.execPath, [`${here}systems/predict.mjs`, ...args], { env: benchEnvironment(), encoding: 'utf8' }).trim().split('\n').pop());
       predict[system] = r;
       for (const n of r.networks) {
-        const p = n.rowsPerSecond, k = (v) => `${(v / 1000).toFixed(0)}k`.padStart(7);
+        const p = n.rowsPerSecond, k = (v) => `${(v / 1000).toFixed(v < 10_000 ? 1 : 0)}k`.padStart(7);
         console.log(`  ${system.padEnd(16)} ${n.name.padEnd(15)} whole ${k(p.whole)}  24 ${k(p[24])}  48 ${k(p[48])}  96 ${k(p[96])} (${(p[96] / p.whole).toFixed(2)}× whole)  192 ${k(p[192])}` +
           `   one row: ${n.oneRowMicroseconds.block.toFixed(0)} µs in a block, ${n.oneRowMicroseconds.alone.toFixed(0)} µs alone`);
       }
