@@ -75,9 +75,9 @@ describe('hostile and broken model files', () => {
   const cases: [string, string, RegExp][] = [
     ['truncated JSON', text.slice(0, text.length / 2), /^bad\.json: not a model file: the JSON is invalid/],
     ['empty object', '{}', /^bad\.json: model\.format: missing; every model needs this field$/],
-    ['not an object', '[1, 2, 3]', /^bad\.json: model: expected an object, got \[1,2,3\]$/],
+    ['not an object', '[1, 2, 3]', /^bad\.json: expected a model file's data \(an object with format "backprop-model"\), got \[1,2,3\]$/],
     ['another format', edited((m) => (m.format = 'keras')), /^bad\.json: format: expected "backprop-model", got "keras"$/],
-    ['unknown version', edited((m) => (m.version = 99)), /^bad\.json: version: expected 1 \(the only version this release reads\), got 99$/],
+    ['unknown version', edited((m) => (m.version = 99)), /^bad\.json: version: expected 1 or 2 \(the versions this release reads\), got 99$/],
     ['weights of the wrong shape', edited((m) => m.weights[0].weights.pop()), /^bad\.json: weights\[0\]\.weights: expected a list of 2, got 1 items$/],
     ['a row of the wrong length', edited((m) => m.weights[1].weights[2].push(0)), /^bad\.json: weights\[1\]\.weights\[2\]: expected a list of 3, got 4 items$/],
     ['a NaN weight (as a string)', edited((m) => (m.weights[0].weights[1][2] = 'NaN')), /^bad\.json: weights\[0\]\.weights\[1\]\[2\]: expected a finite number within float32's range \(±3\.4028e\+38\), got "NaN"$/],
