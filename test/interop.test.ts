@@ -12,6 +12,9 @@ import { readDataFile } from '../src/node/read.js';
 import { decodeOutput, encodeFrameInputs, Model, fit, gradientCheck, modelFromJSON, parseModel, stringifyModel, type DataFrame, type Matrix, type Network, type Preprocessing } from '../src/index.js';
 import { exportONNX, exportStandalone, exportTFJS, importONNX, importTFJS, type TFJSModelJSON } from '../src/interop/index.js';
 
+// TensorFlow.js's own tests run in its test mode, which keeps its advice to install tfjs-node off the output.
+tf.env().set('IS_TEST', true);
+
 const dir = tempDir();
 const fixtures = join(ROOT, 'test/fixtures/onnx');
 
