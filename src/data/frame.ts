@@ -279,8 +279,13 @@ function describeFeatures(frame: DataFrame, targets: ReadonlySet<FrameColumn>, o
     (s, row) => placeOf(frame, frame.columns.find((c) => c.name === s.name)!, row), frame.source);
 }
 
-/** Mean and population standard deviation of the present values over the given rows, two passes, as fitScaler computes them. */
-function standardOver(values: ArrayLike<number>, rows: ArrayLike<number>): { mean: number; std: number } {
+/**
+ * Mean and population standard deviation of the present values over the given rows, two passes, as fitScaler
+ * computes them. Values so large that the sum of squares overflows (about ±1e150 and beyond) are refused, naming the
+ * column and the line (`frame` and `name` say which): a spread of Infinity would scale the whole column to 0, or to
+ * NaN, without a word.
+ */
+function standardOver(values: ArrayLike<number>, rows: ArrayLike<number>, frame?: DataFrame, name?: string): { mean: number; std: number } {
   let sum = 0, n = 0;
   for (let r = 0; r < rows.length; r++) {
     const v = values[rows[r]];
@@ -296,7 +301,20 @@ function standardOver(values: ArrayLike<number>, rows: ArrayLike<number>): { mea
     const v = values[rows[r]];
     if (v === v) squares += (v - mean) ** 2;
   }
+  if ((!Number.isFinite(mean) || !Number.isFinite(squares)) && frame && name !== undefined) {
+    let at = -1;
+    for (let r = 0; r < rows.length; r++) if (values[rows[r]] === values[rows[r]] && (at < 0 || Math.abs(values[rows[r]]) > Math.abs(values[at]))) at = rows[r];
+    const c = column(frame, name)!;
+    throw new BackpropError(`${placeOf(frame, c, at)}: ${values[at]} is too large to standardize: the column's spread `
+      + 'overflows 64-bit numbers. Rescale the column (values within about ±1e150 are fine)', name);
+  }
   return { mean, std: Math.sqrt(squares / n) || 1 };
+}
+
+/** Whether any of the given rows has a value. */
+function anyPresent(values: Float64Array, rows: ArrayLike<number>): boolean {
+  for (let r = 0; r < rows.length; r++) if (values[rows[r]] === values[rows[r]]) return true;
+  return false;
 }
 
 /** A date column's values as days since 1970-01-01 (NaN where missing or no date). */
@@ -325,8 +343,8 @@ export function fitFramePreprocessing(description: FrameDescription, frame: Data
     const c = column(frame, f.name)!;
     if (f.type === 'numeric') {
       const values = (c as { values: Float64Array }).values;
-      let s = standardOver(values, trainRows);
-      if (s.mean === 0 && s.std === 1) s = standardOver(values, everyRow);
+      // Over the training rows' present values; every row's where the training rows have none.
+      const s = standardOver(values, anyPresent(values, trainRows) ? trainRows : everyRow, frame, f.name);
       mean.push(s.mean);
       std.push(s.std);
       return description.strict ? f : { ...f, fill: medianOver(values) };
@@ -342,7 +360,7 @@ export function fitFramePreprocessing(description: FrameDescription, frame: Data
   });
   let target = description.target;
   if (target.task === 'regression') {
-    const scaleOf = (name: string): { mean: number; std: number } => standardOver((column(frame, name) as { values: Float64Array }).values, trainRows);
+    const scaleOf = (name: string): { mean: number; std: number } => standardOver((column(frame, name) as { values: Float64Array }).values, trainRows, frame, name);
     target = {
       ...target, scale: scaleOf(target.name),
       ...(target.extra ? { extra: target.extra.map((c) => ({ name: c.name, scale: scaleOf(c.name) })) } : {}),

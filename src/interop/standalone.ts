@@ -3,7 +3,8 @@
 // network's forward pass (h = x·W + b, then the activation, layer by layer) and answers the class with its
 // probabilities, or the value in the target's units. The text is meant to be read: the weights are plain arrays
 // and the code is the forward pass and nothing else. A declaration file gives it types.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, printable } from '../core/errors.js';
+import { jsComment, jsLiteral } from '../core/escape.js';
 import { DEFAULT_NA_VALUES } from '../data/missing.js';
 import { targetColumns } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
@@ -11,7 +12,8 @@ import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
 import { VERSION } from '../version.js';
 
 const list = (values: readonly number[]): string => `[${values.map((v) => (Object.is(v, -0) ? '0' : String(v))).join(', ')}]`;
-const q = (s: string): string => JSON.stringify(s);
+// Names from the model file (features, categories, classes, targets) and the module's name enter only through jsLiteral.
+const q = jsLiteral;
 
 /** Dates as days since 1970-01-01 and their parts: the library's data/dates.ts, written out for the module. */
 const DATE_CODE = `
@@ -52,7 +54,7 @@ function datePart(days, part) {
 /** The module's text (`js`) and its declarations (`dts`, for a .d.ts file of the same name). */
 export function exportStandalone(model: ModelSource, name = 'model'): { js: string; dts: string } {
   const { network: spec, weights, preprocessing } = modelData(model);
-  if (!preprocessing?.target) throw new BackpropError(`${name}: the model has no column description (it was not trained from a table), so a module cannot name its features`);
+  if (!preprocessing?.target) throw new BackpropError(`${printable(name)}: the model has no column description (it was not trained from a table), so a module cannot name its features`);
   const { features, scaler, target } = preprocessing;
   const classification = target.task === 'classification';
   const layers = spec.layers.map((layer, l) => {
@@ -66,24 +68,27 @@ export function exportStandalone(model: ModelSource, name = 'model'): { js: stri
   const dates = features.some((f) => f.type === 'date');
   const columns = targetColumns(target);
   const multi = !classification && columns.length > 1;
-  const resultType = classification ? `{ label: ${target.classes.map((c) => (typeof c === 'number' ? String(c) : q(c))).join(' | ')}; probabilities: number[] }` : multi ? '{ value: number; values: number[] }' : '{ value: number }';
-  const js = `// ${name}: a multilayer perceptron trained with backprop ${VERSION}, as a module with no dependencies.
+  const resultType = classification ? `{ label: ${target.classes.map((c) => q(c)).join(' | ')}; probabilities: number[] }` : multi ? '{ value: number; values: number[] }' : '{ value: number }';
+  const js = `// ${jsComment(name)}: a multilayer perceptron trained with backprop ${VERSION}, as a module with no dependencies.
 // predict(features) takes one row of raw values by column name, encodes it as the model was trained to read
 // it (numbers scaled, text one-hot), runs the forward pass and ${classification ? 'answers the class and the probability of each' : 'answers the predicted value'}.
+
+/** The module's name, which its error messages begin with. */
+const moduleName = ${q(name)};
 
 /**
  * The feature columns, in the model's order: numbers, dates (ISO 8601 text, as parts) and text (one-hot over the
  * categories the model knows; a value it never saw gets all zeros). fill: what a missing value becomes (the training
  * rows' median), indicator: an input more that is 1 where the value was missing, missing: a text level for it.
  */
-export const features = ${JSON.stringify(features)};
+export const features = ${q(features)};
 
 /** Values that mean "no value", besides a missing field, null, undefined, NaN and empty text (as backprop reads tables). */
-export const naValues = ${JSON.stringify(DEFAULT_NA_VALUES)};
-${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${JSON.stringify(target.classes)};\n` : ''}
+export const naValues = ${q(DEFAULT_NA_VALUES)};
+${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${q(target.classes)};\n` : ''}
 /** Numeric columns are scaled as (x − shift) / divide, in the order they appear in \`features\`. */
 const scale = ${shift ? `{ shift: ${list(shift)}, divide: ${list(divide!)} }` : 'null'};
-${multi ? `/** The targets, in the order of the values; the network predicts (y − mean) / std of each. */\nexport const targets = ${JSON.stringify(columns.map((c) => c.name))};\nconst target = { mean: ${list(columns.map((c) => c.scale?.mean ?? 0))}, std: ${list(columns.map((c) => c.scale?.std ?? 1))} };\n`
+${multi ? `/** The targets, in the order of the values; the network predicts (y − mean) / std of each. */\nexport const targets = ${q(columns.map((c) => c.name))};\nconst target = { mean: ${list(columns.map((c) => c.scale?.mean ?? 0))}, std: ${list(columns.map((c) => c.scale?.std ?? 1))} };\n`
     : !classification && target.scale ? `/** The network predicts (y − mean) / std. */\nconst target = { mean: ${target.scale.mean}, std: ${target.scale.std} };\n` : ''}
 /** Each layer's weights are [inputs × units], row by row: W[i][j] is weights[i * units + j]. */
 const layers = [
@@ -120,14 +125,14 @@ export function encode(row) {
   for (const f of features) {
     const value = Object.prototype.hasOwnProperty.call(row, f.name) ? row[f.name] : undefined;
     const missing = isMissing(value);
-    if (missing && f.type !== 'categorical' && f.fill === undefined) throw new Error(\`${name}: the feature "\${f.name}" has no value, and this model refuses missing values\`);
+    if (missing && f.type !== 'categorical' && f.fill === undefined) throw new Error(\`\${moduleName}: the feature "\${f.name}" has no value, and this model refuses missing values\`);
     if (f.type === 'numeric') {
       const v = missing ? f.fill : typeof value === 'string' ? Number(value) : value;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(\`${name}: the feature "\${f.name}" expects a number, got \${JSON.stringify(value)}\`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects a number, got \${JSON.stringify(value)}\`);
       x.push(scaled(v));
     } else if (f.type === 'date') {
       const days = missing ? f.fill : parseDate(value instanceof Date ? value.toISOString() : String(value));
-      if (Number.isNaN(days)) throw new Error(\`${name}: the feature "\${f.name}" expects an ISO 8601 date (2024-03-15, 2024-03-15T10:30), got \${JSON.stringify(value)}\`);
+      if (Number.isNaN(days)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects an ISO 8601 date (2024-03-15, 2024-03-15T10:30), got \${JSON.stringify(value)}\`);
       for (const part of f.parts) x.push(scaled(datePart(days, part)));
     } else {
       // A missing value is its own level where the model has one; a value it never saw, all zeros.
@@ -168,7 +173,7 @@ ${classification
     : `  return { value: ${target.scale ? 'output[0] * target.std + target.mean' : 'output[0]'} };`}
 }
 `;
-  const dts = `// Types of ${name}.js, generated by backprop ${VERSION}.
+  const dts = `// Types of ${jsComment(name)}.js, generated by backprop ${VERSION}.
 export interface Features { ${featureType} }
 export type Prediction = ${resultType};
 export declare const features: ({ name: string; type: 'numeric'; fill?: number; indicator?: boolean } | { name: string; type: 'categorical'; categories: string[]; missing?: boolean } | { name: string; type: 'date'; parts: string[]; fill?: number; indicator?: boolean })[];
