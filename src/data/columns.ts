@@ -48,40 +48,53 @@ function numberAt(table: TextTable, i: number, j: number): number {
  * An empty cell, or one of naValues (default DEFAULT_NA_VALUES: NA, N/A, ?, …), is a missing value.
  */
 export function columnsOf(table: TextTable, naValues: readonly string[] = DEFAULT_NA_VALUES): Column[] {
-  const na = naTest(naValues);
-  return table.header.map((name, j): Column => {
-    let numbers = 0;
-    for (const r of table.rows) if (!na(r[j]) && (NUMBER.test(r[j]) || NOT_FINITE.test(r[j]))) numbers++;
-    if (numbers === 0 && table.rows.some((r) => !na(r[j]))) return { name, kind: 'text', values: table.rows.map((r) => (na(r[j]) ? null : r[j])) };
-    return { name, kind: 'numeric', values: table.rows.map((r, i) => (na(r[j]) ? NaN : numberAt(table, i, j))) };
-  });
+  return frameFromTable(table, naValues).columns.map((c): Column => (c.kind === 'numeric'
+    ? { name: c.name, kind: 'numeric', values: Array.from(c.values) }
+    : { name: c.name, kind: 'text', values: Array.from(c.codes, (k) => (k === MISSING ? null : c.dictionary[k])) }));
+}
+
+/** One column of a text table, typed by columnsOf's rule, in one pass to type it and one to read it. */
+function typedColumn(table: TextTable, j: number, na: (cell: string) => boolean): FrameColumn {
+  const rows = table.rows, n = rows.length, name = table.header[j];
+  const absent = new Uint8Array(n);
+  let numbers = 0, present = 0;
+  for (let i = 0; i < n; i++) {
+    const cell = rows[i][j];
+    if (na(cell)) {
+      absent[i] = 1;
+      continue;
+    }
+    present++;
+    if (NUMBER.test(cell) || NOT_FINITE.test(cell)) numbers++;
+  }
+  if (numbers === 0 && present > 0) {
+    const index = new Map<string, number>();
+    const dictionary: string[] = [];
+    const codes = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (absent[i]) {
+        codes[i] = MISSING;
+        continue;
+      }
+      const v = rows[i][j];
+      let k = index.get(v);
+      if (k === undefined) index.set(v, (k = dictionary.push(v) - 1));
+      codes[i] = k;
+    }
+    return { name, kind: 'text', codes, dictionary };
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = absent[i] ? NaN : numberAt(table, i, j);
+  return { name, kind: 'numeric', values };
 }
 
 /** A parsed text table as a columnar frame, typed by columnsOf's rules (and with its messages). */
 export function frameFromTable(table: TextTable, naValues: readonly string[] = DEFAULT_NA_VALUES): DataFrame {
-  const columns = columnsOf(table, naValues).map((c): FrameColumn => {
-    if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', values: Float64Array.from(c.values) };
-    const index = new Map<string, number>();
-    const dictionary: string[] = [];
-    const codes = new Uint32Array(c.values.length);
-    c.values.forEach((v, i) => {
-      if (v === null) {
-        codes[i] = MISSING;
-        return;
-      }
-      let k = index.get(v);
-      if (k === undefined) {
-        k = dictionary.push(v) - 1;
-        index.set(v, k);
-      }
-      codes[i] = k;
-    });
-    return { name: c.name, kind: 'text', codes, dictionary };
-  });
+  const na = naTest(naValues);
   return {
     source: table.source,
     rows: table.rows.length,
-    columns,
+    columns: table.header.map((_, j) => typedColumn(table, j, na)),
     where: (row) => `line ${table.lines[row]}`,
     text: (column, row) => table.rows[row][column],
   };

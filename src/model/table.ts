@@ -225,8 +225,8 @@ function sort(v: unknown, na: Reading['na']): 'number' | 'numeric text' | 'text'
   return 'other';
 }
 
-/** A value as text: strings trimmed (as the file readers trim them), dates in ISO 8601 (UTC). */
-const asText = (v: unknown): string => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v.trim() : String(v));
+/** A value as text: strings as they are (the exports read a record's text as it is too), dates in ISO 8601 (UTC). */
+const asText = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 
 function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, source: string, kind: 'numeric' | 'text' | undefined, read: Reading): FrameColumn {
   const at = (i: number): string => `${source}, row ${i + 1}, field "${printable(name)}"`;
