@@ -7,7 +7,7 @@ import { BackpropError, closestName, printable } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
-import { medianOf, MISSING } from './missing.js';
+import { medianOf, MISSING, naTest } from './missing.js';
 import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import { chooseTask, targetValues } from './task.js';
 import type { Task } from './columns.js';
@@ -549,9 +549,12 @@ function oneHotInto(X: FloatArray, width: number, offset: number, byCode: Int32A
   return { unseen, missed, first };
 }
 
+const isNa = naTest();
+
 /**
  * A raw record (one value per feature, in the model's order) as the network's input vector, encoded as a table's
- * rows are: numbers (or text that reads as one), text, ISO dates; null, undefined, NaN or an empty text is missing.
+ * rows are: numbers (or text that reads as one), text, ISO dates; null, undefined, NaN, an empty text or one of the
+ * usual words for "no value" (DEFAULT_NA_VALUES: NA, ?, …) is missing.
  */
 export function encodeRecord(prep: Preprocessing, values: readonly (string | number | null | undefined)[], where = 'record'): number[] {
   const { features } = prep;
@@ -560,7 +563,7 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
   }
   const columns = features.map((f, i): FrameColumn => {
     const v = values[i];
-    const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && v.trim() === '');
+    const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && isNa(v.trim()));
     if (f.type === 'numeric') {
       const n = absent ? NaN : typeof v === 'number' ? v : /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v)) ? Number(v) : NaN;
       if (!absent && !Number.isFinite(n)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
