@@ -54,7 +54,7 @@ export {
   IDENTIFIER_MIN_DISTINCT, type DataFrame, type DescribeOptions, type EncodePolicy, type EncodeTally, type FrameColumn, type FrameDescription,
 } from './data/frame.js';
 export {
-  EarlyStopping, LossStop, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type LossStopOptions,
+  EarlyStopping, HISTORY_EPOCHS, LossStop, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type LossStopOptions,
   type StopReason, type TrainingControl,
 } from './train/callbacks.js';
 export { DivergenceError, evaluate, fit, fitAsync, type FitOptions } from './train/fit.js';

@@ -265,7 +265,7 @@ describe('targets read as users mean them', () => {
     const plan = await planTraining(toFrame(prices), { epochs: 1 });
     expect(plan.prep.target).toMatchObject({ name: 'price', task: 'regression' });
     expect(plan.description.taskReason).toBe('15 distinct whole numbers spread over 150000–1088000: amounts, not labels');
-    await expect(planTraining(toFrame(prices), { task: 'classification', epochs: 1 })).rejects.toThrow('validation: 0.2 of 15 rows leaves no validation rows (the split holds out 0.2 of each class, and each of the 15 classes has one row: too few to hold out any)');
+    await expect(planTraining(toFrame(prices), { task: 'classification', epochs: 1 })).rejects.toThrow("validation: 0.2 of 15 rows leaves no validation rows: the split keeps each class's share on both sides, and none of the target's 15 classes has rows enough (at most 1)");
     // Labels: few whole numbers close together with rows to spare.
     const grades = Array.from({ length: 60 }, (_, i) => ({ x: i, grade: 1 + (i % 3) }));
     expect((await planTraining(toFrame(grades), { epochs: 1 })).prep.target).toMatchObject({ task: 'classification', classes: [1, 2, 3] });

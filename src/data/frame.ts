@@ -9,6 +9,7 @@ import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates
 import { classesOf, type Label } from './encoding.js';
 import { medianOf, MISSING, naTest } from './missing.js';
 import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
+import { checkEncodedSize } from './sizes.js';
 import { chooseTask, targetValues } from './task.js';
 import type { Task } from './columns.js';
 
@@ -415,6 +416,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
       `The model expects: ${prep.features.map((f) => f.name).join(', ')}`);
   }
   const count = rows ? rows.length : frame.rows;
+  checkEncodedSize(prep.features, count, dtype === 'float64' ? 8 : 4, frame.source);
   const width = prep.features.reduce((n, f) => n + featureWidth(f), 0);
   const x = make(count, width);
   const X = x.data;
