@@ -257,7 +257,7 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
     const fill = o.fill === undefined ? {} : { fill: r.number(o.fill, `${field}.fill`) };
     const grow = (given: number, what: string): void => {
       width += given;
-      if (width > spec.inputs) r.fail(what, `features that encode to ${spec.inputs} inputs, as network.inputs says; with this one they pass it`);
+      if (width > spec.inputs) r.fail(what, `features that encode to ${spec.inputs} inputs, as network.inputs says; with ${what.endsWith('.categories') ? `these ${given} categories` : 'this one'} they pass it`);
     };
     if (type === 'numeric') {
       const indicator = flag('indicator');

@@ -250,7 +250,6 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   static fromJSON<Row extends object = Record<string, unknown>, P extends Prediction = Prediction>(json: unknown, options: { kernels?: Kernels; source?: string } = {}): Model<Row, P> {
     const o = checkOptions(options, ['kernels', 'source'], 'fromJSON options');
     const source = printable(String(o.source ?? 'model'));
-    if (typeof json === 'string') throw new BackpropError(`${source}: Model.fromJSON takes the model file's data (an object, what toJSON gives); for its text use Model.parse(text)`, 'json');
     const { network, preprocessing } = modelFromJSON(json, source, { kernels: o.kernels === undefined ? defaultKernels() : checkKernels(o.kernels) });
     return withPreprocessing<Row, P>(network, preprocessing, source);
   }

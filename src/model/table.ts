@@ -387,7 +387,7 @@ function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: nu
       const k = v[i];
       if (k === MISSING) continue;
       if (!(typeof k === 'number' && Number.isInteger(k) && k >= 0 && k < dictionary.length)) {
-        throw new BackpropError(`${at(i)}: the code ${typeof k === 'number' ? String(k) : typeof k} is not an index into the column's dictionary of ${dictionary.length} (nor MISSING, a missing value)`, c.name);
+        throw new BackpropError(`${at(i)}: the code ${typeof k === 'number' ? String(k) : typeof k} is not an index into the column's dictionary of ${dictionary.length}`, c.name);
       }
       if (blank[k]) blanks = true;
     }
