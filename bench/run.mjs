@@ -10,7 +10,8 @@
 // multiplies through OpenBLAS gets the kernels OpenBLAS picks for this processor; where OPENBLAS_CORETYPE is set, W1
 // gets one more row, backprop under the machine's own setting. Then a profile of one W1 batch (`profile`), the
 // whole job against scikit-learn and a PyTorch script (`e2e`, see e2e.mjs), digits end to end, the README's
-// `new Network(spec)` against the reference kernels it used to run on (`readme`), memory, and data reading.
+// `new Network(spec)` against the reference kernels it used to run on (`readme`), prediction by block size
+// (`predict`), memory, and data reading.
 // `npm run bench -- defaults` runs bench/defaults.mjs alone (the default rule against scikit-learn's on the
 // defaults' collection); `npm run bench -- missing` runs bench/missing.mjs (tables with missing values).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -195,6 +196,27 @@ if (!only.length || only.includes('readme')) {
     }
   }
   results.readmeWay = way;
+}
+
+if (!only.length || only.includes('predict')) {
+  // Prediction in fixed blocks (a row's outputs the same whatever shares its batch) against one product of every
+  // row (before): rows per second by block size, and one row's time, each backend in its own process.
+  console.log('\npredict: rows/s by block size (96: what predict uses; whole: one product of every row, as before); one row alone, µs');
+  const predict = {};
+  for (const [system, args] of [['blas ×1', ['blas1']], ['blas ×2', ['blas2']], ['wasm ×1', ['wasm1']], ['blas ×1 float64', ['blas1', 'float64']], ['reference', ['reference']]]) {
+    try {
+      const r = JSON.parse(execFileSync(process.execPath, [`${here}systems/predict.mjs`, ...args], { env: benchEnvironment(), encoding: 'utf8' }).trim().split('\n').pop());
+      predict[system] = r;
+      for (const n of r.networks) {
+        const p = n.rowsPerSecond, k = (v) => `${(v / 1000).toFixed(v < 10_000 ? 1 : 0)}k`.padStart(7);
+        console.log(`  ${system.padEnd(16)} ${n.name.padEnd(15)} whole ${k(p.whole)}  24 ${k(p[24])}  48 ${k(p[48])}  96 ${k(p[96])} (${(p[96] / p.whole).toFixed(2)}× whole)  192 ${k(p[192])}` +
+          `   one row: ${n.oneRowMicroseconds.block.toFixed(0)} µs in a block, ${n.oneRowMicroseconds.alone.toFixed(0)} µs alone`);
+      }
+    } catch (e) {
+      console.log(`  ${system.padEnd(16)} failed: ${String(e.message).split('\n')[0]}`);
+    }
+  }
+  results.predict = predict;
 }
 
 if (!only.length || only.includes('memory')) {

@@ -29,7 +29,7 @@ export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName, 
 export { LOSS_NAMES, getLoss, type Loss, type LossName } from './nn/losses.js';
 export { Dense, type DenseBuffers } from './nn/dense.js';
 export type { BatchInput } from './nn/input.js';
-export { Network, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter, type PassOptions } from './nn/network.js';
+export { Network, PREDICT_BLOCK_ROWS, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter, type PassOptions } from './nn/network.js';
 export { dropoutRates, type DropoutMasks } from './nn/dropout.js';
 export { resolveSpec, type LayerSpec, type NetworkSpec, type ResolvedSpec } from './nn/spec.js';
 export { traceUpdate, type LayerTrace, type TraceOptions, type UpdateTrace } from './nn/trace.js';

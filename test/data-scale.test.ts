@@ -218,7 +218,7 @@ describe('streams that never end', () => {
   it('a device that never ends fails at once', () => {
     const r = backprop(['train', '/dev/zero']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('backprop: /dev/zero: not a text file (a zero byte at offset 0); expected CSV with a header row\n');
+    expect(r.stderr).toBe('backprop: /dev/zero, line 1: not a text file (a zero byte at offset 0); expected CSV with a header row\n');
   });
 });
 

@@ -26,7 +26,11 @@ const CHUNK = 1 << 20;
 const DELIMITERS = [',', ';', '\t', '|'];
 const QUOTE = 0x22, CR = 0x0d, LF = 0x0a, ZERO = 0x30, NINE = 0x39, DOT = 0x2e, PLUS = 0x2b, MINUS = 0x2d, E = 0x65, E_UPPER = 0x45;
 
-/** Powers of ten that are exact doubles: a mantissa below 2^53 times or over one of them is correctly rounded. */
+/**
+ * Powers of ten that are exact doubles: a mantissa below 2^53 (exact, as every step of its sum is) times or over one
+ * of them is one correctly rounded operation. A mantissa of 2^53 or more has been rounded on the way (2^53 + 1 sums
+ * to 2^53) and goes to Number().
+ */
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 const EXACT = 2 ** 53;
 
@@ -192,8 +196,8 @@ let scanEnd = 0;
 /**
  * Reads a number from b at i, up to the next delimiter or `stop` (where it ends goes to scanEnd): answers it, or NaN
  * where the value is empty, breaks the strict reader's grammar ([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?) or is not
- * finite. Correctly rounded: a mantissa of up to 2^53 and a power of ten up to 22 make one exact division or
- * multiplication; other numbers go through Number().
+ * finite. Exactly what Number() gives: a mantissa below 2^53 and a power of ten up to 22 make one correctly rounded
+ * division or multiplication; other numbers go through Number().
  */
 function scanNumber(b: Uint8Array, i: number, stop: number, delimiter: number): number {
   const start = i;
@@ -237,7 +241,7 @@ function scanNumber(b: Uint8Array, i: number, stop: number, delimiter: number): 
   }
   if (c !== delimiter || (i < stop && b[i] !== delimiter)) return NaN;
   scanEnd = i;
-  if (mantissa <= EXACT && scale >= -22 && scale <= 22) {
+  if (mantissa < EXACT && scale >= -22 && scale <= 22) {
     const value = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
     return negative ? -value : value;
   }
