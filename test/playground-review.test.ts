@@ -73,4 +73,27 @@ describe.each(SIZES)('the page by clicking at $name', (size) => {
     expect(await page.textContent('#stageTitle')).toContain('η = 0.5');
     await close(page);
   }, 60_000);
+
+  it('Back to a lesson after ticking "Exercise mode": the box says what the step list does', async () => {
+    const page = await open(size, '?lesson=seed-exercise');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await press(page, size, '#quiz');
+    await press(page, size, '#nextStage');
+    expect(await page.locator('#stageValues input.answer').count()).toBe(1);
+    await press(page, size, '#lessons a[data-lesson="vanishing"]');
+    await page.waitForURL(/lesson=vanishing/);
+    await page.waitForSelector('#stepper:not([hidden])');
+    // The browser puts back the state of the boxes it left; the page's own state is the URL's.
+    await page.goBack();
+    await page.waitForURL(/lesson=seed-exercise/);
+    await page.waitForSelector('#stepper:not([hidden])');
+    await press(page, size, '#nextStage');
+    await page.waitForSelector('#stepper[data-stage="1"]');
+    const ticked = await page.isChecked('#quiz');
+    const asking = await page.locator('#stageValues input.answer').count() > 0;
+    expect({ ticked, asking }).toEqual({ ticked: asking, asking });
+    // No answer shows under a ticked box.
+    if (ticked) expect(await page.locator('#stageValues [data-kind="error"] .num[data-role="value"]').count()).toBe(0);
+    await close(page);
+  }, 60_000);
 });

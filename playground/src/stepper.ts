@@ -302,6 +302,8 @@ function show(): void {
   }
   const opening = stepper.hidden;
   stepper.hidden = false;
+  // The box says what the list does: after Back the browser puts back the tick it left, not the page's state.
+  $<HTMLInputElement>('quiz').checked = exercise.on;
   stepper.dataset.index = String(app.tracedIndex);
   stepper.dataset.stage = String(app.stage);
   $('stageTitle').textContent = `${STAGES[app.stage][0]} (${pointName()}, η = ${t.learningRate})`;
