@@ -96,4 +96,44 @@ describe.each(SIZES)('the page by clicking at $name', (size) => {
     if (ticked) expect(await page.locator('#stageValues [data-kind="error"] .num[data-role="value"]').count()).toBe(0);
     await close(page);
   }, 60_000);
+
+  it('a lesson link, or a training point, opens the step-through in view: its heading on the screen, the diagram\'s head not under the sticky controls', async () => {
+    /** Where the screen's free part starts: below the controls where they stick to the top (on a phone). */
+    const inView = (page: Page) => page.evaluate(() => {
+      const controls = document.querySelector<HTMLElement>('section.controls')!;
+      const top = getComputedStyle(controls).position === 'sticky' ? controls.getBoundingClientRect().bottom : 0;
+      const title = document.getElementById('stageTitle')!.getBoundingClientRect();
+      const head = document.querySelector('#diagram .col-label')!.getBoundingClientRect();
+      // On a phone the page scrolls to the diagram: its head just below the controls.
+      return { title: title.top >= top && title.bottom <= innerHeight, head: head.top >= top - 1 && (top === 0 || head.top - top < 60) };
+    });
+    const page = await open(size);
+    await press(page, size, '#lessons a[data-lesson="seed-exercise"]');
+    await page.waitForURL(/lesson=seed-exercise/);
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.waitForTimeout(100);
+    const fromLesson = await inView(page);
+    // The default network, a training point clicked on the map (the map is on the first screen).
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+    const box = (await page.locator('#heatmap').boundingBox())!;
+    const point = await page.evaluate(() => {
+      const c = document.getElementById('heatmap') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      // A training point, as a learner finds one: the first dot in full blue out from the map's centre.
+      for (let r = 0; r < c.width / 2; r++) for (let a = 0; a < 64; a++) {
+        const px = Math.round(c.width / 2 + r * Math.cos(a)), py = Math.round(c.height / 2 + r * Math.sin(a));
+        const i = (py * c.width + px) * 4;
+        if (d[i] === 8 && d[i + 1] === 119 && d[i + 2] === 189) return [px / c.width, py / c.height];
+      }
+      return [0.5, 0.5];
+    });
+    const at = { x: point[0] * box.width, y: point[1] * box.height };
+    if (size.phone) await page.tap('#heatmap', { position: at });
+    else await page.click('#heatmap', { position: at });
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.waitForTimeout(100);
+    expect({ fromLesson, fromPoint: await inView(page) }).toEqual({ fromLesson: { title: true, head: true }, fromPoint: { title: true, head: true } });
+    await close(page);
+  }, 60_000);
 });

@@ -317,10 +317,25 @@ function show(): void {
   $<HTMLButtonElement>('nextStage').disabled = app.stage === LAST_STAGE;
   $('stageCount').textContent = `${app.stage + 1} of ${STAGES.length}`;
   showScore();
-  // Opening: the diagram at the top of the screen, the step-through below it (its buttons stick to the
-  // screen's foot while the list runs past it).
-  if (opening) $('diagramNote').scrollIntoView({ block: 'start' });
+  if (opening) bringIntoView();
   showWhatIf();
+}
+
+/**
+ * Opening: where the step-through's heading is off the screen (a lesson opened on a phone, whose first screen is the
+ * data and the map), the diagram goes to the top of the screen, below the controls that stick there, and the
+ * step-through below it (its buttons stick to the screen's foot while the list runs past it). Where the heading is in
+ * view already (a point clicked on a wide screen), the page stays where the learner has it.
+ */
+function bringIntoView(): void {
+  const controls = document.querySelector<HTMLElement>('section.controls');
+  const sticky = controls !== null && getComputedStyle(controls).position === 'sticky';
+  const title = $('stageTitle').getBoundingClientRect();
+  if (title.top >= (sticky ? controls.getBoundingClientRect().bottom : 0) && title.bottom <= innerHeight) return;
+  // The note above the diagram when it says something, else the diagram's own head, just below the stuck controls.
+  const note = $('diagramNote');
+  const anchor = note.getClientRects().length > 0 ? note : $('diagram');
+  window.scrollTo({ top: scrollY + anchor.getBoundingClientRect().top - (sticky ? controls.offsetHeight : 0) - 4 });
 }
 
 function go(stage: number): void {
