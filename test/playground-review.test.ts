@@ -7,7 +7,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
+import { Network, traceUpdate } from '../src/index.js';
 import { serveFolder } from '../src/cli/serve.js';
+import { diagnose, fromPrinted, questionKeys, questionValue, slipsOf } from '../playground/src/answers.js';
+import { LESSON_LIST } from '../playground/src/lessons.js';
+import { makeProblem, networkSpec } from '../playground/src/problem.js';
+import { parseState } from '../playground/src/state.js';
 import { launch } from './browser.js';
 import { ROOT } from './cli-helpers.js';
 
@@ -54,6 +59,178 @@ async function close(page: Page): Promise<void> {
 
 /** A click as the size makes it: a tap on the phone. */
 const press = (page: Page, size: Size, selector: string): Promise<void> => (size.phone ? page.tap(selector) : page.click(selector));
+
+/** Significant digits of a printed number: "0.00045" has 2, "0.0302" 3. */
+const digitsOf = (t: string): number => t.replace(/^-/, '').replace('.', '').replace(/^0+/, '').length;
+
+/**
+ * The arithmetic the step list prints, checked as a calculator would: in every `expression = r` of printed numbers
+ * (products, sums, differences; a negative number in brackets), r is the expression worked out and rounded to r's own
+ * digits; in `(terms) × f = Σ × f` the terms add up to Σ. Returns what does not add up.
+ */
+function unchecked(lines: string[]): string[] {
+  const arithmetic = /^[-\d.()×+ ]+$/;
+  // In decimals, as a calculator works: 0.03 × 0.15025 is 0.0045075, not binary's 0.004507499999999999.
+  const work = (e: string): number => Number(Number(new Function(`return ${e.replace(/×/g, '*')};`)()).toPrecision(12));
+  const wrong: string[] = [];
+  for (const line of lines) {
+    // Each part between "=" signs, from its last label on ("w from x₁ to layer 1 unit 1: 0.4 + 0.0001523").
+    const parts = line.replace(/[−]/g, '-').split(' = ').map((p) => p.slice(p.lastIndexOf(': ') + 1).trim());
+    for (let k = 0; k + 1 < parts.length; k++) {
+      const [left, right] = [parts[k], parts[k + 1]];
+      if (!arithmetic.test(left) || !/[×+]|\d -/.test(left)) continue;
+      const grouped = /^\((.+)\) × (\(?-?[\d.]+\)?)$/.exec(left), product = /^(\(?-?[\d.]+\)?) × (\(?-?[\d.]+\)?)$/.exec(right);
+      if (grouped && product && grouped[2] === product[2]) {
+        const sum = work(grouped[1]), printed = product[1].replace(/[()]/g, '');
+        if (Number(sum.toPrecision(digitsOf(printed))) !== Number(printed)) wrong.push(`${left} = ${right}: the terms give ${sum}`);
+        continue;
+      }
+      const r = /^-?[\d.]+(?=$|[\s;,(])/.exec(right)?.[0];
+      if (r === undefined) continue;
+      const value = work(left);
+      if (Number(value.toPrecision(digitsOf(r))) !== Number(r)) wrong.push(`${left} = ${r}: it gives ${value}`);
+    }
+  }
+  return wrong;
+}
+
+/** The step list's lines at every stage of the open step-through. */
+async function allLines(page: Page): Promise<string[]> {
+  const lines: string[] = [];
+  for (let stage = 0; stage <= 5; stage++) {
+    await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
+    lines.push(...await page.locator('#stageValues li').allInnerTexts());
+    if (stage < 5) await page.click('#nextStage');
+  }
+  return lines;
+}
+
+describe('the step list, checked as a calculator would', () => {
+  it('every line of the worked example and of a training point adds up as printed, at every stage', async () => {
+    const page = await open(SIZES[0], '?lesson=seed-example');
+    await page.waitForSelector('#stepper:not([hidden])');
+    const lines = await allLines(page);
+    // The check can fail: the text's own δʰ step (0.5 × 0.003 × 0.3 = 0.00045) is there, and lines made up are caught.
+    expect(lines.join('\n')).toContain('0.5 × 0.003 × 0.3 = 0.00045');
+    expect(unchecked(['x: Δw = 0.5 × 0.1218 × 0.495 = 0.0302 (in full 0.030153)', 'δʰ = (0.1 × 0.1218) × 0.25 = 0.0121 × 0.25 = 0.003', 'w: 0.1 + 0.03015 = 0.1303'])).toHaveLength(3);
+    expect(unchecked(lines)).toEqual([]);
+    // The text's ΔW, 0.0302, is still what the line comes to.
+    await page.click('#prevStage');
+    expect(await page.locator('#stageValues [data-kind="dw"][data-layer="1"] .num[data-key="dw:1:0:0"]').innerText()).toBe('0.0302');
+    // A training point of the default network, a few epochs in: every line, at every stage.
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+    for (let i = 0; i < 3; i++) await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('epoch')!.textContent === '3');
+    await page.fill('#pointIndex', '4');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    const circle = await allLines(page);
+    expect(circle.length).toBeGreaterThan(60);
+    expect(unchecked(circle)).toEqual([]);
+    await close(page);
+  }, 60_000);
+});
+
+describe('exercise mode\'s judge, and a learner who carries the numbers of earlier steps', () => {
+  /** Four significant digits, as every step prints a value once it is answered. */
+  const four = (v: number): number => Number(v.toPrecision(4));
+  /** A question worked out as a learner does: from the four-digit numbers the earlier steps printed. */
+  function byHand(t: ReturnType<typeof traceUpdate>, key: string): number {
+    const [kind, ...at] = key.split(':').map((p, i) => (i === 0 ? p : Number(p))) as [string, ...number[]];
+    if (kind === 'error') return four(t.target[at[0]]) - four(t.output[at[0]]);
+    if (kind === 'dw') return four(t.learningRate) * four(t.layers[at[0]].delta[at[2]]) * four(t.layers[at[0]].input[at[1]]);
+    if (kind === 'db') return four(t.learningRate) * four(t.layers[at[0]].delta[at[1]]);
+    const layer = t.layers[at[0]];
+    if (layer.role === 'output') return layer.derivative && t.loss === 'mse' ? four(t.error[at[1]]) * four(layer.derivative[at[1]]) : four(t.error[at[1]]);
+    const above = t.layers[at[0] + 1];
+    return four(above.delta.reduce((s, d, k) => s + above.before.weights[at[1]][k] * d, 0)) * four(layer.derivative![at[1]]);
+  }
+
+  it('an answer worked from the four-digit numbers the page printed before is right, though its last digit moved; a slip is still a slip', () => {
+    const traces: ReturnType<typeof traceUpdate>[] = [];
+    const exercise = LESSON_LIST.find((l) => l.id === 'seed-exercise')!;
+    const lessonNet = new Network({ ...networkSpec(parseState('?lesson=seed-exercise'), 'classification'), dtype: 'float64' });
+    lessonNet.setWeights(exercise.weights);
+    traces.push(traceUpdate(lessonNet, exercise.x, exercise.y, { learningRate: 0.5 }));
+    const state = parseState('');
+    const problem = makeProblem(state);
+    const net = new Network({ ...networkSpec(state, problem.task), dtype: 'float64' });
+    for (let i = 0; i < 20; i++) traces.push(traceUpdate(net, problem.train.x[i], problem.train.y[i], { learningRate: state.learningRate }));
+    let asked = 0, moved = 0;
+    const refused: string[] = [];
+    for (const t of traces) {
+      for (const key of questionKeys(t)) {
+        const value = questionValue(t, key), typed = String(four(byHand(t, key)));
+        asked++;
+        if (four(value) !== Number(typed)) moved++;
+        const said = diagnose(typed, value, undefined, slipsOf(t, key), fromPrinted(t, key));
+        if (said !== null) refused.push(`${key}: ${typed} for ${value}: ${said}`);
+      }
+    }
+    // About a third of the answers carried this way end in another last digit than the value's own.
+    expect(moved / asked).toBeGreaterThan(0.1);
+    expect(refused).toEqual([]);
+    // η left out is still said, and a number ten times too large is not right.
+    const t = traces[0];
+    expect(diagnose(String(four(byHand(t, 'dw:0:2:1') / 0.5)), questionValue(t, 'dw:0:2:1'), undefined, slipsOf(t, 'dw:0:2:1'), fromPrinted(t, 'dw:0:2:1'))).toContain('left out η');
+    expect(diagnose(String(four(10 * byHand(t, 'delta:0:0'))), questionValue(t, 'delta:0:0'), undefined, slipsOf(t, 'delta:0:0'), fromPrinted(t, 'delta:0:0'))).not.toBeNull();
+  });
+});
+
+describe('exercise mode, answered with a calculator from the page\'s own hints', () => {
+  /**
+   * Every question in order: its hint asked for, the hint's last expression (the numbers as the page prints them)
+   * worked out and typed to four significant digits. Returns the questions the page called wrong, with what it said.
+   */
+  async function answerAll(page: Page): Promise<string[]> {
+    const refused: string[] = [];
+    for (let stage = 1; stage <= 4; stage++) {
+      await page.click('#nextStage');
+      await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
+      for (;;) {
+        const field = page.locator('#stageValues input.answer').first();
+        if (await field.count() === 0) break;
+        const key = (await field.getAttribute('data-key'))!;
+        await page.click(`#stageValues button[data-action="hint"][data-key="${key}"]`);
+        const hint = await page.locator(`#stageValues [data-hint="${key}"]`).innerText();
+        const expression = hint.slice(hint.lastIndexOf('=') + 1).replace(/[−]/g, '-').trim();
+        const n = String.raw`\(?-?[\d.]+\)?`;
+        const value = (t: string): number => Number(t.replace(/[()]/g, ''));
+        let typed: number;
+        if (new RegExp(String.raw`^${n}( × ${n})*$`).test(expression)) typed = expression.split(' × ').reduce((p, f) => p * value(f), 1);
+        else if (new RegExp(String.raw`^${n} - ${n}$`).test(expression)) typed = value(expression.split(' - ')[0]) - value(expression.split(' - ')[1]);
+        else throw new Error(`${key}: a hint with a symbol left in it: ${hint}`);
+        await page.locator(`#stageValues input.answer[data-key="${key}"]`).fill(String(Number(typed.toPrecision(4))));
+        await page.locator(`#stageValues input.answer[data-key="${key}"]`).press('Enter');
+        if (await page.locator(`#stageValues li:has([data-key="${key}"])`).first().getAttribute('data-answer') !== 'right') {
+          refused.push(`${key}: ${Number(typed.toPrecision(4))} from ${expression}: ${await page.locator(`#stageValues li:has(input[data-key="${key}"]) .verdict`).innerText()}`);
+          await page.click(`#stageValues button[data-action="reveal"][data-key="${key}"]`);
+        }
+      }
+    }
+    return refused;
+  }
+
+  it('the seed\'s exercise and a training point of a network of the page\'s: no answer worked from the page\'s own numbers is called wrong', async () => {
+    const page = await open(SIZES[0], '?lesson=seed-exercise');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.check('#quiz');
+    const lesson = await answerAll(page);
+    // Every answer counted right: the score says so.
+    expect(await page.getAttribute('#quizScore', 'data-right')).toBe(String(12 - lesson.length));
+    // A network of the page's own kind, small enough to answer quickly: cross-entropy's δᵒ, tanh units, biases.
+    await page.goto(`${url}?layers=2`);
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+    await page.fill('#pointIndex', '4');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.check('#quiz');
+    const circle = await answerAll(page);
+    expect({ lesson, circle }).toEqual({ lesson: [], circle: [] });
+    await close(page);
+  }, 120_000);
+});
 
 describe.each(SIZES)('the page by clicking at $name', (size) => {
   it('a value typed and not yet entered, then a click on a lesson link or an input feature: the click does what it says', async () => {
