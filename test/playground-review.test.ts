@@ -147,12 +147,16 @@ describe('exercise mode\'s judge, and a learner who carries the numbers of earli
     return four(above.delta.reduce((s, d, k) => s + above.before.weights[at[1]][k] * d, 0)) * four(layer.derivative![at[1]]);
   }
 
-  it('an answer worked from the four-digit numbers the page printed before is right, though its last digit moved; a slip is still a slip', () => {
-    const traces: ReturnType<typeof traceUpdate>[] = [];
+  /** The seed's exercise, traced by the library in float64. */
+  function traces0(): ReturnType<typeof traceUpdate> {
     const exercise = LESSON_LIST.find((l) => l.id === 'seed-exercise')!;
     const lessonNet = new Network({ ...networkSpec(parseState('?lesson=seed-exercise'), 'classification'), dtype: 'float64' });
     lessonNet.setWeights(exercise.weights);
-    traces.push(traceUpdate(lessonNet, exercise.x, exercise.y, { learningRate: 0.5 }));
+    return traceUpdate(lessonNet, exercise.x, exercise.y, { learningRate: 0.5 });
+  }
+
+  it('an answer worked from the four-digit numbers the page printed before is right, though its last digit moved; a slip is still a slip', () => {
+    const traces: ReturnType<typeof traceUpdate>[] = [traces0()];
     const state = parseState('');
     const problem = makeProblem(state);
     const net = new Network({ ...networkSpec(state, problem.task), dtype: 'float64' });
@@ -175,6 +179,23 @@ describe('exercise mode\'s judge, and a learner who carries the numbers of earli
     const t = traces[0];
     expect(diagnose(String(four(byHand(t, 'dw:0:2:1') / 0.5)), questionValue(t, 'dw:0:2:1'), undefined, slipsOf(t, 'dw:0:2:1'), fromPrinted(t, 'dw:0:2:1'))).toContain('left out η');
     expect(diagnose(String(four(10 * byHand(t, 'delta:0:0'))), questionValue(t, 'delta:0:0'), undefined, slipsOf(t, 'delta:0:0'), fromPrinted(t, 'delta:0:0'))).not.toBeNull();
+  });
+
+  it('says when only the decimal point is off, and calls no one-digit answer close', () => {
+    const t = traces0();
+    const say = (key: string, typed: string): string | null => diagnose(typed, questionValue(t, key), undefined, slipsOf(t, key), fromPrinted(t, key));
+    // The error is 0.11503 (y = 0.6, ŷ = 0.485).
+    expect(say('error:0', '1.15')).toBe('the digits are right but the decimal point is off: that is 10 times too large');
+    expect(say('error:0', '0.0115')).toBe('the digits are right but the decimal point is off: that is 10 times too small');
+    expect(say('error:0', '115')).toBe('the digits are right but the decimal point is off: that is 1,000 times too large');
+    expect(say('error:0', '0.2')).toBe('not quite: try again, or ask for a hint');
+    expect(say('error:0', '0.12')).toBeNull();
+    expect(say('error:0', '0.13')).toContain('the last digit is off');
+    // δʰ = −0.002045: a point slip and a sign slip at once is not called a point slip alone.
+    expect(say('delta:0:1', '-0.0002045')).toContain('decimal point');
+    expect(say('delta:0:1', '0.0002045')).toBe('not quite: try again, or ask for a hint');
+    // A factor left out stays the diagnosis where it is a power of ten too: Δw without η = 0.5 is twice the step.
+    expect(say('dw:0:2:1', String(2 * questionValue(t, 'dw:0:2:1')))).toContain('left out η');
   });
 });
 

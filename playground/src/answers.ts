@@ -88,7 +88,7 @@ function truncated(value: number, digits: number): number {
 /**
  * Why a typed number is not the answer, in a few words, without giving the answer away: not a number; the sign; one
  * digit only; the last digit cut off rather than rounded, or off by one; one of the given slips (a factor left out),
- * with or without the sign. Returns null when the typed value is right.
+ * with or without the sign; the decimal point in the wrong place. Returns null when the typed value is right.
  */
 export function diagnose(typed: string, value: number, printed?: string, slips: readonly Slip[] = [], asShown?: number): string | null {
   if (accepts(typed, value, printed, asShown)) return null;
@@ -100,14 +100,23 @@ export function diagnose(typed: string, value: number, printed?: string, slips: 
   if (value !== 0 && digits < 2 && Number(value.toPrecision(1)) === n) return 'right to one digit: give two or more';
   if (value !== 0 && n !== 0 && Math.sign(n) === Math.sign(value)) {
     if (digits >= 2 && truncated(value, digits) === n) return `close, but the last digit is cut off, not rounded: round to ${digits} digits`;
+    // With one digit there is no "close": 0.2 for 0.115 is off by three quarters.
     const unit = 10 ** (Math.floor(Math.log10(Math.abs(n))) - digits + 1);
-    if (Math.abs(n - value) <= 1.5 * unit && Math.abs(n - value) > 0.5 * unit) return 'close: the last digit is off; check the rounding';
+    if (digits >= 2 && Math.abs(n - value) <= 1.5 * unit && Math.abs(n - value) > 0.5 * unit) return 'close: the last digit is off; check the rounding';
   }
   for (const slip of slips) {
     if (slip.value !== 0 && !accepts(String(value), slip.value) && accepts(typed, slip.value)) return slip.note;
   }
   for (const slip of slips) {
     if (slip.value !== 0 && !accepts(String(value), slip.value) && accepts(flipped, slip.value)) return `${slip.note}, and the sign is wrong`;
+  }
+  // The digits right and the point in the wrong place (a zero too many after it, say): 1.15 or 0.0115 for 0.115.
+  for (let k = -6; k <= 6; k++) {
+    if (k === 0 || n === 0) continue;
+    if (accepts((n * 10 ** k).toPrecision(digits), value, printed, asShown)) {
+      const times = `${(10 ** Math.abs(k)).toLocaleString('en')} times`;
+      return `the digits are right but the decimal point is off: that is ${times} too ${k > 0 ? 'small' : 'large'}`;
+    }
   }
   return 'not quite: try again, or ask for a hint';
 }
