@@ -335,3 +335,52 @@ describe.each(SIZES)('the page by clicking at $name', (size) => {
     await close(page);
   }, 60_000);
 });
+
+describe('on a 390×844 phone, with touch', () => {
+  /** A table with the long names databases export: no spaces, a text column with long categories. */
+  function churn(rows: number): string {
+    const lines = ['customer_lifetime_value_estimate_usd_2019_q4_adjusted,number_of_support_tickets_opened_last_twelve_months,subscription_plan,churned_within_next_quarter'];
+    const plans = ['basic_monthly_plan', 'premium_annual_plan_with_support', 'free'];
+    for (let i = 0; i < rows; i++) {
+      const value = 600 + ((i * 37) % 800), tickets = (i * 7) % 13, plan = plans[i % 3];
+      lines.push(`${value},${tickets},${plan},${tickets > 6 || (plan === 'free' && value < 900) ? 'yes' : 'no'}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  it('names from a file wrap: nothing runs past the screen\'s side, no step line needs scrolling, matrix names are whole, ΔW cells are 24 px targets; the vanishing lesson\'s two chains fit side by side', async () => {
+    const page = await open(SIZES[1]);
+    await page.setInputFiles('#csvFile', { name: 'churn.csv', mimeType: 'text/csv', buffer: Buffer.from(churn(120)) });
+    await page.waitForFunction(() => document.getElementById('tableSummary')!.textContent!.includes('churn.csv'));
+    await page.fill('#pointIndex', '2');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.tap('#matrixView > summary');
+    await page.waitForSelector('#matrixBody figure[data-matrix="deltaW"]');
+    const layout = () => page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      lines: [...document.querySelectorAll('#stageValues li')].filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent!.slice(0, 40)),
+      // A name cut, or squeezed to a few letters a line.
+      names: [...document.querySelectorAll('#matrixBody th')].filter((t) => t.scrollWidth > t.clientWidth + 1 || (t.textContent!.length > 12 && t.getBoundingClientRect().width < 60)).length,
+      cells: Math.min(...[...document.querySelectorAll('#matrixBody td[data-from]')].map((t) => t.getBoundingClientRect().height)),
+    }));
+    for (let stage = 0; stage <= 5; stage++) {
+      await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
+      expect(await layout(), `stage ${stage}`).toEqual({ page: 390, lines: [], names: 0, cells: expect.any(Number) });
+      expect((await layout()).cells).toBeGreaterThanOrEqual(24);
+      if (stage < 5) await page.tap('#nextStage');
+    }
+    // The vanishing lesson at δʰ: sigmoid and relu tables side by side, neither cut at the screen's side.
+    await page.goto(`${url}?lesson=vanishing`);
+    await page.waitForSelector('#stepper:not([hidden])');
+    for (let stage = 0; stage < 3; stage++) await page.tap('#nextStage');
+    await page.waitForSelector('#chainCompare:not([hidden]) [data-activation="relu"]');
+    const chains = await page.evaluate(() => {
+      const box = document.querySelector('#chainCompare .columns')!;
+      const [sigmoid, relu] = ['sigmoid', 'relu'].map((a) => document.querySelector(`#chainCompare [data-activation="${a}"]`)!.getBoundingClientRect());
+      return { cut: box.scrollWidth > box.clientWidth, beside: Math.abs(sigmoid.top - relu.top) < 2 };
+    });
+    expect(chains).toEqual({ cut: false, beside: true });
+    await close(page);
+  }, 60_000);
+});
