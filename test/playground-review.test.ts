@@ -384,3 +384,28 @@ describe('on a 390×844 phone, with touch', () => {
     await close(page);
   }, 60_000);
 });
+
+describe('η = 10 while it trains', () => {
+  it('the note under the gradient bars says what the bars show at every moment', async () => {
+    const page = await open(SIZES[0], '?learningRate=10');
+    await page.click('#play');
+    await page.waitForFunction(() => !document.getElementById('rateNote')!.hidden && document.getElementById('rateNote')!.textContent!.includes('saturated'), undefined, { timeout: 30_000 });
+    const disagreements: string[] = [];
+    for (let k = 0; k < 30; k++) {
+      const { note, bars } = await page.evaluate(() => ({
+        note: document.getElementById('rateNote')!.textContent!,
+        bars: [...document.querySelectorAll('#gradients [data-norm]')].map((b) => b.textContent!),
+      }));
+      // The layers the note calls stalled, and what it says their bars read.
+      const named = /the gradient of ([W\d and]+) is/.exec(note)?.[1].split(' and ').map((w) => Number(w.slice(1)) - 1) ?? [];
+      for (const l of named) {
+        if (note.includes('the bars read 0.0e+0') && bars[l] !== '0.0e+0') disagreements.push(`W${l + 1}: the note says 0.0e+0, the bar ${bars[l]}`);
+        if (!(Number(bars[l]) < 1e-6)) disagreements.push(`W${l + 1}: the note says below a millionth, the bar ${bars[l]}`);
+      }
+      await page.waitForTimeout(70);
+    }
+    await page.click('#play');
+    expect(disagreements).toEqual([]);
+    await close(page);
+  }, 60_000);
+});
