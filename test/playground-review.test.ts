@@ -132,6 +132,14 @@ describe('the step list, checked as a calculator would', () => {
   }, 60_000);
 });
 
+/** The seed's exercise, traced by the library in float64. */
+function traceOfExercise(): ReturnType<typeof traceUpdate> {
+  const exercise = LESSON_LIST.find((l) => l.id === 'seed-exercise')!;
+  const net = new Network({ ...networkSpec(parseState('?lesson=seed-exercise'), 'classification'), dtype: 'float64' });
+  net.setWeights(exercise.weights);
+  return traceUpdate(net, exercise.x, exercise.y, { learningRate: 0.5 });
+}
+
 describe('exercise mode\'s judge, and a learner who carries the numbers of earlier steps', () => {
   /** Four significant digits, as every step prints a value once it is answered. */
   const four = (v: number): number => Number(v.toPrecision(4));
@@ -147,16 +155,8 @@ describe('exercise mode\'s judge, and a learner who carries the numbers of earli
     return four(above.delta.reduce((s, d, k) => s + above.before.weights[at[1]][k] * d, 0)) * four(layer.derivative![at[1]]);
   }
 
-  /** The seed's exercise, traced by the library in float64. */
-  function traces0(): ReturnType<typeof traceUpdate> {
-    const exercise = LESSON_LIST.find((l) => l.id === 'seed-exercise')!;
-    const lessonNet = new Network({ ...networkSpec(parseState('?lesson=seed-exercise'), 'classification'), dtype: 'float64' });
-    lessonNet.setWeights(exercise.weights);
-    return traceUpdate(lessonNet, exercise.x, exercise.y, { learningRate: 0.5 });
-  }
-
   it('an answer worked from the four-digit numbers the page printed before is right, though its last digit moved; a slip is still a slip', () => {
-    const traces: ReturnType<typeof traceUpdate>[] = [traces0()];
+    const traces: ReturnType<typeof traceUpdate>[] = [traceOfExercise()];
     const state = parseState('');
     const problem = makeProblem(state);
     const net = new Network({ ...networkSpec(state, problem.task), dtype: 'float64' });
@@ -182,7 +182,7 @@ describe('exercise mode\'s judge, and a learner who carries the numbers of earli
   });
 
   it('says when only the decimal point is off, and calls no one-digit answer close', () => {
-    const t = traces0();
+    const t = traceOfExercise();
     const say = (key: string, typed: string): string | null => diagnose(typed, questionValue(t, key), undefined, slipsOf(t, key), fromPrinted(t, key));
     // The error is 0.11503 (y = 0.6, ŷ = 0.485).
     expect(say('error:0', '1.15')).toBe('the digits are right but the decimal point is off: that is 10 times too large');
@@ -406,6 +406,30 @@ describe('η = 10 while it trains', () => {
     }
     await page.click('#play');
     expect(disagreements).toEqual([]);
+    await close(page);
+  }, 60_000);
+});
+
+describe('exercise mode, as the page\'s own markup holds it', () => {
+  it('no attribute of any element carries a value not yet answered, at any stage (the diagram\'s links held every Δw)', async () => {
+    const page = await open(SIZES[0], '?lesson=seed-exercise');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.check('#quiz');
+    const t = traceOfExercise();
+    const values = Object.fromEntries(questionKeys(t).map((k) => [k, questionValue(t, k)]));
+    for (let stage = 0; stage <= 4; stage++) {
+      await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
+      // Every attribute of every element, as written: a value shows as itself to four digits or more.
+      const attributes = await page.evaluate(() => [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().map((a) => `${a}=${e.getAttribute(a)}`)));
+      const numbers = attributes.flatMap((a) => a.match(/-?\d*\.\d{4,}(e-?\d+)?/g) ?? []).map(Number);
+      const held = Object.entries(values).filter(([, v]) => numbers.some((n) => Math.abs(n - v) <= 1e-4 * Math.abs(v))).map(([k]) => k);
+      expect(held, `stage ${stage}`).toEqual([]);
+      if (stage < 4) await page.click('#nextStage');
+    }
+    // The scan can fail: an answer revealed is on the page's elements again.
+    await page.click('#stageValues button[data-action="reveal"][data-key="dw:1:0:0"]');
+    const after = await page.evaluate(() => [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().map((a) => e.getAttribute(a)!)));
+    expect(after.some((a) => a.includes(String(values['dw:1:0:0']).slice(0, 8)))).toBe(true);
     await close(page);
   }, 60_000);
 });

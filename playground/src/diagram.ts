@@ -350,8 +350,9 @@ function drawLinks(): void {
       if (flow) link.line.style.animationDelay = `${((depth - 1 - l) * 0.35).toFixed(2)}s`;
     }
     link.line.dataset.w = String(w);
-    if (hidden) delete link.line.dataset.dw;
-    else link.line.dataset.dw = String(dw);
+    // The step rides on the element at every stage: not while it waits for the learner's answer (stages 0–3 too).
+    if (trace === null || concealed(`dw:${l}:${i}:${j}`)) delete link.line.dataset.dw;
+    else link.line.dataset.dw = String(trace.layers[l].deltaW[i][j]);
   }
   if (turnOf('units')) drawUnits();
 }
