@@ -433,3 +433,36 @@ describe('exercise mode, as the page\'s own markup holds it', () => {
     await close(page);
   }, 60_000);
 });
+
+describe('the diagram on a 390×844 phone, wider than the screen', () => {
+  it('comes to the column each step is about: the output\'s y − ŷ and δᵒ on screen; a touch screen is told to tap', async () => {
+    const page = await open(SIZES[1]);
+    await page.fill('#pointIndex', '3');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    // The default network is wider than a phone's column: the diagram scrolls sideways in its own box.
+    expect(await page.evaluate(() => { const d = document.getElementById('diagram')!; return d.scrollWidth > d.clientWidth; })).toBe(true);
+    /** The diagram's numbers that start with `text`, and whether each lies inside the diagram's visible box. */
+    const shown = (text: string) => page.evaluate((text) => {
+      const box = document.getElementById('diagram')!.getBoundingClientRect();
+      return [...document.querySelectorAll<HTMLElement>('#diagram .annotation')].filter((a) => a.textContent!.startsWith(text))
+        .map((a) => { const r = a.getBoundingClientRect(); return r.left >= box.left - 1 && r.right <= box.right + 1; });
+    }, text);
+    await page.tap('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="1"]');
+    expect(await shown('y − ŷ')).toEqual([true]);
+    await page.tap('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="2"]');
+    expect(await shown('δ')).toEqual([true]);
+    // At Δw the note under the buttons speaks to a finger.
+    await page.tap('#nextStage');
+    await page.tap('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="4"]');
+    expect(await page.textContent('#diagramNote')).toContain('tap a unit for its own links');
+    // Back at the forward pass, the inputs are in view again.
+    for (let k = 0; k < 4; k++) await page.tap('#prevStage');
+    await page.waitForSelector('#stepper[data-stage="0"]');
+    expect(await page.evaluate(() => document.getElementById('diagram')!.scrollLeft)).toBe(0);
+    await close(page);
+  }, 60_000);
+});
