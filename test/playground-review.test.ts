@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { Network, traceUpdate } from '../src/index.js';
+import { Network, Random, traceUpdate } from '../src/index.js';
 import { serveFolder } from '../src/cli/serve.js';
 import { diagnose, fromPrinted, questionKeys, questionValue, slipsOf } from '../playground/src/answers.js';
 import { LESSON_LIST } from '../playground/src/lessons.js';
@@ -463,6 +463,49 @@ describe('the diagram on a 390×844 phone, wider than the screen', () => {
     for (let k = 0; k < 4; k++) await page.tap('#prevStage');
     await page.waitForSelector('#stepper[data-stage="0"]');
     expect(await page.evaluate(() => document.getElementById('diagram')!.scrollLeft)).toBe(0);
+    await close(page);
+  }, 60_000);
+});
+
+describe('a table of 20,000 rows on the map', () => {
+  /** Two classes in a disc, standard normal inputs: the disc's boundary is what the map shows. Seeded. */
+  function disc(rows: number): string {
+    const random = new Random(9);
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+    const lines = ['x,y,z,class'];
+    for (let i = 0; i < rows; i++) {
+      const [x, y, z] = [normal(), normal(), normal()];
+      lines.push(`${x.toFixed(4)},${y.toFixed(4)},${z.toFixed(4)},${x * x + y * y < 1.4 ? 'a' : 'b'}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  it('draws a sample of its points, smaller, so the map shows between them; says so; a click picks a drawn point', async () => {
+    const page = await open(SIZES[0]);
+    await page.setInputFiles('#csvFile', { name: 'disc.csv', mimeType: 'text/csv', buffer: Buffer.from(disc(20_000)) });
+    await page.waitForFunction(() => document.getElementById('planeNote')!.textContent!.includes('disc.csv'));
+    // Drawn: the map's legend names the table's classes once the network's first output is on it.
+    await page.waitForFunction(() => document.getElementById('heatmap')!.dataset.showing === 'classes');
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    // The share of the map's middle (where the points are dense) that shows the map, not a dot or its outline.
+    const mapShown = await page.evaluate(() => {
+      const c = document.getElementById('heatmap') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(c.width * 0.3, c.height * 0.3, c.width * 0.4, c.height * 0.4).data;
+      // The map is pale (its colours over white); a dot is saturated (some channel under 160) or its white outline.
+      let map = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const dot = Math.min(d[i], d[i + 1], d[i + 2]) < 160 || (d[i] > 250 && d[i + 1] > 250 && d[i + 2] > 250);
+        if (!dot) map++;
+      }
+      return map / (d.length / 4);
+    });
+    expect(mapShown).toBeGreaterThan(0.45);
+    expect(await page.textContent('#planeNote')).toMatch(/1,000 of the 9,99\d training points are drawn \(one in 10\)/);
+    // A click on a drawn dot traces that point: one of every tenth.
+    const box = (await page.locator('#heatmap').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('#stepper:not([hidden])');
+    expect(Number(await page.inputValue('#pointIndex')) % 10).toBe(0);
     await close(page);
   }, 60_000);
 });
