@@ -501,6 +501,7 @@ describe('a table of 20,000 rows on the map', () => {
     });
     expect(mapShown).toBeGreaterThan(0.45);
     expect(await page.textContent('#planeNote')).toMatch(/1,000 of the 9,99\d training points are drawn \(one in 10\)/);
+    expect(await page.textContent('#planeNote')).toContain('the other input, z, is held at its mean.');
     // A click on a drawn dot traces that point: one of every tenth.
     const box = (await page.locator('#heatmap').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
