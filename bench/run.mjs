@@ -12,7 +12,7 @@
 // whole job against scikit-learn and a PyTorch script (`e2e`, see e2e.mjs), digits end to end, the README's
 // `new Network(spec)` against the reference kernels it used to run on (`readme`), memory, and data reading.
 // `npm run bench -- defaults` runs bench/defaults.mjs alone (the default rule against scikit-learn's on the
-// defaults' collection).
+// defaults' collection); `npm run bench -- missing` runs bench/missing.mjs (tables with missing values).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -33,6 +33,14 @@ const machineCore = process.env.OPENBLAS_CORETYPE;
 // (bench/defaults.mjs, its own results file); not part of a plain `npm run bench`, being mostly training time.
 if (only[0] === 'defaults') {
   const r = spawnSync(process.execPath, [`${here}defaults.mjs`, ...only.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+// `npm run bench -- missing [table ...]`: backprop's defaults on tables with missing values against scikit-learn's
+// imputing MLP pipeline and HistGradientBoosting (bench/missing.mjs, its own results file), and the peak memory of a
+// file with an identifier column.
+if (only[0] === 'missing') {
+  const r = spawnSync(process.execPath, [`${here}missing.mjs`, ...only.slice(1)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 

@@ -13,6 +13,7 @@ import { gzipProblem } from './gzip.js';
 import { readHeader } from './header.js';
 import { parquetPagesProblem, type ParquetChunk } from './parquet-pages.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
+import { DEFAULT_NA_VALUES, MISSING, naTest } from '../../data/missing.js';
 
 export interface DuckReadOptions {
   /** The CSV delimiter; sniffed when not given. */
@@ -21,6 +22,8 @@ export interface DuckReadOptions {
   decimalComma?: boolean;
   /** Columns to read as text as written ("007" stays "007"), for copying into output. */
   textColumns?: readonly string[];
+  /** Written values that mean "no value" in a CSV file, besides an empty field (default DEFAULT_NA_VALUES). */
+  naValues?: readonly string[];
 }
 
 /** What counts as a number, and as a number that is not finite: the same rules as the strict reader's. */
@@ -241,7 +244,7 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     // Every column at its final size from the start (the count is known), written chunk by chunk.
     const values = described.map((_, j) => (numeric[j] ? new Float64Array(capacity) : null));
     const texts = described.map((_, j) => (numeric[j] ? null : new Uint32Array(capacity)));
-    const coders = described.map((_, j) => (numeric[j] ? null : new TextCoder(bindings)));
+    const coders = described.map((_, j) => (numeric[j] ? null : new TextCoder(bindings, opened.na)));
     let rows = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
@@ -328,6 +331,7 @@ function firstNonNumber(dictionary: readonly string[], codes: Uint32Array): { ro
     return Number.isFinite(Number(v)) ? null : `${printable(v, 40)} is too large to be a finite number`;
   });
   for (let row = 0; row < codes.length; row++) {
+    if (codes[row] === MISSING) continue;
     const message = wrong[codes[row]];
     if (message !== null) return { row, message };
   }
@@ -358,8 +362,10 @@ export interface OpenedTable {
   described: { column_name: string; column_type: string }[];
   /** Which columns are read as numbers (DOUBLE); the others as text. */
   numeric: boolean[];
-  /** The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing value in the row. */
+  /** The select list: each column cast to DOUBLE (NaN where missing) or VARCHAR ('' where missing). */
   select: string[];
+  /** Whether a trimmed text value means "no value" (in a CSV file: empty, or one of naValues; elsewhere: empty). */
+  na: (trimmed: string) => boolean;
 }
 
 /**
@@ -388,23 +394,28 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
     const header = simple?.names ??
       ((await con.runAndReadAll(`SELECT * FROM read_csv(${csv}, header = false, all_varchar = true) LIMIT 1`)).getRowsJS()[0] as (string | null)[]);
     if (!header || header.some((name) => !name || !name.trim()) || new Set(header.map((name) => name!.trim())).size !== header.length) return 'has an empty or repeated column name';
-    from = `read_csv(${csv}, header = true, auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
+    const nulls = ['', ...(options.naValues ?? DEFAULT_NA_VALUES)].map(quote).join(', ');
+    from = `read_csv(${csv}, header = true, nullstr = [${nulls}], auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
       `${options.decimalComma ? ", decimal_separator = ','" : ''}${text.length ? `, types = {${text.join(', ')}}` : ''})`;
   }
   const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
   if (described.length < 2) return `found ${described.length} column${described.length === 1 ? '' : 's'}; expected a header row and at least two columns`;
   const numeric = described.map((d) => NUMERIC_TYPES.test(d.column_type) && !(options.textColumns ?? []).includes(d.column_name));
-  const select = described.map((d, j) => (numeric[j] ? `CAST(${ident(d.column_name)} AS DOUBLE)` : `CAST(${ident(d.column_name)} AS VARCHAR)`));
-  // One flag per row: a missing value anywhere in it.
-  select.push(`(${described.map((d) => `${ident(d.column_name)} IS NULL`).join(' OR ')})`);
-  return { from, described, numeric, select };
+  // A missing value reaches the columns as NaN or as an empty text, which the text coder marks MISSING: no nulls to look for.
+  const select = described.map((d, j) => (numeric[j]
+    ? `COALESCE(CAST(${ident(d.column_name)} AS DOUBLE), 'NaN'::DOUBLE)`
+    : `COALESCE(CAST(${ident(d.column_name)} AS VARCHAR), '')`));
+  const na = isParquet(path) ? (t: string): boolean => t === '' : naTest(options.naValues ?? DEFAULT_NA_VALUES);
+  return { from, described, numeric, select, na };
 }
 
-/** One chunk of a table read in passes: numbers as float64 (copied out of DuckDB), text as strings. */
+/** A column of a chunk: numbers (NaN where missing), or text as codes (MISSING where missing) into the column's dictionary, which grows from chunk to chunk. */
+export type ChunkColumn = Float64Array | { codes: Uint32Array; dictionary: readonly string[] };
+
+/** One chunk of a table read in passes: numbers as float64 and text as codes, copied out of DuckDB. */
 export interface TableChunk {
   rows: number;
-  /** By column: a Float64Array for numeric columns, strings for text ones. */
-  columns: (Float64Array | string[])[];
+  columns: ChunkColumn[];
 }
 
 /**
@@ -443,19 +454,15 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     const { from, select } = opened;
     const sql = `SELECT ${select.join(', ')} FROM ${from}`;
     const result = await con.stream(sql);
-    const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings)));
+    const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings, opened.na)));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
-      // The consumer keeps these past the next fetch: copies, and text as strings.
-      const columns: (Float64Array | string[])[] = [];
+      // The consumer keeps these past the next fetch: copies (text as codes into the column's growing dictionary).
+      const columns: ChunkColumn[] = [];
       decodeChunk(bindings, chunk, opened, rows, coders, (j, column) => {
-        if (column instanceof Float64Array) columns[j] = column.slice();
-        else {
-          const dictionary = coders[j]!.dictionary;
-          columns[j] = Array.from(column, (k) => dictionary[k]);
-        }
+        columns[j] = column instanceof Float64Array ? column.slice() : { codes: column.slice(), dictionary: coders[j]!.dictionary };
       });
       rows += n;
       yield { rows: n, columns, opened };
@@ -495,32 +502,25 @@ type Chunk = NonNullable<Awaited<ReturnType<Awaited<ReturnType<Connection['strea
 
 /**
  * One chunk's columns, each handed to `use` while the chunk is held: numbers as a view of DuckDB's vector memory
- * (checked finite), text as codes from the column's TextCoder (checked present). Throws RowError naming the row
- * and column of the first value that breaks a rule.
+ * (NaN where missing; checked not infinite), text as codes from the column's TextCoder (MISSING where missing).
+ * Throws RowError naming the row and column of the first value that breaks a rule.
  */
 function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, first: number, coders: (TextCoder | null)[],
   use: (column: number, values: Float64Array | Uint32Array) => void): void {
   const { described, numeric } = opened;
   const n = chunk.rowCount;
-  const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
-  const missing = nulls.indexOf(1);
-  if (missing >= 0) {
-    const j = described.findIndex((_, c) => chunk.getColumnVector(c).getItem(missing) === null);
-    throw new RowError(`row ${first + missing + 1}, column ${j + 1} (${described[j].column_name}): missing value; fill it in or remove the row`);
-  }
   described.forEach((d, j) => {
     const vector = bindings.data_chunk_get_vector(chunk.chunk, j);
     if (numeric[j]) {
       const data = bindings.vector_get_data(vector, n * 8);
       const values = new Float64Array(data.buffer, data.byteOffset, n);
       for (let i = 0; i < n; i++) {
-        if (!Number.isFinite(values[i])) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
+        if (values[i] === Infinity || values[i] === -Infinity) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
       }
       use(j, values);
       return;
     }
-    const empty = coders[j]!.read(vector, n);
-    if (empty >= 0) throw new RowError(`row ${first + empty + 1}, column ${j + 1} (${d.column_name}): missing value; fill it in or remove the row`);
+    coders[j]!.read(vector, n);
     use(j, coders[j]!.codes.subarray(0, n));
   });
 }
@@ -537,16 +537,16 @@ class TextCoder {
   /** The last chunk's codes (its first `n` entries). */
   codes = new Uint32Array(2048);
   private byText = new Map<string, number>();
-  /** Open addressing on the four words of a short value's record; a slot's code is stored plus one (0: empty). */
+  /** Open addressing on the four words of a short value's record; a slot's code is stored plus one (0: empty; 0xffffffff: missing). */
   private keys = new Uint32Array(4 * 256);
   private slots = new Uint32Array(256);
   private used = 0;
   private readonly decoder = new TextDecoder();
 
-  constructor(private readonly bindings: Bindings) {}
+  constructor(private readonly bindings: Bindings, private readonly na: (trimmed: string) => boolean) {}
 
-  /** Codes the chunk's `n` values of `vector` into `codes`; answers the first row whose value is blank, or -1. */
-  read(vector: ReturnType<Bindings['data_chunk_get_vector']>, n: number): number {
+  /** Codes the chunk's `n` values of `vector` into `codes` (MISSING for a blank value or one of the missing-value words). */
+  read(vector: ReturnType<Bindings['data_chunk_get_vector']>, n: number): void {
     if (this.codes.length < n) this.codes = new Uint32Array(n);
     const bytes = this.bindings.vector_get_data(vector, n * 16);
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n * 4);
@@ -561,10 +561,8 @@ class TextCoder {
       } else {
         code = this.code(this.decoder.decode(this.bindings.get_data_from_pointer(bytes.buffer as ArrayBuffer, bytes.byteOffset + 16 * i + 8, length)));
       }
-      if (code < 0) return i;
       codes[i] = code;
     }
-    return -1;
   }
 
   private short(length: number, w1: number, w2: number, w3: number, bytes: Uint8Array, at: number): number {
@@ -575,10 +573,9 @@ class TextCoder {
       const stored = this.slots[slot];
       if (stored === 0) break;
       const k = 4 * slot;
-      if (this.keys[k] === length && this.keys[k + 1] === w1 && this.keys[k + 2] === w2 && this.keys[k + 3] === w3) return stored - 1;
+      if (this.keys[k] === length && this.keys[k + 1] === w1 && this.keys[k + 2] === w2 && this.keys[k + 3] === w3) return stored === 0xffffffff ? MISSING : stored - 1;
     }
     const code = this.code(this.decoder.decode(bytes.subarray(at, at + length)));
-    if (code < 0) return code;
     if (2 * (this.used + 1) > this.slots.length) {
       this.grow();
       mask = this.slots.length - 1;
@@ -587,7 +584,7 @@ class TextCoder {
       slot &= mask;
     }
     this.keys.set([length, w1, w2, w3], 4 * slot);
-    this.slots[slot] = code + 1;
+    this.slots[slot] = code === MISSING ? 0xffffffff : code + 1;
     this.used++;
     return code;
   }
@@ -608,10 +605,10 @@ class TextCoder {
     }
   }
 
-  /** The code of a value as written (trimmed here), or -1 for a blank one. */
+  /** The code of a value as written (trimmed here), or MISSING for a blank one or a missing-value word. */
   private code(value: string): number {
     const trimmed = value.trim();
-    if (trimmed === '') return -1;
+    if (this.na(trimmed)) return MISSING;
     let code = this.byText.get(trimmed);
     if (code === undefined) {
       code = this.dictionary.push(trimmed) - 1;

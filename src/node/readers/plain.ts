@@ -9,12 +9,15 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 import { textKind } from './duckdb.js';
+import { DEFAULT_NA_VALUES, MISSING, naTest } from '../../data/missing.js';
 import { readHeader } from './header.js';
 
 export interface PlainReadOptions {
   delimiter?: string;
   decimalComma?: boolean;
   textColumns?: readonly string[];
+  /** Written values that mean "no value" (default DEFAULT_NA_VALUES): in a text column, they become missing. */
+  naValues?: readonly string[];
 }
 
 /** The bytes read at a time; a line longer than this is not plain (the other readers say what they make of it). */
@@ -49,10 +52,22 @@ export function readPlainCsv(path: string, source: string, options: PlainReadOpt
     // Names as DuckDB and the strict reader both take them: present, trimmed, distinct, printable.
     if (names.length < 2 || new Set(names).size !== names.length) return null;
     if (names.some((n) => n === '' || n !== n.trim() || /[\u0000-\u001f\u007f]/.test(n))) return null;
-    return readRows(fd, source, names, header.delimiter.charCodeAt(0));
+    const frame = readRows(fd, source, names, header.delimiter.charCodeAt(0));
+    return frame && withMissing(frame, naTest(options.naValues ?? DEFAULT_NA_VALUES));
   } finally {
     closeSync(fd);
   }
+}
+
+/** A text column's missing-value words (NA, ?, …) as missing values, as the other readers read them. */
+function withMissing(frame: DataFrame, na: (trimmed: string) => boolean): DataFrame {
+  const columns = frame.columns.map((c): FrameColumn => {
+    if (c.kind !== 'text' || !c.dictionary.some(na)) return c;
+    const dictionary: string[] = [];
+    const byCode = Uint32Array.from(c.dictionary, (v) => (na(v) ? MISSING : dictionary.push(v) - 1));
+    return { name: c.name, kind: 'text', codes: c.codes.map((k) => byCode[k]), dictionary };
+  });
+  return { ...frame, columns };
 }
 
 /** Lines in a file: its newlines, and one more if the last line has none; `size`, its bytes. */
