@@ -298,10 +298,11 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     await page.waitForSelector('#stepper[data-stage="4"]');
     const text = (key: string) => page.locator(`#stageValues .num[data-key="${key}"]`).innerText();
     expect([await text('dw:1:0:0'), await text('dw:0:0:0'), await text('dw:0:1:0')]).toEqual(['0.0302', '0.00015', '0.00045']);
-    // 0.5 × 0.003046 × 0.3 is 0.000457: the line says so, and shows the text's own step with δʰ rounded to 0.003 first.
+    // 0.5 × 0.0030455 × 0.3 is 0.0004568 (δʰ to the digits that make the line add up): the line says so, and shows
+    // the text's own step with δʰ rounded to 0.003 first.
     const line = await page.locator('#stageValues [data-kind="dw"][data-from="1"]').innerText();
-    expect(line).toContain('0.5 × 0.003046 × 0.3 = 0.0004568');
-    expect(line).toContain('the text rounds δʰ = 0.003046 to 0.003 first: 0.5 × 0.003 × 0.3 = 0.00045');
+    expect(line).toContain('0.5 × 0.0030455 × 0.3 = 0.0004568');
+    expect(line).toContain('the text rounds δʰ = 0.0030455 to 0.003 first: 0.5 × 0.003 × 0.3 = 0.00045');
     await page.click('#nextStage');
     await page.waitForSelector('#stepper[data-stage="5"]');
     // Each new weight has digits enough to show its step.

@@ -136,6 +136,8 @@ describe('playground', () => {
     // "To the printed precision": every number has 4 significant digits, so a product of k printed factors
     // may differ from the printed product by k + 1 half-units of the fourth digit, relative.
     const near = (a: number, b: number, k: number, scale = Math.abs(b)): void => expect(Math.abs(a - b)).toBeLessThanOrEqual((k + 1) * 5e-4 * scale + 1e-12);
+    // A factor as printed: four significant digits, or more where its line needs them to add up as printed.
+    const asPrinted = (shown: number[], values: number[]): void => values.forEach((v, i) => expect(Math.abs(shown[i] - v)).toBeLessThanOrEqual(5e-4 * Math.abs(v) * (1 + 1e-9)));
     const factorsMultiply = async (selector: string): Promise<void> => {
       const factors = await numbers(selector, 'factor');
       const [product] = await numbers(selector, 'product');
@@ -150,7 +152,7 @@ describe('playground', () => {
         expect(await printed(line, 'h')).toBe(fmt(l.h[j]));
         expect(await printed(line, 'a')).toBe(fmt(l.a[j]));
         const w = await numbers(line, 'w'), x = await numbers(line, 'x'), [b] = await numbers(line, 'b');
-        expect(w).toEqual(l.before.weights.map((row) => Number(fmt(row[j]))));
+        asPrinted(w, l.before.weights.map((row) => row[j]));
         const terms = w.map((wi, i) => wi * x[i]);
         near(terms.reduce((s, t) => s + t, b), l.h[j], 2, terms.reduce((s, t) => s + Math.abs(t), Math.abs(b)));
       }
@@ -173,11 +175,11 @@ describe('playground', () => {
       for (let j = 0; j < l.delta.length; j++) {
         const line = `[data-kind="delta"][data-layer="${l.layer}"][data-unit="${j}"]`;
         expect(await printed(line, 'product')).toBe(fmt(l.delta[j]));
-        expect(await numbers(line, 'd')).toEqual(above.delta.map((d) => Number(fmt(d))));
+        asPrinted(await numbers(line, 'd'), above.delta);
         const W = await numbers(line, 'W'), d = await numbers(line, 'd'), [sum] = await numbers(line, 'sum'), [der] = await numbers(line, 'der');
         const terms = W.map((w, k) => w * d[k]);
         near(terms.reduce((s, t) => s + t, 0), sum, 2, terms.reduce((s, t) => s + Math.abs(t), 0));
-        expect(der).toBe(Number(fmt(l.derivative![j])));
+        asPrinted([der], [l.derivative![j]]);
         near(sum * der, l.delta[j], 2);
       }
     }
@@ -190,7 +192,7 @@ describe('playground', () => {
           expect(await item(line).innerText()).toContain('Δw = η × δ × x = ');
           expect(await printed(line, 'product')).toBe(fmt(l.deltaW[i][j]));
           const [eta, delta, x] = await numbers(line, 'factor');
-          expect([eta, delta, x]).toEqual([state.learningRate, Number(fmt(l.delta[j])), Number(fmt(l.input[i]))]);
+          asPrinted([eta, delta, x], [state.learningRate, l.delta[j], l.input[i]]);
           await factorsMultiply(line);
           checked++;
         }

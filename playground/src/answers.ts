@@ -24,17 +24,53 @@ export function significant(text: string): number {
 
 /**
  * Whether a typed value is the answer: within half a unit of the page's fourth significant digit; or, typed to
- * two or three significant digits, the answer rounded to those; or, in a lesson, the text's own rounding.
+ * two or three significant digits, the answer rounded to those; or, in a lesson, the text's own rounding. `asShown`
+ * is the same value worked out from the factors as the page prints them (see fromPrinted): a learner who multiplies
+ * the page's own numbers is right too, though their rounding moves the last digit.
  */
-export function accepts(typed: string, value: number, printed?: string): boolean {
+export function accepts(typed: string, value: number, printed?: string, asShown?: number): boolean {
   const n = parseAnswer(typed);
   if (!Number.isFinite(n)) return false;
   if (printed !== undefined && n === Number(printed)) return true;
-  if (value === 0) return n === 0;
-  const unit = 10 ** (Math.floor(Math.log10(Math.abs(value))) - 3);
-  if (Math.abs(n - value) <= 0.5 * unit * (1 + 1e-9)) return true;
   const digits = significant(typed);
-  return digits >= 2 && digits <= 3 && n === Number(value.toPrecision(digits));
+  const near = (v: number): boolean => {
+    if (v === 0) return n === 0;
+    const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+    if (Math.abs(n - v) <= 0.5 * unit * (1 + 1e-9)) return true;
+    return digits >= 2 && digits <= 3 && n === Number(v.toPrecision(digits));
+  };
+  // The learner's calculator works in decimals: 0.6 − 0.485 is 0.115, not the 0.11499999999999999 of binary floats.
+  return near(value) || (asShown !== undefined && Number.isFinite(asShown) && near(Number(asShown.toPrecision(12))));
+}
+
+/** A number as the page prints it: four significant digits (app.ts's fmt). */
+const printedAs = (v: number): number => Number(v.toPrecision(4));
+
+/**
+ * A question's value worked out from its factors as the step-through prints them (four significant digits each), in
+ * the order its line writes them: y − ŷ, (y − ŷ)·f′(h), Σ·f′(h), η·δ·x, η·δ. It differs from the value in the last
+ * digit about one time in three: a learner checking a line with a calculator gets this one.
+ */
+export function fromPrinted(t: UpdateTrace, key: string): number {
+  const [kind, ...at] = key.split(':').map((p, i) => (i === 0 ? p : Number(p))) as [string, ...number[]];
+  const η = printedAs(t.learningRate);
+  if (kind === 'error') return printedAs(t.target[at[0]]) - printedAs(t.output[at[0]]);
+  if (kind === 'delta') {
+    const [L, j] = at;
+    const layer = t.layers[L];
+    if (layer.role === 'output') {
+      const error = printedAs(t.error[j]);
+      return cancels(t) || !layer.derivative ? error : error * printedAs(layer.derivative[j]);
+    }
+    const above = t.layers[L + 1];
+    const sum = above.delta.reduce((s, dk, k) => s + above.before.weights[j][k] * dk, 0);
+    return printedAs(sum) * printedAs(layer.derivative![j]);
+  }
+  if (kind === 'dw') {
+    const [L, i, j] = at;
+    return η * printedAs(t.layers[L].delta[j]) * printedAs(t.layers[L].input[i]);
+  }
+  return η * printedAs(t.layers[at[0]].delta[at[1]]);
 }
 
 /** A likely slip and what to say when the typed number is its result: "left out η", say. */
@@ -52,26 +88,35 @@ function truncated(value: number, digits: number): number {
 /**
  * Why a typed number is not the answer, in a few words, without giving the answer away: not a number; the sign; one
  * digit only; the last digit cut off rather than rounded, or off by one; one of the given slips (a factor left out),
- * with or without the sign. Returns null when the typed value is right.
+ * with or without the sign; the decimal point in the wrong place. Returns null when the typed value is right.
  */
-export function diagnose(typed: string, value: number, printed?: string, slips: readonly Slip[] = []): string | null {
-  if (accepts(typed, value, printed)) return null;
+export function diagnose(typed: string, value: number, printed?: string, slips: readonly Slip[] = [], asShown?: number): string | null {
+  if (accepts(typed, value, printed, asShown)) return null;
   const n = parseAnswer(typed);
   if (!Number.isFinite(n)) return 'type a number, e.g. 0.12 or −0.003 (a decimal comma is fine)';
   const flipped = typed.trim().startsWith('-') || /^[−–—]/.test(typed.trim()) ? typed.trim().replace(/^[-−–—]/, '') : `-${typed.trim()}`;
-  if (value !== 0 && accepts(flipped, value, printed)) return 'the size is right but the sign is wrong';
+  if (value !== 0 && accepts(flipped, value, printed, asShown)) return 'the size is right but the sign is wrong';
   const digits = significant(typed);
   if (value !== 0 && digits < 2 && Number(value.toPrecision(1)) === n) return 'right to one digit: give two or more';
   if (value !== 0 && n !== 0 && Math.sign(n) === Math.sign(value)) {
     if (digits >= 2 && truncated(value, digits) === n) return `close, but the last digit is cut off, not rounded: round to ${digits} digits`;
+    // With one digit there is no "close": 0.2 for 0.115 is off by three quarters.
     const unit = 10 ** (Math.floor(Math.log10(Math.abs(n))) - digits + 1);
-    if (Math.abs(n - value) <= 1.5 * unit && Math.abs(n - value) > 0.5 * unit) return 'close: the last digit is off; check the rounding';
+    if (digits >= 2 && Math.abs(n - value) <= 1.5 * unit && Math.abs(n - value) > 0.5 * unit) return 'close: the last digit is off; check the rounding';
   }
   for (const slip of slips) {
     if (slip.value !== 0 && !accepts(String(value), slip.value) && accepts(typed, slip.value)) return slip.note;
   }
   for (const slip of slips) {
     if (slip.value !== 0 && !accepts(String(value), slip.value) && accepts(flipped, slip.value)) return `${slip.note}, and the sign is wrong`;
+  }
+  // The digits right and the point in the wrong place (a zero too many after it, say): 1.15 or 0.0115 for 0.115.
+  for (let k = -6; k <= 6; k++) {
+    if (k === 0 || n === 0) continue;
+    if (accepts((n * 10 ** k).toPrecision(digits), value, printed, asShown)) {
+      const times = `${(10 ** Math.abs(k)).toLocaleString('en')} times`;
+      return `the digits are right but the decimal point is off: that is ${times} too ${k > 0 ? 'small' : 'large'}`;
+    }
   }
   return 'not quite: try again, or ask for a hint';
 }

@@ -326,6 +326,24 @@ function checkTableLink(set: 'iris' | 'digits'): void {
   }
 }
 
+/** The snapshot the charts last looked at, and whether they drew it. */
+let charted: { snapshot: Snapshot | null; at: number; due: boolean } = { snapshot: null, at: -Infinity, due: true };
+
+/**
+ * Whether the charts (the loss curves, the gradient bars and the words under them) draw the current snapshot: every
+ * one at rest, ten a second while training (each drawing walks every epoch so far). Decided once per snapshot, so
+ * every panel that asks draws the same one: the words about the bars never speak of a newer run than the bars show.
+ */
+export function chartsDue(): boolean {
+  const s = app.snapshot;
+  if (s !== charted.snapshot) {
+    const now = performance.now();
+    const due = !(app.playing && s !== null && s.playing && now - charted.at < 100);
+    charted = { snapshot: s, at: due ? now : charted.at, due };
+  }
+  return charted.due;
+}
+
 /**
  * While training runs, the large heat map is drawn at even drawings and the units' small maps at odd ones, so that
  * no frame carries both (on a slow device the longest frame is what input waits behind); otherwise both, always.

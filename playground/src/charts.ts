@@ -1,6 +1,6 @@
 // The numbers over time: the epoch counter and epochs per second, the two losses, the loss curves with a
 // legend and a scale, and the bars of each layer's gradient size.
-import { $, app, on } from './app.js';
+import { $, app, chartsDue, on } from './app.js';
 import { gradientBars, lossText } from './draw.js';
 import { anyConcealed } from './exercise.js';
 
@@ -93,14 +93,11 @@ function render(): void {
   $('testLoss').textContent = lossText(s.testLoss);
   // While training, the curves and bars redraw ten times a second (each redraw walks every epoch so far);
   // a step, a pause or a reset draws at once.
-  const now = performance.now();
-  if (!(app.playing && s.playing && now - lastChart < 100)) {
-    lastChart = now;
+  if (chartsDue()) {
     drawCurves();
     drawGradients();
   }
 }
-let lastChart = 0;
 
 $('lossLegend').innerHTML = `<span><i style="background:${TRAIN}"></i>training</span> <span><i style="background:${TEST}"></i>test</span>`;
 on('render', render);

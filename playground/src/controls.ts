@@ -7,16 +7,27 @@ import {
   REGULARIZATION_RATES, serializeState, validLearningRate, type FeatureName, type State,
 } from './state.js';
 
+/**
+ * The markup last written into each control: it is written again only when it changes. A change is drawn when its
+ * field loses the focus, which is also when a click elsewhere begins; an element rebuilt between that click's press
+ * and release never gets the click (a typed η, then a lesson link or an input feature, did nothing).
+ */
+const written = new WeakMap<Element, string>();
+function setMarkup(element: Element, html: string): void {
+  if (written.get(element) === html) return;
+  written.set(element, html);
+  element.innerHTML = html;
+}
+
 function fillSelect(id: string, values: readonly (string | number)[], current: string | number, label = (v: string | number) => String(v)): void {
   const select = $<HTMLSelectElement>(id);
-  select.innerHTML = values.map((v) => `<option value="${v}"${v === current ? ' selected' : ''}>${label(v)}</option>`).join('');
+  setMarkup(select, values.map((v) => `<option value="${v}"${v === current ? ' selected' : ''}>${label(v)}</option>`).join(''));
+  select.value = String(current);
 }
 
 function render(): void {
   const s = app.state;
-  // The features are drawn anew: a focused one keeps the focus. (The data sets are thumbnails.ts's.)
-  const focused = document.activeElement as HTMLInputElement | null;
-  const refocus = focused?.closest('#features') ? `#features input[value="${focused.value}"]` : null;
+  // (The data sets are thumbnails.ts's.)
   // A typed η that is not a preset joins the list, so the list shows it too.
   fillSelect('learningRate', [...new Set([...LEARNING_RATES, s.learningRate])].sort((a, b) => a - b), s.learningRate);
   $<HTMLInputElement>('learningRateValue').value = String(s.learningRate);
@@ -38,8 +49,8 @@ function render(): void {
   $<HTMLSelectElement>('output').title = regression ? 'Regression uses a linear output' : s.loss === 'cross-entropy' ? 'Cross-entropy takes a sigmoid output; choose squared error for others' : '';
   $<HTMLInputElement>('biases').checked = s.biases;
   const current = lesson(s.lesson);
-  $('lessons').innerHTML = '<strong>Lessons:</strong> ' + LESSON_LIST.map((l, i) =>
-    `<a href="${serializeState(lessonState(DEFAULTS, l.id))}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
+  setMarkup($('lessons'), '<strong>Lessons:</strong> ' + LESSON_LIST.map((l, i) =>
+    `<a href="${serializeState(lessonState(DEFAULTS, l.id))}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' '));
   $('lessonIntro').hidden = !current;
   $('lessonIntro').textContent = current ? current.intro : '';
   fillSelect('activation', ACTIVATIONS, s.activation);
@@ -67,10 +78,11 @@ function render(): void {
       ? 'A table\'s regression uses squared error (the library has no absolute-error loss) and a linear output'
       : 'A table\'s classes use cross-entropy: a sigmoid output for two classes, softmax for more (as backprop train does)';
   }
-  $('features').innerHTML = '<legend>Input features</legend>' + FEATURE_NAMES.map((f) =>
-    `<label><input type="checkbox" value="${f}"${s.features.includes(f) ? ' checked' : ''}> ${FEATURES[f].label}</label>`).join('');
+  setMarkup($('features'), '<legend>Input features</legend>' + FEATURE_NAMES.map((f) =>
+    `<label><input type="checkbox" value="${f}"> ${FEATURES[f].label}</label>`).join(''));
+  // A box the learner ticked and the page refused (the last feature) is unticked again here.
+  for (const box of $('features').querySelectorAll<HTMLInputElement>('input')) box.checked = s.features.includes(box.value as FeatureName);
   $('layerCount').textContent = `${s.layers.length} hidden layer${s.layers.length === 1 ? '' : 's'}`;
-  if (refocus) document.querySelector<HTMLElement>(refocus)?.focus();
 }
 
 // The settings are open on a wide screen and folded on a phone (where the network and output come first).

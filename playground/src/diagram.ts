@@ -350,8 +350,9 @@ function drawLinks(): void {
       if (flow) link.line.style.animationDelay = `${((depth - 1 - l) * 0.35).toFixed(2)}s`;
     }
     link.line.dataset.w = String(w);
-    if (hidden) delete link.line.dataset.dw;
-    else link.line.dataset.dw = String(dw);
+    // The step rides on the element at every stage: not while it waits for the learner's answer (stages 0–3 too).
+    if (trace === null || concealed(`dw:${l}:${i}:${j}`)) delete link.line.dataset.dw;
+    else link.line.dataset.dw = String(trace.layers[l].deltaW[i][j]);
   }
   if (turnOf('units')) drawUnits();
 }
@@ -611,7 +612,7 @@ function annotate(): void {
   if (app.stage >= 4) {
     const others = linkCount - focusLayer.deltaW.length;
     parts.push(`${app.stage === 4 ? 'Δw' : 'New weights'} on the ${focusLayer.deltaW.length} link${focusLayer.deltaW.length === 1 ? '' : 's'} into ${focusName}`
-      + (others > 0 ? `; ${others} more in the list below (hover or click a unit for its own links)` : ''));
+      + (others > 0 ? `; ${others} more in the list below (${matchMedia('(hover: none)').matches ? 'tap' : 'hover or click'} a unit for its own links)` : ''));
   }
   if (missing > 0) parts.push(`${missing} number${missing === 1 ? '' : 's'} not drawn for lack of room: the list below has ${missing === 1 ? 'it' : 'them'}`);
   $('diagramNote').textContent = parts.join('. ') + (parts.length ? '.' : '');
@@ -633,9 +634,30 @@ on('render', () => {
   drawLinks();
   if (app.trace) annotate();
 });
+/** The step the diagram last followed: a new one (not an answer checked within it) brings its column into view. */
+let followed = '';
+/**
+ * Where the diagram is wider than its box (a phone), the column a step is about comes into view with its numbers
+ * beside it: the inputs at the forward pass, the output at the error and δᵒ, the top hidden layer at δʰ, and at Δw
+ * the unit whose incoming links are numbered.
+ */
+function followStage(): void {
+  const trace = app.trace;
+  const step = trace ? `${app.stage}|${app.tracedIndex}` : '';
+  if (step === followed) return;
+  followed = step;
+  if (!trace || diagram.scrollWidth <= diagram.clientWidth) return;
+  const last = layout.sizes.length - 1;
+  const column = app.stage === 0 ? 0 : app.stage <= 2 ? last : app.stage === 3 ? Math.max(1, last - 1) : focusUnit()[0];
+  // The column and the numbers right of it; as much to its left (the links coming in) as the box holds.
+  const right = Math.min(layout.width, unitX(column) + UNIT + 72);
+  diagram.scrollLeft = Math.max(0, right - diagram.clientWidth);
+}
+
 on('stage', () => {
   drawLinks();
   annotate();
+  followStage();
   if (app.trace === null) {
     hideEditor();
     $('diagramNote').textContent = '';

@@ -68,16 +68,17 @@ export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>
 }
 
 export function drawPoints(canvas: HTMLCanvasElement, points: number[][], labels: number[][], toPixel: (x: number, y: number) => [number, number],
-  regression: boolean, outlined: boolean, picked: number | null): void {
+  regression: boolean, outlined: boolean, picked: number | null, every = 1): void {
   const g = canvas.getContext('2d')!;
-  points.forEach(([x, y], i) => {
+  drawnOrder(points.length, picked, every).forEach((i) => {
+    const [x, y] = points[i];
     const [px, py] = toPixel(x, y);
     const v = labels[i][0];
     g.beginPath();
-    g.arc(px, py, i === picked ? 6 : 3.5, 0, 2 * Math.PI);
+    g.arc(px, py, i === picked ? 6 : every > 1 ? SMALL_DOT : 3.5, 0, 2 * Math.PI);
     g.fillStyle = css(colour(regression ? v : v > 0.5 ? 1 : -1));
     g.fill();
-    g.lineWidth = i === picked ? 2.5 : 1;
+    g.lineWidth = i === picked ? 2.5 : every > 1 ? 0.5 : 1;
     g.strokeStyle = outlined || i === picked ? 'black' : 'white';
     g.stroke();
   });
@@ -141,18 +142,38 @@ export function drawClassMap(canvas: HTMLCanvasElement, values: ArrayLike<number
 
 /** A table's points in their class's colour (the class a row's target picks). */
 export function drawClassPoints(canvas: HTMLCanvasElement, points: number[][], labels: number[][], toPixel: (x: number, y: number) => [number, number],
-  outlined: boolean, picked: number | null): void {
+  outlined: boolean, picked: number | null, every = 1): void {
   const g = canvas.getContext('2d')!;
-  points.forEach(([x, y], i) => {
+  drawnOrder(points.length, picked, every).forEach((i) => {
+    const [x, y] = points[i];
     const [px, py] = toPixel(x, y);
     g.beginPath();
-    g.arc(px, py, i === picked ? 6 : 3.5, 0, 2 * Math.PI);
+    g.arc(px, py, i === picked ? 6 : every > 1 ? SMALL_DOT : 3.5, 0, 2 * Math.PI);
     g.fillStyle = css(classColour(pickClass(labels[i], 0, labels[i].length)));
     g.fill();
-    g.lineWidth = i === picked ? 2.5 : 1;
+    g.lineWidth = i === picked ? 2.5 : every > 1 ? 0.5 : 1;
     g.strokeStyle = outlined || i === picked ? 'black' : 'white';
     g.stroke();
   });
+}
+
+/**
+ * Points a map draws at most: past this many (a table's thousands of rows) dots of 3.5 px would cover the whole map
+ * and hide the boundary they are there to show, so every k-th point is drawn (and clicked), and smaller.
+ */
+export const MAX_DRAWN_POINTS = 1000;
+/** A sampled set's dots are smaller too: a dense middle still leaves the map between them. */
+const SMALL_DOT = 2.2;
+
+/** Draw every k-th point so that at most MAX_DRAWN_POINTS of n are drawn: 1 for the generated sets. */
+export const drawEvery = (n: number): number => Math.max(1, Math.ceil(n / MAX_DRAWN_POINTS));
+
+/** The points drawn, in drawing order: every k-th, and the picked one last, on top of its neighbours. */
+function drawnOrder(n: number, picked: number | null, every: number): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < n; i += every) if (i !== picked) order.push(i);
+  if (picked !== null && picked >= 0 && picked < n) order.push(picked);
+  return order;
 }
 
 /** A loss in three significant digits (a small regression loss is not 0.000); – where there is none. */

@@ -2,7 +2,7 @@
 // unit of the diagram, that unit's output), with axes, a colour legend, the data points, and a click on
 // a training point to step through its update.
 import { $, app, on, pickPoint, turnOf } from './app.js';
-import { classColour, colour, css, drawClassMap, drawClassPoints, drawHeatmap, drawPoints, escapeHtml, outputMap, unitMap } from './draw.js';
+import { classColour, colour, css, drawClassMap, drawClassPoints, drawEvery, drawHeatmap, drawPoints, escapeHtml, outputMap, unitMap } from './draw.js';
 import { layerActivation } from './problem.js';
 import { targetUnits, unitsText } from './units.js';
 
@@ -30,7 +30,9 @@ function drawAxes(): void {
   $('axisY').innerHTML = ticks.map((t) => `<span style="top:${at(-t)}">${Number(t.toPrecision(3))}</span>`).join('');
   const table = app.problem.table;
   $('planeNote').hidden = !table;
-  $('planeNote').textContent = table ? `${table.name}: across ${table.xLabel}, up ${table.yLabel}. ${table.note}` : '';
+  const n = app.problem.train.points.length, every = drawEvery(n);
+  const drawn = every > 1 ? ` ${Math.ceil(n / every).toLocaleString('en')} of the ${n.toLocaleString('en')} training points are drawn (one in ${every}), so the map shows between them; a click picks one of those.` : '';
+  $('planeNote').textContent = table ? `${table.name}: across ${table.xLabel}, up ${table.yLabel}. ${table.note}${drawn}` : '';
 }
 
 /** What the large map shows now: its values, how they map to colours, and the legend's ends. */
@@ -61,8 +63,8 @@ function drawClasses(): boolean {
   heatmap.dataset.showing = 'classes';
   write('heatmapCaption', 'Output: each region in the colour of the class the network picks there (paler where it is less sure)');
   write('legend', classes.map((c, k) => `<span class="class" data-class="${k}"><i style="background:${css(classColour(k))}"></i>${escapeHtml(c)}</span>`).join(' '), 'html');
-  drawClassPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, false, app.tracedIndex);
-  if (app.state.showTestData) drawClassPoints(heatmap, app.problem.test.points, app.problem.test.y, toPixel, true, null);
+  drawClassPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, false, app.tracedIndex, drawEvery(app.problem.train.points.length));
+  if (app.state.showTestData) drawClassPoints(heatmap, app.problem.test.points, app.problem.test.y, toPixel, true, null, drawEvery(app.problem.test.points.length));
   return true;
 }
 
@@ -83,15 +85,18 @@ function draw(): void {
       + `<span class="lo">${lo}</span><span class="mid">${mid}</span><span class="hi">${hi}</span>`, 'html');
   }
   const regression = app.problem.task === 'regression';
-  drawPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, regression, false, app.tracedIndex);
-  if (app.state.showTestData) drawPoints(heatmap, app.problem.test.points, app.problem.test.y, toPixel, regression, true, null);
+  drawPoints(heatmap, app.problem.train.points, app.problem.train.y, toPixel, regression, false, app.tracedIndex, drawEvery(app.problem.train.points.length));
+  if (app.state.showTestData) drawPoints(heatmap, app.problem.test.points, app.problem.test.y, toPixel, regression, true, null, drawEvery(app.problem.test.points.length));
 }
 
 heatmap.addEventListener('click', (e) => {
   const box = heatmap.getBoundingClientRect();
   const px = ((e.clientX - box.left) / box.width) * heatmap.width, py = ((e.clientY - box.top) / box.height) * heatmap.height;
   let best = -1, bestDistance = 12 * 12;
+  // The points drawn are the points a click can pick.
+  const every = drawEvery(app.problem.train.points.length);
   app.problem.train.points.forEach(([x, y], i) => {
+    if (i % every !== 0) return;
     const [qx, qy] = toPixel(x, y);
     const d = (qx - px) ** 2 + (qy - py) ** 2;
     if (d < bestDistance) {

@@ -183,7 +183,11 @@ function tableProblem(s: State): Problem {
     v = Array.from({ length: d }, (_, k) => (k === j && j !== i ? 1 : 0));
     xLabel = inputNames[i];
     yLabel = j !== i ? inputNames[j] : '(none)';
-    note = d > 2 ? `The map shows ${xLabel} across and ${yLabel} up (standardized); the other ${d - 2} input${d === 3 ? ' is' : 's are'} held at ${d === 3 ? 'its' : 'their'} mean${d === 3 ? '' : 's'}.` : `The map shows ${xLabel} across and ${yLabel} up (standardized).`;
+    // The one input left named ("the other input, z, is held at its mean"), several counted.
+    const other = inputNames.find((_, k) => k !== i && k !== j);
+    note = d > 3 ? `The map shows ${xLabel} across and ${yLabel} up (standardized); the other ${d - 2} inputs are held at their means.`
+      : d === 3 ? `The map shows ${xLabel} across and ${yLabel} up (standardized); the other input, ${other}, is held at its mean.`
+      : `The map shows ${xLabel} across and ${yLabel} up (standardized).`;
   }
   const project = (x: number[]): number[] => {
     let p = 0, q = 0;

@@ -2,7 +2,7 @@
 // down from epoch to epoch instead of falling), hidden units driven into saturation (their slope is 0 to the
 // precision of the numbers, so the gradient bars read 0.0e+0 and nothing flows back), relu units that died, or
 // steps so small that the loss hardly moves. Each is detected from the run's own numbers, never from η alone.
-import { $, app, on } from './app.js';
+import { $, app, chartsDue, on } from './app.js';
 import { layerActivation } from './problem.js';
 
 const note = $('rateNote');
@@ -89,7 +89,8 @@ let shown = '';
 /** The snapshot last looked at: the words change only with the numbers (a drawing without a new snapshot skips). */
 let seen: unknown = null;
 function show(): void {
-  if (app.snapshot === seen) return;
+  // The words follow the bars they speak of: drawn with them, for the same snapshot.
+  if (app.snapshot === seen || !chartsDue()) return;
   seen = app.snapshot;
   const { text, cases } = rateWords();
   if (text === shown) return;

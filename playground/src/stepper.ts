@@ -3,7 +3,7 @@
 // backpropagation computes them. A "what if" mode recomputes the whole update with one weight changed.
 import { Network, traceUpdate, type LayerTrace, type LayerWeights, type UpdateTrace } from '../../src/index.js';
 import { $, app, applyTraced, closeStepper, emit, fmt, on, pickCustom, pickPoint, say, type WeightRef } from './app.js';
-import { cancels, diagnose, questionKeys, questionValue, significant, slipsOf } from './answers.js';
+import { cancels, diagnose, fromPrinted, questionKeys, questionValue, significant, slipsOf } from './answers.js';
 import { answerOf, concealed, exercise, type Answer } from './exercise.js';
 import { lesson, lessonApplies, type Lesson } from './lessons.js';
 import { inputNames, networkSpec } from './problem.js';
@@ -26,6 +26,11 @@ const SLOPES: Record<string, string> = {
   'leaky-relu': 'f′(h) = 1 for h > 0, else 0.01', linear: 'f′(h) = 1',
 };
 
+/** A value to `digits` significant digits, as fmt writes four. */
+const toDigits = (v: number, digits: number): string => (v === 0 ? '0' : Number(v.toPrecision(digits)).toString());
+/** A value rounded to `digits` significant digits, as printed so. */
+const rounded = (v: number, digits: number): number => Number(toDigits(v, digits));
+
 /** How a concealed value is written in place of its number: its symbol. */
 const SYMBOLS: Record<string, string> = { error: '(y − ŷ)', delta: 'δ', dw: 'Δw', db: 'Δb' };
 
@@ -33,9 +38,9 @@ const SYMBOLS: Record<string, string> = { error: '(y − ŷ)', delta: 'δ', dw: 
  * A number as the calculator sees it, negative ones in brackets when they are a factor or a term. With `key`, the
  * value of a question: while the learner has not answered it (exercise mode) its symbol stands in its place.
  */
-function num(v: number, role: string, bracket = false, key?: string): string {
+function num(v: number, role: string, bracket = false, key?: string, digits = 4): string {
   if (key !== undefined && concealed(key)) return `<span class="concealed" data-role="${role}">${SYMBOLS[key.split(':')[0]]}</span>`;
-  const text = fmt(v);
+  const text = toDigits(v, digits);
   return `<span class="num" data-role="${role}" data-v="${v}">${bracket && v < 0 ? `(${text})` : text}</span>`;
 }
 
@@ -49,31 +54,69 @@ function lessonTrace(t: UpdateTrace): Lesson | null {
 }
 
 /** Where the text carries a rounded factor into a product, which one and how: "δʰ = 0.003046 to 0.003". */
-function roundedFactor(t: UpdateTrace, l: Lesson, key: string): string {
+function roundedFactor(t: UpdateTrace, l: Lesson, key: string, digits: number): string {
   const [kind, L, , j] = key.split(':').map((p, i) => (i === 0 ? p : Number(p))) as [string, number, number, number];
   const layer = t.layers[L];
   const printed = kind === 'dw' ? l.printed[`delta:${L}:${j}`] : undefined;
-  return printed !== undefined ? `δ${layer.role === 'output' ? 'ᵒ' : 'ʰ'} = ${fmt(layer.delta[j])} to ${printed}` : 'a factor';
+  return printed !== undefined ? `δ${layer.role === 'output' ? 'ᵒ' : 'ʰ'} = ${toDigits(layer.delta[j], digits)} to ${printed}` : 'a factor';
+}
+
+/** What a line prints: its factors' significant digits, and their product (or sum) as printed. */
+interface Printed {
+  digits: number;
+  shown: number;
+}
+
+/**
+ * The number a line ends with, as result() prints it: in a lesson the text's own rounding where the value rounds to
+ * it, else four significant digits.
+ */
+function target(t: UpdateTrace, v: number, key: string): { digits: number; at: number } {
+  const printed = app.state.lesson ? lessonTrace(t)?.printed[key] : undefined;
+  return printed !== undefined && rounded(v, significant(printed)) === Number(printed)
+    ? { digits: significant(printed), at: Number(printed) } : { digits: 4, at: rounded(v, 4) };
+}
+
+/**
+ * The significant digits a line's numbers are printed with: four, or as many more as it takes for the line to check
+ * out on a calculator as printed (0.03 × 0.171 × 0.1884 is 0.0009665, but the step is 0.0009668: its factors are
+ * 0.17103 and 0.18843). `works` says whether numbers rounded so give the line's printed result.
+ */
+function digitsFor(shown: (r: (v: number) => number) => number, works: (shown: number, r: (v: number) => number, digits: number) => boolean): Printed {
+  for (let digits = 4; digits < 12; digits++) {
+    const r = (v: number): number => rounded(v, digits);
+    // In decimals, as a calculator has it (0.6 − 0.485 is 0.115, not 0.11499999999999999).
+    const value = Number(shown(r).toPrecision(12));
+    if (works(value, r, digits)) return { digits, shown: value };
+  }
+  return { digits: 12, shown: shown((v) => rounded(v, 12)) };
+}
+
+/** The digits of a line whose numbers, rounded by `r`, make `shown(r)`; it must come out at what result() prints for `v`. */
+function lineDigits(t: UpdateTrace, v: number, key: string, shown: (r: (v: number) => number) => number): Printed {
+  const { digits, at } = target(t, v, key);
+  return digitsFor(shown, (value) => rounded(value, digits) === at);
 }
 
 /**
  * A computed value (`key` names the quantity, as the lessons' printed numbers do): four significant digits,
  * or in a lesson the text's own rounding where it prints one; in a lesson the full value stands beside it. Where the
- * text's number is not this product rounded (it rounded a factor first), both are shown: the product of the numbers
- * printed, then the text's line with its rounded factor.
+ * text rounds a factor before multiplying (δʰ to 0.003), so that its number is not the value rounded, both are shown:
+ * the product of the numbers printed, then the text's line with its rounded factor. `line` is what the line prints
+ * before it (see lineDigits).
  */
-function result(t: UpdateTrace, v: number, role: string, key: string): string {
+function result(t: UpdateTrace, v: number, role: string, key: string, line: Printed = { digits: 4, shown: v }): string {
   const l = app.state.lesson ? lessonTrace(t) : null;
   const printed = l?.printed[key];
   const fullText = (prefix: string): string => `<span class="full" data-key="${key}" data-v="${v}" title="full precision">(${prefix}${full(v)})</span>`;
-  if (l && printed !== undefined && Number(v.toPrecision(significant(printed))) !== Number(printed)) {
-    const line = l.text?.[key];
-    const expression = line ? `${line.slice(0, line.lastIndexOf('=')).trim()} = ` : '';
-    return `<span class="num" data-role="${role}" data-v="${v}">${fmt(v)}</span>; the text rounds ${roundedFactor(t, l, key)} first: `
+  if (l && printed !== undefined && rounded(v, significant(printed)) !== Number(printed)) {
+    const text = l.text?.[key];
+    const expression = text ? `${text.slice(0, text.lastIndexOf('=')).trim()} = ` : '';
+    return `<span class="num" data-role="${role}" data-v="${v}">${toDigits(v, 4)}</span>; the text rounds ${roundedFactor(t, l, key, line.digits)} first: `
       + `${expression}<span class="num" data-role="text" data-key="${key}" data-v="${v}">${printed}</span> ${fullText('unrounded ')}`;
   }
   const shown = `<span class="num" data-role="${role}" data-key="${key}" data-v="${v}">${printed ?? fmt(v)}</span>`;
-  return l ? `${shown} ${fullText(printed !== undefined ? 'in full ' : '')}` : shown;
+  return l ? `${shown} ${fullText('in full ')}` : shown;
 }
 
 /**
@@ -106,6 +149,8 @@ interface Question {
   formula: string;
   value: number;
   role: string;
+  /** The digits the formula's numbers are printed with, and what they make. */
+  printed: Printed;
 }
 
 /** The answer fields' names and typed values, set as text once the list is drawn (never pasted into markup). */
@@ -113,13 +158,13 @@ let fields = new Map<string, { name: string; typed: string }>();
 
 /** A question's line: in exercise mode a field to answer it, else the whole computation. */
 function line(t: UpdateTrace, q: Question): string {
-  if (!exercise.on) return li(q.attrs, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)}`);
+  if (!exercise.on) return li(q.attrs, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key, q.printed)}`);
   const a = answerOf(q.key);
   const done = a.status === 'right' || a.status === 'revealed';
   const verdict = a.status === 'right' ? '<span class="verdict right">right</span>'
     : a.status === 'revealed' ? '<span class="verdict revealed">revealed</span>'
     : a.status === 'wrong' ? `<span class="verdict wrong" data-note="${q.key}"></span>` : '';
-  if (done) return li(`${q.attrs} data-answer="${a.status}"`, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)} ${verdict}`);
+  if (done) return li(`${q.attrs} data-answer="${a.status}"`, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key, q.printed)} ${verdict}`);
   const hint = a.hint ? `<div class="hint" data-hint="${q.key}">${q.lhs} = ${q.formula}</div>` : '';
   fields.set(q.key, { name: `${q.name}${q.lhs}`, typed: a.typed });
   // A phone's decimal keypad (some have no minus sign: ± changes the sign; a decimal comma is read as a point).
@@ -155,8 +200,10 @@ function forward(t: UpdateTrace): string[] {
   const rows = [li('data-kind="input"', `inputs: ${inputs} (${where}); target y = ${t.target.map((y) => num(y, 'y')).join(', ')}`)];
   for (const l of t.layers) {
     l.h.forEach((h, j) => {
-      const terms = l.input.map((x, i) => `${num(l.before.weights[i][j], 'w', true)} × ${num(x, 'x', true)}`);
-      const b = l.before.bias ? [num(l.before.bias[j], 'b', true)] : [];
+      const bias = l.before.bias?.[j];
+      const { digits } = lineDigits(t, h, `h:${l.layer}:${j}`, (r) => l.input.reduce((sum, x, i) => sum + r(l.before.weights[i][j]) * r(x), bias === undefined ? 0 : r(bias)));
+      const terms = l.input.map((x, i) => `${num(l.before.weights[i][j], 'w', true, undefined, digits)} × ${num(x, 'x', true, undefined, digits)}`);
+      const b = bias === undefined ? [] : [num(bias, 'b', true, undefined, digits)];
       const a = l.role === 'output' ? `ŷ = ${l.activation}(h) = ${result(t, l.a[j], 'a', `a:${l.layer}:${j}`)}` : `a = ${l.activation}(h) = ${result(t, l.a[j], 'a', `a:${l.layer}:${j}`)}`;
       rows.push(li(`data-kind="forward" data-layer="${l.layer}" data-unit="${j}"`,
         `${unitName(l, j)}: h = ${[...terms, ...b].join(' + ')} = ${result(t, h, 'h', `h:${l.layer}:${j}`)}, ${a}`));
@@ -172,10 +219,12 @@ function error(t: UpdateTrace): string[] {
       : t.loss === 'categorical-cross-entropy'
         ? `E = −Σₖ yₖ ln ŷₖ = ${num(t.lossBefore, 'E')}`
         : `E = −[y ln ŷ + (1 − y) ln(1 − ŷ)] = ${num(t.lossBefore, 'E')}`;
+    const printed = lineDigits(t, t.error[k], `error:${k}`, (r) => r(t.target[k]) - r(p));
+    const [y, ŷ] = [toDigits(t.target[k], printed.digits), toDigits(p, printed.digits)];
     const q: Question = {
-      key: `error:${k}`, attrs: `data-kind="error" data-unit="${k}"`, label: `y = ${num(t.target[k], 'y')}, ŷ = ${num(p, 'yhat')}, `,
-      name: `The error, with y = ${fmt(t.target[k])} and ŷ = ${fmt(p)}: `,
-      lhs: 'y − ŷ', formula: `${num(t.target[k], 'y', true)} − ${num(p, 'yhat', true)}`, value: t.error[k], role: 'value',
+      key: `error:${k}`, attrs: `data-kind="error" data-unit="${k}"`, label: `y = ${num(t.target[k], 'y', false, undefined, printed.digits)}, ŷ = ${num(p, 'yhat', false, undefined, printed.digits)}, `,
+      name: `The error, with y = ${y} and ŷ = ${ŷ}: `,
+      lhs: 'y − ŷ', formula: `${num(t.target[k], 'y', true, undefined, printed.digits)} − ${num(p, 'yhat', true, undefined, printed.digits)}`, value: t.error[k], role: 'value', printed,
     };
     return line(t, q).replace(/<\/li>$/, `; ${loss}</li>`);
   });
@@ -196,12 +245,16 @@ function outputCase(t: UpdateTrace): string {
 
 function outputDelta(t: UpdateTrace): string[] {
   const out = t.layers[t.layers.length - 1];
-  return [li('data-kind="case"', outputCase(t)), ...out.delta.map((d, k) => line(t, {
-    key: `delta:${out.layer}:${k}`, attrs: `data-kind="delta" data-layer="${out.layer}" data-unit="${k}"`, label: '', lhs: 'δᵒ', value: d, role: 'product',
-    name: out.delta.length > 1 ? `The output error term of output ${k + 1}: ` : 'The output error term: ',
-    formula: cancels(t) || !out.derivative ? `y − ŷ = ${num(t.error[k], 'factor', true, `error:${k}`)}`
-      : `(y − ŷ) × f′(h) = ${num(t.error[k], 'factor', true, `error:${k}`)} × ${num(out.derivative[k], 'factor', true)}`,
-  }))];
+  return [li('data-kind="case"', outputCase(t)), ...out.delta.map((d, k) => {
+    const slope = cancels(t) ? undefined : out.derivative?.[k];
+    const printed = lineDigits(t, d, `delta:${out.layer}:${k}`, (r) => (slope === undefined ? r(t.error[k]) : r(t.error[k]) * r(slope)));
+    return line(t, {
+      key: `delta:${out.layer}:${k}`, attrs: `data-kind="delta" data-layer="${out.layer}" data-unit="${k}"`, label: '', lhs: 'δᵒ', value: d, role: 'product', printed,
+      name: out.delta.length > 1 ? `The output error term of output ${k + 1}: ` : 'The output error term: ',
+      formula: slope === undefined ? `y − ŷ = ${num(t.error[k], 'factor', true, `error:${k}`, printed.digits)}`
+        : `(y − ŷ) × f′(h) = ${num(t.error[k], 'factor', true, `error:${k}`, printed.digits)} × ${num(slope, 'factor', true, undefined, printed.digits)}`,
+    });
+  })];
 }
 
 function hiddenDeltas(t: UpdateTrace): string[] {
@@ -214,14 +267,19 @@ function hiddenDeltas(t: UpdateTrace): string[] {
     const aboveKeys = above.delta.map((_, k) => `delta:${above.layer}:${k}`);
     rows.push(li('data-kind="slope"', `${l.layer === hidden.length - 1 ? 'Top hidden layer' : `Layer ${l.layer + 1}`}, ${SLOPES[l.activation] ?? ''}:`));
     l.delta.forEach((d, j) => {
-      const sum = above.delta.reduce((s, dk, k) => s + above.before.weights[j][k] * dk, 0);
-      const terms = above.delta.map((dk, k) => `${num(above.before.weights[j][k], 'W', true)} × ${num(dk, 'd', true, aboveKeys[k])}`).join(' + ');
+      const slope = l.derivative![j];
+      // Σ as the printed terms add up (so that step checks out too), to the line's digits; Σ × f′(h) comes to δʰ.
+      const sumOf = (r: (v: number) => number): number => r(above.delta.reduce((s, dk, k) => s + r(above.before.weights[j][k]) * r(dk), 0));
+      const printed = lineDigits(t, d, `delta:${l.layer}:${j}`, (r) => sumOf(r) * r(slope));
+      const sum = sumOf((v) => rounded(v, printed.digits));
+      const n = (v: number, role: string, key?: string): string => num(v, role, true, key, printed.digits);
+      const terms = above.delta.map((dk, k) => `${n(above.before.weights[j][k], 'W')} × ${n(dk, 'd', aboveKeys[k])}`).join(' + ');
       // The sum is made of the δ above: it waits for them as they do.
-      const total = aboveKeys.some(concealed) ? '<span class="concealed" data-role="sum">Σ</span>' : num(sum, 'sum', true);
+      const total = aboveKeys.some(concealed) ? '<span class="concealed" data-role="sum">Σ</span>' : n(sum, 'sum');
       rows.push(line(t, {
-        key: `delta:${l.layer}:${j}`, attrs: `data-kind="delta" data-layer="${l.layer}" data-unit="${j}"`, label: `${unitName(l, j)}: `, lhs: 'δʰ', value: d, role: 'product',
+        key: `delta:${l.layer}:${j}`, attrs: `data-kind="delta" data-layer="${l.layer}" data-unit="${j}"`, label: `${unitName(l, j)}: `, lhs: 'δʰ', value: d, role: 'product', printed,
         name: `The hidden error term of ${unitName(l, j)}: `,
-        formula: `(Σₖ Wⱼₖ δₖ) × f′(h) = (${terms}) × ${num(l.derivative![j], 'der', true)} = ${total} × ${num(l.derivative![j], 'der', true)}`,
+        formula: `(Σₖ Wⱼₖ δₖ) × f′(h) = (${terms}) × ${n(slope, 'der')} = ${total} × ${n(slope, 'der')}`,
       }));
       // The shrinking the text warns of: how this δ compares with the largest δ of the layer above.
       const largest = Math.max(...above.delta.map(Math.abs));
@@ -236,24 +294,36 @@ function hiddenDeltas(t: UpdateTrace): string[] {
 function steps(t: UpdateTrace): string[] {
   const η = t.learningRate;
   return [...t.layers].reverse().flatMap((l) => [
-    ...l.deltaW.flatMap((row, i) => row.map((dw, j) => line(t, {
-      key: `dw:${l.layer}:${i}:${j}`, attrs: `data-kind="dw" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`, label: `${sourceHtml(l, i)} → ${unitName(l, j)}: `,
-      name: `The step of the weight from ${sourceName(l, i)} to ${unitName(l, j)}: `, lhs: 'Δw', value: dw, role: 'product',
-      formula: `η × δ × x = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true, `delta:${l.layer}:${j}`)} × ${num(l.input[i], 'factor', true)}`,
-    }))),
-    ...(l.deltaB ?? []).map((db, j) => line(t, {
-      key: `db:${l.layer}:${j}`, attrs: `data-kind="db" data-layer="${l.layer}" data-unit="${j}"`, label: `bias of ${unitName(l, j)}: `, lhs: 'Δb', value: db, role: 'product',
-      name: `The step of the bias of ${unitName(l, j)}: `,
-      formula: `η × δ = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true, `delta:${l.layer}:${j}`)}`,
+    ...l.deltaW.flatMap((row, i) => row.map((dw, j) => {
+      const key = `dw:${l.layer}:${i}:${j}`;
+      const printed = lineDigits(t, dw, key, (r) => r(η) * r(l.delta[j]) * r(l.input[i]));
+      return line(t, {
+        key, attrs: `data-kind="dw" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`, label: `${sourceHtml(l, i)} → ${unitName(l, j)}: `,
+        name: `The step of the weight from ${sourceName(l, i)} to ${unitName(l, j)}: `, lhs: 'Δw', value: dw, role: 'product', printed,
+        formula: `η × δ × x = ${num(η, 'factor', false, undefined, printed.digits)} × ${num(l.delta[j], 'factor', true, `delta:${l.layer}:${j}`, printed.digits)} × ${num(l.input[i], 'factor', true, undefined, printed.digits)}`,
+      });
     })),
+    ...(l.deltaB ?? []).map((db, j) => {
+      const key = `db:${l.layer}:${j}`;
+      const printed = lineDigits(t, db, key, (r) => r(η) * r(l.delta[j]));
+      return line(t, {
+        key, attrs: `data-kind="db" data-layer="${l.layer}" data-unit="${j}"`, label: `bias of ${unitName(l, j)}: `, lhs: 'Δb', value: db, role: 'product', printed,
+        name: `The step of the bias of ${unitName(l, j)}: `,
+        formula: `η × δ = ${num(η, 'factor', false, undefined, printed.digits)} × ${num(l.delta[j], 'factor', true, `delta:${l.layer}:${j}`, printed.digits)}`,
+      });
+    }),
   ]);
 }
 
 /** The last stage: the loss before and after, and every weight's new value (with digits enough to show its step). */
 function applied(t: UpdateTrace): string[] {
-  const after = (old: number, step: number, w: number, key: string): string => (concealed(key)
-    ? `${num(old, 'old')} + ${num(step, 'step', true, key)} (not answered yet)`
-    : `${num(old, 'old')} + ${num(step, 'step', true)} = <span class="num" data-role="new" data-key="w:${key.slice(key.indexOf(':') + 1)}" data-v="${w}">${afterStep(w, step)}</span>`);
+  const after = (old: number, step: number, w: number, key: string): string => {
+    if (concealed(key)) return `${num(old, 'old')} + ${num(step, 'step', true, key)} (not answered yet)`;
+    // The old weight and the step to as many digits as the sum needs to come out at the new weight as printed.
+    const shown = afterStep(w, step);
+    const { digits } = digitsFor((r) => r(old) + r(step), (value) => rounded(value, significant(shown)) === Number(shown));
+    return `${num(old, 'old', false, undefined, digits)} + ${num(step, 'step', true, undefined, digits)} = <span class="num" data-role="new" data-key="w:${key.slice(key.indexOf(':') + 1)}" data-v="${w}">${shown}</span>`;
+  };
   return [
     li('data-kind="loss"', `E before = ${num(t.lossBefore, 'E')}, E after = ${num(t.lossAfter, 'E')}`),
     ...t.layers.flatMap((l) => [
@@ -302,6 +372,8 @@ function show(): void {
   }
   const opening = stepper.hidden;
   stepper.hidden = false;
+  // The box says what the list does: after Back the browser puts back the tick it left, not the page's state.
+  $<HTMLInputElement>('quiz').checked = exercise.on;
   stepper.dataset.index = String(app.tracedIndex);
   stepper.dataset.stage = String(app.stage);
   $('stageTitle').textContent = `${STAGES[app.stage][0]} (${pointName()}, η = ${t.learningRate})`;
@@ -315,10 +387,25 @@ function show(): void {
   $<HTMLButtonElement>('nextStage').disabled = app.stage === LAST_STAGE;
   $('stageCount').textContent = `${app.stage + 1} of ${STAGES.length}`;
   showScore();
-  // Opening: the diagram at the top of the screen, the step-through below it (its buttons stick to the
-  // screen's foot while the list runs past it).
-  if (opening) $('diagramNote').scrollIntoView({ block: 'start' });
+  if (opening) bringIntoView();
   showWhatIf();
+}
+
+/**
+ * Opening: where the step-through's heading is off the screen (a lesson opened on a phone, whose first screen is the
+ * data and the map), the diagram goes to the top of the screen, below the controls that stick there, and the
+ * step-through below it (its buttons stick to the screen's foot while the list runs past it). Where the heading is in
+ * view already (a point clicked on a wide screen), the page stays where the learner has it.
+ */
+function bringIntoView(): void {
+  const controls = document.querySelector<HTMLElement>('section.controls');
+  const sticky = controls !== null && getComputedStyle(controls).position === 'sticky';
+  const title = $('stageTitle').getBoundingClientRect();
+  if (title.top >= (sticky ? controls.getBoundingClientRect().bottom : 0) && title.bottom <= innerHeight) return;
+  // The note above the diagram when it says something, else the diagram's own head, just below the stuck controls.
+  const note = $('diagramNote');
+  const anchor = note.getClientRects().length > 0 ? note : $('diagram');
+  window.scrollTo({ top: scrollY + anchor.getBoundingClientRect().top - (sticky ? controls.offsetHeight : 0) - 4 });
 }
 
 function go(stage: number): void {
@@ -416,7 +503,7 @@ function check(key: string): void {
   const a = answerOf(key);
   const field = $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`);
   if (field) a.typed = field.value;
-  const note = diagnose(a.typed, questionValue(t, key), lessonTrace(t)?.printed[key], slipsOf(t, key));
+  const note = diagnose(a.typed, questionValue(t, key), lessonTrace(t)?.printed[key], slipsOf(t, key), fromPrinted(t, key));
   a.status = note === null ? 'right' : 'wrong';
   a.note = note ?? '';
   // Every panel redraws: an answered value may now be shown on the diagram, in the matrices and tables.
