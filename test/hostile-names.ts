@@ -21,6 +21,8 @@ export const HOSTILE: readonly (readonly [string, string])[] = [
   ['<!--', `<!--${PAYLOAD}-->`],
   ['backslashes', `m\\";${PAYLOAD};//\\`],
   ['\\u escape as text', `\\u0022;${PAYLOAD};//`],
+  // Bidirectional controls end nothing, but would make a generated line read otherwise than it runs.
+  ['bidi override', `m\u202e;${PAYLOAD};//\u2066\u2069\u202c`],
   ['lone surrogates', '\ud800lone\udfff'],
   ['control characters', 'bell\u0007\u001b[2J\u0000'],
   ['markup', '<img src=x onerror="globalThis.PWNED=1">&amp;'],

@@ -4,10 +4,12 @@
 /**
  * Characters JSON.stringify leaves as they are that could still end something around the literal: U+2028 and
  * U+2029 end a line (and so a `//` comment), `*\/` ends a block comment, `<` starts `</script>` or `<!--` when the
- * code sits inside an HTML page.
+ * code sits inside an HTML page. The bidirectional controls (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069)
+ * end nothing, but they reorder how the line is shown, so code could read otherwise than it runs ("Trojan
+ * Source"): they are written as \u escapes too.
  */
-const AFTER_JSON = /[\u2028\u2029<]|\*\//g;
-const ESCAPED: Record<string, string> = { '\u2028': '\\u2028', '\u2029': '\\u2029', '<': '\\u003c', '*/': '*\\/' };
+const AFTER_JSON = /[\u2028\u2029<\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\*\//g;
+const ESCAPED = (c: string): string => (c === '*/' ? '*\\/' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * A value from outside as a JavaScript (and TypeScript, and JSON) literal: a string becomes a double-quoted string
@@ -19,7 +21,7 @@ export function jsLiteral(value: unknown): string {
   const json = JSON.stringify(value);
   if (json === undefined) throw new TypeError(`jsLiteral: ${typeof value} has no literal`);
   // Outside its strings JSON holds only punctuation, digits and keywords, so these matches are all inside strings.
-  return json.replace(AFTER_JSON, (c) => ESCAPED[c]);
+  return json.replace(AFTER_JSON, ESCAPED);
 }
 
 /**
