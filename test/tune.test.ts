@@ -110,8 +110,9 @@ describe('backprop tune', () => {
   }, 60_000);
 
   it('ends the search when the budget is spent, trials included, and says which were cut short', () => {
-    // 40 trials take several seconds on two workers: at 2 s both are training one, which the budget stops.
-    const r = backprop(['tune', 'iris', '--trials', '40', '--budget', '2s', '--json']);
+    // 400 trials take tens of seconds on two workers (40 took under 2 s on a quiet machine, so none was
+    // left unstarted): at 2 s both workers are training one, which the budget stops, and most have not started.
+    const r = backprop(['tune', 'iris', '--trials', '400', '--budget', '2s', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as TuneJson;
     expect(result.stoppedByBudget).toBe(true);
@@ -120,7 +121,7 @@ describe('backprop tune', () => {
     expect(cut.length).toBeGreaterThan(0);
     // A trial cut short has no score for the rung it was training.
     for (const t of cut) expect(t.rungs).toHaveLength(result.epochs.indexOf(t.cutShort!.epochs ?? result.epochs[0]));
-    const said = backprop(['tune', 'iris', '--trials', '40', '--budget', '2s']);
+    const said = backprop(['tune', 'iris', '--trials', '400', '--budget', '2s']);
     expect(said.code, said.stderr).toBe(0);
     expect(said.stdout).toMatch(/^trial +\d+ +(\d+ epochs|epochs by the loss \(the defaults\)) +cut short by the budget +layers /m);
     expect(said.stdout).toMatch(/^budget   reached: trials? [\d, ]+ cut short, trials that had not started left out$/m);
