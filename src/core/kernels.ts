@@ -31,6 +31,22 @@ export interface FusedLayer {
   readonly activation: string;
 }
 
+/** How a backend runs a matrix product of some shape (see Kernels.planProduct). */
+export interface ProductPlan {
+  /** Threads the product runs on. */
+  readonly threads: number;
+  /** Whether they are the backend's own threads, each running a block of the output (else the library's, or one). */
+  readonly team: boolean;
+  /**
+   * How that was chosen: by timing the candidates here ('measured'), fixed by whoever made the backend ('pinned'),
+   * too small a product to be worth timing or sharing ('small'), the only way that gives the one-thread result to the
+   * bit ('only'), or not yet timed ('untimed').
+   */
+  readonly how: 'measured' | 'pinned' | 'small' | 'only' | 'untimed';
+  /** The fastest time of each candidate way in the last round of timing, in milliseconds, by name ("1", "2 (team)", "2 (BLAS)"). */
+  readonly times: Readonly<Record<string, number>> | null;
+}
+
 export interface Kernels {
   readonly name: string;
   /**
@@ -46,6 +62,12 @@ export interface Kernels {
   owns?(m: Matrix): boolean;
   /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
   gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void;
+  /**
+   * Optional: how this backend runs the product out (m × n) = α op(A) (m × k) · op(B) (k × n) + β out in this dtype, timing the
+   * candidates now (on scratch matrices) where it chooses by timing and has not yet; gemm makes the same choice by
+   * itself at first use. For showing what runs where (the command line's plan).
+   */
+  planProduct?(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha?: number, beta?: number): ProductPlan;
   /** m[i, :] += v[0, :] for every row i: the bias add. */
   addRowVector(m: Matrix, v: Matrix): void;
   /** out[0, j] = alpha · Σᵢ m[i, j] + beta · out[0, j]: the bias gradient. */

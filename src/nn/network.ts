@@ -2,7 +2,7 @@
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
 import { BackpropError, checkOptions, shown } from '../core/errors.js';
 import { chooseKernels, defaultKernels, type BackendChoice } from '../core/backends.js';
-import { allocateFor, type Kernels } from '../core/kernels.js';
+import { allocateFor, type Kernels, type ProductPlan } from '../core/kernels.js';
 import { clone as cloneMatrix, finiteIn, FLOAT32_MAX, toRows, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { getActivation } from './activations.js';
@@ -45,6 +45,17 @@ interface Workspace {
   readonly g: Matrix;
   /** a ⊙ m of the layers that drop units, made the first time a pass has masks. */
   readonly dropped: (Matrix | null)[];
+}
+
+/** How the backend runs one layer's three products for a batch size (see Network.productPlans). */
+export interface LayerProducts {
+  layer: number;
+  /** h = x·W */
+  forward: ProductPlan;
+  /** ∂E/∂W = −(1/N) xᵀ·δ */
+  gradient: ProductPlan;
+  /** e = δ·Wᵀ, carried to the layer below: null for the first layer, which has no layer below to carry it to. */
+  back: ProductPlan | null;
 }
 
 /** What a training pass may add to the plain forward and backward (see Network.pass). */
@@ -126,6 +137,22 @@ export class Network {
     const layer = this.layers[l];
     const units = `${layer.units} unit${layer.units === 1 ? '' : 's'}`;
     return `layer ${l + 1} (${layer.inputs} input${layer.inputs === 1 ? '' : 's'} → ${units}, ${layer.activation.name})`;
+  }
+
+  /**
+   * How the backend runs each layer's products for batches of `rows` (threads, and how they were chosen), timing
+   * them now where the backend chooses by timing (Kernels.planProduct); null for a backend that does not say.
+   */
+  productPlans(rows: number): LayerProducts[] | null {
+    const plan = this.kernels.planProduct;
+    if (!plan) return null;
+    const k = this.kernels, dtype = this.dtype;
+    return this.layers.map((layer, l) => ({
+      layer: l,
+      forward: plan.call(k, rows, layer.units, layer.inputs, false, false, dtype, 1, 0),
+      gradient: plan.call(k, layer.inputs, layer.units, rows, true, false, dtype, -1 / rows, 0),
+      back: l === 0 ? null : plan.call(k, rows, layer.inputs, layer.units, false, true, dtype, 1, 0),
+    }));
   }
 
   /** Checks a batch of inputs and converts it to this network's dtype. */

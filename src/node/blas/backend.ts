@@ -1,39 +1,221 @@
 // The BLAS backend: matrix products, nearly all of the arithmetic, go to the system's optimized BLAS
-// (sgemm for float32, dgemm for float64, on the library's own threads). Matrices live in a WebAssembly
-// memory whose SIMD kernels do the element-wise work (bias add, activations and their derivatives, softmax,
-// losses, optimizer steps, the fused per-example loop; f64 versions of the ones float64 networks need), and
-// BLAS reads and writes that same memory in place, so nothing is copied.
-import type { Kernels } from '../../core/kernels.js';
-import type { Matrix } from '../../core/matrix.js';
+// (sgemm for float32, dgemm for float64). Matrices live in a WebAssembly memory whose SIMD kernels do the
+// element-wise work (bias add, activations and their derivatives, softmax, losses, optimizer steps, the fused
+// per-example loop; f64 versions of the ones float64 networks need), and BLAS reads and writes that same memory in
+// place, so nothing is copied. How many threads each product shape runs on, and whose (blocks of the output on this
+// backend's own threads, or the BLAS's threads), is chosen by timing the candidates on this machine (see Planner).
+import type { Kernels, ProductPlan } from '../../core/kernels.js';
+import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
+import { Planner } from '../../core/planner.js';
 import { referenceKernels } from '../../core/reference.js';
 import { createWasmKernelsSync, type WasmKernels } from '../../core/wasm/backend.js';
 import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS, type BlasLibrary } from './library.js';
+import { startTeam, type BlasTeam, type GemmBlock } from './team.js';
 
 export interface BlasKernels extends Kernels {
   readonly library: BlasLibrary;
-  /** Threads the BLAS runs products on. */
+  /** The most threads a product runs on: the cores, or the pinned count. */
   readonly threads: number;
+  /** Whether every product large enough to share runs on exactly `threads` threads, rather than on as many as timing chose for its shape. */
+  readonly pinned: boolean;
+  planProduct(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha?: number, beta?: number): ProductPlan;
+  /** The plan of every product shape met so far, for tests and the bench to read. */
+  productPlans(): { shape: string; plan: ProductPlan }[];
 }
 
 /** Which library call's thread setting is in force, so a backend that wants another count sets it before its call. */
 const threadSetting = new WeakMap<BlasLibrary, number>();
 
 /**
- * Products of fewer multiply-adds than this run on one thread. Splitting a product between threads costs a
- * wake-up and a join on every call, more than it saves below about this size: measured with OpenBLAS 0.3.21 on
- * two cores, W1's 128×784×128 products ran at 150-170 GFLOP/s on one thread and 70-130 on two, while W3's
- * 256×1024×1024 ones gain from both.
+ * Products of fewer multiply-adds than this run on one thread without being timed: OpenBLAS keeps them on one thread
+ * whatever it is told (so its candidates would be the same call, and timing could only pick noise), at a few
+ * microseconds each they gain nothing from a second thread anywhere, and the planner's bookkeeping would be a visible
+ * share of the smallest.
  */
-export const PARALLEL_MULTIPLY_ADDS = 1 << 25;
+export const TIMED_MULTIPLY_ADDS = 1 << 18;
 
-export function createBlasKernels(library: BlasLibrary, threads: number): BlasKernels {
+/**
+ * How the output is cut into blocks for the team: along its rows or its columns, each block a whole multiple of
+ * `align` of them. A BLAS computes an element the same way in a block as in the whole product only where the blocks
+ * keep its kernel's tiles whole (OpenBLAS's tiles are 16 rows for AVX-512, 24 for Haswell's float32 kernel), so the
+ * probe tries these in turn, evenest first, and keeps the first that gives the one-thread result.
+ */
+interface Blocks {
+  readonly byRows: boolean;
+  readonly align: number;
+}
+const BLOCKINGS = [16, 24, 32, 48, 64, 8].flatMap((align) => [{ larger: true, align }, { larger: false, align }]);
+
+/** How long gemm waits, at most, for the team's threads to start before it plans without them (milliseconds). */
+const TEAM_START_MS = 5000;
+
+/**
+ * The ways a product can run, as planner candidates, cheapest first: 1 is one BLAS thread; −t is t threads of this
+ * backend's team, each running a block of the output as a one-thread BLAS call; +t (t ≥ 2) is the BLAS's own t threads.
+ */
+export function productWays(most: number): number[] {
+  const ways = [1];
+  for (let t = 2; t < most; t *= 2) ways.push(-t, t);
+  if (most > 1) ways.push(-most, most);
+  return ways;
+}
+
+/**
+ * The BLAS backend on `threads` threads at most. Each product shape's way of running (see productWays) is first
+ * checked to give the one-thread product's result to the bit, on random operands of the shape (a way that does not is
+ * never used for it: OpenBLAS's own threads sum some shapes in another order), and then, unpinned, chosen by timing the
+ * candidates on the shape's first calls and again every few seconds, so that it follows the machine and its load.
+ * Pinned, every product large enough to share runs on exactly `threads` threads (the team's where they give the same
+ * result, else the BLAS's where those do, else one), for timings that repeat.
+ */
+export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false): BlasKernels {
   const wasm: WasmKernels = createWasmKernelsSync();
+  const most = library.setThreads ? Math.max(1, threads) : 1;
+  const planner = new Planner<number | string>();
+  const ways = productWays(most);
   const useThreads = (wanted: number): void => {
     if (library.setThreads && threadSetting.get(library) !== wanted) {
       library.setThreads(wanted);
       threadSetting.set(library, wanted);
     }
   };
+  // The team starts at the first product that could use it, and runs only where every operand is in the shared memory.
+  // Unpinned, products run on one thread until it has started (pinned ones wait for it: a pinned count is a promise).
+  let team: BlasTeam | null = null;
+  let teamStarted = 0;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && wasm.memory.buffer instanceof SharedArrayBuffer;
+  /** Whether the team can take work now; starts it the first time it is asked for. */
+  function teamReady(wait: boolean): boolean | null {
+    if (most < 2 || !shared) return false;
+    if (!team) {
+      try {
+        team = startTeam(library.path, wasm.memory, most - 1);
+      } catch {
+        teamStarted = -1;
+        return false;
+      }
+      teamStarted = performance.now();
+    }
+    if (teamStarted < 0 || team.failed()) return false;
+    if (team.ready() || (wait && team.waitUntilReady(TEAM_START_MS))) return true;
+    if (performance.now() - teamStarted > TEAM_START_MS) {
+      teamStarted = -1; // it never started: plan without it
+      return false;
+    }
+    return null; // still starting
+  }
+
+  /**
+   * The plan's key: the shape, the dtype, and whether β is 0, 1 or another value (a BLAS may take other paths for each,
+   * and a way exact for one need not be for another); small shapes (nearly all) as one exact number, others as a string.
+   */
+  function keyOf(m: number, n: number, k: number, transA: boolean, transB: boolean, f64: boolean, beta: number): number | string {
+    const flags = (transA ? 1 : 0) + (transB ? 2 : 0) + (f64 ? 4 : 0) + 8 * betaClass(beta);
+    return m < 65536 && n < 65536 && k < 65536 ? ((m * 65536 + n) * 65536 + k) * 32 + flags : `${m} ${n} ${k} ${flags}`;
+  }
+
+  function call(f32: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, A: FloatArray, lda: number,
+    B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void {
+    const ta = transA ? CBLAS_TRANS : CBLAS_NO_TRANS, tb = transB ? CBLAS_TRANS : CBLAS_NO_TRANS;
+    if (f32) library.sgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float32Array, lda, B as Float32Array, ldb, beta, C as Float32Array, ldc);
+    else library.dgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float64Array, lda, B as Float64Array, ldb, beta, C as Float64Array, ldc);
+  }
+
+  /**
+   * Runs the product one way (the team's in `blocks`); false, having done nothing, where that way cannot run this call
+   * (the team's threads only see matrices in the shared memory).
+   */
+  function runWay(way: number, f32: boolean, a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, m: number, n: number, k: number,
+    alpha: number, beta: number, blocking?: Blocks): boolean {
+    if (way > 0) {
+      useThreads(way);
+      call(f32, transA, transB, m, n, k, alpha, a.data, a.cols, b.data, b.cols, beta, out.data, n);
+      return true;
+    }
+    if (!team || !blocking || !wasm.owns!(a) || !wasm.owns!(b) || !wasm.owns!(out)) return false;
+    useThreads(1);
+    const parts = -way, byRows = blocking.byRows, extent = byRows ? m : n;
+    const step = Math.ceil(extent / parts / blocking.align) * blocking.align;
+    const size = f32 ? 4 : 8;
+    const blocks: GemmBlock[] = [];
+    for (let from = 0; from < extent; from += step) {
+      const count = Math.min(step, extent - from);
+      // Where the block's operands start: op(A)'s rows from, or op(B)'s columns from.
+      const aAt = byRows ? (transA ? from : from * a.cols) : 0, bAt = byRows ? 0 : transB ? from * b.cols : from;
+      const cAt = byRows ? from * n : from;
+      blocks.push({
+        f64: !f32, transA, transB, m: byRows ? count : m, n: byRows ? n : count, k, alpha, beta,
+        a: a.data.byteOffset + aAt * size, lda: a.cols, b: b.data.byteOffset + bAt * size, ldb: b.cols, c: out.data.byteOffset + cAt * size, ldc: n,
+      });
+    }
+    // The first block starts at every operand's own start, so this thread runs it on the matrices themselves.
+    team.run(blocks, (block) => call(f32, transA, transB, block.m, block.n, k, alpha, a.data, a.cols, b.data, b.cols, beta, out.data, n));
+    return true;
+  }
+
+  /**
+   * The ways that give the one-thread product's result to the bit for this shape, on random operands of it (a way
+   * that sums in another order shows it in some of the m·n sums, as good as certainly), and the team's blocking.
+   */
+  function exactWays(f32: boolean, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
+    wanted: readonly number[]): { ways: number[]; blocking: Blocks | undefined } {
+    if (wanted.length === 1 && wanted[0] === 1) return { ways: [1], blocking: undefined };
+    const dtype: DType = f32 ? 'float32' : 'float64';
+    const scratch = (rows: number, cols: number, seed: number): Matrix => {
+      const s = wasm.allocate!(rows, cols, dtype);
+      let x = seed;
+      for (let i = 0; i < s.data.length; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        s.data[i] = x / 4294967296 - 0.5;
+      }
+      return s;
+    };
+    const a = transA ? scratch(k, m, 1) : scratch(m, k, 1), b = transB ? scratch(n, k, 2) : scratch(k, n, 3);
+    const start = scratch(m, n, 4), one = scratch(m, n, 4), other = scratch(m, n, 4);
+    const bytes = (x: Matrix): Uint8Array => new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+    const exact = (way: number, blocking?: Blocks): boolean => {
+      other.data.set(start.data);
+      if (!runWay(way, f32, a, transA, b, transB, other, m, n, k, alpha, beta, blocking)) return false;
+      const x = bytes(one), y = bytes(other);
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+      return true;
+    };
+    try {
+      runWay(1, f32, a, transA, b, transB, one, m, n, k, alpha, beta);
+      let blocking: Blocks | undefined;
+      const ways = wanted.filter((way) => {
+        if (way > 0) return way === 1 || exact(way);
+        if (blocking) return exact(way, blocking);
+        for (const { larger, align } of BLOCKINGS) {
+          const byRows = larger === m >= n;
+          if ((byRows ? m : n) < 2 * align) continue; // too few rows (or columns) for two whole blocks
+          if (exact(way, { byRows, align })) {
+            blocking = { byRows, align };
+            return true;
+          }
+        }
+        return false;
+      });
+      return { ways, blocking };
+    } finally {
+      for (const s of [a, b, start, one, other]) wasm.release!(s);
+    }
+  }
+
+  /** The team's blocking of each planned shape that may run on the team. */
+  const blockings = new Map<number | string, Blocks>();
+
+  /** Adds a shape to the planner: its exact ways (pinned: the one way of `threads` threads), or false if the team is still starting. */
+  function planShape(key: number | string, f32: boolean, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
+    wait: boolean): boolean {
+    const withTeam = teamReady(wait);
+    if (withTeam === null) return false;
+    const possible = ways.filter((w) => w > 0 || withTeam);
+    const { ways: exact, blocking } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
+    if (blocking) blockings.set(key, blocking);
+    planner.add(key, pinned ? [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1] : exact);
+    return true;
+  }
 
   function gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void {
     const m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols;
@@ -46,18 +228,90 @@ export function createBlasKernels(library: BlasLibrary, threads: number): BlasKe
       referenceKernels.gemm(a, transA, b, transB, out, alpha, beta);
       return;
     }
-    useThreads(m * n * k >= PARALLEL_MULTIPLY_ADDS ? threads : 1);
-    const ta = transA ? CBLAS_TRANS : CBLAS_NO_TRANS, tb = transB ? CBLAS_TRANS : CBLAS_NO_TRANS;
-    // Row-major leading dimensions are the stored row lengths, whatever the transposition.
-    if (f32) library.sgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float32Array, a.cols, B as Float32Array, b.cols, beta, C as Float32Array, n);
-    else library.dgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float64Array, a.cols, B as Float64Array, b.cols, beta, C as Float64Array, n);
+    if (m * n * k < TIMED_MULTIPLY_ADDS || most === 1) {
+      runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      return;
+    }
+    const key = keyOf(m, n, k, transA, transB, f64, beta);
+    if (!planner.has(key) && !planShape(key, f32, m, n, k, transA, transB, alpha, beta, pinned)) {
+      runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      return;
+    }
+    const { candidate, trial } = planner.next(key);
+    const blocking = candidate < 0 ? blockings.get(key) : undefined;
+    if (!trial) {
+      if (!runWay(candidate, f32, a, transA, b, transB, out, m, n, k, alpha, beta, blocking)) runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      return;
+    }
+    const start = performance.now();
+    if (runWay(candidate, f32, a, transA, b, transB, out, m, n, k, alpha, beta, blocking)) planner.record(key, candidate, performance.now() - start);
+    else runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+  }
+
+  const describe = (plan: { candidates: readonly number[]; chosen: number; measured: boolean; times: readonly number[] } | null): ProductPlan => {
+    if (!plan) return { threads: 1, team: false, how: 'small', times: null };
+    const threads = Math.abs(plan.chosen), team = plan.chosen < 0;
+    if (pinned) return { threads, team, how: 'pinned', times: null };
+    const times = plan.times.length ? Object.fromEntries(plan.candidates.map((c, i) => [wayName(c), plan.times[i]])) : null;
+    return { threads, team, how: plan.candidates.length === 1 ? 'only' : plan.times.length ? 'measured' : 'untimed', times };
+  };
+
+  function planProduct(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha = 1, beta = 0): ProductPlan {
+    if (m * n * k < TIMED_MULTIPLY_ADDS || most === 1) return describe(null);
+    const f32 = dtype === 'float32';
+    const key = keyOf(m, n, k, transA, transB, !f32, beta);
+    if (!planner.has(key)) planShape(key, f32, m, n, k, transA, transB, alpha, beta, true);
+    if (!planner.plan(key)!.measured) {
+      // Time it now, on scratch matrices of the shape (what gemm would otherwise do on its first calls).
+      const scratch = (rows: number, cols: number): Matrix => {
+        const s = wasm.allocate!(rows, cols, dtype);
+        for (let i = 0; i < s.data.length; i++) s.data[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+        return s;
+      };
+      const sa = transA ? scratch(k, m) : scratch(m, k), sb = transB ? scratch(n, k) : scratch(k, n), sc = scratch(m, n);
+      while (!planner.plan(key)!.measured) gemm(sa, transA, sb, transB, sc, alpha, beta);
+      for (const s of [sa, sb, sc]) wasm.release!(s);
+    }
+    return describe(planner.plan(key)!);
+  }
+
+  function productPlans(): { shape: string; plan: ProductPlan }[] {
+    return [...planner.plans()].map(([key, plan]) => {
+      let shape: string;
+      if (typeof key === 'string') {
+        const [m, n, k, flags] = key.split(' ').map(Number);
+        shape = shapeName(m, n, k, flags);
+      } else {
+        const flags = key % 32, mnk = (key - flags) / 32;
+        shape = shapeName(Math.floor(mnk / 65536 / 65536), Math.floor(mnk / 65536) % 65536, mnk % 65536, flags);
+      }
+      return { shape, plan: describe(plan) };
+    });
   }
 
   return {
     ...wasm,
-    name: `blas (${library.description}, ${threads} thread${threads === 1 ? '' : 's'})`,
+    name: `blas (${library.description}, ${pinned || most === 1 ? `${most} thread${most === 1 ? '' : 's'}` : `1–${most} threads, timed per product`})`,
     library,
-    threads,
+    threads: most,
+    pinned,
     gemm,
+    planProduct,
+    productPlans,
   };
+}
+
+/** 0 for β = 0 (the output is only written), 1 for β = 1 (added to), 2 for any other β. */
+function betaClass(beta: number): number {
+  return beta === 0 ? 0 : beta === 1 ? 1 : 2;
+}
+
+/** A way's name in a plan's times: "1", "2 (team)" for blocks on this backend's threads, "2 (BLAS)" for the BLAS's own. */
+function wayName(way: number): string {
+  return way === 1 ? '1' : way < 0 ? `${-way} (team)` : `${way} (BLAS)`;
+}
+
+/** "128×784 · 784×128 float32": op(A)'s and op(B)'s shapes (ᵀ where transposed). */
+function shapeName(m: number, n: number, k: number, flags: number): string {
+  return `${m}×${k}${flags & 1 ? ' (Aᵀ)' : ''} · ${k}×${n}${flags & 2 ? ' (Bᵀ)' : ''} ${flags & 4 ? 'float64' : 'float32'}${flags >> 3 ? `, β ${['0', '1', 'other'][flags >> 3]}` : ''}`;
 }

@@ -1,0 +1,142 @@
+// Choices between ways of running a kernel (how many threads a product of some shape gets, and whose) made by timing
+// the candidates where the code runs, as FFTW's planner and cuDNN's benchmark mode do: the right choice differs from
+// machine to machine, and on a shared machine from a quiet hour to a busy one.
+
+/** What the planner knows of one kind of call (one product shape, say). */
+export interface Plan {
+  /** The ways this key may run, cheapest first. */
+  readonly candidates: readonly number[];
+  /** The candidate in use: the last round's choice, or, before any round has ended, the first candidate. */
+  readonly chosen: number;
+  /** Whether a round of timing made the choice (false while the first round runs; true at once for a single candidate). */
+  readonly measured: boolean;
+  /** The fastest time of each candidate in the last round that ended, in milliseconds, in the order of the candidates. */
+  readonly times: readonly number[];
+  /** Rounds of timing so far (the first, and any re-checks). */
+  readonly rounds: number;
+}
+
+export interface PlannerOptions {
+  /** Timed calls of each candidate in a round, taken in turn (1, 2, 1, 2, …) so that a change of load hits all alike. Default 3. */
+  readonly trials?: number;
+  /**
+   * A later candidate is taken only if its best time beats every earlier one's by this fraction (default 0.05), and a
+   * re-check moves away from the candidate in use only if another beats it by as much: noise does not flip choices.
+   */
+  readonly margin?: number;
+  /** Milliseconds after a round ends before the next calls run a round again, so a long run follows a change of load. Default 5000. */
+  readonly recheckMs?: number;
+  /** The clock, in milliseconds. Default performance.now. */
+  readonly now?: () => number;
+}
+
+interface Entry {
+  readonly candidates: readonly number[];
+  /** The round's order: each candidate's index in turn, `trials` times. */
+  readonly schedule: readonly number[];
+  chosen: number;
+  measured: boolean;
+  /** Position in the current round's schedule, or -1 between rounds. */
+  step: number;
+  /** The best time of each candidate in the current round (then the last one). */
+  best: Float64Array;
+  times: number[];
+  rounds: number;
+  decidedAt: number;
+  /** Calls since the clock was last looked at between rounds. */
+  calls: number;
+}
+
+/** Calls between two looks at the clock outside a round: reading it costs more than a small product's bookkeeping should. */
+const CLOCK_EVERY = 32;
+
+/**
+ * Times calls as they happen: the first calls of each key try every candidate in turn (`trials` times each), the
+ * fastest best time wins (within the margin the cheaper one does), and every `recheckMs` the next calls try them all
+ * again. Trials are real calls, so a plan costs nothing beyond the slower candidates' extra time during its rounds;
+ * candidates must therefore give the same results.
+ */
+export class Planner<K = string> {
+  private readonly trials: number;
+  private readonly margin: number;
+  private readonly recheckMs: number;
+  private readonly now: () => number;
+  private readonly entries = new Map<K, Entry>();
+
+  constructor(options: PlannerOptions = {}) {
+    this.trials = Math.max(1, options.trials ?? 3);
+    this.margin = options.margin ?? 0.05;
+    this.recheckMs = options.recheckMs ?? 5000;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Starts planning `key` among `candidates`, cheapest first; with one candidate there is nothing to time. */
+  add(key: K, candidates: readonly number[]): void {
+    if (candidates.length === 0) throw new Error('planner: no candidates');
+    const schedule: number[] = [];
+    for (let t = 0; t < this.trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
+    const single = candidates.length === 1;
+    this.entries.set(key, {
+      candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step: single ? -1 : 0,
+      best: new Float64Array(candidates.length).fill(Infinity), times: [], rounds: 0, decidedAt: 0, calls: 0,
+    });
+  }
+
+  /**
+   * The candidate for this call of `key` (added before), and whether the call is a trial: time it and pass the
+   * milliseconds to `record`.
+   */
+  next(key: K): { candidate: number; trial: boolean } {
+    const e = this.entries.get(key)!;
+    if (e.step < 0 && e.candidates.length > 1 && ++e.calls >= CLOCK_EVERY) {
+      e.calls = 0;
+      if (this.now() - e.decidedAt >= this.recheckMs) {
+        e.step = 0;
+        e.best.fill(Infinity);
+      }
+    }
+    if (e.step < 0) return { candidate: e.chosen, trial: false };
+    return { candidate: e.candidates[e.schedule[e.step]], trial: true };
+  }
+
+  /** The time of a trial that `next` asked for. */
+  record(key: K, candidate: number, ms: number): void {
+    const e = this.entries.get(key);
+    if (!e || e.step < 0) return;
+    const c = e.schedule[e.step];
+    if (e.candidates[c] !== candidate) return;
+    if (ms < e.best[c]) e.best[c] = ms;
+    if (++e.step < e.schedule.length) return;
+    this.decide(e);
+  }
+
+  private decide(e: Entry): void {
+    const best = Math.min(...e.best);
+    const within = (c: number): boolean => e.best[c] <= best * (1 + this.margin);
+    const current = e.candidates.indexOf(e.chosen);
+    // Keep what is in use if nothing beats it by the margin; else the cheapest candidate that is within it of the best.
+    const pick = e.measured && within(current) ? current : e.best.findIndex((_, c) => within(c));
+    e.chosen = e.candidates[pick];
+    e.measured = true;
+    e.times = Array.from(e.best);
+    e.rounds++;
+    e.step = -1;
+    e.calls = 0;
+    e.decidedAt = this.now();
+  }
+
+  /** What is known of `key`, or undefined if it was never added. */
+  plan(key: K): Plan | undefined {
+    const e = this.entries.get(key);
+    return e && { candidates: e.candidates, chosen: e.chosen, measured: e.measured, times: e.times, rounds: e.rounds };
+  }
+
+  /** Every key added so far, with its plan. */
+  *plans(): IterableIterator<[K, Plan]> {
+    for (const key of this.entries.keys()) yield [key, this.plan(key)!];
+  }
+}
