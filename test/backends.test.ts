@@ -162,6 +162,17 @@ describe.each(ALL)('%s', (name) => {
           }, 'y'],
         ]),
         ['softmax', (kk, m) => kk.softmax(m.x, m.y), 'y'],
+        // Inputs 100 times wider: e^(x − max) far below f32's smallest normal number for most of a row.
+        ['softmax of a wide range', (kk, m) => {
+          referenceKernels.axpy(99, m.x, m.x);
+          kk.softmax(m.x, m.y);
+        }, 'y'],
+        // Fused with the loss: a, δ = y − a and Σ −y log a, for targets that sum to 1 (the softmax of g).
+        ...(['y', 'g', 'out'] as const).map((result): [string, (kk: Kernels, m: Record<string, Matrix>) => void, string] => [`softmax with cross-entropy: ${result}`, (kk, m) => {
+          referenceKernels.softmax(m.g, m.v2);
+          m.out.data[0] = kk.softmaxCrossEntropy!(m.x, m.v2, m.y, m.g);
+        }, result]),
+        ['bias fill', (kk, m) => kk.fillRows!(m.v, m.y), 'y'],
         ['softmax backward', (kk, m) => {
           referenceKernels.softmax(m.x, m.v2);
           kk.softmaxBackward(m.v2, m.g, m.y);
@@ -380,8 +391,14 @@ describe('the BLAS backend in float64: dgemm and the element-wise loops against 
           kk.mapBackward(fn(a), copy(x), y, copy(g), back);
           out.push(y, back);
         }
-        const biased = copy(x);
+        const biased = copy(x), filled = make(rows, cols);
         kk.addRowVector(biased, copy(v));
+        kk.fillRows!(copy(v), filled);
+        const soft = make(rows, cols), fusedA = make(rows, cols), fusedDelta = make(rows, cols), target = make(rows, cols), loss = make(1, 1);
+        kk.softmax(copy(x), soft);
+        referenceKernels.softmax(copy(g), target);
+        loss.data[0] = kk.softmaxCrossEntropy!(copy(x), target, fusedA, fusedDelta);
+        out.push(filled, soft, fusedA, fusedDelta, loss);
         const sums = copy(v), scaled = copy(v);
         kk.sumRows(copy(g), sums, -0.5, 0);
         kk.sumRows(copy(g), scaled, -0.5, 0.25);

@@ -94,6 +94,20 @@ export function sumRows(rows: i32, cols: i32, m: usize, out: usize, alpha: f32, 
   }
 }
 
+/**
+ * Each of `rows` rows of out (rowBytes each, a multiple of 4) = the row v: a bias as a product's starting value, so
+ * that the product adds onto it (β = 1) rather than a pass of its own adding it after. For f32 and f64 alike.
+ */
+export function fillRows(rows: i32, rowBytes: i32, v: usize, out: usize): void {
+  const bytes = <usize>rowBytes;
+  for (let r = 0; r < rows; r++) {
+    const row = out + <usize>r * bytes;
+    let j: usize = 0;
+    for (; j + 16 <= bytes; j += 16) v128.store(row + j, v128.load(v + j));
+    for (; j < bytes; j += 4) store<u32>(row + j, load<u32>(v + j));
+  }
+}
+
 /** Copies rows order[0..count) of src (rowBytes each) into dst, one after another: the gathering of a shuffled batch. */
 export function gatherRows(count: i32, rowBytes: i32, src: usize, order: usize, dst: usize): void {
   const bytes = <usize>rowBytes;

@@ -70,6 +70,11 @@ export interface Kernels {
   planProduct?(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha?: number, beta?: number): ProductPlan;
   /** m[i, :] += v[0, :] for every row i: the bias add. */
   addRowVector(m: Matrix, v: Matrix): void;
+  /**
+   * Optional: out[i, :] = v[0, :] for every row i, so that a product with β = 1 adds onto the bias (h = b + x·W in
+   * one pass over h, where gemm and then addRowVector take two).
+   */
+  fillRows?(v: Matrix, out: Matrix): void;
   /** out[0, j] = alpha · Σᵢ m[i, j] + beta · out[0, j]: the bias gradient. */
   sumRows(m: Matrix, out: Matrix, alpha: number, beta: number): void;
   /** out = f(x) element-wise. */
@@ -78,6 +83,12 @@ export interface Kernels {
   mapBackward(f: ElementwiseFunction, h: Matrix, a: Matrix, g: Matrix, out: Matrix): void;
   /** out = softmax(x) row by row, computed as exp(x − max) / Σ exp(x − max) so that nothing overflows. */
   softmax(x: Matrix, out: Matrix): void;
+  /**
+   * Optional, fused: the output of softmax with categorical cross-entropy in one call: a = softmax(h), δ = y − a (what
+   * the pair's Jacobian collapses to for targets that sum to 1), and the returned Σ −y log a (a kept in
+   * [1e-12, 1 − 1e-12], as the loss keeps it).
+   */
+  softmaxCrossEntropy?(h: Matrix, y: Matrix, a: Matrix, delta: Matrix): number;
   /** out = a ⊙ (g − (g·a)): softmax's Jacobian times g, row by row, where a = softmax(h). */
   softmaxBackward(a: Matrix, g: Matrix, out: Matrix): void;
   /** Σ over all elements of loss.value(y, ŷ, h). */

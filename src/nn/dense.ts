@@ -61,11 +61,17 @@ export class Dense {
     };
   }
 
-  // Forward: h = x·W + b, a = f(h)
-  forward(k: Kernels, x: Matrix, buf: DenseBuffers): void {
-    k.gemm(x, false, this.W, false, buf.h, 1, 0);
-    if (this.b) k.addRowVector(buf.h, this.b);
-    this.activation.forward(k, buf.h, buf.a);
+  // Forward: h = x·W + b, a = f(h). The product adds onto b where the backend fills rows (β = 1): one pass over h, not two.
+  // With `output` false it stops at h (the output layer's softmax with cross-entropy is fused with the loss).
+  forward(k: Kernels, x: Matrix, buf: DenseBuffers, output = true): void {
+    if (this.b && k.fillRows) {
+      k.fillRows(this.b, buf.h);
+      k.gemm(x, false, this.W, false, buf.h, 1, 1);
+    } else {
+      k.gemm(x, false, this.W, false, buf.h, 1, 0);
+      if (this.b) k.addRowVector(buf.h, this.b);
+    }
+    if (output) this.activation.forward(k, buf.h, buf.a);
   }
 
   // Error term from the layer above: δ = e ⊙ f′(h), the seeds' δʰⱼ = Σₖ Wⱼₖ δₖ f′(hⱼ) once e = δ·Wᵀ.

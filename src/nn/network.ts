@@ -149,7 +149,7 @@ export class Network {
     const k = this.kernels, dtype = this.dtype;
     return this.layers.map((layer, l) => ({
       layer: l,
-      forward: plan.call(k, rows, layer.units, layer.inputs, false, false, dtype, 1, 0),
+      forward: plan.call(k, rows, layer.units, layer.inputs, false, false, dtype, 1, layer.b && k.fillRows ? 1 : 0),
       gradient: plan.call(k, layer.inputs, layer.units, rows, true, false, dtype, -1 / rows, 0),
       back: l === 0 ? null : plan.call(k, rows, layer.inputs, layer.units, false, true, dtype, 1, 0),
     }));
@@ -208,12 +208,13 @@ export class Network {
   }
 
   // Step 0, the forward pass: each layer's h = x·W + b and a = f(h), the output a being ŷ.
-  // With dropout masks, the layer above reads a ⊙ m instead of a.
-  private forward(x: Matrix, masks?: DropoutMasks): Workspace {
+  // With dropout masks, the layer above reads a ⊙ m instead of a. With `output` false the output layer stops at h.
+  private forward(x: Matrix, masks?: DropoutMasks, output = true): Workspace {
     const ws = this.workspace(x.rows);
+    const last = this.layers.length - 1;
     let input = x;
-    for (let l = 0; l < this.layers.length; l++) {
-      this.layers[l].forward(this.kernels, input, ws.layers[l]);
+    for (let l = 0; l <= last; l++) {
+      this.layers[l].forward(this.kernels, input, ws.layers[l], output || l < last);
       input = ws.layers[l].a;
       const mask = masks?.[l];
       if (mask) {
@@ -233,11 +234,12 @@ export class Network {
 
   // Steps 1–4: the network error and output error term δᵒ, the hidden error terms δʰ carried back
   // through the weights, and the gradients that give each layer's weight step.
-  private backward(x: Matrix, y: Matrix, ws: Workspace, options: PassOptions): void {
+  // With `deltaDone` δᵒ is already there (the fused softmax with cross-entropy left it).
+  private backward(x: Matrix, y: Matrix, ws: Workspace, options: PassOptions, deltaDone = false): void {
     const k = this.kernels;
     const last = this.layers.length - 1;
     const out = ws.layers[last];
-    this.loss.outputDelta(k, y, out.a, out.h, this.layers[last].activation, ws.g, out.delta);
+    if (!deltaDone) this.loss.outputDelta(k, y, out.a, out.h, this.layers[last].activation, ws.g, out.delta);
     if (options.rowWeights) scaleRows(out.delta, options.rowWeights);
     for (let l = last; l >= 0; l--) {
       this.layers[l].backward(k, this.inputOf(l, x, ws, options.masks), ws.layers[l]);
@@ -288,9 +290,14 @@ export class Network {
     if (options.rowWeights && options.rowWeights.length !== x.rows) {
       throw new BackpropError(`rowWeights: expected ${x.rows} weights, one per row, got ${options.rowWeights.length}`, 'rowWeights');
     }
-    const ws = this.forward(x, options.masks);
-    const loss = this.lossOf(y, ws, options.rowWeights);
-    if (backward) this.backward(x, y, ws, options);
+    // Softmax with cross-entropy, where the backend fuses them: the output's a, the loss and δᵒ = y − ŷ in one call.
+    const last = this.layers.length - 1;
+    const fused = this.kernels.softmaxCrossEntropy !== undefined && !options.rowWeights && this.loss.name === 'categorical-cross-entropy' &&
+      this.layers[last].activation.name === 'softmax';
+    const ws = this.forward(x, options.masks, !fused);
+    const out = ws.layers[last];
+    const loss = fused ? this.kernels.softmaxCrossEntropy!(out.h, y, out.a, out.delta) / x.rows : this.lossOf(y, ws, options.rowWeights);
+    if (backward) this.backward(x, y, ws, options, fused);
     return { loss, buffers: ws.layers };
   }
 

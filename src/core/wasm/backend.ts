@@ -17,6 +17,7 @@ export interface KernelExports {
   relu(n: number, h: number, a: number): void;
   reluBackward(n: number, h: number, g: number, out: number): void;
   addRowVector(rows: number, cols: number, m: number, v: number): void;
+  fillRows(rows: number, rowBytes: number, v: number, out: number): void;
   sumRows(rows: number, cols: number, m: number, out: number, alpha: number, beta: number): void;
   sub(n: number, x: number, y: number, out: number): void;
   addPenaltyGradient(n: number, w: number, g: number, l1: number, l2: number): void;
@@ -28,6 +29,9 @@ export interface KernelExports {
   leakyRelu(n: number, h: number, a: number, slope: number): void;
   activationBackward(kind: number, n: number, h: number, a: number, g: number, out: number, slope: number): void;
   softmax(rows: number, cols: number, x: number, out: number): void;
+  softmaxCrossEntropy(rows: number, cols: number, h: number, y: number, a: number, delta: number): number;
+  softmax64(rows: number, cols: number, x: number, out: number): void;
+  softmaxCrossEntropy64(rows: number, cols: number, h: number, y: number, a: number, delta: number): number;
   softmaxBackward(rows: number, cols: number, a: number, g: number, out: number): void;
   lossSum(kind: number, n: number, y: number, yHat: number, h: number): number;
   reduce(kind: number, n: number, x: number): number;
@@ -524,7 +528,16 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       if (kind === undefined) return referenceKernels.mapBackward(f, h, a, g, out);
       wasm.activationBackward(kind, h.data.length, h.data.byteOffset, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset, LEAKY_RELU_SLOPE);
     },
-    softmax: (x, out) => (here(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset) : referenceKernels.softmax(x, out)),
+    fillRows: (v, out) => ((here(out, v) || here64(out, v)) && v.cols === out.cols
+      ? wasm.fillRows(out.rows, out.cols * out.data.BYTES_PER_ELEMENT, v.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.fillRows!(v, out)),
+    softmax: (x, out) => (here(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
+      : here64(x, out) ? wasm.softmax64(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.softmax(x, out)),
+    softmaxCrossEntropy: (h, y, a, delta) => (here(h, y, a, delta)
+      ? wasm.softmaxCrossEntropy(h.rows, h.cols, h.data.byteOffset, y.data.byteOffset, a.data.byteOffset, delta.data.byteOffset)
+      : here64(h, y, a, delta) ? wasm.softmaxCrossEntropy64(h.rows, h.cols, h.data.byteOffset, y.data.byteOffset, a.data.byteOffset, delta.data.byteOffset)
+      : referenceKernels.softmaxCrossEntropy!(h, y, a, delta)),
     softmaxBackward: (a, g, out) => (here(a, g, out)
       ? wasm.softmaxBackward(a.rows, a.cols, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset)
       : referenceKernels.softmaxBackward(a, g, out)),
