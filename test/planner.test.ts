@@ -64,6 +64,13 @@ describe('Planner', () => {
     p.record('w1', 1, 10);
     round(p, 'w1', (c) => (c === 1 ? 10 : 9.7));
     expect(p.plan('w1')).toMatchObject({ chosen: 1, rounds: 3 });
+    // The choice held, so the next check waits twice as long: none at 1.5 s, one by 2.5 s.
+    now = 5500;
+    for (let i = 0; i < 100; i++) expect(p.next('w1').trial).toBe(false);
+    now = 6500;
+    let asked = 0;
+    while (!p.next('w1').trial) asked++;
+    expect(asked).toBeLessThan(64);
   });
 
   it('a single candidate is used at once, never timed', () => {

@@ -58,6 +58,11 @@ export interface Kernels {
   allocate?(rows: number, cols: number, dtype: DType, group?: object): Matrix;
   /** Optional: hands back a matrix from allocate that will not be used again, so its memory is reused at once. */
   release?(m: Matrix): void;
+  /**
+   * Optional: a rows × cols matrix over elements offset.. of m (which allocate made), living where m does, as the
+   * kernels see it; it keeps m's memory while it lives, and is never released on its own. Without it: a subarray.
+   */
+  view?(m: Matrix, offset: number, rows: number, cols: number): Matrix;
   /** Optional: whether a matrix lives where allocate puts them (so it need not be copied there). */
   owns?(m: Matrix): boolean;
   /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
@@ -124,6 +129,11 @@ export interface Kernels {
    */
   trainExamples?(layers: readonly FusedLayer[], loss: string, x: Matrix, y: Matrix, order: Uint32Array, start: number, count: number,
     learningRate: number): { loss: number; correct: number } | null;
+}
+
+/** A rows × cols matrix over elements offset.. of m, as the backend sees it (see Kernels.view). */
+export function viewOf(k: Kernels, m: Matrix, offset: number, rows: number, cols: number): Matrix {
+  return k.view ? k.view(m, offset, rows, cols) : { rows, cols, data: m.data.subarray(offset, offset + rows * cols) };
 }
 
 /** A zero-filled matrix where the backend wants it. */

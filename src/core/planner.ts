@@ -24,7 +24,10 @@ export interface PlannerOptions {
    * re-check moves away from the candidate in use only if another beats it by as much: noise does not flip choices.
    */
   readonly margin?: number;
-  /** Milliseconds after a round ends before the next calls run a round again, so a long run follows a change of load. Default 5000. */
+  /**
+   * Milliseconds after a round ends before the next calls run a round again, so a long run follows a change of load.
+   * Default 5000; each round that keeps the choice doubles the wait (up to 16 times this), each that changes it resets it.
+   */
   readonly recheckMs?: number;
   /** The clock, in milliseconds. Default performance.now. */
   readonly now?: () => number;
@@ -43,6 +46,8 @@ interface Entry {
   times: number[];
   rounds: number;
   decidedAt: number;
+  /** Milliseconds from decidedAt to the next round. */
+  wait: number;
   /** Calls since the clock was last looked at between rounds. */
   calls: number;
 }
@@ -52,8 +57,8 @@ const CLOCK_EVERY = 32;
 
 /**
  * Times calls as they happen: the first calls of each key try every candidate in turn (`trials` times each), the
- * fastest best time wins (within the margin the cheaper one does), and every `recheckMs` the next calls try them all
- * again. Trials are real calls, so a plan costs nothing beyond the slower candidates' extra time during its rounds;
+ * fastest best time wins (within the margin the cheaper one does), and after `recheckMs` the next calls try them all
+ * again (less often while the choice holds). Trials are real calls, so a plan costs nothing beyond the slower candidates' extra time during its rounds;
  * candidates must therefore give the same results.
  */
 export class Planner<K = string> {
@@ -82,7 +87,7 @@ export class Planner<K = string> {
     const single = candidates.length === 1;
     this.entries.set(key, {
       candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step: single ? -1 : 0,
-      best: new Float64Array(candidates.length).fill(Infinity), times: [], rounds: 0, decidedAt: 0, calls: 0,
+      best: new Float64Array(candidates.length).fill(Infinity), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
     });
   }
 
@@ -94,7 +99,7 @@ export class Planner<K = string> {
     const e = this.entries.get(key)!;
     if (e.step < 0 && e.candidates.length > 1 && ++e.calls >= CLOCK_EVERY) {
       e.calls = 0;
-      if (this.now() - e.decidedAt >= this.recheckMs) {
+      if (this.now() - e.decidedAt >= e.wait) {
         e.step = 0;
         e.best.fill(Infinity);
       }
@@ -120,6 +125,8 @@ export class Planner<K = string> {
     const current = e.candidates.indexOf(e.chosen);
     // Keep what is in use if nothing beats it by the margin; else the cheapest candidate that is within it of the best.
     const pick = e.measured && within(current) ? current : e.best.findIndex((_, c) => within(c));
+    // A choice that holds is checked less and less often; one that changed is checked again soon.
+    e.wait = e.rounds > 0 && pick === current ? Math.min(2 * e.wait, 16 * this.recheckMs) : this.recheckMs;
     e.chosen = e.candidates[pick];
     e.measured = true;
     e.times = Array.from(e.best);

@@ -2,11 +2,11 @@
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
 import { BackpropError, checkOptions, shown } from '../core/errors.js';
 import { chooseKernels, defaultKernels, type BackendChoice } from '../core/backends.js';
-import { allocateFor, type Kernels, type ProductPlan } from '../core/kernels.js';
+import { allocateFor, viewOf, type Kernels, type ProductPlan } from '../core/kernels.js';
 import { clone as cloneMatrix, finiteIn, FLOAT32_MAX, toRows, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { getActivation } from './activations.js';
-import { Dense, type DenseBuffers } from './dense.js';
+import { Dense, type DenseBuffers, type LayerStorage } from './dense.js';
 import { applyMask, fillMask, maskInPlace, type DropoutMasks } from './dropout.js';
 import { toBatch, type BatchInput } from './input.js';
 import { getLoss, type Loss } from './losses.js';
@@ -47,6 +47,26 @@ interface Workspace {
   readonly dropped: (Matrix | null)[];
 }
 
+/**
+ * Every weight and bias of a network in one block and every gradient in another, laid out alike: all the layers'
+ * weights first, then their biases, each part starting on 64 bytes (the gaps hold zeros, in values and gradients alike,
+ * so every update leaves them zero). An optimizer steps the whole network in one kernel call, and the weight penalties
+ * see the weights as one run.
+ */
+export interface FlatParameters {
+  /** Every parameter: 1 × size. */
+  readonly values: Matrix;
+  /** ∂E/∂ of every parameter, in the same places. */
+  readonly grads: Matrix;
+  /** The weights alone: the first elements of values (biases are not penalised or decayed). */
+  readonly weights: Matrix;
+  /** Their gradients: the first elements of grads. */
+  readonly weightGrads: Matrix;
+}
+
+/** The network's parameters, in layer order, and where the network keeps them all in one block. */
+export type ParameterList = readonly Parameter[] & { readonly block?: FlatParameters };
+
 /** How the backend runs one layer's three products for a batch size (see Network.productPlans). */
 export interface LayerProducts {
   layer: number;
@@ -77,8 +97,8 @@ export class Network {
   readonly layers: readonly Dense[];
   readonly loss: Loss;
   readonly kernels: Kernels;
-  /** Every weight and bias matrix with its gradient, in layer order. */
-  readonly parameters: readonly Parameter[];
+  /** Every weight and bias matrix with its gradient, in layer order (and all of them in one block: parameters.block). */
+  readonly parameters: ParameterList;
   private readonly workspaces = new Map<number, Workspace>();
 
   constructor(spec: NetworkSpec, options: NetworkOptions = {}) {
@@ -89,18 +109,54 @@ export class Network {
     this.kernels = options.kernels ?? defaultKernels();
     this.loss = getLoss(this.spec.loss);
     const { dtype } = this.spec;
+    const { storage, flat } = this.placeParameters();
     let inputs = this.spec.inputs;
-    this.layers = this.spec.layers.map((l) => {
-      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype, this.kernels, this);
+    this.layers = this.spec.layers.map((l, i) => {
+      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype, this.kernels, this, storage[i]);
       inputs = l.units;
       return layer;
     });
     const random = new Random(this.spec.seed);
     for (const layer of this.layers) layer.initialize(random);
-    this.parameters = this.layers.flatMap((layer, l) => {
+    const parameters = this.layers.flatMap((layer, l): Parameter[] => {
       const weights: Parameter = { layer: l, kind: 'weights', value: layer.W, grad: layer.gradW };
       return layer.b && layer.gradB ? [weights, { layer: l, kind: 'bias', value: layer.b, grad: layer.gradB }] : [weights];
     });
+    this.parameters = Object.assign(parameters, { block: flat });
+  }
+
+  /** One block for every parameter and one for every gradient (see FlatParameters), and each layer's views of them. */
+  private placeParameters(): { storage: LayerStorage[]; flat: FlatParameters } {
+    const k = this.kernels, dtype = this.spec.dtype;
+    const ALIGN = 16; // elements: 64 bytes of float32 (128 of float64)
+    const up = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+    let inputs = this.spec.inputs, size = 0;
+    const weightAt = this.spec.layers.map((l) => {
+      const at = size;
+      size += up(inputs * l.units);
+      inputs = l.units;
+      return at;
+    });
+    const weightsEnd = size;
+    const biasAt = this.spec.layers.map((l) => {
+      const at = size;
+      if (l.bias) size += up(l.units);
+      return at;
+    });
+    const values = allocateFor(k, 1, Math.max(1, size), dtype, this), grads = allocateFor(k, 1, Math.max(1, size), dtype, this);
+    inputs = this.spec.inputs;
+    const storage = this.spec.layers.map((l, i) => {
+      const rows = inputs;
+      inputs = l.units;
+      return {
+        W: viewOf(k, values, weightAt[i], rows, l.units), gradW: viewOf(k, grads, weightAt[i], rows, l.units),
+        b: l.bias ? viewOf(k, values, biasAt[i], 1, l.units) : null, gradB: l.bias ? viewOf(k, grads, biasAt[i], 1, l.units) : null,
+      };
+    });
+    return {
+      storage,
+      flat: { values, grads, weights: viewOf(k, values, 0, 1, weightsEnd), weightGrads: viewOf(k, grads, 0, 1, weightsEnd) },
+    };
   }
 
   /**

@@ -350,13 +350,25 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
   /** Takes a block back at once, rather than when the garbage collector gets to it. */
   function release(m: Matrix): void {
     const block = (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK];
-    if (!block || !(owned.has(m.data) || owned64.has(m.data))) return;
+    // A view (see view) is taken back with the matrix it views, never on its own.
+    if (!block || block.offset < 0 || !(owned.has(m.data) || owned64.has(m.data))) return;
     (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK] = null;
     owned.delete(m.data);
     owned64.delete(m.data);
     if (block.arena) block.arena.blocks.delete(block.offset);
     else reclaim.unregister(m.data);
     giveBack(block.offset, block.bytes);
+  }
+
+  /** A matrix over elements offset.. of one from allocate, which the kernels take as theirs; it keeps that one's block. */
+  function view(m: Matrix, offset: number, rows: number, cols: number): Matrix {
+    const data = m.data.subarray(offset, offset + rows * cols);
+    const block = (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK];
+    const set = owned64.has(m.data) ? owned64 : owned.has(m.data) ? owned : null;
+    if (!block || !set) return { rows, cols, data };
+    set.add(data);
+    Object.defineProperty(data, BLOCK, { value: { offset: -1, bytes: 0, arena: block.arena, parent: m.data } satisfies Block });
+    return { rows, cols, data };
   }
 
   // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
@@ -492,6 +504,7 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     name: helpers > 0 ? `wasm-simd×${helpers + 1}` : typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer ? 'wasm-simd' : 'wasm-simd (unshared)',
     allocate,
     release,
+    view,
     owns: (m) => owned.has(m.data) || owned64.has(m.data),
     gemm,
     axpy: (alpha, x, y) => (here(x, y) ? wasm.axpy(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset)
@@ -582,11 +595,12 @@ interface Arena {
   readonly blocks: Map<number, number>;
 }
 
-/** Where an array allocate() made lives, and the arena of its group, if it has one. */
+/** Where an array allocate() made lives, and the arena of its group, if it has one; a view's offset is −1, and it holds its parent. */
 interface Block {
   readonly offset: number;
   readonly bytes: number;
   readonly arena: Arena | null;
+  readonly parent?: FloatArray;
 }
 
 /** The property of an array that holds its Block. */
