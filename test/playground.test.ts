@@ -390,24 +390,26 @@ describe('playground: layout', () => {
       const page = await open('?layers=8,8,8,8,8,8', { width, height });
       const overflow = (): Promise<string[]> => page.evaluate(() => {
         const limit = document.documentElement.clientWidth + 0.5;
-        const wide = [...document.querySelectorAll('body *')].filter((e) => {
+        // A network wider than a phone scrolls within the diagram's own box: what it holds is clipped there.
+        const wide = [...document.querySelectorAll('body *')].filter((e) => !document.getElementById('diagram')!.contains(e.parentElement)).filter((e) => {
           const r = e.getBoundingClientRect();
           return r.width > 0 && r.right > limit;
         }).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`);
         return document.documentElement.scrollWidth > limit ? ['page', ...wide] : wide;
       });
       expect(await overflow()).toEqual([]);
-      // The diagram stays in its box: the output unit inside the diagram, clear of the output panel.
+      // The diagram stays in its box (scrolled to its end where it scrolls): the output unit inside the diagram, clear of the output panel.
+      await page.evaluate(() => document.getElementById('diagram')!.scrollBy(10_000, 0));
       const diagram = (await page.locator('#diagram').boundingBox())!;
       const outputUnit = (await page.locator('#diagram canvas.unit[data-column="7"]').boundingBox())!;
       expect(outputUnit.x + outputUnit.width).toBeLessThanOrEqual(diagram.x + diagram.width + 0.5);
       for (const id of ['#lossCurve', '#heatmap']) expect(meet(outputUnit, (await page.locator(id).boundingBox())!)).toBe(false);
       if (width < 800) {
-        // One column: the heat map is on screen horizontally and below the diagram.
+        // One column: the heat map is on screen horizontally and above the diagram (the output near the top, issue 33).
         const map = (await page.locator('#heatmap').boundingBox())!;
         expect(map.x).toBeGreaterThanOrEqual(0);
         expect(map.x + map.width).toBeLessThanOrEqual(width);
-        expect(map.y).toBeGreaterThan(diagram.y + diagram.height);
+        expect(map.y + map.height).toBeLessThan(diagram.y);
       }
       await page.fill('#pointIndex', '7');
       await page.press('#pointIndex', 'Enter');
@@ -971,19 +973,21 @@ describe('playground: phone and keyboard', () => {
     return (hi + 0.05) / (lo + 0.05);
   };
 
-  it('on a 390×844 phone the network comes first, play/pause stays on screen, the settings fold, a divergence is said by the controls', async () => {
+  it('on a 390×844 phone the data sets and the output come first, then the network, play/pause stays on screen, the settings fold, a divergence is said by the controls', async () => {
     const page = await open('?dataset=plane&learningRate=10&activation=relu&layers=8,8', { width: 390, height: 844 });
     expect(await page.locator('#settings').getAttribute('open')).toBeNull();
     const diagram = (await page.locator('#diagram').boundingBox())!;
-    expect(diagram.y).toBeLessThan(844 / 2);
-    // The first screen holds the network and play/pause, and nothing is wider than the phone.
+    // The first screen holds the data sets, play/pause and the output map (issue 33), and nothing is wider than the phone.
     const play0 = (await page.locator('#play').boundingBox())!;
     expect(play0.y + play0.height).toBeLessThanOrEqual(844);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const map = (await page.locator('#heatmap').boundingBox())!;
-    const data = (await page.locator('section.data').boundingBox())!;
-    expect(map.y).toBeGreaterThan(diagram.y);
-    expect(data.y).toBeGreaterThan(map.y);
+    const sets = (await page.locator('#datasets').boundingBox())!;
+    const data = (await page.locator('#ownData').boundingBox())!;
+    expect(map.y + map.height).toBeLessThanOrEqual(844);
+    expect(sets.y).toBeLessThan(map.y);
+    expect(diagram.y).toBeGreaterThan(map.y);
+    expect(data.y).toBeGreaterThan(diagram.y);
     // Watching the heat map, play/pause is still there.
     await page.locator('#heatmap').scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollBy(0, 200));
@@ -1352,6 +1356,39 @@ describe('playground: own data', () => {
     expect(await page.textContent('#legend')).toContain(hostile);
     await page.close();
   }, 60_000);
+
+  it('copy as code keeps a hostile target column and file name as text: the code type-checks, runs in Node, runs nothing else and trains', async () => {
+    const dir = tempDir();
+    // The report's header, and a file name that tries a template, a backtick, quotes and U+2028.
+    const target = "label\nconsole.log('INJECTED', process.pid); //";
+    const file = 'm${(console.log("INJECTED"))}`\'"\u2028 .csv';
+    const rows = Array.from({ length: 60 }, (_, i) => `${((i * 37) % 60) / 30 - 1},${((i * 11) % 60) / 30 - 1},${i % 2 ? 'yes' : 'no'}`);
+    const csv = `a,b,"${target.replaceAll('"', '""')}"\n${rows.join('\n')}\n`;
+    const page = await open('?layers=3');
+    await upload(page, file, csv);
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 5000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
+    await stepEpochs(page, 2);
+    await page.click('#copyCode');
+    await page.waitForSelector('#codeText:not([hidden])');
+    const code = (await page.textContent('#codeText'))!;
+    await page.close();
+    expect(typeCheck(dir, code)).toBe('');
+    const { transformSync } = await import('rolldown/experimental');
+    const js = transformSync('code.ts', code).code
+      .replace(/from ["']backprop["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/index.js')).href)}`)
+      .replace(/from ["']backprop\/node["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/node/index.js')).href)}`);
+    writeFile(dir, 'code.mjs', js);
+    writeFile(dir, file, csv);
+    const run = spawnSync(process.execPath, ['code.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain('INJECTED');
+    expect(run.stdout).toMatch(/accuracy: [01]\.?\d*/);
+    // The names as string literals the code reads them by, and as escaped text in its comments.
+    expect(code).toContain(`readTable(${JSON.stringify(file).replace('\u2028', '\\u2028')})`);
+    expect(code).toContain('// The target "label\\nconsole.log(\'INJECTED\', process.pid); //";');
+    rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
 
   it('a word in a numeric column shows the command line\'s message and leaves the current network alone', async () => {
     const dir = tempDir();

@@ -20,7 +20,9 @@ function drawCurves(): void {
   // flatten the rest; they are clipped at the top, and the scale's text says so.
   const skip = train.length >= 5 ? Math.max(1, Math.floor(train.length / 10)) : 0;
   const scaled = [...train.slice(skip), ...test.slice(skip)].filter(Number.isFinite);
-  const max = scaled.length ? Math.max(...scaled) * 1.05 || 1 : all.length ? Math.max(...all) * 1.05 || 1 : 1;
+  // A loop, not a spread: a long run has more epochs than a call may have arguments.
+  const top = (values: number[]): number => values.reduce((m, v) => Math.max(m, v), -Infinity);
+  const max = scaled.length ? top(scaled) * 1.05 || 1 : all.length ? top(all) * 1.05 || 1 : 1;
   const clipped = all.some((v) => v > max);
   const epochs = Math.max(1, train.length - 1);
   const plotW = width - MARGIN.left - MARGIN.right, plotH = height - MARGIN.top - MARGIN.bottom;

@@ -10,6 +10,8 @@ import './charts.js';
 import './stepper.js';
 import './compare.js';
 import './tablepanel.js';
+import './scores.js';
+import './thumbnails.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 connect(worker);
