@@ -39,7 +39,10 @@ describe('BLAS threads', () => {
     const timed = (await createNodeBlasKernels({ threads: 'auto' }))!;
     const reference = trained(one, dtype, d);
     expect(same(trained(two, dtype, d), reference)).toBe(true);
-    // Twice on the timed backend: its first run times the ways on the real calls, the second runs what was chosen.
+    // On the timed backend, its shapes planned first (as the command line's plan line does: the team started, each way
+    // checked), then trained twice: the first run's first calls are its trials, the second runs what was chosen.
+    new Network(spec(dtype), { kernels: timed }).productPlans(128);
+    expect(timed.productPlans().some((p) => p.plan.how === 'measured' && p.shape.includes(dtype))).toBe(true);
     expect(same(trained(timed, dtype, d), reference)).toBe(true);
     expect(same(trained(timed, dtype, d), reference)).toBe(true);
     // Two pinned threads really ran W1's big products on two threads (so the comparison above could fail).

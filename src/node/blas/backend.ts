@@ -50,6 +50,13 @@ const BLOCKINGS = [16, 24, 32, 48, 64, 8].flatMap((align) => [{ larger: true, al
 const TEAM_START_MS = 5000;
 
 /**
+ * Milliseconds of products large enough to share that run on one thread before the team's threads are started (each
+ * costs tens of milliseconds of a core to start), and their shapes timed: a run whose products would not repay that, a
+ * small table's, never starts them. A caller that asks for a plan (planProduct) starts them at once.
+ */
+const TEAM_AFTER_MS = 50;
+
+/**
  * The ways a product can run, as planner candidates, cheapest first: 1 is one BLAS thread; −t is t threads of this
  * backend's team, each running a block of the output as a one-thread BLAS call; +t (t ≥ 2) is the BLAS's own t threads.
  */
@@ -73,20 +80,25 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   const most = library.setThreads ? Math.max(1, threads) : 1;
   const planner = new Planner<number | string>();
   const ways = productWays(most);
+  const shared = typeof SharedArrayBuffer !== 'undefined' && wasm.memory.buffer instanceof SharedArrayBuffer;
   const useThreads = (wanted: number): void => {
     if (library.setThreads && threadSetting.get(library) !== wanted) {
       library.setThreads(wanted);
       threadSetting.set(library, wanted);
     }
   };
-  // The team starts at the first product that could use it, and runs only where every operand is in the shared memory.
-  // Unpinned, products run on one thread until it has started (pinned ones wait for it: a pinned count is a promise).
+  // The team starts once TEAM_AFTER_MS of shareable products have run (pinned: at the first), and runs only where every
+  // operand is in the shared memory. Until it has started, those products run on one thread, their shapes unplanned
+  // (pinned ones wait for it: a pinned count is a promise).
   let team: BlasTeam | null = null;
   let teamStarted = 0;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && wasm.memory.buffer instanceof SharedArrayBuffer;
+  /** Milliseconds of shareable products run before the team was started. */
+  let unplannedMs = 0;
+  /** Whether a team could run here: more than one thread, and a memory its threads can share. */
+  const teamWanted = most > 1 && shared;
   /** Whether the team can take work now; starts it the first time it is asked for. */
   function teamReady(wait: boolean): boolean | null {
-    if (most < 2 || !shared) return false;
+    if (!teamWanted) return false;
     if (!team) {
       try {
         team = startTeam(library.path, wasm.memory, most - 1);
@@ -233,9 +245,17 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       return;
     }
     const key = keyOf(m, n, k, transA, transB, f64, beta);
-    if (!planner.has(key) && !planShape(key, f32, m, n, k, transA, transB, alpha, beta, pinned)) {
-      runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
-      return;
+    if (!planner.has(key)) {
+      if (!team && !pinned && unplannedMs < TEAM_AFTER_MS && teamWanted) {
+        const start = performance.now();
+        runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+        unplannedMs += performance.now() - start;
+        return;
+      }
+      if (!planShape(key, f32, m, n, k, transA, transB, alpha, beta, pinned)) {
+        runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+        return;
+      }
     }
     const { candidate, trial } = planner.next(key);
     const blocking = candidate < 0 ? blockings.get(key) : undefined;
