@@ -203,6 +203,23 @@ describe.each(ALL)('%s', (name) => {
     }
   });
 
+  it('gathers the rows of a shuffled batch, short rows and long, float32 and float64', () => {
+    const k = backends[name];
+    const random = new Random(21);
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const cols of [1, 3, 33, 127, 128, 784]) {
+        const src = k.allocate!(300, cols, dtype), dst = k.allocate!(37, cols, dtype);
+        for (let i = 0; i < src.data.length; i++) src.data[i] = random.uniform(-1, 1);
+        const order = Uint32Array.from(random.shuffle(Array.from({ length: 300 }, (_, i) => i)));
+        expect(k.gatherRows!(src, order, 50, dst)).toBe(true);
+        for (let r = 0; r < 37; r++) {
+          expect(Array.from(dst.data.subarray(r * cols, (r + 1) * cols)), `${dtype}, ${cols} columns, row ${r}`)
+            .toEqual(Array.from(src.data.subarray(order[50 + r] * cols, (order[50 + r] + 1) * cols)));
+        }
+      }
+    }
+  });
+
   it('optimizer updates and penalties agree with the reference over two steps', () => {
     const k = backends[name];
     const random = new Random(12);

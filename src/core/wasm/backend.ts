@@ -432,6 +432,14 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
    */
   const here = (a: Matrix, b?: Matrix, c?: Matrix, d?: Matrix): boolean => a.data.length >= SHORT && owned.has(a.data) &&
     (b === undefined || owned.has(b.data)) && (c === undefined || owned.has(c.data)) && (d === undefined || owned.has(d.data));
+  /**
+   * All operands in this memory, whatever their length: for the kernels whose work per value (an exponential, a
+   * logarithm) costs more than a call does, so that the WebAssembly version wins even on a short output layer's values.
+   */
+  const ours = (a: Matrix, b: Matrix, c?: Matrix, d?: Matrix): boolean => owned.has(a.data) && owned.has(b.data) &&
+    (c === undefined || owned.has(c.data)) && (d === undefined || owned.has(d.data));
+  const ours64 = (a: Matrix, b: Matrix, c?: Matrix, d?: Matrix): boolean => owned64.has(a.data) && owned64.has(b.data) &&
+    (c === undefined || owned64.has(c.data)) && (d === undefined || owned64.has(d.data));
   /** The same for float64 matrices. */
   const here64 = (a: Matrix, b?: Matrix, c?: Matrix, d?: Matrix): boolean => a.data.length >= SHORT && owned64.has(a.data) &&
     (b === undefined || owned64.has(b.data)) && (c === undefined || owned64.has(c.data)) && (d === undefined || owned64.has(d.data));
@@ -544,19 +552,19 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     fillRows: (v, out) => ((here(out, v) || here64(out, v)) && v.cols === out.cols
       ? wasm.fillRows(out.rows, out.cols * out.data.BYTES_PER_ELEMENT, v.data.byteOffset, out.data.byteOffset)
       : referenceKernels.fillRows!(v, out)),
-    softmax: (x, out) => (here(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
-      : here64(x, out) ? wasm.softmax64(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
+    softmax: (x, out) => (ours(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
+      : ours64(x, out) ? wasm.softmax64(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
       : referenceKernels.softmax(x, out)),
-    softmaxCrossEntropy: (h, y, a, delta) => (here(h, y, a, delta)
+    softmaxCrossEntropy: (h, y, a, delta) => (ours(h, y, a, delta)
       ? wasm.softmaxCrossEntropy(h.rows, h.cols, h.data.byteOffset, y.data.byteOffset, a.data.byteOffset, delta.data.byteOffset)
-      : here64(h, y, a, delta) ? wasm.softmaxCrossEntropy64(h.rows, h.cols, h.data.byteOffset, y.data.byteOffset, a.data.byteOffset, delta.data.byteOffset)
+      : ours64(h, y, a, delta) ? wasm.softmaxCrossEntropy64(h.rows, h.cols, h.data.byteOffset, y.data.byteOffset, a.data.byteOffset, delta.data.byteOffset)
       : referenceKernels.softmaxCrossEntropy!(h, y, a, delta)),
     softmaxBackward: (a, g, out) => (here(a, g, out)
       ? wasm.softmaxBackward(a.rows, a.cols, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset)
       : referenceKernels.softmaxBackward(a, g, out)),
     lossSum: (loss, y, yHat, h) => {
       const kind = LOSS_KIND[loss.name];
-      return kind !== undefined && here(y, yHat, h)
+      return kind !== undefined && ours(y, yHat, h)
         ? wasm.lossSum(kind, y.data.length, y.data.byteOffset, yHat.data.byteOffset, h.data.byteOffset)
         : referenceKernels.lossSum(loss, y, yHat, h);
     },
