@@ -6,6 +6,7 @@
 // and activations and losses it does not know by name take the reference implementation.
 import { LEAKY_RELU_SLOPE, type FusedLayer, type Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
+import { Planner } from '../planner.js';
 import { referenceKernels } from '../reference.js';
 import { KERNELS_WASM } from './binary.js';
 
@@ -66,8 +67,11 @@ export const MAX_HELPERS = (CONTROL_INTS - RANGES) / 2 - 1;
 const SMALL = 2048;
 /** Element-wise work on fewer values than this stays in JavaScript, where a call costs nothing. */
 const SHORT = 256;
-/** Products at least this large are split across the team. */
-const PARALLEL = 1 << 18;
+/**
+ * Products at least this large may be split across the team: whether they are is timed per shape (see Planner), since
+ * what a helper's wake-up costs against what it saves differs from machine to machine and with the load.
+ */
+const PARALLEL = 1 << 15;
 
 /**
  * Bytes of network matrices this memory hands out between two turns of the event loop. Blocks come back only through
@@ -371,6 +375,9 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     return { rows, cols, data };
   }
 
+  /** The choice between running a product alone and with the team, per shape; none without helpers. */
+  const planner = helpers > 0 ? new Planner<number>() : null;
+
   // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
   const scratch: { offset: number; bytes: number }[] = [0, 1, 2].map(() => ({ offset: 0, bytes: 0 }));
   /** The operand's address in this memory, copying it into scratch if it lives elsewhere; -1 if it cannot fit. */
@@ -403,7 +410,17 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       return;
     }
     const lda = a.cols, ldb = b.cols, ldc = n;
-    const team = m * n * k >= PARALLEL && n >= 16 ? helpers : 0;
+    // Alone or with the team: the faster, timed on the shape's first calls (the same result either way: each column
+    // strip is one thread's, summed in the same order).
+    let team = 0, key = -1, trial = false;
+    if (planner && m * n * k >= PARALLEL && n >= 16 && m < 65536 && n < 65536 && k < 65536) {
+      key = ((m * 65536 + n) * 65536 + k) * 4 + (transA ? 1 : 0) + (transB ? 2 : 0);
+      if (!planner.has(key)) planner.add(key, [0, helpers]);
+      const next = planner.next(key);
+      team = next.candidate;
+      trial = next.trial;
+    }
+    const start = trial ? performance.now() : 0;
     if (team === 0) {
       wasm.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc, alpha, beta, 0, n, WORK);
     } else {
@@ -423,6 +440,7 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       wasm.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc, alpha, beta, 0, Math.min(n, per * 8), WORK);
       for (let done = Atomics.load(control, DONE); done < team; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
     }
+    if (trial) planner!.record(key, team, performance.now() - start);
     if (!owned.has(out.data)) out.data.set(heap.subarray(pc >> 2, (pc >> 2) + out.data.length));
   }
 
