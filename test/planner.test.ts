@@ -73,6 +73,14 @@ describe('Planner', () => {
     expect(asked).toBeLessThan(64);
   });
 
+  it('a candidate ten times slower than the best has no more trials in the round (threads waiting for a busy core)', () => {
+    const p = new Planner<string>({ now: () => 0 });
+    p.add('busy', [1, -2]);
+    const order = round(p, 'busy', (c) => (c === 1 ? 1 : 40));
+    expect(order).toEqual([1, -2, 1, 1]);
+    expect(p.plan('busy')).toMatchObject({ chosen: 1, times: [1, 40] });
+  });
+
   it('a single candidate is used at once, never timed', () => {
     const p = new Planner<string>({ now: () => 0 });
     p.add('only', [1]);

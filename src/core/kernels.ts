@@ -43,7 +43,10 @@ export interface ProductPlan {
    * bit ('only'), or not yet timed ('untimed').
    */
   readonly how: 'measured' | 'pinned' | 'small' | 'only' | 'untimed';
-  /** The fastest time of each candidate way in the last round of timing, in milliseconds, by name ("1", "2 (team)", "2 (BLAS)"). */
+  /**
+   * The fastest time of each way timed in the last round, in milliseconds, by name ("1", "2 (team)", "2 (BLAS)"); a way
+   * far slower than the others on its first run is left out of the round.
+   */
   readonly times: Readonly<Record<string, number>> | null;
 }
 

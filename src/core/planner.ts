@@ -41,6 +41,8 @@ interface Entry {
   measured: boolean;
   /** Position in the current round's schedule, or -1 between rounds. */
   step: number;
+  /** Each candidate's trials in the current round slower than CUT times the best; at 2 (or one beyond FAR) it is out of the round. */
+  slow: number[];
   /** The best time of each candidate in the current round (then the last one). */
   best: Float64Array;
   times: number[];
@@ -54,6 +56,13 @@ interface Entry {
 
 /** Calls between two looks at the clock outside a round: reading it costs more than a small product's bookkeeping should. */
 const CLOCK_EVERY = 32;
+
+/**
+ * A candidate with two trials slower than CUT times the best time so far, or one slower than FAR times, has no more
+ * trials in the round: it cannot win, and on a loaded machine such a trial (threads waiting for a core) can cost a
+ * hundred times the call. One trial merely CUT times slower may be a burst of another job's, and does not count alone.
+ */
+const CUT = 3, FAR = 10;
 
 /**
  * Times calls as they happen: the first calls of each key try every candidate in turn (`trials` times each), the
@@ -79,14 +88,22 @@ export class Planner<K = string> {
     return this.entries.has(key);
   }
 
-  /** Starts planning `key` among `candidates`, cheapest first; with one candidate there is nothing to time. */
-  add(key: K, candidates: readonly number[]): void {
+  /**
+   * Starts planning `key` among `candidates`, cheapest first; with one candidate there is nothing to time. `seen`, the
+   * milliseconds of one run of each candidate made before (a first run, so not counted as a trial), takes the ones
+   * FAR times slower than the fastest out of the first round.
+   */
+  add(key: K, candidates: readonly number[], seen?: readonly number[]): void {
     if (candidates.length === 0) throw new Error('planner: no candidates');
     const schedule: number[] = [];
     for (let t = 0; t < this.trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
     const single = candidates.length === 1;
+    const fastest = seen ? Math.min(...seen) : Infinity;
+    const slow = candidates.map((_, c) => (seen && seen[c] > FAR * fastest ? 2 : 0));
+    let step = single ? -1 : 0;
+    while (step >= 0 && slow[schedule[step]] >= 2) step++;
     this.entries.set(key, {
-      candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step: single ? -1 : 0,
+      candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step, slow,
       best: new Float64Array(candidates.length).fill(Infinity), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
     });
   }
@@ -102,6 +119,7 @@ export class Planner<K = string> {
       if (this.now() - e.decidedAt >= e.wait) {
         e.step = 0;
         e.best.fill(Infinity);
+        e.slow.fill(0);
       }
     }
     if (e.step < 0) return { candidate: e.chosen, trial: false };
@@ -115,7 +133,13 @@ export class Planner<K = string> {
     const c = e.schedule[e.step];
     if (e.candidates[c] !== candidate) return;
     if (ms < e.best[c]) e.best[c] = ms;
-    if (++e.step < e.schedule.length) return;
+    const best = Math.min(...e.best);
+    if (ms > FAR * best) e.slow[c] = 2;
+    else if (ms > CUT * best) e.slow[c]++;
+    // On to the next trial of a candidate still in the round.
+    do e.step++;
+    while (e.step < e.schedule.length && e.slow[e.schedule[e.step]] >= 2);
+    if (e.step < e.schedule.length) return;
     this.decide(e);
   }
 

@@ -170,8 +170,8 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
    * that sums in another order shows it in some of the m·n sums, as good as certainly), and the team's blocking.
    */
   function exactWays(f32: boolean, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
-    wanted: readonly number[]): { ways: number[]; blocking: Blocks | undefined } {
-    if (wanted.length === 1 && wanted[0] === 1) return { ways: [1], blocking: undefined };
+    wanted: readonly number[]): { ways: number[]; blocking: Blocks | undefined; ms: number[] } {
+    if (wanted.length === 1 && wanted[0] === 1) return { ways: [1], blocking: undefined, ms: [0] };
     const dtype: DType = f32 ? 'float32' : 'float64';
     const scratch = (rows: number, cols: number, seed: number): Matrix => {
       const s = wasm.allocate!(rows, cols, dtype);
@@ -185,15 +185,21 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     const a = transA ? scratch(k, m, 1) : scratch(m, k, 1), b = transB ? scratch(n, k, 2) : scratch(k, n, 3);
     const start = scratch(m, n, 4), one = scratch(m, n, 4), other = scratch(m, n, 4);
     const bytes = (x: Matrix): Uint8Array => new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+    // How long each exact way's check took: a first run, for the planner to leave out a way far slower than the rest.
+    const took = new Map<number, number>();
     const exact = (way: number, blocking?: Blocks): boolean => {
       other.data.set(start.data);
+      const began = performance.now();
       if (!runWay(way, f32, a, transA, b, transB, other, m, n, k, alpha, beta, blocking)) return false;
+      took.set(way, performance.now() - began);
       const x = bytes(one), y = bytes(other);
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
       return true;
     };
     try {
+      const began = performance.now();
       runWay(1, f32, a, transA, b, transB, one, m, n, k, alpha, beta);
+      took.set(1, performance.now() - began);
       let blocking: Blocks | undefined;
       const ways = wanted.filter((way) => {
         if (way > 0) return way === 1 || exact(way);
@@ -208,7 +214,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
         }
         return false;
       });
-      return { ways, blocking };
+      return { ways, blocking, ms: ways.map((w) => took.get(w)!) };
     } finally {
       for (const s of [a, b, start, one, other]) wasm.release!(s);
     }
@@ -223,9 +229,10 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     const withTeam = teamReady(wait);
     if (withTeam === null) return false;
     const possible = ways.filter((w) => w > 0 || withTeam);
-    const { ways: exact, blocking } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
+    const { ways: exact, blocking, ms } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
     if (blocking) blockings.set(key, blocking);
-    planner.add(key, pinned ? [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1] : exact);
+    if (pinned) planner.add(key, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1]);
+    else planner.add(key, exact, ms);
     return true;
   }
 
@@ -272,7 +279,8 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (!plan) return { threads: 1, team: false, how: 'small', times: null };
     const threads = Math.abs(plan.chosen), team = plan.chosen < 0;
     if (pinned) return { threads, team, how: 'pinned', times: null };
-    const times = plan.times.length ? Object.fromEntries(plan.candidates.map((c, i) => [wayName(c), plan.times[i]])) : null;
+    // The ways timed in the last round (one far slower on its first run was left out of it).
+    const times = plan.times.length ? Object.fromEntries(plan.candidates.flatMap((c, i) => (Number.isFinite(plan.times[i]) ? [[wayName(c), plan.times[i]]] : []))) : null;
     return { threads, team, how: plan.candidates.length === 1 ? 'only' : plan.times.length ? 'measured' : 'untimed', times };
   };
 

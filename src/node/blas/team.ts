@@ -15,10 +15,10 @@ const JOB_BASE = 16;
 
 /**
  * How long a helper keeps watching for the next job before it sleeps, in milliseconds. Products come in quick
- * succession while a network trains (the next one within a few hundred microseconds); a sleeping helper takes tens of
- * microseconds to wake, a watching one none. A helper that sees no job for this long sleeps, and takes no core.
+ * succession while a network trains (the next one within a hundred microseconds or so); a sleeping helper takes tens
+ * of microseconds to wake, a watching one none. A helper that sees no job for this long sleeps, and takes no core.
  */
-const WATCH_MS = 2;
+const WATCH_MS = 0.5;
 
 /** The helper's code: run as an eval'd worker, so it needs no file of its own beside the compiled module. */
 const HELPER = `
