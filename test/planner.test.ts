@@ -81,6 +81,14 @@ describe('Planner', () => {
     expect(p.plan('busy')).toMatchObject({ chosen: 1, times: [1, 40] });
   });
 
+  it('keeps at most `keep` keys, forgetting the oldest: batches of ever new sizes do not grow it', () => {
+    const p = new Planner<number>({ now: () => 0, keep: 3 });
+    expect([1, 2, 3].map((k) => p.add(k, [1, 2]))).toEqual([undefined, undefined, undefined]);
+    expect(p.add(4, [1, 2])).toBe(1);
+    expect([...p.plans()].map(([k]) => k)).toEqual([2, 3, 4]);
+    expect(p.has(1)).toBe(false);
+  });
+
   it('a single candidate is used at once, never timed', () => {
     const p = new Planner<string>({ now: () => 0 });
     p.add('only', [1]);

@@ -31,6 +31,8 @@ export interface PlannerOptions {
   readonly recheckMs?: number;
   /** The clock, in milliseconds. Default performance.now. */
   readonly now?: () => number;
+  /** Keys kept at most: adding one more forgets the oldest (batches of ever new sizes must not grow memory). Default 1024. */
+  readonly keep?: number;
 }
 
 interface Entry {
@@ -76,8 +78,10 @@ export class Planner<K = string> {
   private readonly recheckMs: number;
   private readonly now: () => number;
   private readonly entries = new Map<K, Entry>();
+  private readonly keep: number;
 
   constructor(options: PlannerOptions = {}) {
+    this.keep = Math.max(1, options.keep ?? 1024);
     this.trials = Math.max(1, options.trials ?? 3);
     this.margin = options.margin ?? 0.05;
     this.recheckMs = options.recheckMs ?? 5000;
@@ -91,10 +95,16 @@ export class Planner<K = string> {
   /**
    * Starts planning `key` among `candidates`, cheapest first; with one candidate there is nothing to time. `seen`, the
    * milliseconds of one run of each candidate made before (a first run, so not counted as a trial), takes the ones
-   * FAR times slower than the fastest out of the first round.
+   * FAR times slower than the fastest out of the first round. Answers the key forgotten to make room, if one was.
    */
-  add(key: K, candidates: readonly number[], seen?: readonly number[]): void {
+  add(key: K, candidates: readonly number[], seen?: readonly number[]): K | undefined {
     if (candidates.length === 0) throw new Error('planner: no candidates');
+    // The oldest key goes where the planner is full; the caller forgets what it kept beside it.
+    let forgotten: K | undefined;
+    if (!this.entries.has(key) && this.entries.size >= this.keep) {
+      forgotten = this.entries.keys().next().value as K;
+      this.entries.delete(forgotten);
+    }
     const schedule: number[] = [];
     for (let t = 0; t < this.trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
     const single = candidates.length === 1;
@@ -106,6 +116,7 @@ export class Planner<K = string> {
       candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step, slow,
       best: new Float64Array(candidates.length).fill(Infinity), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
     });
+    return forgotten;
   }
 
   /**

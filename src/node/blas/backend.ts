@@ -220,6 +220,8 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     }
   }
 
+  /** Shapes met once and not yet planned. */
+  const seen = new Set<number | string>();
   /** The team's blocking of each planned shape that may run on the team. */
   const blockings = new Map<number | string, Blocks>();
 
@@ -231,8 +233,8 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     const possible = ways.filter((w) => w > 0 || withTeam);
     const { ways: exact, blocking, ms } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
     if (blocking) blockings.set(key, blocking);
-    if (pinned) planner.add(key, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1]);
-    else planner.add(key, exact, ms);
+    const forgotten = pinned ? planner.add(key, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1]) : planner.add(key, exact, ms);
+    if (forgotten !== undefined) blockings.delete(forgotten);
     return true;
   }
 
@@ -253,7 +255,14 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     }
     const key = keyOf(m, n, k, transA, transB, f64, beta);
     if (!planner.has(key)) {
-      if (!team && !pinned && unplannedMs < TEAM_AFTER_MS && teamWanted) {
+      // A shape is planned at its second call: one met once (a batch of a size that does not come back) is not worth
+      // the check and the trials.
+      const once = !pinned && !seen.has(key);
+      if (once) {
+        if (seen.size >= 4096) seen.clear();
+        seen.add(key);
+      }
+      if (once || (!team && !pinned && unplannedMs < TEAM_AFTER_MS && teamWanted)) {
         const start = performance.now();
         runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
         unplannedMs += performance.now() - start;
