@@ -148,6 +148,10 @@ export interface WasmKernels extends Kernels {
   readonly threads: number;
   readonly memory: WebAssembly.Memory;
   readonly module: WebAssembly.Module;
+  /** The compiled kernels themselves, for a backend that runs shares of them on threads of its own (the BLAS backend). */
+  readonly exports: KernelExports;
+  /** Copies order[start..start+count) into this memory (a scratch block kept for it) and answers its address; -1 if it cannot. */
+  placeOrder(order: Uint32Array, start: number, count: number): number;
 }
 
 export interface WasmOptions {
@@ -511,17 +515,25 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
   }
 
   let orderScratch = { offset: 0, bytes: 0 };
+  /** Copies order[start..start+count) into a scratch block of this memory, kept and grown as needed; its address, or -1. */
+  function placeOrder(order: Uint32Array, start: number, count: number): number {
+    const bytes = align(count * 4);
+    if (orderScratch.bytes < bytes) {
+      const offset = claim(align(2 * bytes));
+      if (offset < 0) return -1;
+      if (orderScratch.bytes > 0) giveBack(orderScratch.offset, orderScratch.bytes);
+      orderScratch = { offset, bytes: align(2 * bytes) };
+    }
+    new Uint32Array(buffer, orderScratch.offset, count).set(order.subarray(start, start + count));
+    return orderScratch.offset;
+  }
+
   function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
     const same = (owned.has(src.data) && owned.has(dst.data)) || (owned64.has(src.data) && owned64.has(dst.data));
     if (!same || src.cols !== dst.cols) return false;
-    const bytes = align(dst.rows * 4);
-    if (orderScratch.bytes < bytes) {
-      const offset = claim(align(2 * bytes));
-      if (offset < 0) return false;
-      orderScratch = { offset, bytes: align(2 * bytes) };
-    }
-    new Uint32Array(buffer, orderScratch.offset, dst.rows).set(order.subarray(start, start + dst.rows));
-    wasm.gatherRows(dst.rows, dst.cols * dst.data.BYTES_PER_ELEMENT, src.data.byteOffset, orderScratch.offset, dst.data.byteOffset);
+    const at = placeOrder(order, start, dst.rows);
+    if (at < 0) return false;
+    wasm.gatherRows(dst.rows, dst.cols * dst.data.BYTES_PER_ELEMENT, src.data.byteOffset, at, dst.data.byteOffset);
     return true;
   }
 
@@ -609,6 +621,8 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       : referenceKernels.adamStep(w, g, m, v, lr, beta1, beta2, eps, t)),
     gatherRows,
     trainExamples,
+    exports: wasm,
+    placeOrder,
     threads: helpers + 1,
     memory,
     module,

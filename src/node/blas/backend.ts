@@ -10,7 +10,7 @@ import { Planner } from '../../core/planner.js';
 import { referenceKernels } from '../../core/reference.js';
 import { createWasmKernelsSync, type WasmKernels } from '../../core/wasm/backend.js';
 import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS, type BlasLibrary } from './library.js';
-import { startTeam, type BlasTeam, type GemmBlock } from './team.js';
+import { startTeam, type BlasTeam, type GemmBlock, type TeamCall } from './team.js';
 
 export interface BlasKernels extends Kernels {
   readonly library: BlasLibrary;
@@ -55,6 +55,9 @@ const TEAM_START_MS = 5000;
  * small table's, never starts them. A caller that asks for a plan (planProduct) starts them at once.
  */
 const TEAM_AFTER_MS = 50;
+
+/** Element-wise work of fewer bytes than this runs on one thread, untimed: sharing it could not repay a hand-off. */
+const SHARED_BYTES = 1 << 16;
 
 /**
  * The ways a product can run, as planner candidates, cheapest first: 1 is one BLAS thread; −t is t threads of this
@@ -101,7 +104,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (!teamWanted) return false;
     if (!team) {
       try {
-        team = startTeam(library.path, wasm.memory, most - 1);
+        team = startTeam(library.path, wasm.memory, wasm.module, most - 1);
       } catch {
         teamStarted = -1;
         return false;
@@ -284,6 +287,56 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     else runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
   }
 
+  // Element-wise work large enough to share (the batch's row gather, the optimizer step over every parameter) runs in
+  // shares on the team where the team is running and timing says it pays: each output value is one thread's either way.
+  /** Whether the team is running and ready; element-wise work never starts it. */
+  const teamRunning = (): boolean => team !== null && teamStarted > 0 && !team.failed() && team.ready();
+  const teamWays = ways.filter((w) => w < 0);
+
+  /** Runs `run(from, to)` over [0, count) in as many shares as the planner picks for `key` (timed like the products). */
+  function inShares(key: string, count: number, align: number, kernel: TeamCall, args: (from: number, to: number) => number[]): void {
+    if (!planner.has(key)) {
+      const forgotten = planner.add(key, pinned ? [-most] : [1, ...teamWays]);
+      if (forgotten !== undefined) blockings.delete(forgotten);
+    }
+    const { candidate, trial } = planner.next(key);
+    const start = trial ? performance.now() : 0;
+    const call = wasm.exports[kernel] as (...a: number[]) => void;
+    if (candidate === 1) call(...args(0, count));
+    else {
+      const parts = -candidate, step = Math.ceil(count / parts / align) * align;
+      const shares: (number[] | undefined)[] = [];
+      for (let p = 0; p * step < count; p++) shares.push(args(p * step, Math.min(count, (p + 1) * step)));
+      team!.call(kernel, shares, () => call(...shares[0]!));
+    }
+    if (trial) planner.record(key, candidate, performance.now() - start);
+  }
+
+  function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
+    const size = dst.data.BYTES_PER_ELEMENT, rowBytes = dst.cols * size;
+    if (dst.rows * rowBytes < SHARED_BYTES || !teamRunning() || src.cols !== dst.cols || src.data.BYTES_PER_ELEMENT !== size ||
+      !wasm.owns!(src) || !wasm.owns!(dst)) {
+      return wasm.gatherRows!(src, order, start, dst);
+    }
+    const at = wasm.placeOrder(order, start, dst.rows);
+    if (at < 0) return false;
+    inShares(`gather ${rowBytes} ${dst.rows}`, dst.rows, 1, 'gatherRows',
+      (from, to) => [to - from, rowBytes, src.data.byteOffset, at + 4 * from, dst.data.byteOffset + from * rowBytes]);
+    return true;
+  }
+
+  function axpy(alpha: number, x: Matrix, y: Matrix): void {
+    const n = x.data.length, f64 = x.data instanceof Float64Array;
+    if (n < SHARED_BYTES / 4 || !teamRunning() || y.data.length !== n || !(y.data instanceof (f64 ? Float64Array : Float32Array)) ||
+      !wasm.owns!(x) || !wasm.owns!(y)) {
+      wasm.axpy(alpha, x, y);
+      return;
+    }
+    const size = f64 ? 8 : 4;
+    inShares(`axpy ${n} ${size}`, n, 16, f64 ? 'axpy64' : 'axpy',
+      (from, to) => [to - from, alpha, x.data.byteOffset + from * size, y.data.byteOffset + from * size]);
+  }
+
   const describe = (plan: { candidates: readonly number[]; chosen: number; measured: boolean; times: readonly number[] } | null): ProductPlan => {
     if (!plan) return { threads: 1, team: false, how: 'small', times: null };
     const threads = Math.abs(plan.chosen), team = plan.chosen < 0;
@@ -315,7 +368,13 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   function productPlans(): { shape: string; plan: ProductPlan }[] {
     return [...planner.plans()].map(([key, plan]) => {
       let shape: string;
-      if (typeof key === 'string') {
+      if (typeof key === 'string' && key.startsWith('gather')) {
+        const [, bytes, rows] = key.split(' ');
+        shape = `gathering ${rows} rows of ${bytes} bytes`;
+      } else if (typeof key === 'string' && key.startsWith('axpy')) {
+        const [, n, size] = key.split(' ');
+        shape = `axpy of ${n} ${size === '8' ? 'float64' : 'float32'}s`;
+      } else if (typeof key === 'string') {
         const [m, n, k, flags] = key.split(' ').map(Number);
         shape = shapeName(m, n, k, flags);
       } else {
@@ -333,6 +392,8 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     threads: most,
     pinned,
     gemm,
+    gatherRows,
+    axpy,
     planProduct,
     productPlans,
   };
