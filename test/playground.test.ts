@@ -894,8 +894,10 @@ describe('playground: lessons', () => {
 
   it('the vanishing gradient: each sigmoid layer keeps at most a quarter of δ, each relu layer all of it, as the library computes', async () => {
     const page = await open('?lesson=vanishing');
-    await page.waitForSelector('#comparison:not([hidden]) [data-activation="relu"]');
-    const rows = (activation: string) => page.locator(`#comparison [data-activation="${activation}"] tr[data-ratio]`).evaluateAll((rs) =>
+    // The two chains side by side in the step-through, from step 3 (the hidden error terms) on.
+    for (let i = 0; i < 3; i++) await page.click('#nextStage');
+    await page.waitForSelector('#chainCompare:not([hidden]) [data-activation="relu"]');
+    const rows = (activation: string) => page.locator(`#chainCompare [data-activation="${activation}"] tr[data-ratio]`).evaluateAll((rs) =>
       rs.map((r) => ({ layer: Number((r as HTMLElement).dataset.layer), ratio: Number((r as HTMLElement).dataset.ratio), delta: Number((r as HTMLElement).dataset.delta) })));
     const sig = await rows('sigmoid'), relu = await rows('relu');
     expect(sig.length).toBe(4);
@@ -904,7 +906,6 @@ describe('playground: lessons', () => {
     const trace = lessonTrace('?lesson=vanishing');
     for (const r of sig) expect(Math.abs(r.delta - trace.layers[r.layer].delta[0])).toBeLessThanOrEqual(1e-15);
     // The step-through says it too, layer by layer.
-    for (let i = 0; i < 3; i++) await page.click('#nextStage');
     const ratios = await page.locator('#stageValues [data-kind="ratio"]').evaluateAll((ls) => ls.map((l) => Number((l as HTMLElement).dataset.ratio)));
     expect(ratios).toHaveLength(4);
     for (const r of ratios) expect(r).toBeLessThanOrEqual(0.25);

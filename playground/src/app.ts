@@ -80,6 +80,8 @@ interface Events {
   hover: void;
   /** A weight or bias of the diagram was chosen (clicked), for editing or for "what if". */
   weight: WeightRef;
+  /** Another panel points at a weight (a matrix cell under the pointer or focus): the diagram marks its link; null ends it. */
+  highlight: WeightRef | null;
   /** A message from the worker, for the panel that asked. */
   worker: FromWorker;
 }

@@ -2,6 +2,7 @@
 // legend and a scale, and the bars of each layer's gradient size.
 import { $, app, on } from './app.js';
 import { gradientBars, lossText } from './draw.js';
+import { anyConcealed } from './exercise.js';
 
 const curve = $<HTMLCanvasElement>('lossCurve');
 const TRAIN = '#999', TEST = '#111';
@@ -70,7 +71,7 @@ function drawCurves(): void {
 function drawGradients(): void {
   const s = app.snapshot;
   if (!s) return;
-  $('gradients').innerHTML = gradientBars(s.gradientNorms);
+  $('gradients').innerHTML = gradientBars(s.gradientNorms, 160, anyConcealed());
 }
 
 /** Epochs per second over the last second of play. */
@@ -103,6 +104,7 @@ let lastChart = 0;
 
 $('lossLegend').innerHTML = `<span><i style="background:${TRAIN}"></i>training</span> <span><i style="background:${TEST}"></i>test</span>`;
 on('render', render);
+on('stage', drawGradients);
 on('reset', () => {
   epochTimes.length = 0;
   $('epoch').textContent = '0';

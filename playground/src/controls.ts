@@ -1,6 +1,6 @@
 // The controls panel: run buttons, the hyper-parameters, the data settings, and the keyboard shortcuts.
 import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update } from './app.js';
-import { lesson, LESSON_LIST } from './lessons.js';
+import { lesson, LESSON_LIST, lessonState } from './lessons.js';
 import { FEATURES, networkSpec } from './problem.js';
 import {
   ACTIVATIONS, DEFAULTS, isTableSet, FEATURE_NAMES, LEARNING_RATE_RANGE, LEARNING_RATES, LOSSES, MAX_LAYERS, MAX_SEED, OPTIMIZERS, OUTPUTS,
@@ -39,7 +39,7 @@ function render(): void {
   $<HTMLInputElement>('biases').checked = s.biases;
   const current = lesson(s.lesson);
   $('lessons').innerHTML = '<strong>Lessons:</strong> ' + LESSON_LIST.map((l, i) =>
-    `<a href="${serializeState({ ...DEFAULTS, lesson: l.id })}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
+    `<a href="${serializeState(lessonState(DEFAULTS, l.id))}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
   $('lessonIntro').hidden = !current;
   $('lessonIntro').textContent = current ? current.intro : '';
   fillSelect('activation', ACTIVATIONS, s.activation);

@@ -5,6 +5,7 @@
 // numbers below reading size.
 import { $, app, closeStepper, emit, fmt, on, send, toggleFeature, turnOf, update, type WeightRef } from './app.js';
 import { colour, css, drawHeatmap, outputMap, unitMap } from './draw.js';
+import { concealed } from './exercise.js';
 import { intersects, placeLabels, type Box, type LabelRequest } from './labels.js';
 import { lesson } from './lessons.js';
 import { EXTENT, FEATURES, inputNames, inputsAt, layerActivation, networkSpec } from './problem.js';
@@ -327,14 +328,16 @@ function drawLinks(): void {
   // While stepping: δ flows back along the links (stages 2–3), and each link's width is its |Δw| (stage 4).
   const flowing = trace !== null && (stageNo === 2 || stageNo === 3);
   const stepping = trace !== null && stageNo === 4;
-  const largest = stepping ? Math.max(1e-12, ...trace.layers.flatMap((l) => l.deltaW.flat().map(Math.abs))) : 1;
+  const largest = stepping ? Math.max(1e-12, ...trace.layers.flatMap((l) => l.deltaW.flatMap((row, i) => row.map((dw, j) => (concealed(`dw:${l.layer}:${i}:${j}`) ? 0 : Math.abs(dw)))))) : 1;
   const depth = snapshot.weights.length;
   for (const link of linkLines) {
     const { layer: l, from: i, to: j } = link;
     const w = snapshot.weights[l].weights[i][j];
-    const dw = trace?.layers[l].deltaW[i][j] ?? 0;
-    const width = (stepping ? 0.5 + 7.5 * Math.abs(dw) / largest : Math.min(6, Math.max(0.5, Math.abs(w) * 2))).toFixed(2);
-    const stroke = css(colour(stepping ? (dw > 0 ? 1 : -1) : w > 0 ? 1 : -1));
+    // Exercise mode: a step not yet answered is not drawn by its size and sign either.
+    const hidden = stepping && concealed(`dw:${l}:${i}:${j}`);
+    const dw = hidden ? 0 : trace?.layers[l].deltaW[i][j] ?? 0;
+    const width = (stepping && !hidden ? 0.5 + 7.5 * Math.abs(dw) / largest : Math.min(6, Math.max(0.5, Math.abs(w) * 2))).toFixed(2);
+    const stroke = hidden ? '#999' : css(colour(stepping ? (dw > 0 ? 1 : -1) : w > 0 ? 1 : -1));
     // Flow: the dashes move toward the input, the output's links first.
     const flow = flowing && (stageNo === 2 ? l === depth - 1 : true);
     // Only what changed is written: a frame of training touches few attributes.
@@ -343,11 +346,12 @@ function drawLinks(): void {
       link.last = look;
       link.line.setAttribute('stroke', stroke);
       link.line.setAttribute('stroke-width', width);
-      link.line.setAttribute('class', flow ? 'link flow' : 'link');
+      link.line.classList.toggle('flow', flow);
       if (flow) link.line.style.animationDelay = `${((depth - 1 - l) * 0.35).toFixed(2)}s`;
     }
     link.line.dataset.w = String(w);
-    link.line.dataset.dw = String(dw);
+    if (hidden) delete link.line.dataset.dw;
+    else link.line.dataset.dw = String(dw);
   }
   if (turnOf('units')) drawUnits();
 }
@@ -511,9 +515,11 @@ function annotate(): void {
     const unitBox = (j: number): Box => ({ x: unitX(l.layer + 1), y: unitY(j), width: UNIT, height: UNIT });
     l.h.forEach((h, j) => {
       let text = '';
+      // Exercise mode: a value not yet answered shows as a question mark.
+      const shown = (key: string, v: number): string => (concealed(key) ? '?' : fmt(v));
       if (app.stage === 0) text = `h ${fmt(h)}\na ${fmt(l.a[j])}`;
-      else if (app.stage === 1 && l.role === 'output') text = `y − ŷ ${fmt(trace.error[j])}`;
-      else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden') || app.stage === 4) text = `δ ${fmt(l.delta[j])}`;
+      else if (app.stage === 1 && l.role === 'output') text = `y − ŷ ${shown(`error:${j}`, trace.error[j])}`;
+      else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden') || app.stage === 4) text = `δ ${shown(`delta:${l.layer}:${j}`, l.delta[j])}`;
       if (text) notes.push({ text, anchor: unitBox(j), kind: 'unit' });
     });
   }
@@ -526,8 +532,10 @@ function annotate(): void {
     focusLayer.deltaW.forEach((row, i) => {
       const line = ends(focusLayer.layer, i, fu);
       const value = app.stage === 4 ? row[fu] : focusLayer.after.weights[i][fu];
-      // The number alone: the note above the diagram says whether these are Δw or the new weights.
-      notes.push({ text: fmt(value), anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
+      // The number alone: the note above the diagram says whether these are Δw or the new weights (a new weight
+      // gives its step away: both wait for the step's answer in exercise mode).
+      const text = concealed(`dw:${focusLayer.layer}:${i}:${fu}`) ? '?' : fmt(value);
+      notes.push({ text, anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
     });
   }
   // Links' numbers are placed first: each has one line to sit on, a unit's number has room around the unit.
@@ -632,6 +640,16 @@ on('stage', () => {
     hideEditor();
     $('diagramNote').textContent = '';
   }
+});
+// A weight another panel points at (a matrix cell): its link drawn marked, its name and value in the tip.
+on('highlight', (ref) => {
+  svg.querySelectorAll('line.link.highlight').forEach((l) => l.classList.remove('highlight'));
+  tip.hidden = true;
+  if (!ref || ref.from === 'bias') return;
+  const at = `[data-layer="${ref.layer}"][data-from="${ref.from}"][data-to="${ref.to}"]`;
+  svg.querySelector(`line.link${at}`)?.classList.add('highlight');
+  const hit = svg.querySelector(`line.hit${at}`);
+  if (hit) showTip(hit);
 });
 on('hover', () => {
   if (app.trace && app.stage >= 4) annotate();

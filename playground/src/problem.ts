@@ -44,7 +44,7 @@ export function inputsAt(s: State, p: Problem | null = null): (x: number, y: num
   const l = lesson(s.lesson);
   if (!l) return (x, y) => featurize(s.features, x, y);
   const held = l.x.slice(2);
-  return (x, y) => [x / SCALE, y / SCALE, ...held].slice(0, l.x.length);
+  return (x, y) => [x, y, ...held].slice(0, l.x.length);
 }
 
 export interface Split {
@@ -104,9 +104,10 @@ export function dataSeed(s: State): number {
 export function makeProblem(s: State): Problem {
   const l = lesson(s.lesson);
   if (l) {
-    // The lesson's one point, drawn where its first two inputs put it on the plane.
-    const point = [l.x[0] * SCALE, (l.x[1] ?? 0) * SCALE];
-    return { task: 'classification', train: { points: [point], x: [l.x], y: [l.y] }, test: { points: [], x: [], y: [] }, extent: EXTENT, outputs: 1, table: null };
+    // The lesson's one point, drawn at its own inputs: the plane spans x₁ and x₂ themselves (as far as the data
+    // sets' features reach, ±EXTENT / SCALE), so the map's axes read the lesson's numbers.
+    const point = [l.x[0], l.x[1] ?? 0];
+    return { task: 'classification', train: { points: [point], x: [l.x], y: [l.y] }, test: { points: [], x: [], y: [] }, extent: EXTENT / SCALE, outputs: 1, table: null };
   }
   if (isTableSet(s.dataset)) return tableProblem(s);
   const seed = dataSeed(s);

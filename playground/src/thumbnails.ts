@@ -4,6 +4,7 @@
 import { generate, type SyntheticName } from '../../src/index.js';
 import { $, app, on, update, useExample } from './app.js';
 import { classColour, colour, css, escapeHtml, pickClass } from './draw.js';
+import { lesson } from './lessons.js';
 import { EXTENT } from './problem.js';
 import { DATASETS, type DatasetName } from './state.js';
 import { tableOf } from './tables.js';
@@ -101,29 +102,53 @@ function draw(set: DatasetName): void {
 /** What the list was built for: the sets, and the learner's file by its id. */
 let built = '';
 
+/** A lesson's data, listed first and chosen while it is on: its one point, drawn at its own inputs. */
+function lessonThumb(): string {
+  const l = lesson(app.state.lesson);
+  if (!l) return '';
+  const point = `x = (${l.x.join(', ')}), y = ${l.y.join(', ')}`;
+  return `<label class="thumb" title="the lesson's point: ${point}"><input type="radio" name="dataset" value="lesson" aria-label="the lesson's point: ${point}">`
+    + `<canvas aria-hidden="true"></canvas><span class="name">lesson</span><span class="note">its point</span></label>`;
+}
+
 function render(): void {
   const upload = tableOf('upload');
   const sets: DatasetName[] = [...DATASETS, 'iris', 'digits', ...(upload ? ['upload' as const] : [])];
-  const key = `${sets.join()}|${upload?.source.id ?? ''}`;
+  const key = `${sets.join()}|${upload?.source.id ?? ''}|${app.state.lesson ?? ''}`;
   if (key !== built) {
     built = key;
     const focused = fieldset.contains(document.activeElement);
-    fieldset.innerHTML = '<legend><span class="step" aria-hidden="true">1</span> Data set</legend><div class="thumbs">' + sets.map((d) => {
+    fieldset.innerHTML = '<legend><span class="step" aria-hidden="true">1</span> Data set</legend><div class="thumbs">' + lessonThumb() + sets.map((d) => {
       const { note, label } = d === 'upload' ? { note: upload!.source.name, label: `your file: ${upload!.source.name}` } : NAMES[d];
       const name = d === 'upload' ? 'your file' : d;
       return `<label class="thumb" title="${escapeHtml(label ?? name)}"><input type="radio" name="dataset" value="${d}"${label ? ` aria-label="${escapeHtml(label)}"` : ''}>`
         + `<canvas aria-hidden="true"></canvas><span class="name">${name}</span>${note ? `<span class="note">${escapeHtml(note)}</span>` : ''}</label>`;
     }).join('') + '</div>';
     for (const d of sets) draw(d);
-    if (focused) fieldset.querySelector<HTMLInputElement>(`input[value="${app.state.dataset}"]`)?.focus();
+    const l = lesson(app.state.lesson);
+    const lessonCanvas = fieldset.querySelector<HTMLCanvasElement>('input[value="lesson"] ~ canvas');
+    if (l && lessonCanvas) {
+      // One point, drawn as the map draws it: large, outlined, where its first two inputs put it.
+      const g = context(lessonCanvas), e = app.problem.extent;
+      g.beginPath();
+      g.arc(((l.x[0] + e) / (2 * e)) * SIDE, SIDE - (((l.x[1] ?? 0) + e) / (2 * e)) * SIDE, 4, 0, 2 * Math.PI);
+      g.fillStyle = css(colour(l.y[0] > 0.5 ? 1 : -1));
+      g.fill();
+      g.strokeStyle = 'black';
+      g.stroke();
+    }
+    if (focused) fieldset.querySelector<HTMLInputElement>(`input[value="${l ? 'lesson' : app.state.dataset}"]`)?.focus();
   }
-  for (const input of fieldset.querySelectorAll<HTMLInputElement>('input[name="dataset"]')) input.checked = input.value === app.state.dataset;
+  // In a lesson its point is the data set; the set the page had before stays unchosen (choosing one leaves the lesson).
+  const chosen = app.state.lesson ? 'lesson' : app.state.dataset;
+  for (const input of fieldset.querySelectorAll<HTMLInputElement>('input[name="dataset"]')) input.checked = input.value === chosen;
   // A new plane for the learner's file (another pair of inputs) redraws its picture.
   if (app.state.dataset === 'upload') draw('upload');
 }
 
 fieldset.addEventListener('change', (e) => {
   const d = (e.target as HTMLInputElement).value as DatasetName;
+  if ((d as string) === 'lesson') return;
   if (d === 'iris' || d === 'digits') void useExample(d);
   else update({ dataset: d });
 });

@@ -100,7 +100,7 @@ export function threadsLine(layers: readonly LayerProducts[] | null): string | n
 
 /** The default rule's report: when the run ended, and which epoch's weights the model holds and why. */
 export function stopLine(stop: LossStop, history: History): string {
-  const ran = history.epochs.length;
+  const ran = history.epochsRun;
   const watched = stop.monitor === 'valLoss' ? 'validation loss' : 'training loss';
   const ended = history.stopReason === 'converged'
     ? `epoch ${ran}: the ${watched} fell less than ${stop.tolerance} below its best for ${stop.patience} epochs`
@@ -159,7 +159,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
   const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report)], signal });
-  if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochs.length + 1}`, o);
+  if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
   if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
   else if (plan.stop) say(stopLine(plan.stop, history));
   const { train: trainMetrics, validation: valMetrics } = plan.metrics(history);
@@ -196,7 +196,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     out.write(JSON.stringify({
       data: { source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes },
       network: net.toSpec(),
-      training: { trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch },
+      training: { trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch, epochsRun: history.epochsRun },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,
       model: o.out && o.out !== '-' ? o.out : null,

@@ -5,6 +5,7 @@ import { BackpropError, closestName } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { classesOf, type Label } from './encoding.js';
 import { targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from './preprocessing.js';
+import { checkEncodedSize } from './sizes.js';
 import type { Task } from './columns.js';
 
 export type FrameColumn =
@@ -184,6 +185,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
       `The model expects: ${prep.features.map((f) => f.name).join(', ')}`);
   }
   const count = rows ? rows.length : frame.rows;
+  checkEncodedSize(prep.features, count, dtype === 'float64' ? 8 : 4, frame.source);
   const width = prep.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
   const x = make(count, width);
   const X = x.data;

@@ -57,7 +57,7 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
       throw new BackpropError(`folds: fold ${k + 1} of ${folds} trains on ${only} of ${frame.source}'s ${frame.rows} rows; classification needs at least two classes in every fold (more rows, or fewer folds)`, 'folds');
     }
     const prep = fitFramePreprocessing(description, frame, train);
-    const net = await networkFor(prep, o);
+    const net = await networkFor(prep, o, { source: frame.source, rows: train.length });
     const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
     const s = settle(o, train.length, description.target.task, sumOfSquaredWeights(net.parameters));
     await fitAsync(net, x, y, {

@@ -17,7 +17,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   const validation = t.validation ?? DEFAULTS.validation;
   const target = Array.isArray(t.target) ? t.target[0] : (t.target as string | undefined);
   const scanned = await scanForTraining(path, path, read, { target, task: o.task, validation, seed: o.seed });
-  const net = await networkFor(scanned.prep, o);
+  const net = await networkFor(scanned.prep, o, { source: path, rows: 0 });
   const settled = settle(o, scanned.trainRows, scanned.prep.target!.task, sumOfSquaredWeights(net.parameters));
   const stop = settled.stop ? new LossStop(settled.stop) : null;
   const controls = trainingControls(settled, scanned.prep);
