@@ -145,7 +145,7 @@ export class Planner<K = string> {
     if (e.candidates[c] !== candidate) return;
     if (ms < e.best[c]) e.best[c] = ms;
     const best = Math.min(...e.best);
-    if (ms > FAR * best) e.slow[c] = 2;
+    if (ms === Infinity || ms > FAR * best) e.slow[c] = 2;
     else if (ms > CUT * best) e.slow[c]++;
     // On to the next trial of a candidate still in the round.
     do e.step++;

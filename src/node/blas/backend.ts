@@ -284,7 +284,11 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     }
     const start = performance.now();
     if (runWay(candidate, f32, a, transA, b, transB, out, m, n, k, alpha, beta, blocking)) planner.record(key, candidate, performance.now() - start);
-    else runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+    else {
+      // A way that cannot take this call (operands outside the shared memory) counts as a trial it lost.
+      runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      planner.record(key, candidate, Infinity);
+    }
   }
 
   // Element-wise work large enough to share (the batch's row gather, the optimizer step over every parameter) runs in
@@ -359,7 +363,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
         return s;
       };
       const sa = transA ? scratch(k, m) : scratch(m, k), sb = transB ? scratch(n, k) : scratch(k, n), sc = scratch(m, n);
-      while (!planner.plan(key)!.measured) gemm(sa, transA, sb, transB, sc, alpha, beta);
+      for (let calls = 0; !planner.plan(key)!.measured && calls < 100; calls++) gemm(sa, transA, sb, transB, sc, alpha, beta);
       for (const s of [sa, sb, sc]) wasm.release!(s);
     }
     return describe(planner.plan(key)!);
