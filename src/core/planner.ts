@@ -95,9 +95,10 @@ export class Planner<K = string> {
   /**
    * Starts planning `key` among `candidates`, cheapest first; with one candidate there is nothing to time. `seen`, the
    * milliseconds of one run of each candidate made before (a first run, so not counted as a trial), takes the ones
-   * FAR times slower than the fastest out of the first round. Answers the key forgotten to make room, if one was.
+   * FAR times slower than the fastest out of the first round; `trials` (default: the planner's) sets this key's trials
+   * per candidate in a round. Answers the key forgotten to make room, if one was.
    */
-  add(key: K, candidates: readonly number[], seen?: readonly number[]): K | undefined {
+  add(key: K, candidates: readonly number[], seen?: readonly number[], trials = this.trials): K | undefined {
     if (candidates.length === 0) throw new Error('planner: no candidates');
     // The oldest key goes where the planner is full; the caller forgets what it kept beside it.
     let forgotten: K | undefined;
@@ -106,7 +107,7 @@ export class Planner<K = string> {
       this.entries.delete(forgotten);
     }
     const schedule: number[] = [];
-    for (let t = 0; t < this.trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
+    for (let t = 0; t < trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
     const single = candidates.length === 1;
     const fastest = seen ? Math.min(...seen) : Infinity;
     const slow = candidates.map((_, c) => (seen && seen[c] > FAR * fastest ? 2 : 0));

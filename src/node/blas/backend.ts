@@ -236,7 +236,9 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     const possible = ways.filter((w) => w > 0 || withTeam);
     const { ways: exact, blocking, ms } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
     if (blocking) blockings.set(key, blocking);
-    const forgotten = pinned ? planner.add(key, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1]) : planner.add(key, exact, ms);
+    // Two trials a way for products of milliseconds (a W3 layer's), where noise is a small share and each trial costs.
+    const forgotten = pinned ? planner.add(key, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1])
+      : planner.add(key, exact, ms, ms[0] > 2 ? 2 : 3);
     if (forgotten !== undefined) blockings.delete(forgotten);
     return true;
   }
