@@ -11,7 +11,8 @@
 // with a note. Every process runs with the machine's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed, so every system
 // that multiplies through OpenBLAS gets the kernels OpenBLAS picks for this processor; where OPENBLAS_CORETYPE is set,
 // W1 gets one more row, backprop under the machine's own setting. `--busy N` keeps N cores busy with spinning processes
-// for the whole run (a second configuration: one core taken by another job, as on a shared machine). Then a profile of
+// for the whole run (a second configuration: one core taken by another job, as on a shared machine); `--table` runs only
+// the systems of the README's table (backprop's BLAS rows, numpy, PyTorch). Then a profile of
 // one W1 batch (`profile`), the whole job against scikit-learn and a PyTorch script (`e2e`, see e2e.mjs), digits end to
 // end, the README's `new Network(spec)` against the reference kernels it used to run on (`readme`), memory, and data
 // reading. `npm run bench -- defaults` runs bench/defaults.mjs alone (the default rule against scikit-learn's on the
@@ -31,8 +32,11 @@ const flags = {};
 const only = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--rounds' || args[i] === '--busy') flags[args[i].slice(2)] = args[++i];
+  else if (args[i] === '--table') flags.table = true;
   else only.push(args[i]);
 }
+/** `--table`: only the systems of the README's table (backprop's BLAS rows, numpy, PyTorch): a shorter run. */
+const TABLE_ONLY = flags.table === true;
 const ROUNDS = Math.max(1, Number(flags.rounds) || 3);
 const BUSY = Math.max(0, Math.floor(Number(flags.busy) || 0));
 /** The machine's OpenBLAS core setting, for the extra W1 row run under it. */
@@ -125,6 +129,7 @@ for (const name of Object.keys(SYSTEMS)) {
   const loadBefore = load();
   console.log(`\n${name}: ${workload.description}${name.endsWith('float64') ? ', in float64' : ''}; best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}; load average ${loadBefore.join(' ')}`);
   const systems = SYSTEMS[name].filter(([system, script]) => {
+    if (TABLE_ONLY && !/^(backprop blas|numpy|pytorch)/.test(system)) return false;
     if (script === 'numpy' && !numpys.length) {
       console.log(`  ${system.padEnd(20)} skipped: no python3 with numpy (Debian: apt-get install python3-numpy python3-threadpoolctl)`);
       return false;
