@@ -14,9 +14,10 @@
 // for the whole run (a second configuration: one core taken by another job, as on a shared machine); `--table` runs only
 // the systems of the README's table (backprop's BLAS rows, numpy, PyTorch). Then a profile of
 // one W1 batch (`profile`), the whole job against scikit-learn and a PyTorch script (`e2e`, see e2e.mjs), digits end to
-// end, the README's `new Network(spec)` against the reference kernels it used to run on (`readme`), memory, and data
-// reading. `npm run bench -- defaults` runs bench/defaults.mjs alone (the default rule against scikit-learn's on the
-// defaults' collection).
+// end, the README's `new Network(spec)` against the reference kernels it used to run on (`readme`), prediction by block
+// size (`predict`), memory, and data reading. `npm run bench -- defaults` runs bench/defaults.mjs alone (the default
+// rule against scikit-learn's on the defaults' collection); `npm run bench -- missing` runs bench/missing.mjs (tables
+// with missing values).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -46,6 +47,14 @@ const machineCore = process.env.OPENBLAS_CORETYPE;
 // (bench/defaults.mjs, its own results file); not part of a plain `npm run bench`, being mostly training time.
 if (only[0] === 'defaults') {
   const r = spawnSync(process.execPath, [`${here}defaults.mjs`, ...only.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+// `npm run bench -- missing [table ...]`: backprop's defaults on tables with missing values against scikit-learn's
+// imputing MLP pipeline and HistGradientBoosting (bench/missing.mjs, its own results file), and the peak memory of a
+// file with an identifier column.
+if (only[0] === 'missing') {
+  const r = spawnSync(process.execPath, [`${here}missing.mjs`, ...only.slice(1)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 
@@ -228,6 +237,27 @@ if (!only.length || only.includes('readme')) {
     }
   }
   results.readmeWay = way;
+}
+
+if (!only.length || only.includes('predict')) {
+  // Prediction in fixed blocks (a row's outputs the same whatever shares its batch) against one product of every
+  // row (before): rows per second by block size, and one row's time, each backend in its own process.
+  console.log('\npredict: rows/s by block size (96: what predict uses; whole: one product of every row, as before); one row alone, µs');
+  const predict = {};
+  for (const [system, args] of [['blas ×1', ['blas1']], ['blas ×2', ['blas2']], ['wasm ×1', ['wasm1']], ['blas ×1 float64', ['blas1', 'float64']], ['reference', ['reference']]]) {
+    try {
+      const r = JSON.parse(execFileSync(process.execPath, [`${here}systems/predict.mjs`, ...args], { env: benchEnvironment(), encoding: 'utf8' }).trim().split('\n').pop());
+      predict[system] = r;
+      for (const n of r.networks) {
+        const p = n.rowsPerSecond, k = (v) => `${(v / 1000).toFixed(v < 10_000 ? 1 : 0)}k`.padStart(7);
+        console.log(`  ${system.padEnd(16)} ${n.name.padEnd(15)} whole ${k(p.whole)}  24 ${k(p[24])}  48 ${k(p[48])}  96 ${k(p[96])} (${(p[96] / p.whole).toFixed(2)}× whole)  192 ${k(p[192])}` +
+          `   one row: ${n.oneRowMicroseconds.block.toFixed(0)} µs in a block, ${n.oneRowMicroseconds.alone.toFixed(0)} µs alone`);
+      }
+    } catch (e) {
+      console.log(`  ${system.padEnd(16)} failed: ${String(e.message).split('\n')[0]}`);
+    }
+  }
+  results.predict = predict;
 }
 
 if (!only.length || only.includes('memory')) {

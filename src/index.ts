@@ -1,7 +1,7 @@
 // The public API of backprop: everything a user imports comes from here. The front door is train(): data as you
 // have it in, a Model out; the layers below it (networks, kernels, fit, preprocessing) stay public for those who
 // need them.
-export { train, planTraining, networkFor, measure, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
+export { train, planTraining, networkFor, measure, tableNotes, validationSplit, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
 export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type LabelOptions, type Prediction, type PredictionFor, type ValuePrediction } from './model/model.js';
 export { crossValidate, type CrossValidateOptions, type CvResult } from './model/cv.js';
 export {
@@ -29,7 +29,7 @@ export { ACTIVATION_NAMES, getActivation, type Activation, type ActivationName, 
 export { LOSS_NAMES, getLoss, type Loss, type LossName } from './nn/losses.js';
 export { Dense, type DenseBuffers } from './nn/dense.js';
 export type { BatchInput } from './nn/input.js';
-export { Network, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter, type PassOptions } from './nn/network.js';
+export { Network, PREDICT_BLOCK_ROWS, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter, type PassOptions } from './nn/network.js';
 export { dropoutRates, type DropoutMasks } from './nn/dropout.js';
 export { resolveSpec, type LayerSpec, type NetworkSpec, type ResolvedSpec } from './nn/spec.js';
 export { traceUpdate, type LayerTrace, type TraceOptions, type UpdateTrace } from './nn/trace.js';
@@ -43,12 +43,15 @@ export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type Scale
 export { splitRows, stratifiedFolds, takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
 export { prepareClassification, type PreparedClassification } from './data/prepare.js';
 export {
-  decodeOutput, decodeValues, encodeRecord, encodedWidth, type Decoded, type FeatureSpec, type Preprocessing, type TargetSpec,
+  decodeOutput, decodeValues, encodedWidth, featureWidth, inputNames, scaledCount, type Decoded, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec,
 } from './data/preprocessing.js';
+export { DEFAULT_NA_VALUES, MISSING, medianOf } from './data/missing.js';
+export { chooseTask, MAX_NUMERIC_CLASSES, MIN_ROWS_PER_CLASS, type TargetValues, type TaskChoice } from './data/task.js';
+export { DATE_PARTS, DATE_REFERENCE, datePart, parseDate, type DatePart } from './data/dates.js';
 export { columnsOf, frameFromTable, type Column, type Task, type TextTable } from './data/columns.js';
 export {
-  describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, inferFrameTask, unusedFrameColumns,
-  type DataFrame, type FrameColumn, type FrameDescription,
+  describeFrame, encodeFrameInputs, encodeFrameTargets, encodeRecord, fitFramePreprocessing, inferFrameTask, missingCount, newTally, unusedFrameColumns,
+  IDENTIFIER_MIN_DISTINCT, type DataFrame, type DescribeOptions, type EncodePolicy, type EncodeTally, type FrameColumn, type FrameDescription,
 } from './data/frame.js';
 export {
   EarlyStopping, HISTORY_EPOCHS, LossStop, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type LossStopOptions,

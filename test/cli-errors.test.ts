@@ -27,18 +27,26 @@ describe('bad data files', () => {
     ['ragged rows', () => csv('ragged.csv', 'a,b,label\n1,2,x\n3,y\n5,6,x\n'), `${join(dir, 'ragged.csv')}, line 3: expected 3 values like the header, found 2`],
     ['a word in a numeric column', () => csv('word.csv', 'a,b,label\n1,2,x\n3,four,y\n5,6,x\n'),
       `${join(dir, 'word.csv')}, line 3, column 2 (b): "four" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`],
-    ['a missing value', () => csv('hole.csv', 'a,b,label\n1,2,x\n3,,y\n5,6,x\n'), `${join(dir, 'hole.csv')}, line 3, column 2 (b): missing value; fill it in or remove the row`],
-    ['NaN', () => csv('nan.csv', 'a,b,label\n1,2,x\nNaN,4,y\n5,6,x\n'), `${join(dir, 'nan.csv')}, line 3, column 1 (a): NaN is not a finite number; fill in a real value or remove the row`],
     ['an infinite value', () => csv('inf.csv', 'a,b,label\n1,2,x\n3,-Infinity,y\n5,6,x\n'), `${join(dir, 'inf.csv')}, line 3, column 2 (b): -Infinity is not a finite number; fill in a real value or remove the row`],
     ['a number too large', () => csv('huge.csv', 'a,b,label\n1,2,x\n3,1e999,y\n5,6,x\n'), `${join(dir, 'huge.csv')}, line 3, column 2 (b): 1e999 is too large to be a finite number`],
-    ['a binary file', () => writeFile(dir, 'binary.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), `${join(dir, 'binary.csv')}: not a text file (a zero byte at offset 4); expected CSV with a header row`],
-    ['a file that is not UTF-8', () => writeFile(dir, 'latin1.csv', new Uint8Array([0x61, 0x2c, 0x62, 0x0a, 0xe9, 0x2c, 0x31, 0x0a])), `${join(dir, 'latin1.csv')}: not a text file (not valid UTF-8); expected CSV with a header row`],
+    ['a binary file', () => writeFile(dir, 'binary.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), `${join(dir, 'binary.csv')}, line 1: not a text file (a zero byte at offset 4); expected CSV with a header row`],
+    ['a file that is not UTF-8', () => writeFile(dir, 'latin1.csv', new Uint8Array([0x61, 0x2c, 0x62, 0x0a, 0xe9, 0x2c, 0x31, 0x0a])), `${join(dir, 'latin1.csv')}, line 2: not valid UTF-8 (the byte E9 at offset 4); expected CSV saved as UTF-8`],
     ['a one-class target', () => csv('oneclass.csv', 'a,b,label\n1,2,x\n3,4,x\n5,6,x\n'), `${join(dir, 'oneclass.csv')}: the target column "label" has only one class ("x"); classification needs at least two`],
     ['a duplicated column name', () => csv('dup.csv', 'a,a,label\n1,2,x\n3,4,y\n'), `${join(dir, 'dup.csv')}, line 1: the column name "a" appears twice (columns 1 and 2)`],
-    ['an unclosed quote', () => csv('quote.csv', 'a,b,label\n1,2,"x\n'), `${join(dir, 'quote.csv')}, line 2: not valid CSV (the parsing is finished with an opening quote at line 2)`],
+    ['an unclosed quote', () => csv('quote.csv', 'a,b,label\n1,2,"x\n'), `${join(dir, 'quote.csv')}, line 2: a quoted value is never closed (an unterminated quote)`],
   ];
   it.each(cases)('%s', (_name, make, message) => {
     expectOneLineError(backprop(['train', make(), '--epochs', '1']), 1, message);
+  });
+
+  // Missing values are filled by default (test/tables.test.ts); --missing error refuses them as before, by line.
+  const strict: [string, () => string, string][] = [
+    ['a missing value', () => csv('hole.csv', 'a,b,label\n1,2,x\n3,,y\n5,6,x\n'), `${join(dir, 'hole.csv')}, line 3, column 2 (b): missing value; fill it in or remove the row (missing values are errors here: missing "error")`],
+    ['NaN', () => csv('nan.csv', 'a,b,label\n1,2,x\nNaN,4,y\n5,6,x\n'), `${join(dir, 'nan.csv')}, line 3, column 1 (a): missing value; fill it in or remove the row (missing values are errors here: missing "error")`],
+    ['NA', () => csv('na.csv', 'a,b,label\n1,2,x\n3,4,y\n5,NA,x\n'), `${join(dir, 'na.csv')}, line 4, column 2 (b): missing value; fill it in or remove the row (missing values are errors here: missing "error")`],
+  ];
+  it.each(strict)('%s, with --missing error', (_name, make, message) => {
+    expectOneLineError(backprop(['train', make(), '--epochs', '1', '--missing', 'error']), 1, message);
   });
 
   it('a target column that does not exist lists the columns', () => {
@@ -101,7 +109,7 @@ describe('bad model files and mismatched inputs', () => {
 describe('a failed or interrupted run leaves --out alone', () => {
   it('failing on bad data does not touch an existing model file', () => {
     const out = csv('keep.json', 'the good model');
-    const r = backprop(['train', join(dir, 'hole.csv'), '--out', out]);
+    const r = backprop(['train', join(dir, 'word.csv'), '--out', out]);
     expect(r.code).toBe(1);
     expect(readFileSync(out, 'utf8')).toBe('the good model');
   });

@@ -46,7 +46,7 @@ describe('backprop train', () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split('\n');
     expect(lines[0]).toBe('data     xor: 200 rows, 2 features (2 numeric, standardized) → 2 inputs');
-    expect(lines[1]).toBe('target   label: classification, 2 classes (0, 1)');
+    expect(lines[1]).toBe('target   label: classification, 2 classes (0, 1): two distinct values; --task regression predicts them as numbers');
     expect(lines[3]).toMatch(/^network  2-100-1 \(relu, sigmoid\), loss binary-cross-entropy, adam η=0.001, batch 32, 30 epochs, (blas \(.*\)|wasm-simd(×\d+)?) kernels$/);
     // The default L2 penalty is 3/n for the 160 training rows (0.0187) bounded by 0.3/Σw² of the initial weights for
     // classes (Σw² ≈ 219 for the He-initialised 2-100-1 network), the smaller here; a regression's bound is 2/Σw²

@@ -19,7 +19,7 @@ describe('scaling', () => {
   });
 
   it('rejects rows of another width', () => {
-    expect(() => applyScaler(fitScaler('standard', train), [[1, 2]])).toThrow('row 0 has 2 values, but the scaler was fitted on 3');
+    expect(() => applyScaler(fitScaler('standard', train), [[1, 2]])).toThrow('row 1 has 2 values, but the scaler was fitted on 3');
   });
 });
 
@@ -29,7 +29,7 @@ describe('class labels', () => {
     expect(classesOf([10, 2, 1])).toEqual([1, 2, 10]);
     expect(oneHot(['b', 'a'], ['a', 'b', 'c'])).toEqual([[0, 1, 0], [1, 0, 0]]);
     expect(labelIndices([10, 1], [1, 2, 10])).toEqual([2, 0]);
-    expect(() => oneHot(['d'], ['a', 'b'])).toThrow('labels row 0: unknown class "d"; the classes are "a", "b"');
+    expect(() => oneHot(['d'], ['a', 'b'])).toThrow('labels row 1: unknown class "d"; the classes are "a", "b"');
   });
 });
 
@@ -68,7 +68,18 @@ describe('records to input vectors', () => {
     expect(encodeRecord(prep, [12, 'red', 9])).toEqual([1, 0, 1, 2]);
   });
   it('names an unseen category and lists the known ones', () => {
-    expect(() => encodeRecord(prep, [12, 'green', 9], 'line 3')).toThrow('line 3: column "colour" has the value "green", which the model never saw; known values: blue, red');
+    expect(() => encodeRecord(prep, [12, 'green', 9], 'line 3')).toThrow('line 3, column "colour": the value "green", which the model never saw; known values: blue, red');
+  });
+  it('fills a missing value as the feature says: its fill and indicator, a level of its own; without a fill, an error', () => {
+    const filling: Preprocessing = {
+      features: [{ name: 'size', type: 'numeric', fill: 14, indicator: true }, { name: 'colour', type: 'categorical', categories: ['blue', 'red'], missing: true }, { name: 'age', type: 'numeric', fill: 5 }],
+      scaler: { kind: 'standard', mean: [10, 1], std: [2, 4] },
+      target: null,
+    };
+    // size: (14 − 10)/2 = 2 and its indicator 1; colour: the third input, its missing level; age: (5 − 1)/4 = 1.
+    expect(encodeRecord(filling, [null, '', undefined])).toEqual([2, 1, 0, 0, 1, 1]);
+    expect(encodeRecord(filling, [12, 'red', 9])).toEqual([1, 0, 0, 1, 0, 2]);
+    expect(() => encodeRecord(prep, [null, 'red', 9], 'line 4')).toThrow('line 4, column "size": missing value; this model was trained to refuse them');
   });
 });
 

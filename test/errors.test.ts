@@ -23,12 +23,12 @@ describe('shape errors say which layer expected what', () => {
 
   it('inputs of the wrong width (the seeds\' "shapes (3,) (6,)")', () => {
     expect(errorOf(() => net.predict([[1, 2, 3, 4, 5, 6]])).message).toBe(
-      'inputs row 0: layer 1 (3 inputs → 2 units, sigmoid) expects 3 input values per example, but got 6');
+      'inputs row 1: layer 1 (3 inputs → 2 units, sigmoid) expects 3 input values per example, but got 6');
   });
 
   it('targets that do not fit the output layer', () => {
     expect(errorOf(() => net.trainBatch([[1, 2, 3]], [[1, 0]], 0.1)).message).toBe(
-      'targets row 0: layer 2 (2 inputs → 1 unit, sigmoid) is the output layer with 1 unit, so each target needs 1 value, but got 2');
+      'targets row 1: layer 2 (2 inputs → 1 unit, sigmoid) is the output layer with 1 unit, so each target needs 1 value, but got 2');
   });
 
   it('different numbers of input and target rows', () => {
@@ -37,9 +37,9 @@ describe('shape errors say which layer expected what', () => {
   });
 
   it('values that are not finite numbers', () => {
-    expect(errorOf(() => net.predict([[1, NaN, 3]])).message).toBe('inputs row 0, column 1: expected a finite number, got NaN');
+    expect(errorOf(() => net.predict([[1, NaN, 3]])).message).toBe('inputs row 1, column 2: expected a finite number, got NaN');
     expect(errorOf(() => net.predict([[1, '2' as unknown as number, 3]])).message).toBe(
-      'inputs row 0, column 1: expected a finite number, got "2"');
+      'inputs row 1, column 2: expected a finite number, got "2"');
   });
 
   it('a learning rate that is not a positive number', () => {

@@ -128,8 +128,8 @@ describe('the standalone module', () => {
           expect(Math.abs(p.values![1] - e.values[VALUE_B])).toBeLessThan(1e-6 * Math.max(1, Math.abs(e.values[VALUE_B])));
         }
       });
-      // Its messages start with the module's name, exactly, and a missing feature runs nothing either.
-      expect(() => module.predict({})).toThrow(new Error(`${name}: missing the feature "${model.features[0]}"`));
+      // Its messages start with the module's name, exactly, and a bad value runs nothing either (a missing one is filled).
+      expect(() => module.predict({ [model.features[0]]: 'x' })).toThrow(new Error(`${name}: the feature "${model.features[0]}" expects a number, got "x"`));
       expect(pwned()).toBeUndefined();
     }
     // A plain name still reads as a plain comment and string.
@@ -149,7 +149,7 @@ describe('the standalone module', () => {
         files.push(`${kind}-${i}.d.ts`);
       });
       // A user's file: a row with every feature by its name (JSON.stringify's keys: the test's own quoting).
-      const row = model.preprocessing.features.map((f) => `${JSON.stringify(f.name)}: ${f.type === 'numeric' ? '0.5' : JSON.stringify(f.categories[3])}`).join(', ');
+      const row = model.preprocessing.features.map((f) => `${JSON.stringify(f.name)}: ${f.type === 'numeric' ? '0.5' : f.type === 'categorical' ? JSON.stringify(f.categories[3]) : '"2024-03-15"'}`).join(', ');
       writeFileSync(join(types, `use-${kind}.ts`), `import { predict, type Features } from './${kind}-0.js';\nconst row: Features = { ${row} };\n`
         + (kind === 'classifier' ? `const label: ${classifier.classes!.map((c) => JSON.stringify(c)).join(' | ')} = predict(row).label;\nexport { label };\n` : 'export const value: number = predict(row).values[1];\n'));
       files.push(`use-${kind}.ts`);
@@ -171,7 +171,7 @@ describe('the standalone module', () => {
       const out: string[] = [];
       exportCommand(path, { to: 'js' }, { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream);
       const module = await import(pathToFileURL(join(folder, `${stem}.js`)).href) as { predict(row: object): { label: unknown } };
-      expect(() => module.predict({})).toThrow(`${stem}: missing the feature`);
+      expect(() => module.predict({ [classifier.features[0]]: 'x' })).toThrow(`${stem}: the feature`);
       expect(module.predict(rows[0]).label).toBe(classifier.predict([rows[0]])[0].label);
       expect(pwned()).toBeUndefined();
     }
@@ -216,7 +216,7 @@ describe('ONNX and TensorFlow.js', () => {
     const model = await train([{ a: 1, colour: 'red', kind: 'x' }, { a: 2, colour: 'blue', kind: 'y' }, { a: 3, colour: 'red', kind: 'x' }, { a: 4, colour: 'blue', kind: 'y' }], { target: 'kind', epochs: 1, validation: 0 }) as Model;
     const session = await ort.InferenceSession.create(exportONNX(model));
     expect(session.outputNames).toEqual(['probabilities', 'label']);
-    expect(decodeModel(exportONNX(model)).doc_string).toBe('A multilayer perceptron trained with backprop. Inputs: "a" (number), "colour" (text: "blue" | "red"). Outputs: "probabilities", the probabilities of "x", "y"; "label", the class.');
+    expect(decodeModel(exportONNX(model)).doc_string).toBe('A multilayer perceptron trained with backprop. Inputs: "a" (number, NaN where missing), "colour" (text: "blue" | "red"). Outputs: "probabilities", the probabilities of "x", "y"; "label", the class.');
   }, 60_000);
 
   it('the TensorFlow.js export with hostile names loads in tf.loadLayersModel, predicts as the network, and reads back the same', async () => {

@@ -57,7 +57,8 @@ describe('a column too wide to encode', () => {
   it('an identifier of 30,000 values in a 30,000-row file: one line naming the column, from the command line', () => {
     const rows = ['id,x,y', ...Array.from({ length: 30_000 }, (_, i) => `u${(i * 7919) % 1_000_003},${(i % 17) / 3},${i % 2 ? 'a' : 'b'}`)];
     const file = writeFile(dir, 'ids.csv', rows.join('\n') + '\n');
-    const r = backprop(['train', file, '--epochs', '1']);
+    // Left out as an identifier by default (test/tables.test.ts); kept, it is too wide.
+    const r = backprop(['train', file, '--epochs', '1', '--keep', 'id']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^backprop: .*ids\.csv: column "id" has 30000 distinct values, an input each once one-hot encoded \(30001 inputs in all\): 24000 rows would take 2\.9 GB encoded, more than the 2\.1 GB a table may take in memory; leave the column out/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -65,7 +66,7 @@ describe('a column too wide to encode', () => {
 
   it('a first layer too wide for the largest layer names the column too', async () => {
     const records = Array.from({ length: 300 }, (_, i) => ({ word: `w${i}`, y: i % 2 }));
-    const message = await refusal(() => train(records, { layers: [60_000], epochs: 1, validation: 0 }));
+    const message = await refusal(() => train(records, { layers: [60_000], epochs: 1, validation: 0, keep: ['word'] }));
     expect(message).toMatch(/^data: column "word" has 300 distinct values.*a first layer of 60000 units would need 18000000 weights, more than the 16777216 of the largest layer/);
   });
 });
@@ -118,20 +119,23 @@ describe('DataFrame objects are checked as a file is', () => {
     const cases: [string, unknown[], string][] = [
       // Today this trains (the scaler's mean comes out 6.25).
       ['a string among the numbers', [numeric('a', [1, 2, '30', 4, 5, 6, 7, 8, 9, 10]), y], 'df, row 3, field "a": "30" is not a number, though the column\'s kind is numeric'],
-      ['NaN', [numeric('a', Float64Array.from(ten, (i) => (i === 4 ? NaN : i))), y], 'df, row 5, field "a": NaN is not a value; fill it in or remove the row'],
-      ['a missing number', [numeric('a', [0, 1, 2, undefined, 4, 5, 6, 7, 8, 9]), y], 'df, row 4, field "a": missing; fill it in or remove the row'],
+      ['an infinite number', [numeric('a', Float64Array.from(ten, (i) => (i === 4 ? Infinity : i))), y], 'df, row 5, field "a": Infinity is not a finite number'],
       ['a code of 99 in a dictionary of 2', [a, text('y', Uint32Array.from(ten, (i) => (i === 3 ? 99 : i % 2)), ['p', 'q'])], 'df, row 4, field "y": the code 99 is not an index into the column\'s dictionary of 2'],
       ['a code of -1', [a, text('y', ten.map((i) => (i === 2 ? -1 : i % 2)), ['p', 'q'])], 'df, row 3, field "y": the code -1 is not an index into the column\'s dictionary of 2'],
       ['a repeated name', [a, numeric('a', Float64Array.from(ten)), y], 'df: two columns are named "a"; name them apart'],
       ['an unknown kind', [{ name: 'a', kind: 'categorical', values: Float64Array.from(ten) }, y], 'df: column "a" has kind "categorical"; expected "numeric" or "text"'],
       ['a dictionary that is not text', [a, text('y', Uint32Array.from(ten, (i) => i % 2), ['p', 2])], 'df: column "y": dictionary[1] is number, not text'],
       ['a dictionary entry twice', [a, text('y', Uint32Array.from(ten, (i) => i % 2), ['p', 'p'])], 'df: column "y": the dictionary holds "p" twice; each value once'],
-      ['an empty text value', [a, text('y', Uint32Array.from(ten, (i) => i % 3), ['p', 'q', ' '])], 'df, row 3, field "y": missing; fill it in or remove the row'],
+      // A blank target is a missing one: a row to learn from needs it.
+      ['an empty text value', [a, text('y', Uint32Array.from(ten, (i) => i % 3), ['p', 'q', ' '])], 'df, row 3, column 2 (y): missing value; a row to learn from needs its target; remove the row (3 of 10 rows have none)'],
       ['codes of the wrong length', [a, text('y', new Uint32Array(9), ['p', 'q'])], 'df: column "y" has 9 codes, the frame\'s rows 10; every column needs one per row'],
       ['values that are no list', [numeric('a', { length: 10 }), y], 'df: column "a": values is not a list of values'],
       ['a column that is null', [null, y], 'df: columns[0]: expected a column ({ name, kind, ... }), got null'],
     ];
     for (const [name, columns, message] of cases) expect(await refusal(() => train(frame(columns), { epochs: 1 })), name).toBe(message);
+    // NaN, undefined and null are missing values, as in a file: filled.
+    const gaps = await train(frame([numeric('a', [0, NaN, 2, undefined, 4, null, 6, 7, 8, 9]), y]), { epochs: 1, validation: 0 });
+    expect(gaps.preprocessing.features).toEqual([{ name: 'a', type: 'numeric', indicator: true, fill: 6 }]);
   });
 
   it('numbers and codes in plain arrays train as the same table in typed arrays does', async () => {

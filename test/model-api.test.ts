@@ -181,9 +181,18 @@ describe('data in every form', () => {
 
   it('records are checked with the row and field at fault; unused fields are ignored', async () => {
     const model = await train(rows, { target: 'bought', epochs: 2 });
-    expect(() => model.predict([{ age: 30, city: 'Berlin' }])).toThrow(/row 1: column "city" has the value "Berlin", which the model never saw; known values: Oslo, Paris, Rome/);
+    // A category the model never saw: all zeros by default, counted; an error where asked.
+    expect(model.predict([{ age: 30, city: 'Berlin' }])).toHaveLength(1);
+    expect(model.predictWithReport([{ age: 30, city: 'Berlin' }, { age: 30, city: 'Lima' }]).unseen).toEqual({ city: 2 });
+    expect(() => model.predict([{ age: 30, city: 'Berlin' }], { unknown: 'error' })).toThrow(/predict, row 1, field "city": the value "Berlin", which the model never saw; known values: Oslo, Paris, Rome/);
     expect(() => model.predict([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never])).toThrow(/predict, row 2, field "age": "old" is not a number, though the model expects numbers there/);
-    expect(() => model.predict([{ age: 30, city: 'Oslo' }, { age: 31 } as never])).toThrow(/predict, row 2, field "city": missing; fill it in or remove the row/);
+    // A bad row skipped where asked: null in its place, the others predicted, the fault listed.
+    const skipped = model.predictWithReport([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never], { onInvalidRow: 'skip' });
+    expect(skipped.predictions[0]).not.toBeNull();
+    expect(skipped.predictions[1]).toBeNull();
+    expect(skipped.invalid).toEqual([{ row: 2, message: 'predict, row 2, field "age": "old" is not a number, though the model expects numbers there' }]);
+    // A missing field is a missing value: filled (the training rows had none in city, so it has no level: all zeros).
+    expect(model.predictWithReport([{ age: 30, city: 'Oslo' }, { age: 31 } as never]).missing).toEqual({ city: 1 });
     expect(model.predict([{ age: 30, city: 'Oslo', name: 'Ann' } as never])).toHaveLength(1);
     expect(() => model.predict([{ age: true, city: 'Oslo' } as never])).toThrow(/predict, row 1, field "age": "true" is not a number/);
     expect(() => model.predict({ age: 30, city: 'Oslo' } as never)).toThrow(/got one record; wrap it in a list: \[record\]/);

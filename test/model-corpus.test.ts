@@ -148,7 +148,7 @@ describe('every damaged model file is refused with one line, or loads and predic
     const rssFile = join(dir, 'rss.txt');
     writeFileSync(rssFile, '');
     const preload = join(ROOT, 'test/programs/report-rss.mjs');
-    const run = (c: Case, i: number): Promise<{ c: Case; code: number | null; stdout: string; stderr: string }> => {
+    const run = (c: Case, i: number): Promise<{ c: Case; command: string; code: number | null; stdout: string; stderr: string }> => {
       const file = writeFile(dir, `case-${i}.json`, c.text);
       const data = c.name.startsWith('values') ? values : classes;
       const command = i % 2 ? 'predict' : 'evaluate';
@@ -157,15 +157,17 @@ describe('every damaged model file is refused with one line, or loads and predic
         let stdout = '', stderr = '';
         child.stdout.on('data', (d) => (stdout += d));
         child.stderr.on('data', (d) => (stderr += d));
-        child.on('close', (code) => resolve({ c, code, stdout, stderr }));
+        child.on('close', (code) => resolve({ c, command, code, stdout, stderr }));
       });
     };
     const results = [];
     for (let i = 0; i < small.length; i += 4) results.push(...await Promise.all(small.slice(i, i + 4).map((c, j) => run(c, i + j))));
-    for (const { c, code, stdout, stderr } of results) {
+    for (const { c, command, code, stdout, stderr } of results) {
       if (code === 0) {
-        expect(stdout, c.name).not.toMatch(/NaN|Infinity/);
-        expect(stderr, c.name).toBe('');
+        // predict's header names the target, which a damaged file may call "NaN": the values are what must be finite.
+        expect(command === 'predict' ? stdout.slice(stdout.indexOf('\n') + 1) : stdout, c.name).not.toMatch(/NaN|Infinity/);
+        // Only the note on columns a damaged file no longer names (its target renamed, say).
+        expect(stderr.replace(/^backprop: .*: not used by the model, left out: .*\n/, ''), c.name).toBe('');
       } else {
         expect(code, c.name).toBe(1);
         expect(stderr.trimEnd().split('\n'), c.name).toHaveLength(1);

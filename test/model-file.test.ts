@@ -77,7 +77,7 @@ describe('hostile and broken model files', () => {
     ['empty object', '{}', /^bad\.json: not a model file: its JSON has no "format": "backprop-model"$/],
     ['not an object', '[1, 2, 3]', /^bad\.json: not a model file: expected an object, got \[1,2,3\]$/],
     ['another format', edited((m) => (m.format = 'keras')), /^bad\.json: format: expected "backprop-model", got "keras"$/],
-    ['unknown version', edited((m) => (m.version = 99)), /^bad\.json: version: expected 1 \(the only version this release reads\), got 99$/],
+    ['unknown version', edited((m) => (m.version = 99)), /^bad\.json: version: expected 1 or 2 \(the versions this release reads\), got 99$/],
     ['weights of the wrong shape', edited((m) => m.weights[0].weights.pop()), /^bad\.json: weights\[0\]\.weights: expected a list of 2, got 1 items$/],
     // Found by the scan of the text, before the file is parsed, from the network the file declares.
     ['a row of the wrong length', edited((m) => m.weights[1].weights[2].push(0)), /^bad\.json: weights\[1\]\.weights\[2\]: more than 3 items, but layer 1 has 3 units$/],

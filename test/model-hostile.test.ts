@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackpropError, crossValidate, Model, Random, toFrame, train, tune } from '../src/index.js';
+import { BackpropError, crossValidate, encodeRecord, Model, Random, toFrame, train, tune } from '../src/index.js';
 import { saveModel } from '../src/node/index.js';
 import { backprop, tempDir, writeFile } from './cli-helpers.js';
 
@@ -60,9 +60,10 @@ describe('records: what predict and explain read', () => {
   it('predict reads only the model\'s fields; explain reads numbers as predict does', async () => {
     const model = await train(base, { target: 'y', epochs: 2 });
     expect(model.predict([{ a: 0.1, b: 0.2, junk: { deep: [1] }, other: null } as never])).toHaveLength(1);
-    expect(() => model.explain({ a: 0.1, b: 0.2, y: null } as never)).toThrow(/explain, row 1, field "y": null is not a value/);
+    expect(() => model.explain({ a: 0.1, b: 0.2, y: null } as never)).toThrow(/explain, row 1, field "y": missing value; a labelled row needs its target/);
     expect(() => model.explain({ a: '0x10', b: 0.2, y: 'p' } as never)).toThrow(/field "a": "0x10" is not a number/);
-    expect(() => model.explain({ a: NaN, b: 0.2, y: 'p' } as never)).toThrow(/field "a": NaN is not a value/);
+    // A missing feature is filled as predict fills it: the update on the training rows' median.
+    expect(model.explain({ a: NaN, b: 0.2, y: 'p' } as never).input[0]).toBe(encodeRecord(model.preprocessing, [null, 0.2])[0]);
     expect(model.explain({ a: 0.1, b: 0.2, y: 'p' }).layers).toHaveLength(2);
   });
 });

@@ -165,13 +165,27 @@ describe('the page\'s tables and numbers', () => {
     expect(() => readTable(more)).toThrow(`big.csv: ${MAX_ROWS + 1} rows; the playground takes at most ${MAX_ROWS} (backprop train reads larger files)`);
   });
 
-  it('refuses a table whose encoding gives more inputs than it can draw, naming the text column of identifiers', async () => {
-    const csv = (n: number): string => ['id,x,label', ...Array.from({ length: n }, (_, i) => `u${i},${(i % 17) / 17},${i % 2 ? 'a' : 'b'}`)].join('\n') + '\n';
+  it('leaves a column of identifiers out, as backprop train does, and refuses a table that still gives more inputs than it can draw', async () => {
+    // Each city in three rows: a category, not an identifier.
+    const csv = (n: number, per = 3): string => ['city,x,label', ...Array.from({ length: n }, (_, i) => `u${Math.floor(i / per)},${(i % 17) / 17},${i % 2 ? 'a' : 'b'}`)].join('\n') + '\n';
     const state = { ...parseState(''), dataset: 'upload' as const };
-    setTable('upload', readTable(await parseSource('ids.csv', csv(MAX_INPUTS - 1))));
+    setTable('upload', readTable(await parseSource('cities.csv', csv(3 * (MAX_INPUTS - 1)))));
     expect(makeProblem(state).table!.inputNames.length).toBe(MAX_INPUTS);
-    setTable('upload', readTable(await parseSource('ids.csv', csv(2000))));
-    expect(() => makeProblem(state)).toThrow(`ids.csv: 2001 inputs after encoding (the text column "id" alone gives 2000, one per distinct value); the playground takes at most ${MAX_INPUTS}`);
+    setTable('upload', readTable(await parseSource('cities.csv', csv(6000))));
+    expect(() => makeProblem(state)).toThrow(`cities.csv: 2001 inputs after encoding (the text column "city" alone gives 2000, one per distinct value); the playground takes at most ${MAX_INPUTS}`);
+    // One value per row: an identifier, left out.
+    setTable('upload', readTable(await parseSource('ids.csv', csv(2000, 1))));
+    expect(makeProblem(state).table!.inputNames).toEqual(['x']);
+    setTable('upload', null);
+  });
+
+  it('reads a file with missing values as backprop train does: filled, with the indicator and level inputs named', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 7 ? (i % 13) / 13 : ''},${i % 5 ? ['red', 'blue'][i % 2] : 'NA'},${i % 2 ? 'a' : 'b'}`);
+    const state = { ...parseState(''), dataset: 'upload' as const };
+    setTable('upload', readTable(await parseSource('gaps.csv', ['x,colour,label', ...rows].join('\n') + '\n')));
+    const problem = makeProblem(state);
+    expect(problem.table!.inputNames).toEqual(['x', 'x (missing)', 'colour=blue', 'colour=red', 'colour (missing)']);
+    for (const x of [...problem.train.x, ...problem.test.x]) expect(x.every(Number.isFinite)).toBe(true);
     setTable('upload', null);
   });
 

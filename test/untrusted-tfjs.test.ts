@@ -10,6 +10,9 @@ import { BIN, ROOT, tempDir } from './cli-helpers.js';
 import { modelFromJSON } from '../src/index.js';
 import { importTFJS } from '../src/interop/index.js';
 
+// TensorFlow.js's own tests run in its test mode, which keeps its advice to install tfjs-node off the output.
+tf.env().set('IS_TEST', true);
+
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

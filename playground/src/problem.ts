@@ -3,7 +3,7 @@
 import { generate, takeRows, toRows, trainTestSplit, type LayerWeights, type NetworkSpec } from '../../src/index.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing } from '../../src/data/frame.js';
 import { BackpropError } from '../../src/core/errors.js';
-import type { Preprocessing } from '../../src/data/preprocessing.js';
+import { inputNames as libraryInputNames, type Preprocessing } from '../../src/data/preprocessing.js';
 import { splitRows } from '../../src/data/split.js';
 import { lesson } from './lessons.js';
 import { isTableSet, type FeatureName, type HiddenActivation, type State } from './state.js';
@@ -139,7 +139,8 @@ function tableProblem(s: State): Problem {
   const prep = fitFramePreprocessing(description, frame, rows.train);
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes.map(String) : null;
-  const inputNames = prep.features.flatMap((f) => (f.type === 'numeric' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
+  // The library's names: a column's, "column=category" for one-hot, "column (missing)" for a missing-value input, "column: year" for a date's part.
+  const inputNames = libraryInputNames(prep.features);
   // The page draws every input and keeps every encoded row: a text column of identifiers would make thousands.
   if (inputNames.length > MAX_INPUTS) {
     const widest = prep.features.reduce((w, f) => (f.type === 'categorical' && f.categories.length > (w?.type === 'categorical' ? w.categories.length : 0) ? f : w), prep.features[0]);

@@ -13,9 +13,9 @@ export async function cvCommand(data: string, o: CvOptions & { json: boolean; qu
     if (!o.json && !o.quiet) out.write(printableLines(line) + '\n');
   };
   say(`cv       ${data}: ${o.folds} stratified folds (seed ${o.seed}); each trains ${[...o.layers].join(',') || 'no hidden'} ${o.activation}${o.epochs ? ` for ${o.epochs} epochs` : ''}`);
-  const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
+  const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues });
   const { validation: _v, ...options } = libraryOptions(o);
-  const result = await crossValidate(frame, { ...options, folds: o.folds, onFold: (k, m) => say(`fold ${String(k + 1).padStart(2)}  ${formatMetrics(m)}`) });
+  const result = await crossValidate(frame, { ...options, folds: o.folds, onFold: (k, m) => say(`fold ${String(k).padStart(2)}  ${formatMetrics(m)}`) });
   if (o.json) {
     out.write(JSON.stringify(result) + '\n');
     return;

@@ -1,6 +1,6 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows.
 import { toRows } from '../core/matrix.js';
-import { encodeFrameInputs, unusedFrameColumns, type DataFrame } from '../data/frame.js';
+import { encodeFrameInputs, newTally, unusedFrameColumns, type DataFrame } from '../data/frame.js';
 import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { loadNetwork } from '../node/files.js';
 import { checkFinite, Evaluation } from '../model/evaluation.js';
@@ -17,6 +17,20 @@ export interface PredictOptions extends DataOptions {
   /** Significant digits of probabilities and regression values. */
   digits: number;
   json: boolean;
+  /** A text value the model never saw: encoded as all zeros (ignore), or an error. */
+  unknown?: 'ignore' | 'error';
+}
+
+/** One line on stderr for what reading met: values the model never saw, and missing values filled. */
+function noteMet(source: string, unseen: ReadonlyMap<string, number> | Record<string, number>, missing: ReadonlyMap<string, number> | Record<string, number>): void {
+  const list = (m: ReadonlyMap<string, number> | Record<string, number>): [string, number][] => (m instanceof Map ? [...m] : Object.entries(m));
+  const say = (entries: [string, number][], what: string): void => {
+    if (!entries.length) return;
+    const total = entries.reduce((n, [, c]) => n + c, 0);
+    process.stderr.write(printableLines(`backprop: ${source}: ${total.toLocaleString('en-US')} ${what}: ${entries.map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}\n`));
+  };
+  say(list(unseen), 'values the model never saw, encoded as all zeros');
+  say(list(missing), 'missing values, filled as in training');
 }
 
 /** Names, once, the columns a model does not use; they are left out. */
@@ -33,11 +47,11 @@ export function modelWithPreprocessing(path: string): { network: Network; prep: 
   return { network, prep: preprocessing };
 }
 
-export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream, data: DataOptions & { stream?: boolean } = {}): Promise<void> {
+export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream, data: DataOptions & { stream?: boolean; unknown?: 'ignore' | 'error' } = {}): Promise<void> {
   const { network, prep } = modelWithPreprocessing(modelPath);
   if (data.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   // The library's scores, summed over the whole file or chunk by chunk.
-  const evaluation = new Evaluation(network, prep, modelPath);
+  const evaluation = new Evaluation(network, prep, modelPath, { unknown: data.unknown });
   let source = dataPath, first = true;
   for await (const frame of readFrames(dataPath, data, data.stream ?? false)) {
     source = frame.source;
@@ -47,12 +61,13 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     first = false;
   }
   const report = evaluation.report();
+  if (!json) noteMet(source, report.unseen, report.missing);
   // Class and column names come from files: shown with their control characters escaped.
   const text = { write: (t: string): boolean => out.write(printableLines(t)) };
   if (report.task === 'classification') {
     const { rows, loss, accuracy, classes, confusion, perClass } = report;
     if (json) {
-      out.write(JSON.stringify({ rows, loss, accuracy, classes, confusion, perClass }) + '\n');
+      out.write(JSON.stringify({ rows, loss, accuracy, classes, confusion, perClass, unseen: report.unseen, missing: report.missing }) + '\n');
       return;
     }
     const names = classes.map(String);
@@ -66,7 +81,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   }
   const { rows, loss, mse, mae, r2, perTarget } = report;
   if (json) {
-    out.write(JSON.stringify({ rows, loss, mse, mae, r2, ...(perTarget ? { perTarget } : {}) }) + '\n');
+    out.write(JSON.stringify({ rows, loss, mse, mae, r2, ...(perTarget ? { perTarget } : {}), unseen: report.unseen, missing: report.missing }) + '\n');
     return;
   }
   // R² compares the errors with the target's spread: a target constant in these rows has none, and no R².
@@ -102,14 +117,16 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
   if (o.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   const round = (v: number): number => Number(v.toPrecision(o.digits));
   const classes = target?.task === 'classification' ? target.classes : null;
-  let rowsWritten = 0;
+  let rowsWritten = 0, source = dataPath;
+  const tally = newTally();
   for await (const frame of readFrames(dataPath, { ...o, textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
+    source = frame.source;
     const kept = keep.map((column) => {
       const c = frame.columns.find((col) => col.name === column);
       if (!c) throw new UsageError(`--keep: ${frame.source} has no column "${column}"; its columns are: ${frame.columns.map((col) => col.name).join(', ')}`, '--keep');
       return c;
     });
-    const predictions = network.predict(encodeFrameInputs(prep, frame, network.dtype));
+    const predictions = network.predict(encodeFrameInputs(prep, frame, network.dtype, undefined, undefined, { unknown: o.unknown, tally }));
     checkFinite(predictions, modelPath);
     const first = rowsWritten === 0;
     if (first) noteUnused(prep, frame, keep);
@@ -144,4 +161,5 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
     rowsWritten += frame.rows;
   }
   if (o.json) await write(out, (rowsWritten === 0 ? '[' : '') + ']\n');
+  noteMet(source, tally.unseen, tally.missing);
 }

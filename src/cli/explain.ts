@@ -1,8 +1,7 @@
 // `backprop explain` and `backprop gradcheck`: backpropagation itself, number by number, and its check
 // against finite differences.
 import { BackpropError } from '../core/errors.js';
-import { encodeFrameInputs, encodeFrameTargets } from '../data/frame.js';
-import { encodeRecord } from '../data/preprocessing.js';
+import { encodeFrameInputs, encodeFrameTargets, encodeRecord } from '../data/frame.js';
 import { gradientCheck } from '../nn/gradcheck.js';
 import { traceUpdate, type LayerTrace, type UpdateTrace } from '../nn/trace.js';
 import { loadNetwork } from '../node/files.js';

@@ -23,6 +23,8 @@ import { classWeightOption, dropoutOption, nonNegativeNumber, scheduleOption } f
 import { cvCommand, type CvOptions } from './cv.js';
 import { importanceCommand } from './importance.js';
 import type { TuneOptions } from './tune.js';
+import { DEFAULT_NA_VALUES } from '../data/missing.js';
+import { naValuesOption } from './options.js';
 import { byteSize, choice, columnList, durationOption, EXPORT_FORMATS, formatBytes, type ExportFormat, fraction, integer, integerIn, layerList, nonEmpty, numberIn, positiveInteger, positiveNumber, valueList } from './options.js';
 import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
@@ -44,6 +46,24 @@ function delimiterOption(): Option {
 
 function decimalCommaOption(): Option {
   return new Option('--decimal-comma', 'numbers are written with a decimal comma (1,5); use with --delimiter ";" or a sniffed one');
+}
+
+/** --na-values for the commands that read data. */
+function naValuesFlag(): Option {
+  return new Option('--na-values <words>', `words that mean "no value" besides an empty field, comma-separated ("" for none; default ${DEFAULT_NA_VALUES.join(',')})`).argParser(naValuesOption);
+}
+
+/** --unknown for the commands that score or predict with a model. */
+function unknownFlag(): Option {
+  return new Option('--unknown <how>', 'a text value the model never saw: ignore (encoded as all zeros, and counted) or error').argParser(choice('--unknown', ['ignore', 'error'] as const)).default('ignore');
+}
+
+/** --missing and --keep: how training reads the table's columns. */
+function tableFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--missing <how>', 'missing feature values: fill (numbers and dates with the training median and an indicator input, text as its own level) or error').argParser(choice('--missing', ['fill', 'error'] as const)).default('fill'))
+    .option('--keep <columns>', 'text columns to use as features though they look like identifiers (nearly every value distinct), e.g. name,city', columnList('--keep'))
+    .addOption(naValuesFlag());
 }
 
 /** The default memory budget for data: a quarter of the machine's memory, at most 2 GB. */
@@ -124,9 +144,9 @@ function program(): Command {
       await cvCommand(data, opts as unknown as CvOptions & { json: boolean; quiet: boolean }, stdout);
     });
 
-  cli.command('tune')
+  tableFlags(cli.command('tune')
     .description('search layers, activation, learning rate, batch size, L2 and dropout by cross-validation (seeded, with successive halving); write the best model')
-    .argument('<data>', 'a CSV file or a built-in data set')
+    .argument('<data>', 'a CSV file or a built-in data set'))
     .option('--trials <n>', 'settings to try (the first is the defaults)', integerIn('--trials', 1, 10000), 20)
     .option('--budget <time>', 'end the search after this long, trials included (those still training are cut short), e.g. 90s, 5m, 1h', durationOption)
     .option('--folds <k>', 'cross-validation folds per trial', integerIn('--folds', 2, 100), 3)
@@ -157,8 +177,10 @@ function program(): Command {
     .option('--json', 'print the metrics as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
+    .addOption(naValuesFlag())
+    .addOption(unknownFlag())
     .option('--stream', 'read the data in chunks, in bounded memory (a file, not standard input)', false)
-    .action((model: string, data: string, opts: { json: boolean; stream: boolean } & DataOptions) => evaluateCommand(model, data, opts.json, stdout, opts));
+    .action((model: string, data: string, opts: { json: boolean; stream: boolean; unknown: 'ignore' | 'error' } & DataOptions) => evaluateCommand(model, data, opts.json, stdout, opts));
 
   cli.command('predict')
     .description('predictions of a saved model for new rows, as CSV (or JSON) on standard output')
@@ -170,6 +192,8 @@ function program(): Command {
     .option('--json', 'print the predictions as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
+    .addOption(naValuesFlag())
+    .addOption(unknownFlag())
     .action((model: string, data: string, opts: PredictOptions) => predictCommand(model, data, opts, stdout));
 
   cli.command('importance')
@@ -182,6 +206,7 @@ function program(): Command {
     .option('--json', 'print the importances as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
+    .addOption(naValuesFlag())
     .action((model: string, data: string, opts: { repeats: number; seed: number; json: boolean; plot?: string } & DataOptions) => importanceCommand(model, data, opts, stdout));
 
   cli.command('explain')
@@ -203,6 +228,7 @@ function program(): Command {
     .option('--json', 'print the report as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
+    .addOption(naValuesFlag())
     .action(async (model: string, data: string, opts: { rows: number; json: boolean } & DataOptions) => {
       if (!await gradcheckCommand(model, data, opts.rows, opts.json, stdout, opts)) process.exitCode = EXIT_FAILURE;
     });
@@ -283,7 +309,7 @@ function threadsOption(value: string): number | 'auto' {
 
 /** What train and cv share: the data's target, the network, how it trains, and how the data is read. */
 function modelOptions(command: Command): Command {
-  return command
+  return tableFlags(command)
     .option('--target <column>', 'the column to predict (default: the last one); repeat it for a multi-output regression', (value: string, previous?: string[]) => [...(previous ?? []), value])
     .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
     .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [...DEFAULT_LAYERS])

@@ -69,6 +69,17 @@ export function columnList(option: string) {
   };
 }
 
+/**
+ * --na-values: comma-separated words that mean "no value" besides an empty field, e.g. NA,?,-999; "" for none
+ * (only empty fields are missing).
+ */
+export function naValuesOption(value: string): string[] {
+  if (value.trim() === '') return [];
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new UsageError(`--na-values: expected comma-separated words like NA,?,-999 (or "" for none), got "${value}"`, '--na-values');
+  return parts;
+}
+
 /** "16,8" → [16, 8]; "0" or "none" → [] (no hidden layers). */
 export function layerList(value: string): number[] {
   const text = value.trim();

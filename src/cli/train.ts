@@ -3,12 +3,13 @@
 // writes the model and the plot.
 import { toRows } from '../core/matrix.js';
 import { BackpropError, printableLines } from '../core/errors.js';
-import { encodeFrameTargets, type DataFrame } from '../data/frame.js';
-import { decodeOutput, encodeRecord, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { encodeFrameTargets, encodeRecord, type DataFrame } from '../data/frame.js';
+import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { LayerProducts, Network } from '../nn/network.js';
 import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
-import { planTraining, type Metrics, type TrainingPlan } from '../model/train.js';
+import { planTraining, tableNotes, type Metrics, type TrainingPlan } from '../model/train.js';
+import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
@@ -39,6 +40,8 @@ export type TrainOptions = Omit<ResolvedOptions, 'classWeight' | 'kernels'> & {
   stream: boolean;
   /** Bytes the data may take in memory before it is streamed. */
   memory: number;
+  /** Written values that mean "no value" in the file (--na-values). */
+  naValues?: readonly string[];
   classWeight?: ClassWeightRule;
   /** BLAS threads: a number pins every product to it; 'auto' (or none) times each product's candidates. */
   threads?: number | 'auto';
@@ -49,11 +52,11 @@ export interface TrainResult {
 }
 
 /** The command line's options as the library's train takes them. */
-export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'threads'> & { validation?: number }): LibraryTrainOptions {
+export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'naValues' | 'missing' | 'keep' | 'threads'> & { validation?: number; missing?: 'fill' | 'error'; keep?: readonly string[] }): LibraryTrainOptions {
   const pick = <K extends keyof typeof o>(...keys: K[]): Partial<Pick<typeof o, K>> =>
     Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<typeof o, K>>;
   return {
-    ...pick('task', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout'),
+    ...pick('task', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout', 'missing', 'keep'),
     ...(o.target ? { target: o.target.length === 1 ? o.target[0] : o.target } : {}),
     ...(o.classWeight ? { classWeight: o.classWeight === 'balanced' ? 'balanced' : Object.fromEntries(o.classWeight) } : {}),
   };
@@ -122,9 +125,9 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   // --threads makes the backend itself (the library's own choice reads BACKPROP_THREADS).
   const library = { ...libraryOptions(o), ...(o.threads !== undefined ? { kernels: await createKernels(o.backend, { threads: o.threads }) } : {}) };
   if (shouldStream(data, o)) {
-    plan = await planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma }, library, o.memory);
+    plan = await planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues }, library, o.memory);
   } else {
-    frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
+    frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues });
     try {
       plan = await planTraining(frame, library);
     } catch (e) {
@@ -141,10 +144,15 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const loss = net.loss.name;
 
   const numeric = prep.features.filter((f) => f.type === 'numeric').length;
-  const text = prep.features.length - numeric;
-  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
+  const dates = prep.features.filter((f) => f.type === 'date');
+  const text = prep.features.length - numeric - dates.length;
+  const parts = [...new Set(dates.flatMap((f) => f.parts))].map((p) => DATE_PART_NAMES[p]).join(', ');
+  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}${dates.length ? `; ${dates.length} date${dates.length === 1 ? '' : 's'}: ${parts}` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
+  const notes = tableNotes(plan);
+  if (notes.missing) say(`missing  ${notes.missing}`);
+  for (const line of notes.leftOut) say(`columns  ${line}`);
   const targetNames = targetColumns(target).map((c) => c.name);
-  say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}`);
+  say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}${notes.task ? `: ${notes.task}` : ''}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${validationRows ? 'validation' : 'training'} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels`);
   const threads = threadsLine(net.productPlans(Math.min(o.batchSize, trainingRows)));
@@ -194,7 +202,10 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 
   if (o.json) {
     out.write(JSON.stringify({
-      data: { source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes },
+      data: {
+        source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes,
+        taskReason: plan.description.taskReason, missing: plan.description.missing, leftOut: plan.description.leftOut,
+      },
       network: net.toSpec(),
       training: { trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch, epochsRun: history.epochsRun },
       metrics: { train: trainMetrics, validation: valMetrics },

@@ -26,9 +26,10 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
     if (!o.json && !o.quiet) out.write(printableLines(line) + '\n');
   };
   if (data === '-') throw new UsageError('tune: reads the data into every worker; give a file or a data set name, not standard input', 'data');
-  const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma });
+  const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues });
   const result = await tune(frame, {
     trials: o.trials, folds: o.folds, epochs: o.epochs, budget: o.budget, workers: o.workers, target: o.target, task: o.task, seed: o.seed, backend: o.backend,
+    missing: o.missing, ...(o.keep ? { keep: o.keep } : {}),
     onProgress: say, signal,
   });
   if (result.interrupted) {

@@ -17,7 +17,7 @@ export function labelIndices(labels: readonly Label[], classes: readonly Label[]
   const index = new Map<Label, number>(classes.map((c, i) => [c, i]));
   return labels.map((l, i) => {
     const k = index.get(l);
-    if (k === undefined) throw new BackpropError(`labels row ${i}: unknown class ${JSON.stringify(l)}; the classes are ${classes.map((c) => JSON.stringify(c)).join(', ')}`);
+    if (k === undefined) throw new BackpropError(`labels row ${i + 1}: unknown class ${JSON.stringify(l)}; the classes are ${classes.map((c) => JSON.stringify(c)).join(', ')}`);
     return k;
   });
 }

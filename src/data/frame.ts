@@ -1,16 +1,22 @@
 // Columnar data: numbers in Float64Arrays, text as integer codes into a dictionary, the network's input matrix
 // built once from the columns. No per-row arrays or strings on the way from a reader to the network, so a data
-// set needs about its encoded size in memory (rows × inputs × 4 bytes in float32) plus its columns.
-import { BackpropError, closestName } from '../core/errors.js';
+// set needs about its encoded size in memory (rows × inputs × 4 bytes in float32) plus its columns. Missing values
+// are NaN in a numeric column and the code MISSING in a text one (data/missing.ts); here they are counted, filled
+// with what the training rows give (a median, a level of their own) and marked by an input of their own.
+import { BackpropError, closestName, printable } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
+import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
-import { targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from './preprocessing.js';
+import { medianOf, MISSING, naTest } from './missing.js';
+import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import { checkEncodedSize } from './sizes.js';
+import { chooseTask, targetValues } from './task.js';
 import type { Task } from './columns.js';
 
 export type FrameColumn =
+  /** values[i] is NaN where row i has no value. */
   | { readonly name: string; readonly kind: 'numeric'; readonly values: Float64Array }
-  /** codes[i] indexes dictionary; the dictionary holds each distinct value once, in any order. */
+  /** codes[i] indexes dictionary, or is MISSING where row i has no value; the dictionary holds each distinct value once, in any order. */
   | { readonly name: string; readonly kind: 'text'; readonly codes: Uint32Array; readonly dictionary: readonly string[] };
 
 export interface DataFrame {
@@ -22,17 +28,45 @@ export interface DataFrame {
   where(row: number): string;
   /** The value of a cell as the source wrote it ("007", not 7), where the reader kept it. */
   text?(column: number, row: number): string;
+  /** How messages name column j: `field "age"` for records; by default `column 3 (age)`. */
+  field?(column: number): string;
 }
 
+/** Where a cell is, for messages: the source, the row (where it has one) and the column, as the frame names them. */
+export function placeOf(frame: DataFrame, c: FrameColumn, row: number): string {
+  const j = frame.columns.indexOf(c);
+  const at = frame.where(row);
+  return `${frame.source}${at ? `, ${at}` : ''}, ${frame.field ? frame.field(j) : `column ${j + 1} (${c.name})`}`;
+}
+
+/** What the training data's columns hold besides their values: how many are missing, and which columns are no features. */
 export interface FrameDescription {
   features: FeatureSpec[];
   target: TargetSpec;
   /** For classification, each row's class index into target.classes; for stratified splits. */
   classIndex: Int32Array | null;
+  /** Why the task, in a few words: the values' rule, text, or asked for. */
+  taskReason: string;
+  /** Feature columns with missing values, and how many each. */
+  missing: { column: string; count: number }[];
+  /** Columns left out, with what they hold. */
+  leftOut: (LeftOut & { distinct: number; rows: number })[];
+  /** Whether missing feature values are errors (missing: 'error'), so the features get no fill. */
+  strict: boolean;
 }
 
-/** Whole numbers with at most this many distinct values are classes. */
-const MAX_NUMERIC_CLASSES = 20;
+export interface DescribeOptions {
+  /** 'fill' (the default): a missing feature value is filled and marked; 'error': it is an error naming its row. */
+  missing?: 'fill' | 'error';
+  /** Text columns to use as features though they look like identifiers (nearly every value distinct). */
+  keep?: readonly string[];
+}
+
+/**
+ * A text column is read as an identifier (a customer id, a name, free text: no use as a category, and one input
+ * per value) when it has more than this many distinct values and they are more than half of its present values.
+ */
+export const IDENTIFIER_MIN_DISTINCT = 20;
 
 /** Each frame's columns by name (the first of a name), made at the first look-up: searching the list for each of
  * 300,000 features took minutes. Remade if the list has grown since. */
@@ -48,45 +82,102 @@ function column(frame: DataFrame, name: string): FrameColumn | undefined {
   return index.map.get(name);
 }
 
-/** Each distinct value of a numeric column, up to `limit` (null when there are more), and whether all are whole. */
-function distinctNumbers(values: Float64Array, limit: number): { distinct: number[] | null; whole: boolean } {
-  const seen = new Set<number>();
-  let whole = true;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (whole && !Number.isInteger(v)) whole = false;
-    if (seen.size <= limit) seen.add(v);
+/** Rows of a column with no value. */
+export function missingCount(c: FrameColumn): number {
+  let n = 0;
+  if (c.kind === 'numeric') {
+    for (let i = 0; i < c.values.length; i++) if (c.values[i] !== c.values[i]) n++;
+  } else {
+    for (let i = 0; i < c.codes.length; i++) if (c.codes[i] === MISSING) n++;
   }
-  return { distinct: seen.size <= limit ? [...seen] : null, whole };
+  return n;
 }
 
-/** Text targets, and whole numbers with at most 20 distinct values, are classes; other numbers are regression. */
+function firstMissing(c: FrameColumn): number {
+  if (c.kind === 'numeric') return c.values.findIndex((v) => v !== v);
+  return c.codes.indexOf(MISSING);
+}
+
+/** Each dictionary entry of a text column as days since 1970-01-01 (NaN where it is no date), made once per dictionary. */
+const daysByDictionary = new WeakMap<readonly string[], Float64Array>();
+function dictionaryDays(dictionary: readonly string[]): Float64Array {
+  let days = daysByDictionary.get(dictionary);
+  // A streamed file's dictionary grows from chunk to chunk: made again when it has.
+  if (!days || days.length !== dictionary.length) {
+    days = Float64Array.from(dictionary, parseDate);
+    daysByDictionary.set(dictionary, days);
+  }
+  return days;
+}
+
+/** A text column whose every present value is an ISO 8601 date: the parts it gives (the hour only where a time is written); else null. */
+function dateParts(c: FrameColumn): DatePart[] | null {
+  if (c.kind !== 'text' || c.dictionary.length === 0) return null;
+  const days = dictionaryDays(c.dictionary);
+  let time = false;
+  for (const d of days) {
+    if (d !== d) return null;
+    if (hasTime(d)) time = true;
+  }
+  return DATE_PARTS.filter((p) => p !== 'hour' || time);
+}
+
+/** Text targets are classes; numbers are classes or a regression by their values (data/task.ts). */
 export function inferFrameTask(c: FrameColumn): Task {
-  if (c.kind === 'text') return 'classification';
-  const { distinct, whole } = distinctNumbers(c.values, MAX_NUMERIC_CLASSES);
-  return whole && distinct !== null ? 'classification' : 'regression';
+  return c.kind === 'text' ? 'classification' : chooseTask(targetValues(c.values)).task;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** The error for a missing value where none may be: the row and column, and what to do. */
+function missingError(frame: DataFrame, c: FrameColumn, row: number, why: string): BackpropError {
+  return new BackpropError(`${placeOf(frame, c, row)}: missing value; ${why}`, c.name);
 }
 
 /**
- * Chooses features and target (by name, the last column by default) and, for classification, the classes.
+ * Chooses features and target (by name, the last column by default) and, for classification, the classes; counts
+ * missing values, and leaves out columns that are no features (identifiers, and columns with no value at all).
  * Several target names make a multi-output regression: every one numeric, one output each.
  */
-export function describeFrame(frame: DataFrame, targetName?: string | readonly string[], task?: Task): FrameDescription {
+export function describeFrame(frame: DataFrame, targetName?: string | readonly string[], task?: Task, options: DescribeOptions = {}): FrameDescription {
   const names = frame.columns.map((c) => c.name);
-  if (Array.isArray(targetName) && targetName.length > 1) return describeMultiOutput(frame, targetName, task);
-  const name = (Array.isArray(targetName) ? targetName[0] : targetName as string | undefined) ?? names[names.length - 1];
-  const t = column(frame, name);
-  if (!t) {
-    const guess = closestName(name, names);
-    throw new BackpropError(`${frame.source}: no column "${name}" to use as the target${guess ? `; did you mean "${guess}"?` : ''}; the columns are: ${names.join(', ')}`, 'target');
+  const targets = Array.isArray(targetName) && targetName.length > 1 ? targetName as readonly string[] : null;
+  const name = targets ? targets[0] : (Array.isArray(targetName) ? targetName[0] : targetName as string | undefined) ?? names[names.length - 1];
+  const targetCols = (targets ?? [name]).map((n) => {
+    const t = column(frame, n);
+    if (!t) {
+      const guess = closestName(n, names);
+      throw new BackpropError(`${frame.source}: no column "${n}" to use as ${targets ? 'a' : 'the'} target${guess ? `; did you mean "${guess}"?` : ''}; the columns are: ${names.join(', ')}`, 'target');
+    }
+    return t;
+  });
+  if (targets) {
+    if (task === 'classification') throw new BackpropError('target: several target columns make a multi-output regression, not a classification', 'task');
+    const seen = new Set<string>();
+    for (const c of targetCols) {
+      if (seen.has(c.name)) throw new BackpropError(`target: "${c.name}" is named twice`, 'target');
+      seen.add(c.name);
+      if (c.kind === 'text') throw new BackpropError(`${frame.source}: the target column "${c.name}" holds text; several targets make a regression, so each must be numeric`, 'task');
+    }
   }
-  if (frame.columns.length < 2) throw new BackpropError(`${frame.source}: needs at least one feature column besides the target "${name}"`);
-  const chosen = task ?? inferFrameTask(t);
-  const features = frame.columns.filter((c) => c !== t).map((c): FeatureSpec =>
-    c.kind === 'numeric' ? { name: c.name, type: 'numeric' } : { name: c.name, type: 'categorical', categories: classesOf(c.dictionary) as string[] });
+  if (frame.columns.length <= targetCols.length) {
+    throw new BackpropError(targets ? `${frame.source}: needs at least one feature column besides the targets ${targets.join(', ')}` : `${frame.source}: needs at least one feature column besides the target "${name}"`);
+  }
+  for (const t of targetCols) {
+    const row = firstMissing(t);
+    if (row >= 0) throw missingError(frame, t, row, `a row to learn from needs its target; remove the row (${count(missingCount(t))} of ${count(frame.rows)} rows have none)`);
+  }
+  const { features, missing, leftOut } = describeFeatures(frame, new Set(targetCols), options);
+  const strict = options.missing === 'error';
+  const t = targetCols[0];
+  if (targets) {
+    return { features, target: { name, task: 'regression', extra: targets.slice(1).map((n) => ({ name: n })) }, classIndex: null, taskReason: `${targets.length} target columns`, missing, leftOut, strict };
+  }
+  const choice = task ? { task, reason: 'as asked' } : t.kind === 'text' ? { task: 'classification' as const, reason: 'text' } : chooseTask(targetValues(t.values));
+  const chosen = choice.task;
   if (chosen === 'regression') {
     if (t.kind === 'text') throw new BackpropError(`${frame.source}: the target column "${name}" holds text, so it cannot be a regression target`, 'task');
-    return { features, target: { name, task: 'regression' }, classIndex: null };
+    return { features, target: { name, task: 'regression' }, classIndex: null, taskReason: choice.reason, missing, leftOut, strict };
   }
   let classes: Label[];
   const classIndex = new Int32Array(frame.rows);
@@ -96,66 +187,178 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
     const byCode = Int32Array.from(t.dictionary, (d) => position.get(d)!);
     for (let i = 0; i < frame.rows; i++) classIndex[i] = byCode[t.codes[i]];
   } else {
-    const { distinct } = distinctNumbers(t.values, 100_000);
-    if (distinct === null) throw new BackpropError(`${frame.source}: the target column "${name}" has more than 100000 distinct values, too many to be classes; use --task regression`, 'task');
-    classes = classesOf(distinct);
+    const distinct = new Set<number>();
+    for (const v of t.values) {
+      distinct.add(v);
+      if (distinct.size > 100_000) throw new BackpropError(`${frame.source}: the target column "${name}" has more than 100000 distinct values, too many to be classes; use --task regression`, 'task');
+    }
+    classes = classesOf([...distinct]);
     const position = new Map(classes.map((c, k) => [c as number, k]));
     for (let i = 0; i < frame.rows; i++) classIndex[i] = position.get(t.values[i])!;
   }
   if (classes.length < 2) {
     throw new BackpropError(`${frame.source}: the target column "${name}" has only one class (${JSON.stringify(classes[0])}); classification needs at least two`, 'target');
   }
-  return { features, target: { name, task: 'classification', classes }, classIndex };
+  return { features, target: { name, task: 'classification', classes }, classIndex, taskReason: choice.reason, missing, leftOut, strict };
 }
 
-function describeMultiOutput(frame: DataFrame, targets: readonly string[], task?: Task): FrameDescription {
-  const names = frame.columns.map((c) => c.name);
-  if (task === 'classification') throw new BackpropError('target: several target columns make a multi-output regression, not a classification', 'task');
-  const seen = new Set<string>();
-  for (const name of targets) {
-    const c = column(frame, name);
-    if (!c) throw new BackpropError(`${frame.source}: no column "${name}" to use as a target; the columns are: ${names.join(', ')}`, 'target');
-    if (seen.has(name)) throw new BackpropError(`target: "${name}" is named twice`, 'target');
-    seen.add(name);
-    if (c.kind === 'text') throw new BackpropError(`${frame.source}: the target column "${name}" holds text; several targets make a regression, so each must be numeric`, 'task');
-  }
-  if (frame.columns.length <= targets.length) throw new BackpropError(`${frame.source}: needs at least one feature column besides the targets ${targets.join(', ')}`);
-  const features = frame.columns.filter((c) => !seen.has(c.name)).map((c): FeatureSpec =>
-    c.kind === 'numeric' ? { name: c.name, type: 'numeric' } : { name: c.name, type: 'categorical', categories: classesOf(c.dictionary) as string[] });
-  return { features, target: { name: targets[0], task: 'regression', extra: targets.slice(1).map((name) => ({ name })) }, classIndex: null };
+/** What decides a feature column's type: what it holds, counted over every row (a file's first pass gives the same). */
+export interface ColumnSummary {
+  name: string;
+  kind: 'numeric' | 'text';
+  rows: number;
+  /** Rows with no value, and the first of them (-1: none), with where it is for messages. */
+  missing: number;
+  firstMissing: number;
+  /** A text column's distinct values (a lower bound where `sorted` is null: too many to keep). */
+  distinct: number;
+  /** A text column's values, sorted as classesOf sorts them; null where there were too many to keep. */
+  sorted: string[] | null;
+  /** A text column whose every present value is an ISO 8601 date: whether any has a time of day; else null. */
+  dates: { time: boolean } | null;
+}
+
+/** The summary of a frame's column. */
+export function summarize(c: FrameColumn, rows: number): ColumnSummary {
+  const missing = missingCount(c);
+  if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: 0, sorted: null, dates: null };
+  const parts = dateParts(c);
+  return {
+    name: c.name, kind: 'text', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: c.dictionary.length,
+    sorted: parts ? null : classesOf(c.dictionary) as string[], dates: parts ? { time: parts.includes('hour') } : null,
+  };
 }
 
 /**
- * Mean and population standard deviation over the given rows, two passes, as fitScaler computes them. Values so
- * large that the sum of squares overflows (about ±1e150 and beyond) are refused, naming the column and the line:
- * a spread of Infinity would scale the whole column to 0, or to NaN, without a word.
+ * What a column is to the model: a feature (numeric, date or categorical, marked for missing values where it has
+ * some), or left out (an identifier: more than IDENTIFIER_MIN_DISTINCT distinct values, more than half of its
+ * present ones; or no value at all). `where(row)` places a missing value (source, row, column) for the error of missing 'error'.
  */
-function standardOver(values: Float64Array, rows: ArrayLike<number>, frame: DataFrame, name: string): { mean: number; std: number } {
-  let sum = 0;
-  for (let r = 0; r < rows.length; r++) sum += values[rows[r]];
-  const mean = sum / rows.length;
-  let squares = 0;
-  for (let r = 0; r < rows.length; r++) squares += (values[rows[r]] - mean) ** 2;
-  if (!Number.isFinite(mean) || !Number.isFinite(squares)) {
-    let at = rows[0];
-    for (let r = 0; r < rows.length; r++) if (Math.abs(values[rows[r]]) > Math.abs(values[at])) at = rows[r];
-    const j = frame.columns.findIndex((c) => c.name === name);
-    throw new BackpropError(`${frame.source}, ${frame.where(at)}, column ${j + 1} (${name}): ${values[at]} is too large to standardize: the column's spread `
-      + 'overflows 64-bit numbers. Rescale the column (values within about ±1e150 are fine)', name);
+export function decideFeature(s: ColumnSummary, options: DescribeOptions, where: (row: number) => string): { feature: FeatureSpec } | { leftOut: FrameDescription['leftOut'][number] } {
+  if (s.missing === s.rows) return { leftOut: { name: s.name, reason: 'no values', distinct: 0, rows: s.rows } };
+  const strict = options.missing === 'error';
+  if (s.missing > 0 && strict) {
+    throw new BackpropError(`${where(s.firstMissing)}: missing value; fill it in or remove the row (missing values are errors here: missing "error")`, s.name);
   }
-  return { mean, std: Math.sqrt(squares / rows.length) || 1 };
+  const marked = s.missing > 0;
+  if (s.kind === 'numeric') return { feature: { name: s.name, type: 'numeric', ...(marked ? { indicator: true } : {}) } };
+  if (s.dates) return { feature: { name: s.name, type: 'date', parts: DATE_PARTS.filter((p) => p !== 'hour' || s.dates!.time), ...(marked ? { indicator: true } : {}) } };
+  const present = s.rows - s.missing;
+  if ((s.sorted === null || (s.distinct > IDENTIFIER_MIN_DISTINCT && s.distinct > present / 2)) && !options.keep?.includes(s.name)) {
+    return { leftOut: { name: s.name, reason: 'identifier', distinct: s.distinct, rows: present } };
+  }
+  if (s.sorted === null) throw new BackpropError(`keep: column "${printable(s.name)}" has more than ${count(s.distinct)} distinct values, too many to one-hot encode`, 'keep');
+  return { feature: { name: s.name, type: 'categorical', categories: s.sorted, ...(marked ? { missing: true } : {}) } };
 }
 
-/** Fits the standard scaling of numeric features (and of a regression target) on the training rows. */
+/** The features of summarized columns (all but the targets), the missing values found, and the columns left out. */
+export function featuresOf(summaries: readonly ColumnSummary[], options: DescribeOptions, where: (s: ColumnSummary, row: number) => string, source: string): Pick<FrameDescription, 'features' | 'missing' | 'leftOut'> {
+  const features: FeatureSpec[] = [], missing: FrameDescription['missing'] = [], leftOut: FrameDescription['leftOut'] = [];
+  for (const s of summaries) {
+    const decided = decideFeature(s, options, (row) => where(s, row));
+    if ('leftOut' in decided) leftOut.push(decided.leftOut);
+    else {
+      features.push(decided.feature);
+      if (s.missing > 0) missing.push({ column: s.name, count: s.missing });
+    }
+  }
+  for (const name of options.keep ?? []) {
+    if (!summaries.some((s) => s.name === name)) {
+      throw new BackpropError(`keep: ${source} has no feature column "${printable(name)}"; the columns are: ${summaries.map((s) => s.name).join(', ')}`, 'keep');
+    }
+  }
+  if (features.length === 0) {
+    throw new BackpropError(`${source}: no feature column is left (${leftOut.map((l) => `${l.name}: ${l.reason === 'identifier' ? 'an identifier' : 'no values'}`).join(', ')}); keep one with keep (--keep)`, 'keep');
+  }
+  return { features, missing, leftOut };
+}
+
+/** The feature columns (all but the targets) of a frame in memory. */
+function describeFeatures(frame: DataFrame, targets: ReadonlySet<FrameColumn>, options: DescribeOptions): Pick<FrameDescription, 'features' | 'missing' | 'leftOut'> {
+  const columns = frame.columns.filter((c) => !targets.has(c));
+  return featuresOf(columns.map((c) => summarize(c, frame.rows)), options,
+    (s, row) => placeOf(frame, frame.columns.find((c) => c.name === s.name)!, row), frame.source);
+}
+
+/**
+ * Mean and population standard deviation of the present values over the given rows, two passes, as fitScaler
+ * computes them. Values so large that the sum of squares overflows (about ±1e150 and beyond) are refused, naming the
+ * column and the line (`frame` and `name` say which): a spread of Infinity would scale the whole column to 0, or to
+ * NaN, without a word.
+ */
+function standardOver(values: ArrayLike<number>, rows: ArrayLike<number>, frame?: DataFrame, name?: string): { mean: number; std: number } {
+  let sum = 0, n = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const v = values[rows[r]];
+    if (v === v) {
+      sum += v;
+      n++;
+    }
+  }
+  if (n === 0) return { mean: 0, std: 1 };
+  const mean = sum / n;
+  let squares = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const v = values[rows[r]];
+    if (v === v) squares += (v - mean) ** 2;
+  }
+  if ((!Number.isFinite(mean) || !Number.isFinite(squares)) && frame && name !== undefined) {
+    let at = -1;
+    for (let r = 0; r < rows.length; r++) if (values[rows[r]] === values[rows[r]] && (at < 0 || Math.abs(values[rows[r]]) > Math.abs(values[at]))) at = rows[r];
+    const c = column(frame, name)!;
+    throw new BackpropError(`${placeOf(frame, c, at)}: ${values[at]} is too large to standardize: the column's spread `
+      + 'overflows 64-bit numbers. Rescale the column (values within about ±1e150 are fine)', name);
+  }
+  return { mean, std: Math.sqrt(squares / n) || 1 };
+}
+
+/** Whether any of the given rows has a value. */
+function anyPresent(values: Float64Array, rows: ArrayLike<number>): boolean {
+  for (let r = 0; r < rows.length; r++) if (values[rows[r]] === values[rows[r]]) return true;
+  return false;
+}
+
+/** A date column's values as days since 1970-01-01 (NaN where missing or no date). */
+function daysOf(c: FrameColumn): Float64Array {
+  if (c.kind === 'numeric') return c.values;
+  const days = dictionaryDays(c.dictionary);
+  return Float64Array.from(c.codes, (k) => (k === MISSING ? NaN : days[k]));
+}
+
+/**
+ * Fits what the training rows give: the standard scaling of numbers and date parts (over their present values),
+ * the value a missing one takes (the median of the present ones), and a regression target's scale.
+ */
 export function fitFramePreprocessing(description: FrameDescription, frame: DataFrame, trainRows: ArrayLike<number>): Preprocessing {
   if (trainRows.length === 0) throw new BackpropError(`${frame.source}: no training rows to fit the scaling on`);
-  const numeric = description.features.filter((f) => f.type === 'numeric');
   const mean: number[] = [], std: number[] = [];
-  for (const f of numeric) {
-    const s = standardOver((column(frame, f.name) as { values: Float64Array }).values, trainRows, frame, f.name);
-    mean.push(s.mean);
-    std.push(s.std);
-  }
+  const all = { length: frame.rows } as ArrayLike<number>;
+  const everyRow = Uint32Array.from(all, (_, i) => i);
+  // The median of the training rows' present values; of every row's where the training rows have none.
+  const medianOver = (values: Float64Array): number => {
+    const m = medianOf(values, trainRows);
+    return m === m ? m : medianOf(values);
+  };
+  const features = description.features.map((f): FeatureSpec => {
+    if (f.type === 'categorical') return f;
+    const c = column(frame, f.name)!;
+    if (f.type === 'numeric') {
+      const values = (c as { values: Float64Array }).values;
+      // Over the training rows' present values; every row's where the training rows have none.
+      const s = standardOver(values, anyPresent(values, trainRows) ? trainRows : everyRow, frame, f.name);
+      mean.push(s.mean);
+      std.push(s.std);
+      return description.strict ? f : { ...f, fill: medianOver(values) };
+    }
+    const days = daysOf(c);
+    for (const part of f.parts) {
+      const values = Float64Array.from(days, (d) => (d === d ? datePart(d, part) : NaN));
+      const s = standardOver(values, trainRows);
+      mean.push(s.mean);
+      std.push(s.std);
+    }
+    return description.strict ? f : { ...f, fill: medianOver(days) };
+  });
   let target = description.target;
   if (target.task === 'regression') {
     const scaleOf = (name: string): { mean: number; std: number } => standardOver((column(frame, name) as { values: Float64Array }).values, trainRows, frame, name);
@@ -164,7 +367,8 @@ export function fitFramePreprocessing(description: FrameDescription, frame: Data
       ...(target.extra ? { extra: target.extra.map((c) => ({ name: c.name, scale: scaleOf(c.name) })) } : {}),
     };
   }
-  return { features: description.features, scaler: numeric.length > 0 ? { kind: 'standard', mean, std } : null, target };
+  const leftOut = description.leftOut.map(({ name, reason }) => ({ name, reason }));
+  return { features, scaler: mean.length > 0 ? { kind: 'standard', mean, std } : null, target, ...(leftOut.length ? { leftOut } : {}) };
 }
 
 /** The frame's columns that are neither a feature of the model nor its target. */
@@ -173,46 +377,126 @@ export function unusedFrameColumns(prep: Preprocessing, frame: DataFrame): strin
   return frame.columns.map((c) => c.name).filter((h) => !known.has(h));
 }
 
+/** Counts, by column, of what encoding met: values the model never saw (set to all zeros), and missing values filled. */
+export interface EncodeTally {
+  unseen: Map<string, number>;
+  missing: Map<string, number>;
+}
+
+export const newTally = (): EncodeTally => ({ unseen: new Map(), missing: new Map() });
+
+/** How encodeFrameInputs treats what the model did not see in training. */
+export interface EncodePolicy {
+  /** A category the model never saw: 'ignore' (the default) gives its one-hot block all zeros; 'error' is an error. */
+  unknown?: 'ignore' | 'error';
+  /** Added to as rows are encoded. */
+  tally?: EncodeTally;
+  /**
+   * A row's fault (a word in a date column, an unseen category under unknown 'error', a missing value the model
+   * cannot fill): called with the row and the message, instead of throwing; the row's inputs are left unfinished.
+   */
+  fault?: (row: number, message: string) => void;
+}
+
+const add = (tally: Map<string, number> | undefined, name: string, n: number): void => {
+  if (tally && n > 0) tally.set(name, (tally.get(name) ?? 0) + n);
+};
+
 /**
- * The network's input matrix for every row (or the given rows), built once: numeric features scaled, text
- * features one-hot encoded over the model's categories. Columns the model does not use are left out.
+ * The network's input matrix for every row (or the given rows), built once: numbers and date parts scaled, a
+ * missing one filled and marked by its indicator, text one-hot encoded over the model's categories (a missing
+ * value as its own level where the model has one; a value the model never saw as all zeros, or an error where
+ * asked). Columns the model does not use are left out.
  */
 export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: DType = 'float32', rows?: ArrayLike<number>,
-  make: (rows: number, cols: number) => Matrix = (r, c) => zeros(r, c, dtype)): Matrix {
-  const missing = prep.features.filter((f) => !column(frame, f.name)).map((f) => f.name);
-  if (missing.length) {
-    throw new BackpropError(`${frame.source}: the columns do not match the model's; missing: ${missing.join(', ')}. ` +
+  make: (rows: number, cols: number) => Matrix = (r, c) => zeros(r, c, dtype), policy: EncodePolicy = {}): Matrix {
+  const absent = prep.features.filter((f) => !column(frame, f.name)).map((f) => f.name);
+  if (absent.length) {
+    throw new BackpropError(`${frame.source}: the columns do not match the model's; missing: ${absent.join(', ')}. ` +
       `The model expects: ${prep.features.map((f) => f.name).join(', ')}`);
   }
   const count = rows ? rows.length : frame.rows;
   checkEncodedSize(prep.features, count, dtype === 'float64' ? 8 : 4, frame.source);
-  const width = prep.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
+  const width = prep.features.reduce((n, f) => n + featureWidth(f), 0);
   const x = make(count, width);
   const X = x.data;
+  const rowOf = (i: number): number => (rows ? rows[i] : i);
+  // A fault in row i: the caller's to record, or the call's error.
+  const fault = (i: number, c: FrameColumn, message: string): void => {
+    const row = rowOf(i);
+    const text = `${placeOf(frame, c, row)}: ${message}`;
+    if (policy.fault) policy.fault(row, text);
+    else throw new BackpropError(text, c.name);
+  };
+  const scaler = prep.scaler;
+  const shiftOf = (n: number): number => (scaler ? (scaler.kind === 'standard' ? scaler.mean[n] : scaler.min[n]) : 0);
+  const scaleOf = (n: number): number => (scaler ? (scaler.kind === 'standard' ? scaler.std[n] : scaler.max[n] - scaler.min[n] || 1) : 1);
   let offset = 0, n = 0;
   for (const f of prep.features) {
     const c = column(frame, f.name)!;
-    if (f.type === 'numeric') {
-      if (c.kind !== 'numeric') throw new BackpropError(`${frame.source}: column "${f.name}" holds text, but the model expects numbers there`);
-      const scaler = prep.scaler;
-      const shift = scaler ? (scaler.kind === 'standard' ? scaler.mean[n] : scaler.min[n]) : 0;
-      const scale = scaler ? (scaler.kind === 'standard' ? scaler.std[n] : scaler.max[n] - scaler.min[n] || 1) : 1;
-      scaleInto(X, width, offset, c.values, rows, count, shift, scale);
-      offset++;
-      n++;
+    // A column with no value at all may come typed either way (a reader cannot tell): it is all missing.
+    const allMissing = (c.kind === 'numeric' ? c.values.length : c.codes.length) > 0 && missingCount(c) === (c.kind === 'numeric' ? c.values.length : c.codes.length);
+    if (f.type === 'numeric' || f.type === 'date') {
+      let values: Float64Array;
+      if (f.type === 'numeric') {
+        if (c.kind !== 'numeric' && !allMissing) throw new BackpropError(`${frame.source}: column "${f.name}" holds text, but the model expects numbers there`, f.name);
+        values = c.kind === 'numeric' ? c.values : new Float64Array(c.codes.length).fill(NaN);
+      } else {
+        if (c.kind !== 'text' && !allMissing) throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects dates there (ISO 8601 text, e.g. 2024-03-15)`, f.name);
+        values = c.kind === 'text' ? daysOf(c) : c.values;
+        if (c.kind === 'text') {
+          // Text that is no date is a fault of its row; its inputs take the fill (or stay 0).
+          for (let i = 0; i < count; i++) {
+            const code = c.codes[rowOf(i)];
+            if (code !== MISSING && values[rowOf(i)] !== values[rowOf(i)]) {
+              fault(i, c, `${JSON.stringify(printable(c.dictionary[code], 40))} is not a date; the model expects ISO 8601 dates there, e.g. 2024-03-15 or 2024-03-15T10:30`);
+            }
+          }
+        }
+      }
+      const fill = f.fill ?? NaN;
+      const indicator = f.indicator ? offset + featureWidth(f) - 1 : -1;
+      const parts: readonly (DatePart | null)[] = f.type === 'numeric' ? [null] : f.parts;
+      let missed = 0;
+      parts.forEach((part, p) => {
+        const filled = part === null ? fill : fill === fill ? datePart(fill, part) : NaN;
+        missed = fillScaleInto(X, width, offset + p, values, rows, count, shiftOf(n), scaleOf(n), filled, part, p === 0 ? indicator : -1);
+        n++;
+      });
+      if (missed > 0) {
+        add(policy.tally?.missing, f.name, missed);
+        if (f.fill === undefined) {
+          for (let i = 0; i < count; i++) {
+            if (values[rowOf(i)] !== values[rowOf(i)] && (c.kind === 'numeric' || c.codes[rowOf(i)] === MISSING)) {
+              fault(i, c, 'missing value; this model was trained to refuse them (missing "error"); fill it in or remove the row');
+            }
+          }
+        }
+      }
+      offset += featureWidth(f);
       continue;
     }
-    // Text: each code of the column's dictionary maps to one of the model's categories (or to none: an error).
-    const categories = new Map(f.categories.map((v, k) => [v, k]));
-    let byCode: Int32Array;
-    if (c.kind === 'text') byCode = Int32Array.from(c.dictionary, (d) => categories.get(d) ?? -1);
-    else throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects text there (${f.categories.slice(0, 5).join(', ')}${f.categories.length > 5 ? ', …' : ''})`);
-    const unknown = oneHotInto(X, width, offset, byCode, c.codes, rows, count);
-    if (unknown >= 0) {
-      const row = rows ? rows[unknown] : unknown;
-      throw new BackpropError(`${frame.source}, ${frame.where(row)}: column "${f.name}" has the value ${JSON.stringify(c.dictionary[c.codes[row]])}, which the model never saw; known values: ${f.categories.join(', ')}`);
+    // Text: each code of the column's dictionary maps to one of the model's categories, or to none (-1).
+    if (c.kind !== 'text' && !allMissing) {
+      throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects text there (${f.categories.slice(0, 5).join(', ')}${f.categories.length > 5 ? ', …' : ''})`, f.name);
     }
-    offset += f.categories.length;
+    const categories = new Map(f.categories.map((v, k) => [v, k]));
+    const byCode = c.kind === 'text' ? Int32Array.from(c.dictionary, (d) => categories.get(d) ?? -1) : new Int32Array(0);
+    const codes = c.kind === 'text' ? c.codes : new Uint32Array(c.values.length).fill(MISSING);
+    const { unseen, missed, first } = oneHotInto(X, width, offset, byCode, codes, rows, count, f.missing ? f.categories.length : -1);
+    add(policy.tally?.unseen, f.name, unseen);
+    add(policy.tally?.missing, f.name, missed);
+    if (first >= 0 && policy.unknown === 'error') {
+      for (let i = first; i < count; i++) {
+        const code = codes[rowOf(i)];
+        if (code === MISSING ? !f.missing : byCode[code] < 0) {
+          fault(i, c, code === MISSING
+            ? 'missing value, which the model never saw in this column (its training data had none there)'
+            : `the value ${JSON.stringify(printable((c as { dictionary: readonly string[] }).dictionary[code], 80))}, which the model never saw; known values: ${f.categories.slice(0, 20).join(', ')}${f.categories.length > 20 ? ', …' : ''}`);
+        }
+      }
+    }
+    offset += featureWidth(f);
   }
   return x;
 }
@@ -220,20 +504,79 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
 // The loops of encodeFrameInputs, each in a function of its own: small and of few types, they are compiled once,
 // where inside the larger function they were compiled and thrown away column after column.
 
-/** Column `offset` of X (rows of `width`) from `values` (at `rows`, or in order), scaled: (v − shift) / scale. */
-function scaleInto(X: FloatArray, width: number, offset: number, values: Float64Array, rows: ArrayLike<number> | undefined, count: number, shift: number, scale: number): void {
-  if (rows) for (let i = 0; i < count; i++) X[i * width + offset] = (values[rows[i]] - shift) / scale;
-  else for (let i = 0; i < count; i++) X[i * width + offset] = (values[i] - shift) / scale;
+/**
+ * Column `offset` of X (rows of `width`) from `values` (at `rows`, or in order), scaled: (v − shift) / scale, or a
+ * date's part of v; a missing value (NaN) takes `filled` (already the part) and, where `indicator` ≥ 0, a 1 in that
+ * column. Answers how many were missing.
+ */
+function fillScaleInto(X: FloatArray, width: number, offset: number, values: Float64Array, rows: ArrayLike<number> | undefined, count: number,
+  shift: number, scale: number, filled: number, part: DatePart | null, indicator: number): number {
+  let missed = 0;
+  const fillValue = (filled - shift) / scale;
+  for (let i = 0; i < count; i++) {
+    const v = values[rows ? rows[i] : i];
+    if (v !== v) {
+      missed++;
+      X[i * width + offset] = fillValue === fillValue ? fillValue : 0;
+      if (indicator >= 0) X[i * width + indicator] = 1;
+    } else X[i * width + offset] = ((part === null ? v : datePart(v, part)) - shift) / scale;
+  }
+  return missed;
 }
 
-/** A 1 in X for each row's category (`byCode` of its code) from column `offset`; answers the first row (its index i) whose code has no category, or -1. */
-function oneHotInto(X: FloatArray, width: number, offset: number, byCode: Int32Array, codes: Uint32Array, rows: ArrayLike<number> | undefined, count: number): number {
+/**
+ * A 1 in X for each row's category (`byCode` of its code) from column `offset`, or at `missingAt` for a missing
+ * value where the model has a level for it; counts the values that have no input (unseen, or missing without a
+ * level: all zeros) and the missing ones, and answers the first row (its index i) with no input, or -1.
+ */
+function oneHotInto(X: FloatArray, width: number, offset: number, byCode: Int32Array, codes: Uint32Array, rows: ArrayLike<number> | undefined,
+  count: number, missingAt: number): { unseen: number; missed: number; first: number } {
+  let unseen = 0, missed = 0, first = -1;
   for (let i = 0; i < count; i++) {
-    const k = byCode[codes[rows ? rows[i] : i]];
-    if (k < 0) return i;
+    const code = codes[rows ? rows[i] : i];
+    let k: number;
+    if (code === MISSING) {
+      missed++;
+      k = missingAt;
+    } else {
+      k = byCode[code];
+      if (k < 0) unseen++;
+    }
+    if (k < 0) {
+      if (first < 0) first = i;
+      continue;
+    }
     X[i * width + offset + k] = 1;
   }
-  return -1;
+  return { unseen, missed, first };
+}
+
+const isNa = naTest();
+
+/**
+ * A raw record (one value per feature, in the model's order) as the network's input vector, encoded as a table's
+ * rows are: numbers (or text that reads as one), text, ISO dates; null, undefined, NaN, an empty text or one of the
+ * usual words for "no value" (DEFAULT_NA_VALUES: NA, ?, …) is missing.
+ */
+export function encodeRecord(prep: Preprocessing, values: readonly (string | number | null | undefined)[], where = 'record'): number[] {
+  const { features } = prep;
+  if (values.length !== features.length) {
+    throw new BackpropError(`${where}: expected ${features.length} values (${features.map((f) => f.name).join(', ')}), got ${values.length}`);
+  }
+  const columns = features.map((f, i): FrameColumn => {
+    const v = values[i];
+    const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && isNa(v.trim()));
+    if (f.type === 'numeric') {
+      const n = absent ? NaN : typeof v === 'number' ? v : /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v)) ? Number(v) : NaN;
+      if (!absent && !Number.isFinite(n)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
+      return { name: f.name, kind: 'numeric', values: Float64Array.of(n) };
+    }
+    return absent
+      ? { name: f.name, kind: 'text', codes: Uint32Array.of(MISSING), dictionary: [] }
+      : { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [String(v).trim()] };
+  });
+  const frame: DataFrame = { source: where, rows: 1, columns, where: () => '', field: (j) => `column "${columns[j].name}"` };
+  return Array.from(encodeFrameInputs(prep, frame, 'float64', undefined, undefined, { unknown: 'error' }).data);
 }
 
 /** The target column as network targets (class indices one-hot, or 0/1 for two classes; or scaled values). */
@@ -256,7 +599,11 @@ export function encodeFrameTargets(prep: Preprocessing, frame: DataFrame, dtype:
       const col = found[j];
       if (col.kind !== 'numeric') throw new BackpropError(`${frame.source}: the target column "${c.name}" holds text, but the model predicts a number`);
       const { mean, std } = c.scale ?? { mean: 0, std: 1 };
-      for (let i = 0; i < count; i++) y.data[i * k + j] = (col.values[rows ? rows[i] : i] - mean) / std;
+      for (let i = 0; i < count; i++) {
+        const v = col.values[rows ? rows[i] : i];
+        if (v !== v) throw missingError(frame, col, rows ? rows[i] : i, 'a labelled row needs its target; remove the row');
+        y.data[i * k + j] = (v - mean) / std;
+      }
     });
     return { y, classIndex: null };
   }
@@ -267,11 +614,14 @@ export function encodeFrameTargets(prep: Preprocessing, frame: DataFrame, dtype:
   const label = (row: number): Label => (t.kind === 'numeric' ? t.values[row] : t.dictionary[t.codes[row]]);
   for (let i = 0; i < count; i++) {
     const row = rows ? rows[i] : i;
+    if (t.kind === 'numeric' ? t.values[row] !== t.values[row] : t.codes[row] === MISSING) {
+      throw missingError(frame, t, row, 'a labelled row needs its target; remove the row');
+    }
     let value: Label = label(row);
     if (numericClasses && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) value = Number(value);
     const k = position.get(value);
     if (k === undefined) {
-      throw new BackpropError(`${frame.source}, ${frame.where(row)}, column ${frame.columns.indexOf(t) + 1} (${target.name}): the class ${JSON.stringify(value)} is not one the model knows; its classes are: ${classes.join(', ')}`);
+      throw new BackpropError(`${placeOf(frame, t, row)}: the class ${JSON.stringify(value)} is not one the model knows; its classes are: ${classes.join(', ')}`);
     }
     classIndex[i] = k;
   }

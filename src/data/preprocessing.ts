@@ -1,14 +1,35 @@
 // What turns a raw record into the network's input vector, and its output back into a label:
-// the feature columns (numeric, or text one-hot encoded), the scaling of the numeric ones, and the target.
-import { BackpropError } from '../core/errors.js';
+// the feature columns (numbers, dates, or text one-hot encoded) with what fills their missing values, the scaling,
+// and the target.
+import { DATE_PART_NAMES, type DatePart } from './dates.js';
 import type { Label } from './encoding.js';
-import { scaleRow, type Scaler } from './scaling.js';
+import type { Scaler } from './scaling.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 
 export type FeatureSpec =
-  | { name: string; type: 'numeric' }
-  /** A text column, one-hot encoded over its categories in this order. */
-  | { name: string; type: 'categorical'; categories: string[] };
+  /**
+   * A number, scaled. fill: what a missing value becomes (the training rows' median); indicator: one input more,
+   * 1 where the value was missing (where the training data had missing values). Without fill, a missing value is
+   * an error (a model trained with missing: 'error', or written before missing values were handled).
+   */
+  | { name: string; type: 'numeric'; fill?: number; indicator?: boolean }
+  /**
+   * A text column, one-hot encoded over its categories in this order; missing: one input more after them, for a
+   * missing value (a level of its own, where the training data had missing values). A value the model never saw
+   * gets all zeros (or is an error where asked).
+   */
+  | { name: string; type: 'categorical'; categories: string[]; missing?: boolean }
+  /**
+   * ISO 8601 dates or date-times, as one scaled input per part (year, month, …, from the day count since
+   * 1970-01-01); fill and indicator as a number's, fill being a day count.
+   */
+  | { name: string; type: 'date'; parts: DatePart[]; fill?: number; indicator?: boolean };
+
+/** A column of the training data that is no feature, and why: nearly every value distinct, or none present. */
+export interface LeftOut {
+  name: string;
+  reason: 'identifier' | 'no values';
+}
 
 export type TargetSpec =
   /** classes[k] names output k (or, for one sigmoid output, classes[0] is below 0.5 and classes[1] above). */
@@ -32,49 +53,38 @@ export function targetColumns(target: TargetSpec): RegressionColumn[] {
 
 export interface Preprocessing {
   features: FeatureSpec[];
-  /** Fitted on the training rows' numeric features, in feature order. */
+  /** Fitted on the training rows: one entry per scaled input (a numeric feature's, each part of a date's), in feature order. */
   scaler: Scaler | null;
   target: TargetSpec | null;
+  /** Columns of the training data left out, and why (absent: none). */
+  leftOut?: LeftOut[];
 }
 
-/** Input values a feature list produces: 1 per numeric column, one per category for text columns. */
+/** The inputs one feature gives the network: its value (or a date's parts, or one per category) and a missing-value input. */
+export function featureWidth(f: FeatureSpec): number {
+  if (f.type === 'numeric') return 1 + (f.indicator ? 1 : 0);
+  if (f.type === 'date') return f.parts.length + (f.indicator ? 1 : 0);
+  return f.categories.length + (f.missing ? 1 : 0);
+}
+
+/** Input values a feature list produces: see featureWidth. */
 export function encodedWidth(features: readonly FeatureSpec[]): number {
-  return features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
+  return features.reduce((n, f) => n + featureWidth(f), 0);
 }
 
-export function numericCount(features: readonly FeatureSpec[]): number {
-  return features.filter((f) => f.type === 'numeric').length;
+/** Scaled inputs a feature list produces (the scaler has one entry each): 1 per numeric column, one per date part. */
+export function scaledCount(features: readonly FeatureSpec[]): number {
+  return features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.type === 'date' ? f.parts.length : 0), 0);
 }
 
-/** A raw record (one value per feature) as the network's input vector: numeric values scaled, text one-hot. */
-export function encodeRecord(prep: Preprocessing, values: readonly (string | number)[], where = 'record'): number[] {
-  const { features, scaler } = prep;
-  if (values.length !== features.length) {
-    throw new BackpropError(`${where}: expected ${features.length} values (${features.map((f) => f.name).join(', ')}), got ${values.length}`);
-  }
-  const numeric: number[] = [];
-  features.forEach((f, i) => {
-    if (f.type === 'numeric') {
-      const v = values[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
-      numeric.push(v);
-    }
+/** Each network input's name: a numeric column's, "column (missing)" for an indicator, "column=category" for one-hot, "column: year" for a date part. */
+export function inputNames(features: readonly FeatureSpec[]): string[] {
+  return features.flatMap((f) => {
+    const indicator = (f.type === 'categorical' ? f.missing : f.indicator) ? [`${f.name} (missing)`] : [];
+    if (f.type === 'numeric') return [f.name, ...indicator];
+    if (f.type === 'date') return [...f.parts.map((p) => `${f.name}: ${DATE_PART_NAMES[p]}`), ...indicator];
+    return [...f.categories.map((c) => `${f.name}=${c}`), ...indicator];
   });
-  const scaled = scaler ? scaleRow(scaler, numeric) : numeric;
-  const out: number[] = [];
-  let n = 0;
-  features.forEach((f, i) => {
-    if (f.type === 'numeric') {
-      out.push(scaled[n++]);
-      return;
-    }
-    const k = f.categories.indexOf(String(values[i]));
-    if (k < 0) {
-      throw new BackpropError(`${where}: column "${f.name}" has the value ${JSON.stringify(values[i])}, which the model never saw; known values: ${f.categories.join(', ')}`);
-    }
-    for (let j = 0; j < f.categories.length; j++) out.push(j === k ? 1 : 0);
-  });
-  return out;
 }
 
 /** What one output row means: a class with the probability of each, or a value in the target's units. */

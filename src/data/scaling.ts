@@ -56,7 +56,7 @@ export function scaleRow(scaler: Scaler, row: readonly number[], out: number[] =
 export function applyScaler(scaler: Scaler, x: readonly (readonly number[])[]): number[][] {
   const width = scaler.kind === 'standard' ? scaler.mean.length : scaler.min.length;
   return x.map((r, i) => {
-    if (r.length !== width) throw new BackpropError(`scaling: row ${i} has ${r.length} values, but the scaler was fitted on ${width}`);
+    if (r.length !== width) throw new BackpropError(`scaling: row ${i + 1} has ${r.length} values, but the scaler was fitted on ${width}`);
     return scaleRow(scaler, r);
   });
 }

@@ -2,7 +2,7 @@
 // distinct values k inputs, so a text column of identifiers turns a 400 KB file into gigabytes. A table that would
 // pass the bound is refused in one line that names the column making it wide.
 import { BackpropError, printable } from '../core/errors.js';
-import type { FeatureSpec } from './preprocessing.js';
+import { featureWidth, type FeatureSpec } from './preprocessing.js';
 
 /**
  * Most bytes one encoded input matrix may take: 2 GiB, the command line's largest default memory budget. What passes
@@ -25,11 +25,8 @@ export function checkEncodedSize(features: readonly FeatureSpec[], rows: number,
   let width = 0;
   let widest: Extract<FeatureSpec, { type: 'categorical' }> | null = null;
   for (const f of features) {
-    if (f.type === 'numeric') width += 1;
-    else {
-      width += f.categories.length;
-      if (!widest || f.categories.length > widest.categories.length) widest = f;
-    }
+    width += featureWidth(f);
+    if (f.type === 'categorical' && (!widest || f.categories.length > widest.categories.length)) widest = f;
   }
   const bytes = rows * width * bytesPerValue;
   const weights = layer.units * width;

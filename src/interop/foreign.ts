@@ -2,7 +2,7 @@
 // with a column description (names given, or x1, x2, …) so that `backprop predict` can read CSV data for it.
 import { BackpropError } from '../core/errors.js';
 import type { Label } from '../data/encoding.js';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../io/model-file.js';
+import { MODEL_FORMAT, type ModelFile } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import type { DType } from '../core/matrix.js';
@@ -42,7 +42,7 @@ export function foreignModel(inputs: number, layers: readonly ImportedLayer[], d
   if (classification && classes.length !== classCount) throw new BackpropError(`${source}: --classes: the model has ${classCount} classes, but ${classes.length} names were given`, '--classes');
   return {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: 1,
     network: { inputs, layers: layers.map((l) => ({ units: l.units, activation: l.activation, bias: l.bias !== null })), loss, dtype, seed: 1 },
     weights: layers.map((l) => ({ weights: l.weights, bias: l.bias })),
     preprocessing: {

@@ -4,7 +4,8 @@
 // the label, or the regression value in the target's units.
 import { BackpropError } from '../core/errors.js';
 import { jsLiteral } from '../core/escape.js';
-import { targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import type { DatePart } from '../data/dates.js';
+import { targetColumns, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
@@ -53,13 +54,14 @@ class GraphBuilder {
     return name;
   }
 
-  /** A constant tensor of the network's float type; answers its name. */
-  constant(base: string, dims: number[], values: ArrayLike<number>): string {
+  /** A constant tensor of the network's float type (or of `type`: DOUBLE, INT64); answers its name. */
+  constant(base: string, dims: number[], values: ArrayLike<number>, type: number = this.elemType): string {
     const name = this.fresh(base);
     const data = Array.from(values);
-    this.initializers.push(this.elemType === DataType.DOUBLE
+    this.initializers.push(type === DataType.DOUBLE
       ? { name, dims, data_type: DataType.DOUBLE, double_data: data }
-      : { name, dims, data_type: DataType.FLOAT, float_data: data });
+      : type === DataType.INT64 ? { name, dims, data_type: DataType.INT64, int64_data: data }
+        : { name, dims, data_type: DataType.FLOAT, float_data: data });
     return name;
   }
 
@@ -146,7 +148,7 @@ export function exportONNX(model: ModelSource): Uint8Array {
   const features = preprocessing?.features ?? [];
   const names = (list: readonly (string | number)[]): string => list.map((v) => jsLiteral(v)).join(', ');
   const summary = preprocessing
-    ? `Inputs: ${features.map((f, j) => `${jsLiteral(inputs[j].name!)} (${f.type === 'numeric' ? 'number' : `text: ${f.categories.map((c) => jsLiteral(c)).join(' | ')}`})`).join(', ')}. ` +
+    ? `Inputs: ${features.map((f, j) => `${jsLiteral(inputs[j].name!)} (${f.type === 'numeric' ? 'number, NaN where missing' : f.type === 'date' ? 'date as days since 1970-01-01, NaN where missing' : `text: ${f.categories.map((c) => jsLiteral(c)).join(' | ')}${f.missing ? ', or "" where missing' : ''}`})`).join(', ')}. ` +
       (target?.task === 'classification' ? `Outputs: ${jsLiteral(outputs[0].name!)}, the probabilities of ${names(target.classes)}; ${jsLiteral(outputs[1].name!)}, the class.`
         : `Output: ${jsLiteral(outputs[0].name!)}.`)
     : 'Input: the network\'s input vector; output: the network\'s output.';
@@ -168,27 +170,48 @@ export function exportONNX(model: ModelSource): Uint8Array {
 }
 
 /**
- * The graph's inputs (one per feature column) and the nodes that turn them into the network's input vector:
- * runs of numeric columns joined and scaled as the model's scaler says, text columns one-hot encoded over the
- * model's categories (an unknown value is an error, as in `backprop predict`). Answers the encoded vector's name.
+ * The graph's inputs (one per feature column) and the nodes that turn them into the network's input vector, as
+ * backprop encodes a table: runs of numeric columns joined, a missing value (NaN) replaced by the column's fill
+ * (IsNaN, Where) and marked in its indicator input, then scaled as the model's scaler says; text columns one-hot
+ * encoded over the model's categories (OneHotEncoder; a missing value, the empty string, is a category of its own
+ * where the model has that level; a value the model never saw gives all zeros); a date column, given as days since
+ * 1970-01-01, turned into its parts by the day arithmetic of data/dates.ts. Answers the encoded vector's name.
  */
 function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, inputs: ValueInfo[]): string {
   const pieces: string[] = [];
-  let run: string[] = [];
-  let numeric = 0; // numeric columns before the run's end: the scaler's index
+  let run: { f: Extract<FeatureSpec, { type: 'numeric' }>; name: string }[] = [];
+  let scaled = 0; // scaled inputs before the run's start: the scaler's index
+  const scaler = prep.scaler;
+  const shifts = scaler ? (scaler.kind === 'standard' ? scaler.mean : scaler.min) : null;
+  const divides = scaler ? (scaler.kind === 'standard' ? scaler.std : scaler.max.map((max, j) => max - scaler.min[j])) : null;
+  /** x (k columns from the scaler's `first`) scaled, as the model's scaler says. */
+  const scale = (x: string, first: number, k: number): string => {
+    if (!shifts || !divides) return x;
+    x = g.node('Sub', [x, g.constant(`scaler.shift_${first}`, [k], shifts.slice(first, first + k))]);
+    return g.node('Div', [x, g.constant(`scaler.divide_${first}`, [k], divides.slice(first, first + k))]);
+  };
+  /** The values (k columns) with a missing one filled from `fills`, and the mask of where they were missing. */
+  const fillMissing = (x: string, fills: number[], name: string, type = elemType): { x: string; mask: string } => {
+    const mask = g.node('IsNaN', [x]);
+    return { x: g.node('Where', [mask, g.constant(`${name}.fill`, [fills.length], fills, type), x]), mask };
+  };
   const flush = (): void => {
     if (run.length === 0) return;
-    const first = numeric - run.length;
-    let x = run.length === 1 ? run[0] : g.node('Concat', run, [int('axis', 1)]);
-    const scaler = prep.scaler;
-    if (scaler) {
-      const [shift, divide] = scaler.kind === 'standard'
-        ? [scaler.mean, scaler.std]
-        : [scaler.min, scaler.max.map((max, j) => max - scaler.min[j])];
-      x = g.node('Sub', [x, g.constant(`scaler.shift_${first}`, [run.length], shift.slice(first, numeric))]);
-      x = g.node('Div', [x, g.constant(`scaler.divide_${first}`, [run.length], divide.slice(first, numeric))]);
+    const k = run.length, first = scaled;
+    let x = k === 1 ? run[0].name : g.node('Concat', run.map((r) => r.name), [int('axis', 1)]);
+    let mask: string | null = null;
+    // A feature without a fill (trained to refuse missing values) keeps its NaN, as backprop refuses it.
+    if (run.some((r) => r.f.fill !== undefined)) ({ x, mask } = fillMissing(x, run.map((r) => r.f.fill ?? NaN), `numeric_${first}`));
+    x = scale(x, first, k);
+    if (mask && run.some((r) => r.f.indicator)) {
+      // Each feature's indicator right after its value: [values | indicators], columns gathered into that order.
+      const order: number[] = [];
+      run.forEach((r, i) => order.push(i, ...(r.f.indicator ? [k + i] : [])));
+      const both = g.node('Concat', [x, g.node('Cast', [mask], [int('to', elemType)])], [int('axis', 1)]);
+      x = g.node('Gather', [both, g.constant(`numeric_${first}.order`, [order.length], order, DataType.INT64)], [int('axis', 1)]);
     }
     pieces.push(x);
+    scaled += k;
     run = [];
   };
   // Every input's name is claimed before any node is named, so no node's output can take a later feature's name.
@@ -197,14 +220,28 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
     const name = names[j];
     if (f.type === 'numeric') {
       inputs.push(valueInfo(name, elemType, ['N', 1]));
-      run.push(name);
-      numeric++;
+      run.push({ f, name });
       return;
     }
     flush();
+    if (f.type === 'date') {
+      inputs.push(valueInfo(name, DataType.DOUBLE, ['N', 1]));
+      let days = name;
+      let mask: string | null = null;
+      if (f.fill !== undefined) ({ x: days, mask } = fillMissing(days, [f.fill], `date_${scaled}`, DataType.DOUBLE));
+      let x = g.node('Concat', f.parts.map((part) => datePartNode(g, days, part, `date_${scaled}`)), [int('axis', 1)]);
+      if (elemType !== DataType.DOUBLE) x = g.node('Cast', [x], [int('to', elemType)]);
+      x = scale(x, scaled, f.parts.length);
+      if (mask && f.indicator) x = g.node('Concat', [x, g.node('Cast', [mask], [int('to', elemType)])], [int('axis', 1)]);
+      pieces.push(x);
+      scaled += f.parts.length;
+      return;
+    }
     inputs.push(valueInfo(name, DataType.STRING, ['N', 1]));
-    // OneHotEncoder gives [N, 1, categories] as float; Flatten makes it [N, categories].
-    const encoded = g.node('OneHotEncoder', [name], [strings('cats_strings', f.categories), int('zeros', 0)], { domain: 'ai.onnx.ml' });
+    // OneHotEncoder gives [N, 1, categories] as float; Flatten makes it [N, categories]. zeros 1: a value among none
+    // of the categories gives all zeros, as backprop encodes a value the model never saw.
+    const categories = f.missing ? [...f.categories, ''] : f.categories;
+    const encoded = g.node('OneHotEncoder', [name], [strings('cats_strings', categories), int('zeros', 1)], { domain: 'ai.onnx.ml' });
     let flat = g.node('Flatten', [encoded], [int('axis', 1)]);
     if (elemType === DataType.DOUBLE) flat = g.node('Cast', [flat], [int('to', DataType.DOUBLE)]);
     pieces.push(flat);
@@ -212,4 +249,30 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
   flush();
   if (pieces.length === 0) throw new BackpropError('export: the model has no features');
   return pieces.length === 1 ? pieces[0] : g.node('Concat', pieces, [int('axis', 1)]);
+}
+
+/** One part of a date (days since 1970-01-01, double [N, 1]) as double [N, 1]: data/dates.ts's datePart, node by node. */
+function datePartNode(g: GraphBuilder, days: string, part: DatePart, prefix: string): string {
+  let count = 0;
+  const c = (v: number): string => g.constant(`${prefix}.${part}_${count++}`, [], [v], DataType.DOUBLE);
+  const floor = (x: string): string => g.node('Floor', [x]);
+  const op = (name: string, a: string, b: string): string => g.node(name, [a, b]);
+  const floorDiv = (a: string, b: number): string => floor(op('Div', a, c(b)));
+  if (part === 'days') return g.node('Identity', [days]);
+  const whole = floor(days);
+  if (part === 'hour') return op('Mul', op('Sub', days, whole), c(24));
+  if (part === 'weekday') {
+    const shifted = op('Add', whole, c(3)); // 1970-01-01 was a Thursday: weekday 3, Monday 0
+    return op('Sub', shifted, op('Mul', c(7), floorDiv(shifted, 7)));
+  }
+  // Howard Hinnant's civil_from_days.
+  const z = op('Add', whole, c(719468));
+  const era = floorDiv(z, 146097);
+  const doe = op('Sub', z, op('Mul', era, c(146097)));
+  const yoe = floorDiv(op('Sub', op('Add', op('Sub', doe, floorDiv(doe, 1460)), floorDiv(doe, 36524)), floorDiv(doe, 146096)), 365);
+  const doy = op('Sub', doe, op('Sub', op('Add', op('Mul', c(365), yoe), floorDiv(yoe, 4)), floorDiv(yoe, 100)));
+  const mp = floorDiv(op('Add', op('Mul', c(5), doy), c(2)), 153);
+  const carry = floorDiv(mp, 10); // 1 for January and February, which count to the next year
+  if (part === 'month') return op('Sub', op('Add', mp, c(3)), op('Mul', c(12), carry));
+  return op('Add', op('Add', yoe, op('Mul', era, c(400))), carry);
 }

@@ -10,7 +10,7 @@
 // file are printed through `quoted`, and long lists are cut to a few names and a count.
 import { BackpropError, printable, quoted } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import { MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../io/model-file.js';
+import { MAX_MODEL_BYTES, MODEL_FORMAT, modelVersion, type ModelFile } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE, type ActivationName } from '../nn/activations.js';
 import type { ResolvedSpec } from '../nn/spec.js';
 import type { DType } from '../core/matrix.js';
@@ -109,7 +109,7 @@ export function importONNX(bytes: Uint8Array, options: ImportOptions = {}): Mode
       if (b) counted(b, dtype);
       return { weights: rows(w.values, w.dims[0], w.dims[1]), bias: b && Array.from(b) };
     });
-    return { format: MODEL_FORMAT, version: MODEL_VERSION, network: spec, weights, preprocessing };
+    return { format: MODEL_FORMAT, version: modelVersion(preprocessing), network: spec, weights, preprocessing };
   }
 
   // A foreign graph: follow the one path from the one input to an output.

@@ -5,6 +5,7 @@
 // and the code is the forward pass and nothing else. A declaration file gives it types.
 import { BackpropError, printable } from '../core/errors.js';
 import { jsComment, jsLiteral } from '../core/escape.js';
+import { DEFAULT_NA_VALUES } from '../data/missing.js';
 import { targetColumns } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
@@ -13,6 +14,42 @@ import { VERSION } from '../version.js';
 const list = (values: readonly number[]): string => `[${values.map((v) => (Object.is(v, -0) ? '0' : String(v))).join(', ')}]`;
 // Names from the model file (features, categories, classes, targets) and the module's name enter only through jsLiteral.
 const q = jsLiteral;
+
+/** Dates as days since 1970-01-01 and their parts: the library's data/dates.ts, written out for the module. */
+const DATE_CODE = `
+/** An ISO 8601 date or date-time as days since 1970-01-01 (the time as written; an offset is not applied), or NaN. */
+function parseDate(text) {
+  const m = /^(\\d{4})-(\\d{2})-(\\d{2})(?:[T ](\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?\\s*(Z|[+-]\\d{2}(?::?\\d{2})?)?)?$/.exec(text.trim());
+  if (!m) return NaN;
+  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && leap ? 29 : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1])) return NaN;
+  const h = m[4] === undefined ? 0 : Number(m[4]), mi = m[5] === undefined ? 0 : Number(m[5]);
+  const s = m[6] === undefined ? 0 : Number(m[6]) + (m[7] === undefined ? 0 : Number('0.' + m[7]));
+  if (h > 23 || mi > 59 || s >= 61) return NaN;
+  return daysFromCivil(y, mo, d) + (h * 3600 + mi * 60 + Math.min(s, 59.999)) / 86400;
+}
+
+function daysFromCivil(y, m, d) {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400), yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+/** One part of a date given as days since 1970-01-01 (weekday: Monday 0). */
+function datePart(days, part) {
+  const whole = Math.floor(days);
+  if (part === 'days') return days;
+  if (part === 'hour') return (days - whole) * 24;
+  if (part === 'weekday') return whole + 3 - 7 * Math.floor((whole + 3) / 7);
+  const z = whole + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return part === 'month' ? (mp < 10 ? mp + 3 : mp - 9) : yoe + era * 400 + (mp >= 10 ? 1 : 0);
+}
+`;
 
 /** The module's text (`js`) and its declarations (`dts`, for a .d.ts file of the same name). */
 export function exportStandalone(model: ModelSource, name = 'model'): { js: string; dts: string } {
@@ -26,7 +63,9 @@ export function exportStandalone(model: ModelSource, name = 'model'): { js: stri
   });
   const shift = scaler ? (scaler.kind === 'standard' ? scaler.mean : scaler.min) : null;
   const divide = scaler ? (scaler.kind === 'standard' ? scaler.std : scaler.max.map((max, j) => max - scaler.min[j])) : null;
-  const featureType = features.map((f) => `${q(f.name)}: ${f.type === 'numeric' ? 'number' : f.categories.map(q).join(' | ')}`).join('; ');
+  // A field may be left out or null (a missing value); a text field may hold a value the model never saw.
+  const featureType = features.map((f) => `${q(f.name)}?: ${f.type === 'numeric' ? 'number' : f.type === 'date' ? 'string | Date' : `${f.categories.map(q).join(' | ')} | (string & {})`} | null`).join('; ');
+  const dates = features.some((f) => f.type === 'date');
   const columns = targetColumns(target);
   const multi = !classification && columns.length > 1;
   const resultType = classification ? `{ label: ${target.classes.map((c) => q(c)).join(' | ')}; probabilities: number[] }` : multi ? '{ value: number; values: number[] }' : '{ value: number }';
@@ -37,8 +76,15 @@ export function exportStandalone(model: ModelSource, name = 'model'): { js: stri
 /** The module's name, which its error messages begin with. */
 const moduleName = ${q(name)};
 
-/** The feature columns, in the model's order; text columns list the values the model knows. */
-export const features = ${q(features.map((f) => (f.type === 'numeric' ? { name: f.name, type: f.type } : { name: f.name, type: f.type, categories: f.categories })))};
+/**
+ * The feature columns, in the model's order: numbers, dates (ISO 8601 text, as parts) and text (one-hot over the
+ * categories the model knows; a value it never saw gets all zeros). fill: what a missing value becomes (the training
+ * rows' median), indicator: an input more that is 1 where the value was missing, missing: a text level for it.
+ */
+export const features = ${q(features)};
+
+/** Values that mean "no value", besides a missing field, null, undefined, NaN and empty text (as backprop reads tables). */
+export const naValues = ${q(DEFAULT_NA_VALUES)};
 ${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${q(target.classes)};\n` : ''}
 /** Numeric columns are scaled as (x − shift) / divide, in the order they appear in \`features\`. */
 const scale = ${shift ? `{ shift: ${list(shift)}, divide: ${list(divide!)} }` : 'null'};
@@ -65,23 +111,36 @@ function activate(name, h) {
   }
 }
 
+function isMissing(value) {
+  if (value === null || value === undefined) return true;
+  if (typeof value === 'number') return Number.isNaN(value);
+  return typeof value === 'string' && (value.trim() === '' || naValues.includes(value.trim()));
+}
+${dates ? DATE_CODE : ''}
 /** One row of raw values as the network's input vector. */
 export function encode(row) {
   const x = [];
   let n = 0;
+  const scaled = (v) => (scale ? (v - scale.shift[n]) / scale.divide[n++] : v);
   for (const f of features) {
-    if (!(f.name in row)) throw new Error(\`\${moduleName}: missing the feature "\${f.name}"\`);
-    const value = row[f.name];
+    const value = Object.prototype.hasOwnProperty.call(row, f.name) ? row[f.name] : undefined;
+    const missing = isMissing(value);
+    if (missing && f.type !== 'categorical' && f.fill === undefined) throw new Error(\`\${moduleName}: the feature "\${f.name}" has no value, and this model refuses missing values\`);
     if (f.type === 'numeric') {
-      const v = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      const v = missing ? f.fill : typeof value === 'string' ? Number(value) : value;
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects a number, got \${JSON.stringify(value)}\`);
-      x.push(scale ? (v - scale.shift[n]) / scale.divide[n] : v);
-      n++;
+      x.push(scaled(v));
+    } else if (f.type === 'date') {
+      const days = missing ? f.fill : parseDate(value instanceof Date ? value.toISOString() : String(value));
+      if (Number.isNaN(days)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects an ISO 8601 date (2024-03-15, 2024-03-15T10:30), got \${JSON.stringify(value)}\`);
+      for (const part of f.parts) x.push(scaled(datePart(days, part)));
     } else {
-      const k = f.categories.indexOf(String(value));
-      if (k < 0) throw new Error(\`\${moduleName}: the feature "\${f.name}" has the value \${JSON.stringify(value)}, which the model never saw; known values: \${f.categories.join(', ')}\`);
-      for (let j = 0; j < f.categories.length; j++) x.push(j === k ? 1 : 0);
+      // A missing value is its own level where the model has one; a value it never saw, all zeros.
+      const k = missing ? (f.missing ? f.categories.length : -1) : f.categories.indexOf(String(value));
+      for (let j = 0; j < f.categories.length + (f.missing ? 1 : 0); j++) x.push(j === k ? 1 : 0);
+      continue;
     }
+    if (f.indicator) x.push(missing ? 1 : 0);
   }
   return x;
 }
@@ -117,7 +176,8 @@ ${classification
   const dts = `// Types of ${jsComment(name)}.js, generated by backprop ${VERSION}.
 export interface Features { ${featureType} }
 export type Prediction = ${resultType};
-export declare const features: ({ name: string; type: 'numeric' } | { name: string; type: 'categorical'; categories: string[] })[];
+export declare const features: ({ name: string; type: 'numeric'; fill?: number; indicator?: boolean } | { name: string; type: 'categorical'; categories: string[]; missing?: boolean } | { name: string; type: 'date'; parts: string[]; fill?: number; indicator?: boolean })[];
+export declare const naValues: string[];
 ${classification ? `export declare const classes: Prediction['label'][];\n` : ''}export declare function encode(row: Features): number[];
 export declare function forward(x: number[]): number[];
 export declare function predict(row: Features): Prediction;

@@ -5,7 +5,7 @@
 // 0.01), Softmax, and InputLayer, Dropout and Flatten passed over.
 import { BackpropError, quoted, shown } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import { MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION, modelData, type ModelFile, type ModelSource } from '../io/model-file.js';
+import { MAX_MODEL_BYTES, MODEL_FORMAT, modelVersion, modelData, type ModelFile, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE, type ActivationName } from '../nn/activations.js';
 import type { ResolvedSpec } from '../nn/spec.js';
 import { VERSION } from '../version.js';
@@ -281,7 +281,7 @@ export function importTFJS(modelJSON: unknown, weightData: Uint8Array, options: 
   const json = modelJSON as Record<string, unknown>;
   const ours = isRecord(json.userDefinedMetadata) && isRecord(json.userDefinedMetadata.backprop) ? json.userDefinedMetadata.backprop : null;
   if (ours && isRecord(ours.network)) {
-    return { format: MODEL_FORMAT, version: MODEL_VERSION, network: ours.network as unknown as ResolvedSpec, weights, preprocessing: (ours.preprocessing ?? null) as Preprocessing | null };
+    return { format: MODEL_FORMAT, version: modelVersion((ours.preprocessing ?? null) as Preprocessing | null), network: ours.network as unknown as ResolvedSpec, weights, preprocessing: (ours.preprocessing ?? null) as Preprocessing | null };
   }
   return foreignModel(inputs, layers.map((l, i) => ({ units: l.units, activation: l.activation, ...weights[i] })), 'float32', { ...options, source });
 }

@@ -2,7 +2,8 @@
 // documented in the README). Reading treats the text as untrusted: every field is checked before use.
 import { BackpropError, shown } from '../core/errors.js';
 import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
-import { encodedWidth, numericCount, targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { encodedWidth, scaledCount, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { DATE_PARTS } from '../data/dates.js';
 import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
 import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
 import { FieldReader } from './validate.js';
@@ -10,7 +11,22 @@ import { JsonScan, scanError, type ListBound, type PathPart } from './json-scan.
 import type { Label } from '../data/encoding.js';
 
 export const MODEL_FORMAT = 'backprop-model';
-export const MODEL_VERSION = 1;
+/**
+ * The newest version this release writes and reads. Version 2 adds what missing values, dates and left-out columns
+ * need (a feature's fill and indicator, a text feature's missing level, date features, leftOut); a model that uses
+ * none of it is written as version 1, byte for byte as before, so older releases still read it.
+ */
+export const MODEL_VERSION = 2;
+export type ModelVersion = 1 | 2;
+
+/** The lowest version that holds this preprocessing. */
+export function modelVersion(p: Preprocessing | null): ModelVersion {
+  // Also asked of preprocessing read from an import's metadata, not yet checked: anything odd is left to the reader.
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.features)) return 1;
+  const newer = (Array.isArray(p.leftOut) && p.leftOut.length > 0) ||
+    p.features.some((f) => typeof f === 'object' && f !== null && (f.type === 'date' || (f.type === 'numeric' ? f.fill !== undefined || f.indicator !== undefined : (f as { missing?: unknown }).missing !== undefined)));
+  return newer ? 2 : 1;
+}
 /** Larger files are refused before parsing: 256 MiB holds a network far bigger than this library trains. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 const MAX_LAYERS = 1000;
@@ -19,7 +35,7 @@ const MAX_NAME_LENGTH = 10_000;
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
+  version: ModelVersion;
   network: ResolvedSpec;
   weights: LayerWeights[];
   preprocessing: Preprocessing | null;
@@ -43,7 +59,7 @@ export function modelToJSON(net: Network, preprocessing: Preprocessing | null = 
   const spec = net.toSpec();
   return {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: modelVersion(preprocessing),
     network: {
       inputs: spec.inputs,
       layers: spec.layers.map((l) => ({ units: l.units, activation: l.activation, bias: l.bias })),
@@ -152,12 +168,15 @@ export function modelFromJSON(value: unknown, source = 'model file', options: Ne
   if (format === undefined) throw new BackpropError(`${source}: not a model file: its JSON has no "format": "${MODEL_FORMAT}"`);
   if (format !== MODEL_FORMAT) r.fail('format', `"${MODEL_FORMAT}"`, format);
   const top = r.object(value, 'model', ['format', 'version', 'network', 'weights', 'preprocessing']);
-  if (top.version !== MODEL_VERSION) r.fail('version', `${MODEL_VERSION} (the only version this release reads)`, top.version);
+  if (top.version !== 1 && top.version !== 2) r.fail('version', `1 or 2 (the versions this release reads)`, top.version);
 
   // Everything is checked against the declared architecture before the network, whose size it declares, is built.
   const spec = readSpec(r, top.network);
   const weights = readWeights(r, top.weights, spec);
   const preprocessing = top.preprocessing === null ? null : readPreprocessing(r, top.preprocessing, spec);
+  if (top.version === 1 && modelVersion(preprocessing) === 2) {
+    r.fail('version', '2, since the preprocessing fills missing values, has dates or leaves columns out (what version 2 added)', top.version);
+  }
   const network = new Network(spec, options);
   network.setWeights(weights);
   return { network, preprocessing };
@@ -218,7 +237,7 @@ function checkUnique(r: FieldReader, names: readonly (string | number)[], field:
 }
 
 function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): Preprocessing {
-  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target']);
+  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'leftOut'], ['features', 'scaler', 'target']);
   const list = r.array(p.features, 'preprocessing.features');
   if (list.length > MAX_FEATURES) r.fail('preprocessing.features', `at most ${MAX_FEATURES} features`);
   // The widths so far against network.inputs before each feature's categories are read: a list of millions of them
@@ -226,30 +245,59 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
   let width = 0;
   const features = list.map((f, i): FeatureSpec => {
     const field = `preprocessing.features[${i}]`;
-    const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical'] as const);
-    const o = r.object(f, field, type === 'numeric' ? ['name', 'type'] : ['name', 'type', 'categories']);
+    const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories', 'missing', 'parts', 'fill', 'indicator'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical', 'date'] as const);
+    const o = r.object(f, field, type === 'numeric' ? ['name', 'type', 'fill', 'indicator'] : type === 'date' ? ['name', 'type', 'parts', 'fill', 'indicator'] : ['name', 'type', 'categories', 'missing'],
+      type === 'numeric' ? ['name', 'type'] : type === 'date' ? ['name', 'type', 'parts'] : ['name', 'type', 'categories']);
     const name = readName(r, o.name, `${field}.name`);
-    const given = type === 'numeric' ? 1 : r.array(o.categories, `${field}.categories`).length;
-    width += given;
-    if (width > spec.inputs) {
-      r.fail(type === 'numeric' ? field : `${field}.categories`, `features that encode to ${spec.inputs} inputs, as network.inputs says; with ${type === 'numeric' ? 'this one' : `these ${given} categories`} they pass it`);
+    const flag = (key: string): { [k: string]: true } => {
+      if (o[key] === undefined) return {};
+      if (typeof o[key] !== 'boolean') r.fail(`${field}.${key}`, 'true or false', o[key]);
+      return o[key] ? { [key]: true } : {};
+    };
+    const fill = o.fill === undefined ? {} : { fill: r.number(o.fill, `${field}.fill`) };
+    const grow = (given: number, what: string): void => {
+      width += given;
+      if (width > spec.inputs) r.fail(what, `features that encode to ${spec.inputs} inputs, as network.inputs says; with ${what.endsWith('.categories') ? `these ${given} categories` : 'this one'} they pass it`);
+    };
+    if (type === 'numeric') {
+      const indicator = flag('indicator');
+      grow(1 + (indicator.indicator ? 1 : 0), field);
+      return { name, type, ...fill, ...indicator };
     }
-    if (type === 'numeric') return { name, type };
+    if (type === 'date') {
+      const listed = r.array(o.parts, `${field}.parts`);
+      if (listed.length > DATE_PARTS.length) r.fail(`${field}.parts`, `at most ${DATE_PARTS.length} parts (${DATE_PARTS.join(', ')})`);
+      const parts = listed.map((part, j) => r.oneOf(part, `${field}.parts[${j}]`, DATE_PARTS));
+      if (parts.length === 0) r.fail(`${field}.parts`, 'at least one part');
+      checkUnique(r, parts, `${field}.parts`);
+      const indicator = flag('indicator');
+      grow(parts.length + (indicator.indicator ? 1 : 0), field);
+      return { name, type, parts, ...fill, ...indicator };
+    }
+    const level = flag('missing');
+    grow(r.array(o.categories, `${field}.categories`).length + (level.missing ? 1 : 0), `${field}.categories`);
     const categories = (o.categories as unknown[]).map((c, j) => readName(r, c, `${field}.categories[${j}]`));
     if (categories.length === 0) r.fail(`${field}.categories`, 'at least one category');
     checkUnique(r, categories, `${field}.categories`);
-    return { name, type, categories };
+    return { name, type, categories, ...level };
   });
   checkUnique(r, features.map((f) => f.name), 'preprocessing.features');
   if (encodedWidth(features) !== spec.inputs) {
     r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encodedWidth(features)}`);
   }
-  const scaler = p.scaler === null ? null : readScaler(r, p.scaler, numericCount(features));
+  const scaler = p.scaler === null ? null : readScaler(r, p.scaler, scaledCount(features));
   const target = p.target === null ? null : readTarget(r, p.target, spec);
   for (const t of target ? targetColumns(target) : []) {
     if (features.some((f) => f.name === t.name)) r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(t.name)} is both`);
   }
-  return { features, scaler, target };
+  if (p.leftOut === undefined) return { features, scaler, target };
+  const leftOut = r.array(p.leftOut, 'preprocessing.leftOut').map((l, i): LeftOut => {
+    const o = r.object(l, `preprocessing.leftOut[${i}]`, ['name', 'reason']);
+    return { name: readName(r, o.name, `preprocessing.leftOut[${i}].name`), reason: r.oneOf(o.reason, `preprocessing.leftOut[${i}].reason`, ['identifier', 'no values'] as const) };
+  });
+  if (leftOut.length > MAX_FEATURES) r.fail('preprocessing.leftOut', `at most ${MAX_FEATURES} columns`);
+  checkUnique(r, [...features.map((f) => f.name), ...leftOut.map((l) => l.name)], 'preprocessing.features and leftOut');
+  return { features, scaler, target, leftOut };
 }
 
 function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
@@ -313,9 +361,17 @@ function usableScale(v: number): boolean {
   return v >= 2.2250738585072014e-308 && Number.isFinite(v);
 }
 
+/** A feature as the file writes it: keys in a fixed order, the version-2 fields only where they say something. */
+function copyFeature(f: FeatureSpec): FeatureSpec {
+  const fill = f.type !== 'categorical' && f.fill !== undefined ? { fill: f.fill } : {};
+  if (f.type === 'numeric') return { name: f.name, type: f.type, ...fill, ...(f.indicator ? { indicator: true } : {}) };
+  if (f.type === 'date') return { name: f.name, type: f.type, parts: [...f.parts], ...fill, ...(f.indicator ? { indicator: true } : {}) };
+  return { name: f.name, type: f.type, categories: [...f.categories], ...(f.missing ? { missing: true } : {}) };
+}
+
 function copyPreprocessing(p: Preprocessing): Preprocessing {
   return {
-    features: p.features.map((f) => (f.type === 'numeric' ? { name: f.name, type: f.type } : { name: f.name, type: f.type, categories: [...f.categories] })),
+    features: p.features.map(copyFeature),
     scaler: p.scaler && (p.scaler.kind === 'standard'
       ? { kind: 'standard', mean: [...p.scaler.mean], std: [...p.scaler.std] }
       : { kind: 'minmax', min: [...p.scaler.min], max: [...p.scaler.max] }),
@@ -325,5 +381,6 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
         ...(p.target.extra ? { extra: p.target.extra.map((c) => ({ name: c.name, ...(c.scale ? { scale: { ...c.scale } } : {}) })) } : {}),
       }
       : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
+    ...(p.leftOut?.length ? { leftOut: p.leftOut.map((l) => ({ name: l.name, reason: l.reason })) } : {}),
   };
 }

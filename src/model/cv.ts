@@ -18,7 +18,7 @@ export interface CrossValidateOptions extends ModelOptions {
   /** Names of a number[][]'s columns, and its targets. */
   features?: readonly string[];
   y?: ArrayLike<number | string>;
-  /** Called as each fold is scored. */
+  /** Called as each fold is scored, with its number (from 1) and metrics. */
   onFold?: (fold: number, metrics: Metrics) => void;
   signal?: AbortSignal;
 }
@@ -36,11 +36,11 @@ const CV_OPTION_NAMES = [...MODEL_OPTION_NAMES, 'folds', 'target', 'features', '
 export async function crossValidate(data: TableData<object>, options: CrossValidateOptions = {}): Promise<CvResult> {
   const c = checkOptions(options, CV_OPTION_NAMES, 'options');
   if (c.onFold !== undefined && typeof c.onFold !== 'function') throw new OptionError(`onFold: expected a function, got ${typeof c.onFold}`, 'onFold');
-  const frame: DataFrame = toFrame(data, { y: c.y, features: c.features, targetName: typeof c.target === 'string' ? c.target : undefined });
   const o = resolveOptions(c);
+  const frame: DataFrame = toFrame(data, { y: c.y, features: c.features, targetName: typeof c.target === 'string' ? c.target : undefined, ...(o.naValues ? { naValues: o.naValues } : {}) });
   const folds = c.folds ?? 5;
   if (!(Number.isInteger(folds) && folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(folds)}`, 'folds');
-  const description = describeFrame(frame, (c.target ?? (c.y !== undefined ? 'y' : undefined)) as string | string[] | undefined, o.task);
+  const description = describeFrame(frame, (c.target ?? (c.y !== undefined ? 'y' : undefined)) as string | string[] | undefined, o.task, { missing: o.missing, keep: o.keep });
   if (folds > frame.rows) throw new OptionError(`folds: ${folds} folds need at least ${folds} rows; ${frame.source} has ${frame.rows}`, 'folds');
   const held = stratifiedFolds(frame.rows, folds, { seed: o.seed, stratify: description.classIndex ?? undefined });
   const results: CvResult['folds'] = [];
@@ -66,7 +66,7 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
     });
     const metrics = measure(net, prep, encodeFrameInputs(prep, frame, 'float32', test), encodeFrameTargets(prep, frame, 'float32', test).y);
     results.push({ rows: test.length, metrics });
-    c.onFold?.(k, metrics);
+    c.onFold?.(k + 1, metrics);
   }
   const keys = Object.keys(results[0]?.metrics ?? {}) as (keyof Metrics)[];
   const mean = {} as Metrics, std = {} as Metrics;

@@ -3,7 +3,7 @@
 // R² (the residuals with a running mean and variance of the target, Welford's way).
 import { BackpropError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
+import { encodeFrameInputs, encodeFrameTargets, newTally, type DataFrame, type EncodePolicy } from '../data/frame.js';
 import { decodeValues, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import type { Network } from '../nn/network.js';
 import { evaluate } from '../train/fit.js';
@@ -19,6 +19,9 @@ export interface ClassificationReport {
   /** confusion[true][predicted]: rows of each true class by the class predicted. */
   confusion: number[][];
   perClass: ClassScores[];
+  /** Values the model never saw (encoded as all zeros), and missing values filled, by column. */
+  unseen: Record<string, number>;
+  missing: Record<string, number>;
   mse?: undefined;
   mae?: undefined;
   r2?: undefined;
@@ -43,6 +46,9 @@ export interface RegressionReport {
   r2: number | null;
   /** Each target's scores, for a multi-output regression. */
   perTarget?: TargetScores[];
+  /** Values the model never saw (encoded as all zeros), and missing values filled, by column. */
+  unseen: Record<string, number>;
+  missing: Record<string, number>;
   accuracy?: undefined;
   classes?: undefined;
   confusion?: undefined;
@@ -70,7 +76,9 @@ export class Evaluation {
   private readonly mean: Float64Array;
   private readonly m2: Float64Array;
 
-  constructor(private readonly network: Network, private readonly prep: Preprocessing, private readonly modelSource = 'model') {
+  private readonly tally = newTally();
+
+  constructor(private readonly network: Network, private readonly prep: Preprocessing, private readonly modelSource = 'model', private readonly policy: Pick<EncodePolicy, 'unknown'> = {}) {
     if (!prep.target) throw new BackpropError(`${modelSource}: the model has no target description, so it cannot be evaluated on labelled data`);
     const target = prep.target;
     const k = target.task === 'classification' ? 0 : targetColumns(target).length;
@@ -81,7 +89,7 @@ export class Evaluation {
   add(frame: DataFrame): void {
     const { network, prep } = this;
     const classification = prep.target!.task === 'classification';
-    const x = encodeFrameInputs(prep, frame, network.dtype);
+    const x = encodeFrameInputs(prep, frame, network.dtype, undefined, undefined, { unknown: this.policy.unknown, tally: this.tally });
     const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
     const predictions = network.predict(x);
     checkFinite(predictions, this.modelSource);
@@ -114,7 +122,7 @@ export class Evaluation {
     const loss = this.lossSum / rows;
     if (target.task === 'classification') {
       const accuracy = this.confusion.reduce((sum, r, i) => sum + r[i], 0) / rows;
-      return { task: 'classification', rows, loss, accuracy, classes: target.classes, confusion: this.confusion.map((r) => [...r]), perClass: classScores(this.confusion) };
+      return { task: 'classification', rows, loss, accuracy, classes: target.classes, confusion: this.confusion.map((r) => [...r]), perClass: classScores(this.confusion), ...this.met() };
     }
     const each: TargetScores[] = targetColumns(target).map((c, j) => ({
       target: c.name, mse: this.se[j] / rows, mae: this.ae[j] / rows, r2: this.m2[j] === 0 ? null : 1 - this.se[j] / this.m2[j],
@@ -122,6 +130,11 @@ export class Evaluation {
     const average = (key: 'mse' | 'mae'): number => each.reduce((sum, e) => sum + e[key], 0) / each.length;
     const defined = each.filter((e) => e.r2 !== null);
     const r2 = defined.length ? defined.reduce((sum, e) => sum + e.r2!, 0) / defined.length : null;
-    return { task: 'regression', rows, loss, mse: average('mse'), mae: average('mae'), r2, ...(each.length > 1 ? { perTarget: each } : {}) };
+    return { task: 'regression', rows, loss, mse: average('mse'), mae: average('mae'), r2, ...(each.length > 1 ? { perTarget: each } : {}), ...this.met() };
+  }
+
+  /** What encoding met so far: unseen values and missing values, by column. */
+  private met(): { unseen: Record<string, number>; missing: Record<string, number> } {
+    return { unseen: Object.fromEntries(this.tally.unseen), missing: Object.fromEntries(this.tally.missing) };
   }
 }

@@ -7,7 +7,8 @@ import { defaultKernels } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
-import { encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
+import { encodeFrameInputs, encodeFrameTargets, newTally, type DataFrame } from '../data/frame.js';
+import { checkNaValues } from '../data/missing.js';
 import { decodeOutput, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
@@ -15,7 +16,7 @@ import { traceUpdate, type UpdateTrace } from '../nn/trace.js';
 import type { History } from '../train/callbacks.js';
 import { checkFinite, Evaluation, type EvaluationReport } from './evaluation.js';
 import { permutationImportance, type ImportanceResult } from './importance.js';
-import { toFrame, type TableData } from './table.js';
+import { toFrame, type OtherTableData, type TableData } from './table.js';
 
 /** A class, with the probability of every class by name. */
 export interface ClassPrediction {
@@ -35,8 +36,18 @@ export interface ValuePrediction {
 
 export type Prediction = ClassPrediction | ValuePrediction;
 
-/** What a model predicts for a target of this type: text targets are classes; numbers may be either. */
-export type PredictionFor<T> = [T] extends [string] ? ClassPrediction : Prediction;
+/**
+ * What a model predicts for a target of this type, or for the task asked for: text targets are classes; numbers
+ * may be either, unless the task says which.
+ */
+export type PredictionFor<T, K extends string | undefined = undefined> = K extends 'regression' ? ValuePrediction : K extends 'classification' ? ClassPrediction
+  : [T] extends [string] ? ClassPrediction : Prediction;
+
+/** A record to predict from: the model's fields, each of its training type, or missing (null, or left out). */
+export type PredictRow<Row> = { readonly [K in keyof Row]?: Row[K] | null };
+
+/** What predict returns for these options: a null in place of each row skipped under onInvalidRow 'skip'. */
+export type PredictionsFor<P, O> = O extends { onInvalidRow: 'skip' } ? (P | null)[] : P[];
 
 export interface ImportanceOptions {
   /** Shuffles per column, each with its own seed. Default 5. */
@@ -48,6 +59,44 @@ export interface ImportanceOptions {
 /** For labelled data given as number[][]: its targets, one per row. */
 export interface LabelOptions {
   y?: ArrayLike<number | string>;
+}
+
+/** What a row that cannot be predicted is: its number (from 1, as messages count) and what is wrong with it. */
+export interface RowFault {
+  row: number;
+  message: string;
+}
+
+/** How predict and evaluate read rows the model did not see in training. */
+export interface ReadOptions {
+  /**
+   * A text value the model never saw: 'ignore' (the default) encodes it as all zeros, as scikit-learn's
+   * handle_unknown='ignore', and counts it in the report; 'error' makes it the row's fault.
+   */
+  unknown?: 'ignore' | 'error';
+  /** Written values that mean "no value", besides null, undefined, NaN and empty text (default DEFAULT_NA_VALUES). */
+  naValues?: readonly string[];
+}
+
+export interface PredictOptions extends ReadOptions {
+  /**
+   * A row that cannot be predicted (a word in a numeric column, text that is no date, an unseen value under unknown
+   * 'error', a missing value a model trained with missing 'error' refuses): 'error' (the default) makes it the whole
+   * call's error, naming the row and field; 'skip' predicts null for it and goes on (predictWithReport lists them).
+   */
+  onInvalidRow?: 'error' | 'skip';
+}
+
+/** Predictions with what reading the rows met: per column, values the model never saw and missing values filled. */
+export interface PredictReport<P> {
+  /** One per row; null for a row skipped under onInvalidRow 'skip'. */
+  predictions: (P | null)[];
+  /** Values the model never saw, by column (encoded as all zeros). */
+  unseen: Record<string, number>;
+  /** Missing values, by column (filled as the model was trained to fill them). */
+  missing: Record<string, number>;
+  /** The rows skipped, and why. */
+  invalid: RowFault[];
 }
 
 export interface ExplainOptions {
@@ -87,35 +136,70 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     return this.preprocessing.features.map((f) => f.name);
   }
 
-  /** Data as a frame with each feature read as the model expects it (numbers, or text); y, a number[][]'s targets. */
-  private frame(data: TableData<Row> | TableData, source: string, y?: ArrayLike<number | string>): DataFrame {
+  /**
+   * Data as a frame with each feature read as the model expects it (numbers, or text); y, a number[][]'s targets;
+   * `fault` takes the rows that cannot be read, where the caller goes on without them.
+   */
+  private frame(data: TableData<Row> | TableData, source: string, y?: ArrayLike<number | string>, read: { naValues?: readonly string[]; fault?: (row: number, message: string) => void } = {}): DataFrame {
     const kinds = new Map(this.preprocessing.features.map((f) => [f.name, f.type === 'numeric' ? 'numeric' as const : 'text' as const]));
     // Only the model's columns are read: other fields are left alone, whatever they hold.
     const only = new Set([...this.features, ...targetColumns(this.target).map((c) => c.name)]);
     const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
-    return toFrame(data, { kinds, source, only, ...(matrix ? { features: this.features } : {}), ...(y ? { y, targetName: this.target.name } : {}) });
+    return toFrame(data, {
+      kinds, source, only, expected: this.features, ...(read.naValues ? { naValues: checkNaValues(read.naValues) } : {}), ...(read.fault ? { fault: read.fault } : {}),
+      ...(matrix ? { features: this.features } : {}), ...(y ? { y, targetName: this.target.name } : {}),
+    });
   }
 
-  /** Predictions for records (or any data train takes); fields the model does not use are ignored. */
-  predict(data: TableData<Row>): P[] {
-    const frame = this.frame(data, 'predict');
-    const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype));
+  /**
+   * Predictions for records (or any data train takes); fields the model does not use are ignored. A missing value
+   * is filled as in training; a text value the model never saw is encoded as all zeros (unknown 'ignore').
+   */
+  predict<O extends PredictOptions = {}>(data: OtherTableData, options?: O): PredictionsFor<P, O>;
+  // Records last: a row of the wrong form is reported against this overload, field by field.
+  predict<O extends PredictOptions = {}>(data: readonly PredictRow<Row>[], options?: O): PredictionsFor<P, O>;
+  predict(data: readonly PredictRow<Row>[] | OtherTableData, options: PredictOptions = {}): (P | null)[] {
+    return this.predictWithReport(data, options).predictions;
+  }
+
+  /** predict, with what reading the rows met: values the model never saw and missing values, by column, and the rows skipped. */
+  predictWithReport(data: readonly PredictRow<Row>[] | OtherTableData, options: PredictOptions = {}): PredictReport<P> {
+    const o = checkOptions(options, ['unknown', 'naValues', 'onInvalidRow'], 'predict options');
+    const unknown = oneOf(o.unknown, 'unknown', ['ignore', 'error'] as const) ?? 'ignore';
+    const skip = (oneOf(o.onInvalidRow, 'onInvalidRow', ['error', 'skip'] as const) ?? 'error') === 'skip';
+    // A skipped row's first fault, by row.
+    const invalid = new Map<number, string>();
+    const fault = skip ? (row: number, message: string): void => {
+      if (!invalid.has(row)) invalid.set(row, message);
+    } : undefined;
+    const frame = this.frame(data as TableData, 'predict', undefined, { naValues: o.naValues, fault });
+    const tally = newTally();
+    const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype, undefined, undefined, { unknown, tally, fault }));
     checkFinite(outputs, 'predict');
     // Decoded as `backprop predict` decodes, then named: probabilities by class, values by target column.
     const names = this.target.task === 'classification' ? this.target.classes.map(String) : targetColumns(this.target).map((c) => c.name);
-    return toRows(outputs).map((o) => {
-      const d = decodeOutput(this.preprocessing, o);
+    const predictions = toRows(outputs).map((out, i) => {
+      if (invalid.has(i)) return null;
+      const d = decodeOutput(this.preprocessing, out);
       return ('label' in d
         ? { label: d.label, probabilities: Object.fromEntries(names.map((n, k) => [n, d.probabilities[k]])) }
         : { value: d.value, values: Object.fromEntries(names.map((n, j) => [n, d.values[j]])) }) as P;
     });
+    return {
+      predictions, unseen: Object.fromEntries(tally.unseen), missing: Object.fromEntries(tally.missing),
+      invalid: [...invalid].sort((a, b) => a[0] - b[0]).map(([row, message]) => ({ row: row + 1, message })),
+    };
   }
 
-  /** Accuracy, the confusion matrix and per-class precision/recall/F1; or MSE, MAE and R², on labelled data. */
-  evaluate(data: TableData<Row & Record<string, unknown>> | TableData, options: LabelOptions = {}): EvaluationReport {
-    const o = checkOptions(options, ['y'], 'evaluate options');
-    const evaluation = new Evaluation(this.network, this.preprocessing, 'evaluate');
-    evaluation.add(this.frame(data as TableData, 'evaluate', o.y));
+  /**
+   * Accuracy, the confusion matrix and per-class precision/recall/F1; or MSE, MAE and R², on labelled data; with
+   * the values the model never saw and the missing values filled, by column.
+   */
+  evaluate(data: TableData<Row & Record<string, unknown>> | TableData, options: LabelOptions & ReadOptions = {}): EvaluationReport {
+    const o = checkOptions(options, ['y', 'unknown', 'naValues'], 'evaluate options');
+    const unknown = oneOf(o.unknown, 'unknown', ['ignore', 'error'] as const) ?? 'ignore';
+    const evaluation = new Evaluation(this.network, this.preprocessing, 'evaluate', { unknown });
+    evaluation.add(this.frame(data as TableData, 'evaluate', o.y, { naValues: o.naValues }));
     return evaluation.report();
   }
 
@@ -142,6 +226,16 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     return traceUpdate(this.network, x, y, { learningRate: o.learningRate ?? 0.5 });
   }
 
+  /** Whether the model predicts values (then its predictions are ValuePredictions: `value` is a number). */
+  isRegression(): this is Model<Row, ValuePrediction> {
+    return this.task === 'regression';
+  }
+
+  /** Whether the model predicts classes (then its predictions are ClassPredictions: `label` and `probabilities`). */
+  isClassifier(): this is Model<Row, ClassPrediction> {
+    return this.task === 'classification';
+  }
+
   /** The model file's data (format "backprop-model"), as the CLI writes it; JSON.stringify it to save. */
   toJSON(): ModelFile {
     return modelToJSON(this.network, this.preprocessing);
@@ -153,25 +247,31 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   }
 
   /** A model from its file's data (checked as untrusted), on the given kernels or the fastest had at once. */
-  static fromJSON<Row extends object = Record<string, unknown>>(json: unknown, options: { kernels?: Kernels; source?: string } = {}): Model<Row> {
+  static fromJSON<Row extends object = Record<string, unknown>, P extends Prediction = Prediction>(json: unknown, options: { kernels?: Kernels; source?: string } = {}): Model<Row, P> {
     const o = checkOptions(options, ['kernels', 'source'], 'fromJSON options');
     const source = printable(String(o.source ?? 'model'));
     const { network, preprocessing } = modelFromJSON(json, source, { kernels: o.kernels === undefined ? defaultKernels() : checkKernels(o.kernels) });
-    return withPreprocessing<Row>(network, preprocessing, source);
+    return withPreprocessing<Row, P>(network, preprocessing, source);
   }
 
   /** A model from its file's text. */
-  static parse<Row extends object = Record<string, unknown>>(text: string, options: { kernels?: Kernels; source?: string } = {}): Model<Row> {
+  static parse<Row extends object = Record<string, unknown>, P extends Prediction = Prediction>(text: string, options: { kernels?: Kernels; source?: string } = {}): Model<Row, P> {
     const o = checkOptions(options, ['kernels', 'source'], 'parse options');
     const source = printable(String(o.source ?? 'model'));
     const { network, preprocessing } = parseModel(text, source, { kernels: o.kernels === undefined ? defaultKernels() : checkKernels(o.kernels) });
-    return withPreprocessing<Row>(network, preprocessing, source);
+    return withPreprocessing<Row, P>(network, preprocessing, source);
   }
 }
 
-function withPreprocessing<Row extends object>(network: Network, preprocessing: Preprocessing | null, source: string): Model<Row> {
+/** An option that must be one of a few names, or absent. */
+function oneOf<T extends string>(value: unknown, option: string, names: readonly T[]): T | undefined {
+  if (value === undefined || names.includes(value as T)) return value as T | undefined;
+  throw new BackpropError(`${option}: expected one of ${names.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(value) ?? String(value)}`, option);
+}
+
+function withPreprocessing<Row extends object, P extends Prediction>(network: Network, preprocessing: Preprocessing | null, source: string): Model<Row, P> {
   if (!preprocessing?.target) {
     throw new BackpropError(`${source}: this model has no column description (it was not trained from a table), so it cannot read records; use its network directly`);
   }
-  return new Model<Row>(network, preprocessing);
+  return new Model<Row, P>(network, preprocessing);
 }

@@ -6,6 +6,7 @@ import { BackpropError, checkOptions, closestName } from '../core/errors.js';
 import type { BackendChoice } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Task } from '../data/columns.js';
+import { checkNaValues } from '../data/missing.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
@@ -35,9 +36,25 @@ export type ClassWeightRule = 'balanced' | Readonly<Record<string, number>>;
 export type HiddenActivation = Exclude<ActivationName, 'softmax'>;
 export const HIDDEN_ACTIVATIONS: readonly HiddenActivation[] = ACTIVATION_NAMES.filter((a): a is HiddenActivation => a !== 'softmax');
 
+/** How a table's columns are read and which are features: what the table layer fits besides the scaling. */
+export interface TableOptions {
+  /**
+   * 'fill' (the default): a missing feature value takes the training rows' median (a number, a date) with an input
+   * more marking it, or a level of its own (text); 'error': a missing value is an error naming its row and column.
+   */
+  missing?: 'fill' | 'error';
+  /** Text columns to use as features though they look like identifiers (nearly every value distinct). */
+  keep?: readonly string[];
+  /** Written values that mean "no value" in records and columns, besides null, undefined, NaN and empty text (default DEFAULT_NA_VALUES). */
+  naValues?: readonly string[];
+}
+
 /** What the network is and how it trains: the command line's `train` options, camelCased. */
-export interface ModelOptions {
-  /** The task, when the target's values do not say it (whole numbers with at most 20 values are classes). */
+export interface ModelOptions extends TableOptions {
+  /**
+   * The task, when the target's values do not say it: text is classes; numbers are classes when they are few whole
+   * numbers close together with several rows each (data/task.ts), a regression otherwise.
+   */
   task?: Task;
   /** Hidden layer sizes. Default [100]; [] for none. */
   layers?: readonly number[];
@@ -96,7 +113,7 @@ export interface TrainOptions<Target extends string = string> extends ModelOptio
 
 export const MODEL_OPTION_NAMES = [
   'task', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'l1', 'l2', 'weightDecay', 'clipNorm',
-  'schedule', 'dropout', 'classWeight', 'seed', 'backend', 'kernels',
+  'schedule', 'dropout', 'classWeight', 'seed', 'backend', 'kernels', 'missing', 'keep', 'naValues',
 ] as const satisfies readonly (keyof ModelOptions)[];
 export const TRAIN_OPTION_NAMES = [
   ...MODEL_OPTION_NAMES, 'target', 'validation', 'earlyStopping', 'features', 'y', 'signal', 'onEpoch', 'callbacks',
@@ -169,6 +186,9 @@ export function sumOfSquaredWeights(parameters: readonly { kind: string; value: 
 /** The model options checked, with every default that does not depend on the data filled in. */
 export interface ResolvedOptions {
   task?: Task;
+  missing: 'fill' | 'error';
+  keep: readonly string[];
+  naValues?: readonly string[];
   layers: number[];
   activation: HiddenActivation;
   loss?: LossName;
@@ -272,8 +292,13 @@ export function resolveOptions(o: ModelOptions): ResolvedOptions {
     }
   }
   const schedule = typeof o.schedule === 'string' ? parseSchedule(o.schedule) : o.schedule;
+  const missing = oneOf('missing', o.missing ?? 'fill', ['fill', 'error'] as const);
+  if (o.keep !== undefined && !(Array.isArray(o.keep) && o.keep.every((k) => typeof k === 'string'))) fail('keep', 'a list of column names', o.keep);
   return {
     ...(o.task !== undefined ? { task: oneOf('task', o.task, ['classification', 'regression'] as const) } : {}),
+    missing,
+    keep: [...(o.keep ?? [])],
+    ...(o.naValues !== undefined ? { naValues: checkNaValues(o.naValues) } : {}),
     layers: [...layers],
     activation: oneOf('activation', o.activation ?? DEFAULTS.activation, HIDDEN_ACTIVATIONS),
     ...(o.loss !== undefined ? { loss: oneOf('loss', o.loss, LOSS_NAMES) } : {}),

@@ -1,8 +1,10 @@
 // Data as users hold it, made a columnar DataFrame (data/frame.ts): an array of records, an object of columns,
 // number[][] with its targets apart, an Apache Arrow table (DuckDB-Wasm, Arquero, apache-arrow: read through its
 // columns, no dependency on the package), or a DataFrame already. Columns are typed by the CSV reader's rule: a
-// column is numeric when every value is a number (or text that reads as one), text when none is; anything else,
-// and every missing value, is an error naming the row and the field.
+// column is numeric when every present value is a number (or text that reads as one), text when none is; anything
+// else is an error naming the row and the field. A missing value (null, undefined, NaN, a missing key, empty text,
+// or one of naValues) is marked missing (NaN, or the code MISSING) for the table layer to fill.
+import { DEFAULT_NA_VALUES, MISSING, naTest } from '../data/missing.js';
 import { BackpropError, printable } from '../core/errors.js';
 import type { DataFrame, FrameColumn } from '../data/frame.js';
 
@@ -16,15 +18,17 @@ export interface ArrowLikeTable {
   getChild(name: string): { get(index: number): unknown; toArray(): ArrayLike<unknown> } | null;
 }
 
-/** Everything train, predict and evaluate take as data. */
-export type TableData<Row extends object = TableRecord> =
-  | readonly Row[]
+/** The forms of data besides an array of records: an object of columns, number[][], a DataFrame, an Arrow table. */
+export type OtherTableData =
   | Readonly<Record<string, ArrayLike<unknown>>>
   | readonly (readonly number[])[]
   | readonly Float64Array[]
   | readonly Float32Array[]
   | DataFrame
   | ArrowLikeTable;
+
+/** Everything train, predict and evaluate take as data. */
+export type TableData<Row extends object = TableRecord> = readonly Row[] | OtherTableData;
 
 export interface FrameOptions {
   /** Names of a number[][]'s columns (default x1, x2, ...). */
@@ -38,6 +42,15 @@ export interface FrameOptions {
   source?: string;
   /** Read only these columns (a model's features and target); the rest are left alone, however they look. */
   only?: ReadonlySet<string>;
+  /** Fields records are read with even where none has them (a model's features): all missing then. */
+  expected?: readonly string[];
+  /** Written values that mean "no value", besides empty text (default DEFAULT_NA_VALUES). */
+  naValues?: readonly string[];
+  /**
+   * A value that cannot be read (a word in a numeric column): called with the row (0-based) and the message instead
+   * of throwing, the value then read as missing. Without it, such a value is the whole call's error.
+   */
+  fault?: (row: number, message: string) => void;
 }
 
 /** Most rows a table may have: what typed arrays and the row indices (Uint32Array) can hold. */
@@ -88,11 +101,13 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
     rows = data.numRows;
     if (!isRowCount(rows)) throw new BackpropError(`${source}: the table's numRows is ${String(rows)}; expected a whole number of rows`, 'data');
     values = (name) => {
-      const child = data.getChild(name) as { length?: unknown; get?: unknown; toArray?: unknown } | null;
+      const child = data.getChild(name) as { length?: unknown; get?: unknown; toArray?: unknown; nullCount?: unknown } | null;
       if (typeof child !== 'object' || child === null || typeof child.toArray !== 'function' || typeof child.get !== 'function') {
         throw new BackpropError(`${source}: the table has no readable column "${printable(name)}" (getChild gave ${child === null ? 'null' : typeof child})`, name);
       }
-      const array = (child as { toArray(): unknown }).toArray() as ArrayLike<unknown> | null;
+      // A column with nulls gives its numbers' buffer, 0 where a value is null: read it value by value then.
+      const nulls = typeof child.nullCount === 'number' ? child.nullCount : 0;
+      const array = nulls > 0 ? null : (child as { toArray(): unknown }).toArray() as ArrayLike<unknown> | null;
       const given = array !== null && typeof array === 'object' && isRowCount(array.length) ? array.length : null;
       if (given === rows) return array!;
       // Fewer values than numRows is a table that lies about its size (toArray gives a column's values, or several
@@ -112,7 +127,7 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   } else if (Array.isArray(data)) {
     if (data.length === 0) throw new BackpropError(`${source}: no rows`, 'data');
     if (matrix) return matrixFrame(data as readonly ArrayLike<unknown>[], options, source);
-    ({ names, rows, values } = recordColumns(data as readonly unknown[], source));
+    ({ names, rows, values } = recordColumns(data as readonly unknown[], source, options.expected));
   } else if (typeof data === 'object' && data !== null) {
     const columns = data as Record<string, ArrayLike<unknown>>;
     names = checkNames(Object.keys(columns), source);
@@ -137,22 +152,40 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   if (rows === 0) throw new BackpropError(`${source}: no rows`, 'data');
   const kept = options.only ? names.filter((n) => options.only!.has(n)) : names;
   const at = new Map(names.map((name, j) => [name, j]));
-  const columns = kept.map((name) => typedColumn(name, values(name, at.get(name)!), rows, source, options.kinds?.get(name)));
-  return { source, rows, columns, where: (row) => `row ${row + 1}` };
+  const read = reading(options);
+  const columns = kept.map((name) => typedColumn(name, values(name, at.get(name)!), rows, source, options.kinds?.get(name), read));
+  return { source, rows, columns, where: (row) => `row ${row + 1}`, field: (j) => `field "${printable(columns[j].name)}"` };
 }
 
-/** The fields of an array of records as columns: every field of the first record (a later record may not lack one). */
-function recordColumns(records: readonly unknown[], source: string): { names: string[]; rows: number; values: (name: string) => unknown[] } {
-  const first = records[0];
-  if (typeof first !== 'object' || first === null) throw new BackpropError(`${source}, row 1: expected a record (an object of fields), got ${first === null ? 'null' : typeof first}`, 'data');
-  const names = checkNames(Object.keys(first), source);
-  if (names.length === 0) throw new BackpropError(`${source}, row 1: the record has no fields`, 'data');
+/**
+ * The fields of an array of records as columns: every field any record has, in the order they first appear (a
+ * record without one has a missing value there), and the `expected` fields even where no record has one.
+ */
+function recordColumns(records: readonly unknown[], source: string, expected: readonly string[] = []): { names: string[]; rows: number; values: (name: string) => unknown[] } {
+  const seen = new Set<string>();
+  const names: string[] = [];
   for (let i = 0; i < records.length; i++) {
-    if (typeof records[i] !== 'object' || records[i] === null || Array.isArray(records[i])) {
-      throw new BackpropError(`${source}, row ${i + 1}: expected a record (an object of fields), got ${records[i] === null ? 'null' : Array.isArray(records[i]) ? 'a list' : typeof records[i]}`, 'data');
+    const r = records[i];
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+      throw new BackpropError(`${source}, row ${i + 1}: expected a record (an object of fields), got ${r === null ? 'null' : Array.isArray(r) ? 'a list' : typeof r}`, 'data');
+    }
+    for (const key of Object.keys(r)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        names.push(key);
+      }
     }
   }
-  return { names, rows: records.length, values: (name) => records.map((r) => (r as Record<string, unknown>)[name]) };
+  for (const key of expected) {
+    if (!seen.has(key)) {
+      seen.add(key);
+      names.push(key);
+    }
+  }
+  checkNames(names, source);
+  if (names.length === 0) throw new BackpropError(`${source}, row 1: the record has no fields`, 'data');
+  const own = Object.prototype.hasOwnProperty;
+  return { names, rows: records.length, values: (name) => records.map((r) => (own.call(r, name) ? (r as Record<string, unknown>)[name] : undefined)) };
 }
 
 function matrixFrame(x: readonly ArrayLike<unknown>[], o: FrameOptions, source: string): DataFrame {
@@ -165,7 +198,8 @@ function matrixFrame(x: readonly ArrayLike<unknown>[], o: FrameOptions, source: 
       throw new BackpropError(`${source}, row ${i + 1}: expected ${width} values like the first row, got ${Array.isArray(row) || ArrayBuffer.isView(row) ? row.length : typeof row}`, 'data');
     }
   });
-  const columns: FrameColumn[] = names.map((name, j) => typedColumn(name, x.map((r) => r[j]), x.length, source, o.kinds?.get(name)));
+  const read = reading(o);
+  const columns: FrameColumn[] = names.map((name, j) => typedColumn(name, x.map((r) => r[j]), x.length, source, o.kinds?.get(name), read));
   if (o.y !== undefined) {
     const y = o.y as unknown;
     const list = Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView));
@@ -174,58 +208,89 @@ function matrixFrame(x: readonly ArrayLike<unknown>[], o: FrameOptions, source: 
     }
     const target = o.targetName ?? 'y';
     if (names.includes(target)) throw new BackpropError(`y: the target's name "${printable(target)}" is also a feature's; name the features apart`, 'features');
-    columns.push(typedColumn(target, Array.from(y as ArrayLike<unknown>), x.length, source, undefined));
+    columns.push(typedColumn(target, Array.from(y as ArrayLike<unknown>), x.length, source, undefined, read));
   }
-  return { source, rows: x.length, columns, where: (row) => `row ${row + 1}` };
+  return { source, rows: x.length, columns, where: (row) => `row ${row + 1}`, field: (j) => `field "${printable(columns[j].name)}"` };
 }
 
-/** What a value is, for typing a column: a number, text that reads as a number, other text, or missing. */
-function sort(v: unknown): 'number' | 'numeric text' | 'text' | 'missing' | 'other' {
-  if (typeof v === 'number') return Number.isFinite(v) ? 'number' : 'missing';
+/** How values are read: which texts mean "no value", and where a value that cannot be read goes. */
+interface Reading {
+  na: (trimmed: string) => boolean;
+  fault?: (row: number, message: string) => void;
+}
+
+const reading = (o: FrameOptions): Reading => ({ na: naTest(o.naValues ?? DEFAULT_NA_VALUES), fault: o.fault });
+
+/** What a value is, for typing a column: a number, text that reads as a number, other text, missing, or neither. */
+function sort(v: unknown, na: Reading['na']): 'number' | 'numeric text' | 'text' | 'missing' | 'infinite' | 'other' {
+  if (typeof v === 'number') return Number.isFinite(v) ? 'number' : Number.isNaN(v) ? 'missing' : 'infinite';
   if (typeof v === 'bigint') return 'number';
-  if (typeof v === 'string') return v.trim() === '' ? 'missing' : NUMBER.test(v) ? 'numeric text' : 'text';
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return na(t) ? 'missing' : NUMBER.test(t) ? 'numeric text' : 'text';
+  }
   if (typeof v === 'boolean') return 'text';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'other' : 'text';
   if (v === null || v === undefined) return 'missing';
   return 'other';
 }
 
-function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, source: string, kind: 'numeric' | 'text' | undefined): FrameColumn {
+/** A value as text: strings as they are (the exports read a record's text as it is too), dates in ISO 8601 (UTC). */
+const asText = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+
+function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, source: string, kind: 'numeric' | 'text' | undefined, read: Reading): FrameColumn {
   const at = (i: number): string => `${source}, row ${i + 1}, field "${printable(name)}"`;
-  let numbers = 0, texts = 0;
+  const sorts = new Uint8Array(rows);
+  const KINDS = ['number', 'numeric text', 'text', 'missing', 'infinite', 'other'] as const;
+  let numbers = 0, texts = 0, missing = 0;
   for (let i = 0; i < rows; i++) {
-    const s = sort(values[i]);
-    if (s === 'missing') {
+    const s = sort(values[i], read.na);
+    sorts[i] = KINDS.indexOf(s);
+    if (s === 'missing') missing++;
+    else if (s === 'other') {
       const v = values[i];
-      throw new BackpropError(`${at(i)}: ${v === undefined ? 'missing' : `${String(v)} is not a value`}; fill it in or remove the row`, name);
-    }
-    if (s === 'other') throw new BackpropError(`${at(i)}: expected a number or text, got ${Array.isArray(values[i]) ? 'a list' : typeof values[i]}`, name);
-    if (s === 'text') texts++;
+      throw new BackpropError(`${at(i)}: expected a number or text, got ${v instanceof Date ? 'an invalid Date' : Array.isArray(v) ? 'a list' : typeof v}`, name);
+    } else if (s === 'text') texts++;
     else if (s === 'number') numbers++;
   }
   // Mostly numbers with a word among them reads as a numeric column with a mistake in it (the word is named);
   // mostly words with a number among them, as a text column with a mistake in it (the number is named).
-  const numeric = kind ? kind === 'numeric' : texts === 0 || (numbers > 0 && texts < rows - texts);
+  const present = rows - missing;
+  const numeric = kind ? kind === 'numeric' : texts === 0 || (numbers > 0 && texts < present - texts);
   if (numeric) {
     const out = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
+      const s = KINDS[sorts[i]];
+      if (s === 'missing') {
+        out[i] = NaN;
+        continue;
+      }
       const v = values[i];
-      const n = typeof v === 'string' ? (NUMBER.test(v) ? Number(v) : NaN) : typeof v === 'number' || typeof v === 'bigint' ? Number(v) : NaN;
+      const n = s === 'number' || typeof v === 'bigint' ? Number(v) : s === 'numeric text' ? Number(v) : NaN;
       if (!Number.isFinite(n)) {
-        throw new BackpropError(`${at(i)}: ${JSON.stringify(printable(String(v), 40))} is not a number, though ${kind ? 'the model expects numbers there' : "the column's other values are"}`, name);
+        const message = s === 'infinite' ? `${at(i)}: ${String(v)} is not a finite number` : `${at(i)}: ${JSON.stringify(printable(asText(v), 40))} is not a number, though ${kind ? 'the model expects numbers there' : "the column's other values are"}`;
+        if (!read.fault) throw new BackpropError(message, name);
+        read.fault(i, message);
+        out[i] = NaN;
+        continue;
       }
       out[i] = n;
     }
     return { name, kind: 'numeric', values: out };
   }
   if (numbers > 0 && !kind) {
-    const i = Array.from({ length: rows }, (_, r) => r).find((r) => sort(values[r]) === 'number')!;
+    const i = sorts.indexOf(KINDS.indexOf('number'));
     throw new BackpropError(`${at(i)}: ${String(values[i])} is a number, but the column's other values are text; a column is numbers or text, not both`, name);
   }
   const index = new Map<string, number>();
   const dictionary: string[] = [];
   const codes = new Uint32Array(rows);
   for (let i = 0; i < rows; i++) {
-    const v = String(values[i]);
+    if (KINDS[sorts[i]] === 'missing') {
+      codes[i] = MISSING;
+      continue;
+    }
+    const v = asText(values[i]);
     let k = index.get(v);
     if (k === undefined) index.set(v, (k = dictionary.push(v) - 1));
     codes[i] = k;
@@ -285,16 +350,20 @@ function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: nu
     const values: unknown = c.values;
     lengthOf(values, 'values');
     const v = values as ArrayLike<unknown>;
+    let absent = false;
     for (let i = 0; i < rows; i++) {
       const x = v[i];
       if (typeof x === 'number' && Number.isFinite(x)) continue;
-      // NaN and a missing value are no values, as in a file; anything else is not a number.
-      if (typeof x === 'number' || x === undefined || x === null) {
-        throw new BackpropError(`${at(i)}: ${x === undefined ? 'missing' : `${String(x)} is not a value`}; fill it in or remove the row`, c.name);
+      // NaN, null and undefined are missing values (NaN, as readers mark them); an infinity or anything else is not a number.
+      if (x === undefined || x === null || (typeof x === 'number' && Number.isNaN(x))) {
+        absent = true;
+        continue;
       }
+      if (typeof x === 'number') throw new BackpropError(`${at(i)}: ${String(x)} is not a finite number`, c.name);
       throw new BackpropError(`${at(i)}: ${typeof x === 'string' ? JSON.stringify(printable(x, 40)) : typeof x} is not a number, though the column's kind is numeric`, c.name);
     }
-    return v instanceof Float64Array ? c : { name: c.name, kind: 'numeric', values: Float64Array.from(v as ArrayLike<number>) };
+    if (v instanceof Float64Array) return c;
+    return { name: c.name, kind: 'numeric', values: absent ? Float64Array.from(v as ArrayLike<number | null | undefined>, (x) => (x === null || x === undefined ? NaN : x)) : Float64Array.from(v as ArrayLike<number>) };
   }
   if (c.kind === 'text') {
     const dictionary: unknown = c.dictionary;
@@ -312,14 +381,18 @@ function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: nu
     const codes: unknown = c.codes;
     lengthOf(codes, 'codes');
     const v = codes as ArrayLike<unknown>;
+    // MISSING marks a missing value; so does a code of a blank dictionary entry, which is made MISSING.
+    let blanks = false;
     for (let i = 0; i < rows; i++) {
       const k = v[i];
+      if (k === MISSING) continue;
       if (!(typeof k === 'number' && Number.isInteger(k) && k >= 0 && k < dictionary.length)) {
         throw new BackpropError(`${at(i)}: the code ${typeof k === 'number' ? String(k) : typeof k} is not an index into the column's dictionary of ${dictionary.length}`, c.name);
       }
-      if (blank[k]) throw new BackpropError(`${at(i)}: missing; fill it in or remove the row`, c.name);
+      if (blank[k]) blanks = true;
     }
-    return v instanceof Uint32Array ? c : { name: c.name, kind: 'text', codes: Uint32Array.from(v as ArrayLike<number>), dictionary };
+    if (!blanks) return v instanceof Uint32Array ? c : { name: c.name, kind: 'text', codes: Uint32Array.from(v as ArrayLike<number>), dictionary };
+    return { name: c.name, kind: 'text', codes: Uint32Array.from(v as ArrayLike<number>, (k) => (k !== MISSING && blank[k] ? MISSING : k)), dictionary };
   }
   const kind = (c as { kind?: unknown }).kind;
   throw new BackpropError(`${source}: column "${name}" has kind ${typeof kind === 'string' ? JSON.stringify(printable(kind, 40)) : String(kind)}; expected "numeric" or "text"`, (c as { name: string }).name);

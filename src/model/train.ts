@@ -9,6 +9,7 @@ import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreproces
 import { decodeValues, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize } from '../data/sizes.js';
 import { splitRows } from '../data/split.js';
+import { checkNaValues } from '../data/missing.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
@@ -20,6 +21,7 @@ import {
   type ResolvedOptions, type SettledOptions, type TrainOptions,
 } from './options.js';
 import { toFrame, type TableData, type TableRecord } from './table.js';
+import type { Task } from '../data/columns.js';
 
 export interface Metrics { loss: number; accuracy?: number; mse?: number; mae?: number; r2?: number }
 
@@ -56,6 +58,40 @@ export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, '
   }, { kernels: await kernelsFor(o) });
 }
 
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * What the table layer did to the data, in words for a plan (the command line prints them): the missing values it
+ * fills, each column it left out, and why the target's task.
+ */
+export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { missing: string | null; leftOut: string[]; task: string } {
+  const { description, prep } = plan;
+  let missing: string | null = null;
+  if (description.missing.length) {
+    const values = description.missing.reduce((n, m) => n + m.count, 0);
+    const with_ = new Set(description.missing.map((m) => m.column));
+    const features = prep.features.filter((f) => with_.has(f.name));
+    const numbers = features.filter((f) => f.type === 'numeric').length, dates = features.filter((f) => f.type === 'date').length;
+    const indicators = features.filter((f) => f.type !== 'categorical' && f.indicator).length;
+    const text = features.filter((f) => f.type === 'categorical').length;
+    const ways = [
+      numbers ? `numbers filled with training medians` : '',
+      dates ? `dates with the training median date` : '',
+    ].filter(Boolean).join(', ');
+    missing = `${count(values)} value${values === 1 ? '' : 's'} in ${description.missing.length} column${description.missing.length === 1 ? '' : 's'}: ` +
+      [ways ? `${ways}${indicators ? ` (${indicators} indicator input${indicators === 1 ? '' : 's'})` : ''}` : '', text ? 'text as its own level' : ''].filter(Boolean).join(', ');
+  }
+  const leftOut = description.leftOut.map((l) => (l.reason === 'identifier'
+    ? `${l.name}: ${count(l.distinct)} distinct values in ${count(l.rows)} rows, left out as an identifier; --keep ${l.name} to use it`
+    : `${l.name}: no values, left out`));
+  const target = prep.target!;
+  const asked = description.taskReason === 'as asked';
+  const task = description.taskReason === 'text' || description.taskReason === 'numbers with fractions' || asked || targetColumns(target).length > 1 ? '' : target.task === 'classification'
+    ? `${description.taskReason}; --task regression predicts them as numbers`
+    : `${description.taskReason}; --task classification reads them as classes`;
+  return { missing, leftOut, task };
+}
+
 /** What fitting a plan takes besides the options it was made with. */
 export interface PlanFitOptions {
   callbacks?: readonly Callback[];
@@ -81,12 +117,18 @@ export interface TrainingPlan {
   stop: LossStop | null;
   /** For data in memory: which rows train and which validate. */
   split?: { train: Uint32Array; test: Uint32Array };
+  /** What the table layer found: why the task, the missing values it fills, the columns it left out. */
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut'>;
   fit(options?: PlanFitOptions): Promise<History>;
   /** Final metrics on the training and validation rows (a streamed run reports its last epoch's). */
   metrics(history: History): { train: Metrics; validation: Metrics | null };
 }
 
-/** The seeded, stratified validation split, with a split that leaves one side empty worded as a validation mistake. */
+/**
+ * The seeded, stratified validation split, with a split that leaves one side empty worded as a validation mistake
+ * that names its cause: a stratified split holds out the share of each class, rounded, so classes of a row or two
+ * hold out none.
+ */
 export function validationSplit(rows: number, validation: number, seed: number, classIndex: Int32Array | null): { train: Uint32Array; test: Uint32Array } {
   if (validation === 0) return { train: Uint32Array.from({ length: rows }, (_, i) => i), test: new Uint32Array(0) };
   try {
@@ -122,7 +164,7 @@ function stratifiedSplitError(rows: number, validation: number, classIndex: Int3
 export async function planTraining(frame: DataFrame, options: TrainOptions = {}, description?: FrameDescription): Promise<TrainingPlan> {
   const t = checkTrainOptions(options);
   const o = resolveOptions(t);
-  description ??= describeFrame(frame, t.target as string | string[] | undefined, o.task);
+  description ??= describeFrame(frame, t.target as string | string[] | undefined, o.task, { missing: o.missing, keep: o.keep });
   const validation = t.validation ?? DEFAULTS.validation;
   const split = validationSplit(frame.rows, validation, o.seed, description.classIndex);
   const prep = fitFramePreprocessing(description, frame, split.train);
@@ -160,6 +202,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   return {
     source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
     options: settled, streamed: false, split, stop,
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut },
     fit: async (f = {}) => {
       const history = await fitAsync(net, xTrain, yTrain, {
         epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
@@ -182,14 +225,14 @@ type FieldName<Row> = Extract<keyof Row, string>;
  * DataFrame or an Arrow table (in Node, also backprop/node's readTable). The options are the command line's
  * train options, camelCased, with the same defaults; the target is the last column unless `target` names one.
  */
-export async function train<Row extends object = TableRecord, Target extends FieldName<Row> = FieldName<Row>>(
-  data: TableData<Row>, options?: TrainOptions<Target>): Promise<Model<Omit<Row, Target>, PredictionFor<Row[Target]>>> {
+export async function train<Row extends object = TableRecord, Target extends FieldName<Row> = FieldName<Row>, K extends Task | undefined = undefined>(
+  data: TableData<Row>, options?: TrainOptions<Target> & { task?: K }): Promise<Model<Omit<Row, Target>, PredictionFor<Row[Target], K>>> {
   const t = checkTrainOptions(options as TrainOptions);
   if (Array.isArray(data) && Array.isArray(data[0]) && t.y === undefined) {
     throw new OptionError('y: rows given as number[][] need their targets apart: train(x, { y })', 'y');
   }
-  const frame = toFrame(data, { y: t.y, features: t.features, targetName: typeof t.target === 'string' ? t.target : undefined });
+  const frame = toFrame(data, { y: t.y, features: t.features, targetName: typeof t.target === 'string' ? t.target : undefined, ...(t.naValues ? { naValues: checkNaValues(t.naValues) } : {}) });
   const plan = await planTraining(frame, t.y !== undefined && t.target === undefined ? { ...t, target: 'y' } : t);
   const history = await plan.fit();
-  return new Model<Omit<Row, Target>, PredictionFor<Row[Target]>>(plan.network, plan.prep, history);
+  return new Model<Omit<Row, Target>, PredictionFor<Row[Target], K>>(plan.network, plan.prep, history);
 }

@@ -9,7 +9,7 @@ import { describeFrame, type DataFrame } from '../data/frame.js';
 import type { Task } from '../data/columns.js';
 import type { ActivationName } from '../nn/activations.js';
 import { crossValidate, type CrossValidateOptions } from './cv.js';
-import { DEFAULT_LAYERS, OptionError, type ModelOptions } from './options.js';
+import { DEFAULT_LAYERS, OptionError, resolveOptions, type ModelOptions } from './options.js';
 import { toFrame, type TableData } from './table.js';
 
 /**
@@ -174,7 +174,7 @@ const byScore = (rung: number) => (a: Trial, b: Trial): number => b.rungs[rung].
 /** Most trials a search takes (the command line's --trials has the same bound). */
 const MAX_TRIALS = 10_000;
 
-const TUNE_OPTION_NAMES = ['trials', 'folds', 'epochs', 'budget', 'workers', 'target', 'task', 'features', 'y', 'onProgress', 'signal', 'loss', 'l1', 'weightDecay', 'clipNorm', 'schedule', 'classWeight', 'seed', 'backend'] as const;
+const TUNE_OPTION_NAMES = ['trials', 'folds', 'epochs', 'budget', 'workers', 'target', 'task', 'features', 'y', 'onProgress', 'signal', 'loss', 'l1', 'weightDecay', 'clipNorm', 'schedule', 'classWeight', 'seed', 'backend', 'missing', 'keep', 'naValues'] as const;
 
 /** The search: every trial's rungs and the best settings, scored by cross-validation. */
 export async function tune(data: TableData<object>, options: TuneOptions = {}): Promise<TuneResult> {
@@ -188,9 +188,10 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
   if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new OptionError(`epochs: expected a positive integer, got ${String(o.epochs)}`, 'epochs');
   if (!(Number.isInteger(folds) && folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(folds)}`, 'folds');
   if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) throw new OptionError(`workers: expected a positive integer, got ${String(o.workers)}`, 'workers');
-  const frame = toFrame(data, { y: o.y, features: o.features, targetName: o.target });
+  const table = resolveOptions({ missing: o.missing, keep: o.keep, naValues: o.naValues });
+  const frame = toFrame(data, { y: o.y, features: o.features, targetName: o.target, ...(table.naValues ? { naValues: table.naValues } : {}) });
   const target = o.target ?? (o.y !== undefined ? 'y' : undefined);
-  const description = describeFrame(frame, target, o.task);
+  const description = describeFrame(frame, target, o.task, { missing: table.missing, keep: table.keep });
   const metric = description.classIndex ? 'accuracy' : 'r2';
   if (folds > frame.rows) throw new OptionError(`folds: ${folds} folds need at least ${folds} rows; ${frame.source} has ${frame.rows}`, 'folds');
   const foldRows = Math.floor((frame.rows * (folds - 1)) / folds);
@@ -225,6 +226,7 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
     ...(o.loss ? { loss: o.loss } : {}), ...(o.l1 !== undefined ? { l1: o.l1 } : {}), ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}), ...(o.classWeight !== undefined ? { classWeight: o.classWeight } : {}),
     ...(o.backend ? { backend: o.backend } : {}), optimizer: 'adam',
+    ...(o.missing ? { missing: o.missing } : {}), ...(o.keep ? { keep: o.keep } : {}),
   };
   try {
     runner = runnerFactory(frame, o.workers, trialsWanted);

@@ -30,12 +30,12 @@ export function toBatch(x: BatchInput, expect: number, dtype: DType, what: strin
   const m = zeros(x.length, expect, dtype);
   for (let i = 0; i < x.length; i++) {
     const values = x[i];
-    if (!Array.isArray(values)) throw new BackpropError(`${what} row ${i}: expected an array of numbers`);
-    if (values.length !== expect) throw new BackpropError(`${what} row ${i}: ${mismatch(values.length)}`);
+    if (!Array.isArray(values)) throw new BackpropError(`${what} row ${i + 1}: expected an array of numbers`);
+    if (values.length !== expect) throw new BackpropError(`${what} row ${i + 1}: ${mismatch(values.length)}`);
     for (let j = 0; j < expect; j++) {
       const v = values[j];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new BackpropError(`${what} row ${i}, column ${j}: expected a finite number, got ${shown(v)}`);
+        throw new BackpropError(`${what} row ${i + 1}, column ${j + 1}: expected a finite number, got ${shown(v)}`);
       }
       m.data[i * expect + j] = v;
     }

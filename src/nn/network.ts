@@ -3,7 +3,7 @@
 import { BackpropError, checkOptions, shown } from '../core/errors.js';
 import { chooseKernels, defaultKernels, type BackendChoice } from '../core/backends.js';
 import { allocateFor, viewOf, type Kernels, type ProductPlan } from '../core/kernels.js';
-import { clone as cloneMatrix, finiteIn, FLOAT32_MAX, toRows, type DType, type Matrix } from '../core/matrix.js';
+import { finiteIn, FLOAT32_MAX, toRows, zeros, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { getActivation } from './activations.js';
 import { Dense, type DenseBuffers, type LayerStorage } from './dense.js';
@@ -92,6 +92,16 @@ export interface PassOptions {
 /** How many batch sizes keep their buffers: the training batch, the last partial batch, validation, and predictions. */
 const WORKSPACES_KEPT = 4;
 
+/**
+ * Rows predicted at a time. A matrix product's result for one row can depend on the rows beside it: BLAS kernels
+ * compute rows in groups (of 2, 4, 6, 8 or 12 by CPU), the last group by other code, and gemv for a single row, so
+ * the same record came out differently alone and in a batch (by up to 6e-8 in float32, a few units in the last place
+ * in float64, on WebAssembly too). Predictions go through products of one shape, blocks of this many rows, the last
+ * one padded with zero rows, so a row's outputs are bit for bit the same whatever shares its batch. 96 is a multiple
+ * of every such grouping, also when two threads split a block.
+ */
+export const PREDICT_BLOCK_ROWS = 96;
+
 export class Network {
   readonly spec: ResolvedSpec;
   readonly layers: readonly Dense[];
@@ -100,6 +110,8 @@ export class Network {
   /** Every weight and bias matrix with its gradient, in layer order (and all of them in one block: parameters.block). */
   readonly parameters: ParameterList;
   private readonly workspaces = new Map<number, Workspace>();
+  /** Input buffers of prediction blocks, by rows. */
+  private readonly blockInputs = new Map<number, Matrix>();
 
   constructor(spec: NetworkSpec, options: NetworkOptions = {}) {
     options = checkOptions(options, ['kernels'], 'Network options');
@@ -253,6 +265,8 @@ export class Network {
   releaseBuffers(): void {
     for (const ws of this.workspaces.values()) this.releaseWorkspace(ws);
     this.workspaces.clear();
+    for (const x of this.blockInputs.values()) this.kernels.release?.(x);
+    this.blockInputs.clear();
   }
 
   private releaseWorkspace(ws: Workspace): void {
@@ -314,11 +328,44 @@ export class Network {
     return this.loss.value(this.kernels, y, out.a, out.h, this.layers[last].activation);
   }
 
-  /** The network's outputs ŷ, one row per example. */
+  /**
+   * The network's outputs ŷ, one row per example; each row's the same bit for bit whatever rows share the batch
+   * (see PREDICT_BLOCK_ROWS).
+   */
   predict(x: BatchInput): Matrix {
-    const input = this.inputBatch(x);
-    const ws = this.forward(input);
-    return cloneMatrix(ws.layers[this.layers.length - 1].a);
+    return this.predictInBlocks(this.inputBatch(x), PREDICT_BLOCK_ROWS);
+  }
+
+  /**
+   * ŷ for checked inputs, `block` rows at a time through one buffer (the last block padded with zero rows), so
+   * every row goes through products of one shape and memory stays that of one block. For the bench (block sizes).
+   */
+  predictInBlocks(input: Matrix, block: number): Matrix {
+    const n = input.rows, inputs = this.inputs, outputs = this.outputs;
+    const out = zeros(n, outputs, this.dtype);
+    const x = this.allocateBlock(block);
+    for (let start = 0; start < n; start += block) {
+      const count = Math.min(block, n - start);
+      x.data.set(input.data.subarray(start * inputs, (start + count) * inputs));
+      if (count < block) x.data.fill(0, count * inputs);
+      const yHat = this.forward(x).layers[this.layers.length - 1].a;
+      out.data.set(yHat.data.subarray(0, count * outputs), start * outputs);
+    }
+    return out;
+  }
+
+  /** The input buffer of a prediction block, kept with the workspaces. */
+  private allocateBlock(rows: number): Matrix {
+    let x = this.blockInputs.get(rows);
+    if (!x) {
+      if (this.blockInputs.size >= 2) {
+        for (const old of this.blockInputs.values()) this.kernels.release?.(old);
+        this.blockInputs.clear();
+      }
+      x = this.allocate(rows, this.inputs);
+      this.blockInputs.set(rows, x);
+    }
+    return x;
   }
 
   /** The mean loss E over a batch, without changing anything. */

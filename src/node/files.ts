@@ -13,7 +13,7 @@ import type { Preprocessing } from '../data/preprocessing.js';
 import { MAX_MODEL_BYTES, modelFromJSON, modelScan, parseScanned, stringifyModel, type LoadedModel } from '../io/model-file.js';
 import type { Network, NetworkOptions } from '../nn/network.js';
 import { defaultKernels } from '../core/backends.js';
-import { Model } from '../model/model.js';
+import { Model, type Prediction } from '../model/model.js';
 
 /** An output written whole to a temporary file, waiting to be renamed over its target. */
 export interface StagedFile {
@@ -301,12 +301,12 @@ function readModelText(path: string): string {
  * A table model from its file (as train() or `backprop train --out` wrote it), ready to predict records. Its
  * network runs on the fastest kernels had at once (with backprop/node, the system's BLAS), as train's did.
  */
-export function loadModel<Row extends object = Record<string, unknown>>(path: string, options: NetworkOptions = {}): Model<Row> {
+export function loadModel<Row extends object = Record<string, unknown>, P extends Prediction = Prediction>(path: string, options: NetworkOptions = {}): Model<Row, P> {
   const { network, preprocessing } = loadNetwork(path, options);
   if (!preprocessing?.target) {
     throw new BackpropError(`${path}: this model has no column description (it was not trained from a table), so it cannot read records; loadNetwork reads its network`);
   }
-  return new Model<Row>(network, preprocessing);
+  return new Model<Row, P>(network, preprocessing);
 }
 
 /** Creates the folder an output goes in (and its parents), or says in one line why it cannot. */

@@ -10,6 +10,7 @@ import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } fr
 import { parseTable, readTableFile } from './readers/csv.js';
 import { readPlainCsv } from './readers/plain.js';
 import { BackpropError, checkOptions } from '../core/errors.js';
+import { checkNaValues } from '../data/missing.js';
 
 export const SYNTHETIC_DESCRIPTIONS: Record<SyntheticName, string> = {
   xor: 'two classes in opposite quadrants (2-D, seeded)',
@@ -43,6 +44,8 @@ export interface DataOptions {
   decimalComma?: boolean;
   /** Columns to keep as text as written, for copying into output. */
   textColumns?: readonly string[];
+  /** Written values that mean "no value", besides an empty field (default DEFAULT_NA_VALUES: NA, N/A, ?, …). */
+  naValues?: readonly string[];
 }
 
 /** CSV files from this size up are read by DuckDB. */
@@ -55,7 +58,16 @@ const DUCKDB_FROM_BYTES = 4 * 1024 * 1024;
  * a rule is read again by the strict reader, which names the line, column and value at fault. `plain: false` leaves
  * the one-pass reader out (the tests compare the two ways).
  */
-export async function readDataFile(path: string, options: DataOptions = {}, { plain = true }: { plain?: boolean } = {}): Promise<DataFrame> {
+export function readDataFile(path: string, options: DataOptions = {}, how: { plain?: boolean } = {}): Promise<DataFrame> {
+  // One read at a time: the reads share one DuckDB, which each closes when done (so that its buffers go back), and
+  // a read closed under another's stream would end it early.
+  const read = reading.then(() => readOne(path, options, how));
+  reading = read.then(() => undefined, () => undefined);
+  return read;
+}
+let reading: Promise<void> = Promise.resolve();
+
+async function readOne(path: string, options: DataOptions, { plain = true }: { plain?: boolean }): Promise<DataFrame> {
   if (path !== '-' && (isPattern(path) || statSafe(path)?.isDirectory())) {
     const pattern = isPattern(path) ? path : join(path, readdirSync(path).some((f) => isParquet(f)) ? '*.parquet' : '*.csv*');
     try {
@@ -87,7 +99,7 @@ export async function readDataFile(path: string, options: DataOptions = {}, { pl
     if (frame) return frame;
     if (isParquet(path)) throw new BackpropError(`${path}: cannot read it as Parquet`);
   }
-  return frameFromTable(readTableFile(path, options));
+  return frameFromTable(readTableFile(path, options), options.naValues);
 }
 
 function statSafe(path: string): Stats | null {
@@ -130,27 +142,21 @@ export interface ReadTableOptions extends DataOptions, SyntheticOptions {}
  * line and column at fault.
  */
 export function readTable(path: string, options: ReadTableOptions = {}): Promise<DataFrame> {
-  const o = checkOptions(options, ['delimiter', 'decimalComma', 'textColumns', 'samples', 'noise', 'seed'], 'readTable options');
+  const o = checkOptions(options, ['delimiter', 'decimalComma', 'textColumns', 'naValues', 'samples', 'noise', 'seed'], 'readTable options');
   if (typeof path !== 'string' || path === '') throw new BackpropError('readTable: expected a file name', 'path');
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new BackpropError(`seed: expected an integer, got ${String(o.seed)}`, 'seed');
   if (o.textColumns !== undefined && !Array.isArray(o.textColumns)) throw new BackpropError('textColumns: expected a list of column names', 'textColumns');
-  return loadFrame(path, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, textColumns: o.textColumns });
+  return loadFrame(path, { samples: o.samples, noise: o.noise, seed: o.seed }, {
+    delimiter: o.delimiter, decimalComma: o.decimalComma, textColumns: o.textColumns, ...(o.naValues !== undefined ? { naValues: checkNaValues(o.naValues) } : {}),
+  });
 }
 
-/** A chunk read in passes as a small frame: numbers as they are, text coded per chunk; rows numbered from `first`. */
-function chunkFrame(chunk: TableChunk & { opened: OpenedTable }, source: string, first: number): DataFrame {
+/** A chunk read in passes as a small frame: numbers as they are, text as codes into its column's dictionary; rows numbered from `first`. */
+export function chunkFrame(chunk: TableChunk & { opened: OpenedTable }, source: string, first: number): DataFrame {
   const names = chunk.opened.described.map((d) => d.column_name);
-  const columns: FrameColumn[] = chunk.columns.map((c, j): FrameColumn => {
-    if (c instanceof Float64Array) return { name: names[j], kind: 'numeric', values: c };
-    const index = new Map<string, number>();
-    const dictionary: string[] = [];
-    const codes = Uint32Array.from(c, (v) => {
-      let k = index.get(v);
-      if (k === undefined) index.set(v, (k = dictionary.push(v) - 1));
-      return k;
-    });
-    return { name: names[j], kind: 'text', codes, dictionary };
-  });
+  const columns: FrameColumn[] = chunk.columns.map((c, j): FrameColumn => (c instanceof Float64Array
+    ? { name: names[j], kind: 'numeric', values: c }
+    : { name: names[j], kind: 'text', codes: c.codes, dictionary: c.dictionary }));
   return { source, rows: chunk.rows, columns, where: (row) => `row ${first + row + 1}` };
 }
 

@@ -1,15 +1,24 @@
 // Training on files larger than memory. A first pass over the file types its columns and computes what the
-// preprocessing needs (means and standard deviations of the training rows, by Welford's method; categories;
-// classes) in bounded memory. Then every epoch reads the file again in chunks through a seeded shuffle buffer.
-// Validation rows are chosen by a seeded hash of the row number, so the split is the same on every pass and is
-// never held whole.
+// preprocessing needs in bounded memory: the training rows' means and standard deviations (Welford's method), the
+// medians that fill missing values (exact up to a reservoir's size, from a seeded reservoir sample beyond), the
+// categories, which columns are dates or identifiers, and the target's task. The decisions are the table layer's
+// own (data/frame.ts's decideFeature, data/task.ts's chooseTask), so a file gets the model it would in memory.
+// Then every epoch reads the file again in chunks through a seeded shuffle buffer, each chunk encoded by the
+// table layer. Validation rows are chosen by a seeded hash of the row number, so the split is the same on every
+// pass and is never held whole.
 import { BackpropError } from '../core/errors.js';
-import { zeros, type Matrix } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
+import { zeros } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import type { Task } from '../data/columns.js';
+import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
+import { encodeFrameInputs, encodeFrameTargets, featuresOf, type ColumnSummary, type FrameDescription } from '../data/frame.js';
+import { MISSING } from '../data/missing.js';
 import type { FeatureSpec, Preprocessing } from '../data/preprocessing.js';
+import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
 import type { Batch, BatchSource } from '../train/batches.js';
+import { chunkFrame } from './read.js';
 import { tableChunks, textKind, type DuckReadOptions } from './readers/duckdb.js';
 
 /** Whether row `row` is a validation row: a seeded hash of its number below the validation share. */
@@ -34,6 +43,8 @@ export interface StreamedData {
   prep: Preprocessing;
   validation: number;
   seed: number;
+  /** What the first pass found besides the preprocessing: the task's reason, missing values, columns left out. */
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut'>;
 }
 
 /** Welford's running mean and variance: one pass, and as accurate as two. */
@@ -52,144 +63,279 @@ class Running {
   }
 }
 
+/**
+ * A seeded uniform sample of a stream of numbers (Vitter's algorithm R). Its median is the stream's while the stream
+ * fits; beyond, its quantiles bracket the stream's median for a second pass to find exactly (exactMedians).
+ */
+class Reservoir {
+  private readonly values: Float64Array;
+  seen = 0;
+  constructor(capacity: number, private readonly random: Random) {
+    this.values = new Float64Array(capacity);
+  }
+  add(v: number): void {
+    if (this.seen < this.values.length) this.values[this.seen] = v;
+    else {
+      const j = this.random.int(this.seen + 1);
+      if (j < this.values.length) this.values[j] = v;
+    }
+    this.seen++;
+  }
+  get exact(): boolean {
+    return this.seen <= this.values.length;
+  }
+  private sorted(): Float64Array {
+    return this.values.slice(0, Math.min(this.seen, this.values.length)).sort();
+  }
+  median(): number {
+    const sorted = this.sorted(), n = sorted.length;
+    if (n === 0) return NaN;
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+  /** Values below and above the stream's median with near certainty: the sample's quantiles 0.5 ∓ 6 standard errors. */
+  bracket(): [number, number] {
+    const sorted = this.sorted(), n = sorted.length;
+    const margin = Math.ceil(6 * Math.sqrt(n) / 2) + 1;
+    return [sorted[Math.max(0, Math.floor(n / 2) - margin)], sorted[Math.min(n - 1, Math.ceil(n / 2) + margin)]];
+  }
+}
+
+/** Values a second pass keeps, over all columns, to find medians exactly (8 bytes each): 64 MiB. */
+const BRACKET_VALUES = 1 << 23;
+
 const MAX_CATEGORIES = 100_000;
+/** Values all reservoirs together keep (8 bytes each): 64 MiB, at most 65 536 a column. */
+const RESERVOIR_VALUES = 1 << 23;
+
+/** What the first pass keeps of one column. */
+interface ColumnScan {
+  name: string;
+  numeric: boolean;
+  missing: number;
+  firstMissing: number;
+  /** Training rows' present values: a number's, or a date's day count. */
+  stats: Running;
+  sample: Reservoir;
+  /** A text column: the dictionary entries checked for dates so far, whether all were, whether any had a time. */
+  checked: number;
+  dates: boolean;
+  time: boolean;
+  /** A date column's parts over the training rows. */
+  parts: Running[];
+  dictionary: readonly string[];
+}
 
 /**
- * The first pass: types every column (numeric when every value is a number, text when none is), counts rows and
- * validation rows, and fits the preprocessing on the training rows, as in-memory training would.
+ * The first pass: types every column, counts rows, validation rows and missing values, and fits the preprocessing
+ * on the training rows, deciding as in-memory training decides.
  */
-export async function scanForTraining(path: string, source: string, options: DuckReadOptions, o: { target?: string; task?: Task; validation: number; seed: number }): Promise<StreamedData> {
-  let names: string[] = [];
-  let numeric: boolean[] = [];
-  let stats: Running[] = [];
-  let categories: Set<string>[] = [];
+export async function scanForTraining(path: string, source: string, options: DuckReadOptions,
+  o: { target?: string; task?: Task; validation: number; seed: number; missing?: 'fill' | 'error'; keep?: readonly string[] }): Promise<StreamedData> {
+  let scans: ColumnScan[] = [];
   let rows = 0, trainRows = 0, validationRows = 0;
   let t = -1;
-  // A numeric target's distinct values, while few enough to be classes, and whether all are whole.
-  const targetValues = new Set<number>();
-  let wholeTarget = true;
+  // A numeric target's values as the task rule reads them.
+  const target = { rows: 0, whole: true, distinct: new Set<number>(), min: Infinity, max: -Infinity };
   for await (const chunk of tableChunks(path, source, options)) {
     if (rows === 0) {
-      names = chunk.opened.described.map((d) => d.column_name);
-      numeric = chunk.opened.numeric.slice();
-      stats = names.map(() => new Running());
-      categories = names.map(() => new Set());
+      const names = chunk.opened.described.map((d) => d.column_name);
+      const capacity = Math.max(1024, Math.min(65_536, Math.floor(RESERVOIR_VALUES / names.length)));
+      scans = names.map((name, j) => ({
+        name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
+        checked: 0, dates: true, time: false, parts: DATE_PARTS.map(() => new Running()), dictionary: [],
+      }));
       t = names.indexOf(o.target ?? names[names.length - 1]);
+      if (t < 0) throw new BackpropError(`${source}: no column "${o.target}" to use as the target; the columns are: ${names.join(', ')}`, 'target');
     }
-    if (t >= 0 && numeric[t]) {
-      const values = chunk.columns[t] as Float64Array;
-      for (let i = 0; i < chunk.rows; i++) {
-        if (wholeTarget && !Number.isInteger(values[i])) wholeTarget = false;
-        if (targetValues.size <= MAX_CATEGORIES) targetValues.add(values[i]);
-      }
-    }
+    const held = new Uint8Array(chunk.rows);
     for (let i = 0; i < chunk.rows; i++) {
-      const held = isValidationRow(rows + i, o.seed, o.validation);
-      if (held) validationRows++;
+      held[i] = isValidationRow(rows + i, o.seed, o.validation) ? 1 : 0;
+      if (held[i]) validationRows++;
       else trainRows++;
-      chunk.columns.forEach((c, j) => {
-        if (c instanceof Float64Array) {
-          if (!held) stats[j].add(c[i]);
-        } else if (categories[j].size <= MAX_CATEGORIES) categories[j].add(c[i]);
-      });
     }
+    chunk.columns.forEach((c, j) => {
+      const s = scans[j];
+      if (c instanceof Float64Array) {
+        for (let i = 0; i < chunk.rows; i++) {
+          const v = c[i];
+          if (v !== v) {
+            if (s.missing++ === 0) s.firstMissing = rows + i;
+          } else if (!held[i]) {
+            s.stats.add(v);
+            s.sample.add(v);
+          }
+        }
+        if (j === t) {
+          for (let i = 0; i < chunk.rows; i++) {
+            const v = c[i];
+            if (v !== v) continue;
+            target.rows++;
+            if (target.whole && !Number.isInteger(v)) target.whole = false;
+            if (v < target.min) target.min = v;
+            if (v > target.max) target.max = v;
+            if (target.distinct.size <= MAX_CATEGORIES) target.distinct.add(v);
+          }
+        }
+        return;
+      }
+      s.dictionary = c.dictionary;
+      // New dictionary entries: still dates?
+      for (; s.checked < c.dictionary.length && s.dates; s.checked++) {
+        const d = parseDate(c.dictionary[s.checked]);
+        if (d !== d) s.dates = false;
+        else if (hasTime(d)) s.time = true;
+      }
+      for (let i = 0; i < chunk.rows; i++) {
+        const code = c.codes[i];
+        if (code === MISSING) {
+          if (s.missing++ === 0) s.firstMissing = rows + i;
+        } else if (s.dates && !held[i]) {
+          const d = parseDate(c.dictionary[code]);
+          s.stats.add(d);
+          s.sample.add(d);
+          DATE_PARTS.forEach((p, k) => s.parts[k].add(datePart(d, p)));
+        }
+      }
+    });
     rows += chunk.rows;
   }
   if (rows === 0) throw new BackpropError(`${source}: has a header row but no data rows`);
-  // Text by DuckDB's reckoning must be text by backprop's too: a streamed pass cannot turn a column into numbers.
-  for (let j = 0; j < names.length; j++) {
-    if (numeric[j]) continue;
-    if (categories[j].size > MAX_CATEGORIES) continue;
-    if (textKind([...categories[j]]) !== 'text') throw new BackpropError(`${source}: column "${names[j]}" holds both numbers and text (or numbers DuckDB could not read as such); text columns are one-hot encoded only when the whole column is text`);
+  for (const s of scans) {
+    if (s.numeric || s.dictionary.length > MAX_CATEGORIES) continue;
+    // Text by DuckDB's reckoning must be text by backprop's too: a streamed pass cannot turn a column into numbers.
+    if (textKind(s.dictionary) !== 'text' && !s.dates) throw new BackpropError(`${source}: column "${s.name}" holds both numbers and text (or numbers DuckDB could not read as such); text columns are one-hot encoded only when the whole column is text`);
   }
   if (trainRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no training rows`, '--validation');
   if (o.validation > 0 && validationRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no validation rows`, '--validation');
 
-  const targetName = o.target ?? names[names.length - 1];
-  if (t < 0) throw new BackpropError(`${source}: no column "${targetName}" to use as the target; the columns are: ${names.join(', ')}`, 'target');
-  const features: FeatureSpec[] = [];
+  const ts = scans[t];
+  const targetName = ts.name;
+  if (ts.missing > 0) throw new BackpropError(`${source}, row ${ts.firstMissing + 1}, column ${t + 1} (${targetName}): missing value; a row to learn from needs its target; remove the row (${ts.missing} of ${rows} rows have none)`, targetName);
+  const summaries: ColumnSummary[] = scans.filter((_, j) => j !== t).map((s) => ({
+    name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing,
+    distinct: s.dictionary.length, sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
+    dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time } : null,
+  }));
+  const { features: described, missing, leftOut } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
+    (s, row) => `${source}, row ${row + 1}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
+  const strict = o.missing === 'error';
+  const medians = strict ? new Map<string, number>() : await exactMedians(path, source, options, rows, o, scans.filter((s) => described.some((f) => f.name === s.name && f.type !== 'categorical')));
   const mean: number[] = [], std: number[] = [];
-  names.forEach((name, j) => {
-    if (j === t) return;
-    if (numeric[j]) {
-      features.push({ name, type: 'numeric' });
-      mean.push(stats[j].mean);
-      std.push(stats[j].std);
-      return;
+  const features = described.map((f): FeatureSpec => {
+    if (f.type === 'categorical') return f;
+    const s = scans.find((c) => c.name === f.name)!;
+    if (f.type === 'numeric') {
+      mean.push(s.stats.n ? s.stats.mean : 0);
+      std.push(s.stats.n ? s.stats.std : 1);
+    } else {
+      for (const part of f.parts) {
+        const p = s.parts[DATE_PARTS.indexOf(part)];
+        mean.push(p.n ? p.mean : 0);
+        std.push(p.n ? p.std : 1);
+      }
     }
-    if (categories[j].size > MAX_CATEGORIES) throw new BackpropError(`${source}: column "${name}" has more than ${MAX_CATEGORIES} distinct values, too many to one-hot encode`);
-    features.push({ name, type: 'categorical', categories: classesOf([...categories[j]]) as string[] });
+    const median = medians.get(s.name)!;
+    return strict ? f : { ...f, fill: median === median ? median : 0 };
   });
   let task = o.task;
+  let taskReason = task ? 'as asked' : 'text';
   let classes: Label[] = [];
-  if (numeric[t]) {
-    // As in memory: whole numbers with at most 20 distinct values are classes.
-    task ??= wholeTarget && targetValues.size <= 20 ? 'classification' : 'regression';
+  if (ts.numeric) {
+    if (!task) {
+      const choice = chooseTask({ rows: target.rows, whole: target.whole, distinct: target.distinct.size <= MAX_NUMERIC_CLASSES ? [...target.distinct] : null, min: target.min, max: target.max });
+      task = choice.task;
+      taskReason = choice.reason;
+    }
     if (task === 'classification') {
-      if (targetValues.size > MAX_CATEGORIES) throw new BackpropError(`${source}: the target column "${targetName}" has too many distinct values to be classes; use --task regression`, 'task');
-      classes = classesOf([...targetValues]);
+      if (target.distinct.size > MAX_CATEGORIES) throw new BackpropError(`${source}: the target column "${targetName}" has too many distinct values to be classes; use --task regression`, 'task');
+      classes = classesOf([...target.distinct]);
     }
   } else {
     if (task === 'regression') throw new BackpropError(`${source}: the target column "${targetName}" holds text, so it cannot be a regression target`, 'task');
     task = 'classification';
-    if (categories[t].size > MAX_CATEGORIES) throw new BackpropError(`${source}: the target column "${targetName}" has too many distinct values to be classes`, 'task');
-    classes = classesOf([...categories[t]]);
+    if (ts.dictionary.length > MAX_CATEGORIES) throw new BackpropError(`${source}: the target column "${targetName}" has too many distinct values to be classes`, 'task');
+    classes = classesOf(ts.dictionary);
   }
   if (task === 'classification' && classes.length < 2) {
     throw new BackpropError(`${source}: the target column "${targetName}" has only one class (${JSON.stringify(classes[0])}); classification needs at least two`, 'target');
   }
+  const left = leftOut.map(({ name, reason }) => ({ name, reason }));
   const prep: Preprocessing = {
     features,
     scaler: mean.length ? { kind: 'standard', mean, std } : null,
     target: task === 'regression'
-      ? { name: targetName, task, scale: { mean: stats[t].mean, std: stats[t].std } }
+      ? { name: targetName, task, scale: { mean: ts.stats.mean, std: ts.stats.std } }
       : { name: targetName, task: 'classification', classes },
+    ...(left.length ? { leftOut: left } : {}),
   };
-  return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed };
+  return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed, description: { taskReason, missing, leftOut } };
 }
 
-/** Encodes one chunk's chosen rows into x and y at row `at`. */
-function encodeRows(data: StreamedData, columns: (Float64Array | string[])[], names: string[], pick: (i: number) => boolean,
-  count: number, x: Matrix, y: Matrix, at: number): number {
-  const { prep } = data;
-  const target = prep.target!;
-  const index = new Map(names.map((n, j) => [n, j]));
-  const featureColumns = prep.features.map((f) => columns[index.get(f.name)!]);
-  const categoryIndex = prep.features.map((f) => (f.type === 'categorical' ? new Map(f.categories.map((c, k) => [c, k])) : null));
-  const targetColumn = columns[index.get(target.name)!];
-  const classIndex = target.task === 'classification' ? new Map(target.classes.map((c, k) => [String(c), k])) : null;
-  const width = x.cols;
-  let row = at;
-  for (let i = 0; i < count; i++) {
-    if (!pick(i)) continue;
-    let offset = 0, n = 0;
-    const base = row * width;
-    for (let f = 0; f < prep.features.length; f++) {
-      const feature = prep.features[f];
-      if (feature.type === 'numeric') {
-        const s = prep.scaler as { mean: number[]; std: number[] };
-        x.data[base + offset] = ((featureColumns[f] as Float64Array)[i] - s.mean[n]) / s.std[n];
-        offset++;
-        n++;
-      } else {
-        for (let k = 0; k < feature.categories.length; k++) x.data[base + offset + k] = 0;
-        x.data[base + offset + categoryIndex[f]!.get((featureColumns[f] as string[])[i])!] = 1;
-        offset += feature.categories.length;
+/**
+ * The training rows' median of each column (a number's, or a date's day count): the reservoir's where it holds
+ * them all; else found exactly by a second pass that counts the values below the reservoir's bracket and keeps
+ * those inside it (the reservoir's median where the bracket misses, or would keep too many: a near certainty not).
+ */
+async function exactMedians(path: string, source: string, options: DuckReadOptions, rows: number, o: { validation: number; seed: number }, scans: ColumnScan[]): Promise<Map<string, number>> {
+  const medians = new Map<string, number>();
+  const open = scans.filter((s) => !s.sample.exact);
+  for (const s of scans) if (s.sample.exact) medians.set(s.name, s.sample.median());
+  if (open.length === 0) return medians;
+  const windows = open.map((s) => ({ scan: s, range: s.sample.bracket(), below: 0, kept: [] as number[], full: false }));
+  const cap = Math.floor(BRACKET_VALUES / open.length);
+  let first = 0;
+  for await (const chunk of tableChunks(path, source, options, rows)) {
+    const names = chunk.opened.described.map((d) => d.column_name);
+    for (const w of windows) {
+      if (w.full) continue;
+      const c = chunk.columns[names.indexOf(w.scan.name)];
+      const [lo, hi] = w.range;
+      for (let i = 0; i < chunk.rows; i++) {
+        if (isValidationRow(first + i, o.seed, o.validation)) continue;
+        let v: number;
+        if (c instanceof Float64Array) v = c[i];
+        else v = c.codes[i] === MISSING ? NaN : parseDate(c.dictionary[c.codes[i]]);
+        if (v !== v) continue;
+        if (v < lo) w.below++;
+        else if (v <= hi) {
+          w.kept.push(v);
+          if (w.kept.length > cap) {
+            w.full = true;
+            break;
+          }
+        }
       }
     }
-    if (classIndex) {
-      const k = classIndex.get(String(targetColumn[i]))!;
-      if (y.cols === 1) y.data[row] = k;
-      else {
-        for (let c = 0; c < y.cols; c++) y.data[row * y.cols + c] = c === k ? 1 : 0;
-      }
-    } else {
-      const scale = (target as { scale: { mean: number; std: number } }).scale;
-      y.data[row] = ((targetColumn as Float64Array)[i] - scale.mean) / scale.std;
-    }
-    row++;
+    first += chunk.rows;
   }
-  return row - at;
+  for (const w of windows) {
+    const n = w.scan.sample.seen;
+    const sorted = Float64Array.from(w.kept).sort();
+    const at = (rank: number): number => (rank >= w.below && rank - w.below < sorted.length ? sorted[rank - w.below] : NaN);
+    const median = n % 2 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2;
+    medians.set(w.scan.name, !w.full && median === median ? median : w.scan.sample.median());
+  }
+  return medians;
+}
+
+/** Encodes a chunk's chosen rows (`picked`, ascending) into x and y from row `at`, as the table layer encodes a frame. */
+function encodeRows(data: StreamedData, chunk: Parameters<typeof chunkFrame>[0], first: number, picked: Uint32Array, x: Matrix, y: Matrix, at: number): void {
+  const frame = chunkFrame(chunk, data.source, first);
+  // Views of the buffers from row `at`, zeroed first: the encoders write only the inputs that are not 0.
+  const view = (m: Matrix) => (r: number, c: number): Matrix => {
+    const data = m.data.subarray(at * c, (at + r) * c);
+    data.fill(0);
+    return { rows: r, cols: c, data };
+  };
+  encodeFrameInputs(data.prep, frame, 'float32', picked, view(x));
+  encodeFrameTargets(data.prep, frame, 'float32', picked, view(y));
+}
+
+/** The rows of a chunk (from `first` in the file, `from` to `to` of the chunk) that are validation rows, or training rows. */
+function pick(first: number, from: number, to: number, data: StreamedData, validation: boolean): Uint32Array {
+  const rows: number[] = [];
+  for (let i = from; i < to; i++) if (isValidationRow(first + i, data.seed, data.validation) === validation) rows.push(i);
+  return Uint32Array.from(rows);
 }
 
 /**
@@ -215,14 +361,18 @@ export function trainingBatches(data: StreamedData, inputs: number, outputs: num
       }
     }
     for await (const chunk of tableChunks(data.path, data.source, data.options, data.rows)) {
-      const names = chunk.opened.described.map((d) => d.column_name);
       let i = 0;
       while (i < chunk.rows) {
-        const take = Math.min(chunk.rows - i, capacity - filled);
-        const first = seen + i;
-        const view = chunk.columns.map((c) => (c instanceof Float64Array ? c.subarray(i, i + take) : c.slice(i, i + take)));
-        filled += encodeRows(data, view, names, (r) => !isValidationRow(first + r, data.seed, data.validation), take, x, y, filled);
-        i += take;
+        // As many of the chunk's rows as fill the buffer with training rows.
+        let to = i, taken = 0;
+        while (to < chunk.rows && filled + taken < capacity) {
+          if (!isValidationRow(seen + to, data.seed, data.validation)) taken++;
+          to++;
+        }
+        const picked = pick(seen, i, to, data, false);
+        if (picked.length) encodeRows(data, chunk, seen, picked, x, y, filled);
+        filled += picked.length;
+        i = to;
         if (filled === capacity) {
           yield* drain(filled);
           filled = 0;
@@ -239,12 +389,13 @@ export function validationBatches(data: StreamedData, inputs: number, outputs: n
   return async function* (): AsyncGenerator<Batch> {
     let seen = 0;
     for await (const chunk of tableChunks(data.path, data.source, data.options, data.rows)) {
-      const names = chunk.opened.described.map((d) => d.column_name);
-      const x = zeros(chunk.rows, inputs), y = zeros(chunk.rows, outputs);
-      const first = seen;
-      const count = encodeRows(data, chunk.columns, names, (r) => isValidationRow(first + r, data.seed, data.validation), chunk.rows, x, y, 0);
+      const picked = pick(seen, 0, chunk.rows, data, true);
+      if (picked.length) {
+        const x = zeros(picked.length, inputs), y = zeros(picked.length, outputs);
+        encodeRows(data, chunk, seen, picked, x, y, 0);
+        yield { x, y };
+      }
       seen += chunk.rows;
-      if (count > 0) yield { x: { rows: count, cols: inputs, data: x.data.subarray(0, count * inputs) }, y: { rows: count, cols: outputs, data: y.data.subarray(0, count * outputs) } };
     }
   };
 }

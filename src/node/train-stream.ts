@@ -16,7 +16,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   const o = resolveOptions(t);
   const validation = t.validation ?? DEFAULTS.validation;
   const target = Array.isArray(t.target) ? t.target[0] : (t.target as string | undefined);
-  const scanned = await scanForTraining(path, path, read, { target, task: o.task, validation, seed: o.seed });
+  const scanned = await scanForTraining(path, path, { ...read, ...(o.naValues ? { naValues: o.naValues } : {}) }, { target, task: o.task, validation, seed: o.seed, missing: o.missing, keep: o.keep });
   const net = await networkFor(scanned.prep, o, { source: path, rows: 0 });
   const settled = settle(o, scanned.trainRows, scanned.prep.target!.task, sumOfSquaredWeights(net.parameters));
   const stop = settled.stop ? new LossStop(settled.stop) : null;
@@ -31,7 +31,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   };
   return {
     source: path, rows: scanned.rows, trainingRows: scanned.trainRows, validationRows: scanned.validationRows, prep: scanned.prep, network: net,
-    options: settled, streamed: true, stop,
+    options: settled, streamed: true, stop, description: scanned.description,
     fit: (f = {}) => fitBatches(net, trainingBatches(scanned, net.inputs, net.outputs, o.batchSize, bufferRows), {
       epochs: settled.epochs, ...controls, learningRate: settled.lr, earlyStopping: t.earlyStopping,
       callbacks: [...(stop ? [stop] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { readableSize } from '../files.js';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../../core/errors.js';
-import { parseTable as parseTableText, type CsvTokenizer, type Table, type TableOptions } from '../../data/csv.js';
+import { parseTable as parseTableText, utf16Mark, utf16Message, zeroByteMessage, type CsvTokenizer, type Table, type TableOptions } from '../../data/csv.js';
 
 export type { Table, TableOptions };
 
@@ -44,7 +44,8 @@ export function readTableFile(path: string, options: TableOptions = {}): Table {
 
 /**
  * Reads to the end in chunks, so that a device, a FIFO or an endless stream fails at the size limit (or at
- * the first zero byte, which no CSV file has) instead of growing memory without bound.
+ * the first zero byte, which no CSV file has, or a UTF-16 byte-order mark) instead of growing memory without bound.
+ * The messages are the parser's (data/csv.ts), so a file is refused in the same words however it is read.
  */
 function readBounded(fd: number, source: string, binary: boolean, limit: number): Uint8Array {
   const chunks: Uint8Array[] = [];
@@ -61,8 +62,14 @@ function readBounded(fd: number, source: string, binary: boolean, limit: number)
       throw new BackpropError(`${source}: cannot read the file (${code})`);
     }
     if (n === 0) break;
+    const mark = !binary && total === 0 ? utf16Mark(chunk.subarray(0, n)) : null;
+    if (mark) throw new BackpropError(utf16Message(source, mark));
     const zero = binary ? -1 : chunk.subarray(0, n).indexOf(0);
-    if (zero >= 0) throw new BackpropError(`${source}: not a text file (a zero byte at offset ${total + zero}); expected CSV with a header row`);
+    if (zero >= 0) {
+      let line = 1;
+      for (const c of [...chunks, chunk.subarray(0, zero)]) for (let at = c.indexOf(10); at >= 0; at = c.indexOf(10, at + 1)) line++;
+      throw new BackpropError(zeroByteMessage(source, line, total + zero));
+    }
     total += n;
     if (total > limit) {
       throw new BackpropError(`${source}: more than ${limit / 1048576} MiB${limit < MAX_BYTES ? ' from a stream; is it endless? (put larger data in a file)' : ', the limit for CSV files read whole'}`);

@@ -6,13 +6,16 @@
 // text when none is, and anything else is an error. Where a CSV file breaks a rule (a missing value, a word in a
 // numeric column, a ragged row, bytes that are not text), this reader answers null and the caller reads the file
 // again with the strict reader, whose messages name the line, column and value; Parquet errors are worded here.
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { BackpropError, printable } from '../../core/errors.js';
 import { gzipProblem } from './gzip.js';
 import { readHeader } from './header.js';
 import { parquetPagesProblem, type ParquetChunk } from './parquet-pages.js';
+import { ByteScan } from './scan.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
+import { DEFAULT_NA_VALUES, MISSING, naTest } from '../../data/missing.js';
 
 export interface DuckReadOptions {
   /** The CSV delimiter; sniffed when not given. */
@@ -21,6 +24,8 @@ export interface DuckReadOptions {
   decimalComma?: boolean;
   /** Columns to read as text as written ("007" stays "007"), for copying into output. */
   textColumns?: readonly string[];
+  /** Written values that mean "no value" in a CSV file, besides an empty field (default DEFAULT_NA_VALUES). */
+  naValues?: readonly string[];
 }
 
 /** What counts as a number, and as a number that is not finite: the same rules as the strict reader's. */
@@ -134,7 +139,7 @@ function conversionProblem(e: unknown): { line: number; column: string; value: s
  * Checks every gzip file that `path` names (itself, or what its glob matches) through zlib, in bounded memory:
  * answers what is wrong with the first bad one, or null. Stops early when `signal` aborts.
  */
-async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSignal): Promise<string | null> {
+async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSignal, scan?: ByteScan): Promise<string | null> {
   let files = [path];
   if (isPattern(path)) {
     try {
@@ -145,7 +150,7 @@ async function gzipFilesProblem(con: Connection, path: string, signal?: AbortSig
   }
   for (const file of files) {
     if (!/\.gz$/i.test(file) || signal?.aborted) continue;
-    const problem = await gzipProblem(file, signal);
+    const problem = await gzipProblem(file, signal, scan);
     if (problem) return file === path ? problem : `${printable(file)}: ${problem}`;
   }
   return null;
@@ -202,12 +207,25 @@ async function parquetFilesProblem(path: string, files: { file: string; chunks: 
 }
 
 /**
+ * A CSV file up to this size that breaks a rule is worded by the strict reader, which reads it whole, wherever
+ * DuckDB's words could differ: its words for an unterminated quote, bytes that are not UTF-8 or a line longer than it
+ * reads are its own, and its line numbers are off after a value with a line break inside or a blank line. A ragged
+ * row, or a value its parse refused, it places itself where every line is a row (scan.ts), in the strict reader's
+ * words, with no second copy of the data. Larger files keep DuckDB's words, the strict reader holding several times
+ * a file's size.
+ */
+const STRICT_WORDS_UP_TO = 256 * 1024 * 1024;
+
+/**
  * Reads `path` (a file, or a glob DuckDB expands) into columns. Returns null for a CSV file that breaks a rule,
  * so the caller can word the error from the strict reader; throws BackpropError for Parquet and globs.
  */
 export async function readWithDuckDB(path: string, source: string, options: DuckReadOptions = {}): Promise<DataFrame | null> {
   const parquet = isParquet(path);
+  const gz = /\.gz$/i.test(path);
   const strictFallback = !parquet && !isPattern(path);
+  /** The strict reader words what DuckDB places on a line. */
+  const strictWords = strictFallback && statSync(path).size <= STRICT_WORDS_UP_TO;
   const fail = (message: string): null => {
     if (strictFallback) return null;
     throw new BackpropError(`${source}: ${message}`);
@@ -218,19 +236,28 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     const problem = await gzip;
     if (problem) throw new BackpropError(`${source}: ${problem}`);
   };
+  /** DuckDB's line numbers are the file's, and its words the strict reader's where it places a ragged row. */
+  let ownWords = !strictWords;
   try {
     // A streaming result that meets an error (a value that is not of its column's type) just ends, as if the
     // data had, so the rows read are checked against a count. For a plain CSV file its lines bound the rows (a
     // scan of bytes, far quicker than a count by DuckDB, which is asked only when the two disagree); the scan
     // runs while DuckDB starts.
-    const [{ con, bindings }, lines] = await Promise.all([duck(), parquet || /\.gz$/i.test(path) || !strictFallback ? null : countLines(path)]);
+    // The scan also finds what DuckDB would read otherwise than the strict reader (scan.ts); a gzip file's content
+    // is scanned in its check, alongside the read.
+    const [{ con, bindings }, scanned] = await Promise.all([duck(), parquet || gz || !strictFallback ? null : scanFile(path)]);
+    const lines = scanned?.lines() ?? null;
+    ownWords ||= scanned?.linesAreRows() ?? false;
+    const content = gz && strictFallback ? new ByteScan() : null;
     // Parquet page checksums are checked the same way, alongside the read.
-    gzip = parquet ? parquetFilesProblem(path, await parquetFiles(con, path)) : gzipFilesProblem(con, path);
+    gzip = parquet ? parquetFilesProblem(path, await parquetFiles(con, path)) : gzipFilesProblem(con, path, undefined, content ?? undefined);
+    if (scanned?.differs(undefined)) return null;
     const opened = await openTable(con, path, options, strictFallback);
     if (typeof opened === 'string') {
       await gzipFails();
       return fail(opened);
     }
+    if (scanned?.differs(opened.delimiter)) return null;
     const { from, described, numeric, select } = opened;
     const counted = async (): Promise<number> => Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
     const capacity = lines === null ? await counted() : lines - 1;
@@ -241,7 +268,7 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     // Every column at its final size from the start (the count is known), written chunk by chunk.
     const values = described.map((_, j) => (numeric[j] ? new Float64Array(capacity) : null));
     const texts = described.map((_, j) => (numeric[j] ? null : new Uint32Array(capacity)));
-    const coders = described.map((_, j) => (numeric[j] ? null : new TextCoder(bindings)));
+    const coders = described.map((_, j) => (numeric[j] ? null : new TextCoder(bindings, opened.na)));
     let rows = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
@@ -257,7 +284,13 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     }
     if (expected < 0) expected = rows === capacity ? rows : await counted();
     await gzipFails();
+    if (content?.differs(opened.delimiter)) return null;
+    // A number DuckDB took that the grammar refuses (1_000, +-1), looked for where the bytes hold an underscore or
+    // "+-" (or were not scanned: a glob): the strict reader says where, for a file it reads.
+    const lenient = rows === expected && (scanned ?? content)?.lenientNumbers !== false ? await lenientNumber(con, opened) : null;
+    if (lenient) return fail(notANumber(opened, lenient));
     if (rows !== expected) {
+      if (!ownWords) return null;
       if (strictFallback) {
         // A value DuckDB could not take as its column's number is placed from its error, worded as the strict
         // reader words it; anything else goes to the strict reader, which names it.
@@ -287,7 +320,8 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary };
       if (kind === 'mixed') {
         // Where every line after the header is one row, the first value that is no number is placed here, worded
-        // as the strict reader words it, rather than read again whole by it.
+        // as the strict reader words it (the first fault of all in its order: the columns before are sound), rather
+        // than read again whole by it.
         const problem = lines !== null && lines - 1 === rows ? firstNonNumber(dictionary, codes) : null;
         if (problem) throw new BackpropError(`${source}, line ${problem.row + 2}, column ${j + 1} (${d.column_name}): ${problem.message}`);
         throw new MixedColumn(d.column_name);
@@ -312,7 +346,9 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
     // A fault DuckDB places on a line is worded from its message: the strict reader, which would hold a second
     // copy of the data while the first is still being given back, is kept for what it alone can place.
     const problem = duckProblem(e);
-    if (problem.located) throw new BackpropError(`${source}, ${problem.message}`);
+    if (problem.located && (!strictWords || (ownWords && / values like the header, found /.test(problem.message)))) {
+      throw new BackpropError(`${source}, ${problem.message}`);
+    }
     return fail(problem.message);
   }
 }
@@ -328,25 +364,25 @@ function firstNonNumber(dictionary: readonly string[], codes: Uint32Array): { ro
     return Number.isFinite(Number(v)) ? null : `${printable(v, 40)} is too large to be a finite number`;
   });
   for (let row = 0; row < codes.length; row++) {
+    if (codes[row] === MISSING) continue;
     const message = wrong[codes[row]];
     if (message !== null) return { row, message };
   }
   return null;
 }
 
-/** Lines in a file: its newlines, and one more if the last line has none. */
-async function countLines(path: string): Promise<number> {
+/** A file's bytes, scanned (scan.ts): its lines, and what DuckDB would read otherwise than the strict reader. */
+async function scanFile(path: string): Promise<ByteScan> {
   const file = await open(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(1 << 20);
-    let lines = 0, last = 10;
+    const scan = new ByteScan();
     for (;;) {
       const { bytesRead: n } = await file.read(chunk, 0, chunk.length, null);
       if (n === 0) break;
-      for (let at = chunk.indexOf(10, 0); at >= 0 && at < n; at = chunk.indexOf(10, at + 1)) lines++;
-      last = chunk[n - 1];
+      scan.feed(chunk.subarray(0, n));
     }
-    return last === 10 ? lines : lines + 1;
+    return scan;
   } finally {
     await file.close();
   }
@@ -358,8 +394,13 @@ export interface OpenedTable {
   described: { column_name: string; column_type: string }[];
   /** Which columns are read as numbers (DOUBLE); the others as text. */
   numeric: boolean[];
-  /** The select list: each column cast to DOUBLE or VARCHAR, then a flag for a missing value in the row. */
+  /** The select list: each column cast to DOUBLE (NaN where missing) or VARCHAR ('' where missing). */
   select: string[];
+  /** Whether a trimmed text value means "no value" (in a CSV file: empty, or one of naValues; elsewhere: empty). */
+  na: (trimmed: string) => boolean;
+  /** For CSV: the delimiter, and the table expression that reads every value as written (VARCHAR). */
+  delimiter?: string;
+  fromText?: string;
 }
 
 /**
@@ -368,6 +409,8 @@ export interface OpenedTable {
  */
 async function openTable(con: Connection, path: string, options: DuckReadOptions, single: boolean): Promise<OpenedTable | string> {
   let from: string;
+  let fromText: string | undefined;
+  let csvDelimiter: string | undefined;
   if (isParquet(path)) from = `read_parquet(${quote(path)})`;
   else {
     // A plain file's header is read here (quicker than asking DuckDB twice); a glob's, a gzip file's or one with
@@ -388,23 +431,53 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
     const header = simple?.names ??
       ((await con.runAndReadAll(`SELECT * FROM read_csv(${csv}, header = false, all_varchar = true) LIMIT 1`)).getRowsJS()[0] as (string | null)[]);
     if (!header || header.some((name) => !name || !name.trim()) || new Set(header.map((name) => name!.trim())).size !== header.length) return 'has an empty or repeated column name';
-    from = `read_csv(${csv}, header = true, auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
+    const nulls = ['', ...(options.naValues ?? DEFAULT_NA_VALUES)].map(quote).join(', ');
+    from = `read_csv(${csv}, header = true, nullstr = [${nulls}], auto_type_candidates = ['DOUBLE', 'VARCHAR']` +
       `${options.decimalComma ? ", decimal_separator = ','" : ''}${text.length ? `, types = {${text.join(', ')}}` : ''})`;
+    fromText = `read_csv(${csv}, header = true, nullstr = [${nulls}], all_varchar = true)`;
+    csvDelimiter = delimiter;
   }
   const described = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
   if (described.length < 2) return `found ${described.length} column${described.length === 1 ? '' : 's'}; expected a header row and at least two columns`;
   const numeric = described.map((d) => NUMERIC_TYPES.test(d.column_type) && !(options.textColumns ?? []).includes(d.column_name));
-  const select = described.map((d, j) => (numeric[j] ? `CAST(${ident(d.column_name)} AS DOUBLE)` : `CAST(${ident(d.column_name)} AS VARCHAR)`));
-  // One flag per row: a missing value anywhere in it.
-  select.push(`(${described.map((d) => `${ident(d.column_name)} IS NULL`).join(' OR ')})`);
-  return { from, described, numeric, select };
+  // A missing value reaches the columns as NaN or as an empty text, which the text coder marks MISSING: no nulls to look for.
+  const select = described.map((d, j) => (numeric[j]
+    ? `COALESCE(CAST(${ident(d.column_name)} AS DOUBLE), 'NaN'::DOUBLE)`
+    : `COALESCE(CAST(${ident(d.column_name)} AS VARCHAR), '')`));
+  const na = isParquet(path) ? (t: string): boolean => t === '' : naTest(options.naValues ?? DEFAULT_NA_VALUES);
+  return { from, described, numeric, select, na, delimiter: csvDelimiter, fromText };
 }
 
-/** One chunk of a table read in passes: numbers as float64 (copied out of DuckDB), text as strings. */
+/** The strict reader's words for a value that is no number in a column of numbers, without the line. */
+function notANumber(opened: OpenedTable, { column, value }: { column: number; value: string }): string {
+  return `column ${column + 1} (${opened.described[column].column_name}): "${printable(value, 40)}" is not a number, though the column's other values are; ` +
+    'text columns are one-hot encoded only when the whole column is text';
+}
+
+/**
+ * A value of a numeric column that DuckDB took for a number and the strict reader's grammar refuses, with its column,
+ * or null. DuckDB's parse of a number also takes 1_000 (as 1000) and +-1 (as -1), nothing else the grammar refuses
+ * (what it cannot take stops the read); so one pass over the values as written looks for an underscore or "+-" in
+ * the numeric columns. Asked only where the file holds either (scan.ts), and never while a result streams.
+ */
+async function lenientNumber(con: Connection, opened: OpenedTable): Promise<{ column: number; value: string } | null> {
+  const numbers = opened.described.map((_, j) => j).filter((j) => opened.numeric[j]);
+  if (!opened.fromText || numbers.length === 0) return null;
+  const text = `concat_ws('|', ${numbers.map((j) => ident(opened.described[j].column_name)).join(', ')})`;
+  const rows = (await con.runAndReadAll(`SELECT ${numbers.map((j) => ident(opened.described[j].column_name)).join(', ')} FROM ${opened.fromText}
+    WHERE contains(${text}, '_') OR contains(${text}, '+-') LIMIT 1`)).getRowsJS();
+  if (rows.length === 0) return null;
+  const k = rows[0].findIndex((v) => v !== null && /_|\+-/.test(String(v)));
+  return { column: numbers[Math.max(0, k)], value: String(rows[0][Math.max(0, k)]) };
+}
+
+/** A column of a chunk: numbers (NaN where missing), or text as codes (MISSING where missing) into the column's dictionary, which grows from chunk to chunk. */
+export type ChunkColumn = Float64Array | { codes: Uint32Array; dictionary: readonly string[] };
+
+/** One chunk of a table read in passes: numbers as float64 and text as codes, copied out of DuckDB. */
 export interface TableChunk {
   rows: number;
-  /** By column: a Float64Array for numeric columns, strings for text ones. */
-  columns: (Float64Array | string[])[];
+  columns: ChunkColumn[];
 }
 
 /**
@@ -440,22 +513,21 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     if (expectedRows === undefined) await gzipFails();
     const opened = await openTable(con, path, options, !isPattern(path));
     if (typeof opened === 'string') return fail(opened);
+    // Before the first pass hands out a row: a number DuckDB would take and the grammar refuses (1_000, +-1).
+    const lenient = expectedRows === undefined ? await lenientNumber(con, opened) : null;
+    if (lenient) fail(notANumber(opened, lenient));
     const { from, select } = opened;
     const sql = `SELECT ${select.join(', ')} FROM ${from}`;
     const result = await con.stream(sql);
-    const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings)));
+    const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings, opened.na)));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const n = chunk.rowCount;
-      // The consumer keeps these past the next fetch: copies, and text as strings.
-      const columns: (Float64Array | string[])[] = [];
+      // The consumer keeps these past the next fetch: copies (text as codes into the column's growing dictionary).
+      const columns: ChunkColumn[] = [];
       decodeChunk(bindings, chunk, opened, rows, coders, (j, column) => {
-        if (column instanceof Float64Array) columns[j] = column.slice();
-        else {
-          const dictionary = coders[j]!.dictionary;
-          columns[j] = Array.from(column, (k) => dictionary[k]);
-        }
+        columns[j] = column instanceof Float64Array ? column.slice() : { codes: column.slice(), dictionary: coders[j]!.dictionary };
       });
       rows += n;
       yield { rows: n, columns, opened };
@@ -495,32 +567,25 @@ type Chunk = NonNullable<Awaited<ReturnType<Awaited<ReturnType<Connection['strea
 
 /**
  * One chunk's columns, each handed to `use` while the chunk is held: numbers as a view of DuckDB's vector memory
- * (checked finite), text as codes from the column's TextCoder (checked present). Throws RowError naming the row
- * and column of the first value that breaks a rule.
+ * (NaN where missing; checked not infinite), text as codes from the column's TextCoder (MISSING where missing).
+ * Throws RowError naming the row and column of the first value that breaks a rule.
  */
 function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, first: number, coders: (TextCoder | null)[],
   use: (column: number, values: Float64Array | Uint32Array) => void): void {
   const { described, numeric } = opened;
   const n = chunk.rowCount;
-  const nulls = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, described.length), n);
-  const missing = nulls.indexOf(1);
-  if (missing >= 0) {
-    const j = described.findIndex((_, c) => chunk.getColumnVector(c).getItem(missing) === null);
-    throw new RowError(`row ${first + missing + 1}, column ${j + 1} (${described[j].column_name}): missing value; fill it in or remove the row`);
-  }
   described.forEach((d, j) => {
     const vector = bindings.data_chunk_get_vector(chunk.chunk, j);
     if (numeric[j]) {
       const data = bindings.vector_get_data(vector, n * 8);
       const values = new Float64Array(data.buffer, data.byteOffset, n);
       for (let i = 0; i < n; i++) {
-        if (!Number.isFinite(values[i])) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
+        if (values[i] === Infinity || values[i] === -Infinity) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
       }
       use(j, values);
       return;
     }
-    const empty = coders[j]!.read(vector, n);
-    if (empty >= 0) throw new RowError(`row ${first + empty + 1}, column ${j + 1} (${d.column_name}): missing value; fill it in or remove the row`);
+    coders[j]!.read(vector, n);
     use(j, coders[j]!.codes.subarray(0, n));
   });
 }
@@ -537,16 +602,16 @@ class TextCoder {
   /** The last chunk's codes (its first `n` entries). */
   codes = new Uint32Array(2048);
   private byText = new Map<string, number>();
-  /** Open addressing on the four words of a short value's record; a slot's code is stored plus one (0: empty). */
+  /** Open addressing on the four words of a short value's record; a slot's code is stored plus one (0: empty; 0xffffffff: missing). */
   private keys = new Uint32Array(4 * 256);
   private slots = new Uint32Array(256);
   private used = 0;
   private readonly decoder = new TextDecoder();
 
-  constructor(private readonly bindings: Bindings) {}
+  constructor(private readonly bindings: Bindings, private readonly na: (trimmed: string) => boolean) {}
 
-  /** Codes the chunk's `n` values of `vector` into `codes`; answers the first row whose value is blank, or -1. */
-  read(vector: ReturnType<Bindings['data_chunk_get_vector']>, n: number): number {
+  /** Codes the chunk's `n` values of `vector` into `codes` (MISSING for a blank value or one of the missing-value words). */
+  read(vector: ReturnType<Bindings['data_chunk_get_vector']>, n: number): void {
     if (this.codes.length < n) this.codes = new Uint32Array(n);
     const bytes = this.bindings.vector_get_data(vector, n * 16);
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n * 4);
@@ -561,10 +626,8 @@ class TextCoder {
       } else {
         code = this.code(this.decoder.decode(this.bindings.get_data_from_pointer(bytes.buffer as ArrayBuffer, bytes.byteOffset + 16 * i + 8, length)));
       }
-      if (code < 0) return i;
       codes[i] = code;
     }
-    return -1;
   }
 
   private short(length: number, w1: number, w2: number, w3: number, bytes: Uint8Array, at: number): number {
@@ -575,10 +638,9 @@ class TextCoder {
       const stored = this.slots[slot];
       if (stored === 0) break;
       const k = 4 * slot;
-      if (this.keys[k] === length && this.keys[k + 1] === w1 && this.keys[k + 2] === w2 && this.keys[k + 3] === w3) return stored - 1;
+      if (this.keys[k] === length && this.keys[k + 1] === w1 && this.keys[k + 2] === w2 && this.keys[k + 3] === w3) return stored === 0xffffffff ? MISSING : stored - 1;
     }
     const code = this.code(this.decoder.decode(bytes.subarray(at, at + length)));
-    if (code < 0) return code;
     if (2 * (this.used + 1) > this.slots.length) {
       this.grow();
       mask = this.slots.length - 1;
@@ -587,7 +649,7 @@ class TextCoder {
       slot &= mask;
     }
     this.keys.set([length, w1, w2, w3], 4 * slot);
-    this.slots[slot] = code + 1;
+    this.slots[slot] = code === MISSING ? 0xffffffff : code + 1;
     this.used++;
     return code;
   }
@@ -608,10 +670,10 @@ class TextCoder {
     }
   }
 
-  /** The code of a value as written (trimmed here), or -1 for a blank one. */
+  /** The code of a value as written (trimmed here), or MISSING for a blank one or a missing-value word. */
   private code(value: string): number {
     const trimmed = value.trim();
-    if (trimmed === '') return -1;
+    if (this.na(trimmed)) return MISSING;
     let code = this.byText.get(trimmed);
     if (code === undefined) {
       code = this.dictionary.push(trimmed) - 1;

@@ -3,9 +3,13 @@
 // there, so a file cut on a line boundary would pass for a shorter one.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import type { ByteScan } from './scan.js';
 
-/** What is wrong with the gzip file at `path`, in a few words, or null when its every member checks out. */
-export function gzipProblem(path: string, signal?: AbortSignal): Promise<string | null> {
+/**
+ * What is wrong with the gzip file at `path`, in a few words, or null when its every member checks out. `scan`, where
+ * given, sees the content on the way (what the strict reader would read otherwise than DuckDB: see scan.ts).
+ */
+export function gzipProblem(path: string, signal?: AbortSignal, scan?: ByteScan): Promise<string | null> {
   return new Promise((resolve) => {
     const input = createReadStream(path, { highWaterMark: 1 << 20 });
     const gunzip = createGunzip({ chunkSize: 1 << 16 });
@@ -20,7 +24,7 @@ export function gzipProblem(path: string, signal?: AbortSignal): Promise<string 
     signal?.addEventListener('abort', () => done(null), { once: true });
     input.on('error', (e: NodeJS.ErrnoException) => done(`cannot read the file (${e.code ?? e.message})`));
     gunzip.on('error', (e: NodeJS.ErrnoException) => done(describe(e)));
-    gunzip.on('data', () => {});
+    gunzip.on('data', (chunk: Buffer) => scan?.feed(chunk));
     gunzip.on('end', () => done(null));
     input.pipe(gunzip);
   });

@@ -9,12 +9,15 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 import { textKind } from './duckdb.js';
+import { DEFAULT_NA_VALUES, MISSING, naTest } from '../../data/missing.js';
 import { readHeader } from './header.js';
 
 export interface PlainReadOptions {
   delimiter?: string;
   decimalComma?: boolean;
   textColumns?: readonly string[];
+  /** Written values that mean "no value" (default DEFAULT_NA_VALUES): in a text column, they become missing. */
+  naValues?: readonly string[];
 }
 
 /** The bytes read at a time; a line longer than this is not plain (the other readers say what they make of it). */
@@ -23,7 +26,11 @@ const CHUNK = 1 << 20;
 const DELIMITERS = [',', ';', '\t', '|'];
 const QUOTE = 0x22, CR = 0x0d, LF = 0x0a, ZERO = 0x30, NINE = 0x39, DOT = 0x2e, PLUS = 0x2b, MINUS = 0x2d, E = 0x65, E_UPPER = 0x45;
 
-/** Powers of ten that are exact doubles: a mantissa below 2^53 times or over one of them is correctly rounded. */
+/**
+ * Powers of ten that are exact doubles: a mantissa below 2^53 (exact, as every step of its sum is) times or over one
+ * of them is one correctly rounded operation. A mantissa of 2^53 or more has been rounded on the way (2^53 + 1 sums
+ * to 2^53) and goes to Number().
+ */
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 const EXACT = 2 ** 53;
 
@@ -49,10 +56,22 @@ export function readPlainCsv(path: string, source: string, options: PlainReadOpt
     // Names as DuckDB and the strict reader both take them: present, trimmed, distinct, printable.
     if (names.length < 2 || new Set(names).size !== names.length) return null;
     if (names.some((n) => n === '' || n !== n.trim() || /[\u0000-\u001f\u007f]/.test(n))) return null;
-    return readRows(fd, source, names, header.delimiter.charCodeAt(0));
+    const frame = readRows(fd, source, names, header.delimiter.charCodeAt(0));
+    return frame && withMissing(frame, naTest(options.naValues ?? DEFAULT_NA_VALUES));
   } finally {
     closeSync(fd);
   }
+}
+
+/** A text column's missing-value words (NA, ?, …) as missing values, as the other readers read them. */
+function withMissing(frame: DataFrame, na: (trimmed: string) => boolean): DataFrame {
+  const columns = frame.columns.map((c): FrameColumn => {
+    if (c.kind !== 'text' || !c.dictionary.some(na)) return c;
+    const dictionary: string[] = [];
+    const byCode = Uint32Array.from(c.dictionary, (v) => (na(v) ? MISSING : dictionary.push(v) - 1));
+    return { name: c.name, kind: 'text', codes: c.codes.map((k) => byCode[k]), dictionary };
+  });
+  return { ...frame, columns };
 }
 
 /** Lines in a file: its newlines, and one more if the last line has none; `size`, its bytes. */
@@ -177,8 +196,8 @@ let scanEnd = 0;
 /**
  * Reads a number from b at i, up to the next delimiter or `stop` (where it ends goes to scanEnd): answers it, or NaN
  * where the value is empty, breaks the strict reader's grammar ([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?) or is not
- * finite. Correctly rounded: a mantissa of up to 2^53 and a power of ten up to 22 make one exact division or
- * multiplication; other numbers go through Number().
+ * finite. Exactly what Number() gives: a mantissa below 2^53 and a power of ten up to 22 make one correctly rounded
+ * division or multiplication; other numbers go through Number().
  */
 function scanNumber(b: Uint8Array, i: number, stop: number, delimiter: number): number {
   const start = i;
@@ -222,7 +241,7 @@ function scanNumber(b: Uint8Array, i: number, stop: number, delimiter: number): 
   }
   if (c !== delimiter || (i < stop && b[i] !== delimiter)) return NaN;
   scanEnd = i;
-  if (mantissa <= EXACT && scale >= -22 && scale <= 22) {
+  if (mantissa < EXACT && scale >= -22 && scale <= 22) {
     const value = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
     return negative ? -value : value;
   }

@@ -1,0 +1,326 @@
+// Tables as they come (issue 32): missing values in every form and every format, categories never seen in
+// training, identifier and date columns, and numeric targets read as users mean them. The references are
+// independent of the code under test: medians by sorting, dates by JavaScript's Date, one table given in every form.
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import * as ort from 'onnxruntime-node';
+import { tableFromJSON } from 'apache-arrow';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
+import {
+  datePart, describeFrame, encodeRecord, MISSING, Model, parseDate, planTraining, toFrame, train,
+  type DataFrame, type FrameColumn, type TableRecord,
+} from '../src/index.js';
+import { readTable } from '../src/node/index.js';
+import { exportONNX, exportStandalone } from '../src/interop/index.js';
+
+const dir = tempDir();
+
+/** A seeded table of houses: size (some missing), rooms, city (some missing), built (a date, some missing), an id; sold. */
+function houses(n: number, seed = 7): { rows: Record<string, unknown>[]; gaps: { size: number[]; city: number[]; built: number[] } } {
+  let s = seed;
+  const next = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  // Every way a record can say "no value": in the size column, a number's; in the city column, text's.
+  const noNumber = [null, undefined, NaN, 'NA', '', '?', 'N/A', 'missing key'];
+  const noText = [null, '', '  ', 'NA', '?', 'null', 'missing key'];
+  const gaps = { size: [] as number[], city: [] as number[], built: [] as number[] };
+  const rows = Array.from({ length: n }, (_, i) => {
+    const size = 40 + Math.round(next() * 160), rooms = 1 + Math.floor(next() * 6), city = ['Oslo', 'Paris', 'Rome', 'Lima'][Math.floor(next() * 4)];
+    const day = 1 + Math.floor(next() * 28), month = 1 + Math.floor(next() * 12), year = 1950 + Math.floor(next() * 70);
+    const built = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    const sold = size / 40 + rooms / 3 + (city === 'Rome' ? 1.5 : 0) - (year - 1950) / 35 + next() > 4 ? 'yes' : 'no';
+    const row: Record<string, unknown> = { size, rooms, city, built, id: `h${(i * 7919) % 100_003}`, sold };
+    if (i % 9 === 4) {
+      const v = noNumber[(i / 9) % noNumber.length | 0];
+      if (v === 'missing key') delete row.size;
+      else row.size = v;
+      gaps.size.push(i);
+    }
+    if (i % 11 === 3) {
+      const v = noText[(i / 11) % noText.length | 0];
+      if (v === 'missing key') delete row.city;
+      else row.city = v;
+      gaps.city.push(i);
+    }
+    if (i % 13 === 5) {
+      row.built = i % 2 ? '' : null;
+      gaps.built.push(i);
+    }
+    return row;
+  });
+  return { rows, gaps };
+}
+
+/** A frame's column as plain values, null where missing: what every reader must agree on. */
+function plain(c: FrameColumn): (number | string | null)[] {
+  return c.kind === 'numeric' ? Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)) : Array.from(c.codes, (k) => (k === MISSING ? null : c.dictionary[k]));
+}
+
+const median = (values: number[]): number => {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+/** The houses as CSV text, a missing value written as `blank` (or as the record's own word, where it had one). */
+function houseCsv(rows: Record<string, unknown>[], delimiter = ',', blank = ''): string {
+  const names = ['size', 'rooms', 'city', 'built', 'id', 'sold'];
+  const cell = (v: unknown): string => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? blank : String(v).trim());
+  return [names.join(delimiter), ...rows.map((r) => names.map((n) => cell(r[n])).join(delimiter))].join('\n') + '\n';
+}
+
+describe('missing values, by default', () => {
+  const { rows, gaps } = houses(600);
+
+  it('records with every form of a missing value train: medians of the training rows, indicators, a level for text, the identifier left out', async () => {
+    const frame = toFrame(rows);
+    const column = (name: string): FrameColumn => frame.columns.find((c) => c.name === name)!;
+    // Every form is read as missing, and nothing else is.
+    for (const name of ['size', 'city', 'built'] as const) {
+      const missing = plain(column(name)).flatMap((v, i) => (v === null ? [i] : []));
+      expect(missing, name).toEqual(gaps[name]);
+    }
+    const plan = await planTraining(frame, { target: 'sold', epochs: 2, layers: [8] });
+    const train = Array.from(plan.split!.train);
+    const present = (name: string): number[] => train.map((i) => rows[i][name]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
+    const [size, rooms, city, built] = ['size', 'rooms', 'city', 'built'].map((n) => plan.prep.features.find((f) => f.name === n)!);
+    expect(size).toEqual({ name: 'size', type: 'numeric', indicator: true, fill: median(present('size')) });
+    // No missing value in rooms: no indicator, yet a fill for one that comes later.
+    expect(rooms).toEqual({ name: 'rooms', type: 'numeric', fill: median(present('rooms')) });
+    expect(city).toEqual({ name: 'city', type: 'categorical', categories: ['Lima', 'Oslo', 'Paris', 'Rome'], missing: true });
+    const days = train.map((i) => rows[i].built).filter((v): v is string => typeof v === 'string' && v !== '').map((v) => Date.parse(`${v}T00:00:00Z`) / 86_400_000);
+    expect(built).toEqual({ name: 'built', type: 'date', parts: ['year', 'month', 'weekday', 'days'], indicator: true, fill: median(days) });
+    expect(plan.prep.leftOut).toEqual([{ name: 'id', reason: 'identifier' }]);
+    expect(plan.description.missing).toEqual([{ column: 'size', count: gaps.size.length }, { column: 'city', count: gaps.city.length }, { column: 'built', count: gaps.built.length }]);
+    // A missing value is encoded as its fill with the indicator on; a missing city as its own level.
+    const scale = plan.prep.scaler as { mean: number[]; std: number[] };
+    const encoded = encodeRecord(plan.prep, plan.prep.features.map((f) => (f.name === 'rooms' ? 3 : null)));
+    expect(encoded.slice(0, 2)).toEqual([((size as { fill: number }).fill - scale.mean[0]) / scale.std[0], 1]);
+    expect(encoded.slice(3, 8)).toEqual([0, 0, 0, 0, 1]);
+  }, 60_000);
+
+  it('a table in every form and every file format reads to the same columns, and trains to the same model file', async () => {
+    const reference = toFrame(rows);
+    const mixed = houseCsv(rows.map((r, i) => (i % 3 ? r : { ...r, size: r.size ?? 'NA' })), ',', 'NA');
+    writeFileSync(join(dir, 'houses.csv'), houseCsv(rows));
+    writeFileSync(join(dir, 'houses-na.csv'), mixed);
+    writeFileSync(join(dir, 'houses.tsv'), houseCsv(rows, '\t', '?'));
+    writeFileSync(join(dir, 'houses.csv.gz'), gzipSync(houseCsv(rows, ';', 'N/A')));
+    mkdirSync(join(dir, 'parts'));
+    const text = houseCsv(rows).split('\n');
+    writeFileSync(join(dir, 'parts', 'a.csv'), text.slice(0, 301).join('\n') + '\n');
+    writeFileSync(join(dir, 'parts', 'b.csv'), [text[0], ...text.slice(301)].join('\n'));
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    // Parquet has nulls of its own: the words for "no value" become nulls on the way in.
+    await connection.run(`COPY (SELECT * FROM read_csv('${join(dir, 'houses.csv')}', nullstr = ['', 'NA', '?', 'N/A', 'null'], types = {'built': 'VARCHAR', 'sold': 'VARCHAR'})) TO '${join(dir, 'houses.parquet')}' (FORMAT parquet)`);
+    connection.closeSync();
+    instance.closeSync();
+    const forms: [string, DataFrame][] = [
+      ['columns', toFrame(Object.fromEntries(['size', 'rooms', 'city', 'built', 'id', 'sold'].map((n) => [n, rows.map((r) => r[n])])))],
+      // Arrow's numbers are numbers or null; its text may hold the words.
+      ['arrow', toFrame(tableFromJSON(rows.map((r) => ({ ...r, size: typeof r.size === 'number' && !Number.isNaN(r.size) ? r.size : null, city: r.city ?? null }))) as never)],
+      ...await Promise.all(['houses.csv', 'houses-na.csv', 'houses.tsv', 'houses.csv.gz', 'houses.parquet', 'parts'].map(async (f): Promise<[string, DataFrame]> => [f, await readTable(join(dir, f))])),
+    ];
+    for (const [name, frame] of forms) {
+      for (const c of reference.columns) {
+        const other = frame.columns.find((x) => x.name === c.name)!;
+        expect(other?.kind, `${name}: ${c.name}`).toBe(c.kind);
+        expect(plain(other), `${name}: ${c.name}`).toEqual(plain(c));
+      }
+    }
+    // number[][] with gaps: NaN and null are missing there too.
+    const matrix = toFrame([[1, NaN], [null, 2], [3, 4]] as never, { y: [0, 1, 0] });
+    expect(matrix.columns.map(plain)).toEqual([[1, null, 3], [null, 2, 4], [0, 1, 0]]);
+    // The same data gives the same model, byte for byte, from records and from a file.
+    const options = { target: 'sold', epochs: 3, layers: [8], seed: 2 } as const;
+    const fromRecords = await train(rows as TableRecord[], options);
+    const fromFile = await train(forms.find(([n]) => n === 'houses.csv.gz')![1], options);
+    expect(fromFile.stringify()).toBe(fromRecords.stringify());
+  }, 120_000);
+
+  it('the command line says what it filled; --missing error refuses, naming the line; --na-values sets the words', () => {
+    const path = join(dir, 'plan.csv');
+    writeFileSync(path, houseCsv(rows, ',', 'NA'));
+    const r = backprop(['train', path, '--target', 'sold', '--epochs', '1', '--layers', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const values = gaps.size.length + gaps.city.length + gaps.built.length;
+    expect(lines[0]).toBe(`data     ${path}: 600 rows, 4 features (2 numeric, standardized; 1 text, one-hot encoded; 1 date: year, month, day of week, days since 1970-01-01) → 13 inputs`);
+    expect(lines[1]).toBe(`missing  ${values} values in 3 columns: numbers filled with training medians, dates with the training median date (2 indicator inputs), text as its own level`);
+    expect(lines[2]).toBe('columns  id: 600 distinct values in 600 rows, left out as an identifier; --keep id to use it');
+    const strict = backprop(['train', path, '--target', 'sold', '--epochs', '1', '--missing', 'error']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe(`backprop: ${path}, line ${gaps.size[0] + 2}, column 1 (size): missing value; fill it in or remove the row (missing values are errors here: missing "error")\n`);
+    // With no words for "no value", NA is a word: a word among numbers.
+    const none = backprop(['train', path, '--target', 'sold', '--epochs', '1', '--na-values', '']);
+    expect(none.stderr).toMatch(/line \d+, column 1 \(size\): "NA" is not a number/);
+  }, 60_000);
+
+  it('--stream fits the same medians in its first pass, exactly, past its sample', async () => {
+    const { scanForTraining } = await import('../src/node/streaming.js');
+    const { readDataFile } = await import('../src/node/read.js');
+    const { fitFramePreprocessing } = await import('../src/index.js');
+    const { closeDuckDB } = await import('../src/node/readers/duckdb.js');
+    const big = houses(90_000, 3).rows;
+    const path = join(dir, 'big.csv');
+    writeFileSync(path, houseCsv(big, ',', 'NA'));
+    const streamed = await scanForTraining(path, path, {}, { target: 'sold', validation: 0, seed: 1 });
+    await closeDuckDB();
+    const frame = await readDataFile(path);
+    const inMemory = fitFramePreprocessing(describeFrame(frame, 'sold'), frame, Uint32Array.from({ length: frame.rows }, (_, i) => i));
+    expect(streamed.prep.features).toEqual(inMemory.features);
+    expect(streamed.prep.leftOut).toEqual(inMemory.leftOut);
+    const r = backprop(['train', path, '--target', 'sold', '--stream', '--epochs', '1', '--layers', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^missing  [\d,]+ values in 3 columns: /m);
+  }, 120_000);
+});
+
+describe('categories never seen in training', () => {
+  const { rows } = houses(300);
+
+  it('are all zeros and counted by evaluate and predict (--json too); unknown "error" refuses them by row', async () => {
+    const model = await train(rows as TableRecord[], { target: 'sold', epochs: 2, layers: [8] });
+    const path = join(dir, 'unseen-model.json');
+    writeFileSync(path, model.stringify());
+    const fresh = rows.slice(0, 20).map((r, i) => ({ ...r, city: i % 4 ? r.city : 'Berlin' }));
+    const report = model.evaluate(fresh as TableRecord[]);
+    expect(report.unseen).toEqual({ city: 5 });
+    // The one-hot block of an unseen value is all zeros: a known city's encoding with its block cleared.
+    expect(model.features).toEqual(['size', 'rooms', 'city', 'built']);
+    const [berlin] = model.predict([{ size: 80, rooms: 3, city: 'Berlin', built: '2000-01-01' }]);
+    const x = encodeRecord(model.preprocessing, [80, 3, 'Oslo', '2000-01-01']);
+    // size and its indicator, rooms, then city's four categories and its missing level.
+    x.fill(0, 3, 8);
+    expect(berlin.probabilities!.yes).toBeCloseTo(model.network.predict([x]).data[0], 6);
+    expect(() => model.evaluate(fresh as TableRecord[], { unknown: 'error' })).toThrow(/evaluate, row 1, field "city": the value "Berlin", which the model never saw; known values: Lima, Oslo, Paris, Rome/);
+    const data = join(dir, 'unseen.csv');
+    writeFileSync(data, houseCsv(fresh));
+    const evaluated = backprop(['evaluate', path, data, '--json']);
+    expect(JSON.parse(evaluated.stdout).unseen).toEqual({ city: 5 });
+    const predicted = backprop(['predict', path, data]);
+    expect(predicted.stderr).toContain(`backprop: ${data}: 5 values the model never saw, encoded as all zeros: city 5\n`);
+    const strict = backprop(['predict', path, data, '--unknown', 'error']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe(`backprop: ${data}, line 2, column 3 (city): the value "Berlin", which the model never saw; known values: Lima, Oslo, Paris, Rome\n`);
+  }, 60_000);
+
+  it('a category seen only in validation rows is known', async () => {
+    const only = houses(200).rows.map((r) => ({ ...r, city: r.city === 'Lima' ? 'Oslo' : r.city }));
+    // The seed whose validation rows hold row 0, which alone is in Lima.
+    only[0].city = 'Lima';
+    const frame = toFrame(only);
+    let seed = 1;
+    for (; seed < 50; seed++) if ((await planTraining(frame, { target: 'sold', seed, epochs: 1, layers: [2] })).split!.test.includes(0)) break;
+    const plan = await planTraining(frame, { target: 'sold', seed, epochs: 1, layers: [2] });
+    expect(plan.split!.test).toContain(0);
+    expect(plan.prep.features.find((f) => f.name === 'city')).toMatchObject({ categories: ['Lima', 'Oslo', 'Paris', 'Rome'] });
+  }, 60_000);
+});
+
+describe('columns users do not mean as features', () => {
+  it('an identifier column of 30,000 values is left out, and training takes bounded memory', () => {
+    const path = join(dir, 'ids.csv');
+    const lines = ['id,x,label'];
+    for (let i = 0; i < 30_000; i++) lines.push(`customer-${(i * 7919) % 1_000_003},${(i % 97) / 10},${i % 3 ? 'a' : 'b'}`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    const rss = join(dir, 'rss.txt');
+    writeFileSync(rss, '');
+    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'train', path, '--epochs', '1', '--out', join(dir, 'ids.json')],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_TEST_RSS_FILE: rss } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('columns  id: 30,000 distinct values in 30,000 rows, left out as an identifier; --keep id to use it\n');
+    expect(run.stdout).toMatch(/1 features \(1 numeric, standardized\) → 1 inputs/);
+    // One-hot encoded, the column would be 30,000 inputs: 24,000 training rows of them take 2.9 GB in float32.
+    expect(Number(readFileSync(rss, 'utf8'))).toBeLessThan(400 * 1024 * 1024);
+    expect(JSON.parse(readFileSync(join(dir, 'ids.json'), 'utf8')).preprocessing.leftOut).toEqual([{ name: 'id', reason: 'identifier' }]);
+  }, 60_000);
+
+  it('ISO 8601 dates become year, month, weekday, hour and days, as JavaScript\'s Date reads them', () => {
+    fc.assert(fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+      const iso = d.toISOString();
+      const days = parseDate(iso.replace(/\.\d+Z$/, 'Z'));
+      expect(datePart(days, 'year')).toBe(d.getUTCFullYear());
+      expect(datePart(days, 'month')).toBe(d.getUTCMonth() + 1);
+      expect(datePart(days, 'weekday')).toBe((d.getUTCDay() + 6) % 7);
+      expect(datePart(days, 'hour')).toBeCloseTo(d.getUTCHours() + d.getUTCMinutes() / 60 + d.getUTCSeconds() / 3600, 6);
+      expect(days).toBeCloseTo(Math.floor(d.getTime() / 1000) / 86_400, 8);
+      expect(parseDate(iso.slice(0, 10))).toBe(Math.floor(d.getTime() / 86_400_000));
+    }), { numRuns: 300 });
+    for (const bad of ['2023-02-29', '2024-13-01', '2024-01-01T25:00', '15/03/2024', 'yesterday']) expect(parseDate(bad), bad).toBeNaN();
+    // A date column with times gets the hour; its plan says so.
+    const frame = toFrame(Array.from({ length: 40 }, (_, i) => ({ at: `2024-03-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:30`, y: i % 2 })));
+    expect(describeFrame(frame).features).toEqual([{ name: 'at', type: 'date', parts: ['year', 'month', 'weekday', 'hour', 'days'] }]);
+  });
+});
+
+describe('targets read as users mean them', () => {
+  it('15 house prices in 15 rows are a regression, and say why; classes a split cannot hold name the cause', async () => {
+    const prices = Array.from({ length: 15 }, (_, i) => ({ size: 50 + 7 * i, price: 150_000 + 53_000 * i + 1000 * i * i }));
+    const plan = await planTraining(toFrame(prices), { epochs: 1 });
+    expect(plan.prep.target).toMatchObject({ name: 'price', task: 'regression' });
+    expect(plan.description.taskReason).toBe('15 distinct whole numbers spread over 150000–1088000: amounts, not labels');
+    await expect(planTraining(toFrame(prices), { task: 'classification', epochs: 1 })).rejects.toThrow("validation: 0.2 of 15 rows leaves no validation rows: the split keeps each class's share on both sides, and none of the target's 15 classes has rows enough (at most 1)");
+    // Labels: few whole numbers close together with rows to spare.
+    const grades = Array.from({ length: 60 }, (_, i) => ({ x: i, grade: 1 + (i % 3) }));
+    expect((await planTraining(toFrame(grades), { epochs: 1 })).prep.target).toMatchObject({ task: 'classification', classes: [1, 2, 3] });
+    const path = join(dir, 'prices.csv');
+    writeFileSync(path, ['size,price', ...prices.map((p) => `${p.size},${p.price}`)].join('\n') + '\n');
+    expect(backprop(['train', path, '--epochs', '1']).stdout.split('\n')[1])
+      .toBe('target   price: regression: 15 distinct whole numbers spread over 150000–1088000: amounts, not labels; --task classification reads them as classes');
+  }, 60_000);
+});
+
+describe('one model, four ways to run it', () => {
+  it('a model trained with missing values predicts the same through the library, backprop predict, ONNX in onnxruntime and the standalone module', async () => {
+    const { rows } = houses(400, 11);
+    const model = await train(rows as TableRecord[], { target: 'sold', epochs: 20, layers: [16], seed: 3 });
+    const file = model.toJSON();
+    const session = await ort.InferenceSession.create(exportONNX(file));
+    const modulePath = join(dir, 'houses-model.mjs');
+    writeFileSync(modulePath, exportStandalone(file, 'houses').js);
+    const standalone = await import(pathToFileURL(modulePath).href) as { predict(row: Record<string, unknown>): { probabilities: number[] } };
+    const modelPath = join(dir, 'houses-model.json');
+    writeFileSync(modelPath, model.stringify());
+    const absent = fc.constantFrom(null, undefined, NaN, '', 'NA', '?');
+    const row = fc.record({
+      size: fc.oneof(fc.integer({ min: 20, max: 300 }), absent),
+      rooms: fc.oneof(fc.integer({ min: 1, max: 8 }), absent),
+      city: fc.oneof(fc.constantFrom('Oslo', 'Paris', 'Rome', 'Lima', 'Berlin'), fc.constantFrom(null, '', 'NA')),
+      built: fc.oneof(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), fc.constantFrom(null, '')),
+    });
+    const isAbsent = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && ['', 'NA', '?'].includes(v.trim()));
+    const all: Record<string, unknown>[] = [];
+    await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 12 }), async (batch) => {
+      const expected = model.predict(batch as never).map((p) => p.probabilities!.yes);
+      // ONNX takes missing numbers as NaN, a missing text as "", and a date as days since 1970-01-01.
+      const number = (name: string): ort.Tensor => new ort.Tensor('float32', Float32Array.from(batch, (r) => (isAbsent(r[name as keyof typeof r]) ? NaN : Number(r[name as keyof typeof r]))), [batch.length, 1]);
+      const out = await session.run({
+        size: number('size'), rooms: number('rooms'),
+        city: new ort.Tensor('string', batch.map((r) => (isAbsent(r.city) ? '' : String(r.city))), [batch.length, 1]),
+        built: new ort.Tensor('float64', Float64Array.from(batch, (r) => (isAbsent(r.built) ? NaN : parseDate(String(r.built)))), [batch.length, 1]),
+      });
+      const probabilities = out.probabilities.data as Float32Array;
+      batch.forEach((r, i) => {
+        expect(Math.abs(probabilities[2 * i + 1] - expected[i])).toBeLessThan(1e-5);
+        expect(Math.abs(standalone.predict(r).probabilities[1] - expected[i])).toBeLessThan(1e-5);
+      });
+      all.push(...batch);
+    }), { numRuns: 40, seed: 5 });
+    // backprop predict on the same rows from a CSV file (missing values written as the words a file uses).
+    const data = join(dir, 'four-ways.csv');
+    writeFileSync(data, ['size,rooms,city,built', ...all.map((r) => ['size', 'rooms', 'city', 'built'].map((n) => (isAbsent(r[n]) ? ['', 'NA', '?'][all.indexOf(r) % 3] : String(r[n]))).join(','))].join('\n') + '\n');
+    const r = backprop(['predict', modelPath, data, '--digits', '17']);
+    expect(r.code, r.stderr).toBe(0);
+    const cli = r.stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]));
+    const library = model.predict(all as never).map((p) => p.probabilities!.yes);
+    expect(cli).toHaveLength(library.length);
+    cli.forEach((p, i) => expect(Math.abs(p - library[i])).toBeLessThan(1e-6));
+    expect(Model.parse(model.stringify()).predict(all as never).map((p) => p.probabilities!.yes)).toEqual(library);
+  }, 120_000);
+});
