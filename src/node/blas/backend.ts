@@ -10,7 +10,7 @@ import { Planner } from '../../core/planner.js';
 import { referenceKernels } from '../../core/reference.js';
 import { createWasmKernelsSync, type WasmKernels } from '../../core/wasm/backend.js';
 import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS, type BlasLibrary } from './library.js';
-import { startTeam, type BlasTeam, type GemmBlock, type TeamCall } from './team.js';
+import { startTeam, type BlasTeam, type GemmBlock, type Job, type KernelShare, type TeamCall } from './team.js';
 
 export interface BlasKernels extends Kernels {
   readonly library: BlasLibrary;
@@ -147,12 +147,13 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       call(f32, transA, transB, m, n, k, alpha, a.data, a.cols, b.data, b.cols, beta, out.data, n);
       return true;
     }
-    if (!team || !blocking || !wasm.owns!(a) || !wasm.owns!(b) || !wasm.owns!(out)) return false;
+    if (!team || team.failed() || !blocking || !wasm.owns!(a) || !wasm.owns!(b) || !wasm.owns!(out)) return false;
     useThreads(1);
     const parts = -way, byRows = blocking.byRows, extent = byRows ? m : n;
     const step = Math.ceil(extent / parts / blocking.align) * blocking.align;
     const size = f32 ? 4 : 8;
     const blocks: GemmBlock[] = [];
+    const A = a.data, B = b.data, C = out.data;
     for (let from = 0; from < extent; from += step) {
       const count = Math.min(step, extent - from);
       // Where the block's operands start: op(A)'s rows from, or op(B)'s columns from.
@@ -160,11 +161,15 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       const cAt = byRows ? from * n : from;
       blocks.push({
         f64: !f32, transA, transB, m: byRows ? count : m, n: byRows ? n : count, k, alpha, beta,
-        a: a.data.byteOffset + aAt * size, lda: a.cols, b: b.data.byteOffset + bAt * size, ldb: b.cols, c: out.data.byteOffset + cAt * size, ldc: n,
+        a: A.byteOffset + aAt * size, lda: a.cols, b: B.byteOffset + bAt * size, ldb: b.cols, c: C.byteOffset + cAt * size, ldc: n,
       });
     }
-    // The first block starts at every operand's own start, so this thread runs it on the matrices themselves.
-    team.run(blocks, (block) => call(f32, transA, transB, block.m, block.n, k, alpha, a.data, a.cols, b.data, b.cols, beta, out.data, n));
+    // This thread runs the first block (and any a helper could not) on its part of the matrices themselves.
+    const from = (x: FloatArray, at: number): FloatArray => x.subarray((at - x.byteOffset) / size);
+    team.run(blocks, (job) => {
+      const block = job as GemmBlock;
+      call(f32, transA, transB, block.m, block.n, k, alpha, from(A, block.a), a.cols, from(B, block.b), b.cols, beta, from(C, block.c), n);
+    });
     return true;
   }
 
@@ -225,8 +230,14 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
 
   /** Shapes met once and not yet planned. */
   const seen = new Set<number | string>();
-  /** The team's blocking of each planned shape that may run on the team. */
-  const blockings = new Map<number | string, Blocks>();
+  /** What is kept beside each key the planner holds: its name for productPlans, and a product's blocking on the team. */
+  const shapes = new Map<number | string, { name: string; blocking?: Blocks }>();
+  /** Adds a key to the planner, and forgets what was kept beside the key it forgets to make room, if any. */
+  function addPlan(key: number | string, name: string, candidates: readonly number[], blocking?: Blocks, seen?: readonly number[], trials?: number): void {
+    shapes.set(key, { name, blocking });
+    const forgotten = planner.add(key, candidates, seen, trials);
+    if (forgotten !== undefined) shapes.delete(forgotten);
+  }
 
   /** Adds a shape to the planner: its exact ways (pinned: the one way of `threads` threads), or false if the team is still starting. */
   function planShape(key: number | string, f32: boolean, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
@@ -235,11 +246,10 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (withTeam === null) return false;
     const possible = ways.filter((w) => w > 0 || withTeam);
     const { ways: exact, blocking, ms } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
-    if (blocking) blockings.set(key, blocking);
+    const name = shapeName(m, n, k, transA, transB, f32, beta);
     // Two trials a way for products of milliseconds (a W3 layer's), where noise is a small share and each trial costs.
-    const forgotten = pinned ? planner.add(key, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1])
-      : planner.add(key, exact, ms, ms[0] > 2 ? 2 : 3);
-    if (forgotten !== undefined) blockings.delete(forgotten);
+    if (pinned) addPlan(key, name, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1], blocking);
+    else addPlan(key, name, exact, blocking, ms, ms[0] > 2 ? 2 : 3);
     return true;
   }
 
@@ -279,7 +289,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       }
     }
     const { candidate, trial } = planner.next(key);
-    const blocking = candidate < 0 ? blockings.get(key) : undefined;
+    const blocking = candidate < 0 ? shapes.get(key)!.blocking : undefined;
     if (!trial) {
       if (!runWay(candidate, f32, a, transA, b, transB, out, m, n, k, alpha, beta, blocking)) runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
       return;
@@ -299,21 +309,21 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   const teamRunning = (): boolean => team !== null && teamStarted > 0 && !team.failed() && team.ready();
   const teamWays = ways.filter((w) => w < 0);
 
-  /** Runs `run(from, to)` over [0, count) in as many shares as the planner picks for `key` (timed like the products). */
-  function inShares(key: string, count: number, align: number, kernel: TeamCall, args: (from: number, to: number) => number[]): void {
-    if (!planner.has(key)) {
-      const forgotten = planner.add(key, pinned ? [-most] : [1, ...teamWays]);
-      if (forgotten !== undefined) blockings.delete(forgotten);
-    }
+  /**
+   * Runs `kernel` over [0, count) in as many shares (each a multiple of `align` long, but the last) as the planner picks
+   * for `key` (timed like the products), `args(from, to)` giving a share's arguments; `name` says what it is in a plan.
+   */
+  function inShares(key: string, name: string, count: number, align: number, kernel: TeamCall, args: (from: number, to: number) => number[]): void {
+    if (!planner.has(key)) addPlan(key, name, pinned ? [-most] : [1, ...teamWays]);
     const { candidate, trial } = planner.next(key);
     const start = trial ? performance.now() : 0;
     const call = wasm.exports[kernel] as (...a: number[]) => void;
     if (candidate === 1) call(...args(0, count));
     else {
       const parts = -candidate, step = Math.ceil(count / parts / align) * align;
-      const shares: (number[] | undefined)[] = [];
-      for (let p = 0; p * step < count; p++) shares.push(args(p * step, Math.min(count, (p + 1) * step)));
-      team!.call(kernel, shares, () => call(...shares[0]!));
+      const shares: KernelShare[] = [];
+      for (let p = 0; p * step < count; p++) shares.push({ kernel, args: args(p * step, Math.min(count, (p + 1) * step)) });
+      team!.run(shares, (job: Job) => call(...(job as KernelShare).args));
     }
     if (trial) planner.record(key, candidate, performance.now() - start);
   }
@@ -326,7 +336,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     }
     const at = wasm.placeOrder(order, start, dst.rows);
     if (at < 0) return false;
-    inShares(`gather ${rowBytes} ${dst.rows}`, dst.rows, 1, 'gatherRows',
+    inShares(`gather ${rowBytes} ${dst.rows}`, `gathering ${dst.rows} rows of ${rowBytes} bytes`, dst.rows, 1, 'gatherRows',
       (from, to) => [to - from, rowBytes, src.data.byteOffset, at + 4 * from, dst.data.byteOffset + from * rowBytes]);
     return true;
   }
@@ -339,7 +349,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       return;
     }
     const size = f64 ? 8 : 4;
-    inShares(`axpy ${n} ${size}`, n, 16, f64 ? 'axpy64' : 'axpy',
+    inShares(`axpy ${n} ${size}`, `axpy of ${n} ${f64 ? 'float64' : 'float32'}s`, n, 16, f64 ? 'axpy64' : 'axpy',
       (from, to) => [to - from, alpha, x.data.byteOffset + from * size, y.data.byteOffset + from * size]);
   }
 
@@ -372,23 +382,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   }
 
   function productPlans(): { shape: string; plan: ProductPlan }[] {
-    return [...planner.plans()].map(([key, plan]) => {
-      let shape: string;
-      if (typeof key === 'string' && key.startsWith('gather')) {
-        const [, bytes, rows] = key.split(' ');
-        shape = `gathering ${rows} rows of ${bytes} bytes`;
-      } else if (typeof key === 'string' && key.startsWith('axpy')) {
-        const [, n, size] = key.split(' ');
-        shape = `axpy of ${n} ${size === '8' ? 'float64' : 'float32'}s`;
-      } else if (typeof key === 'string') {
-        const [m, n, k, flags] = key.split(' ').map(Number);
-        shape = shapeName(m, n, k, flags);
-      } else {
-        const flags = key % 32, mnk = (key - flags) / 32;
-        shape = shapeName(Math.floor(mnk / 65536 / 65536), Math.floor(mnk / 65536) % 65536, mnk % 65536, flags);
-      }
-      return { shape, plan: describe(plan) };
-    });
+    return [...planner.plans()].map(([key, plan]) => ({ shape: shapes.get(key)!.name, plan: describe(plan) }));
   }
 
   return {
@@ -415,7 +409,8 @@ function wayName(way: number): string {
   return way === 1 ? '1' : way < 0 ? `${-way} (team)` : `${way} (BLAS)`;
 }
 
-/** "128×784 · 784×128 float32": op(A)'s and op(B)'s shapes (ᵀ where transposed). */
-function shapeName(m: number, n: number, k: number, flags: number): string {
-  return `${m}×${k}${flags & 1 ? ' (Aᵀ)' : ''} · ${k}×${n}${flags & 2 ? ' (Bᵀ)' : ''} ${flags & 4 ? 'float64' : 'float32'}${flags >> 3 ? `, β ${['0', '1', 'other'][flags >> 3]}` : ''}`;
+/** "128×784 · 784×128 float32": op(A)'s and op(B)'s shapes (ᵀ where transposed), and β where it is not 0. */
+function shapeName(m: number, n: number, k: number, transA: boolean, transB: boolean, f32: boolean, beta: number): string {
+  const b = betaClass(beta);
+  return `${m}×${k}${transA ? ' (Aᵀ)' : ''} · ${k}×${n}${transB ? ' (Bᵀ)' : ''} ${f32 ? 'float32' : 'float64'}${b ? `, β ${b === 1 ? '1' : 'other'}` : ''}`;
 }
