@@ -14,7 +14,7 @@
 // missing one is skipped with a note. `npm run bench -- e2e` runs both sizes; e2e-100k or e2e-1m runs one.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generator } from './workloads.mjs';
@@ -96,8 +96,9 @@ async function size(rows, rounds, dir) {
   const file = join(dir, `table-${rows}.csv`);
   await writeTable(file, rows);
   const mb = (b) => (b / 1048576).toFixed(0);
+  const loadBefore = loadavg().map((v) => v.toFixed(2));
   console.log(`\nend to end, ${rows.toLocaleString('en')} rows (${mb(statSync(file).size)} MB CSV: 16 numeric, 2 text columns, 3 classes), 10 epochs, ` +
-    `best of ${rounds} alternating rounds`);
+    `best of ${rounds} alternating rounds; load average ${loadBefore.join(' ')}`);
   const sklearn = pythonWith('sklearn, pandas');
   const torch = pythonWith('torch, pandas');
   const systems = [
@@ -128,9 +129,11 @@ async function size(rows, rounds, dir) {
     const ratio = ours && name !== 'backprop train' ? `${(r.seconds / ours.seconds).toFixed(2)}×` : '';
     console.log(`  ${name.padEnd(20)}${r.seconds.toFixed(2).padStart(9)}${(r.peakBytes ? mb(r.peakBytes) : '?').padStart(9)}${((100 * r.accuracy).toFixed(1) + '%').padStart(10)}   ${ratio}`);
   }
+  const loadAfter = loadavg().map((v) => v.toFixed(2));
+  console.log(`  load average after ${loadAfter.join(' ')}`);
   const csvBytes = statSync(file).size;
   rmSync(file, { force: true });
-  return { rows, rounds, csvBytes, systems: best };
+  return { rows, rounds, csvBytes, systems: best, load: { before: loadBefore, after: loadAfter } };
 }
 
 /** `sizes`: which table sizes to run (100000, 1000000); rounds per size. */
@@ -141,6 +144,16 @@ export async function e2eSection(sizes = [100_000, 1_000_000], rounds = 3) {
   try {
     const result = {};
     for (const rows of sizes) result[rows] = await size(rows, rounds, dir);
+    // The README's table.
+    console.log('\nREADME table:\n\n| rows | load average | system | wall s | peak MB | held-out accuracy | its wall ÷ backprop\'s |\n| --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of Object.values(result)) {
+      const ours = r.systems['backprop train'];
+      for (const [name, s] of Object.entries(r.systems)) {
+        const ratio = ours && name !== 'backprop train' ? `${(s.seconds / ours.seconds).toFixed(2)}×` : '';
+        console.log(`| ${r.rows.toLocaleString('en')} (${(r.csvBytes / 1048576).toFixed(0)} MB) | ${r.load.before[0]} → ${r.load.after[0]} | ${name} | ${s.seconds.toFixed(2)} | ` +
+          `${s.peakBytes ? (s.peakBytes / 1048576).toFixed(0) : '?'} | ${(100 * s.accuracy).toFixed(1)}% | ${ratio} |`);
+      }
+    }
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });

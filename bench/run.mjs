@@ -1,22 +1,26 @@
-// npm run bench: training throughput of backprop (each backend, 1 and 2 threads) and its peers on the same
-// workloads, each system in its own process, medians of 3 timed epochs after a warm-up; the systems of a workload run
-// in turn, round after round (3 rounds; `--rounds N`), and each system's best round is kept, since the machine this
-// runs on is shared and one round swings widely. Prints a table of samples/s, effective GFLOP/s
-// (6 × weights × samples / s) and backprop's ratio to each peer, and writes bench/results.json. `npm run bench -- W1`
-// runs one workload. Peers: TensorFlow.js (cpu and wasm), brain.js, numpy written in the seeds' style, and PyTorch
-// (with one thread, its fastest on two cores, and two), with Debian's python3 (its numpy and torch use the system
-// OpenBLAS, as backprop's blas backend does) where it has them, else the python3 on PATH; a missing one is skipped with
-// a note. Every process runs with the machine's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed, so every system that
-// multiplies through OpenBLAS gets the kernels OpenBLAS picks for this processor; where OPENBLAS_CORETYPE is set, W1
-// gets one more row, backprop under the machine's own setting. Then a profile of one W1 batch (`profile`), the
-// whole job against scikit-learn and a PyTorch script (`e2e`, see e2e.mjs), digits end to end, the README's
-// `new Network(spec)` against the reference kernels it used to run on (`readme`), prediction by block size
-// (`predict`), memory, and data reading.
-// `npm run bench -- defaults` runs bench/defaults.mjs alone (the default rule against scikit-learn's on the
-// defaults' collection); `npm run bench -- missing` runs bench/missing.mjs (tables with missing values).
-import { execFileSync, spawnSync } from 'node:child_process';
+// npm run bench: training throughput of backprop (each backend; the BLAS one with its threads timed per product, and
+// pinned to 1 and 2) and its peers on the same workloads, each system in its own process, medians of 3 timed epochs
+// after a warm-up; the systems of a workload run in turn, round after round (3 rounds; `--rounds N`), and each
+// system's best round is kept, since the machine this runs on is shared and one round swings widely. Prints a table of
+// samples/s, effective GFLOP/s (6 × weights × samples / s), backprop's ratio to each peer, which BLAS each system
+// multiplied with on how many threads (threadpoolctl for the Python peers) and the load average around each workload,
+// then the README's table, and writes bench/results.json. `npm run bench -- W1` runs one workload. Peers: TensorFlow.js
+// (cpu and wasm), brain.js, numpy written in the seeds' style under every python3 that has it (the one on PATH and
+// Debian's /usr/bin/python3: each ships its own OpenBLAS; the faster counts as "numpy"), and PyTorch with one thread and
+// two (Debian's python3, whose torch uses the system OpenBLAS as backprop's blas backend does); a missing one is skipped
+// with a note. Every process runs with the machine's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed, so every system
+// that multiplies through OpenBLAS gets the kernels OpenBLAS picks for this processor; where OPENBLAS_CORETYPE is set,
+// W1 gets one more row, backprop under the machine's own setting. `--busy N` keeps N cores busy with spinning processes
+// for the whole run (a second configuration: one core taken by another job, as on a shared machine); `--table` runs only
+// the systems of the README's table (backprop's BLAS rows, numpy, PyTorch). Then a profile of
+// one W1 batch (`profile`), the whole job against scikit-learn and a PyTorch script (`e2e`, see e2e.mjs), digits end to
+// end, the README's `new Network(spec)` against the reference kernels it used to run on (`readme`), prediction by block
+// size (`predict`), memory, and data reading. `npm run bench -- defaults` runs bench/defaults.mjs alone (the default
+// rule against scikit-learn's on the defaults' collection); `npm run bench -- missing` runs bench/missing.mjs (tables
+// with missing values).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WORKLOADS, weightCount } from './workloads.mjs';
 import { dataSection } from './data.mjs';
@@ -24,9 +28,18 @@ import { e2eSection } from './e2e.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
-const roundsAt = args.indexOf('--rounds');
-const ROUNDS = roundsAt >= 0 ? Math.max(1, Number(args[roundsAt + 1]) || 1) : 3;
-const only = args.filter((a, i) => roundsAt < 0 || (i !== roundsAt && i !== roundsAt + 1));
+/** The value after a flag, and the arguments left once flags and their values are taken out. */
+const flags = {};
+const only = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--rounds' || args[i] === '--busy') flags[args[i].slice(2)] = args[++i];
+  else if (args[i] === '--table') flags.table = true;
+  else only.push(args[i]);
+}
+/** `--table`: only the systems of the README's table (backprop's BLAS rows, numpy, PyTorch): a shorter run. */
+const TABLE_ONLY = flags.table === true;
+const ROUNDS = Math.max(1, Number(flags.rounds) || 3);
+const BUSY = Math.max(0, Math.floor(Number(flags.busy) || 0));
 /** The machine's OpenBLAS core setting, for the extra W1 row run under it. */
 const machineCore = process.env.OPENBLAS_CORETYPE;
 
@@ -45,34 +58,49 @@ if (only[0] === 'missing') {
   process.exit(r.status ?? 1);
 }
 
-/** Systems per workload, with the samples per epoch for slow ones (throughput is per sample, so the rate is comparable). */
-const SYSTEMS = {
-  W1: [['backprop reference', 'backprop.mjs', ['reference', '2560']], ['backprop wasm ×1', 'backprop.mjs', ['wasm1']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
-    ['backprop blas ×1', 'backprop.mjs', ['blas1']], ['backprop blas ×2', 'backprop.mjs', ['blas2']],
-    ...(machineCore ? [[`backprop blas ×2, ${machineCore}`, 'backprop.mjs', ['blas2'], { machine: true }]] : []),
-    ['tfjs cpu', 'tfjs.mjs', ['cpu', '2560']], ['tfjs wasm', 'tfjs.mjs', ['wasm']], ['brain.js', 'brain.mjs', ['1024']], ['numpy', 'numpy', []],
-    ['pytorch ×1', 'torch', ['-', 'float32', '1']], ['pytorch ×2', 'torch', ['-', 'float32', '2']]],
-  'W1 float64': [['backprop reference', 'backprop.mjs', ['reference', '2560', 'float64']], ['backprop blas ×1', 'backprop.mjs', ['blas1', '-', 'float64']],
-    ['backprop blas ×2', 'backprop.mjs', ['blas2', '-', 'float64']],
-    ['numpy float64', 'numpy', ['-', 'float64']], ['pytorch float64 ×1', 'torch', ['-', 'float64', '1']], ['pytorch float64 ×2', 'torch', ['-', 'float64', '2']]],
-  W2: [['backprop reference', 'backprop.mjs', ['reference']], ['backprop wasm ×1', 'backprop.mjs', ['wasm1']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
-    ['backprop blas ×2', 'backprop.mjs', ['blas2']],
-    ['tfjs cpu', 'tfjs.mjs', ['cpu', '2000']], ['tfjs wasm', 'tfjs.mjs', ['wasm', '2000']], ['brain.js', 'brain.mjs', []], ['numpy', 'numpy', ['5000']], ['pytorch ×1', 'torch', ['2000', 'float32', '1']]],
-  W3: [['backprop wasm ×1', 'backprop.mjs', ['wasm1', '1024']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2', '1024']],
-    ['backprop blas ×1', 'backprop.mjs', ['blas1', '1024']], ['backprop blas ×2', 'backprop.mjs', ['blas2', '1024']],
-    ['tfjs wasm', 'tfjs.mjs', ['wasm', '512']], ['brain.js', 'brain.mjs', ['64']], ['numpy', 'numpy', ['1024']],
-    ['pytorch ×1', 'torch', ['1024', 'float32', '1']], ['pytorch ×2', 'torch', ['1024', 'float32', '2']]],
-};
+// --busy N: N processes that spin for the whole run, each taking a core from everything measured.
+const spinners = Array.from({ length: BUSY }, () => spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));
+const stopSpinners = () => spinners.forEach((p) => p.kill());
+process.on('exit', stopSpinners);
+if (BUSY) console.log(`configuration: ${BUSY} core${BUSY === 1 ? '' : 's'} kept busy by spinning processes for the whole run (--busy ${BUSY})`);
 
 /** The first python that imports the module: Debian's (system OpenBLAS), then the one on PATH. */
 function pythonWith(module) {
   return ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
+/** Every python3 that has numpy, with its numpy's version: each ships or links its own OpenBLAS. */
+const numpys = ['python3', '/usr/bin/python3'].flatMap((python) => {
+  const r = spawnSync(python, ['-c', 'import numpy, os, sys; print(numpy.__version__, os.path.realpath(sys.executable))'], { encoding: 'utf8' });
+  return r.status === 0 ? [{ python, version: r.stdout.trim().split(' ')[0], executable: r.stdout.trim().split(' ')[1] }] : [];
+}).filter((p, i, all) => all.findIndex((q) => q.executable === p.executable) === i);
+const torch = pythonWith('torch');
+const numpyRows = (args) => numpys.map((p) => [`numpy ${p.version}`, 'numpy', args, { python: p.python }]);
+
+/** Systems per workload, with the samples per epoch for slow ones (throughput is per sample, so the rate is comparable). */
+const SYSTEMS = {
+  W1: [['backprop reference', 'backprop.mjs', ['reference', '2560']], ['backprop wasm ×1', 'backprop.mjs', ['wasm1']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
+    ['backprop blas', 'backprop.mjs', ['blas']], ['backprop blas ×1', 'backprop.mjs', ['blas1']], ['backprop blas ×2', 'backprop.mjs', ['blas2']],
+    ...(machineCore ? [[`backprop blas, ${machineCore}`, 'backprop.mjs', ['blas'], { machine: true }]] : []),
+    ['tfjs cpu', 'tfjs.mjs', ['cpu', '2560']], ['tfjs wasm', 'tfjs.mjs', ['wasm']], ['brain.js', 'brain.mjs', ['1024']], ...numpyRows([]),
+    ['pytorch ×1', 'torch', ['-', 'float32', '1']], ['pytorch ×2', 'torch', ['-', 'float32', '2']]],
+  'W1 float64': [['backprop reference', 'backprop.mjs', ['reference', '2560', 'float64']], ['backprop blas', 'backprop.mjs', ['blas', '-', 'float64']],
+    ['backprop blas ×1', 'backprop.mjs', ['blas1', '-', 'float64']], ['backprop blas ×2', 'backprop.mjs', ['blas2', '-', 'float64']],
+    ...numpyRows(['-', 'float64']), ['pytorch ×1', 'torch', ['-', 'float64', '1']], ['pytorch ×2', 'torch', ['-', 'float64', '2']]],
+  W2: [['backprop reference', 'backprop.mjs', ['reference']], ['backprop wasm ×1', 'backprop.mjs', ['wasm1']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
+    ['backprop blas', 'backprop.mjs', ['blas']],
+    ['tfjs cpu', 'tfjs.mjs', ['cpu', '2000']], ['tfjs wasm', 'tfjs.mjs', ['wasm', '2000']], ['brain.js', 'brain.mjs', []], ...numpyRows(['5000']), ['pytorch ×1', 'torch', ['2000', 'float32', '1']]],
+  W3: [['backprop wasm ×1', 'backprop.mjs', ['wasm1', '1024']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2', '1024']],
+    // Ten batches an epoch for the systems that multiply through a BLAS (four were too few to time an epoch by).
+    ['backprop blas', 'backprop.mjs', ['blas']], ['backprop blas ×1', 'backprop.mjs', ['blas1']], ['backprop blas ×2', 'backprop.mjs', ['blas2']],
+    ['tfjs wasm', 'tfjs.mjs', ['wasm', '512']], ['brain.js', 'brain.mjs', ['64']], ...numpyRows([]),
+    ['pytorch ×1', 'torch', ['-', 'float32', '1']], ['pytorch ×2', 'torch', ['-', 'float32', '2']]],
+};
+
 /**
- * The environment of every system: the machine sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for old OpenBLAS builds,
+ * The environment of every system: the machine may set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for old OpenBLAS builds,
  * which force older kernels on this processor (Haswell's AVX2 where OpenBLAS picks AVX-512 ones); removed for every
- * system alike, numpy, PyTorch and backprop's blas backend all using the same system OpenBLAS.
+ * system alike, numpy, PyTorch and backprop's blas backend all multiplying through OpenBLAS.
  */
 export function benchEnvironment() {
   const env = { ...process.env };
@@ -85,15 +113,14 @@ function run(workload, script, args, options = {}) {
   const [base] = workload.split(' ');
   const env = options.machine ? process.env : benchEnvironment();
   if (script === 'numpy' || script === 'torch') {
-    const python = script === 'numpy' ? numpy : torch;
+    const python = script === 'numpy' ? options.python : torch;
     return JSON.parse(execFileSync(python, [`${here}${script}_baseline.py`, base, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop());
   }
   const out = execFileSync(process.execPath, [`${here}systems/${script}`, base, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-const numpy = pythonWith('numpy');
-const torch = pythonWith('torch');
+const load = () => loadavg().map((v) => v.toFixed(2));
 // A run of some workloads updates their entries and keeps the others from earlier runs.
 let earlier = {};
 try {
@@ -101,15 +128,23 @@ try {
 } catch {
   // no earlier results
 }
-const results = { ...earlier, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, workloads: { ...earlier.workloads } };
+const results = { ...earlier, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, busy: BUSY, date: new Date().toISOString().slice(0, 10) }, workloads: { ...earlier.workloads } };
+/** The workloads run by this invocation, for the README table at the end. */
+const ran = [];
 for (const name of Object.keys(SYSTEMS)) {
   const workload = WORKLOADS[name.split(' ')[0]];
   if (only.length && !only.includes(name) && !only.includes(name.split(' ')[0])) continue;
   const weights = weightCount(workload.sizes);
-  console.log(`\n${name}: ${workload.description}${name.endsWith('float64') ? ', in float64' : ''}; best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}`);
+  const loadBefore = load();
+  console.log(`\n${name}: ${workload.description}${name.endsWith('float64') ? ', in float64' : ''}; best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}; load average ${loadBefore.join(' ')}`);
   const systems = SYSTEMS[name].filter(([system, script]) => {
-    if ((script === 'numpy' && !numpy) || (script === 'torch' && !torch)) {
-      console.log(`  ${system.padEnd(20)} skipped: no python3 with ${script} (Debian: apt-get install python3-${script})`);
+    if (TABLE_ONLY && !/^(backprop blas|numpy|pytorch)/.test(system)) return false;
+    if (script === 'numpy' && !numpys.length) {
+      console.log(`  ${system.padEnd(20)} skipped: no python3 with numpy (Debian: apt-get install python3-numpy python3-threadpoolctl)`);
+      return false;
+    }
+    if (script === 'torch' && !torch) {
+      console.log(`  ${system.padEnd(20)} skipped: no python3 with torch (Debian: apt-get install python3-torch python3-threadpoolctl)`);
       return false;
     }
     return true;
@@ -120,7 +155,8 @@ for (const name of Object.keys(SYSTEMS)) {
     for (const [system, script, args, options] of systems) {
       try {
         const r = run(name, script, args, options);
-        const row = { system, samplesPerSecond: r.samplesPerSecond, gflops: (6 * weights * r.samplesPerSecond) / 1e9, samples: r.samples, epochSeconds: r.epochSeconds, rounds: [...(best.get(system)?.rounds ?? []), r.samplesPerSecond] };
+        const row = { system, samplesPerSecond: r.samplesPerSecond, gflops: (6 * weights * r.samplesPerSecond) / 1e9, samples: r.samples, epochSeconds: r.epochSeconds,
+          blas: r.blas ?? null, rounds: [...(best.get(system)?.rounds ?? []), r.samplesPerSecond] };
         if (!best.has(system) || r.samplesPerSecond > best.get(system).samplesPerSecond) best.set(system, row);
         else best.get(system).rounds = row.rounds;
       } catch (e) {
@@ -128,25 +164,30 @@ for (const name of Object.keys(SYSTEMS)) {
       }
     }
   }
+  const loadAfter = load();
   const rows = systems.map(([system]) => best.get(system)).filter(Boolean);
-  // Ours: backprop's rows under the same environment as the peers.
+  // Ours: the default backend (blas, threads timed per product) where it ran, else backprop's fastest row.
   const ours = rows.filter((r) => r.system.startsWith('backprop') && !(machineCore && r.system.endsWith(machineCore)));
-  const top = ours.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a), ours[0]);
-  console.log(`  ${'system'.padEnd(26)}${'samples/s'.padStart(12)}${'GFLOP/s'.padStart(10)}   ${top ? `${top.system} ÷ this` : ''}`);
+  const top = rows.find((r) => r.system === 'backprop blas') ?? ours.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a), ours[0]);
+  console.log(`  ${'system'.padEnd(26)}${'samples/s'.padStart(12)}${'GFLOP/s'.padStart(10)}   ${(top ? `${top.system} ÷ this` : '').padEnd(28)}rounds; BLAS and threads`);
   for (const r of rows) {
     const ratio = top && !ours.includes(r) ? `${(top.samplesPerSecond / r.samplesPerSecond).toFixed(2)}×` : '';
     r.bestBackpropRatio = top ? top.samplesPerSecond / r.samplesPerSecond : null;
-    console.log(`  ${r.system.padEnd(26)}${r.samplesPerSecond.toFixed(0).padStart(12)}${r.gflops.toFixed(2).padStart(10)}   ${ratio.padEnd(8)} rounds: ${r.rounds.map((v) => v.toFixed(0)).join(', ')}`);
+    console.log(`  ${r.system.padEnd(26)}${r.samplesPerSecond.toFixed(0).padStart(12)}${r.gflops.toFixed(2).padStart(10)}   ${ratio.padEnd(28)}${r.rounds.map((v) => v.toFixed(0)).join(', ')}${r.blas ? `; ${r.blas}` : ''}`);
   }
-  results.workloads[name] = { description: workload.description + (name.endsWith('float64') ? ', float64' : ''), weights, rounds: ROUNDS, rows };
+  const peers = rows.filter((r) => /^(numpy|pytorch)/.test(r.system));
+  const bestPeer = peers.reduce((a, b) => (!a || b.samplesPerSecond > a.samplesPerSecond ? b : a), null);
+  if (top && bestPeer) console.log(`  ${top.system} ÷ the best of numpy and PyTorch (${bestPeer.system}): ${(top.samplesPerSecond / bestPeer.samplesPerSecond).toFixed(2)}×; load average after ${loadAfter.join(' ')}`);
+  results.workloads[name] = { description: workload.description + (name.endsWith('float64') ? ', float64' : ''), weights, rounds: ROUNDS, busy: BUSY, load: { before: loadBefore, after: loadAfter }, rows };
+  ran.push(name);
 }
 
 if (!only.length || only.includes('profile')) {
-  // One W1 batch with the blas backend on one thread and on two, each the fastest of its rounds.
+  // One W1 batch with the blas backend: threads timed per product, pinned to one, pinned to two; each the fastest of its rounds.
   console.log('\nprofile of one W1 batch (blas backend), microseconds: products, row gather, element-wise kernels, JavaScript between calls');
   const profile = {};
   for (let round = 0; round < ROUNDS; round++) {
-    for (const threads of ['1', '2']) {
+    for (const threads of ['auto', '1', '2']) {
       try {
         const r = JSON.parse(execFileSync(process.execPath, [`${here}systems/profile.mjs`, 'W1', threads], { env: benchEnvironment(), encoding: 'utf8' }).trim().split('\n').pop());
         if (!profile[threads] || r.microsecondsPerBatch.total < profile[threads].microsecondsPerBatch.total) profile[threads] = r;
@@ -157,7 +198,7 @@ if (!only.length || only.includes('profile')) {
   }
   for (const r of Object.values(profile)) {
     const p = r.microsecondsPerBatch, share = (v) => `${v.toFixed(0)} (${((100 * v) / p.total).toFixed(0)}%)`;
-    console.log(`  ${r.backend.padEnd(34)} total ${p.total.toFixed(0)}: products ${share(p.products)}, gather ${share(p.gather)}, ` +
+    console.log(`  ${r.backend.padEnd(52)} total ${p.total.toFixed(0)}: products ${share(p.products)}, gather ${share(p.gather)}, ` +
       `element-wise ${share(p.elementwise)}, JavaScript ${share(p.javascript)}`);
   }
   results.profile = profile;
@@ -171,7 +212,7 @@ if (!only.length || only.some((a) => a.startsWith('e2e'))) {
 if (!only.length || only.includes('digits')) {
   console.log('\ndigits end to end: load, standardize, train 64-64-10 until held-out accuracy ≥ 96%');
   const digits = {};
-  for (const [system, args] of [['backprop blas ×2', ['blas2']], ['backprop wasm ×2', ['wasm2']], ['backprop reference', ['reference']], ['tfjs wasm', ['tfjs-wasm']]]) {
+  for (const [system, args] of [['backprop blas', ['blas']], ['backprop wasm ×2', ['wasm2']], ['backprop reference', ['reference']], ['tfjs wasm', ['tfjs-wasm']]]) {
     try {
       const out = execFileSync(process.execPath, [`${here}systems/digits.mjs`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       digits[system] = JSON.parse(out.trim().split('\n').pop());
@@ -228,6 +269,24 @@ if (!only.length || only.includes('memory')) {
 }
 
 if (!only.length || only.includes('data')) results.data = await dataSection();
+
+if (ran.length) {
+  // The README's table: backprop's default and each peer, the best numpy and PyTorch row named, ratios to backprop.
+  const fmt = (v) => Math.round(v).toLocaleString('en');
+  console.log(`\nREADME table (${results.machine.date}, ${cpus().length} cores, ${cpus()[0]?.model}, Node ${process.version}${BUSY ? `, ${BUSY} core${BUSY === 1 ? '' : 's'} busy (--busy ${BUSY})` : ''}; best of ${ROUNDS} alternating rounds):\n`);
+  console.log('| workload | load average | backprop (blas, timed threads) | blas ×1 | blas ×2 | best numpy | PyTorch ×1 | PyTorch ×2 | ÷ best of numpy and PyTorch |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const name of ran) {
+    const w = results.workloads[name], row = (system) => w.rows.find((r) => r.system === system);
+    const ours = row('backprop blas');
+    const numpy = w.rows.filter((r) => r.system.startsWith('numpy')).reduce((a, b) => (!a || b.samplesPerSecond > a.samplesPerSecond ? b : a), null);
+    const cell = (r, withBlas = true) => (r ? `${fmt(r.samplesPerSecond)}${withBlas && r.blas ? ` (${r.system.startsWith('numpy') ? r.system + ', ' : ''}${r.blas.replace(' (threadpoolctl)', '')})` : ''}` : '–');
+    const peers = [numpy, row('pytorch ×1'), row('pytorch ×2')].filter(Boolean);
+    const bestPeer = peers.reduce((a, b) => (!a || b.samplesPerSecond > a.samplesPerSecond ? b : a), null);
+    const ratio = ours && bestPeer ? `**${(ours.samplesPerSecond / bestPeer.samplesPerSecond).toFixed(2)}×** (${bestPeer.system})` : '–';
+    console.log(`| ${name} | ${w.load.before[0]} → ${w.load.after[0]} | ${cell(ours)} | ${cell(row('backprop blas ×1'), false)} | ${cell(row('backprop blas ×2'), false)} | ${cell(numpy)} | ${cell(row('pytorch ×1'))} | ${cell(row('pytorch ×2'), false)} | ${ratio} |`);
+  }
+}
 
 writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwritten to bench/results.json`);

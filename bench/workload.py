@@ -1,5 +1,5 @@
 """The workload a Python baseline runs, from its command line: NAME [samples|-] [float32|float64], looked up in
-workloads.json (the table every system of `npm run bench` shares)."""
+workloads.json (the table every system of `npm run bench` shares); and how each baseline reports."""
 import json
 import os
 import sys
@@ -15,6 +15,33 @@ def workload():
     return sys.argv[1], w["sizes"], w["hidden"], w["output"], w["batch"], samples, float64
 
 
+def blas_in_use():
+    """Which BLAS this process multiplies with, and on how many threads, as threadpoolctl sees the loaded libraries
+    (e.g. "OpenBLAS 0.3.21 Cooperlake, 2 threads; OpenMP 1 thread"). Without threadpoolctl: numpy's build
+    configuration and the thread variables of the environment, said to be that."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        threadpool_info = None
+    if threadpool_info is not None:
+        parts = []
+        for pool in threadpool_info():
+            name = {"openblas": "OpenBLAS", "mkl": "MKL", "blis": "BLIS", "openmp": "OpenMP"}.get(pool["internal_api"], pool["internal_api"])
+            version = pool.get("version") or ""
+            arch = pool.get("architecture") or ""
+            threads = pool["num_threads"]
+            parts.append(" ".join(p for p in [name, version, arch] if p) + f", {threads} thread{'s' if threads != 1 else ''}")
+        return "; ".join(parts) + " (threadpoolctl)"
+    try:
+        import numpy as np
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        name = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
+    except Exception:  # numpy before 1.26 has no dicts
+        name = "numpy's BLAS"
+    threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or f"{os.cpu_count()} (the cores: OpenBLAS's default)"
+    return f"{name}, {threads} threads (from numpy's build configuration and the environment; no threadpoolctl)"
+
+
 def report(epoch, samples, backend):
     """Times `epoch` as every system is timed (one warm-up, then the median of 3) and prints the JSON line run.mjs reads."""
     epoch()
@@ -24,4 +51,4 @@ def report(epoch, samples, backend):
         epoch()
         times.append(time.perf_counter() - t)
     times.sort()
-    print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": backend}))
+    print(json.dumps({"samplesPerSecond": samples / times[1], "epochSeconds": times, "samples": samples, "backend": backend, "blas": blas_in_use()}))

@@ -66,6 +66,7 @@ describe('bad options are usage errors (exit 2)', () => {
     [['--optimizer', 'adagrad'], '--optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, adamw, got "adagrad"'],
     [['--early-stopping', '3', '--validation', '0'], '--early-stopping: needs validation rows; drop --validation 0'],
     [['--backend', 'gpu'], '--backend: expected one of auto, blas, wasm, reference, got "gpu"'],
+    [['--threads', '0'], '--threads: expected a whole number of threads from 1 to 1024, or auto, got "0"'],
   ];
   it.each(cases)('%j', (args, message) => {
     expectOneLineError(backprop(['train', good, ...args]), 2, message);

@@ -139,3 +139,34 @@ describe('learning-rate schedules', () => {
     expect(() => learningRateAt(() => -1, 1, 0)).toThrow('schedule: the function returned -1 for epoch 1; expected a positive number');
   });
 });
+
+describe('one call for the whole network', () => {
+  it.each(['sgd', 'momentum', 'adam', 'adamw'] as const)('%s steps every parameter in one kernel call, to the same bits as matrix by matrix', async (name) => {
+    const { Trainer, Random } = await import('../src/index.js');
+    const spec = { inputs: 5, layers: [{ units: 7, activation: 'tanh' as const }, { units: 3, activation: 'softmax' as const }], loss: 'categorical-cross-entropy' as const, seed: 4 };
+    const random = new Random(9);
+    const x = fromRows(Array.from({ length: 16 }, () => Array.from({ length: 5 }, () => random.uniform(-1, 1))));
+    const y = fromRows(Array.from({ length: 16 }, (_, i) => [0, 1, 2].map((k) => (k === i % 3 ? 1 : 0))));
+    let calls = 0;
+    const counted = { ...referenceKernels, axpy: (...a: Parameters<typeof referenceKernels.axpy>) => (calls++, referenceKernels.axpy(...a)),
+      momentumStep: (...a: Parameters<typeof referenceKernels.momentumStep>) => (calls++, referenceKernels.momentumStep(...a)),
+      adamStep: (...a: Parameters<typeof referenceKernels.adamStep>) => (calls++, referenceKernels.adamStep(...a)) };
+    const whole = new Network(spec, { kernels: counted });
+    expect(whole.parameters.block!.values.data.length).toBeGreaterThanOrEqual(5 * 7 + 7 + 7 * 3 + 3);
+    const trainer = new Trainer(whole, { optimizer: name, l2: 0.01 });
+    // The same steps taken matrix by matrix: the optimizer given the parameters as a plain list.
+    const apart = new Network(spec, { kernels: referenceKernels });
+    const optimizer = createOptimizer(name);
+    for (let step = 0; step < 3; step++) {
+      calls = 0;
+      trainer.step(x, y, 0.05);
+      // adamw decays the weights (one more call); the others: exactly one.
+      expect(calls).toBe(name === 'adamw' ? 2 : 1);
+      apart.computeGradients(x, y);
+      for (const p of apart.parameters) if (p.kind === 'weights') referenceKernels.addPenaltyGradient(p.value, p.grad, 0, 0.01);
+      optimizer.step(referenceKernels, [...apart.parameters], 0.05);
+    }
+    whole.parameters.forEach((p, i) => expect(Buffer.from(p.value.data.buffer, p.value.data.byteOffset, p.value.data.byteLength)
+      .equals(Buffer.from(apart.parameters[i].value.data.buffer, apart.parameters[i].value.data.byteOffset, apart.parameters[i].value.data.byteLength))).toBe(true));
+  });
+});

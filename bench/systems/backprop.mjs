@@ -1,13 +1,15 @@
 // backprop on one workload with one backend:
-// node bench/systems/backprop.mjs W1 reference|wasm|wasm2|blas|blas1 [samples] [float32|float64]
+// node bench/systems/backprop.mjs W1 reference|wasm1|wasm2|blas|blas1|blas2 [samples] [float32|float64]
+// blas alone is the default backend (each product shape's BLAS threads timed at its first calls); blas1 and blas2 pin
+// every product to one or two threads; wasm1 and wasm2 are the WebAssembly backend on one thread or two.
 import { Network, fit } from '../../dist/index.js';
 import { createKernels } from '../../dist/node/index.js';
 import { WORKLOADS, syntheticData, workloadSpec } from '../workloads.mjs';
 
 const [name, backend, samplesArg, dtype = 'float32'] = process.argv.slice(2);
 const w = WORKLOADS[name];
-const threads = /1$/.test(backend) ? 1 : 2; // wasm1, blas1: one thread; wasm2, blas2: two
-const kernels = await createKernels(backend.replace(/\d$/, ''), { threads });
+const pinned = /\d$/.test(backend) ? Number(backend.slice(-1)) : 'auto';
+const kernels = await createKernels(backend.replace(/\d$/, ''), { threads: pinned });
 const data = syntheticData(w, samplesArg && samplesArg !== '-' ? Number(samplesArg) : w.samples, dtype);
 const net = new Network(workloadSpec(w, dtype), { kernels });
 const x = { rows: data.samples, cols: data.inputs, data: data.x };
@@ -20,4 +22,11 @@ fit(net, x, y, {
   callbacks: [{ onEpochBegin: () => (began = performance.now()), onEpochEnd: () => times.push((performance.now() - began) / 1000) }],
 });
 const median = [...times.slice(1)].sort((a, b) => a - b)[1];
-console.log(JSON.stringify({ samplesPerSecond: data.samples / median, epochSeconds: times, samples: data.samples, backend: net.kernels.name }));
+// The threads each layer's products ran on (forward/∂W/back where they differ), as the training left them.
+const plans = net.productPlans(Math.min(w.batch, data.samples));
+const threads = plans?.map((l) => {
+  const counts = [l.forward.threads, l.gradient.threads, ...(l.back ? [l.back.threads] : [])];
+  return counts.every((c) => c === counts[0]) ? String(counts[0]) : counts.join('/');
+}).join(' · ');
+const blas = kernels.library ? `${kernels.library.description}, ${pinned === 'auto' ? `timed: ${threads} by layer` : `pinned ${pinned}`}` : `${net.kernels.name}`;
+console.log(JSON.stringify({ samplesPerSecond: data.samples / median, epochSeconds: times, samples: data.samples, backend: net.kernels.name, blas }));

@@ -24,7 +24,7 @@ if (system === 'tfjs-wasm') {
     accuracy = (await acc.data())[0];
   }
 } else {
-  const kernels = await createKernels(system.replace(/\d$/, ''), { threads: 2 });
+  const kernels = await createKernels(system.replace(/\d$/, ''), { threads: system.endsWith('2') && system.startsWith('wasm') ? 2 : 'auto' });
   const net = new Network({ inputs: 64, layers: [{ units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels });
   const history = fit(net, xs, ys, {
     epochs: MAX_EPOCHS, batchSize: 32, optimizer: 'adam', learningRate: 0.003,

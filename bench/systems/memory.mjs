@@ -12,7 +12,7 @@ const data = syntheticData(w);
 const net = new Network({
   inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }],
   loss: 'categorical-cross-entropy',
-}, { kernels: await createKernels('auto', { threads: 2 }) });
+}, { kernels: await createKernels('auto') });
 const at = {};
 fit(net, { rows: data.samples, cols: 784, data: data.x }, { rows: data.samples, cols: 10, data: data.y }, {
   epochs: 20, batchSize: w.batch, learningRate: 0.01, accuracy: false,

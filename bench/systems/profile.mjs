@@ -1,14 +1,14 @@
 // Where one W1 batch's time goes with the BLAS backend: the matrix products, the batch's row gather, the other
 // kernels (element-wise work: bias, activations, softmax, loss, optimizer), and the JavaScript between calls
 // (the rest of the step's wall time). Each kernel call is timed around itself, so the split costs a little.
-// node bench/systems/profile.mjs [W1] [threads] [float32|float64]
+// node bench/systems/profile.mjs [W1] [threads|auto] [float32|float64]
 import { Network, fit } from '../../dist/index.js';
 import { createKernels } from '../../dist/node/index.js';
 import { WORKLOADS, syntheticData, workloadSpec } from '../workloads.mjs';
 
 const [name = 'W1', threadsArg = '2', dtype = 'float32'] = process.argv.slice(2);
 const w = WORKLOADS[name];
-const blas = await createKernels('blas', { threads: Number(threadsArg) });
+const blas = await createKernels('blas', { threads: threadsArg === 'auto' ? 'auto' : Number(threadsArg) });
 const spent = { products: 0, gather: 0, elementwise: 0 };
 const perKernel = {};
 const untimed = new Set(['name', 'library', 'threads', 'allocate', 'release', 'owns', 'memory', 'module']);

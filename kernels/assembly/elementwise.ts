@@ -94,10 +94,43 @@ export function sumRows(rows: i32, cols: i32, m: usize, out: usize, alpha: f32, 
   }
 }
 
-/** Copies rows order[0..count) of src (rowBytes each) into dst, one after another: the gathering of a shuffled batch. */
+/**
+ * Each of `rows` rows of out (rowBytes each, a multiple of 4) = the row v: a bias as a product's starting value, so
+ * that the product adds onto it (β = 1) rather than a pass of its own adding it after. For f32 and f64 alike.
+ */
+export function fillRows(rows: i32, rowBytes: i32, v: usize, out: usize): void {
+  const bytes = <usize>rowBytes;
+  for (let r = 0; r < rows; r++) {
+    const row = out + <usize>r * bytes;
+    let j: usize = 0;
+    for (; j + 16 <= bytes; j += 16) v128.store(row + j, v128.load(v + j));
+    for (; j < bytes; j += 4) store<u32>(row + j, load<u32>(v + j));
+  }
+}
+
+/**
+ * Copies rows order[0..count) of src (rowBytes each, a multiple of 4) into dst, one after another: the gathering of a
+ * shuffled batch. Long rows by memory.copy (the engine's memmove, faster on rows of hundreds of bytes: 784 float32s);
+ * short ones sixteen bytes a step, since on a shared memory memory.copy is a call into the engine that costs more than
+ * a short row's copy (33 float32s: 1.8 µs for a batch of 32 rows, 0.7 this way).
+ */
 export function gatherRows(count: i32, rowBytes: i32, src: usize, order: usize, dst: usize): void {
   const bytes = <usize>rowBytes;
+  if (bytes >= 512) {
+    for (let r = 0; r < count; r++) memory.copy(dst + <usize>r * bytes, src + <usize>load<i32>(order + (<usize>r << 2)) * bytes, bytes);
+    return;
+  }
   for (let r = 0; r < count; r++) {
-    memory.copy(dst + <usize>r * bytes, src + <usize>load<i32>(order + (<usize>r << 2)) * bytes, bytes);
+    const from = src + <usize>load<i32>(order + (<usize>r << 2)) * bytes, to = dst + <usize>r * bytes;
+    let j: usize = 0;
+    for (; j + 64 <= bytes; j += 64) {
+      const a = v128.load(from + j), b = v128.load(from + j + 16), c = v128.load(from + j + 32), d = v128.load(from + j + 48);
+      v128.store(to + j, a);
+      v128.store(to + j + 16, b);
+      v128.store(to + j + 32, c);
+      v128.store(to + j + 48, d);
+    }
+    for (; j + 16 <= bytes; j += 16) v128.store(to + j, v128.load(from + j));
+    for (; j < bytes; j += 4) store<u32>(to + j, load<u32>(from + j));
   }
 }

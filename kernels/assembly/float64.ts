@@ -95,3 +95,33 @@ export function sumRows64(rows: i32, cols: i32, m: usize, out: usize, alpha: f64
     store<f64>(at, alpha * load<f64>(at));
   }
 }
+
+/** out[i, :] = softmax(x[i, :]) in f64, as exp(x − max) / Σ exp(x − max), in the reference's order. */
+export function softmax64(rows: i32, cols: i32, x: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const src = x + ((<usize>r * cols) << 3), dst = out + ((<usize>r * cols) << 3);
+    let max: f64 = -Infinity;
+    for (let j = 0; j < cols; j++) max = Math.max(max, load<f64>(src + (<usize>j << 3)));
+    let sum: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.exp(load<f64>(src + (<usize>j << 3)) - max);
+      store<f64>(dst + (<usize>j << 3), e);
+      sum += e;
+    }
+    for (let j = 0; j < cols; j++) store<f64>(dst + (<usize>j << 3), load<f64>(dst + (<usize>j << 3)) / sum);
+  }
+}
+
+/** softmax64, then δ = y − a and the loss Σ −y log a (a kept from 0 and 1 by 1e-12), as softmaxCrossEntropy in f32. */
+export function softmaxCrossEntropy64(rows: i32, cols: i32, h: usize, y: usize, a: usize, delta: usize): f64 {
+  softmax64(rows, cols, h, a);
+  const n = rows * cols;
+  let loss: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 3;
+    const t = load<f64>(y + at), p = load<f64>(a + at);
+    store<f64>(delta + at, t - p);
+    if (t != 0) loss -= t * Math.log(Math.min(Math.max(p, 1e-12), 1 - 1e-12));
+  }
+  return loss;
+}

@@ -112,6 +112,7 @@ function program(): Command {
     .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)', nonEmpty('--plot'))
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)
     .option('--quiet', 'print nothing but errors', false)
+    .option('--threads <n>', 'BLAS threads for every product (for timings that repeat); default auto: each product shape is timed on 1 to all cores and runs on the fastest (BACKPROP_THREADS sets the default)', threadsOption)
     .action(async (data: string, opts: Record<string, unknown>) => {
       if (opts.earlyStopping !== undefined && opts.validation === 0) {
         throw new UsageError('--early-stopping: needs validation rows; drop --validation 0', '--early-stopping');
@@ -297,6 +298,13 @@ async function interruptible(run: (signal: AbortSignal) => Promise<boolean>): Pr
     process.removeListener('SIGINT', onInterrupt);
     process.removeListener('SIGTERM', onInterrupt);
   }
+}
+
+/** --threads: a whole number of threads, or auto. */
+function threadsOption(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024) throw new UsageError(`--threads: expected a whole number of threads from 1 to 1024, or auto, got ${JSON.stringify(value)}`, '--threads');
+  return Number(value);
 }
 
 /** What train and cv share: the data's target, the network, how it trains, and how the data is read. */

@@ -6,13 +6,14 @@ import { BackpropError, printableLines } from '../core/errors.js';
 import { encodeFrameTargets, encodeRecord, type DataFrame } from '../data/frame.js';
 import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
-import type { Network } from '../nn/network.js';
+import type { LayerProducts, Network } from '../nn/network.js';
 import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
 import { planTraining, tableNotes, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
+import { createKernels } from '../node/backends.js';
 import { planStreamedTraining } from '../node/train-stream.js';
 import { existsSync, statSync } from 'node:fs';
 import { loadFrame } from '../node/read.js';
@@ -42,6 +43,8 @@ export type TrainOptions = Omit<ResolvedOptions, 'classWeight' | 'kernels'> & {
   /** Written values that mean "no value" in the file (--na-values). */
   naValues?: readonly string[];
   classWeight?: ClassWeightRule;
+  /** BLAS threads: a number pins every product to it; 'auto' (or none) times each product's candidates. */
+  threads?: number | 'auto';
 };
 
 export interface TrainResult {
@@ -49,7 +52,7 @@ export interface TrainResult {
 }
 
 /** The command line's options as the library's train takes them. */
-export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'naValues' | 'missing' | 'keep'> & { validation?: number; missing?: 'fill' | 'error'; keep?: readonly string[] }): LibraryTrainOptions {
+export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'naValues' | 'missing' | 'keep' | 'threads'> & { validation?: number; missing?: 'fill' | 'error'; keep?: readonly string[] }): LibraryTrainOptions {
   const pick = <K extends keyof typeof o>(...keys: K[]): Partial<Pick<typeof o, K>> =>
     Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<typeof o, K>>;
   return {
@@ -78,6 +81,26 @@ function shouldStream(data: string, o: TrainOptions): boolean {
   return estimate > o.memory;
 }
 
+/**
+ * What the products of a training batch run on, by layer, where the backend says and it matters: null where every
+ * product is too small to share between threads.
+ */
+export function threadsLine(layers: readonly LayerProducts[] | null): string | null {
+  if (!layers) return null;
+  const plans = layers.flatMap((l) => [l.forward, l.gradient, ...(l.back ? [l.back] : [])]);
+  if (plans.every((p) => p.how === 'small')) return null;
+  const pinned = plans.find((p) => p.how === 'pinned');
+  if (pinned) return `threads  every product on ${pinned.threads} BLAS thread${pinned.threads === 1 ? '' : 's'} (pinned by --threads or BACKPROP_THREADS)`;
+  let split = false;
+  const parts = layers.map((l) => {
+    const counts = [l.forward.threads, l.gradient.threads, ...(l.back ? [l.back.threads] : [])];
+    if (counts.every((c) => c === counts[0])) return `layer ${l.layer + 1}: ${counts[0]}`;
+    split = true;
+    return `layer ${l.layer + 1}: ${counts.join('/')}`;
+  });
+  return `threads  ${parts.join(', ')} (BLAS threads per product${split ? ': forward/∂W/back' : ''}, timed on this machine; --threads N pins them)`;
+}
+
 /** The default rule's report: when the run ended, and which epoch's weights the model holds and why. */
 export function stopLine(stop: LossStop, history: History): string {
   const ran = history.epochsRun;
@@ -99,12 +122,14 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   };
   let frame: DataFrame | null = null;
   let plan: TrainingPlan;
+  // --threads makes the backend itself (the library's own choice reads BACKPROP_THREADS).
+  const library = { ...libraryOptions(o), ...(o.threads !== undefined ? { kernels: await createKernels(o.backend, { threads: o.threads }) } : {}) };
   if (shouldStream(data, o)) {
-    plan = await planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues }, libraryOptions(o), o.memory);
+    plan = await planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues }, library, o.memory);
   } else {
     frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues });
     try {
-      plan = await planTraining(frame, libraryOptions(o));
+      plan = await planTraining(frame, library);
     } catch (e) {
       // The library says "validation 0"; here it is a flag.
       if (e instanceof OptionError && e.option === 'validation') throw new UsageError(`--${e.message.replace(/validation 0$/, '--validation 0')}`, '--validation');
@@ -130,6 +155,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}${notes.task ? `: ${notes.task}` : ''}`);
   say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${validationRows ? 'validation' : 'training'} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels`);
+  const threads = threadsLine(net.productPlans(Math.min(o.batchSize, trainingRows)));
+  if (threads) say(threads);
   const controls = [
     o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? (s.l2 === defaultL2(trainingRows, s.optimizer, target.task) ? ' (3/n)' : ` (${DEFAULT_L2_BOUND[target.task]}/Σw² of the initial weights, below 3/n)`) : ''}` : '',
     o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',

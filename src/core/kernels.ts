@@ -31,6 +31,25 @@ export interface FusedLayer {
   readonly activation: string;
 }
 
+/** How a backend runs a matrix product of some shape (see Kernels.planProduct). */
+export interface ProductPlan {
+  /** Threads the product runs on. */
+  readonly threads: number;
+  /** Whether they are the backend's own threads, each running a block of the output (else the library's, or one). */
+  readonly team: boolean;
+  /**
+   * How that was chosen: by timing the candidates here ('measured'), fixed by whoever made the backend ('pinned'),
+   * too small a product to be worth timing or sharing ('small'), the only way that gives the one-thread result to the
+   * bit ('only'), or not yet timed ('untimed').
+   */
+  readonly how: 'measured' | 'pinned' | 'small' | 'only' | 'untimed';
+  /**
+   * The fastest time of each way timed in the last round, in milliseconds, by name ("1", "2 (team)", "2 (BLAS)"); a way
+   * far slower than the others on its first run is left out of the round.
+   */
+  readonly times: Readonly<Record<string, number>> | null;
+}
+
 export interface Kernels {
   readonly name: string;
   /**
@@ -42,12 +61,28 @@ export interface Kernels {
   allocate?(rows: number, cols: number, dtype: DType, group?: object): Matrix;
   /** Optional: hands back a matrix from allocate that will not be used again, so its memory is reused at once. */
   release?(m: Matrix): void;
+  /**
+   * Optional: a rows × cols matrix over elements offset.. of m (which allocate made), living where m does, as the
+   * kernels see it; it keeps m's memory while it lives, and is never released on its own. Without it: a subarray.
+   */
+  view?(m: Matrix, offset: number, rows: number, cols: number): Matrix;
   /** Optional: whether a matrix lives where allocate puts them (so it need not be copied there). */
   owns?(m: Matrix): boolean;
   /** out = alpha · op(A) · op(B) + beta · out, where op transposes when asked. beta = 0 ignores out's contents. */
   gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void;
+  /**
+   * Optional: how this backend runs the product out (m × n) = α op(A) (m × k) · op(B) (k × n) + β out in this dtype, timing the
+   * candidates now (on scratch matrices) where it chooses by timing and has not yet; gemm makes the same choice by
+   * itself at first use. For showing what runs where (the command line's plan).
+   */
+  planProduct?(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha?: number, beta?: number): ProductPlan;
   /** m[i, :] += v[0, :] for every row i: the bias add. */
   addRowVector(m: Matrix, v: Matrix): void;
+  /**
+   * Optional: out[i, :] = v[0, :] for every row i, so that a product with β = 1 adds onto the bias (h = b + x·W in
+   * one pass over h, where gemm and then addRowVector take two).
+   */
+  fillRows?(v: Matrix, out: Matrix): void;
   /** out[0, j] = alpha · Σᵢ m[i, j] + beta · out[0, j]: the bias gradient. */
   sumRows(m: Matrix, out: Matrix, alpha: number, beta: number): void;
   /** out = f(x) element-wise. */
@@ -56,6 +91,12 @@ export interface Kernels {
   mapBackward(f: ElementwiseFunction, h: Matrix, a: Matrix, g: Matrix, out: Matrix): void;
   /** out = softmax(x) row by row, computed as exp(x − max) / Σ exp(x − max) so that nothing overflows. */
   softmax(x: Matrix, out: Matrix): void;
+  /**
+   * Optional, fused: the output of softmax with categorical cross-entropy in one call: a = softmax(h), δ = y − a (what
+   * the pair's Jacobian collapses to for targets that sum to 1), and the returned Σ −y log a (a kept in
+   * [1e-12, 1 − 1e-12], as the loss keeps it).
+   */
+  softmaxCrossEntropy?(h: Matrix, y: Matrix, a: Matrix, delta: Matrix): number;
   /** out = a ⊙ (g − (g·a)): softmax's Jacobian times g, row by row, where a = softmax(h). */
   softmaxBackward(a: Matrix, g: Matrix, out: Matrix): void;
   /** Σ over all elements of loss.value(y, ŷ, h). */
@@ -91,6 +132,11 @@ export interface Kernels {
    */
   trainExamples?(layers: readonly FusedLayer[], loss: string, x: Matrix, y: Matrix, order: Uint32Array, start: number, count: number,
     learningRate: number): { loss: number; correct: number } | null;
+}
+
+/** A rows × cols matrix over elements offset.. of m, as the backend sees it (see Kernels.view). */
+export function viewOf(k: Kernels, m: Matrix, offset: number, rows: number, cols: number): Matrix {
+  return k.view ? k.view(m, offset, rows, cols) : { rows, cols, data: m.data.subarray(offset, offset + rows * cols) };
 }
 
 /** A zero-filled matrix where the backend wants it. */

@@ -71,6 +71,24 @@ function softmax(x: Matrix, out: Matrix): void {
   }
 }
 
+function fillRows(v: Matrix, out: Matrix): void {
+  const { rows, cols, data } = out;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) data[i * cols + j] = v.data[j];
+  }
+}
+
+function softmaxCrossEntropy(h: Matrix, y: Matrix, a: Matrix, delta: Matrix): number {
+  softmax(h, a);
+  const Y = y.data, A = a.data, D = delta.data;
+  let loss = 0;
+  for (let i = 0; i < Y.length; i++) {
+    D[i] = Y[i] - A[i];
+    if (Y[i] !== 0) loss -= Y[i] * Math.log(A[i] < 1e-12 ? 1e-12 : A[i] > 1 - 1e-12 ? 1 - 1e-12 : A[i]);
+  }
+  return loss;
+}
+
 function softmaxBackward(a: Matrix, g: Matrix, out: Matrix): void {
   const { rows, cols } = a;
   const A = a.data, G = g.data, O = out.data;
@@ -153,10 +171,12 @@ export const referenceKernels: Kernels = {
   name: 'reference',
   gemm,
   addRowVector,
+  fillRows,
   sumRows,
   map,
   mapBackward,
   softmax,
+  softmaxCrossEntropy,
   softmaxBackward,
   lossSum,
   lossBackward,

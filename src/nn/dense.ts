@@ -17,6 +17,14 @@ export interface DenseBuffers {
   readonly back: Matrix | null;
 }
 
+/** A layer's parameters and gradients, placed by its network. */
+export interface LayerStorage {
+  readonly W: Matrix;
+  readonly b: Matrix | null;
+  readonly gradW: Matrix;
+  readonly gradB: Matrix | null;
+}
+
 export class Dense {
   /** W[i, j] connects input i to unit j, as in the seeds' wᵢⱼ. */
   readonly W: Matrix;
@@ -35,11 +43,13 @@ export class Dense {
     private readonly kernels: Kernels,
     /** The owner whose matrices the backend takes back together (the network). */
     private readonly group?: object,
+    /** Where W, b and their gradients live, if the caller has placed them (a network keeps all its parameters in one block). */
+    storage?: LayerStorage,
   ) {
-    this.W = allocateFor(kernels, inputs, units, dtype, group);
-    this.gradW = allocateFor(kernels, inputs, units, dtype, group);
-    this.b = useBias ? allocateFor(kernels, 1, units, dtype, group) : null;
-    this.gradB = useBias ? allocateFor(kernels, 1, units, dtype, group) : null;
+    this.W = storage?.W ?? allocateFor(kernels, inputs, units, dtype, group);
+    this.gradW = storage?.gradW ?? allocateFor(kernels, inputs, units, dtype, group);
+    this.b = useBias ? storage?.b ?? allocateFor(kernels, 1, units, dtype, group) : null;
+    this.gradB = useBias ? storage?.gradB ?? allocateFor(kernels, 1, units, dtype, group) : null;
   }
 
   /** Glorot uniform limit √(6 / (in + out)) for sigmoid-like units, He uniform √(6 / in) for the relu family; biases start at 0. */
@@ -61,11 +71,17 @@ export class Dense {
     };
   }
 
-  // Forward: h = x·W + b, a = f(h)
-  forward(k: Kernels, x: Matrix, buf: DenseBuffers): void {
-    k.gemm(x, false, this.W, false, buf.h, 1, 0);
-    if (this.b) k.addRowVector(buf.h, this.b);
-    this.activation.forward(k, buf.h, buf.a);
+  // Forward: h = x·W + b, a = f(h). The product adds onto b where the backend fills rows (β = 1): one pass over h, not two.
+  // With `output` false it stops at h (the output layer's softmax with cross-entropy is fused with the loss).
+  forward(k: Kernels, x: Matrix, buf: DenseBuffers, output = true): void {
+    if (this.b && k.fillRows) {
+      k.fillRows(this.b, buf.h);
+      k.gemm(x, false, this.W, false, buf.h, 1, 1);
+    } else {
+      k.gemm(x, false, this.W, false, buf.h, 1, 0);
+      if (this.b) k.addRowVector(buf.h, this.b);
+    }
+    if (output) this.activation.forward(k, buf.h, buf.a);
   }
 
   // Error term from the layer above: δ = e ⊙ f′(h), the seeds' δʰⱼ = Σₖ Wⱼₖ δₖ f′(hⱼ) once e = δ·Wᵀ.

@@ -2,11 +2,11 @@
 // forward pass, network error and output error term, hidden error terms carried back, weight steps.
 import { BackpropError, checkOptions, shown } from '../core/errors.js';
 import { chooseKernels, defaultKernels, type BackendChoice } from '../core/backends.js';
-import { allocateFor, type Kernels } from '../core/kernels.js';
+import { allocateFor, viewOf, type Kernels, type ProductPlan } from '../core/kernels.js';
 import { finiteIn, FLOAT32_MAX, toRows, zeros, type DType, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { getActivation } from './activations.js';
-import { Dense, type DenseBuffers } from './dense.js';
+import { Dense, type DenseBuffers, type LayerStorage } from './dense.js';
 import { applyMask, fillMask, maskInPlace, type DropoutMasks } from './dropout.js';
 import { toBatch, type BatchInput } from './input.js';
 import { getLoss, type Loss } from './losses.js';
@@ -47,6 +47,37 @@ interface Workspace {
   readonly dropped: (Matrix | null)[];
 }
 
+/**
+ * Every weight and bias of a network in one block and every gradient in another, laid out alike: all the layers'
+ * weights first, then their biases, each part starting on 64 bytes (the gaps hold zeros, in values and gradients alike,
+ * so every update leaves them zero). An optimizer steps the whole network in one kernel call, and the weight penalties
+ * see the weights as one run.
+ */
+export interface FlatParameters {
+  /** Every parameter: 1 × size. */
+  readonly values: Matrix;
+  /** ∂E/∂ of every parameter, in the same places. */
+  readonly grads: Matrix;
+  /** The weights alone: the first elements of values (biases are not penalised or decayed). */
+  readonly weights: Matrix;
+  /** Their gradients: the first elements of grads. */
+  readonly weightGrads: Matrix;
+}
+
+/** The network's parameters, in layer order, and where the network keeps them all in one block. */
+export type ParameterList = readonly Parameter[] & { readonly block?: FlatParameters };
+
+/** How the backend runs one layer's three products for a batch size (see Network.productPlans). */
+export interface LayerProducts {
+  layer: number;
+  /** h = x·W */
+  forward: ProductPlan;
+  /** ∂E/∂W = −(1/N) xᵀ·δ */
+  gradient: ProductPlan;
+  /** e = δ·Wᵀ, carried to the layer below: null for the first layer, which has no layer below to carry it to. */
+  back: ProductPlan | null;
+}
+
 /** What a training pass may add to the plain forward and backward (see Network.pass). */
 export interface PassOptions {
   /** Dropout masks, one per layer (null for none), each rows × units: a layer's output is a ⊙ m. */
@@ -76,8 +107,8 @@ export class Network {
   readonly layers: readonly Dense[];
   readonly loss: Loss;
   readonly kernels: Kernels;
-  /** Every weight and bias matrix with its gradient, in layer order. */
-  readonly parameters: readonly Parameter[];
+  /** Every weight and bias matrix with its gradient, in layer order (and all of them in one block: parameters.block). */
+  readonly parameters: ParameterList;
   private readonly workspaces = new Map<number, Workspace>();
   /** Input buffers of prediction blocks, by rows. */
   private readonly blockInputs = new Map<number, Matrix>();
@@ -90,18 +121,54 @@ export class Network {
     this.kernels = options.kernels ?? defaultKernels();
     this.loss = getLoss(this.spec.loss);
     const { dtype } = this.spec;
+    const { storage, flat } = this.placeParameters();
     let inputs = this.spec.inputs;
-    this.layers = this.spec.layers.map((l) => {
-      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype, this.kernels, this);
+    this.layers = this.spec.layers.map((l, i) => {
+      const layer = new Dense(inputs, l.units, getActivation(l.activation), l.bias, dtype, this.kernels, this, storage[i]);
       inputs = l.units;
       return layer;
     });
     const random = new Random(this.spec.seed);
     for (const layer of this.layers) layer.initialize(random);
-    this.parameters = this.layers.flatMap((layer, l) => {
+    const parameters = this.layers.flatMap((layer, l): Parameter[] => {
       const weights: Parameter = { layer: l, kind: 'weights', value: layer.W, grad: layer.gradW };
       return layer.b && layer.gradB ? [weights, { layer: l, kind: 'bias', value: layer.b, grad: layer.gradB }] : [weights];
     });
+    this.parameters = Object.assign(parameters, { block: flat });
+  }
+
+  /** One block for every parameter and one for every gradient (see FlatParameters), and each layer's views of them. */
+  private placeParameters(): { storage: LayerStorage[]; flat: FlatParameters } {
+    const k = this.kernels, dtype = this.spec.dtype;
+    const ALIGN = 16; // elements: 64 bytes of float32 (128 of float64)
+    const up = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+    let inputs = this.spec.inputs, size = 0;
+    const weightAt = this.spec.layers.map((l) => {
+      const at = size;
+      size += up(inputs * l.units);
+      inputs = l.units;
+      return at;
+    });
+    const weightsEnd = size;
+    const biasAt = this.spec.layers.map((l) => {
+      const at = size;
+      if (l.bias) size += up(l.units);
+      return at;
+    });
+    const values = allocateFor(k, 1, Math.max(1, size), dtype, this), grads = allocateFor(k, 1, Math.max(1, size), dtype, this);
+    inputs = this.spec.inputs;
+    const storage = this.spec.layers.map((l, i) => {
+      const rows = inputs;
+      inputs = l.units;
+      return {
+        W: viewOf(k, values, weightAt[i], rows, l.units), gradW: viewOf(k, grads, weightAt[i], rows, l.units),
+        b: l.bias ? viewOf(k, values, biasAt[i], 1, l.units) : null, gradB: l.bias ? viewOf(k, grads, biasAt[i], 1, l.units) : null,
+      };
+    });
+    return {
+      storage,
+      flat: { values, grads, weights: viewOf(k, values, 0, 1, weightsEnd), weightGrads: viewOf(k, grads, 0, 1, weightsEnd) },
+    };
   }
 
   /**
@@ -138,6 +205,22 @@ export class Network {
     const layer = this.layers[l];
     const units = `${layer.units} unit${layer.units === 1 ? '' : 's'}`;
     return `layer ${l + 1} (${layer.inputs} input${layer.inputs === 1 ? '' : 's'} → ${units}, ${layer.activation.name})`;
+  }
+
+  /**
+   * How the backend runs each layer's products for batches of `rows` (threads, and how they were chosen), timing
+   * them now where the backend chooses by timing (Kernels.planProduct); null for a backend that does not say.
+   */
+  productPlans(rows: number): LayerProducts[] | null {
+    const plan = this.kernels.planProduct;
+    if (!plan) return null;
+    const k = this.kernels, dtype = this.dtype;
+    return this.layers.map((layer, l) => ({
+      layer: l,
+      forward: plan.call(k, rows, layer.units, layer.inputs, false, false, dtype, 1, layer.b && k.fillRows ? 1 : 0),
+      gradient: plan.call(k, layer.inputs, layer.units, rows, true, false, dtype, -1 / rows, 0),
+      back: l === 0 ? null : plan.call(k, rows, layer.inputs, layer.units, false, true, dtype, 1, 0),
+    }));
   }
 
   /** Checks a batch of inputs and converts it to this network's dtype. */
@@ -195,12 +278,13 @@ export class Network {
   }
 
   // Step 0, the forward pass: each layer's h = x·W + b and a = f(h), the output a being ŷ.
-  // With dropout masks, the layer above reads a ⊙ m instead of a.
-  private forward(x: Matrix, masks?: DropoutMasks): Workspace {
+  // With dropout masks, the layer above reads a ⊙ m instead of a. With `output` false the output layer stops at h.
+  private forward(x: Matrix, masks?: DropoutMasks, output = true): Workspace {
     const ws = this.workspace(x.rows);
+    const last = this.layers.length - 1;
     let input = x;
-    for (let l = 0; l < this.layers.length; l++) {
-      this.layers[l].forward(this.kernels, input, ws.layers[l]);
+    for (let l = 0; l <= last; l++) {
+      this.layers[l].forward(this.kernels, input, ws.layers[l], output || l < last);
       input = ws.layers[l].a;
       const mask = masks?.[l];
       if (mask) {
@@ -220,11 +304,12 @@ export class Network {
 
   // Steps 1–4: the network error and output error term δᵒ, the hidden error terms δʰ carried back
   // through the weights, and the gradients that give each layer's weight step.
-  private backward(x: Matrix, y: Matrix, ws: Workspace, options: PassOptions): void {
+  // With `deltaDone` δᵒ is already there (the fused softmax with cross-entropy left it).
+  private backward(x: Matrix, y: Matrix, ws: Workspace, options: PassOptions, deltaDone = false): void {
     const k = this.kernels;
     const last = this.layers.length - 1;
     const out = ws.layers[last];
-    this.loss.outputDelta(k, y, out.a, out.h, this.layers[last].activation, ws.g, out.delta);
+    if (!deltaDone) this.loss.outputDelta(k, y, out.a, out.h, this.layers[last].activation, ws.g, out.delta);
     if (options.rowWeights) scaleRows(out.delta, options.rowWeights);
     for (let l = last; l >= 0; l--) {
       this.layers[l].backward(k, this.inputOf(l, x, ws, options.masks), ws.layers[l]);
@@ -308,9 +393,14 @@ export class Network {
     if (options.rowWeights && options.rowWeights.length !== x.rows) {
       throw new BackpropError(`rowWeights: expected ${x.rows} weights, one per row, got ${options.rowWeights.length}`, 'rowWeights');
     }
-    const ws = this.forward(x, options.masks);
-    const loss = this.lossOf(y, ws, options.rowWeights);
-    if (backward) this.backward(x, y, ws, options);
+    // Softmax with cross-entropy, where the backend fuses them: the output's a, the loss and δᵒ = y − ŷ in one call.
+    const last = this.layers.length - 1;
+    const fused = this.kernels.softmaxCrossEntropy !== undefined && !options.rowWeights && this.loss.name === 'categorical-cross-entropy' &&
+      this.layers[last].activation.name === 'softmax';
+    const ws = this.forward(x, options.masks, !fused);
+    const out = ws.layers[last];
+    const loss = fused ? this.kernels.softmaxCrossEntropy!(out.h, y, out.a, out.delta) / x.rows : this.lossOf(y, ws, options.rowWeights);
+    if (backward) this.backward(x, y, ws, options, fused);
     return { loss, buffers: ws.layers };
   }
 

@@ -14,10 +14,30 @@ import { createNodeWasmKernels } from './wasm.js';
 export { BACKEND_CHOICES, type BackendChoice };
 
 export interface NodeBackendOptions {
-  /** Threads in all, the caller's included (for blas, the library's threads). Default: the number of cores. */
-  threads?: number;
+  /**
+   * For blas: a number pins every product to that many BLAS threads (for timings that repeat); 'auto' times each
+   * product shape on 1, 2, 4, … up to the cores, at its first calls and again every few seconds, and keeps the fastest.
+   * For wasm: threads in all, the caller's included ('auto': the cores). Default: BACKPROP_THREADS where set, else 'auto'.
+   */
+  threads?: number | 'auto';
   /** For blas: the BLAS library to load, a file name or path. Default: BACKPROP_BLAS, else the usual names. */
   library?: string;
+}
+
+/** The thread setting asked for: the option, else BACKPROP_THREADS, else 'auto'. */
+export function threadsWanted(option?: unknown): number | 'auto' {
+  if (option !== undefined) return parseThreads(option, 'threads');
+  const env = process.env.BACKPROP_THREADS;
+  return env ? parseThreads(env.trim(), 'BACKPROP_THREADS') : 'auto';
+}
+
+function parseThreads(value: unknown, field: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1024) {
+    throw new BackpropError(`${field}: expected a whole number of threads from 1 to 1024, or auto, got ${JSON.stringify(value)}`, field);
+  }
+  return n;
 }
 
 const blasBackends = new Map<string, BlasKernels>();
@@ -30,13 +50,15 @@ export async function createNodeBlasKernels(options: NodeBackendOptions = {}, re
 /** createNodeBlasKernels without waiting: the library is bound and the backend made at once. */
 export function createNodeBlasKernelsSync(options: NodeBackendOptions = {}, required = true): BlasKernels | null {
   options = checkOptions(options, ['threads', 'library'], 'options');
+  const setting = threadsWanted(options.threads);
   const library = loadBlasSync(options.library, required);
   if (!library) return null;
-  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-  const key = `${library.path}\u0000${threads}`;
+  const pinned = setting !== 'auto';
+  const threads = pinned ? setting : availableParallelism();
+  const key = `${library.path}\u0000${threads}\u0000${pinned}`;
   let backend = blasBackends.get(key);
   if (!backend) {
-    backend = createBlasKernels(library, threads);
+    backend = createBlasKernels(library, threads, pinned);
     blasBackends.set(key, backend);
   }
   return backend;
@@ -55,7 +77,10 @@ export async function createKernels(choice: BackendChoice = 'auto', options: Nod
     const blas = await createNodeBlasKernels(options, choice === 'blas');
     if (blas) return blas;
   }
-  if (wasmSupported()) return createNodeWasmKernels({ threads: options.threads });
+  if (wasmSupported()) {
+    const setting = threadsWanted(options.threads);
+    return createNodeWasmKernels({ threads: setting === 'auto' ? undefined : setting });
+  }
   if (choice === 'wasm') throw new BackpropError('backend: WebAssembly SIMD with shared memory is not available in this Node', 'backend');
   return referenceKernels;
 }

@@ -3,7 +3,7 @@
 import { BackpropError, checkOptions, unknownName } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { dtypeOf, type Matrix } from '../core/matrix.js';
-import type { Parameter } from '../nn/network.js';
+import type { FlatParameters, Parameter, ParameterList } from '../nn/network.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'adamw';
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adamw'];
@@ -33,14 +33,30 @@ function releaseState(k: Kernels, ...states: Matrix[][]): void {
   }
 }
 
-/** One state matrix per parameter, shaped like it, made on first use where the backend keeps matrices. */
+/** The network's one block of parameters, where it has one (see FlatParameters): then one kernel call steps them all. */
+function flatOf(parameters: readonly Parameter[]): FlatParameters | undefined {
+  return (parameters as ParameterList).block;
+}
+
+/**
+ * State for the parameters, made on first use where the backend keeps matrices: one matrix shaped like the network's
+ * block where there is one, else one per parameter, shaped like it.
+ */
 function stateFor(k: Kernels, parameters: readonly Parameter[], state: Matrix[]): Matrix[] {
-  if (state.length !== parameters.length) {
-    state.length = 0;
+  const flat = flatOf(parameters);
+  const shapes = flat ? [flat.values] : parameters.map((p) => p.value);
+  if (state.length !== shapes.length || state.some((m, i) => m.data.length !== shapes[i].data.length)) {
+    releaseState(k, state);
     // Grouped with the parameter list, which lives as long as its network.
-    for (const p of parameters) state.push(allocateFor(k, p.value.rows, p.value.cols, dtypeOf(p.value), parameters));
+    for (const m of shapes) state.push(allocateFor(k, m.rows, m.cols, dtypeOf(m), parameters));
   }
   return state;
+}
+
+/** Each (value, gradient) pair to step: the whole block in one, or each parameter. */
+function pairs(parameters: readonly Parameter[]): readonly { value: Matrix; grad: Matrix }[] {
+  const flat = flatOf(parameters);
+  return flat ? [{ value: flat.values, grad: flat.grads }] : parameters;
 }
 
 function fraction(value: number | undefined, fallback: number, field: string): number {
@@ -69,7 +85,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
   switch (c.name) {
     case 'sgd':
       // w −= η g
-      return { name: 'sgd', step: (k, ps, lr) => ps.forEach((p) => k.axpy(-lr, p.grad, p.value)), release: () => {} };
+      return { name: 'sgd', step: (k, ps, lr) => pairs(ps).forEach((p) => k.axpy(-lr, p.grad, p.value)), release: () => {} };
     case 'momentum':
     case 'nesterov': {
       const mu = fraction(c.momentum, 0.9, 'optimizer.momentum');
@@ -79,7 +95,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
         name: c.name,
         step: (k, ps, lr) => {
           const v = stateFor(k, ps, velocity);
-          ps.forEach((p, i) => k.momentumStep(p.value, p.grad, v[i], lr, mu, nesterov));
+          pairs(ps).forEach((p, i) => k.momentumStep(p.value, p.grad, v[i], lr, mu, nesterov));
         },
         release: (k) => releaseState(k, velocity),
       };
@@ -92,7 +108,7 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
         name: 'rmsprop',
         step: (k, ps, lr) => {
           const s = stateFor(k, ps, cache);
-          ps.forEach((p, i) => k.rmspropStep(p.value, p.grad, s[i], lr, rho, eps));
+          pairs(ps).forEach((p, i) => k.rmspropStep(p.value, p.grad, s[i], lr, rho, eps));
         },
         release: (k) => releaseState(k, cache),
       };
@@ -112,9 +128,13 @@ export function createOptimizer(config: OptimizerName | OptimizerConfig = 'sgd')
         step: (k, ps, lr) => {
           t++;
           // w ← w − η·λ·w, then Adam's step, as PyTorch's AdamW orders them.
-          if (decay > 0) for (const p of ps) if (p.kind === 'weights') k.axpy(-lr * decay, p.value, p.value);
+          if (decay > 0) {
+            const flat = flatOf(ps);
+            if (flat) k.axpy(-lr * decay, flat.weights, flat.weights);
+            else for (const p of ps) if (p.kind === 'weights') k.axpy(-lr * decay, p.value, p.value);
+          }
           const ms = stateFor(k, ps, m), vs = stateFor(k, ps, v);
-          ps.forEach((p, i) => k.adamStep(p.value, p.grad, ms[i], vs[i], lr, beta1, beta2, eps, t));
+          pairs(ps).forEach((p, i) => k.adamStep(p.value, p.grad, ms[i], vs[i], lr, beta1, beta2, eps, t));
         },
         release: (k) => {
           releaseState(k, m, v);

@@ -86,11 +86,13 @@ export class Trainer {
   penalty(): number {
     const { l1, l2, network: net } = this;
     if (!l1 && !l2) return 0;
+    const flat = net.parameters.block;
+    // The weights as one run where the network keeps them so (one call each), else matrix by matrix.
+    const weights = flat ? [flat.weights] : net.parameters.filter((p) => p.kind === 'weights').map((p) => p.value);
     let sum = 0;
-    for (const p of net.parameters) {
-      if (p.kind !== 'weights') continue;
-      if (l1 > 0) sum += l1 * net.kernels.sumAbs(p.value);
-      if (l2 > 0) sum += l2 * net.kernels.sumSquares(p.value);
+    for (const w of weights) {
+      if (l1 > 0) sum += l1 * net.kernels.sumAbs(w);
+      if (l2 > 0) sum += l2 * net.kernels.sumSquares(w);
     }
     return sum;
   }
@@ -106,7 +108,9 @@ export class Trainer {
     const loss = pass.loss, penalty = this.penalty();
     if (!Number.isFinite(loss + penalty)) return { loss: loss + penalty, penalty, buffers: pass.buffers };
     if (this.l1 || this.l2) {
-      for (const p of net.parameters) if (p.kind === 'weights') net.kernels.addPenaltyGradient(p.value, p.grad, this.l1, this.l2);
+      const flat = net.parameters.block;
+      if (flat) net.kernels.addPenaltyGradient(flat.weights, flat.weightGrads, this.l1, this.l2);
+      else for (const p of net.parameters) if (p.kind === 'weights') net.kernels.addPenaltyGradient(p.value, p.grad, this.l1, this.l2);
     }
     if (this.clipNorm) this.clip();
     this.optimizer.step(net.kernels, net.parameters, learningRate);
@@ -133,10 +137,11 @@ export class Trainer {
   /** g ← g · c/‖g‖ where the global norm ‖g‖ = √(Σ g²) over every parameter exceeds c. Answers ‖g‖ before. */
   clip(): number {
     const { kernels, parameters } = this.network;
+    const grads = parameters.block ? [parameters.block.grads] : parameters.map((p) => p.grad);
     let sum = 0;
-    for (const p of parameters) sum += kernels.sumSquares(p.grad);
+    for (const g of grads) sum += kernels.sumSquares(g);
     const norm = Math.sqrt(sum);
-    if (norm > this.clipNorm) for (const p of parameters) kernels.axpy(this.clipNorm / norm - 1, p.grad, p.grad);
+    if (norm > this.clipNorm) for (const g of grads) kernels.axpy(this.clipNorm / norm - 1, g, g);
     return norm;
   }
 }

@@ -6,6 +6,7 @@
 // and activations and losses it does not know by name take the reference implementation.
 import { LEAKY_RELU_SLOPE, type FusedLayer, type Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
+import { Planner } from '../planner.js';
 import { referenceKernels } from '../reference.js';
 import { KERNELS_WASM } from './binary.js';
 
@@ -17,6 +18,7 @@ export interface KernelExports {
   relu(n: number, h: number, a: number): void;
   reluBackward(n: number, h: number, g: number, out: number): void;
   addRowVector(rows: number, cols: number, m: number, v: number): void;
+  fillRows(rows: number, rowBytes: number, v: number, out: number): void;
   sumRows(rows: number, cols: number, m: number, out: number, alpha: number, beta: number): void;
   sub(n: number, x: number, y: number, out: number): void;
   addPenaltyGradient(n: number, w: number, g: number, l1: number, l2: number): void;
@@ -28,6 +30,9 @@ export interface KernelExports {
   leakyRelu(n: number, h: number, a: number, slope: number): void;
   activationBackward(kind: number, n: number, h: number, a: number, g: number, out: number, slope: number): void;
   softmax(rows: number, cols: number, x: number, out: number): void;
+  softmaxCrossEntropy(rows: number, cols: number, h: number, y: number, a: number, delta: number): number;
+  softmax64(rows: number, cols: number, x: number, out: number): void;
+  softmaxCrossEntropy64(rows: number, cols: number, h: number, y: number, a: number, delta: number): number;
   softmaxBackward(rows: number, cols: number, a: number, g: number, out: number): void;
   lossSum(kind: number, n: number, y: number, yHat: number, h: number): number;
   reduce(kind: number, n: number, x: number): number;
@@ -62,8 +67,11 @@ export const MAX_HELPERS = (CONTROL_INTS - RANGES) / 2 - 1;
 const SMALL = 2048;
 /** Element-wise work on fewer values than this stays in JavaScript, where a call costs nothing. */
 const SHORT = 256;
-/** Products at least this large are split across the team. */
-const PARALLEL = 1 << 18;
+/**
+ * Products at least this large may be split across the team: whether they are is timed per shape (see Planner), since
+ * what a helper's wake-up costs against what it saves differs from machine to machine and with the load.
+ */
+const PARALLEL = 1 << 15;
 
 /**
  * Bytes of network matrices this memory hands out between two turns of the event loop. Blocks come back only through
@@ -140,6 +148,10 @@ export interface WasmKernels extends Kernels {
   readonly threads: number;
   readonly memory: WebAssembly.Memory;
   readonly module: WebAssembly.Module;
+  /** The compiled kernels themselves, for a backend that runs shares of them on threads of its own (the BLAS backend). */
+  readonly exports: KernelExports;
+  /** Copies order[start..start+count) into this memory (a scratch block kept for it) and answers its address; -1 if it cannot. */
+  placeOrder(order: Uint32Array, start: number, count: number): number;
 }
 
 export interface WasmOptions {
@@ -346,7 +358,8 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
   /** Takes a block back at once, rather than when the garbage collector gets to it. */
   function release(m: Matrix): void {
     const block = (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK];
-    if (!block || !(owned.has(m.data) || owned64.has(m.data))) return;
+    // A view (see view) is taken back with the matrix it views, never on its own.
+    if (!block || block.offset < 0 || !(owned.has(m.data) || owned64.has(m.data))) return;
     (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK] = null;
     owned.delete(m.data);
     owned64.delete(m.data);
@@ -354,6 +367,20 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     else reclaim.unregister(m.data);
     giveBack(block.offset, block.bytes);
   }
+
+  /** A matrix over elements offset.. of one from allocate, which the kernels take as theirs; it keeps that one's block. */
+  function view(m: Matrix, offset: number, rows: number, cols: number): Matrix {
+    const data = m.data.subarray(offset, offset + rows * cols);
+    const block = (m.data as FloatArray & { [BLOCK]?: Block | null })[BLOCK];
+    const set = owned64.has(m.data) ? owned64 : owned.has(m.data) ? owned : null;
+    if (!block || !set) return { rows, cols, data };
+    set.add(data);
+    Object.defineProperty(data, BLOCK, { value: { offset: -1, bytes: 0, arena: block.arena, parent: m.data } satisfies Block });
+    return { rows, cols, data };
+  }
+
+  /** The choice between running a product alone and with the team, per shape; none without helpers. */
+  const planner = helpers > 0 ? new Planner<number>() : null;
 
   // Operands that live elsewhere are copied into scratch blocks, kept and grown as needed.
   const scratch: { offset: number; bytes: number }[] = [0, 1, 2].map(() => ({ offset: 0, bytes: 0 }));
@@ -387,7 +414,17 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       return;
     }
     const lda = a.cols, ldb = b.cols, ldc = n;
-    const team = m * n * k >= PARALLEL && n >= 16 ? helpers : 0;
+    // Alone or with the team: the faster, timed on the shape's first calls (the same result either way: each column
+    // strip is one thread's, summed in the same order).
+    let team = 0, key = -1, trial = false;
+    if (planner && m * n * k >= PARALLEL && n >= 16 && m < 65536 && n < 65536 && k < 65536) {
+      key = ((m * 65536 + n) * 65536 + k) * 4 + (transA ? 1 : 0) + (transB ? 2 : 0);
+      if (!planner.has(key)) planner.add(key, [0, helpers]);
+      const next = planner.next(key);
+      team = next.candidate;
+      trial = next.trial;
+    }
+    const start = trial ? performance.now() : 0;
     if (team === 0) {
       wasm.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc, alpha, beta, 0, n, WORK);
     } else {
@@ -407,6 +444,7 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       wasm.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, ldc, alpha, beta, 0, Math.min(n, per * 8), WORK);
       for (let done = Atomics.load(control, DONE); done < team; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
     }
+    if (trial) planner!.record(key, team, performance.now() - start);
     if (!owned.has(out.data)) out.data.set(heap.subarray(pc >> 2, (pc >> 2) + out.data.length));
   }
 
@@ -416,6 +454,14 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
    */
   const here = (a: Matrix, b?: Matrix, c?: Matrix, d?: Matrix): boolean => a.data.length >= SHORT && owned.has(a.data) &&
     (b === undefined || owned.has(b.data)) && (c === undefined || owned.has(c.data)) && (d === undefined || owned.has(d.data));
+  /**
+   * All operands in this memory, whatever their length: for the kernels whose work per value (an exponential, a
+   * logarithm) costs more than a call does, so that the WebAssembly version wins even on a short output layer's values.
+   */
+  const ours = (a: Matrix, b: Matrix, c?: Matrix, d?: Matrix): boolean => owned.has(a.data) && owned.has(b.data) &&
+    (c === undefined || owned.has(c.data)) && (d === undefined || owned.has(d.data));
+  const ours64 = (a: Matrix, b: Matrix, c?: Matrix, d?: Matrix): boolean => owned64.has(a.data) && owned64.has(b.data) &&
+    (c === undefined || owned64.has(c.data)) && (d === undefined || owned64.has(d.data));
   /** The same for float64 matrices. */
   const here64 = (a: Matrix, b?: Matrix, c?: Matrix, d?: Matrix): boolean => a.data.length >= SHORT && owned64.has(a.data) &&
     (b === undefined || owned64.has(b.data)) && (c === undefined || owned64.has(c.data)) && (d === undefined || owned64.has(d.data));
@@ -469,17 +515,25 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
   }
 
   let orderScratch = { offset: 0, bytes: 0 };
+  /** Copies order[start..start+count) into a scratch block of this memory, kept and grown as needed; its address, or -1. */
+  function placeOrder(order: Uint32Array, start: number, count: number): number {
+    const bytes = align(count * 4);
+    if (orderScratch.bytes < bytes) {
+      const offset = claim(align(2 * bytes));
+      if (offset < 0) return -1;
+      if (orderScratch.bytes > 0) giveBack(orderScratch.offset, orderScratch.bytes);
+      orderScratch = { offset, bytes: align(2 * bytes) };
+    }
+    new Uint32Array(buffer, orderScratch.offset, count).set(order.subarray(start, start + count));
+    return orderScratch.offset;
+  }
+
   function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
     const same = (owned.has(src.data) && owned.has(dst.data)) || (owned64.has(src.data) && owned64.has(dst.data));
     if (!same || src.cols !== dst.cols) return false;
-    const bytes = align(dst.rows * 4);
-    if (orderScratch.bytes < bytes) {
-      const offset = claim(align(2 * bytes));
-      if (offset < 0) return false;
-      orderScratch = { offset, bytes: align(2 * bytes) };
-    }
-    new Uint32Array(buffer, orderScratch.offset, dst.rows).set(order.subarray(start, start + dst.rows));
-    wasm.gatherRows(dst.rows, dst.cols * dst.data.BYTES_PER_ELEMENT, src.data.byteOffset, orderScratch.offset, dst.data.byteOffset);
+    const at = placeOrder(order, start, dst.rows);
+    if (at < 0) return false;
+    wasm.gatherRows(dst.rows, dst.cols * dst.data.BYTES_PER_ELEMENT, src.data.byteOffset, at, dst.data.byteOffset);
     return true;
   }
 
@@ -488,6 +542,7 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
     name: helpers > 0 ? `wasm-simd×${helpers + 1}` : typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer ? 'wasm-simd' : 'wasm-simd (unshared)',
     allocate,
     release,
+    view,
     owns: (m) => owned.has(m.data) || owned64.has(m.data),
     gemm,
     axpy: (alpha, x, y) => (here(x, y) ? wasm.axpy(x.data.length, alpha, x.data.byteOffset, y.data.byteOffset)
@@ -524,13 +579,22 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       if (kind === undefined) return referenceKernels.mapBackward(f, h, a, g, out);
       wasm.activationBackward(kind, h.data.length, h.data.byteOffset, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset, LEAKY_RELU_SLOPE);
     },
-    softmax: (x, out) => (here(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset) : referenceKernels.softmax(x, out)),
+    fillRows: (v, out) => ((here(out, v) || here64(out, v)) && v.cols === out.cols
+      ? wasm.fillRows(out.rows, out.cols * out.data.BYTES_PER_ELEMENT, v.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.fillRows!(v, out)),
+    softmax: (x, out) => (ours(x, out) ? wasm.softmax(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
+      : ours64(x, out) ? wasm.softmax64(x.rows, x.cols, x.data.byteOffset, out.data.byteOffset)
+      : referenceKernels.softmax(x, out)),
+    softmaxCrossEntropy: (h, y, a, delta) => (ours(h, y, a, delta)
+      ? wasm.softmaxCrossEntropy(h.rows, h.cols, h.data.byteOffset, y.data.byteOffset, a.data.byteOffset, delta.data.byteOffset)
+      : ours64(h, y, a, delta) ? wasm.softmaxCrossEntropy64(h.rows, h.cols, h.data.byteOffset, y.data.byteOffset, a.data.byteOffset, delta.data.byteOffset)
+      : referenceKernels.softmaxCrossEntropy!(h, y, a, delta)),
     softmaxBackward: (a, g, out) => (here(a, g, out)
       ? wasm.softmaxBackward(a.rows, a.cols, a.data.byteOffset, g.data.byteOffset, out.data.byteOffset)
       : referenceKernels.softmaxBackward(a, g, out)),
     lossSum: (loss, y, yHat, h) => {
       const kind = LOSS_KIND[loss.name];
-      return kind !== undefined && here(y, yHat, h)
+      return kind !== undefined && ours(y, yHat, h)
         ? wasm.lossSum(kind, y.data.length, y.data.byteOffset, yHat.data.byteOffset, h.data.byteOffset)
         : referenceKernels.lossSum(loss, y, yHat, h);
     },
@@ -557,6 +621,8 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       : referenceKernels.adamStep(w, g, m, v, lr, beta1, beta2, eps, t)),
     gatherRows,
     trainExamples,
+    exports: wasm,
+    placeOrder,
     threads: helpers + 1,
     memory,
     module,
@@ -569,11 +635,12 @@ interface Arena {
   readonly blocks: Map<number, number>;
 }
 
-/** Where an array allocate() made lives, and the arena of its group, if it has one. */
+/** Where an array allocate() made lives, and the arena of its group, if it has one; a view's offset is −1, and it holds its parent. */
 interface Block {
   readonly offset: number;
   readonly bytes: number;
   readonly arena: Arena | null;
+  readonly parent?: FloatArray;
 }
 
 /** The property of an array that holds its Block. */

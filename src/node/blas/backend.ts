@@ -1,39 +1,257 @@
 // The BLAS backend: matrix products, nearly all of the arithmetic, go to the system's optimized BLAS
-// (sgemm for float32, dgemm for float64, on the library's own threads). Matrices live in a WebAssembly
-// memory whose SIMD kernels do the element-wise work (bias add, activations and their derivatives, softmax,
-// losses, optimizer steps, the fused per-example loop; f64 versions of the ones float64 networks need), and
-// BLAS reads and writes that same memory in place, so nothing is copied.
-import type { Kernels } from '../../core/kernels.js';
-import type { Matrix } from '../../core/matrix.js';
+// (sgemm for float32, dgemm for float64). Matrices live in a WebAssembly memory whose SIMD kernels do the
+// element-wise work (bias add, activations and their derivatives, softmax, losses, optimizer steps, the fused
+// per-example loop; f64 versions of the ones float64 networks need), and BLAS reads and writes that same memory in
+// place, so nothing is copied. How many threads each product shape runs on, and whose (blocks of the output on this
+// backend's own threads, or the BLAS's threads), is chosen by timing the candidates on this machine (see Planner).
+import type { Kernels, ProductPlan } from '../../core/kernels.js';
+import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
+import { Planner } from '../../core/planner.js';
 import { referenceKernels } from '../../core/reference.js';
 import { createWasmKernelsSync, type WasmKernels } from '../../core/wasm/backend.js';
 import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS, type BlasLibrary } from './library.js';
+import { startTeam, type BlasTeam, type GemmBlock, type Job, type KernelShare, type TeamCall } from './team.js';
 
 export interface BlasKernels extends Kernels {
   readonly library: BlasLibrary;
-  /** Threads the BLAS runs products on. */
+  /** The most threads a product runs on: the cores, or the pinned count. */
   readonly threads: number;
+  /** Whether every product large enough to share runs on exactly `threads` threads, rather than on as many as timing chose for its shape. */
+  readonly pinned: boolean;
+  planProduct(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha?: number, beta?: number): ProductPlan;
+  /** The plan of every product shape met so far, for tests and the bench to read. */
+  productPlans(): { shape: string; plan: ProductPlan }[];
 }
 
 /** Which library call's thread setting is in force, so a backend that wants another count sets it before its call. */
 const threadSetting = new WeakMap<BlasLibrary, number>();
 
 /**
- * Products of fewer multiply-adds than this run on one thread. Splitting a product between threads costs a
- * wake-up and a join on every call, more than it saves below about this size: measured with OpenBLAS 0.3.21 on
- * two cores, W1's 128×784×128 products ran at 150-170 GFLOP/s on one thread and 70-130 on two, while W3's
- * 256×1024×1024 ones gain from both.
+ * Products of fewer multiply-adds than this run on one thread without being timed: OpenBLAS keeps them on one thread
+ * whatever it is told (so its candidates would be the same call, and timing could only pick noise), at a few
+ * microseconds each they gain nothing from a second thread anywhere, and the planner's bookkeeping would be a visible
+ * share of the smallest.
  */
-export const PARALLEL_MULTIPLY_ADDS = 1 << 25;
+export const TIMED_MULTIPLY_ADDS = 1 << 18;
 
-export function createBlasKernels(library: BlasLibrary, threads: number): BlasKernels {
+/**
+ * How the output is cut into blocks for the team: along its rows or its columns, each block a whole multiple of
+ * `align` of them. A BLAS computes an element the same way in a block as in the whole product only where the blocks
+ * keep its kernel's tiles whole (OpenBLAS's tiles are 16 rows for AVX-512, 24 for Haswell's float32 kernel), so the
+ * probe tries these in turn, evenest first, and keeps the first that gives the one-thread result.
+ */
+interface Blocks {
+  readonly byRows: boolean;
+  readonly align: number;
+}
+const BLOCKINGS = [16, 24, 32, 48, 64, 8].flatMap((align) => [{ larger: true, align }, { larger: false, align }]);
+
+/** How long gemm waits, at most, for the team's threads to start before it plans without them (milliseconds). */
+const TEAM_START_MS = 5000;
+
+/**
+ * Milliseconds of products large enough to share that run on one thread before the team's threads are started (each
+ * costs tens of milliseconds of a core to start), and their shapes timed: a run whose products would not repay that, a
+ * small table's, never starts them. A caller that asks for a plan (planProduct) starts them at once.
+ */
+const TEAM_AFTER_MS = 50;
+
+/** Element-wise work of fewer bytes than this runs on one thread, untimed: sharing it could not repay a hand-off. */
+const SHARED_BYTES = 1 << 16;
+
+/**
+ * The ways a product can run, as planner candidates, cheapest first: 1 is one BLAS thread; −t is t threads of this
+ * backend's team, each running a block of the output as a one-thread BLAS call; +t (t ≥ 2) is the BLAS's own t threads.
+ */
+export function productWays(most: number): number[] {
+  const ways = [1];
+  for (let t = 2; t < most; t *= 2) ways.push(-t, t);
+  if (most > 1) ways.push(-most, most);
+  return ways;
+}
+
+/**
+ * The BLAS backend on `threads` threads at most. Each product shape's way of running (see productWays) is first
+ * checked to give the one-thread product's result to the bit, on random operands of the shape (a way that does not is
+ * never used for it: OpenBLAS's own threads sum some shapes in another order), and then, unpinned, chosen by timing the
+ * candidates on the shape's first calls and again every few seconds, so that it follows the machine and its load.
+ * Pinned, every product large enough to share runs on exactly `threads` threads (the team's where they give the same
+ * result, else the BLAS's where those do, else one), for timings that repeat.
+ */
+export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false): BlasKernels {
   const wasm: WasmKernels = createWasmKernelsSync();
+  const most = library.setThreads ? Math.max(1, threads) : 1;
+  const planner = new Planner<number | string>();
+  const ways = productWays(most);
+  const shared = typeof SharedArrayBuffer !== 'undefined' && wasm.memory.buffer instanceof SharedArrayBuffer;
   const useThreads = (wanted: number): void => {
     if (library.setThreads && threadSetting.get(library) !== wanted) {
       library.setThreads(wanted);
       threadSetting.set(library, wanted);
     }
   };
+  // The team starts once TEAM_AFTER_MS of shareable products have run (pinned: at the first), and runs only where every
+  // operand is in the shared memory. Until it has started, those products run on one thread, their shapes unplanned
+  // (pinned ones wait for it: a pinned count is a promise).
+  let team: BlasTeam | null = null;
+  let teamStarted = 0;
+  /** Milliseconds of shareable products run before the team was started. */
+  let unplannedMs = 0;
+  /** Whether a team could run here: more than one thread, and a memory its threads can share. */
+  const teamWanted = most > 1 && shared;
+  /** Whether the team can take work now; starts it the first time it is asked for. */
+  function teamReady(wait: boolean): boolean | null {
+    if (!teamWanted) return false;
+    if (!team) {
+      try {
+        team = startTeam(library.path, wasm.memory, wasm.module, most - 1);
+      } catch {
+        teamStarted = -1;
+        return false;
+      }
+      teamStarted = performance.now();
+    }
+    if (teamStarted < 0 || team.failed()) return false;
+    if (team.ready() || (wait && team.waitUntilReady(TEAM_START_MS))) return true;
+    if (performance.now() - teamStarted > TEAM_START_MS) {
+      teamStarted = -1; // it never started: plan without it
+      return false;
+    }
+    return null; // still starting
+  }
+
+  /**
+   * The plan's key: the shape, the dtype, and whether β is 0, 1 or another value (a BLAS may take other paths for each,
+   * and a way exact for one need not be for another); small shapes (nearly all) as one exact number, others as a string.
+   */
+  function keyOf(m: number, n: number, k: number, transA: boolean, transB: boolean, f64: boolean, beta: number): number | string {
+    const flags = (transA ? 1 : 0) + (transB ? 2 : 0) + (f64 ? 4 : 0) + 8 * betaClass(beta);
+    return m < 65536 && n < 65536 && k < 65536 ? ((m * 65536 + n) * 65536 + k) * 32 + flags : `${m} ${n} ${k} ${flags}`;
+  }
+
+  function call(f32: boolean, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, A: FloatArray, lda: number,
+    B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number): void {
+    const ta = transA ? CBLAS_TRANS : CBLAS_NO_TRANS, tb = transB ? CBLAS_TRANS : CBLAS_NO_TRANS;
+    if (f32) library.sgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float32Array, lda, B as Float32Array, ldb, beta, C as Float32Array, ldc);
+    else library.dgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float64Array, lda, B as Float64Array, ldb, beta, C as Float64Array, ldc);
+  }
+
+  /**
+   * Runs the product one way (the team's in `blocks`); false, having done nothing, where that way cannot run this call
+   * (the team's threads only see matrices in the shared memory).
+   */
+  function runWay(way: number, f32: boolean, a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, m: number, n: number, k: number,
+    alpha: number, beta: number, blocking?: Blocks): boolean {
+    if (way > 0) {
+      useThreads(way);
+      call(f32, transA, transB, m, n, k, alpha, a.data, a.cols, b.data, b.cols, beta, out.data, n);
+      return true;
+    }
+    if (!team || team.failed() || !blocking || !wasm.owns!(a) || !wasm.owns!(b) || !wasm.owns!(out)) return false;
+    useThreads(1);
+    const parts = -way, byRows = blocking.byRows, extent = byRows ? m : n;
+    const step = Math.ceil(extent / parts / blocking.align) * blocking.align;
+    const size = f32 ? 4 : 8;
+    const blocks: GemmBlock[] = [];
+    const A = a.data, B = b.data, C = out.data;
+    for (let from = 0; from < extent; from += step) {
+      const count = Math.min(step, extent - from);
+      // Where the block's operands start: op(A)'s rows from, or op(B)'s columns from.
+      const aAt = byRows ? (transA ? from : from * a.cols) : 0, bAt = byRows ? 0 : transB ? from * b.cols : from;
+      const cAt = byRows ? from * n : from;
+      blocks.push({
+        f64: !f32, transA, transB, m: byRows ? count : m, n: byRows ? n : count, k, alpha, beta,
+        a: A.byteOffset + aAt * size, lda: a.cols, b: B.byteOffset + bAt * size, ldb: b.cols, c: C.byteOffset + cAt * size, ldc: n,
+      });
+    }
+    // This thread runs the first block (and any a helper could not) on its part of the matrices themselves.
+    const from = (x: FloatArray, at: number): FloatArray => x.subarray((at - x.byteOffset) / size);
+    team.run(blocks, (job) => {
+      const block = job as GemmBlock;
+      call(f32, transA, transB, block.m, block.n, k, alpha, from(A, block.a), a.cols, from(B, block.b), b.cols, beta, from(C, block.c), n);
+    });
+    return true;
+  }
+
+  /**
+   * The ways that give the one-thread product's result to the bit for this shape, on random operands of it (a way
+   * that sums in another order shows it in some of the m·n sums, as good as certainly), and the team's blocking.
+   */
+  function exactWays(f32: boolean, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
+    wanted: readonly number[]): { ways: number[]; blocking: Blocks | undefined; ms: number[] } {
+    if (wanted.length === 1 && wanted[0] === 1) return { ways: [1], blocking: undefined, ms: [0] };
+    const dtype: DType = f32 ? 'float32' : 'float64';
+    const scratch = (rows: number, cols: number, seed: number): Matrix => {
+      const s = wasm.allocate!(rows, cols, dtype);
+      let x = seed;
+      for (let i = 0; i < s.data.length; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        s.data[i] = x / 4294967296 - 0.5;
+      }
+      return s;
+    };
+    const a = transA ? scratch(k, m, 1) : scratch(m, k, 1), b = transB ? scratch(n, k, 2) : scratch(k, n, 3);
+    const start = scratch(m, n, 4), one = scratch(m, n, 4), other = scratch(m, n, 4);
+    const bytes = (x: Matrix): Uint8Array => new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+    // How long each exact way's check took: a first run, for the planner to leave out a way far slower than the rest.
+    const took = new Map<number, number>();
+    const exact = (way: number, blocking?: Blocks): boolean => {
+      other.data.set(start.data);
+      const began = performance.now();
+      if (!runWay(way, f32, a, transA, b, transB, other, m, n, k, alpha, beta, blocking)) return false;
+      took.set(way, performance.now() - began);
+      const x = bytes(one), y = bytes(other);
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+      return true;
+    };
+    try {
+      const began = performance.now();
+      runWay(1, f32, a, transA, b, transB, one, m, n, k, alpha, beta);
+      took.set(1, performance.now() - began);
+      let blocking: Blocks | undefined;
+      const ways = wanted.filter((way) => {
+        if (way > 0) return way === 1 || exact(way);
+        if (blocking) return exact(way, blocking);
+        for (const { larger, align } of BLOCKINGS) {
+          const byRows = larger === m >= n;
+          if ((byRows ? m : n) < 2 * align) continue; // too few rows (or columns) for two whole blocks
+          if (exact(way, { byRows, align })) {
+            blocking = { byRows, align };
+            return true;
+          }
+        }
+        return false;
+      });
+      return { ways, blocking, ms: ways.map((w) => took.get(w)!) };
+    } finally {
+      for (const s of [a, b, start, one, other]) wasm.release!(s);
+    }
+  }
+
+  /** Shapes met once and not yet planned. */
+  const seen = new Set<number | string>();
+  /** What is kept beside each key the planner holds: its name for productPlans, and a product's blocking on the team. */
+  const shapes = new Map<number | string, { name: string; blocking?: Blocks }>();
+  /** Adds a key to the planner, and forgets what was kept beside the key it forgets to make room, if any. */
+  function addPlan(key: number | string, name: string, candidates: readonly number[], blocking?: Blocks, seen?: readonly number[], trials?: number): void {
+    shapes.set(key, { name, blocking });
+    const forgotten = planner.add(key, candidates, seen, trials);
+    if (forgotten !== undefined) shapes.delete(forgotten);
+  }
+
+  /** Adds a shape to the planner: its exact ways (pinned: the one way of `threads` threads), or false if the team is still starting. */
+  function planShape(key: number | string, f32: boolean, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
+    wait: boolean): boolean {
+    const withTeam = teamReady(wait);
+    if (withTeam === null) return false;
+    const possible = ways.filter((w) => w > 0 || withTeam);
+    const { ways: exact, blocking, ms } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
+    const name = shapeName(m, n, k, transA, transB, f32, beta);
+    // Two trials a way for products of milliseconds (a W3 layer's), where noise is a small share and each trial costs.
+    if (pinned) addPlan(key, name, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1], blocking);
+    else addPlan(key, name, exact, blocking, ms, ms[0] > 2 ? 2 : 3);
+    return true;
+  }
 
   function gemm(a: Matrix, transA: boolean, b: Matrix, transB: boolean, out: Matrix, alpha: number, beta: number): void {
     const m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols;
@@ -46,18 +264,153 @@ export function createBlasKernels(library: BlasLibrary, threads: number): BlasKe
       referenceKernels.gemm(a, transA, b, transB, out, alpha, beta);
       return;
     }
-    useThreads(m * n * k >= PARALLEL_MULTIPLY_ADDS ? threads : 1);
-    const ta = transA ? CBLAS_TRANS : CBLAS_NO_TRANS, tb = transB ? CBLAS_TRANS : CBLAS_NO_TRANS;
-    // Row-major leading dimensions are the stored row lengths, whatever the transposition.
-    if (f32) library.sgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float32Array, a.cols, B as Float32Array, b.cols, beta, C as Float32Array, n);
-    else library.dgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, A as Float64Array, a.cols, B as Float64Array, b.cols, beta, C as Float64Array, n);
+    if (m * n * k < TIMED_MULTIPLY_ADDS || most === 1) {
+      runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      return;
+    }
+    const key = keyOf(m, n, k, transA, transB, f64, beta);
+    if (!planner.has(key)) {
+      // A shape is planned at its second call: one met once (a batch of a size that does not come back) is not worth
+      // the check and the trials.
+      const once = !pinned && !seen.has(key);
+      if (once) {
+        if (seen.size >= 4096) seen.clear();
+        seen.add(key);
+      }
+      if (once || (!team && !pinned && unplannedMs < TEAM_AFTER_MS && teamWanted)) {
+        const start = performance.now();
+        runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+        unplannedMs += performance.now() - start;
+        return;
+      }
+      if (!planShape(key, f32, m, n, k, transA, transB, alpha, beta, pinned)) {
+        runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+        return;
+      }
+    }
+    const { candidate, trial } = planner.next(key);
+    const blocking = candidate < 0 ? shapes.get(key)!.blocking : undefined;
+    if (!trial) {
+      if (!runWay(candidate, f32, a, transA, b, transB, out, m, n, k, alpha, beta, blocking)) runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      return;
+    }
+    const start = performance.now();
+    if (runWay(candidate, f32, a, transA, b, transB, out, m, n, k, alpha, beta, blocking)) planner.record(key, candidate, performance.now() - start);
+    else {
+      // A way that cannot take this call (operands outside the shared memory) counts as a trial it lost.
+      runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      planner.record(key, candidate, Infinity);
+    }
+  }
+
+  // Element-wise work large enough to share (the batch's row gather, the optimizer step over every parameter) runs in
+  // shares on the team where the team is running and timing says it pays: each output value is one thread's either way.
+  /** Whether the team is running and ready; element-wise work never starts it. */
+  const teamRunning = (): boolean => team !== null && teamStarted > 0 && !team.failed() && team.ready();
+  const teamWays = ways.filter((w) => w < 0);
+
+  /**
+   * Runs `kernel` over [0, count) in as many shares (each a multiple of `align` long, but the last) as the planner picks
+   * for `key` (timed like the products), `args(from, to)` giving a share's arguments; `name` says what it is in a plan.
+   */
+  function inShares(key: string, name: string, count: number, align: number, kernel: TeamCall, args: (from: number, to: number) => number[]): void {
+    if (!planner.has(key)) addPlan(key, name, pinned ? [-most] : [1, ...teamWays]);
+    const { candidate, trial } = planner.next(key);
+    const start = trial ? performance.now() : 0;
+    const call = wasm.exports[kernel] as (...a: number[]) => void;
+    if (candidate === 1) call(...args(0, count));
+    else {
+      const parts = -candidate, step = Math.ceil(count / parts / align) * align;
+      const shares: KernelShare[] = [];
+      for (let p = 0; p * step < count; p++) shares.push({ kernel, args: args(p * step, Math.min(count, (p + 1) * step)) });
+      team!.run(shares, (job: Job) => call(...(job as KernelShare).args));
+    }
+    if (trial) planner.record(key, candidate, performance.now() - start);
+  }
+
+  function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
+    const size = dst.data.BYTES_PER_ELEMENT, rowBytes = dst.cols * size;
+    if (dst.rows * rowBytes < SHARED_BYTES || !teamRunning() || src.cols !== dst.cols || src.data.BYTES_PER_ELEMENT !== size ||
+      !wasm.owns!(src) || !wasm.owns!(dst)) {
+      return wasm.gatherRows!(src, order, start, dst);
+    }
+    const at = wasm.placeOrder(order, start, dst.rows);
+    if (at < 0) return false;
+    inShares(`gather ${rowBytes} ${dst.rows}`, `gathering ${dst.rows} rows of ${rowBytes} bytes`, dst.rows, 1, 'gatherRows',
+      (from, to) => [to - from, rowBytes, src.data.byteOffset, at + 4 * from, dst.data.byteOffset + from * rowBytes]);
+    return true;
+  }
+
+  function axpy(alpha: number, x: Matrix, y: Matrix): void {
+    const n = x.data.length, f64 = x.data instanceof Float64Array;
+    if (n < SHARED_BYTES / 4 || !teamRunning() || y.data.length !== n || !(y.data instanceof (f64 ? Float64Array : Float32Array)) ||
+      !wasm.owns!(x) || !wasm.owns!(y)) {
+      wasm.axpy(alpha, x, y);
+      return;
+    }
+    const size = f64 ? 8 : 4;
+    inShares(`axpy ${n} ${size}`, `axpy of ${n} ${f64 ? 'float64' : 'float32'}s`, n, 16, f64 ? 'axpy64' : 'axpy',
+      (from, to) => [to - from, alpha, x.data.byteOffset + from * size, y.data.byteOffset + from * size]);
+  }
+
+  const describe = (plan: { candidates: readonly number[]; chosen: number; measured: boolean; times: readonly number[] } | null): ProductPlan => {
+    if (!plan) return { threads: 1, team: false, how: 'small', times: null };
+    const threads = Math.abs(plan.chosen), team = plan.chosen < 0;
+    if (pinned) return { threads, team, how: 'pinned', times: null };
+    // The ways timed in the last round (one far slower on its first run was left out of it).
+    const times = plan.times.length ? Object.fromEntries(plan.candidates.flatMap((c, i) => (Number.isFinite(plan.times[i]) ? [[wayName(c), plan.times[i]]] : []))) : null;
+    return { threads, team, how: plan.candidates.length === 1 ? 'only' : plan.times.length ? 'measured' : 'untimed', times };
+  };
+
+  function planProduct(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha = 1, beta = 0): ProductPlan {
+    if (m * n * k < TIMED_MULTIPLY_ADDS || most === 1) return describe(null);
+    const f32 = dtype === 'float32';
+    const key = keyOf(m, n, k, transA, transB, !f32, beta);
+    if (!planner.has(key)) planShape(key, f32, m, n, k, transA, transB, alpha, beta, true);
+    if (!planner.plan(key)!.measured) {
+      // Time it now, on scratch matrices of the shape (what gemm would otherwise do on its first calls).
+      const scratch = (rows: number, cols: number): Matrix => {
+        const s = wasm.allocate!(rows, cols, dtype);
+        for (let i = 0; i < s.data.length; i++) s.data[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+        return s;
+      };
+      const sa = transA ? scratch(k, m) : scratch(m, k), sb = transB ? scratch(n, k) : scratch(k, n), sc = scratch(m, n);
+      for (let calls = 0; !planner.plan(key)!.measured && calls < 100; calls++) gemm(sa, transA, sb, transB, sc, alpha, beta);
+      for (const s of [sa, sb, sc]) wasm.release!(s);
+    }
+    return describe(planner.plan(key)!);
+  }
+
+  function productPlans(): { shape: string; plan: ProductPlan }[] {
+    return [...planner.plans()].map(([key, plan]) => ({ shape: shapes.get(key)!.name, plan: describe(plan) }));
   }
 
   return {
     ...wasm,
-    name: `blas (${library.description}, ${threads} thread${threads === 1 ? '' : 's'})`,
+    name: `blas (${library.description}, ${pinned || most === 1 ? `${most} thread${most === 1 ? '' : 's'}` : `1–${most} threads, timed per product`})`,
     library,
-    threads,
+    threads: most,
+    pinned,
     gemm,
+    gatherRows,
+    axpy,
+    planProduct,
+    productPlans,
   };
+}
+
+/** 0 for β = 0 (the output is only written), 1 for β = 1 (added to), 2 for any other β. */
+function betaClass(beta: number): number {
+  return beta === 0 ? 0 : beta === 1 ? 1 : 2;
+}
+
+/** A way's name in a plan's times: "1", "2 (team)" for blocks on this backend's threads, "2 (BLAS)" for the BLAS's own. */
+function wayName(way: number): string {
+  return way === 1 ? '1' : way < 0 ? `${-way} (team)` : `${way} (BLAS)`;
+}
+
+/** "128×784 · 784×128 float32": op(A)'s and op(B)'s shapes (ᵀ where transposed), and β where it is not 0. */
+function shapeName(m: number, n: number, k: number, transA: boolean, transB: boolean, f32: boolean, beta: number): string {
+  const b = betaClass(beta);
+  return `${m}×${k}${transA ? ' (Aᵀ)' : ''} · ${k}×${n}${transB ? ' (Bᵀ)' : ''} ${f32 ? 'float32' : 'float64'}${b ? `, β ${b === 1 ? '1' : 'other'}` : ''}`;
 }

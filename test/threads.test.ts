@@ -1,0 +1,129 @@
+// The BLAS backend's threads: each product shape's way of running (one thread, blocks of the output on the backend's
+// own threads, the BLAS's own threads) is checked to give the one-thread result to the bit before it may be timed and
+// chosen, so training gives the same weights whatever the thread setting; small products are not timed; the choice
+// is shown by layer and can be pinned.
+import { describe, expect, it } from 'vitest';
+import { fit, Network, Random, type Kernels, type NetworkSpec } from '../src/index.js';
+import { createNodeBlasKernels, type BlasKernels } from '../src/node/index.js';
+import { createBlasKernels, TIMED_MULTIPLY_ADDS } from '../src/node/blas/backend.js';
+import { loadBlasSync, type BlasLibrary } from '../src/node/blas/library.js';
+import { threadsWanted } from '../src/node/backends.js';
+import { threadsLine } from '../src/cli/train.js';
+
+/** W1's shape, the one whose first product OpenBLAS 0.3.21 sums differently on two of its threads than on one. */
+const spec = (dtype: 'float32' | 'float64'): NetworkSpec => ({
+  inputs: 784, layers: [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }],
+  loss: 'categorical-cross-entropy', dtype, seed: 3,
+});
+
+function data(rows: number): { x: number[][]; y: number[][] } {
+  const random = new Random(11);
+  const x = Array.from({ length: rows }, () => Array.from({ length: 784 }, () => random.uniform(0, 1)));
+  const y = x.map((r) => Array.from({ length: 10 }, (_, k) => (k === Math.floor(10 * r[0]) % 10 ? 1 : 0)));
+  return { x, y };
+}
+
+function trained(kernels: Kernels, dtype: 'float32' | 'float64', d: { x: number[][]; y: number[][] }, optimizer: 'momentum' | 'sgd' = 'momentum'): Uint8Array[] {
+  const net = new Network(spec(dtype), { kernels });
+  fit(net, d.x, d.y, { epochs: 2, batchSize: 128, learningRate: 0.05, optimizer });
+  return net.parameters.map((p) => new Uint8Array(p.value.data.slice().buffer));
+}
+
+const same = (a: Uint8Array[], b: Uint8Array[]): boolean => a.length === b.length && a.every((w, i) => Buffer.from(w).equals(Buffer.from(b[i])));
+
+describe('BLAS threads', () => {
+  it.each(['float32', 'float64'] as const)('%s: one thread, two pinned, and timed per product train to the same bits', async (dtype) => {
+    const d = data(512);
+    const one = (await createNodeBlasKernels({ threads: 1 }))!;
+    const two = (await createNodeBlasKernels({ threads: 2 }))!;
+    const timed = (await createNodeBlasKernels({ threads: 'auto' }))!;
+    const reference = trained(one, dtype, d);
+    expect(same(trained(two, dtype, d), reference)).toBe(true);
+    // On the timed backend, its shapes planned first (as the command line's plan line does: the team started, each way
+    // checked), then trained twice: the first run's first calls are its trials, the second runs what was chosen.
+    new Network(spec(dtype), { kernels: timed }).productPlans(128);
+    expect(timed.productPlans().some((p) => p.plan.how === 'measured' && p.shape.includes(dtype))).toBe(true);
+    expect(same(trained(timed, dtype, d), reference)).toBe(true);
+    expect(same(trained(timed, dtype, d), reference)).toBe(true);
+    // Plain gradient descent: its step is one axpy over every parameter, which two pinned threads share.
+    expect(same(trained(two, dtype, d, 'sgd'), trained(one, dtype, d, 'sgd'))).toBe(true);
+    // Two pinned threads really ran W1's big products, the batch's gather and the step on two threads (so the
+    // comparisons above could fail).
+    const big = two.productPlans().filter((p) => (p.shape.includes('784') && p.shape.includes(dtype)) || p.shape.startsWith('gathering') || p.shape.startsWith('axpy'));
+    expect(big.map((p) => p.shape.split(' ')[0])).toEqual(expect.arrayContaining(['gathering', 'axpy', '128×784']));
+    for (const p of big) expect(p.plan).toMatchObject({ threads: 2, how: 'pinned' });
+  }, 60_000);
+
+  it("a BLAS whose own threads sum in another order is never used on them: the check on random operands catches it", () => {
+    const real = loadBlasSync(undefined, true)!;
+    // The real library, except that with two threads set its products come out one unit in the last place off.
+    let threads = 1;
+    const skewed: BlasLibrary = {
+      ...real,
+      setThreads: (t) => {
+        threads = t;
+        real.setThreads!(t);
+      },
+      sgemm: (...args) => {
+        real.sgemm(...args);
+        if (threads > 1) {
+          const c = args[12];
+          c[0] = Math.fround(c[0] * (1 + 2 ** -20));
+        }
+      },
+    };
+    const k = createBlasKernels(skewed, 2, false);
+    const plan = k.planProduct(128, 128, 784, false, false, 'float32');
+    expect(plan.how).toBe('measured');
+    expect(Object.keys(plan.times!)).not.toContain('2 (BLAS)');
+    // Pinned to two threads it uses the team's (exact) way, never the library's.
+    const pinned = createBlasKernels(skewed, 2, true);
+    expect(pinned.planProduct(128, 128, 784, false, false, 'float32')).toMatchObject({ threads: 2, team: true, how: 'pinned' });
+    const d = data(256);
+    expect(same(trained(pinned, 'float32', d), trained(createBlasKernels(real, 1, true), 'float32', d))).toBe(true);
+  }, 60_000);
+
+  it('small products are not timed; the plan says so, by layer, and the first layer carries no error back', async () => {
+    const k = (await createNodeBlasKernels({ threads: 'auto' }))! as BlasKernels;
+    expect(k.planProduct(32, 100, 33, false, false, 'float32')).toEqual({ threads: 1, team: false, how: 'small', times: null });
+    expect(32 * 100 * 33).toBeLessThan(TIMED_MULTIPLY_ADDS);
+    const net = new Network(spec('float32'), { kernels: k });
+    const layers = net.productPlans(128)!;
+    expect(layers.map((l) => l.back === null)).toEqual([true, false, false]);
+    expect(layers[2].forward.how).toBe('small'); // 128×64·64×10
+    expect(['measured', 'only']).toContain(layers[0].forward.how);
+    expect(threadsLine(layers)).toMatch(/^threads {2}layer 1: \d(\/\d)*, layer 2: \d(\/\d)*, layer 3: 1 \(BLAS threads per product/);
+    // Pinned: one line that says so.
+    const pinned = (await createNodeBlasKernels({ threads: 2 }))!;
+    expect(threadsLine(new Network(spec('float32'), { kernels: pinned }).productPlans(128))).toBe('threads  every product on 2 BLAS threads (pinned by --threads or BACKPROP_THREADS)');
+    // A table's products are all small: nothing to show.
+    expect(threadsLine(new Network({ inputs: 4, layers: [{ units: 16 }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }).productPlans(32))).toBeNull();
+  });
+
+  it('a training step runs 3 products per layer but 2 for the first, which has no layer below to carry its error to', async () => {
+    const k = (await createNodeBlasKernels({ threads: 1 }))!;
+    const shapes: string[] = [];
+    const spied: Kernels = { ...k, gemm: (a, ta, b, tb, out, alpha, beta) => (shapes.push(`${ta ? a.cols : a.rows}×${tb ? b.rows : b.cols}`), k.gemm(a, ta, b, tb, out, alpha, beta)) };
+    const d = data(128);
+    fit(new Network(spec('float32'), { kernels: spied }), d.x, d.y, { epochs: 1, batchSize: 128, accuracy: false });
+    // Forward 128×128, 128×64, 128×10; then ∂W 64×10, e 128×64; ∂W 128×64, e 128×128; ∂W 784×128 and no 128×784.
+    expect(shapes).toEqual(['128×128', '128×64', '128×10', '64×10', '128×64', '128×64', '128×128', '784×128']);
+  });
+
+  it('BACKPROP_THREADS pins the default, and a bad value is one error naming it', () => {
+    const saved = process.env.BACKPROP_THREADS;
+    try {
+      process.env.BACKPROP_THREADS = '3';
+      expect(threadsWanted()).toBe(3);
+      expect(threadsWanted('auto')).toBe('auto');
+      process.env.BACKPROP_THREADS = 'auto';
+      expect(threadsWanted()).toBe('auto');
+      process.env.BACKPROP_THREADS = 'two';
+      expect(() => threadsWanted()).toThrow(/^BACKPROP_THREADS: expected a whole number of threads from 1 to 1024, or auto, got "two"$/);
+      expect(() => threadsWanted(0)).toThrow(/^threads: expected a whole number/);
+    } finally {
+      if (saved === undefined) delete process.env.BACKPROP_THREADS;
+      else process.env.BACKPROP_THREADS = saved;
+    }
+  });
+});
