@@ -4,6 +4,7 @@
 import { BackpropError, closestName } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { classesOf, type Label } from './encoding.js';
+import { encodePiecewise } from './piecewise.js';
 import { targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import type { Task } from './columns.js';
 
@@ -174,7 +175,8 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
   }
   const count = rows ? rows.length : frame.rows;
   const width = prep.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
-  const x = make(count, width);
+  // With a piecewise-linear encoding the scaled vector is a step on the way, made in ordinary memory.
+  const x = prep.piecewise ? zeros(count, width, dtype) : make(count, width);
   const X = x.data;
   let offset = 0, n = 0;
   for (const f of prep.features) {
@@ -201,7 +203,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     }
     offset += f.categories.length;
   }
-  return x;
+  return prep.piecewise ? encodePiecewise(prep.piecewise, x, make) : x;
 }
 
 // The loops of encodeFrameInputs, each in a function of its own: small and of few types, they are compiled once,

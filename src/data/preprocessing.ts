@@ -2,6 +2,7 @@
 // the feature columns (numeric, or text one-hot encoded), the scaling of the numeric ones, and the target.
 import { BackpropError } from '../core/errors.js';
 import type { Label } from './encoding.js';
+import { encodePiecewiseRow, piecewiseWidth, type Piecewise } from './piecewise.js';
 import { scaleRow, type Scaler } from './scaling.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 
@@ -35,11 +36,29 @@ export interface Preprocessing {
   /** Fitted on the training rows' numeric features, in feature order. */
   scaler: Scaler | null;
   target: TargetSpec | null;
+  /** The numeric inputs' piecewise-linear encoding, applied to the scaled vector (absent: none). */
+  piecewise?: Piecewise;
 }
 
 /** Input values a feature list produces: 1 per numeric column, one per category for text columns. */
 export function encodedWidth(features: readonly FeatureSpec[]): number {
   return features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
+}
+
+/** Values the network reads: the encoded width, widened by the piecewise-linear encoding where there is one. */
+export function inputWidth(prep: Preprocessing): number {
+  return prep.piecewise ? piecewiseWidth(prep.piecewise) : encodedWidth(prep.features);
+}
+
+/** Which of the encoded values are scaled numbers (the ones a piecewise-linear encoding may widen). */
+export function scaledInputs(features: readonly FeatureSpec[]): number[] {
+  const out: number[] = [];
+  let j = 0;
+  for (const f of features) {
+    if (f.type === 'numeric') out.push(j++);
+    else j += f.categories.length;
+  }
+  return out;
 }
 
 export function numericCount(features: readonly FeatureSpec[]): number {
@@ -74,7 +93,7 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
     }
     for (let j = 0; j < f.categories.length; j++) out.push(j === k ? 1 : 0);
   });
-  return out;
+  return prep.piecewise ? encodePiecewiseRow(prep.piecewise, out) : out;
 }
 
 /** What one output row means: a class with the probability of each, or a value in the target's units. */

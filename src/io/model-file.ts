@@ -2,7 +2,8 @@
 // documented in the README). Reading treats the text as untrusted: every field is checked before use.
 import { BackpropError } from '../core/errors.js';
 import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
-import { encodedWidth, numericCount, targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { MAX_PIECEWISE_WIDTH, piecewiseWidth, type Piecewise } from '../data/piecewise.js';
+import { encodedWidth, numericCount, scaledInputs, targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
 import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
 import { FieldReader } from './validate.js';
@@ -146,7 +147,7 @@ function checkUnique(r: FieldReader, names: readonly (string | number)[], field:
 }
 
 function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): Preprocessing {
-  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target']);
+  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'piecewise'], ['features', 'scaler', 'target']);
   const list = r.array(p.features, 'preprocessing.features');
   if (list.length > MAX_FEATURES) r.fail('preprocessing.features', `at most ${MAX_FEATURES} features`);
   const features = list.map((f, i): FeatureSpec => {
@@ -161,15 +162,42 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
     return { name, type, categories };
   });
   checkUnique(r, features.map((f) => f.name), 'preprocessing.features');
-  if (encodedWidth(features) !== spec.inputs) {
-    r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encodedWidth(features)}`);
+  const piecewise = p.piecewise === undefined ? undefined : readPiecewise(r, p.piecewise, features);
+  const width = piecewise ? piecewiseWidth(piecewise) : encodedWidth(features);
+  if (width !== spec.inputs) {
+    r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${width}`);
   }
   const scaler = p.scaler === null ? null : readScaler(r, p.scaler, numericCount(features));
   const target = p.target === null ? null : readTarget(r, p.target, spec);
   for (const t of target ? targetColumns(target) : []) {
     if (features.some((f) => f.name === t.name)) r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(t.name)} is both`);
   }
-  return { features, scaler, target };
+  return { features, scaler, target, ...(piecewise ? { piecewise } : {}) };
+}
+
+/** A piecewise-linear encoding: scaled numeric inputs in increasing order, each with at least three increasing finite edges. */
+function readPiecewise(r: FieldReader, value: unknown, features: readonly FeatureSpec[]): Piecewise {
+  const p = r.object(value, 'preprocessing.piecewise', ['inputs', 'columns']);
+  const inputs = encodedWidth(features);
+  if (p.inputs !== inputs) r.fail('preprocessing.piecewise.inputs', `${inputs}, the features' encoded width`, p.inputs);
+  const numeric = new Set(scaledInputs(features));
+  let total = 0, previous = -1;
+  const columns = r.array(p.columns, 'preprocessing.piecewise.columns').map((c, i) => {
+    const field = `preprocessing.piecewise.columns[${i}]`;
+    const o = r.object(c, field, ['input', 'edges']);
+    const input = r.number(o.input, `${field}.input`);
+    if (!Number.isInteger(input) || !numeric.has(input) || input <= previous) r.fail(`${field}.input`, `a scaled numeric input after ${previous}, below ${inputs}`, input);
+    previous = input;
+    const edges = r.array(o.edges, `${field}.edges`);
+    total += edges.length;
+    if (edges.length < 3 || total > MAX_PIECEWISE_WIDTH + 2 * inputs) r.fail(`${field}.edges`, `3 or more edges (all columns together at most ${MAX_PIECEWISE_WIDTH + 2 * inputs})`, `${edges.length} of them`);
+    const e = r.numbers(edges, `${field}.edges`, edges.length);
+    e.forEach((v, t) => {
+      if (t > 0 && !(v > e[t - 1] && usableScale(v - e[t - 1]))) r.fail(`${field}.edges[${t}]`, `a number above edges[${t - 1}] = ${e[t - 1]}`, v);
+    });
+    return { input, edges: e };
+  });
+  return { inputs, columns };
 }
 
 function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
@@ -245,5 +273,6 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
         ...(p.target.extra ? { extra: p.target.extra.map((c) => ({ name: c.name, ...(c.scale ? { scale: { ...c.scale } } : {}) })) } : {}),
       }
       : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
+    ...(p.piecewise ? { piecewise: { inputs: p.piecewise.inputs, columns: p.piecewise.columns.map((c) => ({ input: c.input, edges: [...c.edges] })) } } : {}),
   };
 }

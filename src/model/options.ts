@@ -11,6 +11,7 @@ import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { DEFAULT_PATIENCE, DEFAULT_TOLERANCE, type Callback, type EpochLogs } from '../train/callbacks.js';
 import { DEFAULT_RATE, type FitOptions } from '../train/fit.js';
+import { DEFAULT_BINS } from '../data/piecewise.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 
 /** An option of the library that the user set wrong: the CLI reports it as a usage error on its --flag. */
@@ -39,6 +40,18 @@ export const HIDDEN_ACTIVATIONS: readonly HiddenActivation[] = ACTIVATION_NAMES.
 export interface ModelOptions {
   /** The task, when the target's values do not say it (whole numbers with at most 20 values are classes). */
   task?: Task;
+  /**
+   * Bins of the piecewise-linear encoding of each numeric column (quantiles of the training rows; see
+   * data/piecewise.ts). Default 16 (fewer where the columns are many); 0 for the scaled values as they are.
+   */
+  bins?: number;
+  /**
+   * Networks trained and averaged: the training rows are dealt into this many folds, network k trains on all
+   * but fold k, stops once its loss on fold k stops falling and keeps its best epoch there; the model averages them
+   * (one network, their hidden units side by side; see nn/ensemble.ts). Default 5, or 1 when `validation` is given
+   * (one network, with that share of the rows held out).
+   */
+  bagging?: number;
   /** Hidden layer sizes. Default [100]; [] for none. */
   layers?: readonly number[];
   /** The hidden layers' activation. Default 'relu'. */
@@ -95,7 +108,7 @@ export interface TrainOptions<Target extends string = string> extends ModelOptio
 }
 
 export const MODEL_OPTION_NAMES = [
-  'task', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'l1', 'l2', 'weightDecay', 'clipNorm',
+  'task', 'bins', 'bagging', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'l1', 'l2', 'weightDecay', 'clipNorm',
   'schedule', 'dropout', 'classWeight', 'seed', 'backend', 'kernels',
 ] as const satisfies readonly (keyof ModelOptions)[];
 export const TRAIN_OPTION_NAMES = [
@@ -107,8 +120,11 @@ const MAX_HIDDEN_LAYERS = 999;
 /** One hidden layer of 100 relu units, as scikit-learn's MLPs. */
 export const DEFAULT_LAYERS: readonly number[] = [100];
 
+/** The default rule's networks per model (see ModelOptions.bagging). */
+export const DEFAULT_BAGGING = 5;
+
 export const DEFAULTS = {
-  layers: DEFAULT_LAYERS, activation: 'relu', optimizer: 'adam', batchSize: 32, validation: 0.2, seed: 1, backend: 'auto',
+  bins: DEFAULT_BINS, bagging: DEFAULT_BAGGING, layers: DEFAULT_LAYERS, activation: 'relu', optimizer: 'adam', batchSize: 32, validation: 0.2, seed: 1, backend: 'auto',
 } as const;
 
 export { DEFAULT_PATIENCE, DEFAULT_TOLERANCE };
@@ -169,6 +185,9 @@ export function sumOfSquaredWeights(parameters: readonly { kind: string; value: 
 /** The model options checked, with every default that does not depend on the data filled in. */
 export interface ResolvedOptions {
   task?: Task;
+  bins: number;
+  /** Absent: the default, which depends on whether a validation share was given (see baggingFor). */
+  bagging?: number;
   layers: number[];
   activation: HiddenActivation;
   loss?: LossName;
@@ -255,6 +274,8 @@ export function resolveOptions(o: ModelOptions): ResolvedOptions {
   for (const key of ['l1', 'l2', 'weightDecay'] as const) if (o[key] !== undefined && !isNonNegative(o[key])) fail(key, 'a number ≥ 0', o[key]);
   for (const key of ['lr', 'clipNorm'] as const) if (o[key] !== undefined && !isPositive(o[key])) fail(key, 'a positive number', o[key]);
   for (const key of ['epochs', 'batchSize'] as const) if (o[key] !== undefined && !isPositiveInteger(o[key])) fail(key, 'a positive integer', o[key]);
+  if (o.bins !== undefined && !(o.bins === 0 || (Number.isInteger(o.bins) && o.bins >= 2 && o.bins <= 256))) fail('bins', '0 (none) or a whole number of bins from 2 to 256', o.bins);
+  if (o.bagging !== undefined && !(Number.isInteger(o.bagging) && o.bagging >= 1 && o.bagging <= 100)) fail('bagging', 'a whole number of networks from 1 to 100', o.bagging);
   const seed = o.seed ?? DEFAULTS.seed;
   if (!Number.isSafeInteger(seed)) fail('seed', 'an integer', seed);
   let dropout: number[] | undefined;
@@ -274,6 +295,8 @@ export function resolveOptions(o: ModelOptions): ResolvedOptions {
   const schedule = typeof o.schedule === 'string' ? parseSchedule(o.schedule) : o.schedule;
   return {
     ...(o.task !== undefined ? { task: oneOf('task', o.task, ['classification', 'regression'] as const) } : {}),
+    bins: o.bins ?? DEFAULTS.bins,
+    ...(o.bagging !== undefined ? { bagging: o.bagging } : {}),
     layers: [...layers],
     activation: oneOf('activation', o.activation ?? DEFAULTS.activation, HIDDEN_ACTIVATIONS),
     ...(o.loss !== undefined ? { loss: oneOf('loss', o.loss, LOSS_NAMES) } : {}),
@@ -301,6 +324,17 @@ export function checkKernels(kernels: unknown, option = 'kernels'): Kernels {
     throw new OptionError(`${option}: expected a backend's kernels (referenceKernels, or what createKernels gives), got ${k === null ? 'null' : typeof k}`, option);
   }
   return k as Kernels;
+}
+
+/**
+ * How many networks a run trains (see ModelOptions.bagging): as given, else 5 without a validation share and 1
+ * with one. Several networks hold out their own folds, so a validation share beside them is a mistake.
+ */
+export function baggingFor(o: Pick<ResolvedOptions, 'bagging'>, validation: number | undefined): number {
+  if (o.bagging !== undefined && o.bagging > 1 && validation !== undefined) {
+    throw new OptionError(`validation: with bagging ${o.bagging} each network holds out its own fold (1/${o.bagging} of the rows); drop validation, or give bagging 1 for one network with a validation share`, 'validation');
+  }
+  return o.bagging ?? (validation === undefined ? DEFAULT_BAGGING : 1);
 }
 
 /** Checks an options object's names (a misspelled one is an error that suggests the right one), then its values. */

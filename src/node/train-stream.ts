@@ -31,7 +31,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   };
   return {
     source: path, rows: scanned.rows, trainingRows: scanned.trainRows, validationRows: scanned.validationRows, prep: scanned.prep, network: net,
-    options: settled, streamed: true, stop,
+    members: 1, options: settled, streamed: true, stop,
     fit: (f = {}) => fitBatches(net, trainingBatches(scanned, net.inputs, net.outputs, o.batchSize, bufferRows), {
       epochs: settled.epochs, ...controls, learningRate: settled.lr, earlyStopping: t.earlyStopping,
       callbacks: [...(stop ? [stop] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
