@@ -217,7 +217,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
   for (let k = 0; k < members; k++) {
     const net = await networkFor(prep, { ...o, seed: o.seed + k });
     nets.push(net);
-    settled.push(settle(o, parts[k].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters)));
+    settled.push(settle(o, parts[k].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters), true));
   }
   const controls = trainingControls(settled[0], prep);
   let merged: Network | null = null;

@@ -8,20 +8,44 @@ import { zeros, type Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import type { Task } from '../data/columns.js';
 import { classesOf, type Label } from '../data/encoding.js';
-import type { FeatureSpec, Preprocessing } from '../data/preprocessing.js';
+import { encodeValue, fitPiecewise, type Piecewise } from '../data/piecewise.js';
+import { encodedWidth, scaledInputs, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import type { Batch, BatchSource } from '../train/batches.js';
 import { tableChunks, textKind, type DuckReadOptions } from './readers/duckdb.js';
 
 /** Whether row `row` is a validation row: a seeded hash of its number below the validation share. */
 export function isValidationRow(row: number, seed: number, fraction: number): boolean {
   if (fraction <= 0) return false;
+  return rowHash(row, seed) < fraction;
+}
+
+/** Row `row`'s fold of `folds` (bagging): the same seeded hash, cut in equal parts. */
+export function foldOf(row: number, seed: number, folds: number): number {
+  return Math.min(folds - 1, Math.floor(rowHash(row, seed) * folds));
+}
+
+/** Which rows a pass reads: the training rows, or the held-out ones (validation share, or one network's fold). */
+export interface RowPart {
+  /** Held out: a share (one network), or fold k of `folds` (bagging). */
+  held: (row: number) => boolean;
+}
+
+/** The part that holds out rows for one network: the validation share, or fold k of a bagged run. */
+export function rowPart(seed: number, split: { validation: number } | { folds: number; fold: number }): RowPart {
+  return 'folds' in split
+    ? { held: (row) => foldOf(row, seed, split.folds) === split.fold }
+    : { held: (row) => isValidationRow(row, seed, split.validation) };
+}
+
+/** A seeded hash of a row number, uniform in [0, 1). */
+function rowHash(row: number, seed: number): number {
   let h = Math.imul(row ^ Math.imul(seed, 0x27d4eb2d), 0x9e3779b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 0) / 4294967296 < fraction;
+  return (h >>> 0) / 4294967296;
 }
 
 export interface StreamedData {
@@ -53,12 +77,19 @@ class Running {
 }
 
 const MAX_CATEGORIES = 100_000;
+/** Rows a piecewise-linear encoding's quantiles are taken from, at most (as model/train.ts). */
+const PIECEWISE_SAMPLE = 100_000;
 
 /**
  * The first pass: types every column (numeric when every value is a number, text when none is), counts rows and
  * validation rows, and fits the preprocessing on the training rows, as in-memory training would.
  */
-export async function scanForTraining(path: string, source: string, options: DuckReadOptions, o: { target?: string; task?: Task; validation: number; seed: number }): Promise<StreamedData> {
+export async function scanForTraining(path: string, source: string, options: DuckReadOptions, o: { target?: string; task?: Task; validation: number; seed: number; bins?: number }): Promise<StreamedData> {
+  // The rows the piecewise-linear encoding's quantiles come from: a seeded reservoir of training rows (all of
+  // them up to PIECEWISE_SAMPLE, as in memory), raw numbers of the numeric columns.
+  const reservoir: Float64Array[] = [];
+  let reservoirCap = 0, seenTraining = 0;
+  const pick = new Random(o.seed * 7919 + 17);
   let names: string[] = [];
   let numeric: boolean[] = [];
   let stats: Running[] = [];
@@ -75,6 +106,8 @@ export async function scanForTraining(path: string, source: string, options: Duc
       stats = names.map(() => new Running());
       categories = names.map(() => new Set());
       t = names.indexOf(o.target ?? names[names.length - 1]);
+      const numericColumns = numeric.filter(Boolean).length;
+      reservoirCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(16_000_000 / Math.max(1, numericColumns))) : 0;
     }
     if (t >= 0 && numeric[t]) {
       const values = chunk.columns[t] as Float64Array;
@@ -87,6 +120,12 @@ export async function scanForTraining(path: string, source: string, options: Duc
       const held = isValidationRow(rows + i, o.seed, o.validation);
       if (held) validationRows++;
       else trainRows++;
+      if (!held && reservoirCap > 0) {
+        // Algorithm R: row n of the training rows replaces a kept one with probability cap / n.
+        const slot = seenTraining < reservoirCap ? seenTraining : pick.int(seenTraining + 1);
+        seenTraining++;
+        if (slot < reservoirCap) reservoir[slot] = Float64Array.from(chunk.columns.filter((c) => c instanceof Float64Array).map((c) => (c as Float64Array)[i]));
+      }
       chunk.columns.forEach((c, j) => {
         if (c instanceof Float64Array) {
           if (!held) stats[j].add(c[i]);
@@ -145,6 +184,20 @@ export async function scanForTraining(path: string, source: string, options: Duc
       ? { name: targetName, task, scale: { mean: stats[t].mean, std: stats[t].std } }
       : { name: targetName, task: 'classification', classes },
   };
+  if (o.bins) {
+    // The sample scaled as the rows will be, then binned as in memory (model/train.ts withPiecewise).
+    const numericNames = names.filter((_, j) => numeric[j]);
+    const at = prep.features.filter((f) => f.type === 'numeric').map((f) => numericNames.indexOf(f.name));
+    const scaler = prep.scaler as { mean: number[]; std: number[] } | null;
+    const width = encodedWidth(prep.features);
+    const inputs = scaledInputs(prep.features);
+    const x = zeros(reservoir.length, width);
+    reservoir.forEach((r, i) => at.forEach((j, n) => { x.data[i * width + inputs[n]] = (r[j] - scaler!.mean[n]) / scaler!.std[n]; }));
+    if (inputs.length && reservoir.length) {
+      const piecewise = fitPiecewise(x, inputs, o.bins);
+      if (piecewise.columns.length) prep.piecewise = piecewise;
+    }
+  }
   return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed };
 }
 
@@ -158,25 +211,31 @@ function encodeRows(data: StreamedData, columns: (Float64Array | string[])[], na
   const categoryIndex = prep.features.map((f) => (f.type === 'categorical' ? new Map(f.categories.map((c, k) => [c, k])) : null));
   const targetColumn = columns[index.get(target.name)!];
   const classIndex = target.task === 'classification' ? new Map(target.classes.map((c, k) => [String(c), k])) : null;
-  const width = x.cols;
+  const piecewise = prep.piecewise;
+  // With a piecewise-linear encoding each row is encoded into `scaled` first, then binned into x.
+  const width = piecewise ? piecewise.inputs : x.cols;
+  const scaled = piecewise ? new Float64Array(width) : null;
   let row = at;
   for (let i = 0; i < count; i++) {
     if (!pick(i)) continue;
     let offset = 0, n = 0;
-    const base = row * width;
+    const out: Float64Array | Float32Array | Float64Array = scaled ?? x.data;
+    const base = scaled ? 0 : row * width;
     for (let f = 0; f < prep.features.length; f++) {
       const feature = prep.features[f];
       if (feature.type === 'numeric') {
         const s = prep.scaler as { mean: number[]; std: number[] };
-        x.data[base + offset] = ((featureColumns[f] as Float64Array)[i] - s.mean[n]) / s.std[n];
+        // Rounded to float32 as an in-memory matrix holds it, so the bins compare the same values.
+        out[base + offset] = Math.fround(((featureColumns[f] as Float64Array)[i] - s.mean[n]) / s.std[n]);
         offset++;
         n++;
       } else {
-        for (let k = 0; k < feature.categories.length; k++) x.data[base + offset + k] = 0;
-        x.data[base + offset + categoryIndex[f]!.get((featureColumns[f] as string[])[i])!] = 1;
+        for (let k = 0; k < feature.categories.length; k++) out[base + offset + k] = 0;
+        out[base + offset + categoryIndex[f]!.get((featureColumns[f] as string[])[i])!] = 1;
         offset += feature.categories.length;
       }
     }
+    if (scaled) encodeWideRow(piecewise!, scaled, x.data, row * x.cols);
     if (classIndex) {
       const k = classIndex.get(String(targetColumn[i]))!;
       if (y.cols === 1) y.data[row] = k;
@@ -196,7 +255,7 @@ function encodeRows(data: StreamedData, columns: (Float64Array | string[])[], na
  * Each epoch's training batches: the file is read in chunks into a shuffle buffer of `bufferRows` rows; when the
  * buffer is full its rows are shuffled (seeded, per epoch) and handed out as batches.
  */
-export function trainingBatches(data: StreamedData, inputs: number, outputs: number, batchSize: number, bufferRows: number): BatchSource {
+export function trainingBatches(data: StreamedData, inputs: number, outputs: number, batchSize: number, bufferRows: number, part: RowPart = rowPart(data.seed, data)): BatchSource {
   const capacity = Math.max(batchSize, Math.floor(bufferRows / batchSize) * batchSize);
   const x = zeros(capacity, inputs), y = zeros(capacity, outputs);
   return async function* (epoch: number): AsyncGenerator<Batch> {
@@ -221,7 +280,7 @@ export function trainingBatches(data: StreamedData, inputs: number, outputs: num
         const take = Math.min(chunk.rows - i, capacity - filled);
         const first = seen + i;
         const view = chunk.columns.map((c) => (c instanceof Float64Array ? c.subarray(i, i + take) : c.slice(i, i + take)));
-        filled += encodeRows(data, view, names, (r) => !isValidationRow(first + r, data.seed, data.validation), take, x, y, filled);
+        filled += encodeRows(data, view, names, (r) => !part.held(first + r), take, x, y, filled);
         i += take;
         if (filled === capacity) {
           yield* drain(filled);
@@ -235,18 +294,28 @@ export function trainingBatches(data: StreamedData, inputs: number, outputs: num
 }
 
 /** The validation rows, chunk by chunk, as batches: read again at each epoch's end, never held whole. */
-export function validationBatches(data: StreamedData, inputs: number, outputs: number): () => AsyncIterable<Batch> {
+export function validationBatches(data: StreamedData, inputs: number, outputs: number, part: RowPart = rowPart(data.seed, data)): () => AsyncIterable<Batch> {
   return async function* (): AsyncGenerator<Batch> {
     let seen = 0;
     for await (const chunk of tableChunks(data.path, data.source, data.options, data.rows)) {
       const names = chunk.opened.described.map((d) => d.column_name);
       const x = zeros(chunk.rows, inputs), y = zeros(chunk.rows, outputs);
       const first = seen;
-      const count = encodeRows(data, chunk.columns, names, (r) => isValidationRow(first + r, data.seed, data.validation), chunk.rows, x, y, 0);
+      const count = encodeRows(data, chunk.columns, names, (r) => part.held(first + r), chunk.rows, x, y, 0);
       seen += chunk.rows;
       if (count > 0) yield { x: { rows: count, cols: inputs, data: x.data.subarray(0, count * inputs) }, y: { rows: count, cols: outputs, data: y.data.subarray(0, count * outputs) } };
     }
   };
+}
+
+/** One scaled row binned into O from o (data/piecewise.ts's encoding, written in place). */
+function encodeWideRow(p: Piecewise, row: Float64Array, O: Matrix['data'], o: number): void {
+  let next = 0;
+  for (const c of p.columns) {
+    while (next < c.input) O[o++] = row[next++];
+    o = encodeValue(row[next++], c.edges, O, o);
+  }
+  while (next < row.length) O[o++] = row[next++];
 }
 
 function swapRows(m: Matrix, i: number, j: number): void {
