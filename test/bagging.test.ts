@@ -153,6 +153,22 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     void encodeFrameInputs;
   }, 120_000);
 
+  it('streamed training runs the same rule: the same bins (to float32 rounding), five networks averaged', async () => {
+    // Three epochs each, to keep the test short (every epoch reads the file twice per network).
+    const csv = join(dir, 'kinds-stream.csv');
+    writeFileSync(csv, table(300));
+    const out = join(dir, 'streamed.json');
+    const r = backprop(['train', csv, '--stream', '--epochs', '3', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/300 rows in 5 folds/);
+    const streamed = Model.parse(readFileSync(out, 'utf8'));
+    const inMemory = await train(await readTable(csv), { epochs: 3 });
+    expect(streamed.network.layers.map((l) => l.units)).toEqual([500, 1]);
+    const edges = (m: Model): number[][] => m.preprocessing.piecewise!.columns.map((c) => c.edges);
+    expect(edges(streamed).map((e) => e.length)).toEqual(edges(inMemory).map((e) => e.length));
+    edges(streamed).flat().forEach((e, i) => expect(Math.abs(e - edges(inMemory).flat()[i])).toBeLessThan(1e-5));
+  }, 120_000);
+
   it('refuses a validation share beside bagging, and too few rows for the folds, naming the option', async () => {
     const frame = await readTable(join(dir, 'kinds300.csv'));
     await expect(train(frame, { bagging: 5, validation: 0.2 })).rejects.toThrow(/^validation: with bagging 5/);
