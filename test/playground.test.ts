@@ -1353,6 +1353,39 @@ describe('playground: own data', () => {
     await page.close();
   }, 60_000);
 
+  it('copy as code keeps a hostile target column and file name as text: the code type-checks, runs in Node, runs nothing else and trains', async () => {
+    const dir = tempDir();
+    // The report's header, and a file name that tries a template, a backtick, quotes and U+2028.
+    const target = "label\nconsole.log('INJECTED', process.pid); //";
+    const file = 'm${(console.log("INJECTED"))}`\'"\u2028 .csv';
+    const rows = Array.from({ length: 60 }, (_, i) => `${((i * 37) % 60) / 30 - 1},${((i * 11) % 60) / 30 - 1},${i % 2 ? 'yes' : 'no'}`);
+    const csv = `a,b,"${target.replaceAll('"', '""')}"\n${rows.join('\n')}\n`;
+    const page = await open('?layers=3');
+    await upload(page, file, csv);
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 5000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
+    await stepEpochs(page, 2);
+    await page.click('#copyCode');
+    await page.waitForSelector('#codeText:not([hidden])');
+    const code = (await page.textContent('#codeText'))!;
+    await page.close();
+    expect(typeCheck(dir, code)).toBe('');
+    const { transformSync } = await import('rolldown/experimental');
+    const js = transformSync('code.ts', code).code
+      .replace(/from ["']backprop["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/index.js')).href)}`)
+      .replace(/from ["']backprop\/node["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/node/index.js')).href)}`);
+    writeFile(dir, 'code.mjs', js);
+    writeFile(dir, file, csv);
+    const run = spawnSync(process.execPath, ['code.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain('INJECTED');
+    expect(run.stdout).toMatch(/accuracy: [01]\.?\d*/);
+    // The names as string literals the code reads them by, and as escaped text in its comments.
+    expect(code).toContain(`readTable(${JSON.stringify(file).replace('\u2028', '\\u2028')})`);
+    expect(code).toContain('// The target "label\\nconsole.log(\'INJECTED\', process.pid); //";');
+    rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
+
   it('a word in a numeric column shows the command line\'s message and leaves the current network alone', async () => {
     const dir = tempDir();
     const lines = fourClasses(60).split('\n');

@@ -58,3 +58,30 @@ it('renders the training curves and the decision boundary of a 2-D problem', asy
   await page.screenshot({ path: join(out, 'plot.png'), fullPage: true });
   await page.close();
 }, 60_000);
+
+it('names from the table stay text in both SVG writers, which Chromium parses as well-formed XML', async () => {
+  const { renderPlot } = await import('../src/cli/plot.js');
+  const { renderImportance } = await import('../src/cli/importance.js');
+  const { HOSTILE_NAMES } = await import('./hostile-names.js');
+  const names = HOSTILE_NAMES.filter((n) => n.length < 200);
+  const plot = renderPlot({
+    title: `backprop train ${names[0]}`,
+    epochs: [{ epoch: 1, loss: 1 }, { epoch: 2, loss: 0.5 }] as never,
+    boundary: { xLabel: names[14], yLabel: names[15], x0: 0, x1: 1, y0: 0, y1: 1, cells: [[{ cls: 0, p: 0.9 }]], classes: names.slice(9, 16), points: [] },
+  });
+  const bars = renderImportance({ metric: 'accuracy', baseline: 0.9, repeats: 1, features: names.map((name, i) => ({ name, importance: i / 100, std: 0 })) } as never, names[9]);
+  const page = await browser.newPage();
+  for (const svg of [plot, bars]) {
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, elements: [...doc.querySelectorAll('*')].map((e) => e.localName), texts: [...doc.querySelectorAll('text, title')].map((e) => e.textContent) };
+    }, svg);
+    expect(parsed.error).toBeNull();
+    // Only the writers' own elements: a name's <script> or <img> stayed text.
+    expect(new Set(parsed.elements)).toEqual(new Set(['svg', 'title', 'rect', 'text', 'line', ...(svg === plot ? ['polyline', 'circle'] : [])]));
+    const shown = (n: string): string => n.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+    if (svg === plot) for (const n of names.slice(9, 16)) expect(parsed.texts).toContain(shown(n));
+    else expect(parsed.texts).toContain(shown(names[9]));
+  }
+  await page.close();
+}, 60_000);

@@ -1,5 +1,6 @@
 // Drawing shared by the panels: the colour scale, heat maps of a unit or the output over the input plane,
 // data points, and gradient-size bars.
+import { markupText } from '../../src/core/escape.js';
 import { GRID } from './protocol.js';
 
 const ORANGE = [245, 147, 34], BLUE = [8, 119, 189];
@@ -157,4 +158,4 @@ export function lossText(v: number): string {
 }
 
 /** Text from a file (a column's or a class's name) made safe to write into HTML: it reads as itself, never as markup. */
-export const escapeHtml = (t: string): string => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = markupText;

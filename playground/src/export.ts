@@ -2,6 +2,7 @@
 // model file (what `backprop train --out` writes and `backprop predict` reads: the network, and the table's
 // columns, scaling and one-hot encoding as the page fitted them), ONNX and a standalone ES module through
 // backprop/interop, and the TypeScript that rebuilds and trains the same network with the library.
+import { jsComment, jsLiteral } from '../../src/core/escape.js';
 import { exportONNX, exportStandalone } from '../../src/interop/index.js';
 import { Model } from '../../src/model/model.js';
 import { Network } from '../../src/nn/network.js';
@@ -45,7 +46,10 @@ export function exportFile(app: App, kind: 'model' | 'onnx' | 'module' | 'types'
   return kind === 'module' ? { name: `${name}-model.js`, type: 'text/javascript', data: js } : { name: `${name}-model.d.ts`, type: 'text/plain', data: dts };
 }
 
-/** TypeScript that rebuilds the page's network and trains it as the page does, with the library (in Node). */
+/**
+ * TypeScript that rebuilds the page's network and trains it as the page does, with the library (in Node). The file's
+ * and the target's names come from the user's file, so they enter the code only through jsLiteral and jsComment.
+ */
 export function codeFor(app: App): string {
   const s = app.state, table = app.problem.table;
   if (s.lesson) throw new Error('Copy as code: a lesson is one point of the seed\'s; pick a data set first');
@@ -59,9 +63,9 @@ export function codeFor(app: App): string {
     const target = table.prep.target!.name;
     imports = `import { describeFrame, encodeFrameInputs, encodeFrameTargets, fit, fitFramePreprocessing, Model, Network, splitRows, stringifyModel } from 'backprop';
 import { readTable } from 'backprop/node';`;
-    data = `const frame = await readTable(${JSON.stringify(table.name)});
-// The target "${target}"; ${Math.round(testFraction * 100)}% of the rows held out (stratified, seeded), as the page splits them.
-const description = describeFrame(frame, ${JSON.stringify(target)});
+    data = `const frame = await readTable(${jsLiteral(table.name)});
+// The target "${jsComment(target)}"; ${Math.round(testFraction * 100)}% of the rows held out (stratified, seeded), as the page splits them.
+const description = describeFrame(frame, ${jsLiteral(target)});
 const rows = splitRows(frame.rows, { testFraction: ${testFraction}, seed: ${dataSeed(s)}${table.classes ? ', stratify: description.classIndex ?? undefined' : ''} });
 // Numbers standardized and text one-hot encoded, fitted on the training rows (backprop train's rules).
 const prep = fitFramePreprocessing(description, frame, rows.train);
@@ -79,11 +83,11 @@ const split = trainTestSplit(${SAMPLES}, { testFraction: ${testFraction}, seed: 
 const featurize = ([x1, x2]: number[]) => Object.values({ ${features} });
 const x = takeRows(points.x, split.train).map(featurize);
 const y = takeRows(points.y, split.train);
-const prep: Preprocessing = { features: ${JSON.stringify(s.features)}.map((name) => ({ name, type: 'numeric' as const })), scaler: null, target: ${target} };`;
+const prep: Preprocessing = { features: ${jsLiteral(s.features)}.map((name) => ({ name, type: 'numeric' as const })), scaler: null, target: ${target} };`;
     result = `const model = new Model(net, prep);
 console.log(model.evaluate(takeRows(points.x, split.test).map(featurize), { y: takeRows(points.y, split.test).map(([v]) => v) }));`;
   }
-  return `// The playground's network on ${table?.name ?? `the "${s.dataset}" points`}, rebuilt and trained with backprop (npm install backprop; run with Node):
+  return `// The playground's network on ${table ? jsComment(table.name) : `the "${s.dataset}" points`}, rebuilt and trained with backprop (npm install backprop; run with Node):
 // the same data split, ${table ? 'encoding' : 'features'}, layers, activations, loss, seed, η and batch size (fit shuffles the batches its own way).
 import { writeFileSync } from 'node:fs';
 ${imports}
@@ -104,6 +108,6 @@ fit(net, x, y, {
 });
 
 ${result}
-writeFileSync(${JSON.stringify(`${stem(app)}-model.json`)}, stringifyModel(net, prep)); // backprop predict reads it
+writeFileSync(${jsLiteral(`${stem(app)}-model.json`)}, stringifyModel(net, prep)); // backprop predict reads it
 `;
 }

@@ -1,12 +1,14 @@
 // `backprop importance <model> <data>`: permutation feature importance (model/importance.ts), printed as a table
 // or drawn as bars.
 import { printableLines } from '../core/errors.js';
+import { markupText } from '../core/escape.js';
 import { permutationImportance, type ImportanceResult } from '../model/importance.js';
 import { stageFile, commitFiles } from '../node/files.js';
 import { loadFrame, type DataOptions } from '../node/read.js';
 import { modelWithPreprocessing } from './evaluate.js';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// Names from the table (columns, classes, the file) enter the SVG only through markupText.
+const esc = markupText;
 
 /** A horizontal bar per feature, most important at the top, with its ± one standard deviation as a whisker. */
 export function renderImportance(result: ImportanceResult, title: string): string {

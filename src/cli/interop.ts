@@ -52,7 +52,8 @@ export function exportCommand(modelPath: string, opts: { to: ExportFormat; out?:
     // A folder gets model.json and its weights inside, as TensorFlow.js's model.save('file://DIR') writes them.
     if (isFolderOut(out)) out = join(out, 'model.json');
     if (extname(out) !== '.json') throw new UsageError(`--out ${out}: expected a .json file name (the weights go beside it) or a folder`, '--out');
-    const weightsPath = `${stem(out)}.weights.bin`;
+    // model.json names its weights by a relative URL, which a `#`, `?`, `%` or control character would misread.
+    const weightsPath = join(dirname(out), `${basename(out, '.json').replace(/[^\p{L}\p{M}\p{N}._ -]/gu, '_')}.weights.bin`);
     const { modelJSON, weights } = exportTFJS(model, basename(weightsPath));
     outputs = [{ path: out, content: JSON.stringify(modelJSON) + '\n' }, { path: weightsPath, content: weights }];
   }

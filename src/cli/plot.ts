@@ -1,5 +1,6 @@
 // SVG plots of a training run: loss and accuracy per epoch, and for two input features the decision
 // boundary over the input plane with the data points. Plain SVG, so any browser opens it.
+import { markupText } from '../core/escape.js';
 import type { EpochLogs } from '../train/callbacks.js';
 
 export interface BoundaryPlot {
@@ -25,7 +26,8 @@ const TRAIN = '#0877bd', VALIDATION = '#e8710a';
 // Ten distinct class colours; two classes get the orange and blue of TensorFlow Playground.
 const PALETTE = ['#f59322', '#0877bd', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// Names from the table (columns, classes, the file) enter the SVG only through markupText.
+const esc = markupText;
 const fmt = (v: number): string => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
 
 /** About five round tick values covering [lo, hi]. */

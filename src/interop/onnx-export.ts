@@ -3,6 +3,7 @@
 // the network as Gemm nodes with their activations, and outputs in the model's terms: class probabilities and
 // the label, or the regression value in the target's units.
 import { BackpropError } from '../core/errors.js';
+import { jsLiteral } from '../core/escape.js';
 import type { Piecewise } from '../data/piecewise.js';
 import { targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
@@ -22,16 +23,40 @@ const ACTIVATION_OPS: Record<Exclude<ActivationName, 'linear'>, string> = {
 };
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const NOT_IN_ONNX_NAMES = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 class GraphBuilder {
   readonly nodes: Node[] = [];
   readonly initializers: Tensor[] = [];
   private count = 0;
+  /**
+   * Every value name in the graph, the inputs' (the feature columns', which come from outside) among them: a
+   * feature named `label` or `layer1.weight` must not redefine an output or feed over a weight, so the graph's
+   * own names step aside (`label_2`) instead.
+   */
+  private readonly taken = new Set<string>();
 
   constructor(private readonly elemType: number) {}
 
-  /** A constant tensor of the network's float type. */
-  constant(name: string, dims: number[], values: ArrayLike<number>): string {
+  /**
+   * Claims a graph input's name: the feature's own, but with a NUL (where onnxruntime's C API cuts a name) or a
+   * lone surrogate (which UTF-8 cannot hold) as U+FFFD, and a suffix should two features then share it.
+   */
+  input(name: string): string {
+    return this.fresh(name.replace(NOT_IN_ONNX_NAMES, '\ufffd'));
+  }
+
+  /** `base`, or `base_2`, `base_3`, … when an input or an earlier value has that name. */
+  fresh(base: string): string {
+    let name = base;
+    for (let k = 2; this.taken.has(name); k++) name = `${base}_${k}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  /** A constant tensor of the network's float type; answers its name. */
+  constant(base: string, dims: number[], values: ArrayLike<number>): string {
+    const name = this.fresh(base);
     const data = Array.from(values);
     this.initializers.push(this.elemType === DataType.DOUBLE
       ? { name, dims, data_type: DataType.DOUBLE, double_data: data }
@@ -42,7 +67,7 @@ class GraphBuilder {
   /** Adds a node; answers its (first) output's name, which is `output` when given. */
   node(op: string, inputs: string[], attributes: Attribute[] = [], options: { output?: string; domain?: string; name?: string } = {}): string {
     const name = options.name ?? `${op.toLowerCase()}_${++this.count}`;
-    const output = options.output ?? `/${name}`;
+    const output = this.fresh(options.output ?? `/${name}`);
     this.nodes.push({ op_type: op, name, input: inputs, output: [output], attribute: attributes, ...(options.domain ? { domain: options.domain } : {}) });
     return output;
   }
@@ -105,26 +130,29 @@ export function exportONNX(model: ModelSource): Uint8Array {
       : g.node('Identity', [x], [], { output: 'probabilities' });
     const best = g.node('ArgMax', [probabilities], [int('axis', 1), int('keepdims', 0)]);
     const classes = target.classes.map(String);
-    g.node('LabelEncoder', [best], [ints('keys_int64s', classes.map((_, k) => k)), strings('values_strings', classes),
+    const label = g.node('LabelEncoder', [best], [ints('keys_int64s', classes.map((_, k) => k)), strings('values_strings', classes),
       { name: 'default_string', type: AttributeType.STRING, s: utf8('') }], { output: 'label', domain: 'ai.onnx.ml' });
-    outputs.push(valueInfo('probabilities', elemType, ['N', classes.length]), valueInfo('label', DataType.STRING, ['N']));
+    outputs.push(valueInfo(probabilities, elemType, ['N', classes.length]), valueInfo(label, DataType.STRING, ['N']));
   } else if (target?.task === 'regression') {
     // One scale per output (several for a multi-output regression), broadcast over the rows.
     const columns = targetColumns(target);
+    let value: string;
     if (columns.some((c) => c.scale)) {
       const std = columns.map((c) => c.scale?.std ?? 1), mean = columns.map((c) => c.scale?.mean ?? 0);
-      g.node('Add', [g.node('Mul', [x, g.constant('target.std', [std.length], std)]), g.constant('target.mean', [mean.length], mean)], [], { output: 'value' });
-    } else g.node('Identity', [x], [], { output: 'value' });
-    outputs.push(valueInfo('value', elemType, ['N', units]));
+      value = g.node('Add', [g.node('Mul', [x, g.constant('target.std', [std.length], std)]), g.constant('target.mean', [mean.length], mean)], [], { output: 'value' });
+    } else value = g.node('Identity', [x], [], { output: 'value' });
+    outputs.push(valueInfo(value, elemType, ['N', units]));
   } else {
-    g.node('Identity', [x], [], { output: 'output' });
-    outputs.push(valueInfo('output', elemType, ['N', units]));
+    outputs.push(valueInfo(g.node('Identity', [x], [], { output: 'output' }), elemType, ['N', units]));
   }
 
+  // Names from the model file enter the description as string literals, so none can pass for the text around it.
   const features = preprocessing?.features ?? [];
+  const names = (list: readonly (string | number)[]): string => list.map((v) => jsLiteral(v)).join(', ');
   const summary = preprocessing
-    ? `Inputs: ${features.map((f) => `${f.name} (${f.type === 'numeric' ? 'number' : `text: ${f.categories.join(' | ')}`})`).join(', ')}. ` +
-      (target?.task === 'classification' ? `Outputs: probabilities of ${target.classes.join(', ')}; label.` : 'Output: value.')
+    ? `Inputs: ${features.map((f, j) => `${jsLiteral(inputs[j].name!)} (${f.type === 'numeric' ? 'number' : `text: ${f.categories.map((c) => jsLiteral(c)).join(' | ')}`})`).join(', ')}. ` +
+      (target?.task === 'classification' ? `Outputs: ${jsLiteral(outputs[0].name!)}, the probabilities of ${names(target.classes)}; ${jsLiteral(outputs[1].name!)}, the class.`
+        : `Output: ${jsLiteral(outputs[0].name!)}.`)
     : 'Input: the network\'s input vector; output: the network\'s output.';
   return encodeModel({
     ir_version: 8,
@@ -137,8 +165,8 @@ export function exportONNX(model: ModelSource): Uint8Array {
       { key: ONNX_METADATA.version, value: VERSION },
       { key: ONNX_METADATA.network, value: JSON.stringify(spec) },
       { key: ONNX_METADATA.preprocessing, value: JSON.stringify(preprocessing) },
-      ...(preprocessing ? [{ key: 'features', value: features.map((f) => f.name).join(',') }] : []),
-      ...(target?.task === 'classification' ? [{ key: 'classes', value: target.classes.join(',') }] : []),
+      ...(preprocessing ? [{ key: 'features', value: jsLiteral(features.map((f) => f.name)) }] : []),
+      ...(target?.task === 'classification' ? [{ key: 'classes', value: jsLiteral(target.classes) }] : []),
     ],
   });
 }
@@ -199,21 +227,24 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
     pieces.push(x);
     run = [];
   };
-  for (const f of prep.features) {
+  // Every input's name is claimed before any node is named, so no node's output can take a later feature's name.
+  const names = prep.features.map((f) => g.input(f.name));
+  prep.features.forEach((f, j) => {
+    const name = names[j];
     if (f.type === 'numeric') {
-      inputs.push(valueInfo(f.name, elemType, ['N', 1]));
-      run.push(f.name);
+      inputs.push(valueInfo(name, elemType, ['N', 1]));
+      run.push(name);
       numeric++;
-      continue;
+      return;
     }
     flush();
-    inputs.push(valueInfo(f.name, DataType.STRING, ['N', 1]));
+    inputs.push(valueInfo(name, DataType.STRING, ['N', 1]));
     // OneHotEncoder gives [N, 1, categories] as float; Flatten makes it [N, categories].
-    const encoded = g.node('OneHotEncoder', [f.name], [strings('cats_strings', f.categories), int('zeros', 0)], { domain: 'ai.onnx.ml' });
+    const encoded = g.node('OneHotEncoder', [name], [strings('cats_strings', f.categories), int('zeros', 0)], { domain: 'ai.onnx.ml' });
     let flat = g.node('Flatten', [encoded], [int('axis', 1)]);
     if (elemType === DataType.DOUBLE) flat = g.node('Cast', [flat], [int('to', DataType.DOUBLE)]);
     pieces.push(flat);
-  }
+  });
   flush();
   if (pieces.length === 0) throw new BackpropError('export: the model has no features');
   return pieces.length === 1 ? pieces[0] : g.node('Concat', pieces, [int('axis', 1)]);

@@ -3,19 +3,21 @@
 // network's forward pass (h = x·W + b, then the activation, layer by layer) and answers the class with its
 // probabilities, or the value in the target's units. The text is meant to be read: the weights are plain arrays
 // and the code is the forward pass and nothing else. A declaration file gives it types.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, printable } from '../core/errors.js';
+import { jsComment, jsLiteral } from '../core/escape.js';
 import { targetColumns } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
 import { VERSION } from '../version.js';
 
 const list = (values: readonly number[]): string => `[${values.map((v) => (Object.is(v, -0) ? '0' : String(v))).join(', ')}]`;
-const q = (s: string): string => JSON.stringify(s);
+// Names from the model file (features, categories, classes, targets) and the module's name enter only through jsLiteral.
+const q = jsLiteral;
 
 /** The module's text (`js`) and its declarations (`dts`, for a .d.ts file of the same name). */
 export function exportStandalone(model: ModelSource, name = 'model'): { js: string; dts: string } {
   const { network: spec, weights, preprocessing } = modelData(model);
-  if (!preprocessing?.target) throw new BackpropError(`${name}: the model has no column description (it was not trained from a table), so a module cannot name its features`);
+  if (!preprocessing?.target) throw new BackpropError(`${printable(name)}: the model has no column description (it was not trained from a table), so a module cannot name its features`);
   const { features, scaler, target, piecewise } = preprocessing;
   const classification = target.task === 'classification';
   const layers = spec.layers.map((layer, l) => {
@@ -27,24 +29,27 @@ export function exportStandalone(model: ModelSource, name = 'model'): { js: stri
   const featureType = features.map((f) => `${q(f.name)}: ${f.type === 'numeric' ? 'number' : f.categories.map(q).join(' | ')}`).join('; ');
   const columns = targetColumns(target);
   const multi = !classification && columns.length > 1;
-  const resultType = classification ? `{ label: ${target.classes.map((c) => (typeof c === 'number' ? String(c) : q(c))).join(' | ')}; probabilities: number[] }` : multi ? '{ value: number; values: number[] }' : '{ value: number }';
-  const js = `// ${name}: a multilayer perceptron trained with backprop ${VERSION}, as a module with no dependencies.
+  const resultType = classification ? `{ label: ${target.classes.map((c) => q(c)).join(' | ')}; probabilities: number[] }` : multi ? '{ value: number; values: number[] }' : '{ value: number }';
+  const js = `// ${jsComment(name)}: a multilayer perceptron trained with backprop ${VERSION}, as a module with no dependencies.
 // predict(features) takes one row of raw values by column name, encodes it as the model was trained to read
 // it (numbers scaled${piecewise ? ' and binned piecewise-linearly' : ''}, text one-hot), runs the forward pass and ${classification ? 'answers the class and the probability of each' : 'answers the predicted value'}.
 
+/** The module's name, which its error messages begin with. */
+const moduleName = ${q(name)};
+
 /** The feature columns, in the model's order; text columns list the values the model knows. */
-export const features = ${JSON.stringify(features.map((f) => (f.type === 'numeric' ? { name: f.name, type: f.type } : { name: f.name, type: f.type, categories: f.categories })))};
-${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${JSON.stringify(target.classes)};\n` : ''}
+export const features = ${q(features.map((f) => (f.type === 'numeric' ? { name: f.name, type: f.type } : { name: f.name, type: f.type, categories: f.categories })))};
+${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${q(target.classes)};\n` : ''}
 /** Numeric columns are scaled as (x − shift) / divide, in the order they appear in \`features\`. */
 const scale = ${shift ? `{ shift: ${list(shift)}, divide: ${list(divide!)} }` : 'null'};
-${multi ? `/** The targets, in the order of the values; the network predicts (y − mean) / std of each. */\nexport const targets = ${JSON.stringify(columns.map((c) => c.name))};\nconst target = { mean: ${list(columns.map((c) => c.scale?.mean ?? 0))}, std: ${list(columns.map((c) => c.scale?.std ?? 1))} };\n`
+${multi ? `/** The targets, in the order of the values; the network predicts (y − mean) / std of each. */\nexport const targets = ${q(columns.map((c) => c.name))};\nconst target = { mean: ${list(columns.map((c) => c.scale?.mean ?? 0))}, std: ${list(columns.map((c) => c.scale?.std ?? 1))} };\n`
     : !classification && target.scale ? `/** The network predicts (y − mean) / std. */\nconst target = { mean: ${target.scale.mean}, std: ${target.scale.std} };\n` : ''}
 /**
  * The piecewise-linear encoding of the scaled vector (null for none): input \`input\` becomes one value per bin
  * [edges[t − 1], edges[t]], (x − edges[t − 1]) / (edges[t] − edges[t − 1]) clipped to [0, 1] (the first bin not
  * clipped below, the last not above); the other inputs pass through.
  */
-const piecewise = ${piecewise ? JSON.stringify(piecewise.columns) : 'null'};
+const piecewise = ${piecewise ? q(piecewise.columns) : 'null'};
 
 /** Each layer's weights are [inputs × units], row by row: W[i][j] is weights[i * units + j]. */
 const layers = [
@@ -72,16 +77,16 @@ export function encode(row) {
   const x = [];
   let n = 0;
   for (const f of features) {
-    if (!(f.name in row)) throw new Error(\`${name}: missing the feature "\${f.name}"\`);
+    if (!(f.name in row)) throw new Error(\`\${moduleName}: missing the feature "\${f.name}"\`);
     const value = row[f.name];
     if (f.type === 'numeric') {
       const v = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(\`${name}: the feature "\${f.name}" expects a number, got \${JSON.stringify(value)}\`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects a number, got \${JSON.stringify(value)}\`);
       x.push(scale ? (v - scale.shift[n]) / scale.divide[n] : v);
       n++;
     } else {
       const k = f.categories.indexOf(String(value));
-      if (k < 0) throw new Error(\`${name}: the feature "\${f.name}" has the value \${JSON.stringify(value)}, which the model never saw; known values: \${f.categories.join(', ')}\`);
+      if (k < 0) throw new Error(\`\${moduleName}: the feature "\${f.name}" has the value \${JSON.stringify(value)}, which the model never saw; known values: \${f.categories.join(', ')}\`);
       for (let j = 0; j < f.categories.length; j++) x.push(j === k ? 1 : 0);
     }
   }
@@ -130,7 +135,7 @@ ${classification
     : `  return { value: ${target.scale ? 'output[0] * target.std + target.mean' : 'output[0]'} };`}
 }
 `;
-  const dts = `// Types of ${name}.js, generated by backprop ${VERSION}.
+  const dts = `// Types of ${jsComment(name)}.js, generated by backprop ${VERSION}.
 export interface Features { ${featureType} }
 export type Prediction = ${resultType};
 export declare const features: ({ name: string; type: 'numeric' } | { name: string; type: 'categorical'; categories: string[] })[];

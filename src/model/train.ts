@@ -237,11 +237,15 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       for (let k = 0; k < members; k++) {
         const net = nets[k], s = settled[k], part = parts[k];
         const stop = k === 0 ? plan.stop : s.stop ? new LossStop(s.stop) : null;
-        const history = await fitAsync(net, gatherRows(x, part.train, net), gatherRows(y, part.train, net), {
+        // This network's rows, gathered into its backend's memory for fit, handed back once it has trained.
+        const xs = gatherRows(x, part.train, net), ys = gatherRows(y, part.train, net);
+        const history = await fitAsync(net, xs, ys, {
           epochs: s.epochs, ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + k,
           validationData: [gatherRows(x, part.test), gatherRows(y, part.test)], earlyStopping: t.earlyStopping,
           callbacks: [...(stop ? [stop] : []), ...(t.callbacks ?? []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
         });
+        net.kernels.release?.(xs);
+        net.kernels.release?.(ys);
         done.push({ history, stop, rows: part.train.length, validationRows: part.test.length });
         if (history.stopReason === 'aborted') {
           runs = done;
