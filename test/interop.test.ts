@@ -307,7 +307,7 @@ describe('ONNX files exported by PyTorch', () => {
     fit(network, inputs, y, { epochs: 30, learningRate: 0.05, batchSize: 7, optimizer: 'sgd' });
     expect(network.evaluateLoss(inputs, y)).toBeLessThan(before);
     expect(network.getWeights()[0].weights[0][0]).not.toBe(start);
-  });
+  }, 30_000);
 });
 
 describe('standalone module', () => {
@@ -358,5 +358,5 @@ describe('the commands', () => {
     const js = backprop(['export', t.model, '--to', 'js', '--out', '-']);
     expect(js.code).toBe(0);
     expect(js.stdout).toContain('export function predict(row)');
-  });
+  }, 30_000);
 });

@@ -101,7 +101,7 @@ export interface TrainOptions<Target extends string = string> extends ModelOptio
   y?: ArrayLike<number | string>;
   /** Aborting ends training after the current batch; the model then holds the weights it reached. */
   signal?: AbortSignal;
-  /** Called after every epoch with its loss, accuracy and validation figures. */
+  /** Called after every epoch with its loss, accuracy and validation figures (with bagging, each network's epochs in turn). */
   onEpoch?: (logs: EpochLogs) => void;
   /** Further hooks into the training loop. */
   callbacks?: readonly Callback[];

@@ -131,7 +131,30 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
   const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
   const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
-  // onEpoch may be async: its promises are followed, and a rejection becomes the run's error once fit ends.
+  const { watch, settled: settledWatch } = epochWatch(t);
+  const callbacks: Callback[] = [...(t.callbacks ?? []), ...watch];
+  const stop = settled.stop ? new LossStop(settled.stop) : null;
+  return {
+    source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
+    members: 1, options: settled, streamed: false, split, stop,
+    fit: async (f = {}) => {
+      const history = await fitAsync(net, xTrain, yTrain, {
+        epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
+        validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
+        callbacks: [...(stop ? [stop] : []), ...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+      });
+      await settledWatch();
+      return history;
+    },
+    metrics: () => ({ train: measure(net, prep, xTrain, yTrain), validation: xVal && yVal ? measure(net, prep, xVal, yVal) : null }),
+  };
+}
+
+/**
+ * onEpoch as a callback; it may be async: its promises are followed, and a rejection becomes the run's error once
+ * fit ends (`settled` waits for them and throws it).
+ */
+function epochWatch(t: TrainOptions): { watch: Callback[]; settled: () => Promise<void> } {
   const pending = new Set<Promise<unknown>>();
   let failure: { error: unknown } | null = null;
   const onEpoch = t.onEpoch;
@@ -147,22 +170,12 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
       }
     },
   }] : [];
-  const callbacks: Callback[] = [...(t.callbacks ?? []), ...watch];
-  const stop = settled.stop ? new LossStop(settled.stop) : null;
   return {
-    source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
-    members: 1, options: settled, streamed: false, split, stop,
-    fit: async (f = {}) => {
-      const history = await fitAsync(net, xTrain, yTrain, {
-        epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
-        validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
-        callbacks: [...(stop ? [stop] : []), ...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
-      });
+    watch,
+    settled: async () => {
       await Promise.all(pending);
       if (failure) throw (failure as { error: unknown }).error;
-      return history;
     },
-    metrics: () => ({ train: measure(net, prep, xTrain, yTrain), validation: xVal && yVal ? measure(net, prep, xVal, yVal) : null }),
   };
 }
 
@@ -220,6 +233,8 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
     settled.push(settle(o, parts[k].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters), true));
   }
   const controls = trainingControls(settled[0], prep);
+  // onEpoch sees each network's epochs in turn.
+  const { watch, settled: settledWatch } = epochWatch(t);
   let merged: Network | null = null;
   let runs: NonNullable<TrainingPlan['memberRuns']> | undefined;
   const plan: TrainingPlan = {
@@ -242,19 +257,21 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
         const history = await fitAsync(net, xs, ys, {
           epochs: s.epochs, ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + k,
           validationData: [gatherRows(x, part.test), gatherRows(y, part.test)], earlyStopping: t.earlyStopping,
-          callbacks: [...(stop ? [stop] : []), ...(t.callbacks ?? []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+          callbacks: [...(stop ? [stop] : []), ...(t.callbacks ?? []), ...watch, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
         });
         net.kernels.release?.(xs);
         net.kernels.release?.(ys);
         done.push({ history, stop, rows: part.train.length, validationRows: part.test.length });
         if (history.stopReason === 'aborted') {
           runs = done;
+          await settledWatch();
           return history;
         }
       }
       void controls;
       merged = averageNetworks(nets);
       runs = done;
+      await settledWatch();
       return done[0].history;
     },
     metrics: () => {
