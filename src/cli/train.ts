@@ -184,7 +184,12 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       network: model.toSpec(),
       training: {
         trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch,
-        ...(plan.memberRuns ? { bagging: plan.memberRuns.map((r) => ({ trainRows: r.rows, validationRows: r.validationRows, epochs: r.history.epochs.length, finalEpoch: r.history.finalEpoch, stopReason: r.history.stopReason })) } : {}),
+        ...(plan.memberRuns ? {
+          bagging: plan.memberRuns.map((r) => ({
+            trainRows: r.rows, validationRows: r.validationRows, epochs: r.history.epochs.length, finalEpoch: r.history.finalEpoch, stopReason: r.history.stopReason,
+            valLoss: r.history.epochs[r.history.finalEpoch - 1]?.valLoss ?? null,
+          })),
+        } : {}),
       },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,
