@@ -54,6 +54,7 @@ export const RULES = {
   'bag5 ple16 d15': { members: 5, scale: 'ple16', dropout: 0.15 },
   'bag3 ple16': { members: 3, scale: 'ple16' },
   'final': { members: 5, scale: 'ple16', l2: 'final' },
+  'final raw': { members: 5, scale: 'ple16raw', l2: 'final', patienceSteps: 100 },
   'final p100': { members: 5, scale: 'ple16', l2: 'final', patienceSteps: 100 },
   'final p200': { members: 5, scale: 'ple16', l2: 'final', patienceSteps: 200 },
   'bag5 ple16 b128': { members: 5, scale: 'ple16', batch: 128 },
@@ -110,7 +111,7 @@ function robustColumns(prep, x, trainIdx) {
 /** Piecewise-linear encoding of each numeric column (Gorishniy et al. 2022, as published): edges at the training
  * rows' quantiles b₀ < … < b_T; value t is (x − b_{t−1})/(b_t − b_{t−1}) clipped to [0, 1], the first bin not clipped
  * below and the last not above. Text columns' one-hot passes through. Returns a new, wider matrix. */
-function pleColumns(prep, x, trainCount, bins) {
+function pleColumns(prep, x, trainCount, bins, raw = false) {
   const plan = [];
   let j = 0;
   for (const f of prep.features) {
@@ -128,7 +129,7 @@ function pleColumns(prep, x, trainCount, bins) {
       j += f.categories.length;
     }
   }
-  const width = plan.reduce((w, p) => w + (p.width ?? (p.edges ? p.edges.length - 1 : 1)), 0);
+  const width = plan.reduce((w, p) => w + (p.width ?? (p.edges ? p.edges.length - 1 + (raw ? 1 : 0) : 1)), 0);
   const out = { rows: x.rows, cols: width, data: new Float32Array(x.rows * width) };
   for (let r = 0; r < x.rows; r++) {
     let o = r * width;
@@ -138,6 +139,7 @@ function pleColumns(prep, x, trainCount, bins) {
       } else if (!p.edges) out.data[o++] = x.data[r * x.cols + p.c];
       else {
         const v = x.data[r * x.cols + p.c], e = p.edges, T = e.length - 1;
+        if (raw) out.data[o++] = v;
         for (let t = 1; t <= T; t++) {
           let z = (v - e[t - 1]) / (e[t] - e[t - 1]);
           if (t > 1) z = Math.max(0, z);
@@ -179,7 +181,7 @@ async function runSplit(name, d, frame, description, split, rule) {
     const both = { rows: x.rows + xTest.rows, cols: x.cols, data: new Float32Array((x.rows + xTest.rows) * x.cols) };
     both.data.set(x.data);
     both.data.set(xTest.data, x.data.length);
-    const wide = pleColumns(prep, both, x.rows, Number(rule.scale.slice(3)));
+    const wide = pleColumns(prep, both, x.rows, parseInt(rule.scale.slice(3)), rule.scale.endsWith('raw'));
     x = { rows: x.rows, cols: wide.cols, data: wide.data.slice(0, x.rows * wide.cols) };
     xTest = { rows: xTest.rows, cols: wide.cols, data: wide.data.slice(x.rows * wide.cols) };
   }
