@@ -37,15 +37,15 @@ describe('backprop tune', () => {
     const { crossValidate } = await import('../dist/index.js');
     const iris = await readTable('iris');
     // On worker threads (backprop/node's tune) and here, on the same reference kernels so the sums agree to the bit.
-    const result = await tune(iris, { trials: 1, folds: 3, backend: 'reference' });
-    const defaults = await crossValidate(iris, { folds: 3, backend: 'reference' });
+    const result = await tune(iris, { trials: 1, folds: 2, backend: 'reference' });
+    const defaults = await crossValidate(iris, { folds: 2, backend: 'reference' });
     expect(result.trials[0].rungs).toEqual([{ epochs: null, score: defaults.mean.accuracy, std: defaults.std.accuracy }]);
     expect(result.best).toMatchObject({ trial: 1, epochs: null, flags: '', score: defaults.mean.accuracy });
     // No l2, bagging nor epochs: train fills them in by the default rule, as it does for `backprop train`.
     expect(result.best!.options).toEqual({ bins: 16, layers: [100], activation: 'relu', lr: 0.001, batchSize: 32 });
     // Given epochs, the defaults train exactly that many, as `train --epochs` would.
-    const given = await tune(iris, { trials: 1, folds: 3, epochs: 7, backend: 'reference' });
-    const trained = await crossValidate(iris, { folds: 3, epochs: 7, backend: 'reference' });
+    const given = await tune(iris, { trials: 1, folds: 2, epochs: 7, backend: 'reference' });
+    const trained = await crossValidate(iris, { folds: 2, epochs: 7, backend: 'reference' });
     expect(given.trials[0].rungs).toEqual([{ epochs: 7, score: trained.mean.accuracy, std: trained.std.accuracy }]);
     expect(given.best!.flags).toBe('--epochs 7');
   }, 300_000);
