@@ -164,7 +164,7 @@ describe('a closed pipe ends every subcommand quietly', () => {
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(r.stderr).toBe('');
     expect([0, 141]).toContain(r.status);
-  });
+  }, 30_000);
 });
 
 describe('options say what they mean', () => {
