@@ -55,7 +55,7 @@ export {
   type DataFrame, type FrameColumn, type FrameDescription,
 } from './data/frame.js';
 export {
-  EarlyStopping, LossStop, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type LossStopOptions,
+  EarlyStopping, HISTORY_EPOCHS, LossStop, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History, type LossStopOptions,
   type StopReason, type TrainingControl,
 } from './train/callbacks.js';
 export { DivergenceError, evaluate, fit, fitAsync, type FitOptions } from './train/fit.js';

@@ -80,7 +80,7 @@ describe('bad model files and mismatched inputs', () => {
   it('a model file that is not a valid model', () => {
     const notModel = csv('not-model.json', '{"format":"backprop-model","version":1}');
     expectOneLineError(backprop(['predict', notModel, good]), 1, `${notModel}: model.network: missing; every model needs this field`);
-    expectOneLineError(backprop(['evaluate', good, good]), 1, new RegExp(`^backprop: ${good.replace(/[/.]/g, '\\$&')}: not a model file: the JSON is invalid`));
+    expectOneLineError(backprop(['evaluate', good, good]), 1, `${good}: not a model file: it is text, but not JSON (a model file starts with "{")`);
     expectOneLineError(backprop(['explain', join(dir, 'nothing.json'), '--input', '1', '--target', '1']), 1, `${join(dir, 'nothing.json')}: no such file`);
   });
 

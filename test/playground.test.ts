@@ -390,24 +390,26 @@ describe('playground: layout', () => {
       const page = await open('?layers=8,8,8,8,8,8', { width, height });
       const overflow = (): Promise<string[]> => page.evaluate(() => {
         const limit = document.documentElement.clientWidth + 0.5;
-        const wide = [...document.querySelectorAll('body *')].filter((e) => {
+        // A network wider than a phone scrolls within the diagram's own box: what it holds is clipped there.
+        const wide = [...document.querySelectorAll('body *')].filter((e) => !document.getElementById('diagram')!.contains(e.parentElement)).filter((e) => {
           const r = e.getBoundingClientRect();
           return r.width > 0 && r.right > limit;
         }).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`);
         return document.documentElement.scrollWidth > limit ? ['page', ...wide] : wide;
       });
       expect(await overflow()).toEqual([]);
-      // The diagram stays in its box: the output unit inside the diagram, clear of the output panel.
+      // The diagram stays in its box (scrolled to its end where it scrolls): the output unit inside the diagram, clear of the output panel.
+      await page.evaluate(() => document.getElementById('diagram')!.scrollBy(10_000, 0));
       const diagram = (await page.locator('#diagram').boundingBox())!;
       const outputUnit = (await page.locator('#diagram canvas.unit[data-column="7"]').boundingBox())!;
       expect(outputUnit.x + outputUnit.width).toBeLessThanOrEqual(diagram.x + diagram.width + 0.5);
       for (const id of ['#lossCurve', '#heatmap']) expect(meet(outputUnit, (await page.locator(id).boundingBox())!)).toBe(false);
       if (width < 800) {
-        // One column: the heat map is on screen horizontally and below the diagram.
+        // One column: the heat map is on screen horizontally and above the diagram (the output near the top, issue 33).
         const map = (await page.locator('#heatmap').boundingBox())!;
         expect(map.x).toBeGreaterThanOrEqual(0);
         expect(map.x + map.width).toBeLessThanOrEqual(width);
-        expect(map.y).toBeGreaterThan(diagram.y + diagram.height);
+        expect(map.y + map.height).toBeLessThan(diagram.y);
       }
       await page.fill('#pointIndex', '7');
       await page.press('#pointIndex', 'Enter');
@@ -892,8 +894,10 @@ describe('playground: lessons', () => {
 
   it('the vanishing gradient: each sigmoid layer keeps at most a quarter of δ, each relu layer all of it, as the library computes', async () => {
     const page = await open('?lesson=vanishing');
-    await page.waitForSelector('#comparison:not([hidden]) [data-activation="relu"]');
-    const rows = (activation: string) => page.locator(`#comparison [data-activation="${activation}"] tr[data-ratio]`).evaluateAll((rs) =>
+    // The two chains side by side in the step-through, from step 3 (the hidden error terms) on.
+    for (let i = 0; i < 3; i++) await page.click('#nextStage');
+    await page.waitForSelector('#chainCompare:not([hidden]) [data-activation="relu"]');
+    const rows = (activation: string) => page.locator(`#chainCompare [data-activation="${activation}"] tr[data-ratio]`).evaluateAll((rs) =>
       rs.map((r) => ({ layer: Number((r as HTMLElement).dataset.layer), ratio: Number((r as HTMLElement).dataset.ratio), delta: Number((r as HTMLElement).dataset.delta) })));
     const sig = await rows('sigmoid'), relu = await rows('relu');
     expect(sig.length).toBe(4);
@@ -902,7 +906,6 @@ describe('playground: lessons', () => {
     const trace = lessonTrace('?lesson=vanishing');
     for (const r of sig) expect(Math.abs(r.delta - trace.layers[r.layer].delta[0])).toBeLessThanOrEqual(1e-15);
     // The step-through says it too, layer by layer.
-    for (let i = 0; i < 3; i++) await page.click('#nextStage');
     const ratios = await page.locator('#stageValues [data-kind="ratio"]').evaluateAll((ls) => ls.map((l) => Number((l as HTMLElement).dataset.ratio)));
     expect(ratios).toHaveLength(4);
     for (const r of ratios) expect(r).toBeLessThanOrEqual(0.25);
@@ -971,19 +974,21 @@ describe('playground: phone and keyboard', () => {
     return (hi + 0.05) / (lo + 0.05);
   };
 
-  it('on a 390×844 phone the network comes first, play/pause stays on screen, the settings fold, a divergence is said by the controls', async () => {
+  it('on a 390×844 phone the data sets and the output come first, then the network, play/pause stays on screen, the settings fold, a divergence is said by the controls', async () => {
     const page = await open('?dataset=plane&learningRate=10&activation=relu&layers=8,8', { width: 390, height: 844 });
     expect(await page.locator('#settings').getAttribute('open')).toBeNull();
     const diagram = (await page.locator('#diagram').boundingBox())!;
-    expect(diagram.y).toBeLessThan(844 / 2);
-    // The first screen holds the network and play/pause, and nothing is wider than the phone.
+    // The first screen holds the data sets, play/pause and the output map (issue 33), and nothing is wider than the phone.
     const play0 = (await page.locator('#play').boundingBox())!;
     expect(play0.y + play0.height).toBeLessThanOrEqual(844);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const map = (await page.locator('#heatmap').boundingBox())!;
-    const data = (await page.locator('section.data').boundingBox())!;
-    expect(map.y).toBeGreaterThan(diagram.y);
-    expect(data.y).toBeGreaterThan(map.y);
+    const sets = (await page.locator('#datasets').boundingBox())!;
+    const data = (await page.locator('#ownData').boundingBox())!;
+    expect(map.y + map.height).toBeLessThanOrEqual(844);
+    expect(sets.y).toBeLessThan(map.y);
+    expect(diagram.y).toBeGreaterThan(map.y);
+    expect(data.y).toBeGreaterThan(diagram.y);
     // Watching the heat map, play/pause is still there.
     await page.locator('#heatmap').scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollBy(0, 200));

@@ -14,7 +14,7 @@ const dir = tempDir();
 interface TuneJson {
   metric: string;
   epochs: number[];
-  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number | null; score: number; std: number }[] }[];
+  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number | null; score: number; std: number }[]; cutShort: { epochs: number | null } | null }[];
   best: { trial: number; score: number; flags: string };
   stoppedByBudget: boolean;
   model: string | null;
@@ -111,12 +111,21 @@ describe('backprop tune', () => {
     }
   }, 60_000);
 
-  it('stops starting trials when the budget is spent, and says so', () => {
-    const r = backprop(['tune', 'digits', '--trials', '40', '--budget', '1s', '--json']);
+  it('ends the search when the budget is spent, trials included, and says which were cut short', () => {
+    // 40 trials take several seconds on two workers: at 2 s both are training one, which the budget stops.
+    const r = backprop(['tune', 'iris', '--trials', '40', '--budget', '2s', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as TuneJson;
     expect(result.stoppedByBudget).toBe(true);
-    expect(result.trials.filter((t) => t.rungs.length === 0).length).toBeGreaterThan(0);
+    expect(result.trials.filter((t) => t.rungs.length === 0 && t.cutShort === null).length).toBeGreaterThan(0);
+    const cut = result.trials.filter((t) => t.cutShort !== null);
+    expect(cut.length).toBeGreaterThan(0);
+    // A trial cut short has no score for the rung it was training.
+    for (const t of cut) expect(t.rungs).toHaveLength(result.epochs.indexOf(t.cutShort!.epochs ?? result.epochs[0]));
+    const said = backprop(['tune', 'iris', '--trials', '40', '--budget', '2s']);
+    expect(said.code, said.stderr).toBe(0);
+    expect(said.stdout).toMatch(/^trial +\d+ +(\d+ epochs|epochs by the loss \(the defaults\)) +cut short by the budget +layers /m);
+    expect(said.stdout).toMatch(/^budget   reached: trials? [\d, ]+ cut short, trials that had not started left out$/m);
     const text = backprop(['tune', 'iris', '--trials', '2', '--budget', 'soon']);
     expect(text.code).toBe(2);
     expect(text.stderr).toBe('backprop: --budget: expected a duration like 90s, 5m or 1h, got "soon"\n');

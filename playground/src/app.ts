@@ -70,6 +70,8 @@ interface Events {
   reset: void;
   /** A new snapshot or a change of view: panels redraw. */
   render: void;
+  /** The heat maps' plane changed (a table's pair of inputs, or its projection): the same network, new maps and axes. */
+  plane: void;
   /** The step-through opened, changed stage, or closed. */
   stage: void;
   /** The controls should show app.state again (a refused or live change). */
@@ -78,6 +80,8 @@ interface Events {
   hover: void;
   /** A weight or bias of the diagram was chosen (clicked), for editing or for "what if". */
   weight: WeightRef;
+  /** Another panel points at a weight (a matrix cell under the pointer or focus): the diagram marks its link; null ends it. */
+  highlight: WeightRef | null;
   /** A message from the worker, for the panel that asked. */
   worker: FromWorker;
 }
@@ -106,12 +110,15 @@ export const send = (m: ToWorker): void => worker?.postMessage(m);
 const LIVE: readonly (keyof State)[] = ['learningRate', 'regularization', 'regularizationRate'];
 /** Settings of the view alone. */
 const VIEW: readonly (keyof State)[] = ['showTestData', 'discretize'];
+/** The plane a table's heat map spans: a view too, though the worker draws its grid anew; never a new network. */
+const PLANE: readonly (keyof State)[] = ['axes'];
+const sameNetwork = (k: keyof State): boolean => LIVE.includes(k) || VIEW.includes(k) || PLANE.includes(k);
 
 /** Changes settings and writes them to the URL; anything but η, the penalty and the view starts a fresh network. */
 export function update(changes: Partial<State>): void {
   const keys = Object.keys(changes) as (keyof State)[];
   // A lesson is its network: changing the network or the data leaves it (⟲ starts it again, η may change).
-  const leaves = app.state.lesson !== null && !('lesson' in changes) && keys.some((k) => !LIVE.includes(k) && !VIEW.includes(k) && k !== 'restart');
+  const leaves = app.state.lesson !== null && !('lesson' in changes) && keys.some((k) => !sameNetwork(k) && k !== 'restart');
   const next = { ...app.state, ...changes, ...(leaves ? { lesson: null } : {}) };
   // A table's target or share the library refuses (one class, say) is said in its words, and nothing changes.
   if (isTableSet(next.dataset) && keys.some((k) => !LIVE.includes(k) && !VIEW.includes(k))) {
@@ -130,6 +137,14 @@ export function update(changes: Partial<State>): void {
     send({ type: 'settings', state: app.state });
     emit('controls');
     emit('stage');
+    emit('render');
+  } else if (keys.every(sameNetwork)) {
+    // The same rows, split and network seen across another plane: the epoch, the loss and a run in progress go on.
+    app.problem = makeProblem(app.state);
+    send({ type: 'view', state: app.state });
+    if (LIVE.some((k) => keys.includes(k))) send({ type: 'settings', state: app.state });
+    emit('plane');
+    emit('controls');
     emit('render');
   } else {
     reset();
@@ -152,6 +167,8 @@ export function toggleFeature(feature: FeatureName): void {
 export function setPlaying(on: boolean): void {
   app.playing = on;
   const play = $('play');
+  // The first press answers the start list's step 2: ▶ stops inviting it.
+  if (on) play.classList.remove('invite');
   play.textContent = on ? '‖' : '▶';
   play.setAttribute('aria-label', on ? 'Pause' : 'Train');
   play.setAttribute('aria-pressed', String(on));
@@ -257,24 +274,56 @@ export function applyTraced(): void {
 export function start(): void {
   history.replaceState(null, '', serializeState(app.state));
   const d = app.state.dataset;
+  const replaced = (): void => {
+    if (replacedInUrl.length) say(`The link had values the page cannot use: ${replacedInUrl.join('; ')}.`);
+  };
   if (d === 'iris' || d === 'digits') {
     // A link to an example: its text is loaded first (its own chunk), then the run starts as the link says.
     void exampleSource(d).then((source) => {
       setTable(d, readTable(source));
+      checkTableLink(d);
+      let refused = '';
       try {
         app.problem = makeProblem(app.state);
       } catch (e) {
-        say(cliMessage(e));
+        refused = cliMessage(e);
         app.state = { ...app.state, target: '' };
       }
+      history.replaceState(null, '', serializeState(app.state));
       reset();
+      if (refused) say(refused);
+      else replaced();
     });
     return;
   }
   reset();
   // A lesson opens on its point's step-through.
   if (lesson(app.state.lesson)) pickPoint(0);
-  if (replacedInUrl.length) say(`The link had values out of range, replaced: ${replacedInUrl.join('; ')}.`);
+  replaced();
+}
+
+/** A link's target and map plane, checked against the table it names once it is read: what does not fit is said and replaced. */
+function checkTableLink(set: 'iris' | 'digits'): void {
+  const { frame, source } = tableOf(set)!;
+  const names = frame.columns.map((c) => c.name);
+  const { target, axes } = app.state;
+  if (target && !names.includes(target)) {
+    const listed = names.length > 8 ? `${names.slice(0, 8).join(', ')}, …` : names.join(', ');
+    replacedInUrl.push(`target=${target} (expected a column of ${source.name}: ${listed}; used the last, ${names[names.length - 1]})`);
+    app.state = { ...app.state, target: '' };
+  }
+  if (axes === 'pca') return;
+  let inputs: number;
+  try {
+    inputs = makeProblem({ ...app.state, axes: '0,1' }).table?.inputNames.length ?? 0;
+  } catch {
+    return;
+  }
+  const [a, b] = axes.split(',').map(Number);
+  if (a >= inputs || b >= inputs || a === b) {
+    replacedInUrl.push(`axes=${axes} (expected two different inputs from 0 to ${inputs - 1}, or pca; used 0,1)`);
+    app.state = { ...app.state, axes: '0,1' };
+  }
 }
 
 /**

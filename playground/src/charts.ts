@@ -2,6 +2,7 @@
 // legend and a scale, and the bars of each layer's gradient size.
 import { $, app, on } from './app.js';
 import { gradientBars, lossText } from './draw.js';
+import { anyConcealed } from './exercise.js';
 
 const curve = $<HTMLCanvasElement>('lossCurve');
 const TRAIN = '#999', TEST = '#111';
@@ -20,7 +21,9 @@ function drawCurves(): void {
   // flatten the rest; they are clipped at the top, and the scale's text says so.
   const skip = train.length >= 5 ? Math.max(1, Math.floor(train.length / 10)) : 0;
   const scaled = [...train.slice(skip), ...test.slice(skip)].filter(Number.isFinite);
-  const max = scaled.length ? Math.max(...scaled) * 1.05 || 1 : all.length ? Math.max(...all) * 1.05 || 1 : 1;
+  // A loop, not a spread: a long run has more epochs than a call may have arguments.
+  const top = (values: number[]): number => values.reduce((m, v) => Math.max(m, v), -Infinity);
+  const max = scaled.length ? top(scaled) * 1.05 || 1 : all.length ? top(all) * 1.05 || 1 : 1;
   const clipped = all.some((v) => v > max);
   const epochs = Math.max(1, train.length - 1);
   const plotW = width - MARGIN.left - MARGIN.right, plotH = height - MARGIN.top - MARGIN.bottom;
@@ -68,7 +71,7 @@ function drawCurves(): void {
 function drawGradients(): void {
   const s = app.snapshot;
   if (!s) return;
-  $('gradients').innerHTML = gradientBars(s.gradientNorms);
+  $('gradients').innerHTML = gradientBars(s.gradientNorms, 160, anyConcealed());
 }
 
 /** Epochs per second over the last second of play. */
@@ -101,6 +104,7 @@ let lastChart = 0;
 
 $('lossLegend').innerHTML = `<span><i style="background:${TRAIN}"></i>training</span> <span><i style="background:${TEST}"></i>test</span>`;
 on('render', render);
+on('stage', drawGradients);
 on('reset', () => {
   epochTimes.length = 0;
   $('epoch').textContent = '0';

@@ -1,16 +1,11 @@
 // The controls panel: run buttons, the hyper-parameters, the data settings, and the keyboard shortcuts.
-import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update, useExample } from './app.js';
-import { tableOf } from './tables.js';
-import { lesson, LESSON_LIST } from './lessons.js';
-import { FEATURES } from './problem.js';
+import { $, app, closeStepper, emit, on, say, stepEpoch, toggleFeature, togglePlay, update } from './app.js';
+import { lesson, LESSON_LIST, lessonState } from './lessons.js';
+import { FEATURES, networkSpec } from './problem.js';
 import {
-  ACTIVATIONS, DATASETS, DEFAULTS, isTableSet, FEATURE_NAMES, LEARNING_RATES, LOSSES, MAX_LAYERS, MAX_LEARNING_RATE, MAX_SEED, OPTIMIZERS, OUTPUTS,
+  ACTIVATIONS, DEFAULTS, isTableSet, FEATURE_NAMES, LEARNING_RATE_RANGE, LEARNING_RATES, LOSSES, MAX_LAYERS, MAX_SEED, OPTIMIZERS, OUTPUTS,
   REGULARIZATION_RATES, serializeState, validLearningRate, type FeatureName, type State,
 } from './state.js';
-
-const DATASET_LABELS: Partial<Record<State['dataset'], string>> = {
-  plane: 'plane (regression)', multigauss: 'multigauss (regression)', iris: 'iris (3 classes, 4 features)', digits: 'digits (10 classes, 64 pixels; 300 rows)',
-};
 
 function fillSelect(id: string, values: readonly (string | number)[], current: string | number, label = (v: string | number) => String(v)): void {
   const select = $<HTMLSelectElement>(id);
@@ -19,15 +14,23 @@ function fillSelect(id: string, values: readonly (string | number)[], current: s
 
 function render(): void {
   const s = app.state;
-  // The data sets and features are drawn anew: a focused one keeps the focus (arrow keys through the data sets).
+  // The features are drawn anew: a focused one keeps the focus. (The data sets are thumbnails.ts's.)
   const focused = document.activeElement as HTMLInputElement | null;
-  const refocus = focused && (focused.closest('#datasets') || focused.closest('#features')) ? `#${focused.closest('fieldset')!.id} input[value="${focused.value}"]` : null;
+  const refocus = focused?.closest('#features') ? `#features input[value="${focused.value}"]` : null;
   // A typed η that is not a preset joins the list, so the list shows it too.
   fillSelect('learningRate', [...new Set([...LEARNING_RATES, s.learningRate])].sort((a, b) => a - b), s.learningRate);
   $<HTMLInputElement>('learningRateValue').value = String(s.learningRate);
   const regression = app.problem.task === 'regression';
-  fillSelect('loss', LOSSES, s.loss, (v) => (v === 'squared' ? 'squared error' : 'cross-entropy'));
-  fillSelect('output', OUTPUTS, s.loss === 'cross-entropy' ? 'sigmoid' : s.output);
+  // What is trained: a regression's and a table's loss and output are the data's (the network the worker builds), shown as such.
+  const spec = networkSpec(s, app.problem.task, app.problem);
+  if (regression || isTableSet(s.dataset)) {
+    const output = spec.layers[spec.layers.length - 1].activation!;
+    fillSelect('loss', [spec.loss!], spec.loss!, (v) => (v === 'mse' ? 'squared error' : 'cross-entropy'));
+    fillSelect('output', [output], output);
+  } else {
+    fillSelect('loss', LOSSES, s.loss, (v) => (v === 'squared' ? 'squared error' : 'cross-entropy'));
+    fillSelect('output', OUTPUTS, s.loss === 'cross-entropy' ? 'sigmoid' : s.output);
+  }
   $<HTMLSelectElement>('loss').disabled = regression;
   $<HTMLSelectElement>('loss').title = regression ? 'Regression uses squared error' : '';
   // Cross-entropy needs a probability: a sigmoid output. Squared error takes any of them.
@@ -36,7 +39,7 @@ function render(): void {
   $<HTMLInputElement>('biases').checked = s.biases;
   const current = lesson(s.lesson);
   $('lessons').innerHTML = '<strong>Lessons:</strong> ' + LESSON_LIST.map((l, i) =>
-    `<a href="${serializeState({ ...DEFAULTS, lesson: l.id })}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
+    `<a href="${serializeState(lessonState(DEFAULTS, l.id))}" data-lesson="${l.id}"${l.id === s.lesson ? ' aria-current="page"' : ''}>${i + 1}. ${l.title}</a>`).join(' ');
   $('lessonIntro').hidden = !current;
   $('lessonIntro').textContent = current ? current.intro : '';
   fillSelect('activation', ACTIVATIONS, s.activation);
@@ -52,11 +55,6 @@ function render(): void {
   $('batchSizeValue').textContent = String(s.batchSize);
   $<HTMLInputElement>('showTest').checked = s.showTestData;
   $<HTMLInputElement>('discretize').checked = s.discretize;
-  const upload = tableOf('upload');
-  const sets: State['dataset'][] = [...DATASETS, 'iris', 'digits', ...(upload ? ['upload' as const] : [])];
-  const label = (d: State['dataset']): string => (d === 'upload' ? `your file: ${upload!.source.name.replace(/[&<>"]/g, '')}` : DATASET_LABELS[d] ?? d);
-  $('datasets').innerHTML = '<legend>Data set</legend>' + sets.map((d) =>
-    `<label><input type="radio" name="dataset" value="${d}"${d === s.dataset ? ' checked' : ''}> ${label(d)}</label>`).join('');
   // A table's data is its file: no noise to add, no points to draw anew, no plane features to choose.
   const table = isTableSet(s.dataset);
   $<HTMLInputElement>('noise').disabled = table;
@@ -103,7 +101,7 @@ $('learningRateValue').addEventListener('change', (e) => {
     return;
   }
   field.value = String(app.state.learningRate);
-  say(`Learning rate: expected a number above 0, at most ${MAX_LEARNING_RATE}; kept ${app.state.learningRate}.`);
+  say(`Learning rate: expected ${LEARNING_RATE_RANGE}; kept ${app.state.learningRate}.`);
 });
 $('loss').addEventListener('change', (e) => update({ loss: value(e) as State['loss'] }));
 $('output').addEventListener('change', (e) => update({ output: value(e) as State['output'] }));
@@ -125,11 +123,6 @@ $('seed').addEventListener('change', (e) => {
 $('trainRatio').addEventListener('change', (e) => update({ trainRatio: Number(value(e)) / 100 }));
 $('noise').addEventListener('change', (e) => update({ noise: Number(value(e)) / 100 }));
 $('batchSize').addEventListener('change', (e) => update({ batchSize: Number(value(e)) }));
-$('datasets').addEventListener('change', (e) => {
-  const d = value(e) as State['dataset'];
-  if (d === 'iris' || d === 'digits') void useExample(d);
-  else update({ dataset: d });
-});
 $('features').addEventListener('change', (e) => toggleFeature(value(e) as FeatureName));
 $('showTest').addEventListener('change', (e) => update({ showTestData: (e.target as HTMLInputElement).checked }));
 $('discretize').addEventListener('change', (e) => update({ discretize: (e.target as HTMLInputElement).checked }));
@@ -139,9 +132,10 @@ function typing(target: HTMLElement): boolean {
   return target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && ['text', 'number', 'search'].includes((target as HTMLInputElement).type));
 }
 
-/** Controls that Space itself operates: a button presses, a box ticks. */
+/** Controls that Space itself operates: a button presses, a box ticks, a menu opens. */
 function spaceOperates(target: HTMLElement): boolean {
-  return target.tagName === 'BUTTON' || (target.tagName === 'INPUT' && ['checkbox', 'radio'].includes((target as HTMLInputElement).type));
+  return target.tagName === 'BUTTON' || target.tagName === 'SELECT' || target.tagName === 'SUMMARY'
+    || (target.tagName === 'INPUT' && ['checkbox', 'radio'].includes((target as HTMLInputElement).type));
 }
 
 document.addEventListener('keydown', (e) => {
@@ -154,7 +148,7 @@ document.addEventListener('keydown', (e) => {
   }
   if (typing(target)) return;
   if (e.key === ' ' && !spaceOperates(target)) {
-    // Also in a select or on a slider: Space trains or pauses (a select opens with Alt+↓ or a click).
+    // Also on a slider, which Space does not move: Space trains or pauses (in a menu it opens the menu).
     e.preventDefault();
     togglePlay();
   } else if (e.key === '.') {

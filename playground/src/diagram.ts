@@ -1,19 +1,29 @@
 // The network diagram: every input feature (clickable, the unused ones pale), each unit's heat map with its
 // bias, links drawn by weight, hover to read a weight and click to set it, and the step-through's numbers
-// placed on it without collisions. It is laid out at a natural size and scaled to fit its column.
+// placed on it without collisions. It is laid out at full size, as wide as its column allows, and scrolls sideways
+// where a deep network is wider still: scaled down, its controls would shrink below a finger's 24 pixels and its
+// numbers below reading size.
 import { $, app, closeStepper, emit, fmt, on, send, toggleFeature, turnOf, update, type WeightRef } from './app.js';
 import { colour, css, drawHeatmap, outputMap, unitMap } from './draw.js';
+import { concealed } from './exercise.js';
 import { intersects, placeLabels, type Box, type LabelRequest } from './labels.js';
 import { lesson } from './lessons.js';
-import { EXTENT, FEATURES, inputNames, inputsAt, layerActivation } from './problem.js';
+import { EXTENT, FEATURES, inputNames, inputsAt, layerActivation, networkSpec } from './problem.js';
 import { GRID } from './protocol.js';
 import { ACTIVATIONS, FEATURE_NAMES, MAX_UNITS, type HiddenActivation } from './state.js';
 
-const UNIT = 36, ROW = 48, TOP = 44, LEFT = 48, RIGHT = 24, BIAS = 9;
+const UNIT = 36, ROW = 48, RIGHT = 24, BIAS = 9;
+/** Room for the inputs' names left of their units: the longest name's, from 48 to 130 pixels (a longer one is cut, whole in its tooltip). */
+const MIN_LEFT = 48, MAX_LEFT = 130;
+/** A hidden layer's head: its name (0–16), its + and − (18–42), its activation menu (46–74); the units below. */
+const BUTTONS_TOP = 18, MENU_TOP = 46, TOP = 82;
 /** A bias's target: 24 pixels square around its 9-pixel mark, to the unit's left, level with its foot. */
 const BIAS_TARGET = 24;
-/** Column spacing: as wide as the column allows within these bounds, then the whole drawing is scaled down. */
-const MIN_COLUMN = 96, MAX_COLUMN = 140;
+/**
+ * Column spacing: as wide as the column allows within these bounds (the least holds a layer's menu). A network wider
+ * than that scrolls, and then takes ROOMY columns, where a unit's number fits beside it clear of the next column.
+ */
+const MIN_COLUMN = 84, MAX_COLUMN = 140, ROOMY = 100;
 /** A unit's thumbnail samples the GRID×GRID plane at this many cells a side (the large map shows all). */
 const THUMBNAIL = 25;
 
@@ -21,16 +31,17 @@ interface Layout {
   column: number;
   width: number;
   height: number;
-  scale: number;
+  /** Where the input units begin: their names are left of them. */
+  left: number;
   /** Units per column: the inputs (all features), each hidden layer, the output. */
   sizes: number[];
   /** A table's many inputs share the height of eight rows: their pitch and unit size then shrink. */
   inputPitch: number;
   inputUnit: number;
 }
-let layout: Layout = { column: MIN_COLUMN, width: 0, height: 0, scale: 1, sizes: [], inputPitch: ROW, inputUnit: UNIT };
+let layout: Layout = { column: MIN_COLUMN, width: 0, height: 0, left: MIN_LEFT, sizes: [], inputPitch: ROW, inputUnit: UNIT };
 
-const unitX = (c: number): number => LEFT + c * layout.column;
+const unitX = (c: number): number => layout.left + c * layout.column;
 const unitY = (row: number): number => TOP + row * ROW;
 /** The top of input i's unit (its pitch is ROW, or less for a table's many inputs). */
 const inputY = (row: number): number => TOP + row * layout.inputPitch;
@@ -56,19 +67,29 @@ diagram.prepend(stage);
 function computeLayout(): void {
   const sizes = [inputRows(), ...app.state.layers, app.problem.outputs];
   const available = Math.max(200, diagram.clientWidth);
-  const column = Math.max(MIN_COLUMN, Math.min(MAX_COLUMN, (available - LEFT - UNIT - RIGHT) / (sizes.length - 1)));
-  const width = LEFT + (sizes.length - 1) * column + UNIT + RIGHT;
+  const left = Math.min(MAX_LEFT, Math.max(MIN_LEFT, Math.ceil(namesWidth()) + 12));
+  const fits = (available - left - UNIT - RIGHT) / (sizes.length - 1);
+  const column = fits < MIN_COLUMN ? ROOMY : Math.min(MAX_COLUMN, fits);
+  const width = left + (sizes.length - 1) * column + UNIT + RIGHT;
   const inputPitch = sizes[0] > MAX_UNITS ? Math.max(12, Math.min(ROW, (MAX_UNITS * ROW) / sizes[0])) : ROW;
   const inputUnit = Math.min(UNIT, inputPitch - 4);
   const height = TOP + Math.max(sizes[0] * inputPitch, ...sizes.slice(1).map((n) => n * ROW)) + 8;
-  layout = { column, width, height, scale: Math.min(1, available / width), sizes, inputPitch, inputUnit };
+  layout = { column, width, height, left, sizes, inputPitch, inputUnit };
   stage.style.width = `${width}px`;
   stage.style.height = `${height}px`;
-  stage.style.transform = layout.scale < 1 ? `scale(${layout.scale})` : '';
-  diagram.style.height = `${Math.ceil(height * layout.scale)}px`;
-  diagram.dataset.scale = layout.scale.toFixed(3);
   svg.setAttribute('width', String(width));
   svg.setAttribute('height', String(height));
+}
+
+/** The widest input name as the diagram writes it (0 where the inputs are too many to be named). */
+let measurer: CanvasRenderingContext2D | null = null;
+function namesWidth(): number {
+  const rows = inputRows();
+  if (rows > MAX_UNITS && (MAX_UNITS * ROW) / rows < 18) return 0;
+  const names = ownInputs() ? inputNames(app.state, app.problem) : FEATURE_NAMES.map((f) => FEATURES[f].label);
+  measurer ??= document.createElement('canvas').getContext('2d')!;
+  measurer.font = `13px ${getComputedStyle(diagram).fontFamily}`;
+  return names.reduce((w, n) => Math.max(w, measurer!.measureText(n).width), 0);
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, x: number, y: number): HTMLElementTagNameMap[K] {
@@ -85,6 +106,7 @@ function focusedSelector(): string | null {
   const e = document.activeElement as HTMLElement | null;
   if (!e || !stage.contains(e)) return null;
   if (e.matches('.unit-buttons button')) return `.unit-buttons button[aria-label="${e.getAttribute('aria-label')}"]`;
+  if (e.matches('.layer-activation')) return `.layer-activation[data-layer="${e.dataset.layer}"]`;
   if (e.matches('.input-label')) return `.input-label[data-feature="${e.dataset.feature}"]`;
   if (e.matches('.bias')) return `.bias[data-layer="${e.dataset.layer}"][data-unit="${e.dataset.unit}"]`;
   return null;
@@ -93,7 +115,7 @@ function focusedSelector(): string | null {
 function build(): void {
   // Pressing a unit's + or an input's name rebuilds the diagram: the focus stays on that control.
   const refocus = focusedSelector();
-  stage.querySelectorAll('.unit, .col-label, .unit-buttons, .bias, .input-label').forEach((n) => n.remove());
+  stage.querySelectorAll('.unit, .col-label, .unit-buttons, .layer-activation, .bias, .input-label').forEach((n) => n.remove());
   hideEditor();
   computeLayout();
   const { sizes } = layout;
@@ -101,20 +123,28 @@ function build(): void {
   sizes.forEach((n, c) => {
     const header = element('div', 'col-label', unitX(c) + UNIT / 2 - (layout.column - 8) / 2, 0);
     header.style.width = `${layout.column - 8}px`;
-    header.textContent = c === 0 ? 'inputs' : c === last ? (n > 1 ? 'output: softmax' : 'output') : `layer ${c}: ${n} unit${n === 1 ? '' : 's'}`;
+    header.textContent = c === 0 ? 'inputs' : c === last ? 'output' : `layer ${c}`;
+    if (c === last) {
+      // What the output computes, where a hidden layer's menu is: sigmoid, softmax or linear, as the network has it.
+      const output = networkSpec(app.state, app.problem.task, app.problem).layers.at(-1)!.activation!;
+      const kind = element('div', 'col-label output-activation', header.offsetLeft, MENU_TOP + 5);
+      kind.style.width = header.style.width;
+      kind.textContent = output;
+    }
     if (c > 0 && c < last) {
-      const buttons = element('div', 'unit-buttons', unitX(c) + UNIT / 2 - 23, 16);
-      buttons.innerHTML = `<button type="button" aria-label="Add a unit to layer ${c}">+</button><button type="button" aria-label="Remove a unit from layer ${c}">−</button>`;
-      // The layer's own activation, in the URL (activations=…).
-      const menu = document.createElement('select');
-      menu.className = 'layer-activation';
+      // The layer's size between its − and +: a stepper.
+      const buttons = element('div', 'unit-buttons', 0, BUTTONS_TOP);
+      buttons.innerHTML = `<button type="button" aria-label="Remove a unit from layer ${c}">−</button>`
+        + `<span class="count" title="${n} unit${n === 1 ? '' : 's'}">${n}</span><button type="button" aria-label="Add a unit to layer ${c}">+</button>`;
+      // The layer's own activation, in the URL (activations=…), on a row of its own: as wide as its longest name.
+      const menu = element('select', 'layer-activation', 0, MENU_TOP);
       menu.dataset.layer = String(c - 1);
       menu.setAttribute('aria-label', `Activation of layer ${c}`);
       menu.innerHTML = ACTIVATIONS.map((a) => `<option value="${a}"${a === layerActivation(app.state, c - 1) ? ' selected' : ''}>${a}</option>`).join('');
       menu.addEventListener('change', () => update({ activations: app.state.layers.map((_, l) => (l === c - 1 ? menu.value as HiddenActivation : layerActivation(app.state, l))) }));
-      buttons.append(menu);
-      buttons.style.left = `${unitX(c) + UNIT / 2 - 23}px`;
-      const [add, remove] = buttons.querySelectorAll('button');
+      // Both centred over the layer's units.
+      for (const e of [buttons, menu]) e.style.left = `${unitX(c) + UNIT / 2 - e.offsetWidth / 2}px`;
+      const [remove, add] = buttons.querySelectorAll('button');
       const resize = (d: number) => () => {
         const units = n + d;
         if (units >= 1 && units <= MAX_UNITS) updateLayers(c - 1, units);
@@ -172,9 +202,9 @@ function buildInput(canvas: HTMLCanvasElement, i: number): void {
     for (let c = 0; c < GRID; c++) values[r * GRID + c] = f(-EXTENT + ((c + 0.5) / GRID) * 2 * EXTENT, EXTENT - ((r + 0.5) / GRID) * 2 * EXTENT);
   }
   drawHeatmap(canvas, values, 1, 0, (v) => v, 1, THUMBNAIL);
-  const label = element('button', 'input-label', 0, unitY(i) + UNIT / 2 - 10);
+  const label = element('button', 'input-label', 0, unitY(i) + UNIT / 2 - 12);
   label.type = 'button';
-  label.style.width = `${LEFT - 6}px`;
+  label.style.width = `${layout.left - 6}px`;
   label.textContent = FEATURES[feature].label;
   label.dataset.feature = feature;
   label.setAttribute('aria-pressed', String(used));
@@ -215,7 +245,7 @@ function buildLessonInput(canvas: HTMLCanvasElement, i: number): void {
   // Labels need room: a table's many inputs are named on their units' tooltips instead.
   if (layout.inputPitch < 18) return;
   const label = element('span', 'input-label', 0, inputY(i) + layout.inputUnit / 2 - 10);
-  label.style.width = `${LEFT - 6}px`;
+  label.style.width = `${layout.left - 6}px`;
   label.style.lineHeight = '20px';
   label.textContent = name;
   label.title = name;
@@ -298,14 +328,16 @@ function drawLinks(): void {
   // While stepping: δ flows back along the links (stages 2–3), and each link's width is its |Δw| (stage 4).
   const flowing = trace !== null && (stageNo === 2 || stageNo === 3);
   const stepping = trace !== null && stageNo === 4;
-  const largest = stepping ? Math.max(1e-12, ...trace.layers.flatMap((l) => l.deltaW.flat().map(Math.abs))) : 1;
+  const largest = stepping ? Math.max(1e-12, ...trace.layers.flatMap((l) => l.deltaW.flatMap((row, i) => row.map((dw, j) => (concealed(`dw:${l.layer}:${i}:${j}`) ? 0 : Math.abs(dw)))))) : 1;
   const depth = snapshot.weights.length;
   for (const link of linkLines) {
     const { layer: l, from: i, to: j } = link;
     const w = snapshot.weights[l].weights[i][j];
-    const dw = trace?.layers[l].deltaW[i][j] ?? 0;
-    const width = (stepping ? 0.5 + 7.5 * Math.abs(dw) / largest : Math.min(6, Math.max(0.5, Math.abs(w) * 2))).toFixed(2);
-    const stroke = css(colour(stepping ? (dw > 0 ? 1 : -1) : w > 0 ? 1 : -1));
+    // Exercise mode: a step not yet answered is not drawn by its size and sign either.
+    const hidden = stepping && concealed(`dw:${l}:${i}:${j}`);
+    const dw = hidden ? 0 : trace?.layers[l].deltaW[i][j] ?? 0;
+    const width = (stepping && !hidden ? 0.5 + 7.5 * Math.abs(dw) / largest : Math.min(6, Math.max(0.5, Math.abs(w) * 2))).toFixed(2);
+    const stroke = hidden ? '#999' : css(colour(stepping ? (dw > 0 ? 1 : -1) : w > 0 ? 1 : -1));
     // Flow: the dashes move toward the input, the output's links first.
     const flow = flowing && (stageNo === 2 ? l === depth - 1 : true);
     // Only what changed is written: a frame of training touches few attributes.
@@ -314,11 +346,12 @@ function drawLinks(): void {
       link.last = look;
       link.line.setAttribute('stroke', stroke);
       link.line.setAttribute('stroke-width', width);
-      link.line.setAttribute('class', flow ? 'link flow' : 'link');
+      link.line.classList.toggle('flow', flow);
       if (flow) link.line.style.animationDelay = `${((depth - 1 - l) * 0.35).toFixed(2)}s`;
     }
     link.line.dataset.w = String(w);
-    link.line.dataset.dw = String(dw);
+    if (hidden) delete link.line.dataset.dw;
+    else link.line.dataset.dw = String(dw);
   }
   if (turnOf('units')) drawUnits();
 }
@@ -390,8 +423,8 @@ function showTip(target: Element): void {
   tip.textContent = `${name} = ${fmt(value)}`;
   tip.hidden = false;
   const box = target.getBoundingClientRect(), frame = stage.getBoundingClientRect();
-  tip.style.left = `${(box.left + box.width / 2 - frame.left) / layout.scale}px`;
-  tip.style.top = `${(box.top + box.height / 2 - frame.top) / layout.scale + 8}px`;
+  tip.style.left = `${box.left + box.width / 2 - frame.left}px`;
+  tip.style.top = `${box.top + box.height / 2 - frame.top + 8}px`;
 }
 
 // ---- setting a weight by hand ----
@@ -409,8 +442,9 @@ function chooseWeight(ref: WeightRef, target: Element): void {
   $('weightName').textContent = name;
   editorValue.value = String(Number(value.toPrecision(6)));
   editor.hidden = false;
-  const box = target.getBoundingClientRect(), frame = diagram.getBoundingClientRect();
-  const left = Math.min(Math.max(0, box.left + box.width / 2 - frame.left - 100), Math.max(0, diagram.clientWidth - editor.offsetWidth));
+  // In the diagram's scrolled content: within the part in view.
+  const box = target.getBoundingClientRect(), frame = diagram.getBoundingClientRect(), scrolled = diagram.scrollLeft;
+  const left = scrolled + Math.min(Math.max(0, box.left + box.width / 2 - frame.left - 100), Math.max(0, diagram.clientWidth - editor.offsetWidth));
   editor.style.left = `${left}px`;
   // Below the link or bias, or above it where the diagram's box (which clips) ends too soon.
   const below = box.top + box.height / 2 - frame.top + 10;
@@ -481,9 +515,11 @@ function annotate(): void {
     const unitBox = (j: number): Box => ({ x: unitX(l.layer + 1), y: unitY(j), width: UNIT, height: UNIT });
     l.h.forEach((h, j) => {
       let text = '';
+      // Exercise mode: a value not yet answered shows as a question mark.
+      const shown = (key: string, v: number): string => (concealed(key) ? '?' : fmt(v));
       if (app.stage === 0) text = `h ${fmt(h)}\na ${fmt(l.a[j])}`;
-      else if (app.stage === 1 && l.role === 'output') text = `y − ŷ ${fmt(trace.error[j])}`;
-      else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden') || app.stage === 4) text = `δ ${fmt(l.delta[j])}`;
+      else if (app.stage === 1 && l.role === 'output') text = `y − ŷ ${shown(`error:${j}`, trace.error[j])}`;
+      else if ((app.stage === 2 && l.role === 'output') || (app.stage === 3 && l.role === 'hidden') || app.stage === 4) text = `δ ${shown(`delta:${l.layer}:${j}`, l.delta[j])}`;
       if (text) notes.push({ text, anchor: unitBox(j), kind: 'unit' });
     });
   }
@@ -496,8 +532,10 @@ function annotate(): void {
     focusLayer.deltaW.forEach((row, i) => {
       const line = ends(focusLayer.layer, i, fu);
       const value = app.stage === 4 ? row[fu] : focusLayer.after.weights[i][fu];
-      // The number alone: the note above the diagram says whether these are Δw or the new weights.
-      notes.push({ text: fmt(value), anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
+      // The number alone: the note above the diagram says whether these are Δw or the new weights (a new weight
+      // gives its step away: both wait for the step's answer in exercise mode).
+      const text = concealed(`dw:${focusLayer.layer}:${i}:${fu}`) ? '?' : fmt(value);
+      notes.push({ text, anchor: { x: line[0], y: line[1], width: 0, height: 0 }, kind: 'link', line });
     });
   }
   // Links' numbers are placed first: each has one line to sit on, a unit's number has room around the unit.
@@ -538,7 +576,7 @@ function annotate(): void {
     };
   });
   const boxOf = (e: HTMLElement): Box => ({ x: e.offsetLeft, y: e.offsetTop, width: e.offsetWidth, height: e.offsetHeight });
-  const obstacles: Box[] = [...stage.querySelectorAll<HTMLElement>('.unit:not(.input), .col-label, .unit-buttons, .bias, .input-label')].map(boxOf);
+  const obstacles: Box[] = [...stage.querySelectorAll<HTMLElement>('.unit:not(.input), .col-label, .unit-buttons, .layer-activation, .bias, .input-label')].map(boxOf);
   // The input thumbnails carry their own values; every other number keeps off them.
   const inputs: Box[] = [...stage.querySelectorAll<HTMLElement>('.unit.input')].map(boxOf);
   // A link's number must sit on its own link alone: a box that another link passes through could be read as that one's.
@@ -582,13 +620,15 @@ function annotate(): void {
 
 const sameLine = (a: number[], b: number[]): boolean => a.every((v, i) => v === b[i]);
 
-const columnOf = (x: number): number => Math.round((x - LEFT) / layout.column);
+const columnOf = (x: number): number => Math.round((x - layout.left) / layout.column);
 
 on('reset', () => {
   selected = null;
   if (focusedLink && !linkElement(focusedLink)) focusedLink = null;
   build();
 });
+// Another plane for a table's maps: the input units' maps are drawn across it (the network is the same).
+on('plane', build);
 on('render', () => {
   drawLinks();
   if (app.trace) annotate();
@@ -600,6 +640,16 @@ on('stage', () => {
     hideEditor();
     $('diagramNote').textContent = '';
   }
+});
+// A weight another panel points at (a matrix cell): its link drawn marked, its name and value in the tip.
+on('highlight', (ref) => {
+  svg.querySelectorAll('line.link.highlight').forEach((l) => l.classList.remove('highlight'));
+  tip.hidden = true;
+  if (!ref || ref.from === 'bias') return;
+  const at = `[data-layer="${ref.layer}"][data-from="${ref.from}"][data-to="${ref.to}"]`;
+  svg.querySelector(`line.link${at}`)?.classList.add('highlight');
+  const hit = svg.querySelector(`line.hit${at}`);
+  if (hit) showTip(hit);
 });
 on('hover', () => {
   if (app.trace && app.stage >= 4) annotate();

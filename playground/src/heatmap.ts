@@ -4,6 +4,7 @@
 import { $, app, on, pickPoint, turnOf } from './app.js';
 import { classColour, colour, css, drawClassMap, drawClassPoints, drawHeatmap, drawPoints, escapeHtml, outputMap, unitMap } from './draw.js';
 import { layerActivation } from './problem.js';
+import { targetUnits, unitsText } from './units.js';
 
 const heatmap = $<HTMLCanvasElement>('heatmap');
 
@@ -46,7 +47,10 @@ function shown(): { values: ArrayLike<number>; stride: number; k: number; map: (
   const classification = app.problem.task === 'classification';
   const base = outputMap(app.problem.task);
   const map = app.state.discretize ? (v: number) => (base(v) >= 0 ? 1 : -1) : base;
-  return { values: s.output, stride: 1, k: 0, map, name: 'output', range: classification ? ['0', '0.5', '1'] : ['−1', '0', '1'] };
+  // A regression's scale in the target's own units: the colours run from −1 to 1 of the network's (standardized) output.
+  const units = targetUnits(app.problem);
+  const range = classification ? ['0', '0.5', '1'] : [-1, 0, 1].map((v) => unitsText(units.value(v)));
+  return { values: s.output, stride: 1, k: 0, map, name: 'output', range: range as [string, string, string] };
 }
 
 /** A classified table's map: a colour per class, with a legend naming them. */
@@ -70,8 +74,10 @@ function draw(): void {
     // The output is pale under the points; a hovered unit is shown at full strength, as in its thumbnail.
     drawHeatmap(heatmap, view.values, view.stride, view.k, view.map, view.name === 'output' ? 0.6 : 1);
     heatmap.dataset.showing = view.name;
-    write('heatmapCaption', view.name === 'output' ? (app.state.discretize ? 'Output, discretized: the class each point would get' : 'Output')
-      : `${view.name} (the unit under the pointer)`);
+    const regression = app.problem.task === 'regression';
+    write('heatmapCaption', view.name !== 'output' ? `${view.name} (the unit under the pointer)`
+      : regression ? `Output: the predicted ${targetUnits(app.problem).name}, in its units${app.state.discretize ? ', discretized: its side of the middle value' : ''}`
+      : app.state.discretize ? 'Output, discretized: the class each point would get' : 'Output');
     const [lo, mid, hi] = view.range;
     write('legend', `<span class="bar" style="background:linear-gradient(to right, ${css(colour(-1))}, ${css(colour(0))}, ${css(colour(1))})"></span>`
       + `<span class="lo">${lo}</span><span class="mid">${mid}</span><span class="hi">${hi}</span>`, 'html');
@@ -101,6 +107,10 @@ heatmap.addEventListener('click', (e) => {
 
 drawAxes();
 on('reset', drawAxes);
+on('plane', () => {
+  drawAxes();
+  draw();
+});
 on('render', () => {
   if (turnOf('output')) draw();
 });

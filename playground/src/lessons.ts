@@ -1,8 +1,8 @@
 // The lessons: the seeds' own networks, set up exactly as the text has them — weights, input, target,
 // loss and η, no biases — so the step-through shows the very numbers the text prints. A lesson's data is
-// its one point; its network's inputs are x₁, x₂, … (x₁ and x₂ span the heat map's plane, x = coordinate / 5
-// as the data sets' features are; any further input is held at the point's value there).
-import type { LayerWeights } from '../../src/index.js';
+// its one point; its network's inputs are x₁, x₂, … (x₁ and x₂ span the heat map's plane, whose axes read them
+// directly; any further input is held at the point's value there).
+import type { LayerWeights, UpdateTrace } from '../../src/index.js';
 import type { LessonId, State } from './state.js';
 
 export interface Lesson {
@@ -23,6 +23,11 @@ export interface Lesson {
    * network is the lesson's own (its starting weights and η).
    */
   printed: Record<string, string>;
+  /**
+   * The text's own lines, by the same keys: its expression with its rounded numbers, as it prints them. Where the
+   * text rounds a factor before multiplying (δʰ to 0.003), the page shows this line beside its own full-precision one.
+   */
+  text?: Record<string, string>;
   /** Whether to open the sigmoid/relu comparison with the lesson's numbers. */
   compare?: boolean;
 }
@@ -43,6 +48,11 @@ export const LESSON_LIST: readonly Lesson[] = [
     printed: {
       'h:0:0': '-0.02', 'a:0:0': '0.495', 'a:1:0': '0.512', 'delta:1:0': '0.122', 'delta:0:0': '0.003',
       'dw:1:0:0': '0.0302', 'dw:0:0:0': '0.00015', 'dw:0:1:0': '0.00045',
+    },
+    text: {
+      'h:0:0': '0.1 × 0.4 − 0.2 × 0.3 = −0.02', 'a:0:0': 'sigmoid(−0.02) = 0.495', 'a:1:0': 'sigmoid(0.1 × 0.495) = 0.512',
+      'delta:1:0': '(1 − 0.512) × 0.512 × (1 − 0.512) = 0.122', 'delta:0:0': '0.1 × 0.122 × 0.495 × (1 − 0.495) = 0.003',
+      'dw:1:0:0': '0.5 × 0.122 × 0.495 = 0.0302', 'dw:0:0:0': '0.5 × 0.003 × 0.1 = 0.00015', 'dw:0:1:0': '0.5 × 0.003 × 0.3 = 0.00045',
     },
   },
   {
@@ -74,6 +84,16 @@ export const LESSON_LIST: readonly Lesson[] = [
     compare: true,
   },
 ];
+
+/** Whether an update is the lesson's own: its point, its starting weights and its η, so the text's numbers apply. */
+export function lessonApplies(l: Lesson, t: UpdateTrace): boolean {
+  if (t.learningRate !== l.state.learningRate || t.input.some((x, i) => x !== l.x[i])) return false;
+  return t.layers.every((layer, k) => layer.before.weights.every((row, i) => row.every((w, j) => Math.abs(w - l.weights[k].weights[i][j]) < 1e-12)));
+}
+
+/** Whether a network's weights are still the lesson's starting ones. */
+export const startsAsLesson = (l: Lesson, weights: readonly LayerWeights[]): boolean =>
+  weights.length === l.weights.length && weights.every((layer, k) => layer.weights.every((row, i) => row.every((w, j) => Math.abs(w - l.weights[k].weights[i]?.[j]) < 1e-12)));
 
 export function lesson(id: LessonId | null): Lesson | null {
   return LESSON_LIST.find((l) => l.id === id) ?? null;

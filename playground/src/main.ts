@@ -10,6 +10,12 @@ import './charts.js';
 import './stepper.js';
 import './compare.js';
 import './tablepanel.js';
+import './scores.js';
+import './thumbnails.js';
+import './lessonnote.js';
+import './matrix.js';
+import './surface.js';
+import './rate.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 connect(worker);

@@ -44,7 +44,7 @@ export function inputsAt(s: State, p: Problem | null = null): (x: number, y: num
   const l = lesson(s.lesson);
   if (!l) return (x, y) => featurize(s.features, x, y);
   const held = l.x.slice(2);
-  return (x, y) => [x / SCALE, y / SCALE, ...held].slice(0, l.x.length);
+  return (x, y) => [x, y, ...held].slice(0, l.x.length);
 }
 
 export interface Split {
@@ -88,6 +88,8 @@ export interface TableProblem {
 }
 
 export const SAMPLES = 400;
+/** The largest 32-bit float, the network's storage. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Mixes a press count (⟲ or Regenerate) into the seed, so each press is a new draw and the URL still reproduces it. */
 function mix(seed: number, presses: number, salt: number): number {
@@ -102,9 +104,10 @@ export function dataSeed(s: State): number {
 export function makeProblem(s: State): Problem {
   const l = lesson(s.lesson);
   if (l) {
-    // The lesson's one point, drawn where its first two inputs put it on the plane.
-    const point = [l.x[0] * SCALE, (l.x[1] ?? 0) * SCALE];
-    return { task: 'classification', train: { points: [point], x: [l.x], y: [l.y] }, test: { points: [], x: [], y: [] }, extent: EXTENT, outputs: 1, table: null };
+    // The lesson's one point, drawn at its own inputs: the plane spans x₁ and x₂ themselves (as far as the data
+    // sets' features reach, ±EXTENT / SCALE), so the map's axes read the lesson's numbers.
+    const point = [l.x[0], l.x[1] ?? 0];
+    return { task: 'classification', train: { points: [point], x: [l.x], y: [l.y] }, test: { points: [], x: [], y: [] }, extent: EXTENT / SCALE, outputs: 1, table: null };
   }
   if (isTableSet(s.dataset)) return tableProblem(s);
   const seed = dataSeed(s);
@@ -144,8 +147,23 @@ function tableProblem(s: State): Problem {
     throw new BackpropError(`${loaded.source.name}: ${inputNames.length} inputs after encoding${why}; the playground takes at most ${MAX_INPUTS} (remove the column, choose another target, or train with backprop train)`);
   }
   const part = (r: Uint32Array): Split => {
-    const x = toRows(encodeFrameInputs(prep, frame, 'float64', r));
-    return { points: [], x, y: toRows(encodeFrameTargets(prep, frame, 'float64', r).y) };
+    const x = toRows(encodeFrameInputs(prep, frame, 'float64', r)), y = toRows(encodeFrameTargets(prep, frame, 'float64', r).y);
+    fitsFloat32(x, r, (j) => inputNames[j]);
+    if (target.task === 'regression') fitsFloat32(y, r, () => target.name);
+    return { points: [], x, y };
+  };
+  /**
+   * The network computes in 32-bit numbers: a value the scaling fitted on the training rows takes past ±3.4e38 (a
+   * test row's 1e308, say) would be Infinity there. Said like the table layer's messages, naming the line and column.
+   */
+  const fitsFloat32 = (values: number[][], r: Uint32Array, columnOf: (j: number) => string): void => {
+    values.forEach((row, i) => row.forEach((v, j) => {
+      if (Math.abs(v) <= FLOAT32_MAX) return;
+      const name = columnOf(j), k = frame.columns.findIndex((c) => c.name === name);
+      const raw = (frame.columns[k] as { values: Float64Array }).values[r[i]];
+      throw new BackpropError(`${loaded.source.name}, ${frame.where(r[i])}, column ${k + 1} (${name}): ${raw} is too large for the network: standardized `
+        + `with the training rows' scaling it is ${Number.isFinite(v) ? v.toPrecision(3) : 'beyond any 64-bit number'}, past the ±3.4e38 of its 32-bit numbers. Rescale the column or remove the row`);
+    }));
   };
   const train = part(rows.train), test = part(rows.test);
   // The plane: two inputs with the others at their training means, or the first two principal components.
@@ -176,7 +194,9 @@ function tableProblem(s: State): Problem {
   };
   train.points = train.x.map(project);
   test.points = test.x.map(project);
-  const largest = Math.max(1, ...[...train.points, ...test.points].flatMap(([p, q]) => [Math.abs(p), Math.abs(q)]));
+  // A loop, not a spread into Math.max: 50,000 rows would be 100,000 arguments, past the call stack's limit.
+  let largest = 1;
+  for (const points of [train.points, test.points]) for (const [p, q] of points) largest = Math.max(largest, Math.abs(p), Math.abs(q));
   const extent = Math.ceil(largest * 1.1 * 2) / 2;
   const pcaCentre = s.axes === 'pca';
   const at = (x: number, y: number): number[] => mean.map((m, k) => (pcaCentre ? m + x * u[k] + y * v[k] : u[k] ? x : v[k] ? y : m));

@@ -8,6 +8,8 @@ export type ToWorker =
   | { type: 'reset'; state: State; table?: TableSource }
   /** Settings that apply from the next step on, without a new network: η and the weight penalty. */
   | { type: 'settings'; state: State }
+  /** Another plane for the heat maps (a table's pair of inputs, or its projection): the same network, drawn anew. */
+  | { type: 'view'; state: State }
   | { type: 'play' }
   | { type: 'pause' }
   /** Train one epoch. */
@@ -31,7 +33,7 @@ export const CUSTOM_POINT = -1;
 export interface Snapshot {
   type: 'update';
   /** Why it was sent: only a reset and a finished epoch are points of the loss curves. */
-  reason: 'reset' | 'epoch' | 'pause' | 'apply' | 'edit' | 'settings';
+  reason: 'reset' | 'epoch' | 'pause' | 'apply' | 'edit' | 'settings' | 'view';
   epoch: number;
   trainLoss: number;
   testLoss: number;
@@ -45,6 +47,23 @@ export interface Snapshot {
   playing: boolean;
   /** A classified table's accuracy: the training rows, the test rows, all rows, and each class over all rows. */
   accuracy: ClassAccuracy | null;
+  /** A regression's R² and MAE in the target's units, as the library's evaluate gives them; null for classes. */
+  regression: RegressionFit | null;
+}
+
+/** R² (null where the target is constant) and the mean absolute error, in the target's own units. */
+export interface RegressionScore {
+  r2: number | null;
+  mae: number;
+}
+
+export interface RegressionFit {
+  /** The target's name ('value' for a generated set). */
+  target: string;
+  train: RegressionScore;
+  /** null where there are no test rows. */
+  test: RegressionScore | null;
+  all: RegressionScore;
 }
 
 export interface ClassAccuracy {

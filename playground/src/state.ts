@@ -65,6 +65,8 @@ export const LOSSES: readonly LossChoice[] = ['cross-entropy', 'squared'];
 export const OUTPUTS: readonly OutputActivation[] = ['sigmoid', 'tanh', 'linear'];
 export const LESSONS: readonly LessonId[] = ['seed-example', 'seed-exercise', 'vanishing'];
 export const MAX_LEARNING_RATE = 100;
+/** Below this, a step η·g (g about 1) cannot move a float32 weight of 0.1 (half its last digit is 6e-9): training would stand still. */
+export const MIN_LEARNING_RATE = 1e-8;
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const MAX_LAYERS = 6;
@@ -104,8 +106,10 @@ export const DEFAULTS: State = {
   discretize: false,
 };
 
-/** Whether a typed η is one the page takes: a positive number up to MAX_LEARNING_RATE. */
-export const validLearningRate = (n: number): boolean => Number.isFinite(n) && n > 0 && n <= MAX_LEARNING_RATE;
+/** Whether a typed η is one the page takes: a positive number from MIN_LEARNING_RATE to MAX_LEARNING_RATE. */
+export const validLearningRate = (n: number): boolean => Number.isFinite(n) && n >= MIN_LEARNING_RATE && n <= MAX_LEARNING_RATE;
+/** What a learning rate must be, in the words of the page's messages. */
+export const LEARNING_RATE_RANGE = `a number above 0, from ${MIN_LEARNING_RATE} to ${MAX_LEARNING_RATE}`;
 
 /** Reads a query string; anything missing or out of range takes its default, so a hand-edited link still works. */
 export function parseState(search: string): State {
@@ -128,14 +132,17 @@ export function readState(search: string): { state: State; replaced: string[] } 
     if (value === null) return fallback;
     return options.find((o) => String(o) === value) ?? refuse(key, `one of ${options.join(', ')}`, fallback);
   }
-  /** A slider's value from the URL: a number is clamped to the slider's range and rounded to its step. */
+  /**
+   * A slider's value from the URL: a number is clamped to the slider's range and rounded to its step. Rounding keeps
+   * the setting and goes unsaid; a number outside the range is another setting, and is said.
+   */
   function slider(key: string, { min, max, step }: { min: number; max: number; step: number }, fallback: number): number {
     const value = q.get(key);
     const n = Number(value);
     if (value === null) return fallback;
-    if (value === '' || !Number.isFinite(n)) return refuse(key, `a number from ${min} to ${max}`, fallback);
-    const snapped = min + Math.round((Math.min(max, Math.max(min, n)) - min) / step) * step;
-    return Number(snapped.toFixed(2));
+    if (value.trim() === '' || !Number.isFinite(n)) return refuse(key, `a number from ${min} to ${max}`, fallback);
+    const snapped = Number((min + Math.round((Math.min(max, Math.max(min, n)) - min) / step) * step).toFixed(2));
+    return n < min || n > max ? refuse(key, `a number from ${min} to ${max}`, snapped) : snapped;
   }
   function number(key: string, lo: number, hi: number, fallback: number, integer = false): number {
     const value = q.get(key);
@@ -167,11 +174,12 @@ export function readState(search: string): { state: State; replaced: string[] } 
       : layersOk ? layers : refuse('layers', `up to ${MAX_LAYERS} layers of 1 to ${MAX_UNITS} units`, DEFAULTS.layers),
     activation,
     activations: [],
-    target: q.get('target') ?? '',
-    axes: /^(pca|\d+,\d+)$/.test(q.get('axes') ?? '') ? q.get('axes')! : q.get('axes') === null ? DEFAULTS.axes : refuse('axes', 'two input numbers like 0,1, or pca', DEFAULTS.axes),
+    target: isTableSet(dataset) ? q.get('target') ?? '' : DEFAULTS.target,
+    axes: !isTableSet(dataset) || q.get('axes') === null ? DEFAULTS.axes
+      : /^(pca|\d+,\d+)$/.test(q.get('axes')!) ? q.get('axes')! : refuse('axes', 'two input numbers like 0,1, or pca', DEFAULTS.axes),
     learningRate: rate === null ? DEFAULTS.learningRate
       : validLearningRate(Number(rate)) && rate.trim() !== '' ? Number(rate)
-      : refuse('learningRate', `a number above 0, at most ${MAX_LEARNING_RATE}`, DEFAULTS.learningRate),
+      : refuse('learningRate', LEARNING_RATE_RANGE, DEFAULTS.learningRate),
     optimizer: pick('optimizer', OPTIMIZERS, DEFAULTS.optimizer),
     loss: pick('loss', LOSSES, DEFAULTS.loss),
     output: pick('output', OUTPUTS, DEFAULTS.output),
@@ -185,6 +193,13 @@ export function readState(search: string): { state: State; replaced: string[] } 
     showTestData: q.get('showTestData') === 'true',
     discretize: q.get('discretize') === 'true',
   };
+  // A target and a map's plane belong to a table; on the generated sets they mean nothing (a table's are checked when it is read).
+  if (!isTableSet(state.dataset)) {
+    for (const key of ['target', 'axes'] as const) if (q.get(key) !== null) replaced.push(`${key}=${q.get(key)} (only a table has a ${key === 'target' ? 'target column' : 'choice of map'}; ignored)`);
+  }
+  // Names that are no setting at all: a misspelling, most likely.
+  const known = new Set<string>([...Object.keys(DEFAULTS), 'activations']);
+  for (const key of new Set(q.keys())) if (!known.has(key)) replaced.push(`${key}=${q.get(key)} (not a setting of the page; ignored)`);
   // Each layer's activation: the list in the link where it fits the layers, else the Activation menu's for all.
   const perLayer = (q.get('activations') ?? '').split(',');
   state.activations = q.get('activations') !== null && perLayer.length === state.layers.length && perLayer.every((a) => ACTIVATIONS.includes(a as HiddenActivation))

@@ -3,8 +3,9 @@
 // backpropagation computes them. A "what if" mode recomputes the whole update with one weight changed.
 import { Network, traceUpdate, type LayerTrace, type LayerWeights, type UpdateTrace } from '../../src/index.js';
 import { $, app, applyTraced, closeStepper, emit, fmt, on, pickCustom, pickPoint, say, type WeightRef } from './app.js';
-import { accepts, significant } from './answers.js';
-import { lesson, type Lesson } from './lessons.js';
+import { cancels, diagnose, questionKeys, questionValue, significant, slipsOf } from './answers.js';
+import { answerOf, concealed, exercise, type Answer } from './exercise.js';
+import { lesson, lessonApplies, type Lesson } from './lessons.js';
 import { inputNames, networkSpec } from './problem.js';
 import { escapeHtml } from './draw.js';
 import { CUSTOM_POINT } from './protocol.js';
@@ -25,8 +26,15 @@ const SLOPES: Record<string, string> = {
   'leaky-relu': 'f′(h) = 1 for h > 0, else 0.01', linear: 'f′(h) = 1',
 };
 
-/** A number as the calculator sees it, negative ones in brackets when they are a factor or a term. */
-function num(v: number, role: string, bracket = false): string {
+/** How a concealed value is written in place of its number: its symbol. */
+const SYMBOLS: Record<string, string> = { error: '(y − ŷ)', delta: 'δ', dw: 'Δw', db: 'Δb' };
+
+/**
+ * A number as the calculator sees it, negative ones in brackets when they are a factor or a term. With `key`, the
+ * value of a question: while the learner has not answered it (exercise mode) its symbol stands in its place.
+ */
+function num(v: number, role: string, bracket = false, key?: string): string {
+  if (key !== undefined && concealed(key)) return `<span class="concealed" data-role="${role}">${SYMBOLS[key.split(':')[0]]}</span>`;
   const text = fmt(v);
   return `<span class="num" data-role="${role}" data-v="${v}">${bracket && v < 0 ? `(${text})` : text}</span>`;
 }
@@ -37,20 +45,45 @@ const full = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(12)).t
 /** Whether the trace is a lesson's own update: its point, its starting weights and its η, so the text's numbers apply. */
 function lessonTrace(t: UpdateTrace): Lesson | null {
   const l = lesson(app.state.lesson);
-  if (!l || t.learningRate !== l.state.learningRate || t.input.some((x, i) => x !== l.x[i])) return null;
-  const same = t.layers.every((layer, k) => layer.before.weights.every((row, i) => row.every((w, j) => Math.abs(w - l.weights[k].weights[i][j]) < 1e-12)));
-  return same ? l : null;
+  return l && lessonApplies(l, t) ? l : null;
+}
+
+/** Where the text carries a rounded factor into a product, which one and how: "δʰ = 0.003046 to 0.003". */
+function roundedFactor(t: UpdateTrace, l: Lesson, key: string): string {
+  const [kind, L, , j] = key.split(':').map((p, i) => (i === 0 ? p : Number(p))) as [string, number, number, number];
+  const layer = t.layers[L];
+  const printed = kind === 'dw' ? l.printed[`delta:${L}:${j}`] : undefined;
+  return printed !== undefined ? `δ${layer.role === 'output' ? 'ᵒ' : 'ʰ'} = ${fmt(layer.delta[j])} to ${printed}` : 'a factor';
 }
 
 /**
  * A computed value (`key` names the quantity, as the lessons' printed numbers do): four significant digits,
- * or in a lesson the text's own rounding where it prints one; in a lesson the full value stands beside it.
+ * or in a lesson the text's own rounding where it prints one; in a lesson the full value stands beside it. Where the
+ * text's number is not this product rounded (it rounded a factor first), both are shown: the product of the numbers
+ * printed, then the text's line with its rounded factor.
  */
 function result(t: UpdateTrace, v: number, role: string, key: string): string {
   const l = app.state.lesson ? lessonTrace(t) : null;
   const printed = l?.printed[key];
+  const fullText = (prefix: string): string => `<span class="full" data-key="${key}" data-v="${v}" title="full precision">(${prefix}${full(v)})</span>`;
+  if (l && printed !== undefined && Number(v.toPrecision(significant(printed))) !== Number(printed)) {
+    const line = l.text?.[key];
+    const expression = line ? `${line.slice(0, line.lastIndexOf('=')).trim()} = ` : '';
+    return `<span class="num" data-role="${role}" data-v="${v}">${fmt(v)}</span>; the text rounds ${roundedFactor(t, l, key)} first: `
+      + `${expression}<span class="num" data-role="text" data-key="${key}" data-v="${v}">${printed}</span> ${fullText('unrounded ')}`;
+  }
   const shown = `<span class="num" data-role="${role}" data-key="${key}" data-v="${v}">${printed ?? fmt(v)}</span>`;
-  return l ? `${shown} <span class="full" data-key="${key}" data-v="${v}" title="full precision">(${printed !== undefined ? 'in full ' : ''}${full(v)})</span>` : shown;
+  return l ? `${shown} ${fullText(printed !== undefined ? 'in full ' : '')}` : shown;
+}
+
+/**
+ * A weight after its step, with digits enough to show the step: 0.1 + 0.0000354 is 0.1000354, not 0.1 (four
+ * significant digits of the sum would hide a step smaller than its fourth digit).
+ */
+function afterStep(w: number, step: number): string {
+  if (w === 0 || step === 0) return fmt(w);
+  const digits = Math.floor(Math.log10(Math.abs(w))) - Math.floor(Math.log10(Math.abs(step))) + 3;
+  return Number(w.toPrecision(Math.min(15, Math.max(4, digits)))).toString();
 }
 
 const unitName = (l: LayerTrace, j: number): string => (l.role === 'output' ? 'output' : `layer ${l.layer + 1} unit ${j + 1}`);
@@ -60,34 +93,57 @@ const sourceHtml = (l: LayerTrace, i: number): string => escapeHtml(sourceName(l
 const li = (attrs: string, html: string): string => `<li ${attrs}>${html}</li>`;
 
 /**
- * A value the learner can be asked for in exercise mode: `label` says which, `lhs` is its symbol, `formula` the
- * expression with this point's numbers filled in (the hint), `value` the answer.
+ * A value the learner can be asked for in exercise mode: `label` says which (markup of the page's own numbers),
+ * `name` the same as plain text (the answer field's accessible name), `lhs` is its symbol, `formula` the expression
+ * with this point's numbers filled in (the hint), `value` the answer.
  */
 interface Question {
   key: string;
   attrs: string;
   label: string;
+  name: string;
   lhs: string;
   formula: string;
   value: number;
   role: string;
 }
 
+/** The answer fields' names and typed values, set as text once the list is drawn (never pasted into markup). */
+let fields = new Map<string, { name: string; typed: string }>();
+
 /** A question's line: in exercise mode a field to answer it, else the whole computation. */
 function line(t: UpdateTrace, q: Question): string {
-  if (!quiz) return li(q.attrs, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)}`);
-  const a = answer(q.key);
+  if (!exercise.on) return li(q.attrs, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)}`);
+  const a = answerOf(q.key);
   const done = a.status === 'right' || a.status === 'revealed';
   const verdict = a.status === 'right' ? '<span class="verdict right">right</span>'
     : a.status === 'revealed' ? '<span class="verdict revealed">revealed</span>'
-    : a.status === 'wrong' ? `<span class="verdict wrong">${a.note}</span>` : '';
+    : a.status === 'wrong' ? `<span class="verdict wrong" data-note="${q.key}"></span>` : '';
   if (done) return li(`${q.attrs} data-answer="${a.status}"`, `${q.label}${q.lhs} = ${q.formula} = ${result(t, q.value, q.role, q.key)} ${verdict}`);
   const hint = a.hint ? `<div class="hint" data-hint="${q.key}">${q.lhs} = ${q.formula}</div>` : '';
+  fields.set(q.key, { name: `${q.name}${q.lhs}`, typed: a.typed });
+  // A phone's decimal keypad (some have no minus sign: ± changes the sign; a decimal comma is read as a point).
   return li(`${q.attrs} data-answer="${a.status ?? 'open'}"`,
-    `${q.label}${q.lhs} = <input class="answer" data-key="${q.key}" type="text" inputmode="decimal" size="10" aria-label="${q.label}${q.lhs}" value="${a.typed.replace(/"/g, '&quot;')}">`
+    `${q.label}${q.lhs} = <input class="answer" data-key="${q.key}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" size="10">`
+    + ` <button type="button" data-action="negate" data-key="${q.key}" title="Change the sign">±</button>`
     + ` <button type="button" data-action="check" data-key="${q.key}">Check</button>`
     + ` <button type="button" data-action="hint" data-key="${q.key}">Hint</button>`
     + ` <button type="button" data-action="reveal" data-key="${q.key}">Reveal</button> ${verdict}${hint}`);
+}
+
+/** Names, typed values and verdicts of the answer fields, as text. */
+function fillFields(): void {
+  const list = $('stageValues');
+  for (const input of list.querySelectorAll<HTMLInputElement>('input.answer')) {
+    const f = fields.get(input.dataset.key!);
+    if (!f) continue;
+    input.setAttribute('aria-label', f.name);
+    input.value = f.typed;
+  }
+  for (const note of list.querySelectorAll<HTMLElement>('.verdict.wrong[data-note]')) note.textContent = answerOf(note.dataset.note!).note;
+  for (const button of list.querySelectorAll<HTMLButtonElement>('button[data-action="negate"]')) {
+    button.setAttribute('aria-label', `Change the sign — ${fields.get(button.dataset.key!)?.name ?? 'the answer'}`);
+  }
 }
 
 function forward(t: UpdateTrace): string[] {
@@ -118,15 +174,12 @@ function error(t: UpdateTrace): string[] {
         : `E = −[y ln ŷ + (1 − y) ln(1 − ŷ)] = ${num(t.lossBefore, 'E')}`;
     const q: Question = {
       key: `error:${k}`, attrs: `data-kind="error" data-unit="${k}"`, label: `y = ${num(t.target[k], 'y')}, ŷ = ${num(p, 'yhat')}, `,
+      name: `The error, with y = ${fmt(t.target[k])} and ŷ = ${fmt(p)}: `,
       lhs: 'y − ŷ', formula: `${num(t.target[k], 'y', true)} − ${num(p, 'yhat', true)}`, value: t.error[k], role: 'value',
     };
     return line(t, q).replace(/<\/li>$/, `; ${loss}</li>`);
   });
 }
-
-/** Whether the output's f′(h) cancels against the loss's ∂E/∂ŷ: a sigmoid output with cross-entropy, or softmax with categorical cross-entropy. */
-const cancels = (t: UpdateTrace): boolean => (t.loss === 'binary-cross-entropy' && t.layers[t.layers.length - 1].activation === 'sigmoid')
-  || (t.loss === 'categorical-cross-entropy' && t.layers[t.layers.length - 1].activation === 'softmax');
 
 /** Which output and loss this network has, and so which formula gives δᵒ. */
 function outputCase(t: UpdateTrace): string {
@@ -145,8 +198,9 @@ function outputDelta(t: UpdateTrace): string[] {
   const out = t.layers[t.layers.length - 1];
   return [li('data-kind="case"', outputCase(t)), ...out.delta.map((d, k) => line(t, {
     key: `delta:${out.layer}:${k}`, attrs: `data-kind="delta" data-layer="${out.layer}" data-unit="${k}"`, label: '', lhs: 'δᵒ', value: d, role: 'product',
-    formula: cancels(t) || !out.derivative ? `y − ŷ = ${num(t.error[k], 'factor', true)}`
-      : `(y − ŷ) × f′(h) = ${num(t.error[k], 'factor', true)} × ${num(out.derivative[k], 'factor', true)}`,
+    name: out.delta.length > 1 ? `The output error term of output ${k + 1}: ` : 'The output error term: ',
+    formula: cancels(t) || !out.derivative ? `y − ŷ = ${num(t.error[k], 'factor', true, `error:${k}`)}`
+      : `(y − ŷ) × f′(h) = ${num(t.error[k], 'factor', true, `error:${k}`)} × ${num(out.derivative[k], 'factor', true)}`,
   }))];
 }
 
@@ -157,17 +211,23 @@ function hiddenDeltas(t: UpdateTrace): string[] {
   // From the output down: layer l's δ needs the δ of layer l + 1, so the top hidden layer comes first.
   for (const l of [...hidden].reverse()) {
     const above = t.layers[l.layer + 1];
+    const aboveKeys = above.delta.map((_, k) => `delta:${above.layer}:${k}`);
     rows.push(li('data-kind="slope"', `${l.layer === hidden.length - 1 ? 'Top hidden layer' : `Layer ${l.layer + 1}`}, ${SLOPES[l.activation] ?? ''}:`));
     l.delta.forEach((d, j) => {
       const sum = above.delta.reduce((s, dk, k) => s + above.before.weights[j][k] * dk, 0);
-      const terms = above.delta.map((dk, k) => `${num(above.before.weights[j][k], 'W', true)} × ${num(dk, 'd', true)}`).join(' + ');
+      const terms = above.delta.map((dk, k) => `${num(above.before.weights[j][k], 'W', true)} × ${num(dk, 'd', true, aboveKeys[k])}`).join(' + ');
+      // The sum is made of the δ above: it waits for them as they do.
+      const total = aboveKeys.some(concealed) ? '<span class="concealed" data-role="sum">Σ</span>' : num(sum, 'sum', true);
       rows.push(line(t, {
         key: `delta:${l.layer}:${j}`, attrs: `data-kind="delta" data-layer="${l.layer}" data-unit="${j}"`, label: `${unitName(l, j)}: `, lhs: 'δʰ', value: d, role: 'product',
-        formula: `(Σₖ Wⱼₖ δₖ) × f′(h) = (${terms}) × ${num(l.derivative![j], 'der', true)} = ${num(sum, 'sum', true)} × ${num(l.derivative![j], 'der', true)}`,
+        name: `The hidden error term of ${unitName(l, j)}: `,
+        formula: `(Σₖ Wⱼₖ δₖ) × f′(h) = (${terms}) × ${num(l.derivative![j], 'der', true)} = ${total} × ${num(l.derivative![j], 'der', true)}`,
       }));
       // The shrinking the text warns of: how this δ compares with the largest δ of the layer above.
       const largest = Math.max(...above.delta.map(Math.abs));
-      if (l.delta.length === 1 && largest > 0) rows.push(li(`data-kind="ratio" data-layer="${l.layer}" data-ratio="${Math.abs(d) / largest}"`, `|δ| is ${fmt(100 * Math.abs(d) / largest)}% of the layer above's`));
+      if (l.delta.length === 1 && largest > 0 && !concealed(`delta:${l.layer}:${j}`) && !aboveKeys.some(concealed)) {
+        rows.push(li(`data-kind="ratio" data-layer="${l.layer}" data-ratio="${Math.abs(d) / largest}"`, `|δ| is ${fmt(100 * Math.abs(d) / largest)}% of the layer above's`));
+      }
     });
   }
   return rows;
@@ -178,25 +238,29 @@ function steps(t: UpdateTrace): string[] {
   return [...t.layers].reverse().flatMap((l) => [
     ...l.deltaW.flatMap((row, i) => row.map((dw, j) => line(t, {
       key: `dw:${l.layer}:${i}:${j}`, attrs: `data-kind="dw" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`, label: `${sourceHtml(l, i)} → ${unitName(l, j)}: `,
-      lhs: 'Δw', value: dw, role: 'product',
-      formula: `η × δ × x = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true)} × ${num(l.input[i], 'factor', true)}`,
+      name: `The step of the weight from ${sourceName(l, i)} to ${unitName(l, j)}: `, lhs: 'Δw', value: dw, role: 'product',
+      formula: `η × δ × x = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true, `delta:${l.layer}:${j}`)} × ${num(l.input[i], 'factor', true)}`,
     }))),
     ...(l.deltaB ?? []).map((db, j) => line(t, {
       key: `db:${l.layer}:${j}`, attrs: `data-kind="db" data-layer="${l.layer}" data-unit="${j}"`, label: `bias of ${unitName(l, j)}: `, lhs: 'Δb', value: db, role: 'product',
-      formula: `η × δ = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true)}`,
+      name: `The step of the bias of ${unitName(l, j)}: `,
+      formula: `η × δ = ${num(η, 'factor')} × ${num(l.delta[j], 'factor', true, `delta:${l.layer}:${j}`)}`,
     })),
   ]);
 }
 
-/** The last stage: the loss before and after, and every weight's new value. */
+/** The last stage: the loss before and after, and every weight's new value (with digits enough to show its step). */
 function applied(t: UpdateTrace): string[] {
+  const after = (old: number, step: number, w: number, key: string): string => (concealed(key)
+    ? `${num(old, 'old')} + ${num(step, 'step', true, key)} (not answered yet)`
+    : `${num(old, 'old')} + ${num(step, 'step', true)} = <span class="num" data-role="new" data-key="w:${key.slice(key.indexOf(':') + 1)}" data-v="${w}">${afterStep(w, step)}</span>`);
   return [
     li('data-kind="loss"', `E before = ${num(t.lossBefore, 'E')}, E after = ${num(t.lossAfter, 'E')}`),
     ...t.layers.flatMap((l) => [
       ...l.after.weights.flatMap((row, i) => row.map((w, j) => li(`data-kind="new-weight" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`,
-        `w from ${sourceHtml(l, i)} to ${unitName(l, j)}: ${num(l.before.weights[i][j], 'old')} + ${num(l.deltaW[i][j], 'step', true)} = ${result(t, w, 'new', `w:${l.layer}:${i}:${j}`)}`))),
+        `w from ${sourceHtml(l, i)} to ${unitName(l, j)}: ${after(l.before.weights[i][j], l.deltaW[i][j], w, `dw:${l.layer}:${i}:${j}`)}`))),
       ...(l.after.bias ?? []).map((b, j) => li(`data-kind="new-bias" data-layer="${l.layer}" data-unit="${j}"`,
-        `bias of ${unitName(l, j)}: ${num(l.before.bias![j], 'old')} + ${num(l.deltaB![j], 'step', true)} = ${num(b, 'new')}`)),
+        `bias of ${unitName(l, j)}: ${after(l.before.bias![j], l.deltaB![j], b, `db:${l.layer}:${j}`)}`)),
     ]),
   ];
 }
@@ -241,9 +305,12 @@ function show(): void {
   stepper.dataset.index = String(app.tracedIndex);
   stepper.dataset.stage = String(app.stage);
   $('stageTitle').textContent = `${STAGES[app.stage][0]} (${pointName()}, η = ${t.learningRate})`;
-  $('stageText').textContent = STAGES[app.stage][1] + (quiz && app.stage >= 1 && app.stage <= 4 ? ' Exercise mode: work out each value and type it in.' : '');
+  $('stageText').textContent = STAGES[app.stage][1] + (exercise.on && app.stage >= 1 && app.stage <= 4
+    ? ' Exercise mode: work out each value and type it in (a decimal comma is fine; ± changes the sign). Values you have not answered are hidden everywhere on the page.' : '');
   $('stepNote').textContent = optimizerNote();
+  fields = new Map();
   $('stageValues').innerHTML = values(t).join('');
+  fillFields();
   $<HTMLButtonElement>('prevStage').disabled = app.stage === 0;
   $<HTMLButtonElement>('nextStage').disabled = app.stage === LAST_STAGE;
   $('stageCount').textContent = `${app.stage + 1} of ${STAGES.length}`;
@@ -326,50 +393,15 @@ $('customFields').addEventListener('keydown', (e) => {
 
 // ---- exercise mode: the step-through asks for each value ----
 
-interface Answer {
-  typed: string;
-  status: 'right' | 'wrong' | 'revealed' | null;
-  hint: boolean;
-  /** Why a wrong answer is wrong, in a few words. */
-  note: string;
-}
-
-let quiz = false;
-let answers = new Map<string, Answer>();
-const answer = (key: string): Answer => {
-  let a = answers.get(key);
-  if (!a) answers.set(key, (a = { typed: '', status: null, hint: false, note: '' }));
-  return a;
-};
-
-function questionValue(t: UpdateTrace, key: string): number {
-  const [kind, ...at] = key.split(':').map((p, i) => (i === 0 ? p : Number(p))) as [string, ...number[]];
-  if (kind === 'error') return t.error[at[0]];
-  if (kind === 'delta') return t.layers[at[0]].delta[at[1]];
-  if (kind === 'dw') return t.layers[at[0]].deltaW[at[1]][at[2]];
-  return t.layers[at[0]].deltaB![at[1]];
-}
-
-/** Every question of a trace, in the seeds' order: the error, δᵒ, each δʰ from the top, each step. */
-function questionKeys(t: UpdateTrace): string[] {
-  const top = t.layers.length - 1;
-  return [
-    ...t.error.map((_, k) => `error:${k}`),
-    ...t.layers[top].delta.map((_, k) => `delta:${top}:${k}`),
-    ...[...t.layers].reverse().slice(1).flatMap((l) => l.delta.map((_, j) => `delta:${l.layer}:${j}`)),
-    ...[...t.layers].reverse().flatMap((l) => [...l.deltaW.flatMap((row, i) => row.map((_, j) => `dw:${l.layer}:${i}:${j}`)), ...(l.deltaB ?? []).map((_, j) => `db:${l.layer}:${j}`)]),
-  ];
-}
-
 function showScore(): void {
   const t = app.trace;
   const box = $('quizScore');
-  if (!t || !quiz) {
+  if (!t || !exercise.on) {
     box.hidden = true;
     return;
   }
   const keys = questionKeys(t);
-  const count = (status: Answer['status']): number => keys.filter((k) => answers.get(k)?.status === status).length;
+  const count = (status: Answer['status']): number => keys.filter((k) => exercise.answers.get(k)?.status === status).length;
   const right = count('right'), revealed = count('revealed');
   box.hidden = false;
   box.dataset.right = String(right);
@@ -381,33 +413,39 @@ function showScore(): void {
 function check(key: string): void {
   const t = app.trace;
   if (!t) return;
-  const a = answer(key);
+  const a = answerOf(key);
   const field = $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`);
   if (field) a.typed = field.value;
-  const value = questionValue(t, key);
-  const printed = lessonTrace(t)?.printed[key];
-  if (accepts(a.typed, value, printed)) a.status = 'right';
-  else {
-    a.status = 'wrong';
-    const n = Number(a.typed.trim());
-    a.note = a.typed.trim() === '' || !Number.isFinite(n) ? 'type a number' : significant(a.typed) < 2 && Number(value.toPrecision(1)) === n ? 'right to one digit: give two or more' : 'not quite: try again, or ask for a hint';
-  }
-  show();
+  const note = diagnose(a.typed, questionValue(t, key), lessonTrace(t)?.printed[key], slipsOf(t, key));
+  a.status = note === null ? 'right' : 'wrong';
+  a.note = note ?? '';
+  // Every panel redraws: an answered value may now be shown on the diagram, in the matrices and tables.
+  emit('stage');
   // The next open question's field takes the focus, so answers can be typed one after another.
   const next = $('stageValues').querySelector<HTMLInputElement>('input.answer');
   (a.status === 'right' ? next : $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`))?.focus();
 }
 
+/** ± : the typed number with its sign changed, for phones whose number keypad has no minus sign. */
+function negate(field: HTMLInputElement): void {
+  const v = field.value.trim();
+  field.value = /^[-−–—]/.test(v) ? v.replace(/^[-−–—]\s*/, '') : `-${v.replace(/^\+/, '')}`;
+  answerOf(field.dataset.key!).typed = field.value;
+  field.focus();
+}
+
 $('stageValues').addEventListener('click', (e) => {
   const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
   if (!button) return;
-  const key = button.dataset.key!, a = answer(key);
+  const key = button.dataset.key!, a = answerOf(key);
   const field = $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`);
   if (field) a.typed = field.value;
   if (button.dataset.action === 'check') return check(key);
+  if (button.dataset.action === 'negate') return field ? negate(field) : undefined;
   if (button.dataset.action === 'hint') a.hint = true;
   else a.status = 'revealed';
-  show();
+  emit('stage');
+  if (a.status !== 'revealed') $('stageValues').querySelector<HTMLInputElement>(`input.answer[data-key="${key}"]`)?.focus();
 });
 $('stageValues').addEventListener('keydown', (e) => {
   const field = e.target as HTMLInputElement;
@@ -415,11 +453,12 @@ $('stageValues').addEventListener('keydown', (e) => {
 });
 $('stageValues').addEventListener('input', (e) => {
   const field = e.target as HTMLInputElement;
-  if (field.classList.contains('answer')) answer(field.dataset.key!).typed = field.value;
+  if (field.classList.contains('answer')) answerOf(field.dataset.key!).typed = field.value;
 });
 $('quiz').addEventListener('change', (e) => {
-  quiz = (e.target as HTMLInputElement).checked;
-  show();
+  exercise.on = (e.target as HTMLInputElement).checked;
+  emit('stage');
+  emit('render');
 });
 
 // ---- what if one weight were different? ----
@@ -471,8 +510,10 @@ function showWhatIf(): void {
   const rows = [
     row('whatif-output', 'ŷ', t.output[0], other.output[0]),
     row('whatif-loss', 'E', t.lossBefore, other.lossBefore),
-    ...[...t.layers].reverse().flatMap((l) => l.delta.map((d, j) =>
-      row('whatif-delta', `δ of ${unitName(l, j)}`, d, other.layers[l.layer].delta[j], `data-layer="${l.layer}" data-unit="${j}"`))),
+    ...[...t.layers].reverse().flatMap((l) => l.delta.map((d, j) => (concealed(`delta:${l.layer}:${j}`)
+      // Exercise mode: a δ not yet answered is not shown here either (its change would give it away).
+      ? `<tr data-kind="whatif-delta" data-concealed="true"><th scope="row">δ of ${unitName(l, j)}</th><td>?</td><td>?</td><td>?</td></tr>`
+      : row('whatif-delta', `δ of ${unitName(l, j)}`, d, other.layers[l.layer].delta[j], `data-layer="${l.layer}" data-unit="${j}"`)))),
   ];
   $('whatIfTable').innerHTML = `<thead><tr><th></th><th>now</th><th>what if</th><th>change</th></tr></thead><tbody>${rows.join('')}</tbody>`;
 }
@@ -498,7 +539,7 @@ on('worker', (m) => {
   if (m.type !== 'trace') return;
   const fresh = app.tracedIndex !== m.index || app.trace === null || JSON.stringify(app.tracedPoint) !== JSON.stringify(m.point ?? null);
   // A new point or network is a new exercise; the same trace applied (the last stage) keeps its answers.
-  if (fresh || !m.trace.applied) answers = new Map();
+  if (fresh || !m.trace.applied) exercise.answers = new Map();
   app.trace = m.trace;
   app.tracedIndex = m.index;
   app.tracedPoint = m.point ?? null;
@@ -508,7 +549,7 @@ on('worker', (m) => {
 });
 on('reset', () => {
   buildCustom();
-  answers = new Map();
+  exercise.answers = new Map();
   whatIfRef = null;
   app.whatIf = false;
   show();

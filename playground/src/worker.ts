@@ -1,8 +1,8 @@
 // The playground's training runs here, off the page's main thread, so the page never freezes.
 // It uses the library's Network and Trainer exactly as a program would.
-import { evaluate, Network, Random, traceUpdate, Trainer, zeros, type ActivationName, type Matrix } from '../../src/index.js';
+import { evaluate, measure, Model, Network, Random, traceUpdate, Trainer, zeros, type ActivationName, type Matrix, type Preprocessing } from '../../src/index.js';
 import { inputsAt, makeProblem, networkSpec, startingWeights, type Problem } from './problem.js';
-import { GRID, type ClassAccuracy, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
+import { GRID, type ClassAccuracy, type FromWorker, type RegressionFit, type Snapshot, type ToWorker } from './protocol.js';
 import { isTableSet, type State } from './state.js';
 import { readTable, setTable, tableOf, type TableSource } from './tables.js';
 
@@ -48,17 +48,7 @@ function reset(s: State, table?: TableSource): void {
     const x = net.inputBatch(problem.test.x);
     test = { x, y: net.targetBatch(problem.test.y, x.rows) };
   }
-  const at = inputsAt(s, problem);
-  const extent = problem.extent;
-  const grid: number[][] = [];
-  for (let i = 0; i < GRID; i++) {
-    for (let j = 0; j < GRID; j++) {
-      const x = -extent + ((j + 0.5) / GRID) * 2 * extent, y = extent - ((i + 0.5) / GRID) * 2 * extent;
-      grid.push(at(x, y));
-    }
-  }
-  gridX = net.inputBatch(grid);
-  gridY = zeros(gridX.rows, net.outputs, net.dtype);
+  makeGrid();
   // Batch buffers, made once per reset: every epoch reuses them.
   const size = Math.min(s.batchSize, trainX.rows);
   batches = [];
@@ -70,6 +60,22 @@ function reset(s: State, table?: TableSource): void {
   // One backward pass over the training set, without a step, so the gradient bars show the start too.
   net.pass(trainX, trainY);
   lastNorms = net.gradientNorms().map((n) => n.weights);
+  scored = null;
+}
+
+/** The inputs at each cell of the heat maps' plane (a table's plane is a view: it changes without a new network). */
+function makeGrid(): void {
+  const at = inputsAt(state, problem);
+  const extent = problem.extent;
+  const grid: number[][] = [];
+  for (let i = 0; i < GRID; i++) {
+    for (let j = 0; j < GRID; j++) {
+      const x = -extent + ((j + 0.5) / GRID) * 2 * extent, y = extent - ((i + 0.5) / GRID) * 2 * extent;
+      grid.push(at(x, y));
+    }
+  }
+  gridX = net.inputBatch(grid);
+  gridY = zeros(gridX.rows, net.outputs, net.dtype);
 }
 
 /** One epoch; false (after posting the error) when the loss stopped being finite. */
@@ -154,7 +160,35 @@ function accuracy(): ClassAccuracy | null {
   return { train: train / trainX.rows, test: testRows ? tested / testRows : NaN, all: (train + tested) / (trainX.rows + testRows), perClass };
 }
 
+/**
+ * A regression's R² and MAE in the target's units, through the library's table layer: measure() on the training and
+ * test rows, and on all rows the Model's evaluate over the file, which is what `backprop evaluate` reports for the
+ * exported model. A generated set's target is not scaled: its values are the plane's own.
+ */
+function regressionFit(): RegressionFit | null {
+  if (problem.task !== 'regression') return null;
+  const table = problem.table;
+  const prep: Preprocessing = table?.prep ?? { features: [], scaler: null, target: { name: 'value', task: 'regression' } };
+  const score = (m: { mae?: number; r2?: number | null }): { r2: number | null; mae: number } => ({ r2: Number.isFinite(m.r2) ? m.r2! : null, mae: m.mae! });
+  const train = score(measure(net, prep, trainX, trainY));
+  const tested = test ? score(measure(net, prep, test.x, test.y)) : null;
+  const frame = table && isTableSet(state.dataset) ? tableOf(state.dataset)?.frame : undefined;
+  let all: RegressionFit['all'];
+  if (frame) all = score(new Model(net, prep).evaluate(frame));
+  else {
+    const x = net.inputBatch([...problem.train.x, ...problem.test.x]);
+    all = score(measure(net, prep, x, net.targetBatch([...problem.train.y, ...problem.test.y], x.rows)));
+  }
+  return { target: prep.target!.name, train, test: tested, all };
+}
+
+/** The scores of the last snapshot that computed them: while playing they are worked out at most four times a second. */
+let scored: { at: number; accuracy: ClassAccuracy | null; regression: RegressionFit | null } | null = null;
+const SCORE_MS = 250;
+
 function snapshot(reason: Snapshot['reason']): void {
+  const now = performance.now();
+  if (!scored || !playing || reason !== 'epoch' || now - scored.at >= SCORE_MS) scored = { at: now, accuracy: accuracy(), regression: regressionFit() };
   const { buffers } = net.pass(gridX, gridY, false);
   const output = Float32Array.from(buffers[buffers.length - 1].a.data);
   const hidden = buffers.slice(0, -1).map((b) => Float32Array.from(b.a.data));
@@ -169,7 +203,8 @@ function snapshot(reason: Snapshot['reason']): void {
     weights: net.getWeights(),
     gradientNorms: lastNorms,
     playing,
-    accuracy: accuracy(),
+    accuracy: scored.accuracy,
+    regression: scored.regression,
   };
   scope.postMessage(message, [output.buffer, ...hidden.map((h) => h.buffer)]);
 }
@@ -194,6 +229,13 @@ scope.onmessage = (event) => {
         playing = false;
         reset(m.state, m.table);
         snapshot('reset');
+        break;
+      case 'view':
+        // The heat maps' plane changed: the same network, its epoch and its curves; only the grid is new.
+        state = m.state;
+        problem = makeProblem(m.state);
+        makeGrid();
+        snapshot('view');
         break;
       case 'settings':
         // η and the penalty change from the next step on; the network, the epoch and the curves go on.

@@ -8,6 +8,7 @@ import { exportONNX } from '../interop/onnx-export.js';
 import { importONNX } from '../interop/onnx-import.js';
 import { exportStandalone } from '../interop/standalone.js';
 import { exportTFJS, importTFJS, tfjsWeightGroups } from '../interop/tfjs.js';
+import { JsonScan, scanError } from '../io/json-scan.js';
 import { modelFromJSON, modelToJSON, stringifyModel, MAX_MODEL_BYTES, type ModelFile } from '../io/model-file.js';
 import {
   closeQuietly, commitFiles, discardFiles, fileInFolder, loadNetwork, makeFolder, openRegularFile, readExactly, sameFile, stageFile, type StagedFile,
@@ -158,11 +159,16 @@ export function importCommand(path: string, opts: ImportCommandOptions, stdout: 
   let inputs = [path];
   if (isJSON) {
     // TensorFlow.js: model.json, and the weight files its manifest names, beside it.
+    const text = bytes.toString('utf8');
     let json: unknown;
     try {
-      json = JSON.parse(bytes.toString('utf8'));
+      json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (e) {
-      throw new BackpropError(`${path}: not a TensorFlow.js model.json: the JSON is invalid (${String((e as Error).message).slice(0, 120)})`);
+      // The parser's words quote the text: the scan says what is wrong (or what the file is) without them.
+      const scan = new JsonScan(scanError(path, 'a TensorFlow.js model.json'));
+      scan.feed(text);
+      scan.end();
+      throw new BackpropError(`${path}: not a TensorFlow.js model.json: the JSON is invalid (${(e as Error).name})`);
     }
     const weights = readTFJSWeights(path, json);
     model = importTFJS(json, weights.data, options);

@@ -128,7 +128,7 @@ function program(): Command {
     .description('search layers, activation, learning rate, batch size, L2 and dropout by cross-validation (seeded, with successive halving); write the best model')
     .argument('<data>', 'a CSV file or a built-in data set')
     .option('--trials <n>', 'settings to try (the first is the defaults)', integerIn('--trials', 1, 10000), 20)
-    .option('--budget <time>', 'start no trial after this long, e.g. 90s, 5m, 1h', durationOption)
+    .option('--budget <time>', 'end the search after this long, trials included (those still training are cut short), e.g. 90s, 5m, 1h', durationOption)
     .option('--folds <k>', 'cross-validation folds per trial', integerIn('--folds', 2, 100), 3)
     .option('--epochs <n>', 'epochs of the last rung (default: about 15000 steps of 32 rows, from 10 to 300 epochs)', positiveInteger('--epochs'))
     .option('--target <column>', 'the column to predict (default: the last one)')

@@ -66,7 +66,7 @@ function curves(ox: number, title: string, yLabel: string, epochs: readonly Epoc
   validation: (e: EpochLogs) => number | undefined, fixedRange?: [number, number], legendBelow = false): string[] {
   const values = epochs.flatMap((e) => [train(e), validation(e)]).filter((v): v is number => v !== undefined && Number.isFinite(v));
   const range: [number, number] = fixedRange ?? [Math.min(0, ...values), Math.max(...values) * 1.05 || 1];
-  const f = frame(ox, title, 'epoch', yLabel, [1, Math.max(2, epochs.length)], range);
+  const f = frame(ox, title, 'epoch', yLabel, [1, Math.max(2, epochs[epochs.length - 1]?.epoch ?? 0)], range);
   const line = (pick: (e: EpochLogs) => number | undefined, colour: string, dash: string): void => {
     const pts = epochs.filter((e) => pick(e) !== undefined).map((e) => `${f.x(e.epoch).toFixed(1)},${f.y(pick(e)!).toFixed(1)}`);
     if (pts.length) f.svg.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`);

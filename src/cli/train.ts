@@ -78,7 +78,7 @@ function shouldStream(data: string, o: TrainOptions): boolean {
 
 /** The default rule's report: when the run ended, and which epoch's weights the model holds and why. */
 export function stopLine(stop: LossStop, history: History): string {
-  const ran = history.epochs.length;
+  const ran = history.epochsRun;
   const watched = stop.monitor === 'valLoss' ? 'validation loss' : 'training loss';
   const ended = history.stopReason === 'converged'
     ? `epoch ${ran}: the ${watched} fell less than ${stop.tolerance} below its best for ${stop.patience} epochs`
@@ -138,10 +138,10 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
   const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report)], signal });
-  if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochs.length + 1}`, o);
+  if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
   if (plan.memberRuns) {
     plan.memberRuns.forEach((run, k) => {
-      if (run.history.stopReason === 'early-stopping') say(`network ${k + 1}: stopped early at epoch ${run.history.epochs.length}; kept epoch ${run.history.finalEpoch}`);
+      if (run.history.stopReason === 'early-stopping') say(`network ${k + 1}: stopped early at epoch ${run.history.epochsRun}; kept epoch ${run.history.finalEpoch}`);
       else if (run.stop) say(`network ${k + 1}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
     });
   } else if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
@@ -183,11 +183,11 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       data: { source, rows, features: prep.features.map((f) => f.name), inputs: model.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes },
       network: model.toSpec(),
       training: {
-        trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch,
+        trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch, epochsRun: history.epochsRun,
         ...(plan.memberRuns ? {
           bagging: plan.memberRuns.map((r) => ({
-            trainRows: r.rows, validationRows: r.validationRows, epochs: r.history.epochs.length, finalEpoch: r.history.finalEpoch, stopReason: r.history.stopReason,
-            valLoss: r.history.epochs[r.history.finalEpoch - 1]?.valLoss ?? null,
+            trainRows: r.rows, validationRows: r.validationRows, epochs: r.history.epochsRun, finalEpoch: r.history.finalEpoch, stopReason: r.history.stopReason,
+            valLoss: r.history.epochs.find((e) => e.epoch === r.history.finalEpoch)?.valLoss ?? null,
           })),
         } : {}),
       },

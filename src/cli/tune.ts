@@ -12,7 +12,7 @@ export type TuneOptions = Omit<TrainOptions, 'layers' | 'activation' | 'lr' | 'b
   target?: string;
   trials: number;
   folds: number;
-  /** Milliseconds after which no new trial starts. */
+  /** Milliseconds the search may take, its trials included. */
   budget?: number;
   epochs?: number;
   /** Worker threads; default one per core (never more than the cores). */
@@ -37,7 +37,10 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
   }
   const b = result.best!;
   const rows = result.rows;
-  if (result.stoppedByBudget) say(`budget   reached: trials that had not started were left out`);
+  if (result.stoppedByBudget) {
+    const cut = result.trials.filter((t) => t.cutShort).map((t) => t.trial);
+    say(`budget   reached: ${cut.length ? `${cut.length === 1 ? `trial ${cut[0]}` : `trials ${cut.join(', ')}`} cut short, ` : ''}trials that had not started left out`);
+  }
   say(`best     trial ${b.trial}: ${b.flags === '' ? 'the defaults (no options)' : b.settings.l2 === null ? `the defaults with ${b.flags}` : b.flags}`);
   say(`         cross-validated ${result.metric === 'accuracy' ? `accuracy ${(100 * b.score).toFixed(2)}% ± ${(100 * b.std).toFixed(2)}` : `R² ${b.score.toFixed(4)} ± ${b.std.toFixed(4)}`} (${result.folds} folds)`);
   let interrupted = false;

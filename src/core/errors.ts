@@ -17,16 +17,75 @@ export function unknownName(kind: string, got: unknown, valid: readonly string[]
   return new BackpropError(`${field ? field + ': ' : ''}unknown ${kind} ${shown(got)}; expected one of: ${valid.join(', ')}`, field);
 }
 
-/** Shows a bad value in a message: numbers as written (NaN, Infinity), strings quoted, the rest by JSON or type. */
+/**
+ * Shows a bad value in a message: numbers as written (NaN, Infinity), strings quoted, lists and objects by the start
+ * of their JSON (made no longer than shown, however large the value), one that holds itself as such.
+ */
 export function shown(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return printable(JSON.stringify(value.slice(0, 80)), 40);
+  if (typeof value !== 'object' || value === null) return value === null ? 'null' : `a ${typeof value}`;
+  const what = Array.isArray(value) ? `a list of ${value.length} item${value.length === 1 ? '' : 's'}` : 'an object';
   try {
-    const json = JSON.stringify(value);
-    return json === undefined ? typeof value : printable(json, 40);
+    if (holdsItself(value)) return `${what} that holds itself (a repeated reference, which JSON cannot have)`;
+    return printable(jsonStart(value, 40), 40);
   } catch {
-    return typeof value;
+    return what;
   }
+}
+
+/** Whether a value can be reached from itself, looking at no more than `budget` values (an answer of false may be a guess). */
+function holdsItself(value: object, budget = 2000): boolean {
+  const ancestors = new Set<object>();
+  const visit = (v: object): boolean => {
+    ancestors.add(v);
+    const list = Array.isArray(v);
+    const keys = list ? null : Object.keys(v).slice(0, budget);
+    const count = list ? v.length : keys!.length;
+    for (let i = 0; i < count; i++) {
+      if (--budget < 0) return false;
+      const child: unknown = list ? (v as unknown[])[i] : (v as Record<string, unknown>)[keys![i]];
+      if (typeof child !== 'object' || child === null) continue;
+      if (ancestors.has(child) || visit(child)) return true;
+    }
+    ancestors.delete(v);
+    return false;
+  };
+  return visit(value);
+}
+
+/** The first `max` characters of a value's JSON (and a few more), written only that far. */
+function jsonStart(value: unknown, max: number): string {
+  let out = '';
+  const write = (v: unknown): void => {
+    if (out.length > max) return;
+    if (typeof v === 'string') out += JSON.stringify(v.slice(0, max + 1));
+    else if (typeof v === 'number') out += Number.isFinite(v) ? String(v) : 'null';
+    else if (typeof v === 'boolean' || v === null) out += String(v);
+    else if (Array.isArray(v)) {
+      out += '[';
+      for (let i = 0; i < v.length && out.length <= max; i++) {
+        if (i > 0) out += ',';
+        write(v[i] === undefined || typeof v[i] === 'function' ? null : v[i]);
+      }
+      out += ']';
+    } else if (typeof v === 'object') {
+      out += '{';
+      let first = true;
+      for (const key of Object.keys(v)) {
+        if (out.length > max) break;
+        const child = (v as Record<string, unknown>)[key];
+        if (child === undefined || typeof child === 'function') continue;
+        out += `${first ? '' : ','}${JSON.stringify(key.slice(0, max + 1))}:`;
+        first = false;
+        write(child);
+      }
+      out += '}';
+    } else out += 'null';
+  };
+  write(value);
+  return out;
 }
 
 /** Edit distance between two short names (insertions, deletions, substitutions), for "did you mean". */

@@ -6,6 +6,7 @@ import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.
 import { classesOf, type Label } from './encoding.js';
 import { encodePiecewise } from './piecewise.js';
 import { targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from './preprocessing.js';
+import { checkEncodedSize } from './sizes.js';
 import type { Task } from './columns.js';
 
 export type FrameColumn =
@@ -125,13 +126,24 @@ function describeMultiOutput(frame: DataFrame, targets: readonly string[], task?
   return { features, target: { name: targets[0], task: 'regression', extra: targets.slice(1).map((name) => ({ name })) }, classIndex: null };
 }
 
-/** Mean and population standard deviation over the given rows, two passes, as fitScaler computes them. */
-function standardOver(values: Float64Array, rows: ArrayLike<number>): { mean: number; std: number } {
+/**
+ * Mean and population standard deviation over the given rows, two passes, as fitScaler computes them. Values so
+ * large that the sum of squares overflows (about ±1e150 and beyond) are refused, naming the column and the line:
+ * a spread of Infinity would scale the whole column to 0, or to NaN, without a word.
+ */
+function standardOver(values: Float64Array, rows: ArrayLike<number>, frame: DataFrame, name: string): { mean: number; std: number } {
   let sum = 0;
   for (let r = 0; r < rows.length; r++) sum += values[rows[r]];
   const mean = sum / rows.length;
   let squares = 0;
   for (let r = 0; r < rows.length; r++) squares += (values[rows[r]] - mean) ** 2;
+  if (!Number.isFinite(mean) || !Number.isFinite(squares)) {
+    let at = rows[0];
+    for (let r = 0; r < rows.length; r++) if (Math.abs(values[rows[r]]) > Math.abs(values[at])) at = rows[r];
+    const j = frame.columns.findIndex((c) => c.name === name);
+    throw new BackpropError(`${frame.source}, ${frame.where(at)}, column ${j + 1} (${name}): ${values[at]} is too large to standardize: the column's spread `
+      + 'overflows 64-bit numbers. Rescale the column (values within about ±1e150 are fine)', name);
+  }
   return { mean, std: Math.sqrt(squares / rows.length) || 1 };
 }
 
@@ -141,13 +153,13 @@ export function fitFramePreprocessing(description: FrameDescription, frame: Data
   const numeric = description.features.filter((f) => f.type === 'numeric');
   const mean: number[] = [], std: number[] = [];
   for (const f of numeric) {
-    const s = standardOver((column(frame, f.name) as { values: Float64Array }).values, trainRows);
+    const s = standardOver((column(frame, f.name) as { values: Float64Array }).values, trainRows, frame, f.name);
     mean.push(s.mean);
     std.push(s.std);
   }
   let target = description.target;
   if (target.task === 'regression') {
-    const scaleOf = (name: string): { mean: number; std: number } => standardOver((column(frame, name) as { values: Float64Array }).values, trainRows);
+    const scaleOf = (name: string): { mean: number; std: number } => standardOver((column(frame, name) as { values: Float64Array }).values, trainRows, frame, name);
     target = {
       ...target, scale: scaleOf(target.name),
       ...(target.extra ? { extra: target.extra.map((c) => ({ name: c.name, scale: scaleOf(c.name) })) } : {}),
@@ -174,6 +186,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
       `The model expects: ${prep.features.map((f) => f.name).join(', ')}`);
   }
   const count = rows ? rows.length : frame.rows;
+  checkEncodedSize(prep.features, count, dtype === 'float64' ? 8 : 4, frame.source);
   const width = prep.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.categories.length), 0);
   // With a piecewise-linear encoding the scaled vector is a step on the way, made in ordinary memory.
   const x = prep.piecewise ? zeros(count, width, dtype) : make(count, width);

@@ -1,12 +1,13 @@
 // The model file: a network's architecture, weights and preprocessing as versioned JSON (format below,
 // documented in the README). Reading treats the text as untrusted: every field is checked before use.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, shown } from '../core/errors.js';
 import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
 import { MAX_PIECEWISE_WIDTH, piecewiseWidth, type Piecewise } from '../data/piecewise.js';
 import { encodedWidth, numericCount, scaledInputs, targetColumns, type FeatureSpec, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
 import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
 import { FieldReader } from './validate.js';
+import { JsonScan, scanError, type ListBound, type PathPart } from './json-scan.js';
 import type { Label } from '../data/encoding.js';
 
 export const MODEL_FORMAT = 'backprop-model';
@@ -65,22 +66,93 @@ export function stringifyModel(net: Network, preprocessing: Preprocessing | null
 export function parseModel(text: string, source = 'model file', options: NetworkOptions = {}): LoadedModel {
   if (typeof text !== 'string') throw new BackpropError(`${source}: expected the text of a model file`);
   if (text.length > MAX_MODEL_BYTES) throw new BackpropError(`${source}: ${text.length} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
-  let value: unknown;
+  const scan = modelScan(source);
+  scan.feed(text);
+  scan.end();
+  return modelFromJSON(parseScanned(text, source), source, options);
+}
+
+/**
+ * A scan of a model file's text, piece by piece, before it is parsed (io/json-scan.ts): the JSON's syntax, and every
+ * list's length against what the file's own network needs, learnt from its "network" member as soon as that ends.
+ * A file that declares millions of categories for a network of four inputs is refused there, at the first category
+ * too many, in time and memory the network's size bounds, not the file's.
+ */
+export function modelScan(source: string): JsonScan {
+  let spec: ResolvedSpec | null = null;
+  let categories: ListBound['pool'];
+  const scan: JsonScan = new JsonScan(scanError(source, 'a model file'), {
+    capture: ['network'],
+    captured: (_key, text) => {
+      spec = readSpec(new FieldReader(source), JSON.parse(text));
+      categories = { items: 0, max: spec.inputs, why: `the features' categories add up to more than the network's ${spec.inputs} inputs (network.inputs)` };
+      scan.limitValues(valuesBound(spec));
+    },
+    list: (path) => (spec ? listBound(spec, path, categories!) : undefined),
+  });
+  return scan;
+}
+
+/** Text the scan passed, parsed (a byte-order mark is no part of the JSON: other tools skip it, and so does this one). */
+export function parseScanned(text: string, source: string): unknown {
   try {
-    // A byte-order mark is no part of the JSON; other tools skip it, and so does this one.
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    // The parser quotes the text around the fault; keep it to one short line.
-    const reason = String((e as Error).message).replace(/\s+/g, ' ').slice(0, 160);
-    throw new BackpropError(`${source}: not a model file: the JSON is invalid (${reason})`);
+    // The scan passed it, so this is not expected; the parser's words are not repeated, since they quote the text.
+    throw new BackpropError(`${source}: not a model file: the JSON is invalid (${(e as Error).name})`);
   }
-  return modelFromJSON(value, source, options);
+}
+
+/** The most JSON values (of any kind, containers too) a model file of this network holds. */
+function valuesBound(spec: ResolvedSpec): number {
+  let most = 64 + 4 * spec.layers.length;
+  let fanIn = spec.inputs;
+  for (const l of spec.layers) {
+    most += 3 + fanIn + fanIn * l.units + l.units;
+    fanIn = l.units;
+  }
+  return most + 8 * spec.inputs + 6 * Math.max(2, fanIn);
+}
+
+/** How many items the list at `path` may have in a model file of this network, and why. */
+function listBound(spec: ResolvedSpec, path: readonly PathPart[], categories: NonNullable<ListBound['pool']>): ListBound | undefined {
+  const [a, b, c, d] = path;
+  const layers = spec.layers.length, outputs = spec.layers[layers - 1].units;
+  const inputs = (l: number): number => (l === 0 ? spec.inputs : spec.layers[l - 1].units);
+  if (a === 'weights') {
+    if (path.length === 1) return { max: layers, why: `but the network has ${layers} layers` };
+    if (typeof b !== 'number' || b >= layers) return undefined;
+    if (c === 'weights' && path.length === 3) return { max: inputs(b), why: `but layer ${b} has ${inputs(b)} inputs` };
+    if ((c === 'weights' && typeof d === 'number' && path.length === 4) || (c === 'bias' && path.length === 3)) {
+      return { max: spec.layers[b].units, why: `but layer ${b} has ${spec.layers[b].units} units` };
+    }
+    return undefined;
+  }
+  if (a !== 'preprocessing') return undefined;
+  const allInputs = `but the network has ${spec.inputs} inputs in all (network.inputs)`;
+  if (b === 'features' && path.length === 2) return { max: spec.inputs, why: allInputs };
+  if (b === 'features' && d === 'categories' && path.length === 4) {
+    return { max: spec.inputs, why: allInputs, pool: categories };
+  }
+  if (b === 'scaler' && path.length === 3) return { max: spec.inputs, why: allInputs };
+  if (b === 'target' && c === 'classes' && path.length === 3) return { max: Math.max(2, outputs), why: `but the network's outputs tell ${Math.max(2, outputs)} classes apart` };
+  if (b === 'target' && c === 'extra' && path.length === 3) return { max: outputs, why: `but the network has ${outputs} outputs` };
+  return undefined;
 }
 
 export function modelFromJSON(value: unknown, source = 'model file', options: NetworkOptions = {}): LoadedModel {
   const r = new FieldReader(source);
+  if (typeof value === 'string') {
+    throw new BackpropError(`${source}: expected a model file's data (an object), got text; Model.parse (or parseModel) reads a model file's text`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BackpropError(`${source}: not a model file: expected an object, got ${shown(value)}`);
+  }
+  // The format first: JSON that is some other file's says so, rather than which of its fields are unknown here.
+  const format = Object.prototype.hasOwnProperty.call(value, 'format') ? (value as Record<string, unknown>).format : undefined;
+  if (format === undefined) throw new BackpropError(`${source}: not a model file: its JSON has no "format": "${MODEL_FORMAT}"`);
+  if (format !== MODEL_FORMAT) r.fail('format', `"${MODEL_FORMAT}"`, format);
   const top = r.object(value, 'model', ['format', 'version', 'network', 'weights', 'preprocessing']);
-  if (top.format !== MODEL_FORMAT) r.fail('format', `"${MODEL_FORMAT}"`, top.format);
   if (top.version !== MODEL_VERSION) r.fail('version', `${MODEL_VERSION} (the only version this release reads)`, top.version);
 
   // Everything is checked against the declared architecture before the network, whose size it declares, is built.
@@ -150,22 +222,30 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
   const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'piecewise'], ['features', 'scaler', 'target']);
   const list = r.array(p.features, 'preprocessing.features');
   if (list.length > MAX_FEATURES) r.fail('preprocessing.features', `at most ${MAX_FEATURES} features`);
+  // The widths so far against network.inputs before each feature's categories are read: a list of millions of them
+  // for a network of four inputs is refused at once, not after every one is checked.
+  let width = 0;
   const features = list.map((f, i): FeatureSpec => {
     const field = `preprocessing.features[${i}]`;
     const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical'] as const);
     const o = r.object(f, field, type === 'numeric' ? ['name', 'type'] : ['name', 'type', 'categories']);
     const name = readName(r, o.name, `${field}.name`);
+    const given = type === 'numeric' ? 1 : r.array(o.categories, `${field}.categories`).length;
+    width += given;
+    if (width > spec.inputs) {
+      r.fail(type === 'numeric' ? field : `${field}.categories`, `features that encode to ${spec.inputs} inputs, as network.inputs says; with ${type === 'numeric' ? 'this one' : `these ${given} categories`} they pass it`);
+    }
     if (type === 'numeric') return { name, type };
-    const categories = r.array(o.categories, `${field}.categories`).map((c, j) => readName(r, c, `${field}.categories[${j}]`));
+    const categories = (o.categories as unknown[]).map((c, j) => readName(r, c, `${field}.categories[${j}]`));
     if (categories.length === 0) r.fail(`${field}.categories`, 'at least one category');
     checkUnique(r, categories, `${field}.categories`);
     return { name, type, categories };
   });
   checkUnique(r, features.map((f) => f.name), 'preprocessing.features');
   const piecewise = p.piecewise === undefined ? undefined : readPiecewise(r, p.piecewise, features);
-  const width = piecewise ? piecewiseWidth(piecewise) : encodedWidth(features);
-  if (width !== spec.inputs) {
-    r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${width}`);
+  const encoded = piecewise ? piecewiseWidth(piecewise) : encodedWidth(features);
+  if (encoded !== spec.inputs) {
+    r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encoded}`);
   }
   const scaler = p.scaler === null ? null : readScaler(r, p.scaler, numericCount(features));
   const target = p.target === null ? null : readTarget(r, p.target, spec);

@@ -75,7 +75,7 @@ function isArrowTable(data: unknown): data is ArrowLikeTable {
 /** The data as a DataFrame, whatever form it came in. */
 export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   const source = options.source ?? 'data';
-  if (isDataFrame(data)) return data;
+  if (isDataFrame(data)) return checkFrame(data, source, options.only);
   const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
   if (!matrix && (options.y !== undefined || options.features !== undefined)) {
     throw new BackpropError(`${options.y !== undefined ? 'y' : 'features'}: only for rows given as number[][]; these rows name their own columns (the target is one of them: target)`, options.y !== undefined ? 'y' : 'features');
@@ -93,11 +93,21 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
         throw new BackpropError(`${source}: the table has no readable column "${printable(name)}" (getChild gave ${child === null ? 'null' : typeof child})`, name);
       }
       const array = (child as { toArray(): unknown }).toArray() as ArrayLike<unknown> | null;
-      if (array !== null && typeof array === 'object' && array.length === rows) return array;
-      // A dictionary-coded or nullable column may not come out whole by toArray: read it value by value then, once
-      // the column says it has the rows the table declares.
+      const given = array !== null && typeof array === 'object' && isRowCount(array.length) ? array.length : null;
+      if (given === rows) return array!;
+      // Fewer values than numRows is a table that lies about its size (toArray gives a column's values, or several
+      // per value for wide types such as decimals, never fewer): refused before anything of numRows is made.
+      if (given !== null && given < rows) throw new BackpropError(`${source}: column "${printable(name)}" has ${given} values, the table's numRows ${rows}`, name);
+      // Wide types come out of toArray several numbers a value: read them value by value then, once the column says it
+      // has the rows the table declares, and stop at the first it does not have.
       if (child.length !== rows) throw new BackpropError(`${source}: column "${printable(name)}" has ${String(child.length)} values, the table's numRows ${rows}`, name);
-      return Array.from({ length: rows }, (_, i) => (child as { get(i: number): unknown }).get(i));
+      const out: unknown[] = [];
+      for (let i = 0; i < rows; i++) {
+        const v = (child as { get(i: number): unknown }).get(i);
+        if (v === undefined) throw new BackpropError(`${source}: column "${printable(name)}" has no value at row ${i + 1}, though the table's numRows is ${rows}`, name);
+        out.push(v);
+      }
+      return out;
     };
   } else if (Array.isArray(data)) {
     if (data.length === 0) throw new BackpropError(`${source}: no rows`, 'data');
@@ -221,4 +231,96 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
     codes[i] = k;
   }
   return { name, kind: 'text', codes, dictionary };
+}
+
+// A DataFrame handed in is checked as a file is read: its row count, every column's length against it, numbers that
+// are numbers, codes within their dictionary, names unique, before anything of the declared size is made. A frame
+// that passes comes back as it is; one with numbers or codes in plain arrays comes back with them in typed arrays.
+
+/** The frame, checked; `only` limits the value checks to those columns (the rest are left alone, as toFrame does). */
+export function checkFrame(frame: DataFrame, source: string, only?: ReadonlySet<string>): DataFrame {
+  const named = typeof frame.source === 'string' ? printable(frame.source) : source;
+  const rows = frame.rows;
+  if (!isRowCount(rows)) throw new BackpropError(`${named}: the frame's rows is ${String(rows)}; expected a whole number of rows`, 'data');
+  if (rows === 0) throw new BackpropError(`${named}: no rows`, 'data');
+  const given = frame.columns;
+  if (given.length === 0) throw new BackpropError(`${named}: no columns`, 'data');
+  for (let j = 0; j < given.length; j++) {
+    const c = given[j] as unknown;
+    if (typeof c !== 'object' || c === null) throw new BackpropError(`${named}: columns[${j}]: expected a column ({ name, kind, ... }), got ${c === null ? 'null' : typeof c}`, 'data');
+  }
+  checkNames(given.map((c) => c.name), named);
+  const where = (i: number): string => {
+    try {
+      const w = frame.where(i);
+      if (typeof w === 'string') return printable(w, 40);
+    } catch {
+      // a where that fails says nothing: the row's number does
+    }
+    return `row ${i + 1}`;
+  };
+  let changed = false;
+  const columns = given.map((c): FrameColumn => {
+    if (only && !only.has(c.name)) return c;
+    const checked = checkColumn(c, rows, named, where);
+    if (checked !== c) changed = true;
+    return checked;
+  });
+  if (!changed && named === frame.source) return frame;
+  return {
+    source: named, rows, columns, where: (i) => frame.where(i),
+    ...(typeof frame.text === 'function' ? { text: (j: number, i: number) => frame.text!(j, i) } : {}),
+  };
+}
+
+function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: number) => string): FrameColumn {
+  const name = printable(c.name);
+  const list = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+  const lengthOf = (v: unknown, field: string): void => {
+    if (!list(v)) throw new BackpropError(`${source}: column "${name}": ${field} is not a list of values`, c.name);
+    if (v.length !== rows) throw new BackpropError(`${source}: column "${name}" has ${v.length} ${field}, the frame's rows ${rows}; every column needs one per row`, c.name);
+  };
+  const at = (i: number): string => `${source}, ${where(i)}, field "${name}"`;
+  if (c.kind === 'numeric') {
+    const values: unknown = c.values;
+    lengthOf(values, 'values');
+    const v = values as ArrayLike<unknown>;
+    for (let i = 0; i < rows; i++) {
+      const x = v[i];
+      if (typeof x === 'number' && Number.isFinite(x)) continue;
+      // NaN and a missing value are no values, as in a file; anything else is not a number.
+      if (typeof x === 'number' || x === undefined || x === null) {
+        throw new BackpropError(`${at(i)}: ${x === undefined ? 'missing' : `${String(x)} is not a value`}; fill it in or remove the row`, c.name);
+      }
+      throw new BackpropError(`${at(i)}: ${typeof x === 'string' ? JSON.stringify(printable(x, 40)) : typeof x} is not a number, though the column's kind is numeric`, c.name);
+    }
+    return v instanceof Float64Array ? c : { name: c.name, kind: 'numeric', values: Float64Array.from(v as ArrayLike<number>) };
+  }
+  if (c.kind === 'text') {
+    const dictionary: unknown = c.dictionary;
+    if (!Array.isArray(dictionary)) throw new BackpropError(`${source}: column "${name}": its dictionary is not a list of text values`, c.name);
+    const seen = new Set<string>();
+    const blank = new Uint8Array(dictionary.length);
+    for (let k = 0; k < dictionary.length; k++) {
+      const d: unknown = dictionary[k];
+      if (typeof d !== 'string') throw new BackpropError(`${source}: column "${name}": dictionary[${k}] is ${d === null ? 'null' : typeof d}, not text`, c.name);
+      if (d.length > MAX_NAME_LENGTH) throw new BackpropError(`${source}: column "${name}": dictionary[${k}] is ${d.length} characters long; a category has at most ${MAX_NAME_LENGTH}`, c.name);
+      if (seen.has(d)) throw new BackpropError(`${source}: column "${name}": the dictionary holds ${JSON.stringify(printable(d, 40))} twice; each value once`, c.name);
+      seen.add(d);
+      blank[k] = d.trim() === '' ? 1 : 0;
+    }
+    const codes: unknown = c.codes;
+    lengthOf(codes, 'codes');
+    const v = codes as ArrayLike<unknown>;
+    for (let i = 0; i < rows; i++) {
+      const k = v[i];
+      if (!(typeof k === 'number' && Number.isInteger(k) && k >= 0 && k < dictionary.length)) {
+        throw new BackpropError(`${at(i)}: the code ${typeof k === 'number' ? String(k) : typeof k} is not an index into the column's dictionary of ${dictionary.length}`, c.name);
+      }
+      if (blank[k]) throw new BackpropError(`${at(i)}: missing; fill it in or remove the row`, c.name);
+    }
+    return v instanceof Uint32Array ? c : { name: c.name, kind: 'text', codes: Uint32Array.from(v as ArrayLike<number>), dictionary };
+  }
+  const kind = (c as { kind?: unknown }).kind;
+  throw new BackpropError(`${source}: column "${name}" has kind ${typeof kind === 'string' ? JSON.stringify(printable(kind, 40)) : String(kind)}; expected "numeric" or "text"`, (c as { name: string }).name);
 }

@@ -6,13 +6,14 @@ import { BackpropError } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
-import { fitPiecewise } from '../data/piecewise.js';
+import { fitPiecewise, piecewiseWidth } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { checkEncodedSize, MAX_ENCODED_BYTES } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
 import { Network } from '../nn/network.js';
-import type { LayerSpec } from '../nn/spec.js';
+import { MAX_WEIGHTS_PER_LAYER, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { classOf, regressionScores } from '../train/metrics.js';
@@ -38,13 +39,18 @@ export function kernelsFor(o: Pick<ResolvedOptions, 'backend' | 'kernels'>): Pro
   return o.kernels ? Promise.resolve(o.kernels) : chooseKernels(o.backend);
 }
 
-/** A network for the data: the hidden layers asked for, and the output layer and loss the target needs. */
-export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend' | 'kernels'>): Promise<Network> {
+/**
+ * A network for the data: the hidden layers asked for, and the output layer and loss the target needs. `data` (the
+ * table's name and the rows to be encoded) lets a table too wide to encode be refused first, naming the column.
+ */
+export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, 'layers' | 'activation' | 'loss' | 'seed' | 'backend' | 'kernels'>,
+  data: { source: string; rows: number } = { source: 'data', rows: 0 }): Promise<Network> {
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const output: LayerSpec = classes
     ? classes.length === 2 ? { units: 1, activation: 'sigmoid' } : { units: classes.length, activation: 'softmax' }
     : { units: targetColumns(target).length, activation: 'linear' };
+  checkEncodedSize(prep.features, data.rows, 4, data.source, { units: o.layers[0] ?? output.units, maxWeights: MAX_WEIGHTS_PER_LAYER });
   return new Network({
     inputs: inputWidth(prep),
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
@@ -96,8 +102,28 @@ export function validationSplit(rows: number, validation: number, seed: number, 
   } catch (e) {
     if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
     const side = /no training rows/.test(e.message) ? 'training' : 'validation';
+    const wanted = Math.round(rows * validation);
+    if (classIndex && wanted >= 1 && wanted < rows) throw stratifiedSplitError(rows, validation, classIndex, side);
     throw new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows; use a ${side === 'training' ? 'smaller' : 'larger'} share, more rows, or validation 0`, 'validation');
   }
+}
+
+/**
+ * Why a share that leaves rows on both sides of a plain split leaves none on one side of a stratified one: each
+ * class's share is rounded on its own, and classes of a row or two round to nothing (or to all of them). A target of
+ * that many classes is most often an identifier or free text, chosen as the target by mistake.
+ */
+function stratifiedSplitError(rows: number, validation: number, classIndex: Int32Array, side: 'training' | 'validation'): OptionError {
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < rows; i++) sizes.set(classIndex[i], (sizes.get(classIndex[i]) ?? 0) + 1);
+  let largest = 0;
+  for (const n of sizes.values()) largest = Math.max(largest, n);
+  const classes = sizes.size;
+  const why = side === 'validation'
+    ? `none of the target's ${classes} classes has rows enough (at most ${largest}) for ${validation} of them to round to one`
+    : `each of the target's ${classes} classes has so few rows (at most ${largest}) that ${validation} of them rounds to all`;
+  const hint = rows / classes < 5 ? `. ${classes} classes in ${rows} rows look more like an identifier or free text than classes (is the target the right column?)` : '';
+  return new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows: the split keeps each class's share on both sides, and ${why}${hint}; or use validation 0`, 'validation');
 }
 
 /**
@@ -118,7 +144,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
     split.test = split.test.map((i) => rows[i]);
   }
   const prep = withPiecewise(fitFramePreprocessing(description, frame, split.train), frame, split.train, o.bins);
-  const net = await networkFor(prep, o);
+  const net = await networkFor(prep, o, { source: frame.source, rows: split.train.length });
   const settled = settle(o, split.train.length, prep.target!.task, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
   const controls = trainingControls(settled, prep);
@@ -189,6 +215,8 @@ export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: Array
   const stride = Math.ceil(rows.length / PIECEWISE_SAMPLE);
   const sample = stride === 1 ? rows : Uint32Array.from({ length: Math.ceil(rows.length / stride) }, (_, i) => rows[i * stride]);
   const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32', sample), numeric, bins);
+  // No bins where they would take the encoded rows past what a table may take in memory (data/sizes.ts).
+  if (rows.length * piecewiseWidth(piecewise) * 4 > MAX_ENCODED_BYTES) return prep;
   return piecewise.columns.length ? { ...prep, piecewise } : prep;
 }
 
@@ -228,7 +256,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
   const nets: Network[] = [];
   const settled: SettledOptions[] = [];
   for (let k = 0; k < members; k++) {
-    const net = await networkFor(prep, { ...o, seed: o.seed + k });
+    const net = await networkFor(prep, { ...o, seed: o.seed + k }, { source: frame.source, rows: n });
     nets.push(net);
     settled.push(settle(o, parts[k].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters), true));
   }

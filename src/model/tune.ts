@@ -37,6 +37,11 @@ export interface Trial {
    * epochs (trial 1's, stopped by the loss, scored once and carried to every rung it reaches).
    */
   rungs: { epochs: number | null; score: number; std: number }[];
+  /**
+   * The budget ran out while the trial trained its next rung (`epochs` of them, null for the defaults'): that rung
+   * has no score; null when the budget cut nothing of it.
+   */
+  cutShort: { epochs: number | null } | null;
 }
 
 /** The options one trial's cross-validation runs with (what a runner gets). */
@@ -83,7 +88,10 @@ export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' 
    * defaults, trains exactly this many when given, as train would, else stops by the loss as train does.
    */
   epochs?: number;
-  /** Milliseconds after which no trial starts. */
+  /**
+   * Milliseconds the search may take: no trial starts after them, and the trials still training then are stopped
+   * (each reported as cut short); the result has what finished.
+   */
   budget?: number;
   /** Trials at once (worker threads in Node; default one per core, at most the cores). */
   workers?: number;
@@ -199,23 +207,27 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
   // of it. Successive halving compares trials at equal epochs, so tune keeps a fixed budget where train stops by the loss.
   const full = o.epochs ?? Math.min(300, Math.max(10, Math.ceil(15_000 / Math.max(1, Math.ceil(foldRows / 32)))));
   const rungs = trialsWanted >= 9 ? [Math.max(1, Math.round(full / 9)), Math.max(1, Math.round(full / 3)), full] : trialsWanted >= 3 ? [Math.max(1, Math.round(full / 3)), full] : [full];
-  const runner = runnerFactory(frame, o.workers, trialsWanted);
-  const workers = runner.size;
-  // A stop ends the trials that are running too: they are abandoned, and the search reports what finished.
-  const stop = new AbortController();
-  const onAbort = (): void => stop.abort();
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  const capped = o.workers !== undefined && o.workers > workers && trialsWanted > workers ? ` (--workers ${o.workers} capped at the ${workers} core${workers === 1 ? '' : 's'})` : '';
-  say(`tune     ${frame.source}: ${trialsWanted} trials, ${folds} folds, ${metric === 'accuracy' ? 'accuracy' : 'R²'} by cross-validation; epochs per rung ${rungs.join(' → ')}; ${workers} worker${workers === 1 ? '' : 's'}${capped}; seed ${seed}`);
-
   const started = Date.now();
-  const trials: Trial[] = settings.map((s, i) => ({ trial: i + 1, settings: s, rungs: [] }));
+  const trials: Trial[] = settings.map((s, i) => ({ trial: i + 1, settings: s, rungs: [], cutShort: null }));
   let stoppedByBudget = false;
   // Whether a trial may start now: not after an interrupt, nor once the budget is spent.
   const mayStart = (): boolean => {
     if (o.budget !== undefined && Date.now() - started > o.budget) stoppedByBudget = true;
     return !stoppedByBudget && !o.signal?.aborted;
   };
+  // A stop ends the trials that are running too: they are abandoned, and the search reports what finished. The
+  // budget stops them so when it runs out.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = o.budget === undefined ? null : setTimeout(() => {
+    stoppedByBudget = true;
+    stop.abort();
+  }, o.budget);
+  // However the search ends (its result, an error, a stop, a callback that throws), the finally below gives the
+  // runner's workers back, takes the listener off the caller's signal and clears the budget's timer: nothing of it
+  // keeps a process alive.
+  let runner: TrialRunner | null = null;
   const common: TrialOptions = {
     folds, seed, ...(target !== undefined ? { target } : {}), ...(o.task ? { task: o.task } : {}),
     ...(o.loss ? { loss: o.loss } : {}), ...(o.l1 !== undefined ? { l1: o.l1 } : {}), ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
@@ -223,6 +235,10 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
     ...(o.backend ? { backend: o.backend } : {}), optimizer: 'adam',
   };
   try {
+    runner = runnerFactory(frame, o.workers, trialsWanted);
+    const workers = runner.size;
+    const capped = o.workers !== undefined && o.workers > workers && trialsWanted > workers ? ` (--workers ${o.workers} capped at the ${workers} core${workers === 1 ? '' : 's'})` : '';
+    say(`tune     ${frame.source}: ${trialsWanted} trials, ${folds} folds, ${metric === 'accuracy' ? 'accuracy' : 'R²'} by cross-validation; epochs per rung ${rungs.join(' → ')}; ${workers} worker${workers === 1 ? '' : 's'}${capped}; seed ${seed}`);
     let alive = trials;
     for (const [r, epochs] of rungs.entries()) {
       // The defaults train by their own rule at every rung (what train does, or --epochs when given): scored once,
@@ -237,17 +253,27 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
           const trained = t.settings.l2 === null ? o.epochs ?? null : epochs;
           let reply: { mean: number; std: number };
           try {
-            reply = await runner.run({ ...common, ...settingsOptions(t.settings, foldRows), ...(trained !== null ? { epochs: trained } : {}) }, stop.signal);
+            reply = await runner!.run({ ...common, ...settingsOptions(t.settings, foldRows), ...(trained !== null ? { epochs: trained } : {}) }, stop.signal);
           } catch (e) {
-            if (stop.signal.aborted) return;
+            if (stop.signal.aborted) {
+              if (stoppedByBudget && !o.signal?.aborted) t.cutShort = { epochs: trained };
+              return;
+            }
             throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
           }
-          if (stop.signal.aborted) return;
+          if (stop.signal.aborted) {
+            if (stoppedByBudget && !o.signal?.aborted) t.cutShort = { epochs: trained };
+            return;
+          }
           t.rungs.push({ epochs: trained, score: reply.mean, std: reply.std });
         }
       }));
       // Reported when the rung is over, in trial order, so the same seed prints the same lines.
       for (const t of alive) {
+        if (t.cutShort && t.rungs.length === r) {
+          const cut = t.cutShort.epochs;
+          say(`trial ${String(t.trial).padStart(3)}  ${cut === null ? 'epochs by the loss (the defaults)' : `${String(cut).padStart(4)} epochs`}  cut short by the budget  ${describeSettings(t.settings)}`);
+        }
         if (t.rungs.length !== r + 1) continue;
         const trained = t.rungs[r].epochs;
         say(`trial ${String(t.trial).padStart(3)}  ${trained === null ? 'epochs by the loss (the defaults)' : `${String(trained).padStart(4)} epochs`}  ${formatScore(metric, t.rungs[r].score)}  ${describeSettings(t.settings)}`);
@@ -257,8 +283,11 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
       alive = r === rungs.length - 1 ? done : done.slice(0, Math.max(1, Math.ceil(done.length / 3)));
     }
   } finally {
+    if (timer) clearTimeout(timer);
     o.signal?.removeEventListener('abort', onAbort);
-    await runner.close();
+    // Trials still running (the search failed, or a callback threw) are stopped with the workers.
+    stop.abort();
+    await runner?.close();
   }
   const interrupted = o.signal?.aborted ?? false;
   // The best of the furthest rung any trial reached.
@@ -272,7 +301,9 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
       options: { ...settingsOptions(b.settings, frame.rows), ...(last.epochs !== null ? { epochs: last.epochs } : {}) }, flags: asFlags(b.settings, frame.rows, last.epochs),
     };
   } else if (!interrupted) {
-    throw new OptionError('budget: no trial finished within the budget; give more time', 'budget');
+    const cut = trials.filter((t) => t.cutShort).map((t) => t.trial);
+    throw new OptionError(`budget: no trial finished within the budget of ${o.budget} ms` +
+      `${cut.length ? `; ${cut.length === 1 ? `trial ${cut[0]} was` : `trials ${cut.join(', ')} were`} cut short by it` : ''}; give more time`, 'budget');
   }
   return { metric, folds, epochs: rungs, trials, best, stoppedByBudget, interrupted, rows: frame.rows };
 }

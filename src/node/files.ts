@@ -3,14 +3,14 @@
 // only when every output of a run is staged are they renamed over their targets. A symlink is written
 // through to its target; anything but a regular file (a device, a folder, a FIFO) is refused, never replaced.
 import {
-  closeSync, constants, fstatSync, fsyncSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync,
+  closeSync, constants, fstatSync, fsyncSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync,
   readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BackpropError, checkOptions } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import { MAX_MODEL_BYTES, parseModel, stringifyModel, type LoadedModel } from '../io/model-file.js';
+import { MAX_MODEL_BYTES, modelFromJSON, modelScan, parseScanned, stringifyModel, type LoadedModel } from '../io/model-file.js';
 import type { Network, NetworkOptions } from '../nn/network.js';
 import { defaultKernels } from '../core/backends.js';
 import { Model } from '../model/model.js';
@@ -257,10 +257,44 @@ export function readableSize(path: string): number {
 /** A model file's network and preprocessing (null for a bare network), checked as untrusted. */
 export function loadNetwork(path: string, options: NetworkOptions = {}): LoadedModel {
   options = checkOptions(options, ['kernels'], 'loadModel options');
-  const size = readableSize(path);
-  if (size > MAX_MODEL_BYTES) throw new BackpropError(`${path}: ${size} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
-  if (size === 0) throw new BackpropError(`${path}: not a model file: the file is empty`);
-  return parseModel(readFileSync(path, 'utf8'), path, { kernels: options.kernels ?? defaultKernels() });
+  const text = readModelText(path);
+  return modelFromJSON(parseScanned(text, path), path, { kernels: options.kernels ?? defaultKernels() });
+}
+
+/**
+ * A model file's text, scanned as it is read (io/model-file.ts's modelScan) a megabyte at a time: a file that is no
+ * model, or whose lists are longer than its network needs, is refused at the first piece that shows it. Only a
+ * regular file is opened (not a device, a FIFO or a folder, which may never end), and no more than the limit for
+ * model files is read even where the size that stat gives is 0 (/proc).
+ */
+function readModelText(path: string): string {
+  const file = openRegularFile(path);
+  try {
+    if (file.size > MAX_MODEL_BYTES) throw new BackpropError(`${path}: ${file.size} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
+    const scan = modelScan(path);
+    const decoder = new TextDecoder('utf-8');
+    const chunk = new Uint8Array(1 << 20);
+    const pieces: string[] = [];
+    for (let total = 0; ;) {
+      const n = readSync(file.fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_MODEL_BYTES) throw new BackpropError(`${path}: more than the ${MAX_MODEL_BYTES}-byte limit for model files`);
+      const piece = decoder.decode(chunk.subarray(0, n), { stream: true });
+      scan.feed(piece);
+      pieces.push(piece);
+    }
+    const last = decoder.decode();
+    scan.feed(last);
+    scan.end();
+    pieces.push(last);
+    return pieces.join('');
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
+    throw new BackpropError(`${path}: cannot read the file (${reason(e)})`);
+  } finally {
+    closeQuietly(file);
+  }
 }
 
 /**

@@ -29,7 +29,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
     if (counts.some((c) => c === 0 || c === scanned.rows)) throw new OptionError(`bagging: ${members} networks each hold out a fold of the rows; ${path} has ${scanned.rows} rows, too few; use fewer networks, or bagging 1`, 'bagging');
   }
   const nets: Network[] = [];
-  for (let k = 0; k < members; k++) nets.push(await networkFor(scanned.prep, { ...o, seed: o.seed + k }));
+  for (let k = 0; k < members; k++) nets.push(await networkFor(scanned.prep, { ...o, seed: o.seed + k }, { source: path, rows: 0 }));
   const trainRowsOf = (k: number): number => (members > 1 ? scanned.rows - counts[k] : scanned.trainRows);
   const settled = nets.map((net, k) => settle(o, trainRowsOf(k), scanned.prep.target!.task, sumOfSquaredWeights(net.parameters), members > 1));
   const stops = settled.map((s) => (s.stop ? new LossStop(s.stop) : null));
@@ -38,7 +38,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   const bufferRows = Math.max(o.batchSize, Math.floor(memory / 4 / ((nets[0].inputs + nets[0].outputs) * 4)));
   let merged: Network | null = null;
   let runs: NonNullable<TrainingPlan['memberRuns']> | undefined;
-  const kept = (history: History): EpochLogs | undefined => history.epochs[history.finalEpoch - 1] ?? history.epochs[history.epochs.length - 1];
+  const kept = (history: History): EpochLogs | undefined => history.epochs.find((e) => e.epoch === history.finalEpoch) ?? history.epochs[history.epochs.length - 1];
   const last = (history: History, validation: boolean): Metrics | null => {
     const e = members > 1 ? kept(history) : history.epochs[history.epochs.length - 1];
     if (!e) return null;

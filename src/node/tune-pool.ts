@@ -15,13 +15,25 @@ export interface TuneJob {
   id: number;
   options: TrialOptions;
 }
-export type TuneReply = { id: number; mean: number; std: number } | { id: number; error: string };
+export type TuneReply = { id: number; mean: number; std: number } | { id: number; error: string } | { ready: true };
 
 export function workerRunner(frame: DataFrame, workers: number | undefined, trials: number): TrialRunner {
   const cores = availableParallelism();
   const size = Math.max(1, Math.min(workers ?? cores, cores, trials));
   const data: TuneWorkerData = { source: frame.source, rows: frame.rows, columns: frame.columns };
   const pool = Array.from({ length: size }, () => new Worker(new URL('./tune-worker.js', import.meta.url), { workerData: data }));
+  // Each worker says when it has loaded its backend (see tune-worker.ts): until then it is not ended, since ending a
+  // thread while a native addon registers aborts the process. Jobs may be posted before; they wait in its queue.
+  const ready = new Map(pool.map((w) => [w, new Promise<void>((resolve) => {
+    const done = (): void => resolve();
+    w.on('message', (m: TuneReply) => 'ready' in m && done());
+    w.once('exit', done);
+    w.once('error', done);
+  })]));
+  const end = async (w: Worker): Promise<void> => {
+    await ready.get(w);
+    await w.terminate();
+  };
   const idle = [...pool];
   const waiting = new Map<number, { resolve: (r: { mean: number; std: number }) => void; reject: (e: Error) => void; worker: Worker }>();
   const queue: (() => void)[] = [];
@@ -29,6 +41,7 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
   let closed = false;
   for (const w of pool) {
     w.on('message', (reply: TuneReply) => {
+      if ('ready' in reply) return;
       const job = waiting.get(reply.id);
       waiting.delete(reply.id);
       idle.push(w);
@@ -58,7 +71,7 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
         const onAbort = (): void => {
           if (!waiting.delete(id)) return;
           reject(new Error('stopped'));
-          void w.terminate();
+          void end(w);
         };
         const ended = (): void => signal?.removeEventListener('abort', onAbort);
         waiting.set(id, { resolve: (r) => (ended(), resolve(r)), reject: (e) => (ended(), reject(e)), worker: w });
@@ -73,7 +86,7 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
         job.reject(new Error('stopped'));
       }
       for (const wake of queue.splice(0)) wake();
-      await Promise.all(pool.map((w) => w.terminate()));
+      await Promise.all(pool.map(end));
     },
   };
 }

@@ -9,6 +9,16 @@ import type { TuneJob, TuneReply, TuneWorkerData } from './tune-pool.js';
 const data = workerData as TuneWorkerData;
 const frame: DataFrame = { ...data, where: (row) => `row ${row + 1}` };
 
+// The default backend is made first, and the pool told: it loads a native addon (koffi, for BLAS), and a thread
+// ended while an addon registers aborts the whole process (napi_throw, a fatal error), so the pool ends a worker
+// only once this is done. A failure here is no failure of the worker: a trial says it when it asks for the backend.
+try {
+  await createKernels('auto', { threads: 1 });
+} catch {
+  // said by the trial that needs it
+}
+parentPort!.postMessage({ ready: true });
+
 parentPort!.on('message', async (job: TuneJob) => {
   try {
     const kernels = await createKernels(job.options.backend ?? 'auto', { threads: 1 });

@@ -46,7 +46,7 @@ export async function fitBatches(net: Network, source: BatchSource, options?: Fi
   const validation = o.validationData;
   const callbacks: Callback[] = [...(o.callbacks ?? [])];
   if (o.earlyStopping !== undefined) callbacks.push(new EarlyStopping(typeof o.earlyStopping === 'number' ? { patience: o.earlyStopping } : o.earlyStopping));
-  const history: History = { epochs: [], stopReason: 'completed', finalEpoch: 0 };
+  const history: History = { epochs: [], epochsRun: 0, stopReason: 'completed', finalEpoch: 0 };
   let stopReason: StopReason | null = null;
   const control: TrainingControl = {
     network: net,

@@ -31,10 +31,56 @@ export interface BatchLogs {
 export type StopReason = 'completed' | 'converged' | 'early-stopping' | 'callback' | 'aborted';
 
 export interface History {
+  /**
+   * The epochs' logs in order, bounded whatever the number of epochs: every epoch up to HISTORY_EPOCHS (2000); past
+   * that a thinned record of evenly spaced epochs (every 2nd, then every 4th, ... as the run goes on, at most 2 × 2000
+   * of them) that always holds the first, the best (lowest valLoss, else loss) and the last. See recordEpoch.
+   */
   epochs: EpochLogs[];
+  /** Epochs finished: epochs.length until the record is thinned. */
+  epochsRun: number;
   stopReason: StopReason;
   /** The epoch whose weights the network holds at the end (the best one when early stopping restored it). */
   finalEpoch: number;
+}
+
+/** Epochs a History keeps every one of; past them its record is thinned (recordEpoch). */
+export const HISTORY_EPOCHS = 2000;
+
+/** Each history's spacing (every stride-th epoch is kept) and its best epoch's logs. */
+const thinning = new WeakMap<History, { stride: number; best: EpochLogs | null }>();
+
+/**
+ * Adds an epoch's logs to a history in bounded memory (a run of 10¹² epochs would otherwise keep 10¹² of them): the
+ * last epoch is always there; an epoch that stops being the last stays if it falls on the spacing (every epoch at
+ * first) or is the best so far; when the record reaches twice HISTORY_EPOCHS, the spacing doubles and the epochs off
+ * it go (the first, the best and the last stay). The array is changed in place: TrainingControl.history is the same.
+ */
+export function recordEpoch(history: History, logs: EpochLogs): void {
+  let t = thinning.get(history);
+  if (!t) thinning.set(history, (t = { stride: 1, best: null }));
+  const list = history.epochs;
+  const kept = (e: EpochLogs): boolean => e.epoch % t.stride === 0 || e.epoch === 1 || e === t.best;
+  const previous = list[list.length - 1];
+  if (previous && !kept(previous)) list.pop();
+  const score = (e: EpochLogs): number => e.valLoss ?? e.loss;
+  if (t.best === null || score(logs) < score(t.best)) {
+    const old = t.best;
+    t.best = logs;
+    // The old best may now go, as any epoch off the spacing does.
+    if (old && !kept(old)) {
+      const at = list.lastIndexOf(old);
+      if (at >= 0) list.splice(at, 1);
+    }
+  }
+  list.push(logs);
+  history.epochsRun++;
+  if (list.length > 2 * HISTORY_EPOCHS) {
+    t.stride *= 2;
+    let n = 0;
+    for (let i = 0; i < list.length; i++) if (kept(list[i]) || i === list.length - 1) list[n++] = list[i];
+    list.length = n;
+  }
 }
 
 /** What a callback can see and do while training runs. */

@@ -7,7 +7,7 @@ import { Random } from '../core/random.js';
 import type { BatchInput } from '../nn/input.js';
 import { Network } from '../nn/network.js';
 import {
-  EarlyStopping, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
+  EarlyStopping, recordEpoch, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, type History,
   type StopReason, type TrainingControl,
 } from './callbacks.js';
 import { classOf } from './metrics.js';
@@ -153,7 +153,7 @@ export function endEpoch(net: Network, logs: EpochLogs, history: History, lastGo
   if (!net.parameters.every((p) => allFinite(p.value.data)) || !Number.isFinite(logs.valLoss ?? 0)) {
     throw diverged(net, lastGood, history, `the weights overflowed in epoch ${logs.epoch}`, logs.epoch, logs.learningRate);
   }
-  history.epochs.push(logs);
+  recordEpoch(history, logs);
   history.finalEpoch = logs.epoch;
   net.parameters.forEach((p, i) => lastGood[i].set(p.value.data));
   for (const cb of callbacks) cb.onEpochEnd?.(logs, control);
@@ -252,7 +252,7 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     callbacks.push(new EarlyStopping(es));
   }
 
-  const history: History = { epochs: [], stopReason: 'completed', finalEpoch: 0 };
+  const history: History = { epochs: [], epochsRun: 0, stopReason: 'completed', finalEpoch: 0 };
   let stopReason: StopReason | null = null;
   const control: TrainingControl = {
     network: net,
@@ -276,11 +276,14 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   // element-wise kernel and the gather then ran in JavaScript).
   if (net.kernels.allocate && !(net.kernels.owns?.(xAll) && net.kernels.owns?.(yAll))) {
     const x = allocateFor(net.kernels, rows, net.inputs, net.dtype), y = allocateFor(net.kernels, rows, net.outputs, net.dtype);
-    x.data.set(xAll.data);
-    y.data.set(yAll.data);
     transient.push(x, y);
-    xAll = x;
-    yAll = y;
+    // Rows too many for that memory come back as ordinary arrays: a copy there would only double them.
+    if (net.kernels.owns?.(x) && net.kernels.owns?.(y)) {
+      x.data.set(xAll.data);
+      y.data.set(yAll.data);
+      xAll = x;
+      yAll = y;
+    }
   }
   // Class weights become a weight per training row, gathered with the rows.
   const weightsOfRows = options.classWeight === undefined ? null : rowWeights(classWeights(net, options.classWeight, yAll), yAll);

@@ -579,6 +579,10 @@ interface Block {
 /** The property of an array that holds its Block. */
 const BLOCK = Symbol('block');
 
-function align(bytes: number): number {
-  return (bytes + 63) & ~63;
+/**
+ * Bytes rounded up to a whole number of 64-byte lines. In floating point, not `(bytes + 63) & ~63`: the bitwise form
+ * works on 32-bit integers and wraps for 2 GiB or more, which made a 2.9 GB matrix look like a small block.
+ */
+export function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
 }

@@ -1,0 +1,41 @@
+// Exercise mode's state: whether it is on, and the learner's answers to the open step-through's questions (the
+// error, each δ, each weight step). Every panel that prints a value of the update asks `concealed(key)` first, so a
+// value the learner has not answered appears nowhere on the page — diagram, list, matrices, tables, names.
+import { app } from './app.js';
+import { questionKeys } from './answers.js';
+
+export interface Answer {
+  typed: string;
+  status: 'right' | 'wrong' | 'revealed' | null;
+  hint: boolean;
+  /** Why a wrong answer is wrong, in a few words. */
+  note: string;
+}
+
+export const exercise = {
+  on: false,
+  answers: new Map<string, Answer>(),
+};
+
+export function answerOf(key: string): Answer {
+  let a = exercise.answers.get(key);
+  if (!a) exercise.answers.set(key, (a = { typed: '', status: null, hint: false, note: '' }));
+  return a;
+}
+
+/** Whether a key names a question: `error:k`, `delta:L:J`, `dw:L:I:J` or `db:L:J`. */
+const QUESTION = /^(error:\d+|delta:\d+:\d+|dw:\d+:\d+:\d+|db:\d+:\d+)$/;
+
+/**
+ * Whether the value under `key` must not be shown: exercise mode is on, a step-through is open, and the learner has
+ * neither answered it nor asked for it. Values that are no question (h, a, E, a weight) are never concealed.
+ */
+export function concealed(key: string): boolean {
+  if (!exercise.on || !app.trace || !QUESTION.test(key)) return false;
+  const status = exercise.answers.get(key)?.status;
+  return status !== 'right' && status !== 'revealed';
+}
+
+/** Whether any value of the open step-through is still concealed (then panels that print many of them hold back). */
+export const anyConcealed = (): boolean => exercise.on && app.trace !== null && questionKeys(app.trace).some(concealed);
+
