@@ -20,7 +20,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const here = join(root, 'test/fixtures/defaults');
 const fixture = JSON.parse(readFileSync(join(here, 'defaults.json'), 'utf8'));
 const draw = JSON.parse(readFileSync(join(here, 'heldout.json'), 'utf8'));
-const resultsPath = join(root, 'bench/defaults-results.json');
+// RESULTS names another results file (two runs at once each keep their own; --merge FILE folds one in).
+const resultsPath = process.env.RESULTS ?? join(root, 'bench/defaults-results.json');
 const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
 // Splits of tables whose baselines are not recorded yet (the same train_test_split calls), when a file gives them;
 // their baselines are filled in from defaults.json when the table is written.
@@ -38,6 +39,8 @@ const option = (name) => {
 };
 const fresh = flag('--fresh'), reportOnly = flag('--report'), again = flag('--again');
 const part = option('--part');
+const merge = option('--merge');
+if (merge) for (const [n, r] of Object.entries(JSON.parse(readFileSync(merge, 'utf8')))) if (r.systems?.backprop?.mean !== undefined || !results[n]) results[n] = r;
 let tables = args.length ? args : draw.collection.filter((n) => !part || (part === 'heldout') === draw.heldout.includes(n));
 // Small tables first.
 const rowsOf = (n) => fixture.datasets[n]?.rows ?? extra[n]?.rows ?? 0;
@@ -106,7 +109,7 @@ function table() {
   for (const p of ['heldout', 'tuning']) {
     const names = Object.keys(results).filter((n) => results[n].part === p).sort();
     if (!names.length) continue;
-    out.push(`**${p === 'heldout' ? 'Held-out part' : 'Tuning part'}** (score: accuracy, or R² for a regression; mean of the splits; fit seconds in brackets)`, '');
+    out.push(`**${p === 'heldout' ? 'Held-out part' : 'Tuning part'}** (score: accuracy, or R² for a regression; mean of the splits; fit seconds in brackets${results[names[0]].baselines === 'this run' ? '' : ', the baselines\' from make_baselines.py\'s own run'})`, '');
     out.push(`| table | rows | ${systems.map((s) => heads[s]).join(' | ')} |`, `|---|---|${systems.map(() => '---').join('|')}|`);
     for (const n of names) {
       const r = results[n];
@@ -118,7 +121,12 @@ function table() {
     }
     const missing = names.filter((n) => !complete.includes(n));
     out.push('');
-    if (missing.length) out.push(`Not in the means: ${missing.map((n) => `${n} (${results[n].systems.backprop?.failure ? 'backprop: ' + results[n].systems.backprop.failure.replace(/^.*: /, '') : 'not run'})`).join('; ')}.`, '');
+    const why = (n) => {
+      const failure = results[n].systems.backprop?.failure;
+      if (failure) return /missing value/.test(failure) ? 'missing values: backprop refuses them until issue 32' : /never saw/.test(failure) ? 'a test row holds a category its training rows lack: refused until issue 32' : `backprop: ${failure.slice(0, 80)}`;
+      return results[n].systems.backprop?.mean === undefined ? 'backprop not run' : 'baselines not recorded';
+    };
+    if (missing.length) out.push(`Not in the means: ${missing.map((n) => `${n} (${why(n)})`).join('; ')}.`, '');
   }
   return out.join('\n');
 }
