@@ -282,7 +282,7 @@ describe('export: its source, its folders and standard output', () => {
       expectOneLine(r, 2, /the same file as the model being exported/);
       expect(readFileSync(model, 'utf8')).toBe(before);
     }
-  });
+  }, 30_000);
 
   it('--out under a file, or in a folder that cannot be made: one line, no internal error', () => {
     expectOneLine(run(['export', model, '--to', 'tfjs', '--out', `${model}/sub/model.json`]), 1, /cannot create the folder .* \(a part of the path is not a folder\)/);
@@ -312,5 +312,5 @@ describe('export: its source, its folders and standard output', () => {
       const back = run(['import', join(out, 'model.json'), '--out', join(out, '..', `${out.replace(/\W/g, '')}.json`), '--quiet']);
       expect(back.code, back.stderr).toBe(0);
     }
-  });
+  }, 30_000);
 });
