@@ -174,7 +174,9 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     await expect(train(frame, { bagging: 5, validation: 0.2 })).rejects.toThrow(/^validation: with bagging 5/);
     await expect(train(frame, { bins: 1 })).rejects.toThrow(/^bins: expected/);
     const tiny = await readTable((writeFileSync(join(dir, 'tiny.csv'), table(8)), join(dir, 'tiny.csv')));
-    await expect(train(tiny)).rejects.toThrow(/^bagging: 5 networks/);
+    await expect(train(tiny, { bagging: 5 })).rejects.toThrow(/^bagging: 5 networks/);
+    // Left to the default, a table of 8 rows gets 4 networks, each holding out 2 rows.
+    expect((await train(tiny, { epochs: 2 })).network.layers[0].units).toBe(400);
     const r = backprop(['train', join(dir, 'kinds300.csv'), '--bagging', '3', '--validation', '0.1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^backprop: --validation: with bagging 3/);

@@ -48,8 +48,8 @@ export interface ModelOptions {
   /**
    * Networks trained and averaged: the training rows are dealt into this many folds, network k trains on all
    * but fold k, stops once its loss on fold k stops falling and keeps its best epoch there; the model averages them
-   * (one network, their hidden units side by side; see nn/ensemble.ts). Default 5, or 1 when `validation` is given
-   * (one network, with that share of the rows held out).
+   * (one network, their hidden units side by side; see nn/ensemble.ts). Default 5 (fewer on a table under 10 rows,
+   * each network holding out at least two), or 1 when `validation` is given (one network, with that share held out).
    */
   bagging?: number;
   /** Hidden layer sizes. Default [100]; [] for none. */

@@ -134,7 +134,9 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const t = checkTrainOptions(options);
   const o = resolveOptions(t);
   description ??= describeFrame(frame, t.target as string | string[] | undefined, o.task);
-  const members = baggingFor(o, t.validation);
+  let members = baggingFor(o, t.validation);
+  // The default's networks fit the rows: each holds out at least two (a table of 6 rows gets 3 networks, of 3 one).
+  if (o.bagging === undefined && members > 1) members = Math.min(members, Math.floor((rows ? rows.length : frame.rows) / 2));
   if (members > 1) return planBagged(frame, t, o, description, members, rows);
   const validation = t.validation ?? DEFAULTS.validation;
   const classIndex = description.classIndex && rows ? Int32Array.from(rows, (r) => description!.classIndex![r]) : description.classIndex;

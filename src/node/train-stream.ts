@@ -18,11 +18,13 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   if (Array.isArray(t.target) && t.target.length > 1) throw new OptionError('target: several targets (a multi-output regression) need the data in memory; drop --stream or raise --memory', 'target');
   if (t.callbacks?.length || t.onEpoch) throw new BackpropError('planStreamedTraining: give callbacks to fit, not to the plan', 'callbacks');
   const o = resolveOptions(t);
-  const members = baggingFor(o, t.validation);
+  let members = baggingFor(o, t.validation);
   // Bagged networks hold out their folds; the scan then fits the preprocessing on every row.
   const validation = members > 1 ? 0 : t.validation ?? DEFAULTS.validation;
   const target = Array.isArray(t.target) ? t.target[0] : (t.target as string | undefined);
   const scanned = await scanForTraining(path, path, read, { target, task: o.task, validation, seed: o.seed, bins: o.bins });
+  // As in memory, the default's networks fit the rows (at least two).
+  if (o.bagging === undefined && members > 1) members = Math.max(2, Math.min(members, Math.floor(scanned.rows / 2)));
   const counts = new Array<number>(members).fill(0);
   if (members > 1) {
     for (let r = 0; r < scanned.rows; r++) counts[foldOf(r, o.seed, members)]++;
