@@ -337,7 +337,7 @@ describe('standalone module', () => {
         if (d.values.length > 1) d.values.forEach((v, j) => expect(Math.abs(p.values![j] - v)).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
       }
     });
-  });
+  }, 30_000);
 
   it('fills a missing feature and zeros an unknown value as the library does, and names a bad one', async () => {
     const t = trained.find((m) => m.name === 'two-class-text')!;

@@ -156,16 +156,22 @@ export function validationSplit(rows: number, validation: number, seed: number, 
  * that many classes is most often an identifier or free text, chosen as the target by mistake.
  */
 function stratifiedSplitError(rows: number, validation: number, classIndex: Int32Array, side: 'training' | 'validation'): OptionError {
+  const { classes, largest, hint } = classSizes(rows, classIndex);
+  const why = side === 'validation'
+    ? `none of the target's ${classes} classes has rows enough (at most ${largest}) for ${validation} of them to round to one`
+    : `each of the target's ${classes} classes has so few rows (at most ${largest}) that ${validation} of them rounds to all`;
+  return new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows: the split keeps each class's share on both sides, and ${why}${hint}; or use validation 0`, 'validation');
+}
+
+/** How many classes the rows have and how many rows the largest; a hint where so many classes look like no classes. */
+function classSizes(rows: number, classIndex: ArrayLike<number>): { classes: number; largest: number; hint: string } {
   const sizes = new Map<number, number>();
   for (let i = 0; i < rows; i++) sizes.set(classIndex[i], (sizes.get(classIndex[i]) ?? 0) + 1);
   let largest = 0;
   for (const n of sizes.values()) largest = Math.max(largest, n);
   const classes = sizes.size;
-  const why = side === 'validation'
-    ? `none of the target's ${classes} classes has rows enough (at most ${largest}) for ${validation} of them to round to one`
-    : `each of the target's ${classes} classes has so few rows (at most ${largest}) that ${validation} of them rounds to all`;
   const hint = rows / classes < 5 ? `. ${classes} classes in ${rows} rows look more like an identifier or free text than classes (is the target the right column?)` : '';
-  return new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows: the split keeps each class's share on both sides, and ${why}${hint}; or use validation 0`, 'validation');
+  return { classes, largest, hint };
 }
 
 /**
@@ -287,6 +293,15 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
   const n = all.length;
   if (n < 2 * members) {
     throw new OptionError(`bagging: ${members} networks each hold out a fold of the rows; ${frame.source} has ${n} rows, fewer than ${2 * members}; use bagging ${Math.max(1, Math.floor(n / 2))} or fewer, or bagging 1`, 'bagging');
+  }
+  // Each fold holds out its share of every class, as a validation split does: where no class has rows enough for a
+  // fold to hold one of them, the target is most likely no target (the validation split's rule, in folds).
+  const classIndex0 = description.classIndex;
+  if (classIndex0) {
+    const { classes, largest, hint } = classSizes(n, Array.from(all, (r) => classIndex0[r]));
+    if (Math.round(largest / members) < 1) {
+      throw new OptionError(`bagging: ${members} networks each hold out a fold of ${n} rows, a share of each class, and none of the target's ${classes} classes has rows enough (at most ${largest}) for a fold to hold one of them${hint}; or use bagging 1`, 'bagging');
+    }
   }
   const prep = withPiecewise(fitFramePreprocessing(description, frame, all), frame, all, o.bins);
   // The matrices hold the run's rows in order; folds index into them.
