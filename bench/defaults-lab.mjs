@@ -1,5 +1,6 @@
 // The defaults' laboratory (issue 34): candidate training rules tried on the tuning part of the collection only
-// (test/fixtures/defaults/heldout.json names the part set aside; this script refuses it unless --final is given).
+// (test/fixtures/defaults/heldout.json names the parts set aside, heldout and heldout2; this script refuses them
+// unless --final is given).
 // Each rule is a small object (scaling, members, layers, optimizer constants, label smoothing, ...) run on the
 // library's lower layers on the same splits as the baselines of defaults.json; results are cached by the rule's
 // definition in bench/defaults-lab-results.json, so reruns only train what is new.
@@ -60,6 +61,22 @@ export const RULES = {
   'bag5 ple16 b128': { members: 5, scale: 'ple16', batch: 128 },
   'bag5 ple16 b128 lr2': { members: 5, scale: 'ple16', batch: 128, lr: 0.002 },
   'bag3 robust b2 ls': { members: 3, scale: 'robust', beta2: 0.95, smoothing: 0.1 },
+  // Second round (after the first held-out part had been seen; a fresh one, heldout2, set aside first).
+  // 'final p100' is the library's rule; n1: bins per column at most rows / numeric columns (none below 2).
+  'final p100 n1': { members: 5, scale: 'ple16n1', l2: 'final', patienceSteps: 100 },
+  'final p100 n2': { members: 5, scale: 'ple16n2', l2: 'final', patienceSteps: 100 },
+  'final p100 n1 raw': { members: 5, scale: 'ple16n1raw', l2: 'final', patienceSteps: 100 },
+  'final p100 l2': { members: 5, scale: 'ple16', l2: 'default', patienceSteps: 100 },
+  'final p100 b128': { members: 5, scale: 'ple16', l2: 'final', patienceSteps: 100, batch: 128 },
+  'final p100 b2': { members: 5, scale: 'ple16', l2: 'final', patienceSteps: 100, beta2: 0.95 },
+  // auto<d>: a batch of 2^⌊log2(n / d)⌋ rows, from 32 to 512 (about d batches an epoch on large tables).
+  'final p100 auto128': { members: 5, scale: 'ple16', l2: 'final', patienceSteps: 100, batch: 'auto128' },
+  // mix: networks 2 and 4 read the standardized values, the others their bins (averaged logits, as one merged network).
+  'final p100 mix': { members: 5, scale: 'ple16mix', l2: 'final', patienceSteps: 100 },
+  'final p100 mix n1': { members: 5, scale: 'ple16mixn1', l2: 'final', patienceSteps: 100 },
+  'final p100 mix n1 raw': { members: 5, scale: 'ple16mixn1raw', l2: 'final', patienceSteps: 100 },
+  'final p100 plain': { members: 5, scale: 'standard', l2: 'final', patienceSteps: 100 },
+  'final p100 auto256': { members: 5, scale: 'ple16', l2: 'final', patienceSteps: 100, batch: 'auto256' },
 };
 
 const args = process.argv.slice(2);
@@ -73,10 +90,13 @@ const flag = (name) => {
   return i >= 0;
 };
 const final = flag('--final'), small = flag('--small');
+// --splits N: only the first N splits of each table (a quicker look at larger tables).
+const splitLimit = Number(opt('--splits') ?? Infinity);
 const rules = (opt('--rules') ?? 'v0').split(',');
 for (const r of rules) if (!RULES[r]) throw new Error(`no rule ${r}`);
 let tables = opt('--tables')?.split(',') ?? (final ? draw.collection : draw.tuning);
-if (!final && tables.some((t) => draw.heldout.includes(t))) throw new Error('held-out tables are run only with --final');
+const aside = [...draw.heldout, ...(draw.heldout2 ?? [])];
+if (!final && tables.some((t) => aside.includes(t))) throw new Error('held-out tables are run only with --final');
 tables = tables.filter((t) => fixture.datasets[t] && (!small || fixture.datasets[t].rows <= 10000));
 const kernels = await chooseKernels('auto');
 
@@ -111,8 +131,14 @@ function robustColumns(prep, x, trainIdx) {
 /** Piecewise-linear encoding of each numeric column (Gorishniy et al. 2022, as published): edges at the training
  * rows' quantiles b₀ < … < b_T; value t is (x − b_{t−1})/(b_t − b_{t−1}) clipped to [0, 1], the first bin not clipped
  * below and the last not above. Text columns' one-hot passes through. Returns a new, wider matrix. */
-function pleColumns(prep, x, trainCount, bins, raw = false) {
+function pleColumns(prep, x, trainCount, bins, raw = false, perRows = 0) {
   const plan = [];
+  // n<k>: at most trainCount / (k · numeric columns) bins a column, none below 2.
+  if (perRows) {
+    const numeric = prep.features.filter((f) => f.type === 'numeric').length;
+    bins = Math.min(bins, Math.floor(trainCount / (perRows * Math.max(1, numeric))));
+    if (bins < 2) bins = 1;
+  }
   let j = 0;
   for (const f of prep.features) {
     if (f.type === 'numeric') {
@@ -177,11 +203,16 @@ async function runSplit(name, d, frame, description, split, rule) {
   let x = encodeFrameInputs(prep, frame, 'float32', trainRows);
   const yEnc = encodeFrameTargets(prep, frame, 'float32', trainRows);
   let xTest = encodeFrameInputs(prep, frame, 'float32', testRows);
+  let plainX = null, plainTest = null;
+  if (rule.scale.includes('mix')) {
+    plainX = x;
+    plainTest = xTest;
+  }
   if (rule.scale.startsWith('ple')) {
     const both = { rows: x.rows + xTest.rows, cols: x.cols, data: new Float32Array((x.rows + xTest.rows) * x.cols) };
     both.data.set(x.data);
     both.data.set(xTest.data, x.data.length);
-    const wide = pleColumns(prep, both, x.rows, parseInt(rule.scale.slice(3)), rule.scale.endsWith('raw'));
+    const wide = pleColumns(prep, both, x.rows, parseInt(rule.scale.slice(3)), rule.scale.endsWith('raw'), Number(/n(\d+)/.exec(rule.scale)?.[1] ?? 0));
     x = { rows: x.rows, cols: wide.cols, data: wide.data.slice(0, x.rows * wide.cols) };
     xTest = { rows: xTest.rows, cols: wide.cols, data: wide.data.slice(x.rows * wide.cols) };
   }
@@ -215,12 +246,13 @@ async function runSplit(name, d, frame, description, split, rule) {
     const heldSet = new Set(held);
     const fitIdx = Array.from({ length: trainRows.length }, (_, i) => i).filter((i) => !heldSet.has(i));
     const net = new Network({
-      inputs: x.cols, layers: [...rule.layers.map((units) => ({ units, activation: 'relu' })), { units: classes && k > 2 ? k : 1, activation: outKind }],
+      inputs: plainX && m % 2 === 1 ? plainX.cols : x.cols, layers: [...rule.layers.map((units) => ({ units, activation: 'relu' })), { units: classes && k > 2 ? k : 1, activation: outKind }],
       loss: classes ? (k === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse', seed: 1 + m,
     }, { kernels });
     const n = fitIdx.length;
+    const batch = typeof rule.batch === 'string' ? Math.min(512, Math.max(32, 2 ** Math.floor(Math.log2(n / Number(rule.batch.slice(4)))))) : rule.batch;
     const l2 = rule.l2 === 'default' || (rule.l2 === 'final' && d.task === 'classification') ? defaultL2(n, 'adam', d.task, sumOfSquaredWeights(net.parameters)) : rule.l2 === 'final' ? 0 : rule.l2;
-    const stop = new LossStop({ patience: rule.patienceSteps ? Math.max(10, Math.ceil(rule.patienceSteps / Math.ceil(n / rule.batch))) : defaultPatience(n, rule.batch) });
+    const stop = new LossStop({ patience: rule.patienceSteps ? Math.max(10, Math.ceil(rule.patienceSteps / Math.ceil(n / batch))) : defaultPatience(n, batch) });
     const pickAccuracy = rule.pick === 'accuracy' && classes && held.length;
     let best = null;
     const accPick = pickAccuracy ? [{
@@ -231,16 +263,19 @@ async function runSplit(name, d, frame, description, split, rule) {
         }
       },
     }] : [];
-    const history = await fitAsync(net, take(x, fitIdx), take(y, fitIdx), {
-      epochs: defaultEpochs(n, rule.batch), batchSize: rule.batch, learningRate: rule.lr, seed: 1 + m,
+    // A mixed rule's odd-numbered networks (2, 4) read the standardized values instead of the bins.
+    const plainMember = plainX && m % 2 === 1;
+    const xm = plainMember ? plainX : x, xmTest = plainMember ? plainTest : xTest;
+    const history = await fitAsync(net, take(xm, fitIdx), take(y, fitIdx), {
+      epochs: defaultEpochs(n, batch), batchSize: batch, learningRate: rule.lr, seed: 1 + m,
       optimizer: { name: 'adam', beta2: rule.beta2 }, ...(l2 ? { l2 } : {}), ...(rule.dropout ? { dropout: rule.dropout } : {}),
       ...(rule.clip ? { clipNorm: rule.clip } : {}),
-      ...(held.length ? { validationData: [take(x, held), take(y, held)] } : {}),
+      ...(held.length ? { validationData: [take(xm, held), take(y, held)] } : {}),
       callbacks: [stop, ...accPick],
     });
     if (best) net.parameters.forEach((p, i) => p.value.data.set(best.weights[i]));
     epochs.push(history.epochs.length);
-    const logits = toLogits(net.predict(xTest), outKind);
+    const logits = toLogits(net.predict(xmTest), outKind);
     if (!sum) sum = logits;
     else for (let i = 0; i < sum.length; i++) sum[i] += logits[i];
   }
@@ -276,7 +311,7 @@ for (const name of tables) {
     const key = JSON.stringify(rule);
     const entry = ((cache[name] ??= {})[key] ??= { rule: ruleName, splits: {} });
     entry.rule = ruleName;
-    for (let s = 0; s < d.splits.length; s++) {
+    for (let s = 0; s < Math.min(d.splits.length, splitLimit); s++) {
       if (entry.splits[s]) continue;
       if (!frame) {
         try {
@@ -290,7 +325,7 @@ for (const name of tables) {
       entry.splits[s] = await runSplit(name, d, frame, description, s, rule);
       writeFileSync(cachePath, JSON.stringify(cache) + '\n');
     }
-    const done = Object.values(entry.splits);
+    const done = Object.values(entry.splits).slice(0, Math.min(d.splits.length, splitLimit));
     if (!done.length) continue;
     const mean = (a) => a.reduce((p, q) => p + q, 0) / a.length;
     const sys = d.systems;

@@ -1,7 +1,7 @@
 // The public API of backprop: everything a user imports comes from here. The front door is train(): data as you
 // have it in, a Model out; the layers below it (networks, kernels, fit, preprocessing) stay public for those who
 // need them.
-export { train, planTraining, withPiecewise, networkFor, measure, tableNotes, validationSplit, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
+export { train, planTraining, withPiecewise, withoutPiecewise, unbinnedMembers, averageInputs, networkFor, measure, tableNotes, validationSplit, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
 export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type LabelOptions, type Prediction, type PredictionFor, type ValuePrediction } from './model/model.js';
 export { crossValidate, type CrossValidateOptions, type CvResult } from './model/cv.js';
 export {
@@ -31,7 +31,7 @@ export { Dense, type DenseBuffers } from './nn/dense.js';
 export type { BatchInput } from './nn/input.js';
 export { Network, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter, type PassOptions } from './nn/network.js';
 export { dropoutRates, type DropoutMasks } from './nn/dropout.js';
-export { averageNetworks } from './nn/ensemble.js';
+export { averageNetworks, type AverageOptions } from './nn/ensemble.js';
 export { resolveSpec, type LayerSpec, type NetworkSpec, type ResolvedSpec } from './nn/spec.js';
 export { traceUpdate, type LayerTrace, type TraceOptions, type UpdateTrace } from './nn/trace.js';
 export {
@@ -41,7 +41,7 @@ export {
 export { generate, multigauss, REGRESSION_SETS, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type SyntheticOptions } from './data/synthetic.js';
 export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js';
 export {
-  DEFAULT_BINS, encodePiecewise, encodePiecewiseRow, fitPiecewise, MAX_PIECEWISE_WIDTH, piecewiseWidth, type Piecewise, type PiecewiseColumn,
+  DEFAULT_BINS, defaultFit, encodePiecewise, encodePiecewiseRow, fitPiecewise, MAX_PIECEWISE_WIDTH, piecewiseWidth, valueSlots, type Piecewise, type PiecewiseColumn, type PiecewiseFit,
 } from './data/piecewise.js';
 export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
 export { splitRows, stratifiedFolds, takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';

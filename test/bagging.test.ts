@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  averageNetworks, crossValidate, encodeFrameInputs, fitPiecewise, encodePiecewise, gradientCheck, fromRows, Model, Network,
+  averageNetworks, crossValidate, encodeFrameInputs, fitPiecewise, encodePiecewise, gradientCheck, fromRows, Model, Network, valueSlots,
   parseModel, planTraining, referenceKernels, stringifyModel, train, zeros, type LayerWeights,
 } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
@@ -31,8 +31,16 @@ function table(rows: number): string {
 describe('the piecewise-linear encoding, against PyTorch\'s script', () => {
   const x = fromRows(fixture.x, 'float64');
   it('fits the same edges (quantiles of each column; a yes/no column passes through)', () => {
-    const p = fitPiecewise(x, fixture.candidates, fixture.bins);
+    const p = fitPiecewise(x, fixture.candidates, fixture.bins, undefined, { value: true });
     expect(p).toEqual(fixture.piecewise);
+  });
+  it('bins no more than the rows allow: at most rows / columns a column, none below two', () => {
+    const wide = zeros(200, 10, 'float64');
+    for (let i = 0; i < wide.data.length; i++) wide.data[i] = Math.sin(i * 12.9898) * 43758.5453 % 1;
+    const columns = Array.from({ length: 10 }, (_, j) => j);
+    expect(fitPiecewise(wide, columns, 16, undefined, { trainingRows: 200 }).columns.every((c) => c.edges.length - 1 === 16)).toBe(true);
+    expect(fitPiecewise(wide, columns, 16, undefined, { trainingRows: 45 }).columns.every((c) => c.edges.length - 1 === 4)).toBe(true);
+    expect(fitPiecewise(wide, columns, 16, undefined, { trainingRows: 19 }).columns).toEqual([]);
   });
   it('encodes every row as the script does', () => {
     const encoded = encodePiecewise(fixture.piecewise, x, (r, c) => zeros(r, c, 'float64'));
@@ -50,6 +58,22 @@ describe('the piecewise-linear encoding, against PyTorch\'s script', () => {
 
 describe('bagged networks merged into one, against PyTorch\'s script', () => {
   const encoded = fromRows(fixture.encoded, 'float64');
+  it('a mixed average: a network on the rows without their bins reads the value slots of the encoding', () => {
+    const p = fitPiecewise(fromRows(fixture.x, 'float64'), fixture.candidates, fixture.bins, undefined, { value: true });
+    expect(valueSlots(p)).toEqual(fixture.mixed.slots);
+    const members = fixture.mixed.members.map((weights: LayerWeights[], k: number) => {
+      const net = new Network({
+        inputs: k === 1 ? fixture.x[0].length : encoded.cols, layers: [{ units: 4, activation: 'relu' }, { units: 3, activation: 'softmax' }],
+        loss: 'categorical-cross-entropy', dtype: 'float64', seed: k + 1,
+      }, { kernels: referenceKernels });
+      net.setWeights(weights);
+      return net;
+    });
+    const merged = averageNetworks(members, { inputs: { width: encoded.cols, rows: [null, fixture.mixed.slots, null] } });
+    const y = merged.predict(encoded);
+    fixture.mixed.average.flat().forEach((v: number, i: number) => expect(Math.abs(y.data[i] - v)).toBeLessThan(1e-12));
+    expect(() => averageNetworks(members)).toThrow(/network 2's 5 inputs are not among the 13 inputs of the average/);
+  });
   for (const task of ['softmax', 'sigmoid', 'linear'] as const) {
     const c = fixture.cases[task];
     const members = c.members.map((weights: LayerWeights[], k: number) => {
@@ -125,6 +149,14 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     expect(plan.memberRuns!.map((r) => r.rows)).toEqual([240, 240, 240, 240, 240]);
     expect(plan.memberRuns!.every((r) => r.stop?.monitor === 'valLoss' && r.history.finalEpoch === r.stop.bestEpoch)).toBe(true);
     expect(plan.network.layers.map((l) => l.units)).toEqual([500, 1]);
+    // Networks 2 and 4 read the values without their bins: their units have no weight on a bin.
+    const slots = new Set(valueSlots(plan.prep.piecewise!));
+    const W = plan.network.layers[0].W.data;
+    for (let r = 0; r < plan.network.inputs; r++) {
+      if (slots.has(r)) continue;
+      for (const k of [1, 3]) for (let c = 100 * k; c < 100 * (k + 1); c++) expect(W[r * 500 + c]).toBe(0);
+    }
+    expect(W.subarray(0, 500).some((v, c) => c >= 100 && c < 200 && v !== 0)).toBe(true);
     const model = await train(frame);
     expect(model.stringify()).toBe(stringifyModel(plan.network, plan.prep));
     const out = join(dir, 'cli.json');

@@ -65,9 +65,9 @@ describe('backprop train', () => {
     const text = backprop(['train', 'xor', '--samples', '200']);
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^data {5}xor: 200 rows, 2 features \(2 numeric, standardized, 2 of them piecewise-linear over up to 16 bins\) → 32 inputs$/);
+    expect(lines[0]).toMatch(/^data {5}xor: 200 rows, 2 features \(2 numeric, standardized; 2 scaled inputs piecewise-linear over up to 16 bins, each beside its value\) → 34 inputs$/);
     expect(lines[2]).toBe('split    200 rows in 5 folds (seed 1): network k trains on the others and holds out fold k, about 40 rows');
-    expect(lines[3]).toMatch(/^network  5 × 32-100-1 \(relu, sigmoid\), .*up to 1000 epochs \(until the validation loss stops falling\), .*; averaged into one network of 500 units$/);
+    expect(lines[3]).toMatch(/^network  5 × 34-100-1 \(relu, sigmoid\), .*up to 1000 epochs \(until the validation loss stops falling\), .*; averaged into one network of 500 units$/);
     for (let k = 1; k <= 5; k++) expect(text.stdout).toMatch(new RegExp(`\nnetwork ${k}: stopped epoch \\d+: the validation loss fell less than 0.0001 below its best for \\d+ epochs; kept epoch \\d+, the lowest validation loss`));
     expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation \(out of fold\) loss [\d.]+ {2}accuracy [\d.]+%/);
   }, 120_000);

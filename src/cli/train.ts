@@ -4,11 +4,11 @@
 import { toRows } from '../core/matrix.js';
 import { BackpropError, printableLines } from '../core/errors.js';
 import { encodeFrameTargets, encodeRecord, type DataFrame } from '../data/frame.js';
-import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { decodeOutput, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
 import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
-import { planTraining, tableNotes, type Metrics, type TrainingPlan } from '../model/train.js';
+import { planTraining, tableNotes, unbinnedMembers, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
@@ -126,7 +126,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const parts = [...new Set(dates.flatMap((f) => f.parts))].map((p) => DATE_PART_NAMES[p]).join(', ');
   const binned = prep.piecewise?.columns.length ?? 0;
   const bins = binned ? Math.max(...prep.piecewise!.columns.map((c) => c.edges.length - 1)) : 0;
-  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}${dates.length ? `; ${dates.length} date${dates.length === 1 ? '' : 's'}: ${parts}` : ''}${binned ? `; ${binned} scaled input${binned === 1 ? '' : 's'} piecewise-linear over up to ${bins} bins` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
+  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}${dates.length ? `; ${dates.length} date${dates.length === 1 ? '' : 's'}: ${parts}` : ''}${binned ? `; ${binned} scaled input${binned === 1 ? '' : 's'} piecewise-linear over up to ${bins} bins${prep.piecewise!.value ? ', each beside its value' : ''}` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
   const notes = tableNotes(plan);
   if (notes.missing) say(`missing  ${notes.missing}`);
   for (const line of notes.leftOut) say(`columns  ${line}`);
@@ -135,7 +135,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (members > 1) say(`split    ${trainingRows} rows in ${members} folds (seed ${o.seed}): network k trains on the others and holds out fold k, about ${Math.round(trainingRows / members)} rows`);
   else say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   const watched = members > 1 || validationRows ? 'validation' : 'training';
-  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
+  const unbinned = members > 1 ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [k + 1] : [])) : [];
+  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
   const controls = [
     o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? (s.l2 === defaultL2(trainingRows, s.optimizer, target.task) ? ' (3/n)' : ` (${DEFAULT_L2_BOUND[target.task]}/Σw² of the initial weights, below 3/n)`) : ''}` : '',
     o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',

@@ -175,7 +175,7 @@ export function exportONNX(model: ModelSource): Uint8Array {
 
 /**
  * The piecewise-linear encoding (data/piecewise.ts) of the scaled vector x: Gather copies each input to its slots
- * (one per bin, or one for an input passed through), then z = (x − lower) / width, clipped below by Max and above
+ * (one per bin, and one for its value where kept; one for an input passed through), then z = (x − lower) / width, clipped below by Max and above
  * by Min with bounds that are the largest finite numbers where a side is open (the first and last bins, inputs
  * passed through).
  */
@@ -189,6 +189,7 @@ function encodePiecewise(g: GraphBuilder, p: Piecewise, elemType: number, x: str
   for (const c of p.columns) {
     while (next < c.input) pass(next++);
     const T = c.edges.length - 1;
+    if (p.value) pass(c.input);
     for (let t = 1; t <= T; t++) {
       index.push(c.input); lower.push(c.edges[t - 1]); width.push(c.edges[t] - c.edges[t - 1]);
       floor.push(t > 1 ? 0 : -huge); ceiling.push(t < T ? 1 : huge);

@@ -93,9 +93,11 @@ ${multi ? `/** The targets, in the order of the values; the network predicts (y 
 /**
  * The piecewise-linear encoding of the scaled vector (null for none): input \`input\` becomes one value per bin
  * [edges[t − 1], edges[t]], (x − edges[t − 1]) / (edges[t] − edges[t − 1]) clipped to [0, 1] (the first bin not
- * clipped below, the last not above); the other inputs pass through.
+ * clipped below, the last not above), after the value itself where keepValue says so; the other inputs pass through.
  */
 const piecewise = ${piecewise ? q(piecewise.columns) : 'null'};
+/** Whether each binned input keeps its scaled value, just before its bins. */
+const keepValue = ${piecewise?.value ? 'true' : 'false'};
 ${piecewise && spec.dtype === 'float32' ? `/** backprop holds the scaled values in float32 before it bins them: rounded here the same way (a narrow bin magnifies the difference). */\nconst stored = Math.fround;\n` : 'const stored = (v) => v;\n'}
 /** Each layer's weights are [inputs × units], row by row: W[i][j] is weights[i * units + j]. */
 const layers = [
@@ -155,6 +157,7 @@ export function encode(row) {
   for (const { input, edges } of piecewise) {
     while (next < input) out.push(x[next++]);
     const v = stored(x[next++]), last = edges.length - 1;
+    if (keepValue) out.push(v);
     for (let t = 1; t <= last; t++) {
       let z = (v - edges[t - 1]) / (edges[t] - edges[t - 1]);
       if (t > 1 && z < 0) z = 0;

@@ -312,7 +312,8 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
 
 /** A piecewise-linear encoding: scaled numeric inputs in increasing order, each with at least three increasing finite edges. */
 function readPiecewise(r: FieldReader, value: unknown, features: readonly FeatureSpec[]): Piecewise {
-  const p = r.object(value, 'preprocessing.piecewise', ['inputs', 'columns']);
+  const p = r.object(value, 'preprocessing.piecewise', ['inputs', 'columns', 'value'], ['inputs', 'columns']);
+  if (p.value !== undefined && typeof p.value !== 'boolean') r.fail('preprocessing.piecewise.value', 'true or false', p.value);
   const inputs = encodedWidth(features);
   if (p.inputs !== inputs) r.fail('preprocessing.piecewise.inputs', `${inputs}, the features' encoded width`, p.inputs);
   const numeric = new Set(scaledInputs(features));
@@ -332,7 +333,7 @@ function readPiecewise(r: FieldReader, value: unknown, features: readonly Featur
     });
     return { input, edges: e };
   });
-  return { inputs, columns };
+  return { inputs, columns, ...(p.value ? { value: true } : {}) };
 }
 
 function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
@@ -417,6 +418,6 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
       }
       : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
     ...(p.leftOut?.length ? { leftOut: p.leftOut.map((l) => ({ name: l.name, reason: l.reason })) } : {}),
-    ...(p.piecewise ? { piecewise: { inputs: p.piecewise.inputs, columns: p.piecewise.columns.map((c) => ({ input: c.input, edges: [...c.edges] })) } } : {}),
+    ...(p.piecewise ? { piecewise: { inputs: p.piecewise.inputs, columns: p.piecewise.columns.map((c) => ({ input: c.input, edges: [...c.edges] })), ...(p.piecewise.value ? { value: true } : {}) } } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { BackpropError } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
-import { fitPiecewise, piecewiseWidth } from '../data/piecewise.js';
+import { defaultFit, fitPiecewise, piecewiseWidth, valueSlots } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize, MAX_ENCODED_BYTES } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
@@ -265,10 +265,33 @@ export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: Array
   if (bins === 0 || numeric.length === 0 || rows.length === 0) return prep;
   const stride = Math.ceil(rows.length / PIECEWISE_SAMPLE);
   const sample = stride === 1 ? rows : Uint32Array.from({ length: Math.ceil(rows.length / stride) }, (_, i) => rows[i * stride]);
-  const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32', sample), numeric, bins);
+  const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32', sample), numeric, bins, undefined, defaultFit(rows.length));
   // No bins where they would take the encoded rows past what a table may take in memory (data/sizes.ts).
   if (rows.length * piecewiseWidth(piecewise) * 4 > MAX_ENCODED_BYTES) return prep;
   return piecewise.columns.length ? { ...prep, piecewise } : prep;
+}
+
+/**
+ * Which of a bagged run's networks read the values without their bins: the second, fourth, … where the bins keep
+ * their values (bench/defaults-lab.mjs, second round: networks 2 and 4 of 5 on the values took the tuning part's
+ * small tables from 0.8796 to 0.8816, vehicle 0.792 → 0.806, where bins alone lose to no bins at all). Their first
+ * layers read the values' slots of the encoding once averaged (nn/ensemble.ts), so the model stays one network.
+ */
+export function unbinnedMembers(prep: Preprocessing, members: number): boolean[] {
+  return Array.from({ length: members }, (_, k) => prep.piecewise?.value === true && k % 2 === 1);
+}
+
+/** The preprocessing without its piecewise-linear encoding: what an unbinned network reads. */
+export function withoutPiecewise(prep: Preprocessing): Preprocessing {
+  const { piecewise: _, ...rest } = prep;
+  return rest;
+}
+
+/** The average's inputs when some members read the values without their bins (averageNetworks' inputs option). */
+export function averageInputs(prep: Preprocessing, unbinned: readonly boolean[]): { width: number; rows: (number[] | null)[] } | undefined {
+  if (!prep.piecewise || !unbinned.some(Boolean)) return undefined;
+  const slots = valueSlots(prep.piecewise);
+  return { width: piecewiseWidth(prep.piecewise), rows: unbinned.map((u) => (u ? slots : null)) };
 }
 
 /** Each fold's rows as a validation part and the others as training rows. */
@@ -285,8 +308,9 @@ export function foldRows(rows: number, folds: readonly Uint32Array[]): { train: 
 /**
  * The plan of a bagged run: every row trains; dealt into `members` stratified folds, network k (seed + k) trains
  * on all folds but k, watching its loss on fold k, stops by the default rule and keeps its best epoch there; fit
- * then averages them into one network. The validation metrics are out-of-fold: each row scored by the network
- * that did not train on it.
+ * then averages them into one network. Where the bins keep their values, every second network reads the values
+ * without their bins (unbinnedMembers). The validation metrics are out-of-fold: each row scored by the network that
+ * did not train on it.
  */
 async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions, description: FrameDescription, members: number, rows?: Uint32Array): Promise<TrainingPlan> {
   const all = rows ?? Uint32Array.from({ length: frame.rows }, (_, i) => i);
@@ -306,6 +330,10 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
   const prep = withPiecewise(fitFramePreprocessing(description, frame, all), frame, all, o.bins);
   // The matrices hold the run's rows in order; folds index into them.
   const x = encodeFrameInputs(prep, frame, 'float32', all);
+  const unbinned = unbinnedMembers(prep, members);
+  const plain = withoutPiecewise(prep);
+  const xPlain = unbinned.some(Boolean) ? encodeFrameInputs(plain, frame, 'float32', all) : x;
+  const xOf = (k: number): Matrix => (unbinned[k] ? xPlain : x);
   const { y, classIndex } = encodeFrameTargets(prep, frame, 'float32', all);
   const parts = foldRows(n, stratifiedFolds(n, members, { seed: o.seed, stratify: classIndex ?? undefined }));
   parts.forEach(({ train }, k) => {
@@ -316,7 +344,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
   const nets: Network[] = [];
   const settled: SettledOptions[] = [];
   for (let k = 0; k < members; k++) {
-    const net = await networkFor(prep, { ...o, seed: o.seed + k }, { source: frame.source, rows: n });
+    const net = await networkFor(unbinned[k] ? plain : prep, { ...o, seed: o.seed + k }, { source: frame.source, rows: n });
     nets.push(net);
     settled.push(settle(o, parts[k].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters), true));
   }
@@ -342,10 +370,10 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
         const net = nets[k], s = settled[k], part = parts[k];
         const stop = k === 0 ? plan.stop : s.stop ? new LossStop(s.stop) : null;
         // This network's rows, gathered into its backend's memory for fit, handed back once it has trained.
-        const xs = gatherRows(x, part.train, net), ys = gatherRows(y, part.train, net);
+        const xs = gatherRows(xOf(k), part.train, net), ys = gatherRows(y, part.train, net);
         const history = await fitAsync(net, xs, ys, {
           epochs: s.epochs, ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + k,
-          validationData: [gatherRows(x, part.test), gatherRows(y, part.test)], earlyStopping: t.earlyStopping,
+          validationData: [gatherRows(xOf(k), part.test), gatherRows(y, part.test)], earlyStopping: t.earlyStopping,
           callbacks: [...(stop ? [stop] : []), ...(t.callbacks ?? []), ...watch, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
         });
         net.kernels.release?.(xs);
@@ -358,7 +386,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
         }
       }
       void controls;
-      merged = averageNetworks(nets);
+      merged = averageNetworks(nets, { inputs: averageInputs(prep, unbinned) });
       runs = done;
       await settledWatch();
       return done[0].history;
@@ -368,7 +396,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       // Out of fold: each network on the fold it held out, the rows put back in order.
       const outputs = zeros(n, net.outputs, 'float32');
       parts.forEach(({ test }, k) => {
-        const p = nets[k].predict(gatherRows(x, test));
+        const p = nets[k].predict(gatherRows(xOf(k), test));
         test.forEach((r, i) => outputs.data.set(p.data.subarray(i * p.cols, (i + 1) * p.cols), r * p.cols));
       });
       return { train: measure(net, prep, x, y), validation: measureOutputs(nets[0], prep, outputs, y) };

@@ -16,7 +16,7 @@ import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, featuresOf, type ColumnSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
 import { MISSING } from '../data/missing.js';
-import { fitPiecewise } from '../data/piecewise.js';
+import { defaultFit, fitPiecewise } from '../data/piecewise.js';
 import { scaledInputs, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
 import type { Batch, BatchSource } from '../train/batches.js';
@@ -315,7 +315,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
     const frame: DataFrame = { source, rows: sample.length, columns, where: () => '' };
     const inputs = scaledInputs(prep.features);
     if (inputs.length) {
-      const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32'), inputs, o.bins);
+      const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32'), inputs, o.bins, undefined, defaultFit(trainRows));
       if (piecewise.columns.length) prep.piecewise = piecewise;
     }
   }

@@ -4,7 +4,7 @@
 // number), each stopped on its own fold and averaged into one network at the end.
 import { BackpropError } from '../core/errors.js';
 import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, type TrainOptions } from '../model/options.js';
-import { networkFor, type Metrics, type TrainingPlan } from '../model/train.js';
+import { averageInputs, networkFor, unbinnedMembers, withoutPiecewise, type Metrics, type TrainingPlan } from '../model/train.js';
 import { averageNetworks } from '../nn/ensemble.js';
 import type { Network } from '../nn/network.js';
 import { LossStop, type EpochLogs, type History } from '../train/callbacks.js';
@@ -31,7 +31,11 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
     if (counts.some((c) => c === 0 || c === scanned.rows)) throw new OptionError(`bagging: ${members} networks each hold out a fold of the rows; ${path} has ${scanned.rows} rows, too few; use fewer networks, or bagging 1`, 'bagging');
   }
   const nets: Network[] = [];
-  for (let k = 0; k < members; k++) nets.push(await networkFor(scanned.prep, { ...o, seed: o.seed + k }, { source: path, rows: 0 }));
+  // As in memory, every second network reads the values without their bins (model/train.ts unbinnedMembers).
+  const unbinned = members > 1 ? unbinnedMembers(scanned.prep, members) : [false];
+  const plain = withoutPiecewise(scanned.prep);
+  const prepOf = (k: number): typeof plain => (unbinned[k] ? plain : scanned.prep);
+  for (let k = 0; k < members; k++) nets.push(await networkFor(prepOf(k), { ...o, seed: o.seed + k }, { source: path, rows: 0 }));
   const trainRowsOf = (k: number): number => (members > 1 ? scanned.rows - counts[k] : scanned.trainRows);
   const settled = nets.map((net, k) => settle(o, trainRowsOf(k), scanned.prep.target!.task, sumOfSquaredWeights(net.parameters), members > 1));
   const stops = settled.map((s) => (s.stop ? new LossStop(s.stop) : null));
@@ -70,16 +74,17 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
       for (let k = 0; k < members; k++) {
         const net = nets[k], s = settled[k];
         const part = members > 1 ? rowPart(o.seed, { folds: members, fold: k }) : rowPart(o.seed, { validation });
-        const history = await fitBatches(net, trainingBatches({ ...scanned, seed: o.seed + k }, net.inputs, net.outputs, o.batchSize, bufferRows, part), {
+        const data = { ...scanned, prep: prepOf(k) };
+        const history = await fitBatches(net, trainingBatches({ ...data, seed: o.seed + k }, net.inputs, net.outputs, o.batchSize, bufferRows, part), {
           epochs: s.epochs, ...(k === 0 ? controls : trainingControls(s, scanned.prep)), learningRate: s.lr, earlyStopping: t.earlyStopping,
           callbacks: [...(stops[k] ? [stops[k]!] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
-          validationBatches: members > 1 || validation > 0 ? validationBatches(scanned, net.inputs, net.outputs, part) : undefined,
+          validationBatches: members > 1 || validation > 0 ? validationBatches(data, net.inputs, net.outputs, part) : undefined,
         });
         done.push({ history, stop: stops[k], rows: trainRowsOf(k), validationRows: members > 1 ? counts[k] : scanned.validationRows });
         if (history.stopReason === 'aborted') break;
       }
       runs = done;
-      if (members > 1 && done.length === members && done[members - 1].history.stopReason !== 'aborted') merged = averageNetworks(nets);
+      if (members > 1 && done.length === members && done[members - 1].history.stopReason !== 'aborted') merged = averageNetworks(nets, { inputs: averageInputs(scanned.prep, unbinned) });
       return done[0].history;
     },
     metrics: (history) => (members > 1
