@@ -1,82 +1,143 @@
-// npm run bench -- defaults: the defaults' rule against scikit-learn's MLP defaults on the whole collection
-// (test/fixtures/defaults: the public tables of defaults.json, five seeded 80/20 splits each, scikit-learn's scores recorded by
-// make_sklearn_defaults.py), trained as `backprop train --validation 0` would, and candidate rules beside it.
-// node bench/defaults.mjs [--rules a,b] [set ...]; prints a table and writes bench/defaults-results.json.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// npm run bench -- defaults: backprop's defaults beside scikit-learn's MLP, HistGradientBoosting and XGBoost, each
+// with its own defaults, on every table of the collection (test/fixtures/defaults: the tables, the held-out draw in
+// heldout.json, the splits and the three baselines' scores and fit times in defaults.json, from make_baselines.py).
+// backprop trains as a user would: the split's training rows written to a CSV, read, `train()` with no options
+// (what `backprop train FILE` runs), `evaluate` on the test rows' CSV. Fit time: train() alone, wall clock.
+//   node bench/defaults.mjs [--fresh] [--part tuning|heldout|heldout2] [table ...]
+// Three parts: tuning (the rule was chosen on it), heldout (the first held-out part, drawn before the first round
+// of tuning, but seen before the second), heldout2 (drawn from sixteen new tables before the second round, never
+// looked at while choosing).
+// --fresh reruns the baselines table by table just before backprop's run of the same table (make_baselines.py
+// --json, Debian's /usr/bin/python3), so that all four systems' fit times share the machine's load; without it the
+// recorded baselines are used. Results go to bench/defaults-results.json (kept between runs, table by table) and the
+// table to bench/defaults-table.md, which the README shows.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planTraining, sumOfSquaredWeights, train } from '../dist/index.js';
+import { train } from '../dist/index.js';
 import { readTable } from '../dist/node/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const fixture = JSON.parse(readFileSync(join(root, 'test/fixtures/defaults/defaults.json'), 'utf8'));
-
-/** The rules compared: explicit options for n training rows of a task (the default rule is no options at all). */
-export const RULES = {
-  // Before issue 26: about 15 000 steps in 10 to 300 epochs, L2 3/n.
-  old: (n) => ({ epochs: Math.min(300, Math.max(10, Math.ceil(15000 / Math.ceil(n / 32)))), l2: 3 / n }),
-  // The loss-following stop with the old penalty.
-  'stop 3/n': (n) => ({ l2: 3 / n }),
-  // The stop with scikit-learn's penalty: alpha 1e-4 over twice the batch (its loss adds alpha/2 Σw² per batch mean).
-  'stop sklearn α': () => ({ l2: 1e-4 / 64 }),
-  // The stop with 3/n bounded by c/Σw²₀ (Σw²₀: the initial weights'), for a few c.
-  'stop ≤0.1/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 0.1 / s0) }),
-  'stop ≤0.3/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 0.3 / s0) }),
-  'stop ≤1/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 1 / s0) }),
-  'stop ≤2/Σw²₀': (n, s0) => ({ l2: Math.min(3 / n, 2 / s0) }),
-  // c by task, as the defaults now take it (DEFAULT_L2_BOUND): 0.3 for classes, 2 for a regression.
-  'stop ≤0.3/Σw²₀ class ≤2 regr': (n, s0, task) => ({ l2: Math.min(3 / n, (task === 'classification' ? 0.3 : 2) / s0) }),
-  defaults: () => ({}),
-};
+const here = join(root, 'test/fixtures/defaults');
+const fixture = JSON.parse(readFileSync(join(here, 'defaults.json'), 'utf8'));
+const draw = JSON.parse(readFileSync(join(here, 'heldout.json'), 'utf8'));
+// RESULTS names another results file (two runs at once each keep their own; --merge FILE folds one in).
+const resultsPath = process.env.RESULTS ?? join(root, 'bench/defaults-results.json');
+const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
+// Splits of tables whose baselines are not recorded yet (the same train_test_split calls), when a file gives them;
+// their baselines are filled in from defaults.json when the table is written.
+const extra = process.env.SPLITS ? JSON.parse(readFileSync(process.env.SPLITS, 'utf8')) : {};
 
 const args = process.argv.slice(2);
-const ruleArg = args.indexOf('--rules');
-const rules = ruleArg >= 0 ? args.splice(ruleArg, 2)[1].split(',') : Object.keys(RULES);
-const sets = args.length ? args : Object.keys(fixture.datasets);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+};
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.splice(i, 2)[1] : undefined;
+};
+const fresh = flag('--fresh'), reportOnly = flag('--report'), again = flag('--again');
+const part = option('--part');
+const merge = option('--merge');
+if (merge) for (const [n, r] of Object.entries(JSON.parse(readFileSync(merge, 'utf8')))) if (r.systems?.backprop?.mean !== undefined || !results[n]) results[n] = r;
+const partOf = (n) => (draw.heldout.includes(n) ? 'heldout' : draw.heldout2?.includes(n) ? 'heldout2' : 'tuning');
+let tables = args.length ? args : draw.collection.filter((n) => !part || partOf(n) === part);
+// Small tables first.
+const rowsOf = (n) => fixture.datasets[n]?.rows ?? extra[n]?.rows ?? 0;
+tables = [...tables].sort((a, b) => rowsOf(a) - rowsOf(b));
 const dir = mkdtempSync(join(tmpdir(), 'backprop-defaults-'));
-const results = {};
+const mean = (a) => a.reduce((p, q) => p + q, 0) / a.length;
+
 try {
-  for (const name of sets) {
-    const d = fixture.datasets[name];
+  for (const name of reportOnly ? [] : tables) {
+    // Tables measured already are kept (--again measures them anew).
+    if (!again && results[name]?.systems?.backprop?.mean !== undefined) continue;
+    let d = fixture.datasets[name] ?? extra[name];
+    if (fresh || !d) {
+      const line = execFileSync('/usr/bin/python3', [join(here, 'make_baselines.py'), '--json', name], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      d = JSON.parse(line.trim().split('\n').pop())[name];
+    }
     const lines = readFileSync(join(root, d.file), 'utf8').trimEnd().split('\n');
     const [header, rows] = [lines[0], lines.slice(1)];
-    results[name] = { task: d.task, rows: rows.length, sklearn: d.mean };
-    for (const rule of rules) {
-      const scores = [], epochs = [];
-      for (const [s, test] of d.splits.entries()) {
-        const inTest = new Set(test);
-        const trainCsv = join(dir, `${name}-${s}-train.csv`), testCsv = join(dir, `${name}-${s}-test.csv`);
-        writeFileSync(trainCsv, [header, ...rows.filter((_, i) => !inTest.has(i))].join('\n') + '\n');
-        writeFileSync(testCsv, [header, ...test.map((i) => rows[i])].join('\n') + '\n');
-        const n = rows.length - test.length;
+    const scores = [], fit = [], networks = [];
+    let failure = null;
+    for (const [s, test] of d.splits.entries()) {
+      const inTest = new Set(test);
+      const trainCsv = join(dir, `${name}-${s}-train.csv`), testCsv = join(dir, `${name}-${s}-test.csv`);
+      writeFileSync(trainCsv, [header, ...rows.filter((_, i) => !inTest.has(i))].join('\n') + '\n');
+      writeFileSync(testCsv, [header, ...test.map((i) => rows[i])].join('\n') + '\n');
+      try {
         const frame = await readTable(trainCsv);
-        const s0 = sumOfSquaredWeights((await planTraining(frame, { validation: 0 })).network.parameters);
-        const model = await train(frame, { validation: 0, ...RULES[rule](n, s0, d.task) });
+        const start = performance.now();
+        const model = await train(frame);
+        fit.push((performance.now() - start) / 1000);
         const report = model.evaluate(await readTable(testCsv));
         scores.push(d.task === 'classification' ? report.accuracy : report.r2);
-        epochs.push(model.history.epochs.length);
+        networks.push(model.network.layers.map((l) => l.units).join('-'));
+      } catch (e) {
+        failure = e.message.split('\n')[0];
+        break;
       }
-      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-      results[name][rule] = { mean, scores, epochs };
-      console.log(`${name.padEnd(12)} ${rule.padEnd(16)} ${mean.toFixed(4)}  (scikit-learn ${d.mean.toFixed(4)}, ${(mean - d.mean >= 0 ? '+' : '') + (mean - d.mean).toFixed(4)})  epochs ${epochs.join(' ')}`);
     }
+    results[name] = {
+      part: partOf(name), task: d.task, rows: d.rows, splits: d.splits.length,
+      systems: { ...d.systems, backprop: failure ? { failure } : { scores, fit, mean: mean(scores), networks } },
+      baselines: fresh ? 'this run' : 'recorded',
+    };
+    writeFileSync(resultsPath, JSON.stringify(results, null, 1) + '\n');
+    // A held-out part's scores are printed only when it is asked for by name (--part heldout, --part heldout2).
+    if (results[name].part === 'tuning' || part === results[name].part) {
+      const r = results[name].systems;
+      console.log(`${name.padEnd(12)} ${['backprop', 'mlp', 'hgb', 'xgb'].map((k) => `${k} ${r[k]?.mean?.toFixed(4) ?? 'n/a'} (${r[k]?.fit ? mean(r[k].fit).toFixed(2) : '-'} s)`).join('  ')}${failure ? `  backprop: ${failure}` : ''}`);
+    } else console.log(`${name.padEnd(12)} done`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log('\nrule                           mean − scikit-learn   worst (set)');
-for (const rule of rules) {
-  const diffs = Object.entries(results).filter(([, r]) => r[rule]).map(([name, r]) => [name, r[rule].mean - r.sklearn]);
-  const mean = diffs.reduce((a, [, v]) => a + v, 0) / diffs.length;
-  const worst = diffs.reduce((w, d) => (d[1] < w[1] ? d : w));
-  console.log(`${rule.padEnd(30)} ${(mean >= 0 ? '+' : '') + mean.toFixed(4)}              ${worst[1].toFixed(4)} (${worst[0]})`);
+
+/** The README's table: per table, the four systems' mean score and mean fit time, then each part's means. */
+function table() {
+  // Baselines recorded since this run began.
+  const recorded = JSON.parse(readFileSync(join(here, 'defaults.json'), 'utf8')).datasets;
+  for (const [n, r] of Object.entries(results)) {
+    for (const s of ['mlp', 'hgb', 'xgb']) if (!r.systems[s] && recorded[n]?.systems?.[s]) r.systems[s] = recorded[n].systems[s];
+  }
+  writeFileSync(resultsPath, JSON.stringify(results, null, 1) + '\n');
+  const systems = ['backprop', 'mlp', 'hgb', 'xgb'];
+  const heads = { backprop: 'backprop', mlp: 'scikit-learn MLP', hgb: 'HistGradientBoosting', xgb: 'XGBoost' };
+  const out = [];
+  const titles = {
+    heldout2: 'Fresh held-out part (heldout2: drawn before the second round of tuning, never looked at while choosing)',
+    heldout: 'First held-out part (drawn before the first round; seen before the second, so no longer untouched)',
+    tuning: 'Tuning part',
+  };
+  for (const p of ['heldout2', 'heldout', 'tuning']) {
+    const names = Object.keys(results).filter((n) => results[n].part === p).sort();
+    if (!names.length) continue;
+    out.push(`**${titles[p]}** (score: accuracy, or R² for a regression; mean of the splits; fit seconds in brackets${results[names[0]].baselines === 'this run' ? '' : ', the baselines\' from make_baselines.py\'s own run'})`, '');
+    out.push(`| table | rows | ${systems.map((s) => heads[s]).join(' | ')} |`, `|---|---|${systems.map(() => '---').join('|')}|`);
+    for (const n of names) {
+      const r = results[n];
+      out.push(`| ${n}${r.task === 'regression' ? ' (R²)' : ''} | ${r.rows} | ${systems.map((s) => (r.systems[s]?.mean !== undefined ? `${r.systems[s].mean.toFixed(3)} (${mean(r.systems[s].fit).toFixed(2)})` : r.systems[s]?.failure ? 'n/a' : '–')).join(' | ')} |`);
+    }
+    const complete = names.filter((n) => systems.every((s) => results[n].systems[s]?.mean !== undefined));
+    if (complete.length) {
+      out.push(`| **mean of ${complete.length}** | | ${systems.map((s) => `**${mean(complete.map((n) => results[n].systems[s].mean)).toFixed(4)}** (${mean(complete.map((n) => mean(results[n].systems[s].fit))).toFixed(2)})`).join(' | ')} |`);
+    }
+    const missing = names.filter((n) => !complete.includes(n));
+    out.push('');
+    const why = (n) => {
+      const failure = results[n].systems.backprop?.failure;
+      if (failure) return `backprop: ${failure.slice(0, 80)}`;
+      return results[n].systems.backprop?.mean === undefined ? 'backprop not run' : 'baselines not recorded';
+    };
+    if (missing.length) out.push(`Not in the means: ${missing.map((n) => `${n} (${why(n)})`).join('; ')}.`, '');
+  }
+  return out.join('\n');
 }
-let earlier = {};
-try {
-  earlier = JSON.parse(readFileSync(join(root, 'bench/defaults-results.json'), 'utf8'));
-} catch {
-  // none yet
-}
-for (const [name, r] of Object.entries(results)) earlier[name] = { ...earlier[name], ...r };
-writeFileSync(join(root, 'bench/defaults-results.json'), JSON.stringify(earlier, null, 1) + '\n');
+writeFileSync(join(root, 'bench/defaults-table.md'), table() + '\n');
+console.log('\nwrote bench/defaults-results.json and bench/defaults-table.md');

@@ -1,7 +1,7 @@
 // The public API of backprop: everything a user imports comes from here. The front door is train(): data as you
 // have it in, a Model out; the layers below it (networks, kernels, fit, preprocessing) stay public for those who
 // need them.
-export { train, planTraining, networkFor, measure, tableNotes, validationSplit, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
+export { train, planTraining, withPiecewise, withoutPiecewise, unbinnedMembers, averageInputs, networkFor, measure, tableNotes, validationSplit, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
 export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type LabelOptions, type Prediction, type PredictionFor, type ValuePrediction } from './model/model.js';
 export { crossValidate, type CrossValidateOptions, type CvResult } from './model/cv.js';
 export {
@@ -11,7 +11,7 @@ export {
 export { permutationImportance, type FeatureImportance, type ImportanceResult } from './model/importance.js';
 export { checkFinite, Evaluation, type ClassificationReport, type EvaluationReport, type RegressionReport, type TargetScores } from './model/evaluation.js';
 export {
-  DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
+  baggingFor, DEFAULT_BAGGING, DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
   resolveOptions, settle, sumOfSquaredWeights, TRAIN_OPTION_NAMES,
   type ClassWeightRule, type HiddenActivation, type ModelOptions, type ResolvedOptions, type ScheduleRule, type SettledOptions, type TrainOptions,
 } from './model/options.js';
@@ -31,6 +31,7 @@ export { Dense, type DenseBuffers } from './nn/dense.js';
 export type { BatchInput } from './nn/input.js';
 export { Network, PREDICT_BLOCK_ROWS, type LayerGradientNorm, type LayerWeights, type NetworkOptions, type Parameter, type PassOptions } from './nn/network.js';
 export { dropoutRates, type DropoutMasks } from './nn/dropout.js';
+export { averageNetworks, type AverageOptions } from './nn/ensemble.js';
 export { resolveSpec, type LayerSpec, type NetworkSpec, type ResolvedSpec } from './nn/spec.js';
 export { traceUpdate, type LayerTrace, type TraceOptions, type UpdateTrace } from './nn/trace.js';
 export {
@@ -39,11 +40,14 @@ export {
 } from './nn/gradcheck.js';
 export { generate, multigauss, REGRESSION_SETS, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type SyntheticOptions } from './data/synthetic.js';
 export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js';
+export {
+  DEFAULT_BINS, defaultFit, encodePiecewise, encodePiecewiseRow, fitPiecewise, MAX_PIECEWISE_WIDTH, piecewiseWidth, valueSlots, type Piecewise, type PiecewiseColumn, type PiecewiseFit,
+} from './data/piecewise.js';
 export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
 export { splitRows, stratifiedFolds, takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';
 export { prepareClassification, type PreparedClassification } from './data/prepare.js';
 export {
-  decodeOutput, decodeValues, encodedWidth, featureWidth, inputNames, scaledCount, type Decoded, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec,
+  decodeOutput, decodeValues, encodedWidth, featureWidth, inputNames, inputWidth, scaledCount, scaledInputs, type Decoded, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec,
 } from './data/preprocessing.js';
 export { DEFAULT_NA_VALUES, MISSING, medianOf } from './data/missing.js';
 export { chooseTask, MAX_NUMERIC_CLASSES, MIN_ROWS_PER_CLASS, type TargetValues, type TaskChoice } from './data/task.js';

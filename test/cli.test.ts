@@ -11,7 +11,8 @@ const plot = join(dir, 'iris.svg');
 const IRIS = 'data/iris.csv';
 
 describe('backprop train', () => {
-  const run = backprop(['train', IRIS, '--layers', '8', '--activation', 'tanh', '--optimizer', 'sgd', '--lr', '0.1', '--batch-size', '8',
+  // One network on the scaled inputs (--bagging 1 --bins 0): the single network's report, with its validation split.
+  const run = backprop(['train', IRIS, '--bagging', '1', '--bins', '0', '--layers', '8', '--activation', 'tanh', '--optimizer', 'sgd', '--lr', '0.1', '--batch-size', '8',
     '--epochs', '60', '--out', model, '--plot', plot, '--json']);
   const result = JSON.parse(run.stdout);
 
@@ -37,12 +38,12 @@ describe('backprop train', () => {
 
   it('is deterministic: the same command writes the same model bytes', () => {
     const again = join(dir, 'again.json');
-    backprop(['train', IRIS, '--layers', '8', '--activation', 'tanh', '--optimizer', 'sgd', '--lr', '0.1', '--batch-size', '8', '--epochs', '60', '--out', again, '--quiet']);
+    backprop(['train', IRIS, '--bagging', '1', '--bins', '0', '--layers', '8', '--activation', 'tanh', '--optimizer', 'sgd', '--lr', '0.1', '--batch-size', '8', '--epochs', '60', '--out', again, '--quiet']);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(model, 'utf8'));
   });
 
   it('prints a one-screen summary with periodic progress lines when not on a terminal', () => {
-    const text = backprop(['train', 'xor', '--epochs', '30', '--samples', '200']);
+    const text = backprop(['train', 'xor', '--bagging', '1', '--bins', '0', '--epochs', '30', '--samples', '200']);
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split('\n');
     expect(lines[0]).toBe('data     xor: 200 rows, 2 features (2 numeric, standardized) → 2 inputs');
@@ -52,15 +53,26 @@ describe('backprop train', () => {
     // classes (Σw² ≈ 219 for the He-initialised 2-100-1 network), the smaller here; a regression's bound is 2/Σw²
     // (the same network's, the plane's 240 training rows: 3/n 0.0125).
     expect(lines[4]).toBe('controls l2 0.00137 (0.3/Σw² of the initial weights, below 3/n)');
-    expect(backprop(['train', 'plane', '--epochs', '1']).stdout.split('\n')[4]).toBe('controls l2 0.00912 (2/Σw² of the initial weights, below 3/n)');
+    expect(backprop(['train', 'plane', '--bagging', '1', '--bins', '0', '--epochs', '1']).stdout.split('\n')[4]).toBe('controls l2 0.00912 (2/Σw² of the initial weights, below 3/n)');
     expect(lines.filter((l) => /^ {2}epoch +\d+\/30 {2}loss \d\.\d{4} {2}accuracy [\d.]+% {2}val loss/.test(l)).length).toBeGreaterThanOrEqual(10);
     expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation loss/);
     expect(text.stdout).toContain('model    not saved (add --out model.json to keep it)');
     expect(backprop(['train', 'xor', '--epochs', '3', '--quiet']).stdout).toBe('');
-    expect(backprop(['train', 'xor', '--epochs', '1', '--backend', 'reference']).stdout).toMatch(/, 1 epochs, reference kernels\n/);
-   }, 30_000);
+    expect(backprop(['train', 'xor', '--bagging', '1', '--epochs', '1', '--backend', 'reference']).stdout).toMatch(/, 1 epochs, reference kernels\n/);
+  }, 60_000);
 
-  it('one-hot encodes text features and trains a regression target', () => {
+  it('the defaults\' summary: the bins, five networks on five folds, each one\'s stop, the out-of-fold validation figures', () => {
+    const text = backprop(['train', 'xor', '--samples', '200']);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^data {5}xor: 200 rows, 2 features \(2 numeric, standardized; 2 scaled inputs piecewise-linear over up to 16 bins, each beside its value\) → 34 inputs$/);
+    expect(lines[2]).toBe('split    200 rows in 5 folds (seed 1): network k trains on the others and holds out fold k, about 40 rows');
+    expect(lines[3]).toMatch(/^network  5 × 34-100-1 \(relu, sigmoid\), .*up to 1000 epochs \(until the validation loss stops falling\), .*; averaged into one network of 500 units$/);
+    for (let k = 1; k <= 5; k++) expect(text.stdout).toMatch(new RegExp(`\nnetwork ${k}: stopped epoch \\d+: the validation loss fell less than 0.0001 below its best for \\d+ epochs; kept epoch \\d+, the lowest validation loss`));
+    expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation \(out of fold\) loss [\d.]+ {2}accuracy [\d.]+%/);
+  }, 120_000);
+
+  it('one-hot encodes text features and trains a regression target (five networks, out-of-fold R²)', () => {
     const rows = ['size,colour,price'];
     for (let i = 0; i < 120; i++) {
       const size = (i % 12) + 1, colour = ['red', 'green', 'blue'][i % 3];
@@ -68,7 +80,7 @@ describe('backprop train', () => {
     }
     const csv = writeFile(dir, 'prices.csv', rows.join('\n') + '\n');
     const out = join(dir, 'prices.json');
-    const r = backprop(['train', csv, '--epochs', '300', '--layers', '8', '--out', out, '--json']);
+    const r = backprop(['train', csv, '--bins', '0', '--epochs', '300', '--layers', '8', '--out', out, '--json']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.data.task).toBe('regression');
@@ -81,7 +93,7 @@ describe('backprop train', () => {
     const [red, blue] = JSON.parse(pred.stdout).map((p: { price: number }) => p.price);
     expect(red - blue).toBeGreaterThan(5);
     expect(Math.abs(blue - 30.5)).toBeLessThan(3);
-  });
+  }, 60_000);
 
   it('early stopping ends a run whose validation loss stops improving', () => {
     const r = backprop(['train', 'gauss', '--epochs', '500', '--early-stopping', '5', '--json']);
@@ -199,7 +211,7 @@ describe('backprop datasets and --help', () => {
   });
 
   it('trains on a built-in data set by name', () => {
-    const r = JSON.parse(backprop(['train', 'digits', '--epochs', '15', '--layers', '64', '--json']).stdout);
+    const r = JSON.parse(backprop(['train', 'digits', '--bagging', '1', '--epochs', '15', '--layers', '64', '--json']).stdout);
     expect(r.data.rows).toBe(1797);
     expect(r.metrics.validation.accuracy).toBeGreaterThan(0.95);
   });

@@ -1,8 +1,8 @@
-// backprop's defaults against scikit-learn's MLP defaults on held-out rows: the same five seeded 80/20 splits
-// (recorded, with scikit-learn 1.2.1's test scores, by fixtures/defaults/make_sklearn_defaults.py), trained as
-// `backprop train train.csv --validation 0` trains (the library's train with validation 0 and nothing else) and
-// scored on the held-out rows as `backprop evaluate` scores them. One set also goes through the command itself,
-// train and evaluate as child processes, which must give the same scores.
+// backprop's defaults against scikit-learn's MLP, HistGradientBoosting and XGBoost, each with its own defaults, on
+// held-out rows: the seeded 80/20 splits of fixtures/defaults/defaults.json, where make_baselines.py recorded the
+// three baselines' test scores (scikit-learn 1.2, XGBoost 1.7). backprop trains as `backprop train train.csv` does
+// (the library's train with no options at all: the piecewise-linear bins and five bagged networks) and is scored on
+// the held-out rows as `backprop evaluate` scores them. One split also goes through the command itself.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,15 +10,14 @@ import { train } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
 import { backprop, ROOT, tempDir } from './cli-helpers.js';
 
-interface Recorded { file: string; task: 'classification' | 'regression'; splits: number[][]; scores: number[]; mean: number }
+interface System { scores: number[]; fit: number[]; mean: number }
+interface Recorded { file: string; task: 'classification' | 'regression'; splits: number[][]; systems: { mlp: System; hgb: System; xgb: System } }
 const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/defaults/defaults.json'), 'utf8')) as { datasets: Record<string, Recorded> };
 
 /**
- * How far below scikit-learn's mean test score backprop's may fall: one point of accuracy, 0.01 of R². Measured
- * (bench/defaults.mjs) on the sets run here: iris 0.960 (scikit-learn 0.953), digits 0.982 (0.978), diabetes R²
- * 0.395 (0.387), Friedman #1 R² 0.890 (0.828), votes 0.952 (0.947), breast cancer 0.966 (0.964), pima 0.745
- * (0.744), Boston R² 0.875 (0.839), ozone R² 0.723 (0.677), glass 0.712 (0.702), vehicle 0.835 (0.836), vowel
- * 0.952 (0.955), servo R² 0.868 (0.846), so the margin only absorbs the rounding differences between backends.
+ * How far below scikit-learn's MLP's mean test score backprop's may fall on a table: one point of accuracy, 0.01 of
+ * R² (issue 34's bar). The mean over the tables run here must reach the better of HistGradientBoosting's and
+ * XGBoost's means on the same tables.
  */
 const MARGIN = 0.01;
 
@@ -38,18 +37,18 @@ async function heldOutScores(name: string, d: Recorded): Promise<number[]> {
   const scores: number[] = [];
   for (let s = 0; s < d.splits.length; s++) {
     const { trainCsv, testCsv } = splitFiles(name, d, s);
-    const model = await train(await readTable(trainCsv), { validation: 0 });
+    const model = await train(await readTable(trainCsv));
     const report = model.evaluate(await readTable(testCsv));
     scores.push(d.task === 'classification' ? report.accuracy! : report.r2!);
   }
   return scores;
 }
 
-/** The same through the command line: `backprop train --validation 0`, then `backprop evaluate --json`. */
+/** The same through the command line: `backprop train`, then `backprop evaluate --json`. */
 function commandScore(name: string, d: Recorded, s: number): number {
   const { trainCsv, testCsv } = splitFiles(name, d, s);
   const model = join(dir, `${name}-${s}.json`);
-  const t = backprop(['train', trainCsv, '--validation', '0', '--out', model, '--quiet']);
+  const t = backprop(['train', trainCsv, '--out', model, '--quiet']);
   expect(t.code, t.stderr).toBe(0);
   const e = backprop(['evaluate', model, testCsv, '--json']);
   expect(e.code, e.stderr).toBe(0);
@@ -58,37 +57,34 @@ function commandScore(name: string, d: Recorded, s: number): number {
 }
 
 /**
- * The sets run here, most of the collection (the whole is `npm run bench -- defaults`, bench/defaults.mjs): the four
- * the defaults were first chosen on and nine of the tables kept aside, categorical and regression among them. Left to
- * the bench: the three largest (dna, satellite, letter, for time), sonar (0.029 behind scikit-learn), and ionosphere
- * and zoo, within the margin by less than one test row (0.0085 and 0.0095 behind), which a backend's rounding could move.
+ * The tables run here, the smaller ones of the collection (the whole, 41 tables with their held-out part, is
+ * `npm run bench -- defaults`, bench/defaults.mjs): classes and regressions, text columns among them.
  */
-const CI_SETS = ['iris', 'digits', 'diabetes', 'friedman', 'votes', 'breastcancer', 'pima', 'boston', 'ozone', 'glass', 'vehicle', 'vowel', 'servo'];
+const CI_SETS = ['iris', 'wine', 'glass', 'servo', 'votes', 'pima', 'boston'];
 const means = new Map<string, { scores: number[]; mean: number }>();
 
-describe('the defaults match scikit-learn\'s MLP defaults on held-out rows', () => {
+describe('the defaults on held-out rows: each table at scikit-learn\'s MLP − 0.01, the mean at gradient boosting\'s', () => {
   for (const name of CI_SETS) {
-    it(`${name}: mean test score at least scikit-learn's − ${MARGIN}`, async () => {
+    it(`${name}: mean test score at least scikit-learn's MLP's − ${MARGIN}`, async () => {
       const d = fixture.datasets[name];
       const scores = await heldOutScores(name, d);
       const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
       means.set(name, { scores, mean });
-      expect(mean, `backprop ${scores.map((v) => v.toFixed(3)).join(' ')} vs scikit-learn ${d.scores.map((v) => v.toFixed(3)).join(' ')}`)
-        .toBeGreaterThanOrEqual(d.mean - MARGIN);
-    }, 120_000);
+      expect(mean, `backprop ${scores.map((v) => v.toFixed(3)).join(' ')} vs scikit-learn ${d.systems.mlp.scores.map((v) => v.toFixed(3)).join(' ')}`)
+        .toBeGreaterThanOrEqual(d.systems.mlp.mean - MARGIN);
+    }, 240_000);
   }
 
-  it('the mean over the sets is at least scikit-learn\'s', () => {
+  it('the mean over the tables is at least the better of HistGradientBoosting\'s and XGBoost\'s', () => {
     expect(means.size).toBe(CI_SETS.length);
     const ours = [...means.values()].reduce((a, b) => a + b.mean, 0) / means.size;
-    const theirs = CI_SETS.reduce((a, n) => a + fixture.datasets[n].mean, 0) / CI_SETS.length;
-    expect(ours).toBeGreaterThanOrEqual(theirs);
+    const of = (s: 'hgb' | 'xgb'): number => CI_SETS.reduce((a, n) => a + fixture.datasets[n].systems[s].mean, 0) / CI_SETS.length;
+    expect(ours).toBeGreaterThanOrEqual(Math.max(of('hgb'), of('xgb')));
   });
 
   it('the command line scores a split as the library does (servo, text features and a regression)', () => {
     const run = means.get('servo');
     expect(run).toBeDefined();
-    const d = fixture.datasets.servo;
-    for (const s of [0, 1]) expect(commandScore('servo', d, s)).toBeCloseTo(run!.scores[s], 10);
-  }, 60_000);
+    expect(commandScore('servo', fixture.datasets.servo, 0)).toBeCloseTo(run!.scores[0], 10);
+  }, 120_000);
 });

@@ -168,7 +168,7 @@ describe('round trips give identical weights', () => {
   it('a float64 network through ONNX keeps its float64 weights', () => {
     const t = trained.find((m) => m.name === 'iris')!;
     const path = join(dir, 'iris64.json');
-    expect(backprop(['train', t.data, '--epochs', '3', '--out', path, '--quiet', '--backend', 'reference']).code).toBe(0);
+    expect(backprop(['train', t.data, '--epochs', '3', '--bagging', '1', '--out', path, '--quiet', '--backend', 'reference']).code).toBe(0);
     const file = JSON.parse(readFileSync(path, 'utf8'));
     file.network.dtype = 'float64';
     file.weights[0].weights[0][0] = 0.1234567890123456789; // not a float32 value
@@ -177,7 +177,7 @@ describe('round trips give identical weights', () => {
     const back = modelFromJSON(importONNX(exportONNX(JSON.parse(text))));
     expect(back.network.dtype).toBe('float64');
     expect(stringifyModel(back.network, back.preprocessing)).toBe(stringifyModel(loaded.network, loaded.preprocessing));
-  });
+  }, 30_000);
 });
 
 describe('TensorFlow.js layers format', () => {
@@ -313,7 +313,7 @@ describe('ONNX files exported by PyTorch', () => {
     fit(network, inputs, y, { epochs: 30, learningRate: 0.05, batchSize: 7, optimizer: 'sgd' });
     expect(network.evaluateLoss(inputs, y)).toBeLessThan(before);
     expect(network.getWeights()[0].weights[0][0]).not.toBe(start);
-  });
+  }, 30_000);
 });
 
 describe('standalone module', () => {
@@ -337,7 +337,7 @@ describe('standalone module', () => {
         if (d.values.length > 1) d.values.forEach((v, j) => expect(Math.abs(p.values![j] - v)).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
       }
     });
-  });
+  }, 30_000);
 
   it('fills a missing feature and zeros an unknown value as the library does, and names a bad one', async () => {
     const t = trained.find((m) => m.name === 'two-class-text')!;
@@ -368,5 +368,5 @@ describe('the commands', () => {
     const js = backprop(['export', t.model, '--to', 'js', '--out', '-']);
     expect(js.code).toBe(0);
     expect(js.stdout).toContain('export function predict(row)');
-  });
+  }, 30_000);
 });

@@ -35,10 +35,11 @@ describe('the tasks of a new user, each in at most six lines', () => {
     expect(p.probabilities.yes).toBeGreaterThan(0.5);
     expect(p.probabilities.yes + p.probabilities.no).toBeCloseTo(1, 6);
     expect(report.task === 'classification' && report.accuracy).toBeGreaterThanOrEqual(0.95);
-    // The model is the one the CLI would make: one sigmoid output for two classes, the tuned defaults.
-    expect(model.network.layers.map((l) => `${l.units} ${l.activation.name}`)).toEqual(['100 relu', '1 sigmoid']);
-    // The default epochs: run until the validation loss stops falling (320 training rows: patience 50 epochs, cap 1000),
-    // the weights those of the epoch with the lowest validation loss.
+    // The model is the one the CLI would make: one sigmoid output for two classes, the defaults' five networks of
+    // 100 relu units averaged into one of 500.
+    expect(model.network.layers.map((l) => `${l.units} ${l.activation.name}`)).toEqual(['500 relu', '1 sigmoid']);
+    // The default epochs (the history is the first network's): run until its fold's loss stops falling (320 rows,
+    // 320 of the 400 rows training each: patience 10 epochs, cap 1000), the weights those of the epoch with the lowest validation loss.
     const h = model.history!, valLosses = h.epochs.map((e) => e.valLoss!);
     expect(h.stopReason).toBe('converged');
     expect(h.epochs.length).toBeLessThan(1000);

@@ -16,7 +16,7 @@ const classes = writeFile(dir, 'classes.csv', 'a,b,colour,kind\n' + Array.from({
   `${(i % 7) * 0.5},${(i % 5) - 2},${['red', 'green', 'blue'][i % 3]},${['x', 'y', 'z'][(i + (i % 7 > 3 ? 1 : 0)) % 3]}`).join('\n') + '\n');
 const values = writeFile(dir, 'values.csv', 'a,b,price\n' + Array.from({ length: 40 }, (_, i) => `${i % 9},${(i * 7) % 11},${(i % 9) * 3.5 + ((i * 7) % 11) * 0.25 + 100}`).join('\n') + '\n');
 for (const [data, out] of [[classes, 'classes.json'], [values, 'values.json']]) {
-  const r = backprop(['train', data, '--layers', '3', '--epochs', '3', '--validation', '0', '--quiet', '--out', join(dir, out)]);
+  const r = backprop(['train', data, '--bins', '0', '--layers', '3', '--epochs', '3', '--validation', '0', '--quiet', '--out', join(dir, out)]);
   if (r.code !== 0) throw new Error(r.stderr);
 }
 

@@ -84,7 +84,7 @@ describe('missing values, by default', () => {
       const missing = plain(column(name)).flatMap((v, i) => (v === null ? [i] : []));
       expect(missing, name).toEqual(gaps[name]);
     }
-    const plan = await planTraining(frame, { target: 'sold', epochs: 2, layers: [8] });
+    const plan = await planTraining(frame, { target: 'sold', epochs: 2, layers: [8], bins: 0, bagging: 1 });
     const train = Array.from(plan.split!.train);
     const present = (name: string): number[] => train.map((i) => rows[i][name]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
     const [size, rooms, city, built] = ['size', 'rooms', 'city', 'built'].map((n) => plan.prep.features.find((f) => f.name === n)!);
@@ -137,7 +137,7 @@ describe('missing values, by default', () => {
     const matrix = toFrame([[1, NaN], [null, 2], [3, 4]] as never, { y: [0, 1, 0] });
     expect(matrix.columns.map(plain)).toEqual([[1, null, 3], [null, 2, 4], [0, 1, 0]]);
     // The same data gives the same model, byte for byte, from records and from a file.
-    const options = { target: 'sold', epochs: 3, layers: [8], seed: 2 } as const;
+    const options = { target: 'sold', epochs: 3, layers: [8], seed: 2, bagging: 1 } as const;
     const fromRecords = await train(rows as TableRecord[], options);
     const fromFile = await train(forms.find(([n]) => n === 'houses.csv.gz')![1], options);
     expect(fromFile.stringify()).toBe(fromRecords.stringify());
@@ -146,7 +146,7 @@ describe('missing values, by default', () => {
   it('the command line says what it filled; --missing error refuses, naming the line; --na-values sets the words', () => {
     const path = join(dir, 'plan.csv');
     writeFileSync(path, houseCsv(rows, ',', 'NA'));
-    const r = backprop(['train', path, '--target', 'sold', '--epochs', '1', '--layers', '4']);
+    const r = backprop(['train', path, '--target', 'sold', '--epochs', '1', '--layers', '4', '--bins', '0', '--bagging', '1']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     const values = gaps.size.length + gaps.city.length + gaps.built.length;
@@ -185,7 +185,7 @@ describe('categories never seen in training', () => {
   const { rows } = houses(300);
 
   it('are all zeros and counted by evaluate and predict (--json too); unknown "error" refuses them by row', async () => {
-    const model = await train(rows as TableRecord[], { target: 'sold', epochs: 2, layers: [8] });
+    const model = await train(rows as TableRecord[], { target: 'sold', epochs: 2, layers: [8], bins: 0, bagging: 1 });
     const path = join(dir, 'unseen-model.json');
     writeFileSync(path, model.stringify());
     const fresh = rows.slice(0, 20).map((r, i) => ({ ...r, city: i % 4 ? r.city : 'Berlin' }));
@@ -216,8 +216,8 @@ describe('categories never seen in training', () => {
     only[0].city = 'Lima';
     const frame = toFrame(only);
     let seed = 1;
-    for (; seed < 50; seed++) if ((await planTraining(frame, { target: 'sold', seed, epochs: 1, layers: [2] })).split!.test.includes(0)) break;
-    const plan = await planTraining(frame, { target: 'sold', seed, epochs: 1, layers: [2] });
+    for (; seed < 50; seed++) if ((await planTraining(frame, { target: 'sold', seed, epochs: 1, layers: [2], bagging: 1 })).split!.test.includes(0)) break;
+    const plan = await planTraining(frame, { target: 'sold', seed, epochs: 1, layers: [2], bagging: 1 });
     expect(plan.split!.test).toContain(0);
     expect(plan.prep.features.find((f) => f.name === 'city')).toMatchObject({ categories: ['Lima', 'Oslo', 'Paris', 'Rome'] });
   }, 60_000);
@@ -231,7 +231,7 @@ describe('columns users do not mean as features', () => {
     writeFileSync(path, lines.join('\n') + '\n');
     const rss = join(dir, 'rss.txt');
     writeFileSync(rss, '');
-    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'train', path, '--epochs', '1', '--out', join(dir, 'ids.json')],
+    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'train', path, '--epochs', '1', '--bins', '0', '--bagging', '1', '--out', join(dir, 'ids.json')],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_TEST_RSS_FILE: rss } });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('columns  id: 30,000 distinct values in 30,000 rows, left out as an identifier; --keep id to use it\n');
@@ -265,7 +265,7 @@ describe('targets read as users mean them', () => {
     const plan = await planTraining(toFrame(prices), { epochs: 1 });
     expect(plan.prep.target).toMatchObject({ name: 'price', task: 'regression' });
     expect(plan.description.taskReason).toBe('15 distinct whole numbers spread over 150000–1088000: amounts, not labels');
-    await expect(planTraining(toFrame(prices), { task: 'classification', epochs: 1 })).rejects.toThrow("validation: 0.2 of 15 rows leaves no validation rows: the split keeps each class's share on both sides, and none of the target's 15 classes has rows enough (at most 1)");
+    await expect(planTraining(toFrame(prices), { task: 'classification', epochs: 1, bagging: 1 })).rejects.toThrow("validation: 0.2 of 15 rows leaves no validation rows: the split keeps each class's share on both sides, and none of the target's 15 classes has rows enough (at most 1)");
     // Labels: few whole numbers close together with rows to spare.
     const grades = Array.from({ length: 60 }, (_, i) => ({ x: i, grade: 1 + (i % 3) }));
     expect((await planTraining(toFrame(grades), { epochs: 1 })).prep.target).toMatchObject({ task: 'classification', classes: [1, 2, 3] });

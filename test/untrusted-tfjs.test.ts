@@ -111,7 +111,7 @@ describe('a weights manifest reads only files inside the model\'s folder', () =>
       const out = join(folder, 'out.json');
       expectRefused(run(['import', path, '--out', out]), out, /an absolute path/);
     }
-  });
+  }, 30_000);
 
   it('a symlink in the folder that points outside it is refused; one that stays inside is followed', () => {
     const { path, folder } = modelFolder(modelJSON(['link.bin']), null);
@@ -285,14 +285,14 @@ describe('export: its source, its folders and standard output', () => {
       expectOneLine(r, 2, /the same file as the model being exported/);
       expect(readFileSync(model, 'utf8')).toBe(before);
     }
-  });
+  }, 30_000);
 
   it('--out under a file, or in a folder that cannot be made: one line, no internal error', () => {
     expectOneLine(run(['export', model, '--to', 'tfjs', '--out', `${model}/sub/model.json`]), 1, /cannot create the folder .* \(a part of the path is not a folder\)/);
     expectOneLine(run(['export', model, '--to', 'onnx', '--out', `${model}/sub/model.onnx`]), 1, /a part of the path is not a folder/);
     // /proc refuses new folders (mkdir's recursive mode would spin there forever).
     expectOneLine(run(['export', model, '--to', 'tfjs', '--out', '/proc/backprop-test/sub/model.json'], { timeout: 10_000 }), 1, /cannot create the folder/);
-  });
+  }, 30_000);
 
   it('standard output that fails (> /dev/full) is one line and exit 1', () => {
     for (const args of [['export', model, '--to', 'onnx', '--out', '-'], ['predict', model, join(ROOT, 'data/iris.csv')], ['datasets']]) {
@@ -304,7 +304,7 @@ describe('export: its source, its folders and standard output', () => {
         closeSync(full);
       }
     }
-  });
+  }, 30_000);
 
   it('--to tfjs --out DIR writes DIR/model.json and its weights, which import back', () => {
     for (const out of [join(dir, 'existing'), join(dir, 'fresh/'), join(dir, 'plain')]) {
@@ -315,5 +315,5 @@ describe('export: its source, its folders and standard output', () => {
       const back = run(['import', join(out, 'model.json'), '--out', join(out, '..', `${out.replace(/\W/g, '')}.json`), '--quiet']);
       expect(back.code, back.stderr).toBe(0);
     }
-  });
+  }, 30_000);
 });

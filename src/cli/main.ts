@@ -29,7 +29,8 @@ import { byteSize, choice, columnList, durationOption, EXPORT_FORMATS, formatByt
 import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_LAYERS, OptionError, TRAIN_OPTION_NAMES, type HiddenActivation } from '../model/options.js';
+import { DEFAULT_BINS } from '../data/piecewise.js';
+import { DEFAULT_BAGGING, DEFAULT_LAYERS, OptionError, TRAIN_OPTION_NAMES, type HiddenActivation } from '../model/options.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
@@ -104,7 +105,7 @@ function program(): Command {
   modelOptions(cli.command('train')
     .description('train a network on a CSV file (header row; target in the last column by default) or a built-in data set')
     .argument('<data>', 'a CSV file, "-" for standard input, or a built-in data set (see `backprop datasets`)'))
-    .option('--validation <fraction>', 'share of rows held out for validation (0 for none)', fraction('--validation', true), 0.2)
+    .option('--validation <fraction>', 'share of rows held out for validation by one network (0 for none; default 0.2 with --bagging 1; otherwise each of the bagged networks holds out its own fold)', fraction('--validation', true))
     .option('--early-stopping <epochs>', 'stop after this many epochs without a better validation loss', positiveInteger('--early-stopping'))
     .option('--stream', 'read the data in passes from the file (in bounded memory) rather than whole', false)
     .option('--memory <size>', `what the data may take in memory before it is streamed, e.g. 512MB or 2GB (default ${formatBytes(DEFAULT_MEMORY)}: a quarter of this machine's, at most 2 GB)`, byteSize('--memory'), DEFAULT_MEMORY)
@@ -312,6 +313,8 @@ function modelOptions(command: Command): Command {
   return tableFlags(command)
     .option('--target <column>', 'the column to predict (default: the last one); repeat it for a multi-output regression', (value: string, previous?: string[]) => [...(previous ?? []), value])
     .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
+    .option('--bins <n>', `piecewise-linear encoding of each numeric column over n quantile bins of the training rows, 0 for none (default ${DEFAULT_BINS}, fewer when the columns are many)`, binsOption)
+    .option('--bagging <k>', `networks trained on k folds, each holding out its own fold to stop on, averaged into one (default ${DEFAULT_BAGGING}; 1 for one network with --validation's share)`, integerIn('--bagging', 1, 100))
     .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [...DEFAULT_LAYERS])
     .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))
@@ -332,6 +335,13 @@ function modelOptions(command: Command): Command {
     .option('--backend <name>', 'arithmetic: auto (the system BLAS where found, else WebAssembly SIMD on every core), blas, wasm or reference', choice('--backend', BACKEND_CHOICES), 'auto')
     .addOption(delimiterOption())
     .addOption(decimalCommaOption());
+}
+
+/** --bins: 0, or 2 to 256. */
+function binsOption(value: string): number {
+  const v = Number(value);
+  if (!(v === 0 || (Number.isInteger(v) && v >= 2 && v <= 256)) || value.trim() === '') throw new UsageError(`--bins: expected 0 (none) or a whole number of bins from 2 to 256, got "${value}"`, '--bins');
+  return v;
 }
 
 /** Options that only make sense together, checked before any data is read. */

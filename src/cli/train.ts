@@ -4,11 +4,11 @@
 import { toRows } from '../core/matrix.js';
 import { BackpropError, printableLines } from '../core/errors.js';
 import { encodeFrameTargets, encodeRecord, type DataFrame } from '../data/frame.js';
-import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { decodeOutput, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
 import type { LayerProducts, Network } from '../nn/network.js';
 import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
-import { planTraining, tableNotes, type Metrics, type TrainingPlan } from '../model/train.js';
+import { planTraining, tableNotes, unbinnedMembers, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
@@ -26,7 +26,8 @@ import { progressCallback } from './progress.js';
 export type TrainOptions = Omit<ResolvedOptions, 'classWeight' | 'kernels'> & {
   /** The target column, or several for a multi-output regression. */
   target?: string[];
-  validation: number;
+  /** Absent: the bagged networks' folds (or 0.2 with bagging 1). */
+  validation?: number;
   earlyStopping?: number;
   out?: string;
   plot?: string;
@@ -56,7 +57,7 @@ export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | '
   const pick = <K extends keyof typeof o>(...keys: K[]): Partial<Pick<typeof o, K>> =>
     Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<typeof o, K>>;
   return {
-    ...pick('task', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout', 'missing', 'keep'),
+    ...pick('task', 'bins', 'bagging', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout', 'missing', 'keep'),
     ...(o.target ? { target: o.target.length === 1 ? o.target[0] : o.target } : {}),
     ...(o.classWeight ? { classWeight: o.classWeight === 'balanced' ? 'balanced' : Object.fromEntries(o.classWeight) } : {}),
   };
@@ -138,7 +139,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     // The columns are in the plan's matrices now; only a plot of the data points needs them again.
     if (!o.plot) frame = null;
   }
-  const { source, rows, trainingRows, validationRows, prep, network: net, options: s } = plan;
+  const { source, rows, trainingRows, validationRows, prep, network: first, options: s, members } = plan;
+  const net = first;
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes : null;
   const loss = net.loss.name;
@@ -147,14 +149,19 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const dates = prep.features.filter((f) => f.type === 'date');
   const text = prep.features.length - numeric - dates.length;
   const parts = [...new Set(dates.flatMap((f) => f.parts))].map((p) => DATE_PART_NAMES[p]).join(', ');
-  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}${dates.length ? `; ${dates.length} date${dates.length === 1 ? '' : 's'}: ${parts}` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
+  const binned = prep.piecewise?.columns.length ?? 0;
+  const bins = binned ? Math.max(...prep.piecewise!.columns.map((c) => c.edges.length - 1)) : 0;
+  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}${dates.length ? `; ${dates.length} date${dates.length === 1 ? '' : 's'}: ${parts}` : ''}${binned ? `; ${binned} scaled input${binned === 1 ? '' : 's'} piecewise-linear over up to ${bins} bins${prep.piecewise!.value ? ', each beside its value' : ''}` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
   const notes = tableNotes(plan);
   if (notes.missing) say(`missing  ${notes.missing}`);
   for (const line of notes.leftOut) say(`columns  ${line}`);
   const targetNames = targetColumns(target).map((c) => c.name);
   say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}${notes.task ? `: ${notes.task}` : ''}`);
-  say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
-  say(`network  ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${validationRows ? 'validation' : 'training'} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels`);
+  if (members > 1) say(`split    ${trainingRows} rows in ${members} folds (seed ${o.seed}): network k trains on the others and holds out fold k, about ${Math.round(trainingRows / members)} rows`);
+  else say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
+  const watched = members > 1 || validationRows ? 'validation' : 'training';
+  const unbinned = members > 1 ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [k + 1] : [])) : [];
+  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
   const threads = threadsLine(net.productPlans(Math.min(o.batchSize, trainingRows)));
   if (threads) say(threads);
   const controls = [
@@ -168,18 +175,25 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
 
   const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report)], signal });
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
-  if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
+  if (plan.memberRuns) {
+    plan.memberRuns.forEach((run, k) => {
+      if (run.history.stopReason === 'early-stopping') say(`network ${k + 1}: stopped early at epoch ${run.history.epochsRun}; kept epoch ${run.history.finalEpoch}`);
+      else if (run.stop) say(`network ${k + 1}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
+    });
+  } else if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
   else if (plan.stop) say(stopLine(plan.stop, history));
   const { train: trainMetrics, validation: valMetrics } = plan.metrics(history);
 
   // Every output is written whole beside its target first; only when all are, and no interrupt came
   // meanwhile, are they renamed into place. A failure or Ctrl-C before that leaves every old file as it was.
-  const modelText = o.out ? stringifyModel(net, prep) : '';
+  // With bagging the plan's network is now the members' average.
+  const model = plan.network;
+  const modelText = o.out ? stringifyModel(model, prep) : '';
   const staged: StagedFile[] = [];
   try {
     if (o.out && o.out !== '-') staged.push(stageFile(o.out, modelText));
     if (o.plot) {
-      const boundary = frame && plan.split ? boundaryFor(net, prep, frame, plan.split.test) : undefined;
+      const boundary = frame && plan.split ? boundaryFor(model, prep, frame, plan.split.test) : undefined;
       staged.push(stageFile(o.plot, renderPlot({ title: `backprop train ${data}`, epochs: history.epochs, boundary })));
     }
   } catch (e) {
@@ -203,11 +217,19 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (o.json) {
     out.write(JSON.stringify({
       data: {
-        source, rows, features: prep.features.map((f) => f.name), inputs: net.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes,
+        source, rows, features: prep.features.map((f) => f.name), inputs: model.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes,
         taskReason: plan.description.taskReason, missing: plan.description.missing, leftOut: plan.description.leftOut,
       },
-      network: net.toSpec(),
-      training: { trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch, epochsRun: history.epochsRun },
+      network: model.toSpec(),
+      training: {
+        trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch, epochsRun: history.epochsRun,
+        ...(plan.memberRuns ? {
+          bagging: plan.memberRuns.map((r) => ({
+            trainRows: r.rows, validationRows: r.validationRows, epochs: r.history.epochsRun, finalEpoch: r.history.finalEpoch, stopReason: r.history.stopReason,
+            valLoss: r.history.epochs.find((e) => e.epoch === r.history.finalEpoch)?.valLoss ?? null,
+          })),
+        } : {}),
+      },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,
       model: o.out && o.out !== '-' ? o.out : null,
@@ -215,7 +237,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     }) + '\n');
   } else {
     say(`final    train ${formatMetrics(trainMetrics)}`);
-    if (valMetrics) say(`         validation ${formatMetrics(valMetrics)}`);
+    if (valMetrics) say(`         validation${members > 1 ? ' (out of fold)' : ''} ${formatMetrics(valMetrics)}`);
     say(o.out === '-' ? 'model    written to standard output' : o.out ? `model    written to ${o.out}` : 'model    not saved (add --out model.json to keep it)');
     if (plotWritten) say(`plot     written to ${o.plot}`);
   }

@@ -50,8 +50,10 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
     // default rule: no l2 nor epochs unless given).
     const s = b.settings;
     const r = await train(data, {
-      ...o, target: o.target ? [o.target] : undefined, layers: s.layers, activation: s.activation as HiddenActivation, lr: s.lr, batchSize: s.batchSize,
-      l2: s.l2 === null ? undefined : s.l2 / rows, ...(s.dropout ? { dropout: [s.dropout] } : {}), epochs: b.epochs ?? undefined, validation: 0, quiet: true, json: false, plot: undefined,
+      ...o, target: o.target ? [o.target] : undefined, bins: s.bins, layers: s.layers, activation: s.activation as HiddenActivation, lr: s.lr, batchSize: s.batchSize,
+      l2: s.l2 === null ? undefined : s.l2 / rows, ...(s.dropout ? { dropout: [s.dropout] } : {}), epochs: b.epochs ?? undefined,
+      // The defaults retrain as train's defaults do (bagged, each network on its folds); a drawn trial is one network on every row.
+      ...(s.l2 === null ? { bagging: undefined, validation: undefined } : { bagging: 1, validation: 0 }), quiet: true, json: false, plot: undefined,
     }, out, signal);
     interrupted = r.interrupted;
     if (!interrupted) say(`model    written to ${o.out} (retrained on all ${rows} rows)`);

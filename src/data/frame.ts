@@ -8,6 +8,7 @@ import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.
 import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
 import { medianOf, MISSING, naTest } from './missing.js';
+import { encodePiecewise } from './piecewise.js';
 import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import { checkEncodedSize } from './sizes.js';
 import { chooseTask, targetValues } from './task.js';
@@ -418,7 +419,8 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
   const count = rows ? rows.length : frame.rows;
   checkEncodedSize(prep.features, count, dtype === 'float64' ? 8 : 4, frame.source);
   const width = prep.features.reduce((n, f) => n + featureWidth(f), 0);
-  const x = make(count, width);
+  // With a piecewise-linear encoding the encoded vector is a step on the way, made in ordinary memory.
+  const x = prep.piecewise ? zeros(count, width, dtype) : make(count, width);
   const X = x.data;
   const rowOf = (i: number): number => (rows ? rows[i] : i);
   // A fault in row i: the caller's to record, or the call's error.
@@ -498,7 +500,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     }
     offset += featureWidth(f);
   }
-  return x;
+  return prep.piecewise ? encodePiecewise(prep.piecewise, x, make) : x;
 }
 
 // The loops of encodeFrameInputs, each in a function of its own: small and of few types, they are compiled once,

@@ -3,6 +3,7 @@
 // and the target.
 import { DATE_PART_NAMES, type DatePart } from './dates.js';
 import type { Label } from './encoding.js';
+import { piecewiseWidth, type Piecewise } from './piecewise.js';
 import type { Scaler } from './scaling.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 
@@ -58,6 +59,8 @@ export interface Preprocessing {
   target: TargetSpec | null;
   /** Columns of the training data left out, and why (absent: none). */
   leftOut?: LeftOut[];
+  /** The scaled inputs' piecewise-linear encoding, applied to the encoded vector (absent: none). */
+  piecewise?: Piecewise;
 }
 
 /** The inputs one feature gives the network: its value (or a date's parts, or one per category) and a missing-value input. */
@@ -75,6 +78,26 @@ export function encodedWidth(features: readonly FeatureSpec[]): number {
 /** Scaled inputs a feature list produces (the scaler has one entry each): 1 per numeric column, one per date part. */
 export function scaledCount(features: readonly FeatureSpec[]): number {
   return features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.type === 'date' ? f.parts.length : 0), 0);
+}
+
+/** Values the network reads: the encoded width, widened by the piecewise-linear encoding where there is one. */
+export function inputWidth(prep: Preprocessing): number {
+  return prep.piecewise ? piecewiseWidth(prep.piecewise) : encodedWidth(prep.features);
+}
+
+/**
+ * Where the scaled numbers sit in the encoded vector (the inputs a piecewise-linear encoding may widen): a number's
+ * value and each of a date's parts; not a missing-value indicator, nor a one-hot input.
+ */
+export function scaledInputs(features: readonly FeatureSpec[]): number[] {
+  const out: number[] = [];
+  let j = 0;
+  for (const f of features) {
+    const scaled = f.type === 'numeric' ? 1 : f.type === 'date' ? f.parts.length : 0;
+    for (let k = 0; k < scaled; k++) out.push(j + k);
+    j += featureWidth(f);
+  }
+  return out;
 }
 
 /** Each network input's name: a numeric column's, "column (missing)" for an indicator, "column=category" for one-hot, "column: year" for a date part. */

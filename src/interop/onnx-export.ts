@@ -5,6 +5,7 @@
 import { BackpropError } from '../core/errors.js';
 import { jsLiteral } from '../core/escape.js';
 import type { DatePart } from '../data/dates.js';
+import type { Piecewise } from '../data/piecewise.js';
 import { targetColumns, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
 import type { ActivationName } from '../nn/activations.js';
@@ -100,7 +101,10 @@ export function exportONNX(model: ModelSource): Uint8Array {
   const outputs: ValueInfo[] = [];
 
   let x: string;
-  if (preprocessing) x = encodeInputs(g, preprocessing, elemType, inputs);
+  if (preprocessing) {
+    x = encodeInputs(g, preprocessing, elemType, inputs);
+    if (preprocessing.piecewise) x = encodePiecewise(g, preprocessing.piecewise, elemType, x);
+  }
   else {
     inputs.push(valueInfo('input', elemType, ['N', spec.inputs]));
     x = 'input';
@@ -167,6 +171,38 @@ export function exportONNX(model: ModelSource): Uint8Array {
       ...(target?.task === 'classification' ? [{ key: 'classes', value: jsLiteral(target.classes) }] : []),
     ],
   });
+}
+
+/**
+ * The piecewise-linear encoding (data/piecewise.ts) of the scaled vector x: Gather copies each input to its slots
+ * (one per bin, and one for its value where kept; one for an input passed through), then z = (x − lower) / width, clipped below by Max and above
+ * by Min with bounds that are the largest finite numbers where a side is open (the first and last bins, inputs
+ * passed through).
+ */
+function encodePiecewise(g: GraphBuilder, p: Piecewise, elemType: number, x: string): string {
+  const huge = elemType === DataType.DOUBLE ? Number.MAX_VALUE : 3.4028234663852886e38;
+  const index: number[] = [], lower: number[] = [], width: number[] = [], floor: number[] = [], ceiling: number[] = [];
+  const pass = (input: number): void => {
+    index.push(input); lower.push(0); width.push(1); floor.push(-huge); ceiling.push(huge);
+  };
+  let next = 0;
+  for (const c of p.columns) {
+    while (next < c.input) pass(next++);
+    const T = c.edges.length - 1;
+    if (p.value) pass(c.input);
+    for (let t = 1; t <= T; t++) {
+      index.push(c.input); lower.push(c.edges[t - 1]); width.push(c.edges[t] - c.edges[t - 1]);
+      floor.push(t > 1 ? 0 : -huge); ceiling.push(t < T ? 1 : huge);
+    }
+    next = c.input + 1;
+  }
+  while (next < p.inputs) pass(next++);
+  const n = index.length;
+  let z = g.node('Gather', [x, g.constant('piecewise.index', [n], index, DataType.INT64)], [int('axis', 1)], { name: 'piecewise/Gather' });
+  z = g.node('Sub', [z, g.constant('piecewise.lower', [n], lower)]);
+  z = g.node('Div', [z, g.constant('piecewise.width', [n], width)]);
+  z = g.node('Max', [z, g.constant('piecewise.floor', [n], floor)]);
+  return g.node('Min', [z, g.constant('piecewise.ceiling', [n], ceiling)]);
 }
 
 /**

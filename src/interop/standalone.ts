@@ -55,7 +55,7 @@ function datePart(days, part) {
 export function exportStandalone(model: ModelSource, name = 'model'): { js: string; dts: string } {
   const { network: spec, weights, preprocessing } = modelData(model);
   if (!preprocessing?.target) throw new BackpropError(`${printable(name)}: the model has no column description (it was not trained from a table), so a module cannot name its features`);
-  const { features, scaler, target } = preprocessing;
+  const { features, scaler, target, piecewise } = preprocessing;
   const classification = target.task === 'classification';
   const layers = spec.layers.map((layer, l) => {
     const w = weights[l];
@@ -71,7 +71,7 @@ export function exportStandalone(model: ModelSource, name = 'model'): { js: stri
   const resultType = classification ? `{ label: ${target.classes.map((c) => q(c)).join(' | ')}; probabilities: number[] }` : multi ? '{ value: number; values: number[] }' : '{ value: number }';
   const js = `// ${jsComment(name)}: a multilayer perceptron trained with backprop ${VERSION}, as a module with no dependencies.
 // predict(features) takes one row of raw values by column name, encodes it as the model was trained to read
-// it (numbers scaled, text one-hot), runs the forward pass and ${classification ? 'answers the class and the probability of each' : 'answers the predicted value'}.
+// it (numbers scaled${piecewise ? ' and binned piecewise-linearly' : ''}, text one-hot), runs the forward pass and ${classification ? 'answers the class and the probability of each' : 'answers the predicted value'}.
 
 /** The module's name, which its error messages begin with. */
 const moduleName = ${q(name)};
@@ -90,6 +90,15 @@ ${classification ? `/** The classes, in the order of the probabilities. */\nexpo
 const scale = ${shift ? `{ shift: ${list(shift)}, divide: ${list(divide!)} }` : 'null'};
 ${multi ? `/** The targets, in the order of the values; the network predicts (y − mean) / std of each. */\nexport const targets = ${q(columns.map((c) => c.name))};\nconst target = { mean: ${list(columns.map((c) => c.scale?.mean ?? 0))}, std: ${list(columns.map((c) => c.scale?.std ?? 1))} };\n`
     : !classification && target.scale ? `/** The network predicts (y − mean) / std. */\nconst target = { mean: ${target.scale.mean}, std: ${target.scale.std} };\n` : ''}
+/**
+ * The piecewise-linear encoding of the scaled vector (null for none): input \`input\` becomes one value per bin
+ * [edges[t − 1], edges[t]], (x − edges[t − 1]) / (edges[t] − edges[t − 1]) clipped to [0, 1] (the first bin not
+ * clipped below, the last not above), after the value itself where keepValue says so; the other inputs pass through.
+ */
+const piecewise = ${piecewise ? q(piecewise.columns) : 'null'};
+/** Whether each binned input keeps its scaled value, just before its bins. */
+const keepValue = ${piecewise?.value ? 'true' : 'false'};
+${piecewise && spec.dtype === 'float32' ? `/** backprop holds the scaled values in float32 before it bins them: rounded here the same way (a narrow bin magnifies the difference). */\nconst stored = Math.fround;\n` : 'const stored = (v) => v;\n'}
 /** Each layer's weights are [inputs × units], row by row: W[i][j] is weights[i * units + j]. */
 const layers = [
 ${layers.join(',\n')},
@@ -142,7 +151,22 @@ export function encode(row) {
     }
     if (f.indicator) x.push(missing ? 1 : 0);
   }
-  return x;
+  if (!piecewise) return x;
+  const out = [];
+  let next = 0;
+  for (const { input, edges } of piecewise) {
+    while (next < input) out.push(x[next++]);
+    const v = stored(x[next++]), last = edges.length - 1;
+    if (keepValue) out.push(v);
+    for (let t = 1; t <= last; t++) {
+      let z = (v - edges[t - 1]) / (edges[t] - edges[t - 1]);
+      if (t > 1 && z < 0) z = 0;
+      if (t < last && z > 1) z = 1;
+      out.push(z);
+    }
+  }
+  while (next < x.length) out.push(x[next++]);
+  return out;
 }
 
 /** The network's outputs for an encoded input vector: h = x·W + b, then the activation, layer by layer. */

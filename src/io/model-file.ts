@@ -2,7 +2,8 @@
 // documented in the README). Reading treats the text as untrusted: every field is checked before use.
 import { BackpropError, shown } from '../core/errors.js';
 import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
-import { encodedWidth, scaledCount, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
+import { MAX_PIECEWISE_WIDTH, piecewiseWidth, type Piecewise } from '../data/piecewise.js';
+import { encodedWidth, scaledCount, scaledInputs, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { DATE_PARTS } from '../data/dates.js';
 import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
 import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
@@ -13,8 +14,9 @@ import type { Label } from '../data/encoding.js';
 export const MODEL_FORMAT = 'backprop-model';
 /**
  * The newest version this release writes and reads. Version 2 adds what missing values, dates and left-out columns
- * need (a feature's fill and indicator, a text feature's missing level, date features, leftOut); a model that uses
- * none of it is written as version 1, byte for byte as before, so older releases still read it.
+ * need (a feature's fill and indicator, a text feature's missing level, date features, leftOut) and the
+ * piecewise-linear encoding of the scaled inputs (piecewise); a model that uses none of it is written as version 1,
+ * byte for byte as before, so older releases still read it.
  */
 export const MODEL_VERSION = 2;
 export type ModelVersion = 1 | 2;
@@ -23,7 +25,7 @@ export type ModelVersion = 1 | 2;
 export function modelVersion(p: Preprocessing | null): ModelVersion {
   // Also asked of preprocessing read from an import's metadata, not yet checked: anything odd is left to the reader.
   if (typeof p !== 'object' || p === null || !Array.isArray(p.features)) return 1;
-  const newer = (Array.isArray(p.leftOut) && p.leftOut.length > 0) ||
+  const newer = (Array.isArray(p.leftOut) && p.leftOut.length > 0) || p.piecewise !== undefined ||
     p.features.some((f) => typeof f === 'object' && f !== null && (f.type === 'date' || (f.type === 'numeric' ? f.fill !== undefined || f.indicator !== undefined : (f as { missing?: unknown }).missing !== undefined)));
   return newer ? 2 : 1;
 }
@@ -95,15 +97,17 @@ export function parseModel(text: string, source = 'model file', options: Network
  */
 export function modelScan(source: string): JsonScan {
   let spec: ResolvedSpec | null = null;
-  let categories: ListBound['pool'];
+  let categories: ListBound['pool'], edges: ListBound['pool'];
   const scan: JsonScan = new JsonScan(scanError(source, 'a model file'), {
     capture: ['network'],
     captured: (_key, text) => {
       spec = readSpec(new FieldReader(source), JSON.parse(text));
       categories = { items: 0, max: spec.inputs, why: `the features' categories add up to more than the network's ${spec.inputs} inputs (network.inputs)` };
+      // Each bin's edges give one input, and each binned column one edge more than its inputs.
+      edges = { items: 0, max: 2 * spec.inputs, why: `the piecewise encoding's edges add up to more than the network's ${spec.inputs} inputs allow (network.inputs)` };
       scan.limitValues(valuesBound(spec));
     },
-    list: (path) => (spec ? listBound(spec, path, categories!) : undefined),
+    list: (path) => (spec ? listBound(spec, path, categories!, edges!) : undefined),
   });
   return scan;
 }
@@ -126,12 +130,13 @@ function valuesBound(spec: ResolvedSpec): number {
     most += 3 + fanIn + fanIn * l.units + l.units;
     fanIn = l.units;
   }
-  return most + 8 * spec.inputs + 6 * Math.max(2, fanIn);
+  // Features, scaler and a piecewise encoding together: under 10 values an input (each bin is an input).
+  return most + 10 * spec.inputs + 6 * Math.max(2, fanIn);
 }
 
 /** How many items the list at `path` may have in a model file of this network, and why. */
-function listBound(spec: ResolvedSpec, path: readonly PathPart[], categories: NonNullable<ListBound['pool']>): ListBound | undefined {
-  const [a, b, c, d] = path;
+function listBound(spec: ResolvedSpec, path: readonly PathPart[], categories: NonNullable<ListBound['pool']>, edges: NonNullable<ListBound['pool']>): ListBound | undefined {
+  const [a, b, c, d, e] = path;
   const layers = spec.layers.length, outputs = spec.layers[layers - 1].units;
   const inputs = (l: number): number => (l === 0 ? spec.inputs : spec.layers[l - 1].units);
   if (a === 'weights') {
@@ -150,6 +155,8 @@ function listBound(spec: ResolvedSpec, path: readonly PathPart[], categories: No
     return { max: spec.inputs, why: allInputs, pool: categories };
   }
   if (b === 'scaler' && path.length === 3) return { max: spec.inputs, why: allInputs };
+  if (b === 'piecewise' && c === 'columns' && path.length === 3) return { max: spec.inputs, why: allInputs };
+  if (b === 'piecewise' && c === 'columns' && e === 'edges' && path.length === 5) return { max: spec.inputs + 1, why: allInputs, pool: edges };
   if (b === 'target' && c === 'classes' && path.length === 3) return { max: Math.max(2, outputs), why: `but the network's outputs tell ${Math.max(2, outputs)} classes apart` };
   if (b === 'target' && c === 'extra' && path.length === 3) return { max: outputs, why: `but the network has ${outputs} outputs` };
   return undefined;
@@ -175,7 +182,7 @@ export function modelFromJSON(value: unknown, source = 'model file', options: Ne
   const weights = readWeights(r, top.weights, spec);
   const preprocessing = top.preprocessing === null ? null : readPreprocessing(r, top.preprocessing, spec);
   if (top.version === 1 && modelVersion(preprocessing) === 2) {
-    r.fail('version', '2, since the preprocessing fills missing values, has dates or leaves columns out (what version 2 added)', top.version);
+    r.fail('version', '2, since the preprocessing fills missing values, has dates, leaves columns out or bins its numbers (what version 2 added)', top.version);
   }
   const network = new Network(spec, options);
   network.setWeights(weights);
@@ -237,7 +244,7 @@ function checkUnique(r: FieldReader, names: readonly (string | number)[], field:
 }
 
 function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): Preprocessing {
-  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'leftOut'], ['features', 'scaler', 'target']);
+  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'leftOut', 'piecewise'], ['features', 'scaler', 'target']);
   const list = r.array(p.features, 'preprocessing.features');
   if (list.length > MAX_FEATURES) r.fail('preprocessing.features', `at most ${MAX_FEATURES} features`);
   // The widths so far against network.inputs before each feature's categories are read: a list of millions of them
@@ -282,22 +289,51 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
     return { name, type, categories, ...level };
   });
   checkUnique(r, features.map((f) => f.name), 'preprocessing.features');
-  if (encodedWidth(features) !== spec.inputs) {
-    r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encodedWidth(features)}`);
+  const piecewise = p.piecewise === undefined ? undefined : readPiecewise(r, p.piecewise, features);
+  const encoded = piecewise ? piecewiseWidth(piecewise) : encodedWidth(features);
+  if (encoded !== spec.inputs) {
+    r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encoded}`);
   }
   const scaler = p.scaler === null ? null : readScaler(r, p.scaler, scaledCount(features));
   const target = p.target === null ? null : readTarget(r, p.target, spec);
   for (const t of target ? targetColumns(target) : []) {
     if (features.some((f) => f.name === t.name)) r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(t.name)} is both`);
   }
-  if (p.leftOut === undefined) return { features, scaler, target };
+  const binned = piecewise ? { piecewise } : {};
+  if (p.leftOut === undefined) return { features, scaler, target, ...binned };
   const leftOut = r.array(p.leftOut, 'preprocessing.leftOut').map((l, i): LeftOut => {
     const o = r.object(l, `preprocessing.leftOut[${i}]`, ['name', 'reason']);
     return { name: readName(r, o.name, `preprocessing.leftOut[${i}].name`), reason: r.oneOf(o.reason, `preprocessing.leftOut[${i}].reason`, ['identifier', 'no values'] as const) };
   });
   if (leftOut.length > MAX_FEATURES) r.fail('preprocessing.leftOut', `at most ${MAX_FEATURES} columns`);
   checkUnique(r, [...features.map((f) => f.name), ...leftOut.map((l) => l.name)], 'preprocessing.features and leftOut');
-  return { features, scaler, target, leftOut };
+  return { features, scaler, target, leftOut, ...binned };
+}
+
+/** A piecewise-linear encoding: scaled numeric inputs in increasing order, each with at least three increasing finite edges. */
+function readPiecewise(r: FieldReader, value: unknown, features: readonly FeatureSpec[]): Piecewise {
+  const p = r.object(value, 'preprocessing.piecewise', ['inputs', 'columns', 'value'], ['inputs', 'columns']);
+  if (p.value !== undefined && typeof p.value !== 'boolean') r.fail('preprocessing.piecewise.value', 'true or false', p.value);
+  const inputs = encodedWidth(features);
+  if (p.inputs !== inputs) r.fail('preprocessing.piecewise.inputs', `${inputs}, the features' encoded width`, p.inputs);
+  const numeric = new Set(scaledInputs(features));
+  let total = 0, previous = -1;
+  const columns = r.array(p.columns, 'preprocessing.piecewise.columns').map((c, i) => {
+    const field = `preprocessing.piecewise.columns[${i}]`;
+    const o = r.object(c, field, ['input', 'edges']);
+    const input = r.number(o.input, `${field}.input`);
+    if (!Number.isInteger(input) || !numeric.has(input) || input <= previous) r.fail(`${field}.input`, `a scaled numeric input after ${previous}, below ${inputs}`, input);
+    previous = input;
+    const edges = r.array(o.edges, `${field}.edges`);
+    total += edges.length;
+    if (edges.length < 3 || total > MAX_PIECEWISE_WIDTH + 2 * inputs) r.fail(`${field}.edges`, `3 or more edges (all columns together at most ${MAX_PIECEWISE_WIDTH + 2 * inputs})`, `${edges.length} of them`);
+    const e = r.numbers(edges, `${field}.edges`, edges.length);
+    e.forEach((v, t) => {
+      if (t > 0 && !(v > e[t - 1] && usableScale(v - e[t - 1]))) r.fail(`${field}.edges[${t}]`, `a number above edges[${t - 1}] = ${e[t - 1]}`, v);
+    });
+    return { input, edges: e };
+  });
+  return { inputs, columns, ...(p.value ? { value: true } : {}) };
 }
 
 function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
@@ -382,5 +418,6 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
       }
       : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
     ...(p.leftOut?.length ? { leftOut: p.leftOut.map((l) => ({ name: l.name, reason: l.reason })) } : {}),
+    ...(p.piecewise ? { piecewise: { inputs: p.piecewise.inputs, columns: p.piecewise.columns.map((c) => ({ input: c.input, edges: [...c.edges] })), ...(p.piecewise.value ? { value: true } : {}) } } : {}),
   };
 }

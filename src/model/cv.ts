@@ -3,12 +3,9 @@
 // result is each fold's metrics and their mean ± standard deviation (over the folds, ddof 0 as numpy's std).
 import { BackpropError, checkOptions } from '../core/errors.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, type DataFrame } from '../data/frame.js';
-import { fitFramePreprocessing } from '../data/frame.js';
 import { stratifiedFolds } from '../data/split.js';
-import { LossStop } from '../train/callbacks.js';
-import { fitAsync } from '../train/fit.js';
-import { MODEL_OPTION_NAMES, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls, type ModelOptions } from './options.js';
-import { measure, networkFor, type Metrics } from './train.js';
+import { baggingFor, MODEL_OPTION_NAMES, OptionError, resolveOptions, type ModelOptions } from './options.js';
+import { measure, planTraining, type Metrics } from './train.js';
 import { toFrame, type TableData } from './table.js';
 
 export interface CrossValidateOptions extends ModelOptions {
@@ -38,6 +35,8 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
   if (c.onFold !== undefined && typeof c.onFold !== 'function') throw new OptionError(`onFold: expected a function, got ${typeof c.onFold}`, 'onFold');
   const o = resolveOptions(c);
   const frame: DataFrame = toFrame(data, { y: c.y, features: c.features, targetName: typeof c.target === 'string' ? c.target : undefined, ...(o.naValues ? { naValues: o.naValues } : {}) });
+  const single = baggingFor(o, undefined) === 1;
+  const modelOptions = Object.fromEntries(MODEL_OPTION_NAMES.filter((k) => c[k] !== undefined).map((k) => [k, c[k]])) as ModelOptions;
   const folds = c.folds ?? 5;
   if (!(Number.isInteger(folds) && folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(folds)}`, 'folds');
   const description = describeFrame(frame, (c.target ?? (c.y !== undefined ? 'y' : undefined)) as string | string[] | undefined, o.task, { missing: o.missing, keep: o.keep });
@@ -56,14 +55,11 @@ export async function crossValidate(data: TableData<object>, options: CrossValid
       const only = train.length === 0 ? 'no rows' : `only one class (${JSON.stringify(description.target.classes[classIndex[train[0]]])})`;
       throw new BackpropError(`folds: fold ${k + 1} of ${folds} trains on ${only} of ${frame.source}'s ${frame.rows} rows; classification needs at least two classes in every fold (more rows, or fewer folds)`, 'folds');
     }
-    const prep = fitFramePreprocessing(description, frame, train);
-    const net = await networkFor(prep, o, { source: frame.source, rows: train.length });
-    const x = encodeFrameInputs(prep, frame, 'float32', train), y = encodeFrameTargets(prep, frame, 'float32', train).y;
-    const s = settle(o, train.length, description.target.task, sumOfSquaredWeights(net.parameters));
-    await fitAsync(net, x, y, {
-      epochs: s.epochs, batchSize: s.batchSize, seed: s.seed, learningRate: s.lr, ...trainingControls(s, prep), signal: c.signal,
-      ...(s.stop ? { callbacks: [new LossStop(s.stop)] } : {}),
-    });
+    // The fold's rows trained as train would train a table of just them: the same defaults, bagging included.
+    // One network (bagging 1) trains on all of the fold's rows, as before bagging: no validation share.
+    const plan = await planTraining(frame, { ...modelOptions, ...(single ? { validation: 0 } : {}) }, description, train);
+    await plan.fit({ signal: c.signal });
+    const net = plan.network, prep = plan.prep;
     const metrics = measure(net, prep, encodeFrameInputs(prep, frame, 'float32', test), encodeFrameTargets(prep, frame, 'float32', test).y);
     results.push({ rows: test.length, metrics });
     c.onFold?.(k + 1, metrics);

@@ -4,20 +4,23 @@
 import { chooseKernels } from '../core/backends.js';
 import { BackpropError } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
-import type { Matrix } from '../core/matrix.js';
+import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
-import { decodeValues, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
-import { checkEncodedSize } from '../data/sizes.js';
+import { defaultFit, fitPiecewise, piecewiseWidth, valueSlots } from '../data/piecewise.js';
+import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
+import { checkEncodedSize, MAX_ENCODED_BYTES } from '../data/sizes.js';
+import { stratifiedFolds } from '../data/split.js';
+import { averageNetworks } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
 import { checkNaValues } from '../data/missing.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
 import { evaluate, fitAsync } from '../train/fit.js';
-import { regressionScores } from '../train/metrics.js';
+import { classOf, regressionScores } from '../train/metrics.js';
 import { Model, type PredictionFor } from './model.js';
 import {
-  checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls,
+  baggingFor, checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls,
   type ResolvedOptions, type SettledOptions, type TrainOptions,
 } from './options.js';
 import { toFrame, type TableData, type TableRecord } from './table.js';
@@ -51,7 +54,7 @@ export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, '
     : { units: targetColumns(target).length, activation: 'linear' };
   checkEncodedSize(prep.features, data.rows, 4, data.source, { units: o.layers[0] ?? output.units, maxWeights: MAX_WEIGHTS_PER_LAYER });
   return new Network({
-    inputs: encodedWidth(prep.features),
+    inputs: inputWidth(prep),
     layers: [...o.layers.map((units) => ({ units, activation: o.activation })), output],
     loss: o.loss ?? (classes ? (classes.length === 2 ? 'binary-cross-entropy' : 'categorical-cross-entropy') : 'mse'),
     seed: o.seed,
@@ -108,7 +111,12 @@ export interface TrainingPlan {
   trainingRows: number;
   validationRows: number;
   prep: Preprocessing;
+  /** The network trained; with bagging, the first member's until fit ends, then the average of all (see members). */
   network: Network;
+  /** Networks trained and averaged (see ModelOptions.bagging): 1, or the folds' networks. */
+  members: number;
+  /** With bagging: after fit, each member's run (the first is fit's answer) and its stop. */
+  memberRuns?: { history: History; stop: LossStop | null; rows: number; validationRows: number }[];
   /** The options with the data's defaults settled: η, epochs, L2. */
   options: SettledOptions;
   /** Whether the rows are read in passes from a file. */
@@ -148,26 +156,44 @@ export function validationSplit(rows: number, validation: number, seed: number, 
  * that many classes is most often an identifier or free text, chosen as the target by mistake.
  */
 function stratifiedSplitError(rows: number, validation: number, classIndex: Int32Array, side: 'training' | 'validation'): OptionError {
+  const { classes, largest, hint } = classSizes(rows, classIndex);
+  const why = side === 'validation'
+    ? `none of the target's ${classes} classes has rows enough (at most ${largest}) for ${validation} of them to round to one`
+    : `each of the target's ${classes} classes has so few rows (at most ${largest}) that ${validation} of them rounds to all`;
+  return new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows: the split keeps each class's share on both sides, and ${why}${hint}; or use validation 0`, 'validation');
+}
+
+/** How many classes the rows have and how many rows the largest; a hint where so many classes look like no classes. */
+function classSizes(rows: number, classIndex: ArrayLike<number>): { classes: number; largest: number; hint: string } {
   const sizes = new Map<number, number>();
   for (let i = 0; i < rows; i++) sizes.set(classIndex[i], (sizes.get(classIndex[i]) ?? 0) + 1);
   let largest = 0;
   for (const n of sizes.values()) largest = Math.max(largest, n);
   const classes = sizes.size;
-  const why = side === 'validation'
-    ? `none of the target's ${classes} classes has rows enough (at most ${largest}) for ${validation} of them to round to one`
-    : `each of the target's ${classes} classes has so few rows (at most ${largest}) that ${validation} of them rounds to all`;
   const hint = rows / classes < 5 ? `. ${classes} classes in ${rows} rows look more like an identifier or free text than classes (is the target the right column?)` : '';
-  return new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows: the split keeps each class's share on both sides, and ${why}${hint}; or use validation 0`, 'validation');
+  return { classes, largest, hint };
 }
 
-/** A plan for data in memory; `description` when the caller has described the frame already. */
-export async function planTraining(frame: DataFrame, options: TrainOptions = {}, description?: FrameDescription): Promise<TrainingPlan> {
+/**
+ * A plan for data in memory; `description` when the caller has described the frame already; `rows`, to train on
+ * those rows of the frame only (cross-validation's folds), as train would on a table of just them.
+ */
+export async function planTraining(frame: DataFrame, options: TrainOptions = {}, description?: FrameDescription, rows?: Uint32Array): Promise<TrainingPlan> {
   const t = checkTrainOptions(options);
   const o = resolveOptions(t);
   description ??= describeFrame(frame, t.target as string | string[] | undefined, o.task, { missing: o.missing, keep: o.keep });
+  let members = baggingFor(o, t.validation);
+  // The default's networks fit the rows: each holds out at least two (a table of 6 rows gets 3 networks, of 3 one).
+  if (o.bagging === undefined && members > 1) members = Math.min(members, Math.floor((rows ? rows.length : frame.rows) / 2));
+  if (members > 1) return planBagged(frame, t, o, description, members, rows);
   const validation = t.validation ?? DEFAULTS.validation;
-  const split = validationSplit(frame.rows, validation, o.seed, description.classIndex);
-  const prep = fitFramePreprocessing(description, frame, split.train);
+  const classIndex = description.classIndex && rows ? Int32Array.from(rows, (r) => description!.classIndex![r]) : description.classIndex;
+  const split = validationSplit(rows ? rows.length : frame.rows, validation, o.seed, classIndex);
+  if (rows) {
+    split.train = split.train.map((i) => rows[i]);
+    split.test = split.test.map((i) => rows[i]);
+  }
+  const prep = withPiecewise(fitFramePreprocessing(description, frame, split.train), frame, split.train, o.bins);
   const net = await networkFor(prep, o, { source: frame.source, rows: split.train.length });
   const settled = settle(o, split.train.length, prep.target!.task, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
@@ -181,7 +207,31 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const yTrain = encodeFrameTargets(prep, frame, 'float32', split.train, inBackend).y;
   const xVal = split.test.length ? encodeFrameInputs(prep, frame, 'float32', split.test) : null;
   const yVal = split.test.length ? encodeFrameTargets(prep, frame, 'float32', split.test).y : null;
-  // onEpoch may be async: its promises are followed, and a rejection becomes the run's error once fit ends.
+  const { watch, settled: settledWatch } = epochWatch(t);
+  const callbacks: Callback[] = [...(t.callbacks ?? []), ...watch];
+  const stop = settled.stop ? new LossStop(settled.stop) : null;
+  return {
+    source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
+    members: 1, options: settled, streamed: false, split, stop,
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut },
+    fit: async (f = {}) => {
+      const history = await fitAsync(net, xTrain, yTrain, {
+        epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
+        validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
+        callbacks: [...(stop ? [stop] : []), ...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+      });
+      await settledWatch();
+      return history;
+    },
+    metrics: () => ({ train: measure(net, prep, xTrain, yTrain), validation: xVal && yVal ? measure(net, prep, xVal, yVal) : null }),
+  };
+}
+
+/**
+ * onEpoch as a callback; it may be async: its promises are followed, and a rejection becomes the run's error once
+ * fit ends (`settled` waits for them and throws it).
+ */
+function epochWatch(t: TrainOptions): { watch: Callback[]; settled: () => Promise<void> } {
   const pending = new Set<Promise<unknown>>();
   let failure: { error: unknown } | null = null;
   const onEpoch = t.onEpoch;
@@ -197,24 +247,189 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
       }
     },
   }] : [];
-  const callbacks: Callback[] = [...(t.callbacks ?? []), ...watch];
-  const stop = settled.stop ? new LossStop(settled.stop) : null;
   return {
-    source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
-    options: settled, streamed: false, split, stop,
-    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut },
-    fit: async (f = {}) => {
-      const history = await fitAsync(net, xTrain, yTrain, {
-        epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
-        validationData: xVal && yVal ? [xVal, yVal] : undefined, earlyStopping: t.earlyStopping,
-        callbacks: [...(stop ? [stop] : []), ...callbacks, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
-      });
+    watch,
+    settled: async () => {
       await Promise.all(pending);
       if (failure) throw (failure as { error: unknown }).error;
-      return history;
     },
-    metrics: () => ({ train: measure(net, prep, xTrain, yTrain), validation: xVal && yVal ? measure(net, prep, xVal, yVal) : null }),
   };
+}
+
+/** Rows a piecewise-linear encoding's quantiles are taken from, at most: a stride through larger sets. */
+const PIECEWISE_SAMPLE = 100_000;
+
+/** The preprocessing with a piecewise-linear encoding of `bins` bins fitted on the rows' scaled numbers (none for bins 0). */
+export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: ArrayLike<number>, bins: number): Preprocessing {
+  const numeric = scaledInputs(prep.features);
+  if (bins === 0 || numeric.length === 0 || rows.length === 0) return prep;
+  const stride = Math.ceil(rows.length / PIECEWISE_SAMPLE);
+  const sample = stride === 1 ? rows : Uint32Array.from({ length: Math.ceil(rows.length / stride) }, (_, i) => rows[i * stride]);
+  const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32', sample), numeric, bins, undefined, defaultFit(rows.length));
+  // No bins where they would take the encoded rows past what a table may take in memory (data/sizes.ts).
+  if (rows.length * piecewiseWidth(piecewise) * 4 > MAX_ENCODED_BYTES) return prep;
+  return piecewise.columns.length ? { ...prep, piecewise } : prep;
+}
+
+/**
+ * Which of a bagged run's networks read the values without their bins: the second, fourth, … where the bins keep
+ * their values (bench/defaults-lab.mjs, second round: networks 2 and 4 of 5 on the values took the tuning part's
+ * small tables from 0.8796 to 0.8816, vehicle 0.792 → 0.806, where bins alone lose to no bins at all). Their first
+ * layers read the values' slots of the encoding once averaged (nn/ensemble.ts), so the model stays one network.
+ */
+export function unbinnedMembers(prep: Preprocessing, members: number): boolean[] {
+  return Array.from({ length: members }, (_, k) => prep.piecewise?.value === true && k % 2 === 1);
+}
+
+/** The preprocessing without its piecewise-linear encoding: what an unbinned network reads. */
+export function withoutPiecewise(prep: Preprocessing): Preprocessing {
+  const { piecewise: _, ...rest } = prep;
+  return rest;
+}
+
+/** The average's inputs when some members read the values without their bins (averageNetworks' inputs option). */
+export function averageInputs(prep: Preprocessing, unbinned: readonly boolean[]): { width: number; rows: (number[] | null)[] } | undefined {
+  if (!prep.piecewise || !unbinned.some(Boolean)) return undefined;
+  const slots = valueSlots(prep.piecewise);
+  return { width: piecewiseWidth(prep.piecewise), rows: unbinned.map((u) => (u ? slots : null)) };
+}
+
+/** Each fold's rows as a validation part and the others as training rows. */
+export function foldRows(rows: number, folds: readonly Uint32Array[]): { train: Uint32Array; test: Uint32Array }[] {
+  return folds.map((test) => {
+    const held = new Uint8Array(rows);
+    for (const r of test) held[r] = 1;
+    const train = new Uint32Array(rows - test.length);
+    for (let r = 0, t = 0; r < rows; r++) if (!held[r]) train[t++] = r;
+    return { train, test };
+  });
+}
+
+/**
+ * The plan of a bagged run: every row trains; dealt into `members` stratified folds, network k (seed + k) trains
+ * on all folds but k, watching its loss on fold k, stops by the default rule and keeps its best epoch there; fit
+ * then averages them into one network. Where the bins keep their values, every second network reads the values
+ * without their bins (unbinnedMembers). The validation metrics are out-of-fold: each row scored by the network that
+ * did not train on it.
+ */
+async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions, description: FrameDescription, members: number, rows?: Uint32Array): Promise<TrainingPlan> {
+  const all = rows ?? Uint32Array.from({ length: frame.rows }, (_, i) => i);
+  const n = all.length;
+  if (n < 2 * members) {
+    throw new OptionError(`bagging: ${members} networks each hold out a fold of the rows; ${frame.source} has ${n} rows, fewer than ${2 * members}; use bagging ${Math.max(1, Math.floor(n / 2))} or fewer, or bagging 1`, 'bagging');
+  }
+  // Each fold holds out its share of every class, as a validation split does: where no class has rows enough for a
+  // fold to hold one of them, the target is most likely no target (the validation split's rule, in folds).
+  const classIndex0 = description.classIndex;
+  if (classIndex0) {
+    const { classes, largest, hint } = classSizes(n, Array.from(all, (r) => classIndex0[r]));
+    if (Math.round(largest / members) < 1) {
+      throw new OptionError(`bagging: ${members} networks each hold out a fold of ${n} rows, a share of each class, and none of the target's ${classes} classes has rows enough (at most ${largest}) for a fold to hold one of them${hint}; or use bagging 1`, 'bagging');
+    }
+  }
+  const prep = withPiecewise(fitFramePreprocessing(description, frame, all), frame, all, o.bins);
+  // The matrices hold the run's rows in order; folds index into them.
+  const x = encodeFrameInputs(prep, frame, 'float32', all);
+  const unbinned = unbinnedMembers(prep, members);
+  const plain = withoutPiecewise(prep);
+  const xPlain = unbinned.some(Boolean) ? encodeFrameInputs(plain, frame, 'float32', all) : x;
+  const xOf = (k: number): Matrix => (unbinned[k] ? xPlain : x);
+  const { y, classIndex } = encodeFrameTargets(prep, frame, 'float32', all);
+  const parts = foldRows(n, stratifiedFolds(n, members, { seed: o.seed, stratify: classIndex ?? undefined }));
+  parts.forEach(({ train }, k) => {
+    if (classIndex && (train.length === 0 || train.every((r) => classIndex[r] === classIndex[train[0]]))) {
+      throw new OptionError(`bagging: network ${k + 1} of ${members} would train on one class alone of ${frame.source}'s ${n} rows; classification needs two classes in every network's rows (fewer networks, or bagging 1)`, 'bagging');
+    }
+  });
+  const nets: Network[] = [];
+  const settled: SettledOptions[] = [];
+  for (let k = 0; k < members; k++) {
+    const net = await networkFor(unbinned[k] ? plain : prep, { ...o, seed: o.seed + k }, { source: frame.source, rows: n });
+    nets.push(net);
+    settled.push(settle(o, parts[k].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters), true));
+  }
+  const controls = trainingControls(settled[0], prep);
+  // onEpoch sees each network's epochs in turn.
+  const { watch, settled: settledWatch } = epochWatch(t);
+  let merged: Network | null = null;
+  let runs: NonNullable<TrainingPlan['memberRuns']> | undefined;
+  const plan: TrainingPlan = {
+    source: frame.source, rows: n, trainingRows: n, validationRows: 0, prep,
+    get network() {
+      return merged ?? nets[0];
+    },
+    members, options: settled[0], streamed: false, stop: settled[0].stop ? new LossStop(settled[0].stop) : null,
+    split: { train: all, test: new Uint32Array(0) },
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut },
+    get memberRuns() {
+      return runs;
+    },
+    fit: async (f = {}) => {
+      const done: NonNullable<TrainingPlan['memberRuns']> = [];
+      for (let k = 0; k < members; k++) {
+        const net = nets[k], s = settled[k], part = parts[k];
+        const stop = k === 0 ? plan.stop : s.stop ? new LossStop(s.stop) : null;
+        // This network's rows, gathered into its backend's memory for fit, handed back once it has trained.
+        const xs = gatherRows(xOf(k), part.train, net), ys = gatherRows(y, part.train, net);
+        const history = await fitAsync(net, xs, ys, {
+          epochs: s.epochs, ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + k,
+          validationData: [gatherRows(xOf(k), part.test), gatherRows(y, part.test)], earlyStopping: t.earlyStopping,
+          callbacks: [...(stop ? [stop] : []), ...(t.callbacks ?? []), ...watch, ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+        });
+        net.kernels.release?.(xs);
+        net.kernels.release?.(ys);
+        done.push({ history, stop, rows: part.train.length, validationRows: part.test.length });
+        if (history.stopReason === 'aborted') {
+          runs = done;
+          await settledWatch();
+          return history;
+        }
+      }
+      void controls;
+      merged = averageNetworks(nets, { inputs: averageInputs(prep, unbinned) });
+      runs = done;
+      await settledWatch();
+      return done[0].history;
+    },
+    metrics: () => {
+      const net = merged ?? nets[0];
+      // Out of fold: each network on the fold it held out, the rows put back in order.
+      const outputs = zeros(n, net.outputs, 'float32');
+      parts.forEach(({ test }, k) => {
+        const p = nets[k].predict(gatherRows(xOf(k), test));
+        test.forEach((r, i) => outputs.data.set(p.data.subarray(i * p.cols, (i + 1) * p.cols), r * p.cols));
+      });
+      return { train: measure(net, prep, x, y), validation: measureOutputs(nets[0], prep, outputs, y) };
+    },
+  };
+  return plan;
+}
+
+/** The given rows of m, in that order, in the network's memory when a network is given (for fit to gather from). */
+function gatherRows(m: Matrix, rows: ArrayLike<number>, net?: Network): Matrix {
+  const out = net ? allocateFor(net.kernels, rows.length, m.cols, net.dtype) : zeros(rows.length, m.cols, 'float32');
+  for (let i = 0; i < rows.length; i++) out.data.set(m.data.subarray(rows[i] * m.cols, (rows[i] + 1) * m.cols), i * m.cols);
+  return out;
+}
+
+/** measure's figures for outputs already made (the out-of-fold predictions of a bagged run). */
+function measureOutputs(net: Network, prep: Preprocessing, outputs: Matrix, ys: Matrix): Metrics {
+  const classes = prep.target!.task === 'classification';
+  const E = net.loss.elementwise;
+  let sum = 0;
+  // Binary cross-entropy reads the logit h: taken back from the probability.
+  const logit = net.loss.name === 'binary-cross-entropy';
+  for (let i = 0; i < ys.data.length; i++) {
+    const p = Math.min(Math.max(outputs.data[i], 1e-7), 1 - 1e-7);
+    sum += E.value(ys.data[i], outputs.data[i], logit ? Math.log(p) - Math.log1p(-p) : NaN);
+  }
+  const m: Metrics = { loss: sum / ys.rows };
+  if (classes) {
+    let correct = 0;
+    for (let i = 0; i < ys.rows; i++) if (classOf(outputs, i) === classOf(ys, i)) correct++;
+    m.accuracy = correct / ys.rows;
+  } else Object.assign(m, regressionScores(decodeValues(prep, ys), decodeValues(prep, outputs)));
+  return m;
 }
 
 /** Keys of a record type that name a field (for the target option). */

@@ -9,7 +9,8 @@ import { describeFrame, type DataFrame } from '../data/frame.js';
 import type { Task } from '../data/columns.js';
 import type { ActivationName } from '../nn/activations.js';
 import { crossValidate, type CrossValidateOptions } from './cv.js';
-import { DEFAULT_LAYERS, OptionError, resolveOptions, type ModelOptions } from './options.js';
+import { DEFAULT_BINS } from '../data/piecewise.js';
+import { DEFAULT_BAGGING, DEFAULT_LAYERS, OptionError, resolveOptions, type ModelOptions } from './options.js';
 import { toFrame, type TableData } from './table.js';
 
 /**
@@ -18,6 +19,8 @@ import { toFrame, type TableData } from './table.js';
  * exactly as train runs them.
  */
 export interface Settings {
+  /** Bins of the piecewise-linear encoding (0: none). The drawn trials are single networks (bagging 1); trial 1 is the defaults' bagging. */
+  bins: number;
   layers: number[];
   activation: ActivationName;
   lr: number;
@@ -119,21 +122,23 @@ export interface TuneResult {
 }
 
 /** The winning settings as train options for the whole data. */
-export type TrainSettings = Pick<ModelOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs'>;
+export type TrainSettings = Pick<ModelOptions, 'bins' | 'bagging' | 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs'>;
 
 const LAYERS: number[][] = [[32], [64], [100], [128], [256], [64, 32], [100, 50], [128, 64], [64, 64, 32]];
 const ACTIVATIONS: ActivationName[] = ['relu', 'tanh', 'leaky-relu'];
 const BATCHES = [16, 32, 64, 128];
 const DROPOUT = [0, 0, 0.1, 0.2, 0.3];
+const BINS = [0, 8, 16, 16, 32];
 
 /** The trials of a search: the defaults first (l2 null: the default rule), then draws from the space, all from the seed. */
 export function drawTrials(count: number, seed: number): Settings[] {
   const r = new Random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.min(list.length - 1, Math.floor(r.next() * list.length))];
   const logUniform = (lo: number, hi: number): number => +(10 ** r.uniform(Math.log10(lo), Math.log10(hi))).toPrecision(2);
-  const trials: Settings[] = [{ layers: [...DEFAULT_LAYERS], activation: 'relu', lr: 0.001, batchSize: 32, l2: null, dropout: 0 }];
+  const trials: Settings[] = [{ bins: DEFAULT_BINS, layers: [...DEFAULT_LAYERS], activation: 'relu', lr: 0.001, batchSize: 32, l2: null, dropout: 0 }];
   while (trials.length < count) {
     trials.push({
+      bins: pick(BINS),
       layers: [...pick(LAYERS)],
       activation: pick(ACTIVATIONS),
       lr: logUniform(1e-4, 2e-2),
@@ -145,23 +150,26 @@ export function drawTrials(count: number, seed: number): Settings[] {
   return trials.slice(0, count);
 }
 
-/** The settings as train options for n training rows (no l2 for the defaults': train's default rule fills it in). */
+/**
+ * The settings as train options for n training rows (no l2 nor bagging for the defaults': train's default rule fills
+ * them in); a drawn trial is one network (bagging 1).
+ */
 export function settingsOptions(s: Settings, rows: number): TrainSettings {
   return {
-    layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize,
+    bins: s.bins, ...(s.l2 !== null ? { bagging: 1 } : {}), layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize,
     ...(s.l2 !== null ? { l2: s.l2 / rows } : {}), ...(s.dropout ? { dropout: s.dropout } : {}),
   };
 }
 
 /** The settings as a command line for train: none for the defaults (epochs null and l2 null). */
 export function asFlags(s: Settings, rows: number, epochs: number | null): string {
-  const flags = s.l2 === null ? [] : [`--layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${+(s.l2 / rows).toPrecision(3)}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
+  const flags = s.l2 === null ? [] : [`--bagging 1 --bins ${s.bins} --layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${+(s.l2 / rows).toPrecision(3)}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
   if (epochs !== null) flags.push(`--epochs ${epochs}`);
   return flags.join(' ');
 }
 
 function describeSettings(s: Settings): string {
-  return `layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2 === null ? 'default' : `${s.l2}/n`}${s.dropout ? ` dropout ${s.dropout}` : ''}`;
+  return `${s.l2 === null ? `bagging ${DEFAULT_BAGGING} ` : ''}bins ${s.bins} layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2 === null ? 'default' : `${s.l2}/n`}${s.dropout ? ` dropout ${s.dropout}` : ''}`;
 }
 
 function formatScore(metric: 'accuracy' | 'r2', v: number): string {

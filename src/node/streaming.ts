@@ -5,7 +5,8 @@
 // own (data/frame.ts's decideFeature, data/task.ts's chooseTask), so a file gets the model it would in memory.
 // Then every epoch reads the file again in chunks through a seeded shuffle buffer, each chunk encoded by the
 // table layer. Validation rows are chosen by a seeded hash of the row number, so the split is the same on every
-// pass and is never held whole.
+// pass and is never held whole. The default's bagged networks take their folds from the same hash, and the
+// piecewise-linear bins come from a seeded reservoir of training rows, encoded as in memory.
 import { BackpropError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
@@ -13,9 +14,10 @@ import { Random } from '../core/random.js';
 import type { Task } from '../data/columns.js';
 import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
-import { encodeFrameInputs, encodeFrameTargets, featuresOf, type ColumnSummary, type FrameDescription } from '../data/frame.js';
+import { encodeFrameInputs, encodeFrameTargets, featuresOf, type ColumnSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
 import { MISSING } from '../data/missing.js';
-import type { FeatureSpec, Preprocessing } from '../data/preprocessing.js';
+import { defaultFit, fitPiecewise } from '../data/piecewise.js';
+import { scaledInputs, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
 import type { Batch, BatchSource } from '../train/batches.js';
 import { chunkFrame } from './read.js';
@@ -24,13 +26,35 @@ import { tableChunks, textKind, type DuckReadOptions } from './readers/duckdb.js
 /** Whether row `row` is a validation row: a seeded hash of its number below the validation share. */
 export function isValidationRow(row: number, seed: number, fraction: number): boolean {
   if (fraction <= 0) return false;
+  return rowHash(row, seed) < fraction;
+}
+
+/** Row `row`'s fold of `folds` (bagging): the same seeded hash, cut in equal parts. */
+export function foldOf(row: number, seed: number, folds: number): number {
+  return Math.min(folds - 1, Math.floor(rowHash(row, seed) * folds));
+}
+
+/** Which rows a pass holds out: the validation share (one network), or one network's fold (bagging). */
+export interface RowPart {
+  held: (row: number) => boolean;
+}
+
+/** The part that holds out rows for one network: the validation share, or fold k of a bagged run. */
+export function rowPart(seed: number, split: { validation: number } | { folds: number; fold: number }): RowPart {
+  return 'folds' in split
+    ? { held: (row) => foldOf(row, seed, split.folds) === split.fold }
+    : { held: (row) => isValidationRow(row, seed, split.validation) };
+}
+
+/** A seeded hash of a row number, uniform in [0, 1). */
+function rowHash(row: number, seed: number): number {
   let h = Math.imul(row ^ Math.imul(seed, 0x27d4eb2d), 0x9e3779b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 0) / 4294967296 < fraction;
+  return (h >>> 0) / 4294967296;
 }
 
 export interface StreamedData {
@@ -106,6 +130,9 @@ const BRACKET_VALUES = 1 << 23;
 const MAX_CATEGORIES = 100_000;
 /** Values all reservoirs together keep (8 bytes each): 64 MiB, at most 65 536 a column. */
 const RESERVOIR_VALUES = 1 << 23;
+/** Rows a piecewise-linear encoding's quantiles are taken from, at most (as model/train.ts); values they keep in all. */
+const PIECEWISE_SAMPLE = 100_000;
+const PIECEWISE_VALUES = 16_000_000;
 
 /** What the first pass keeps of one column. */
 interface ColumnScan {
@@ -130,8 +157,13 @@ interface ColumnScan {
  * on the training rows, deciding as in-memory training decides.
  */
 export async function scanForTraining(path: string, source: string, options: DuckReadOptions,
-  o: { target?: string; task?: Task; validation: number; seed: number; missing?: 'fill' | 'error'; keep?: readonly string[] }): Promise<StreamedData> {
+  o: { target?: string; task?: Task; validation: number; seed: number; missing?: 'fill' | 'error'; keep?: readonly string[]; bins?: number }): Promise<StreamedData> {
   let scans: ColumnScan[] = [];
+  // The rows the piecewise-linear encoding's quantiles come from: a seeded reservoir of training rows (all of them
+  // up to PIECEWISE_SAMPLE, in order, as in memory), each row's values as read (a number, or a text's code).
+  const sample: Float64Array[] = [];
+  let sampleCap = 0, seenTraining = 0;
+  const draw = new Random(o.seed * 7919 - 1);
   let rows = 0, trainRows = 0, validationRows = 0;
   let t = -1;
   // A numeric target's values as the task rule reads them.
@@ -144,6 +176,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
         checked: 0, dates: true, time: false, parts: DATE_PARTS.map(() => new Running()), dictionary: [],
       }));
+      sampleCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(PIECEWISE_VALUES / names.length)) : 0;
       t = names.indexOf(o.target ?? names[names.length - 1]);
       if (t < 0) throw new BackpropError(`${source}: no column "${o.target}" to use as the target; the columns are: ${names.join(', ')}`, 'target');
     }
@@ -152,6 +185,12 @@ export async function scanForTraining(path: string, source: string, options: Duc
       held[i] = isValidationRow(rows + i, o.seed, o.validation) ? 1 : 0;
       if (held[i]) validationRows++;
       else trainRows++;
+      if (!held[i] && sampleCap > 0) {
+        // Algorithm R: training row n replaces a kept one with probability cap / n.
+        const slot = seenTraining < sampleCap ? seenTraining : draw.int(seenTraining + 1);
+        seenTraining++;
+        if (slot < sampleCap) sample[slot] = Float64Array.from(chunk.columns, (c) => (c instanceof Float64Array ? c[i] : c.codes[i]));
+      }
     }
     chunk.columns.forEach((c, j) => {
       const s = scans[j];
@@ -268,6 +307,18 @@ export async function scanForTraining(path: string, source: string, options: Duc
       : { name: targetName, task: 'classification', classes },
     ...(left.length ? { leftOut: left } : {}),
   };
+  if (o.bins && sample.length) {
+    // The sample as a frame of the file's columns, encoded and binned as in memory (model/train.ts withPiecewise).
+    const columns = scans.map((s, j): FrameColumn => (s.numeric
+      ? { name: s.name, kind: 'numeric', values: Float64Array.from(sample, (r) => r[j]) }
+      : { name: s.name, kind: 'text', codes: Uint32Array.from(sample, (r) => r[j]), dictionary: s.dictionary }));
+    const frame: DataFrame = { source, rows: sample.length, columns, where: () => '' };
+    const inputs = scaledInputs(prep.features);
+    if (inputs.length) {
+      const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32'), inputs, o.bins, undefined, defaultFit(trainRows));
+      if (piecewise.columns.length) prep.piecewise = piecewise;
+    }
+  }
   return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed, description: { taskReason, missing, leftOut } };
 }
 
@@ -331,10 +382,10 @@ function encodeRows(data: StreamedData, chunk: Parameters<typeof chunkFrame>[0],
   encodeFrameTargets(data.prep, frame, 'float32', picked, view(y));
 }
 
-/** The rows of a chunk (from `first` in the file, `from` to `to` of the chunk) that are validation rows, or training rows. */
-function pick(first: number, from: number, to: number, data: StreamedData, validation: boolean): Uint32Array {
+/** The rows of a chunk (from `first` in the file, `from` to `to` of the chunk) that the part holds out, or the others. */
+function pick(first: number, from: number, to: number, part: RowPart, held: boolean): Uint32Array {
   const rows: number[] = [];
-  for (let i = from; i < to; i++) if (isValidationRow(first + i, data.seed, data.validation) === validation) rows.push(i);
+  for (let i = from; i < to; i++) if (part.held(first + i) === held) rows.push(i);
   return Uint32Array.from(rows);
 }
 
@@ -342,7 +393,8 @@ function pick(first: number, from: number, to: number, data: StreamedData, valid
  * Each epoch's training batches: the file is read in chunks into a shuffle buffer of `bufferRows` rows; when the
  * buffer is full its rows are shuffled (seeded, per epoch) and handed out as batches.
  */
-export function trainingBatches(data: StreamedData, inputs: number, outputs: number, batchSize: number, bufferRows: number): BatchSource {
+export function trainingBatches(data: StreamedData, inputs: number, outputs: number, batchSize: number, bufferRows: number,
+  part: RowPart = rowPart(data.seed, data)): BatchSource {
   const capacity = Math.max(batchSize, Math.floor(bufferRows / batchSize) * batchSize);
   const x = zeros(capacity, inputs), y = zeros(capacity, outputs);
   return async function* (epoch: number): AsyncGenerator<Batch> {
@@ -366,10 +418,10 @@ export function trainingBatches(data: StreamedData, inputs: number, outputs: num
         // As many of the chunk's rows as fill the buffer with training rows.
         let to = i, taken = 0;
         while (to < chunk.rows && filled + taken < capacity) {
-          if (!isValidationRow(seen + to, data.seed, data.validation)) taken++;
+          if (!part.held(seen + to)) taken++;
           to++;
         }
-        const picked = pick(seen, i, to, data, false);
+        const picked = pick(seen, i, to, part, false);
         if (picked.length) encodeRows(data, chunk, seen, picked, x, y, filled);
         filled += picked.length;
         i = to;
@@ -385,11 +437,11 @@ export function trainingBatches(data: StreamedData, inputs: number, outputs: num
 }
 
 /** The validation rows, chunk by chunk, as batches: read again at each epoch's end, never held whole. */
-export function validationBatches(data: StreamedData, inputs: number, outputs: number): () => AsyncIterable<Batch> {
+export function validationBatches(data: StreamedData, inputs: number, outputs: number, part: RowPart = rowPart(data.seed, data)): () => AsyncIterable<Batch> {
   return async function* (): AsyncGenerator<Batch> {
     let seen = 0;
     for await (const chunk of tableChunks(data.path, data.source, data.options, data.rows)) {
-      const picked = pick(seen, 0, chunk.rows, data, true);
+      const picked = pick(seen, 0, chunk.rows, part, true);
       if (picked.length) {
         const x = zeros(picked.length, inputs), y = zeros(picked.length, outputs);
         encodeRows(data, chunk, seen, picked, x, y, 0);

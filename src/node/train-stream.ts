@@ -1,12 +1,16 @@
 // Training on a file larger than memory, as a TrainingPlan (model/train.ts): the preprocessing from a first pass
-// over the file (streaming.ts), then every epoch read again through a seeded shuffle buffer.
+// over the file (streaming.ts), then every epoch read again through a seeded shuffle buffer. The defaults are the
+// same as in memory: the piecewise-linear bins, and bagged networks (each row's fold from a seeded hash of its
+// number), each stopped on its own fold and averaged into one network at the end.
 import { BackpropError } from '../core/errors.js';
-import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, type TrainOptions } from '../model/options.js';
-import { networkFor, type Metrics, type TrainingPlan } from '../model/train.js';
-import { LossStop, type History } from '../train/callbacks.js';
+import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, type TrainOptions } from '../model/options.js';
+import { averageInputs, networkFor, unbinnedMembers, withoutPiecewise, type Metrics, type TrainingPlan } from '../model/train.js';
+import { averageNetworks } from '../nn/ensemble.js';
+import type { Network } from '../nn/network.js';
+import { LossStop, type EpochLogs, type History } from '../train/callbacks.js';
 import { fitBatches } from '../train/batches.js';
 import type { DuckReadOptions } from './readers/duckdb.js';
-import { scanForTraining, trainingBatches, validationBatches } from './streaming.js';
+import { foldOf, rowPart, scanForTraining, trainingBatches, validationBatches } from './streaming.js';
 
 /** A plan that reads `path` in passes; `memory` bytes bound what it holds (a quarter of it is the shuffle buffer). */
 export async function planStreamedTraining(path: string, read: DuckReadOptions, options: TrainOptions, memory: number): Promise<TrainingPlan> {
@@ -14,29 +18,78 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   if (Array.isArray(t.target) && t.target.length > 1) throw new OptionError('target: several targets (a multi-output regression) need the data in memory; drop --stream or raise --memory', 'target');
   if (t.callbacks?.length || t.onEpoch) throw new BackpropError('planStreamedTraining: give callbacks to fit, not to the plan', 'callbacks');
   const o = resolveOptions(t);
-  const validation = t.validation ?? DEFAULTS.validation;
+  let members = baggingFor(o, t.validation);
+  // Bagged networks hold out their folds; the scan then fits the preprocessing on every row.
+  const validation = members > 1 ? 0 : t.validation ?? DEFAULTS.validation;
   const target = Array.isArray(t.target) ? t.target[0] : (t.target as string | undefined);
-  const scanned = await scanForTraining(path, path, { ...read, ...(o.naValues ? { naValues: o.naValues } : {}) }, { target, task: o.task, validation, seed: o.seed, missing: o.missing, keep: o.keep });
-  const net = await networkFor(scanned.prep, o, { source: path, rows: 0 });
-  const settled = settle(o, scanned.trainRows, scanned.prep.target!.task, sumOfSquaredWeights(net.parameters));
-  const stop = settled.stop ? new LossStop(settled.stop) : null;
-  const controls = trainingControls(settled, scanned.prep);
+  const scanned = await scanForTraining(path, path, { ...read, ...(o.naValues ? { naValues: o.naValues } : {}) }, { target, task: o.task, validation, seed: o.seed, missing: o.missing, keep: o.keep, bins: o.bins });
+  // As in memory, the default's networks fit the rows (at least two).
+  if (o.bagging === undefined && members > 1) members = Math.max(2, Math.min(members, Math.floor(scanned.rows / 2)));
+  const counts = new Array<number>(members).fill(0);
+  if (members > 1) {
+    for (let r = 0; r < scanned.rows; r++) counts[foldOf(r, o.seed, members)]++;
+    if (counts.some((c) => c === 0 || c === scanned.rows)) throw new OptionError(`bagging: ${members} networks each hold out a fold of the rows; ${path} has ${scanned.rows} rows, too few; use fewer networks, or bagging 1`, 'bagging');
+  }
+  const nets: Network[] = [];
+  // As in memory, every second network reads the values without their bins (model/train.ts unbinnedMembers).
+  const unbinned = members > 1 ? unbinnedMembers(scanned.prep, members) : [false];
+  const plain = withoutPiecewise(scanned.prep);
+  const prepOf = (k: number): typeof plain => (unbinned[k] ? plain : scanned.prep);
+  for (let k = 0; k < members; k++) nets.push(await networkFor(prepOf(k), { ...o, seed: o.seed + k }, { source: path, rows: 0 }));
+  const trainRowsOf = (k: number): number => (members > 1 ? scanned.rows - counts[k] : scanned.trainRows);
+  const settled = nets.map((net, k) => settle(o, trainRowsOf(k), scanned.prep.target!.task, sumOfSquaredWeights(net.parameters), members > 1));
+  const stops = settled.map((s) => (s.stop ? new LossStop(s.stop) : null));
+  const controls = trainingControls(settled[0], scanned.prep);
   // The shuffle buffer takes a quarter of the budget (its float32 inputs and targets).
-  const bufferRows = Math.max(o.batchSize, Math.floor(memory / 4 / ((net.inputs + net.outputs) * 4)));
+  const bufferRows = Math.max(o.batchSize, Math.floor(memory / 4 / ((nets[0].inputs + nets[0].outputs) * 4)));
+  let merged: Network | null = null;
+  let runs: NonNullable<TrainingPlan['memberRuns']> | undefined;
+  const kept = (history: History): EpochLogs | undefined => history.epochs.find((e) => e.epoch === history.finalEpoch) ?? history.epochs[history.epochs.length - 1];
   const last = (history: History, validation: boolean): Metrics | null => {
-    const e = history.epochs[history.epochs.length - 1];
+    const e = members > 1 ? kept(history) : history.epochs[history.epochs.length - 1];
     if (!e) return null;
     if (validation) return e.valLoss === undefined ? null : { loss: e.valLoss, ...(e.valAccuracy !== undefined ? { accuracy: e.valAccuracy } : {}) };
     return { loss: e.loss, ...(e.accuracy !== undefined ? { accuracy: e.accuracy } : {}) };
   };
-  return {
-    source: path, rows: scanned.rows, trainingRows: scanned.trainRows, validationRows: scanned.validationRows, prep: scanned.prep, network: net,
-    options: settled, streamed: true, stop, description: scanned.description,
-    fit: (f = {}) => fitBatches(net, trainingBatches(scanned, net.inputs, net.outputs, o.batchSize, bufferRows), {
-      epochs: settled.epochs, ...controls, learningRate: settled.lr, earlyStopping: t.earlyStopping,
-      callbacks: [...(stop ? [stop] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
-      validationBatches: validation > 0 ? validationBatches(scanned, net.inputs, net.outputs) : undefined,
-    }),
-    metrics: (history) => ({ train: last(history, false)!, validation: last(history, true) }),
+  /** The members' figures at their kept epochs, weighed by their rows (validation: out of fold). */
+  const pooled = (validation: boolean): Metrics | null => {
+    const parts = (runs ?? []).map((r, k) => ({ m: last(r.history, validation), w: validation ? counts[k] : trainRowsOf(k) }));
+    if (parts.length === 0 || parts.some((p) => !p.m)) return null;
+    const total = parts.reduce((a, p) => a + p.w, 0);
+    const loss = parts.reduce((a, p) => a + p.w * p.m!.loss, 0) / total;
+    const accuracy = parts.every((p) => p.m!.accuracy !== undefined) ? parts.reduce((a, p) => a + p.w * p.m!.accuracy!, 0) / total : undefined;
+    return { loss, ...(accuracy !== undefined ? { accuracy } : {}) };
   };
+  const plan: TrainingPlan = {
+    source: path, rows: scanned.rows, trainingRows: members > 1 ? scanned.rows : scanned.trainRows, validationRows: members > 1 ? 0 : scanned.validationRows, prep: scanned.prep,
+    get network() {
+      return merged ?? nets[0];
+    },
+    members, options: settled[0], streamed: true, stop: stops[0], description: scanned.description,
+    get memberRuns() {
+      return members > 1 ? runs : undefined;
+    },
+    fit: async (f = {}) => {
+      const done: NonNullable<TrainingPlan['memberRuns']> = [];
+      for (let k = 0; k < members; k++) {
+        const net = nets[k], s = settled[k];
+        const part = members > 1 ? rowPart(o.seed, { folds: members, fold: k }) : rowPart(o.seed, { validation });
+        const data = { ...scanned, prep: prepOf(k) };
+        const history = await fitBatches(net, trainingBatches({ ...data, seed: o.seed + k }, net.inputs, net.outputs, o.batchSize, bufferRows, part), {
+          epochs: s.epochs, ...(k === 0 ? controls : trainingControls(s, scanned.prep)), learningRate: s.lr, earlyStopping: t.earlyStopping,
+          callbacks: [...(stops[k] ? [stops[k]!] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+          validationBatches: members > 1 || validation > 0 ? validationBatches(data, net.inputs, net.outputs, part) : undefined,
+        });
+        done.push({ history, stop: stops[k], rows: trainRowsOf(k), validationRows: members > 1 ? counts[k] : scanned.validationRows });
+        if (history.stopReason === 'aborted') break;
+      }
+      runs = done;
+      if (members > 1 && done.length === members && done[members - 1].history.stopReason !== 'aborted') merged = averageNetworks(nets, { inputs: averageInputs(scanned.prep, unbinned) });
+      return done[0].history;
+    },
+    metrics: (history) => (members > 1
+      ? { train: pooled(false)!, validation: pooled(true) }
+      : { train: last(history, false)!, validation: last(history, true) }),
+  };
+  return plan;
 }

@@ -1,0 +1,216 @@
+// The defaults' new parts (issue 34): the piecewise-linear encoding of numeric inputs and the bagged networks merged
+// into one. Checked against PyTorch (fixtures/bagging-torch.json, made by fixtures/make_bagging.py), finite
+// differences, the model file's checks, and the rule that train, crossValidate and the command line run the same
+// defaults.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  averageNetworks, crossValidate, encodeFrameInputs, fitPiecewise, encodePiecewise, gradientCheck, fromRows, Model, Network, valueSlots,
+  parseModel, planTraining, referenceKernels, stringifyModel, train, zeros, type LayerWeights,
+} from '../src/index.js';
+import { readTable } from '../src/node/index.js';
+import { backprop, ROOT, tempDir } from './cli-helpers.js';
+
+const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bagging-torch.json'), 'utf8'));
+const dir = tempDir();
+
+/** A seeded table: two numbers, a text column, and a class that depends on them unevenly (steps in a). */
+function table(rows: number): string {
+  let s = 99;
+  const random = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const lines = ['a,b,colour,kind'];
+  for (let i = 0; i < rows; i++) {
+    const a = random() * 10, b = random() * 2 - 1, c = ['red', 'green', 'blue'][Math.floor(random() * 3)];
+    const v = (a > 3 && a < 6 ? 1 : 0) + b + (c === 'red' ? 0.5 : 0);
+    lines.push(`${a.toFixed(3)},${b.toFixed(3)},${c},${v > 0.8 ? 'yes' : 'no'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('the piecewise-linear encoding, against PyTorch\'s script', () => {
+  const x = fromRows(fixture.x, 'float64');
+  it('fits the same edges (quantiles of each column; a yes/no column passes through)', () => {
+    const p = fitPiecewise(x, fixture.candidates, fixture.bins, undefined, { value: true });
+    expect(p).toEqual(fixture.piecewise);
+  });
+  it('bins no more than the rows allow: at most rows / columns a column, none below two', () => {
+    const wide = zeros(200, 10, 'float64');
+    for (let i = 0; i < wide.data.length; i++) wide.data[i] = Math.sin(i * 12.9898) * 43758.5453 % 1;
+    const columns = Array.from({ length: 10 }, (_, j) => j);
+    expect(fitPiecewise(wide, columns, 16, undefined, { trainingRows: 200 }).columns.every((c) => c.edges.length - 1 === 16)).toBe(true);
+    expect(fitPiecewise(wide, columns, 16, undefined, { trainingRows: 45 }).columns.every((c) => c.edges.length - 1 === 4)).toBe(true);
+    expect(fitPiecewise(wide, columns, 16, undefined, { trainingRows: 19 }).columns).toEqual([]);
+  });
+  it('encodes every row as the script does', () => {
+    const encoded = encodePiecewise(fixture.piecewise, x, (r, c) => zeros(r, c, 'float64'));
+    expect(encoded.cols).toBe(fixture.encoded[0].length);
+    fixture.encoded.flat().forEach((v: number, i: number) => expect(Math.abs(encoded.data[i] - v)).toBeLessThan(1e-12));
+  });
+  it('keeps at most 1024 encoded values, with fewer bins for many columns', () => {
+    const wide = zeros(50, 300, 'float64');
+    for (let i = 0; i < wide.data.length; i++) wide.data[i] = Math.sin(i * 12.9898) * 43758.5453 % 1;
+    const p = fitPiecewise(wide, Array.from({ length: 300 }, (_, j) => j), 16);
+    expect(p.columns.every((c) => c.edges.length - 1 === 3)).toBe(true);
+    expect(p.columns.reduce((w, c) => w + c.edges.length - 1, 0)).toBeLessThanOrEqual(1024);
+  });
+});
+
+describe('bagged networks merged into one, against PyTorch\'s script', () => {
+  const encoded = fromRows(fixture.encoded, 'float64');
+  it('a mixed average: a network on the rows without their bins reads the value slots of the encoding', () => {
+    const p = fitPiecewise(fromRows(fixture.x, 'float64'), fixture.candidates, fixture.bins, undefined, { value: true });
+    expect(valueSlots(p)).toEqual(fixture.mixed.slots);
+    const members = fixture.mixed.members.map((weights: LayerWeights[], k: number) => {
+      const net = new Network({
+        inputs: k === 1 ? fixture.x[0].length : encoded.cols, layers: [{ units: 4, activation: 'relu' }, { units: 3, activation: 'softmax' }],
+        loss: 'categorical-cross-entropy', dtype: 'float64', seed: k + 1,
+      }, { kernels: referenceKernels });
+      net.setWeights(weights);
+      return net;
+    });
+    const merged = averageNetworks(members, { inputs: { width: encoded.cols, rows: [null, fixture.mixed.slots, null] } });
+    const y = merged.predict(encoded);
+    fixture.mixed.average.flat().forEach((v: number, i: number) => expect(Math.abs(y.data[i] - v)).toBeLessThan(1e-12));
+    expect(() => averageNetworks(members)).toThrow(/network 2's 5 inputs are not among the 13 inputs of the average/);
+  });
+  for (const task of ['softmax', 'sigmoid', 'linear'] as const) {
+    const c = fixture.cases[task];
+    const members = c.members.map((weights: LayerWeights[], k: number) => {
+      const net = new Network({
+        inputs: encoded.cols, layers: [{ units: 4, activation: 'relu' }, { units: c.outputs, activation: task }],
+        loss: task === 'softmax' ? 'categorical-cross-entropy' : task === 'sigmoid' ? 'binary-cross-entropy' : 'mse', dtype: 'float64', seed: k + 1,
+      }, { kernels: referenceKernels });
+      net.setWeights(weights);
+      return net;
+    });
+    it(`${task}: each member's loss and gradients on the encoded rows equal autograd's`, () => {
+      members.forEach((net: Network, k: number) => {
+        const g = c.grads[k];
+        expect(Math.abs(net.computeGradients(encoded, fromRows(c.targets, 'float64')) - g.loss)).toBeLessThan(1e-12);
+        net.layers.forEach((layer, l) => {
+          g.weights[l].flat().forEach((v: number, i: number) => expect(Math.abs(layer.gradW.data[i] - v)).toBeLessThan(1e-12));
+          g.bias[l].forEach((v: number, i: number) => expect(Math.abs(layer.gradB!.data[i] - v)).toBeLessThan(1e-12));
+        });
+      });
+    });
+    it(`${task}: the merged network predicts the members' average (${task === 'linear' ? 'mean value' : 'of the logits'})`, () => {
+      const merged = averageNetworks(members);
+      expect(merged.layers.map((l) => l.units)).toEqual([12, c.outputs]);
+      const y = merged.predict(encoded);
+      c.average.flat().forEach((v: number, i: number) => expect(Math.abs(y.data[i] - v)).toBeLessThan(1e-12));
+    });
+  }
+
+  it('a merged network of two hidden layers passes the finite-difference gradient check (its blocks are plain weights)', () => {
+    const members = [1, 2].map((seed) => new Network({
+      inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'relu' }, { units: 2, activation: 'softmax' }], loss: 'categorical-cross-entropy', dtype: 'float64', seed,
+    }, { kernels: referenceKernels }));
+    const merged = averageNetworks(members);
+    expect(merged.layers.map((l) => l.units)).toEqual([8, 6, 2]);
+    // Member 2's second-layer units read only member 2's first-layer units: the off-diagonal blocks are zero.
+    expect(merged.layers[1].W.data[0 * 6 + 3]).toBe(0);
+    const report = gradientCheck(merged, [[0.3, -0.2, 0.5], [1, 0.1, -0.7]], [[1, 0], [0, 1]]);
+    expect(report.maxRelError).toBeLessThan(1e-6);
+  });
+});
+
+describe('the model file carries the encoding', () => {
+  it('round-trips it, and refuses a broken one naming the field', async () => {
+    writeFileSync(join(dir, 'kinds.csv'), table(200));
+    const model = await train(await readTable(join(dir, 'kinds.csv')), { bagging: 2, layers: [6], epochs: 5 });
+    expect(model.preprocessing.piecewise?.columns.length).toBe(2);
+    const text = model.stringify();
+    const back = Model.parse(text);
+    expect(back.stringify()).toBe(text);
+    const record = { a: 4.5, b: 0.1, colour: 'red' };
+    expect(back.predict([record])[0].probabilities).toEqual(model.predict([record])[0].probabilities);
+    const file = JSON.parse(text);
+    const broken = (change: (f: { preprocessing: { piecewise: { columns: { input: number; edges: number[] }[] } } }) => void): string => {
+      const f = JSON.parse(text);
+      change(f);
+      return JSON.stringify(f);
+    };
+    expect(() => parseModel(broken((f) => f.preprocessing.piecewise.columns[0].edges.reverse()), 'm.json')).toThrow(/m\.json: preprocessing\.piecewise\.columns\[0\]\.edges\[1\]/);
+    expect(() => parseModel(broken((f) => { f.preprocessing.piecewise.columns[1].input = 2; }), 'm.json')).toThrow(/preprocessing\.piecewise\.columns\[1\]\.input/);
+    expect(() => parseModel(broken((f) => { f.preprocessing.piecewise.columns[0].edges = [1, 2]; }), 'm.json')).toThrow(/preprocessing\.piecewise\.columns\[0\]\.edges/);
+    expect(file.network.inputs).toBe(model.network.inputs);
+  });
+});
+
+describe('the defaults are one rule for train, planTraining, crossValidate and the command line', () => {
+  it('train() with no options: five networks on five folds, each stopped on its own fold, averaged; the same as the command line\'s model', async () => {
+    const csv = join(dir, 'kinds300.csv');
+    writeFileSync(csv, table(300));
+    const frame = await readTable(csv);
+    const plan = await planTraining(frame);
+    expect(plan.members).toBe(5);
+    await plan.fit();
+    expect(plan.memberRuns!.map((r) => r.rows)).toEqual([240, 240, 240, 240, 240]);
+    expect(plan.memberRuns!.every((r) => r.stop?.monitor === 'valLoss' && r.history.finalEpoch === r.stop.bestEpoch)).toBe(true);
+    expect(plan.network.layers.map((l) => l.units)).toEqual([500, 1]);
+    // Networks 2 and 4 read the values without their bins: their units have no weight on a bin.
+    const slots = new Set(valueSlots(plan.prep.piecewise!));
+    const W = plan.network.layers[0].W.data;
+    for (let r = 0; r < plan.network.inputs; r++) {
+      if (slots.has(r)) continue;
+      for (const k of [1, 3]) for (let c = 100 * k; c < 100 * (k + 1); c++) expect(W[r * 500 + c]).toBe(0);
+    }
+    expect(W.subarray(0, 500).some((v, c) => c >= 100 && c < 200 && v !== 0)).toBe(true);
+    const model = await train(frame);
+    expect(model.stringify()).toBe(stringifyModel(plan.network, plan.prep));
+    const out = join(dir, 'cli.json');
+    const r = backprop(['train', csv, '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(model.stringify());
+  }, 120_000);
+
+  it('a fold of crossValidate with no options is train() on the fold\'s rows', async () => {
+    const csv = join(dir, 'kinds120.csv');
+    writeFileSync(csv, table(120));
+    const frame = await readTable(csv);
+    const cv = await crossValidate(frame, { folds: 2 });
+    // The folds crossValidate deals (seed 1): rebuilt here, then trained by train on a table of just those rows.
+    const { stratifiedFolds, describeFrame } = await import('../src/index.js');
+    const description = describeFrame(frame);
+    const held = stratifiedFolds(frame.rows, 2, { seed: 1, stratify: description.classIndex! });
+    const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    const inFold = new Set(held[0]);
+    writeFileSync(join(dir, 'fold-train.csv'), [lines[0], ...lines.slice(1).filter((_, i) => !inFold.has(i))].join('\n') + '\n');
+    writeFileSync(join(dir, 'fold-test.csv'), [lines[0], ...lines.slice(1).filter((_, i) => inFold.has(i))].join('\n') + '\n');
+    const model = await train(await readTable(join(dir, 'fold-train.csv')));
+    const report = model.evaluate(await readTable(join(dir, 'fold-test.csv')));
+    expect(cv.folds[0].metrics.accuracy).toBe(report.accuracy);
+    expect(cv.folds[0].metrics.loss).toBeCloseTo(report.loss!, 6);
+    void encodeFrameInputs;
+  }, 120_000);
+
+  it('streamed training runs the same rule: the same bins (to float32 rounding), five networks averaged', async () => {
+    // Three epochs each, to keep the test short (every epoch reads the file twice per network).
+    const csv = join(dir, 'kinds-stream.csv');
+    writeFileSync(csv, table(300));
+    const out = join(dir, 'streamed.json');
+    const r = backprop(['train', csv, '--stream', '--epochs', '3', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/300 rows in 5 folds/);
+    const streamed = Model.parse(readFileSync(out, 'utf8'));
+    const inMemory = await train(await readTable(csv), { epochs: 3 });
+    expect(streamed.network.layers.map((l) => l.units)).toEqual([500, 1]);
+    const edges = (m: Model): number[][] => m.preprocessing.piecewise!.columns.map((c) => c.edges);
+    expect(edges(streamed).map((e) => e.length)).toEqual(edges(inMemory).map((e) => e.length));
+    edges(streamed).flat().forEach((e, i) => expect(Math.abs(e - edges(inMemory).flat()[i])).toBeLessThan(1e-5));
+  }, 120_000);
+
+  it('refuses a validation share beside bagging, and too few rows for the folds, naming the option', async () => {
+    const frame = await readTable(join(dir, 'kinds300.csv'));
+    await expect(train(frame, { bagging: 5, validation: 0.2 })).rejects.toThrow(/^validation: with bagging 5/);
+    await expect(train(frame, { bins: 1 })).rejects.toThrow(/^bins: expected/);
+    const tiny = await readTable((writeFileSync(join(dir, 'tiny.csv'), table(8)), join(dir, 'tiny.csv')));
+    await expect(train(tiny, { bagging: 5 })).rejects.toThrow(/^bagging: 5 networks/);
+    // Left to the default, a table of 8 rows gets 4 networks, each holding out 2 rows.
+    expect((await train(tiny, { epochs: 2 })).network.layers[0].units).toBe(400);
+    const r = backprop(['train', join(dir, 'kinds300.csv'), '--bagging', '3', '--validation', '0.1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^backprop: --validation: with bagging 3/);
+  }, 60_000);
+});
