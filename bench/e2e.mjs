@@ -1,8 +1,10 @@
 // The end-to-end section of npm run bench (`npm run bench -- e2e`): the whole job, each system as a whole process, on a
 // generated table of 100,000 rows and then 1,000,000 (16 numeric columns on different scales, 2 text columns, 3
 // classes; the generator is below, seeded, written to a temporary folder and never committed):
-//   backprop train FILE --epochs 10                 the command with its defaults (one hidden layer of 100 relu units,
-//                                                   Adam, batch 32, 20% held out)
+//   backprop train FILE --epochs 10 --bagging 1 --bins 0
+//                                                   one network as the peers train it (one hidden layer of 100 relu
+//                                                   units, Adam, batch 32, 20% held out): the defaults' five bagged
+//                                                   networks over binned inputs would be another model than theirs
 //   pandas + scikit-learn (e2e_sklearn.py)          ColumnTransformer(StandardScaler, OneHotEncoder) + MLPClassifier,
 //                                                   the same network, batch, η, L2 penalty and epochs
 //   a plain PyTorch script (e2e_torch.py)           pandas, one-hot, standardize, the same MLP, Adam, batch 32
@@ -102,7 +104,7 @@ async function size(rows, rounds, dir) {
   const sklearn = pythonWith('sklearn, pandas');
   const torch = pythonWith('torch, pandas');
   const systems = [
-    ['backprop train', process.execPath, [join(root, 'dist/cli/main.js'), 'train', file, '--epochs', '10', '--json'], (j) => j.metrics.validation.accuracy],
+    ['backprop train', process.execPath, [join(root, 'dist/cli/main.js'), 'train', file, '--epochs', '10', '--bagging', '1', '--bins', '0', '--json'], (j) => j.metrics.validation.accuracy],
     ...(sklearn ? [['scikit-learn', sklearn, [join(here, 'e2e_sklearn.py'), file, '10'], (j) => j.accuracy]] : []),
     ...(torch ? [['pytorch (1 thread)', torch, [join(here, 'e2e_torch.py'), file, '10', '1'], (j) => j.accuracy]] : []),
   ];
