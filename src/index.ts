@@ -11,7 +11,7 @@ export {
 export { permutationImportance, type FeatureImportance, type ImportanceResult } from './model/importance.js';
 export { checkFinite, Evaluation, type ClassificationReport, type EvaluationReport, type RegressionReport, type TargetScores } from './model/evaluation.js';
 export {
-  baggingFor, DEFAULT_BAGGING, DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
+  BAGGING_MAX_ROWS, baggingFor, DEFAULT_BAGGING, DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
   resolveOptions, settle, sumOfSquaredWeights, TRAIN_OPTION_NAMES,
   type ClassWeightRule, type HiddenActivation, type ModelOptions, type ResolvedOptions, type ScheduleRule, type SettledOptions, type TrainOptions,
 } from './model/options.js';
@@ -41,7 +41,7 @@ export {
 export { generate, multigauss, REGRESSION_SETS, SYNTHETIC_NAMES, type Dataset2D, type SyntheticName, type SyntheticOptions } from './data/synthetic.js';
 export { classesOf, labelIndices, oneHot, type Label } from './data/encoding.js';
 export {
-  DEFAULT_BINS, defaultFit, encodePiecewise, encodePiecewiseRow, fitPiecewise, MAX_PIECEWISE_WIDTH, piecewiseWidth, valueSlots, type Piecewise, type PiecewiseColumn, type PiecewiseFit,
+  DEFAULT_BINS, defaultFit, encodePiecewise, encodePiecewiseRow, fitPiecewise, MAX_PIECEWISE_BYTES, MAX_PIECEWISE_WIDTH, piecewiseWidth, valueSlots, type Piecewise, type PiecewiseColumn, type PiecewiseFit,
 } from './data/piecewise.js';
 export { applyScaler, fitScaler, scaleRow, SCALER_KINDS, type Scaler, type ScalerKind } from './data/scaling.js';
 export { splitRows, stratifiedFolds, takeRows, trainTestSplit, type Split, type SplitOptions } from './data/split.js';

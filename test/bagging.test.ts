@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   averageNetworks, crossValidate, encodeFrameInputs, fitPiecewise, encodePiecewise, gradientCheck, fromRows, Model, Network, valueSlots,
   parseModel, planTraining, referenceKernels, stringifyModel, train, zeros, type LayerWeights,
+  BAGGING_MAX_ROWS, MAX_PIECEWISE_BYTES, piecewiseWidth, withPiecewise,
 } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
 import { backprop, ROOT, tempDir } from './cli-helpers.js';
@@ -200,6 +201,42 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     expect(edges(streamed).map((e) => e.length)).toEqual(edges(inMemory).map((e) => e.length));
     edges(streamed).flat().forEach((e, i) => expect(Math.abs(e - edges(inMemory).flat()[i])).toBeLessThan(1e-5));
   }, 120_000);
+
+  it('a table of more than 10,000 rows gets one network with the validation share, in memory (a fold's rows decide as a table's do) and streamed', async () => {
+    const csv = join(dir, 'kinds10001.csv');
+    writeFileSync(csv, table(BAGGING_MAX_ROWS + 1));
+    const big = await readTable(csv);
+    const one = await planTraining(big, { epochs: 1 });
+    expect(one.members).toBe(1);
+    // The default share, stratified: 20% of 10,001 rows held out, the preprocessing fitted without them.
+    expect(one.validationRows).toBeGreaterThanOrEqual(1999);
+    expect(one.validationRows).toBeLessThanOrEqual(2001);
+    expect(one.trainingRows + one.validationRows).toBe(BAGGING_MAX_ROWS + 1);
+    // At the bound itself, still five: the fold's rows decide, as train would on a table of just them.
+    const atBound = await planTraining(big, { epochs: 1 }, undefined, Uint32Array.from({ length: BAGGING_MAX_ROWS }, (_, i) => i));
+    expect(atBound.members).toBe(5);
+    // Streamed: one network too, holding out the same share (rows picked by the seeded hash).
+    const r = backprop(['train', csv, '--stream', '--epochs', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { training: { bagging?: unknown[]; trainRows: number; validationRows: number } };
+    expect(json.training.bagging ?? []).toHaveLength(0);
+    expect(json.training.trainRows + json.training.validationRows).toBe(BAGGING_MAX_ROWS + 1);
+    expect(json.training.validationRows / (BAGGING_MAX_ROWS + 1)).toBeCloseTo(0.2, 1);
+  }, 120_000);
+
+  it('no bins where the binned training rows would pass 256 MiB as float32', async () => {
+    // One numeric column of 16 bins beside its value takes 17 inputs: 3.95 million rows of them pass 256 MiB.
+    const column = (rows: number): Float64Array => Float64Array.from({ length: rows }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const values = column(4_000_000);
+    const frame = { source: 'big', rows: values.length, columns: [{ name: 'a', kind: 'numeric' as const, values }, { name: 'y', kind: 'numeric' as const, values: values.map((v) => v * 2) }], where: () => '' };
+    const { describeFrame, fitFramePreprocessing } = await import('../src/index.js');
+    const prep = fitFramePreprocessing(describeFrame(frame, 'y', 'regression'), frame, Uint32Array.from({ length: 1000 }, (_, i) => i));
+    const fits = (rows: number): boolean => withPiecewise(prep, frame, Uint32Array.from({ length: rows }, (_, i) => i), 16).piecewise !== undefined;
+    const width = piecewiseWidth(withPiecewise(prep, frame, Uint32Array.from({ length: 1000 }, (_, i) => i), 16).piecewise!);
+    expect(width).toBe(17);
+    expect(fits(Math.floor(MAX_PIECEWISE_BYTES / 4 / width))).toBe(true);
+    expect(fits(Math.floor(MAX_PIECEWISE_BYTES / 4 / width) + 1)).toBe(false);
+  }, 60_000);
 
   it('refuses a validation share beside bagging, and too few rows for the folds, naming the option', async () => {
     const frame = await readTable(join(dir, 'kinds300.csv'));

@@ -6,7 +6,7 @@ import { BackpropError } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
-import { defaultFit, fitPiecewise, piecewiseWidth, valueSlots } from '../data/piecewise.js';
+import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth, valueSlots } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize, MAX_ENCODED_BYTES } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
@@ -20,7 +20,7 @@ import { evaluate, fitAsync } from '../train/fit.js';
 import { classOf, regressionScores } from '../train/metrics.js';
 import { Model, type PredictionFor } from './model.js';
 import {
-  baggingFor, checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls,
+  BAGGING_MAX_ROWS, baggingFor, checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls,
   type ResolvedOptions, type SettledOptions, type TrainOptions,
 } from './options.js';
 import { toFrame, type TableData, type TableRecord } from './table.js';
@@ -183,8 +183,10 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   const o = resolveOptions(t);
   description ??= describeFrame(frame, t.target as string | string[] | undefined, o.task, { missing: o.missing, keep: o.keep });
   let members = baggingFor(o, t.validation);
-  // The default's networks fit the rows: each holds out at least two (a table of 6 rows gets 3 networks, of 3 one).
-  if (o.bagging === undefined && members > 1) members = Math.min(members, Math.floor((rows ? rows.length : frame.rows) / 2));
+  // The default's networks fit the rows: each holds out at least two (a table of 6 rows gets 3 networks, of 3 one);
+  // past BAGGING_MAX_ROWS rows the default is one network with the validation share.
+  const tableRows = rows ? rows.length : frame.rows;
+  if (o.bagging === undefined && members > 1) members = tableRows > BAGGING_MAX_ROWS ? 1 : Math.min(members, Math.floor(tableRows / 2));
   if (members > 1) return planBagged(frame, t, o, description, members, rows);
   const validation = t.validation ?? DEFAULTS.validation;
   const classIndex = description.classIndex && rows ? Int32Array.from(rows, (r) => description!.classIndex![r]) : description.classIndex;
@@ -266,8 +268,8 @@ export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: Array
   const stride = Math.ceil(rows.length / PIECEWISE_SAMPLE);
   const sample = stride === 1 ? rows : Uint32Array.from({ length: Math.ceil(rows.length / stride) }, (_, i) => rows[i * stride]);
   const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32', sample), numeric, bins, undefined, defaultFit(rows.length));
-  // No bins where they would take the encoded rows past what a table may take in memory (data/sizes.ts).
-  if (rows.length * piecewiseWidth(piecewise) * 4 > MAX_ENCODED_BYTES) return prep;
+  // No bins where the binned rows would take more than MAX_PIECEWISE_BYTES (and so never past what a table may take).
+  if (rows.length * piecewiseWidth(piecewise) * 4 > Math.min(MAX_PIECEWISE_BYTES, MAX_ENCODED_BYTES)) return prep;
   return piecewise.columns.length ? { ...prep, piecewise } : prep;
 }
 

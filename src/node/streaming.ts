@@ -16,7 +16,7 @@ import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, featuresOf, type ColumnSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
 import { MISSING } from '../data/missing.js';
-import { defaultFit, fitPiecewise } from '../data/piecewise.js';
+import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth } from '../data/piecewise.js';
 import { scaledInputs, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
 import type { Batch, BatchSource } from '../train/batches.js';
@@ -316,7 +316,8 @@ export async function scanForTraining(path: string, source: string, options: Duc
     const inputs = scaledInputs(prep.features);
     if (inputs.length) {
       const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32'), inputs, o.bins, undefined, defaultFit(trainRows));
-      if (piecewise.columns.length) prep.piecewise = piecewise;
+      // As in memory (model/train.ts withPiecewise): no bins where the binned rows would pass MAX_PIECEWISE_BYTES.
+      if (piecewise.columns.length && trainRows * piecewiseWidth(piecewise) * 4 <= MAX_PIECEWISE_BYTES) prep.piecewise = piecewise;
     }
   }
   return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed, description: { taskReason, missing, leftOut } };

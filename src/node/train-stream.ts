@@ -3,7 +3,7 @@
 // same as in memory: the piecewise-linear bins, and bagged networks (each row's fold from a seeded hash of its
 // number), each stopped on its own fold and averaged into one network at the end.
 import { BackpropError } from '../core/errors.js';
-import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, type TrainOptions } from '../model/options.js';
+import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, BAGGING_MAX_ROWS, type TrainOptions } from '../model/options.js';
 import { averageInputs, networkFor, unbinnedMembers, withoutPiecewise, type Metrics, type TrainingPlan } from '../model/train.js';
 import { averageNetworks } from '../nn/ensemble.js';
 import type { Network } from '../nn/network.js';
@@ -20,10 +20,16 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   const o = resolveOptions(t);
   let members = baggingFor(o, t.validation);
   // Bagged networks hold out their folds; the scan then fits the preprocessing on every row.
-  const validation = members > 1 ? 0 : t.validation ?? DEFAULTS.validation;
   const target = Array.isArray(t.target) ? t.target[0] : (t.target as string | undefined);
-  const scanned = await scanForTraining(path, path, { ...read, ...(o.naValues ? { naValues: o.naValues } : {}) }, { target, task: o.task, validation, seed: o.seed, missing: o.missing, keep: o.keep, bins: o.bins });
-  // As in memory, the default's networks fit the rows (at least two).
+  const scan = (validation: number): ReturnType<typeof scanForTraining> =>
+    scanForTraining(path, path, { ...read, ...(o.naValues ? { naValues: o.naValues } : {}) }, { target, task: o.task, validation, seed: o.seed, missing: o.missing, keep: o.keep, bins: o.bins });
+  let scanned = await scan(members > 1 ? 0 : t.validation ?? DEFAULTS.validation);
+  // As in memory, the default's networks fit the rows (at least two); past BAGGING_MAX_ROWS rows the default is one
+  // network with the validation share, whose preprocessing is fitted without those rows: a second first pass.
+  if (o.bagging === undefined && members > 1 && scanned.rows > BAGGING_MAX_ROWS) {
+    members = 1;
+    scanned = await scan(t.validation ?? DEFAULTS.validation);
+  }
   if (o.bagging === undefined && members > 1) members = Math.max(2, Math.min(members, Math.floor(scanned.rows / 2)));
   const counts = new Array<number>(members).fill(0);
   if (members > 1) {
@@ -73,12 +79,12 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
       const done: NonNullable<TrainingPlan['memberRuns']> = [];
       for (let k = 0; k < members; k++) {
         const net = nets[k], s = settled[k];
-        const part = members > 1 ? rowPart(o.seed, { folds: members, fold: k }) : rowPart(o.seed, { validation });
+        const part = members > 1 ? rowPart(o.seed, { folds: members, fold: k }) : rowPart(o.seed, { validation: scanned.validation });
         const data = { ...scanned, prep: prepOf(k) };
         const history = await fitBatches(net, trainingBatches({ ...data, seed: o.seed + k }, net.inputs, net.outputs, o.batchSize, bufferRows, part), {
           epochs: s.epochs, ...(k === 0 ? controls : trainingControls(s, scanned.prep)), learningRate: s.lr, earlyStopping: t.earlyStopping,
           callbacks: [...(stops[k] ? [stops[k]!] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
-          validationBatches: members > 1 || validation > 0 ? validationBatches(data, net.inputs, net.outputs, part) : undefined,
+          validationBatches: members > 1 || scanned.validation > 0 ? validationBatches(data, net.inputs, net.outputs, part) : undefined,
         });
         done.push({ history, stop: stops[k], rows: trainRowsOf(k), validationRows: members > 1 ? counts[k] : scanned.validationRows });
         if (history.stopReason === 'aborted') break;
