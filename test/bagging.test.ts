@@ -202,7 +202,7 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     edges(streamed).flat().forEach((e, i) => expect(Math.abs(e - edges(inMemory).flat()[i])).toBeLessThan(1e-5));
   }, 120_000);
 
-  it('a table of more than 10,000 rows gets one network with the validation share, in memory (a fold\'s rows decide as a table's do) and streamed', async () => {
+  it('a table of more than 10,000 rows gets one network with the validation share, in memory (a fold\'s rows decide as a table\'s do) and streamed', async () => {
     const csv = join(dir, 'kinds10001.csv');
     writeFileSync(csv, table(BAGGING_MAX_ROWS + 1));
     const big = await readTable(csv);
