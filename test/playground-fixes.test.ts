@@ -121,8 +121,83 @@ describe('the default page (sigmoid output, cross-entropy)', () => {
     expect(Number((y - ŷ).toPrecision(digits))).toBe(d);
     // The note says why there is no f′(h).
     expect(await page.locator('#stageValues [data-kind="case"]').innerText()).toContain('cancels');
+  });
+
+  it('a ΔW cell pointed at names its link in view, the link the diagram marks far above', async () => {
+    // The step-through of point 7 is open (the test above).
+    await page.click('#matrixView > summary');
+    const cellAt = '#matrixBody figure[data-matrix="deltaW"] td[data-i="1"][data-j="2"]';
+    // The matrices in the middle of the screen, as a learner reading them has them.
+    await page.locator('#matrixBody figure[data-matrix="deltaW"]').evaluate((f) => f.scrollIntoView({ block: 'center' }));
+    const scrolled = await page.evaluate(() => scrollY);
+    await page.hover(cellAt);
+    const marked = page.locator('#links line.link.highlight');
+    expect(await marked.count()).toBe(1);
+    const at = await marked.evaluate((l) => [l.getAttribute('data-layer'), l.getAttribute('data-from'), l.getAttribute('data-to')]);
+    expect(at).toEqual(['0', '1', '2']);
+    // The diagram's name of that link, and where it is: off the screen.
+    const name = await page.getAttribute(`#links line.hit[data-layer="0"][data-from="1"][data-to="2"]`, 'aria-label');
+    expect(name).toBe('w from x₂ to layer 1, unit 3');
+    const linkBox = (await marked.boundingBox())!;
+    expect(linkBox.y + linkBox.height).toBeLessThan(0);
+    // Beside the matrix, in view, without the page moving: the same link named, with its step.
+    const caption = page.locator('#matrixBody figure[data-matrix="deltaW"] .link-caption');
+    expect(await caption.innerText()).toContain(`${name} (marked on the diagram above): Δw = ${await page.locator(cellAt).innerText()}`);
+    const box = (await caption.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(VIEWPORT.height);
+    expect(await caption.isVisible()).toBe(true);
+    expect(await page.evaluate(() => scrollY)).toBe(scrolled);
+    // From the keyboard too: the next cell names the next link.
+    await page.focus(cellAt);
+    await page.keyboard.press('ArrowRight');
+    const next = await page.getAttribute('#links line.hit[data-layer="0"][data-from="1"][data-to="3"]', 'aria-label');
+    expect(next).toBe('w from x₂ to layer 1, unit 4');
+    expect(await caption.innerText()).toContain(`${next} (marked on the diagram above)`);
+    await page.click('#matrixView > summary');
     await page.click('#closeStepper');
   });
+
+  it('the links\' box is no Tab stop of its own: Tab lands on the first link, Shift+Tab leaves it for the control before', async () => {
+    const first = '#links line.hit[data-layer="0"][data-from="0"][data-to="0"]';
+    await page.focus(first);
+    await page.keyboard.press('Shift+Tab');
+    const before = await page.evaluate(() => ({ tag: document.activeElement!.tagName.toLowerCase(), id: document.activeElement!.id }));
+    expect(before).not.toEqual({ tag: 'svg', id: 'links' });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-label'))).toBe('w from x₁ to layer 1, unit 1');
+  });
+
+  it('the error surface\'s caption states the E of the map\'s own weights, within the map\'s scale, while training and at rest', async () => {
+    await page.click('#surfaceView > summary');
+    await page.waitForFunction(() => document.getElementById('surface')!.dataset.fresh === 'true');
+    await page.click('#play');
+    const seen = new Set<string>();
+    for (let k = 0; k < 12; k++) {
+      await page.waitForTimeout(250);
+      const { caption, data } = await page.evaluate(() => ({ caption: document.getElementById('surfaceSummary')!.textContent!, data: { ...document.getElementById('surface')!.dataset } }));
+      const [low, high, e] = [Number(data.low), Number(data.high), Number(data.mapLoss)];
+      expect(e).toBeGreaterThanOrEqual(low);
+      expect(e).toBeLessThanOrEqual(high);
+      const m = /from (\S+) \(light\) to (\S+) \(dark\).*drawn around the weights of epoch (\d+): there E = ([\d.e+-]+?)[;.](?:\s|$)/.exec(caption);
+      expect(m, caption).not.toBeNull();
+      const [lo, hi, epoch, stated] = [Number(m![1]), Number(m![2]), m![3], Number(m![4])];
+      // As printed: the stated E lies within the printed scale (each to its printed digits).
+      expect(stated).toBeGreaterThanOrEqual(Number(lo.toPrecision(3)) * (1 - 1e-3));
+      expect(stated).toBeLessThanOrEqual(hi * (1 + 1e-3));
+      expect(epoch).toBe(data.mapEpoch);
+      if (data.fresh === 'false') expect(caption).toMatch(/moved on since \(epoch \d+, E = /);
+      seen.add(data.mapEpoch!);
+    }
+    await page.click('#play');
+    // The map was redrawn during the run, for later epochs.
+    expect(seen.size).toBeGreaterThan(1);
+    // At rest the map catches up: its E is the page's training loss.
+    await page.waitForFunction(() => document.getElementById('surface')!.dataset.fresh === 'true');
+    const summary = await page.textContent('#surfaceSummary');
+    expect(summary).toContain(`there E = ${await page.textContent('#trainLoss')}.`);
+    expect(summary).not.toContain('moved on');
+  }, 30_000);
 });
 
 describe('an uploaded table with gaps, an identifier and dates', () => {
