@@ -90,10 +90,11 @@ describe('a split that leaves no validation rows says why', () => {
   it('a text target of 10,000 classes in 20,000 rows', async () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => ({ a: i % 7, b: (i * 3) % 5, name: `person ${i % 10_000}` }));
     // Today: "validation: 0.2 of 20000 rows leaves no validation rows", which 4,000 rows should not.
-    // The default's five networks each hold out a fold of every class: the same cause, in folds.
-    await expect(train(rows, { epochs: 1 })).rejects.toThrow(new RegExp('^bagging: 5 networks each hold out a fold of 20000 rows, a share of each class, and none of the target\'s 10000 classes ' +
+    // Five bagged networks each hold out a fold of every class: the same cause, in folds.
+    await expect(train(rows, { epochs: 1, bagging: 5 })).rejects.toThrow(new RegExp('^bagging: 5 networks each hold out a fold of 20000 rows, a share of each class, and none of the target\'s 10000 classes ' +
       'has rows enough \\(at most 2\\) for a fold to hold one of them\\. 10000 classes in 20000 rows look more like an identifier or free text than classes \\(is the target the right column\\?\\); or use bagging 1$'));
-    await expect(train(rows, { epochs: 1, bagging: 1 })).rejects.toThrow(new RegExp('^validation: 0\\.2 of 20000 rows leaves no validation rows: the split keeps each class\'s share on both sides, ' +
+    // Above 10,000 rows the default is one network with the validation share (bagging 1 says the same).
+    await expect(train(rows, { epochs: 1 })).rejects.toThrow(new RegExp('^validation: 0\\.2 of 20000 rows leaves no validation rows: the split keeps each class\'s share on both sides, ' +
       'and none of the target\'s 10000 classes has rows enough \\(at most 2\\) for 0\\.2 of them to round to one\\. 10000 classes in 20000 rows look more like an identifier ' +
       'or free text than classes \\(is the target the right column\\?\\); or use validation 0$'));
     // A share that is too small for the rows themselves is said as before.
