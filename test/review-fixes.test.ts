@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createNodeBlasKernels } from '../src/node/index.js';
-import { train } from '../src/index.js';
+import { BackpropError, train } from '../src/index.js';
 
 describe('hostile settings', () => {
   it('a pinned thread count past the cores runs on the cores (--threads 1024 started 1,023 helper threads)', async () => {
@@ -20,5 +20,23 @@ describe('hostile records', () => {
     for (let j = 0; j < 100_001; j++) wide[`k${j}`] = j;
     // Before: every record got a value in each of the 100,003 columns, and the refusal came from the first layer's size.
     await expect(train(rows, { target: 'y', epochs: 1, bagging: 1 })).rejects.toThrow(/^data, row 4: the records have more than 100000 different fields, more columns than a model holds$/);
+  });
+});
+
+describe('records whose own code throws', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => ({ a: i % 5 === 0 ? null : i, c: ['p', 'q'][i % 2], y: i % 3 ? 'x' : 'z' }));
+  const getter = (): Record<string, unknown> => {
+    const o: Record<string, unknown> = { c: 'p', y: 'x' };
+    Object.defineProperty(o, 'a', { enumerable: true, get() { throw new Error('boom'); } });
+    return o;
+  };
+  const trap = new Proxy({}, { ownKeys() { throw new TypeError('no keys'); } });
+
+  it('a getter or a Proxy trap that throws is one error naming the row and field, in train and predict', async () => {
+    await expect(train([...rows, getter()], { target: 'y', epochs: 1, bagging: 1 })).rejects.toThrow(/^data, row 41, field "a": reading it threw Error: boom$/);
+    await expect(train([...rows, trap], { target: 'y', epochs: 1, bagging: 1 })).rejects.toThrow(/^data, row 41: listing the record's fields threw TypeError: no keys$/);
+    const model = await train(rows, { target: 'y', epochs: 1, bagging: 1 });
+    expect(() => model.predict([{ a: 1, c: 'p' }, getter()])).toThrow(BackpropError);
+    expect(() => model.predict([getter()])).toThrow(/^predict, row 1, field "a": reading it threw Error: boom$/);
   });
 });

@@ -172,7 +172,7 @@ function recordColumns(records: readonly unknown[], source: string, expected: re
     if (typeof r !== 'object' || r === null || Array.isArray(r)) {
       throw new BackpropError(`${source}, row ${i + 1}: expected a record (an object of fields), got ${r === null ? 'null' : Array.isArray(r) ? 'a list' : typeof r}`, 'data');
     }
-    for (const key of Object.keys(r)) {
+    for (const key of guarded(() => Object.keys(r), `${source}, row ${i + 1}: listing the record's fields`)) {
       // Fields the reader will not keep are not columns (a record of a million fields made a million of them).
       if (!seen.has(key) && (!only || only.has(key))) {
         seen.add(key);
@@ -194,7 +194,29 @@ function recordColumns(records: readonly unknown[], source: string, expected: re
   checkNames(names, source);
   if (names.length === 0) throw new BackpropError(`${source}, row 1: the record has no fields`, 'data');
   const own = Object.prototype.hasOwnProperty;
-  return { names, rows: records.length, values: (name) => records.map((r) => (own.call(r, name) ? (r as Record<string, unknown>)[name] : undefined)) };
+  return {
+    names, rows: records.length,
+    values: (name) => records.map((r, i) => guarded(() => (own.call(r, name) ? (r as Record<string, unknown>)[name] : undefined),
+      `${source}, row ${i + 1}, field "${printable(name)}": reading it`)),
+  };
+}
+
+/**
+ * A record's own code run (a getter, a Proxy's trap): what it throws becomes one error naming the row and field,
+ * not the caller's exception with a stack from inside the reader.
+ */
+function guarded<T>(read: () => T, what: string): T {
+  try {
+    return read();
+  } catch (e) {
+    let said: string;
+    try {
+      said = e instanceof Error ? `${e.name}: ${String(e.message)}` : String(e);
+    } catch {
+      said = 'a value that cannot be shown';
+    }
+    throw new BackpropError(`${what} threw ${printable(said, 200)}`, 'data');
+  }
 }
 
 function matrixFrame(x: readonly ArrayLike<unknown>[], o: FrameOptions, source: string): DataFrame {
