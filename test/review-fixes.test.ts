@@ -3,7 +3,9 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createNodeBlasKernels } from '../src/node/index.js';
+import * as ort from 'onnxruntime-node';
 import { BackpropError, train } from '../src/index.js';
+import { exportONNX } from '../src/interop/index.js';
 
 describe('hostile settings', () => {
   it('a pinned thread count past the cores runs on the cores (--threads 1024 started 1,023 helper threads)', async () => {
@@ -38,5 +40,26 @@ describe('records whose own code throws', () => {
     const model = await train(rows, { target: 'y', epochs: 1, bagging: 1 });
     expect(() => model.predict([{ a: 1, c: 'p' }, getter()])).toThrow(BackpropError);
     expect(() => model.predict([getter()])).toThrow(/^predict, row 1, field "a": reading it threw Error: boom$/);
+  });
+});
+
+describe('exports of binned models', () => {
+  it('ONNX fills, scales and bins in float64 as backprop does: a column far from zero with a narrow spread agrees to 1e-6', async () => {
+    // Whole numbers (exact in float32) around 100,000 with a spread of 50: a float32 mean is off by up to 0.004, and
+    // a float32 subtraction after it put the scaled value 3e-4 off, which the bins then magnify.
+    const rows = Array.from({ length: 400 }, (_, i) => ({ year: 100_000 + ((i * 37) % 50), n: i % 5 === 0 ? null : (i * 13) % 31, y: ((i * 37) % 50) + ((i * 13) % 31) > 40 ? 'hi' : 'lo' }));
+    const model = await train(rows, { target: 'y', epochs: 20, bagging: 1, seed: 3 });
+    expect(model.toJSON().preprocessing!.piecewise!.columns.length).toBe(2);
+    const session = await ort.InferenceSession.create(exportONNX(model));
+    const [year, n] = session.inputNames;
+    const out = await session.run({
+      [year]: new ort.Tensor('float32', Float32Array.from(rows, (r) => r.year), [rows.length, 1]),
+      [n]: new ort.Tensor('float32', Float32Array.from(rows, (r) => r.n ?? NaN), [rows.length, 1]),
+    });
+    const probabilities = out[session.outputNames[0]].data as Float32Array;
+    const ours = model.predict(rows);
+    let worst = 0;
+    ours.forEach((p, i) => (worst = Math.max(worst, Math.abs(p!.probabilities.hi - probabilities[2 * i + model.toJSON().preprocessing!.target!.classes!.indexOf('hi')]))));
+    expect(worst).toBeLessThan(1e-6);
   });
 });
