@@ -165,7 +165,10 @@ describe('playground', () => {
     const output = trace.layers[trace.layers.length - 1];
     const outputLine = `[data-kind="delta"][data-layer="${output.layer}"][data-unit="0"]`;
     expect(await printed(outputLine, 'product')).toBe(fmt(output.delta[0]));
-    await factorsMultiply(outputLine);
+    // f′(h) cancels: δᵒ is the subtraction y − ŷ, written out with y and ŷ as printed.
+    const [y] = await numbers(outputLine, 'y'), [ŷ] = await numbers(outputLine, 'yhat'), [δo] = await numbers(outputLine, 'product');
+    asPrinted([y, ŷ], [trace.target[0], trace.output[0]]);
+    near(y - ŷ, δo, 2, Math.max(Math.abs(y), Math.abs(ŷ)));
     await page.click('#nextStage');
     // Stage 3, from the output down: the top hidden layer's δ come first, each as (Σₖ Wⱼₖ δₖ) × f′(h).
     const order = await item('[data-kind="delta"]').evaluateAll((ls) => ls.map((l) => Number((l as HTMLElement).dataset.layer)));

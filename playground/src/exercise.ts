@@ -3,6 +3,7 @@
 // value the learner has not answered appears nowhere on the page — diagram, list, matrices, tables, names.
 import { app } from './app.js';
 import { questionKeys } from './answers.js';
+import type { UpdateTrace } from '../../src/index.js';
 
 export interface Answer {
   typed: string;
@@ -39,3 +40,13 @@ export function concealed(key: string): boolean {
 /** Whether any value of the open step-through is still concealed (then panels that print many of them hold back). */
 export const anyConcealed = (): boolean => exercise.on && app.trace !== null && questionKeys(app.trace).some(concealed);
 
+
+/** Whether every weight step of the open step-through is answered or revealed (or exercise mode is off). */
+export const stepsAnswered = (t: UpdateTrace): boolean => !questionKeys(t).some((k) => /^d[wb]:/.test(k) && concealed(k));
+
+/**
+ * The last stage, not applied yet: the network keeps its old weights (diagram, tooltips, map, charts) until every
+ * step is answered or revealed, since the new weights minus the old would give the steps away.
+ */
+export const waitingNote = (t: UpdateTrace): string => (t.applied || stepsAnswered(t) ? ''
+  : ' Not applied yet: the network keeps its old weights until every step Δw of step 4 is answered or revealed (a new weight minus the old one would give its step away).');

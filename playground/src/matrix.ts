@@ -71,6 +71,11 @@ export function matrixStep(t: UpdateTrace, L: number): MatrixStep {
   return { layer: L, x, delta, deltaW, rows: batch.map((r) => r.index), X, Delta, batchW, libraryDifference };
 }
 
+/** A link as the diagram draws it, small: its two units and the line between them, marked as the diagram marks it. */
+const LINK_DRAWING = '<svg class="link-drawing" width="64" height="20" viewBox="0 0 64 20" aria-hidden="true"><circle cx="8" cy="10" r="6"/>'
+  + '<line x1="14" y1="10" x2="50" y2="10"/><circle cx="56" cy="10" r="6"/></svg>';
+const POINT_AT = 'Point at a cell: its link is named here and marked on the diagram.';
+
 /** A cell's number: four significant digits, or a question mark for a value the learner has yet to answer. */
 const cell = (v: number, key?: string): string => (key && concealed(key) ? '?' : fmt(v));
 const shape = (rows: number, cols: number): string => `<span class="shape">(${rows}, ${cols})</span>`;
@@ -87,8 +92,10 @@ function table(name: string, values: number[][], rowNames: string[], colNames: s
     const at = options.link !== undefined ? ` data-layer="${options.link}" data-from="${i}" data-to="${j}" tabindex="-1"` : '';
     return `<td data-i="${i}" data-j="${j}"${hidden ? ' data-concealed="true"' : ` data-v="${v}"`}${at}>${cell(v, key)}</td>`;
   }).join('')}</tr>`).join('');
+  // A linked matrix says which link a cell is, beside it: the diagram is far up the page.
+  const caption = options.link !== undefined ? `<p class="link-caption" aria-live="polite">${LINK_DRAWING}<span>${POINT_AT}</span></p>` : '';
   return `<figure class="matrix" data-matrix="${options.kind}"><figcaption>${name} ${shape(values.length, values[0]?.length ?? 0)}</figcaption>`
-    + `<table><thead>${head}</thead><tbody>${rows}</tbody></table></figure>`;
+    + `<table><thead>${head}</thead><tbody>${rows}</tbody></table>${caption}</figure>`;
 }
 
 /** What numpy does with the two 1-D arrays multiplied as they are, for this layer's sizes. */
@@ -165,13 +172,14 @@ function show(): void {
     + `<span class="op">× η = ${fmt(t.learningRate)} gives</span>${table('ΔW = η · x[:, None] · δ', m.deltaW, names, units, { kind: 'deltaW', keys: dwKey, link: L })}</div>`
     + `<p class="hint">The layer's input as a column ${shape(nIn, 1)} times its error terms as a row ${shape(1, nOut)}: each cell is η·xᵢ·δⱼ, the step of the weight from input i to unit j, `
     + `and ΔW has W's shape ${shape(nIn, nOut)} (inputs × units, as the library and the seed's <code>weights_input_hidden</code> hold it). `
-    + 'Written the textbook way, with W as units × inputs, it is the same step transposed: ΔWᵀ = η·δ·xᵀ, δ a column and x a row. Point at a cell to see its link on the diagram.</p>'
+    + 'Written the textbook way, with W as units × inputs, it is the same step transposed: ΔWᵀ = η·δ·xᵀ, δ a column and x a row. Point at a cell: the link is named under the matrix and marked on the diagram.</p>'
     + `<h3>The broadcasting mistake</h3><p data-broadcast>${broadcasting(nIn, nOut)}</p>`
     + `<h3>A batch</h3>${batch}`
     + `<h3>The code</h3>${code(L, nIn, nOut, B)}`;
-  // A weight's name (from a file, for a table's inputs) goes in as text.
+  // A weight's name (from a file, for a table's inputs) goes in as text; the caption names it as the diagram does.
   for (const td of body.querySelectorAll<HTMLElement>('td[data-from]')) {
     td.title = `w from ${names[Number(td.dataset.from)]} to ${layer.role === 'output' ? 'the output' : `layer ${L + 1} unit ${Number(td.dataset.to) + 1}`}`;
+    td.dataset.link = `w from ${names[Number(td.dataset.from)]} to ${layer.role === 'output' ? 'output' : `layer ${L + 1}, unit ${Number(td.dataset.to) + 1}`}`;
   }
   // One cell of each linked matrix takes the Tab key; the arrow keys move from there.
   for (const grid of body.querySelectorAll('figure[data-matrix="deltaW"], figure[data-matrix="batchW"]')) grid.querySelector('td[data-from]')?.setAttribute('tabindex', '0');
@@ -180,16 +188,34 @@ function show(): void {
 const refOf = (td: HTMLElement): { layer: number; from: number; to: number } => ({ layer: Number(td.dataset.layer), from: Number(td.dataset.from), to: Number(td.dataset.to) });
 const linked = (e: Event): HTMLElement | null => (e.target as HTMLElement).closest?.('td[data-from]') ?? null;
 
+/**
+ * A cell pointed at (or left, null): its link marked on the diagram, and named with its step under its matrix (in a
+ * box of fixed size: the matrices are centred in their row, so a taller caption would move the cell from the pointer).
+ */
+function point(td: HTMLElement | null, left?: HTMLElement): void {
+  const cellNow = td ?? left;
+  const caption = cellNow?.closest('figure')?.querySelector<HTMLElement>('.link-caption');
+  caption?.classList.toggle('on', td !== null);
+  caption?.querySelector('span')?.replaceChildren(td ? `${td.dataset.link} (marked on the diagram above): Δw = ${td.textContent}` : POINT_AT);
+  emit('highlight', td ? refOf(td) : null);
+}
+
 body.addEventListener('mouseover', (e) => {
   const td = linked(e);
-  if (td) emit('highlight', refOf(td));
+  if (td) point(td);
 });
-body.addEventListener('mouseout', (e) => linked(e) && emit('highlight', null));
+body.addEventListener('mouseout', (e) => {
+  const td = linked(e);
+  if (td) point(null, td);
+});
 body.addEventListener('focusin', (e) => {
   const td = linked(e);
-  if (td) emit('highlight', refOf(td));
+  if (td) point(td);
 });
-body.addEventListener('focusout', (e) => linked(e) && emit('highlight', null));
+body.addEventListener('focusout', (e) => {
+  const td = linked(e);
+  if (td) point(null, td);
+});
 body.addEventListener('keydown', (e) => {
   const td = linked(e);
   if (!td) return;

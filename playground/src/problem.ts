@@ -1,7 +1,7 @@
 // The data and network a playground state describes: seeded points, the chosen input features, the
 // train/test split and the network spec. The page's worker and the end-to-end tests build them the same way.
 import { generate, takeRows, toRows, trainTestSplit, type LayerWeights, type NetworkSpec } from '../../src/index.js';
-import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing } from '../../src/data/frame.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type FrameDescription } from '../../src/data/frame.js';
 import { BackpropError } from '../../src/core/errors.js';
 import { inputNames as libraryInputNames, type Preprocessing } from '../../src/data/preprocessing.js';
 import { splitRows } from '../../src/data/split.js';
@@ -77,6 +77,8 @@ export interface TableProblem {
   inputNames: string[];
   /** The class names in the order of the outputs (classification), else null. */
   classes: string[] | null;
+  /** What the table layer found (as backprop train's plan says it): the missing values it fills, the columns left out. */
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut'>;
   /** The file's rows (0-based) that train and that test. */
   rows: { train: Uint32Array; test: Uint32Array };
   /** The heat map's axes: their names and what is held fixed. */
@@ -207,7 +209,7 @@ function tableProblem(s: State): Problem {
   const at = (x: number, y: number): number[] => mean.map((m, k) => (pcaCentre ? m + x * u[k] + y * v[k] : u[k] ? x : v[k] ? y : m));
   return {
     task: target.task, train, test, extent, outputs: classes ? (classes.length === 2 ? 1 : classes.length) : 1,
-    table: { name: loaded.source.name, prep, inputNames, classes, rows, xLabel, yLabel, note, at },
+    table: { name: loaded.source.name, prep, description, inputNames, classes, rows, xLabel, yLabel, note, at },
   };
 }
 

@@ -4,7 +4,7 @@
 import { Network, traceUpdate, type LayerTrace, type LayerWeights, type UpdateTrace } from '../../src/index.js';
 import { $, app, applyTraced, closeStepper, emit, fmt, on, pickCustom, pickPoint, say, type WeightRef } from './app.js';
 import { cancels, diagnose, fromPrinted, questionKeys, questionValue, significant, slipsOf } from './answers.js';
-import { answerOf, concealed, exercise, type Answer } from './exercise.js';
+import { answerOf, concealed, exercise, stepsAnswered, waitingNote, type Answer } from './exercise.js';
 import { lesson, lessonApplies, type Lesson } from './lessons.js';
 import { inputNames, networkSpec } from './problem.js';
 import { escapeHtml } from './draw.js';
@@ -247,11 +247,12 @@ function outputDelta(t: UpdateTrace): string[] {
   const out = t.layers[t.layers.length - 1];
   return [li('data-kind="case"', outputCase(t)), ...out.delta.map((d, k) => {
     const slope = cancels(t) ? undefined : out.derivative?.[k];
-    const printed = lineDigits(t, d, `delta:${out.layer}:${k}`, (r) => (slope === undefined ? r(t.error[k]) : r(t.error[k]) * r(slope)));
+    const printed = lineDigits(t, d, `delta:${out.layer}:${k}`, (r) => (slope === undefined ? r(t.target[k]) - r(t.output[k]) : r(t.error[k]) * r(slope)));
     return line(t, {
       key: `delta:${out.layer}:${k}`, attrs: `data-kind="delta" data-layer="${out.layer}" data-unit="${k}"`, label: '', lhs: 'δᵒ', value: d, role: 'product', printed,
       name: out.delta.length > 1 ? `The output error term of output ${k + 1}: ` : 'The output error term: ',
-      formula: slope === undefined ? `y − ŷ = ${num(t.error[k], 'factor', true, `error:${k}`, printed.digits)}`
+      // f′(h) cancels (the case line says why): δᵒ is the subtraction itself, written out.
+      formula: slope === undefined ? `y − ŷ = ${num(t.target[k], 'y', true, undefined, printed.digits)} − ${num(t.output[k], 'yhat', true, undefined, printed.digits)}`
         : `(y − ŷ) × f′(h) = ${num(t.error[k], 'factor', true, `error:${k}`, printed.digits)} × ${num(slope, 'factor', true, undefined, printed.digits)}`,
     });
   })];
@@ -378,7 +379,8 @@ function show(): void {
   stepper.dataset.stage = String(app.stage);
   $('stageTitle').textContent = `${STAGES[app.stage][0]} (${pointName()}, η = ${t.learningRate})`;
   $('stageText').textContent = STAGES[app.stage][1] + (exercise.on && app.stage >= 1 && app.stage <= 4
-    ? ' Exercise mode: work out each value and type it in (a decimal comma is fine; ± changes the sign). Values you have not answered are hidden everywhere on the page.' : '');
+    ? ' Exercise mode: work out each value and type it in (a decimal comma is fine; ± changes the sign). Values you have not answered are hidden everywhere on the page.' : '')
+    + (app.stage === LAST_STAGE ? waitingNote(t) : '');
   $('stepNote').textContent = optimizerNote();
   fields = new Map();
   $('stageValues').innerHTML = values(t).join('');
@@ -412,8 +414,9 @@ function go(stage: number): void {
   const t = app.trace;
   if (!t || stage < 0 || stage > LAST_STAGE) return;
   app.stage = stage;
-  // Entering the last stage applies the very update the trace shows, once.
-  if (stage === LAST_STAGE && !t.applied) applyTraced();
+  // Entering the last stage applies the very update the trace shows, once: in exercise mode once every step is
+  // answered or revealed (new − old weight would give a step away).
+  if (stage === LAST_STAGE && !t.applied && stepsAnswered(t)) applyTraced();
   emit('stage');
 }
 
@@ -544,7 +547,8 @@ $('stageValues').addEventListener('input', (e) => {
 });
 $('quiz').addEventListener('change', (e) => {
   exercise.on = (e.target as HTMLInputElement).checked;
-  emit('stage');
+  if (app.trace) go(app.stage);
+  else emit('stage');
   emit('render');
 });
 

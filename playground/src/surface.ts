@@ -36,7 +36,7 @@ let choice: [number, number] = [0, 1];
 let path: Float64Array[] = [];
 let lastSnapshot: unknown = null;
 /** The computed map: its ranges, its losses (row 0 at the bottom), and the weights it was computed around. */
-let map: { a: [number, number]; b: [number, number]; loss: Float64Array; around: Float64Array; choice: string; rows: number } | null = null;
+let map: { a: [number, number]; b: [number, number]; loss: Float64Array; around: Float64Array; choice: string; rows: number; epoch: number; atAround: number } | null = null;
 let computing = false;
 let lastComputed = 0;
 
@@ -109,6 +109,7 @@ function compute(): void {
   computing = true;
   const { a, b } = ranges();
   const around = flatten(s.weights);
+  const epoch = s.epoch;
   const net = new Network(networkSpec(app.state, app.problem.task, app.problem));
   const train = app.problem.train;
   const rows = Math.min(MAX_ROWS, train.x.length);
@@ -141,7 +142,9 @@ function compute(): void {
       setTimeout(slice, 0);
       return;
     }
-    map = { a, b, loss, around, choice: key, rows };
+    // E at the weights the map is drawn around (the caption's E: the map's own, not the network's of a later epoch).
+    net.setWeights(unflatten(around, s.weights));
+    map = { a, b, loss, around, choice: key, rows, epoch, atAround: net.pass(x, y, false).loss };
     computing = false;
     lastComputed = performance.now();
     draw();
@@ -190,7 +193,9 @@ function draw(): void {
   const toY = (v: number): number => MARGIN.top + plotH - ((v - b[0]) / (b[1] - b[0])) * plotH;
   // Heights on a log scale, so the valley floor and the slopes both show.
   const logs = Array.from(loss, (v) => Math.log(Math.max(v, 1e-12)));
-  const min = Math.min(...logs), max = Math.max(...logs);
+  // The scale holds the E the caption states too (between the grid's points it can lie below every cell).
+  const atAround = Math.log(Math.max(map.atAround, 1e-12));
+  const min = Math.min(atAround, ...logs), max = Math.max(atAround, ...logs);
   const t = (v: number): number => (max > min ? (v - min) / (max - min) : 0);
   const cw = plotW / (N - 1), ch = plotH / (N - 1);
   for (let r = 0; r < N; r++) {
@@ -255,12 +260,15 @@ function draw(): void {
   canvas.dataset.corner = `${a[0]},${b[0]},${loss[0]}`;
   canvas.dataset.fresh = String(!stale());
   const [lo, hi] = [Math.exp(min), Math.exp(max)];
+  Object.assign(canvas.dataset, { low: String(lo), high: String(hi), mapLoss: String(map.atAround), mapEpoch: String(map.epoch) });
   const rows = app.problem.train.x.length;
   const s = app.snapshot;
   summary.textContent = `E over weight A, ${params[ka].name} (${fmtTick(a[0])} to ${fmtTick(a[1])}, across), and weight B, ${params[kb].name} `
-    + `(${fmtTick(b[0])} to ${fmtTick(b[1])}, up), every other weight as the network has it now: from ${fmt(lo)} (light) to ${fmt(hi)} (dark). `
+    + `(${fmtTick(b[0])} to ${fmtTick(b[1])}, up), every other weight held where it was then (see below): from ${fmt(lo)} (light) to ${fmt(hi)} (dark). `
     + `The path: ${path.length} point${path.length === 1 ? '' : 's'}, from the white dot (${fmt(start[ka])}, ${fmt(start[kb])}) to the orange one, the network now `
-    + `(${fmt(end[ka])}, ${fmt(end[kb])})${s ? `, E = ${lossText(s.trainLoss)}` : ''}. `
+    + `(${fmt(end[ka])}, ${fmt(end[kb])}). `
+    + `The map is drawn around the weights of epoch ${map.epoch}: there E = ${lossText(map.atAround)}`
+    + (s && stale() ? `; the network has moved on since (epoch ${s.epoch}, E = ${lossText(s.trainLoss)}), and the map follows it, at most twice a second while training. ` : '. ')
     + (map.rows < rows ? `The loss is taken over ${map.rows.toLocaleString('en')} of the ${rows.toLocaleString('en')} training rows. ` : '')
     + 'As the other weights train, the surface itself changes: the map follows them.';
   canvas.setAttribute('aria-label', `Error surface over two weights, with the path training took: ${summary.textContent}`);

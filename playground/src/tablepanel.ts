@@ -1,6 +1,8 @@
 // Tables on the page: the learner's own CSV file (chosen or dropped), the target column, the heat map's plane (two
 // inputs, or the principal components), each class's accuracy, and the exports. The file is read by the library's
 // table layer (tables.ts); a file it refuses gets the command line's one-line message and changes nothing.
+import { tableNotes } from '../../src/index.js';
+import { DATE_PART_NAMES } from '../../src/data/dates.js';
 import { $, app, on, say, update, useTable } from './app.js';
 import { css, classColour, escapeHtml } from './draw.js';
 import { FEATURES, inputNames } from './problem.js';
@@ -71,6 +73,21 @@ function render(): void {
   const task = table.classes ? `${table.classes.length} classes (${table.classes.length === 2 ? 'one sigmoid output, cross-entropy' : 'softmax, one output per class, categorical cross-entropy'})`
     : 'regression (a linear output; squared error — the library has no absolute-error loss, so squared error is the only choice)';
   $('tableSummary').textContent = `${table.name}: ${table.rows.train.length + table.rows.test.length} rows, ${d} inputs after encoding; target "${target}": ${task}.`;
+  $('tableNotes').replaceChildren(...planNotes(table).map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+}
+
+/**
+ * What the table layer did to the file, in the words of backprop train's plan (the library's tableNotes): the values
+ * it fills, the columns it leaves out, the dates it splits into parts.
+ */
+function planNotes(table: NonNullable<typeof app.problem.table>): string[] {
+  const notes = tableNotes(table);
+  const dates = table.prep.features.filter((f) => f.type === 'date');
+  return [
+    ...(notes.missing ? [`Missing values: ${notes.missing}.`] : []),
+    ...notes.leftOut.map((l) => `Left out: ${l.replace('; --keep', '; backprop train --keep')}.`),
+    ...dates.map((f) => `Date column ${f.name}: turned into ${f.parts.map((p) => DATE_PART_NAMES[p]).join(', ')} (one input each).`),
+  ];
 }
 
 function renderAccuracy(): void {

@@ -1,0 +1,232 @@
+// Issue 33's review, what remained (notes/pagereview.md), clicked through in Debian's Chromium at 1400×900: the last
+// stage keeps the old weights until every Δw is answered; the δᵒ line with cross-entropy is the subtraction it is; an
+// uploaded table's summary says what was filled, left out and split into date parts; a ΔW cell names its link in view;
+// the error surface's caption is the E of the map's weights; the links' box is no Tab stop of its own.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { serveFolder } from '../src/cli/serve.js';
+import { LESSON_LIST } from '../playground/src/lessons.js';
+import { launch } from './browser.js';
+import { ROOT } from './cli-helpers.js';
+
+const BUILD = join(ROOT, 'dist/playground');
+const VIEWPORT = { width: 1400, height: 900 };
+let browser: Browser;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`${BUILD} is missing: npm run build makes it (npm test does so first)`);
+  ({ server, url } = await serveFolder(BUILD));
+  browser = await launch();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const errors = new WeakMap<Page, string[]>();
+
+async function open(search = ''): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+  const seen: string[] = [];
+  errors.set(page, seen);
+  page.on('pageerror', (e) => seen.push(e.message));
+  await page.goto(url + search);
+  await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
+  return page;
+}
+
+async function close(page: Page): Promise<void> {
+  await page.context().close();
+  expect(errors.get(page)).toEqual([]);
+}
+
+/** Each link's weight as the diagram has it, by "layer:from:to". */
+const linkWeights = (page: Page): Promise<Record<string, number>> => page.locator('#links line.link').evaluateAll((ls) =>
+  Object.fromEntries(ls.map((l) => [`${l.getAttribute('data-layer')}:${l.getAttribute('data-from')}:${l.getAttribute('data-to')}`, Number((l as SVGElement).dataset.w)])));
+
+/** What the tooltip of each link says when the pointer is on it. */
+async function tips(page: Page): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(await linkWeights(page))) {
+    const [l, i, j] = key.split(':');
+    await page.dispatchEvent(`#links line.hit[data-layer="${l}"][data-from="${i}"][data-to="${j}"]`, 'mouseover');
+    out[key] = await page.locator('#tip').innerText();
+  }
+  return out;
+}
+
+describe('exercise mode, the last stage', () => {
+  it('keeps the old weights (diagram, tooltips) until every Δw is answered or revealed, then applies the update', async () => {
+    const page = await open('?lesson=seed-exercise');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.check('#quiz');
+    const lesson = LESSON_LIST.find((l) => l.id === 'seed-exercise')!;
+    const old = await linkWeights(page);
+    // The lesson's own weights, as the text gives them.
+    expect(old['0:2:1']).toBe(lesson.weights![0].weights[2][1]);
+    const oldTips = await tips(page);
+    for (let stage = 0; stage < 5; stage++) await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="5"]');
+    // Give a wrongly applied update time to arrive from the worker.
+    await page.waitForTimeout(300);
+    expect(await linkWeights(page)).toEqual(old);
+    expect(await tips(page)).toEqual(oldTips);
+    expect(await page.locator('#stageText').innerText()).toContain('Not applied yet');
+    // Every step revealed at step 4: the next stage applies the update, and the weights move.
+    await page.click('#prevStage');
+    for (let n = 0; n < 20 && (await page.locator('#stageValues button[data-action="reveal"]').count()) > 0; n++) {
+      await page.locator('#stageValues button[data-action="reveal"]').first().click();
+    }
+    await page.click('#nextStage');
+    await page.waitForFunction((w) => Number((document.querySelector('#links line.link[data-layer="0"][data-from="2"][data-to="1"]') as SVGElement).dataset.w) !== w, old['0:2:1']);
+    const now = await linkWeights(page);
+    // Each new weight is the old plus its printed step.
+    const step = await page.locator('#stageValues [data-kind="new-weight"][data-layer="0"][data-from="2"][data-to="1"] [data-role="new"]').getAttribute('data-v');
+    expect(now['0:2:1']).toBeCloseTo(Number(step), 6);
+    expect(await page.locator('#stageText').innerText()).not.toContain('Not applied yet');
+    await close(page);
+  }, 30_000);
+});
+
+describe('the default page (sigmoid output, cross-entropy)', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await open();
+  }, 30_000);
+  afterAll(async () => close(page));
+
+  it('writes δᵒ = y − ŷ as the subtraction, with numbers that add up and the stage-1 ŷ', async () => {
+    await page.fill('#pointIndex', '7');
+    await page.press('#pointIndex', 'Enter');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.click('#nextStage');
+    const errorLine = await page.locator('#stageValues [data-kind="error"]').innerText();
+    const [, yhat] = /ŷ = (-?[\d.]+)/.exec(errorLine)!;
+    await page.click('#nextStage');
+    const text = await page.locator('#stageValues [data-kind="delta"]').innerText();
+    expect(text).not.toMatch(/= (\S+) = \1\b/);
+    const m = /δᵒ = y − ŷ = (\(?-?[\d.]+\)?) − (\(?-?[\d.]+\)?) = (-?[\d.]+)/.exec(text.replace(/−(?=\d)/g, '-'));
+    expect(m, text).not.toBeNull();
+    const [y, ŷ, d] = m!.slice(1, 4).map((v) => Number(v.replace(/[()]/g, '')));
+    expect(ŷ).toBe(Number(yhat));
+    expect(y === 0 || y === 1).toBe(true);
+    // As a calculator has it, rounded to the result's digits.
+    const digits = d.toString().replace(/^-/, '').replace('.', '').replace(/^0+/, '').length;
+    expect(Number((y - ŷ).toPrecision(digits))).toBe(d);
+    // The note says why there is no f′(h).
+    expect(await page.locator('#stageValues [data-kind="case"]').innerText()).toContain('cancels');
+  });
+
+  it('a ΔW cell pointed at names its link in view, the link the diagram marks far above', async () => {
+    // The step-through of point 7 is open (the test above).
+    await page.click('#matrixView > summary');
+    const cellAt = '#matrixBody figure[data-matrix="deltaW"] td[data-i="1"][data-j="2"]';
+    // The matrices in the middle of the screen, as a learner reading them has them.
+    await page.locator('#matrixBody figure[data-matrix="deltaW"]').evaluate((f) => f.scrollIntoView({ block: 'center' }));
+    const scrolled = await page.evaluate(() => scrollY);
+    await page.hover(cellAt);
+    const marked = page.locator('#links line.link.highlight');
+    expect(await marked.count()).toBe(1);
+    const at = await marked.evaluate((l) => [l.getAttribute('data-layer'), l.getAttribute('data-from'), l.getAttribute('data-to')]);
+    expect(at).toEqual(['0', '1', '2']);
+    // The diagram's name of that link, and where it is: off the screen.
+    const name = await page.getAttribute(`#links line.hit[data-layer="0"][data-from="1"][data-to="2"]`, 'aria-label');
+    expect(name).toBe('w from x₂ to layer 1, unit 3');
+    const linkBox = (await marked.boundingBox())!;
+    expect(linkBox.y + linkBox.height).toBeLessThan(0);
+    // Beside the matrix, in view, without the page moving: the same link named, with its step.
+    const caption = page.locator('#matrixBody figure[data-matrix="deltaW"] .link-caption');
+    expect(await caption.innerText()).toContain(`${name} (marked on the diagram above): Δw = ${await page.locator(cellAt).innerText()}`);
+    const box = (await caption.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(VIEWPORT.height);
+    expect(await caption.isVisible()).toBe(true);
+    expect(await page.evaluate(() => scrollY)).toBe(scrolled);
+    // From the keyboard too: the next cell names the next link.
+    await page.focus(cellAt);
+    await page.keyboard.press('ArrowRight');
+    const next = await page.getAttribute('#links line.hit[data-layer="0"][data-from="1"][data-to="3"]', 'aria-label');
+    expect(next).toBe('w from x₂ to layer 1, unit 4');
+    expect(await caption.innerText()).toContain(`${next} (marked on the diagram above)`);
+    await page.click('#matrixView > summary');
+    await page.click('#closeStepper');
+  });
+
+  it('the links\' box is no Tab stop of its own: Tab lands on the first link, Shift+Tab leaves it for the control before', async () => {
+    const first = '#links line.hit[data-layer="0"][data-from="0"][data-to="0"]';
+    await page.focus(first);
+    await page.keyboard.press('Shift+Tab');
+    const before = await page.evaluate(() => ({ tag: document.activeElement!.tagName.toLowerCase(), id: document.activeElement!.id }));
+    expect(before).not.toEqual({ tag: 'svg', id: 'links' });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement!.getAttribute('aria-label'))).toBe('w from x₁ to layer 1, unit 1');
+  });
+
+  it('the error surface\'s caption states the E of the map\'s own weights, within the map\'s scale, while training and at rest', async () => {
+    await page.click('#surfaceView > summary');
+    await page.waitForFunction(() => document.getElementById('surface')!.dataset.fresh === 'true');
+    await page.click('#play');
+    const seen = new Set<string>();
+    for (let k = 0; k < 12; k++) {
+      await page.waitForTimeout(250);
+      const { caption, data } = await page.evaluate(() => ({ caption: document.getElementById('surfaceSummary')!.textContent!, data: { ...document.getElementById('surface')!.dataset } }));
+      const [low, high, e] = [Number(data.low), Number(data.high), Number(data.mapLoss)];
+      expect(e).toBeGreaterThanOrEqual(low);
+      expect(e).toBeLessThanOrEqual(high);
+      const m = /from (\S+) \(light\) to (\S+) \(dark\).*drawn around the weights of epoch (\d+): there E = ([\d.e+-]+?)[;.](?:\s|$)/.exec(caption);
+      expect(m, caption).not.toBeNull();
+      const [lo, hi, epoch, stated] = [Number(m![1]), Number(m![2]), m![3], Number(m![4])];
+      // As printed: the stated E lies within the printed scale (each to its printed digits).
+      expect(stated).toBeGreaterThanOrEqual(Number(lo.toPrecision(3)) * (1 - 1e-3));
+      expect(stated).toBeLessThanOrEqual(hi * (1 + 1e-3));
+      expect(epoch).toBe(data.mapEpoch);
+      if (data.fresh === 'false') expect(caption).toMatch(/moved on since \(epoch \d+, E = /);
+      seen.add(data.mapEpoch!);
+    }
+    await page.click('#play');
+    // The map was redrawn during the run, for later epochs.
+    expect(seen.size).toBeGreaterThan(1);
+    // At rest the map catches up: its E is the page's training loss.
+    await page.waitForFunction(() => document.getElementById('surface')!.dataset.fresh === 'true');
+    const summary = await page.textContent('#surfaceSummary');
+    expect(summary).toContain(`there E = ${await page.textContent('#trainLoss')}.`);
+    expect(summary).not.toContain('moved on');
+  }, 30_000);
+});
+
+describe('an uploaded table with gaps, an identifier and dates', () => {
+  it('says in its summary what was filled, left out and turned into date parts, as backprop train\'s plan does', async () => {
+    const page = await open('?dataset=upload');
+    // 60 rows: x numeric with NA and empty cells, colour text with gaps, id unique per row, day an ISO date.
+    const rows = ['id,x,colour,day,label'];
+    for (let r = 0; r < 60; r++) {
+      const x = r % 7 === 0 ? 'NA' : r % 11 === 0 ? '' : String((r * 37) % 17 - 8);
+      const colour = r % 9 === 0 ? '' : ['red', 'green', 'blue'][r % 3];
+      const day = `2024-${String(1 + (r % 12)).padStart(2, '0')}-${String(1 + (r % 28)).padStart(2, '0')}`;
+      rows.push(`row${1000 + r},${x},${colour},${day},${(r * 37) % 17 > 8 ? 'yes' : 'no'}`);
+    }
+    await page.setInputFiles('#csvFile', { name: 'gaps.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForFunction(() => document.getElementById('tableSummary')?.textContent?.startsWith('gaps.csv'));
+    const notes = await page.locator('#tableNotes li').allInnerTexts();
+    const text = notes.join('\n');
+    // Counted from the file as written: x's NA and empty cells, colour's empty ones.
+    const xGaps = rows.slice(1).filter((l) => ['NA', ''].includes(l.split(',')[1])).length;
+    const colourGaps = rows.slice(1).filter((l) => l.split(',')[2] === '').length;
+    expect(text).toContain(`Missing values: ${xGaps + colourGaps} values in 2 columns`);
+    expect(text).toContain('numbers filled with training medians (1 indicator input)');
+    expect(text).toContain('text as its own level');
+    expect(text).toMatch(/Left out: id: 60 distinct values in 60 rows, left out as an identifier/);
+    expect(text).toMatch(/Date column day: turned into .*month/);
+    // The network's inputs agree: the indicator input is there, id is not.
+    const inputs = await page.locator('#axes option').allInnerTexts();
+    expect(inputs.join('\n')).toContain('x (missing)');
+    expect(inputs.join('\n')).not.toMatch(/\bid\b/);
+    await close(page);
+  }, 30_000);
+});
