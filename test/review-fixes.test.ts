@@ -65,3 +65,28 @@ describe('exports of binned models', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 });
+
+describe('explain reads a record as predict does', () => {
+  it('a category the model never saw: all zeros and one line on stderr (it was refused), --unknown error keeps the refusal', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { backprop, tempDir } = await import('./cli-helpers.js');
+    const dir = tempDir();
+    const csv = join(dir, 'shops.csv');
+    writeFileSync(csv, 'size,city,sold\n' + Array.from({ length: 30 }, (_, i) => `${i % 7},${['oslo', 'lima'][i % 2]},${i % 3 ? 'yes' : 'no'}`).join('\n') + '\n');
+    const model = join(dir, 'shops.json');
+    expect(backprop(['train', csv, '--epochs', '2', '--bagging', '1', '--bins', '0', '--out', model, '--quiet']).code).toBe(0);
+    const known = backprop(['explain', model, '--input', '3,oslo', '--target', 'yes', '--json']);
+    const unseen = backprop(['explain', model, '--input', '3,rome', '--target', 'yes', '--json']);
+    expect(unseen.code, unseen.stderr).toBe(0);
+    expect(unseen.stderr).toBe('backprop: --input: column "city" has a value the model never saw, encoded as all zeros\n');
+    // The city's one-hot block is all zeros; the size input is the same as for a known city.
+    const inputs = (r: { stdout: string }): number[] => (JSON.parse(r.stdout) as { input: number[] }).input;
+    expect(inputs(unseen).slice(1)).toEqual([0, 0]);
+    expect(inputs(unseen)[0]).toBe(inputs(known)[0]);
+    expect(inputs(known).slice(1).sort()).toEqual([0, 1]);
+    const strict = backprop(['explain', model, '--input', '3,rome', '--target', 'yes', '--unknown', 'error']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/^backprop: --input, column "city": .*"rome", which the model never saw/);
+  }, 60_000);
+});

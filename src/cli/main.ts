@@ -218,7 +218,8 @@ function program(): Command {
     .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.5)
     .option('--digits <n>', 'significant digits to print', positiveInteger('--digits'), 3)
     .option('--json', 'print the whole trace as JSON', false)
-    .action((model: string, opts: { input: (number | string)[]; target: (number | string)[]; lr: number; digits: number; json: boolean }) =>
+    .addOption(unknownFlag())
+    .action((model: string, opts: { input: (number | string)[]; target: (number | string)[]; lr: number; digits: number; json: boolean; unknown: 'ignore' | 'error' }) =>
       explainCommand(model, opts, stdout));
 
   cli.command('gradcheck')
