@@ -24,13 +24,15 @@ export interface PredictOptions extends DataOptions {
 /** One line on stderr for what reading met: values the model never saw, and missing values filled. */
 function noteMet(source: string, unseen: ReadonlyMap<string, number> | Record<string, number>, missing: ReadonlyMap<string, number> | Record<string, number>): void {
   const list = (m: ReadonlyMap<string, number> | Record<string, number>): [string, number][] => (m instanceof Map ? [...m] : Object.entries(m));
-  const say = (entries: [string, number][], what: string): void => {
+  const say = (entries: [string, number][], what: readonly [string, string]): void => {
     if (!entries.length) return;
     const total = entries.reduce((n, [, c]) => n + c, 0);
-    process.stderr.write(printableLines(`backprop: ${source}: ${total.toLocaleString('en-US')} ${what}: ${entries.map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}\n`));
+    process.stderr.write(printableLines(`backprop: ${source}: ${total.toLocaleString('en-US')} ${total === 1 ? what[0] : what[1]}: ${entries.map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}\n`));
   };
-  say(list(unseen), 'values the model never saw, encoded as all zeros');
-  say(list(missing), 'missing values, filled as in training');
+  say(list(unseen), ['value the model never saw, encoded as all zeros', 'values the model never saw, encoded as all zeros']);
+  // A text column whose training rows had no gap has no level for one: its block is all zeros, as for an unseen value.
+  const encoded = 'encoded as in training (numbers filled; text as its missing level, or all zeros where training had none)';
+  say(list(missing), [`missing value, ${encoded}`, `missing values, ${encoded}`]);
 }
 
 /** Names, once, the columns a model does not use; they are left out. */

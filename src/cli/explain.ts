@@ -1,7 +1,7 @@
 // `backprop explain` and `backprop gradcheck`: backpropagation itself, number by number, and its check
 // against finite differences.
 import { BackpropError } from '../core/errors.js';
-import { encodeFrameInputs, encodeFrameTargets, encodeRecord } from '../data/frame.js';
+import { encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally } from '../data/frame.js';
 import { gradientCheck } from '../nn/gradcheck.js';
 import { traceUpdate, type LayerTrace, type UpdateTrace } from '../nn/trace.js';
 import { loadNetwork } from '../node/files.js';
@@ -14,12 +14,17 @@ export interface ExplainOptions {
   lr: number;
   json: boolean;
   digits: number;
+  /** A text value the model never saw: encoded as all zeros, as predict does (ignore, the default), or an error. */
+  unknown?: 'ignore' | 'error';
 }
 
 export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS.WriteStream): void {
   const { network, preprocessing } = loadNetwork(modelPath);
   // With a column description, --input holds raw feature values, encoded as in training.
-  const x = preprocessing ? encodeRecord(preprocessing, o.input, '--input') : numbersOnly(o.input, '--input');
+  const tally = newTally();
+  const x = preprocessing ? encodeRecord(preprocessing, o.input, '--input', { unknown: o.unknown ?? 'ignore', tally }) : numbersOnly(o.input, '--input');
+  // Said as predict says it (one line on stderr), so the trace is read knowing which inputs are all zeros.
+  for (const [name, count] of tally.unseen) if (count) process.stderr.write(`backprop: --input: column "${name}" has a value the model never saw, encoded as all zeros\n`);
   if (x.length !== network.inputs) {
     throw new UsageError(`--input: ${network.describeLayer(0)} expects ${network.inputs} input values, got ${x.length}`, '--input');
   }

@@ -560,7 +560,8 @@ const isNa = naTest();
  * rows are: numbers (or text that reads as one), text, ISO dates; null, undefined, NaN, an empty text or one of the
  * usual words for "no value" (DEFAULT_NA_VALUES: NA, ?, …) is missing.
  */
-export function encodeRecord(prep: Preprocessing, values: readonly (string | number | null | undefined)[], where = 'record'): number[] {
+export function encodeRecord(prep: Preprocessing, values: readonly (string | number | null | undefined)[], where = 'record',
+  policy: Pick<EncodePolicy, 'unknown' | 'tally'> = { unknown: 'error' }): number[] {
   const { features } = prep;
   if (values.length !== features.length) {
     throw new BackpropError(`${where}: expected ${features.length} values (${features.map((f) => f.name).join(', ')}), got ${values.length}`);
@@ -578,7 +579,7 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
       : { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [String(v).trim()] };
   });
   const frame: DataFrame = { source: where, rows: 1, columns, where: () => '', field: (j) => `column "${columns[j].name}"` };
-  return Array.from(encodeFrameInputs(prep, frame, 'float64', undefined, undefined, { unknown: 'error' }).data);
+  return Array.from(encodeFrameInputs(prep, frame, 'float64', undefined, undefined, { unknown: policy.unknown ?? 'error', tally: policy.tally }).data);
 }
 
 /** The target column as network targets (class indices one-hot, or 0/1 for two classes; or scaled values). */

@@ -180,7 +180,8 @@ export function exportONNX(model: ModelSource): Uint8Array {
  * passed through).
  */
 function encodePiecewise(g: GraphBuilder, p: Piecewise, elemType: number, x: string): string {
-  const huge = elemType === DataType.DOUBLE ? Number.MAX_VALUE : 3.4028234663852886e38;
+  // In float64, as backprop bins the held values, then held in the network's type.
+  const huge = Number.MAX_VALUE;
   const index: number[] = [], lower: number[] = [], width: number[] = [], floor: number[] = [], ceiling: number[] = [];
   const pass = (input: number): void => {
     index.push(input); lower.push(0); width.push(1); floor.push(-huge); ceiling.push(huge);
@@ -199,10 +200,12 @@ function encodePiecewise(g: GraphBuilder, p: Piecewise, elemType: number, x: str
   while (next < p.inputs) pass(next++);
   const n = index.length;
   let z = g.node('Gather', [x, g.constant('piecewise.index', [n], index, DataType.INT64)], [int('axis', 1)], { name: 'piecewise/Gather' });
-  z = g.node('Sub', [z, g.constant('piecewise.lower', [n], lower)]);
-  z = g.node('Div', [z, g.constant('piecewise.width', [n], width)]);
-  z = g.node('Max', [z, g.constant('piecewise.floor', [n], floor)]);
-  return g.node('Min', [z, g.constant('piecewise.ceiling', [n], ceiling)]);
+  if (elemType !== DataType.DOUBLE) z = g.node('Cast', [z], [int('to', DataType.DOUBLE)]);
+  z = g.node('Sub', [z, g.constant('piecewise.lower', [n], lower, DataType.DOUBLE)]);
+  z = g.node('Div', [z, g.constant('piecewise.width', [n], width, DataType.DOUBLE)]);
+  z = g.node('Max', [z, g.constant('piecewise.floor', [n], floor, DataType.DOUBLE)]);
+  z = g.node('Min', [z, g.constant('piecewise.ceiling', [n], ceiling, DataType.DOUBLE)]);
+  return elemType === DataType.DOUBLE ? z : g.node('Cast', [z], [int('to', elemType)]);
 }
 
 /**
@@ -221,11 +224,15 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
   const shifts = scaler ? (scaler.kind === 'standard' ? scaler.mean : scaler.min) : null;
   const divides = scaler ? (scaler.kind === 'standard' ? scaler.std : scaler.max.map((max, j) => max - scaler.min[j])) : null;
   /** x (k columns from the scaler's `first`) scaled, as the model's scaler says. */
+  // backprop fills and scales in float64 and holds the result in the network's type: so does the graph (in float32, a
+  // mean rounded to float32 and a float32 subtraction put Ames' Year_Built off by 2e-6 in scaled units, and a narrow
+  // bin magnified that to 4.5 dollars of a house's price, 2.5e-5 of it).
   const scale = (x: string, first: number, k: number): string => {
     if (!shifts || !divides) return x;
-    x = g.node('Sub', [x, g.constant(`scaler.shift_${first}`, [k], shifts.slice(first, first + k))]);
-    return g.node('Div', [x, g.constant(`scaler.divide_${first}`, [k], divides.slice(first, first + k))]);
+    x = g.node('Sub', [x, g.constant(`scaler.shift_${first}`, [k], shifts.slice(first, first + k), DataType.DOUBLE)]);
+    return g.node('Div', [x, g.constant(`scaler.divide_${first}`, [k], divides.slice(first, first + k), DataType.DOUBLE)]);
   };
+  const held = (x: string): string => (elemType === DataType.DOUBLE ? x : g.node('Cast', [x], [int('to', elemType)]));
   /** The values (k columns) with a missing one filled from `fills`, and the mask of where they were missing. */
   const fillMissing = (x: string, fills: number[], name: string, type = elemType): { x: string; mask: string } => {
     const mask = g.node('IsNaN', [x]);
@@ -235,10 +242,11 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
     if (run.length === 0) return;
     const k = run.length, first = scaled;
     let x = k === 1 ? run[0].name : g.node('Concat', run.map((r) => r.name), [int('axis', 1)]);
+    if (elemType !== DataType.DOUBLE) x = g.node('Cast', [x], [int('to', DataType.DOUBLE)]);
     let mask: string | null = null;
     // A feature without a fill (trained to refuse missing values) keeps its NaN, as backprop refuses it.
-    if (run.some((r) => r.f.fill !== undefined)) ({ x, mask } = fillMissing(x, run.map((r) => r.f.fill ?? NaN), `numeric_${first}`));
-    x = scale(x, first, k);
+    if (run.some((r) => r.f.fill !== undefined)) ({ x, mask } = fillMissing(x, run.map((r) => r.f.fill ?? NaN), `numeric_${first}`, DataType.DOUBLE));
+    x = held(scale(x, first, k));
     if (mask && run.some((r) => r.f.indicator)) {
       // Each feature's indicator right after its value: [values | indicators], columns gathered into that order.
       const order: number[] = [];
@@ -266,8 +274,7 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
       let mask: string | null = null;
       if (f.fill !== undefined) ({ x: days, mask } = fillMissing(days, [f.fill], `date_${scaled}`, DataType.DOUBLE));
       let x = g.node('Concat', f.parts.map((part) => datePartNode(g, days, part, `date_${scaled}`)), [int('axis', 1)]);
-      if (elemType !== DataType.DOUBLE) x = g.node('Cast', [x], [int('to', elemType)]);
-      x = scale(x, scaled, f.parts.length);
+      x = held(scale(x, scaled, f.parts.length));
       if (mask && f.indicator) x = g.node('Concat', [x, g.node('Cast', [mask], [int('to', elemType)])], [int('axis', 1)]);
       pieces.push(x);
       scaled += f.parts.length;

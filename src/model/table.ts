@@ -73,6 +73,9 @@ function checkNames(names: readonly unknown[], source: string): string[] {
   return names as string[];
 }
 
+/** The most different fields records may have together: the model file's most features. */
+const MAX_RECORD_FIELDS = 100_000;
+
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 export function isDataFrame(data: unknown): data is DataFrame {
@@ -127,7 +130,7 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   } else if (Array.isArray(data)) {
     if (data.length === 0) throw new BackpropError(`${source}: no rows`, 'data');
     if (matrix) return matrixFrame(data as readonly ArrayLike<unknown>[], options, source);
-    ({ names, rows, values } = recordColumns(data as readonly unknown[], source, options.expected));
+    ({ names, rows, values } = recordColumns(data as readonly unknown[], source, options.expected, options.only));
   } else if (typeof data === 'object' && data !== null) {
     const columns = data as Record<string, ArrayLike<unknown>>;
     names = checkNames(Object.keys(columns), source);
@@ -161,7 +164,7 @@ export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
  * The fields of an array of records as columns: every field any record has, in the order they first appear (a
  * record without one has a missing value there), and the `expected` fields even where no record has one.
  */
-function recordColumns(records: readonly unknown[], source: string, expected: readonly string[] = []): { names: string[]; rows: number; values: (name: string) => unknown[] } {
+function recordColumns(records: readonly unknown[], source: string, expected: readonly string[] = [], only?: ReadonlySet<string>): { names: string[]; rows: number; values: (name: string) => unknown[] } {
   const seen = new Set<string>();
   const names: string[] = [];
   for (let i = 0; i < records.length; i++) {
@@ -169,10 +172,16 @@ function recordColumns(records: readonly unknown[], source: string, expected: re
     if (typeof r !== 'object' || r === null || Array.isArray(r)) {
       throw new BackpropError(`${source}, row ${i + 1}: expected a record (an object of fields), got ${r === null ? 'null' : Array.isArray(r) ? 'a list' : typeof r}`, 'data');
     }
-    for (const key of Object.keys(r)) {
-      if (!seen.has(key)) {
+    for (const key of guarded(() => Object.keys(r), `${source}, row ${i + 1}: listing the record's fields`)) {
+      // Fields the reader will not keep are not columns (a record of a million fields made a million of them).
+      if (!seen.has(key) && (!only || only.has(key))) {
         seen.add(key);
         names.push(key);
+        // Every record has a value in every column, so columns cost rows × fields: one record of a million fields
+        // among 80 took 1.9 GB before the layer-size check refused it. A model file holds at most MAX_RECORD_FIELDS.
+        if (names.length > MAX_RECORD_FIELDS) {
+          throw new BackpropError(`${source}, row ${i + 1}: the records have more than ${MAX_RECORD_FIELDS} different fields, more columns than a model holds`, 'data');
+        }
       }
     }
   }
@@ -185,7 +194,29 @@ function recordColumns(records: readonly unknown[], source: string, expected: re
   checkNames(names, source);
   if (names.length === 0) throw new BackpropError(`${source}, row 1: the record has no fields`, 'data');
   const own = Object.prototype.hasOwnProperty;
-  return { names, rows: records.length, values: (name) => records.map((r) => (own.call(r, name) ? (r as Record<string, unknown>)[name] : undefined)) };
+  return {
+    names, rows: records.length,
+    values: (name) => records.map((r, i) => guarded(() => (own.call(r, name) ? (r as Record<string, unknown>)[name] : undefined),
+      `${source}, row ${i + 1}, field "${printable(name)}": reading it`)),
+  };
+}
+
+/**
+ * A record's own code run (a getter, a Proxy's trap): what it throws becomes one error naming the row and field,
+ * not the caller's exception with a stack from inside the reader.
+ */
+function guarded<T>(read: () => T, what: string): T {
+  try {
+    return read();
+  } catch (e) {
+    let said: string;
+    try {
+      said = e instanceof Error ? `${e.name}: ${String(e.message)}` : String(e);
+    } catch {
+      said = 'a value that cannot be shown';
+    }
+    throw new BackpropError(`${what} threw ${printable(said, 200)}`, 'data');
+  }
 }
 
 function matrixFrame(x: readonly ArrayLike<unknown>[], o: FrameOptions, source: string): DataFrame {

@@ -15,9 +15,9 @@ export { BACKEND_CHOICES, type BackendChoice };
 
 export interface NodeBackendOptions {
   /**
-   * For blas: a number pins every product to that many BLAS threads (for timings that repeat); 'auto' times each
+   * For blas: a number pins every product to that many BLAS threads, at most the cores (for timings that repeat); 'auto' times each
    * product shape on 1, 2, 4, … up to the cores, at its first calls and again every few seconds, and keeps the fastest.
-   * For wasm: threads in all, the caller's included ('auto': the cores). Default: BACKPROP_THREADS where set, else 'auto'.
+   * For wasm: threads in all, the caller's included, at most the cores ('auto': the cores). Default: BACKPROP_THREADS where set, else 'auto'.
    */
   threads?: number | 'auto';
   /** For blas: the BLAS library to load, a file name or path. Default: BACKPROP_BLAS, else the usual names. */
@@ -29,6 +29,15 @@ export function threadsWanted(option?: unknown): number | 'auto' {
   if (option !== undefined) return parseThreads(option, 'threads');
   const env = process.env.BACKPROP_THREADS;
   return env ? parseThreads(env.trim(), 'BACKPROP_THREADS') : 'auto';
+}
+
+/**
+ * A pinned count run as at most the cores: threads past them only wait for each other (--threads 1024 on two cores
+ * started 1,023 helper threads, each loading the BLAS, and took 60–100 s for a 2 s run, or aborted in a helper's load).
+ * Results do not depend on the count, so the cap changes no number.
+ */
+export function threadsUsed(setting: number): number {
+  return Math.min(setting, availableParallelism());
 }
 
 function parseThreads(value: unknown, field: string): number | 'auto' {
@@ -54,7 +63,7 @@ export function createNodeBlasKernelsSync(options: NodeBackendOptions = {}, requ
   const library = loadBlasSync(options.library, required);
   if (!library) return null;
   const pinned = setting !== 'auto';
-  const threads = pinned ? setting : availableParallelism();
+  const threads = pinned ? threadsUsed(setting) : availableParallelism();
   const key = `${library.path}\u0000${threads}\u0000${pinned}`;
   let backend = blasBackends.get(key);
   if (!backend) {
@@ -79,7 +88,7 @@ export async function createKernels(choice: BackendChoice = 'auto', options: Nod
   }
   if (wasmSupported()) {
     const setting = threadsWanted(options.threads);
-    return createNodeWasmKernels({ threads: setting === 'auto' ? undefined : setting });
+    return createNodeWasmKernels({ threads: setting === 'auto' ? undefined : threadsUsed(setting) });
   }
   if (choice === 'wasm') throw new BackpropError('backend: WebAssembly SIMD with shared memory is not available in this Node', 'backend');
   return referenceKernels;
