@@ -2,58 +2,27 @@
 // table keeps its network, the settings show what is trained, a regression's R² and MAE are the library's, 50,000 rows
 // train, values too large and junk in a link are said; every control is 24 px or more, nothing overlaps, the first
 // screen holds the three steps (pick data, press ▶, watch the output), the data sets have pictures.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { encodeFrameInputs, encodeFrameTargets, measure, Model, Random, splitRows, describeFrame, fitFramePreprocessing } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
-import { serveFolder } from '../src/cli/serve.js';
 import { dataSeed, makeProblem, networkSpec } from '../playground/src/problem.js';
 import { parseState } from '../playground/src/state.js';
 import { unitsText } from '../playground/src/units.js';
-import { launch } from './browser.js';
+import { usePlayground } from './playground-page.js';
 import { ROOT, tempDir, writeFile } from './cli-helpers.js';
 
-const BUILD = join(ROOT, 'dist/playground');
 const OUT = join(ROOT, 'test-output');
 const SIZES = [[1400, 900], [390, 844]] as const;
-let browser: Browser;
-let server: Server;
-let url: string;
-
-beforeAll(async () => {
-  if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`${BUILD} is missing: npm run build makes it (npm test does so first)`);
-  ({ server, url } = await serveFolder(BUILD));
-  browser = await launch();
-  mkdirSync(OUT, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-const pageErrors = new WeakMap<Page, string[]>();
+const playground = usePlayground();
+beforeAll(() => mkdirSync(OUT, { recursive: true }));
 
 /** Opens the page at a size; its script errors fail the test at close. */
-async function open(search: string, [width, height]: readonly [number, number], options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, ...options });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url + search);
-  await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
-  return page;
-}
-async function close(page: Page): Promise<void> {
-  const context = page.context();
-  await page.close();
-  await context.close();
-  expect(pageErrors.get(page)).toEqual([]);
-}
+const open = (search: string, [width, height]: readonly [number, number], options: BrowserContextOptions = {}): Promise<Page> =>
+  playground.open(search, { width, height }, options);
+const close = (page: Page): Promise<void> => playground.close(page);
 
 const text = async (page: Page, selector: string): Promise<string> => (await page.textContent(selector)) ?? '';
 const epoch = async (page: Page): Promise<number> => Number(await text(page, '#epoch'));

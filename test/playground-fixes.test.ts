@@ -3,48 +3,14 @@
 // uploaded table's summary says what was filled, left out and split into date parts; a ΔW cell names its link in view;
 // the error surface's caption is the E of the map's weights; the links' box is no Tab stop of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { serveFolder } from '../src/cli/serve.js';
+import type { Page } from 'playwright-core';
 import { LESSON_LIST } from '../playground/src/lessons.js';
-import { launch } from './browser.js';
-import { ROOT } from './cli-helpers.js';
+import { usePlayground } from './playground-page.js';
 
-const BUILD = join(ROOT, 'dist/playground');
 const VIEWPORT = { width: 1400, height: 900 };
-let browser: Browser;
-let server: Server;
-let url: string;
-
-beforeAll(async () => {
-  if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`${BUILD} is missing: npm run build makes it (npm test does so first)`);
-  ({ server, url } = await serveFolder(BUILD));
-  browser = await launch();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-const errors = new WeakMap<Page, string[]>();
-
-async function open(search = ''): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-  const seen: string[] = [];
-  errors.set(page, seen);
-  page.on('pageerror', (e) => seen.push(e.message));
-  await page.goto(url + search);
-  await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
-  return page;
-}
-
-async function close(page: Page): Promise<void> {
-  await page.context().close();
-  expect(errors.get(page)).toEqual([]);
-}
+const playground = usePlayground();
+const open = (search = ''): Promise<Page> => playground.open(search, VIEWPORT);
+const close = (page: Page): Promise<void> => playground.close(page);
 
 /** Each link's weight as the diagram has it, by "layer:from:to". */
 const linkWeights = (page: Page): Promise<Record<string, number>> => page.locator('#links line.link').evaluateAll((ls) =>

@@ -2,60 +2,26 @@
 // (issue 33's review): a click that follows a typed value reaches what it was aimed at; the Back button does not bring
 // a ticked "Exercise mode" back over shown answers; a lesson opened on a phone shows its step-through; the worked
 // example's lines add up as printed; names from a file wrap instead of pushing the page sideways.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { Network, Random, traceUpdate } from '../src/index.js';
-import { serveFolder } from '../src/cli/serve.js';
 import { diagnose, fromPrinted, questionKeys, questionValue, slipsOf } from '../playground/src/answers.js';
 import { LESSON_LIST } from '../playground/src/lessons.js';
 import { makeProblem, networkSpec } from '../playground/src/problem.js';
 import { parseState } from '../playground/src/state.js';
-import { launch } from './browser.js';
-import { ROOT } from './cli-helpers.js';
+import { usePlayground } from './playground-page.js';
 
-const BUILD = join(ROOT, 'dist/playground');
 /** A desk and a phone: the phone with touch, as a learner holds it. */
 const SIZES = [
   { name: '1400×900', phone: false, viewport: { width: 1400, height: 900 } },
   { name: '390×844', phone: true, viewport: { width: 390, height: 844 } },
 ] as const;
 type Size = (typeof SIZES)[number];
-let browser: Browser;
-let server: Server;
-let url: string;
-
-beforeAll(async () => {
-  if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`${BUILD} is missing: npm run build makes it (npm test does so first)`);
-  ({ server, url } = await serveFolder(BUILD));
-  browser = await launch();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-const pageErrors = new WeakMap<Page, string[]>();
+const playground = usePlayground();
 
 /** The page at a size (the phone's context with touch); its script errors fail the test at close. */
-async function open(size: Size, search = ''): Promise<Page> {
-  const context = await browser.newContext({ viewport: size.viewport, ...(size.phone ? { hasTouch: true, isMobile: true } : {}) });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url + search);
-  await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
-  return page;
-}
-
-async function close(page: Page): Promise<void> {
-  await page.context().close();
-  expect(pageErrors.get(page)).toEqual([]);
-}
+const open = (size: Size, search = ''): Promise<Page> => playground.open(search, size.viewport, size.phone ? { hasTouch: true, isMobile: true } : {});
+const close = (page: Page): Promise<void> => playground.close(page);
 
 /** A click as the size makes it: a tap on the phone. */
 const press = (page: Page, size: Size, selector: string): Promise<void> => (size.phone ? page.tap(selector) : page.click(selector));
@@ -118,7 +84,7 @@ describe('the step list, checked as a calculator would', () => {
     await page.click('#prevStage');
     expect(await page.locator('#stageValues [data-kind="dw"][data-layer="1"] .num[data-key="dw:1:0:0"]').innerText()).toBe('0.0302');
     // A training point of the default network, a few epochs in: every line, at every stage.
-    await page.goto(url);
+    await page.goto(playground.url());
     await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
     for (let i = 0; i < 3; i++) await page.click('#step');
     await page.waitForFunction(() => document.getElementById('epoch')!.textContent === '3');
@@ -241,7 +207,7 @@ describe('exercise mode, answered with a calculator from the page\'s own hints',
     // Every answer counted right: the score says so.
     expect(await page.getAttribute('#quizScore', 'data-right')).toBe(String(12 - lesson.length));
     // A network of the page's own kind, small enough to answer quickly: cross-entropy's δᵒ, tanh units, biases.
-    await page.goto(`${url}?layers=2`);
+    await page.goto(`${playground.url()}?layers=2`);
     await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
     await page.fill('#pointIndex', '4');
     await page.press('#pointIndex', 'Enter');
@@ -312,7 +278,7 @@ describe.each(SIZES)('the page by clicking at $name', (size) => {
     await page.waitForTimeout(100);
     const fromLesson = await inView(page);
     // The default network, a training point clicked on the map (the map is on the first screen).
-    await page.goto(url);
+    await page.goto(playground.url());
     await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
     const box = (await page.locator('#heatmap').boundingBox())!;
     const point = await page.evaluate(() => {
@@ -371,7 +337,7 @@ describe('on a 390×844 phone, with touch', () => {
       if (stage < 5) await page.tap('#nextStage');
     }
     // The vanishing lesson at δʰ: sigmoid and relu tables side by side, neither cut at the screen's side.
-    await page.goto(`${url}?lesson=vanishing`);
+    await page.goto(`${playground.url()}?lesson=vanishing`);
     await page.waitForSelector('#stepper:not([hidden])');
     for (let stage = 0; stage < 3; stage++) await page.tap('#nextStage');
     await page.waitForSelector('#chainCompare:not([hidden]) [data-activation="relu"]');
