@@ -8,7 +8,7 @@ import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth, valueSlots } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
-import { checkEncodedSize, MAX_ENCODED_BYTES } from '../data/sizes.js';
+import { checkEncodedSize } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
@@ -268,8 +268,8 @@ export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: Array
   const stride = Math.ceil(rows.length / PIECEWISE_SAMPLE);
   const sample = stride === 1 ? rows : Uint32Array.from({ length: Math.ceil(rows.length / stride) }, (_, i) => rows[i * stride]);
   const piecewise = fitPiecewise(encodeFrameInputs(prep, frame, 'float32', sample), numeric, bins, undefined, defaultFit(rows.length));
-  // No bins where the binned rows would take more than MAX_PIECEWISE_BYTES (and so never past what a table may take).
-  if (rows.length * piecewiseWidth(piecewise) * 4 > Math.min(MAX_PIECEWISE_BYTES, MAX_ENCODED_BYTES)) return prep;
+  // No bins where the binned rows would take more than MAX_PIECEWISE_BYTES (far below what a table may take).
+  if (rows.length * piecewiseWidth(piecewise) * 4 > MAX_PIECEWISE_BYTES) return prep;
   return piecewise.columns.length ? { ...prep, piecewise } : prep;
 }
 
