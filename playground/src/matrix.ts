@@ -200,22 +200,13 @@ function point(td: HTMLElement | null, left?: HTMLElement): void {
   emit('highlight', td ? refOf(td) : null);
 }
 
-body.addEventListener('mouseover', (e) => {
-  const td = linked(e);
-  if (td) point(td);
-});
-body.addEventListener('mouseout', (e) => {
-  const td = linked(e);
-  if (td) point(null, td);
-});
-body.addEventListener('focusin', (e) => {
-  const td = linked(e);
-  if (td) point(td);
-});
-body.addEventListener('focusout', (e) => {
-  const td = linked(e);
-  if (td) point(null, td);
-});
+// The pointer or the keyboard's focus entering a cell points at its link; leaving it, at none.
+for (const [type, entering] of [['mouseover', true], ['focusin', true], ['mouseout', false], ['focusout', false]] as const) {
+  body.addEventListener(type, (e) => {
+    const td = linked(e);
+    if (td) point(entering ? td : null, td);
+  });
+}
 body.addEventListener('keydown', (e) => {
   const td = linked(e);
   if (!td) return;
