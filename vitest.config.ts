@@ -7,8 +7,5 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two files at a time: most of the suite's time is Chromium and child processes waiting on each other, so two
-    // workers on the two cores took the suite from 564 s to 440 s (both at a load of 2–6 from other jobs).
-    maxWorkers: 2,
   },
 });
