@@ -113,7 +113,7 @@ function program(): Command {
     .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)', nonEmpty('--plot'))
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)
     .option('--quiet', 'print nothing but errors', false)
-    .option('--threads <n>', 'BLAS threads for every product, at most the cores (for timings that repeat); default auto: each product shape is timed on 1 to all cores and runs on the fastest (BACKPROP_THREADS sets the default)', threadsOption)
+    .option('--threads <n>', 'BLAS threads for every product, at most the cores (for timings that repeat); default auto: training steps are timed on 1 thread and on the cores, and run the faster way (BACKPROP_THREADS sets the default)', threadsOption)
     .action(async (data: string, opts: Record<string, unknown>) => {
       if (opts.earlyStopping !== undefined && opts.validation === 0) {
         throw new UsageError('--early-stopping: needs validation rows; drop --validation 0', '--early-stopping');
