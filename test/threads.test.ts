@@ -36,8 +36,8 @@ describe('BLAS threads', () => {
     const d = data(512);
     const one = (await createNodeBlasKernels({ threads: 1 }))!;
     const two = (await createNodeBlasKernels({ threads: 2 }))!;
-    // A timed backend of its own, whose trials are one step each (after an untimed one), so a short run times them all.
-    const timed = createBlasKernels(loadBlasSync(undefined, true)!, 2, false, { trialMs: 0 });
+    // A timed backend of its own, whose trials are one step each (no untimed steps before), so a short run times them all.
+    const timed = createBlasKernels(loadBlasSync(undefined, true)!, 2, false, { trialMs: 0, warmMs: 0 });
     const reference = trained(one, dtype, d, 'momentum', 4);
     expect(same(trained(two, dtype, d, 'momentum', 4), reference)).toBe(true);
     // Its shapes planned first (the team started, each way checked, the products timed one by one, as predictions

@@ -33,6 +33,12 @@ export interface PlannerOptions {
   readonly now?: () => number;
   /** Keys kept at most: adding one more forgets the oldest (batches of ever new sizes must not grow memory). Default 1024. */
   readonly keep?: number;
+  /**
+   * Each candidate's trials one after another (1, 1, 1, 2, 2, 2) rather than in turn: for ways whose first calls after
+   * a change cost more than the rest (threads to wake and to be placed on a core), so that a round changes way once
+   * per candidate. Default false.
+   */
+  readonly blocks?: boolean;
 }
 
 interface Entry {
@@ -79,8 +85,10 @@ export class Planner<K = string> {
   private readonly now: () => number;
   private readonly entries = new Map<K, Entry>();
   private readonly keep: number;
+  private readonly blocks: boolean;
 
   constructor(options: PlannerOptions = {}) {
+    this.blocks = options.blocks ?? false;
     this.keep = Math.max(1, options.keep ?? 1024);
     this.trials = Math.max(1, options.trials ?? 3);
     this.margin = options.margin ?? 0.05;
@@ -107,7 +115,8 @@ export class Planner<K = string> {
       this.entries.delete(forgotten);
     }
     const schedule: number[] = [];
-    for (let t = 0; t < trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
+    if (this.blocks) for (let c = 0; c < candidates.length; c++) for (let t = 0; t < trials; t++) schedule.push(c);
+    else for (let t = 0; t < trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
     const single = candidates.length === 1;
     const fastest = seen ? Math.min(...seen) : Infinity;
     const slow = candidates.map((_, c) => (seen && seen[c] > FAR * fastest ? 2 : 0));
@@ -170,6 +179,12 @@ export class Planner<K = string> {
     e.step = -1;
     e.calls = 0;
     e.decidedAt = this.now();
+  }
+
+  /** The fastest time of any candidate so far in the round running for `key` (Infinity before one, or between rounds). */
+  bestInRound(key: K): number {
+    const e = this.entries.get(key);
+    return e && e.step >= 0 ? Math.min(...e.best) : Infinity;
   }
 
   /** What is known of `key`, or undefined if it was never added. */

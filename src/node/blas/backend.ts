@@ -63,7 +63,15 @@ const TEAM_AFTER_MS = 50;
  * steps), after one untimed step where a step is short: the first step after a change of way pays for it (the helpers
  * waking, caches filling), and steps that stay on one way do not.
  */
-const TRIAL_MS = 8, STEPS_PER_TRIAL = 16, WARM_BELOW_MS = 5;
+const TRIAL_MS = 8, STEPS_PER_TRIAL = 16;
+/**
+ * Milliseconds of untimed steps (one at least) before the first trial of a way in a round, once the way changes: a
+ * helper thread woken after a while asleep is often placed on the core of the thread that woke it, and runs there,
+ * sharing it, until the scheduler moves it (milliseconds to tens of them on a busy shared machine).
+ */
+const WARM_MS = 30;
+/** A trial whose steps so far took this many times the round's best trial ends early (see step). */
+const CUT_STEPS = 3;
 
 /** Element-wise work of fewer bytes than this runs on one thread, untimed: sharing it could not repay a hand-off. */
 const SHARED_BYTES = 1 << 16;
@@ -87,10 +95,11 @@ export function productWays(most: number): number[] {
  * Pinned, every product large enough to share runs on exactly `threads` threads (the team's where they give the same
  * result, else the BLAS's where those do, else one), for timings that repeat. In a training step (Kernels.step) every
  * shareable product and kernel share runs one way, the step's, chosen by timing whole steps; `trialMs` sets how many
- * milliseconds of steps a trial of a way takes at least (default TRIAL_MS; tests take less).
+ * milliseconds of steps a trial of a way takes at least, `warmMs` those of untimed steps before a way's first trial in
+ * a round (defaults TRIAL_MS, WARM_MS; tests take less).
  */
-export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false, options: { trialMs?: number } = {}): BlasKernels {
-  const trialMs = options.trialMs ?? TRIAL_MS;
+export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false, options: { trialMs?: number; warmMs?: number } = {}): BlasKernels {
+  const trialMs = options.trialMs ?? TRIAL_MS, warmMs = options.warmMs ?? WARM_MS;
   const wasm: WasmKernels = createWasmKernelsSync();
   const most = library.setThreads ? Math.max(1, threads) : 1;
   const planner = new Planner<number | string>();
@@ -392,15 +401,20 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   // the whole step is what is timed.
   /** The way of the training step running now, or null outside one (each product then follows its shape's plan). */
   let stepWay: number | null = null;
-  const stepPlanner = new Planner<string>({ keep: 64 });
+  // Re-checked a second after a round (then 2, 4, … 16 s while the choice holds): a process's first second, when its
+  // helper threads have only just started, is not what the rest of a run sees on a shared machine (the scheduler gives
+  // a new thread's share of a core only as its load builds up), and a round of steps is cheap next to a second of them.
+  const stepPlanner = new Planner<string>({ keep: 64, recheckMs: 1000, blocks: true });
   /** Per step key: the batch rows its steps are timed at (other sizes, a last short batch, take the choice untimed), and its trial length. */
-  const stepShape = new Map<string, { rows: number; steps: number; warm: number }>();
-  /** The trial running for a step key: its way, the untimed steps left, the timed steps left, their milliseconds. */
-  const stepTrials = new Map<string, { way: number; warm: number; left: number; ms: number }>();
+  const stepShape = new Map<string, { rows: number; steps: number }>();
+  /** The trial running for a step key: its way, the milliseconds of untimed steps still to run, the timed steps done, their milliseconds. */
+  const stepTrials = new Map<string, { way: number; warm: number; done: number; ms: number }>();
+  /** The way the last step ran (of any key): a trial of another way warms up first. */
+  let lastStepWay = 1;
   const stepWays = [1, ...teamWays];
 
   function runStep<T>(way: number, body: () => T): T {
-    stepWay = way;
+    stepWay = lastStepWay = way;
     try {
       return body();
     } finally {
@@ -417,7 +431,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       const result = runStep(1, body);
       const ms = performance.now() - start;
       if (stepShape.size >= 64) stepShape.clear();
-      stepShape.set(key, { rows, steps: Math.max(1, Math.min(STEPS_PER_TRIAL, Math.ceil(trialMs / ms))), warm: ms < WARM_BELOW_MS ? 1 : 0 });
+      stepShape.set(key, { rows, steps: Math.max(1, Math.min(STEPS_PER_TRIAL, Math.ceil(trialMs / ms))) });
       const forgotten = stepPlanner.add(key, stepWays, undefined, ms > 20 ? 2 : 3);
       if (forgotten !== undefined) stepTrials.delete(forgotten);
       return result;
@@ -427,18 +441,21 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (!trial) {
       const next = stepPlanner.next(key);
       if (!next.trial) return runStep(next.candidate, body);
-      trial = { way: next.candidate, warm: shape.warm, left: shape.steps, ms: 0 };
+      trial = { way: next.candidate, warm: next.candidate === lastStepWay ? 0 : warmMs, done: 0, ms: 0 };
       stepTrials.set(key, trial);
     }
     const start = performance.now();
     const result = runStep(trial.way, body);
     const ms = performance.now() - start;
-    if (trial.warm > 0) trial.warm--;
+    if (trial.warm > 0) trial.warm = ms > 0 ? Math.max(0, trial.warm - ms) : 0;
     else {
       trial.ms += ms;
-      if (--trial.left === 0) {
+      trial.done++;
+      // A trial already CUT_STEPS times slower than the round's best ends now (on a loaded machine a way whose
+      // helpers wait for a core can take tens of times the step): its mean so far is what it records.
+      if (trial.done === shape.steps || trial.ms > CUT_STEPS * shape.steps * stepPlanner.bestInRound(key)) {
         stepTrials.delete(key);
-        stepPlanner.record(key, trial.way, trial.ms / shape.steps);
+        stepPlanner.record(key, trial.way, trial.ms / trial.done);
       }
     }
     return result;
