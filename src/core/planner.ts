@@ -29,6 +29,11 @@ export interface PlannerOptions {
    * Default 5000; each round that keeps the choice doubles the wait (up to 16 times this), each that changes it resets it.
    */
   readonly recheckMs?: number;
+  /**
+   * Milliseconds after a key's first round before its second (default recheckMs), each wait after four times the last
+   * until recheckMs: sooner where the first rounds may see what does not last (threads just started).
+   */
+  readonly firstRecheckMs?: number;
   /** The clock, in milliseconds. Default performance.now. */
   readonly now?: () => number;
   /** Keys kept at most: adding one more forgets the oldest (batches of ever new sizes must not grow memory). Default 1024. */
@@ -39,6 +44,14 @@ export interface PlannerOptions {
    * per candidate. Default false.
    */
   readonly blocks?: boolean;
+  /** Calls between two looks at the clock outside a round (default CLOCK_EVERY); 1 for calls of milliseconds. */
+  readonly clockEvery?: number;
+  /**
+   * What a candidate's trials in a round count as: their fastest ('best', the default: a burst of another job's slows
+   * one call, not the way), or their median ('median': for ways whose own cost varies from call to call, threads that
+   * must share cores with other jobs, where the fastest of a few trials promises more than a run of calls gets).
+   */
+  readonly estimate?: 'best' | 'median';
 }
 
 interface Entry {
@@ -53,6 +66,8 @@ interface Entry {
   slow: number[];
   /** The best time of each candidate in the current round (then the last one). */
   best: Float64Array;
+  /** Each candidate's trial times in the current round (kept for the median estimate). */
+  trialsOf: number[][];
   times: number[];
   rounds: number;
   decidedAt: number;
@@ -82,17 +97,23 @@ export class Planner<K = string> {
   private readonly trials: number;
   private readonly margin: number;
   private readonly recheckMs: number;
+  private readonly firstRecheckMs: number;
   private readonly now: () => number;
   private readonly entries = new Map<K, Entry>();
   private readonly keep: number;
   private readonly blocks: boolean;
+  private readonly clockEvery: number;
+  private readonly median: boolean;
 
   constructor(options: PlannerOptions = {}) {
     this.blocks = options.blocks ?? false;
+    this.clockEvery = Math.max(1, options.clockEvery ?? CLOCK_EVERY);
+    this.median = options.estimate === 'median';
     this.keep = Math.max(1, options.keep ?? 1024);
     this.trials = Math.max(1, options.trials ?? 3);
     this.margin = options.margin ?? 0.05;
     this.recheckMs = options.recheckMs ?? 5000;
+    this.firstRecheckMs = options.firstRecheckMs ?? this.recheckMs;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -124,7 +145,7 @@ export class Planner<K = string> {
     while (step >= 0 && slow[schedule[step]] >= 2) step++;
     this.entries.set(key, {
       candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step, slow,
-      best: new Float64Array(candidates.length).fill(Infinity), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
+      best: new Float64Array(candidates.length).fill(Infinity), trialsOf: candidates.map(() => []), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
     });
     return forgotten;
   }
@@ -135,11 +156,12 @@ export class Planner<K = string> {
    */
   next(key: K): { candidate: number; trial: boolean } {
     const e = this.entries.get(key)!;
-    if (e.step < 0 && e.candidates.length > 1 && ++e.calls >= CLOCK_EVERY) {
+    if (e.step < 0 && e.candidates.length > 1 && ++e.calls >= this.clockEvery) {
       e.calls = 0;
       if (this.now() - e.decidedAt >= e.wait) {
         e.step = 0;
         e.best.fill(Infinity);
+        for (const t of e.trialsOf) t.length = 0;
         e.slow.fill(0);
       }
     }
@@ -154,6 +176,7 @@ export class Planner<K = string> {
     const c = e.schedule[e.step];
     if (e.candidates[c] !== candidate) return;
     if (ms < e.best[c]) e.best[c] = ms;
+    e.trialsOf[c].push(ms);
     const best = Math.min(...e.best);
     if (ms === Infinity || ms > FAR * best) e.slow[c] = 2;
     else if (ms > CUT * best) e.slow[c]++;
@@ -165,13 +188,23 @@ export class Planner<K = string> {
   }
 
   private decide(e: Entry): void {
+    if (this.median) {
+      e.trialsOf.forEach((t, c) => {
+        const sorted = [...t].sort((a, b) => a - b);
+        // A candidate cut short (slow trials) keeps its fastest: it lost either way.
+        if (sorted.length && e.slow[c] < 2) e.best[c] = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      });
+    }
     const best = Math.min(...e.best);
     const within = (c: number): boolean => e.best[c] <= best * (1 + this.margin);
     const current = e.candidates.indexOf(e.chosen);
     // Keep what is in use if nothing beats it by the margin; else the cheapest candidate that is within it of the best.
     const pick = e.measured && within(current) ? current : e.best.findIndex((_, c) => within(c));
     // A choice that holds is checked less and less often; one that changed is checked again soon.
-    e.wait = e.rounds > 0 && pick === current ? Math.min(2 * e.wait, 16 * this.recheckMs) : this.recheckMs;
+    // After the first round, firstRecheckMs; while that is below recheckMs, four times longer each round up to it.
+    if (e.rounds === 0) e.wait = this.firstRecheckMs;
+    else if (e.wait < this.recheckMs) e.wait = Math.min(4 * e.wait, this.recheckMs);
+    else e.wait = pick === current ? Math.min(2 * e.wait, 16 * this.recheckMs) : this.recheckMs;
     e.chosen = e.candidates[pick];
     e.measured = true;
     e.times = Array.from(e.best);

@@ -65,11 +65,13 @@ const TEAM_AFTER_MS = 50;
  */
 const TRIAL_MS = 8, STEPS_PER_TRIAL = 16;
 /**
- * Milliseconds of untimed steps (one at least) before the first trial of a way in a round, once the way changes: a
- * helper thread woken after a while asleep is often placed on the core of the thread that woke it, and runs there,
- * sharing it, until the scheduler moves it (milliseconds to tens of them on a busy shared machine).
+ * Milliseconds of untimed steps (one at least) before the first trial of a way in a round that runs on more threads
+ * than the step before: helper threads woken after a while asleep start slow on a shared machine (a woken thread is
+ * often placed on its waker's core until the scheduler moves it, and where processes are scheduled by group, as
+ * Linux's autogroups do, a thread's share of a core builds up with its recent load, over about a hundred
+ * milliseconds). A way on fewer threads needs no warming.
  */
-const WARM_MS = 30;
+const WARM_MS = 100;
 /** A trial whose steps so far took this many times the round's best trial ends early (see step). */
 const CUT_STEPS = 3;
 
@@ -401,15 +403,16 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   // the whole step is what is timed.
   /** The way of the training step running now, or null outside one (each product then follows its shape's plan). */
   let stepWay: number | null = null;
-  // Re-checked a second after a round (then 2, 4, … 16 s while the choice holds): a process's first second, when its
-  // helper threads have only just started, is not what the rest of a run sees on a shared machine (the scheduler gives
-  // a new thread's share of a core only as its load builds up), and a round of steps is cheap next to a second of them.
-  const stepPlanner = new Planner<string>({ keep: 64, recheckMs: 1000, blocks: true });
+  // Re-checked 0.25 s after the first round, then 1 s, 4 s, 5 s, 10 s … 80 s while the choice holds: the first rounds
+  // run just after the team's threads started, which on a shared machine is not what the rest of a run sees.
+  // Each way counts as the median of its trials: the team's steps vary with the other jobs on the cores, and its
+  // fastest trial promises more than a run of steps gets.
+  const stepPlanner = new Planner<string>({ keep: 64, firstRecheckMs: 250, blocks: true, clockEvery: 1, estimate: 'median' });
   /** Per step key: the batch rows its steps are timed at (other sizes, a last short batch, take the choice untimed), and its trial length. */
   const stepShape = new Map<string, { rows: number; steps: number }>();
   /** The trial running for a step key: its way, the milliseconds of untimed steps still to run, the timed steps done, their milliseconds. */
   const stepTrials = new Map<string, { way: number; warm: number; done: number; ms: number }>();
-  /** The way the last step ran (of any key): a trial of another way warms up first. */
+  /** The way the last step ran (of any key): a trial of a way on more threads warms up first. */
   let lastStepWay = 1;
   const stepWays = [1, ...teamWays];
 
@@ -432,7 +435,8 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       const ms = performance.now() - start;
       if (stepShape.size >= 64) stepShape.clear();
       stepShape.set(key, { rows, steps: Math.max(1, Math.min(STEPS_PER_TRIAL, Math.ceil(trialMs / ms))) });
-      const forgotten = stepPlanner.add(key, stepWays, undefined, ms > 20 ? 2 : 3);
+      // Steps of tens of milliseconds (W3's): one trial a way, each already many products long, and a round cheap.
+      const forgotten = stepPlanner.add(key, stepWays, undefined, ms > 20 ? 1 : 3);
       if (forgotten !== undefined) stepTrials.delete(forgotten);
       return result;
     }
@@ -441,7 +445,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (!trial) {
       const next = stepPlanner.next(key);
       if (!next.trial) return runStep(next.candidate, body);
-      trial = { way: next.candidate, warm: next.candidate === lastStepWay ? 0 : warmMs, done: 0, ms: 0 };
+      trial = { way: next.candidate, warm: Math.abs(next.candidate) > Math.abs(lastStepWay) ? warmMs : 0, done: 0, ms: 0 };
       stepTrials.set(key, trial);
     }
     const start = performance.now();
