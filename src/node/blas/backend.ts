@@ -403,11 +403,9 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   // the whole step is what is timed.
   /** The way of the training step running now, or null outside one (each product then follows its shape's plan). */
   let stepWay: number | null = null;
-  // Re-checked 0.25 s after the first round, then 1 s, 4 s, 5 s, 10 s … 80 s while the choice holds: the first rounds
-  // run just after the team's threads started, which on a shared machine is not what the rest of a run sees.
   // Each way counts as the median of its trials: the team's steps vary with the other jobs on the cores, and its
   // fastest trial promises more than a run of steps gets.
-  const stepPlanner = new Planner<string>({ keep: 64, firstRecheckMs: 250, blocks: true, clockEvery: 1, estimate: 'median' });
+  const stepPlanner = new Planner<string>({ keep: 64, blocks: true, clockEvery: 1, estimate: 'median' });
   /** Per step key: the batch rows its steps are timed at (other sizes, a last short batch, take the choice untimed), and its trial length. */
   const stepShape = new Map<string, { rows: number; steps: number }>();
   /** The trial running for a step key: its way, the milliseconds of untimed steps still to run, the timed steps done, their milliseconds. */
@@ -445,7 +443,9 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (!trial) {
       const next = stepPlanner.next(key);
       if (!next.trial) return runStep(next.candidate, body);
-      trial = { way: next.candidate, warm: Math.abs(next.candidate) > Math.abs(lastStepWay) ? warmMs : 0, done: 0, ms: 0 };
+      // The first round warms twice as long: it runs just after the team's threads started.
+      const warm = Math.abs(next.candidate) > Math.abs(lastStepWay) ? warmMs * (stepPlanner.plan(key)!.rounds === 0 ? 2 : 1) : 0;
+      trial = { way: next.candidate, warm, done: 0, ms: 0 };
       stepTrials.set(key, trial);
     }
     const start = performance.now();
