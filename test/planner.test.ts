@@ -110,22 +110,6 @@ describe('Planner', () => {
     expect(byMedian.plan('k')).toMatchObject({ chosen: 1, times: [0.7, 1.1] });
   });
 
-  it('firstRecheckMs: the second round comes soon after the first, later ones four times later each, up to recheckMs', () => {
-    let now = 0;
-    const p = new Planner<string>({ now: () => now, recheckMs: 5000, firstRecheckMs: 250, clockEvery: 1 });
-    p.add('k', [1, 2]);
-    const checkedAt: number[] = [];
-    for (now = 0; now < 20_000; now += 50) {
-      const { candidate, trial } = p.next('k');
-      if (!trial) continue;
-      if (p.plan('k')!.rounds > 0 && !checkedAt.includes(now)) checkedAt.push(now);
-      p.record('k', candidate, 1);
-      while (p.next('k').trial) p.record('k', p.next('k').candidate, 1);
-    }
-    // Decided at 0; rechecked at 250 ms, then 1 s later, 4 s later, 5 s later (the choice held), then 10 s later.
-    expect(checkedAt).toEqual([250, 1250, 5250, 10250]);
-  });
-
   it('keeps at most `keep` keys, forgetting the oldest: batches of ever new sizes do not grow it', () => {
     const p = new Planner<number>({ now: () => 0, keep: 3 });
     expect([1, 2, 3].map((k) => p.add(k, [1, 2]))).toEqual([undefined, undefined, undefined]);

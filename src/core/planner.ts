@@ -29,11 +29,6 @@ export interface PlannerOptions {
    * Default 5000; each round that keeps the choice doubles the wait (up to 16 times this), each that changes it resets it.
    */
   readonly recheckMs?: number;
-  /**
-   * Milliseconds after a key's first round before its second (default recheckMs), each wait after four times the last
-   * until recheckMs: sooner where the first rounds may see what does not last (threads just started).
-   */
-  readonly firstRecheckMs?: number;
   /** The clock, in milliseconds. Default performance.now. */
   readonly now?: () => number;
   /** Keys kept at most: adding one more forgets the oldest (batches of ever new sizes must not grow memory). Default 1024. */
@@ -97,7 +92,6 @@ export class Planner<K = string> {
   private readonly trials: number;
   private readonly margin: number;
   private readonly recheckMs: number;
-  private readonly firstRecheckMs: number;
   private readonly now: () => number;
   private readonly entries = new Map<K, Entry>();
   private readonly keep: number;
@@ -113,7 +107,6 @@ export class Planner<K = string> {
     this.trials = Math.max(1, options.trials ?? 3);
     this.margin = options.margin ?? 0.05;
     this.recheckMs = options.recheckMs ?? 5000;
-    this.firstRecheckMs = options.firstRecheckMs ?? this.recheckMs;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -201,10 +194,7 @@ export class Planner<K = string> {
     // Keep what is in use if nothing beats it by the margin; else the cheapest candidate that is within it of the best.
     const pick = e.measured && within(current) ? current : e.best.findIndex((_, c) => within(c));
     // A choice that holds is checked less and less often; one that changed is checked again soon.
-    // After the first round, firstRecheckMs; while that is below recheckMs, four times longer each round up to it.
-    if (e.rounds === 0) e.wait = this.firstRecheckMs;
-    else if (e.wait < this.recheckMs) e.wait = Math.min(4 * e.wait, this.recheckMs);
-    else e.wait = pick === current ? Math.min(2 * e.wait, 16 * this.recheckMs) : this.recheckMs;
+    e.wait = e.rounds > 0 && pick === current ? Math.min(2 * e.wait, 16 * this.recheckMs) : this.recheckMs;
     e.chosen = e.candidates[pick];
     e.measured = true;
     e.times = Array.from(e.best);
