@@ -433,8 +433,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       const ms = performance.now() - start;
       if (stepShape.size >= 64) stepShape.clear();
       stepShape.set(key, { rows, steps: Math.max(1, Math.min(STEPS_PER_TRIAL, Math.ceil(trialMs / ms))) });
-      // Steps of tens of milliseconds (W3's): one trial a way, each already many products long, and a round cheap.
-      const forgotten = stepPlanner.add(key, stepWays, undefined, ms > 20 ? 1 : 3);
+      const forgotten = stepPlanner.add(key, stepWays);
       if (forgotten !== undefined) stepTrials.delete(forgotten);
       return result;
     }
