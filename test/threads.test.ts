@@ -49,7 +49,7 @@ describe('BLAS threads', () => {
     const step = timed.stepPlan(`${dtype} 784-128-64-10`)!;
     expect(step).toMatchObject({ how: 'measured', rounds: 1 });
     expect(Object.keys(step.times!)).toEqual(['1', '2 (team)']);
-    expect(stepThreadsLine(timed, `${dtype} 784-128-64-10`)).toMatch(/^threads {2}training steps ran on (1 thread|2 threads \(the team's blocks\)): a step took 1 [\d.]+ (µs|ms), 2 \(team\) [\d.]+ (µs|ms) \(timed on this machine\)$/);
+    expect(stepThreadsLine(timed, `${dtype} 784-128-64-10`)).toMatch(/^threads {2}training steps ran on (1 thread|2 threads \(the team's blocks\)): a step took 1 thread [\d.]+ (µs|ms), 2 \(team\) [\d.]+ (µs|ms) \(timed on this machine\)$/);
     expect(same(trained(timed, dtype, d, 'momentum', 4), reference)).toBe(true);
     // Plain gradient descent: its step is one axpy over every parameter, which two pinned threads share.
     expect(same(trained(two, dtype, d, 'sgd'), trained(one, dtype, d, 'sgd'))).toBe(true);
@@ -106,8 +106,26 @@ describe('BLAS threads', () => {
     expect(threadsLine(timed, 128)).toBe("threads  training steps timed on this machine on 1 thread and on 2 (blocks of each product on the backend's threads), the faster kept; --threads N pins them");
     const pinned = (await createNodeBlasKernels({ threads: 2 }))!;
     expect(threadsLine(new Network(spec('float32'), { kernels: pinned }), 128)).toBe('threads  every product on 2 BLAS threads (pinned by --threads or BACKPROP_THREADS)');
-    // A table's products are all small: nothing to show.
+    // A table's products are all small: nothing to show. digits with the default bins (489 inputs, 100 units, batch
+    // 32) has products the team could share, but too small for its threads to start.
+    expect(threadsLine(new Network({ inputs: 489, layers: [{ units: 100 }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }), 32)).toBeNull();
+    expect(489 * 100 * 32).toBeGreaterThan(TIMED_MULTIPLY_ADDS);
     expect(threadsLine(new Network({ inputs: 4, layers: [{ units: 16 }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }), 32)).toBeNull();
+  });
+
+  it("a table's network never starts the backend's threads, even with products large enough to share", () => {
+    // digits with the default bins: 489 inputs, 100 units, batch 32 (1.6 million multiply-adds a product); 12 epochs
+    // of 1,440 rows run far more than the 50 ms of such products that once started the team.
+    const k = createBlasKernels(loadBlasSync(undefined, true)!, 2, false);
+    const random = new Random(5);
+    const x = Array.from({ length: 1440 }, () => Array.from({ length: 489 }, () => random.uniform(0, 1)));
+    const y = x.map((r) => Array.from({ length: 10 }, (_, c) => (c === Math.floor(10 * r[0]) ? 1 : 0)));
+    const net = new Network({ inputs: 489, layers: [{ units: 100 }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k });
+    const began = performance.now();
+    fit(net, x, y, { epochs: 12, batchSize: 32, accuracy: false });
+    expect(performance.now() - began).toBeGreaterThan(50);
+    expect(k.productPlans()).toEqual([]); // no shape planned: the team never ran
+    expect(k.stepPlan('float32 489-100-10')).toBeNull();
   });
 
   it('a training step runs 3 products per layer but 2 for the first, which has no layer below to carry its error to', async () => {

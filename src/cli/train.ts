@@ -15,7 +15,7 @@ import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
 import { createKernels } from '../node/backends.js';
-import { TIMED_MULTIPLY_ADDS, type BlasKernels } from '../node/blas/backend.js';
+import { TEAM_START_MULTIPLY_ADDS, TIMED_MULTIPLY_ADDS, type BlasKernels } from '../node/blas/backend.js';
 import { stepKey } from '../train/fit.js';
 import { planStreamedTraining } from '../node/train-stream.js';
 import { existsSync, statSync } from 'node:fs';
@@ -86,13 +86,15 @@ function shouldStream(data: string, o: TrainOptions): boolean {
 }
 
 /**
- * How the products of a training batch will run, where it matters: null where every product is too small to share
- * between threads (a table's, nearly always) or the backend has one thread. Nothing is timed or started to say it.
+ * How the products of a training batch will run, where it matters: null where every product is too small for the
+ * backend's threads to start (a table's, nearly always) or the backend has one thread. Nothing is timed or started to say it.
  */
 export function threadsLine(net: Network, rows: number): string | null {
   const k = net.kernels as Kernels & Partial<Pick<BlasKernels, 'threads' | 'pinned'>>;
   if (!k.planProduct || !k.threads || k.threads < 2) return null;
-  if (!net.layers.some((l) => rows * l.units * l.inputs >= TIMED_MULTIPLY_ADDS)) return null;
+  const largest = Math.max(...net.layers.map((l) => rows * l.units * l.inputs));
+  // Unpinned, the team's threads start only for products of TEAM_START_MULTIPLY_ADDS: a table's never do.
+  if (largest < (k.pinned ? TIMED_MULTIPLY_ADDS : TEAM_START_MULTIPLY_ADDS)) return null;
   if (k.pinned) return `threads  every product on ${k.threads} BLAS threads (pinned by --threads or BACKPROP_THREADS)`;
   if (!k.step) return null;
   return `threads  training steps timed on this machine on 1 thread and on ${k.threads} (blocks of each product on the backend's threads), the faster kept; --threads N pins them`;
@@ -102,7 +104,7 @@ export function threadsLine(net: Network, rows: number): string | null {
 export function stepThreadsLine(kernels: Kernels, key: string): string | null {
   const plan = kernels.stepPlan?.(key);
   if (!plan || plan.how !== 'measured' || !plan.times) return null;
-  const times = Object.entries(plan.times).map(([way, ms]) => `${way} ${ms < 1 ? `${(1000 * ms).toFixed(0)} µs` : `${ms.toPrecision(3)} ms`}`).join(', ');
+  const times = Object.entries(plan.times).map(([way, ms]) => `${way === '1' ? '1 thread' : way} ${ms < 1 ? `${(1000 * ms).toFixed(0)} µs` : `${ms.toPrecision(3)} ms`}`).join(', ');
   return `threads  training steps ran on ${plan.threads === 1 ? '1 thread' : `${plan.threads} threads${plan.team ? ' (the team\'s blocks)' : ''}`}: a step took ${times} (timed on this machine)`;
 }
 

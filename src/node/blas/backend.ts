@@ -59,6 +59,14 @@ const TEAM_START_MS = 5000;
 const TEAM_AFTER_MS = 50;
 
 /**
+ * Only products of at least this many multiply-adds count toward TEAM_AFTER_MS: a table's network with the default
+ * bins (digits: 489 inputs, 100 units, batch 32, 1.6 million) has products large enough to share but gains nothing
+ * from the team (its step took 189 µs on one thread, 207 on two), and starting the team and its first round of trials
+ * cost 40% more CPU time than one thread. W1's first layer has 12.8 million.
+ */
+export const TEAM_START_MULTIPLY_ADDS = 1 << 22;
+
+/**
  * A trial of a way of running training steps is this many milliseconds of steps at least (at most STEPS_PER_TRIAL
  * steps), after one untimed step where a step is short: the first step after a change of way pays for it (the helpers
  * waking, caches filling), and steps that stay on one way do not.
@@ -316,10 +324,10 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
         if (seen.size >= 4096) seen.clear();
         seen.add(key);
       }
-      if (once || (!team && !pinned && unplannedMs < TEAM_AFTER_MS && teamWanted)) {
+      if (once || (!team && !pinned && teamWanted && (unplannedMs < TEAM_AFTER_MS || m * n * k < TEAM_START_MULTIPLY_ADDS))) {
         const start = performance.now();
         runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
-        unplannedMs += performance.now() - start;
+        if (m * n * k >= TEAM_START_MULTIPLY_ADDS) unplannedMs += performance.now() - start;
         return;
       }
       if (!planShape(key, f32, m, n, k, transA, transB, alpha, beta, pinned)) {
