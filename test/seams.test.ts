@@ -2,9 +2,11 @@
 // would make every prediction an error, DataFrames that throw, dates that are not, the streamed text coder's bound,
 // the command line's options refused as the library refuses them, and predict --json's unseen values by row.
 import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { BackpropError, Model, Random, train } from '../src/index.js';
-import { tempDir } from './cli-helpers.js';
+import { saveModel } from '../src/node/index.js';
+import { backprop, ROOT, tempDir, writeFile } from './cli-helpers.js';
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,5 +51,57 @@ describe('a model file that would make every prediction an error is refused at l
       expect(e).toBeInstanceOf(BackpropError);
       expect((e as BackpropError).field).toBe('preprocessing.features[0].fill');
     }
+  });
+});
+
+describe('evaluate, predict, explain and gradcheck reach the network through the table model', () => {
+  it('their modules import no network loader and no frame encoder', () => {
+    for (const file of ['evaluate', 'explain']) {
+      const imports = readFileSync(join(ROOT, `src/cli/${file}.ts`), 'utf8').split('\n').filter((l) => l.startsWith('import'));
+      expect(imports.join('\n')).not.toMatch(/loadNetwork|encodeFrame|encodeRecord|newTally|checkFinite|Evaluation\b|import \{[^}]*\} from '\.\.\/data\//);
+    }
+  });
+
+  it('explain scales each target of a multi-output regression by its own scale, as Model.explain does', async () => {
+    const rng = new Random(5);
+    const table = Array.from({ length: 40 }, () => {
+      const a = rng.next(), b = rng.next();
+      return { a, b, small: a + b, large: 1000 * (a - b) + 5000 };
+    });
+    const model = await train(table, { target: ['small', 'large'], epochs: 2, bagging: 1, bins: 0 });
+    const path = join(dir, 'two-targets.json');
+    saveModel(path, model);
+    const cli = backprop(['explain', path, '--input', '0.25,0.5', '--target', '0.75,4750', '--json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const library = model.explain({ a: 0.25, b: 0.5, small: 0.75, large: 4750 });
+    expect(JSON.parse(cli.stdout).target).toEqual(library.target);
+    expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(JSON.stringify(library)));
+  });
+});
+
+describe('predict --json names, row by row, the values the model never saw', () => {
+  it('an "unseen" object on the rows that have one, as the library\'s unseenValues lists them', async () => {
+    const model = await train(rows, { target: 'y', epochs: 2, bagging: 1, bins: 0 });
+    const path = join(dir, 'cities.json');
+    saveModel(path, model);
+    const fresh = [
+      { a: 1, day: '2024-02-11', city: 'oslo' },
+      { a: 2, day: '2024-02-12', city: 'bergen' },
+      { a: 3, day: '2024-02-13', city: 'rome' },
+      { a: 4, day: '2024-02-14', city: 'paris' },
+    ];
+    const report = model.predictWithReport(fresh);
+    expect(report.unseenValues).toEqual([{ row: 2, column: 'city', value: 'bergen' }, { row: 4, column: 'city', value: 'paris' }]);
+    expect(report.unseen).toEqual({ city: 2 });
+    const csv = writeFile(dir, 'fresh.csv', 'a,day,city\n' + fresh.map((f) => `${f.a},${f.day},${f.city}`).join('\n') + '\n');
+    const run = backprop(['predict', path, csv, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { y: string; unseen?: Record<string, string> }[];
+    expect(out.map((o) => o.unseen)).toEqual([undefined, { city: 'bergen' }, undefined, { city: 'paris' }]);
+    expect(out.map((o) => o.y)).toEqual(report.predictions.map((p) => p!.label));
+    // The text output keeps its count by column on stderr.
+    expect(run.stderr).toBe(`backprop: ${csv}: 2 values the model never saw, encoded as all zeros: city 2\n`);
+    // A kept column may not take the field's name.
+    expect(backprop(['predict', path, csv, '--json', '--keep', 'unseen']).stderr).toBe('backprop: --keep: "unseen" is a field of every --json row; keep another column\n');
   });
 });

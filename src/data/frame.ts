@@ -397,6 +397,8 @@ export interface EncodePolicy {
    * cannot fill): called with the row and the message, instead of throwing; the row's inputs are left unfinished.
    */
   fault?: (row: number, message: string) => void;
+  /** Called for each text value the model never saw (encoded as all zeros), with its row, column and value. */
+  onUnseen?: (row: number, column: string, value: string) => void;
 }
 
 const add = (tally: Map<string, number> | undefined, name: string, n: number): void => {
@@ -488,6 +490,12 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     const { unseen, missed, first } = oneHotInto(X, width, offset, byCode, codes, rows, count, f.missing ? f.categories.length : -1);
     add(policy.tally?.unseen, f.name, unseen);
     add(policy.tally?.missing, f.name, missed);
+    if (unseen > 0 && policy.onUnseen && policy.unknown !== 'error') {
+      for (let i = first; i < count; i++) {
+        const code = codes[rowOf(i)];
+        if (code !== MISSING && byCode[code] < 0) policy.onUnseen(rowOf(i), f.name, (c as { dictionary: readonly string[] }).dictionary[code]);
+      }
+    }
     if (first >= 0 && policy.unknown === 'error') {
       for (let i = first; i < count; i++) {
         const code = codes[rowOf(i)];
