@@ -2,11 +2,17 @@
 // would make every prediction an error, DataFrames that throw, dates that are not, the streamed text coder's bound,
 // the command line's options refused as the library refuses them, and predict --json's unseen values by row.
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackpropError, Model, Random, train } from '../src/index.js';
+import { BackpropError, describeFrame, fitFramePreprocessing, Model, Random, tableNotes, toFrame, train } from '../src/index.js';
 import { saveModel } from '../src/node/index.js';
-import { backprop, ROOT, tempDir, writeFile } from './cli-helpers.js';
+import { readDataFile } from '../src/node/read.js';
+import { scanForTraining } from '../src/node/streaming.js';
+import { tableChunks } from '../src/node/readers/duckdb.js';
+import { naValuesOption } from '../src/cli/options.js';
+import { UsageError } from '../src/cli/errors.js';
+import { backprop, BIN, ROOT, tempDir, writeFile } from './cli-helpers.js';
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,5 +109,23 @@ describe('predict --json names, row by row, the values the model never saw', () 
     expect(run.stderr).toBe(`backprop: ${csv}: 2 values the model never saw, encoded as all zeros: city 2\n`);
     // A kept column may not take the field's name.
     expect(backprop(['predict', path, csv, '--json', '--keep', 'unseen']).stderr).toBe('backprop: --keep: "unseen" is a field of every --json row; keep another column\n');
+  });
+});
+
+describe('the command line refuses what the library refuses, as a usage error', () => {
+  it('BACKPROP_THREADS exits 2 as --threads does, naming the variable', () => {
+    const run = spawnSync(process.execPath, [BIN, 'train', 'xor', '--epochs', '1', '--quiet'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_THREADS: 'two' } });
+    expect(run.stderr).toBe('backprop: BACKPROP_THREADS: expected a whole number of threads from 1 to 1024, or auto, got "two"\n');
+    expect(run.status).toBe(2);
+  });
+
+  it('--na-values of more than 1,000 words, or of a word over 100 characters', () => {
+    const many = Array.from({ length: 1200 }, (_, i) => `w${i}`).join(',');
+    const run = backprop(['train', 'xor', '--epochs', '1', '--quiet', '--na-values', many]);
+    expect(run.stderr).toBe('backprop: --na-values: at most 1000 values, got 1200\n');
+    expect(run.code).toBe(2);
+    expect(() => naValuesOption('NA,' + 'x'.repeat(101))).toThrow(UsageError);
+    expect(() => naValuesOption('NA,' + 'x'.repeat(101))).toThrow(/^--na-values: "x{37}\.\.\." is longer than 100 characters$/);
+    expect(naValuesOption(Array.from({ length: 1000 }, (_, i) => `w${i}`).join(','))).toHaveLength(1000);
   });
 });
