@@ -129,3 +129,24 @@ describe('the command line refuses what the library refuses, as a usage error', 
     expect(naValuesOption(Array.from({ length: 1000 }, (_, i) => `w${i}`).join(','))).toHaveLength(1000);
   });
 });
+
+describe('a DataFrame whose getters throw', () => {
+  it('is one error naming what was read, not the getter\'s own exception', async () => {
+    const model = await train(rows, { target: 'y', epochs: 1, bagging: 1, bins: 0 });
+    const throwing = (field: 'columns' | 'rows' | 'where') => {
+      const frame = { source: 'df', rows: 1, columns: [], where: (i: number) => `row ${i + 1}` };
+      return Object.defineProperty(frame, field, { get() { throw new RangeError('no ' + field); } });
+    };
+    expect(() => model.predict(throwing('columns') as never)).toThrow(/^data: reading the frame's columns threw RangeError: no columns$/);
+    expect(() => model.predict(throwing('rows') as never)).toThrow(/^data: reading the frame's rows threw RangeError: no rows$/);
+    await expect(train(throwing('columns') as never, { target: 'y' })).rejects.toThrow(BackpropError);
+    // A getter that answers once and then throws is read once: the frame predicts.
+    const columns = toFrame(rows.slice(0, 3)).columns;
+    let reads = 0;
+    const once = { source: 'df', rows: 3, where: (i: number) => `row ${i + 1}`, get columns() {
+      if (reads++ > 0) throw new Error('read twice');
+      return columns;
+    } };
+    expect(model.predict(once as never)).toHaveLength(3);
+  });
+});
