@@ -150,3 +150,55 @@ describe('a DataFrame whose getters throw', () => {
     expect(model.predict(once as never)).toHaveLength(3);
   });
 });
+
+describe('one value that is no date among 600 dates', () => {
+  const days = Array.from({ length: 600 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
+  days[417] = '2024-02-30';
+  const table = days.map((day, i) => ({ day, x: i % 7, y: i % 2 ? 'a' : 'b' }));
+
+  it('the plan names the column, the value and where it is, in memory and streamed', async () => {
+    const frame = toFrame(table, { source: 'days' });
+    const description = describeFrame(frame, 'y');
+    // Text, and nearly every value distinct: left out as an identifier.
+    expect(description.leftOut.map((l) => l.name)).toEqual(['day']);
+    const all = Uint32Array.from({ length: 600 }, (_, i) => i);
+    const notes = tableNotes({ description, prep: fitFramePreprocessing(description, frame, all) });
+    expect(notes.notDates).toEqual(['day: read as text, not dates, for "2024-02-30" (days, row 418, field "day"), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates']);
+    const path = writeFile(dir, 'days.csv', 'day,x,y\n' + table.map((t) => `${t.day},${t.x},${t.y}`).join('\n') + '\n');
+    const streamed = await scanForTraining(path, path, {}, { validation: 0, seed: 1 });
+    expect(streamed.description.notDates).toEqual([{ column: 'day', value: '2024-02-30', at: `${path}, row 418, column 1 (day)` }]);
+    const read = describeFrame(await readDataFile(path), 'y');
+    expect(read.notDates).toEqual([{ column: 'day', value: '2024-02-30', at: `${path}, line 419, column 1 (day)` }]);
+    // A text column of names, with a date or two among them, is text and says nothing; all dates say nothing either.
+    expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i < 2 ? t.day : `name ${i % 9}` }))), 'y').notDates).toEqual([]);
+    expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i === 417 ? '2024-02-29' : t.day }))), 'y').notDates).toEqual([]);
+  });
+
+  it('backprop train prints it as a plan line', () => {
+    const path = writeFile(dir, 'days2.csv', 'day,x,y\n' + table.map((t) => `${t.day},${t.x},${t.y}`).join('\n') + '\n');
+    const run = backprop(['train', path, '--epochs', '1', '--bagging', '1', '--layers', '2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`columns  day: read as text, not dates, for "2024-02-30" (${path}, line 419, column 1 (day)), which is no ISO 8601 date`);
+  });
+});
+
+describe('the streamed text coder', () => {
+  it('keeps a chunk\'s dictionary, not the file\'s; past 100,000 distinct values the plan says "more than"', async () => {
+    const n = 100_500;
+    const path = writeFile(dir, 'ids.csv', 'id,x,y\n' + Array.from({ length: n }, (_, i) => `id${i},${i % 5},${i % 2 ? 'a' : 'b'}`).join('\n') + '\n');
+    let rowsRead = 0, largest = 0;
+    for await (const chunk of tableChunks(path, path)) {
+      const id = chunk.columns[0] as { codes: Uint32Array; dictionary: readonly string[] };
+      largest = Math.max(largest, id.dictionary.length);
+      // Codes hold within the chunk: each row's value is its own.
+      expect(id.dictionary[id.codes[chunk.rows - 1]]).toBe(`id${rowsRead + chunk.rows - 1}`);
+      rowsRead += chunk.rows;
+    }
+    expect(rowsRead).toBe(n);
+    expect(largest).toBeLessThanOrEqual(4096);
+    const streamed = await scanForTraining(path, path, {}, { validation: 0, seed: 1, bins: 4 });
+    expect(streamed.description.leftOut).toEqual([{ name: 'id', reason: 'identifier', distinct: 100_001, rows: n, distinctAtLeast: true }]);
+    expect(tableNotes(streamed).leftOut).toEqual([`id: more than 100,000 distinct values in 100,500 rows, left out as an identifier; --keep id to use it`]);
+    expect(streamed.prep.features.map((f) => f.name)).toEqual(['x']);
+  }, 60_000);
+});
