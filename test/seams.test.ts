@@ -57,7 +57,7 @@ describe('a model file that would make every prediction an error is refused at l
       expect(e).toBeInstanceOf(BackpropError);
       expect((e as BackpropError).field).toBe('preprocessing.features[0].fill');
     }
-  });
+  }, 60_000);
 });
 
 describe('evaluate, predict, explain and gradcheck reach the network through the table model', () => {
@@ -82,7 +82,7 @@ describe('evaluate, predict, explain and gradcheck reach the network through the
     const library = model.explain({ a: 0.25, b: 0.5, small: 0.75, large: 4750 });
     expect(JSON.parse(cli.stdout).target).toEqual(library.target);
     expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(JSON.stringify(library)));
-  });
+  }, 60_000);
 });
 
 describe('predict --json names, row by row, the values the model never saw', () => {
@@ -109,7 +109,7 @@ describe('predict --json names, row by row, the values the model never saw', () 
     expect(run.stderr).toBe(`backprop: ${csv}: 2 values the model never saw, encoded as all zeros: city 2\n`);
     // A kept column may not take the field's name.
     expect(backprop(['predict', path, csv, '--json', '--keep', 'unseen']).stderr).toBe('backprop: --keep: "unseen" is a field of every --json row; keep another column\n');
-  });
+  }, 60_000);
 });
 
 describe('the command line refuses what the library refuses, as a usage error', () => {
@@ -117,7 +117,7 @@ describe('the command line refuses what the library refuses, as a usage error', 
     const run = spawnSync(process.execPath, [BIN, 'train', 'xor', '--epochs', '1', '--quiet'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_THREADS: 'two' } });
     expect(run.stderr).toBe('backprop: BACKPROP_THREADS: expected a whole number of threads from 1 to 1024, or auto, got "two"\n');
     expect(run.status).toBe(2);
-  });
+  }, 60_000);
 
   it('--na-values of more than 1,000 words, or of a word over 100 characters', () => {
     const many = Array.from({ length: 1200 }, (_, i) => `w${i}`).join(',');
@@ -127,7 +127,7 @@ describe('the command line refuses what the library refuses, as a usage error', 
     expect(() => naValuesOption('NA,' + 'x'.repeat(101))).toThrow(UsageError);
     expect(() => naValuesOption('NA,' + 'x'.repeat(101))).toThrow(/^--na-values: "x{37}\.\.\." is longer than 100 characters$/);
     expect(naValuesOption(Array.from({ length: 1000 }, (_, i) => `w${i}`).join(','))).toHaveLength(1000);
-  });
+  }, 60_000);
 });
 
 describe('a DataFrame whose getters throw', () => {
@@ -148,7 +148,7 @@ describe('a DataFrame whose getters throw', () => {
       return columns;
     } };
     expect(model.predict(once as never)).toHaveLength(3);
-  });
+  }, 60_000);
 });
 
 describe('one value that is no date among 600 dates', () => {
@@ -172,14 +172,14 @@ describe('one value that is no date among 600 dates', () => {
     // A text column of names, with a date or two among them, is text and says nothing; all dates say nothing either.
     expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i < 2 ? t.day : `name ${i % 9}` }))), 'y').notDates).toEqual([]);
     expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i === 417 ? '2024-02-29' : t.day }))), 'y').notDates).toEqual([]);
-  });
+  }, 60_000);
 
   it('backprop train prints it as a plan line', () => {
     const path = writeFile(dir, 'days2.csv', 'day,x,y\n' + table.map((t) => `${t.day},${t.x},${t.y}`).join('\n') + '\n');
     const run = backprop(['train', path, '--epochs', '1', '--bagging', '1', '--layers', '2']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`columns  day: read as text, not dates, for "2024-02-30" (${path}, line 419, column 1 (day)), which is no ISO 8601 date`);
-  });
+  }, 60_000);
 });
 
 describe('the streamed text coder', () => {
