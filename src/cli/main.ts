@@ -352,6 +352,9 @@ function checkTrainingControls(opts: Record<string, unknown>): void {
   }
 }
 
+/** Settings read from the environment: a bad one is the user's mistake, as a bad flag is (exit 2, as --threads). */
+const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS']);
+
 /** The library's option names that the command line spells as flags. */
 const LIBRARY_OPTIONS: ReadonlySet<string> = new Set([...TRAIN_OPTION_NAMES, 'folds', 'trials', 'workers', 'budget']);
 
@@ -376,7 +379,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof BackpropError) {
       // One line, with any control character that came from a file's content shown as an escape.
       process.stderr.write(`backprop: ${printable(e.message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
-      return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+      return e instanceof UsageError || (e.field !== undefined && ENVIRONMENT_SETTINGS.has(e.field)) ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`backprop: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT_FAILURE;
