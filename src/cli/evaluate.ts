@@ -116,6 +116,12 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
   for (const n of names) if (keep.includes(n)) throw new UsageError(`--keep: "${n}" is the name of a prediction column; keep another column`, '--keep');
   // --json rows hold the model's answers under their own keys: a kept column may not take one of them.
   if (o.json) for (const n of ['probabilities', 'unseen']) if (keep.includes(n)) throw new UsageError(`--keep: "${n}" is a field of every --json row; keep another column`, '--keep');
+  // Nor may the prediction's own key: a target named so would lose its answer to the field (on every row for
+  // "probabilities", on the rows with an unseen value for "unseen").
+  if (o.json) {
+    const fields = model.classes ? ['probabilities', 'unseen'] : ['unseen'];
+    for (const n of names) if (fields.includes(n)) throw new UsageError(`--json: the model's target is named "${n}", as a field of the --json rows (${fields.join(', ')}) is; leave out --json for CSV, whose columns do not clash`, '--json');
+  }
   if (o.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   const round = (v: number): number => Number(v.toPrecision(o.digits));
   const classes = model.classes?.map(String) ?? null;
@@ -144,12 +150,13 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
       // Each row's values the model never saw, by column (rows without any have no "unseen").
       const unseenByRow = new Map<number, Record<string, string>>();
       for (const u of report.unseenValues) {
-        const row = unseenByRow.get(u.row - 1) ?? {};
+        const row = unseenByRow.get(u.row - 1) ?? (Object.create(null) as Record<string, string>);
         row[u.column] = u.value;
         unseenByRow.set(u.row - 1, row);
       }
       const rows = report.predictions.map((p, i) => {
-        const row: Record<string, unknown> = Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]]));
+        // No prototype: a column or target named "__proto__" is a key like any other, not the object's prototype.
+        const row: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]])));
         if (p!.label !== undefined) {
           row[name] = p!.label;
           row.probabilities = Object.fromEntries(classes!.map((c) => [c, round(p!.probabilities[c])]));
