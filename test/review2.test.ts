@@ -59,3 +59,16 @@ describe('predict --json where the target is named as one of the row\'s fields',
     }
   }, 60_000);
 });
+
+describe('a bagged run whose average would pass a network\'s bounds', () => {
+  it('is refused before any network trains, naming bagging and layers (it trained five, then failed to average)', async () => {
+    const data = Array.from({ length: 40 }, (_, i) => ({ x: i % 7, y: i % 2 ? 'a' : 'b' }));
+    let epochs = 0;
+    // Five 2048-2048 networks average into 10240-10240 hidden units: 10240×10240 weights in the second layer.
+    const run = train(data, { target: 'y', layers: [2048, 2048], epochs: 1, bins: 0, onEpoch: () => void epochs++ });
+    await expect(run).rejects.toThrow('bagging: 5 networks of 1-2048-2048-1 are averaged into one with 10240-10240 hidden units, and 10240×10240 weights exceed the limit of 16777216; use fewer units (layers), fewer networks (bagging), or bagging 1');
+    expect(epochs).toBe(0);
+    // One network of that size is no average: it trains.
+    await expect(train(data, { target: 'y', layers: [2048, 2048], epochs: 1, bins: 0, bagging: 1 })).resolves.toBeDefined();
+  }, 60_000);
+});

@@ -10,11 +10,11 @@ import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth, valueSlo
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
-import { averageNetworks } from '../nn/ensemble.js';
+import { averageNetworks, averageSpec } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
 import { checkNaValues } from '../data/missing.js';
 import { Network } from '../nn/network.js';
-import { MAX_WEIGHTS_PER_LAYER, type LayerSpec } from '../nn/spec.js';
+import { MAX_WEIGHTS_PER_LAYER, resolveSpec, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
 import { evaluate, fitAsync } from '../train/fit.js';
 import { classOf, regressionScores } from '../train/metrics.js';
@@ -291,6 +291,22 @@ export function withoutPiecewise(prep: Preprocessing): Preprocessing {
   return rest;
 }
 
+/**
+ * Refuses, before any of them trains, members whose average (every hidden layer as wide as all of theirs together)
+ * would pass a network's bounds: five 2048-2048 networks trained for minutes and then failed to average.
+ */
+export function checkAverage(nets: readonly Network[], inputs: { width: number } | undefined): void {
+  if (nets.length < 2) return;
+  const spec = averageSpec(nets[0].spec, nets.length, inputs?.width ?? nets[0].inputs);
+  try {
+    resolveSpec(spec);
+  } catch (e) {
+    if (!(e instanceof BackpropError)) throw e;
+    const hidden = spec.layers.slice(0, -1).map((l) => l.units).join('-');
+    throw new OptionError(`bagging: ${nets.length} networks of ${[nets[0].inputs, ...nets[0].layers.map((l) => l.units)].join('-')} are averaged into one with ${hidden} hidden units, and ${e.message.replace(/^layers\[\d+\]\.units: /, '')}; use fewer units (layers), fewer networks (bagging), or bagging 1`, 'bagging');
+  }
+}
+
 /** The average's inputs when some members read the values without their bins (averageNetworks' inputs option). */
 export function averageInputs(prep: Preprocessing, unbinned: readonly boolean[]): { width: number; rows: (number[] | null)[] } | undefined {
   if (!prep.piecewise || !unbinned.some(Boolean)) return undefined;
@@ -352,6 +368,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
     nets.push(net);
     settled.push(settle(o, parts[k].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters), true));
   }
+  checkAverage(nets, averageInputs(prep, unbinned));
   const controls = trainingControls(settled[0], prep);
   // onEpoch sees each network's epochs in turn.
   const { watch, settled: settledWatch } = epochWatch(t);

@@ -8,6 +8,13 @@
 import { BackpropError } from '../core/errors.js';
 import type { Kernels } from '../core/kernels.js';
 import { Network } from './network.js';
+import type { NetworkSpec } from './spec.js';
+
+/** The spec of the average of K networks of one spec on `width` inputs: every hidden layer K times as wide. */
+export function averageSpec(spec: NetworkSpec, K: number, width: number): NetworkSpec {
+  const last = spec.layers.length - 1;
+  return { ...spec, inputs: width, layers: spec.layers.map((l, i) => ({ ...l, units: i === last ? l.units : l.units * K })) };
+}
 
 export interface AverageOptions {
   kernels?: Kernels;
@@ -30,11 +37,7 @@ export function averageNetworks(members: readonly Network[], options: AverageOpt
     }
   });
   const last = first.layers.length - 1;
-  const merged = new Network({
-    ...first.spec,
-    inputs: width,
-    layers: first.spec.layers.map((l, i) => ({ ...l, units: i === last ? l.units : l.units * K })),
-  }, { kernels: options.kernels ?? first.kernels });
+  const merged = new Network(averageSpec(first.spec, K, width), { kernels: options.kernels ?? first.kernels });
   merged.layers.forEach((layer, i) => {
     const W = layer.W.data, b = layer.b?.data;
     W.fill(0);

@@ -4,7 +4,7 @@
 // number), each stopped on its own fold and averaged into one network at the end.
 import { BackpropError } from '../core/errors.js';
 import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, BAGGING_MAX_ROWS, type TrainOptions } from '../model/options.js';
-import { averageInputs, networkFor, unbinnedMembers, withoutPiecewise, type Metrics, type TrainingPlan } from '../model/train.js';
+import { averageInputs, checkAverage, networkFor, unbinnedMembers, withoutPiecewise, type Metrics, type TrainingPlan } from '../model/train.js';
 import { averageNetworks } from '../nn/ensemble.js';
 import type { Network } from '../nn/network.js';
 import { LossStop, type EpochLogs, type History } from '../train/callbacks.js';
@@ -42,6 +42,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
   const plain = withoutPiecewise(scanned.prep);
   const prepOf = (k: number): typeof plain => (unbinned[k] ? plain : scanned.prep);
   for (let k = 0; k < members; k++) nets.push(await networkFor(prepOf(k), { ...o, seed: o.seed + k }, { source: path, rows: 0 }));
+  checkAverage(nets, averageInputs(scanned.prep, unbinned));
   const trainRowsOf = (k: number): number => (members > 1 ? scanned.rows - counts[k] : scanned.trainRows);
   const settled = nets.map((net, k) => settle(o, trainRowsOf(k), scanned.prep.target!.task, sumOfSquaredWeights(net.parameters), members > 1));
   const stops = settled.map((s) => (s.stop ? new LossStop(s.stop) : null));
