@@ -60,6 +60,29 @@ describe('exercise mode, the last stage', () => {
   }, 30_000);
 });
 
+describe('exercise mode turned on after an update was applied', () => {
+  it('starts a new step-through of the same point on the updated network, its steps hidden', async () => {
+    const page = await open('?lesson=seed-exercise');
+    await page.waitForSelector('#stepper:not([hidden])');
+    const old = await linkWeights(page);
+    // Exercise mode off: step to the applied update; the diagram has the new weights.
+    for (let stage = 0; stage < 5; stage++) await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="5"]');
+    await page.waitForFunction((w) => Number((document.querySelector('#links line.link[data-layer="0"][data-from="2"][data-to="1"]') as SVGElement).dataset.w) !== w, old['0:2:1']);
+    const updated = await linkWeights(page);
+    await page.check('#quiz');
+    // Back to the first stage, on the updated weights, with a word on what happened.
+    await page.waitForSelector('#stepper[data-stage="0"]');
+    expect(await page.locator('#message').innerText()).toContain('new step-through');
+    expect(await linkWeights(page)).toEqual(updated);
+    // Step 4's weight steps are questions again, not printed values.
+    for (let stage = 0; stage < 4; stage++) await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="4"]');
+    expect(await page.locator('#stageValues input.answer[data-key^="dw:"]').count()).toBeGreaterThan(0);
+    await close(page);
+  }, 30_000);
+});
+
 describe('the default page (sigmoid output, cross-entropy)', () => {
   let page: Page;
   beforeAll(async () => {

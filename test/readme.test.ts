@@ -108,6 +108,15 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const all = blocks(readme);
 
 describe('README.md', () => {
+  it('its first lines give the set-up commands for a fresh clone, and package.json has them', () => {
+    const first = readme.split('\n').slice(0, 12).join('\n');
+    expect(first).toMatch(/^npm install && npm start\b/m);
+    expect(first).toMatch(/^npm test\b/m);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBeTruthy();
+    expect(pkg.scripts.test).toBeTruthy();
+  });
+
   it('has TypeScript examples', () => {
     expect(all.length).toBeGreaterThanOrEqual(4);
   });

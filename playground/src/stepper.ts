@@ -547,6 +547,15 @@ $('stageValues').addEventListener('input', (e) => {
 });
 $('quiz').addEventListener('change', (e) => {
   exercise.on = (e.target as HTMLInputElement).checked;
+  // An update already applied has shown its steps (the new weights minus the old give them away): turning exercise
+  // mode on then starts a new step-through of the same point, on the network as it is now, with every value hidden.
+  if (exercise.on && app.trace?.applied && app.tracedIndex !== null) {
+    if (app.tracedIndex === CUSTOM_POINT && app.tracedPoint) pickCustom(app.tracedPoint);
+    else pickPoint(app.tracedIndex);
+    say('Exercise mode: a new step-through of the same point, on the updated network.');
+    emit('render');
+    return;
+  }
   if (app.trace) go(app.stage);
   else emit('stage');
   emit('render');
