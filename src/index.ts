@@ -17,7 +17,7 @@ export {
 } from './model/options.js';
 export { isDataFrame, toFrame, type ArrowLikeTable, type FrameOptions, type TableData, type TableRecord } from './model/table.js';
 export { BackpropError } from './core/errors.js';
-export type { ElementwiseFunction, ElementwiseLoss, FusedLayer, Kernels } from './core/kernels.js';
+export type { ElementwiseFunction, ElementwiseLoss, FusedLayer, Kernels, ProductPlan, StepPlan } from './core/kernels.js';
 export {
   clone, dtypeOf, fromRows, get, row, rowSlice, rowVector, toRows, zeros,
   type DType, type FloatArray, type Matrix,

@@ -2,7 +2,7 @@
 // scaling and one-hot fitted on the training rows, the output layer and loss the target needs, the defaults
 // settled for the data's size, then fit. The command line's `train` is this with a file reader in front.
 import { chooseKernels } from '../core/backends.js';
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, printable } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
@@ -67,7 +67,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * What the table layer did to the data, in words for a plan (the command line prints them): the missing values it
  * fills, each column it left out, and why the target's task.
  */
-export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { missing: string | null; leftOut: string[]; task: string } {
+export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { missing: string | null; leftOut: string[]; notDates: string[]; task: string } {
   const { description, prep } = plan;
   let missing: string | null = null;
   if (description.missing.length) {
@@ -85,14 +85,16 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { 
       [ways ? `${ways}${indicators ? ` (${indicators} indicator input${indicators === 1 ? '' : 's'})` : ''}` : '', text ? 'text as its own level' : ''].filter(Boolean).join(', ');
   }
   const leftOut = description.leftOut.map((l) => (l.reason === 'identifier'
-    ? `${l.name}: ${count(l.distinct)} distinct values in ${count(l.rows)} rows, left out as an identifier; --keep ${l.name} to use it`
+    ? `${l.name}: ${l.distinctAtLeast ? `more than ${count(l.distinct - 1)}` : count(l.distinct)} distinct values in ${count(l.rows)} rows, left out as an identifier; --keep ${l.name} to use it`
     : `${l.name}: no values, left out`));
+  // One value that is no date makes a column of dates text: said, with the value and where it is.
+  const notDates = description.notDates.map((d) => `${d.column}: read as text, not dates, for ${JSON.stringify(printable(d.value, 40))} (${d.at}), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates`);
   const target = prep.target!;
   const asked = description.taskReason === 'as asked';
   const task = description.taskReason === 'text' || description.taskReason === 'numbers with fractions' || asked || targetColumns(target).length > 1 ? '' : target.task === 'classification'
     ? `${description.taskReason}; --task regression predicts them as numbers`
     : `${description.taskReason}; --task classification reads them as classes`;
-  return { missing, leftOut, task };
+  return { missing, leftOut, notDates, task };
 }
 
 /** What fitting a plan takes besides the options it was made with. */
@@ -128,7 +130,7 @@ export interface TrainingPlan {
   /** For data in memory: which rows train and which validate. */
   split?: { train: Uint32Array; test: Uint32Array };
   /** What the table layer found: why the task, the missing values it fills, the columns it left out. */
-  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut'>;
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates'>;
   fit(options?: PlanFitOptions): Promise<History>;
   /** Final metrics on the training and validation rows (a streamed run reports its last epoch's). */
   metrics(history: History): { train: Metrics; validation: Metrics | null };
@@ -217,7 +219,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   return {
     source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
     members: 1, options: settled, streamed: false, split, stop,
-    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut },
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates },
     fit: async (f = {}) => {
       const history = await fitAsync(net, xTrain, yTrain, {
         epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
@@ -422,7 +424,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
     },
     members, options: settled[0], streamed: false, stop: settled[0].stop ? new LossStop(settled[0].stop) : null,
     split: { train: all, test: new Uint32Array(0) },
-    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut },
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates },
     get memberRuns() {
       return runs;
     },
