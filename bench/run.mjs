@@ -1,5 +1,5 @@
-// npm run bench: training throughput of backprop (each backend; the BLAS one with its threads timed per product, and
-// pinned to 1 and 2) and its peers on the same workloads, each system in its own process, medians of 3 timed epochs
+// npm run bench: training throughput of backprop (each backend; the BLAS one with its threads timed per training step,
+// and pinned to 1 and 2) and its peers on the same workloads, each system in its own process, medians of 3 timed epochs
 // after a warm-up; the systems of a workload run in turn, round after round (3 rounds; `--rounds N`), and each
 // system's best round is kept, since the machine this runs on is shared and one round swings widely. Prints a table of
 // samples/s, effective GFLOP/s (6 × weights × samples / s), backprop's ratio to each peer, which BLAS each system
@@ -136,7 +136,7 @@ for (const name of Object.keys(SYSTEMS)) {
   if (only.length && !only.includes(name) && !only.includes(name.split(' ')[0])) continue;
   const weights = weightCount(workload.sizes);
   const loadBefore = load();
-  console.log(`\n${name}: ${workload.description}${name.endsWith('float64') ? ', in float64' : ''}; best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}; load average ${loadBefore.join(' ')}`);
+  console.log(`\n${name}: ${workload.description}${name.endsWith('float64') ? ', in float64' : ''}, ${workload.samples.toLocaleString('en')} samples an epoch (numpy, PyTorch and backprop's BLAS rows alike; slow systems fewer); best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}; load average ${loadBefore.join(' ')}`);
   const systems = SYSTEMS[name].filter(([system, script]) => {
     if (TABLE_ONLY && !/^(backprop blas|numpy|pytorch)/.test(system)) return false;
     if (script === 'numpy' && !numpys.length) {
@@ -166,7 +166,7 @@ for (const name of Object.keys(SYSTEMS)) {
   }
   const loadAfter = load();
   const rows = systems.map(([system]) => best.get(system)).filter(Boolean);
-  // Ours: the default backend (blas, threads timed per product) where it ran, else backprop's fastest row.
+  // Ours: the default backend (blas, threads timed per step) where it ran, else backprop's fastest row.
   const ours = rows.filter((r) => r.system.startsWith('backprop') && !(machineCore && r.system.endsWith(machineCore)));
   const top = rows.find((r) => r.system === 'backprop blas') ?? ours.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a), ours[0]);
   console.log(`  ${'system'.padEnd(26)}${'samples/s'.padStart(12)}${'GFLOP/s'.padStart(10)}   ${(top ? `${top.system} ÷ this` : '').padEnd(28)}rounds; BLAS and threads`);
@@ -183,7 +183,7 @@ for (const name of Object.keys(SYSTEMS)) {
 }
 
 if (!only.length || only.includes('profile')) {
-  // One W1 batch with the blas backend: threads timed per product, pinned to one, pinned to two; each the fastest of its rounds.
+  // One W1 batch with the blas backend: threads timed per step, pinned to one, pinned to two; each the fastest of its rounds.
   console.log('\nprofile of one W1 batch (blas backend), microseconds: products, row gather, element-wise kernels, JavaScript between calls');
   const profile = {};
   for (let round = 0; round < ROUNDS; round++) {
@@ -290,3 +290,6 @@ if (ran.length) {
 
 writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwritten to bench/results.json`);
+// The spinners of --busy are child processes, which keep the event loop alive: stop them, or the run never ends
+// (and a core stays busy for whatever runs after it).
+stopSpinners();

@@ -81,6 +81,35 @@ describe('Planner', () => {
     expect(p.plan('busy')).toMatchObject({ chosen: 1, times: [1, 40] });
   });
 
+  it('in blocks: each candidate\'s trials one after another, and the best so far in the round is known', () => {
+    const p = new Planner<string>({ now: () => 0, blocks: true });
+    p.add('step', [1, -2]);
+    expect(p.bestInRound('step')).toBe(Infinity);
+    const order: number[] = [];
+    for (;;) {
+      const { candidate, trial } = p.next('step');
+      if (!trial) break;
+      order.push(candidate);
+      p.record('step', candidate, candidate === 1 ? 0.7 : 0.5);
+      if (order.length === 3) expect(p.bestInRound('step')).toBe(0.7);
+    }
+    expect(order).toEqual([1, 1, 1, -2, -2, -2]);
+    expect(p.plan('step')).toMatchObject({ chosen: -2, times: [0.7, 0.5] });
+    expect(p.bestInRound('step')).toBe(Infinity); // between rounds
+  });
+
+  it('by median: a way fast in one trial of three but slow in the others (threads sharing busy cores) does not win', () => {
+    const times = (c: number, call: number): number => (c === 1 ? 0.7 : [0.5, 1.2, 1.1][call % 3]);
+    const byBest = new Planner<string>({ now: () => 0, blocks: true });
+    byBest.add('k', [1, -2]);
+    round(byBest, 'k', (c, call) => times(c, call));
+    expect(byBest.plan('k')!.chosen).toBe(-2);
+    const byMedian = new Planner<string>({ now: () => 0, blocks: true, estimate: 'median' });
+    byMedian.add('k', [1, -2]);
+    round(byMedian, 'k', (c, call) => times(c, call));
+    expect(byMedian.plan('k')).toMatchObject({ chosen: 1, times: [0.7, 1.1] });
+  });
+
   it('keeps at most `keep` keys, forgetting the oldest: batches of ever new sizes do not grow it', () => {
     const p = new Planner<number>({ now: () => 0, keep: 3 });
     expect([1, 2, 3].map((k) => p.add(k, [1, 2]))).toEqual([undefined, undefined, undefined]);

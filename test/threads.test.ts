@@ -3,12 +3,12 @@
 // chosen, so training gives the same weights whatever the thread setting; small products are not timed; the choice
 // is shown by layer and can be pinned.
 import { describe, expect, it } from 'vitest';
-import { fit, Network, Random, type Kernels, type NetworkSpec } from '../src/index.js';
+import { fit, Network, Random, type Kernels, type NetworkSpec, type ProductPlan } from '../src/index.js';
 import { createNodeBlasKernels, type BlasKernels } from '../src/node/index.js';
 import { createBlasKernels, TIMED_MULTIPLY_ADDS } from '../src/node/blas/backend.js';
 import { loadBlasSync, type BlasLibrary } from '../src/node/blas/library.js';
 import { threadsWanted } from '../src/node/backends.js';
-import { threadsLine } from '../src/cli/train.js';
+import { stepThreadsLine, threadsLine } from '../src/cli/train.js';
 
 /** W1's shape, the one whose first product OpenBLAS 0.3.21 sums differently on two of its threads than on one. */
 const spec = (dtype: 'float32' | 'float64'): NetworkSpec => ({
@@ -23,28 +23,34 @@ function data(rows: number): { x: number[][]; y: number[][] } {
   return { x, y };
 }
 
-function trained(kernels: Kernels, dtype: 'float32' | 'float64', d: { x: number[][]; y: number[][] }, optimizer: 'momentum' | 'sgd' = 'momentum'): Uint8Array[] {
+function trained(kernels: Kernels, dtype: 'float32' | 'float64', d: { x: number[][]; y: number[][] }, optimizer: 'momentum' | 'sgd' = 'momentum', epochs = 2): Uint8Array[] {
   const net = new Network(spec(dtype), { kernels });
-  fit(net, d.x, d.y, { epochs: 2, batchSize: 128, learningRate: 0.05, optimizer });
+  fit(net, d.x, d.y, { epochs, batchSize: 128, learningRate: 0.05, optimizer });
   return net.parameters.map((p) => new Uint8Array(p.value.data.slice().buffer));
 }
 
 const same = (a: Uint8Array[], b: Uint8Array[]): boolean => a.length === b.length && a.every((w, i) => Buffer.from(w).equals(Buffer.from(b[i])));
 
 describe('BLAS threads', () => {
-  it.each(['float32', 'float64'] as const)('%s: one thread, two pinned, and timed per product train to the same bits', async (dtype) => {
+  it.each(['float32', 'float64'] as const)('%s: one thread, two pinned, and timed per step or per product train to the same bits', async (dtype) => {
     const d = data(512);
     const one = (await createNodeBlasKernels({ threads: 1 }))!;
     const two = (await createNodeBlasKernels({ threads: 2 }))!;
-    const timed = (await createNodeBlasKernels({ threads: 'auto' }))!;
-    const reference = trained(one, dtype, d);
-    expect(same(trained(two, dtype, d), reference)).toBe(true);
-    // On the timed backend, its shapes planned first (as the command line's plan line does: the team started, each way
-    // checked), then trained twice: the first run's first calls are its trials, the second runs what was chosen.
+    // A timed backend of its own, whose trials are one step each (no untimed steps before), so a short run times them all.
+    const timed = createBlasKernels(loadBlasSync(undefined, true)!, 2, false, { trialMs: 0, warmMs: 0 });
+    const reference = trained(one, dtype, d, 'momentum', 4);
+    expect(same(trained(two, dtype, d, 'momentum', 4), reference)).toBe(true);
+    // Its shapes planned first (the team started, each way checked, the products timed one by one, as predictions
+    // outside training use them), then trained twice: the first run's steps are the trials of one thread against the
+    // team's two, the second runs what was chosen.
     new Network(spec(dtype), { kernels: timed }).productPlans(128);
     expect(timed.productPlans().some((p) => p.plan.how === 'measured' && p.shape.includes(dtype))).toBe(true);
-    expect(same(trained(timed, dtype, d), reference)).toBe(true);
-    expect(same(trained(timed, dtype, d), reference)).toBe(true);
+    expect(same(trained(timed, dtype, d, 'momentum', 4), reference)).toBe(true);
+    const step = timed.stepPlan(`${dtype} 784-128-64-10`)!;
+    expect(step).toMatchObject({ how: 'measured', rounds: 1 });
+    expect(Object.keys(step.times!)).toEqual(['1', '2 (team)']);
+    expect(stepThreadsLine(timed, `${dtype} 784-128-64-10`)).toMatch(/^threads {2}training steps ran on (1 thread|2 threads \(the team's blocks\)): a step took 1 thread [\d.]+ (µs|ms), 2 \(team\) [\d.]+ (µs|ms) \(timed on this machine\)$/);
+    expect(same(trained(timed, dtype, d, 'momentum', 4), reference)).toBe(true);
     // Plain gradient descent: its step is one axpy over every parameter, which two pinned threads share.
     expect(same(trained(two, dtype, d, 'sgd'), trained(one, dtype, d, 'sgd'))).toBe(true);
     // Two pinned threads really ran W1's big products, the batch's gather and the step on two threads (so the
@@ -72,10 +78,13 @@ describe('BLAS threads', () => {
         }
       },
     };
-    const k = createBlasKernels(skewed, 2, false);
-    const plan = k.planProduct(128, 128, 784, false, false, 'float32');
-    expect(plan.how).toBe('measured');
-    expect(Object.keys(plan.times!)).not.toContain('2 (BLAS)');
+    // 8×4096 · 4096×8 is too narrow for two of the team's blocks, so the BLAS's own threads are its only other way.
+    const plan = (library: BlasLibrary): ProductPlan => createBlasKernels(library, 2, false).planProduct(8, 8, 4096, false, false, 'float32');
+    expect(Object.keys(plan(real).times!)).toEqual(['1', '2 (BLAS)']);
+    expect(plan(skewed)).toMatchObject({ threads: 1, how: 'only' });
+    // Where the team's blocks are exact, the BLAS's own threads are not a candidate at all (they spin after a call).
+    const k = createBlasKernels(real, 2, false);
+    expect(Object.keys(k.planProduct(128, 128, 784, false, false, 'float32').times!)).toEqual(['1', '2 (team)']);
     // Pinned to two threads it uses the team's (exact) way, never the library's.
     const pinned = createBlasKernels(skewed, 2, true);
     expect(pinned.planProduct(128, 128, 784, false, false, 'float32')).toMatchObject({ threads: 2, team: true, how: 'pinned' });
@@ -83,7 +92,7 @@ describe('BLAS threads', () => {
     expect(same(trained(pinned, 'float32', d), trained(createBlasKernels(real, 1, true), 'float32', d))).toBe(true);
   }, 60_000);
 
-  it('small products are not timed; the plan says so, by layer, and the first layer carries no error back', async () => {
+  it('small products are not timed; the plan line says how steps run, and the first layer carries no error back', async () => {
     const k = (await createNodeBlasKernels({ threads: 'auto' }))! as BlasKernels;
     expect(k.planProduct(32, 100, 33, false, false, 'float32')).toEqual({ threads: 1, team: false, how: 'small', times: null });
     expect(32 * 100 * 33).toBeLessThan(TIMED_MULTIPLY_ADDS);
@@ -92,12 +101,31 @@ describe('BLAS threads', () => {
     expect(layers.map((l) => l.back === null)).toEqual([true, false, false]);
     expect(layers[2].forward.how).toBe('small'); // 128×64·64×10
     expect(['measured', 'only']).toContain(layers[0].forward.how);
-    expect(threadsLine(layers)).toMatch(/^threads {2}layer 1: \d(\/\d)*, layer 2: \d(\/\d)*, layer 3: 1 \(BLAS threads per product/);
-    // Pinned: one line that says so.
+    // Before training, the line says how steps will be chosen (nothing timed to say it); pinned, one line that says so.
+    const timed = new Network(spec('float32'), { kernels: createBlasKernels(loadBlasSync(undefined, true)!, 2, false) });
+    expect(threadsLine(timed, 128)).toBe("threads  training steps timed on this machine on 1 thread and on 2 (blocks of each product on the backend's threads), the faster kept; --threads N pins them");
     const pinned = (await createNodeBlasKernels({ threads: 2 }))!;
-    expect(threadsLine(new Network(spec('float32'), { kernels: pinned }).productPlans(128))).toBe('threads  every product on 2 BLAS threads (pinned by --threads or BACKPROP_THREADS)');
-    // A table's products are all small: nothing to show.
-    expect(threadsLine(new Network({ inputs: 4, layers: [{ units: 16 }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }).productPlans(32))).toBeNull();
+    expect(threadsLine(new Network(spec('float32'), { kernels: pinned }), 128)).toBe('threads  every product on 2 BLAS threads (pinned by --threads or BACKPROP_THREADS)');
+    // A table's products are all small: nothing to show. digits with the default bins (489 inputs, 100 units, batch
+    // 32) has products the team could share, but too small for its threads to start.
+    expect(threadsLine(new Network({ inputs: 489, layers: [{ units: 100 }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }), 32)).toBeNull();
+    expect(489 * 100 * 32).toBeGreaterThan(TIMED_MULTIPLY_ADDS);
+    expect(threadsLine(new Network({ inputs: 4, layers: [{ units: 16 }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }), 32)).toBeNull();
+  });
+
+  it("a table's network never starts the backend's threads, even with products large enough to share", () => {
+    // digits with the default bins: 489 inputs, 100 units, batch 32 (1.6 million multiply-adds a product); 30 epochs
+    // of 1,440 rows run far more than the 50 ms of such products that once started the team.
+    const k = createBlasKernels(loadBlasSync(undefined, true)!, 2, false);
+    const random = new Random(5);
+    const x = Array.from({ length: 1440 }, () => Array.from({ length: 489 }, () => random.uniform(0, 1)));
+    const y = x.map((r) => Array.from({ length: 10 }, (_, c) => (c === Math.floor(10 * r[0]) ? 1 : 0)));
+    const net = new Network({ inputs: 489, layers: [{ units: 100 }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k });
+    const began = performance.now();
+    fit(net, x, y, { epochs: 30, batchSize: 32, accuracy: false });
+    expect(performance.now() - began).toBeGreaterThan(150);
+    expect(k.productPlans()).toEqual([]); // no shape planned: the team never ran
+    expect(k.stepPlan('float32 489-100-10')).toBeNull();
   });
 
   it('a training step runs 3 products per layer but 2 for the first, which has no layer below to carry its error to', async () => {

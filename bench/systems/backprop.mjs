@@ -1,6 +1,6 @@
 // backprop on one workload with one backend:
 // node bench/systems/backprop.mjs W1 reference|wasm1|wasm2|blas|blas1|blas2 [samples] [float32|float64]
-// blas alone is the default backend (each product shape's BLAS threads timed at its first calls); blas1 and blas2 pin
+// blas alone is the default backend (whole training steps timed on one thread and on the team's, the faster kept); blas1 and blas2 pin
 // every product to one or two threads; wasm1 and wasm2 are the WebAssembly backend on one thread or two.
 import { Network, fit } from '../../dist/index.js';
 import { createKernels } from '../../dist/node/index.js';
@@ -22,11 +22,8 @@ fit(net, x, y, {
   callbacks: [{ onEpochBegin: () => (began = performance.now()), onEpochEnd: () => times.push((performance.now() - began) / 1000) }],
 });
 const median = [...times.slice(1)].sort((a, b) => a - b)[1];
-// The threads each layer's products ran on (forward/∂W/back where they differ), as the training left them.
-const plans = net.productPlans(Math.min(w.batch, data.samples));
-const threads = plans?.map((l) => {
-  const counts = [l.forward.threads, l.gradient.threads, ...(l.back ? [l.back.threads] : [])];
-  return counts.every((c) => c === counts[0]) ? String(counts[0]) : counts.join('/');
-}).join(' · ');
-const blas = kernels.library ? `${kernels.library.description}, ${pinned === 'auto' ? `timed: ${threads} by layer` : `pinned ${pinned}`}` : `${net.kernels.name}`;
+// How the training steps ran, as the training left the choice: the way, and each way's mean step in the last round.
+const step = kernels.stepPlan?.(`${net.dtype} ${w.sizes.join('-')}`);
+const threads = step ? `${step.threads}${step.team ? ' (team)' : ''} a step${step.times ? ` [${Object.entries(step.times).map(([k, v]) => `${k}: ${(1000 * v).toFixed(0)} µs`).join(', ')}; round ${step.rounds}]` : ''}` : 'untimed';
+const blas = kernels.library ? `${kernels.library.description}, ${pinned === 'auto' ? `timed: ${threads}` : `pinned ${pinned}`}` : `${net.kernels.name}`;
 console.log(JSON.stringify({ samplesPerSecond: data.samples / median, epochSeconds: times, samples: data.samples, backend: net.kernels.name, blas }));

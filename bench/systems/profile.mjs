@@ -11,7 +11,7 @@ const w = WORKLOADS[name];
 const blas = await createKernels('blas', { threads: threadsArg === 'auto' ? 'auto' : Number(threadsArg) });
 const spent = { products: 0, gather: 0, elementwise: 0 };
 const perKernel = {};
-const untimed = new Set(['name', 'library', 'threads', 'allocate', 'release', 'owns', 'memory', 'module']);
+const untimed = new Set(['name', 'library', 'threads', 'allocate', 'release', 'owns', 'memory', 'module', 'step', 'stepPlan', 'planProduct', 'productPlans']);
 const timed = { ...blas };
 for (const [key, value] of Object.entries(blas)) {
   if (typeof value !== 'function' || untimed.has(key)) continue;

@@ -1,13 +1,11 @@
-// `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows.
-import { toRows } from '../core/matrix.js';
-import { encodeFrameInputs, newTally, unusedFrameColumns, type DataFrame } from '../data/frame.js';
-import { decodeOutput, targetColumns, type Preprocessing } from '../data/preprocessing.js';
-import { loadNetwork } from '../node/files.js';
-import { checkFinite, Evaluation } from '../model/evaluation.js';
+// `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows. Both go through the table
+// model (src/model): the command reads the file, hands each part to the model and prints what it answers.
+import type { DataFrame } from '../data/frame.js';
 import { BackpropError, printableLines } from '../core/errors.js';
+import { Model } from '../model/model.js';
+import { loadModelOrNetwork } from '../node/files.js';
 import { readFrames, type DataOptions } from '../node/read.js';
 import { UsageError } from './errors.js';
-import type { Network } from '../nn/network.js';
 
 export interface PredictOptions extends DataOptions {
   /** Read the data in chunks and write predictions as they come, in bounded memory. */
@@ -36,30 +34,31 @@ function noteMet(source: string, unseen: ReadonlyMap<string, number> | Record<st
 }
 
 /** Names, once, the columns a model does not use; they are left out. */
-function noteUnused(prep: Preprocessing, frame: DataFrame, skip: readonly string[] = []): void {
-  const unused = unusedFrameColumns(prep, frame).filter((c) => !skip.includes(c));
+function noteUnused(model: Model, frame: DataFrame, skip: readonly string[] = []): void {
+  const unused = model.unused(frame.columns.map((c) => c.name)).filter((c) => !skip.includes(c));
   if (unused.length) process.stderr.write(`backprop: ${frame.source}: not used by the model, left out: ${unused.join(', ')}\n`);
 }
 
-export function modelWithPreprocessing(path: string): { network: Network; prep: Preprocessing } {
-  const { network, preprocessing } = loadNetwork(path);
-  if (!preprocessing) {
+/** The table model in a model file, named after the file; a bare network (no column description) cannot read CSV data. */
+export function openModel(path: string): Model {
+  const loaded = loadModelOrNetwork(path);
+  if (!(loaded instanceof Model)) {
     throw new BackpropError(`${path}: this model has no column description (it was not trained from a CSV file), so it cannot read CSV data`);
   }
-  return { network, prep: preprocessing };
+  return loaded;
 }
 
 export async function evaluateCommand(modelPath: string, dataPath: string, json: boolean, out: NodeJS.WriteStream, data: DataOptions & { stream?: boolean; unknown?: 'ignore' | 'error' } = {}): Promise<void> {
-  const { network, prep } = modelWithPreprocessing(modelPath);
+  const model = openModel(modelPath);
   if (data.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   // The library's scores, summed over the whole file or chunk by chunk.
-  const evaluation = new Evaluation(network, prep, modelPath, { unknown: data.unknown });
+  const evaluation = model.evaluation({ unknown: data.unknown });
   let source = dataPath, first = true;
   for await (const frame of readFrames(dataPath, data, data.stream ?? false)) {
     source = frame.source;
     evaluation.add(frame);
     // Said once the frame has been read as the model needs it, so a failure stays the only line.
-    if (first) noteUnused(prep, frame);
+    if (first) noteUnused(model, frame);
     first = false;
   }
   const report = evaluation.report();
@@ -107,20 +106,24 @@ async function write(out: NodeJS.WriteStream, text: string): Promise<void> {
 }
 
 export async function predictCommand(modelPath: string, dataPath: string, o: PredictOptions, out: NodeJS.WriteStream): Promise<void> {
-  const { network, prep } = modelWithPreprocessing(modelPath);
+  const model = openModel(modelPath);
   // Kept columns that the model does not read are read as text, as written ("007" stays "007").
-  const features = new Set(prep.features.map((f) => f.name));
+  const features = new Set(model.features);
   const keep = o.keep ?? [];
-  const target = prep.target;
-  const name = target?.name ?? 'prediction';
+  const name = model.target.name;
   // A multi-output regression writes a column per target.
-  const names = target?.task === 'regression' ? targetColumns(target).map((c) => c.name) : [name];
+  const names = model.targetColumns;
   for (const n of names) if (keep.includes(n)) throw new UsageError(`--keep: "${n}" is the name of a prediction column; keep another column`, '--keep');
+  // --json rows hold the model's answers under their own keys: a kept column may not take one of them.
+  if (o.json) for (const n of ['probabilities', 'unseen']) if (keep.includes(n)) throw new UsageError(`--keep: "${n}" is a field of every --json row; keep another column`, '--keep');
   if (o.stream && dataPath === '-') throw new UsageError('--stream: reads a file in passes; standard input cannot be streamed this way', '--stream');
   const round = (v: number): number => Number(v.toPrecision(o.digits));
-  const classes = target?.task === 'classification' ? target.classes : null;
+  const classes = model.classes?.map(String) ?? null;
   let rowsWritten = 0, source = dataPath;
-  const tally = newTally();
+  const unseen = new Map<string, number>(), missing = new Map<string, number>();
+  const sum = (into: Map<string, number>, counts: Record<string, number>): void => {
+    for (const [c, n] of Object.entries(counts)) into.set(c, (into.get(c) ?? 0) + n);
+  };
   for await (const frame of readFrames(dataPath, { ...o, textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
     source = frame.source;
     const kept = keep.map((column) => {
@@ -128,34 +131,40 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
       if (!c) throw new UsageError(`--keep: ${frame.source} has no column "${column}"; its columns are: ${frame.columns.map((col) => col.name).join(', ')}`, '--keep');
       return c;
     });
-    const predictions = network.predict(encodeFrameInputs(prep, frame, network.dtype, undefined, undefined, { unknown: o.unknown, tally }));
-    checkFinite(predictions, modelPath);
+    const report = model.predictWithReport(frame, { unknown: o.unknown });
+    sum(unseen, report.unseen);
+    sum(missing, report.missing);
     const first = rowsWritten === 0;
-    if (first) noteUnused(prep, frame, keep);
-    const outputs = toRows(predictions).map((r) => decodeOutput(prep, r));
+    if (first) noteUnused(model, frame, keep);
     // Kept columns as the file wrote them, where the reader kept the text ("007" stays "007").
     const keptValues = (i: number): string[] => kept.map((c) => frame.text?.(frame.columns.indexOf(c), i) ??
       (c.kind === 'numeric' ? String(c.values[i]) : c.dictionary[c.codes[i]]));
     const lines: string[] = [];
     if (o.json) {
-      const rows = outputs.map((d, i) => {
+      // Each row's values the model never saw, by column (rows without any have no "unseen").
+      const unseenByRow = new Map<number, Record<string, string>>();
+      for (const u of report.unseenValues) {
+        const row = unseenByRow.get(u.row - 1) ?? {};
+        row[u.column] = u.value;
+        unseenByRow.set(u.row - 1, row);
+      }
+      const rows = report.predictions.map((p, i) => {
         const row: Record<string, unknown> = Object.fromEntries(keep.map((k, c) => [k, keptValues(i)[c]]));
-        if (classes) {
-          const { label, probabilities } = d as { label: string | number; probabilities: number[] };
-          row[name] = label;
-          row.probabilities = Object.fromEntries(classes.map((c, k) => [String(c), round(probabilities[k])]));
-        } else names.forEach((n, j) => (row[n] = round((d as { values: number[] }).values[j])));
+        if (p!.label !== undefined) {
+          row[name] = p!.label;
+          row.probabilities = Object.fromEntries(classes!.map((c) => [c, round(p!.probabilities[c])]));
+        } else names.forEach((n) => (row[n] = round(p!.values![n])));
+        const met = unseenByRow.get(i);
+        if (met) row.unseen = met;
         return JSON.stringify(row);
       });
       await write(out, (first ? '[' : ',') + rows.join(','));
     } else {
       if (first) lines.push([...keep, ...names, ...(classes ? classes.map((c) => `p(${c})`) : [])].map(csvCell).join(','));
-      outputs.forEach((d, i) => {
+      report.predictions.forEach((p, i) => {
         const cells = keptValues(i).map(csvCell);
-        if (classes) {
-          const { label, probabilities } = d as { label: string | number; probabilities: number[] };
-          cells.push(csvCell(label), ...probabilities.map((p) => String(round(p))));
-        } else cells.push(...(d as { values: number[] }).values.slice(0, names.length).map((v) => String(round(v))));
+        if (p!.label !== undefined) cells.push(csvCell(p!.label), ...classes!.map((c) => String(round(p!.probabilities[c]))));
+        else cells.push(...names.map((n) => String(round(p!.values![n]))));
         lines.push(cells.join(','));
       });
       await write(out, lines.join('\n') + '\n');
@@ -163,5 +172,5 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
     rowsWritten += frame.rows;
   }
   if (o.json) await write(out, (rowsWritten === 0 ? '[' : '') + ']\n');
-  noteMet(source, tally.unseen, tally.missing);
+  noteMet(source, unseen, missing);
 }

@@ -1,12 +1,13 @@
 // `backprop explain` and `backprop gradcheck`: backpropagation itself, number by number, and its check
-// against finite differences.
+// against finite differences. A table model is asked through src/model; a bare network (the seeds' examples)
+// takes its input and target as numbers.
 import { BackpropError } from '../core/errors.js';
-import { encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally } from '../data/frame.js';
-import { gradientCheck } from '../nn/gradcheck.js';
+import { Model } from '../model/model.js';
 import { traceUpdate, type LayerTrace, type UpdateTrace } from '../nn/trace.js';
-import { loadNetwork } from '../node/files.js';
+import { loadModelOrNetwork } from '../node/files.js';
 import { UsageError } from './errors.js';
 import { readDataFile, type DataOptions } from '../node/read.js';
+import { openModel } from './evaluate.js';
 
 export interface ExplainOptions {
   input: (number | string)[];
@@ -19,35 +20,41 @@ export interface ExplainOptions {
 }
 
 export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS.WriteStream): void {
-  const { network, preprocessing } = loadNetwork(modelPath);
-  // With a column description, --input holds raw feature values, encoded as in training.
-  const tally = newTally();
-  const x = preprocessing ? encodeRecord(preprocessing, o.input, '--input', { unknown: o.unknown ?? 'ignore', tally }) : numbersOnly(o.input, '--input');
-  // Said as predict says it (one line on stderr), so the trace is read knowing which inputs are all zeros.
-  for (const [name, count] of tally.unseen) if (count) process.stderr.write(`backprop: --input: column "${name}" has a value the model never saw, encoded as all zeros\n`);
-  if (x.length !== network.inputs) {
-    throw new UsageError(`--input: ${network.describeLayer(0)} expects ${network.inputs} input values, got ${x.length}`, '--input');
-  }
-  let y: number[];
-  const target = preprocessing?.target;
-  if (target?.task === 'classification' && o.target.length === 1 && target.classes.map(String).includes(String(o.target[0]))) {
-    const k = target.classes.map(String).indexOf(String(o.target[0]));
-    y = target.classes.length === 2 ? [k] : target.classes.map((_, c) => (c === k ? 1 : 0));
-  } else if (target?.task === 'classification' && o.target.length === 1 && typeof o.target[0] === 'string') {
-    throw new UsageError(`--target: "${o.target[0]}" is not a class of this model; its classes are: ${target.classes.join(', ')}`, '--target');
+  const loaded = loadModelOrNetwork(modelPath);
+  const network = loaded instanceof Model ? loaded.network : loaded;
+  let trace: UpdateTrace;
+  if (loaded instanceof Model) {
+    // --input holds raw feature values, encoded as in training; --target a class name or the target values.
+    const classes = loaded.classes?.map(String) ?? null;
+    let target: string | number | number[];
+    if (classes && o.target.length === 1 && classes.includes(String(o.target[0]))) target = o.target[0];
+    else if (classes && o.target.length === 1 && typeof o.target[0] === 'string') {
+      throw new UsageError(`--target: "${o.target[0]}" is not a class of this model; its classes are: ${classes.join(', ')}`, '--target');
+    } else target = checkTargetWidth(numbersOnly(o.target, '--target'), network.outputs);
+    const report = loaded.explainValues(o.input, target, { learningRate: o.lr, unknown: o.unknown ?? 'ignore', source: '--input' });
+    // Said as predict says it (one line on stderr), so the trace is read knowing which inputs are all zeros.
+    for (const name of report.unseen) process.stderr.write(`backprop: --input: column "${name}" has a value the model never saw, encoded as all zeros\n`);
+    trace = report.trace;
   } else {
-    y = numbersOnly(o.target, '--target');
-    if (target?.task === 'regression' && target.scale) y = y.map((v) => (v - target.scale!.mean) / target.scale!.std);
+    const x = numbersOnly(o.input, '--input');
+    if (x.length !== network.inputs) {
+      throw new UsageError(`--input: ${network.describeLayer(0)} expects ${network.inputs} input values, got ${x.length}`, '--input');
+    }
+    trace = traceUpdate(network, x, checkTargetWidth(numbersOnly(o.target, '--target'), network.outputs), { learningRate: o.lr });
   }
-  if (y.length !== network.outputs) {
-    throw new UsageError(`--target: the output layer has ${network.outputs} unit${network.outputs === 1 ? '' : 's'}, so the target needs ${network.outputs} value${network.outputs === 1 ? '' : 's'}, got ${y.length}`, '--target');
-  }
-  const trace = traceUpdate(network, x, y, { learningRate: o.lr });
   if (![...trace.output, trace.lossBefore].every(Number.isFinite)) {
     throw new BackpropError(`${modelPath}: the network's output for this input is ${trace.output.find((v) => !Number.isFinite(v)) ?? trace.lossBefore}, not a finite number; ` +
       'its weights are too large for its dtype or the input is far outside the training data');
   }
   out.write(o.json ? JSON.stringify(trace) + '\n' : formatTrace(trace, o.digits));
+}
+
+/** --target's values, one per output unit. */
+function checkTargetWidth(y: number[], outputs: number): number[] {
+  if (y.length !== outputs) {
+    throw new UsageError(`--target: the output layer has ${outputs} unit${outputs === 1 ? '' : 's'}, so the target needs ${outputs} value${outputs === 1 ? '' : 's'}, got ${y.length}`, '--target');
+  }
+  return y;
 }
 
 function numbersOnly(values: (number | string)[], option: string): number[] {
@@ -103,18 +110,14 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
 }
 
 export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
-  const { network, preprocessing } = loadNetwork(modelPath);
-  if (!preprocessing) throw new BackpropError(`${modelPath}: this model has no column description, so it cannot read CSV data`);
+  const model = openModel(modelPath);
   const frame = await readDataFile(dataPath, data);
-  const first = Array.from({ length: Math.min(rows, frame.rows) }, (_, i) => i);
-  const x = encodeFrameInputs(preprocessing, frame, network.dtype, first);
-  const y = encodeFrameTargets(preprocessing, frame, network.dtype, first).y;
-  const report = gradientCheck(network, x, y);
+  const report = model.gradientCheck(frame, { rows });
   if (json) {
-    out.write(JSON.stringify({ rows: x.rows, ...report }) + '\n');
+    out.write(JSON.stringify(report) + '\n');
     return report.ok;
   }
-  out.write(`Gradient check on ${x.rows} rows of ${frame.source}: backpropagation against central differences (ε = ${report.epsilon}), in float64\n\n`);
+  out.write(`Gradient check on ${report.rows} rows of ${frame.source}: backpropagation against central differences (ε = ${report.epsilon}), in float64\n\n`);
   const header = ['layer', 'parameter', 'compared', 'skipped', 'max abs error', 'max rel error'];
   out.write(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(14))).join('') + '\n');
   for (const c of report.checks) {

@@ -2,10 +2,10 @@
 // or drawn as bars.
 import { printableLines } from '../core/errors.js';
 import { markupText } from '../core/escape.js';
-import { permutationImportance, type ImportanceResult } from '../model/importance.js';
+import type { ImportanceResult } from '../model/importance.js';
 import { stageFile, commitFiles } from '../node/files.js';
 import { loadFrame, type DataOptions } from '../node/read.js';
-import { modelWithPreprocessing } from './evaluate.js';
+import { openModel } from './evaluate.js';
 
 // Names from the table (columns, classes, the file) enter the SVG only through markupText.
 const esc = markupText;
@@ -37,9 +37,9 @@ export function renderImportance(result: ImportanceResult, title: string): strin
 }
 
 export async function importanceCommand(modelPath: string, dataPath: string, o: DataOptions & { repeats: number; seed: number; json: boolean; plot?: string }, out: NodeJS.WritableStream): Promise<void> {
-  const { network, prep } = modelWithPreprocessing(modelPath);
+  const model = openModel(modelPath);
   const frame = await loadFrame(dataPath, {}, o);
-  const result = permutationImportance(network, prep, frame, o.repeats, o.seed);
+  const result = model.importance(frame, { repeats: o.repeats, seed: o.seed });
   if (o.plot) commitFiles([stageFile(o.plot, renderImportance(result, `backprop importance ${modelPath} ${dataPath}`))]);
   if (o.json) {
     out.write(JSON.stringify(result) + '\n');

@@ -113,7 +113,7 @@ function program(): Command {
     .option('--plot <file>', 'write an SVG plot of the training curves (and the decision boundary for 2-D data)', nonEmpty('--plot'))
     .option('--json', 'print one JSON object with the final metrics and history instead of text', false)
     .option('--quiet', 'print nothing but errors', false)
-    .option('--threads <n>', 'BLAS threads for every product, at most the cores (for timings that repeat); default auto: each product shape is timed on 1 to all cores and runs on the fastest (BACKPROP_THREADS sets the default)', threadsOption)
+    .option('--threads <n>', 'BLAS threads for every product, at most the cores (for timings that repeat); default auto: training steps are timed on 1 thread and on the cores, and run the faster way (BACKPROP_THREADS sets the default)', threadsOption)
     .action(async (data: string, opts: Record<string, unknown>) => {
       if (opts.earlyStopping !== undefined && opts.validation === 0) {
         throw new UsageError('--early-stopping: needs validation rows; drop --validation 0', '--early-stopping');
@@ -352,6 +352,9 @@ function checkTrainingControls(opts: Record<string, unknown>): void {
   }
 }
 
+/** Settings read from the environment: a bad one is the user's mistake, as a bad flag is (exit 2, as --threads). */
+const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS']);
+
 /** The library's option names that the command line spells as flags. */
 const LIBRARY_OPTIONS: ReadonlySet<string> = new Set([...TRAIN_OPTION_NAMES, 'folds', 'trials', 'workers', 'budget']);
 
@@ -376,7 +379,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof BackpropError) {
       // One line, with any control character that came from a file's content shown as an escape.
       process.stderr.write(`backprop: ${printable(e.message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
-      return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+      return e instanceof UsageError || (e.field !== undefined && ENVIRONMENT_SETTINGS.has(e.field)) ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`backprop: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT_FAILURE;

@@ -1,6 +1,8 @@
 // Parsers for option values: each names the option and what was expected, and fails as a usage error (exit 2).
 import { OptionError, parseSchedule, type ScheduleRule } from '../model/options.js';
 import { UsageError } from './errors.js';
+import { BackpropError, printable } from '../core/errors.js';
+import { checkNaValues } from '../data/missing.js';
 
 export function positiveInteger(option: string) {
   return (value: string): number => {
@@ -76,8 +78,14 @@ export function columnList(option: string) {
 export function naValuesOption(value: string): string[] {
   if (value.trim() === '') return [];
   const parts = value.split(',').map((p) => p.trim());
-  if (parts.some((p) => p === '')) throw new UsageError(`--na-values: expected comma-separated words like NA,?,-999 (or "" for none), got "${value}"`, '--na-values');
-  return parts;
+  if (parts.some((p) => p === '')) throw new UsageError(`--na-values: expected comma-separated words like NA,?,-999 (or "" for none), got "${printable(value, 80)}"`, '--na-values');
+  // The library's bounds (at most MAX_NA_VALUES words of MAX_NA_LENGTH characters), refused in the same words.
+  try {
+    return [...checkNaValues(parts, '--na-values')];
+  } catch (e) {
+    if (e instanceof BackpropError) throw new UsageError(e.message, '--na-values');
+    throw e;
+  }
 }
 
 /** "16,8" → [16, 8]; "0" or "none" → [] (no hidden layers). */

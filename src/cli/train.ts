@@ -6,14 +6,17 @@ import { BackpropError, printableLines } from '../core/errors.js';
 import { encodeFrameTargets, encodeRecord, type DataFrame } from '../data/frame.js';
 import { decodeOutput, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
-import type { LayerProducts, Network } from '../nn/network.js';
-import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import type { Kernels } from '../core/kernels.js';
+import type { Network } from '../nn/network.js';
+import { BAG_CHOICE_MAX_ROWS, DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
 import { planTraining, tableNotes, unbinnedMembers, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
 import { createKernels } from '../node/backends.js';
+import { TEAM_START_MULTIPLY_ADDS, TIMED_MULTIPLY_ADDS, type BlasKernels } from '../node/blas/backend.js';
+import { stepKey } from '../train/fit.js';
 import { planStreamedTraining } from '../node/train-stream.js';
 import { existsSync, statSync } from 'node:fs';
 import { loadFrame } from '../node/read.js';
@@ -83,23 +86,26 @@ function shouldStream(data: string, o: TrainOptions): boolean {
 }
 
 /**
- * What the products of a training batch run on, by layer, where the backend says and it matters: null where every
- * product is too small to share between threads.
+ * How the products of a training batch will run, where it matters: null where every product is too small for the
+ * backend's threads to start (a table's, nearly always) or the backend has one thread. Nothing is timed or started to say it.
  */
-export function threadsLine(layers: readonly LayerProducts[] | null): string | null {
-  if (!layers) return null;
-  const plans = layers.flatMap((l) => [l.forward, l.gradient, ...(l.back ? [l.back] : [])]);
-  if (plans.every((p) => p.how === 'small')) return null;
-  const pinned = plans.find((p) => p.how === 'pinned');
-  if (pinned) return `threads  every product on ${pinned.threads} BLAS thread${pinned.threads === 1 ? '' : 's'} (pinned by --threads or BACKPROP_THREADS)`;
-  let split = false;
-  const parts = layers.map((l) => {
-    const counts = [l.forward.threads, l.gradient.threads, ...(l.back ? [l.back.threads] : [])];
-    if (counts.every((c) => c === counts[0])) return `layer ${l.layer + 1}: ${counts[0]}`;
-    split = true;
-    return `layer ${l.layer + 1}: ${counts.join('/')}`;
-  });
-  return `threads  ${parts.join(', ')} (BLAS threads per product${split ? ': forward/∂W/back' : ''}, timed on this machine; --threads N pins them)`;
+export function threadsLine(net: Network, rows: number): string | null {
+  const k = net.kernels as Kernels & Partial<Pick<BlasKernels, 'threads' | 'pinned'>>;
+  if (!k.planProduct || !k.threads || k.threads < 2) return null;
+  const largest = Math.max(...net.layers.map((l) => rows * l.units * l.inputs));
+  // Unpinned, the team's threads start only for products of TEAM_START_MULTIPLY_ADDS: a table's never do.
+  if (largest < (k.pinned ? TIMED_MULTIPLY_ADDS : TEAM_START_MULTIPLY_ADDS)) return null;
+  if (k.pinned) return `threads  every product on ${k.threads} BLAS threads (pinned by --threads or BACKPROP_THREADS)`;
+  if (!k.step) return null;
+  return `threads  training steps timed on this machine on 1 thread and on ${k.threads} (blocks of each product on the backend's threads), the faster kept; --threads N pins them`;
+}
+
+/** After training: the way the steps' timing chose, and each way's step, where steps were timed. */
+export function stepThreadsLine(kernels: Kernels, key: string): string | null {
+  const plan = kernels.stepPlan?.(key);
+  if (!plan || plan.how !== 'measured' || !plan.times) return null;
+  const times = Object.entries(plan.times).map(([way, ms]) => `${way === '1' ? '1 thread' : way} ${ms < 1 ? `${(1000 * ms).toFixed(0)} µs` : `${ms.toPrecision(3)} ms`}`).join(', ');
+  return `threads  training steps ran on ${plan.threads === 1 ? '1 thread' : `${plan.threads} threads${plan.team ? ' (the team\'s blocks)' : ''}`}: a step took ${times} (timed on this machine)`;
 }
 
 /** The default rule's report: when the run ended, and which epoch's weights the model holds and why. */
@@ -155,15 +161,19 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const notes = tableNotes(plan);
   if (notes.missing) say(`missing  ${notes.missing}`);
   for (const line of notes.leftOut) say(`columns  ${line}`);
+  for (const line of notes.notDates) say(`columns  ${line}`);
   const targetNames = targetColumns(target).map((c) => c.name);
   say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}${notes.task ? `: ${notes.task}` : ''}`);
   if (members > 1) say(`split    ${trainingRows} rows in ${members} folds (seed ${o.seed}): network k trains on the others and holds out fold k, about ${Math.round(trainingRows / members)} rows`);
   else say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   const watched = members > 1 || validationRows ? 'validation' : 'training';
   const unbinned = members > 1 ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [k + 1] : [])) : [];
-  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
-  const threads = threadsLine(net.productPlans(Math.min(o.batchSize, trainingRows)));
+  // The folds whose network reads the bins get a second network on the values (model/train.ts baggedRuns).
+  const again = members > 1 && trainingRows <= BAG_CHOICE_MAX_ROWS ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [] : [k + 1])) : [];
+  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins${again.length ? `, and ${again.join(', ')} again on the values (${members + again.length} networks; the ${members} of the lower out-of-fold loss kept)` : ''}` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
+  const threads = threadsLine(net, Math.min(o.batchSize, trainingRows));
   if (threads) say(threads);
+  const steps = stepKey(net);
   const controls = [
     o.optimizer === 'adamw' ? `weight decay ${o.weightDecay ?? 0.01}` : '', o.l1 ? `l1 ${o.l1}` : '', s.l2 ? `l2 ${+s.l2.toPrecision(3)}${o.l2 === undefined ? (s.l2 === defaultL2(trainingRows, s.optimizer, target.task) ? ' (3/n)' : ` (${DEFAULT_L2_BOUND[target.task]}/Σw² of the initial weights, below 3/n)`) : ''}` : '',
     o.clipNorm ? `gradients clipped to norm ${o.clipNorm}` : '',
@@ -180,8 +190,16 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       if (run.history.stopReason === 'early-stopping') say(`network ${k + 1}: stopped early at epoch ${run.history.epochsRun}; kept epoch ${run.history.finalEpoch}`);
       else if (run.stop) say(`network ${k + 1}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
     });
+    const c = plan.bagChoice;
+    if (c) {
+      say(c.kept === 'values'
+        ? `kept     the ${members} networks on the values alone: out-of-fold loss ${c.values.toFixed(4)} against ${c.mixed.toFixed(4)} with networks ${again.join(', ')} on the bins`
+        : `kept     networks ${again.join(', ')} on the bins and ${unbinned.join(', ')} on the values: out-of-fold loss ${c.mixed.toFixed(4)} against ${c.values.toFixed(4)} for the ${members} on the values alone`);
+    }
   } else if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
   else if (plan.stop) say(stopLine(plan.stop, history));
+  const stepLine = stepThreadsLine(net.kernels, steps);
+  if (stepLine) say(stepLine);
   const { train: trainMetrics, validation: valMetrics } = plan.metrics(history);
 
   // Every output is written whole beside its target first; only when all are, and no interrupt came
@@ -218,7 +236,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     out.write(JSON.stringify({
       data: {
         source, rows, features: prep.features.map((f) => f.name), inputs: model.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes,
-        taskReason: plan.description.taskReason, missing: plan.description.missing, leftOut: plan.description.leftOut,
+        taskReason: plan.description.taskReason, missing: plan.description.missing, leftOut: plan.description.leftOut, notDates: plan.description.notDates,
       },
       network: model.toSpec(),
       training: {
@@ -229,6 +247,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
             valLoss: r.history.epochs.find((e) => e.epoch === r.history.finalEpoch)?.valLoss ?? null,
           })),
         } : {}),
+        ...(plan.bagChoice ? { bagChoice: plan.bagChoice } : {}),
       },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,

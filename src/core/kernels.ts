@@ -31,6 +31,20 @@ export interface FusedLayer {
   readonly activation: string;
 }
 
+/** How a backend runs the training steps of one network shape (see Kernels.step). */
+export interface StepPlan {
+  /** Threads every shareable product of a step runs on. */
+  readonly threads: number;
+  /** Whether they are the backend's own threads, each running a block of the output. */
+  readonly team: boolean;
+  /** How that was chosen: by timing whole steps ('measured'), or not yet ('untimed': the first round runs). */
+  readonly how: 'measured' | 'untimed';
+  /** The fastest mean step of each way in the last round, in milliseconds, by name ("1", "2 (team)"); null before. */
+  readonly times: Readonly<Record<string, number>> | null;
+  /** Rounds of timing so far. */
+  readonly rounds: number;
+}
+
 /** How a backend runs a matrix product of some shape (see Kernels.planProduct). */
 export interface ProductPlan {
   /** Threads the product runs on. */
@@ -76,6 +90,14 @@ export interface Kernels {
    * itself at first use. For showing what runs where (the command line's plan).
    */
   planProduct?(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha?: number, beta?: number): ProductPlan;
+  /**
+   * Optional: runs one training step (`body`: the batch's gather, forward, backward and optimizer step) and may choose
+   * how every product and shared kernel in it runs, timing whole steps of `key` (a network's shape and dtype) on the
+   * machine. Whatever it chooses gives the same results to the bit.
+   */
+  step?<T>(key: string, rows: number, body: () => T): T;
+  /** Optional: how the training steps of `key` run (see step): null before any has been planned. */
+  stepPlan?(key: string): StepPlan | null;
   /** m[i, :] += v[0, :] for every row i: the bias add. */
   addRowVector(m: Matrix, v: Matrix): void;
   /**

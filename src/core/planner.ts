@@ -33,6 +33,20 @@ export interface PlannerOptions {
   readonly now?: () => number;
   /** Keys kept at most: adding one more forgets the oldest (batches of ever new sizes must not grow memory). Default 1024. */
   readonly keep?: number;
+  /**
+   * Each candidate's trials one after another (1, 1, 1, 2, 2, 2) rather than in turn: for ways whose first calls after
+   * a change cost more than the rest (threads to wake and to be placed on a core), so that a round changes way once
+   * per candidate. Default false.
+   */
+  readonly blocks?: boolean;
+  /** Calls between two looks at the clock outside a round (default CLOCK_EVERY); 1 for calls of milliseconds. */
+  readonly clockEvery?: number;
+  /**
+   * What a candidate's trials in a round count as: their fastest ('best', the default: a burst of another job's slows
+   * one call, not the way), or their median ('median': for ways whose own cost varies from call to call, threads that
+   * must share cores with other jobs, where the fastest of a few trials promises more than a run of calls gets).
+   */
+  readonly estimate?: 'best' | 'median';
 }
 
 interface Entry {
@@ -47,6 +61,8 @@ interface Entry {
   slow: number[];
   /** The best time of each candidate in the current round (then the last one). */
   best: Float64Array;
+  /** Each candidate's trial times in the current round (kept for the median estimate). */
+  trialsOf: number[][];
   times: number[];
   rounds: number;
   decidedAt: number;
@@ -79,8 +95,14 @@ export class Planner<K = string> {
   private readonly now: () => number;
   private readonly entries = new Map<K, Entry>();
   private readonly keep: number;
+  private readonly blocks: boolean;
+  private readonly clockEvery: number;
+  private readonly median: boolean;
 
   constructor(options: PlannerOptions = {}) {
+    this.blocks = options.blocks ?? false;
+    this.clockEvery = Math.max(1, options.clockEvery ?? CLOCK_EVERY);
+    this.median = options.estimate === 'median';
     this.keep = Math.max(1, options.keep ?? 1024);
     this.trials = Math.max(1, options.trials ?? 3);
     this.margin = options.margin ?? 0.05;
@@ -107,7 +129,8 @@ export class Planner<K = string> {
       this.entries.delete(forgotten);
     }
     const schedule: number[] = [];
-    for (let t = 0; t < trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
+    if (this.blocks) for (let c = 0; c < candidates.length; c++) for (let t = 0; t < trials; t++) schedule.push(c);
+    else for (let t = 0; t < trials; t++) for (let c = 0; c < candidates.length; c++) schedule.push(c);
     const single = candidates.length === 1;
     const fastest = seen ? Math.min(...seen) : Infinity;
     const slow = candidates.map((_, c) => (seen && seen[c] > FAR * fastest ? 2 : 0));
@@ -115,7 +138,7 @@ export class Planner<K = string> {
     while (step >= 0 && slow[schedule[step]] >= 2) step++;
     this.entries.set(key, {
       candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step, slow,
-      best: new Float64Array(candidates.length).fill(Infinity), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
+      best: new Float64Array(candidates.length).fill(Infinity), trialsOf: candidates.map(() => []), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
     });
     return forgotten;
   }
@@ -126,11 +149,12 @@ export class Planner<K = string> {
    */
   next(key: K): { candidate: number; trial: boolean } {
     const e = this.entries.get(key)!;
-    if (e.step < 0 && e.candidates.length > 1 && ++e.calls >= CLOCK_EVERY) {
+    if (e.step < 0 && e.candidates.length > 1 && ++e.calls >= this.clockEvery) {
       e.calls = 0;
       if (this.now() - e.decidedAt >= e.wait) {
         e.step = 0;
         e.best.fill(Infinity);
+        for (const t of e.trialsOf) t.length = 0;
         e.slow.fill(0);
       }
     }
@@ -145,6 +169,7 @@ export class Planner<K = string> {
     const c = e.schedule[e.step];
     if (e.candidates[c] !== candidate) return;
     if (ms < e.best[c]) e.best[c] = ms;
+    e.trialsOf[c].push(ms);
     const best = Math.min(...e.best);
     if (ms === Infinity || ms > FAR * best) e.slow[c] = 2;
     else if (ms > CUT * best) e.slow[c]++;
@@ -156,6 +181,13 @@ export class Planner<K = string> {
   }
 
   private decide(e: Entry): void {
+    if (this.median) {
+      e.trialsOf.forEach((t, c) => {
+        const sorted = [...t].sort((a, b) => a - b);
+        // A candidate cut short (slow trials) keeps its fastest: it lost either way.
+        if (sorted.length && e.slow[c] < 2) e.best[c] = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      });
+    }
     const best = Math.min(...e.best);
     const within = (c: number): boolean => e.best[c] <= best * (1 + this.margin);
     const current = e.candidates.indexOf(e.chosen);
@@ -170,6 +202,12 @@ export class Planner<K = string> {
     e.step = -1;
     e.calls = 0;
     e.decidedAt = this.now();
+  }
+
+  /** The fastest time of any candidate so far in the round running for `key` (Infinity before one, or between rounds). */
+  bestInRound(key: K): number {
+    const e = this.entries.get(key);
+    return e && e.step >= 0 ? Math.min(...e.best) : Infinity;
   }
 
   /** What is known of `key`, or undefined if it was never added. */

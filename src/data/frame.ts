@@ -51,7 +51,9 @@ export interface FrameDescription {
   /** Feature columns with missing values, and how many each. */
   missing: { column: string; count: number }[];
   /** Columns left out, with what they hold. */
-  leftOut: (LeftOut & { distinct: number; rows: number })[];
+  leftOut: (LeftOut & { distinct: number; rows: number; distinctAtLeast?: boolean })[];
+  /** Text columns most of whose values are ISO dates, read as text for the first value that is not one (placed by `at`). */
+  notDates: { column: string; value: string; at: string }[];
   /** Whether missing feature values are errors (missing: 'error'), so the features get no fill. */
   strict: boolean;
 }
@@ -168,17 +170,17 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
     const row = firstMissing(t);
     if (row >= 0) throw missingError(frame, t, row, `a row to learn from needs its target; remove the row (${count(missingCount(t))} of ${count(frame.rows)} rows have none)`);
   }
-  const { features, missing, leftOut } = describeFeatures(frame, new Set(targetCols), options);
+  const { features, missing, leftOut, notDates } = describeFeatures(frame, new Set(targetCols), options);
   const strict = options.missing === 'error';
   const t = targetCols[0];
   if (targets) {
-    return { features, target: { name, task: 'regression', extra: targets.slice(1).map((n) => ({ name: n })) }, classIndex: null, taskReason: `${targets.length} target columns`, missing, leftOut, strict };
+    return { features, target: { name, task: 'regression', extra: targets.slice(1).map((n) => ({ name: n })) }, classIndex: null, taskReason: `${targets.length} target columns`, missing, leftOut, notDates, strict };
   }
   const choice = task ? { task, reason: 'as asked' } : t.kind === 'text' ? { task: 'classification' as const, reason: 'text' } : chooseTask(targetValues(t.values));
   const chosen = choice.task;
   if (chosen === 'regression') {
     if (t.kind === 'text') throw new BackpropError(`${frame.source}: the target column "${name}" holds text, so it cannot be a regression target`, 'task');
-    return { features, target: { name, task: 'regression' }, classIndex: null, taskReason: choice.reason, missing, leftOut, strict };
+    return { features, target: { name, task: 'regression' }, classIndex: null, taskReason: choice.reason, missing, leftOut, notDates, strict };
   }
   let classes: Label[];
   const classIndex = new Int32Array(frame.rows);
@@ -200,7 +202,7 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
   if (classes.length < 2) {
     throw new BackpropError(`${frame.source}: the target column "${name}" has only one class (${JSON.stringify(classes[0])}); classification needs at least two`, 'target');
   }
-  return { features, target: { name, task: 'classification', classes }, classIndex, taskReason: choice.reason, missing, leftOut, strict };
+  return { features, target: { name, task: 'classification', classes }, classIndex, taskReason: choice.reason, missing, leftOut, notDates, strict };
 }
 
 /** What decides a feature column's type: what it holds, counted over every row (a file's first pass gives the same). */
@@ -213,10 +215,29 @@ export interface ColumnSummary {
   firstMissing: number;
   /** A text column's distinct values (a lower bound where `sorted` is null: too many to keep). */
   distinct: number;
+  /** Set where `distinct` is where counting stopped: the column has more than distinct − 1. */
+  distinctAtLeast?: boolean;
   /** A text column's values, sorted as classesOf sorts them; null where there were too many to keep. */
   sorted: string[] | null;
   /** A text column whose every present value is an ISO 8601 date: whether any has a time of day; else null. */
   dates: { time: boolean } | null;
+  /** A text column most of whose distinct values are ISO dates, but not all: the first value that is not one, and its row. */
+  notDate?: { value: string; row: number } | null;
+}
+
+/**
+ * Of a text column most of whose distinct values are dates (days: each dictionary entry's, NaN for no date), the
+ * first value in row order that is not one: the cause of its being text, for the plan to name. Null otherwise.
+ */
+export function firstNotDate(dictionary: readonly string[], days: Float64Array, codes: Uint32Array): { value: string; row: number } | null {
+  let dates = 0;
+  for (const d of days) if (d === d) dates++;
+  if (dates === days.length || 2 * dates <= days.length) return null;
+  for (let i = 0; i < codes.length; i++) {
+    const k = codes[i];
+    if (k !== MISSING && days[k] !== days[k]) return { value: dictionary[k], row: i };
+  }
+  return null;
 }
 
 /** The summary of a frame's column. */
@@ -227,6 +248,7 @@ export function summarize(c: FrameColumn, rows: number): ColumnSummary {
   return {
     name: c.name, kind: 'text', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: c.dictionary.length,
     sorted: parts ? null : classesOf(c.dictionary) as string[], dates: parts ? { time: parts.includes('hour') } : null,
+    notDate: parts || c.dictionary.length === 0 ? null : firstNotDate(c.dictionary, dictionaryDays(c.dictionary), c.codes),
   };
 }
 
@@ -246,17 +268,19 @@ export function decideFeature(s: ColumnSummary, options: DescribeOptions, where:
   if (s.dates) return { feature: { name: s.name, type: 'date', parts: DATE_PARTS.filter((p) => p !== 'hour' || s.dates!.time), ...(marked ? { indicator: true } : {}) } };
   const present = s.rows - s.missing;
   if ((s.sorted === null || (s.distinct > IDENTIFIER_MIN_DISTINCT && s.distinct > present / 2)) && !options.keep?.includes(s.name)) {
-    return { leftOut: { name: s.name, reason: 'identifier', distinct: s.distinct, rows: present } };
+    return { leftOut: { name: s.name, reason: 'identifier', distinct: s.distinct, rows: present, ...(s.distinctAtLeast ? { distinctAtLeast: true } : {}) } };
   }
-  if (s.sorted === null) throw new BackpropError(`keep: column "${printable(s.name)}" has more than ${count(s.distinct)} distinct values, too many to one-hot encode`, 'keep');
+  if (s.sorted === null) throw new BackpropError(`keep: column "${printable(s.name)}" has more than ${count(s.distinctAtLeast ? s.distinct - 1 : s.distinct)} distinct values, too many to one-hot encode`, 'keep');
   return { feature: { name: s.name, type: 'categorical', categories: s.sorted, ...(marked ? { missing: true } : {}) } };
 }
 
 /** The features of summarized columns (all but the targets), the missing values found, and the columns left out. */
-export function featuresOf(summaries: readonly ColumnSummary[], options: DescribeOptions, where: (s: ColumnSummary, row: number) => string, source: string): Pick<FrameDescription, 'features' | 'missing' | 'leftOut'> {
+export function featuresOf(summaries: readonly ColumnSummary[], options: DescribeOptions, where: (s: ColumnSummary, row: number) => string, source: string): Pick<FrameDescription, 'features' | 'missing' | 'leftOut' | 'notDates'> {
   const features: FeatureSpec[] = [], missing: FrameDescription['missing'] = [], leftOut: FrameDescription['leftOut'] = [];
+  const notDates: FrameDescription['notDates'] = [];
   for (const s of summaries) {
     const decided = decideFeature(s, options, (row) => where(s, row));
+    if (s.notDate && !('leftOut' in decided && decided.leftOut.reason === 'no values')) notDates.push({ column: s.name, value: s.notDate.value, at: where(s, s.notDate.row) });
     if ('leftOut' in decided) leftOut.push(decided.leftOut);
     else {
       features.push(decided.feature);
@@ -271,11 +295,11 @@ export function featuresOf(summaries: readonly ColumnSummary[], options: Describ
   if (features.length === 0) {
     throw new BackpropError(`${source}: no feature column is left (${leftOut.map((l) => `${l.name}: ${l.reason === 'identifier' ? 'an identifier' : 'no values'}`).join(', ')}); keep one with keep (--keep)`, 'keep');
   }
-  return { features, missing, leftOut };
+  return { features, missing, leftOut, notDates };
 }
 
 /** The feature columns (all but the targets) of a frame in memory. */
-function describeFeatures(frame: DataFrame, targets: ReadonlySet<FrameColumn>, options: DescribeOptions): Pick<FrameDescription, 'features' | 'missing' | 'leftOut'> {
+function describeFeatures(frame: DataFrame, targets: ReadonlySet<FrameColumn>, options: DescribeOptions): Pick<FrameDescription, 'features' | 'missing' | 'leftOut' | 'notDates'> {
   const columns = frame.columns.filter((c) => !targets.has(c));
   return featuresOf(columns.map((c) => summarize(c, frame.rows)), options,
     (s, row) => placeOf(frame, frame.columns.find((c) => c.name === s.name)!, row), frame.source);
@@ -397,6 +421,8 @@ export interface EncodePolicy {
    * cannot fill): called with the row and the message, instead of throwing; the row's inputs are left unfinished.
    */
   fault?: (row: number, message: string) => void;
+  /** Called for each text value the model never saw (encoded as all zeros), with its row, column and value. */
+  onUnseen?: (row: number, column: string, value: string) => void;
 }
 
 const add = (tally: Map<string, number> | undefined, name: string, n: number): void => {
@@ -488,6 +514,12 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     const { unseen, missed, first } = oneHotInto(X, width, offset, byCode, codes, rows, count, f.missing ? f.categories.length : -1);
     add(policy.tally?.unseen, f.name, unseen);
     add(policy.tally?.missing, f.name, missed);
+    if (unseen > 0 && policy.onUnseen && policy.unknown !== 'error') {
+      for (let i = first; i < count; i++) {
+        const code = codes[rowOf(i)];
+        if (code !== MISSING && byCode[code] < 0) policy.onUnseen(rowOf(i), f.name, (c as { dictionary: readonly string[] }).dictionary[code]);
+      }
+    }
     if (first >= 0 && policy.unknown === 'error') {
       for (let i = first; i < count; i++) {
         const code = codes[rowOf(i)];

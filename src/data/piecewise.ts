@@ -58,8 +58,18 @@ export function defaultFit(trainingRows: number): PiecewiseFit {
 }
 
 /**
+ * Whether a bin from edge a to edge b is wide enough to encode. The first and last bins reach linearly past their
+ * edges, a value's share growing as 1/(b − a): a bin narrower than the spacing of doubles near 1 (2⁻⁵² times the
+ * edges' size, at least 1) would make a scaled value one unit away encode to 10¹⁶ or more, and a file's edges
+ * 1e-300 apart every value to an overflow. fitPiecewise merges such edges; a model file that has them is refused.
+ */
+export function wideEnough(a: number, b: number): boolean {
+  return b - a >= 2 ** -52 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/**
  * Bins for each of the given inputs of x (the scaled training rows, or the given rows of them): edges at the
- * quantiles 0, 1/T, …, 1 of its values, repeated edges merged; a column with fewer than three distinct edges (a
+ * quantiles 0, 1/T, …, 1 of its values, repeated edges (and those closer than wideEnough allows) merged; a column with fewer than three distinct edges (a
  * constant or a yes/no) passes through as it is. T is `bins`, fewer where the columns are many, so that the
  * encoding stays within MAX_PIECEWISE_WIDTH values, and fewer where the rows are few (given fit.trainingRows, at
  * most trainingRows / candidates bins a column, so that all the bins together never outnumber the rows); at least 2
@@ -80,7 +90,7 @@ export function fitPiecewise(x: Matrix, candidates: readonly number[], bins = DE
       for (let t = 0; t <= per; t++) {
         // The edge is a value of the column, so bins stay comparable.
         const e = values[Math.round((t / per) * (count - 1))];
-        if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
+        if (edges.length === 0 || wideEnough(edges[edges.length - 1], e)) edges.push(e);
       }
       if (edges.length >= 3) columns.push({ input, edges });
     }

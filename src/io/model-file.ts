@@ -2,9 +2,9 @@
 // documented in the README). Reading treats the text as untrusted: every field is checked before use.
 import { BackpropError, shown } from '../core/errors.js';
 import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
-import { MAX_PIECEWISE_WIDTH, piecewiseWidth, type Piecewise } from '../data/piecewise.js';
+import { MAX_PIECEWISE_WIDTH, piecewiseWidth, wideEnough, type Piecewise } from '../data/piecewise.js';
 import { encodedWidth, scaledCount, scaledInputs, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
-import { DATE_PARTS } from '../data/dates.js';
+import { DATE_PARTS, datePart } from '../data/dates.js';
 import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
 import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
 import { FieldReader } from './validate.js';
@@ -295,6 +295,7 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
     r.fail('preprocessing.features', `features that encode to ${spec.inputs} inputs, as network.inputs says; they encode to ${encoded}`);
   }
   const scaler = p.scaler === null ? null : readScaler(r, p.scaler, scaledCount(features));
+  checkFills(r, features, scaler);
   const target = p.target === null ? null : readTarget(r, p.target, spec);
   for (const t of target ? targetColumns(target) : []) {
     if (features.some((f) => f.name === t.name)) r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(t.name)} is both`);
@@ -329,11 +330,43 @@ function readPiecewise(r: FieldReader, value: unknown, features: readonly Featur
     if (edges.length < 3 || total > MAX_PIECEWISE_WIDTH + 2 * inputs) r.fail(`${field}.edges`, `3 or more edges (all columns together at most ${MAX_PIECEWISE_WIDTH + 2 * inputs})`, `${edges.length} of them`);
     const e = r.numbers(edges, `${field}.edges`, edges.length);
     e.forEach((v, t) => {
-      if (t > 0 && !(v > e[t - 1] && usableScale(v - e[t - 1]))) r.fail(`${field}.edges[${t}]`, `a number above edges[${t - 1}] = ${e[t - 1]}`, v);
+      if (t > 0 && !(v > e[t - 1] && wideEnough(e[t - 1], v))) {
+        r.fail(`${field}.edges[${t}]`, `a number above edges[${t - 1}] = ${e[t - 1]} by at least 2⁻⁵² × max(1, |edges|) (a narrower bin encodes values past it to overflows)`, v);
+      }
     });
     return { input, edges: e };
   });
   return { inputs, columns, ...(p.value ? { value: true } : {}) };
+}
+
+/**
+ * A value of n training rows lies within √(n − 1) standard deviations of their mean (Samuelson's inequality), and so
+ * does a fill, their median: 10⁶ covers any table (√(2³¹) ≈ 46 341). A fill past it, scaled, is no training median
+ * and makes every row it fills a non-finite prediction (fill 1e308 is 1e308 standard deviations out).
+ */
+const MAX_SCALED_FILL = 1e6;
+/** Where no scaler applies, a fill the products can take. */
+const MAX_UNSCALED_FILL = 1e15;
+
+/** Each feature's fill, as encoded (scaled, each date part), within the bounds above. */
+function checkFills(r: FieldReader, features: readonly FeatureSpec[], scaler: Scaler | null): void {
+  let n = 0;
+  features.forEach((f, i) => {
+    if (f.type === 'categorical') return;
+    for (const part of f.type === 'numeric' ? [null] : f.parts) {
+      if (f.fill !== undefined) {
+        const raw = part === null ? f.fill : datePart(f.fill, part);
+        const scaled = !scaler ? raw : scaler.kind === 'standard' ? (raw - scaler.mean[n]) / scaler.std[n] : (raw - scaler.min[n]) / (scaler.max[n] - scaler.min[n]);
+        const bound = scaler ? MAX_SCALED_FILL : MAX_UNSCALED_FILL;
+        if (!(Math.abs(scaled) <= bound)) {
+          r.fail(`preprocessing.features[${i}].fill`, scaler
+            ? `a fill within ${bound} ${scaler.kind === 'standard' ? `standard deviations of the column's mean (scaler.mean[${n}] = ${scaler.mean[n]}, std ${scaler.std[n]})` : `ranges of the column's minimum (scaler.min[${n}] = ${scaler.min[n]}, max ${scaler.max[n]})`}, as a training median is; it is ${scaled} out${part === null ? '' : ` (its ${part})`}`
+            : `a fill of at most ${bound} in size${part === null ? '' : ` (its ${part} is ${raw})`}`, f.fill);
+        }
+      }
+      n++;
+    }
+  });
 }
 
 function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
@@ -342,7 +375,11 @@ function readScaler(r: FieldReader, value: unknown, width: number): Scaler {
     const s = r.object(value, 'preprocessing.scaler', ['kind', 'mean', 'std']);
     const std = r.numbers(s.std, 'preprocessing.scaler.std', width);
     std.forEach((v, j) => usableScale(v) || r.fail(`preprocessing.scaler.std[${j}]`, USABLE_SCALE, v));
-    return { kind, mean: r.numbers(s.mean, 'preprocessing.scaler.mean', width), std };
+    const mean = r.numbers(s.mean, 'preprocessing.scaler.mean', width);
+    // Values that differ in their last bit have a spread of 2⁻⁵³|mean|, over 2⁻⁶⁹|mean| among 2³¹ rows: a std far
+    // below that is no column's, and scales every other value to an overflow (std 1e-300 about a mean of 0.5).
+    std.forEach((v, j) => v >= 2 ** -80 * Math.abs(mean[j]) || r.fail(`preprocessing.scaler.std[${j}]`, `a spread the values about mean[${j}] = ${mean[j]} can have (at least 2⁻⁸⁰ × |mean|)`, v));
+    return { kind, mean, std };
   }
   const s = r.object(value, 'preprocessing.scaler', ['kind', 'min', 'max']);
   const min = r.numbers(s.min, 'preprocessing.scaler.min', width), max = r.numbers(s.max, 'preprocessing.scaler.max', width);

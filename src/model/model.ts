@@ -7,11 +7,12 @@ import { defaultKernels } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
-import { encodeFrameInputs, encodeFrameTargets, newTally, type DataFrame } from '../data/frame.js';
+import { encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally, type DataFrame } from '../data/frame.js';
 import { checkNaValues } from '../data/missing.js';
 import { decodeOutput, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
+import { gradientCheck, type GradientCheckReport } from '../nn/gradcheck.js';
 import { traceUpdate, type UpdateTrace } from '../nn/trace.js';
 import type { History } from '../train/callbacks.js';
 import { checkFinite, Evaluation, type EvaluationReport } from './evaluation.js';
@@ -97,11 +98,34 @@ export interface PredictReport<P> {
   missing: Record<string, number>;
   /** The rows skipped, and why. */
   invalid: RowFault[];
+  /** Each value the model never saw, by row (from 1) and column, in row order: what `unseen` counts. */
+  unseenValues: UnseenValue[];
+}
+
+/** A text value the model never saw, where it was met. */
+export interface UnseenValue {
+  row: number;
+  column: string;
+  value: string;
 }
 
 export interface ExplainOptions {
   /** η of the update shown. Default 0.5, the seeds'. */
   learningRate?: number;
+  /** A text value the model never saw: 'ignore' (the default) encodes it as all zeros, as predict does; 'error' refuses it. */
+  unknown?: 'ignore' | 'error';
+}
+
+/** explainValues' trace, with the columns whose value the model never saw (encoded as all zeros). */
+export interface ExplainReport {
+  trace: UpdateTrace;
+  unseen: string[];
+}
+
+/** Scores summed over data that comes in parts (a file read in chunks): add each part, then report. */
+export interface PartialEvaluation {
+  add(data: TableData, options?: LabelOptions): void;
+  report(): EvaluationReport;
 }
 
 /** A fitted table model. `Row` is the record type it predicts from (the training rows without the target). */
@@ -110,12 +134,15 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   readonly preprocessing: Preprocessing;
   /** The training run's per-epoch figures, for a model that train() made. */
   readonly history: History | null;
+  /** Where the model came from (its file, for a loaded one): named in messages about its outputs. */
+  readonly source: string | undefined;
 
-  constructor(network: Network, preprocessing: Preprocessing, history: History | null = null) {
+  constructor(network: Network, preprocessing: Preprocessing, history: History | null = null, source?: string) {
     if (!preprocessing?.target) throw new BackpropError('Model: expected the preprocessing of a table model (features and target)', 'preprocessing');
     this.network = network;
     this.preprocessing = preprocessing;
     this.history = history;
+    this.source = source === undefined ? undefined : printable(String(source));
   }
 
   get target(): TargetSpec {
@@ -134,6 +161,17 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
   /** The feature columns a record needs, in order. */
   get features(): string[] {
     return this.preprocessing.features.map((f) => f.name);
+  }
+
+  /** The columns the model predicts: the target, or one per output of a multi-output regression. */
+  get targetColumns(): string[] {
+    return targetColumns(this.target).map((c) => c.name);
+  }
+
+  /** Of these column names, those the model neither reads nor predicts (a table's other columns, left alone). */
+  unused(columns: readonly string[]): string[] {
+    const known = new Set([...this.features, ...this.targetColumns]);
+    return columns.filter((c) => !known.has(c));
   }
 
   /**
@@ -174,8 +212,12 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     } : undefined;
     const frame = this.frame(data as TableData, 'predict', undefined, { naValues: o.naValues, fault });
     const tally = newTally();
-    const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype, undefined, undefined, { unknown, tally, fault }));
-    checkFinite(outputs, 'predict');
+    const unseenValues: UnseenValue[] = [];
+    const onUnseen = (row: number, column: string, value: string): void => {
+      unseenValues.push({ row: row + 1, column, value });
+    };
+    const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype, undefined, undefined, { unknown, tally, fault, onUnseen }));
+    checkFinite(outputs, this.source ?? 'predict');
     // Decoded as `backprop predict` decodes, then named: probabilities by class, values by target column.
     const names = this.target.task === 'classification' ? this.target.classes.map(String) : targetColumns(this.target).map((c) => c.name);
     const predictions = toRows(outputs).map((out, i) => {
@@ -188,6 +230,8 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     return {
       predictions, unseen: Object.fromEntries(tally.unseen), missing: Object.fromEntries(tally.missing),
       invalid: [...invalid].sort((a, b) => a[0] - b[0]).map(([row, message]) => ({ row: row + 1, message })),
+      // Found column by column: in row order, columns in the model's order.
+      unseenValues: unseenValues.sort((a, b) => a.row - b.row),
     };
   }
 
@@ -197,10 +241,27 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
    */
   evaluate(data: TableData<Row & Record<string, unknown>> | TableData, options: LabelOptions & ReadOptions = {}): EvaluationReport {
     const o = checkOptions(options, ['y', 'unknown', 'naValues'], 'evaluate options');
-    const unknown = oneOf(o.unknown, 'unknown', ['ignore', 'error'] as const) ?? 'ignore';
-    const evaluation = new Evaluation(this.network, this.preprocessing, 'evaluate', { unknown });
-    evaluation.add(this.frame(data as TableData, 'evaluate', o.y, { naValues: o.naValues }));
+    const evaluation = this.evaluation({ unknown: o.unknown, naValues: o.naValues });
+    evaluation.add(data as TableData, { y: o.y });
     return evaluation.report();
+  }
+
+  /**
+   * evaluate for data that comes in parts (a file read in chunks, in bounded memory): the scores are summed part
+   * by part, and report() gives what evaluate would give for all of them together.
+   */
+  evaluation(options: ReadOptions = {}): PartialEvaluation {
+    const o = checkOptions(options, ['unknown', 'naValues'], 'evaluation options');
+    const unknown = oneOf(o.unknown, 'unknown', ['ignore', 'error'] as const) ?? 'ignore';
+    const naValues = o.naValues === undefined ? undefined : checkNaValues(o.naValues);
+    const evaluation = new Evaluation(this.network, this.preprocessing, this.source ?? 'evaluate', { unknown });
+    return {
+      add: (data, labels = {}) => {
+        const { y } = checkOptions(labels, ['y'], 'evaluate options');
+        evaluation.add(this.frame(data, 'evaluate', y, { naValues }));
+      },
+      report: () => evaluation.report(),
+    };
   }
 
   /** Permutation importance: how much the score (accuracy or R²) drops when each column is shuffled. */
@@ -217,13 +278,70 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
    * error, δᵒ, δʰ and Δw); the model itself is left as it was.
    */
   explain(record: Row & Record<string, unknown>, options: ExplainOptions = {}): UpdateTrace {
-    const o = checkOptions(options, ['learningRate'], 'explain options');
+    const o = checkOptions(options, ['learningRate', 'unknown'], 'explain options');
+    const unknown = oneOf(o.unknown, 'unknown', ['ignore', 'error'] as const) ?? 'ignore';
     if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new BackpropError('explain: expected one record with the features and the target', 'record');
     // The record read as predict and evaluate read rows (the same checks), as the network's input and target.
     const frame = this.frame([record] as unknown as TableData, 'explain');
-    const x = toRows(encodeFrameInputs(this.preprocessing, frame, 'float64'))[0];
+    const x = toRows(encodeFrameInputs(this.preprocessing, frame, 'float64', undefined, undefined, { unknown }))[0];
     const y = toRows(encodeFrameTargets(this.preprocessing, frame, 'float64').y)[0];
     return traceUpdate(this.network, x, y, { learningRate: o.learningRate ?? 0.5 });
+  }
+
+  /**
+   * explain for a record given as the command line gives one: its feature values in the model's order (read as a
+   * file's fields: numbers, text, ISO dates, NA words for missing), named in messages as `source`; and its target,
+   * a class (by name) or the network's target values (a class's 0/1 vector, or the values in the target's units,
+   * one per target column).
+   */
+  explainValues(input: readonly (string | number | null | undefined)[], target: Label | readonly number[], options: ExplainOptions & { source?: string } = {}): ExplainReport {
+    const o = checkOptions(options, ['learningRate', 'unknown', 'source'], 'explain options');
+    const unknown = oneOf(o.unknown, 'unknown', ['ignore', 'error'] as const) ?? 'ignore';
+    const source = printable(String(o.source ?? 'input'));
+    if (!Array.isArray(input)) throw new BackpropError(`${source}: expected a list of ${this.features.length} values, one per feature (${this.features.join(', ')})`, 'input');
+    const tally = newTally();
+    const x = encodeRecord(this.preprocessing, input, source, { unknown, tally });
+    const t = this.target;
+    let y: number[];
+    const classIndex = t.task === 'classification' && !Array.isArray(target) ? t.classes.map(String).indexOf(String(target)) : -1;
+    if (t.task === 'classification' && !Array.isArray(target)) {
+      if (classIndex < 0) throw new BackpropError(`target: ${JSON.stringify(target)} is not a class of this model; its classes are: ${t.classes.join(', ')}`, 'target');
+      // Two classes have one output (the second class's probability); more, one per class.
+      y = t.classes.length === 2 ? [classIndex] : t.classes.map((_, c) => (c === classIndex ? 1 : 0));
+    } else {
+      const values = (Array.isArray(target) ? target : [target]) as unknown[];
+      const bad = values.find((v) => typeof v !== 'number' || !Number.isFinite(v));
+      if (bad !== undefined) throw new BackpropError(`target: expected numbers, got ${JSON.stringify(bad) ?? String(bad)}`, 'target');
+      y = values as number[];
+      if (y.length !== this.network.outputs) {
+        throw new BackpropError(`target: the output layer has ${this.network.outputs} unit${this.network.outputs === 1 ? '' : 's'}, so the target needs ${this.network.outputs} value${this.network.outputs === 1 ? '' : 's'}, got ${y.length}`, 'target');
+      }
+      // A regression's values are in the target's units: scaled as training scaled each target column.
+      if (t.task === 'regression') {
+        const columns = targetColumns(t);
+        y = y.map((v, j) => {
+          const scale = columns[j].scale;
+          return scale ? (v - scale.mean) / scale.std : v;
+        });
+      }
+    }
+    const trace = traceUpdate(this.network, x, y, { learningRate: o.learningRate ?? 0.5 });
+    return { trace, unseen: [...tally.unseen.keys()] };
+  }
+
+  /**
+   * Backpropagation's gradients against central differences (nn/gradcheck.ts), on the first `rows` rows (default
+   * 32) of labelled data, encoded as evaluate encodes them.
+   */
+  gradientCheck(data: TableData<Row & Record<string, unknown>> | TableData, options: LabelOptions & { rows?: number } = {}): GradientCheckReport & { rows: number } {
+    const o = checkOptions(options, ['y', 'rows'], 'gradientCheck options');
+    const rows = o.rows ?? 32;
+    if (!(Number.isSafeInteger(rows) && rows >= 1)) throw new BackpropError(`rows: expected a whole number of rows from 1, got ${String(rows)}`, 'rows');
+    const frame = this.frame(data as TableData, 'gradientCheck', o.y);
+    const first = Array.from({ length: Math.min(rows, frame.rows) }, (_, i) => i);
+    const x = encodeFrameInputs(this.preprocessing, frame, this.network.dtype, first);
+    const y = encodeFrameTargets(this.preprocessing, frame, this.network.dtype, first).y;
+    return { rows: x.rows, ...gradientCheck(this.network, x, y) };
   }
 
   /** Whether the model predicts values (then its predictions are ValuePredictions: `value` is a number). */
@@ -251,7 +369,7 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     const o = checkOptions(options, ['kernels', 'source'], 'fromJSON options');
     const source = printable(String(o.source ?? 'model'));
     const { network, preprocessing } = modelFromJSON(json, source, { kernels: o.kernels === undefined ? defaultKernels() : checkKernels(o.kernels) });
-    return withPreprocessing<Row, P>(network, preprocessing, source);
+    return withPreprocessing<Row, P>(network, preprocessing, source, o.source === undefined ? undefined : source);
   }
 
   /** A model from its file's text. */
@@ -259,7 +377,7 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     const o = checkOptions(options, ['kernels', 'source'], 'parse options');
     const source = printable(String(o.source ?? 'model'));
     const { network, preprocessing } = parseModel(text, source, { kernels: o.kernels === undefined ? defaultKernels() : checkKernels(o.kernels) });
-    return withPreprocessing<Row, P>(network, preprocessing, source);
+    return withPreprocessing<Row, P>(network, preprocessing, source, o.source === undefined ? undefined : source);
   }
 }
 
@@ -269,9 +387,9 @@ function oneOf<T extends string>(value: unknown, option: string, names: readonly
   throw new BackpropError(`${option}: expected one of ${names.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(value) ?? String(value)}`, option);
 }
 
-function withPreprocessing<Row extends object, P extends Prediction>(network: Network, preprocessing: Preprocessing | null, source: string): Model<Row, P> {
+function withPreprocessing<Row extends object, P extends Prediction>(network: Network, preprocessing: Preprocessing | null, source: string, named?: string): Model<Row, P> {
   if (!preprocessing?.target) {
     throw new BackpropError(`${source}: this model has no column description (it was not trained from a table), so it cannot read records; use its network directly`);
   }
-  return new Model<Row, P>(network, preprocessing);
+  return new Model<Row, P>(network, preprocessing, null, named);
 }

@@ -79,8 +79,31 @@ const MAX_RECORD_FIELDS = 100_000;
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 export function isDataFrame(data: unknown): data is DataFrame {
+  return frameFields(data) !== null;
+}
+
+/**
+ * A DataFrame's fields, each read once (a getter that answers one list to the checks and another to the encoder
+ * is read once), or null for data of another form. A getter that throws is the frame's own code failing: one
+ * error naming the field, not its exception.
+ */
+function frameFields(data: unknown): DataFrame | null {
+  if (typeof data !== 'object' || data === null) return null;
   const d = data as DataFrame;
-  return typeof d === 'object' && d !== null && typeof d.rows === 'number' && Array.isArray(d.columns) && typeof d.where === 'function';
+  const read = <K extends keyof DataFrame>(key: K): DataFrame[K] => guarded(() => d[key], `data: reading the frame's ${key}`);
+  const rows = read('rows');
+  if (typeof rows !== 'number') return null;
+  const columns = read('columns');
+  if (!Array.isArray(columns)) return null;
+  const where = read('where');
+  if (typeof where !== 'function') return null;
+  const [source, text, field] = [read('source'), read('text'), read('field')];
+  // Methods keep the frame as their `this`.
+  return {
+    source, rows, columns: [...columns], where: (i) => where.call(d, i),
+    ...(typeof text === 'function' ? { text: (j: number, i: number) => text.call(d, j, i) } : {}),
+    ...(typeof field === 'function' ? { field: (j: number) => field.call(d, j) } : {}),
+  };
 }
 
 function isArrowTable(data: unknown): data is ArrowLikeTable {
@@ -91,7 +114,8 @@ function isArrowTable(data: unknown): data is ArrowLikeTable {
 /** The data as a DataFrame, whatever form it came in. */
 export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   const source = options.source ?? 'data';
-  if (isDataFrame(data)) return checkFrame(data, source, options.only);
+  const frame = frameFields(data);
+  if (frame) return checkFrame(frame, source, options.only);
   const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
   if (!matrix && (options.y !== undefined || options.features !== undefined)) {
     throw new BackpropError(`${options.y !== undefined ? 'y' : 'features'}: only for rows given as number[][]; these rows name their own columns (the target is one of them: target)`, options.y !== undefined ? 'y' : 'features');
@@ -331,15 +355,17 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
 
 // A DataFrame handed in is checked as a file is read: its row count, every column's length against it, numbers that
 // are numbers, codes within their dictionary, names unique, before anything of the declared size is made. A frame
-// that passes comes back as it is; one with numbers or codes in plain arrays comes back with them in typed arrays.
+// that passes comes back as a frame of its own, its fields read once (numbers or codes in plain arrays made typed arrays).
 
 /** The frame, checked; `only` limits the value checks to those columns (the rest are left alone, as toFrame does). */
-export function checkFrame(frame: DataFrame, source: string, only?: ReadonlySet<string>): DataFrame {
+export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<string>): DataFrame {
+  // Its fields read once, a getter's exception made one error (a frame from toFrame has been read so already).
+  const frame = frameFields(input);
+  if (!frame) throw new BackpropError(`${source}: expected a DataFrame ({ source, rows, columns, where })`, 'data');
+  const { rows, columns: given } = frame;
   const named = typeof frame.source === 'string' ? printable(frame.source) : source;
-  const rows = frame.rows;
   if (!isRowCount(rows)) throw new BackpropError(`${named}: the frame's rows is ${String(rows)}; expected a whole number of rows`, 'data');
   if (rows === 0) throw new BackpropError(`${named}: no rows`, 'data');
-  const given = frame.columns;
   if (given.length === 0) throw new BackpropError(`${named}: no columns`, 'data');
   for (let j = 0; j < given.length; j++) {
     const c = given[j] as unknown;
@@ -355,18 +381,8 @@ export function checkFrame(frame: DataFrame, source: string, only?: ReadonlySet<
     }
     return `row ${i + 1}`;
   };
-  let changed = false;
-  const columns = given.map((c): FrameColumn => {
-    if (only && !only.has(c.name)) return c;
-    const checked = checkColumn(c, rows, named, where);
-    if (checked !== c) changed = true;
-    return checked;
-  });
-  if (!changed && named === frame.source) return frame;
-  return {
-    source: named, rows, columns, where: (i) => frame.where(i),
-    ...(typeof frame.text === 'function' ? { text: (j: number, i: number) => frame.text!(j, i) } : {}),
-  };
+  const columns = given.map((c): FrameColumn => (only && !only.has(c.name) ? c : checkColumn(c, rows, named, where)));
+  return { ...frame, source: named, columns };
 }
 
 function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: number) => string): FrameColumn {

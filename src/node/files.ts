@@ -302,11 +302,20 @@ function readModelText(path: string): string {
  * network runs on the fastest kernels had at once (with backprop/node, the system's BLAS), as train's did.
  */
 export function loadModel<Row extends object = Record<string, unknown>, P extends Prediction = Prediction>(path: string, options: NetworkOptions = {}): Model<Row, P> {
-  const { network, preprocessing } = loadNetwork(path, options);
-  if (!preprocessing?.target) {
+  const loaded = loadModelOrNetwork<Row, P>(path, options);
+  if (!(loaded instanceof Model)) {
     throw new BackpropError(`${path}: this model has no column description (it was not trained from a table), so it cannot read records; loadNetwork reads its network`);
   }
-  return new Model<Row, P>(network, preprocessing);
+  return loaded;
+}
+
+/**
+ * A model file as a table model, or as its bare network where it has no column description (a network made and
+ * saved on its own, as the seeds' worked examples are). The model is named after its file in messages.
+ */
+export function loadModelOrNetwork<Row extends object = Record<string, unknown>, P extends Prediction = Prediction>(path: string, options: NetworkOptions = {}): Model<Row, P> | Network {
+  const { network, preprocessing } = loadNetwork(path, options);
+  return preprocessing?.target ? new Model<Row, P>(network, preprocessing, null, path) : network;
 }
 
 /** Creates the folder an output goes in (and its parents), or says in one line why it cannot. */

@@ -68,7 +68,7 @@ export interface StreamedData {
   validation: number;
   seed: number;
   /** What the first pass found besides the preprocessing: the task's reason, missing values, columns left out. */
-  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut'>;
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates'>;
 }
 
 /** Welford's running mean and variance: one pass, and as accurate as two. */
@@ -143,13 +143,21 @@ interface ColumnScan {
   /** Training rows' present values: a number's, or a date's day count. */
   stats: Running;
   sample: Reservoir;
-  /** A text column: the dictionary entries checked for dates so far, whether all were, whether any had a time. */
-  checked: number;
+  /** A text column: whether every value so far was a date, whether any had a time. */
   dates: boolean;
   time: boolean;
+  /** Distinct values that are dates, and the first value that is not one with its row (for the plan to name). */
+  dateEntries: number;
+  notDate: { value: string; row: number } | null;
   /** A date column's parts over the training rows. */
   parts: Running[];
-  dictionary: readonly string[];
+  /**
+   * A text column's distinct values in the order met, kept up to MAX_CATEGORIES + 1 (enough to tell categories from
+   * an identifier: past it, `more` is set and no more are kept), with each one's index.
+   */
+  dictionary: string[];
+  index: Map<string, number>;
+  more: boolean;
 }
 
 /**
@@ -160,8 +168,10 @@ export async function scanForTraining(path: string, source: string, options: Duc
   o: { target?: string; task?: Task; validation: number; seed: number; missing?: 'fill' | 'error'; keep?: readonly string[]; bins?: number }): Promise<StreamedData> {
   let scans: ColumnScan[] = [];
   // The rows the piecewise-linear encoding's quantiles come from: a seeded reservoir of training rows (all of them
-  // up to PIECEWISE_SAMPLE, in order, as in memory), each row's values as read (a number, or a text's code).
+  // up to PIECEWISE_SAMPLE, in order, as in memory), each row's values as read (a number, or a text's code into
+  // sampleWords: a chunk's codes hold only for the chunk).
   const sample: Float64Array[] = [];
+  const sampleWords: { words: string[]; index: Map<string, number> }[] = [];
   let sampleCap = 0, seenTraining = 0;
   const draw = new Random(o.seed * 7919 - 1);
   let rows = 0, trainRows = 0, validationRows = 0;
@@ -174,7 +184,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
       const capacity = Math.max(1024, Math.min(65_536, Math.floor(RESERVOIR_VALUES / names.length)));
       scans = names.map((name, j) => ({
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
-        checked: 0, dates: true, time: false, parts: DATE_PARTS.map(() => new Running()), dictionary: [],
+        dates: true, time: false, dateEntries: 0, notDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
       }));
       sampleCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(PIECEWISE_VALUES / names.length)) : 0;
       t = names.indexOf(o.target ?? names[names.length - 1]);
@@ -189,7 +199,16 @@ export async function scanForTraining(path: string, source: string, options: Duc
         // Algorithm R: training row n replaces a kept one with probability cap / n.
         const slot = seenTraining < sampleCap ? seenTraining : draw.int(seenTraining + 1);
         seenTraining++;
-        if (slot < sampleCap) sample[slot] = Float64Array.from(chunk.columns, (c) => (c instanceof Float64Array ? c[i] : c.codes[i]));
+        if (slot < sampleCap) {
+          sample[slot] = Float64Array.from(chunk.columns, (c, j) => {
+            if (c instanceof Float64Array) return c[i];
+            if (c.codes[i] === MISSING) return MISSING;
+            const word = c.dictionary[c.codes[i]], w = (sampleWords[j] ??= { words: [], index: new Map() });
+            let k = w.index.get(word);
+            if (k === undefined) w.index.set(word, (k = w.words.push(word) - 1));
+            return k;
+          });
+        }
       }
     }
     chunk.columns.forEach((c, j) => {
@@ -217,12 +236,26 @@ export async function scanForTraining(path: string, source: string, options: Duc
         }
         return;
       }
-      s.dictionary = c.dictionary;
-      // New dictionary entries: still dates?
-      for (; s.checked < c.dictionary.length && s.dates; s.checked++) {
-        const d = parseDate(c.dictionary[s.checked]);
-        if (d !== d) s.dates = false;
-        else if (hasTime(d)) s.time = true;
+      // The chunk's own dictionary (the reader's memory is a chunk's, whatever the file holds): each of its values
+      // counted among the column's distinct ones, and while they are all dates, checked. A chunk codes its values in
+      // the order its rows hold them, so the first that is no date is the column's first.
+      for (let k = 0; k < c.dictionary.length; k++) {
+        const value = c.dictionary[k];
+        const fresh = !s.more && !s.index.has(value);
+        if (fresh) {
+          if (s.dictionary.length > MAX_CATEGORIES) s.more = true;
+          else s.index.set(value, s.dictionary.push(value) - 1);
+        }
+        if (!s.dates && !(fresh && !s.more)) continue;
+        const d = parseDate(value);
+        if (d === d) {
+          if (fresh && !s.more) s.dateEntries++;
+          if (hasTime(d)) s.time = true;
+        } else if (s.dates) {
+          s.dates = false;
+          const at = c.codes.indexOf(k);
+          if (at >= 0) s.notDate = { value, row: rows + at };
+        }
       }
       for (let i = 0; i < chunk.rows; i++) {
         const code = c.codes[i];
@@ -252,10 +285,13 @@ export async function scanForTraining(path: string, source: string, options: Duc
   if (ts.missing > 0) throw new BackpropError(`${source}, row ${ts.firstMissing + 1}, column ${t + 1} (${targetName}): missing value; a row to learn from needs its target; remove the row (${ts.missing} of ${rows} rows have none)`, targetName);
   const summaries: ColumnSummary[] = scans.filter((_, j) => j !== t).map((s) => ({
     name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing,
-    distinct: s.dictionary.length, sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
+    distinct: s.dictionary.length, ...(s.more ? { distinctAtLeast: true } : {}),
+    sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
     dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time } : null,
+    // As in memory: named where most distinct values are dates.
+    notDate: !s.numeric && !s.dates && 2 * s.dateEntries > s.dictionary.length ? s.notDate : null,
   }));
-  const { features: described, missing, leftOut } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
+  const { features: described, missing, leftOut, notDates } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
     (s, row) => `${source}, row ${row + 1}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
   const strict = o.missing === 'error';
   const medians = strict ? new Map<string, number>() : await exactMedians(path, source, options, rows, o, scans.filter((s) => described.some((f) => f.name === s.name && f.type !== 'categorical')));
@@ -311,7 +347,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
     // The sample as a frame of the file's columns, encoded and binned as in memory (model/train.ts withPiecewise).
     const columns = scans.map((s, j): FrameColumn => (s.numeric
       ? { name: s.name, kind: 'numeric', values: Float64Array.from(sample, (r) => r[j]) }
-      : { name: s.name, kind: 'text', codes: Uint32Array.from(sample, (r) => r[j]), dictionary: s.dictionary }));
+      : { name: s.name, kind: 'text', codes: Uint32Array.from(sample, (r) => r[j]), dictionary: sampleWords[j]?.words ?? [] }));
     const frame: DataFrame = { source, rows: sample.length, columns, where: () => '' };
     const inputs = scaledInputs(prep.features);
     if (inputs.length) {
@@ -320,7 +356,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
       if (piecewise.columns.length && trainRows * piecewiseWidth(piecewise) * 4 <= MAX_PIECEWISE_BYTES) prep.piecewise = piecewise;
     }
   }
-  return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed, description: { taskReason, missing, leftOut } };
+  return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed, description: { taskReason, missing, leftOut, notDates } };
 }
 
 /**

@@ -301,6 +301,7 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   let fused = batchSize === 1 && trainer.plainSgd && !weightsOfRows && net.kernels.trainExamples !== undefined && !callbacks.some((cb) => cb.onBatchEnd);
   const fusedLayers = net.layers.map((l) => ({ W: l.W, b: l.b, activation: l.activation.name }));
 
+  const steps = stepKey(net);
   for (const cb of callbacks) cb.onTrainBegin?.(control);
   for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
     const learningRate = rates.at(epoch - 1);
@@ -327,8 +328,9 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     for (let b = 0; !fused && b < batchesPerEpoch; b++) {
       const start = b * batchSize;
       const buf = start + batchSize <= rows ? full : tail;
-      const weights = gatherBatch(start, buf);
-      const { loss, buffers } = trainer.step(buf.x, buf.y, learningRate, weights);
+      // One step, gather included, as the backend may run and time it (Kernels.step).
+      const body = (): ReturnType<Trainer['step']> => trainer.step(buf.x, buf.y, learningRate, gatherBatch(start, buf));
+      const { loss, buffers } = net.kernels.step ? net.kernels.step(steps, buf.x.rows, body) : body();
       if (!Number.isFinite(loss)) throw diverged(net, lastGood, history, `the loss became ${loss} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
       lossSum += loss * buf.x.rows;
       seen += buf.x.rows;
@@ -394,4 +396,9 @@ export async function fitAsync(net: Network, x: BatchInput, y: BatchInput, optio
       sliceStart = performance.now();
     }
   }
+}
+
+/** A network's shape and dtype ("float32 784-128-64-10"): what a backend that times whole training steps plans them by (Kernels.step). */
+export function stepKey(net: Network): string {
+  return `${net.dtype} ${[net.inputs, ...net.layers.map((l) => l.units)].join('-')}`;
 }

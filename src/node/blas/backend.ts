@@ -4,7 +4,7 @@
 // per-example loop; f64 versions of the ones float64 networks need), and BLAS reads and writes that same memory in
 // place, so nothing is copied. How many threads each product shape runs on, and whose (blocks of the output on this
 // backend's own threads, or the BLAS's threads), is chosen by timing the candidates on this machine (see Planner).
-import type { Kernels, ProductPlan } from '../../core/kernels.js';
+import type { Kernels, ProductPlan, StepPlan } from '../../core/kernels.js';
 import type { DType, FloatArray, Matrix } from '../../core/matrix.js';
 import { Planner } from '../../core/planner.js';
 import { referenceKernels } from '../../core/reference.js';
@@ -21,6 +21,8 @@ export interface BlasKernels extends Kernels {
   planProduct(m: number, n: number, k: number, transA: boolean, transB: boolean, dtype: DType, alpha?: number, beta?: number): ProductPlan;
   /** The plan of every product shape met so far, for tests and the bench to read. */
   productPlans(): { shape: string; plan: ProductPlan }[];
+  step<T>(key: string, rows: number, body: () => T): T;
+  stepPlan(key: string): StepPlan | null;
 }
 
 /** Which library call's thread setting is in force, so a backend that wants another count sets it before its call. */
@@ -56,6 +58,31 @@ const TEAM_START_MS = 5000;
  */
 const TEAM_AFTER_MS = 50;
 
+/**
+ * Only products of at least this many multiply-adds count toward TEAM_AFTER_MS: a table's network with the default
+ * bins (digits: 489 inputs, 100 units, batch 32, 1.6 million) has products large enough to share but gains nothing
+ * from the team (its step took 189 µs on one thread, 207 on two), and starting the team and its first round of trials
+ * cost 40% more CPU time than one thread. W1's first layer has 12.8 million.
+ */
+export const TEAM_START_MULTIPLY_ADDS = 1 << 22;
+
+/**
+ * A trial of a way of running training steps is this many milliseconds of steps at least (at most STEPS_PER_TRIAL
+ * steps), after one untimed step where a step is short: the first step after a change of way pays for it (the helpers
+ * waking, caches filling), and steps that stay on one way do not.
+ */
+const TRIAL_MS = 8, STEPS_PER_TRIAL = 16;
+/**
+ * Milliseconds of untimed steps (one at least) before the first trial of a way in a round that runs on more threads
+ * than the step before: helper threads woken after a while asleep start slow on a shared machine (a woken thread is
+ * often placed on its waker's core until the scheduler moves it, and where processes are scheduled by group, as
+ * Linux's autogroups do, a thread's share of a core builds up with its recent load, over about a hundred
+ * milliseconds). A way on fewer threads needs no warming.
+ */
+const WARM_MS = 100;
+/** A trial whose steps so far took this many times the round's best trial ends early (see step). */
+const CUT_STEPS = 3;
+
 /** Element-wise work of fewer bytes than this runs on one thread, untimed: sharing it could not repay a hand-off. */
 const SHARED_BYTES = 1 << 16;
 
@@ -76,9 +103,13 @@ export function productWays(most: number): number[] {
  * never used for it: OpenBLAS's own threads sum some shapes in another order), and then, unpinned, chosen by timing the
  * candidates on the shape's first calls and again every few seconds, so that it follows the machine and its load.
  * Pinned, every product large enough to share runs on exactly `threads` threads (the team's where they give the same
- * result, else the BLAS's where those do, else one), for timings that repeat.
+ * result, else the BLAS's where those do, else one), for timings that repeat. In a training step (Kernels.step) every
+ * shareable product and kernel share runs one way, the step's, chosen by timing whole steps; `trialMs` sets how many
+ * milliseconds of steps a trial of a way takes at least, `warmMs` those of untimed steps before a way's first trial in
+ * a round (defaults TRIAL_MS, WARM_MS; tests take less).
  */
-export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false): BlasKernels {
+export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false, options: { trialMs?: number; warmMs?: number } = {}): BlasKernels {
+  const trialMs = options.trialMs ?? TRIAL_MS, warmMs = options.warmMs ?? WARM_MS;
   const wasm: WasmKernels = createWasmKernelsSync();
   const most = library.setThreads ? Math.max(1, threads) : 1;
   const planner = new Planner<number | string>();
@@ -231,10 +262,10 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   /** Shapes met once and not yet planned. */
   const seen = new Set<number | string>();
   /** What is kept beside each key the planner holds: its name for productPlans, and a product's blocking on the team. */
-  const shapes = new Map<number | string, { name: string; blocking?: Blocks }>();
+  const shapes = new Map<number | string, { name: string; blocking?: Blocks; ways: readonly number[] }>();
   /** Adds a key to the planner, and forgets what was kept beside the key it forgets to make room, if any. */
   function addPlan(key: number | string, name: string, candidates: readonly number[], blocking?: Blocks, seen?: readonly number[], trials?: number): void {
-    shapes.set(key, { name, blocking });
+    shapes.set(key, { name, blocking, ways: candidates });
     const forgotten = planner.add(key, candidates, seen, trials);
     if (forgotten !== undefined) shapes.delete(forgotten);
   }
@@ -245,7 +276,13 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     const withTeam = teamReady(wait);
     if (withTeam === null) return false;
     const possible = ways.filter((w) => w > 0 || withTeam);
-    const { ways: exact, blocking, ms } = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
+    const checked = exactWays(f32, m, n, k, transA, transB, alpha, beta, pinned ? possible.filter((w) => Math.abs(w) === most || w === 1) : possible);
+    const { blocking } = checked;
+    // The BLAS's own threads only where the team's blocks are not exact for the shape: once used, OpenBLAS's threads
+    // keep spinning for a while after their call (2²⁸ cycles by default), taking a core from the team's helpers and
+    // from whatever runs next.
+    const keep = checked.ways.map((w) => w <= 1 || !checked.ways.some((t) => t < 0));
+    const exact = checked.ways.filter((_, i) => keep[i]), ms = checked.ms.filter((_, i) => keep[i]);
     const name = shapeName(m, n, k, transA, transB, f32, beta);
     // Two trials a way for products of milliseconds (a W3 layer's), where noise is a small share and each trial costs.
     if (pinned) addPlan(key, name, [exact.find((w) => w === -most) ?? exact.find((w) => w === most) ?? 1], blocking);
@@ -269,6 +306,16 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       return;
     }
     const key = keyOf(m, n, k, transA, transB, f64, beta);
+    if (stepWay !== null) {
+      // In a training step: the step's way, where it gives this shape the one-thread result (checked at the shape's
+      // first call with the team), else one thread.
+      if (stepWay !== 1 && (planner.has(key) || planShape(key, f32, m, n, k, transA, transB, alpha, beta, false))) {
+        const shape = shapes.get(key)!;
+        if (shape.ways.includes(stepWay) && runWay(stepWay, f32, a, transA, b, transB, out, m, n, k, alpha, beta, shape.blocking)) return;
+      }
+      runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
+      return;
+    }
     if (!planner.has(key)) {
       // A shape is planned at its second call: one met once (a batch of a size that does not come back) is not worth
       // the check and the trials.
@@ -277,10 +324,10 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
         if (seen.size >= 4096) seen.clear();
         seen.add(key);
       }
-      if (once || (!team && !pinned && unplannedMs < TEAM_AFTER_MS && teamWanted)) {
+      if (once || (!team && !pinned && teamWanted && (unplannedMs < TEAM_AFTER_MS || m * n * k < TEAM_START_MULTIPLY_ADDS))) {
         const start = performance.now();
         runWay(1, f32, a, transA, b, transB, out, m, n, k, alpha, beta);
-        unplannedMs += performance.now() - start;
+        if (m * n * k >= TEAM_START_MULTIPLY_ADDS) unplannedMs += performance.now() - start;
         return;
       }
       if (!planShape(key, f32, m, n, k, transA, transB, alpha, beta, pinned)) {
@@ -314,8 +361,13 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
    * for `key` (timed like the products), `args(from, to)` giving a share's arguments; `name` says what it is in a plan.
    */
   function inShares(key: string, name: string, count: number, align: number, kernel: TeamCall, args: (from: number, to: number) => number[]): void {
-    if (!planner.has(key)) addPlan(key, name, pinned ? [-most] : [1, ...teamWays]);
-    const { candidate, trial } = planner.next(key);
+    let candidate: number, trial: boolean;
+    // In a training step, the step's way (its team, or one thread); elsewhere this work's own plan.
+    if (stepWay !== null) [candidate, trial] = [stepWay < 0 ? stepWay : 1, false];
+    else {
+      if (!planner.has(key)) addPlan(key, name, pinned ? [-most] : [1, ...teamWays]);
+      ({ candidate, trial } = planner.next(key));
+    }
     const start = trial ? performance.now() : 0;
     const call = wasm.exports[kernel] as (...a: number[]) => void;
     if (candidate === 1) call(...args(0, count));
@@ -353,6 +405,80 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       (from, to) => [to - from, alpha, x.data.byteOffset + from * size, y.data.byteOffset + from * size]);
   }
 
+  // Training steps: where the team is running, each step runs one way throughout (every shareable product and kernel
+  // share on one thread, or on t of the team's threads), and whole steps are timed in turn to choose it. A product's
+  // own timing misses what a step pays for changing ways from one product to the next (helpers waking, caches), so
+  // the whole step is what is timed.
+  /** The way of the training step running now, or null outside one (each product then follows its shape's plan). */
+  let stepWay: number | null = null;
+  // Each way counts as the median of its trials: the team's steps vary with the other jobs on the cores, and its
+  // fastest trial promises more than a run of steps gets.
+  const stepPlanner = new Planner<string>({ keep: 64, blocks: true, clockEvery: 1, estimate: 'median' });
+  /** Per step key: the batch rows its steps are timed at (other sizes, a last short batch, take the choice untimed), and its trial length. */
+  const stepShape = new Map<string, { rows: number; steps: number }>();
+  /** The trial running for a step key: its way, the milliseconds of untimed steps still to run, the timed steps done, their milliseconds. */
+  const stepTrials = new Map<string, { way: number; warm: number; done: number; ms: number }>();
+  /** The way the last step ran (of any key): a trial of a way on more threads warms up first. */
+  let lastStepWay = 1;
+  const stepWays = [1, ...teamWays];
+
+  function runStep<T>(way: number, body: () => T): T {
+    stepWay = lastStepWay = way;
+    try {
+      return body();
+    } finally {
+      stepWay = null;
+    }
+  }
+
+  function step<T>(key: string, rows: number, body: () => T): T {
+    if (pinned || stepWay !== null || !teamRunning()) return body();
+    const shape = stepShape.get(key);
+    if (!shape || !stepPlanner.has(key)) {
+      // The first step of this key with the team running: on one thread, timed, to size the trials.
+      const start = performance.now();
+      const result = runStep(1, body);
+      const ms = performance.now() - start;
+      if (stepShape.size >= 64) stepShape.clear();
+      stepShape.set(key, { rows, steps: Math.max(1, Math.min(STEPS_PER_TRIAL, Math.ceil(trialMs / ms))) });
+      const forgotten = stepPlanner.add(key, stepWays);
+      if (forgotten !== undefined) stepTrials.delete(forgotten);
+      return result;
+    }
+    if (rows !== shape.rows) return runStep(stepPlanner.plan(key)!.chosen, body);
+    let trial = stepTrials.get(key);
+    if (!trial) {
+      const next = stepPlanner.next(key);
+      if (!next.trial) return runStep(next.candidate, body);
+      // The first round warms twice as long: it runs just after the team's threads started.
+      const warm = Math.abs(next.candidate) > Math.abs(lastStepWay) ? warmMs * (stepPlanner.plan(key)!.rounds === 0 ? 2 : 1) : 0;
+      trial = { way: next.candidate, warm, done: 0, ms: 0 };
+      stepTrials.set(key, trial);
+    }
+    const start = performance.now();
+    const result = runStep(trial.way, body);
+    const ms = performance.now() - start;
+    if (trial.warm > 0) trial.warm = ms > 0 ? Math.max(0, trial.warm - ms) : 0;
+    else {
+      trial.ms += ms;
+      trial.done++;
+      // A trial already CUT_STEPS times slower than the round's best ends now (on a loaded machine a way whose
+      // helpers wait for a core can take tens of times the step): its mean so far is what it records.
+      if (trial.done === shape.steps || trial.ms > CUT_STEPS * shape.steps * stepPlanner.bestInRound(key)) {
+        stepTrials.delete(key);
+        stepPlanner.record(key, trial.way, trial.ms / trial.done);
+      }
+    }
+    return result;
+  }
+
+  function stepPlan(key: string): StepPlan | null {
+    const plan = stepPlanner.plan(key);
+    if (!plan) return null;
+    const times = plan.times.length ? Object.fromEntries(plan.candidates.flatMap((c, i) => (Number.isFinite(plan.times[i]) ? [[wayName(c), plan.times[i]]] : []))) : null;
+    return { threads: Math.abs(plan.chosen), team: plan.chosen < 0, how: plan.measured ? 'measured' : 'untimed', times, rounds: plan.rounds };
+  }
+
   const describe = (plan: { candidates: readonly number[]; chosen: number; measured: boolean; times: readonly number[] } | null): ProductPlan => {
     if (!plan) return { threads: 1, team: false, how: 'small', times: null };
     const threads = Math.abs(plan.chosen), team = plan.chosen < 0;
@@ -387,7 +513,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
 
   return {
     ...wasm,
-    name: `blas (${library.description}, ${pinned || most === 1 ? `${most} thread${most === 1 ? '' : 's'}` : `1–${most} threads, timed per product`})`,
+    name: `blas (${library.description}, ${pinned || most === 1 ? `${most} thread${most === 1 ? '' : 's'}` : `1–${most} threads, timed per training step`})`,
     library,
     threads: most,
     pinned,
@@ -396,6 +522,8 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     axpy,
     planProduct,
     productPlans,
+    step,
+    stepPlan,
   };
 }
 

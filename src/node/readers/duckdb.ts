@@ -471,7 +471,7 @@ async function lenientNumber(con: Connection, opened: OpenedTable): Promise<{ co
   return { column: numbers[Math.max(0, k)], value: String(rows[0][Math.max(0, k)]) };
 }
 
-/** A column of a chunk: numbers (NaN where missing), or text as codes (MISSING where missing) into the column's dictionary, which grows from chunk to chunk. */
+/** A column of a chunk: numbers (NaN where missing), or text as codes (MISSING where missing) into the chunk's dictionary of the column's values. */
 export type ChunkColumn = Float64Array | { codes: Uint32Array; dictionary: readonly string[] };
 
 /** One chunk of a table read in passes: numbers as float64 and text as codes, copied out of DuckDB. */
@@ -526,6 +526,9 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
       const n = chunk.rowCount;
       // The consumer keeps these past the next fetch: copies (text as codes into the column's growing dictionary).
       const columns: ChunkColumn[] = [];
+      // Each chunk's text coded into a dictionary of its own: the reader's memory is bounded by a chunk's values, not
+      // the file's (an identifier column of 10⁸ distinct values grew it without end). Codes hold within a chunk.
+      for (const coder of coders) coder?.restart();
       decodeChunk(bindings, chunk, opened, rows, coders, (j, column) => {
         columns[j] = column instanceof Float64Array ? column.slice() : { codes: column.slice(), dictionary: coders[j]!.dictionary };
       });
@@ -598,7 +601,7 @@ function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, firs
  */
 class TextCoder {
   /** The trimmed values, by code. */
-  readonly dictionary: string[] = [];
+  dictionary: string[] = [];
   /** The last chunk's codes (its first `n` entries). */
   codes = new Uint32Array(2048);
   private byText = new Map<string, number>();
@@ -609,6 +612,14 @@ class TextCoder {
   private readonly decoder = new TextDecoder();
 
   constructor(private readonly bindings: Bindings, private readonly na: (trimmed: string) => boolean) {}
+
+  /** Codes from 0 again into a new dictionary (the last one stays whole for whoever holds it). */
+  restart(): void {
+    this.dictionary = [];
+    this.byText = new Map();
+    this.slots.fill(0);
+    this.used = 0;
+  }
 
   /** Codes the chunk's `n` values of `vector` into `codes` (MISSING for a blank value or one of the missing-value words). */
   read(vector: ReturnType<Bindings['data_chunk_get_vector']>, n: number): void {
