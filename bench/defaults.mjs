@@ -2,7 +2,7 @@
 // with its own defaults, on every table of the collection (test/fixtures/defaults: the tables, the held-out draw in
 // heldout.json, the splits and the three baselines' scores and fit times in defaults.json, from make_baselines.py).
 // backprop trains as a user would: the split's training rows written to a CSV, read, `train()` with no options
-// (what `backprop train FILE` runs), `evaluate` on the test rows' CSV. Fit time: train() alone, wall clock.
+// (what `backprop train FILE` runs; only the task is given, see below), `evaluate` on the test rows' CSV. Fit time: train() alone, wall clock.
 //   node bench/defaults.mjs [--fresh] [--part tuning|heldout|heldout2] [table ...]
 // Three parts: tuning (the rule was chosen on it), heldout (the first held-out part, drawn before the first round
 // of tuning, but seen before the second), heldout2 (drawn from sixteen new tables before the second round, never
@@ -63,7 +63,7 @@ try {
     }
     const lines = readFileSync(join(root, d.file), 'utf8').trimEnd().split('\n');
     const [header, rows] = [lines[0], lines.slice(1)];
-    const scores = [], fit = [], networks = [];
+    const scores = [], fit = [], cpu = [], networks = [];
     let failure = null;
     for (const [s, test] of d.splits.entries()) {
       const inTest = new Set(test);
@@ -72,9 +72,14 @@ try {
       writeFileSync(testCsv, [header, ...test.map((i) => rows[i])].join('\n') + '\n');
       try {
         const frame = await readTable(trainCsv);
-        const start = performance.now();
-        const model = await train(frame);
+        const start = performance.now(), cpu0 = process.cpuUsage();
+        // The collection's task, as every baseline is told it: the same as train() infers on every table but
+        // gssvocab, whose 0–10 scores read as eleven classes (its baselines predict them as numbers).
+        const model = await train(frame, { task: d.task });
         fit.push((performance.now() - start) / 1000);
+        // CPU seconds of this process (its BLAS and helper threads too): what the fit cost where the machine is shared.
+        const used = process.cpuUsage(cpu0);
+        cpu.push((used.user + used.system) / 1e6);
         const report = model.evaluate(await readTable(testCsv));
         scores.push(d.task === 'classification' ? report.accuracy : report.r2);
         networks.push(model.network.layers.map((l) => l.units).join('-'));
@@ -85,7 +90,7 @@ try {
     }
     results[name] = {
       part: partOf(name), task: d.task, rows: d.rows, splits: d.splits.length,
-      systems: { ...d.systems, backprop: failure ? { failure } : { scores, fit, mean: mean(scores), networks } },
+      systems: { ...d.systems, backprop: failure ? { failure } : { scores, fit, cpu, mean: mean(scores), networks } },
       baselines: fresh ? 'this run' : 'recorded',
     };
     writeFileSync(resultsPath, JSON.stringify(results, null, 1) + '\n');
@@ -120,9 +125,12 @@ function table() {
     if (!names.length) continue;
     out.push(`**${titles[p]}** (score: accuracy, or R² for a regression; mean of the splits; fit seconds in brackets${results[names[0]].baselines === 'this run' ? '' : ', the baselines\' from make_baselines.py\'s own run'})`, '');
     out.push(`| table | rows | ${systems.map((s) => heads[s]).join(' | ')} |`, `|---|---|${systems.map(() => '---').join('|')}|`);
+    // Rows carried over from an earlier run say so (r.from: which run, and why its figures still hold).
+    const earlier = [...new Set(names.map((n) => results[n].from).filter(Boolean))];
+    const mark = (n) => (results[n].from ? ' ' + '*'.repeat(earlier.indexOf(results[n].from) + 1) : '');
     for (const n of names) {
       const r = results[n];
-      out.push(`| ${n}${r.task === 'regression' ? ' (R²)' : ''} | ${r.rows} | ${systems.map((s) => (r.systems[s]?.mean !== undefined ? `${r.systems[s].mean.toFixed(3)} (${mean(r.systems[s].fit).toFixed(2)})` : r.systems[s]?.failure ? 'n/a' : '–')).join(' | ')} |`);
+      out.push(`| ${n}${r.task === 'regression' ? ' (R²)' : ''}${mark(n)} | ${r.rows} | ${systems.map((s) => (r.systems[s]?.mean !== undefined ? `${r.systems[s].mean.toFixed(3)} (${mean(r.systems[s].fit).toFixed(2)})` : r.systems[s]?.failure ? 'n/a' : '–')).join(' | ')} |`);
     }
     const complete = names.filter((n) => systems.every((s) => results[n].systems[s]?.mean !== undefined));
     if (complete.length) {
@@ -130,6 +138,7 @@ function table() {
     }
     const missing = names.filter((n) => !complete.includes(n));
     out.push('');
+    earlier.forEach((from, i) => out.push(`${'*'.repeat(i + 1)} ${from}`, ''));
     const why = (n) => {
       const failure = results[n].systems.backprop?.failure;
       if (failure) return `backprop: ${failure.slice(0, 80)}`;

@@ -1,7 +1,7 @@
 // The public API of backprop: everything a user imports comes from here. The front door is train(): data as you
 // have it in, a Model out; the layers below it (networks, kernels, fit, preprocessing) stay public for those who
 // need them.
-export { train, planTraining, withPiecewise, withoutPiecewise, unbinnedMembers, averageInputs, networkFor, measure, tableNotes, validationSplit, type Metrics, type PlanFitOptions, type TrainingPlan } from './model/train.js';
+export { train, planTraining, withPiecewise, withoutPiecewise, unbinnedMembers, baggedRuns, chooseBagged, keptLoss, averageInputs, networkFor, measure, tableNotes, validationSplit, type Metrics, type PlanFitOptions, type TrainingPlan, type BaggedRun, type BagChoice } from './model/train.js';
 export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type LabelOptions, type Prediction, type PredictionFor, type ValuePrediction } from './model/model.js';
 export { crossValidate, type CrossValidateOptions, type CvResult } from './model/cv.js';
 export {
@@ -11,7 +11,7 @@ export {
 export { permutationImportance, type FeatureImportance, type ImportanceResult } from './model/importance.js';
 export { checkFinite, Evaluation, type ClassificationReport, type EvaluationReport, type RegressionReport, type TargetScores } from './model/evaluation.js';
 export {
-  BAGGING_MAX_ROWS, baggingFor, DEFAULT_BAGGING, DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
+  BAG_CHOICE_MAX_ROWS, BAGGING_MAX_ROWS, baggingFor, DEFAULT_BAGGING, DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
   resolveOptions, settle, sumOfSquaredWeights, TRAIN_OPTION_NAMES,
   type ClassWeightRule, type HiddenActivation, type ModelOptions, type ResolvedOptions, type ScheduleRule, type SettledOptions, type TrainOptions,
 } from './model/options.js';

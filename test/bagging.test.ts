@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   averageNetworks, crossValidate, encodeFrameInputs, fitPiecewise, encodePiecewise, gradientCheck, fromRows, Model, Network, valueSlots,
   parseModel, planTraining, referenceKernels, stringifyModel, train, zeros, type LayerWeights,
-  BAGGING_MAX_ROWS, MAX_PIECEWISE_BYTES, piecewiseWidth, withPiecewise,
+  BAGGING_MAX_ROWS, MAX_PIECEWISE_BYTES, piecewiseWidth, withPiecewise, baggedRuns, chooseBagged, keptLoss, type Preprocessing,
 } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
 import { backprop, ROOT, tempDir } from './cli-helpers.js';
@@ -146,16 +146,24 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     const frame = await readTable(csv);
     const plan = await planTraining(frame);
     expect(plan.members).toBe(5);
-    await plan.fit();
+    // Eight networks train: the mixed five (2 and 4 on the values) and one more on the values for folds 1, 3 and 5.
+    let started = 0;
+    await plan.fit({ callbacks: [{ onEpochEnd: (logs) => void (logs.epoch === 1 && started++) }] });
+    expect(started).toBe(8);
     expect(plan.memberRuns!.map((r) => r.rows)).toEqual([240, 240, 240, 240, 240]);
     expect(plan.memberRuns!.every((r) => r.stop?.monitor === 'valLoss' && r.history.finalEpoch === r.stop.bestEpoch)).toBe(true);
     expect(plan.network.layers.map((l) => l.units)).toEqual([500, 1]);
-    // Networks 2 and 4 read the values without their bins: their units have no weight on a bin.
+    // The set of the lower out-of-fold loss is kept; its loss is its kept epochs' fold losses weighed by the folds' rows.
+    const choice = plan.bagChoice!;
+    expect(choice.kept).toBe(choice.values < choice.mixed ? 'values' : 'mixed');
+    const pooled = plan.memberRuns!.reduce((a, r) => a + r.validationRows * keptLoss(r.history), 0) / 300;
+    expect(choice[choice.kept]).toBeCloseTo(pooled, 12);
+    // The kept networks on the values (2 and 4 of the mixed set, or all five) have no weight on a bin.
     const slots = new Set(valueSlots(plan.prep.piecewise!));
     const W = plan.network.layers[0].W.data;
     for (let r = 0; r < plan.network.inputs; r++) {
       if (slots.has(r)) continue;
-      for (const k of [1, 3]) for (let c = 100 * k; c < 100 * (k + 1); c++) expect(W[r * 500 + c]).toBe(0);
+      for (const k of choice.kept === 'values' ? [0, 1, 2, 3, 4] : [1, 3]) for (let c = 100 * k; c < 100 * (k + 1); c++) expect(W[r * 500 + c]).toBe(0);
     }
     expect(W.subarray(0, 500).some((v, c) => c >= 100 && c < 200 && v !== 0)).toBe(true);
     const model = await train(frame);
@@ -165,6 +173,25 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(model.stringify());
   }, 120_000);
+
+  it('keeps the mixed set or the one on the values alone by out-of-fold loss, the mixed one on a tie', () => {
+    const prep = { piecewise: { inputs: 2, columns: [{ input: 0, edges: [0, 1, 2] }], value: true } } as unknown as Preprocessing;
+    const runs = baggedRuns(prep, 3, 2000);
+    expect(runs).toEqual([{ fold: 0, unbinned: false }, { fold: 1, unbinned: true }, { fold: 2, unbinned: false }, { fold: 0, unbinned: true }, { fold: 2, unbinned: true }]);
+    // Folds of 10, 20 and 30 rows. Mixed: (10·0.5 + 20·0.4 + 30·0.6) / 60 = 0.51667; values: (10·0.3 + 20·0.4 + 30·0.7) / 60 = 0.53333.
+    const mixed = chooseBagged(runs, [0.5, 0.4, 0.6, 0.3, 0.7], [10, 20, 30]);
+    expect(mixed.kept).toEqual([0, 1, 2]);
+    expect(mixed.choice!.mixed).toBeCloseTo(31 / 60, 14);
+    expect(mixed.choice!.values).toBeCloseTo(32 / 60, 14);
+    expect(mixed.choice!.kept).toBe('mixed');
+    // Values (10·0.3 + 20·0.4 + 30·0.5) / 60 = 0.43333 below 0.51667: fold 1's network on the values serves both sets.
+    expect(chooseBagged(runs, [0.5, 0.4, 0.6, 0.3, 0.5], [10, 20, 30]).kept).toEqual([3, 1, 4]);
+    expect(chooseBagged(runs, [0.5, 0.4, 0.6, 0.5, 0.6], [10, 20, 30]).choice!.kept).toBe('mixed');
+    // Above BAG_CHOICE_MAX_ROWS rows, or without value slots (no bins, or bins that drop their values), one set.
+    expect(baggedRuns(prep, 3, 2001)).toEqual(runs.slice(0, 3));
+    expect(baggedRuns({ piecewise: { inputs: 2, columns: [{ input: 0, edges: [0, 1, 2] }] } } as unknown as Preprocessing, 3, 100)).toHaveLength(3);
+    expect(chooseBagged(baggedRuns({} as Preprocessing, 3, 100), [1, 2, 3], [1, 1, 1])).toEqual({ kept: [0, 1, 2] });
+  });
 
   it('a fold of crossValidate with no options is train() on the fold\'s rows', async () => {
     const csv = join(dir, 'kinds120.csv');

@@ -39,7 +39,7 @@ describe('the tasks of a new user, each in at most six lines', () => {
     // 100 relu units averaged into one of 500.
     expect(model.network.layers.map((l) => `${l.units} ${l.activation.name}`)).toEqual(['500 relu', '1 sigmoid']);
     // The default epochs (the history is the first network's): run until its fold's loss stops falling (320 rows,
-    // 320 of the 400 rows training each: patience 10 epochs, cap 1000), the weights those of the epoch with the lowest validation loss.
+    // 320 of the 400 rows training each: patience 500 steps, 50 epochs, cap 1000), the weights those of the epoch with the lowest validation loss.
     const h = model.history!, valLosses = h.epochs.map((e) => e.valLoss!);
     expect(h.stopReason).toBe('converged');
     expect(h.epochs.length).toBeLessThan(1000);

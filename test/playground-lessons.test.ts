@@ -3,48 +3,24 @@
 // the worked example reached by its link shows the seed's numbers; the vanishing lesson's chains sit side by side;
 // the step as matrices equals the library's trace and gradient; the error surface's path ends at the network; and
 // η = 10 is explained from the run's own numbers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createWasmKernelsSync, evaluate, Network, traceUpdate, type LayerWeights } from '../src/index.js';
-import { serveFolder } from '../src/cli/serve.js';
 import { makeProblem, networkSpec } from '../playground/src/problem.js';
 import { accepts, diagnose, parseAnswer, questionKeys, questionValue, slipsOf } from '../playground/src/answers.js';
 import { LESSON_LIST } from '../playground/src/lessons.js';
 import { parseState } from '../playground/src/state.js';
-import { launch } from './browser.js';
 import { ROOT } from './cli-helpers.js';
+import { usePlayground } from './playground-page.js';
 
-const BUILD = join(ROOT, 'dist/playground');
 const OUT = join(ROOT, 'test-output');
 const SIZES = [{ width: 1400, height: 900 }, { width: 390, height: 844 }] as const;
-let browser: Browser;
-let server: Server;
-let url: string;
+const playground = usePlayground();
+beforeAll(() => mkdirSync(OUT, { recursive: true }));
 
-beforeAll(async () => {
-  if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`${BUILD} is missing: npm run build makes it (npm test does so first)`);
-  ({ server, url } = await serveFolder(BUILD));
-  browser = await launch();
-  mkdirSync(OUT, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function open(search: string, viewport: { width: number; height: number }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url + search);
-  await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
-  expect(errors).toEqual([]);
-  return page;
-}
+const open = (search: string, viewport: { width: number; height: number }): Promise<Page> => playground.open(search, viewport);
 
 const sizeName = ({ width, height }: { width: number; height: number }): string => `${width}x${height}`;
 
@@ -248,7 +224,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     expect(await leaks(page, { 'dw:1:0:0': answers['dw:1:0:0'] })).toEqual(['dw:1:0:0']);
     delete unanswered['dw:1:0:0'];
     expect(await leaks(page, unanswered)).toEqual([]);
-    await page.close();
+    await playground.close(page);
 
     // The default network on a training point: 33 questions (biases too), none of them on the page at any stage.
     // Its many other numbers (weights, inputs, the loss scale) make two digits too few to tell a leak: three or more.
@@ -274,7 +250,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     await circle.click('#stageValues button[data-action="reveal"][data-key="dw:0:1:2"]');
     expect(await leaks(circle, values, 3)).toEqual(['dw:0:1:2']);
     expect(await markup(circle)).toEqual([]);
-    await circle.close();
+    await playground.close(circle);
   }, 90_000);
 
   it('"1. The worked example", clicked on the default page, sets all its own values: the seed\'s numbers, its rounding shown, its point and input', async () => {
@@ -329,14 +305,14 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     expect(await page.textContent('#stageTitle')).toContain('η = 0.5');
     expect(await page.isHidden('#lessonStatus')).toBe(true);
     expect(await page.isHidden('#lessonNote')).toBe(true);
-    await page.close();
+    await playground.close(page);
     // The exercise's small step is visible too: 0.1 + 0.0000354, not 0.1.
     const exercise = await open('?lesson=seed-exercise', size);
     await exercise.waitForSelector('#stepper:not([hidden])');
     for (let stage = 0; stage < 5; stage++) await exercise.click('#nextStage');
     await exercise.waitForSelector('#stepper[data-stage="5"]');
     expect(await exercise.locator('#stageValues [data-kind="new-weight"][data-layer="0"][data-from="1"][data-to="0"]').innerText()).toContain('0.1 + 0.0000354 = 0.1000354');
-    await exercise.close();
+    await playground.close(exercise);
   }, 60_000);
 
   it('the vanishing lesson: the relu chain beside the sigmoid one where δʰ is read, with the seed\'s figures', async () => {
@@ -365,7 +341,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     await page.check('#quiz');
     expect(await page.locator('#chainCompare [data-activation="sigmoid"] tr[data-delta]').count()).toBe(0);
     expect(await page.locator('#chainCompare [data-activation="relu"] tr[data-delta]').count()).toBe(5);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('the step as matrices: ΔW = η·x[:, None]·δ equals traceUpdate to 1e-12, the batch\'s η·Xᵀ·Δ/B the library\'s gradient, shapes printed, cells point at links', async () => {
@@ -398,7 +374,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     }
     expect(await lesson.locator('#matrixBody pre[data-code="numpy"]').innerText()).toContain('delta_w = learnrate * x[:, None] * delta');
     await shot(lesson, '#matrixView', `playground-matrix-lesson-${sizeName(size)}.png`);
-    await lesson.close();
+    await playground.close(lesson);
 
     // The default network on the circle: a training point's step and a batch of ten.
     const state = parseState('');
@@ -441,7 +417,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
     await shot(page, '#matrixView', `playground-matrix-${sizeName(size)}.png`);
     expect(await markup(page)).toEqual([]);
-    await page.close();
+    await playground.close(page);
   }, 90_000);
 
   it('the error surface: the loss over two weights, and a live path that ends at the network\'s current weights', async () => {
@@ -479,7 +455,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     await page.waitForFunction(() => document.getElementById('surface')!.dataset.fresh === 'true');
     expect(Number(await page.getAttribute('#surface', 'data-points'))).toBeGreaterThan(20);
     await check([1, 1, 0], [2, 1, 0]);
-    await page.close();
+    await playground.close(page);
   }, 90_000);
 
   it('η = 10: the page says the steps overshoot and the units saturate, from the run\'s numbers; at η = 0.03 it says nothing; at 0.00001 that steps are too short', async () => {
@@ -501,7 +477,7 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
       }
       if (rate === '0.00001') expect(text).toContain('too short');
       expect(await page.isVisible('#rateNote')).toBe(expected.length > 0);
-      await page.close();
+      await playground.close(page);
     }
   }, 60_000);
 });

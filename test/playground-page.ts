@@ -1,6 +1,7 @@
 // The built playground, served, and one Chromium for a test file. `usePlayground()` registers the file's
 // beforeAll/afterAll; `open` gives the page at a viewport, in a context of its own, once its first training figure
-// shows; `close` ends the context and fails the test on any script error the page threw meanwhile.
+// shows; `close` ends the context and fails the test on any script error the page threw meanwhile; `tasks` gives
+// the tasks the pages' main threads ran meanwhile, from Chromium's trace.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +13,23 @@ import { ROOT } from './cli-helpers.js';
 
 export const PLAYGROUND_BUILD = join(ROOT, 'dist/playground');
 
+/** One task on a page's main thread: its length on the clock and the main thread's CPU time in it, in ms. */
+export interface MainThreadTask {
+  wall: number;
+  cpu: number;
+}
+
 export interface Playground {
   /** The served page's address (set once the file's tests start). */
   url(): string;
   open(search: string, viewport: { width: number; height: number }, options?: BrowserContextOptions): Promise<Page>;
   close(page: Page): Promise<void>;
+  /**
+   * The tasks every page's main thread ran while `during` ran, with the CPU time each took. A task's CPU time is the
+   * work the page gave its main thread; its length on the clock also counts the time other processes held the
+   * cores, which on a shared machine can stretch a 1 ms task past half a second.
+   */
+  tasks(during: () => Promise<void>): Promise<MainThreadTask[]>;
 }
 
 export function usePlayground(): Playground {
@@ -47,6 +60,35 @@ export function usePlayground(): Playground {
     async close(page) {
       await page.context().close();
       expect(pageErrors.get(page)).toEqual([]);
+    },
+    async tasks(during) {
+      let trace: Buffer;
+      await browser.startTracing(undefined, { categories: ['toplevel'] });
+      try {
+        await during();
+      } finally {
+        trace = await browser.stopTracing();
+      }
+      type Event = { ph: string; name: string; pid: number; tid: number; ts: number; tts?: number; dur?: number; tdur?: number; args?: { name?: string } };
+      const events = (JSON.parse(trace.toString()) as { traceEvents: Event[] }).traceEvents;
+      // Renderers' main threads (every page's, and spare renderers that run next to nothing).
+      const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+      expect(main.size).toBeGreaterThan(0);
+      const tasks: MainThreadTask[] = [];
+      // A task is one complete event, or a begin and an end; one begun and not ended when the trace stopped (after
+      // `during`) is left out. A task of a few microseconds may come without its CPU time: its length stands for it.
+      const begun = new Map<string, Event[]>();
+      for (const e of events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`)).sort((x, y) => x.ts - y.ts)) {
+        const thread = `${e.pid}:${e.tid}`;
+        if (e.ph === 'X') tasks.push({ wall: e.dur! / 1000, cpu: (e.tdur ?? e.dur!) / 1000 });
+        else if (e.ph === 'B') begun.set(thread, [...(begun.get(thread) ?? []), e]);
+        else if (e.ph === 'E' && begun.get(thread)?.length) {
+          const b = begun.get(thread)!.pop()!;
+          tasks.push({ wall: (e.ts - b.ts) / 1000, cpu: (e.tts !== undefined && b.tts !== undefined ? e.tts - b.tts : e.ts - b.ts) / 1000 });
+        }
+      }
+      expect(tasks.length).toBeGreaterThan(0);
+      return tasks;
     },
   };
 }

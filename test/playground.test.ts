@@ -1,57 +1,26 @@
 // The playground in a real browser (Debian's Chromium through playwright-core): it learns the circle,
 // stays responsive, reproduces a run from its URL, and its step-through view shows the library's own trace.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createWasmKernelsSync, Model, Network, Random, toRows, traceUpdate } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
-import { serveFolder } from '../src/cli/serve.js';
 import { EXTENT, featurize, makeProblem, networkSpec } from '../playground/src/problem.js';
 import { GRID } from '../playground/src/protocol.js';
 import { colour } from '../playground/src/draw.js';
 import { parseState, serializeState, DEFAULTS } from '../playground/src/state.js';
 import { LESSON_LIST } from '../playground/src/lessons.js';
-import { launch } from './browser.js';
 import { backprop, ROOT, tempDir, writeFile } from './cli-helpers.js';
+import { usePlayground } from './playground-page.js';
 
-const BUILD = join(ROOT, 'dist/playground');
 const OUT = join(ROOT, 'test-output');
-let browser: Browser;
-let server: Server;
-let url: string;
+const playground = usePlayground();
+beforeAll(() => mkdirSync(OUT, { recursive: true }));
 
-beforeAll(async () => {
-  if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`${BUILD} is missing: npm run build makes it (npm test does so first)`);
-  ({ server, url } = await serveFolder(BUILD));
-  browser = await launch();
-  mkdirSync(OUT, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function open(search = '', viewport = { width: 1280, height: 1000 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // Record long tasks on the main thread from the very start.
-  await page.addInitScript(() => {
-    (window as unknown as { longTasks: [number, number][] }).longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) (window as unknown as { longTasks: [number, number][] }).longTasks.push([entry.startTime, entry.duration]);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-  await page.goto(url + search);
-  await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
-  expect(errors).toEqual([]);
-  return page;
-}
+const open = (search = '', viewport = { width: 1280, height: 1000 }): Promise<Page> => playground.open(search, viewport);
 
 const number = async (page: Page, id: string): Promise<number> => Number(await page.textContent(`#${id}`));
 
@@ -64,21 +33,28 @@ async function stepEpochs(page: Page, n: number): Promise<void> {
 
 describe('playground', () => {
   it('learns the circle to a test loss below 0.1 while the main thread stays free of long tasks', async () => {
-    const page = await open();
-    const playing = await page.evaluate(() => performance.now());
-    await page.click('#play');
-    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
-    await page.waitForTimeout(5000);
-    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: [number, number][] }).longTasks);
+    // The main thread's tasks by their CPU time (Chromium's trace): on a shared machine the clock also counts the time
+    // other processes hold the cores, which stretched 1 ms tasks past half a second at a load of 15.
+    let page!: Page;
+    const loading = await playground.tasks(async () => {
+      page = await open();
+    });
+    const training = await playground.tasks(async () => {
+      await page.click('#play');
+      expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+      await page.waitForTimeout(5000);
+    });
+    const longest = (tasks: { cpu: number }[]): number => Math.max(...tasks.map((t) => t.cpu));
+    console.log(`main thread: the longest task ${longest(loading).toFixed(0)} ms of CPU loading, ${longest(training).toFixed(0)} ms training (${Math.max(...training.map((t) => t.wall)).toFixed(0)} ms the longest on the clock)`);
     // While it trains, the page never stalls; loading it (parsing, the first drawing) takes one longer task at most.
-    expect(Math.max(0, ...longTasks.filter(([start]) => start >= playing).map(([, duration]) => duration))).toBeLessThan(200);
-    expect(Math.max(0, ...longTasks.filter(([start]) => start < playing).map(([, duration]) => duration))).toBeLessThan(600);
+    expect(longest(training)).toBeLessThan(200);
+    expect(longest(loading)).toBeLessThan(600);
     expect(await number(page, 'epoch')).toBeGreaterThan(20);
     await page.waitForFunction(() => Number(document.getElementById('testLoss')!.textContent) < 0.1, undefined, { timeout: 60_000 });
     await page.click('#play');
     expect(await number(page, 'testLoss')).toBeLessThan(0.1);
     await page.screenshot({ path: join(OUT, 'playground-circle.png'), fullPage: true });
-    await page.close();
+    await playground.close(page);
   }, 90_000);
 
   it('keeps every setting in the URL, and the same URL reproduces the same run', async () => {
@@ -96,7 +72,7 @@ describe('playground', () => {
     const losses = [await first.textContent('#trainLoss'), await first.textContent('#testLoss')];
     const link = first.url();
     expect(parseState(new URL(link).search)).toEqual({ ...settings, features: [...settings.features] });
-    await first.close();
+    await playground.close(first);
 
     const second = await open(new URL(link).search);
     await stepEpochs(second, 15);
@@ -104,7 +80,7 @@ describe('playground', () => {
     // A different seed is a different run.
     await second.selectOption('#activation', 'tanh');
     expect(second.url()).toContain('activation=tanh');
-    await second.close();
+    await playground.close(second);
   }, 60_000);
 
   it('steps through one update with the numbers of the library\'s trace', async () => {
@@ -210,7 +186,7 @@ describe('playground', () => {
     await page.click('#nextStage');
     await page.waitForSelector('#stepper[data-stage="5"]');
     expect(await item('[data-kind="loss"] [data-role="E"]').allInnerTexts()).toEqual([fmt(trace.lossBefore), fmt(trace.lossAfter)]);
-    await page.close();
+    await playground.close(page);
   }, 90_000);
 
   it('shows the vanishing gradient: deep sigmoid layers near the input get far smaller gradients than relu ones', async () => {
@@ -218,7 +194,7 @@ describe('playground', () => {
       const page = await open(`?layers=8,8,8,8,8&activation=${activation}&seed=3`);
       await stepEpochs(page, 1);
       const norms = await page.locator('#gradients [data-norm]').allInnerTexts();
-      await page.close();
+      await playground.close(page);
       expect(norms).toHaveLength(6);
       return Number(norms[0]) / Number(norms[5]);
     };
@@ -251,7 +227,7 @@ describe('playground', () => {
     await page.focus('#step');
     await page.keyboard.press('Enter');
     await page.waitForFunction((e) => Number(document.getElementById('epoch')!.textContent) === e + 2, paused);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 });
 
@@ -264,12 +240,12 @@ describe('playground: reported bugs', () => {
     await page.waitForTimeout(500);
     expect(await page.textContent('#message')).toMatch(/^Training diverged: the loss became (Infinity|NaN) in epoch \d+, so the learning rate 10 is too large/);
     expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('2. the server answers malformed paths with 400 and keeps serving', async () => {
     const { connect } = await import('node:net');
-    const port = Number(new URL(url).port);
+    const port = Number(new URL(playground.url()).port);
     const status = (path: string): Promise<string> => new Promise((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
       let text = '';
@@ -284,7 +260,7 @@ describe('playground: reported bugs', () => {
     // Still up: the page loads in the browser.
     const page = await open();
     expect(await page.textContent('h1')).toBe('backprop playground');
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('3. a seed above 2³¹ survives a reload; a negative or fractional one is refused aloud', async () => {
@@ -306,7 +282,7 @@ describe('playground: reported bugs', () => {
       expect(await page.inputValue('#seed')).toBe('3000000000');
       expect(page.url()).toContain('seed=3000000000');
     }
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('4. a hand-edited URL leaves sliders, labels and the URL in agreement', async () => {
@@ -319,7 +295,7 @@ describe('playground: reported bugs', () => {
     expect(await page.textContent('#noiseValue')).toBe('35');
     const q = new URL(page.url()).searchParams;
     expect([q.get('batchSize'), q.get('trainRatio'), q.get('noise')]).toEqual(['30', '0.6', '0.35']);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('7. applying a step-through update adds no loss point; the controls do not move as the epoch grows; ⟲ starts new weights', async () => {
@@ -347,7 +323,7 @@ describe('playground: reported bugs', () => {
     await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
     expect(await page.locator('#links line.link').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-width')).join())).not.toBe(weightsBefore);
     expect(await points()).toBe(1);
-    await page.close();
+    await playground.close(page);
   }, 90_000);
 
   it('8. Enter picks a point, a bad point is refused aloud, Escape closes, shortcuts work in controls, the last feature stays with a word', async () => {
@@ -377,7 +353,7 @@ describe('playground: reported bugs', () => {
     await page.click('#features input[value="x1"]');
     expect(await page.isChecked('#features input[value="x1"]')).toBe(true);
     expect(await page.textContent('#message')).toBe('The network needs at least one input feature; that one stays on.');
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 });
 
@@ -434,7 +410,7 @@ describe('playground: layout', () => {
         }
       }
       await page.screenshot({ path: join(OUT, `playground-${width}x${height}-steps.png`), fullPage: true });
-      await page.close();
+      await playground.close(page);
     }, 60_000);
 
     it(`at ${width}×${height}, a 2-8-8-1 network: every number on the diagram belongs to one unit or one link, the count not drawn is stated, Previous/Next stay in view with the diagram`, async () => {
@@ -511,7 +487,7 @@ describe('playground: layout', () => {
       await page.hover('#diagram canvas.unit[data-column="2"][data-unit="3"]');
       await page.waitForFunction(() => document.getElementById('diagramNote')!.textContent!.includes('into layer 2 unit 4'));
       await page.screenshot({ path: join(OUT, `playground-${width}x${height}-hover.png`) });
-      await page.close();
+      await playground.close(page);
     }, 90_000);
   }
 
@@ -528,7 +504,7 @@ describe('playground: layout', () => {
     const lines = await page.locator('#stageValues .num').evaluateAll((ns) => ns.map((n) => n.getClientRects().length));
     expect(lines.length).toBeGreaterThan(20);
     expect(lines.filter((n) => n > 1)).toEqual([]);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 });
 
@@ -574,7 +550,7 @@ describe('playground: exploring', () => {
     await page.check('#discretize');
     expect(page.url()).toContain('discretize=true');
     close(await read(), expected((x) => 0.6 * (toRows(net.predict([x]))[0][0] >= 0.5 ? 1 : -1)));
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('a weight reads on hover and, set by hand, changes the next prediction by what the library computes; biases too', async () => {
@@ -624,7 +600,7 @@ describe('playground: exploring', () => {
     expect(await page.isVisible('#weightEditor')).toBe(true);
     await page.press('#weightValue', 'Escape');
     expect(await page.isHidden('#weightEditor')).toBe(true);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('"what if" shows at once how the output, the loss and every δ change with one weight, and leaves the network alone', async () => {
@@ -663,7 +639,7 @@ describe('playground: exploring', () => {
     }
     // The network itself is unchanged: the link still has its old weight.
     expect(Number(await page.getAttribute('#links line.link[data-layer="0"][data-from="1"][data-to="2"]', 'data-w'))).toBe(original.layers[0].before.weights[1][2]);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('the step-through animates δ back along the links, draws links by |Δw|, and says when training is not plain gradient descent', async () => {
@@ -682,12 +658,12 @@ describe('playground: exploring', () => {
     const largest = links.reduce((a, b) => (b[0] > a[0] ? b : a));
     expect(largest[1]).toBe(Math.max(...links.map((l) => l[1])));
     for (const [dw, width] of links) expect(width).toBeCloseTo(0.5 + (7.5 * dw) / largest[0], 1);
-    await page.close();
+    await playground.close(page);
     const sgd = await open();
     await sgd.click('#pickPoint');
     await sgd.waitForSelector('#stepper:not([hidden])');
     expect(await sgd.textContent('#stepNote')).toBe('');
-    await sgd.close();
+    await playground.close(sgd);
   }, 60_000);
 
   it('compares sigmoid and relu on a deep network in one click', async () => {
@@ -698,7 +674,7 @@ describe('playground: exploring', () => {
     expect(await page.locator('#comparison [data-activation="sigmoid"] [data-norm]').count()).toBe(6);
     expect(await ratio('sigmoid')).toBeLessThan(0.1);
     expect(await ratio('relu') / await ratio('sigmoid')).toBeGreaterThan(10);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('input units are labelled and clickable; Regenerate, show-test-data and the multigauss set are in the URL; η changes without a restart', async () => {
@@ -737,7 +713,7 @@ describe('playground: exploring', () => {
     const max = Number(await page.getAttribute('#lossCurve', 'data-max'));
     expect(max).toBeGreaterThanOrEqual(Number(await page.textContent('#trainLoss')));
     expect(await page.textContent('#lossScale')).toMatch(/^loss 0 to \S+ over 8 epochs(, the first epochs clipped at the top)?$/);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 });
 
@@ -764,7 +740,7 @@ describe('playground: lessons', () => {
     while (!(await phone.isDisabled('#nextStage'))) await phone.click('#nextStage');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await phone.screenshot({ path: join(OUT, name) });
-    await phone.close();
+    await playground.close(phone);
   };
 
   it('the worked example shows every number the seed prints, as the seed rounds it, with the full value beside it', async () => {
@@ -807,7 +783,7 @@ describe('playground: lessons', () => {
     expect(Math.abs(newW - (0.4 + 0.5 * dHidden * 0.1))).toBeLessThanOrEqual(1e-12);
     await page.screenshot({ path: join(OUT, 'playground-lesson-example.png') });
     await phoneShot('?lesson=seed-example', 'playground-lesson-example-390x844.png');
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('the exercise: every value of the seed\'s solution, computed here with its own formulas, appears in the step-through', async () => {
@@ -842,7 +818,7 @@ describe('playground: lessons', () => {
     // And the library agrees with the formulas.
     const trace = lessonTrace('?lesson=seed-exercise');
     expect(Math.abs(trace.layers[0].deltaW[2][1] - dwIH[2][1])).toBeLessThanOrEqual(1e-15);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('exercise mode asks for each value in the seeds\' order, judges it to the rounding shown, hints with the numbers, and keeps score', async () => {
@@ -894,7 +870,7 @@ describe('playground: lessons', () => {
     expect(await page.textContent('#quizScore')).toBe('Score: 5 of 12 right, 1 revealed.');
     await page.screenshot({ path: join(OUT, 'playground-exercise.png') });
     await phoneShot('?lesson=seed-exercise', 'playground-exercise-390x844.png');
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('the vanishing gradient: each sigmoid layer keeps at most a quarter of δ, each relu layer all of it, as the library computes', async () => {
@@ -914,7 +890,7 @@ describe('playground: lessons', () => {
     const ratios = await page.locator('#stageValues [data-kind="ratio"]').evaluateAll((ls) => ls.map((l) => Number((l as HTMLElement).dataset.ratio)));
     expect(ratios).toHaveLength(4);
     for (const r of ratios) expect(r).toBeLessThanOrEqual(0.25);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('loss, output, biases, a typed η and the learner\'s own point: the step-through follows, as the library computes', async () => {
@@ -956,12 +932,12 @@ describe('playground: lessons', () => {
     await page.waitForFunction(() => location.search.includes('loss=') === false);
     expect(await page.isDisabled('#output')).toBe(true);
     expect(await page.inputValue('#output')).toBe('sigmoid');
-    await page.close();
+    await playground.close(page);
     // A value out of range in a link is replaced, and the page says so.
     const bad = await open('?seed=99999999999&learningRate=abc');
     expect(await bad.textContent('#message')).toContain('seed=99999999999');
     expect(await bad.textContent('#message')).toContain('learningRate=abc');
-    await bad.close();
+    await playground.close(bad);
   }, 60_000);
 });
 
@@ -1008,7 +984,7 @@ describe('playground: phone and keyboard', () => {
     expect(await page.locator('.controls #message').count()).toBe(1);
     await page.click('#settings > summary');
     expect(await page.isVisible('#learningRate')).toBe(true);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('keeps the focus where it was, reaches every link and bias from the keyboard, rings the focus at 3:1, and reads at AA', async () => {
@@ -1091,7 +1067,7 @@ describe('playground: phone and keyboard', () => {
       const label = (await page.locator(`label:has(${id})`).boundingBox())!;
       expect(label.height, id).toBeLessThan(40);
     }
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 });
 
@@ -1149,7 +1125,7 @@ describe('playground: a slow device', () => {
     // second also follow the machine's load (a shared CI machine runs other tests beside this one): both are printed.
     expect(free.drawings).toBeGreaterThan(5);
     expect(free.cpuPerDrawing).toBeLessThanOrEqual(1000 / 15 / 4);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 });
 
@@ -1279,7 +1255,7 @@ describe('playground: own data', () => {
       expect(box).toBeLessThanOrEqual(column.x + column.width + 1);
     }
     await page.screenshot({ path: join(OUT, 'playground-own-data.png'), fullPage: true });
-    await page.close();
+    await playground.close(page);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
@@ -1336,7 +1312,7 @@ describe('playground: own data', () => {
     const again = backprop(['predict', join(dir, 'circle-model.json'), csv, '--json']);
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as unknown[]).length).toBe(x.length);
-    await page.close();
+    await playground.close(page);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
@@ -1360,7 +1336,7 @@ describe('playground: own data', () => {
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.textContent('#customFields')).toContain(hostile);
     expect(await page.textContent('#legend')).toContain(hostile);
-    await page.close();
+    await playground.close(page);
   }, 60_000);
 
   it('copy as code keeps a hostile target column and file name as text: the code type-checks, runs in Node, runs nothing else and trains', async () => {
@@ -1377,7 +1353,7 @@ describe('playground: own data', () => {
     await page.click('#copyCode');
     await page.waitForSelector('#codeText:not([hidden])');
     const code = (await page.textContent('#codeText'))!;
-    await page.close();
+    await playground.close(page);
     expect(typeCheck(dir, code)).toBe('');
     const { transformSync } = await import('rolldown/experimental');
     const js = transformSync('code.ts', code).code
@@ -1415,7 +1391,7 @@ describe('playground: own data', () => {
     expect(page.url()).toBe(before.url);
     expect(await page.locator('line.link').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-w')))).toEqual(before.weights);
     expect(await page.isHidden('#tableSettings')).toBe(true);
-    await page.close();
+    await playground.close(page);
     rmSync(dir, { recursive: true, force: true });
   }, 90_000);
 });

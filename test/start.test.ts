@@ -20,8 +20,8 @@ describe('npm start', () => {
     const lines = [...text.stdout.matchAll(/^network (\d): stopped epoch (\d+): the validation loss fell less than 0\.0001 below its best for (\d+) epochs; kept epoch (\d+), the lowest validation loss \(([\d.]+)\)$/gm)];
     expect(lines.map((m) => Number(m[1])), text.stdout).toEqual([1, 2, 3, 4, 5]);
     for (const m of lines) {
-      // 240 training rows a network, 8 steps an epoch: the patience is 100 steps, 13 epochs.
-      expect(Number(m[3])).toBe(13);
+      // 240 training rows a network, 8 steps an epoch: the patience is 500 steps, 63 epochs.
+      expect(Number(m[3])).toBe(63);
       expect(Number(m[4])).toBeLessThanOrEqual(Number(m[2]));
     }
     const json = backprop(['train', 'circle', '--json']);
@@ -38,6 +38,11 @@ describe('npm start', () => {
     const pooled = r.training.bagging.reduce((a, b) => a + b.validationRows * b.valLoss, 0) / rows;
     expect(r.metrics.validation.loss).toBeCloseTo(pooled, 5);
     expect(/^ {9}validation \(out of fold\) loss ([\d.]+)/m.exec(text.stdout)![1]).toBe(r.metrics.validation.loss.toFixed(4));
+    // The kept set is the one of the lower out-of-fold loss, and its loss is the pooled kept epochs' above.
+    const choice = (r.training as { bagChoice?: { mixed: number; values: number; kept: string } }).bagChoice!;
+    expect(choice.kept).toBe(choice.values < choice.mixed ? 'values' : 'mixed');
+    expect(choice[choice.kept as 'mixed' | 'values']).toBeCloseTo(pooled, 6);
+    expect(text.stdout).toMatch(/^kept {5}(networks 1, 3, 5 on the bins and 2, 4 on the values|the 5 networks on the values alone): out-of-fold loss [\d.]+ against [\d.]+/m);
   }, 120_000);
 
   it('shows a falling loss on every built-in set, and keeps the best epoch', () => {

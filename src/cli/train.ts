@@ -8,7 +8,7 @@ import { decodeOutput, encodedWidth, targetColumns, type Preprocessing } from '.
 import { stringifyModel } from '../io/model-file.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Network } from '../nn/network.js';
-import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import { BAG_CHOICE_MAX_ROWS, DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
 import { planTraining, tableNotes, unbinnedMembers, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
@@ -168,7 +168,9 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   else say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   const watched = members > 1 || validationRows ? 'validation' : 'training';
   const unbinned = members > 1 ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [k + 1] : [])) : [];
-  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
+  // The folds whose network reads the bins get a second network on the values (model/train.ts baggedRuns).
+  const again = members > 1 && trainingRows <= BAG_CHOICE_MAX_ROWS ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [] : [k + 1])) : [];
+  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins${again.length ? `, and ${again.join(', ')} again on the values (${members + again.length} networks; the ${members} of the lower out-of-fold loss kept)` : ''}` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
   const threads = threadsLine(net, Math.min(o.batchSize, trainingRows));
   if (threads) say(threads);
   const steps = stepKey(net);
@@ -188,6 +190,12 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       if (run.history.stopReason === 'early-stopping') say(`network ${k + 1}: stopped early at epoch ${run.history.epochsRun}; kept epoch ${run.history.finalEpoch}`);
       else if (run.stop) say(`network ${k + 1}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
     });
+    const c = plan.bagChoice;
+    if (c) {
+      say(c.kept === 'values'
+        ? `kept     the ${members} networks on the values alone: out-of-fold loss ${c.values.toFixed(4)} against ${c.mixed.toFixed(4)} with networks ${again.join(', ')} on the bins`
+        : `kept     networks ${again.join(', ')} on the bins and ${unbinned.join(', ')} on the values: out-of-fold loss ${c.mixed.toFixed(4)} against ${c.values.toFixed(4)} for the ${members} on the values alone`);
+    }
   } else if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
   else if (plan.stop) say(stopLine(plan.stop, history));
   const stepLine = stepThreadsLine(net.kernels, steps);
@@ -239,6 +247,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
             valLoss: r.history.epochs.find((e) => e.epoch === r.history.finalEpoch)?.valLoss ?? null,
           })),
         } : {}),
+        ...(plan.bagChoice ? { bagChoice: plan.bagChoice } : {}),
       },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,

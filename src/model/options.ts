@@ -149,6 +149,15 @@ export const DEFAULT_BAGGING = 5;
  */
 export const BAGGING_MAX_ROWS = 10_000;
 
+/**
+ * Rows up to which a bagged run where the bins keep their values also trains a network on the values for each fold
+ * whose network reads the bins, and keeps whichever set has the lower out-of-fold loss (model/train.ts baggedRuns).
+ * Chosen by cost: up to about 2,000 rows a network's epoch is under 50 steps, so its patience of 500 steps is long
+ * and the runs are cheap; above, on the tuning part's hmda, hpc and stackoverflow (2,380 to 5,594 rows), the extra
+ * networks took 2 to 3 times as long and moved no score by more than 0.0004.
+ */
+export const BAG_CHOICE_MAX_ROWS = 2_000;
+
 export const DEFAULTS = {
   bins: DEFAULT_BINS, bagging: DEFAULT_BAGGING, layers: DEFAULT_LAYERS, activation: 'relu', optimizer: 'adam', batchSize: 32, validation: 0.2, seed: 1, backend: 'auto',
 } as const;
@@ -156,18 +165,17 @@ export const DEFAULTS = {
 export { DEFAULT_PATIENCE, DEFAULT_TOLERANCE };
 /** The fewest gradient steps the default rule's patience spans (see defaultPatience). */
 export const PATIENCE_STEPS = 500;
-/** The same for bagging's networks, which watch their own fold's loss and keep their best epoch. */
-export const BAGGED_PATIENCE_STEPS = 100;
 
 /**
  * The default rule's stop: the run ends after `patience` epochs in a row without a fall of more than 1e-4 in the
  * watched loss; the patience is 10 epochs (scikit-learn's n_iter_no_change) or, where an epoch is only a few
- * gradient steps, enough epochs for 500 steps (120 rows in batches of 32 wait 125 epochs, 1000 rows 16). One of
- * bagging's networks, which keeps the best epoch on its own fold, waits 100 steps (10 epochs from 3 200 rows on).
+ * gradient steps, enough epochs for 500 steps (120 rows in batches of 32 wait 125 epochs, 1000 rows 16). Bagging's
+ * networks wait as long: at 100 steps a few hundred rows stopped within ten epochs of a noisy fold's best, too early
+ * for the networks on the values (bench/defaults-lab.mjs, third round: Boston R² 0.880 → 0.895, vehicle 0.806 → 0.817).
  */
-export function defaultPatience(trainingRows: number, batchSize: number, bagged = false): number {
+export function defaultPatience(trainingRows: number, batchSize: number): number {
   const stepsPerEpoch = Math.max(1, Math.ceil(trainingRows / batchSize));
-  return Math.max(DEFAULT_PATIENCE, Math.ceil((bagged ? BAGGED_PATIENCE_STEPS : PATIENCE_STEPS) / stepsPerEpoch));
+  return Math.max(DEFAULT_PATIENCE, Math.ceil(PATIENCE_STEPS / stepsPerEpoch));
 }
 
 /**
@@ -413,7 +421,7 @@ export function settle(o: ResolvedOptions, trainingRows: number, task: Task, ini
     // (bench/defaults-lab.mjs: Boston R² 0.860 → 0.872, servo 0.885 → 0.903 without it).
     l2: o.l2 ?? (bagged && task === 'regression' ? 0 : defaultL2(trainingRows, o.optimizer, task, initialSquares)),
     ...(schedule ? { schedule } : {}),
-    ...(o.epochs === undefined ? { stop: { patience: defaultPatience(trainingRows, o.batchSize, bagged), tolerance: DEFAULT_TOLERANCE } } : {}),
+    ...(o.epochs === undefined ? { stop: { patience: defaultPatience(trainingRows, o.batchSize), tolerance: DEFAULT_TOLERANCE } } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 // number), each stopped on its own fold and averaged into one network at the end.
 import { BackpropError } from '../core/errors.js';
 import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, BAGGING_MAX_ROWS, type TrainOptions } from '../model/options.js';
-import { averageInputs, checkAverage, networkFor, unbinnedMembers, withoutPiecewise, type Metrics, type TrainingPlan } from '../model/train.js';
+import { averageInputs, baggedRuns, checkAverage, chooseBagged, keptLoss, networkFor, withoutPiecewise, type BagChoice, type BaggedRun, type Metrics, type TrainingPlan } from '../model/train.js';
 import { averageNetworks } from '../nn/ensemble.js';
 import type { Network } from '../nn/network.js';
 import { LossStop, type EpochLogs, type History } from '../train/callbacks.js';
@@ -37,20 +37,22 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
     if (counts.some((c) => c === 0 || c === scanned.rows)) throw new OptionError(`bagging: ${members} networks each hold out a fold of the rows; ${path} has ${scanned.rows} rows, too few; use fewer networks, or bagging 1`, 'bagging');
   }
   const nets: Network[] = [];
-  // As in memory, every second network reads the values without their bins (model/train.ts unbinnedMembers).
-  const unbinned = members > 1 ? unbinnedMembers(scanned.prep, members) : [false];
+  // As in memory, every second network reads the values without their bins, and each fold whose network reads the
+  // bins gets a second one on the values; fit keeps the set of the lower out-of-fold loss (model/train.ts baggedRuns).
+  const trained: BaggedRun[] = members > 1 ? baggedRuns(scanned.prep, members, scanned.rows) : [{ fold: 0, unbinned: false }];
   const plain = withoutPiecewise(scanned.prep);
-  const prepOf = (k: number): typeof plain => (unbinned[k] ? plain : scanned.prep);
-  for (let k = 0; k < members; k++) nets.push(await networkFor(prepOf(k), { ...o, seed: o.seed + k }, { source: path, rows: 0 }));
-  checkAverage(nets, averageInputs(scanned.prep, unbinned));
+  const prepOf = (j: number): typeof plain => (trained[j].unbinned ? plain : scanned.prep);
+  for (let j = 0; j < trained.length; j++) nets.push(await networkFor(prepOf(j), { ...o, seed: o.seed + trained[j].fold }, { source: path, rows: 0 }));
+  checkAverage(nets, members);
   const trainRowsOf = (k: number): number => (members > 1 ? scanned.rows - counts[k] : scanned.trainRows);
-  const settled = nets.map((net, k) => settle(o, trainRowsOf(k), scanned.prep.target!.task, sumOfSquaredWeights(net.parameters), members > 1));
+  const settled = nets.map((net, j) => settle(o, trainRowsOf(trained[j].fold), scanned.prep.target!.task, sumOfSquaredWeights(net.parameters), members > 1));
   const stops = settled.map((s) => (s.stop ? new LossStop(s.stop) : null));
   const controls = trainingControls(settled[0], scanned.prep);
   // The shuffle buffer takes a quarter of the budget (its float32 inputs and targets).
   const bufferRows = Math.max(o.batchSize, Math.floor(memory / 4 / ((nets[0].inputs + nets[0].outputs) * 4)));
   let merged: Network | null = null;
   let runs: NonNullable<TrainingPlan['memberRuns']> | undefined;
+  let choice: BagChoice | undefined;
   const kept = (history: History): EpochLogs | undefined => history.epochs.find((e) => e.epoch === history.finalEpoch) ?? history.epochs[history.epochs.length - 1];
   const last = (history: History, validation: boolean): Metrics | null => {
     const e = members > 1 ? kept(history) : history.epochs[history.epochs.length - 1];
@@ -76,23 +78,31 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
     get memberRuns() {
       return members > 1 ? runs : undefined;
     },
+    get bagChoice() {
+      return choice;
+    },
     fit: async (f = {}) => {
       const done: NonNullable<TrainingPlan['memberRuns']> = [];
-      for (let k = 0; k < members; k++) {
-        const net = nets[k], s = settled[k];
+      for (let j = 0; j < trained.length; j++) {
+        const net = nets[j], s = settled[j], k = trained[j].fold;
         const part = members > 1 ? rowPart(o.seed, { folds: members, fold: k }) : rowPart(o.seed, { validation: scanned.validation });
-        const data = { ...scanned, prep: prepOf(k) };
+        const data = { ...scanned, prep: prepOf(j) };
         const history = await fitBatches(net, trainingBatches({ ...data, seed: o.seed + k }, net.inputs, net.outputs, o.batchSize, bufferRows, part), {
-          epochs: s.epochs, ...(k === 0 ? controls : trainingControls(s, scanned.prep)), learningRate: s.lr, earlyStopping: t.earlyStopping,
-          callbacks: [...(stops[k] ? [stops[k]!] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
+          epochs: s.epochs, ...(j === 0 ? controls : trainingControls(s, scanned.prep)), learningRate: s.lr, earlyStopping: t.earlyStopping,
+          callbacks: [...(stops[j] ? [stops[j]!] : []), ...(f.callbacks ?? [])], signal: f.signal ?? t.signal,
           validationBatches: members > 1 || scanned.validation > 0 ? validationBatches(data, net.inputs, net.outputs, part) : undefined,
         });
-        done.push({ history, stop: stops[k], rows: trainRowsOf(k), validationRows: members > 1 ? counts[k] : scanned.validationRows });
+        done.push({ history, stop: stops[j], rows: trainRowsOf(k), validationRows: members > 1 ? counts[k] : scanned.validationRows });
         if (history.stopReason === 'aborted') break;
       }
-      runs = done;
-      if (members > 1 && done.length === members && done[members - 1].history.stopReason !== 'aborted') merged = averageNetworks(nets, { inputs: averageInputs(scanned.prep, unbinned) });
-      return done[0].history;
+      runs = done.slice(0, members);
+      if (members > 1 && done.length === trained.length && done[done.length - 1].history.stopReason !== 'aborted') {
+        const { kept: keep, choice: chosen } = chooseBagged(trained, done.map((r) => keptLoss(r.history)), counts);
+        choice = chosen;
+        runs = keep.map((j) => done[j]);
+        merged = averageNetworks(keep.map((j) => nets[j]), { inputs: averageInputs(scanned.prep, keep.map((j) => trained[j].unbinned)) });
+      }
+      return (runs[0] ?? done[0]).history;
     },
     metrics: (history) => (members > 1
       ? { train: pooled(false)!, validation: pooled(true) }
