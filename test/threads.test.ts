@@ -62,9 +62,10 @@ describe('BLAS threads', () => {
 
   it("a BLAS whose own threads sum in another order is never used on them: the check on random operands catches it", () => {
     const real = loadBlasSync(undefined, true)!;
-    // OpenBLAS's own two threads may or may not sum 8×4096·4096×8 in one thread's order (one clean-clone run found
-    // them inexact, so '2 (BLAS)' was rightly no candidate there): the test's library runs one thread underneath
-    // whatever it is told, so its "two threads" are exact, and the skewed one differs from it only by the skew.
+    // The test's library runs one thread underneath whatever it is told, so its "two threads" are exact and cost what
+    // one does, and the skewed one differs from it only by the skew. (On OpenBLAS's real two threads, a clean-clone
+    // run with two test files at a time saw their first run over ten times one thread's, waking threads on a loaded
+    // machine, so the planner rightly left them out of the round and the times had no '2 (BLAS)'.)
     let threads = 1;
     const exactTwo: BlasLibrary = { ...real, setThreads: (t) => { threads = t; real.setThreads!(1); } };
     const skewed: BlasLibrary = {
