@@ -475,7 +475,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   function stepPlan(key: string): StepPlan | null {
     const plan = stepPlanner.plan(key);
     if (!plan) return null;
-    const times = plan.times.length ? Object.fromEntries(plan.candidates.flatMap((c, i) => (Number.isFinite(plan.times[i]) ? [[wayName(c), plan.times[i]]] : []))) : null;
+    const times = timesByWay(plan);
     return { threads: Math.abs(plan.chosen), team: plan.chosen < 0, how: plan.measured ? 'measured' : 'untimed', times, rounds: plan.rounds };
   }
 
@@ -483,8 +483,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (!plan) return { threads: 1, team: false, how: 'small', times: null };
     const threads = Math.abs(plan.chosen), team = plan.chosen < 0;
     if (pinned) return { threads, team, how: 'pinned', times: null };
-    // The ways timed in the last round (one far slower on its first run was left out of it).
-    const times = plan.times.length ? Object.fromEntries(plan.candidates.flatMap((c, i) => (Number.isFinite(plan.times[i]) ? [[wayName(c), plan.times[i]]] : []))) : null;
+    const times = timesByWay(plan);
     return { threads, team, how: plan.candidates.length === 1 ? 'only' : plan.times.length ? 'measured' : 'untimed', times };
   };
 
@@ -530,6 +529,11 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
 /** 0 for β = 0 (the output is only written), 1 for β = 1 (added to), 2 for any other β. */
 function betaClass(beta: number): number {
   return beta === 0 ? 0 : beta === 1 ? 1 : 2;
+}
+
+/** The ways timed in a plan's last round, by name (a way left out of the round, far slower on its first run, has none); null before any round. */
+function timesByWay(plan: { candidates: readonly number[]; times: readonly number[] }): Record<string, number> | null {
+  return plan.times.length ? Object.fromEntries(plan.candidates.flatMap((c, i) => (Number.isFinite(plan.times[i]) ? [[wayName(c), plan.times[i]]] : []))) : null;
 }
 
 /** A way's name in a plan's times: "1", "2 (team)" for blocks on this backend's threads, "2 (BLAS)" for the BLAS's own. */
