@@ -3,7 +3,7 @@
 // the command line's options refused as the library refuses them, and predict --json's unseen values by row.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError, describeFrame, fitFramePreprocessing, Model, Random, tableNotes, toFrame, train } from '../src/index.js';
 import { saveModel } from '../src/node/index.js';
@@ -117,6 +117,14 @@ describe('the command line refuses what the library refuses, as a usage error', 
     const run = spawnSync(process.execPath, [BIN, 'train', 'xor', '--epochs', '1', '--quiet'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_THREADS: 'two' } });
     expect(run.stderr).toBe('backprop: BACKPROP_THREADS: expected a whole number of threads from 1 to 1024, or auto, got "two"\n');
     expect(run.status).toBe(2);
+  }, 60_000);
+
+  it('BACKPROP_BLAS naming a library that does not load is refused (exit 2), not passed over for another backend', () => {
+    const out = join(dir, 'never.json');
+    const run = spawnSync(process.execPath, [BIN, 'train', 'xor', '--epochs', '1', '--quiet', '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_BLAS: '/etc/hostname' } });
+    expect(run.stderr).toBe('backprop: BACKPROP_BLAS: "/etc/hostname" could not be loaded as a BLAS library; expected the file name or path of one with cblas_sgemm and cblas_dgemm (such as libopenblas.so.0), or leave BACKPROP_BLAS unset to use the usual names\n');
+    expect(run.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 
   it('--na-values of more than 1,000 words, or of a word over 100 characters', () => {

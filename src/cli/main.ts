@@ -353,7 +353,7 @@ function checkTrainingControls(opts: Record<string, unknown>): void {
 }
 
 /** Settings read from the environment: a bad one is the user's mistake, as a bad flag is (exit 2, as --threads). */
-const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS']);
+const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS', 'BACKPROP_BLAS']);
 
 /** The library's option names that the command line spells as flags. */
 const LIBRARY_OPTIONS: ReadonlySet<string> = new Set([...TRAIN_OPTION_NAMES, 'folds', 'trials', 'workers', 'budget']);
