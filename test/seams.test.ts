@@ -180,6 +180,15 @@ describe('one value that is no date among 600 dates', () => {
     // A text column of names, with a date or two among them, is text and says nothing; all dates say nothing either.
     expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i < 2 ? t.day : `name ${i % 9}` }))), 'y').notDates).toEqual([]);
     expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i === 417 ? '2024-02-29' : t.day }))), 'y').notDates).toEqual([]);
+    // The value quoted once: a control character as its escape, a backslash as it is; a value longer than an NA word
+    // may be is not offered to --na-values.
+    const noteFor = (bad: string): string => {
+      const odd = toFrame(table.map((t, i) => ({ ...t, day: i === 417 ? bad : t.day })), { source: 'days' });
+      const d = describeFrame(odd, 'y');
+      return tableNotes({ description: d, prep: fitFramePreprocessing(d, odd, all) }).notDates[0];
+    };
+    expect(noteFor('2024-02-30\u0007\\')).toBe('day: read as text, not dates, for "2024-02-30\\u0007\\" (days, row 418, field "day"), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates');
+    expect(noteFor('y'.repeat(150))).toBe(`day: read as text, not dates, for "${'y'.repeat(37)}..." (days, row 418, field "day"), which is no ISO 8601 date; correct it to read the column as dates`);
   }, 60_000);
 
   it('backprop train prints it as a plan line', () => {
