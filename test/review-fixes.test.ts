@@ -119,4 +119,21 @@ describe('explain reads a record as predict does', () => {
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/^backprop: --input, column "city": .*"rome", which the model never saw/);
   }, 60_000);
+
+  it('an empty --input value is a missing one, as an empty field of a file is (the same as NA)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { backprop, tempDir } = await import('./cli-helpers.js');
+    const dir = tempDir();
+    const csv = join(dir, 'gaps.csv');
+    writeFileSync(csv, 'size,city,sold\n' + Array.from({ length: 30 }, (_, i) => `${i % 5 ? i % 7 : ''},${['oslo', 'lima'][i % 2]},${i % 3 ? 'yes' : 'no'}`).join('\n') + '\n');
+    const model = join(dir, 'gaps.json');
+    expect(backprop(['train', csv, '--epochs', '2', '--bagging', '1', '--bins', '0', '--out', model, '--quiet']).code).toBe(0);
+    const empty = backprop(['explain', model, '--input', ',oslo', '--target', 'yes', '--json']);
+    expect(empty.code, empty.stderr).toBe(0);
+    const na = backprop(['explain', model, '--input', 'NA,oslo', '--target', 'yes', '--json']);
+    expect(empty.stdout).toBe(na.stdout);
+    // The size's missing indicator is set.
+    expect((JSON.parse(empty.stdout) as { input: number[] }).input.slice(0, 2)).toEqual([expect.any(Number), 1]);
+  }, 60_000);
 });
