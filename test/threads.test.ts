@@ -86,7 +86,10 @@ describe('BLAS threads', () => {
     expect(plan(skewed)).toMatchObject({ threads: 1, how: 'only' });
     // Where the team's blocks are exact, the BLAS's own threads are not a candidate at all (they spin after a call).
     const k = createBlasKernels(real, 2, false);
-    expect(Object.keys(k.planProduct(128, 128, 784, false, false, 'float32').times!)).toEqual(['1', '2 (team)']);
+    // (Which of the two the round kept a time for depends on the load, as above: a clean-clone run at load 7 timed only '1'.)
+    const teamPlan = k.planProduct(128, 128, 784, false, false, 'float32');
+    expect(teamPlan.how).toBe('measured');
+    expect(Object.keys(teamPlan.times!).every((w) => w === '1' || w === '2 (team)')).toBe(true);
     // Pinned to two threads it uses the team's (exact) way, never the library's.
     const pinned = createBlasKernels(skewed, 2, true);
     expect(pinned.planProduct(128, 128, 784, false, false, 'float32')).toMatchObject({ threads: 2, team: true, how: 'pinned' });
