@@ -187,7 +187,7 @@ describe('one value that is no date among 600 dates', () => {
       const d = describeFrame(odd, 'y');
       return tableNotes({ description: d, prep: fitFramePreprocessing(d, odd, all) }).notDates[0];
     };
-    expect(noteFor('2024-02-30\u0007\\')).toBe('day: read as text, not dates, for "2024-02-30\\u0007\\" (days, row 418, field "day"), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates');
+    expect(noteFor('2024-02-30\u0007\\')).toBe('day: read as text, not dates, for "2024-02-30\\u0007\\\\" (days, row 418, field "day"), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates');
     expect(noteFor('y'.repeat(150))).toBe(`day: read as text, not dates, for "${'y'.repeat(37)}..." (days, row 418, field "day"), which is no ISO 8601 date; correct it to read the column as dates`);
   }, 60_000);
 

@@ -143,14 +143,20 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
  * ANSI sequence in an operator name cannot clear the user's terminal, and cut to `max` characters.
  */
 export function printable(text: string, max = 80): string {
-  const safe = text.replace(CONTROL, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  return safe.length > max ? safe.slice(0, max - 3) + '...' : safe;
+  return cut(text.replace(CONTROL, escapeControl), max);
 }
 
-/** A name from a file, quoted and printable: "dense_1", "\u001b[2J". */
+const escapeControl = (c: string): string => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const cut = (safe: string, max: number): string => (safe.length > max ? safe.slice(0, max - 3) + '...' : safe);
+
+/**
+ * A name from a file, quoted and printable: "dense_1", "\u001b[2J". A quote or backslash in it is escaped in the same
+ * pass, so the closing quote is the name's end (`"a\", \"b"` is one name) and a backslash read is one written.
+ */
 export function quoted(text: unknown, max = 80): string {
-  return `"${printable(String(text), max)}"`;
+  return `"${cut(String(text).replace(QUOTED_ESCAPES, (c) => (c === '"' || c === '\\' ? `\\${c}` : escapeControl(c))), max)}"`;
 }
+const QUOTED_ESCAPES = new RegExp(`${CONTROL.source}|["\\\\]`, 'g');
 
 /** A report's text with the control characters of names from a file shown as escapes, its line breaks kept. */
 export function printableLines(text: string): string {

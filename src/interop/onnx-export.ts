@@ -5,6 +5,7 @@
 import { BackpropError } from '../core/errors.js';
 import { jsLiteral } from '../core/escape.js';
 import type { DatePart } from '../data/dates.js';
+import { DEFAULT_NA_VALUES } from '../data/missing.js';
 import type { Piecewise } from '../data/piecewise.js';
 import { targetColumns, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
@@ -152,7 +153,7 @@ export function exportONNX(model: ModelSource): Uint8Array {
   const features = preprocessing?.features ?? [];
   const names = (list: readonly (string | number)[]): string => list.map((v) => jsLiteral(v)).join(', ');
   const summary = preprocessing
-    ? `Inputs: ${features.map((f, j) => `${jsLiteral(inputs[j].name!)} (${f.type === 'numeric' ? 'number, NaN where missing' : f.type === 'date' ? 'date as days since 1970-01-01, NaN where missing' : `text: ${f.categories.map((c) => jsLiteral(c)).join(' | ')}${f.missing ? ', or "" where missing' : ''}`})`).join(', ')}. ` +
+    ? `Inputs: ${features.map((f, j) => `${jsLiteral(inputs[j].name!)} (${f.type === 'numeric' ? 'number, NaN where missing' : f.type === 'date' ? 'date as days since 1970-01-01, NaN where missing' : `text: ${f.categories.map((c) => jsLiteral(c)).join(' | ')}${f.missing ? ', or "" (or NA, None, …) where missing' : ''}`})`).join(', ')}. ` +
       (target?.task === 'classification' ? `Outputs: ${jsLiteral(outputs[0].name!)}, the probabilities of ${names(target.classes)}; ${jsLiteral(outputs[1].name!)}, the class.`
         : `Output: ${jsLiteral(outputs[0].name!)}.`)
     : 'Input: the network\'s input vector; output: the network\'s output.';
@@ -283,10 +284,17 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
       return;
     }
     inputs.push(valueInfo(name, DataType.STRING, ['N', 1]));
-    // OneHotEncoder gives [N, 1, categories] as float; Flatten makes it [N, categories]. zeros 1: a value among none
-    // of the categories gives all zeros, as backprop encodes a value the model never saw.
-    const categories = f.missing ? [...f.categories, ''] : f.categories;
-    const encoded = g.node('OneHotEncoder', [name], [strings('cats_strings', categories), int('zeros', 1)], { domain: 'ai.onnx.ml' });
+    // Each text to its level's index (LabelEncoder): a category to its own; the empty string and the words for "no
+    // value" (NA, None, ?, … as `backprop predict` reads them from the same column) to the missing level where the
+    // model has one; anything else to -1. OneHotEncoder gives [N, 1, levels] as float; Flatten makes it [N, levels].
+    // zeros 1: -1, among none of the levels, gives all zeros, as backprop encodes a value the model never saw.
+    const levels = f.categories.length + (f.missing ? 1 : 0);
+    const known = new Set(f.categories);
+    const absent = ['', ...DEFAULT_NA_VALUES].filter((word) => !known.has(word));
+    const keys = [...f.categories, ...absent];
+    const values = [...f.categories.map((_, k) => k), ...absent.map(() => (f.missing ? f.categories.length : -1))];
+    const level = g.node('LabelEncoder', [name], [strings('keys_strings', keys), ints('values_int64s', values), int('default_int64', -1)], { domain: 'ai.onnx.ml' });
+    const encoded = g.node('OneHotEncoder', [level], [ints('cats_int64s', Array.from({ length: levels }, (_, k) => k)), int('zeros', 1)], { domain: 'ai.onnx.ml' });
     let flat = g.node('Flatten', [encoded], [int('axis', 1)]);
     if (elemType === DataType.DOUBLE) flat = g.node('Cast', [flat], [int('to', DataType.DOUBLE)]);
     pieces.push(flat);

@@ -1,9 +1,9 @@
 // A model's scores on labelled rows, summed frame by frame so that data read in chunks needs bounded memory:
 // loss, and accuracy, a confusion matrix and per-class precision/recall/F1, or, per target column, MSE, MAE and
 // R² (the residuals with a running mean and variance of the target, Welford's way).
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, printable } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { encodeFrameInputs, encodeFrameTargets, newTally, type DataFrame, type EncodePolicy } from '../data/frame.js';
+import { encodeFrameInputs, encodeFrameTargets, newTally, placeOf, type DataFrame, type EncodePolicy } from '../data/frame.js';
 import { decodeValues, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import type { Network } from '../nn/network.js';
 import { evaluate } from '../train/fit.js';
@@ -65,11 +65,15 @@ export type EvaluationReport = ClassificationReport | RegressionReport;
 export function checkFinite(outputs: Matrix, source: string, frame?: Pick<DataFrame, 'source' | 'where'>): void {
   const bad = outputs.data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
-    const row = Math.floor(bad / outputs.cols);
-    const at = frame ? [frame.source === source ? '' : frame.source, frame.where(row) || `row ${row + 1}`].filter(Boolean).join(', ') : `row ${row + 1}`;
+    const at = place(source, Math.floor(bad / outputs.cols), frame);
     throw new BackpropError(`${source}: the network's output for ${at} is ${outputs.data[bad]}, not a finite number; ` +
       'its weights are too large for its dtype or the input is far outside the training data');
   }
+}
+
+/** A row as the frame names it (its line in a file, a streamed chunk's row by its place in the file), with the file where that is not `source`. */
+function place(source: string, row: number, frame?: Pick<DataFrame, 'source' | 'where'>): string {
+  return frame ? [frame.source === source ? '' : frame.source, frame.where(row) || `row ${row + 1}`].filter(Boolean).join(', ') : `row ${row + 1}`;
 }
 
 /** Scores summed over frames: add each, then report. */
@@ -110,6 +114,14 @@ export class Evaluation {
         const n = this.rows + i + 1;
         for (let j = 0; j < k; j++) {
           const t = truth[i * k + j], d = t - guess[i * k + j];
+          // A target too large for the network's type (1e308 in float32 is Infinity) or whose squared error overflows
+          // would make every score Infinity or NaN, and --json print them as null, the word for a constant target.
+          if (!Number.isFinite(d * d)) {
+            const c = frame.columns.find((col) => col.name === targetColumns(prep.target!)[j].name);
+            const j0 = c ? frame.columns.indexOf(c) : -1;
+            const written = c && frame.text ? frame.text(j0, i) : c?.kind === 'numeric' ? String(c.values[i]) : String(t);
+            throw new BackpropError(`${c ? placeOf(frame, c, i) : place(this.modelSource, i, frame)}: the target ${printable(written, 40)} is too far from the model's prediction (${guess[i * k + j].toPrecision(6)}) for its squared error to be a number; correct it or leave the row out`);
+          }
           this.se[j] += d * d;
           this.ae[j] += Math.abs(d);
           const delta = t - this.mean[j];

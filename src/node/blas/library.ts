@@ -1,9 +1,10 @@
 // Finding the system's BLAS and binding its matrix products through the koffi FFI package (prebuilt, no
 // compiler at install). The library is looked for by the usual names, or where BACKPROP_BLAS or the
 // `library` option says; not finding one is an answer (null), never a crash.
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { platform } from 'node:os';
-import { BackpropError } from '../../core/errors.js';
+import { BackpropError, quoted } from '../../core/errors.js';
 
 /** Row-major storage, and no / yes transposition, as cblas.h numbers them. */
 export const CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112;
@@ -63,7 +64,8 @@ export function loadBlasSync(library?: string, required = false): BlasLibrary | 
     cache.set(key, blas);
   }
   if (!blas && fromEnvironment) {
-    throw new BackpropError(`BACKPROP_BLAS: ${JSON.stringify(library)} could not be loaded as a BLAS library; expected the file name or path of one with cblas_sgemm and cblas_dgemm (such as libopenblas.so.0), or leave BACKPROP_BLAS unset to use the usual names`, 'BACKPROP_BLAS');
+    const why = notAFile(library!);
+    throw new BackpropError(`BACKPROP_BLAS: ${quoted(library, 200)} ${why ?? 'could not be loaded as a BLAS library'}; expected the file name or path of one with cblas_sgemm and cblas_dgemm (such as libopenblas.so.0), or leave BACKPROP_BLAS unset to use the usual names`, 'BACKPROP_BLAS');
   }
   if (!blas && required) {
     const tried = library ? [library] : candidateLibraries();
@@ -80,6 +82,7 @@ function find(library: string | undefined): BlasLibrary | null {
     return null; // the FFI package has no binary for this platform
   }
   for (const path of library ? [library] : candidateLibraries()) {
+    if (notAFile(path)) continue;
     try {
       return bind(koffi, path);
     } catch {
@@ -87,6 +90,24 @@ function find(library: string | undefined): BlasLibrary | null {
     }
   }
   return null;
+}
+
+/**
+ * Why a path (a name with a slash; bare names are looked up by the loader in the system's folders) cannot be a
+ * library, or null: the loader would open a FIFO or a terminal and wait on it forever, so only a regular file is
+ * handed to it.
+ */
+function notAFile(path: string): string | null {
+  if (!/[/\\]/.test(path)) return null;
+  try {
+    const stat = statSync(path);
+    if (stat.isFile()) return null;
+    const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+    return `is ${kind}, not a library file`;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : code === 'ENAMETOOLONG' ? 'is longer than a path can be' : `cannot be read (${code})`;
+  }
 }
 
 function bind(koffi: Koffi, path: string): BlasLibrary {
