@@ -1,5 +1,5 @@
 // The defaults' laboratory (issue 34): candidate training rules tried on the tuning part of the collection only
-// (test/fixtures/defaults/heldout.json names the parts set aside, heldout and heldout2; this script refuses them
+// (test/fixtures/defaults/heldout.json names the parts set aside, heldout, heldout2 and heldout3; this script refuses them
 // unless --final is given).
 // Each rule is a small object (scaling, members, layers, optimizer constants, label smoothing, ...) run on the
 // library's lower layers on the same splits as the baselines of defaults.json; results are cached by the rule's
@@ -95,7 +95,7 @@ const splitLimit = Number(opt('--splits') ?? Infinity);
 const rules = (opt('--rules') ?? 'v0').split(',');
 for (const r of rules) if (!RULES[r]) throw new Error(`no rule ${r}`);
 let tables = opt('--tables')?.split(',') ?? (final ? draw.collection : draw.tuning);
-const aside = [...draw.heldout, ...(draw.heldout2 ?? [])];
+const aside = [...draw.heldout, ...(draw.heldout2 ?? []), ...(draw.heldout3 ?? [])];
 if (!final && tables.some((t) => aside.includes(t))) throw new Error('held-out tables are run only with --final');
 tables = tables.filter((t) => fixture.datasets[t] && (!small || fixture.datasets[t].rows <= 10000));
 const kernels = await chooseKernels('auto');

@@ -3,10 +3,11 @@
 // heldout.json, the splits and the three baselines' scores and fit times in defaults.json, from make_baselines.py).
 // backprop trains as a user would: the split's training rows written to a CSV, read, `train()` with no options
 // (what `backprop train FILE` runs; only the task is given, see below), `evaluate` on the test rows' CSV. Fit time: train() alone, wall clock.
-//   node bench/defaults.mjs [--fresh] [--part tuning|heldout|heldout2] [table ...]
-// Three parts: tuning (the rule was chosen on it), heldout (the first held-out part, drawn before the first round
-// of tuning, but seen before the second), heldout2 (drawn from sixteen new tables before the second round, never
-// looked at while choosing).
+//   node bench/defaults.mjs [--fresh] [--final] [--part tuning|heldout|heldout2|heldout3] [table ...]
+// Four parts: tuning (the rule was chosen on it), heldout (the first held-out part, drawn before the first round
+// of tuning, but seen before the second), heldout2 (drawn from sixteen new tables before the second round, scored
+// after the second and third), heldout3 (drawn from nineteen new tables before the fourth round: run only with
+// --final, once the rule is chosen).
 // --fresh reruns the baselines table by table just before backprop's run of the same table (make_baselines.py
 // --json, Debian's /usr/bin/python3), so that all four systems' fit times share the machine's load; without it the
 // recorded baselines are used. Results go to bench/defaults-results.json (kept between runs, table by table) and the
@@ -40,12 +41,17 @@ const option = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args.splice(i, 2)[1] : undefined;
 };
-const fresh = flag('--fresh'), reportOnly = flag('--report'), again = flag('--again');
+const fresh = flag('--fresh'), reportOnly = flag('--report'), again = flag('--again'), final = flag('--final');
 const part = option('--part');
 const merge = option('--merge');
 if (merge) for (const [n, r] of Object.entries(JSON.parse(readFileSync(merge, 'utf8')))) if (r.systems?.backprop?.mean !== undefined || !results[n]) results[n] = r;
-const partOf = (n) => (draw.heldout.includes(n) ? 'heldout' : draw.heldout2?.includes(n) ? 'heldout2' : 'tuning');
+const partOf = (n) => (draw.heldout.includes(n) ? 'heldout' : draw.heldout2?.includes(n) ? 'heldout2' : draw.heldout3?.includes(n) ? 'heldout3' : 'tuning');
 let tables = args.length ? args : draw.collection.filter((n) => !part || partOf(n) === part);
+// The third held-out part is not trained on while the rule is being chosen (issue 34, fourth round).
+if (!final) {
+  if (tables.some((n) => partOf(n) === 'heldout3') && (args.length || part === 'heldout3')) throw new Error('the heldout3 tables are run only with --final');
+  tables = tables.filter((n) => partOf(n) !== 'heldout3');
+}
 // Small tables first.
 const rowsOf = (n) => fixture.datasets[n]?.rows ?? extra[n]?.rows ?? 0;
 tables = [...tables].sort((a, b) => rowsOf(a) - rowsOf(b));
@@ -116,11 +122,12 @@ function table() {
   const heads = { backprop: 'backprop', mlp: 'scikit-learn MLP', hgb: 'HistGradientBoosting', xgb: 'XGBoost' };
   const out = [];
   const titles = {
+    heldout3: 'Third held-out part (heldout3: drawn from nineteen new tables before the fourth round of tuning, never looked at while choosing)',
     heldout2: 'Fresh held-out part (heldout2: drawn before the second round of tuning, never looked at while choosing)',
     heldout: 'First held-out part (drawn before the first round; seen before the second, so no longer untouched)',
     tuning: 'Tuning part',
   };
-  for (const p of ['heldout2', 'heldout', 'tuning']) {
+  for (const p of ['heldout3', 'heldout2', 'heldout', 'tuning']) {
     const names = Object.keys(results).filter((n) => results[n].part === p).sort();
     if (!names.length) continue;
     out.push(`**${titles[p]}** (score: accuracy, or R² for a regression; mean of the splits; fit seconds in brackets${results[names[0]].baselines === 'this run' ? '' : ', the baselines\' from make_baselines.py\'s own run'})`, '');
