@@ -51,13 +51,18 @@ describe('BLAS threads', () => {
     expect(Object.keys(step.times!)).toEqual(['1', '2 (team)']);
     expect(stepThreadsLine(timed, `${dtype} 784-128-64-10`)).toMatch(/^threads {2}training steps ran on (1 thread|2 threads \(the team's blocks\)): a step took 1 thread [\d.]+ (µs|ms), 2 \(team\) [\d.]+ (µs|ms) \(timed on this machine\)$/);
     expect(same(trained(timed, dtype, d, 'momentum', 4), reference)).toBe(true);
-    // Plain gradient descent: its step is one axpy over every parameter, which two pinned threads share.
-    expect(same(trained(two, dtype, d, 'sgd'), trained(one, dtype, d, 'sgd'))).toBe(true);
-    // Two pinned threads really ran W1's big products, the batch's gather and the step on two threads (so the
-    // comparisons above could fail).
+    // Plain gradient descent: the first layer's step goes into W inside its gradient product (β = 1, blocks the two
+    // threads share), the other layers' in small axpys, and an epoch's last batch steps every parameter in one axpy
+    // (which two pinned threads share), so its gradients stay readable.
+    const sgd = trained(one, dtype, d, 'sgd');
+    expect(same(trained(two, dtype, d, 'sgd'), sgd)).toBe(true);
+    expect(same(trained(timed, dtype, d, 'sgd'), sgd)).toBe(true);
+    // Two pinned threads really ran W1's big products (the step added into W among them), the batch's gather and the
+    // step on two threads (so the comparisons above could fail).
     const big = two.productPlans().filter((p) => (p.shape.includes('784') && p.shape.includes(dtype)) || p.shape.startsWith('gathering') || p.shape.startsWith('axpy'));
     expect(big.map((p) => p.shape.split(' ')[0])).toEqual(expect.arrayContaining(['gathering', 'axpy', '128×784']));
-    for (const p of big) expect(p.plan).toMatchObject({ threads: 2, how: 'pinned' });
+    expect(big.map((p) => p.shape)).toContain(`784×128 (Aᵀ) · 128×128 ${dtype}, β 1`);
+    for (const p of big) expect(p.plan).toMatchObject({ threads: 2, team: true, how: 'pinned' });
   }, 60_000);
 
   it("a BLAS whose own threads sum in another order is never used on them: the check on random operands catches it", () => {
