@@ -58,7 +58,7 @@ describe('backprop train', () => {
     expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation loss/);
     expect(text.stdout).toContain('model    not saved (add --out model.json to keep it)');
     expect(backprop(['train', 'xor', '--epochs', '3', '--quiet']).stdout).toBe('');
-    expect(backprop(['train', 'xor', '--bagging', '1', '--epochs', '1', '--backend', 'reference']).stdout).toMatch(/, 1 epochs, reference kernels\n/);
+    expect(backprop(['train', 'xor', '--bagging', '1', '--epochs', '1', '--backend', 'reference']).stdout).toMatch(/, 1 epoch, reference kernels\n/);
   }, 60_000);
 
   it('the defaults\' summary: the bins, five networks on five folds, each one\'s stop, the out-of-fold validation figures', () => {

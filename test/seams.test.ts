@@ -3,7 +3,7 @@
 // the command line's options refused as the library refuses them, and predict --json's unseen values by row.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackpropError, describeFrame, fitFramePreprocessing, Model, Random, tableNotes, toFrame, train } from '../src/index.js';
 import { saveModel } from '../src/node/index.js';
@@ -119,6 +119,14 @@ describe('the command line refuses what the library refuses, as a usage error', 
     expect(run.status).toBe(2);
   }, 60_000);
 
+  it('BACKPROP_BLAS naming a library that does not load is refused (exit 2), not passed over for another backend', () => {
+    const out = join(dir, 'never.json');
+    const run = spawnSync(process.execPath, [BIN, 'train', 'xor', '--epochs', '1', '--quiet', '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_BLAS: '/etc/hostname' } });
+    expect(run.stderr).toBe('backprop: BACKPROP_BLAS: "/etc/hostname" could not be loaded as a BLAS library; expected the file name or path of one with cblas_sgemm and cblas_dgemm (such as libopenblas.so.0), or leave BACKPROP_BLAS unset to use the usual names\n');
+    expect(run.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
   it('--na-values of more than 1,000 words, or of a word over 100 characters', () => {
     const many = Array.from({ length: 1200 }, (_, i) => `w${i}`).join(',');
     const run = backprop(['train', 'xor', '--epochs', '1', '--quiet', '--na-values', many]);
@@ -172,6 +180,15 @@ describe('one value that is no date among 600 dates', () => {
     // A text column of names, with a date or two among them, is text and says nothing; all dates say nothing either.
     expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i < 2 ? t.day : `name ${i % 9}` }))), 'y').notDates).toEqual([]);
     expect(describeFrame(toFrame(table.map((t, i) => ({ ...t, day: i === 417 ? '2024-02-29' : t.day }))), 'y').notDates).toEqual([]);
+    // The value quoted once: a control character as its escape, a backslash as it is; a value longer than an NA word
+    // may be is not offered to --na-values.
+    const noteFor = (bad: string): string => {
+      const odd = toFrame(table.map((t, i) => ({ ...t, day: i === 417 ? bad : t.day })), { source: 'days' });
+      const d = describeFrame(odd, 'y');
+      return tableNotes({ description: d, prep: fitFramePreprocessing(d, odd, all) }).notDates[0];
+    };
+    expect(noteFor('2024-02-30\u0007\\')).toBe('day: read as text, not dates, for "2024-02-30\\u0007\\" (days, row 418, field "day"), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates');
+    expect(noteFor('y'.repeat(150))).toBe(`day: read as text, not dates, for "${'y'.repeat(37)}..." (days, row 418, field "day"), which is no ISO 8601 date; correct it to read the column as dates`);
   }, 60_000);
 
   it('backprop train prints it as a plan line', () => {

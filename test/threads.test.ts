@@ -8,7 +8,7 @@ import { createNodeBlasKernels, type BlasKernels } from '../src/node/index.js';
 import { createBlasKernels, TIMED_MULTIPLY_ADDS } from '../src/node/blas/backend.js';
 import { loadBlasSync, type BlasLibrary } from '../src/node/blas/library.js';
 import { threadsWanted } from '../src/node/backends.js';
-import { stepThreadsLine, threadsLine } from '../src/cli/train.js';
+import { kernelsLabel, stepThreadsLine, threadsLine } from '../src/cli/train.js';
 
 /** W1's shape, the one whose first product OpenBLAS 0.3.21 sums differently on two of its threads than on one. */
 const spec = (dtype: 'float32' | 'float64'): NetworkSpec => ({
@@ -118,6 +118,11 @@ describe('BLAS threads', () => {
     expect(threadsLine(new Network({ inputs: 489, layers: [{ units: 100 }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }), 32)).toBeNull();
     expect(489 * 100 * 32).toBeGreaterThan(TIMED_MULTIPLY_ADDS);
     expect(threadsLine(new Network({ inputs: 4, layers: [{ units: 16 }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: k }), 32)).toBeNull();
+    // The plan line's backend says so too: a table's network runs on one thread, not "timed per training step".
+    expect(kernelsLabel(timed, 128)).toMatch(/^blas \(.+, 1–2 threads, timed per training step\)$/);
+    const table = new Network({ inputs: 489, layers: [{ units: 100 }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' }, { kernels: createBlasKernels(loadBlasSync(undefined, true)!, 2, false) });
+    expect(kernelsLabel(table, 32)).toMatch(/^blas \(.+, 1 thread: products too small to share\)$/);
+    expect(kernelsLabel(new Network(spec('float32'), { kernels: pinned }), 128)).toBe(pinned.name);
   });
 
   it("a table's network never starts the backend's threads, even with products large enough to share", () => {

@@ -59,6 +59,7 @@ function checkTargetWidth(y: number[], outputs: number): number[] {
 
 function numbersOnly(values: (number | string)[], option: string): number[] {
   const bad = values.find((v) => typeof v !== 'number');
+  if (bad === '') throw new UsageError(`${option}: expected numbers, got an empty value (a network without a table's preprocessing has no missing values)`, option);
   if (bad !== undefined) throw new UsageError(`${option}: expected numbers, got "${bad}"`, option);
   return values as number[];
 }

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { BackpropError, quoted } from '../core/errors.js';
 import type { Label } from '../data/encoding.js';
-import { exportONNX } from '../interop/onnx-export.js';
+import { doubleInputs, exportONNX, FLOAT_RESOLUTION } from '../interop/onnx-export.js';
 import { importONNX } from '../interop/onnx-import.js';
 import { exportStandalone } from '../interop/standalone.js';
 import { exportTFJS, importTFJS, tfjsWeightGroups } from '../interop/tfjs.js';
@@ -73,6 +73,10 @@ export function exportCommand(modelPath: string, opts: { to: ExportFormat; out?:
   }
   commitFiles(staged);
   if (!opts.quiet) stdout.write(`wrote ${outputs.map((o) => o.path).join(' and ')}\n`);
+  const doubles = opts.to === 'onnx' ? doubleInputs(model) : [];
+  if (!opts.quiet && doubles.length) {
+    stdout.write(`inputs   ${doubles.slice(0, 10).map((d) => quoted(d)).join(', ')}${doubles.length > 10 ? ` and ${doubles.length - 10} more` : ''} as double: float would round their values coarser than ${FLOAT_RESOLUTION} of their spread; the other numbers as float\n`);
+  }
 }
 
 export interface ImportCommandOptions {

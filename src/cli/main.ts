@@ -213,7 +213,7 @@ function program(): Command {
   cli.command('explain')
     .description('show one backpropagation update on one example, step by step, with every number')
     .argument('<model>', 'a model file, e.g. examples/seed-worked-example.json')
-    .requiredOption('--input <values>', 'the example\'s input values, e.g. 0.1,0.3', valueList('--input'))
+    .requiredOption('--input <values>', 'the example\'s input values, e.g. 0.1,0.3 (for a model of a table, an empty value or an NA word is a missing one: 0.1,,0.3)', valueList('--input', true))
     .requiredOption('--target <values>', 'the target values (or a class name)', valueList('--target'))
     .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.5)
     .option('--digits <n>', 'significant digits to print', positiveInteger('--digits'), 3)
@@ -353,7 +353,7 @@ function checkTrainingControls(opts: Record<string, unknown>): void {
 }
 
 /** Settings read from the environment: a bad one is the user's mistake, as a bad flag is (exit 2, as --threads). */
-const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS']);
+const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS', 'BACKPROP_BLAS']);
 
 /** The library's option names that the command line spells as flags. */
 const LIBRARY_OPTIONS: ReadonlySet<string> = new Set([...TRAIN_OPTION_NAMES, 'folds', 'trials', 'workers', 'budget']);

@@ -100,10 +100,11 @@ export function layerList(value: string): number[] {
 }
 
 /** "0.1,0.3" → [0.1, 0.3]; text items are kept as text, for class names and text features. */
-export function valueList(option: string) {
+/** Comma-separated values: numbers as numbers, the rest as text; with `emptyIsMissing`, an empty one is a missing value (''), as in a file. */
+export function valueList(option: string, emptyIsMissing = false) {
   return (value: string): (number | string)[] => {
     const parts = value.split(',').map((p) => p.trim());
-    if (parts.some((p) => p === '')) throw new UsageError(`${option}: expected comma-separated values like 0.1,0.3, got "${value}"`, option);
+    if (!emptyIsMissing && parts.some((p) => p === '')) throw new UsageError(`${option}: expected comma-separated values like 0.1,0.3, got "${value}"`, option);
     return parts.map((p) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(p) ? Number(p) : p));
   };
 }

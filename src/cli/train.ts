@@ -100,6 +100,18 @@ export function threadsLine(net: Network, rows: number): string | null {
   return `threads  training steps timed on this machine on 1 thread and on ${k.threads} (blocks of each product on the backend's threads), the faster kept; --threads N pins them`;
 }
 
+/**
+ * The backend as the plan line names it: an unpinned BLAS backend says it times steps on 1 thread and on the
+ * cores, which is true only where the products are large enough for the team to start; a table's network runs on
+ * one thread throughout, and says so.
+ */
+export function kernelsLabel(net: Network, rows: number): string {
+  const k = net.kernels as Kernels & Partial<Pick<BlasKernels, 'threads' | 'pinned'>>;
+  const timed = /, 1–\d+ threads, timed per training step\)$/;
+  if (!k.planProduct || k.pinned || !timed.test(k.name) || threadsLine(net, rows) !== null) return k.name;
+  return k.name.replace(timed, ', 1 thread: products too small to share)');
+}
+
 /** After training: the way the steps' timing chose, and each way's step, where steps were timed. */
 export function stepThreadsLine(kernels: Kernels, key: string): string | null {
   const plan = kernels.stepPlan?.(key);
@@ -170,7 +182,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const unbinned = members > 1 ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [k + 1] : [])) : [];
   // The folds whose network reads the bins get a second network on the values (model/train.ts baggedRuns).
   const again = members > 1 && trainingRows <= BAG_CHOICE_MAX_ROWS ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [] : [k + 1])) : [];
-  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epochs`}, ${net.kernels.name} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins${again.length ? `, and ${again.join(', ')} again on the values (${members + again.length} networks; the ${members} of the lower out-of-fold loss kept)` : ''}` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
+  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`}, ${kernelsLabel(net, Math.min(o.batchSize, trainingRows))} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins${again.length ? `, and ${again.join(', ')} again on the values (${members + again.length} networks; the ${members} of the lower out-of-fold loss kept)` : ''}` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
   const threads = threadsLine(net, Math.min(o.batchSize, trainingRows));
   if (threads) say(threads);
   const steps = stepKey(net);

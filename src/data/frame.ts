@@ -408,6 +408,17 @@ export interface EncodeTally {
   missing: Map<string, number>;
 }
 
+/**
+ * A text feature's categories by value, made once per model (not per call: a streamed file encodes chunk after
+ * chunk, and a column of 100,000 categories rebuilt its map for each). Held as long as the model's list is.
+ */
+const categoryIndexes = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+function categoryIndex(categories: readonly string[]): ReadonlyMap<string, number> {
+  let index = categoryIndexes.get(categories);
+  if (!index) categoryIndexes.set(categories, (index = new Map(categories.map((v, k) => [v, k]))));
+  return index;
+}
+
 export const newTally = (): EncodeTally => ({ unseen: new Map(), missing: new Map() });
 
 /** How encodeFrameInputs treats what the model did not see in training. */
@@ -508,7 +519,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     if (c.kind !== 'text' && !allMissing) {
       throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects text there (${f.categories.slice(0, 5).join(', ')}${f.categories.length > 5 ? ', …' : ''})`, f.name);
     }
-    const categories = new Map(f.categories.map((v, k) => [v, k]));
+    const categories = categoryIndex(f.categories);
     const byCode = c.kind === 'text' ? Int32Array.from(c.dictionary, (d) => categories.get(d) ?? -1) : new Int32Array(0);
     const codes = c.kind === 'text' ? c.codes : new Uint32Array(c.values.length).fill(MISSING);
     const { unseen, missed, first } = oneHotInto(X, width, offset, byCode, codes, rows, count, f.missing ? f.categories.length : -1);

@@ -14,7 +14,7 @@ export const DEFAULT_NA_VALUES: readonly string[] = ['NA', 'N/A', 'n/a', 'NaN', 
 
 /** The most tokens an naValues list may hold, and the longest token. */
 const MAX_NA_VALUES = 1000;
-const MAX_NA_LENGTH = 100;
+export const MAX_NA_LENGTH = 100;
 
 /** An naValues option checked: a list of strings (the empty field is missing whatever it says). */
 export function checkNaValues(value: unknown, option = 'naValues'): readonly string[] {

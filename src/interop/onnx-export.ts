@@ -218,7 +218,7 @@ function encodePiecewise(g: GraphBuilder, p: Piecewise, elemType: number, x: str
  */
 function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, inputs: ValueInfo[]): string {
   const pieces: string[] = [];
-  let run: { f: Extract<FeatureSpec, { type: 'numeric' }>; name: string }[] = [];
+  let run: { f: Extract<FeatureSpec, { type: 'numeric' }>; name: string; double: boolean }[] = [];
   let scaled = 0; // scaled inputs before the run's start: the scaler's index
   const scaler = prep.scaler;
   const shifts = scaler ? (scaler.kind === 'standard' ? scaler.mean : scaler.min) : null;
@@ -241,8 +241,9 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
   const flush = (): void => {
     if (run.length === 0) return;
     const k = run.length, first = scaled;
-    let x = k === 1 ? run[0].name : g.node('Concat', run.map((r) => r.name), [int('axis', 1)]);
-    if (elemType !== DataType.DOUBLE) x = g.node('Cast', [x], [int('to', DataType.DOUBLE)]);
+    // In double from here on: a float input cast up, a double one (a column float cannot hold finely) as it is.
+    const up = run.map((r) => (elemType === DataType.DOUBLE || r.double ? r.name : g.node('Cast', [r.name], [int('to', DataType.DOUBLE)])));
+    let x = k === 1 ? up[0] : g.node('Concat', up, [int('axis', 1)]);
     let mask: string | null = null;
     // A feature without a fill (trained to refuse missing values) keeps its NaN, as backprop refuses it.
     if (run.some((r) => r.f.fill !== undefined)) ({ x, mask } = fillMissing(x, run.map((r) => r.f.fill ?? NaN), `numeric_${first}`, DataType.DOUBLE));
@@ -263,8 +264,9 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
   prep.features.forEach((f, j) => {
     const name = names[j];
     if (f.type === 'numeric') {
-      inputs.push(valueInfo(name, elemType, ['N', 1]));
-      run.push({ f, name });
+      const double = elemType === DataType.DOUBLE || finerThanFloat(scaler, scaled + run.length);
+      inputs.push(valueInfo(name, double ? DataType.DOUBLE : elemType, ['N', 1]));
+      run.push({ f, name, double });
       return;
     }
     flush();
@@ -292,6 +294,40 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
   flush();
   if (pieces.length === 0) throw new BackpropError('export: the model has no features');
   return pieces.length === 1 ? pieces[0] : g.node('Concat', pieces, [int('axis', 1)]);
+}
+
+/**
+ * How finely an input of a float32 model must hold a number column's values: float32 keeps 24 bits, so a column
+ * whose values are large against their spread (Ames' Longitude, −93.6 with a standard deviation of 0.026: float32's
+ * spacing there is 2.9e-4 of it) loses what the network reads, and a narrow bin magnifies it (1.2e-4 of a house's
+ * price). Such a column's input is double, as backprop reads it; the others stay float. The rule: float32's spacing
+ * at the column's magnitude (|mean| + 4 standard deviations, or the larger end of a min–max range) above
+ * FLOAT_RESOLUTION of its spread. (Whole numbers such as years are exact in float32 anyway; the rule cannot tell them
+ * from fractions, so a year column of small spread may be double too.)
+ */
+export const FLOAT_RESOLUTION = 1e-4;
+
+/** The number columns of a float32 model whose ONNX inputs are double (finerThanFloat), by name. */
+export function doubleInputs(model: ModelSource): string[] {
+  const { network, preprocessing } = modelData(model);
+  if (!preprocessing || network.dtype === 'float64') return [];
+  const names: string[] = [];
+  let j = 0; // the scaler's index: one per number column, one per date part
+  for (const f of preprocessing.features) {
+    if (f.type === 'numeric' && finerThanFloat(preprocessing.scaler, j)) names.push(f.name);
+    j += f.type === 'numeric' ? 1 : f.type === 'date' ? f.parts.length : 0;
+  }
+  return names;
+}
+
+export function finerThanFloat(scaler: Preprocessing['scaler'], j: number): boolean {
+  if (!scaler) return false;
+  const [magnitude, spread] = scaler.kind === 'standard'
+    ? [Math.abs(scaler.mean[j]) + 4 * scaler.std[j], scaler.std[j]]
+    : [Math.max(Math.abs(scaler.min[j]), Math.abs(scaler.max[j])), scaler.max[j] - scaler.min[j]];
+  if (!(magnitude > 0) || !(spread > 0)) return false;
+  const spacing = 2 ** (Math.floor(Math.log2(magnitude)) - 23);
+  return spacing > FLOAT_RESOLUTION * spread;
 }
 
 /** One part of a date (days since 1970-01-01, double [N, 1]) as double [N, 1]: data/dates.ts's datePart, node by node. */

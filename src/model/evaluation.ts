@@ -57,11 +57,17 @@ export interface RegressionReport {
 
 export type EvaluationReport = ClassificationReport | RegressionReport;
 
-/** Every output finite, or an error: a model whose weights overflow must not give NaN and pass for a result. */
-export function checkFinite(outputs: Matrix, source: string): void {
+/**
+ * Every output finite, or an error: a model whose weights overflow must not give NaN and pass for a result. With the
+ * frame the outputs came from, the row is named as the frame names it (a streamed chunk's rows by their place in the
+ * file, not in the chunk).
+ */
+export function checkFinite(outputs: Matrix, source: string, frame?: Pick<DataFrame, 'source' | 'where'>): void {
   const bad = outputs.data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
-    throw new BackpropError(`${source}: the network's output for row ${Math.floor(bad / outputs.cols) + 1} is ${outputs.data[bad]}, not a finite number; ` +
+    const row = Math.floor(bad / outputs.cols);
+    const at = frame ? [frame.source === source ? '' : frame.source, frame.where(row) || `row ${row + 1}`].filter(Boolean).join(', ') : `row ${row + 1}`;
+    throw new BackpropError(`${source}: the network's output for ${at} is ${outputs.data[bad]}, not a finite number; ` +
       'its weights are too large for its dtype or the input is far outside the training data');
   }
 }
@@ -92,7 +98,7 @@ export class Evaluation {
     const x = encodeFrameInputs(prep, frame, network.dtype, undefined, undefined, { unknown: this.policy.unknown, tally: this.tally });
     const { y, classIndex } = encodeFrameTargets(prep, frame, network.dtype);
     const predictions = network.predict(x);
-    checkFinite(predictions, this.modelSource);
+    checkFinite(predictions, this.modelSource, frame);
     const { loss } = evaluate(network, x, y, { accuracy: false });
     this.lossSum += loss * x.rows;
     if (classification && classIndex) {

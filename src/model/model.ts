@@ -217,7 +217,7 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
       unseenValues.push({ row: row + 1, column, value });
     };
     const outputs = this.network.predict(encodeFrameInputs(this.preprocessing, frame, this.network.dtype, undefined, undefined, { unknown, tally, fault, onUnseen }));
-    checkFinite(outputs, this.source ?? 'predict');
+    checkFinite(outputs, this.source ?? 'predict', frame);
     // Decoded as `backprop predict` decodes, then named: probabilities by class, values by target column.
     const names = this.target.task === 'classification' ? this.target.classes.map(String) : targetColumns(this.target).map((c) => c.name);
     const predictions = toRows(outputs).map((out, i) => {

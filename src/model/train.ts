@@ -2,7 +2,7 @@
 // scaling and one-hot fitted on the training rows, the output layer and loss the target needs, the defaults
 // settled for the data's size, then fit. The command line's `train` is this with a file reader in front.
 import { chooseKernels } from '../core/backends.js';
-import { BackpropError, printable } from '../core/errors.js';
+import { BackpropError, quoted } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
@@ -12,7 +12,7 @@ import { checkEncodedSize } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks, averageSpec } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
-import { checkNaValues } from '../data/missing.js';
+import { checkNaValues, MAX_NA_LENGTH } from '../data/missing.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, resolveSpec, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
@@ -88,7 +88,9 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { 
     ? `${l.name}: ${l.distinctAtLeast ? `more than ${count(l.distinct - 1)}` : count(l.distinct)} distinct values in ${count(l.rows)} rows, left out as an identifier; --keep ${l.name} to use it`
     : `${l.name}: no values, left out`));
   // One value that is no date makes a column of dates text: said, with the value and where it is.
-  const notDates = description.notDates.map((d) => `${d.column}: read as text, not dates, for ${JSON.stringify(printable(d.value, 40))} (${d.at}), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates`);
+  // The value quoted once (its control characters as escapes, not escaped again); marking it missing is offered only
+  // where an NA word can be that long.
+  const notDates = description.notDates.map((d) => `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ISO 8601 date; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
   const target = prep.target!;
   const asked = description.taskReason === 'as asked';
   const task = description.taskReason === 'text' || description.taskReason === 'numbers with fractions' || asked || targetColumns(target).length > 1 ? '' : target.task === 'classification'

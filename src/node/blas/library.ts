@@ -44,17 +44,26 @@ const cache = new Map<string, BlasLibrary | null>();
  * Loads the BLAS at `library` (a file name or path), or the first of the usual ones that loads. Returns null
  * when none does; with `required`, throws a BackpropError naming everything that was tried instead.
  */
-export async function loadBlas(library: string | undefined = process.env.BACKPROP_BLAS || undefined, required = false): Promise<BlasLibrary | null> {
+export async function loadBlas(library?: string, required = false): Promise<BlasLibrary | null> {
   return loadBlasSync(library, required);
 }
 
-/** loadBlas without waiting: koffi is loaded with require, and the library bound at once. */
-export function loadBlasSync(library: string | undefined = process.env.BACKPROP_BLAS || undefined, required = false): BlasLibrary | null {
+/**
+ * loadBlas without waiting: koffi is loaded with require, and the library bound at once. Without `library`, the one
+ * BACKPROP_BLAS names: a library named there that does not load is an error even where none is required (the
+ * user asked for that one; falling back to another would time and train on a library they did not choose).
+ */
+export function loadBlasSync(library?: string, required = false): BlasLibrary | null {
+  const fromEnvironment = library === undefined && !!process.env.BACKPROP_BLAS;
+  if (fromEnvironment) library = process.env.BACKPROP_BLAS;
   const key = library ?? '';
   let blas = cache.get(key);
   if (blas === undefined) {
     blas = find(library);
     cache.set(key, blas);
+  }
+  if (!blas && fromEnvironment) {
+    throw new BackpropError(`BACKPROP_BLAS: ${JSON.stringify(library)} could not be loaded as a BLAS library; expected the file name or path of one with cblas_sgemm and cblas_dgemm (such as libopenblas.so.0), or leave BACKPROP_BLAS unset to use the usual names`, 'BACKPROP_BLAS');
   }
   if (!blas && required) {
     const tried = library ? [library] : candidateLibraries();
