@@ -77,16 +77,23 @@ const numpys = ['python3', '/usr/bin/python3'].flatMap((python) => {
 const torch = pythonWith('torch');
 const numpyRows = (args) => numpys.map((p) => [`numpy ${p.version}`, 'numpy', args, { python: p.python }]);
 
+/**
+ * PyTorch on two OpenMP threads oversubscribes two cores (its OpenBLAS runs two threads of its own besides): under load
+ * it fell to 2,000–5,000 W1 samples/s, and its three float64 rounds of full epochs took over 8 minutes. It gets an
+ * eighth of W1's epoch (80 batches) and a quarter of W3's (10 batches); its rate is per sample, so still comparable.
+ */
+const TORCH2_SAMPLES = { W1: String(WORKLOADS.W1.samples / 8), W3: String(WORKLOADS.W3.samples / 4) };
+
 /** Systems per workload, with the samples per epoch for slow ones (throughput is per sample, so the rate is comparable). */
 const SYSTEMS = {
   W1: [['backprop reference', 'backprop.mjs', ['reference', '2560']], ['backprop wasm ×1', 'backprop.mjs', ['wasm1']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
     ['backprop blas', 'backprop.mjs', ['blas']], ['backprop blas ×1', 'backprop.mjs', ['blas1']], ['backprop blas ×2', 'backprop.mjs', ['blas2']],
     ...(machineCore ? [[`backprop blas, ${machineCore}`, 'backprop.mjs', ['blas'], { machine: true }]] : []),
     ['tfjs cpu', 'tfjs.mjs', ['cpu', '2560']], ['tfjs wasm', 'tfjs.mjs', ['wasm']], ['brain.js', 'brain.mjs', ['1024']], ...numpyRows([]),
-    ['pytorch ×1', 'torch', ['-', 'float32', '1']], ['pytorch ×2', 'torch', ['-', 'float32', '2']]],
+    ['pytorch ×1', 'torch', ['-', 'float32', '1']], ['pytorch ×2', 'torch', [TORCH2_SAMPLES.W1, 'float32', '2']]],
   'W1 float64': [['backprop reference', 'backprop.mjs', ['reference', '2560', 'float64']], ['backprop blas', 'backprop.mjs', ['blas', '-', 'float64']],
     ['backprop blas ×1', 'backprop.mjs', ['blas1', '-', 'float64']], ['backprop blas ×2', 'backprop.mjs', ['blas2', '-', 'float64']],
-    ...numpyRows(['-', 'float64']), ['pytorch ×1', 'torch', ['-', 'float64', '1']], ['pytorch ×2', 'torch', ['-', 'float64', '2']]],
+    ...numpyRows(['-', 'float64']), ['pytorch ×1', 'torch', ['-', 'float64', '1']], ['pytorch ×2', 'torch', [TORCH2_SAMPLES.W1, 'float64', '2']]],
   W2: [['backprop reference', 'backprop.mjs', ['reference']], ['backprop wasm ×1', 'backprop.mjs', ['wasm1']], ['backprop wasm ×2', 'backprop.mjs', ['wasm2']],
     ['backprop blas', 'backprop.mjs', ['blas']],
     ['tfjs cpu', 'tfjs.mjs', ['cpu', '2000']], ['tfjs wasm', 'tfjs.mjs', ['wasm', '2000']], ['brain.js', 'brain.mjs', []], ...numpyRows(['5000']), ['pytorch ×1', 'torch', ['2000', 'float32', '1']]],
@@ -94,7 +101,7 @@ const SYSTEMS = {
     // Ten batches an epoch for the systems that multiply through a BLAS (four were too few to time an epoch by).
     ['backprop blas', 'backprop.mjs', ['blas']], ['backprop blas ×1', 'backprop.mjs', ['blas1']], ['backprop blas ×2', 'backprop.mjs', ['blas2']],
     ['tfjs wasm', 'tfjs.mjs', ['wasm', '512']], ['brain.js', 'brain.mjs', ['64']], ...numpyRows([]),
-    ['pytorch ×1', 'torch', ['-', 'float32', '1']], ['pytorch ×2', 'torch', ['-', 'float32', '2']]],
+    ['pytorch ×1', 'torch', ['-', 'float32', '1']], ['pytorch ×2', 'torch', [TORCH2_SAMPLES.W3, 'float32', '2']]],
 };
 
 /**
@@ -136,7 +143,7 @@ for (const name of Object.keys(SYSTEMS)) {
   if (only.length && !only.includes(name) && !only.includes(name.split(' ')[0])) continue;
   const weights = weightCount(workload.sizes);
   const loadBefore = load();
-  console.log(`\n${name}: ${workload.description}${name.endsWith('float64') ? ', in float64' : ''}, ${workload.samples.toLocaleString('en')} samples an epoch (numpy, PyTorch and backprop's BLAS rows alike; slow systems fewer); best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}; load average ${loadBefore.join(' ')}`);
+  console.log(`\n${name}: ${workload.description}${name.endsWith('float64') ? ', in float64' : ''}, ${workload.samples.toLocaleString('en')} samples an epoch (numpy, PyTorch ×1 and backprop's BLAS rows alike; ${TORCH2_SAMPLES[name.split(' ')[0]] ? `PyTorch ×2 ${Number(TORCH2_SAMPLES[name.split(' ')[0]]).toLocaleString('en')}, ` : ''}slow systems fewer); best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}; load average ${loadBefore.join(' ')}`);
   const systems = SYSTEMS[name].filter(([system, script]) => {
     if (TABLE_ONLY && !/^(backprop blas|numpy|pytorch)/.test(system)) return false;
     if (script === 'numpy' && !numpys.length) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DivergenceError, evaluate, fit, fitAsync, fitBatches, generate, Network, prepareClassification, Random, referenceKernels, stringifyModel,
-  type Batch, type Callback, type EpochLogs, type FitBatchesOptions, type NetworkSpec,
+  Trainer, type Batch, type Callback, type EpochLogs, type FitBatchesOptions, type NetworkSpec,
 } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
 
@@ -181,6 +181,66 @@ describe('fit options', () => {
     fit(penalised, x, circle.y, { epochs: 30, learningRate: 0.5, l2: 0.01 });
     const norm = (n: Network) => n.layers.reduce((s, l) => s + Array.from(l.W.data).reduce((t, w) => t + w * w, 0), 0);
     expect(norm(penalised)).toBeLessThan(0.8 * norm(plain));
+  });
+});
+
+describe('plain sgd inside the backward pass', () => {
+  // 300 inputs × 128 units: 38,400 weights, a layer large enough to take its step inside the gradient product; the
+  // output layer's 1,280 take it as the optimizer does. 100 rows, so η/N is no power of two and the rounding differs.
+  const wide: NetworkSpec = { inputs: 300, layers: [{ units: 128, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy', dtype: 'float64', seed: 3 };
+  const random = new Random(8);
+  const xs = Array.from({ length: 100 }, () => Array.from({ length: 300 }, () => random.uniform(-1, 1)));
+  const ys = xs.map((r) => Array.from({ length: 10 }, (_, c) => (Math.floor(Math.abs(r[0] * r[1]) * 10) === c ? 1 : 0)));
+
+  it('steps as the optimizer does, within rounding, leaving the large layer\'s gradient untaken', () => {
+    const a = new Network(wide), b = new Network(wide);
+    const inPass = new Trainer(a), plain = new Trainer(b);
+    expect(inPass.stepsInPass).toBe(true);
+    for (let t = 0; t < 8; t++) {
+      const la = inPass.step(a.inputBatch(xs), a.targetBatch(ys, 100), 0.2, undefined, false).loss;
+      const lb = plain.step(b.inputBatch(xs), b.targetBatch(ys, 100), 0.2).loss;
+      expect(Math.abs(la - lb)).toBeLessThan(1e-12);
+    }
+    let moved = 0;
+    a.parameters.forEach((p, i) => Array.from(p.value.data).forEach((w, j) => {
+      const other = b.parameters[i].value.data[j];
+      moved = Math.max(moved, Math.abs(w - b.parameters[i].value.data[j]));
+      expect(Math.abs(w - other)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(other)));
+    }));
+    expect(moved).toBeGreaterThan(0); // the weights did move apart by rounding: the step went another way
+    // The first layer's step went into W: its gradient was never written. The output layer's was, as the optimizer's.
+    expect(a.layers[0].gradW.data.every((g) => g === 0)).toBe(true);
+    expect(a.layers[1].gradW.data.some((g) => g !== 0)).toBe(true);
+    expect(a.layers[1].gradB!.data.some((g) => g !== 0)).toBe(true);
+  });
+
+  it('only for plain sgd, and a loss that is not finite takes no step', () => {
+    expect(new Trainer(new Network(wide), { optimizer: 'momentum' }).stepsInPass).toBe(false);
+    expect(new Trainer(new Network(wide), { l2: 0.01 }).stepsInPass).toBe(false);
+    expect(new Trainer(new Network(wide), { clipNorm: 1 }).stepsInPass).toBe(false);
+    const net = new Network(wide), before = net.parameters.map((p) => Array.from(p.value.data));
+    const input = net.inputBatch(xs), target = net.targetBatch(ys, 100);
+    target.data[5] = NaN;
+    const { loss } = new Trainer(net).step(input, target, 0.2, undefined, false);
+    expect(loss).toBeNaN();
+    net.parameters.forEach((p, i) => expect(Array.from(p.value.data)).toEqual(before[i]));
+    expect(() => net.pass(input, target, true, { sgdStep: -1 })).toThrow('sgdStep: expected a positive number, got -1');
+  });
+
+  it('fit leaves every epoch\'s last gradients, and every batch\'s where a callback sees each batch', () => {
+    const norms: number[] = [];
+    const net = new Network(wide);
+    fit(net, xs, ys, { epochs: 2, batchSize: 32, learningRate: 0.2, callbacks: [{ onEpochEnd: () => norms.push(net.gradientNorms()[0].weights) }] });
+    expect(norms).toHaveLength(2);
+    norms.forEach((n) => expect(n).toBeGreaterThan(0));
+    const seen = new Network(wide), perBatch: number[] = [];
+    fit(seen, xs, ys, { epochs: 2, batchSize: 32, learningRate: 0.2, callbacks: [{ onBatchEnd: () => perBatch.push(seen.gradientNorms()[0].weights) }] });
+    expect(perBatch).toHaveLength(8);
+    // Each batch's own gradient: none left over from another batch (or never written).
+    perBatch.forEach((n, i) => {
+      expect(n).toBeGreaterThan(0);
+      if (i > 0) expect(n).not.toBe(perBatch[i - 1]);
+    });
   });
 });
 

@@ -118,6 +118,29 @@ describe('Planner', () => {
     expect(p.has(1)).toBe(false);
   });
 
+  it('recheckIn calls the next round early, once; the round after waits recheckMs, and a running round is left alone', () => {
+    let now = 0;
+    const p = new Planner<string>({ now: () => now, recheckMs: 1000, clockEvery: 1 });
+    p.add('k', [1, -2]);
+    const first = round(p, 'k', (c) => (c === 1 ? 10 : 30)); // a busy moment fell on the team's trials
+    expect(first).toHaveLength(6);
+    expect(p.plan('k')).toMatchObject({ chosen: 1, rounds: 1 });
+    p.recheckIn('k', 100);
+    now = 99;
+    expect(p.next('k').trial).toBe(false);
+    now = 100;
+    expect(p.next('k').trial).toBe(true);
+    p.recheckIn('k', 1); // during a round: nothing
+    p.record('k', 1, 10);
+    round(p, 'k', (c) => (c === 1 ? 10 : 30)); // still busy: the choice holds
+    expect(p.plan('k')).toMatchObject({ chosen: 1, rounds: 2 });
+    // The wait is recheckMs from the early round (not doubled from 100 ms, nor 2 s as after a held usual round).
+    now = 1099;
+    expect(p.next('k').trial).toBe(false);
+    now = 1100;
+    expect(p.next('k').trial).toBe(true);
+  });
+
   it('a single candidate is used at once, never timed', () => {
     const p = new Planner<string>({ now: () => 0 });
     p.add('only', [1]);

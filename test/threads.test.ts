@@ -51,13 +51,18 @@ describe('BLAS threads', () => {
     expect(Object.keys(step.times!)).toEqual(['1', '2 (team)']);
     expect(stepThreadsLine(timed, `${dtype} 784-128-64-10`)).toMatch(/^threads {2}training steps ran on (1 thread|2 threads \(the team's blocks\)): a step took 1 thread [\d.]+ (µs|ms), 2 \(team\) [\d.]+ (µs|ms) \(timed on this machine\)$/);
     expect(same(trained(timed, dtype, d, 'momentum', 4), reference)).toBe(true);
-    // Plain gradient descent: its step is one axpy over every parameter, which two pinned threads share.
-    expect(same(trained(two, dtype, d, 'sgd'), trained(one, dtype, d, 'sgd'))).toBe(true);
-    // Two pinned threads really ran W1's big products, the batch's gather and the step on two threads (so the
-    // comparisons above could fail).
+    // Plain gradient descent: the first layer's step goes into W inside its gradient product (β = 1, blocks the two
+    // threads share), the other layers' in small axpys, and an epoch's last batch steps every parameter in one axpy
+    // (which two pinned threads share), so its gradients stay readable.
+    const sgd = trained(one, dtype, d, 'sgd');
+    expect(same(trained(two, dtype, d, 'sgd'), sgd)).toBe(true);
+    expect(same(trained(timed, dtype, d, 'sgd'), sgd)).toBe(true);
+    // Two pinned threads really ran W1's big products (the step added into W among them), the batch's gather and the
+    // step on two threads (so the comparisons above could fail).
     const big = two.productPlans().filter((p) => (p.shape.includes('784') && p.shape.includes(dtype)) || p.shape.startsWith('gathering') || p.shape.startsWith('axpy'));
     expect(big.map((p) => p.shape.split(' ')[0])).toEqual(expect.arrayContaining(['gathering', 'axpy', '128×784']));
-    for (const p of big) expect(p.plan).toMatchObject({ threads: 2, how: 'pinned' });
+    expect(big.map((p) => p.shape)).toContain(`784×128 (Aᵀ) · 128×128 ${dtype}, β 1`);
+    for (const p of big) expect(p.plan).toMatchObject({ threads: 2, team: true, how: 'pinned' });
   }, 60_000);
 
   it("a BLAS whose own threads sum in another order is never used on them: the check on random operands catches it", () => {
@@ -136,6 +141,49 @@ describe('BLAS threads', () => {
     expect(performance.now() - began).toBeGreaterThan(150);
     expect(k.productPlans()).toEqual([]); // no shape planned: the team never ran
     expect(k.stepPlan('float32 489-100-10')).toBeNull();
+  });
+
+  it('a first round of step timing that contradicts the product sizes is checked again soon, and only then', () => {
+    // A clock the test moves: each one-thread BLAS call on this thread adds its multiply-adds at 10⁷ a millisecond; the
+    // team's block that this thread runs adds its own (about half the product, the helper's half running beside it),
+    // times `skew` while the first round of step timing runs: a busy moment that falls on the team's trials (skew 20)
+    // or on one thread's (skew 1/20, with one thread slowed the same).
+    const real = loadBlasSync(undefined, true)!;
+    const run = (layers: NetworkSpec['layers'], batch: number, skew: number, epochs = 12): { rounds: number; threads: number } => {
+      let t = 0, firstRound = true;
+      const full = new Set<number>();
+      const clocked: BlasLibrary = {
+        ...real,
+        sgemm: (...args) => {
+          real.sgemm(...args);
+          const multiplyAdds = args[3] * args[4] * args[5];
+          const block = !full.has(multiplyAdds);
+          t += (multiplyAdds / 1e7) * (!firstRound ? 1 : block ? Math.max(1, skew) : Math.max(1, 1 / skew));
+        },
+      };
+      const k = createBlasKernels(clocked, 2, false, { trialMs: 0, warmMs: 0, soonMs: 20, now: () => t });
+      const s: NetworkSpec = { inputs: 784, layers, loss: 'categorical-cross-entropy', seed: 3 };
+      let inputs = 784;
+      for (const l of layers) {
+        full.add(batch * inputs * l.units);
+        inputs = l.units;
+      }
+      const net = new Network(s, { kernels: k });
+      net.productPlans(batch); // starts the team now
+      const key = `float32 784-${layers.map((l) => l.units).join('-')}`;
+      const d = data(4 * batch);
+      fit(net, d.x, d.y, { epochs, batchSize: batch, accuracy: false, callbacks: [{ onBatchEnd: () => (firstRound = (k.stepPlan(key)?.rounds ?? 0) === 0) }] });
+      const plan = k.stepPlan(key)!;
+      return { rounds: plan.rounds, threads: plan.threads };
+    };
+    // W1 at batch 128 (12.8 million multiply-adds in its first layer's products): the team looked 20 times slower in
+    // the first round, so one thread was kept, and a second round 20 ms (of this clock) later chose the team.
+    expect(run(spec('float32').layers, 128, 20)).toEqual({ rounds: 2, threads: 2 });
+    // Where the first round chose the team, nothing contradicts it: no second round within the run (5 s of this clock).
+    expect(run(spec('float32').layers, 128, 1 / 20)).toEqual({ rounds: 1, threads: 2 });
+    // Products below 2²² multiply-adds (784·32·32 = 0.8 million): one thread is no contradiction, checked after 5 s
+    // (240 steps of this network are about 40 ms of this clock).
+    expect(run([{ units: 32, activation: 'relu' }, { units: 10, activation: 'softmax' }], 32, 20, 60)).toEqual({ rounds: 1, threads: 1 });
   });
 
   it('a training step runs 3 products per layer but 2 for the first, which has no layer below to carry its error to', async () => {

@@ -68,6 +68,8 @@ interface Entry {
   decidedAt: number;
   /** Milliseconds from decidedAt to the next round. */
   wait: number;
+  /** Whether wait was shortened by recheckIn: the round after it waits as after a first round. */
+  soon: boolean;
   /** Calls since the clock was last looked at between rounds. */
   calls: number;
 }
@@ -138,7 +140,7 @@ export class Planner<K = string> {
     while (step >= 0 && slow[schedule[step]] >= 2) step++;
     this.entries.set(key, {
       candidates: [...candidates], schedule, chosen: candidates[0], measured: single, step, slow,
-      best: new Float64Array(candidates.length).fill(Infinity), trialsOf: candidates.map(() => []), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, calls: 0,
+      best: new Float64Array(candidates.length).fill(Infinity), trialsOf: candidates.map(() => []), times: [], rounds: 0, decidedAt: 0, wait: this.recheckMs, soon: false, calls: 0,
     });
     return forgotten;
   }
@@ -193,8 +195,10 @@ export class Planner<K = string> {
     const current = e.candidates.indexOf(e.chosen);
     // Keep what is in use if nothing beats it by the margin; else the cheapest candidate that is within it of the best.
     const pick = e.measured && within(current) ? current : e.best.findIndex((_, c) => within(c));
-    // A choice that holds is checked less and less often; one that changed is checked again soon.
-    e.wait = e.rounds > 0 && pick === current ? Math.min(2 * e.wait, 16 * this.recheckMs) : this.recheckMs;
+    // A choice that holds is checked less and less often; one that changed, or came from a round called early
+    // (recheckIn), is checked again after recheckMs.
+    e.wait = e.rounds > 0 && pick === current && !e.soon ? Math.min(2 * e.wait, 16 * this.recheckMs) : this.recheckMs;
+    e.soon = false;
     e.chosen = e.candidates[pick];
     e.measured = true;
     e.times = Array.from(e.best);
@@ -202,6 +206,18 @@ export class Planner<K = string> {
     e.step = -1;
     e.calls = 0;
     e.decidedAt = this.now();
+  }
+
+  /**
+   * Starts the next round of `key` `ms` after the last one ended rather than after the usual wait, once (a caller that
+   * finds the last round's choice contradicts what it expected: the round may have met a burst of another job's).
+   * The round after that waits recheckMs, as after a first round. Nothing happens while a round runs.
+   */
+  recheckIn(key: K, ms: number): void {
+    const e = this.entries.get(key);
+    if (!e || e.step >= 0 || e.candidates.length < 2) return;
+    e.wait = ms;
+    e.soon = true;
   }
 
   /** The fastest time of any candidate so far in the round running for `key` (Infinity before one, or between rounds). */

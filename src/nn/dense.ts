@@ -25,6 +25,14 @@ export interface LayerStorage {
   readonly gradB: Matrix | null;
 }
 
+/**
+ * Weights from which a plain gradient descent step taken in the backward pass goes inside the gradient product (see
+ * Dense.backward). Below it the gradient is written and then added, as the optimizer would: a small layer's pass
+ * over its weights costs little, and a BLAS may compute a small product's blocks by another path when it adds onto
+ * its output (OpenBLAS's small-matrix kernels), so a shared small product would have to run on one thread.
+ */
+export const IN_PRODUCT_WEIGHTS = 1 << 15;
+
 export class Dense {
   /** W[i, j] connects input i to unit j, as in the seeds' wᵢⱼ. */
   readonly W: Matrix;
@@ -90,11 +98,19 @@ export class Dense {
   }
 
   // Backward, given δ: ∂E/∂W = −(1/N) xᵀ·δ, ∂E/∂b = −(1/N) Σₙ δ, and e = δ·Wᵀ for the layer below.
-  backward(k: Kernels, x: Matrix, buf: DenseBuffers): void {
+  // With `sgdStep` (η of plain gradient descent) the layer also takes its step, W −= η ∂E/∂W and b −= η ∂E/∂b, once e
+  // is taken (from the W of the forward pass). A layer of IN_PRODUCT_WEIGHTS weights or more adds its step straight
+  // into W inside the gradient product, W += (η/N) xᵀ·δ (β = 1): ∂E/∂W is then neither written nor read back.
+  backward(k: Kernels, x: Matrix, buf: DenseBuffers, sgdStep?: number): void {
     const scale = -1 / x.rows;
-    k.gemm(x, true, buf.delta, false, this.gradW, scale, 0);
+    const inProduct = sgdStep !== undefined && this.W.data.length >= IN_PRODUCT_WEIGHTS;
+    if (!inProduct) k.gemm(x, true, buf.delta, false, this.gradW, scale, 0);
     if (this.gradB) k.sumRows(buf.delta, this.gradB, scale, 0);
     if (buf.back) k.gemm(buf.delta, false, this.W, true, buf.back, 1, 0);
+    if (sgdStep === undefined) return;
+    if (inProduct) k.gemm(x, true, buf.delta, false, this.W, sgdStep / x.rows, 1);
+    else k.axpy(-sgdStep, this.gradW, this.W);
+    if (this.b && this.gradB) k.axpy(-sgdStep, this.gradB, this.b);
   }
 
   /** Plain gradient descent, the seeds' rule: W += ΔW with ΔW = −η ∂E/∂W. */

@@ -87,6 +87,13 @@ export interface PassOptions {
    * Class weights give every row of a class the same wₙ.
    */
   rowWeights?: ArrayLike<number>;
+  /**
+   * Plain gradient descent at this learning rate, taken inside the backward pass, each layer's step as soon as its
+   * gradient is there (see Dense.backward): a large layer adds its weight step into W inside the gradient product (W
+   * += (η/N) xᵀ·δ, β = 1), so its weight gradient is not kept (gradW holds an earlier pass's). The same step as sgd's
+   * W −= η ∂E/∂W, rounded once fewer. A loss that is not finite takes no step, and every gradient is then kept.
+   */
+  sgdStep?: number;
 }
 
 /** How many batch sizes keep their buffers: the training batch, the last partial batch, validation, and predictions. */
@@ -305,14 +312,15 @@ export class Network {
   // Steps 1–4: the network error and output error term δᵒ, the hidden error terms δʰ carried back
   // through the weights, and the gradients that give each layer's weight step.
   // With `deltaDone` δᵒ is already there (the fused softmax with cross-entropy left it).
-  private backward(x: Matrix, y: Matrix, ws: Workspace, options: PassOptions, deltaDone = false): void {
+  // With `sgdStep`, plain gradient descent's step is taken as it goes (see PassOptions.sgdStep).
+  private backward(x: Matrix, y: Matrix, ws: Workspace, options: PassOptions, deltaDone = false, sgdStep?: number): void {
     const k = this.kernels;
     const last = this.layers.length - 1;
     const out = ws.layers[last];
     if (!deltaDone) this.loss.outputDelta(k, y, out.a, out.h, this.layers[last].activation, ws.g, out.delta);
     if (options.rowWeights) scaleRows(out.delta, options.rowWeights);
     for (let l = last; l >= 0; l--) {
-      this.layers[l].backward(k, this.inputOf(l, x, ws, options.masks), ws.layers[l]);
+      this.layers[l].backward(k, this.inputOf(l, x, ws, options.masks), ws.layers[l], sgdStep);
       if (l > 0) {
         this.layers[l - 1].errorTerm(k, ws.layers[l].back as Matrix, ws.layers[l - 1]);
         const mask = options.masks?.[l - 1];
@@ -390,6 +398,9 @@ export class Network {
    */
   pass(x: Matrix, y: Matrix, backward = true, options: PassOptions = {}): { loss: number; buffers: readonly DenseBuffers[] } {
     if (options.masks) this.checkMasks(options.masks, x.rows);
+    if (options.sgdStep !== undefined && !(typeof options.sgdStep === 'number' && options.sgdStep > 0 && Number.isFinite(options.sgdStep))) {
+      throw new BackpropError(`sgdStep: expected a positive number, got ${shown(options.sgdStep)}`, 'sgdStep');
+    }
     if (options.rowWeights && options.rowWeights.length !== x.rows) {
       throw new BackpropError(`rowWeights: expected ${x.rows} weights, one per row, got ${options.rowWeights.length}`, 'rowWeights');
     }
@@ -400,7 +411,7 @@ export class Network {
     const ws = this.forward(x, options.masks, !fused);
     const out = ws.layers[last];
     const loss = fused ? this.kernels.softmaxCrossEntropy!(out.h, y, out.a, out.delta) / x.rows : this.lossOf(y, ws, options.rowWeights);
-    if (backward) this.backward(x, y, ws, options, fused);
+    if (backward) this.backward(x, y, ws, options, fused, options.sgdStep !== undefined && Number.isFinite(loss) ? options.sgdStep : undefined);
     return { loss, buffers: ws.layers };
   }
 

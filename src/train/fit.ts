@@ -302,6 +302,9 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   const fusedLayers = net.layers.map((l) => ({ W: l.W, b: l.b, activation: l.activation.name }));
 
   const steps = stepKey(net);
+  // Plain sgd steps the weights inside the backward pass (Trainer.step), leaving no weight gradients to read: only where
+  // no callback sees every batch, and never on an epoch's last batch, whose gradients stay for onEpochEnd and after.
+  const gradientsSeen = callbacks.some((cb) => cb.onBatchEnd);
   for (const cb of callbacks) cb.onTrainBegin?.(control);
   for (let epoch = 1; epoch <= epochs && stopReason === null; epoch++) {
     const learningRate = rates.at(epoch - 1);
@@ -329,7 +332,8 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
       const start = b * batchSize;
       const buf = start + batchSize <= rows ? full : tail;
       // One step, gather included, as the backend may run and time it (Kernels.step).
-      const body = (): ReturnType<Trainer['step']> => trainer.step(buf.x, buf.y, learningRate, gatherBatch(start, buf));
+      const keepGradients = gradientsSeen || b === batchesPerEpoch - 1;
+      const body = (): ReturnType<Trainer['step']> => trainer.step(buf.x, buf.y, learningRate, gatherBatch(start, buf), keepGradients);
       const { loss, buffers } = net.kernels.step ? net.kernels.step(steps, buf.x.rows, body) : body();
       if (!Number.isFinite(loss)) throw diverged(net, lastGood, history, `the loss became ${loss} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
       lossSum += loss * buf.x.rows;

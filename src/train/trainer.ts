@@ -82,6 +82,14 @@ export class Trainer {
     return this.optimizer.name === 'sgd' && !this.l1 && !this.l2 && !this.clipNorm && !this.dropsUnits;
   }
 
+  /**
+   * Whether a step may take plain gradient descent's weight step inside the backward pass (see PassOptions.sgdStep):
+   * sgd with no weight penalty and no clipping, which need the whole gradient first.
+   */
+  get stepsInPass(): boolean {
+    return this.optimizer.name === 'sgd' && !this.l1 && !this.l2 && !this.clipNorm;
+  }
+
   /** l1 Σ|w| + l2 Σw² over the weight matrices. */
   penalty(): number {
     const { l1, l2, network: net } = this;
@@ -100,13 +108,17 @@ export class Trainer {
   /**
    * Forward, backward and one optimizer step on a checked batch (see Network.inputBatch), with fresh dropout
    * masks and the rows' weights if given. Returns the data's loss before the step, the weight penalty apart, and
-   * the layers' buffers; a loss or penalty that is not finite takes no step.
+   * the layers' buffers; a loss or penalty that is not finite takes no step. With `keepGradients` false, plain sgd
+   * (stepsInPass) steps the weights inside the backward pass and leaves their gradients untaken (fit does, but for
+   * an epoch's last batch and where a callback sees every batch); otherwise every gradient stays readable after.
    */
-  step(x: Matrix, y: Matrix, learningRate: number, rowWeights?: ArrayLike<number>): { loss: number; penalty: number; buffers: readonly DenseBuffers[] } {
+  step(x: Matrix, y: Matrix, learningRate: number, rowWeights?: ArrayLike<number>, keepGradients = true): { loss: number; penalty: number; buffers: readonly DenseBuffers[] } {
     const net = this.network;
-    const pass = net.pass(x, y, true, { masks: this.dropsUnits ? this.masksFor(x.rows) : undefined, rowWeights });
+    const inPass = !keepGradients && this.stepsInPass;
+    const pass = net.pass(x, y, true, { masks: this.dropsUnits ? this.masksFor(x.rows) : undefined, rowWeights, sgdStep: inPass ? learningRate : undefined });
     const loss = pass.loss, penalty = this.penalty();
     if (!Number.isFinite(loss + penalty)) return { loss: loss + penalty, penalty, buffers: pass.buffers };
+    if (inPass) return { loss, penalty, buffers: pass.buffers }; // the pass took the step
     if (this.l1 || this.l2) {
       const flat = net.parameters.block;
       if (flat) net.kernels.addPenaltyGradient(flat.weights, flat.weightGrads, this.l1, this.l2);

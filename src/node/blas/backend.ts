@@ -82,6 +82,15 @@ const TRIAL_MS = 8, STEPS_PER_TRIAL = 16;
 const WARM_MS = 100;
 /** A trial whose steps so far took this many times the round's best trial ends early (see step). */
 const CUT_STEPS = 3;
+/**
+ * Milliseconds after a first round of step timing that chose one thread, for a step with products of
+ * TEAM_START_MULTIPLY_ADDS or more, before a second round (rather than the planner's 5 s): on two free cores the team
+ * runs such steps in about 0.6 times one thread's time, so that choice says the round met a busy moment (the team's
+ * first trial timed at 2,127 µs against one thread's 770 in a W1 run at load 3, which then ran on one thread until its
+ * first recheck after 5 s, longer than the run). Only the first round: a machine that stays busy pays for one more
+ * round, not one every half second (early rechecks at every round cost 8% of a busy run's steps).
+ */
+const RECHECK_SOON_MS = 500;
 
 /** Element-wise work of fewer bytes than this runs on one thread, untimed: sharing it could not repay a hand-off. */
 const SHARED_BYTES = 1 << 16;
@@ -106,10 +115,13 @@ export function productWays(most: number): number[] {
  * result, else the BLAS's where those do, else one), for timings that repeat. In a training step (Kernels.step) every
  * shareable product and kernel share runs one way, the step's, chosen by timing whole steps; `trialMs` sets how many
  * milliseconds of steps a trial of a way takes at least, `warmMs` those of untimed steps before a way's first trial in
- * a round (defaults TRIAL_MS, WARM_MS; tests take less).
+ * a round (defaults TRIAL_MS, WARM_MS; tests take less), `soonMs` the wait before a second round where the first
+ * contradicts the product sizes (RECHECK_SOON_MS), and `now` the clock steps are timed by (tests skew it).
  */
-export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false, options: { trialMs?: number; warmMs?: number } = {}): BlasKernels {
-  const trialMs = options.trialMs ?? TRIAL_MS, warmMs = options.warmMs ?? WARM_MS;
+export function createBlasKernels(library: BlasLibrary, threads: number, pinned = false,
+  options: { trialMs?: number; warmMs?: number; soonMs?: number; now?: () => number } = {}): BlasKernels {
+  const trialMs = options.trialMs ?? TRIAL_MS, warmMs = options.warmMs ?? WARM_MS, soonMs = options.soonMs ?? RECHECK_SOON_MS;
+  const now = options.now ?? (() => performance.now());
   const wasm: WasmKernels = createWasmKernelsSync();
   const most = library.setThreads ? Math.max(1, threads) : 1;
   const planner = new Planner<number | string>();
@@ -307,6 +319,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     }
     const key = keyOf(m, n, k, transA, transB, f64, beta);
     if (stepWay !== null) {
+      if (m * n * k >= TEAM_START_MULTIPLY_ADDS) largeInStep = true;
       // In a training step: the step's way, where it gives this shape the one-thread result (checked at the shape's
       // first call with the team), else one thread.
       if (stepWay !== 1 && (planner.has(key) || planShape(key, f32, m, n, k, transA, transB, alpha, beta, false))) {
@@ -413,9 +426,14 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   let stepWay: number | null = null;
   // Each way counts as the median of its trials: the team's steps vary with the other jobs on the cores, and its
   // fastest trial promises more than a run of steps gets.
-  const stepPlanner = new Planner<string>({ keep: 64, blocks: true, clockEvery: 1, estimate: 'median' });
-  /** Per step key: the batch rows its steps are timed at (other sizes, a last short batch, take the choice untimed), and its trial length. */
-  const stepShape = new Map<string, { rows: number; steps: number }>();
+  const stepPlanner = new Planner<string>({ keep: 64, blocks: true, clockEvery: 1, estimate: 'median', now });
+  /**
+   * Per step key: the batch rows its steps are timed at (other sizes, a last short batch, take the choice untimed), its
+   * trial length, and whether its steps have a product of TEAM_START_MULTIPLY_ADDS or more (the team should win).
+   */
+  const stepShape = new Map<string, { rows: number; steps: number; large: boolean }>();
+  /** Whether the step running now has met a product of TEAM_START_MULTIPLY_ADDS or more. */
+  let largeInStep = false;
   /** The trial running for a step key: its way, the milliseconds of untimed steps still to run, the timed steps done, their milliseconds. */
   const stepTrials = new Map<string, { way: number; warm: number; done: number; ms: number }>();
   /** The way the last step ran (of any key): a trial of a way on more threads warms up first. */
@@ -424,6 +442,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
 
   function runStep<T>(way: number, body: () => T): T {
     stepWay = lastStepWay = way;
+    largeInStep = false;
     try {
       return body();
     } finally {
@@ -436,11 +455,11 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     const shape = stepShape.get(key);
     if (!shape || !stepPlanner.has(key)) {
       // The first step of this key with the team running: on one thread, timed, to size the trials.
-      const start = performance.now();
+      const start = now();
       const result = runStep(1, body);
-      const ms = performance.now() - start;
+      const ms = now() - start;
       if (stepShape.size >= 64) stepShape.clear();
-      stepShape.set(key, { rows, steps: Math.max(1, Math.min(STEPS_PER_TRIAL, Math.ceil(trialMs / ms))) });
+      stepShape.set(key, { rows, steps: Math.max(1, Math.min(STEPS_PER_TRIAL, Math.ceil(trialMs / ms))), large: largeInStep });
       const forgotten = stepPlanner.add(key, stepWays);
       if (forgotten !== undefined) stepTrials.delete(forgotten);
       return result;
@@ -455,9 +474,9 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       trial = { way: next.candidate, warm, done: 0, ms: 0 };
       stepTrials.set(key, trial);
     }
-    const start = performance.now();
+    const start = now();
     const result = runStep(trial.way, body);
-    const ms = performance.now() - start;
+    const ms = now() - start;
     if (trial.warm > 0) trial.warm = ms > 0 ? Math.max(0, trial.warm - ms) : 0;
     else {
       trial.ms += ms;
@@ -467,6 +486,9 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       if (trial.done === shape.steps || trial.ms > CUT_STEPS * shape.steps * stepPlanner.bestInRound(key)) {
         stepTrials.delete(key);
         stepPlanner.record(key, trial.way, trial.ms / trial.done);
+        // A first round that kept one thread for steps whose products the team should speed up: look again soon.
+        const plan = stepPlanner.plan(key)!;
+        if (plan.rounds === 1 && plan.chosen === 1 && shape.large) stepPlanner.recheckIn(key, soonMs);
       }
     }
     return result;
