@@ -47,7 +47,9 @@ describe('BLAS threads', () => {
     expect(timed.productPlans().some((p) => p.plan.how === 'measured' && p.shape.includes(dtype))).toBe(true);
     expect(same(trained(timed, dtype, d, 'momentum', 4), reference)).toBe(true);
     const step = timed.stepPlan(`${dtype} 784-128-64-10`)!;
-    expect(step).toMatchObject({ how: 'measured', rounds: 1 });
+    // One round, or two where the first kept one thread for these large products (a second follows 0.5 s later).
+    expect(step.how).toBe('measured');
+    expect([1, 2]).toContain(step.rounds);
     expect(Object.keys(step.times!)).toEqual(['1', '2 (team)']);
     expect(stepThreadsLine(timed, `${dtype} 784-128-64-10`)).toMatch(/^threads {2}training steps ran on (1 thread|2 threads \(the team's blocks\)): a step took 1 thread [\d.]+ (µs|ms), 2 \(team\) [\d.]+ (µs|ms) \(timed on this machine\)$/);
     expect(same(trained(timed, dtype, d, 'momentum', 4), reference)).toBe(true);
