@@ -6,6 +6,9 @@ import { createNodeBlasKernels } from '../src/node/index.js';
 import * as ort from 'onnxruntime-node';
 import { BackpropError, train } from '../src/index.js';
 import { doubleInputs, exportONNX } from '../src/interop/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backprop, tempDir } from './cli-helpers.js';
 
 describe('hostile settings', () => {
   it('a pinned thread count past the cores runs on the cores (--threads 1024 started 1,023 helper threads)', async () => {
@@ -97,15 +100,18 @@ describe('ONNX inputs float32 cannot hold finely', () => {
 });
 
 describe('explain reads a record as predict does', () => {
-  it('a category the model never saw: all zeros and one line on stderr (it was refused), --unknown error keeps the refusal', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { backprop, tempDir } = await import('./cli-helpers.js');
+  /** A model trained by `backprop train` on 30 shops (size, city, sold); `gaps` leaves every fifth size empty. */
+  const shopsModel = (name: string, gaps: boolean): string => {
     const dir = tempDir();
-    const csv = join(dir, 'shops.csv');
-    writeFileSync(csv, 'size,city,sold\n' + Array.from({ length: 30 }, (_, i) => `${i % 7},${['oslo', 'lima'][i % 2]},${i % 3 ? 'yes' : 'no'}`).join('\n') + '\n');
-    const model = join(dir, 'shops.json');
+    const csv = join(dir, `${name}.csv`);
+    writeFileSync(csv, 'size,city,sold\n' + Array.from({ length: 30 }, (_, i) => `${gaps && i % 5 === 0 ? '' : i % 7},${['oslo', 'lima'][i % 2]},${i % 3 ? 'yes' : 'no'}`).join('\n') + '\n');
+    const model = join(dir, `${name}.json`);
     expect(backprop(['train', csv, '--epochs', '2', '--bagging', '1', '--bins', '0', '--out', model, '--quiet']).code).toBe(0);
+    return model;
+  };
+
+  it('a category the model never saw: all zeros and one line on stderr (it was refused), --unknown error keeps the refusal', () => {
+    const model = shopsModel('shops', false);
     const known = backprop(['explain', model, '--input', '3,oslo', '--target', 'yes', '--json']);
     const unseen = backprop(['explain', model, '--input', '3,rome', '--target', 'yes', '--json']);
     expect(unseen.code, unseen.stderr).toBe(0);
@@ -120,15 +126,8 @@ describe('explain reads a record as predict does', () => {
     expect(strict.stderr).toMatch(/^backprop: --input, column "city": .*"rome", which the model never saw/);
   }, 60_000);
 
-  it('an empty --input value is a missing one, as an empty field of a file is (the same as NA)', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { backprop, tempDir } = await import('./cli-helpers.js');
-    const dir = tempDir();
-    const csv = join(dir, 'gaps.csv');
-    writeFileSync(csv, 'size,city,sold\n' + Array.from({ length: 30 }, (_, i) => `${i % 5 ? i % 7 : ''},${['oslo', 'lima'][i % 2]},${i % 3 ? 'yes' : 'no'}`).join('\n') + '\n');
-    const model = join(dir, 'gaps.json');
-    expect(backprop(['train', csv, '--epochs', '2', '--bagging', '1', '--bins', '0', '--out', model, '--quiet']).code).toBe(0);
+  it('an empty --input value is a missing one, as an empty field of a file is (the same as NA)', () => {
+    const model = shopsModel('gaps', true);
     const empty = backprop(['explain', model, '--input', ',oslo', '--target', 'yes', '--json']);
     expect(empty.code, empty.stderr).toBe(0);
     const na = backprop(['explain', model, '--input', 'NA,oslo', '--target', 'yes', '--json']);
