@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { applyScaler, classesOf, fit, fitScaler, Network, oneHot } from '../src/index.js';
+import { applyScaler, chooseKernels, classesOf, fit, fitScaler, frameFromTable, Network, oneHot, planTraining, Random, type Kernels } from '../src/index.js';
 import { loadBuiltin } from '../src/node/index.js';
 
 setFlagsFromString('--expose-gc');
@@ -51,3 +51,43 @@ it('10,000 networks created, trained and dropped on the wasm backend: memory pla
   // of MB whatever the program does; a leak of even 10 KB a network would add 90 MB more.
   expect(last.rss).toBeLessThan(first.rss + 64 * 1024 * 1024);
 }, 120_000);
+
+it('a bagged run whose networks pass 64 MiB together keeps every one of them in the backend\'s memory', async () => {
+  // 5 networks of 600-3300-1 (2 million weights: 15.8 MB of weights and gradients each, 79 MB together), made one
+  // after another. A backend serves 64 MiB of network memory between turns of the event loop (more would pile up
+  // where dropped networks wait for a turn to be taken back): the plan gives one before each network.
+  const wasm = await chooseKernels('wasm');
+  let ordinary = 0;
+  const kernels: Kernels = {
+    ...wasm,
+    allocate: (rows, cols, dtype, group) => {
+      const m = wasm.allocate!(rows, cols, dtype, group);
+      if (!wasm.owns!(m)) ordinary += rows * cols;
+      return m;
+    },
+  };
+  const random = new Random(4);
+  const header = [...Array.from({ length: 600 }, (_, j) => `c${j}`), 'y'];
+  const rows = Array.from({ length: 20 }, (_, i) => [...Array.from({ length: 600 }, () => random.uniform(0, 1).toFixed(3)), i % 2 ? 'a' : 'b']);
+  const frame = frameFromTable({ source: 'wide.csv', header, rows, lines: rows.map((_, i) => i + 2) });
+  const plan = await planTraining(frame, { target: 'y', bagging: 5, layers: [3300], bins: 0, kernels });
+  expect(plan.members).toBe(5);
+  // Before: the fifth network's weights and gradients were ordinary arrays (its arithmetic 2–3 times slower).
+  expect(ordinary).toBe(0);
+}, 60_000);
+
+it('a backend serves a network past half of 64 MiB whole, and the first network after a turn, but not more between turns', async () => {
+  const k = await chooseKernels('wasm');
+  const MB = 1024 * 1024 / 4; // float32 elements
+  const turn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+  await turn();
+  // Weights, then gradients: 2 × 40 MB, one network.
+  const big = {};
+  expect([k.allocate!(1, 40 * MB, 'float32', big), k.allocate!(1, 40 * MB, 'float32', big)].every((m) => k.owns!(m))).toBe(true);
+  // Another network before a turn is past the bound: ordinary arrays (memory that piles up stays bounded).
+  expect(k.owns!(k.allocate!(1, MB, 'float32', {}))).toBe(false);
+  await turn();
+  // After a turn: served again, even one block past the bound alone.
+  expect(k.owns!(k.allocate!(1, 70 * MB, 'float32', {}))).toBe(true);
+  expect(k.owns!(k.allocate!(1, MB, 'float32', {}))).toBe(false);
+});

@@ -424,6 +424,9 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
   const nets: Network[] = [];
   const settled: SettledOptions[] = [];
   for (const { fold, unbinned } of trained) {
+    // A turn of the event loop before each network: a backend serves only so much network memory between turns (see
+    // TURN_BYTES), and these networks all live, so each gets its own turn rather than ordinary arrays (slower).
+    await eventLoopTurn();
     const net = await networkFor(unbinned ? plain : prep, { ...o, seed: o.seed + fold }, { source: frame.source, rows: n });
     nets.push(net);
     settled.push(settle(o, parts[fold].train.length, prep.target!.task, sumOfSquaredWeights(net.parameters), true));
@@ -457,7 +460,9 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       for (let j = 0; j < trained.length; j++) {
         const net = nets[j], s = settled[j], part = parts[trained[j].fold];
         const stop = j === 0 ? plan.stop : s.stop ? new LossStop(s.stop) : null;
-        // This network's rows, gathered into its backend's memory for fit, handed back once it has trained.
+        // This network's rows, gathered into its backend's memory for fit, handed back once it has trained; its
+        // optimizer's state and batch buffers are made after a turn of the event loop, as the networks were.
+        await eventLoopTurn();
         const xs = gatherRows(xOf(j), part.train, net), ys = gatherRows(y, part.train, net);
         const history = await fitAsync(net, xs, ys, {
           epochs: s.epochs, ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + trained[j].fold,
@@ -474,6 +479,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
         }
       }
       ({ kept, choice } = chooseBagged(trained, done.map((r) => keptLoss(r.history)), parts.map((p) => p.test.length)));
+      await eventLoopTurn();
       merged = averageNetworks(kept.map((j) => nets[j]), { inputs: averageInputs(prep, kept.map((j) => trained[j].unbinned)) });
       runs = kept.map((j) => done[j]);
       await settledWatch();
@@ -492,6 +498,9 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
   };
   return plan;
 }
+
+/** A turn of the event loop (a timer's, which the backends' count of network memory between turns waits for). */
+const eventLoopTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The given rows of m, in that order, in the network's memory when a network is given (for fit to gather from). */
 function gatherRows(m: Matrix, rows: ArrayLike<number>, net?: Network): Matrix {

@@ -78,7 +78,9 @@ const PARALLEL = 1 << 15;
  * finalizers, which run only when the event loop gets a turn: a script that creates, trains and drops networks in a
  * loop of awaits (microtasks alone) would otherwise pile up every dropped network's blocks. Past this many bytes
  * without a turn, networks get ordinary arrays, which the garbage collector frees itself (slower arithmetic, bounded
- * memory); after a turn, this memory serves again.
+ * memory); after a turn, this memory serves again. A group this memory has served in the current turn is served whole
+ * (a network's weights, then its gradients: each half of a network past this size), and so is the first group after
+ * a turn: what piles up between turns is at most this many bytes and one network.
  */
 export const TURN_BYTES = 64 * 1024 * 1024;
 
@@ -316,7 +318,8 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
   function allocate(rows: number, cols: number, dtype: DType, group?: object): Matrix {
     const width = dtype === 'float64' ? 8 : 4;
     const bytes = Math.max(64, align(rows * cols * width));
-    if (group && claimedSinceTurn + bytes > TURN_BYTES) return zeros(rows, cols, dtype);
+    const served = group ? (group as { [ARENA]?: Arena })[ARENA] ?? null : null;
+    if (group && claimedSinceTurn > 0 && claimedSinceTurn + bytes > TURN_BYTES && served?.turn !== turn) return zeros(rows, cols, dtype);
     // Where this memory is full, an ordinary array does: products copy it in, the rest runs on the reference.
     const offset = claim(bytes);
     if (offset < 0) return zeros(rows, cols, dtype);
@@ -328,11 +331,12 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
       noteClaim(bytes);
       arena = (group as { [ARENA]?: Arena })[ARENA] ?? null;
       if (!arena) {
-        arena = { blocks: new Map() };
+        arena = { blocks: new Map(), turn };
         Object.defineProperty(group, ARENA, { value: arena });
         reclaimArena.register(arena, arena.blocks);
       }
       arena.blocks.set(offset, bytes);
+      arena.turn = turn;
     } else {
       reclaim.register(data, [offset, bytes], data);
     }
@@ -345,12 +349,15 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
   // Network bytes handed out since the event loop last turned: a timer, which runs only on a turn, resets the count.
   let claimedSinceTurn = 0;
   let turnAwaited = false;
+  /** Turns of the event loop counted (those after a claim). */
+  let turn = 0;
   function noteClaim(bytes: number): void {
     claimedSinceTurn += bytes;
     if (turnAwaited) return;
     turnAwaited = true;
     setTimeout(() => {
       claimedSinceTurn = 0;
+      turn++;
       turnAwaited = false;
     }, 0);
   }
@@ -633,6 +640,8 @@ function wasmKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, ins
 /** The blocks of one allocation group, by offset. */
 interface Arena {
   readonly blocks: Map<number, number>;
+  /** The turn of the event loop (see TURN_BYTES) in which this memory last served the group. */
+  turn: number;
 }
 
 /** Where an array allocate() made lives, and the arena of its group, if it has one; a view's offset is −1, and it holds its parent. */
