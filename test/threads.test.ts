@@ -198,6 +198,49 @@ describe('BLAS threads', () => {
     expect(shapes).toEqual(['128×128', '128×64', '128×10', '64×10', '128×64', '128×64', '128×128', '784×128']);
   });
 
+  it("the next batch's rows are gathered in the background on the team's helper: the same bits, and the rows asked for", () => {
+    const library = loadBlasSync(undefined, true)!;
+    const two = createBlasKernels(library, 2, true);
+    const d = data(512);
+    // fit asks for batch b + 1 while b trains (4 batches an epoch: 3 asked ahead), into a second input buffer; the
+    // helper gathers them between its shares of the products, and the step that needs them finishes the rest.
+    const sgd = trained(createBlasKernels(library, 1, true), 'float64', d, 'sgd');
+    expect(same(trained(two, 'float64', d, 'sgd'), sgd)).toBe(true);
+    expect(same(trained(two, 'float32', d, 'sgd'), trained(createBlasKernels(library, 1, true), 'float32', d, 'sgd'))).toBe(true);
+    // (All but the very first: asked for before the first product, which starts the team's threads.)
+    expect(two.backgroundGathers()).toMatchObject({ batches: 11, rows: 11 * 128 });
+    // Straight to the backend: rows 100.. of a shuffled order, asked for ahead and then taken, match a plain gather
+    // however far the helper had got (it runs as it may on a loaded machine: tried until it had got somewhere).
+    const rows = 300, cols = 784;
+    const src = two.allocate!(rows, cols, 'float64'), dst = two.allocate!(128, cols, 'float64');
+    src.data.forEach((_, i) => (src.data[i] = i));
+    const order = Uint32Array.from(new Random(3).shuffle(Array.from({ length: rows }, (_, i) => i)));
+    const expected = (o: Uint32Array): number[] => Array.from({ length: 128 * cols }, (_, i) => o[100 + Math.floor(i / cols)] * cols + (i % cols));
+    const spin = (ms: number): void => {
+      for (const until = performance.now() + ms; performance.now() < until;);
+    };
+    let ahead = 0;
+    for (let attempt = 0; attempt < 20 && ahead === 0; attempt++) {
+      dst.data.fill(-1);
+      const before = two.backgroundGathers().ahead;
+      two.prefetchRows(src, order, 100, dst);
+      spin(20);
+      expect(two.gatherRows!(src, order, 100, dst)).toBe(true);
+      expect(Array.from(dst.data)).toEqual(expected(order));
+      ahead = two.backgroundGathers().ahead - before;
+    }
+    expect(ahead).toBeGreaterThan(0);
+    // An order changed after the rows were asked for (it should not be; a new shuffle) gathers them again by the new one.
+    dst.data.fill(-1);
+    const before = two.backgroundGathers().ahead;
+    two.prefetchRows(src, order, 100, dst);
+    spin(20);
+    [order[100], order[101]] = [order[101], order[100]];
+    two.gatherRows!(src, order, 100, dst);
+    expect(Array.from(dst.data)).toEqual(expected(order));
+    expect(two.backgroundGathers().ahead).toBe(before);
+  }, 60_000);
+
   it('BACKPROP_THREADS pins the default, and a bad value is one error naming it', () => {
     const saved = process.env.BACKPROP_THREADS;
     try {

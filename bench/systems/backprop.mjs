@@ -25,5 +25,8 @@ const median = [...times.slice(1)].sort((a, b) => a - b)[1];
 // How the training steps ran, as the training left the choice: the way, and each way's mean step in the last round.
 const step = kernels.stepPlan?.(`${net.dtype} ${w.sizes.join('-')}`);
 const threads = step ? `${step.threads}${step.team ? ' (team)' : ''} a step${step.times ? ` [${Object.entries(step.times).map(([k, v]) => `${k}: ${(1000 * v).toFixed(0)} µs`).join(', ')}; round ${step.rounds}]` : ''}` : 'untimed';
-const blas = kernels.library ? `${kernels.library.description}, ${pinned === 'auto' ? `timed: ${threads}` : `pinned ${pinned}`}` : `${net.kernels.name}`;
+// The share of the batches' input rows that the team's helper had gathered in the background when their step began.
+const background = kernels.backgroundGathers?.();
+const ahead = background?.rows ? `; ${(100 * background.ahead / background.rows).toFixed(0)}% of ${background.batches} batches' rows gathered ahead` : '';
+const blas = kernels.library ? `${kernels.library.description}, ${pinned === 'auto' ? `timed: ${threads}` : `pinned ${pinned}`}${ahead}` : `${net.kernels.name}`;
 console.log(JSON.stringify({ samplesPerSecond: data.samples / median, epochSeconds: times, samples: data.samples, backend: net.kernels.name, blas }));

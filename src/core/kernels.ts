@@ -147,6 +147,13 @@ export interface Kernels {
    */
   gatherRows?(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean;
   /**
+   * Optional: may start gathering rows order[start..start+dst.rows) of src into dst in the background (on a thread
+   * that would otherwise wait, as the next batch's while this one trains), for a gatherRows call with the same
+   * arguments that is to follow and finishes the job. Until that call (or one of gatherRows or release with any
+   * arguments, which stops it), dst is neither to be read nor written, nor src and those entries of order changed.
+   */
+  prefetchRows?(src: Matrix, order: Uint32Array, start: number, dst: Matrix): void;
+  /**
    * Optional, fused: the seeds' loop of plain gradient descent one example at a time through a whole dense
    * network, over the rows order[start..start+count) of x and y. Returns the sum of the examples' losses, each
    * before its own step, and how many were classified right; or null, having done nothing, where it cannot

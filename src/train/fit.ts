@@ -242,6 +242,11 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   const tailRows = rows % batchSize;
   const tail = tailRows ? { x: net.allocate(tailRows, net.inputs), y: net.allocate(tailRows, net.outputs) } : full;
   transient.push(tail.x, tail.y);
+  // A backend that gathers rows in the background (Kernels.prefetchRows) gathers the next batch's inputs while this
+  // batch trains: full batches then take turns between two input buffers (the targets, a few columns, are gathered
+  // with each step).
+  const prefetch = net.kernels.prefetchRows && batchesPerEpoch > 2 ? { x: net.allocate(batchSize, net.inputs), y: full.y } : null;
+  if (prefetch) transient.push(prefetch.x);
   const order = Uint32Array.from({ length: rows }, (_, i) => i);
   // Copies in the parameters' own type, so keeping them each epoch is a plain memory copy.
   const lastGood = net.parameters.map((p) => p.value.data.slice());
@@ -292,7 +297,7 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     if (!net.kernels.gatherRows?.(xAll, order, start, buf.x)) gather(xAll, order, start, buf.x);
     if (!net.kernels.gatherRows?.(yAll, order, start, buf.y)) gather(yAll, order, start, buf.y);
     if (!weightsOfRows || !batchWeights) return undefined;
-    const w = buf === full ? batchWeights.full : batchWeights.tail;
+    const w = buf === tail && tail !== full ? batchWeights.tail : batchWeights.full;
     for (let r = 0; r < w.length; r++) w[r] = weightsOfRows[order[start + r]];
     return w;
   };
@@ -301,6 +306,8 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
   let fused = batchSize === 1 && trainer.plainSgd && !weightsOfRows && net.kernels.trainExamples !== undefined && !callbacks.some((cb) => cb.onBatchEnd);
   const fusedLayers = net.layers.map((l) => ({ W: l.W, b: l.b, activation: l.activation.name }));
 
+  /** Batch b's buffers: the short last batch's, else the full ones, taking turns with the second where there is one. */
+  const bufferOf = (b: number): { x: Matrix; y: Matrix } => ((b + 1) * batchSize > rows ? tail : prefetch && b % 2 === 1 ? prefetch : full);
   const steps = stepKey(net);
   // Plain sgd steps the weights inside the backward pass (Trainer.step), leaving no weight gradients to read: only where
   // no callback sees every batch, and never on an epoch's last batch, whose gradients stay for onEpochEnd and after.
@@ -330,10 +337,16 @@ function* run(net: Network, x: BatchInput, y: BatchInput, options: FitOptions, t
     }
     for (let b = 0; !fused && b < batchesPerEpoch; b++) {
       const start = b * batchSize;
-      const buf = start + batchSize <= rows ? full : tail;
+      const buf = bufferOf(b);
+      // The next batch of this epoch, whose inputs the backend may gather while this one trains.
+      const next = prefetch && b + 1 < batchesPerEpoch ? bufferOf(b + 1) : null;
       // One step, gather included, as the backend may run and time it (Kernels.step).
       const keepGradients = gradientsSeen || b === batchesPerEpoch - 1;
-      const body = (): ReturnType<Trainer['step']> => trainer.step(buf.x, buf.y, learningRate, gatherBatch(start, buf), keepGradients);
+      const body = (): ReturnType<Trainer['step']> => {
+        const weights = gatherBatch(start, buf);
+        if (next) net.kernels.prefetchRows!(xAll, order, start + batchSize, next.x);
+        return trainer.step(buf.x, buf.y, learningRate, weights, keepGradients);
+      };
       const { loss, buffers } = net.kernels.step ? net.kernels.step(steps, buf.x.rows, body) : body();
       if (!Number.isFinite(loss)) throw diverged(net, lastGood, history, `the loss became ${loss} in epoch ${epoch}, batch ${b + 1}`, epoch, learningRate);
       lossSum += loss * buf.x.rows;

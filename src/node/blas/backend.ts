@@ -23,6 +23,12 @@ export interface BlasKernels extends Kernels {
   productPlans(): { shape: string; plan: ProductPlan }[];
   step<T>(key: string, rows: number, body: () => T): T;
   stepPlan(key: string): StepPlan | null;
+  prefetchRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): void;
+  /**
+   * Batches that gatherRows took from a background gather (prefetchRows) with the same arguments, their rows, and how
+   * many of those the team's helper had put in place by then, since the backend was made: for the bench and tests.
+   */
+  backgroundGathers(): { batches: number; rows: number; ahead: number };
 }
 
 /** Which library call's thread setting is in force, so a backend that wants another count sets it before its call. */
@@ -393,16 +399,76 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     if (trial) planner.record(key, candidate, performance.now() - start);
   }
 
-  function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
-    const size = dst.data.BYTES_PER_ELEMENT, rowBytes = dst.cols * size;
-    if (dst.rows * rowBytes < SHARED_BYTES || !teamRunning() || src.cols !== dst.cols || src.data.BYTES_PER_ELEMENT !== size ||
-      !wasm.owns!(src) || !wasm.owns!(dst)) {
-      return wasm.gatherRows!(src, order, start, dst);
+  // The next batch's rows, gathered by a helper in the background (prefetchRows) in the time it would otherwise wait
+  // for the calling thread's work alone (element-wise kernels, small products, the JavaScript between steps), until
+  // the gatherRows that asks for them takes what is done and gathers the rest.
+  /** The batch being gathered in the background: its source, destination, first row in the order, and row indices. */
+  let prefetch: { src: FloatArray; dst: FloatArray; start: number; order: Uint32Array } | null = null;
+  /** Batches gatherRows took from a background gather, their rows, and how many of those were in place by then. */
+  const counts = { batches: 0, rows: 0, ahead: 0 };
+  /** Where the background gather's row indices live in the shared memory (its own: placeOrder's are the next call's). */
+  let prefetchOrder: Matrix | null = null;
+
+  /** Stops the background gather, if any: answers how many of its rows are in place (0 where there was none). */
+  function stopPrefetch(): number {
+    if (!prefetch) return 0;
+    prefetch = null;
+    return team ? team.stopBackground() : 0;
+  }
+
+  /** Whether rows of `src` may be gathered into `dst` on the team (sizes, types, and both in the shared memory). */
+  const shareableGather = (src: Matrix, dst: Matrix): boolean => {
+    const size = dst.data.BYTES_PER_ELEMENT;
+    return dst.rows * dst.cols * size >= SHARED_BYTES && teamRunning() && src.cols === dst.cols && src.data.BYTES_PER_ELEMENT === size &&
+      wasm.owns!(src) && wasm.owns!(dst);
+  };
+
+  function prefetchRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): void {
+    stopPrefetch();
+    // Only where the step runs on the team (outside steps: where products are pinned to it), whose helper waits between
+    // its shares: a step on one thread keeps to one thread.
+    const onTeam = stepWay !== null ? stepWay < 0 : pinned;
+    if (!onTeam || !shareableGather(src, dst) || start < 0 || start + dst.rows > order.length) return;
+    const rows = dst.rows, rowBytes = dst.cols * dst.data.BYTES_PER_ELEMENT;
+    if (!prefetchOrder || prefetchOrder.data.length < rows) {
+      if (prefetchOrder) wasm.release!(prefetchOrder);
+      prefetchOrder = wasm.allocate!(1, rows, 'float32');
     }
-    const at = wasm.placeOrder(order, start, dst.rows);
+    const indices = new Uint32Array(prefetchOrder.data.buffer, prefetchOrder.data.byteOffset, rows);
+    indices.set(order.subarray(start, start + rows));
+    prefetch = { src: src.data, dst: dst.data, start, order: indices };
+    // About 4 KB a chunk: the helper looks whether to stop between chunks, and the caller waits for at most one.
+    team!.gatherInBackground({ rowBytes, src: src.data.byteOffset, order: indices.byteOffset, dst: dst.data.byteOffset, rows,
+      chunk: Math.max(1, Math.floor(4096 / rowBytes)) });
+  }
+
+  function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): boolean {
+    // Rows a background gather has put in place for exactly this call are not gathered again.
+    const ahead = prefetch;
+    let from = stopPrefetch();
+    const same = ahead !== null && ahead.src === src.data && ahead.dst === dst.data && ahead.start === start && ahead.order.length === dst.rows;
+    if (!same) from = 0;
+    // (Rows gathered by an order that has changed since are gathered again.)
+    else for (let r = 0; r < from; r++) if (ahead.order[r] !== order[start + r]) from = 0;
+    if (same) {
+      counts.batches++;
+      counts.rows += dst.rows;
+      counts.ahead += from;
+    }
+    if (from >= dst.rows) return true;
+    const size = dst.data.BYTES_PER_ELEMENT, rowBytes = dst.cols * size;
+    const rest = from === 0 ? dst : { rows: dst.rows - from, cols: dst.cols, data: dst.data.subarray(from * dst.cols) };
+    if (!shareableGather(src, dst)) {
+      if (from === 0) return wasm.gatherRows!(src, order, start, dst);
+      const at = wasm.placeOrder(order, start + from, rest.rows);
+      if (at < 0) return false;
+      wasm.exports.gatherRows(rest.rows, rowBytes, src.data.byteOffset, at, rest.data.byteOffset);
+      return true;
+    }
+    const at = wasm.placeOrder(order, start + from, rest.rows);
     if (at < 0) return false;
-    inShares(`gather ${rowBytes} ${dst.rows}`, `gathering ${dst.rows} rows of ${rowBytes} bytes`, dst.rows, 1, 'gatherRows',
-      (from, to) => [to - from, rowBytes, src.data.byteOffset, at + 4 * from, dst.data.byteOffset + from * rowBytes]);
+    inShares(`gather ${rowBytes} ${dst.rows}`, `gathering ${dst.rows} rows of ${rowBytes} bytes`, rest.rows, 1, 'gatherRows',
+      (a, b) => [b - a, rowBytes, src.data.byteOffset, at + 4 * a, rest.data.byteOffset + a * rowBytes]);
     return true;
   }
 
@@ -540,6 +606,13 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     pinned,
     gemm,
     gatherRows,
+    prefetchRows,
+    backgroundGathers: () => ({ ...counts }),
+    // Memory going back may be where a background gather writes: it stops first.
+    release: (m: Matrix) => {
+      stopPrefetch();
+      wasm.release!(m);
+    },
     axpy,
     planProduct,
     productPlans,

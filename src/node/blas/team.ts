@@ -37,6 +37,20 @@ export interface KernelShare {
 
 export type Job = GemmBlock | KernelShare;
 
+/**
+ * Rows the first helper gathers in the background (see BlasTeam.gatherInBackground): rows 0.. of a batch, each rowBytes
+ * long, row r from src + order[r] · rowBytes to dst + r · rowBytes, where order is the address of the batch's row
+ * indices (Uint32) in the shared memory; `chunk` rows per kernel call, between which the helper looks for other work.
+ */
+export interface BackgroundGather {
+  rowBytes: number;
+  src: number;
+  order: number;
+  dst: number;
+  rows: number;
+  chunk: number;
+}
+
 export interface BlasTeam {
   /** Helper threads (the calling thread is one more). */
   readonly helpers: number;
@@ -51,18 +65,35 @@ export interface BlasTeam {
    * done. A job whose helper failed is run with `here` too, so the work is always done.
    */
   run(jobs: readonly Job[], here: (job: Job) => void): void;
+  /**
+   * Has the first helper gather rows in the background whenever it has no share to run (stopping any earlier
+   * background gather first): between the jobs that `run` hands it, and after it has reported its share of one done,
+   * so that the rows fill the time it would otherwise wait for the calling thread's work alone. A job handed to it
+   * waits for at most the chunk in hand.
+   */
+  gatherInBackground(gather: BackgroundGather): void;
+  /**
+   * Stops the background gather, if any, waiting for the chunk in hand, and answers how many of its rows (from 0) are
+   * in place: every row below that count is, and nothing of the gather is written after this returns.
+   */
+  stopBackground(): number;
 }
 
 // Shared with the helpers: four Int32 counters (jobs posted, helpers done with the current one, helpers started, and
 // whether one failed), and each helper's job as float64 values (every field is a whole number below 2⁵³ or a double).
-const COUNTER = { GENERATION: 0, DONE: 1, READY: 2, FAILED: 3 } as const;
-const { GENERATION, DONE, READY, FAILED } = COUNTER;
+// Five more: what sleeping helpers wait on (counted up with every job posted and every background gather set, so that
+// a helper that looked for either before sleeping cannot miss one), and for the background gather: whether one is
+// set, whether the caller asks it to stop, whether the first helper is gathering now, and the rows in place.
+const COUNTER = { GENERATION: 0, DONE: 1, READY: 2, FAILED: 3, WAKE: 4, GATHER: 5, STOP: 6, BUSY: 7, PROGRESS: 8 } as const;
+const { GENERATION, DONE, READY, FAILED, WAKE, GATHER, STOP, BUSY, PROGRESS } = COUNTER;
 /**
  * Values per helper's job: [kind, ...fields]. Kind 0: nothing (or done); 1: a product's block, its GEMM_FIELDS in
- * order; 2: a kernel share, the kernel's index in TEAM_CALLS, the number of arguments and the arguments.
+ * order; 2: a kernel share, the kernel's index in TEAM_CALLS, the number of arguments and the arguments. Slot 0 (the
+ * calling thread's, which is never posted) holds the background gather's BACKGROUND_FIELDS.
  */
 const JOB_SLOTS = 16;
 const GEMM_FIELDS = ['f64', 'transA', 'transB', 'm', 'n', 'k', 'a', 'lda', 'b', 'ldb', 'c', 'ldc', 'alpha', 'beta'] as const;
+const BACKGROUND_FIELDS = ['rowBytes', 'src', 'order', 'dst', 'rows', 'chunk'] as const;
 
 /**
  * How long a helper keeps watching for the next job before it sleeps, in milliseconds. Products come in quick
@@ -83,6 +114,8 @@ interface HelperData {
   /** Where this helper's job starts in jobs. */
   slot: number;
   watchMs: number;
+  /** Whether this helper runs the background gather (the first does). */
+  gathers: boolean;
 }
 
 /**
@@ -92,7 +125,7 @@ interface HelperData {
 function helper(): void {
   const d = (require('node:worker_threads') as typeof import('node:worker_threads')).workerData as HelperData;
   const counters = new Int32Array(d.counters), jobs = new Float64Array(d.jobs), job = d.slot;
-  const { GENERATION, DONE, READY, FAILED } = d.counter;
+  const { GENERATION, DONE, READY, FAILED, WAKE, GATHER, STOP, BUSY, PROGRESS } = d.counter;
   const fail = (): void => {
     Atomics.store(counters, FAILED, 1);
     Atomics.notify(counters, READY); // a caller waiting for the team to start looks again
@@ -121,13 +154,43 @@ function helper(): void {
   };
   // Read the job counter before saying ready: a job posted right after cannot then be missed.
   let seen = Atomics.load(counters, GENERATION);
+  /**
+   * The first helper's background gather (see BlasTeam.gatherInBackground), chunk by chunk from the rows in place on,
+   * while one is set, the caller does not ask it to stop, and no job has been posted; true if it gathered any rows.
+   * It says it is busy before it looks, and the caller asks it to stop before it looks whether it is busy, so that one
+   * of them sees the other (the atomics are sequentially consistent).
+   */
+  const gatherRows = kernels[d.calls.indexOf('gatherRows')];
+  const background = (): boolean => {
+    if (!d.gathers || Atomics.load(counters, GATHER) === 0) return false;
+    let gathered = false;
+    Atomics.store(counters, BUSY, 1);
+    try {
+      // rowBytes, src, order, dst, rows, chunk (BACKGROUND_FIELDS), in slot 0
+      const rowBytes = jobs[0], src = jobs[1], order = jobs[2], dst = jobs[3], rows = jobs[4], chunk = jobs[5];
+      for (let r = Atomics.load(counters, PROGRESS); r < rows; r = Atomics.load(counters, PROGRESS)) {
+        if (Atomics.load(counters, STOP) !== 0 || Atomics.load(counters, GENERATION) !== seen || Atomics.load(counters, GATHER) === 0) break;
+        const count = Math.min(chunk, rows - r);
+        gatherRows(count, rowBytes, src, order + 4 * r, dst + r * rowBytes);
+        Atomics.store(counters, PROGRESS, r + count);
+        gathered = true;
+      }
+    } catch {
+      fail();
+    }
+    Atomics.store(counters, BUSY, 0);
+    if (gathered) Atomics.notify(counters, BUSY); // a caller waiting for it to stop
+    return gathered;
+  };
   Atomics.add(counters, READY, 1);
   Atomics.notify(counters, READY);
   for (;;) {
-    // Watch for the next job for a while, then sleep until it comes.
-    const until = performance.now() + d.watchMs;
-    for (let spins = 1; Atomics.load(counters, GENERATION) === seen; spins++) {
-      if ((spins & 255) === 0 && performance.now() > until) Atomics.wait(counters, GENERATION, seen);
+    // Watch for the next job for a while (gathering in the background meanwhile, where there is a gather to do), then
+    // sleep until a job or a gather comes.
+    let until = performance.now() + d.watchMs;
+    for (let spins = 1, wake = Atomics.load(counters, WAKE); Atomics.load(counters, GENERATION) === seen; spins++, wake = Atomics.load(counters, WAKE)) {
+      if (background()) until = performance.now() + d.watchMs;
+      if ((spins & 255) === 0 && performance.now() > until) Atomics.wait(counters, WAKE, wake);
     }
     seen = Atomics.load(counters, GENERATION);
     const j = job + 1;
@@ -164,7 +227,7 @@ export function startTeam(library: string, memory: WebAssembly.Memory, module: W
   const koffiPath = createRequire(import.meta.url).resolve('koffi');
   for (let index = 1; index <= helpers; index++) {
     const workerData: HelperData = { koffiPath, library, memory, module, calls: TEAM_CALLS, counters: counters.buffer as SharedArrayBuffer,
-      counter: COUNTER, jobs: slots.buffer as SharedArrayBuffer, slot: index * JOB_SLOTS, watchMs: WATCH_MS };
+      counter: COUNTER, jobs: slots.buffer as SharedArrayBuffer, slot: index * JOB_SLOTS, watchMs: WATCH_MS, gathers: index === 1 };
     const worker = new Worker(`(${helper.toString()})()`, { eval: true, workerData });
     // A helper that ends (it never should) leaves the team unusable rather than waited for.
     worker.on('error', () => Atomics.store(counters, FAILED, 1));
@@ -173,6 +236,11 @@ export function startTeam(library: string, memory: WebAssembly.Memory, module: W
   }
   const failed = (): boolean => Atomics.load(counters, FAILED) !== 0;
   const ready = (): boolean => Atomics.load(counters, READY) >= helpers;
+
+  /** Waits until the first helper is not gathering in the background: after the caller has set STOP (or posted a job). */
+  function waitWhileGathering(): void {
+    for (let spins = 0; Atomics.load(counters, BUSY) !== 0 && !failed(); spins++) if (spins > 4096) Atomics.wait(counters, BUSY, 1, 1);
+  }
 
   /** Writes a job into helper i's slot. */
   function post(i: number, job: Job | undefined): void {
@@ -206,14 +274,33 @@ export function startTeam(library: string, memory: WebAssembly.Memory, module: W
       for (let i = 1; i <= helpers; i++) post(i, jobs[i]);
       Atomics.store(counters, DONE, 0);
       Atomics.add(counters, GENERATION, 1);
-      Atomics.notify(counters, GENERATION);
+      Atomics.add(counters, WAKE, 1);
+      Atomics.notify(counters, WAKE);
       here(jobs[0]);
       // The helpers' shares take about as long as this one: watch for them a little, then sleep until they report.
       for (let done = Atomics.load(counters, DONE), spins = 0; done < helpers; done = Atomics.load(counters, DONE)) {
         if (++spins > 4096) Atomics.wait(counters, DONE, done);
       }
+      // The first helper goes back to a background gather by itself.
       // A share a helper could not run (its job still marked) is run here.
       for (let i = 1; i < jobs.length; i++) if (slots[i * JOB_SLOTS] !== 0) here(jobs[i]);
+    },
+    gatherInBackground(gather) {
+      this.stopBackground();
+      BACKGROUND_FIELDS.forEach((field, f) => (slots[f] = gather[field]));
+      Atomics.store(counters, PROGRESS, 0);
+      Atomics.store(counters, GATHER, 1);
+      Atomics.add(counters, WAKE, 1);
+      Atomics.notify(counters, WAKE); // a sleeping helper wakes and finds it
+    },
+    stopBackground() {
+      if (Atomics.load(counters, GATHER) === 0) return 0;
+      Atomics.store(counters, STOP, 1);
+      waitWhileGathering();
+      const done = Atomics.load(counters, PROGRESS);
+      Atomics.store(counters, GATHER, 0);
+      Atomics.store(counters, STOP, 0);
+      return done;
     },
   };
 }
