@@ -389,6 +389,35 @@ describe('the BLAS backend in float64: dgemm and the element-wise loops against 
       }), { numRuns: 80 });
   });
 
+  it('float64 softmax, alone and fused with cross-entropy, gives the reference\'s bits: e^x as fdlibm (and so Math.exp) computes it, two lanes at a time', () => {
+    const k = backends.wasm1;
+    // Rows [0, x]: e^x itself where it is below the rounding of 1 + e^x, e^x / (1 + e^x) above. Every branch of fdlibm's
+    // exp: |x| below 2⁻²⁸, up to ½ ln 2 (by the high word's bits), to 1.5 ln 2, beyond, subnormal results and 0.
+    const bits = (hex: bigint): number => new Float64Array(BigUint64Array.of(hex).buffer)[0];
+    const edges = [0, -0, -1e-300, -(2 ** -28), -(2 ** -29), -(2 ** -28) * 1.000001, bits(0xBFD62E42FEFA39EFn), bits(0xBFD62E42FFFFFFFFn), bits(0xBFD62E4300000000n),
+      bits(0xBFF0A2B1FFFFFFFFn), bits(0xBFF0A2B200000000n), -Math.LN2, -708.39, -708.4, -709, -744, -745.1332191019411, -745.14, -1000, -Infinity, NaN];
+    const random = new Random(8);
+    const values = [...edges, ...Array.from({ length: 40_000 }, (_, i) => -[760, 2, 40, 0.01][i % 4] * random.uniform(0, 1))];
+    const x = k.allocate!(values.length, 2, 'float64'), a = k.allocate!(values.length, 2, 'float64');
+    values.forEach((v, i) => x.data.set([0, v], 2 * i));
+    const want = zeros(values.length, 2, 'float64');
+    referenceKernels.softmax({ ...x, data: Float64Array.from(x.data) }, want);
+    const differing = (m: Matrix): number => m.data.reduce((n, v, i) => (Object.is(v, want.data[i]) ? n : n + 1), 0);
+    k.softmax(x, a);
+    expect(differing(a)).toBe(0);
+    // Ten classes (W1's), odd widths, and the fused form's a.
+    for (const cols of [10, 7]) {
+      const h = random64(64, cols, random), y = k.allocate!(64, cols, 'float64'), fused = k.allocate!(64, cols, 'float64'), delta = k.allocate!(64, cols, 'float64');
+      for (let i = 0; i < h.data.length; i++) h.data[i] *= 40;
+      const hIn = k.allocate!(64, cols, 'float64');
+      hIn.data.set(h.data);
+      const expected = zeros(64, cols, 'float64');
+      referenceKernels.softmax(h, expected);
+      k.softmaxCrossEntropy!(hIn, y, fused, delta);
+      expect(fused.data.every((v, i) => Object.is(v, expected.data[i]))).toBe(true);
+    }
+  });
+
   it.each(['wasm1', 'blas2'])('%s: element-wise kernels on float64 matrices in the backend\'s memory, and outside it', (name) => {
     const k = backends[name];
     // float64 matrices live in the backend's (shared) WebAssembly memory, where its f64 kernels reach them.

@@ -162,7 +162,8 @@ function helper(): void {
    */
   const gatherRows = kernels[d.calls.indexOf('gatherRows')];
   const background = (): boolean => {
-    if (!d.gathers || Atomics.load(counters, GATHER) === 0) return false;
+    // (Nothing written while there is nothing to gather: the counters' line is the caller's too.)
+    if (!d.gathers || Atomics.load(counters, GATHER) === 0 || Atomics.load(counters, PROGRESS) >= jobs[4]) return false;
     let gathered = false;
     Atomics.store(counters, BUSY, 1);
     try {
