@@ -183,6 +183,12 @@ export function closeStepper(): void {
   emit('stage');
 }
 
+/** The resets so far: the worker tags what it reports with the one it answers (see `current`). */
+let run = 0;
+
+/** Whether a message from the worker belongs to the network the page has now, not to one before a reset. */
+export const current = (m: FromWorker): boolean => m.run === run;
+
 export function reset(): void {
   say('');
   app.problem = makeProblem(app.state);
@@ -194,7 +200,7 @@ export function reset(): void {
   setPlaying(false);
   emit('reset');
   const table = isTableSet(app.state.dataset) ? tableOf(app.state.dataset)?.source : undefined;
-  send({ type: 'reset', state: app.state, ...(table ? { table } : {}) });
+  send({ type: 'reset', run: ++run, state: app.state, ...(table ? { table } : {}) });
 }
 
 /**

@@ -1,0 +1,53 @@
+// The second clicked review of the playground (notes/pagereview2.md), in Debian's Chromium at a small laptop's
+// 1280×720 and a phone's 390×844 (touch): what broke when the learner changed the data mid-training.
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Random } from '../src/core/random.js';
+import { usePlayground } from './playground-page.js';
+
+const LAPTOP = { width: 1280, height: 720 };
+const playground = usePlayground();
+
+const epoch = (page: Page): Promise<number> => page.locator('#epoch').innerText().then((t) => Number(t.replace(/\D+/g, '')));
+
+/** A table as people have them: an identifier, a date, gaps (empty and NA), a text column, a class target. */
+function table(rows: number, seed = 3): string {
+  const random = new Random(seed);
+  const lines = ['id,when,x,z,colour,bought'];
+  for (let i = 0; i < rows; i++) {
+    const x = random.next() * 6 - 3, z = random.next() * 4 - 2, colour = ['red', 'green', 'blue'][i % 3];
+    const day = `2021-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    lines.push([`ID${1000 + i}`, day, i % 9 === 0 ? '' : x.toFixed(3), i % 11 === 0 ? 'NA' : z.toFixed(3), i % 17 === 0 ? '' : colour,
+      x + z / 2 + (colour === 'red' ? 0.8 : 0) > 0 ? 'yes' : 'no'].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('changing the data mid-training', () => {
+  it('drops what the worker reported for the old network: no script error, and the new curve starts at its own epoch 0', async () => {
+    const page = await playground.open('', LAPTOP);
+    await page.setInputFiles('#csvFile', { name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(table(200)) });
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 60_000 });
+    // The error surface open: it rebuilds the network from each snapshot's weights.
+    await page.locator('summary', { hasText: 'The error surface' }).click();
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch')!.textContent!.replace(/\D+/g, '')) >= 5, null, { timeout: 90_000 });
+    // The page's thread busy for a second while the worker trains on (a slow phone, a long drawing), then the
+    // learner picks the circle: the table network's snapshots are still queued for the page when it resets.
+    await page.evaluate(() => {
+      const until = performance.now() + 1000;
+      while (performance.now() < until);
+      (document.querySelector('input[value="circle"]') as HTMLInputElement).click();
+    });
+    await page.waitForFunction(() => document.getElementById('epoch')!.textContent!.replace(/\D+/g, '') === '0'
+      && Number((document.getElementById('lossCurve') as HTMLElement | null)?.dataset.points) >= 1, null, { timeout: 60_000 });
+    // The circle's network: two inputs, and one point on its loss curve (the reset's), none of the table's epochs.
+    expect(await page.locator('#links line.link[data-layer="0"][data-from="2"]').count()).toBe(0);
+    expect(await page.locator('#lossCurve').getAttribute('data-points')).toBe('1');
+    expect(await epoch(page)).toBe(0);
+    // It trains on: the page still follows the worker.
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch')!.textContent!.replace(/\D+/g, '')) >= 3, null, { timeout: 90_000 });
+    await playground.close(page);
+  }, 150_000);
+});
