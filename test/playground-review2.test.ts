@@ -51,3 +51,28 @@ describe('changing the data mid-training', () => {
     await playground.close(page);
   }, 150_000);
 });
+
+describe('a table\'s first map', () => {
+  it('is not a line: where one of the first two inputs is the same in every row, the table opens on its projection', async () => {
+    const page = await playground.open('', LAPTOP);
+    const plane = (): Promise<string> => page.locator('#planeNote').innerText();
+    // digits, by its picture: pixel_0 is 0 in every image, so "pixel_0 × pixel_1" drew all 300 points on one line.
+    await page.click('#datasets input[value="digits"]');
+    await page.waitForFunction(() => document.getElementById('tableSummary')!.textContent!.includes('digits'), null, { timeout: 60_000 });
+    expect(await plane()).toContain('across principal component 1, up principal component 2');
+    expect(new URL(page.url()).searchParams.get('axes')).toBe('pca');
+    // A file's dates within one year: its first input, the year, is one value.
+    await page.setInputFiles('#csvFile', { name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(table(120)) });
+    await page.waitForFunction(() => document.getElementById('tableSummary')!.textContent!.includes('shop.csv'), null, { timeout: 60_000 });
+    expect(await page.locator('#axes option:checked').innerText()).toBe('projection: first two principal components');
+    expect(await plane()).toContain('principal component 1');
+    // The learner's own pick of a pair still holds, and a table whose first two inputs vary opens on them as before.
+    await page.selectOption('#axes', '1,4');
+    await page.waitForFunction(() => location.search.includes('axes=1%2C4'));
+    expect(await plane()).toContain('across when: month, up x');
+    await page.click('#datasets input[value="iris"]');
+    await page.waitForFunction(() => document.getElementById('tableSummary')!.textContent!.includes('iris'), null, { timeout: 60_000 });
+    expect(await plane()).toContain('across sepal_length, up sepal_width');
+    await playground.close(page);
+  }, 120_000);
+});

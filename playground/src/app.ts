@@ -2,7 +2,7 @@
 // a few events. Each panel (controls, diagram, heat map, charts, step-through, comparison) is its own
 // module that reads `app` and listens here; none of them calls another directly.
 import type { UpdateTrace } from '../../src/index.js';
-import { makeProblem, type Problem } from './problem.js';
+import { firstMap, makeProblem, type Problem } from './problem.js';
 import { lesson } from './lessons.js';
 import { CUSTOM_POINT, type FromWorker, type Snapshot, type ToWorker, type TracedPoint } from './protocol.js';
 import { FEATURE_NAMES, isTableSet, readState, serializeState, type FeatureName, type State, type TableSetName } from './state.js';
@@ -209,17 +209,18 @@ export function reset(): void {
  */
 export function useTable(set: TableSetName, source: TableSource): boolean {
   const before = tableOf(set);
+  let axes: string;
   try {
     setTable(set, readTable(source));
     // The default target (the last column) must make a problem the library accepts, before anything changes.
-    makeProblem({ ...app.state, dataset: set, target: '', axes: '0,1', lesson: null });
+    axes = firstMap(makeProblem({ ...app.state, dataset: set, target: '', axes: '0,1', lesson: null }));
   } catch (e) {
     setTable(set, before);
     say(cliMessage(e));
     emit('controls');
     return false;
   }
-  update({ dataset: set, target: '', axes: '0,1' });
+  update({ dataset: set, target: '', axes });
   return true;
 }
 
