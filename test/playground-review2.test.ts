@@ -76,3 +76,28 @@ describe('a table\'s first map', () => {
     await playground.close(page);
   }, 120_000);
 });
+
+describe('exercise mode, the last stage on a phone', () => {
+  it('says the update waits while it waits, and "applied" once every step is revealed', async () => {
+    const page = await playground.open('', { width: 390, height: 844 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 3 });
+    await page.getByRole('link', { name: '2. The exercise' }).tap();
+    await page.waitForSelector('#stepper:not([hidden])', { timeout: 60_000 });
+    await page.locator('#quiz').tap();
+    for (let stage = 1; stage <= 5; stage++) {
+      await page.locator('#nextStage').tap();
+      await page.waitForSelector(`#stepper[data-stage="${stage}"]`);
+    }
+    const said = async (): Promise<string> => `${await page.locator('#stageTitle').innerText()} ${await page.locator('#stageText').innerText()}`;
+    // It said "The update, applied … The weights took the steps … Not applied yet".
+    expect(await said()).toMatch(/^The update, not applied yet \(lesson: the exercise, η = 0\.5\) Each weight takes its step.*Not applied yet/);
+    expect(await said()).not.toMatch(/took the steps|update, applied/);
+    await page.locator('#prevStage').tap();
+    await page.waitForSelector('#stepper[data-stage="4"]');
+    while (await page.locator('#stageValues button[data-action="reveal"]').count() > 0) await page.locator('#stageValues button[data-action="reveal"]').first().tap();
+    await page.locator('#nextStage').tap();
+    await page.waitForSelector('#stepper[data-stage="5"]');
+    expect(await said()).toMatch(/^The update, applied \(lesson: the exercise, η = 0\.5\) The weights took the steps/);
+    expect(await said()).not.toContain('Not applied yet');
+    await playground.close(page);
+  }, 120_000);
+});
