@@ -112,7 +112,7 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
 
 export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
   const model = openModel(modelPath);
-  const frame = await readDataFile(dataPath, data);
+  const frame = await readDataFile(dataPath, { ...data, naValues: model.naValuesWith(data.naValues) });
   const report = model.gradientCheck(frame, { rows });
   if (json) {
     out.write(JSON.stringify(report) + '\n');

@@ -56,11 +56,11 @@ export interface TrainResult {
 }
 
 /** The command line's options as the library's train takes them. */
-export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'naValues' | 'missing' | 'keep' | 'threads'> & { validation?: number; missing?: 'fill' | 'error'; keep?: readonly string[] }): LibraryTrainOptions {
+export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'naValues' | 'missing' | 'keep' | 'threads'> & { validation?: number; missing?: 'fill' | 'error'; keep?: readonly string[]; naValues?: readonly string[] }): LibraryTrainOptions {
   const pick = <K extends keyof typeof o>(...keys: K[]): Partial<Pick<typeof o, K>> =>
     Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<typeof o, K>>;
   return {
-    ...pick('task', 'bins', 'bagging', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout', 'missing', 'keep'),
+    ...pick('task', 'bins', 'bagging', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout', 'missing', 'keep', 'naValues'),
     ...(o.target ? { target: o.target.length === 1 ? o.target[0] : o.target } : {}),
     ...(o.classWeight ? { classWeight: o.classWeight === 'balanced' ? 'balanced' : Object.fromEntries(o.classWeight) } : {}),
   };

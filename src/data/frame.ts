@@ -7,7 +7,7 @@ import { BackpropError, closestName, printable } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
-import { medianOf, MISSING, naTest } from './missing.js';
+import { medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, NUMBER_TEXT } from './missing.js';
 import { encodePiecewise } from './piecewise.js';
 import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import { checkEncodedSize } from './sizes.js';
@@ -470,6 +470,8 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
   const scaler = prep.scaler;
   const shiftOf = (n: number): number => (scaler ? (scaler.kind === 'standard' ? scaler.mean[n] : scaler.min[n]) : 0);
   const scaleOf = (n: number): number => (scaler ? (scaler.kind === 'standard' ? scaler.std[n] : scaler.max[n] - scaler.min[n] || 1) : 1);
+  // The words the model reads as "no value" (its training data's), in text however a reader gave it.
+  const na = naTest(modelNaValues(prep));
   let offset = 0, n = 0;
   for (const f of prep.features) {
     const c = column(frame, f.name)!;
@@ -477,9 +479,31 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     const allMissing = (c.kind === 'numeric' ? c.values.length : c.codes.length) > 0 && missingCount(c) === (c.kind === 'numeric' ? c.values.length : c.codes.length);
     if (f.type === 'numeric' || f.type === 'date') {
       let values: Float64Array;
+      // Words in a numeric column that are no missing value the model knows (unseen), and values that are no finite number.
+      let unseen = 0, broken = 0;
       if (f.type === 'numeric') {
-        if (c.kind !== 'numeric' && !allMissing) throw new BackpropError(`${frame.source}: column "${f.name}" holds text, but the model expects numbers there`, f.name);
-        values = c.kind === 'numeric' ? c.values : new Float64Array(c.codes.length).fill(NaN);
+        if (c.kind === 'numeric' || allMissing) values = c.kind === 'numeric' ? c.values : new Float64Array(c.codes.length).fill(NaN);
+        else {
+          // Numbers written among words (a reader gives such a column as text): each word is a missing value where the
+          // model reads it so (its NA words, the column's naWords), else a value the model never saw.
+          const read = numbersOfText(c, f, na);
+          values = read.values;
+          for (let i = 0; i < count; i++) {
+            const row = rowOf(i), code = c.codes[row];
+            if (code === MISSING) continue;
+            const what = read.kind[code];
+            if (what === WORD_UNSEEN) {
+              unseen++;
+              if (policy.unknown === 'error') {
+                fault(i, c, `the word ${JSON.stringify(printable(c.dictionary[code], 80))}, which the model never saw in this column of numbers${f.naWords ? ` (it reads ${f.naWords.map((w) => JSON.stringify(w)).join(', ')} as missing)` : ''}`);
+              } else policy.onUnseen?.(row, f.name, c.dictionary[code]);
+            } else if (what === NOT_A_FINITE_NUMBER) {
+              broken++;
+              fault(i, c, `${printable(c.dictionary[code].trim(), 40)} is not a finite number`);
+            }
+          }
+          add(policy.tally?.unseen, f.name, unseen);
+        }
       } else {
         if (c.kind !== 'text' && !allMissing) throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects dates there (ISO 8601 text, e.g. 2024-03-15)`, f.name);
         values = c.kind === 'text' ? daysOf(c) : c.values;
@@ -502,6 +526,8 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
         missed = fillScaleInto(X, width, offset + p, values, rows, count, shiftOf(n), scaleOf(n), filled, part, p === 0 ? indicator : -1);
         n++;
       });
+      // A word the model never saw is counted as one (filled as a missing value is), and a broken value as neither.
+      missed -= unseen + broken;
       if (missed > 0) {
         add(policy.tally?.missing, f.name, missed);
         if (f.fill === undefined) {
@@ -521,7 +547,12 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     }
     const categories = categoryIndex(f.categories);
     const byCode = c.kind === 'text' ? Int32Array.from(c.dictionary, (d) => categories.get(d) ?? -1) : new Int32Array(0);
-    const codes = c.kind === 'text' ? c.codes : new Uint32Array(c.values.length).fill(MISSING);
+    let codes = c.kind === 'text' ? c.codes : new Uint32Array(c.values.length).fill(MISSING);
+    // A word the model reads as "no value" that the reader took for a value (it read with other words) is missing.
+    if (c.kind === 'text') {
+      const absent = c.dictionary.map((d, k) => byCode[k] < 0 && na(d.trim()));
+      if (absent.includes(true)) codes = Uint32Array.from(codes, (k) => (k !== MISSING && absent[k] ? MISSING : k));
+    }
     const { unseen, missed, first } = oneHotInto(X, width, offset, byCode, codes, rows, count, f.missing ? f.categories.length : -1);
     add(policy.tally?.unseen, f.name, unseen);
     add(policy.tally?.missing, f.name, missed);
@@ -544,6 +575,30 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     offset += featureWidth(f);
   }
   return prep.piecewise ? encodePiecewise(prep.piecewise, x, make) : x;
+}
+
+/** What a text entry of a numeric feature's column is, besides a number (0): a missing value, a word the model never saw, or a number that is not finite. */
+const WORD_MISSING = 1, WORD_UNSEEN = 2, NOT_A_FINITE_NUMBER = 3;
+
+/**
+ * A text column (numbers among words, as a reader gives one) read as a numeric feature's values: numbers as
+ * written, NaN for everything else; `kind` says, per dictionary entry, which of WORD_* it is. A word is missing
+ * where the model reads it so: an NA word (`na`) or one of the feature's naWords.
+ */
+function numbersOfText(c: Extract<FrameColumn, { kind: 'text' }>, f: FeatureSpec & { type: 'numeric' }, na: (trimmed: string) => boolean): { values: Float64Array; kind: Uint8Array } {
+  const words = new Set(f.naWords ?? []);
+  const kind = new Uint8Array(c.dictionary.length);
+  const byCode = Float64Array.from(c.dictionary, (d, k) => {
+    const t = d.trim();
+    if (NUMBER_TEXT.test(t)) {
+      const v = Number(t);
+      if (Number.isFinite(v)) return v;
+      kind[k] = NOT_A_FINITE_NUMBER;
+    } else if (na(t) || words.has(t) || /^[+-]?nan$/i.test(t)) kind[k] = WORD_MISSING;
+    else kind[k] = NOT_FINITE_TEXT.test(t) ? NOT_A_FINITE_NUMBER : WORD_UNSEEN;
+    return NaN;
+  });
+  return { values: Float64Array.from(c.codes, (k) => (k === MISSING ? NaN : byCode[k])), kind };
 }
 
 // The loops of encodeFrameInputs, each in a function of its own: small and of few types, they are compiled once,
@@ -596,16 +651,15 @@ function oneHotInto(X: FloatArray, width: number, offset: number, byCode: Int32A
   return { unseen, missed, first };
 }
 
-const isNa = naTest();
-
 /**
  * A raw record (one value per feature, in the model's order) as the network's input vector, encoded as a table's
  * rows are: numbers (or text that reads as one), text, ISO dates; null, undefined, NaN, an empty text or one of the
- * usual words for "no value" (DEFAULT_NA_VALUES: NA, ?, …) is missing.
+ * model's words for "no value" (its naValues, by default DEFAULT_NA_VALUES: NA, ?, …) is missing.
  */
 export function encodeRecord(prep: Preprocessing, values: readonly (string | number | null | undefined)[], where = 'record',
   policy: Pick<EncodePolicy, 'unknown' | 'tally'> = { unknown: 'error' }): number[] {
   const { features } = prep;
+  const isNa = naTest(modelNaValues(prep));
   if (values.length !== features.length) {
     throw new BackpropError(`${where}: expected ${features.length} values (${features.map((f) => f.name).join(', ')}), got ${values.length}`);
   }
@@ -613,7 +667,9 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
     const v = values[i];
     const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && isNa(v.trim()));
     if (f.type === 'numeric') {
-      const n = absent ? NaN : typeof v === 'number' ? v : /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v)) ? Number(v) : NaN;
+      // A word among numbers is read as a table's is (a missing value, or one the model never saw).
+      if (typeof v === 'string' && !absent && !NUMBER_TEXT.test(v.trim())) return { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [v] };
+      const n = absent ? NaN : typeof v === 'number' ? v : Number(v);
       if (!absent && !Number.isFinite(n)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
       return { name: f.name, kind: 'numeric', values: Float64Array.of(n) };
     }

@@ -311,7 +311,9 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
   // Mostly numbers with a word among them reads as a numeric column with a mistake in it (the word is named);
   // mostly words with a number among them, as a text column with a mistake in it (the number is named).
   const present = rows - missing;
-  const numeric = kind ? kind === 'numeric' : texts === 0 || (numbers > 0 && texts < present - texts);
+  // Words among a model's numbers go to the table layer as text, which reads each as the model does (a missing
+  // value, or one it never saw).
+  const numeric = kind ? kind === 'numeric' && texts === 0 : texts === 0 || (numbers > 0 && texts < present - texts);
   if (numeric) {
     const out = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
@@ -333,7 +335,7 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
     }
     return { name, kind: 'numeric', values: out };
   }
-  if (numbers > 0 && !kind) {
+  if (numbers > 0 && kind !== 'numeric') {
     const i = sorts.indexOf(KINDS.indexOf('number'));
     throw new BackpropError(`${at(i)}: ${String(values[i])} is a number, but the column's other values are text; a column is numbers or text, not both`, name);
   }

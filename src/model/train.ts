@@ -12,7 +12,7 @@ import { checkEncodedSize } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks, averageSpec } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
-import { checkNaValues, MAX_NA_LENGTH } from '../data/missing.js';
+import { checkNaValues, MAX_NA_LENGTH, storedNaValues } from '../data/missing.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, resolveSpec, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
@@ -201,7 +201,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
     split.train = split.train.map((i) => rows[i]);
     split.test = split.test.map((i) => rows[i]);
   }
-  const prep = withPiecewise(fitFramePreprocessing(description, frame, split.train), frame, split.train, o.bins);
+  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, split.train), o.naValues), frame, split.train, o.bins);
   const net = await networkFor(prep, o, { source: frame.source, rows: split.train.length });
   const settled = settle(o, split.train.length, prep.target!.task, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
@@ -268,6 +268,12 @@ function epochWatch(t: TrainOptions): { watch: Callback[]; settled: () => Promis
 const PIECEWISE_SAMPLE = 100_000;
 
 /** The preprocessing with a piecewise-linear encoding of `bins` bins fitted on the rows' scaled numbers (none for bins 0). */
+/** The preprocessing with the words that meant "no value" in its training data, where they are not the default list. */
+export function withNaValues(prep: Preprocessing, naValues: readonly string[] | undefined): Preprocessing {
+  const words = storedNaValues(naValues);
+  return words ? { ...prep, naValues: words } : prep;
+}
+
 export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: ArrayLike<number>, bins: number): Preprocessing {
   const numeric = scaledInputs(prep.features);
   if (bins === 0 || numeric.length === 0 || rows.length === 0) return prep;
@@ -406,7 +412,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       throw new OptionError(`bagging: ${members} networks each hold out a fold of ${n} rows, a share of each class, and none of the target's ${classes} classes has rows enough (at most ${largest}) for a fold to hold one of them${hint}; or use bagging 1`, 'bagging');
     }
   }
-  const prep = withPiecewise(fitFramePreprocessing(description, frame, all), frame, all, o.bins);
+  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, all), o.naValues), frame, all, o.bins);
   // The matrices hold the run's rows in order; folds index into them.
   const x = encodeFrameInputs(prep, frame, 'float32', all);
   const trained = baggedRuns(prep, members, n);

@@ -15,7 +15,7 @@ import type { Task } from '../data/columns.js';
 import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, featuresOf, type ColumnSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
-import { MISSING } from '../data/missing.js';
+import { MISSING, storedNaValues } from '../data/missing.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth } from '../data/piecewise.js';
 import { scaledInputs, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
@@ -342,6 +342,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
       ? { name: targetName, task, scale: { mean: ts.stats.mean, std: ts.stats.std } }
       : { name: targetName, task: 'classification', classes },
     ...(left.length ? { leftOut: left } : {}),
+    ...(storedNaValues(options.naValues) ? { naValues: storedNaValues(options.naValues) } : {}),
   };
   if (o.bins && sample.length) {
     // The sample as a frame of the file's columns, encoded and binned as in memory (model/train.ts withPiecewise).
