@@ -174,6 +174,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (notes.missing) say(`missing  ${notes.missing}`);
   for (const line of notes.leftOut) say(`columns  ${line}`);
   for (const line of notes.notDates) say(`columns  ${line}`);
+  for (const line of notes.mixed) say(`columns  ${line}`);
   const targetNames = targetColumns(target).map((c) => c.name);
   say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}${notes.task ? `: ${notes.task}` : ''}`);
   if (members > 1) say(`split    ${trainingRows} rows in ${members} folds (seed ${o.seed}): network k trains on the others and holds out fold k, about ${Math.round(trainingRows / members)} rows`);
@@ -249,6 +250,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       data: {
         source, rows, features: prep.features.map((f) => f.name), inputs: model.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes,
         taskReason: plan.description.taskReason, missing: plan.description.missing, leftOut: plan.description.leftOut, notDates: plan.description.notDates,
+        mixed: plan.description.mixed,
       },
       network: model.toSpec(),
       training: {

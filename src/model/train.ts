@@ -5,14 +5,14 @@ import { chooseKernels } from '../core/backends.js';
 import { BackpropError, quoted } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
-import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, wordList, type DataFrame, type FrameDescription } from '../data/frame.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth, valueSlots } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks, averageSpec } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
-import { checkNaValues, MAX_NA_LENGTH, storedNaValues } from '../data/missing.js';
+import { checkNaValues, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, storedNaValues } from '../data/missing.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, resolveSpec, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
@@ -67,7 +67,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * What the table layer did to the data, in words for a plan (the command line prints them): the missing values it
  * fills, each column it left out, and why the target's task.
  */
-export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { missing: string | null; leftOut: string[]; notDates: string[]; task: string } {
+export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { missing: string | null; leftOut: string[]; notDates: string[]; mixed: string[]; task: string } {
   const { description, prep } = plan;
   let missing: string | null = null;
   if (description.missing.length) {
@@ -91,12 +91,16 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { 
   // The value quoted once (its control characters as escapes, not escaped again); marking it missing is offered only
   // where an NA word can be that long.
   const notDates = description.notDates.map((d) => `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ISO 8601 date; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
+  // Numbers with words among them: which words were read as missing values, or that the numbers were read as text.
+  const mixed = description.mixed.map((m) => (m.as === 'numbers'
+    ? `${m.column}: numbers, with ${wordList(m, MAX_NUMERIC_WORDS)} read as missing values`
+    : `${m.column}: text, with numbers among the words (${count(m.numbers)} of ${count(m.numbers + m.wordRows)} values), read as categories; --na-values marks words missing`));
   const target = prep.target!;
   const asked = description.taskReason === 'as asked';
   const task = description.taskReason === 'text' || description.taskReason === 'numbers with fractions' || asked || targetColumns(target).length > 1 ? '' : target.task === 'classification'
     ? `${description.taskReason}; --task regression predicts them as numbers`
     : `${description.taskReason}; --task classification reads them as classes`;
-  return { missing, leftOut, notDates, task };
+  return { missing, leftOut, notDates, mixed, task };
 }
 
 /** What fitting a plan takes besides the options it was made with. */
@@ -132,7 +136,7 @@ export interface TrainingPlan {
   /** For data in memory: which rows train and which validate. */
   split?: { train: Uint32Array; test: Uint32Array };
   /** What the table layer found: why the task, the missing values it fills, the columns it left out. */
-  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates'>;
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates' | 'mixed'>;
   fit(options?: PlanFitOptions): Promise<History>;
   /** Final metrics on the training and validation rows (a streamed run reports its last epoch's). */
   metrics(history: History): { train: Metrics; validation: Metrics | null };
@@ -221,7 +225,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   return {
     source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
     members: 1, options: settled, streamed: false, split, stop,
-    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates },
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates, mixed: description.mixed },
     fit: async (f = {}) => {
       const history = await fitAsync(net, xTrain, yTrain, {
         epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
@@ -451,7 +455,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
     },
     members, options: settled[0], streamed: false, stop: settled[0].stop ? new LossStop(settled[0].stop) : null,
     split: { train: all, test: new Uint32Array(0) },
-    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates },
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates, mixed: description.mixed },
     get memberRuns() {
       return runs;
     },

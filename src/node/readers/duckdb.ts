@@ -296,6 +296,11 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
         // reader words it; anything else goes to the strict reader, which names it.
         const word = await con.run(sql).then(() => null, (e: unknown) => conversionProblem(e));
         const j = word ? described.findIndex((d) => d.column_name === word.column) : -1;
+        // A word among numbers past DuckDB's sample: the column read again as text, for the table layer to read
+        // (numbers with a few words missing, or text: data/frame.ts mixedAs).
+        if (word && j >= 0 && !NUMBER.test(word.value.trim()) && !NOT_FINITE.test(word.value.trim()) && !(options.textColumns ?? []).includes(word.column)) {
+          return readWithDuckDB(path, source, { ...options, textColumns: [...(options.textColumns ?? []), word.column] });
+        }
         if (word && j >= 0) {
           throw new BackpropError(`${source}, line ${word.line}, column ${j + 1} (${word.column}): "${printable(word.value, 40)}" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`);
         }
@@ -317,7 +322,8 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       // Text by DuckDB's reckoning; by backprop's, numbers written with spaces around them (values come trimmed)
       // are still numbers, and a column of words with a number among them is an error.
       const kind = textKind(dictionary);
-      if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary };
+      // Numbers with words among them are text too, for the table layer to read (data/frame.ts mixedAs).
+      if (kind === 'text' || dictionary.some((v) => !NUMBER.test(v) && !NOT_FINITE.test(v))) return { name: d.column_name, kind: 'text', codes, dictionary };
       if (kind === 'mixed') {
         // Where every line after the header is one row, the first value that is no number is placed here, worded
         // as the strict reader words it (the first fault of all in its order: the columns before are sound), rather
@@ -511,41 +517,67 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
   let rows = 0;
   try {
     if (expectedRows === undefined) await gzipFails();
-    const opened = await openTable(con, path, options, !isPattern(path));
-    if (typeof opened === 'string') return fail(opened);
+    const first = await openTable(con, path, options, !isPattern(path));
+    if (typeof first === 'string') return fail(first);
+    let opened: OpenedTable = first;
     // Before the first pass hands out a row: a number DuckDB would take and the grammar refuses (1_000, +-1).
     const lenient = expectedRows === undefined ? await lenientNumber(con, opened) : null;
     if (lenient) fail(notANumber(opened, lenient));
-    const { from, select } = opened;
-    const sql = `SELECT ${select.join(', ')} FROM ${from}`;
-    const result = await con.stream(sql);
-    const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings, opened.na)));
+    // Columns read as text: those asked for, and any whose numbers turn out to have a word among them.
+    const text = [...(options.textColumns ?? [])];
     for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const n = chunk.rowCount;
-      // The consumer keeps these past the next fetch: copies (text as codes into the column's growing dictionary).
-      const columns: ChunkColumn[] = [];
-      // Each chunk's text coded into a dictionary of its own: the reader's memory is bounded by a chunk's values, not
-      // the file's (an identifier column of 10⁸ distinct values grew it without end). Codes hold within a chunk.
-      for (const coder of coders) coder?.restart();
-      decodeChunk(bindings, chunk, opened, rows, coders, (j, column) => {
-        columns[j] = column instanceof Float64Array ? column.slice() : { codes: column.slice(), dictionary: coders[j]!.dictionary };
-      });
-      rows += n;
-      yield { rows: n, columns, opened };
-    }
-    // A streaming result that meets an error just ends: the rows read are checked against a count (DuckDB's, which
-    // meets the same error, or the first pass's), so an error never passes for the end of the data.
-    const expected = expectedRows ?? Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
-    await gzipFails();
-    if (rows !== expected) {
-      // Run it whole to have DuckDB say what stopped it.
-      await con.run(sql);
+      const table = opened;
+      const { from, select } = table;
+      // After a column was found to hold a word, the rest of the rows: the rows before it were handed out already.
+      const sql = `SELECT ${select.join(', ')} FROM ${from}${rows ? ` OFFSET ${rows}` : ''}`;
+      const result = await con.stream(sql);
+      const coders = table.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings, table.na)));
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const n = chunk.rowCount;
+        // The consumer keeps these past the next fetch: copies (text as codes into the column's growing dictionary).
+        const columns: ChunkColumn[] = [];
+        // Each chunk's text coded into a dictionary of its own: the reader's memory is bounded by a chunk's values, not
+        // the file's (an identifier column of 10⁸ distinct values grew it without end). Codes hold within a chunk.
+        for (const coder of coders) coder?.restart();
+        decodeChunk(bindings, chunk, table, rows, coders, (j, column) => {
+          columns[j] = column instanceof Float64Array ? column.slice() : { codes: column.slice(), dictionary: coders[j]!.dictionary };
+        });
+        rows += n;
+        yield { rows: n, columns, opened: table };
+      }
+      // A streaming result that meets an error just ends: the rows read are checked against a count (DuckDB's, which
+      // meets the same error, or the first pass's), so an error never passes for the end of the data.
+      let expected = expectedRows ?? -1;
+      let stopped: unknown = null;
+      if (expected < 0) {
+        try {
+          expected = Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
+        } catch (e) {
+          stopped = e;
+        }
+      }
+      if (rows === expected) break;
+      await gzipFails();
+      // Run the rest whole to have DuckDB say what stopped it.
+      stopped ??= await con.run(sql).then(() => null, (e: unknown) => e);
+      // A word among a column's numbers, past what DuckDB's sniffer sampled: from here on the column is read as text
+      // (its chunks say so), for the table layer to read as the model or the training data does.
+      const word = stopped === null ? null : conversionProblem(stopped);
+      if (word && !NUMBER.test(word.value.trim()) && !NOT_FINITE.test(word.value.trim()) && !text.includes(word.column) && opened.described.some((d) => d.column_name === word.column)) {
+        text.push(word.column);
+        const again = await openTable(con, path, { ...options, textColumns: text }, !isPattern(path));
+        if (typeof again === 'string') return fail(again);
+        opened = again;
+        continue;
+      }
+      if (stopped !== null) throw stopped;
       fail(expectedRows === undefined
         ? `read ${rows} of ${expected} rows, then stopped`
         : `this pass read ${rows} rows where the first read ${expected}; did the file change while it was read?`);
     }
+    await gzipFails();
   } catch (e) {
     await failWith(e);
   } finally {
