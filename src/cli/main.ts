@@ -304,9 +304,11 @@ async function interruptible(run: (signal: AbortSignal) => Promise<boolean>): Pr
 
 /** --threads: a whole number of threads, or auto. */
 function threadsOption(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024) throw new UsageError(`--threads: expected a whole number of threads from 1 to 1024, or auto, got ${JSON.stringify(value)}`, '--threads');
-  return Number(value);
+  // Spaces around the value are trimmed, as BACKPROP_THREADS's are.
+  const v = value.trim();
+  if (v === 'auto') return 'auto';
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1024) throw new UsageError(`--threads: expected a whole number of threads from 1 to 1024, or auto, got ${JSON.stringify(value)}`, '--threads');
+  return Number(v);
 }
 
 /** What train and cv share: the data's target, the network, how it trains, and how the data is read. */

@@ -246,8 +246,9 @@ export interface MixedSummary {
   words: { word: string; count: number }[];
   /** Distinct words. */
   distinct: number;
-  /** The first row with a word. */
+  /** The first row with a word, and that word. */
   firstWord: number;
+  firstWordText?: string;
 }
 
 /** A column of numbers with words among them, for a plan to name. */
@@ -276,11 +277,11 @@ export function mixedAs(numbers: number, words: ReadonlyMap<string, number>): 'n
 }
 
 /** The summary of a column's words (`words`: each word's rows), read by mixedAs. */
-export function mixedSummary(numbers: number, words: ReadonlyMap<string, number>, firstWord: number): MixedSummary {
+export function mixedSummary(numbers: number, words: ReadonlyMap<string, number>, firstWord: number, firstWordText?: string): MixedSummary {
   let wordRows = 0;
   for (const n of words.values()) wordRows += n;
   const sorted = [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { as: mixedAs(numbers, words), numbers, wordRows, words: sorted.slice(0, MAX_NUMERIC_WORDS + 1).map(([word, count]) => ({ word, count })), distinct: words.size, firstWord };
+  return { as: mixedAs(numbers, words), numbers, wordRows, words: sorted.slice(0, MAX_NUMERIC_WORDS + 1).map(([word, count]) => ({ word, count })), distinct: words.size, firstWord, ...(firstWordText === undefined ? {} : { firstWordText }) };
 }
 
 /** The words of a mixed column, for messages: "none" (12 rows), "10+" (3 rows), … */
@@ -292,9 +293,9 @@ export function wordList(m: Pick<MixedSummary, 'words' | 'distinct'>, most = 3):
 /** The error for a column that is neither numbers with a few words nor text with a few numbers, at its first word. */
 function unclearColumn(s: ColumnSummary, at: string): BackpropError {
   const m = s.mixed!;
-  return new BackpropError(`${at}: the column holds numbers (${count(m.numbers)} rows) and words (${count(m.wordRows)} rows: ${wordList(m)}); ` +
-    `read as numbers, at most ${MAX_NUMERIC_WORDS} different words in at most ${100 * MIXED_WORD_SHARE}% of the values are missing values; ` +
-    `mark the words missing with --na-values (naValues), or correct them`, s.name);
+  return new BackpropError(`${at}: ${JSON.stringify(printable(m.firstWordText ?? m.words[0].word, 40))} is not a number, though most of the column's values are ` +
+    `(${count(m.wordRows)} of ${count(m.numbers + m.wordRows)} rows have words: ${wordList(m)}); words among numbers are read as missing values ` +
+    `where they are at most ${MAX_NUMERIC_WORDS} different words in at most ${100 * MIXED_WORD_SHARE}% of the rows: mark them missing with --na-values (naValues), or correct them`, s.name);
 }
 
 /** Numbers and words (by row count) in a text column's values; null where it has no number or no word. */
@@ -315,7 +316,7 @@ function wordsOf(c: Extract<FrameColumn, { kind: 'text' }>): MixedSummary | null
     if (isNumber[k]) numbers += perCode[k];
     else if (perCode[k] > 0) words.set(d.trim(), (words.get(d.trim()) ?? 0) + perCode[k]);
   });
-  return mixedSummary(numbers, words, firstWord);
+  return mixedSummary(numbers, words, firstWord, c.dictionary[c.codes[firstWord]].trim());
 }
 
 /**

@@ -150,13 +150,30 @@ export interface TrainingPlan {
 export function validationSplit(rows: number, validation: number, seed: number, classIndex: Int32Array | null): { train: Uint32Array; test: Uint32Array } {
   if (validation === 0) return { train: Uint32Array.from({ length: rows }, (_, i) => i), test: new Uint32Array(0) };
   try {
-    return splitRows(rows, { testFraction: validation, seed, stratify: classIndex ?? undefined });
+    const split = splitRows(rows, { testFraction: validation, seed, stratify: classIndex ?? undefined });
+    checkTrainingRows(validation, split.train.length, split.test.length);
+    return split;
   } catch (e) {
     if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
     const side = /no training rows/.test(e.message) ? 'training' : 'validation';
     const wanted = Math.round(rows * validation);
     if (classIndex && wanted >= 1 && wanted < rows) throw stratifiedSplitError(rows, validation, classIndex, side);
     throw new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows; use a ${side === 'training' ? 'smaller' : 'larger'} share, more rows, or validation 0`, 'validation');
+  }
+}
+
+/** Fewer training rows than this, and fewer than the validation rows, is a validation share given by mistake. */
+export const MIN_TRAINING_ROWS = 10;
+
+/**
+ * A validation share that leaves a network next to nothing to learn from (--validation 0.999 on 100 rows: one
+ * training row) is refused, naming the option: fewer than MIN_TRAINING_ROWS training rows, and fewer than the
+ * validation rows. A small table with a small share (3 of 4 rows) still trains.
+ */
+export function checkTrainingRows(validation: number, train: number, test: number): void {
+  if (train > 0 && train < MIN_TRAINING_ROWS && train < test) {
+    throw new OptionError(`validation: ${validation} of ${train + test} rows leaves ${train} training row${train === 1 ? '' : 's'} against ${test} for validation; ` +
+      `a network needs more to learn from: use a smaller share (at most 0.5), or validation 0`, 'validation');
   }
 }
 

@@ -22,6 +22,8 @@ import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
 import type { Batch, BatchSource } from '../train/batches.js';
 import { chunkFrame } from './read.js';
 import { tableChunks, type DuckReadOptions } from './readers/duckdb.js';
+import { rowPlace } from './readers/scan.js';
+import { checkTrainingRows } from '../model/train.js';
 
 /** Whether row `row` is a validation row: a seeded hash of its number below the validation share. */
 export function isValidationRow(row: number, seed: number, fraction: number): boolean {
@@ -173,6 +175,7 @@ interface ColumnScan {
   numberSample: Reservoir | null;
   words: Map<string, number>;
   firstWord: number;
+  firstWordText?: string;
 }
 
 /** Words of a text column that has numbers among them, kept with their rows: enough to tell mixedAs's cases apart. */
@@ -306,7 +309,10 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
         perCode[code]++;
         const v = number[code];
         if (v === null) {
-          if (s.firstWord < 0) s.firstWord = rows + i;
+          if (s.firstWord < 0) {
+            s.firstWord = rows + i;
+            s.firstWordText = c.dictionary[code];
+          }
           continue;
         }
         s.numbers++;
@@ -339,7 +345,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   const mixedOf = new Map<ColumnScan, MixedSummary>();
   for (const s of scans) {
     if (s.numeric || s.numbers === 0) continue;
-    const m = mixedSummary(s.numbers, s.words, s.firstWord);
+    const m = mixedSummary(s.numbers, s.words, s.firstWord, s.firstWordText);
     mixedOf.set(s, m);
     if (m.as === 'numbers') {
       s.asNumbers = true;
@@ -349,15 +355,22 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   }
   if (trainRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no training rows`, '--validation');
   if (o.validation > 0 && validationRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no validation rows`, '--validation');
+  try {
+    checkTrainingRows(o.validation, trainRows, validationRows);
+  } catch (e) {
+    throw new BackpropError(`--${(e as Error).message.replace(/validation 0$/, '--validation 0')}`, '--validation');
+  }
 
   const ts = scans[t];
   const targetName = ts.name;
+  // Rows placed by the file's line, where every line is one (as a whole file's reader places them).
+  const place = rowPlace(path);
   const tm = mixedOf.get(ts);
   if (tm && tm.as !== 'text') {
-    throw new BackpropError(`${source}, row ${tm.firstWord + 1}, column ${t + 1} (${targetName}): a word where the target's other values are numbers ` +
+    throw new BackpropError(`${source}, ${place(tm.firstWord)}, column ${t + 1} (${targetName}): a word where the target's other values are numbers ` +
       `(${tm.wordRows} of ${tm.numbers + tm.wordRows} rows have words: ${wordList(tm)}); a row to learn from needs its target: correct or remove those rows`, targetName);
   }
-  if (ts.missing > 0) throw new BackpropError(`${source}, row ${ts.firstMissing + 1}, column ${t + 1} (${targetName}): missing value; a row to learn from needs its target; remove the row (${ts.missing} of ${rows} rows have none)`, targetName);
+  if (ts.missing > 0) throw new BackpropError(`${source}, ${place(ts.firstMissing)}, column ${t + 1} (${targetName}): missing value; a row to learn from needs its target; remove the row (${ts.missing} of ${rows} rows have none)`, targetName);
   const summaries: ColumnSummary[] = scans.filter((_, j) => j !== t).map((s): ColumnSummary => s.asNumbers ? {
     name: s.name, kind: 'numeric', rows, missing: s.missing + mixedOf.get(s)!.wordRows,
     firstMissing: s.firstMissing < 0 ? s.firstWord : s.firstWord < 0 ? s.firstMissing : Math.min(s.firstMissing, s.firstWord),
@@ -372,7 +385,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
     notDate: !s.numeric && !s.dates && 2 * s.dateEntries > s.dictionary.length ? s.notDate : null,
   });
   const { features: described, missing, leftOut, notDates, mixed } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
-    (s, row) => `${source}, row ${row + 1}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
+    (s, row) => `${source}, ${place(row)}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
   const strict = o.missing === 'error';
   const medians = strict ? new Map<string, number>() : await exactMedians(path, source, options, rows, o, scans.filter((s) => described.some((f) => f.name === s.name && f.type !== 'categorical')));
   const mean: number[] = [], std: number[] = [];

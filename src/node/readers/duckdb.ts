@@ -13,7 +13,7 @@ import { BackpropError, printable } from '../../core/errors.js';
 import { gzipProblem } from './gzip.js';
 import { readHeader } from './header.js';
 import { parquetPagesProblem, type ParquetChunk } from './parquet-pages.js';
-import { ByteScan } from './scan.js';
+import { ByteScan, rowPlace } from './scan.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 import { DEFAULT_NA_VALUES, MISSING, naTest } from '../../data/missing.js';
 
@@ -506,11 +506,14 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     const problem = await gzip;
     if (problem) fail(problem);
   };
+  // Messages name the file's line where every line is a row.
+  const place = rowPlace(path);
+  let current: OpenedTable | null = null;
   // One line for whatever stopped the read: the gzip stream's fault first, as it explains what DuckDB made of it.
   const failWith = async (e: unknown): Promise<never> => {
     await gzipFails();
     if (e instanceof BackpropError) throw e;
-    if (e instanceof RowError) return fail(e.message);
+    if (e instanceof RowError) throw new BackpropError(`${source}, ${current ? await e.describe(con, current, place) : e.message}`);
     const problem = duckProblem(e);
     throw new BackpropError(problem.located ? `${source}, ${problem.message}` : `${source}: ${problem.message}`);
   };
@@ -527,6 +530,7 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     const text = [...(options.textColumns ?? [])];
     for (;;) {
       const table = opened;
+      current = table;
       const { from, select } = table;
       // After a column was found to hold a word, the rest of the rows: the rows before it were handed out already.
       const sql = `SELECT ${select.join(', ')} FROM ${from}${rows ? ` OFFSET ${rows}` : ''}`;
@@ -595,8 +599,29 @@ export function textKind(values: readonly string[]): 'text' | 'numeric' | 'mixed
   return numbers === values.length && !values.some((v) => NOT_FINITE.test(v)) ? 'numeric' : 'mixed';
 }
 
-/** A value that breaks a rule, in a chunk whose rows start after `first` rows. */
-class RowError extends Error {}
+/** A number that is not finite: its row (from 0) and column, and the value as DuckDB gives it (1e400 as Infinity). */
+class RowError extends Error {
+  constructor(readonly row: number, readonly column: number, name: string, readonly value: string) {
+    super(`row ${row + 1}, column ${column + 1} (${name}): ${value} is not a finite number`);
+  }
+
+  /** The message, placed by `place`, with the value as the file writes it where the file can be read as text. */
+  async describe(con: Connection, opened: OpenedTable, place: (row: number) => string): Promise<string> {
+    const name = opened.described[this.column].column_name;
+    let written = this.value;
+    if (opened.fromText) {
+      try {
+        const got = (await con.runAndReadAll(`SELECT ${ident(name)} FROM ${opened.fromText} LIMIT 1 OFFSET ${this.row}`)).getRowsJS()[0]?.[0];
+        if (typeof got === 'string' && got.trim() !== '') written = got.trim();
+      } catch {
+        // DuckDB's value is named then
+      }
+    }
+    // In the strict reader's words (data/columns.ts).
+    const what = NUMBER.test(written) ? `${printable(written, 40)} is too large to be a finite number` : `${printable(written, 40)} is not a finite number; fill in a real value or remove the row`;
+    return `${place(this.row)}, column ${this.column + 1} (${name}): ${what}`;
+  }
+}
 
 type Chunk = NonNullable<Awaited<ReturnType<Awaited<ReturnType<Connection['stream']>>['fetchChunk']>>>;
 
@@ -615,7 +640,7 @@ function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, firs
       const data = bindings.vector_get_data(vector, n * 8);
       const values = new Float64Array(data.buffer, data.byteOffset, n);
       for (let i = 0; i < n; i++) {
-        if (values[i] === Infinity || values[i] === -Infinity) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
+        if (values[i] === Infinity || values[i] === -Infinity) throw new RowError(first + i, j, d.column_name, `${values[i]}`);
       }
       use(j, values);
       return;
