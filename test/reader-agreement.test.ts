@@ -135,11 +135,12 @@ describe('the same rows in a small file and in a big one: one answer', () => {
       table('a:numeric b:numeric c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
     ['a trailing delimiter on the data rows only', small({ each: (r) => `${r},` }), big({ each: (r) => `${r},` }),
       { message: 'FILE, line 2: expected 4 values like the header, found 5' }],
-    // DuckDB's sniffer samples the first 20,480 rows: past them it read 1_000 as 1000 and +-1 as -1.
+    // DuckDB's sniffer samples the first 20,480 rows: past them it read 1_000 as 1000 and +-1 as -1. Every reader gives
+    // such a column as text, words among numbers, for the table layer to read (data/frame.ts mixedAs).
     ['1_000 past the first 20,480 rows', file(400_000, { at: 25_000, fault: '1_000,1,2,Oslo' }), big({ at: 25_000, fault: '1_000,1,2,Oslo' }),
-      { message: 'FILE, line 25002, column 1 (a): "1_000" is not a number, though the column\'s other values are; text columns are one-hot encoded only when the whole column is text' }],
+      table('a:text b:numeric c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
     ['+-1 past the first 20,480 rows', file(400_000, { at: 25_000, fault: '0,+-1,2,Oslo' }), big({ at: 25_000, fault: '0,+-1,2,Oslo' }),
-      { message: 'FILE, line 25002, column 2 (b): "+-1" is not a number, though the column\'s other values are; text columns are one-hot encoded only when the whole column is text' }],
+      table('a:numeric b:text c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
     ['a zero byte inside a text value', small({ fault: '1,1,2,Os\u0000lo' }), big({ fault: '1,1,2,Os\u0000lo' }),
       { message: `FILE, line 3002: not a text file (a zero byte at offset ${small({ fault: '1,1,2,Os\u0000lo' }).indexOf('\u0000')}); expected CSV with a header row` }],
     ['a 2 MB text value', small({ at: 5, fault: `1,1,2,${'x'.repeat(2 << 20)}` }), file(6.4e6, { at: 5, fault: `1,1,2,${'x'.repeat(2 << 20)}` }),

@@ -221,6 +221,21 @@ const STRICT_WORDS_UP_TO = 256 * 1024 * 1024;
  * so the caller can word the error from the strict reader; throws BackpropError for Parquet and globs.
  */
 export async function readWithDuckDB(path: string, source: string, options: DuckReadOptions = {}): Promise<DataFrame | null> {
+  // A word among numbers past DuckDB's sample: the file is read again with that column as text, once the first
+  // read's columns are let go (a second copy of the data would double the read's memory).
+  for (;;) {
+    const read = await readOnce(path, source, options);
+    if (!(read instanceof WordColumn)) return read;
+    options = { ...options, textColumns: [...(options.textColumns ?? []), read.column] };
+  }
+}
+
+/** A column DuckDB typed as numbers that has a word further down: to be read as text. */
+class WordColumn {
+  constructor(readonly column: string) {}
+}
+
+async function readOnce(path: string, source: string, options: DuckReadOptions): Promise<DataFrame | null | WordColumn> {
   const parquet = isParquet(path);
   const gz = /\.gz$/i.test(path);
   const strictFallback = !parquet && !isPattern(path);
@@ -299,7 +314,7 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
         // A word among numbers past DuckDB's sample: the column read again as text, for the table layer to read
         // (numbers with a few words missing, or text: data/frame.ts mixedAs).
         if (word && j >= 0 && !NUMBER.test(word.value.trim()) && !NOT_FINITE.test(word.value.trim()) && !(options.textColumns ?? []).includes(word.column)) {
-          return readWithDuckDB(path, source, { ...options, textColumns: [...(options.textColumns ?? []), word.column] });
+          return new WordColumn(word.column);
         }
         if (word && j >= 0) {
           throw new BackpropError(`${source}, line ${word.line}, column ${j + 1} (${word.column}): "${printable(word.value, 40)}" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`);
