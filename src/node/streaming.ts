@@ -217,6 +217,8 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   const draw = new Random(o.seed * 7919 - 1);
   let rows = 0, trainRows = 0, validationRows = 0;
   let t = -1;
+  // The columns the reader read as text (asked for, or with words among numbers): the later passes read them so.
+  let textColumns: readonly string[] = options.textColumns ?? [];
   // A numeric target's values as the task rule reads them.
   const target = { rows: 0, whole: true, distinct: new Set<number>(), min: Infinity, max: -Infinity };
   for await (const chunk of tableChunks(path, source, options)) {
@@ -232,6 +234,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       t = names.indexOf(o.target ?? names[names.length - 1]);
       if (t < 0) throw new BackpropError(`${source}: no column "${o.target}" to use as the target; the columns are: ${names.join(', ')}`, 'target');
     }
+    textColumns = chunk.opened.textColumns;
     const held = new Uint8Array(chunk.rows);
     for (let i = 0; i < chunk.rows; i++) {
       held[i] = isValidationRow(rows + i, o.seed, o.validation) ? 1 : 0;
@@ -340,6 +343,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
     rows += chunk.rows;
   }
   if (rows === 0) throw new BackpropError(`${source}: has a header row but no data rows`);
+  if (textColumns.length) options = { ...options, textColumns };
   // A text column with numbers among its values is read as in memory (data/frame.ts mixedAs): as numbers, its words
   // missing values (its figures then the numbers'), or as text; a column of numbers only (read as text where asked) is numbers.
   const mixedOf = new Map<ColumnScan, MixedSummary>();

@@ -422,6 +422,8 @@ export interface OpenedTable {
   /** For CSV: the delimiter, and the table expression that reads every value as written (VARCHAR). */
   delimiter?: string;
   fromText?: string;
+  /** The columns read as text whatever DuckDB made of them (asked for, or found to hold words among numbers). */
+  textColumns: readonly string[];
 }
 
 /**
@@ -466,7 +468,7 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
     ? `COALESCE(CAST(${ident(d.column_name)} AS DOUBLE), 'NaN'::DOUBLE)`
     : `COALESCE(CAST(${ident(d.column_name)} AS VARCHAR), '')`));
   const na = isParquet(path) ? (t: string): boolean => t === '' : naTest(options.naValues ?? DEFAULT_NA_VALUES);
-  return { from, described, numeric, select, na, delimiter: csvDelimiter, fromText };
+  return { from, described, numeric, select, na, delimiter: csvDelimiter, fromText, textColumns: [...(options.textColumns ?? [])] };
 }
 
 /** The strict reader's words for a value that is no number in a column of numbers, without the line. */
@@ -538,11 +540,17 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     const first = await openTable(con, path, options, !isPattern(path));
     if (typeof first === 'string') return fail(first);
     let opened: OpenedTable = first;
-    // Before the first pass hands out a row: a number DuckDB would take and the grammar refuses (1_000, +-1).
-    const lenient = expectedRows === undefined ? await lenientNumber(con, opened) : null;
-    if (lenient) fail(notANumber(opened, lenient));
     // Columns read as text: those asked for, and any whose numbers turn out to have a word among them.
     const text = [...(options.textColumns ?? [])];
+    // Before the first pass hands out a row: a number DuckDB would take and the grammar refuses (1_000, +-1) is a
+    // word among numbers, as the other readers read it; its column is read as text (the chunks say so, and a caller
+    // that reads the file again passes their textColumns on).
+    for (let lenient = expectedRows === undefined ? await lenientNumber(con, opened) : null; lenient; lenient = await lenientNumber(con, opened)) {
+      text.push(opened.described[lenient.column].column_name);
+      const again = await openTable(con, path, { ...options, textColumns: text }, !isPattern(path));
+      if (typeof again === 'string') return fail(again);
+      opened = again;
+    }
     for (;;) {
       const table = opened;
       current = table;
