@@ -1011,7 +1011,7 @@ describe('playground: phone and keyboard', () => {
     // Every link, one after another with the arrow keys from the one that takes Tab.
     // The new network is drawn when the worker has built it, a frame after the URL says so.
     const expected = 4 * 4 + 4 * 3 + 3;
-    await page.waitForFunction((n) => document.querySelectorAll('#links line.hit').length === n, expected, { timeout: 10_000 }).catch(() => undefined);
+    await page.waitForFunction((n) => document.querySelectorAll('#links line.hit').length === n, expected, { timeout: 60_000 }).catch(() => undefined);
     expect(await page.locator('#links line.hit').count()).toBe(expected);
     await page.focus('#links line.hit[tabindex="0"]');
     const seen = new Set<string>();
@@ -1323,7 +1323,7 @@ describe('playground: own data', () => {
     const rows = Array.from({ length: 60 }, (_, i) => `${(random.next() * 2 - 1).toFixed(3)},${['a', 'b', 'c'][i % 3]},${i % 3 === 0 ? `"${hostile.replaceAll('"', '""')}"` : `k${i % 3}`}`);
     const page = await open('?layers=3');
     await upload(page, 'names.csv', `"${hostile.replaceAll('"', '""')}",colour,kind\n${rows.join('\n')}\n`);
-    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 5000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 60_000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
     await stepEpochs(page, 2);
     // Every panel that names inputs or classes: the step-through (all stages), the own-point form, what-if, the legend, accuracy.
     await page.fill('#pointIndex', '0');
@@ -1349,7 +1349,7 @@ describe('playground: own data', () => {
     const csv = `a,b,"${target.replaceAll('"', '""')}"\n${rows.join('\n')}\n`;
     const page = await open('?layers=3');
     await upload(page, file, csv);
-    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 5000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 60_000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
     await stepEpochs(page, 2);
     await page.click('#copyCode');
     await page.waitForSelector('#codeText:not([hidden])');

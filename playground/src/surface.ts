@@ -259,7 +259,9 @@ function draw(): void {
   canvas.dataset.range = [...a, ...b].join(',');
   canvas.dataset.corner = `${a[0]},${b[0]},${loss[0]}`;
   canvas.dataset.fresh = String(!stale());
-  const [lo, hi] = [Math.exp(min), Math.exp(max)];
+  // The scale's ends in E itself (exp(log E) can differ from E in the last bit, and the caption's E is one of them).
+  const floored = Array.from(loss, (v) => Math.max(v, 1e-12));
+  const [lo, hi] = [Math.min(Math.max(map.atAround, 1e-12), ...floored), Math.max(Math.max(map.atAround, 1e-12), ...floored)];
   Object.assign(canvas.dataset, { low: String(lo), high: String(hi), mapLoss: String(map.atAround), mapEpoch: String(map.epoch) });
   const rows = app.problem.train.x.length;
   const s = app.snapshot;
