@@ -360,7 +360,7 @@ describe('choosing a backend', () => {
     await expect(createKernels('blas', { library: '/no/such/libopenblas.so' })).rejects.toThrow(
       'backend: blas: no BLAS library could be loaded (tried "/no/such/libopenblas.so"); on Debian, apt-get install libopenblas0-pthread');
     // A file that loads but is no BLAS is passed over in the same way.
-    await expect(createKernels('blas', { library: 'libc.so.6' })).rejects.toThrow(/no BLAS library could be loaded \(tried libc\.so\.6\)/);
+    await expect(createKernels('blas', { library: 'libc.so.6' })).rejects.toThrow(/no BLAS library could be loaded \(tried "libc\.so\.6"\)/);
     expect((await createKernels('auto')).name).toMatch(/^blas/);
   });
 });
