@@ -61,7 +61,7 @@ function naValuesFlag(forModel = false): Option {
 
 /** --unknown for the commands that score or predict with a model. */
 function unknownFlag(): Option {
-  return new Option('--unknown <how>', 'a text value the model never saw: ignore (encoded as all zeros, and counted) or error').argParser(choice('--unknown', ['ignore', 'error'] as const)).default('ignore');
+  return new Option('--unknown <how>', 'a value the model never saw (a category, or a word among numbers): ignore (all zeros, or a missing value; counted) or error').argParser(choice('--unknown', ['ignore', 'error'] as const)).default('ignore');
 }
 
 /** --missing and --keep: how training reads the table's columns. */
