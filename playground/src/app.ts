@@ -2,7 +2,7 @@
 // a few events. Each panel (controls, diagram, heat map, charts, step-through, comparison) is its own
 // module that reads `app` and listens here; none of them calls another directly.
 import type { UpdateTrace } from '../../src/index.js';
-import { makeProblem, type Problem } from './problem.js';
+import { firstMap, makeProblem, type Problem } from './problem.js';
 import { lesson } from './lessons.js';
 import { CUSTOM_POINT, type FromWorker, type Snapshot, type ToWorker, type TracedPoint } from './protocol.js';
 import { FEATURE_NAMES, isTableSet, readState, serializeState, type FeatureName, type State, type TableSetName } from './state.js';
@@ -183,6 +183,12 @@ export function closeStepper(): void {
   emit('stage');
 }
 
+/** The resets so far: the worker tags what it reports with the one it answers (see `current`). */
+let run = 0;
+
+/** Whether a message from the worker belongs to the network the page has now, not to one before a reset. */
+export const current = (m: FromWorker): boolean => m.run === run;
+
 export function reset(): void {
   say('');
   app.problem = makeProblem(app.state);
@@ -194,7 +200,7 @@ export function reset(): void {
   setPlaying(false);
   emit('reset');
   const table = isTableSet(app.state.dataset) ? tableOf(app.state.dataset)?.source : undefined;
-  send({ type: 'reset', state: app.state, ...(table ? { table } : {}) });
+  send({ type: 'reset', run: ++run, state: app.state, ...(table ? { table } : {}) });
 }
 
 /**
@@ -203,17 +209,18 @@ export function reset(): void {
  */
 export function useTable(set: TableSetName, source: TableSource): boolean {
   const before = tableOf(set);
+  let axes: string;
   try {
     setTable(set, readTable(source));
     // The default target (the last column) must make a problem the library accepts, before anything changes.
-    makeProblem({ ...app.state, dataset: set, target: '', axes: '0,1', lesson: null });
+    axes = firstMap(makeProblem({ ...app.state, dataset: set, target: '', axes: '0,1', lesson: null }));
   } catch (e) {
     setTable(set, before);
     say(cliMessage(e));
     emit('controls');
     return false;
   }
-  update({ dataset: set, target: '', axes: '0,1' });
+  update({ dataset: set, target: '', axes });
   return true;
 }
 

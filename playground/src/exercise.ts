@@ -50,3 +50,7 @@ export const stepsAnswered = (t: UpdateTrace): boolean => !questionKeys(t).some(
  */
 export const waitingNote = (t: UpdateTrace): string => (t.applied || stepsAnswered(t) ? ''
   : ' Not applied yet: the network keeps its old weights until every step Δw of step 4 is answered or revealed (a new weight minus the old one would give its step away).');
+
+/** The last stage's title and text while its update waits for the learner's answers (in place of "applied"). */
+export const WAITING_STAGE: [string, string] = ['The update, not applied yet',
+  'Each weight takes its step, w + Δw, once every step is answered: the loss on this point before and after, and each new weight.'];

@@ -1,7 +1,7 @@
 // The playground page. Training happens in the worker; this thread draws what the worker reports. Each
 // panel is a module around the shared state in app.ts: controls, diagram, heat map, charts,
 // step-through and the sigmoid/relu comparison.
-import { app, connect, emit, say, setPlaying, start } from './app.js';
+import { app, connect, current, emit, say, setPlaying, start } from './app.js';
 import type { FromWorker } from './protocol.js';
 import './controls.js';
 import './diagram.js';
@@ -54,6 +54,8 @@ function frame(now: number): void {
 
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
+  // Posted before the worker took the page's last reset: it describes a network (and data) the page no longer has.
+  if (!current(m)) return;
   if (m.type === 'update') {
     app.snapshot = m;
     // The curves have a point per epoch: a step-through's update, an edit or a pause is not one.

@@ -213,6 +213,16 @@ function tableProblem(s: State): Problem {
   };
 }
 
+/**
+ * The map a table opens on, given its problem drawn with the first two inputs ('0,1'): those two, unless one of them
+ * is the same in every training row (a date part of a single year, a digit's corner pixel), which would put every
+ * point on one line; then the projection on the first two principal components, which spreads them.
+ */
+export function firstMap(p: Problem): string {
+  const spread = (k: number): boolean => p.train.points.some((q) => q[k] !== p.train.points[0][k]);
+  return !p.table || p.table.inputNames.length < 3 || (spread(0) && spread(1)) ? '0,1' : 'pca';
+}
+
 /** The first two principal components of rows about their mean, by power iteration on the covariance (deflated). */
 export function principalComponents(x: number[][], mean: number[]): [number[], number[]] {
   const d = mean.length;

@@ -4,8 +4,11 @@ import type { State } from './state.js';
 import type { TableSource } from './tables.js';
 
 export type ToWorker =
-  /** A new network; with `table`, the file a table data set reads (the worker reads it as the page did). */
-  | { type: 'reset'; state: State; table?: TableSource }
+  /**
+   * A new network; with `table`, the file a table data set reads (the worker reads it as the page did). `run`
+   * numbers the resets: every message back carries the run it belongs to.
+   */
+  | { type: 'reset'; run: number; state: State; table?: TableSource }
   /** Settings that apply from the next step on, without a new network: η and the weight penalty. */
   | { type: 'settings'; state: State }
   /** Another plane for the heat maps (a table's pair of inputs, or its projection): the same network, drawn anew. */
@@ -80,11 +83,15 @@ export interface Comparison {
   norms: number[];
 }
 
-export type FromWorker =
+/**
+ * What the worker reports, each with the `run` (the reset) it belongs to. Messages the worker posted before it took
+ * a reset arrive after the page has moved on to the new network; the page drops them by their run.
+ */
+export type FromWorker = { run: number } & (
   | Snapshot
   | { type: 'trace'; index: number; point?: TracedPoint; trace: UpdateTrace }
   | { type: 'compare'; layers: number[]; results: Comparison[] }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string });
 
 /** Cells per side of the heat maps over the input plane. */
 export const GRID = 100;

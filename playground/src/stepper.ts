@@ -4,7 +4,7 @@
 import { Network, traceUpdate, type LayerTrace, type LayerWeights, type UpdateTrace } from '../../src/index.js';
 import { $, app, applyTraced, closeStepper, emit, fmt, on, pickCustom, pickPoint, say, type WeightRef } from './app.js';
 import { cancels, diagnose, fromPrinted, questionKeys, questionValue, significant, slipsOf } from './answers.js';
-import { answerOf, concealed, exercise, stepsAnswered, waitingNote, type Answer } from './exercise.js';
+import { answerOf, concealed, exercise, stepsAnswered, waitingNote, WAITING_STAGE, type Answer } from './exercise.js';
 import { lesson, lessonApplies, type Lesson } from './lessons.js';
 import { inputNames, networkSpec } from './problem.js';
 import { escapeHtml } from './draw.js';
@@ -377,8 +377,9 @@ function show(): void {
   $<HTMLInputElement>('quiz').checked = exercise.on;
   stepper.dataset.index = String(app.tracedIndex);
   stepper.dataset.stage = String(app.stage);
-  $('stageTitle').textContent = `${STAGES[app.stage][0]} (${pointName()}, η = ${t.learningRate})`;
-  $('stageText').textContent = STAGES[app.stage][1] + (exercise.on && app.stage >= 1 && app.stage <= 4
+  const [title, text] = app.stage === LAST_STAGE && waitingNote(t) ? WAITING_STAGE : STAGES[app.stage];
+  $('stageTitle').textContent = `${title} (${pointName()}, η = ${t.learningRate})`;
+  $('stageText').textContent = text + (exercise.on && app.stage >= 1 && app.stage <= 4
     ? ' Exercise mode: work out each value and type it in (a decimal comma is fine; ± changes the sign). Values you have not answered are hidden everywhere on the page.' : '')
     + (app.stage === LAST_STAGE ? waitingNote(t) : '');
   $('stepNote').textContent = optimizerNote();

@@ -5,7 +5,7 @@ import { tableNotes } from '../../src/index.js';
 import { DATE_PART_NAMES } from '../../src/data/dates.js';
 import { $, app, on, say, update, useTable } from './app.js';
 import { css, classColour, escapeHtml } from './draw.js';
-import { FEATURES, inputNames } from './problem.js';
+import { FEATURES, firstMap, inputNames, makeProblem } from './problem.js';
 import { isTableSet } from './state.js';
 import { cliMessage, MAX_BYTES, MAX_ROWS, parseSource, tableOf, type TableSource } from './tables.js';
 
@@ -44,7 +44,16 @@ drop.addEventListener('drop', (e) => {
   if (f) void readFile(f);
 });
 
-$('targetColumn').addEventListener('change', (e) => update({ target: (e.target as HTMLSelectElement).value, axes: '0,1' }));
+$('targetColumn').addEventListener('change', (e) => {
+  const target = (e.target as HTMLSelectElement).value;
+  let axes = '0,1';
+  try {
+    axes = firstMap(makeProblem({ ...app.state, target, axes, lesson: null }));
+  } catch {
+    // A target the library refuses: update() says why and keeps the table as it was.
+  }
+  update({ target, axes });
+});
 $('axes').addEventListener('change', (e) => update({ axes: (e.target as HTMLSelectElement).value }));
 
 /** A generated set's (or a lesson's) input columns, each with what it is. */

@@ -11,6 +11,10 @@ interface Scope {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 }
 const scope = self as unknown as Scope;
+/** The page's reset this network answers: every message carries it, so the page can drop those of an earlier one. */
+let run = 0;
+type Untagged<M> = M extends unknown ? Omit<M, 'run'> : never;
+const post = (message: Untagged<FromWorker>, transfer?: Transferable[]): void => scope.postMessage({ ...message, run } as FromWorker, transfer);
 
 let state: State;
 let problem: Problem;
@@ -92,7 +96,7 @@ function trainEpoch(): boolean {
     const { loss } = trainer.step(b.x, b.y, state.learningRate);
     if (!Number.isFinite(loss)) {
       playing = false;
-      scope.postMessage({ type: 'error', message: `Training diverged: the loss became ${loss} in epoch ${epoch + 1}, so the learning rate ${state.learningRate} is too large. Pick a smaller one (that starts afresh).` });
+      post({ type: 'error', message: `Training diverged: the loss became ${loss} in epoch ${epoch + 1}, so the learning rate ${state.learningRate} is too large. Pick a smaller one (that starts afresh).` });
       return false;
     }
   }
@@ -126,7 +130,7 @@ function compare(layers: number[], activations: string[]): void {
     deep.pass(deep.inputBatch(problem.train.x), deep.targetBatch(problem.train.y, problem.train.x.length));
     return { activation, norms: deep.gradientNorms().map((n) => n.weights) };
   });
-  scope.postMessage({ type: 'compare', layers, results });
+  post({ type: 'compare', layers, results });
 }
 
 /** The class a row of outputs picks, as backprop decodes it: the larger of 1 − p and p, or the largest output. */
@@ -206,19 +210,19 @@ function snapshot(reason: Snapshot['reason']): void {
     accuracy: scored.accuracy,
     regression: scored.regression,
   };
-  scope.postMessage(message, [output.buffer, ...hidden.map((h) => h.buffer)]);
+  post(message, [output.buffer, ...hidden.map((h) => h.buffer)]);
 }
 
 /** One epoch per frame (about 60 a second), as fast as a person can follow; messages (pause, trace) get in between. */
 const FRAME_MS = 16;
 
-function run(): void {
+function keepTraining(): void {
   if (!playing) return;
   const start = performance.now();
   // A diverged run stops here, and its last message (the error) stays the last word.
   if (!trainEpoch()) return;
   snapshot('epoch');
-  setTimeout(run, Math.max(0, FRAME_MS - (performance.now() - start)));
+  setTimeout(keepTraining, Math.max(0, FRAME_MS - (performance.now() - start)));
 }
 
 scope.onmessage = (event) => {
@@ -226,6 +230,7 @@ scope.onmessage = (event) => {
   try {
     switch (m.type) {
       case 'reset':
+        run = m.run;
         playing = false;
         reset(m.state, m.table);
         snapshot('reset');
@@ -252,7 +257,7 @@ scope.onmessage = (event) => {
       case 'play':
         if (!playing) {
           playing = true;
-          run();
+          keepTraining();
         }
         break;
       case 'pause':
@@ -272,13 +277,13 @@ scope.onmessage = (event) => {
           learningRate: state.learningRate,
           apply: m.type === 'apply',
         });
-        scope.postMessage({ type: 'trace', index: m.index, ...(m.point ? { point: m.point } : {}), trace });
+        post({ type: 'trace', index: m.index, ...(m.point ? { point: m.point } : {}), trace });
         if (m.type === 'apply') snapshot('apply');
         break;
       }
     }
   } catch (e) {
     playing = false;
-    scope.postMessage({ type: 'error', message: (e as Error).message });
+    post({ type: 'error', message: (e as Error).message });
   }
 };
