@@ -1,7 +1,7 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows. Both go through the table
 // model (src/model): the command reads the file, hands each part to the model and prints what it answers.
 import type { DataFrame } from '../data/frame.js';
-import { BackpropError, printableLines } from '../core/errors.js';
+import { BackpropError, printable, printableLines } from '../core/errors.js';
 import { Model } from '../model/model.js';
 import { loadModelOrNetwork } from '../node/files.js';
 import { readFrames, type DataOptions } from '../node/read.js';
@@ -76,7 +76,8 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
       out.write(JSON.stringify({ rows, loss, accuracy, classes, confusion, perClass, unseen: report.unseen, missing: report.missing }) + '\n');
       return;
     }
-    const names = classes.map(String);
+    // A name with a line break in it stays on its own row of the table (escaped, as \n).
+    const names = classes.map((c) => printable(String(c), Infinity));
     const width = Math.max(9, ...names.map((n) => n.length)) + 2;
     text.write(`${source}: ${rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy).toFixed(2)}%\n\n`);
     text.write(`confusion matrix (rows: true class, columns: predicted)\n${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}\n`);
@@ -94,9 +95,10 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const r2Text = (v: number | null): string => (v === null ? 'undefined (constant target)' : v.toFixed(4));
   text.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${mse.toPrecision(5)}\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
   if (perTarget) {
-    const width = Math.max(6, ...perTarget.map((e) => e.target.length)) + 2;
+    const targetName = (e: { target: string }): string => printable(e.target, Infinity);
+    const width = Math.max(6, ...perTarget.map((e) => targetName(e).length)) + 2;
     text.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);
-    for (const e of perTarget) text.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2 === null ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
+    for (const e of perTarget) text.write(`${targetName(e).padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2 === null ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
   }
 }
 

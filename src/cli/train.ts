@@ -2,7 +2,7 @@
 // to backprop/node's streamed plan for files larger than memory), prints what it will do and how it goes, and
 // writes the model and the plot.
 import { toRows } from '../core/matrix.js';
-import { BackpropError, printableLines } from '../core/errors.js';
+import { BackpropError, printable } from '../core/errors.js';
 import { encodeFrameTargets, encodeRecord, type DataFrame } from '../data/frame.js';
 import { decodeOutput, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
@@ -137,7 +137,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   // With --out - the model is what goes to standard output; the report then goes to stderr.
   const report = o.out === '-' ? process.stderr : out;
   const say = (line = ''): void => {
-    if (!o.quiet && !o.json) report.write(printableLines(line) + '\n');
+    // One line of the plan: a name from the file with a line break in it cannot start a line of its own.
+    if (!o.quiet && !o.json) report.write(printable(line, Infinity) + '\n');
   };
   let frame: DataFrame | null = null;
   let plan: TrainingPlan;
