@@ -189,6 +189,14 @@ describe('small ones', () => {
     await expect(train(rows, { validation: 0.99, bagging: 1 })).rejects.toThrow('validation: 0.99 of 100 rows leaves 1 training row against 99 for validation; a network needs more to learn from: use a smaller share (at most 0.5), or validation 0');
     // A small table with a small share still trains.
     await expect(train(rows.slice(0, 4), { validation: 0.25, bagging: 1, epochs: 1 })).resolves.toBeInstanceOf(Model);
+    // The command line refuses it as a bad option (exit 2), read in memory or streamed (streamed said exit 1).
+    const data = write('share.csv', 'x,y', rows.map((r) => `${r.x},${r.y}`));
+    for (const extra of [[], ['--stream']]) {
+      const r = backprop(['train', data, '--validation', '0.99', '--out', join(dir, 'share.json'), ...extra]);
+      // (Streamed, the split is drawn row by row: 2 training rows against 98.)
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^backprop: --validation: 0\.99 of 100 rows leaves [12] training rows? against 9[89] for validation; a network needs more to learn from: use a smaller share \(at most 0\.5\), or --validation 0\n$/);
+    }
   }, 60_000);
 
   it('a streamed 1e400 is quoted as written; export needs no BLAS; a BLAS library named wrongly is quoted and shortened', async () => {

@@ -386,7 +386,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof BackpropError) {
       // One line, with any control character that came from a file's content shown as an escape.
       process.stderr.write(`backprop: ${printable(e.message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
-      return e instanceof UsageError || (e.field !== undefined && ENVIRONMENT_SETTINGS.has(e.field)) ? EXIT_USAGE : EXIT_FAILURE;
+      return e instanceof UsageError || e instanceof OptionError || (e.field !== undefined && ENVIRONMENT_SETTINGS.has(e.field)) ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`backprop: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT_FAILURE;

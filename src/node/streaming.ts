@@ -24,6 +24,7 @@ import { chunkFrame } from './read.js';
 import { tableChunks, type DuckReadOptions } from './readers/duckdb.js';
 import { rowPlace } from './readers/scan.js';
 import { checkTrainingRows } from '../model/train.js';
+import { OptionError } from '../model/options.js';
 
 /** Whether row `row` is a validation row: a seeded hash of its number below the validation share. */
 export function isValidationRow(row: number, seed: number, fraction: number): boolean {
@@ -357,12 +358,13 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       s.sample = s.numberSample ?? new Reservoir(s.sample.capacity, new Random(0));
     }
   }
-  if (trainRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no training rows`, '--validation');
-  if (o.validation > 0 && validationRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no validation rows`, '--validation');
+  // A share that leaves one side empty or next to nothing is a bad option (exit 2), as in memory.
+  if (trainRows === 0) throw new OptionError(`--validation: ${o.validation} of ${rows} rows leaves no training rows`, '--validation');
+  if (o.validation > 0 && validationRows === 0) throw new OptionError(`--validation: ${o.validation} of ${rows} rows leaves no validation rows`, '--validation');
   try {
     checkTrainingRows(o.validation, trainRows, validationRows);
   } catch (e) {
-    throw new BackpropError(`--${(e as Error).message.replace(/validation 0$/, '--validation 0')}`, '--validation');
+    throw new OptionError(`--${(e as Error).message.replace(/validation 0$/, '--validation 0')}`, '--validation');
   }
 
   const ts = scans[t];
