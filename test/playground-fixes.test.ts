@@ -224,4 +224,23 @@ describe('an uploaded table with gaps, an identifier and dates', () => {
     expect(inputs.join('\n')).not.toMatch(/\bid\b/);
     await close(page);
   }, 90_000);
+
+  it('reads a column of numbers with a few words among them as numbers, the words as missing values, and says so', async () => {
+    const page = await open('?dataset=upload');
+    // years: whole numbers, "none" in 4 rows and "10+" in 2 (as a survey writes them); label follows years.
+    const rows = ['years,hours,label'];
+    for (let r = 0; r < 60; r++) {
+      const years = r % 15 === 3 ? 'none' : r % 30 === 7 ? '10+' : String(r % 9);
+      rows.push(`${years},${(r * 13) % 40},${r % 9 > 4 ? 'senior' : 'junior'}`);
+    }
+    await page.setInputFiles('#csvFile', { name: 'survey.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForFunction(() => document.getElementById('tableSummary')?.textContent?.startsWith('survey.csv'));
+    const text = (await page.locator('#tableNotes li').allInnerTexts()).join('\n');
+    expect(text).toMatch(/years: numbers, with "none" \(4 rows\), "10\+" \(2 rows\) read as missing values/);
+    // A numeric input with its indicator, not one input per value.
+    const inputs = (await page.locator('#axes option').allInnerTexts()).join('\n');
+    expect(inputs).toContain('years (missing)');
+    expect(inputs).not.toContain('none');
+    await close(page);
+  }, 90_000);
 });
