@@ -358,9 +358,9 @@ describe('choosing a backend', () => {
     const fallback = await createKernels('auto', { library: '/no/such/libopenblas.so', threads: 1 });
     expect(fallback.name).toBe('wasm-simd');
     await expect(createKernels('blas', { library: '/no/such/libopenblas.so' })).rejects.toThrow(
-      'backend: blas: no BLAS library could be loaded (tried /no/such/libopenblas.so); on Debian, apt-get install libopenblas0-pthread');
+      'backend: blas: no BLAS library could be loaded (tried "/no/such/libopenblas.so"); on Debian, apt-get install libopenblas0-pthread');
     // A file that loads but is no BLAS is passed over in the same way.
-    await expect(createKernels('blas', { library: 'libc.so.6' })).rejects.toThrow(/no BLAS library could be loaded \(tried libc\.so\.6\)/);
+    await expect(createKernels('blas', { library: 'libc.so.6' })).rejects.toThrow(/no BLAS library could be loaded \(tried "libc\.so\.6"\)/);
     expect((await createKernels('auto')).name).toMatch(/^blas/);
   });
 });

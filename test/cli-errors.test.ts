@@ -26,7 +26,7 @@ describe('bad data files', () => {
     ['a header only', () => csv('header.csv', 'a,b,label\n'), `${join(dir, 'header.csv')}: has a header row but no data rows`],
     ['ragged rows', () => csv('ragged.csv', 'a,b,label\n1,2,x\n3,y\n5,6,x\n'), `${join(dir, 'ragged.csv')}, line 3: expected 3 values like the header, found 2`],
     ['a word in a numeric column', () => csv('word.csv', 'a,b,label\n1,2,x\n3,four,y\n5,6,x\n'),
-      `${join(dir, 'word.csv')}, line 3, column 2 (b): "four" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`],
+      `${join(dir, 'word.csv')}, line 3, column 2 (b): "four" is not a number, though most of the column's values are (1 of 3 rows have words: "four" (1 row)); words among numbers are read as missing values where they are at most 5 different words in at most 25% of the rows: mark them missing with --na-values (naValues), or correct them`],
     ['an infinite value', () => csv('inf.csv', 'a,b,label\n1,2,x\n3,-Infinity,y\n5,6,x\n'), `${join(dir, 'inf.csv')}, line 3, column 2 (b): -Infinity is not a finite number; fill in a real value or remove the row`],
     ['a number too large', () => csv('huge.csv', 'a,b,label\n1,2,x\n3,1e999,y\n5,6,x\n'), `${join(dir, 'huge.csv')}, line 3, column 2 (b): 1e999 is too large to be a finite number`],
     ['a binary file', () => writeFile(dir, 'binary.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), `${join(dir, 'binary.csv')}, line 1: not a text file (a zero byte at offset 4); expected CSV with a header row`],

@@ -127,14 +127,16 @@ describe('delimiters, decimal commas and compression', () => {
   }, 60_000);
 
   it('errors in a file read by DuckDB keep their line and column', () => {
+    // Words from line 100,001 on, in a third of the rows: too many to be missing values of a numeric column.
     const lines = csv(150_000).split('\n');
-    lines[100_000] = lines[100_000].replace(/^[^,]*,[^,]*,/, '0.5,four,');
+    for (let i = 100_000; i < lines.length; i++) if (lines[i]) lines[i] = lines[i].replace(/^([^,]*),[^,]*,/, `$1,${i % 2 ? 'five' : 'four'},`);
     const path = join(dir, 'bad-big.csv');
     writeFileSync(path, lines.join('\n'));
     const r = backprop(['train', path, '--epochs', '1']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`backprop: ${path}, line 100001, column 2 (y): "four" is not a number, though the column's other values are; ` +
-      'text columns are one-hot encoded only when the whole column is text\n');
+    expect(r.stderr).toBe(`backprop: ${path}, line 100001, column 2 (y): "four" is not a number, though most of the column's values are ` +
+      '(50,001 of 150,000 rows have words: "four" (25,001 rows), "five" (25,000 rows)); words among numbers are read as missing values where they are ' +
+      'at most 5 different words in at most 25% of the rows: mark them missing with --na-values (naValues), or correct them\n');
   }, 60_000);
 });
 
@@ -287,14 +289,14 @@ describe('predict --stream', () => {
       expect(streamed.stdout).toBe(whole.stdout);
     }
     expect(backprop(['predict', model, '-', '--stream']).stderr).toBe('backprop: --stream: reads a file in passes; standard input cannot be streamed this way\n');
-    // An output that overflows is named by its row in the file, streamed or not (not by its row within a chunk).
+    // An output that overflows is named by its line in the file, streamed or not (not by its row within a chunk).
     const far = join(dir, 'predict-far.csv');
     writeFileSync(far, lines.map((l, i) => (i === 59_001 ? l.replace(/^[^,]*/, '1e300') : l)).join('\n'));
     const overflow = "is NaN, not a finite number; its weights are too large for its dtype or the input is far outside the training data\n";
     expect(backprop(['predict', model, far]).stderr).toBe(`backprop: ${model}: the network's output for ${far}, line 59002 ${overflow}`);
     const streamedFar = backprop(['predict', model, far, '--stream']);
     expect(streamedFar.code).toBe(1);
-    expect(streamedFar.stderr).toBe(`backprop: ${model}: the network's output for ${far}, row 59001 ${overflow}`);
+    expect(streamedFar.stderr).toBe(`backprop: ${model}: the network's output for ${far}, line 59002 ${overflow}`);
   }, 60_000);
 });
 

@@ -186,22 +186,30 @@ describe('data in every form', () => {
     expect(model.predict([{ age: 30, city: 'Berlin' }])).toHaveLength(1);
     expect(model.predictWithReport([{ age: 30, city: 'Berlin' }, { age: 30, city: 'Lima' }]).unseen).toEqual({ city: 2 });
     expect(() => model.predict([{ age: 30, city: 'Berlin' }], { unknown: 'error' })).toThrow(/predict, row 1, field "city": the value "Berlin", which the model never saw; known values: Oslo, Paris, Rome/);
-    expect(() => model.predict([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never])).toThrow(/predict, row 2, field "age": "old" is not a number, though the model expects numbers there/);
+    // A word among the numbers, which the training rows never had there: as an unseen category, a missing value by
+    // default (counted), an error where asked.
+    expect(model.predictWithReport([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never]).unseen).toEqual({ age: 1 });
+    expect(() => model.predict([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never], { unknown: 'error' })).toThrow(/predict, row 2, field "age": the word "old", which the model never saw in this column of numbers/);
     // A bad row skipped where asked: null in its place, the others predicted, the fault listed.
-    const skipped = model.predictWithReport([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never], { onInvalidRow: 'skip' });
+    const skipped = model.predictWithReport([{ age: 30, city: 'Oslo' }, { age: 'old', city: 'Oslo' } as never], { onInvalidRow: 'skip', unknown: 'error' });
     expect(skipped.predictions[0]).not.toBeNull();
     expect(skipped.predictions[1]).toBeNull();
-    expect(skipped.invalid).toEqual([{ row: 2, message: 'predict, row 2, field "age": "old" is not a number, though the model expects numbers there' }]);
+    expect(skipped.invalid).toEqual([{ row: 2, message: 'predict, row 2, field "age": the word "old", which the model never saw in this column of numbers' }]);
     // A missing field is a missing value: filled (the training rows had none in city, so it has no level: all zeros).
     expect(model.predictWithReport([{ age: 30, city: 'Oslo' }, { age: 31 } as never]).missing).toEqual({ city: 1 });
     expect(model.predict([{ age: 30, city: 'Oslo', name: 'Ann' } as never])).toHaveLength(1);
-    expect(() => model.predict([{ age: true, city: 'Oslo' } as never])).toThrow(/predict, row 1, field "age": "true" is not a number/);
+    expect(() => model.predict([{ age: true, city: 'Oslo' } as never], { unknown: 'error' })).toThrow(/predict, row 1, field "age": the word "true", which the model never saw/);
+    expect(() => model.predict([{ age: Infinity, city: 'Oslo' } as never])).toThrow(/predict, row 1, field "age": Infinity is not a finite number/);
     expect(() => model.predict({ age: 30, city: 'Oslo' } as never)).toThrow(/got one record; wrap it in a list: \[record\]/);
     await expect(train(rows, { target: 'Bought' as never })).rejects.toThrow(/no column "Bought" to use as the target; did you mean "bought"\?/);
     await expect(train([[1, 2], [3, 4]])).rejects.toThrow(/^y: rows given as number\[\]\[\] need their targets apart/);
-    const bad: TableRecord[] = [...rows, { age: 'x', city: 'Oslo', bought: 'no' }];
+    // A word among numbers in training rows: one word in one row is a missing value the model keeps (naWords).
+    const oneWord = await train([...rows, { age: 'x', city: 'Oslo', bought: 'no' }], { target: 'bought', epochs: 1 });
+    expect(oneWord.preprocessing.features[0]).toMatchObject({ name: 'age', type: 'numeric', indicator: true, naWords: ['x'] });
+    // Words in more rows than a quarter, among mostly numbers: neither reading is safe, an error naming the first.
+    const bad: TableRecord[] = [...rows, ...Array.from({ length: 60 }, (_, i) => ({ age: i % 2 ? 'x' : 'y', city: 'Oslo', bought: 'no' }))];
     await expect(train(bad, { target: 'bought' })).rejects.toThrow(BackpropError);
-    await expect(train(bad, { target: 'bought' })).rejects.toThrow(/row 151, field "age": "x"/);
+    await expect(train(bad, { target: 'bought' })).rejects.toThrow(/row 151, field "age": "y" is not a number, though most of the column's values are \(60 of 210 rows have words: "x" \(30 rows\), "y" \(30 rows\)\)/);
   }, 60_000);
 
   it('onEpoch sees every epoch, and a signal stops the run with the weights reached', async () => {

@@ -61,7 +61,9 @@ describe('records: what predict and explain read', () => {
     const model = await train(base, { target: 'y', epochs: 2 });
     expect(model.predict([{ a: 0.1, b: 0.2, junk: { deep: [1] }, other: null } as never])).toHaveLength(1);
     expect(() => model.explain({ a: 0.1, b: 0.2, y: null } as never)).toThrow(/explain, row 1, field "y": missing value; a labelled row needs its target/);
-    expect(() => model.explain({ a: '0x10', b: 0.2, y: 'p' } as never)).toThrow(/field "a": "0x10" is not a number/);
+    // A word among the numbers is one the model never saw: missing by default, an error where asked.
+    expect(() => model.explain({ a: '0x10', b: 0.2, y: 'p' } as never, { unknown: 'error' })).toThrow(/field "a": the word "0x10", which the model never saw in this column of numbers/);
+    expect(model.explain({ a: '0x10', b: 0.2, y: 'p' } as never).input[0]).toBe(encodeRecord(model.preprocessing, [null, 0.2])[0]);
     // A missing feature is filled as predict fills it: the update on the training rows' median.
     expect(model.explain({ a: NaN, b: 0.2, y: 'p' } as never).input[0]).toBe(encodeRecord(model.preprocessing, [null, 0.2])[0]);
     expect(model.explain({ a: 0.1, b: 0.2, y: 'p' }).layers).toHaveLength(2);

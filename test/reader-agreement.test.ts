@@ -135,11 +135,12 @@ describe('the same rows in a small file and in a big one: one answer', () => {
       table('a:numeric b:numeric c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
     ['a trailing delimiter on the data rows only', small({ each: (r) => `${r},` }), big({ each: (r) => `${r},` }),
       { message: 'FILE, line 2: expected 4 values like the header, found 5' }],
-    // DuckDB's sniffer samples the first 20,480 rows: past them it read 1_000 as 1000 and +-1 as -1.
+    // DuckDB's sniffer samples the first 20,480 rows: past them it read 1_000 as 1000 and +-1 as -1. Every reader gives
+    // such a column as text, words among numbers, for the table layer to read (data/frame.ts mixedAs).
     ['1_000 past the first 20,480 rows', file(400_000, { at: 25_000, fault: '1_000,1,2,Oslo' }), big({ at: 25_000, fault: '1_000,1,2,Oslo' }),
-      { message: 'FILE, line 25002, column 1 (a): "1_000" is not a number, though the column\'s other values are; text columns are one-hot encoded only when the whole column is text' }],
+      table('a:text b:numeric c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
     ['+-1 past the first 20,480 rows', file(400_000, { at: 25_000, fault: '0,+-1,2,Oslo' }), big({ at: 25_000, fault: '0,+-1,2,Oslo' }),
-      { message: 'FILE, line 25002, column 2 (b): "+-1" is not a number, though the column\'s other values are; text columns are one-hot encoded only when the whole column is text' }],
+      table('a:numeric b:text c:numeric city:text', '0,0,0,Oslo|0.1,7,1,Rome|0.2,1,2,Lima')],
     ['a zero byte inside a text value', small({ fault: '1,1,2,Os\u0000lo' }), big({ fault: '1,1,2,Os\u0000lo' }),
       { message: `FILE, line 3002: not a text file (a zero byte at offset ${small({ fault: '1,1,2,Os\u0000lo' }).indexOf('\u0000')}); expected CSV with a header row` }],
     ['a 2 MB text value', small({ at: 5, fault: `1,1,2,${'x'.repeat(2 << 20)}` }), file(6.4e6, { at: 5, fault: `1,1,2,${'x'.repeat(2 << 20)}` }),
@@ -191,16 +192,20 @@ describe('the same rows in a small file and in a big one: one answer', () => {
 });
 
 describe('read in passes (--stream), by DuckDB alone', () => {
-  it('refuses 1_000 and +-1 in a numeric column as the other readers do, before the first row', async () => {
+  it('reads 1_000 and +-1 in a numeric column as the other readers do: as text, a word among numbers, from the first row', async () => {
     for (const value of ['1_000', '+-1']) {
       const path = join(dir, `stream-${value.length}.csv`);
       writeFileSync(path, `a,b,label\n${Array.from({ length: 30_000 }, (_, i) => (i === 25_000 ? `${value},2,x` : `${i % 7},${i % 3},${i % 2 ? 'x' : 'y'}`)).join('\n')}\n`);
-      const rows: number[] = [];
-      const read = async (): Promise<void> => {
-        for await (const frame of readFrames(path, {}, true)) rows.push(frame.rows);
-      };
-      await expect(read()).rejects.toThrow(`${path}: column 1 (a): "${value}" is not a number, though the column's other values are`);
-      expect(rows).toEqual([]);
+      let rows = 0;
+      const words: string[] = [];
+      for await (const frame of readFrames(path, {}, true)) {
+        rows += frame.rows;
+        const a = frame.columns[0];
+        expect(a.kind).toBe('text');
+        if (a.kind === 'text') words.push(...a.dictionary.filter((v) => !/^\d+$/.test(v)));
+      }
+      expect(rows).toBe(30_000);
+      expect(words).toEqual([value]);
       await closeDuckDB();
     }
   }, 60_000);

@@ -1,7 +1,7 @@
 // Fixes from the third review of the day (a new user's and an attacker's run over main): each test fails without
 // its fix.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
@@ -91,4 +91,34 @@ describe('ONNX text inputs with the words for "no value"', () => {
     const p = out.probabilities.data as Float32Array;
     asked.forEach((_, i) => expect(Math.abs(p[2 * i + 1] - expected[i])).toBeLessThan(1e-5));
   });
+});
+
+describe('a line break in a name from the file cannot start a line of the report', () => {
+  it('train and cv plans, evaluate\'s tables and importance\'s rows print it escaped, inside their own line', () => {
+    // The target's name and a class and a feature's name each try to fake a line of their own.
+    const fake = 'backprop: FAKE';
+    const rows = Array.from({ length: 60 }, (_, i) => `${((i * 37) % 60) / 30 - 1},${((i * 11) % 60) / 30 - 1},"${i % 2 ? 'yes' : `no\n${fake} class`}"`);
+    const csv = join(dir, 'names.csv');
+    writeFileSync(csv, `a,"b\n${fake} feature","label\n${fake} target"\n${rows.join('\n')}\n`);
+    const model = join(dir, 'names.json');
+    const target = `label\n${fake} target`;
+    const cli = (args: string[]): string => {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout + r.stderr;
+    };
+    const outputs = {
+      train: cli(['train', csv, '--target', target, '--epochs', '1', '--out', model]),
+      cv: cli(['cv', csv, '--target', target, '--epochs', '1', '--folds', '2']),
+      evaluate: cli(['evaluate', model, csv]),
+      importance: cli(['importance', model, csv, '--repeats', '1']),
+    };
+    for (const [command, text] of Object.entries(outputs)) {
+      const lines = text.split('\n');
+      expect(lines.filter((l) => l.startsWith(fake)), `${command}:\n${text}`).toEqual([]);
+      if (command !== 'cv') expect(text, command).toContain('\\nbackprop: FAKE');
+    }
+    expect(outputs.train).toContain('target   label\\nbackprop: FAKE target: classification');
+    expect(outputs.evaluate).toMatch(/^no\\nbackprop: FAKE class +\d/m);
+  }, 120_000);
 });

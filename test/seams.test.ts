@@ -174,7 +174,7 @@ describe('one value that is no date among 600 dates', () => {
     expect(notes.notDates).toEqual(['day: read as text, not dates, for "2024-02-30" (days, row 418, field "day"), which is no ISO 8601 date; correct it or mark it missing (--na-values) to read the column as dates']);
     const path = writeFile(dir, 'days.csv', 'day,x,y\n' + table.map((t) => `${t.day},${t.x},${t.y}`).join('\n') + '\n');
     const streamed = await scanForTraining(path, path, {}, { validation: 0, seed: 1 });
-    expect(streamed.description.notDates).toEqual([{ column: 'day', value: '2024-02-30', at: `${path}, row 418, column 1 (day)` }]);
+    expect(streamed.description.notDates).toEqual([{ column: 'day', value: '2024-02-30', at: `${path}, line 419, column 1 (day)` }]);
     const read = describeFrame(await readDataFile(path), 'y');
     expect(read.notDates).toEqual([{ column: 'day', value: '2024-02-30', at: `${path}, line 419, column 1 (day)` }]);
     // A text column of names, with a date or two among them, is text and says nothing; all dates say nothing either.

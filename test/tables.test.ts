@@ -156,9 +156,9 @@ describe('missing values, by default', () => {
     const strict = backprop(['train', path, '--target', 'sold', '--epochs', '1', '--missing', 'error']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toBe(`backprop: ${path}, line ${gaps.size[0] + 2}, column 1 (size): missing value; fill it in or remove the row (missing values are errors here: missing "error")\n`);
-    // With no words for "no value", NA is a word: a word among numbers.
+    // With no words for "no value", NA is a word: a word among numbers, read as missing there (named in the plan).
     const none = backprop(['train', path, '--target', 'sold', '--epochs', '1', '--na-values', '']);
-    expect(none.stderr).toMatch(/line \d+, column 1 \(size\): "NA" is not a number/);
+    expect(none.stdout).toMatch(/\ncolumns  size: numbers, with "NA" \(\d+ rows\), "\?" \(\d+ rows\), "N\/A" \(\d+ rows\) read as missing values\n/);
   }, 60_000);
 
   it('--stream fits the same medians in its first pass, exactly, past its sample', async () => {

@@ -101,10 +101,10 @@ describe('a gzip file cut short or corrupt', () => {
 
 describe('one bad row in a large file, read whole', () => {
   /** `backprop evaluate` of the whole file, with the process's peak RSS. */
-  function evaluateWhole(path: string): { run: Run; rss: number } {
+  function evaluateWhole(path: string, extra: string[] = []): { run: Run; rss: number } {
     const rssFile = join(dir, 'rss.txt');
     writeFileSync(rssFile, '');
-    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'evaluate', model, path],
+    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/programs/report-rss.mjs'), BIN, 'evaluate', model, path, ...extra],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BACKPROP_TEST_RSS_FILE: rssFile } });
     return { run: { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }, rss: Number(readFileSync(rssFile, 'utf8')) };
   }
@@ -117,15 +117,15 @@ describe('one bad row in a large file, read whole', () => {
     expect(rss).toBeLessThan(400 * 1024 * 1024);
   }, 60_000);
 
-  it('a word in a numeric column is placed by its line in the strict reader\'s words, without reading the file again (once 660 MB)', () => {
+  it('a word the model never saw in a numeric column is placed by its line in the strict reader\'s words, in bounded memory (once 660 MB)', () => {
     const path = join(dir, 'word-whole.csv');
     writeFileSync(path, csv(ROWS, BAD_LINE, '1,two,3,1'));
-    const { run, rss } = evaluateWhole(path);
+    const { run, rss } = evaluateWhole(path, ['--unknown', 'error']);
     // The strict reader's own message for the same fault in a small file, but for the line.
     const small = join(dir, 'word-small.csv');
     writeFileSync(small, csv(300, 200, '1,two,3,1'));
-    const strict = backprop(['evaluate', model, small]).stderr.trim();
-    expect(strict).toMatch(/line 200, column 2 \(b\): "two" is not a number, though the column's other values are/);
+    const strict = backprop(['evaluate', model, small, '--unknown', 'error']).stderr.trim();
+    expect(strict).toMatch(/line 200, column 2 \(b\): the word "two", which the model never saw in this column of numbers/);
     expectOneLine(run, 'word-whole.csv', /line 500000, column 2 \(b\)/);
     expect(run.stderr.trim().replace(path, 'FILE').replace('line 500000', 'line N')).toBe(strict.replace(small, 'FILE').replace('line 200', 'line N'));
     expect(rss).toBeLessThan(400 * 1024 * 1024);

@@ -78,7 +78,7 @@ export interface TableProblem {
   /** The class names in the order of the outputs (classification), else null. */
   classes: string[] | null;
   /** What the table layer found (as backprop train's plan says it): the missing values it fills, the columns left out. */
-  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates'>;
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates' | 'mixed'>;
   /** The file's rows (0-based) that train and that test. */
   rows: { train: Uint32Array; test: Uint32Array };
   /** The heat map's axes: their names and what is held fixed. */

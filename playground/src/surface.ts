@@ -39,6 +39,8 @@ let lastSnapshot: unknown = null;
 let map: { a: [number, number]; b: [number, number]; loss: Float64Array; around: Float64Array; choice: string; rows: number; epoch: number; atAround: number } | null = null;
 let computing = false;
 let lastComputed = 0;
+/** Whether an update is due when the half second between maps is up. */
+let waiting = false;
 
 function listParams(weights: readonly LayerWeights[]): Param[] {
   const names = inputNames(app.state, app.problem);
@@ -85,21 +87,30 @@ function record(): void {
 
 /** The ranges the map spans: the whole path and a margin, grown (never shrunk) while the path stays inside. */
 function ranges(): { a: [number, number]; b: [number, number] } {
-  const span = (k: number): [number, number] => {
+  /** The path's extent along weight k. */
+  const extent = (k: number): [number, number] => {
     let lo = Infinity, hi = -Infinity;
     for (const p of path) {
       lo = Math.min(lo, p[k]);
       hi = Math.max(hi, p[k]);
     }
+    return [lo, hi];
+  };
+  const padded = ([lo, hi]: [number, number]): [number, number] => {
     const pad = Math.max(0.5, 0.35 * (hi - lo));
     return [lo - pad, hi + pad];
   };
-  const a = span(choice[0]), b = span(choice[1]);
+  // The old ranges while they hold the whole path with a little room and are not far wider than needed: the map does
+  // not jump each epoch. (Old ranges that let the path's end out kept the map stale for ever: it was made again and
+  // again, at rest too, around weights outside it.)
+  const keep = (old: [number, number], k: number): [number, number] => {
+    const [lo, hi] = extent(k), want = padded([lo, hi]), room = 0.05 * (want[1] - want[0]);
+    return old[0] <= lo - room && old[1] >= hi + room && old[1] - old[0] <= 3 * (want[1] - want[0]) ? old : want;
+  };
   const key = choice.join(',');
-  // The old ranges while they hold the path and are not far wider than needed: the map does not jump each epoch.
-  const keep = (old: [number, number], want: [number, number]): [number, number] =>
-    (old[0] <= want[0] + 0.25 * (want[1] - want[0]) && old[1] >= want[1] - 0.25 * (want[1] - want[0]) && old[1] - old[0] <= 3 * (want[1] - want[0]) ? old : want);
-  return map && map.choice === key ? { a: keep(map.a, a), b: keep(map.b, b) } : { a, b };
+  return map && map.choice === key
+    ? { a: keep(map.a, choice[0]), b: keep(map.b, choice[1]) }
+    : { a: padded(extent(choice[0])), b: padded(extent(choice[1])) };
 }
 
 /** The loss at every cell of the grid, computed a few rows of cells at a time between frames. */
@@ -314,8 +325,18 @@ function update(): void {
   record();
   if (!panel.open) return;
   draw();
-  // While training, the map is computed again at most twice a second; at rest, at once.
-  if (stale() && !computing && (!app.playing || performance.now() - lastComputed > 500)) compute();
+  if (!stale() || computing) return;
+  // While training, the map is computed again at most twice a second; at rest, at once. A stale map held back by
+  // that limit is computed when the half second is up: training may pause before another snapshot comes.
+  const wait = app.playing ? 500 - (performance.now() - lastComputed) : 0;
+  if (wait <= 0) compute();
+  else if (!waiting) {
+    waiting = true;
+    setTimeout(() => {
+      waiting = false;
+      update();
+    }, wait);
+  }
 }
 
 function choose(): void {

@@ -96,6 +96,7 @@ function planNotes(table: NonNullable<typeof app.problem.table>): string[] {
     ...(notes.missing ? [`Missing values: ${notes.missing}.`] : []),
     ...notes.leftOut.map((l) => `Left out: ${l.replace('; --keep', '; backprop train --keep')}.`),
     ...notes.notDates.map((l) => `Column ${l.replace(' (--na-values)', '')}.`),
+    ...notes.mixed.map((l) => `Column ${l.replace('; --na-values marks words missing', '')}.`),
     ...dates.map((f) => `Date column ${f.name}: turned into ${f.parts.map((p) => DATE_PART_NAMES[p]).join(', ')} (one input each).`),
   ];
 }

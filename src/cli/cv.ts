@@ -1,6 +1,6 @@
 // `backprop cv <data> --folds K`: the library's crossValidate (model/cv.ts) on a file or a built-in set, each
 // fold's metrics printed as it is scored, then their mean ± standard deviation.
-import { printableLines } from '../core/errors.js';
+import { printable } from '../core/errors.js';
 import { crossValidate } from '../model/cv.js';
 import { loadFrame } from '../node/read.js';
 import { formatMetrics, libraryOptions, type TrainOptions } from './train.js';
@@ -10,7 +10,7 @@ export type CvOptions = Omit<TrainOptions, 'validation' | 'earlyStopping' | 'out
 
 export async function cvCommand(data: string, o: CvOptions & { json: boolean; quiet: boolean }, out: NodeJS.WritableStream): Promise<void> {
   const say = (line: string): void => {
-    if (!o.json && !o.quiet) out.write(printableLines(line) + '\n');
+    if (!o.json && !o.quiet) out.write(printable(line, Infinity) + '\n');
   };
   say(`cv       ${data}: ${o.folds} stratified folds (seed ${o.seed}); each trains ${[...o.layers].join(',') || 'no hidden'} ${o.activation}${o.epochs ? ` for ${o.epochs} epochs` : ''}`);
   const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues });

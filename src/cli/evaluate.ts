@@ -1,7 +1,7 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows. Both go through the table
 // model (src/model): the command reads the file, hands each part to the model and prints what it answers.
 import type { DataFrame } from '../data/frame.js';
-import { BackpropError, printableLines } from '../core/errors.js';
+import { BackpropError, printable, printableLines } from '../core/errors.js';
 import { Model } from '../model/model.js';
 import { loadModelOrNetwork } from '../node/files.js';
 import { readFrames, type DataOptions } from '../node/read.js';
@@ -20,14 +20,18 @@ export interface PredictOptions extends DataOptions {
 }
 
 /** One line on stderr for what reading met: values the model never saw, and missing values filled. */
-function noteMet(source: string, unseen: ReadonlyMap<string, number> | Record<string, number>, missing: ReadonlyMap<string, number> | Record<string, number>): void {
+function noteMet(model: Model, source: string, unseen: ReadonlyMap<string, number> | Record<string, number>, missing: ReadonlyMap<string, number> | Record<string, number>): void {
   const list = (m: ReadonlyMap<string, number> | Record<string, number>): [string, number][] => (m instanceof Map ? [...m] : Object.entries(m));
   const say = (entries: [string, number][], what: readonly [string, string]): void => {
     if (!entries.length) return;
     const total = entries.reduce((n, [, c]) => n + c, 0);
     process.stderr.write(printableLines(`backprop: ${source}: ${total.toLocaleString('en-US')} ${total === 1 ? what[0] : what[1]}: ${entries.map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}\n`));
   };
-  say(list(unseen), ['value the model never saw, encoded as all zeros', 'values the model never saw, encoded as all zeros']);
+  // A word among a numeric column's numbers that the model never saw is read as a missing value; an unseen text value is all zeros.
+  const numeric = new Set(model.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name));
+  const words = list(unseen).filter(([c]) => numeric.has(c)).length, texts = list(unseen).length - words;
+  const how = !words ? 'encoded as all zeros' : !texts ? 'words among numbers, read as missing values' : 'encoded as all zeros (text) or read as missing values (words among numbers)';
+  say(list(unseen), [`value the model never saw, ${how}`, `values the model never saw, ${how}`]);
   // A text column whose training rows had no gap has no level for one: its block is all zeros, as for an unseen value.
   const encoded = 'encoded as in training (numbers filled; text as its missing level, or all zeros where training had none)';
   say(list(missing), [`missing value, ${encoded}`, `missing values, ${encoded}`]);
@@ -54,7 +58,8 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   // The library's scores, summed over the whole file or chunk by chunk.
   const evaluation = model.evaluation({ unknown: data.unknown });
   let source = dataPath, first = true;
-  for await (const frame of readFrames(dataPath, data, data.stream ?? false)) {
+  // The file is read with the model's words for "no value" (its training data's), and any given here besides.
+  for await (const frame of readFrames(dataPath, { ...data, naValues: model.naValuesWith(data.naValues) }, data.stream ?? false)) {
     source = frame.source;
     evaluation.add(frame);
     // Said once the frame has been read as the model needs it, so a failure stays the only line.
@@ -62,7 +67,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
     first = false;
   }
   const report = evaluation.report();
-  if (!json) noteMet(source, report.unseen, report.missing);
+  if (!json) noteMet(model, source, report.unseen, report.missing);
   // Class and column names come from files: shown with their control characters escaped.
   const text = { write: (t: string): boolean => out.write(printableLines(t)) };
   if (report.task === 'classification') {
@@ -71,7 +76,8 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
       out.write(JSON.stringify({ rows, loss, accuracy, classes, confusion, perClass, unseen: report.unseen, missing: report.missing }) + '\n');
       return;
     }
-    const names = classes.map(String);
+    // A name with a line break in it stays on its own row of the table (escaped, as \n).
+    const names = classes.map((c) => printable(String(c), Infinity));
     const width = Math.max(9, ...names.map((n) => n.length)) + 2;
     text.write(`${source}: ${rows} rows\nloss      ${loss.toFixed(4)}\naccuracy  ${(100 * accuracy).toFixed(2)}%\n\n`);
     text.write(`confusion matrix (rows: true class, columns: predicted)\n${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}\n`);
@@ -89,9 +95,10 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const r2Text = (v: number | null): string => (v === null ? 'undefined (constant target)' : v.toFixed(4));
   text.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}\nMSE   ${mse.toPrecision(5)}\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
   if (perTarget) {
-    const width = Math.max(6, ...perTarget.map((e) => e.target.length)) + 2;
+    const targetName = (e: { target: string }): string => printable(e.target, Infinity);
+    const width = Math.max(6, ...perTarget.map((e) => targetName(e).length)) + 2;
     text.write(`\n${'target'.padEnd(width)}${['MSE', 'MAE', 'R²'].map((h) => h.padStart(12)).join('')}\n`);
-    for (const e of perTarget) text.write(`${e.target.padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2 === null ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
+    for (const e of perTarget) text.write(`${targetName(e).padEnd(width)}${[e.mse.toPrecision(5), e.mae.toPrecision(5), e.r2 === null ? 'undefined' : e.r2.toFixed(4)].map((v) => v.padStart(12)).join('')}\n`);
   }
 }
 
@@ -130,7 +137,7 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
   const sum = (into: Map<string, number>, counts: Record<string, number>): void => {
     for (const [c, n] of Object.entries(counts)) into.set(c, (into.get(c) ?? 0) + n);
   };
-  for await (const frame of readFrames(dataPath, { ...o, textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
+  for await (const frame of readFrames(dataPath, { ...o, naValues: model.naValuesWith(o.naValues), textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
     source = frame.source;
     const kept = keep.map((column) => {
       const c = frame.columns.find((col) => col.name === column);
@@ -179,5 +186,5 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
     rowsWritten += frame.rows;
   }
   if (o.json) await write(out, (rowsWritten === 0 ? '[' : '') + ']\n');
-  noteMet(source, unseen, missing);
+  noteMet(model, source, unseen, missing);
 }

@@ -33,7 +33,11 @@ export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS
     } else target = checkTargetWidth(numbersOnly(o.target, '--target'), network.outputs);
     const report = loaded.explainValues(o.input, target, { learningRate: o.lr, unknown: o.unknown ?? 'ignore', source: '--input' });
     // Said as predict says it (one line on stderr), so the trace is read knowing which inputs are all zeros.
-    for (const name of report.unseen) process.stderr.write(`backprop: --input: column "${name}" has a value the model never saw, encoded as all zeros\n`);
+    // A word among a numeric column's values is read as a missing one.
+    const numeric = new Set(loaded.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name));
+    for (const name of report.unseen) {
+      process.stderr.write(`backprop: --input: column "${name}" has a value the model never saw, ${numeric.has(name) ? 'a word among numbers, read as a missing value' : 'encoded as all zeros'}\n`);
+    }
     trace = report.trace;
   } else {
     const x = numbersOnly(o.input, '--input');
@@ -112,7 +116,7 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
 
 export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
   const model = openModel(modelPath);
-  const frame = await readDataFile(dataPath, data);
+  const frame = await readDataFile(dataPath, { ...data, naValues: model.naValuesWith(data.naValues) });
   const report = model.gradientCheck(frame, { rows });
   if (json) {
     out.write(JSON.stringify(report) + '\n');

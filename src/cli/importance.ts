@@ -1,6 +1,6 @@
 // `backprop importance <model> <data>`: permutation feature importance (model/importance.ts), printed as a table
 // or drawn as bars.
-import { printableLines } from '../core/errors.js';
+import { printable, printableLines } from '../core/errors.js';
 import { markupText } from '../core/escape.js';
 import type { ImportanceResult } from '../model/importance.js';
 import { stageFile, commitFiles } from '../node/files.js';
@@ -38,7 +38,7 @@ export function renderImportance(result: ImportanceResult, title: string): strin
 
 export async function importanceCommand(modelPath: string, dataPath: string, o: DataOptions & { repeats: number; seed: number; json: boolean; plot?: string }, out: NodeJS.WritableStream): Promise<void> {
   const model = openModel(modelPath);
-  const frame = await loadFrame(dataPath, {}, o);
+  const frame = await loadFrame(dataPath, {}, { ...o, naValues: model.naValuesWith(o.naValues) });
   const result = model.importance(frame, { repeats: o.repeats, seed: o.seed });
   if (o.plot) commitFiles([stageFile(o.plot, renderImportance(result, `backprop importance ${modelPath} ${dataPath}`))]);
   if (o.json) {
@@ -46,9 +46,9 @@ export async function importanceCommand(modelPath: string, dataPath: string, o: 
     return;
   }
   const metric = result.metric === 'accuracy' ? 'accuracy' : 'R²';
-  const width = Math.max(7, ...result.features.map((f) => f.name.length));
+  const width = Math.max(7, ...result.features.map((f) => printable(f.name, Infinity).length));
   out.write(printableLines(`${frame.source}: ${frame.rows} rows, baseline ${metric} ${result.baseline.toFixed(4)}; drop in ${metric} with each column shuffled, ${o.repeats} repeats (seed ${o.seed})\n`));
   out.write(`${'feature'.padEnd(width)}  importance        std\n`);
-  for (const f of result.features) out.write(printableLines(`${f.name.padEnd(width)}  ${f.importance.toFixed(4).padStart(10)}  ${f.std.toFixed(4).padStart(9)}\n`));
+  for (const f of result.features) out.write(printableLines(`${printable(f.name, Infinity).padEnd(width)}  ${f.importance.toFixed(4).padStart(10)}  ${f.std.toFixed(4).padStart(9)}\n`));
   if (o.plot) out.write(`plot written to ${o.plot}\n`);
 }

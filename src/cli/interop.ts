@@ -10,6 +10,7 @@ import { exportStandalone } from '../interop/standalone.js';
 import { exportTFJS, importTFJS, tfjsWeightGroups } from '../interop/tfjs.js';
 import { JsonScan, scanError } from '../io/json-scan.js';
 import { modelFromJSON, modelToJSON, stringifyModel, MAX_MODEL_BYTES, type ModelFile } from '../io/model-file.js';
+import { referenceKernels } from '../core/reference.js';
 import {
   closeQuietly, commitFiles, discardFiles, fileInFolder, loadNetwork, makeFolder, openRegularFile, readExactly, sameFile, stageFile, type StagedFile,
 } from '../node/files.js';
@@ -32,7 +33,9 @@ function isFolderOut(out: string): boolean {
 }
 
 export function exportCommand(modelPath: string, opts: { to: ExportFormat; out?: string; quiet?: boolean }, stdout: NodeJS.WritableStream): void {
-  const { network, preprocessing } = loadNetwork(modelPath);
+  // Writing a model out takes no arithmetic: the reference kernels hold it, so a BLAS that BACKPROP_BLAS names
+  // wrongly (or none on this machine) does not stop an export.
+  const { network, preprocessing } = loadNetwork(modelPath, { kernels: referenceKernels });
   const model = modelToJSON(network, preprocessing);
   let outputs: { path: string; content: string | Uint8Array }[];
   if (opts.to === 'onnx') {

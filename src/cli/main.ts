@@ -49,14 +49,19 @@ function decimalCommaOption(): Option {
   return new Option('--decimal-comma', 'numbers are written with a decimal comma (1,5); use with --delimiter ";" or a sniffed one');
 }
 
-/** --na-values for the commands that read data. */
-function naValuesFlag(): Option {
-  return new Option('--na-values <words>', `words that mean "no value" besides an empty field, comma-separated ("" for none; default ${DEFAULT_NA_VALUES.join(',')})`).argParser(naValuesOption);
+/**
+ * --na-values for the commands that read data: for training, the words (replacing the default list); for a command
+ * that reads data for a model, words added to the model's own (those of its training data, kept in its file).
+ */
+function naValuesFlag(forModel = false): Option {
+  return new Option('--na-values <words>', forModel
+    ? 'more words that mean "no value", comma-separated, besides the model\'s own (those it was trained with, kept in its file) and an empty field'
+    : `words that mean "no value" besides an empty field, comma-separated ("" for none; default ${DEFAULT_NA_VALUES.join(',')}); the model keeps them`).argParser(naValuesOption);
 }
 
 /** --unknown for the commands that score or predict with a model. */
 function unknownFlag(): Option {
-  return new Option('--unknown <how>', 'a text value the model never saw: ignore (encoded as all zeros, and counted) or error').argParser(choice('--unknown', ['ignore', 'error'] as const)).default('ignore');
+  return new Option('--unknown <how>', 'a value the model never saw (a category, or a word among numbers): ignore (all zeros, or a missing value; counted) or error').argParser(choice('--unknown', ['ignore', 'error'] as const)).default('ignore');
 }
 
 /** --missing and --keep: how training reads the table's columns. */
@@ -178,7 +183,7 @@ function program(): Command {
     .option('--json', 'print the metrics as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
-    .addOption(naValuesFlag())
+    .addOption(naValuesFlag(true))
     .addOption(unknownFlag())
     .option('--stream', 'read the data in chunks, in bounded memory (a file, not standard input)', false)
     .action((model: string, data: string, opts: { json: boolean; stream: boolean; unknown: 'ignore' | 'error' } & DataOptions) => evaluateCommand(model, data, opts.json, stdout, opts));
@@ -193,7 +198,7 @@ function program(): Command {
     .option('--json', 'print the predictions as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
-    .addOption(naValuesFlag())
+    .addOption(naValuesFlag(true))
     .addOption(unknownFlag())
     .action((model: string, data: string, opts: PredictOptions) => predictCommand(model, data, opts, stdout));
 
@@ -207,7 +212,7 @@ function program(): Command {
     .option('--json', 'print the importances as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
-    .addOption(naValuesFlag())
+    .addOption(naValuesFlag(true))
     .action((model: string, data: string, opts: { repeats: number; seed: number; json: boolean; plot?: string } & DataOptions) => importanceCommand(model, data, opts, stdout));
 
   cli.command('explain')
@@ -230,7 +235,7 @@ function program(): Command {
     .option('--json', 'print the report as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
-    .addOption(naValuesFlag())
+    .addOption(naValuesFlag(true))
     .action(async (model: string, data: string, opts: { rows: number; json: boolean } & DataOptions) => {
       if (!await gradcheckCommand(model, data, opts.rows, opts.json, stdout, opts)) process.exitCode = EXIT_FAILURE;
     });
@@ -304,9 +309,11 @@ async function interruptible(run: (signal: AbortSignal) => Promise<boolean>): Pr
 
 /** --threads: a whole number of threads, or auto. */
 function threadsOption(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024) throw new UsageError(`--threads: expected a whole number of threads from 1 to 1024, or auto, got ${JSON.stringify(value)}`, '--threads');
-  return Number(value);
+  // Spaces around the value are trimmed, as BACKPROP_THREADS's are.
+  const v = value.trim();
+  if (v === 'auto') return 'auto';
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1024) throw new UsageError(`--threads: expected a whole number of threads from 1 to 1024, or auto, got ${JSON.stringify(value)}`, '--threads');
+  return Number(v);
 }
 
 /** What train and cv share: the data's target, the network, how it trains, and how the data is read. */
@@ -379,7 +386,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof BackpropError) {
       // One line, with any control character that came from a file's content shown as an escape.
       process.stderr.write(`backprop: ${printable(e.message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
-      return e instanceof UsageError || (e.field !== undefined && ENVIRONMENT_SETTINGS.has(e.field)) ? EXIT_USAGE : EXIT_FAILURE;
+      return e instanceof UsageError || e instanceof OptionError || (e.field !== undefined && ENVIRONMENT_SETTINGS.has(e.field)) ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`backprop: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT_FAILURE;

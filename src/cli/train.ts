@@ -2,7 +2,7 @@
 // to backprop/node's streamed plan for files larger than memory), prints what it will do and how it goes, and
 // writes the model and the plot.
 import { toRows } from '../core/matrix.js';
-import { BackpropError, printableLines } from '../core/errors.js';
+import { BackpropError, printable } from '../core/errors.js';
 import { encodeFrameTargets, encodeRecord, type DataFrame } from '../data/frame.js';
 import { decodeOutput, encodedWidth, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { stringifyModel } from '../io/model-file.js';
@@ -56,11 +56,11 @@ export interface TrainResult {
 }
 
 /** The command line's options as the library's train takes them. */
-export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'naValues' | 'missing' | 'keep' | 'threads'> & { validation?: number; missing?: 'fill' | 'error'; keep?: readonly string[] }): LibraryTrainOptions {
+export function libraryOptions(o: Omit<TrainOptions, 'out' | 'plot' | 'json' | 'quiet' | 'samples' | 'noise' | 'delimiter' | 'decimalComma' | 'stream' | 'memory' | 'validation' | 'naValues' | 'missing' | 'keep' | 'threads'> & { validation?: number; missing?: 'fill' | 'error'; keep?: readonly string[]; naValues?: readonly string[] }): LibraryTrainOptions {
   const pick = <K extends keyof typeof o>(...keys: K[]): Partial<Pick<typeof o, K>> =>
     Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<typeof o, K>>;
   return {
-    ...pick('task', 'bins', 'bagging', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout', 'missing', 'keep'),
+    ...pick('task', 'bins', 'bagging', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'batchSize', 'validation', 'earlyStopping', 'seed', 'backend', 'l1', 'l2', 'weightDecay', 'clipNorm', 'schedule', 'dropout', 'missing', 'keep', 'naValues'),
     ...(o.target ? { target: o.target.length === 1 ? o.target[0] : o.target } : {}),
     ...(o.classWeight ? { classWeight: o.classWeight === 'balanced' ? 'balanced' : Object.fromEntries(o.classWeight) } : {}),
   };
@@ -137,7 +137,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   // With --out - the model is what goes to standard output; the report then goes to stderr.
   const report = o.out === '-' ? process.stderr : out;
   const say = (line = ''): void => {
-    if (!o.quiet && !o.json) report.write(printableLines(line) + '\n');
+    // One line of the plan: a name from the file with a line break in it cannot start a line of its own.
+    if (!o.quiet && !o.json) report.write(printable(line, Infinity) + '\n');
   };
   let frame: DataFrame | null = null;
   let plan: TrainingPlan;
@@ -174,6 +175,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (notes.missing) say(`missing  ${notes.missing}`);
   for (const line of notes.leftOut) say(`columns  ${line}`);
   for (const line of notes.notDates) say(`columns  ${line}`);
+  for (const line of notes.mixed) say(`columns  ${line}`);
   const targetNames = targetColumns(target).map((c) => c.name);
   say(`target   ${targetNames.join(', ')}: ${classes ? `classification, ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})` : targetNames.length > 1 ? `regression, ${targetNames.length} outputs` : 'regression'}${notes.task ? `: ${notes.task}` : ''}`);
   if (members > 1) say(`split    ${trainingRows} rows in ${members} folds (seed ${o.seed}): network k trains on the others and holds out fold k, about ${Math.round(trainingRows / members)} rows`);
@@ -249,6 +251,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       data: {
         source, rows, features: prep.features.map((f) => f.name), inputs: model.inputs, target: target.name, ...(targetNames.length > 1 ? { targets: targetNames } : {}), task: target.task, classes,
         taskReason: plan.description.taskReason, missing: plan.description.missing, leftOut: plan.description.leftOut, notDates: plan.description.notDates,
+        mixed: plan.description.mixed,
       },
       network: model.toSpec(),
       training: {

@@ -44,7 +44,8 @@ function numberAt(table: TextTable, i: number, j: number): number {
 }
 
 /**
- * Types every column: numeric when every present value is a number, text when none is; anything else is an error.
+ * Types every column: numeric when every present value is a number, text otherwise (numbers among words are the
+ * table layer's to read: data/frame.ts mixedAs).
  * An empty cell, or one of naValues (default DEFAULT_NA_VALUES: NA, N/A, ?, …), is a missing value.
  */
 export function columnsOf(table: TextTable, naValues: readonly string[] = DEFAULT_NA_VALUES): Column[] {
@@ -67,7 +68,9 @@ function typedColumn(table: TextTable, j: number, na: (cell: string) => boolean)
     present++;
     if (NUMBER.test(cell) || NOT_FINITE.test(cell)) numbers++;
   }
-  if (numbers === 0 && present > 0) {
+  // Numbers with words among them are text here: the table layer reads them (data/frame.ts mixedAs), as numbers
+  // with a few words missing, or as text.
+  if (numbers < present) {
     const index = new Map<string, number>();
     const dictionary: string[] = [];
     const codes = new Uint32Array(n);

@@ -7,7 +7,7 @@ import { BackpropError, closestName, printable } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
-import { medianOf, MISSING, naTest } from './missing.js';
+import { MAX_NA_LENGTH, MAX_NUMERIC_WORDS, medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, NUMBER_TEXT } from './missing.js';
 import { encodePiecewise } from './piecewise.js';
 import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import { checkEncodedSize } from './sizes.js';
@@ -54,6 +54,11 @@ export interface FrameDescription {
   leftOut: (LeftOut & { distinct: number; rows: number; distinctAtLeast?: boolean })[];
   /** Text columns most of whose values are ISO dates, read as text for the first value that is not one (placed by `at`). */
   notDates: { column: string; value: string; at: string }[];
+  /**
+   * Columns of numbers with words among them (data/frame.ts mixedAs): read as numbers, the words as missing values
+   * (as 'numbers'), or as text, the numbers as categories (as 'text').
+   */
+  mixed: MixedColumn[];
   /** Whether missing feature values are errors (missing: 'error'), so the features get no fill. */
   strict: boolean;
 }
@@ -170,17 +175,18 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
     const row = firstMissing(t);
     if (row >= 0) throw missingError(frame, t, row, `a row to learn from needs its target; remove the row (${count(missingCount(t))} of ${count(frame.rows)} rows have none)`);
   }
-  const { features, missing, leftOut, notDates } = describeFeatures(frame, new Set(targetCols), options);
+  const { features, missing, leftOut, notDates, mixed } = describeFeatures(frame, new Set(targetCols), options);
+  for (const t of targetCols) wordsInTarget(frame, t);
   const strict = options.missing === 'error';
   const t = targetCols[0];
   if (targets) {
-    return { features, target: { name, task: 'regression', extra: targets.slice(1).map((n) => ({ name: n })) }, classIndex: null, taskReason: `${targets.length} target columns`, missing, leftOut, notDates, strict };
+    return { features, target: { name, task: 'regression', extra: targets.slice(1).map((n) => ({ name: n })) }, classIndex: null, taskReason: `${targets.length} target columns`, missing, leftOut, notDates, mixed, strict };
   }
   const choice = task ? { task, reason: 'as asked' } : t.kind === 'text' ? { task: 'classification' as const, reason: 'text' } : chooseTask(targetValues(t.values));
   const chosen = choice.task;
   if (chosen === 'regression') {
     if (t.kind === 'text') throw new BackpropError(`${frame.source}: the target column "${name}" holds text, so it cannot be a regression target`, 'task');
-    return { features, target: { name, task: 'regression' }, classIndex: null, taskReason: choice.reason, missing, leftOut, notDates, strict };
+    return { features, target: { name, task: 'regression' }, classIndex: null, taskReason: choice.reason, missing, leftOut, notDates, mixed, strict };
   }
   let classes: Label[];
   const classIndex = new Int32Array(frame.rows);
@@ -202,7 +208,7 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
   if (classes.length < 2) {
     throw new BackpropError(`${frame.source}: the target column "${name}" has only one class (${JSON.stringify(classes[0])}); classification needs at least two`, 'target');
   }
-  return { features, target: { name, task: 'classification', classes }, classIndex, taskReason: choice.reason, missing, leftOut, notDates, strict };
+  return { features, target: { name, task: 'classification', classes }, classIndex, taskReason: choice.reason, missing, leftOut, notDates, mixed, strict };
 }
 
 /** What decides a feature column's type: what it holds, counted over every row (a file's first pass gives the same). */
@@ -223,6 +229,106 @@ export interface ColumnSummary {
   dates: { time: boolean } | null;
   /** A text column most of whose distinct values are ISO dates, but not all: the first value that is not one, and its row. */
   notDate?: { value: string; row: number } | null;
+  /**
+   * A column of numbers with words among them (read by mixedAs): as 'numbers', the summary is a numeric column's
+   * (its words counted among the missing values); as 'text', a text column's; 'unclear' is an error.
+   */
+  mixed?: MixedSummary;
+}
+
+/** What a column holds where it has both numbers and words, and how it is read. */
+export interface MixedSummary {
+  as: 'numbers' | 'text' | 'unclear';
+  /** Rows with a number, and rows with a word. */
+  numbers: number;
+  wordRows: number;
+  /** The words, with the rows each is in, most rows first (at most MAX_NUMERIC_WORDS + 1 of them: the rest are counted in `distinct`). */
+  words: { word: string; count: number }[];
+  /** Distinct words. */
+  distinct: number;
+  /** The first row with a word, and that word. */
+  firstWord: number;
+  firstWordText?: string;
+}
+
+/** A column of numbers with words among them, for a plan to name. */
+export type MixedColumn = { column: string } & Omit<MixedSummary, 'as'> & { as: 'numbers' | 'text' };
+
+/**
+ * A column whose words are in at most this share of its present values (and are at most MAX_NUMERIC_WORDS distinct
+ * words, each at most MAX_NA_LENGTH characters) is read as numbers, the words as missing values: "none" or "10+" in
+ * a column of years, "call" in a column of prices. One whose numbers are at most MIXED_TEXT_SHARE of its present
+ * values stays text, the numbers categories like the words (sizes S, M, L and 42; codes). In between, neither reading
+ * is safe: an error that names the words.
+ */
+export const MIXED_WORD_SHARE = 0.25;
+export const MIXED_TEXT_SHARE = 0.5;
+
+/** How a column of `numbers` rows with a number and the `words` (each with its rows) is read. */
+export function mixedAs(numbers: number, words: ReadonlyMap<string, number>): 'numbers' | 'text' | 'unclear' {
+  let wordRows = 0, long = false;
+  for (const [w, n] of words) {
+    wordRows += n;
+    if (w.length > MAX_NA_LENGTH) long = true;
+  }
+  const present = numbers + wordRows;
+  if (wordRows <= MIXED_WORD_SHARE * present && words.size <= MAX_NUMERIC_WORDS && !long) return 'numbers';
+  return numbers <= MIXED_TEXT_SHARE * present ? 'text' : 'unclear';
+}
+
+/** The summary of a column's words (`words`: each word's rows), read by mixedAs. */
+export function mixedSummary(numbers: number, words: ReadonlyMap<string, number>, firstWord: number, firstWordText?: string): MixedSummary {
+  let wordRows = 0;
+  for (const n of words.values()) wordRows += n;
+  const sorted = [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { as: mixedAs(numbers, words), numbers, wordRows, words: sorted.slice(0, MAX_NUMERIC_WORDS + 1).map(([word, count]) => ({ word, count })), distinct: words.size, firstWord, ...(firstWordText === undefined ? {} : { firstWordText }) };
+}
+
+/** The words of a mixed column, for messages: "none" (12 rows), "10+" (3 rows), … */
+export function wordList(m: Pick<MixedSummary, 'words' | 'distinct'>, most = 3): string {
+  const shown = m.words.slice(0, most).map((w) => `${JSON.stringify(printable(w.word, 40))} (${count(w.count)} row${w.count === 1 ? '' : 's'})`);
+  return shown.join(', ') + (m.distinct > shown.length ? `, and ${count(m.distinct - shown.length)} more` : '');
+}
+
+/** The error for a column that is neither numbers with a few words nor text with a few numbers, at its first word. */
+function unclearColumn(s: ColumnSummary, at: string): BackpropError {
+  const m = s.mixed!;
+  return new BackpropError(`${at}: ${JSON.stringify(printable(m.firstWordText ?? m.words[0].word, 40))} is not a number, though most of the column's values are ` +
+    `(${count(m.wordRows)} of ${count(m.numbers + m.wordRows)} rows have words: ${wordList(m)}); words among numbers are read as missing values ` +
+    `where they are at most ${MAX_NUMERIC_WORDS} different words in at most ${100 * MIXED_WORD_SHARE}% of the rows: mark them missing with --na-values (naValues), or correct them`, s.name);
+}
+
+/** Numbers and words (by row count) in a text column's values; null where it has no number or no word. */
+function wordsOf(c: Extract<FrameColumn, { kind: 'text' }>): MixedSummary | null {
+  const isNumber = c.dictionary.map((d) => NUMBER_TEXT.test(d.trim()) || NOT_FINITE_TEXT.test(d.trim()));
+  if (!isNumber.includes(true) || !isNumber.includes(false)) return null;
+  const perCode = new Float64Array(c.dictionary.length);
+  let firstWord = -1;
+  for (let i = 0; i < c.codes.length; i++) {
+    const k = c.codes[i];
+    if (k === MISSING) continue;
+    perCode[k]++;
+    if (firstWord < 0 && !isNumber[k]) firstWord = i;
+  }
+  let numbers = 0;
+  const words = new Map<string, number>();
+  c.dictionary.forEach((d, k) => {
+    if (isNumber[k]) numbers += perCode[k];
+    else if (perCode[k] > 0) words.set(d.trim(), (words.get(d.trim()) ?? 0) + perCode[k]);
+  });
+  return mixedSummary(numbers, words, firstWord, c.dictionary[c.codes[firstWord]].trim());
+}
+
+/**
+ * A target column of numbers with words among them: an error naming the first word (a row to learn from needs its
+ * target). A text target with a few numbers among its words is classes, the numbers among them.
+ */
+function wordsInTarget(frame: DataFrame, t: FrameColumn): void {
+  if (t.kind !== 'text') return;
+  const m = wordsOf(t);
+  if (!m || m.as === 'text') return;
+  throw new BackpropError(`${placeOf(frame, t, m.firstWord)}: ${JSON.stringify(printable(t.dictionary[t.codes[m.firstWord]], 40))} is not a number, though the target's other values are ` +
+    `(${count(m.wordRows)} of ${count(m.numbers + m.wordRows)} rows have words: ${wordList(m)}); a row to learn from needs its target: correct or remove those rows`, t.name);
 }
 
 /**
@@ -244,6 +350,18 @@ export function firstNotDate(dictionary: readonly string[], days: Float64Array, 
 export function summarize(c: FrameColumn, rows: number): ColumnSummary {
   const missing = missingCount(c);
   if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: 0, sorted: null, dates: null };
+  const mixed = wordsOf(c);
+  if (mixed?.as === 'numbers') {
+    // The words are missing values of a numeric column.
+    const first = missing ? firstMissing(c) : -1;
+    return {
+      name: c.name, kind: 'numeric', rows, missing: missing + mixed.wordRows, firstMissing: first < 0 ? mixed.firstWord : Math.min(first, mixed.firstWord),
+      distinct: 0, sorted: null, dates: null, mixed,
+    };
+  }
+  if (mixed) {
+    return { name: c.name, kind: 'text', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: c.dictionary.length, sorted: classesOf(c.dictionary) as string[], dates: null, mixed };
+  }
   const parts = dateParts(c);
   return {
     name: c.name, kind: 'text', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: c.dictionary.length,
@@ -264,7 +382,10 @@ export function decideFeature(s: ColumnSummary, options: DescribeOptions, where:
     throw new BackpropError(`${where(s.firstMissing)}: missing value; fill it in or remove the row (missing values are errors here: missing "error")`, s.name);
   }
   const marked = s.missing > 0;
-  if (s.kind === 'numeric') return { feature: { name: s.name, type: 'numeric', ...(marked ? { indicator: true } : {}) } };
+  if (s.kind === 'numeric') {
+    const naWords = s.mixed?.as === 'numbers' ? s.mixed.words.map((w) => w.word) : null;
+    return { feature: { name: s.name, type: 'numeric', ...(marked ? { indicator: true } : {}), ...(naWords ? { naWords } : {}) } };
+  }
   if (s.dates) return { feature: { name: s.name, type: 'date', parts: DATE_PARTS.filter((p) => p !== 'hour' || s.dates!.time), ...(marked ? { indicator: true } : {}) } };
   const present = s.rows - s.missing;
   if ((s.sorted === null || (s.distinct > IDENTIFIER_MIN_DISTINCT && s.distinct > present / 2)) && !options.keep?.includes(s.name)) {
@@ -275,11 +396,14 @@ export function decideFeature(s: ColumnSummary, options: DescribeOptions, where:
 }
 
 /** The features of summarized columns (all but the targets), the missing values found, and the columns left out. */
-export function featuresOf(summaries: readonly ColumnSummary[], options: DescribeOptions, where: (s: ColumnSummary, row: number) => string, source: string): Pick<FrameDescription, 'features' | 'missing' | 'leftOut' | 'notDates'> {
+export function featuresOf(summaries: readonly ColumnSummary[], options: DescribeOptions, where: (s: ColumnSummary, row: number) => string, source: string): Pick<FrameDescription, 'features' | 'missing' | 'leftOut' | 'notDates' | 'mixed'> {
   const features: FeatureSpec[] = [], missing: FrameDescription['missing'] = [], leftOut: FrameDescription['leftOut'] = [];
   const notDates: FrameDescription['notDates'] = [];
+  const mixed: MixedColumn[] = [];
   for (const s of summaries) {
+    if (s.mixed?.as === 'unclear') throw unclearColumn(s, where(s, s.mixed.firstWord));
     const decided = decideFeature(s, options, (row) => where(s, row));
+    if (s.mixed && !('leftOut' in decided && decided.leftOut.reason === 'no values')) mixed.push({ column: s.name, ...s.mixed, as: s.mixed.as as 'numbers' | 'text' });
     if (s.notDate && !('leftOut' in decided && decided.leftOut.reason === 'no values')) notDates.push({ column: s.name, value: s.notDate.value, at: where(s, s.notDate.row) });
     if ('leftOut' in decided) leftOut.push(decided.leftOut);
     else {
@@ -295,11 +419,11 @@ export function featuresOf(summaries: readonly ColumnSummary[], options: Describ
   if (features.length === 0) {
     throw new BackpropError(`${source}: no feature column is left (${leftOut.map((l) => `${l.name}: ${l.reason === 'identifier' ? 'an identifier' : 'no values'}`).join(', ')}); keep one with keep (--keep)`, 'keep');
   }
-  return { features, missing, leftOut, notDates };
+  return { features, missing, leftOut, notDates, mixed };
 }
 
 /** The feature columns (all but the targets) of a frame in memory. */
-function describeFeatures(frame: DataFrame, targets: ReadonlySet<FrameColumn>, options: DescribeOptions): Pick<FrameDescription, 'features' | 'missing' | 'leftOut' | 'notDates'> {
+function describeFeatures(frame: DataFrame, targets: ReadonlySet<FrameColumn>, options: DescribeOptions): Pick<FrameDescription, 'features' | 'missing' | 'leftOut' | 'notDates' | 'mixed'> {
   const columns = frame.columns.filter((c) => !targets.has(c));
   return featuresOf(columns.map((c) => summarize(c, frame.rows)), options,
     (s, row) => placeOf(frame, frame.columns.find((c) => c.name === s.name)!, row), frame.source);
@@ -337,6 +461,22 @@ function standardOver(values: ArrayLike<number>, rows: ArrayLike<number>, frame?
   return { mean, std: Math.sqrt(squares / n) || 1 };
 }
 
+/**
+ * A numeric feature's values in a training frame: a numeric column's; a text column's numbers, its words (the
+ * feature's naWords) missing, and anything else there an error naming its row.
+ */
+function numericValues(frame: DataFrame, c: FrameColumn, f: FeatureSpec & { type: 'numeric' }): Float64Array {
+  if (c.kind === 'numeric') return c.values;
+  const { values, kind } = numbersOfText(c, f, () => false);
+  for (let i = 0; i < c.codes.length; i++) {
+    const k = c.codes[i];
+    if (k !== MISSING && kind[k] > WORD_MISSING) {
+      throw new BackpropError(`${placeOf(frame, c, i)}: ${kind[k] === WORD_UNSEEN ? `"${printable(c.dictionary[k], 40)}" is not a number` : `${printable(c.dictionary[k].trim(), 40)} is not a finite number`}; fill in a real value or remove the row`, c.name);
+    }
+  }
+  return values;
+}
+
 /** Whether any of the given rows has a value. */
 function anyPresent(values: Float64Array, rows: ArrayLike<number>): boolean {
   for (let r = 0; r < rows.length; r++) if (values[rows[r]] === values[rows[r]]) return true;
@@ -368,7 +508,7 @@ export function fitFramePreprocessing(description: FrameDescription, frame: Data
     if (f.type === 'categorical') return f;
     const c = column(frame, f.name)!;
     if (f.type === 'numeric') {
-      const values = (c as { values: Float64Array }).values;
+      const values = numericValues(frame, c, f);
       // Over the training rows' present values; every row's where the training rows have none.
       const s = standardOver(values, anyPresent(values, trainRows) ? trainRows : everyRow, frame, f.name);
       mean.push(s.mean);
@@ -470,6 +610,8 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
   const scaler = prep.scaler;
   const shiftOf = (n: number): number => (scaler ? (scaler.kind === 'standard' ? scaler.mean[n] : scaler.min[n]) : 0);
   const scaleOf = (n: number): number => (scaler ? (scaler.kind === 'standard' ? scaler.std[n] : scaler.max[n] - scaler.min[n] || 1) : 1);
+  // The words the model reads as "no value" (its training data's), in text however a reader gave it.
+  const na = naTest(modelNaValues(prep));
   let offset = 0, n = 0;
   for (const f of prep.features) {
     const c = column(frame, f.name)!;
@@ -477,9 +619,31 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     const allMissing = (c.kind === 'numeric' ? c.values.length : c.codes.length) > 0 && missingCount(c) === (c.kind === 'numeric' ? c.values.length : c.codes.length);
     if (f.type === 'numeric' || f.type === 'date') {
       let values: Float64Array;
+      // Words in a numeric column that are no missing value the model knows (unseen), and values that are no finite number.
+      let unseen = 0, broken = 0;
       if (f.type === 'numeric') {
-        if (c.kind !== 'numeric' && !allMissing) throw new BackpropError(`${frame.source}: column "${f.name}" holds text, but the model expects numbers there`, f.name);
-        values = c.kind === 'numeric' ? c.values : new Float64Array(c.codes.length).fill(NaN);
+        if (c.kind === 'numeric' || allMissing) values = c.kind === 'numeric' ? c.values : new Float64Array(c.codes.length).fill(NaN);
+        else {
+          // Numbers written among words (a reader gives such a column as text): each word is a missing value where the
+          // model reads it so (its NA words, the column's naWords), else a value the model never saw.
+          const read = numbersOfText(c, f, na);
+          values = read.values;
+          for (let i = 0; i < count; i++) {
+            const row = rowOf(i), code = c.codes[row];
+            if (code === MISSING) continue;
+            const what = read.kind[code];
+            if (what === WORD_UNSEEN) {
+              unseen++;
+              if (policy.unknown === 'error') {
+                fault(i, c, `the word ${JSON.stringify(printable(c.dictionary[code], 80))}, which the model never saw in this column of numbers${f.naWords ? ` (it reads ${f.naWords.map((w) => JSON.stringify(w)).join(', ')} as missing)` : ''}`);
+              } else policy.onUnseen?.(row, f.name, c.dictionary[code]);
+            } else if (what === NOT_A_FINITE_NUMBER) {
+              broken++;
+              fault(i, c, `${printable(c.dictionary[code].trim(), 40)} is not a finite number`);
+            }
+          }
+          add(policy.tally?.unseen, f.name, unseen);
+        }
       } else {
         if (c.kind !== 'text' && !allMissing) throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects dates there (ISO 8601 text, e.g. 2024-03-15)`, f.name);
         values = c.kind === 'text' ? daysOf(c) : c.values;
@@ -502,6 +666,8 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
         missed = fillScaleInto(X, width, offset + p, values, rows, count, shiftOf(n), scaleOf(n), filled, part, p === 0 ? indicator : -1);
         n++;
       });
+      // A word the model never saw is counted as one (filled as a missing value is), and a broken value as neither.
+      missed -= unseen + broken;
       if (missed > 0) {
         add(policy.tally?.missing, f.name, missed);
         if (f.fill === undefined) {
@@ -521,7 +687,12 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     }
     const categories = categoryIndex(f.categories);
     const byCode = c.kind === 'text' ? Int32Array.from(c.dictionary, (d) => categories.get(d) ?? -1) : new Int32Array(0);
-    const codes = c.kind === 'text' ? c.codes : new Uint32Array(c.values.length).fill(MISSING);
+    let codes = c.kind === 'text' ? c.codes : new Uint32Array(c.values.length).fill(MISSING);
+    // A word the model reads as "no value" that the reader took for a value (it read with other words) is missing.
+    if (c.kind === 'text') {
+      const absent = c.dictionary.map((d, k) => byCode[k] < 0 && na(d.trim()));
+      if (absent.includes(true)) codes = Uint32Array.from(codes, (k) => (k !== MISSING && absent[k] ? MISSING : k));
+    }
     const { unseen, missed, first } = oneHotInto(X, width, offset, byCode, codes, rows, count, f.missing ? f.categories.length : -1);
     add(policy.tally?.unseen, f.name, unseen);
     add(policy.tally?.missing, f.name, missed);
@@ -544,6 +715,30 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
     offset += featureWidth(f);
   }
   return prep.piecewise ? encodePiecewise(prep.piecewise, x, make) : x;
+}
+
+/** What a text entry of a numeric feature's column is, besides a number (0): a missing value, a word the model never saw, or a number that is not finite. */
+const WORD_MISSING = 1, WORD_UNSEEN = 2, NOT_A_FINITE_NUMBER = 3;
+
+/**
+ * A text column (numbers among words, as a reader gives one) read as a numeric feature's values: numbers as
+ * written, NaN for everything else; `kind` says, per dictionary entry, which of WORD_* it is. A word is missing
+ * where the model reads it so: an NA word (`na`) or one of the feature's naWords.
+ */
+function numbersOfText(c: Extract<FrameColumn, { kind: 'text' }>, f: FeatureSpec & { type: 'numeric' }, na: (trimmed: string) => boolean): { values: Float64Array; kind: Uint8Array } {
+  const words = new Set(f.naWords ?? []);
+  const kind = new Uint8Array(c.dictionary.length);
+  const byCode = Float64Array.from(c.dictionary, (d, k) => {
+    const t = d.trim();
+    if (NUMBER_TEXT.test(t)) {
+      const v = Number(t);
+      if (Number.isFinite(v)) return v;
+      kind[k] = NOT_A_FINITE_NUMBER;
+    } else if (na(t) || words.has(t) || /^[+-]?nan$/i.test(t)) kind[k] = WORD_MISSING;
+    else kind[k] = NOT_FINITE_TEXT.test(t) ? NOT_A_FINITE_NUMBER : WORD_UNSEEN;
+    return NaN;
+  });
+  return { values: Float64Array.from(c.codes, (k) => (k === MISSING ? NaN : byCode[k])), kind };
 }
 
 // The loops of encodeFrameInputs, each in a function of its own: small and of few types, they are compiled once,
@@ -596,16 +791,15 @@ function oneHotInto(X: FloatArray, width: number, offset: number, byCode: Int32A
   return { unseen, missed, first };
 }
 
-const isNa = naTest();
-
 /**
  * A raw record (one value per feature, in the model's order) as the network's input vector, encoded as a table's
  * rows are: numbers (or text that reads as one), text, ISO dates; null, undefined, NaN, an empty text or one of the
- * usual words for "no value" (DEFAULT_NA_VALUES: NA, ?, …) is missing.
+ * model's words for "no value" (its naValues, by default DEFAULT_NA_VALUES: NA, ?, …) is missing.
  */
 export function encodeRecord(prep: Preprocessing, values: readonly (string | number | null | undefined)[], where = 'record',
   policy: Pick<EncodePolicy, 'unknown' | 'tally'> = { unknown: 'error' }): number[] {
   const { features } = prep;
+  const isNa = naTest(modelNaValues(prep));
   if (values.length !== features.length) {
     throw new BackpropError(`${where}: expected ${features.length} values (${features.map((f) => f.name).join(', ')}), got ${values.length}`);
   }
@@ -613,7 +807,9 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
     const v = values[i];
     const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && isNa(v.trim()));
     if (f.type === 'numeric') {
-      const n = absent ? NaN : typeof v === 'number' ? v : /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v)) ? Number(v) : NaN;
+      // A word among numbers is read as a table's is (a missing value, or one the model never saw).
+      if (typeof v === 'string' && !absent && !NUMBER_TEXT.test(v.trim())) return { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [v] };
+      const n = absent ? NaN : typeof v === 'number' ? v : Number(v);
       if (!absent && !Number.isFinite(n)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
       return { name: f.name, kind: 'numeric', values: Float64Array.of(n) };
     }

@@ -13,8 +13,10 @@ export const MISSING = 0xffffffff;
 export const DEFAULT_NA_VALUES: readonly string[] = ['NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '?', '#N/A', '-', '.'];
 
 /** The most tokens an naValues list may hold, and the longest token. */
-const MAX_NA_VALUES = 1000;
+export const MAX_NA_VALUES = 1000;
 export const MAX_NA_LENGTH = 100;
+/** The most words a numeric column's values may hold and still be read as numbers (the words as missing values). */
+export const MAX_NUMERIC_WORDS = 5;
 
 /** An naValues option checked: a list of strings (the empty field is missing whatever it says). */
 export function checkNaValues(value: unknown, option = 'naValues'): readonly string[] {
@@ -26,6 +28,27 @@ export function checkNaValues(value: unknown, option = 'naValues'): readonly str
   if (long !== undefined) throw new BackpropError(`${option}: "${printable(long, 40)}" is longer than ${MAX_NA_LENGTH} characters`, option);
   return value.map((v) => v.trim());
 }
+
+/**
+ * The words a model reads as "no value": those it was trained with (`naValues` of its preprocessing; absent, the
+ * default list), and the `extra` ones given when it reads (a predict-time --na-values adds to the model's words).
+ */
+export function modelNaValues(prep: { naValues?: readonly string[] } | null | undefined, extra?: readonly string[]): string[] {
+  const own = prep?.naValues ?? DEFAULT_NA_VALUES;
+  return extra?.length ? [...new Set([...own, ...extra])] : [...own];
+}
+
+/** The words to store in a model trained with `naValues`: none (undefined) where they are the default list. */
+export function storedNaValues(naValues: readonly string[] | undefined): string[] | undefined {
+  if (naValues === undefined) return undefined;
+  const words = [...new Set(naValues.map((w) => w.trim()).filter((w) => w !== ''))];
+  const defaults = new Set(DEFAULT_NA_VALUES);
+  return words.length === defaults.size && words.every((w) => defaults.has(w)) ? undefined : words;
+}
+
+/** Text that reads as a number (trimmed), and text that names one that is not finite. */
+export const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NOT_FINITE_TEXT = /^[+-]?(nan|inf|infinity)$/i;
 
 /** A test for "this trimmed text means no value" under a list of tokens. */
 export function naTest(naValues: readonly string[] = DEFAULT_NA_VALUES): (trimmed: string) => boolean {

@@ -11,9 +11,10 @@ export type FeatureSpec =
   /**
    * A number, scaled. fill: what a missing value becomes (the training rows' median); indicator: one input more,
    * 1 where the value was missing (where the training data had missing values). Without fill, a missing value is
-   * an error (a model trained with missing: 'error', or written before missing values were handled).
+   * an error (a model trained with missing: 'error', or written before missing values were handled). naWords: the
+   * few words the training rows had among this column's numbers ("none", "10+"), read as missing values here.
    */
-  | { name: string; type: 'numeric'; fill?: number; indicator?: boolean }
+  | { name: string; type: 'numeric'; fill?: number; indicator?: boolean; naWords?: string[] }
   /**
    * A text column, one-hot encoded over its categories in this order; missing: one input more after them, for a
    * missing value (a level of its own, where the training data had missing values). A value the model never saw
@@ -61,6 +62,11 @@ export interface Preprocessing {
   leftOut?: LeftOut[];
   /** The scaled inputs' piecewise-linear encoding, applied to the encoded vector (absent: none). */
   piecewise?: Piecewise;
+  /**
+   * The written values that meant "no value" in the training data, besides an empty field (naValues, --na-values):
+   * every reader of rows for this model reads them so. Absent: DEFAULT_NA_VALUES (and so in files written before).
+   */
+  naValues?: string[];
 }
 
 /** The inputs one feature gives the network: its value (or a date's parts, or one per category) and a missing-value input. */

@@ -5,7 +5,7 @@
 import { BackpropError } from '../core/errors.js';
 import { jsLiteral } from '../core/escape.js';
 import type { DatePart } from '../data/dates.js';
-import { DEFAULT_NA_VALUES } from '../data/missing.js';
+import { modelNaValues } from '../data/missing.js';
 import type { Piecewise } from '../data/piecewise.js';
 import { targetColumns, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
@@ -284,13 +284,13 @@ function encodeInputs(g: GraphBuilder, prep: Preprocessing, elemType: number, in
       return;
     }
     inputs.push(valueInfo(name, DataType.STRING, ['N', 1]));
-    // Each text to its level's index (LabelEncoder): a category to its own; the empty string and the words for "no
-    // value" (NA, None, ?, … as `backprop predict` reads them from the same column) to the missing level where the
+    // Each text to its level's index (LabelEncoder): a category to its own; the empty string and the model's words for
+    // "no value" (its training data's naValues: NA, None, ?, … by default, as `backprop predict` reads them) to the missing level where the
     // model has one; anything else to -1. OneHotEncoder gives [N, 1, levels] as float; Flatten makes it [N, levels].
     // zeros 1: -1, among none of the levels, gives all zeros, as backprop encodes a value the model never saw.
     const levels = f.categories.length + (f.missing ? 1 : 0);
     const known = new Set(f.categories);
-    const absent = ['', ...DEFAULT_NA_VALUES].filter((word) => !known.has(word));
+    const absent = ['', ...modelNaValues(prep)].filter((word) => !known.has(word));
     const keys = [...f.categories, ...absent];
     const values = [...f.categories.map((_, k) => k), ...absent.map(() => (f.missing ? f.categories.length : -1))];
     const level = g.node('LabelEncoder', [name], [strings('keys_strings', keys), ints('values_int64s', values), int('default_int64', -1)], { domain: 'ai.onnx.ml' });

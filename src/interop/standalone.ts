@@ -5,7 +5,7 @@
 // and the code is the forward pass and nothing else. A declaration file gives it types.
 import { BackpropError, printable } from '../core/errors.js';
 import { jsComment, jsLiteral } from '../core/escape.js';
-import { DEFAULT_NA_VALUES } from '../data/missing.js';
+import { modelNaValues } from '../data/missing.js';
 import { targetColumns } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
@@ -64,7 +64,7 @@ export function exportStandalone(model: ModelSource, name = 'model'): { js: stri
   const shift = scaler ? (scaler.kind === 'standard' ? scaler.mean : scaler.min) : null;
   const divide = scaler ? (scaler.kind === 'standard' ? scaler.std : scaler.max.map((max, j) => max - scaler.min[j])) : null;
   // A field may be left out or null (a missing value); a text field may hold a value the model never saw.
-  const featureType = features.map((f) => `${q(f.name)}?: ${f.type === 'numeric' ? 'number' : f.type === 'date' ? 'string | Date' : `${f.categories.map(q).join(' | ')} | (string & {})`} | null`).join('; ');
+  const featureType = features.map((f) => `${q(f.name)}?: ${f.type === 'numeric' ? (f.naWords ? ['number', ...f.naWords.map(q)].join(' | ') : 'number') : f.type === 'date' ? 'string | Date' : `${f.categories.map(q).join(' | ')} | (string & {})`} | null`).join('; ');
   const dates = features.some((f) => f.type === 'date');
   const columns = targetColumns(target);
   const multi = !classification && columns.length > 1;
@@ -79,12 +79,13 @@ const moduleName = ${q(name)};
 /**
  * The feature columns, in the model's order: numbers, dates (ISO 8601 text, as parts) and text (one-hot over the
  * categories the model knows; a value it never saw gets all zeros). fill: what a missing value becomes (the training
- * rows' median), indicator: an input more that is 1 where the value was missing, missing: a text level for it.
+ * rows' median), indicator: an input more that is 1 where the value was missing, missing: a text level for it,
+ * naWords: words a numeric column's training rows had among its numbers, read as missing values.
  */
 export const features = ${q(features)};
 
-/** Values that mean "no value", besides a missing field, null, undefined, NaN and empty text (as backprop reads tables). */
-export const naValues = ${q(DEFAULT_NA_VALUES)};
+/** Values that mean "no value", besides a missing field, null, undefined, NaN and empty text (the training data's, as backprop reads tables for this model). */
+export const naValues = ${q(modelNaValues(preprocessing))};
 ${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${q(target.classes)};\n` : ''}
 /** Numeric columns are scaled as (x − shift) / divide, in the order they appear in \`features\`. */
 const scale = ${shift ? `{ shift: ${list(shift)}, divide: ${list(divide!)} }` : 'null'};
@@ -133,7 +134,8 @@ export function encode(row) {
   const scaled = (v) => (scale ? (v - scale.shift[n]) / scale.divide[n++] : v);
   for (const f of features) {
     const value = Object.prototype.hasOwnProperty.call(row, f.name) ? row[f.name] : undefined;
-    const missing = isMissing(value);
+    // In a numeric column, the words its training rows had among the numbers are missing values too.
+    const missing = isMissing(value) || (f.naWords !== undefined && typeof value === 'string' && f.naWords.includes(value.trim()));
     if (missing && f.type !== 'categorical' && f.fill === undefined) throw new Error(\`\${moduleName}: the feature "\${f.name}" has no value, and this model refuses missing values\`);
     if (f.type === 'numeric') {
       const v = missing ? f.fill : typeof value === 'string' ? Number(value) : value;

@@ -5,6 +5,7 @@ import { SCALER_KINDS, type Scaler } from '../data/scaling.js';
 import { MAX_PIECEWISE_WIDTH, piecewiseWidth, wideEnough, type Piecewise } from '../data/piecewise.js';
 import { encodedWidth, scaledCount, scaledInputs, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { DATE_PARTS, datePart } from '../data/dates.js';
+import { MAX_NA_LENGTH, MAX_NA_VALUES, MAX_NUMERIC_WORDS } from '../data/missing.js';
 import { Network, type LayerWeights, type NetworkOptions } from '../nn/network.js';
 import { resolveSpec, type ResolvedSpec } from '../nn/spec.js';
 import { FieldReader } from './validate.js';
@@ -15,7 +16,9 @@ export const MODEL_FORMAT = 'backprop-model';
 /**
  * The newest version this release writes and reads. Version 2 adds what missing values, dates and left-out columns
  * need (a feature's fill and indicator, a text feature's missing level, date features, leftOut) and the
- * piecewise-linear encoding of the scaled inputs (piecewise); a model that uses none of it is written as version 1,
+ * piecewise-linear encoding of the scaled inputs (piecewise), the words that meant "no value" in the training data
+ * where they were not the default list (naValues) and a numeric column's words read as missing (naWords); a model
+ * that uses none of it is written as version 1,
  * byte for byte as before, so older releases still read it.
  */
 export const MODEL_VERSION = 2;
@@ -25,8 +28,8 @@ export type ModelVersion = 1 | 2;
 export function modelVersion(p: Preprocessing | null): ModelVersion {
   // Also asked of preprocessing read from an import's metadata, not yet checked: anything odd is left to the reader.
   if (typeof p !== 'object' || p === null || !Array.isArray(p.features)) return 1;
-  const newer = (Array.isArray(p.leftOut) && p.leftOut.length > 0) || p.piecewise !== undefined ||
-    p.features.some((f) => typeof f === 'object' && f !== null && (f.type === 'date' || (f.type === 'numeric' ? f.fill !== undefined || f.indicator !== undefined : (f as { missing?: unknown }).missing !== undefined)));
+  const newer = (Array.isArray(p.leftOut) && p.leftOut.length > 0) || p.piecewise !== undefined || p.naValues !== undefined ||
+    p.features.some((f) => typeof f === 'object' && f !== null && (f.type === 'date' || (f.type === 'numeric' ? f.fill !== undefined || f.indicator !== undefined || f.naWords !== undefined : (f as { missing?: unknown }).missing !== undefined)));
   return newer ? 2 : 1;
 }
 /** Larger files are refused before parsing: 256 MiB holds a network far bigger than this library trains. */
@@ -131,7 +134,8 @@ function valuesBound(spec: ResolvedSpec): number {
     fanIn = l.units;
   }
   // Features, scaler and a piecewise encoding together: under 10 values an input (each bin is an input).
-  return most + 10 * spec.inputs + 6 * Math.max(2, fanIn);
+  // naValues and the numeric columns' naWords: bounded lists of short text.
+  return most + 10 * spec.inputs + 6 * Math.max(2, fanIn) + MAX_NA_VALUES + MAX_NUMERIC_WORDS * spec.inputs;
 }
 
 /** How many items the list at `path` may have in a model file of this network, and why. */
@@ -154,6 +158,8 @@ function listBound(spec: ResolvedSpec, path: readonly PathPart[], categories: No
   if (b === 'features' && d === 'categories' && path.length === 4) {
     return { max: spec.inputs, why: allInputs, pool: categories };
   }
+  if (b === 'features' && d === 'naWords' && path.length === 4) return { max: MAX_NUMERIC_WORDS, why: 'but a numeric column reads at most that many words as missing values' };
+  if (b === 'naValues' && path.length === 2) return { max: MAX_NA_VALUES, why: 'but a model reads at most that many words as "no value"' };
   if (b === 'scaler' && path.length === 3) return { max: spec.inputs, why: allInputs };
   if (b === 'piecewise' && c === 'columns' && path.length === 3) return { max: spec.inputs, why: allInputs };
   if (b === 'piecewise' && c === 'columns' && e === 'edges' && path.length === 5) return { max: spec.inputs + 1, why: allInputs, pool: edges };
@@ -226,6 +232,19 @@ function readWeights(r: FieldReader, value: unknown, spec: ResolvedSpec): LayerW
   });
 }
 
+/** A list of distinct words that mean "no value" (naValues, a column's naWords): short, trimmed, not empty. */
+function readWords(r: FieldReader, value: unknown, field: string, most: number): string[] {
+  const list = r.array(value, field);
+  if (list.length > most) r.fail(field, `at most ${most} words`, `${list.length} of them`);
+  const words = list.map((w, i) => {
+    const word = r.string(w, `${field}[${i}]`);
+    if (word === '' || word !== word.trim() || word.length > MAX_NA_LENGTH) r.fail(`${field}[${i}]`, `a word of 1 to ${MAX_NA_LENGTH} characters with no space around it`, word);
+    return word;
+  });
+  checkUnique(r, words, field);
+  return words;
+}
+
 function readName(r: FieldReader, value: unknown, field: string): string {
   const name = r.string(value, field);
   if (name === '') r.fail(field, 'a name, not an empty string');
@@ -244,7 +263,7 @@ function checkUnique(r: FieldReader, names: readonly (string | number)[], field:
 }
 
 function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): Preprocessing {
-  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'leftOut', 'piecewise'], ['features', 'scaler', 'target']);
+  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'leftOut', 'piecewise', 'naValues'], ['features', 'scaler', 'target']);
   const list = r.array(p.features, 'preprocessing.features');
   if (list.length > MAX_FEATURES) r.fail('preprocessing.features', `at most ${MAX_FEATURES} features`);
   // The widths so far against network.inputs before each feature's categories are read: a list of millions of them
@@ -252,8 +271,8 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
   let width = 0;
   const features = list.map((f, i): FeatureSpec => {
     const field = `preprocessing.features[${i}]`;
-    const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories', 'missing', 'parts', 'fill', 'indicator'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical', 'date'] as const);
-    const o = r.object(f, field, type === 'numeric' ? ['name', 'type', 'fill', 'indicator'] : type === 'date' ? ['name', 'type', 'parts', 'fill', 'indicator'] : ['name', 'type', 'categories', 'missing'],
+    const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories', 'missing', 'parts', 'fill', 'indicator', 'naWords'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical', 'date'] as const);
+    const o = r.object(f, field, type === 'numeric' ? ['name', 'type', 'fill', 'indicator', 'naWords'] : type === 'date' ? ['name', 'type', 'parts', 'fill', 'indicator'] : ['name', 'type', 'categories', 'missing'],
       type === 'numeric' ? ['name', 'type'] : type === 'date' ? ['name', 'type', 'parts'] : ['name', 'type', 'categories']);
     const name = readName(r, o.name, `${field}.name`);
     const flag = (key: string): { [k: string]: true } => {
@@ -269,7 +288,7 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
     if (type === 'numeric') {
       const indicator = flag('indicator');
       grow(1 + (indicator.indicator ? 1 : 0), field);
-      return { name, type, ...fill, ...indicator };
+      return { name, type, ...fill, ...indicator, ...(o.naWords === undefined ? {} : { naWords: readWords(r, o.naWords, `${field}.naWords`, MAX_NUMERIC_WORDS) }) };
     }
     if (type === 'date') {
       const listed = r.array(o.parts, `${field}.parts`);
@@ -300,7 +319,7 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
   for (const t of target ? targetColumns(target) : []) {
     if (features.some((f) => f.name === t.name)) r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(t.name)} is both`);
   }
-  const binned = piecewise ? { piecewise } : {};
+  const binned = { ...(piecewise ? { piecewise } : {}), ...(p.naValues === undefined ? {} : { naValues: readWords(r, p.naValues, 'preprocessing.naValues', MAX_NA_VALUES) }) };
   if (p.leftOut === undefined) return { features, scaler, target, ...binned };
   const leftOut = r.array(p.leftOut, 'preprocessing.leftOut').map((l, i): LeftOut => {
     const o = r.object(l, `preprocessing.leftOut[${i}]`, ['name', 'reason']);
@@ -437,7 +456,7 @@ function usableScale(v: number): boolean {
 /** A feature as the file writes it: keys in a fixed order, the version-2 fields only where they say something. */
 function copyFeature(f: FeatureSpec): FeatureSpec {
   const fill = f.type !== 'categorical' && f.fill !== undefined ? { fill: f.fill } : {};
-  if (f.type === 'numeric') return { name: f.name, type: f.type, ...fill, ...(f.indicator ? { indicator: true } : {}) };
+  if (f.type === 'numeric') return { name: f.name, type: f.type, ...fill, ...(f.indicator ? { indicator: true } : {}), ...(f.naWords ? { naWords: [...f.naWords] } : {}) };
   if (f.type === 'date') return { name: f.name, type: f.type, parts: [...f.parts], ...fill, ...(f.indicator ? { indicator: true } : {}) };
   return { name: f.name, type: f.type, categories: [...f.categories], ...(f.missing ? { missing: true } : {}) };
 }
@@ -456,5 +475,6 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
       : { name: p.target.name, task: 'classification', classes: [...p.target.classes] }),
     ...(p.leftOut?.length ? { leftOut: p.leftOut.map((l) => ({ name: l.name, reason: l.reason })) } : {}),
     ...(p.piecewise ? { piecewise: { inputs: p.piecewise.inputs, columns: p.piecewise.columns.map((c) => ({ input: c.input, edges: [...c.edges] })), ...(p.piecewise.value ? { value: true } : {}) } } : {}),
+    ...(p.naValues ? { naValues: [...p.naValues] } : {}),
   };
 }

@@ -8,7 +8,7 @@ import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally, type DataFrame } from '../data/frame.js';
-import { checkNaValues } from '../data/missing.js';
+import { checkNaValues, modelNaValues } from '../data/missing.js';
 import { decodeOutput, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
@@ -75,7 +75,10 @@ export interface ReadOptions {
    * handle_unknown='ignore', and counts it in the report; 'error' makes it the row's fault.
    */
   unknown?: 'ignore' | 'error';
-  /** Written values that mean "no value", besides null, undefined, NaN and empty text (default DEFAULT_NA_VALUES). */
+  /**
+   * Written values that mean "no value", besides null, undefined, NaN and empty text: added to the model's own
+   * (those of its training data, by default DEFAULT_NA_VALUES).
+   */
   naValues?: readonly string[];
 }
 
@@ -163,6 +166,15 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     return this.preprocessing.features.map((f) => f.name);
   }
 
+  /**
+   * The written values the model reads as "no value" (besides null, undefined, NaN and empty text): those of its
+   * training data (naValues given to train; the default list DEFAULT_NA_VALUES otherwise), and `extra` ones (a
+   * predict-time naValues adds to the model's words, never takes them away).
+   */
+  naValuesWith(extra?: readonly string[]): string[] {
+    return modelNaValues(this.preprocessing, extra);
+  }
+
   /** The columns the model predicts: the target, or one per output of a multi-output regression. */
   get targetColumns(): string[] {
     return targetColumns(this.target).map((c) => c.name);
@@ -184,7 +196,7 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     const only = new Set([...this.features, ...targetColumns(this.target).map((c) => c.name)]);
     const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
     return toFrame(data, {
-      kinds, source, only, expected: this.features, ...(read.naValues ? { naValues: checkNaValues(read.naValues) } : {}), ...(read.fault ? { fault: read.fault } : {}),
+      kinds, source, only, expected: this.features, naValues: this.naValuesWith(read.naValues === undefined ? undefined : checkNaValues(read.naValues)), ...(read.fault ? { fault: read.fault } : {}),
       ...(matrix ? { features: this.features } : {}), ...(y ? { y, targetName: this.target.name } : {}),
     });
   }

@@ -1,8 +1,8 @@
 // Data as users hold it, made a columnar DataFrame (data/frame.ts): an array of records, an object of columns,
 // number[][] with its targets apart, an Apache Arrow table (DuckDB-Wasm, Arquero, apache-arrow: read through its
 // columns, no dependency on the package), or a DataFrame already. Columns are typed by the CSV reader's rule: a
-// column is numeric when every present value is a number (or text that reads as one), text when none is; anything
-// else is an error naming the row and the field. A missing value (null, undefined, NaN, a missing key, empty text,
+// column is numeric when every present value is a number (or text that reads as one), text otherwise (numbers with
+// words among them are the table layer's to read: data/frame.ts mixedAs). A missing value (null, undefined, NaN, a missing key, empty text,
 // or one of naValues) is marked missing (NaN, or the code MISSING) for the table layer to fill.
 import { DEFAULT_NA_VALUES, MISSING, naTest } from '../data/missing.js';
 import { BackpropError, printable } from '../core/errors.js';
@@ -297,21 +297,19 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
   const at = (i: number): string => `${source}, row ${i + 1}, field "${printable(name)}"`;
   const sorts = new Uint8Array(rows);
   const KINDS = ['number', 'numeric text', 'text', 'missing', 'infinite', 'other'] as const;
-  let numbers = 0, texts = 0, missing = 0;
+  let texts = 0;
   for (let i = 0; i < rows; i++) {
     const s = sort(values[i], read.na);
     sorts[i] = KINDS.indexOf(s);
-    if (s === 'missing') missing++;
-    else if (s === 'other') {
+    if (s === 'other') {
       const v = values[i];
       throw new BackpropError(`${at(i)}: expected a number or text, got ${v instanceof Date ? 'an invalid Date' : Array.isArray(v) ? 'a list' : typeof v}`, name);
     } else if (s === 'text') texts++;
-    else if (s === 'number') numbers++;
   }
-  // Mostly numbers with a word among them reads as a numeric column with a mistake in it (the word is named);
-  // mostly words with a number among them, as a text column with a mistake in it (the number is named).
-  const present = rows - missing;
-  const numeric = kind ? kind === 'numeric' : texts === 0 || (numbers > 0 && texts < present - texts);
+  // Numbers with words among them are text, for the table layer to read: in training data as numbers with a few
+  // words missing, or as text (data/frame.ts mixedAs); among a model's numbers, each word as the model reads it (a
+  // missing value, or one it never saw).
+  const numeric = kind ? kind === 'numeric' && texts === 0 : texts === 0;
   if (numeric) {
     const out = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
@@ -332,10 +330,6 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
       out[i] = n;
     }
     return { name, kind: 'numeric', values: out };
-  }
-  if (numbers > 0 && !kind) {
-    const i = sorts.indexOf(KINDS.indexOf('number'));
-    throw new BackpropError(`${at(i)}: ${String(values[i])} is a number, but the column's other values are text; a column is numbers or text, not both`, name);
   }
   const index = new Map<string, number>();
   const dictionary: string[] = [];

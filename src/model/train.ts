@@ -5,14 +5,14 @@ import { chooseKernels } from '../core/backends.js';
 import { BackpropError, quoted } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
-import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, type DataFrame, type FrameDescription } from '../data/frame.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, wordList, type DataFrame, type FrameDescription } from '../data/frame.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth, valueSlots } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks, averageSpec } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
-import { checkNaValues, MAX_NA_LENGTH } from '../data/missing.js';
+import { checkNaValues, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, storedNaValues } from '../data/missing.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, resolveSpec, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
@@ -67,7 +67,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * What the table layer did to the data, in words for a plan (the command line prints them): the missing values it
  * fills, each column it left out, and why the target's task.
  */
-export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { missing: string | null; leftOut: string[]; notDates: string[]; task: string } {
+export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { missing: string | null; leftOut: string[]; notDates: string[]; mixed: string[]; task: string } {
   const { description, prep } = plan;
   let missing: string | null = null;
   if (description.missing.length) {
@@ -91,12 +91,16 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { 
   // The value quoted once (its control characters as escapes, not escaped again); marking it missing is offered only
   // where an NA word can be that long.
   const notDates = description.notDates.map((d) => `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ISO 8601 date; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
+  // Numbers with words among them: which words were read as missing values, or that the numbers were read as text.
+  const mixed = description.mixed.map((m) => (m.as === 'numbers'
+    ? `${m.column}: numbers, with ${wordList(m, MAX_NUMERIC_WORDS)} read as missing values`
+    : `${m.column}: text, with numbers among the words (${count(m.numbers)} of ${count(m.numbers + m.wordRows)} values), read as categories; --na-values marks words missing`));
   const target = prep.target!;
   const asked = description.taskReason === 'as asked';
   const task = description.taskReason === 'text' || description.taskReason === 'numbers with fractions' || asked || targetColumns(target).length > 1 ? '' : target.task === 'classification'
     ? `${description.taskReason}; --task regression predicts them as numbers`
     : `${description.taskReason}; --task classification reads them as classes`;
-  return { missing, leftOut, notDates, task };
+  return { missing, leftOut, notDates, mixed, task };
 }
 
 /** What fitting a plan takes besides the options it was made with. */
@@ -132,7 +136,7 @@ export interface TrainingPlan {
   /** For data in memory: which rows train and which validate. */
   split?: { train: Uint32Array; test: Uint32Array };
   /** What the table layer found: why the task, the missing values it fills, the columns it left out. */
-  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates'>;
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates' | 'mixed'>;
   fit(options?: PlanFitOptions): Promise<History>;
   /** Final metrics on the training and validation rows (a streamed run reports its last epoch's). */
   metrics(history: History): { train: Metrics; validation: Metrics | null };
@@ -146,13 +150,30 @@ export interface TrainingPlan {
 export function validationSplit(rows: number, validation: number, seed: number, classIndex: Int32Array | null): { train: Uint32Array; test: Uint32Array } {
   if (validation === 0) return { train: Uint32Array.from({ length: rows }, (_, i) => i), test: new Uint32Array(0) };
   try {
-    return splitRows(rows, { testFraction: validation, seed, stratify: classIndex ?? undefined });
+    const split = splitRows(rows, { testFraction: validation, seed, stratify: classIndex ?? undefined });
+    checkTrainingRows(validation, split.train.length, split.test.length);
+    return split;
   } catch (e) {
     if (!(e instanceof BackpropError) || e.field !== 'testFraction') throw e;
     const side = /no training rows/.test(e.message) ? 'training' : 'validation';
     const wanted = Math.round(rows * validation);
     if (classIndex && wanted >= 1 && wanted < rows) throw stratifiedSplitError(rows, validation, classIndex, side);
     throw new OptionError(`validation: ${validation} of ${rows} rows leaves no ${side} rows; use a ${side === 'training' ? 'smaller' : 'larger'} share, more rows, or validation 0`, 'validation');
+  }
+}
+
+/** Fewer training rows than this, and fewer than the validation rows, is a validation share given by mistake. */
+export const MIN_TRAINING_ROWS = 10;
+
+/**
+ * A validation share that leaves a network next to nothing to learn from (--validation 0.999 on 100 rows: one
+ * training row) is refused, naming the option: fewer than MIN_TRAINING_ROWS training rows, and fewer than the
+ * validation rows. A small table with a small share (3 of 4 rows) still trains.
+ */
+export function checkTrainingRows(validation: number, train: number, test: number): void {
+  if (train > 0 && train < MIN_TRAINING_ROWS && train < test) {
+    throw new OptionError(`validation: ${validation} of ${train + test} rows leaves ${train} training row${train === 1 ? '' : 's'} against ${test} for validation; ` +
+      `a network needs more to learn from: use a smaller share (at most 0.5), or validation 0`, 'validation');
   }
 }
 
@@ -201,7 +222,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
     split.train = split.train.map((i) => rows[i]);
     split.test = split.test.map((i) => rows[i]);
   }
-  const prep = withPiecewise(fitFramePreprocessing(description, frame, split.train), frame, split.train, o.bins);
+  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, split.train), o.naValues), frame, split.train, o.bins);
   const net = await networkFor(prep, o, { source: frame.source, rows: split.train.length });
   const settled = settle(o, split.train.length, prep.target!.task, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
@@ -221,7 +242,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
   return {
     source: frame.source, rows: frame.rows, trainingRows: split.train.length, validationRows: split.test.length, prep, network: net,
     members: 1, options: settled, streamed: false, split, stop,
-    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates },
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates, mixed: description.mixed },
     fit: async (f = {}) => {
       const history = await fitAsync(net, xTrain, yTrain, {
         epochs: settled.epochs, ...controls, learningRate: settled.lr, batchSize: settled.batchSize, seed: settled.seed,
@@ -268,6 +289,12 @@ function epochWatch(t: TrainOptions): { watch: Callback[]; settled: () => Promis
 const PIECEWISE_SAMPLE = 100_000;
 
 /** The preprocessing with a piecewise-linear encoding of `bins` bins fitted on the rows' scaled numbers (none for bins 0). */
+/** The preprocessing with the words that meant "no value" in its training data, where they are not the default list. */
+export function withNaValues(prep: Preprocessing, naValues: readonly string[] | undefined): Preprocessing {
+  const words = storedNaValues(naValues);
+  return words ? { ...prep, naValues: words } : prep;
+}
+
 export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: ArrayLike<number>, bins: number): Preprocessing {
   const numeric = scaledInputs(prep.features);
   if (bins === 0 || numeric.length === 0 || rows.length === 0) return prep;
@@ -406,7 +433,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       throw new OptionError(`bagging: ${members} networks each hold out a fold of ${n} rows, a share of each class, and none of the target's ${classes} classes has rows enough (at most ${largest}) for a fold to hold one of them${hint}; or use bagging 1`, 'bagging');
     }
   }
-  const prep = withPiecewise(fitFramePreprocessing(description, frame, all), frame, all, o.bins);
+  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, all), o.naValues), frame, all, o.bins);
   // The matrices hold the run's rows in order; folds index into them.
   const x = encodeFrameInputs(prep, frame, 'float32', all);
   const trained = baggedRuns(prep, members, n);
@@ -448,7 +475,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
     },
     members, options: settled[0], streamed: false, stop: settled[0].stop ? new LossStop(settled[0].stop) : null,
     split: { train: all, test: new Uint32Array(0) },
-    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates },
+    description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates, mixed: description.mixed },
     get memberRuns() {
       return runs;
     },

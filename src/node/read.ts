@@ -9,6 +9,7 @@ import type { DataFrame, FrameColumn } from '../data/frame.js';
 import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from './datasets.js';
 import { parseTable, readTableFile } from './readers/csv.js';
 import { readPlainCsv } from './readers/plain.js';
+import { rowPlace } from './readers/scan.js';
 import { BackpropError, checkOptions } from '../core/errors.js';
 import { checkNaValues } from '../data/missing.js';
 
@@ -151,13 +152,16 @@ export function readTable(path: string, options: ReadTableOptions = {}): Promise
   });
 }
 
-/** A chunk read in passes as a small frame: numbers as they are, text as codes into its column's dictionary; rows numbered from `first`. */
-export function chunkFrame(chunk: TableChunk & { opened: OpenedTable }, source: string, first: number): DataFrame {
+/**
+ * A chunk read in passes as a small frame: numbers as they are, text as codes into its column's dictionary; rows
+ * numbered from `first`, placed in messages by the file's line where every line is a row (readers/scan.ts rowPlace).
+ */
+export function chunkFrame(chunk: TableChunk & { opened: OpenedTable }, source: string, first: number, place = rowPlace(source)): DataFrame {
   const names = chunk.opened.described.map((d) => d.column_name);
   const columns: FrameColumn[] = chunk.columns.map((c, j): FrameColumn => (c instanceof Float64Array
     ? { name: names[j], kind: 'numeric', values: c }
     : { name: names[j], kind: 'text', codes: c.codes, dictionary: c.dictionary }));
-  return { source, rows: chunk.rows, columns, where: (row) => `row ${first + row + 1}` };
+  return { source, rows: chunk.rows, columns, where: (row) => place(first + row) };
 }
 
 /** A file's rows as frames: the whole file at once, or, streamed, one chunk after another in bounded memory. */
@@ -167,8 +171,9 @@ export async function* readFrames(path: string, options: DataOptions, stream: bo
     return;
   }
   let first = 0;
+  const place = rowPlace(path);
   for await (const chunk of tableChunks(path, path, options)) {
-    yield chunkFrame(chunk, path, first);
+    yield chunkFrame(chunk, path, first, place);
     first += chunk.rows;
   }
 }

@@ -14,14 +14,17 @@ import { Random } from '../core/random.js';
 import type { Task } from '../data/columns.js';
 import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
-import { encodeFrameInputs, encodeFrameTargets, featuresOf, type ColumnSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
-import { MISSING } from '../data/missing.js';
+import { encodeFrameInputs, encodeFrameTargets, featuresOf, mixedSummary, wordList, type ColumnSummary, type MixedSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
+import { MISSING, NOT_FINITE_TEXT, NUMBER_TEXT, storedNaValues } from '../data/missing.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth } from '../data/piecewise.js';
 import { scaledInputs, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
 import type { Batch, BatchSource } from '../train/batches.js';
 import { chunkFrame } from './read.js';
-import { tableChunks, textKind, type DuckReadOptions } from './readers/duckdb.js';
+import { tableChunks, type DuckReadOptions } from './readers/duckdb.js';
+import { rowPlace } from './readers/scan.js';
+import { checkTrainingRows } from '../model/train.js';
+import { OptionError } from '../model/options.js';
 
 /** Whether row `row` is a validation row: a seeded hash of its number below the validation share. */
 export function isValidationRow(row: number, seed: number, fraction: number): boolean {
@@ -68,7 +71,7 @@ export interface StreamedData {
   validation: number;
   seed: number;
   /** What the first pass found besides the preprocessing: the task's reason, missing values, columns left out. */
-  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates'>;
+  description: Pick<FrameDescription, 'taskReason' | 'missing' | 'leftOut' | 'notDates' | 'mixed'>;
 }
 
 /** Welford's running mean and variance: one pass, and as accurate as two. */
@@ -96,6 +99,9 @@ class Reservoir {
   seen = 0;
   constructor(capacity: number, private readonly random: Random) {
     this.values = new Float64Array(capacity);
+  }
+  get capacity(): number {
+    return this.values.length;
   }
   add(v: number): void {
     if (this.seen < this.values.length) this.values[this.seen] = v;
@@ -158,6 +164,29 @@ interface ColumnScan {
   dictionary: string[];
   index: Map<string, number>;
   more: boolean;
+  /**
+   * A text column's numbers (rows with one), their running figures and sample over the training rows (made at the
+   * first), and its other values' rows by word (up to MAX_WORDS_KEPT words; `firstWord`: the first row with one):
+   * what mixedAs reads the column by.
+   */
+  numbers: number;
+  /** Read as numbers, its words as missing values (set once the pass has seen every row). */
+  asNumbers?: boolean;
+  numberStats: Running | null;
+  numberSample: Reservoir | null;
+  words: Map<string, number>;
+  firstWord: number;
+  firstWordText?: string;
+}
+
+/** Words of a text column that has numbers among them, kept with their rows: enough to tell mixedAs's cases apart. */
+const MAX_WORDS_KEPT = 1000;
+
+/** A column that was read as numbers until a word came: the first pass starts again with it read as text. */
+class WordAmongNumbers extends Error {
+  constructor(readonly column: string) {
+    super(column);
+  }
 }
 
 /**
@@ -165,6 +194,19 @@ interface ColumnScan {
  * on the training rows, deciding as in-memory training decides.
  */
 export async function scanForTraining(path: string, source: string, options: DuckReadOptions,
+  o: { target?: string; task?: Task; validation: number; seed: number; missing?: 'fill' | 'error'; keep?: readonly string[]; bins?: number }): Promise<StreamedData> {
+  for (;;) {
+    try {
+      return await scanOnce(path, source, options, o);
+    } catch (e) {
+      // Every pass reads such a column as text from its first row (the reader would switch where the word comes).
+      if (!(e instanceof WordAmongNumbers)) throw e;
+      options = { ...options, textColumns: [...(options.textColumns ?? []), e.column] };
+    }
+  }
+}
+
+async function scanOnce(path: string, source: string, options: DuckReadOptions,
   o: { target?: string; task?: Task; validation: number; seed: number; missing?: 'fill' | 'error'; keep?: readonly string[]; bins?: number }): Promise<StreamedData> {
   let scans: ColumnScan[] = [];
   // The rows the piecewise-linear encoding's quantiles come from: a seeded reservoir of training rows (all of them
@@ -176,6 +218,8 @@ export async function scanForTraining(path: string, source: string, options: Duc
   const draw = new Random(o.seed * 7919 - 1);
   let rows = 0, trainRows = 0, validationRows = 0;
   let t = -1;
+  // The columns the reader read as text (asked for, or with words among numbers): the later passes read them so.
+  let textColumns: readonly string[] = options.textColumns ?? [];
   // A numeric target's values as the task rule reads them.
   const target = { rows: 0, whole: true, distinct: new Set<number>(), min: Infinity, max: -Infinity };
   for await (const chunk of tableChunks(path, source, options)) {
@@ -185,11 +229,13 @@ export async function scanForTraining(path: string, source: string, options: Duc
       scans = names.map((name, j) => ({
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
         dates: true, time: false, dateEntries: 0, notDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
+        numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1,
       }));
       sampleCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(PIECEWISE_VALUES / names.length)) : 0;
       t = names.indexOf(o.target ?? names[names.length - 1]);
       if (t < 0) throw new BackpropError(`${source}: no column "${o.target}" to use as the target; the columns are: ${names.join(', ')}`, 'target');
     }
+    textColumns = chunk.opened.textColumns;
     const held = new Uint8Array(chunk.rows);
     for (let i = 0; i < chunk.rows; i++) {
       held[i] = isValidationRow(rows + i, o.seed, o.validation) ? 1 : 0;
@@ -213,6 +259,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
     }
     chunk.columns.forEach((c, j) => {
       const s = scans[j];
+      if (s.numeric && !(c instanceof Float64Array)) throw new WordAmongNumbers(s.name);
       if (c instanceof Float64Array) {
         for (let i = 0; i < chunk.rows; i++) {
           const v = c[i];
@@ -257,6 +304,31 @@ export async function scanForTraining(path: string, source: string, options: Duc
           if (at >= 0) s.notDate = { value, row: rows + at };
         }
       }
+      // Numbers among the text, and the other values' rows by word, for mixedAs (counted by code, then by word).
+      const number = c.dictionary.map((v) => (NUMBER_TEXT.test(v) || NOT_FINITE_TEXT.test(v) ? Number(v) : null));
+      const perCode = new Float64Array(c.dictionary.length);
+      for (let i = 0; i < chunk.rows; i++) {
+        const code = c.codes[i];
+        if (code === MISSING) continue;
+        perCode[code]++;
+        const v = number[code];
+        if (v === null) {
+          if (s.firstWord < 0) {
+            s.firstWord = rows + i;
+            s.firstWordText = c.dictionary[code];
+          }
+          continue;
+        }
+        s.numbers++;
+        // A number that is not finite is an error where the column is read as numbers (the table layer places it).
+        if (held[i] || !Number.isFinite(v)) continue;
+        (s.numberStats ??= new Running()).add(v);
+        (s.numberSample ??= new Reservoir(s.sample.capacity, new Random(o.seed * 7919 + j))).add(v);
+      }
+      for (let k = 0; k < c.dictionary.length; k++) {
+        const w = c.dictionary[k];
+        if (number[k] === null && perCode[k] > 0 && (s.words.has(w) || s.words.size < MAX_WORDS_KEPT)) s.words.set(w, (s.words.get(w) ?? 0) + perCode[k]);
+      }
       for (let i = 0; i < chunk.rows; i++) {
         const code = c.codes[i];
         if (code === MISSING) {
@@ -272,27 +344,54 @@ export async function scanForTraining(path: string, source: string, options: Duc
     rows += chunk.rows;
   }
   if (rows === 0) throw new BackpropError(`${source}: has a header row but no data rows`);
+  if (textColumns.length) options = { ...options, textColumns };
+  // A text column with numbers among its values is read as in memory (data/frame.ts mixedAs): as numbers, its words
+  // missing values (its figures then the numbers'), or as text; a column of numbers only (read as text where asked) is numbers.
+  const mixedOf = new Map<ColumnScan, MixedSummary>();
   for (const s of scans) {
-    if (s.numeric || s.dictionary.length > MAX_CATEGORIES) continue;
-    // Text by DuckDB's reckoning must be text by backprop's too: a streamed pass cannot turn a column into numbers.
-    if (textKind(s.dictionary) !== 'text' && !s.dates) throw new BackpropError(`${source}: column "${s.name}" holds both numbers and text (or numbers DuckDB could not read as such); text columns are one-hot encoded only when the whole column is text`);
+    if (s.numeric || s.numbers === 0) continue;
+    const m = mixedSummary(s.numbers, s.words, s.firstWord, s.firstWordText);
+    mixedOf.set(s, m);
+    if (m.as === 'numbers') {
+      s.asNumbers = true;
+      s.stats = s.numberStats ?? new Running();
+      s.sample = s.numberSample ?? new Reservoir(s.sample.capacity, new Random(0));
+    }
   }
-  if (trainRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no training rows`, '--validation');
-  if (o.validation > 0 && validationRows === 0) throw new BackpropError(`--validation: ${o.validation} of ${rows} rows leaves no validation rows`, '--validation');
+  // A share that leaves one side empty or next to nothing is a bad option (exit 2), as in memory.
+  if (trainRows === 0) throw new OptionError(`--validation: ${o.validation} of ${rows} rows leaves no training rows`, '--validation');
+  if (o.validation > 0 && validationRows === 0) throw new OptionError(`--validation: ${o.validation} of ${rows} rows leaves no validation rows`, '--validation');
+  try {
+    checkTrainingRows(o.validation, trainRows, validationRows);
+  } catch (e) {
+    throw new OptionError(`--${(e as Error).message.replace(/validation 0$/, '--validation 0')}`, '--validation');
+  }
 
   const ts = scans[t];
   const targetName = ts.name;
-  if (ts.missing > 0) throw new BackpropError(`${source}, row ${ts.firstMissing + 1}, column ${t + 1} (${targetName}): missing value; a row to learn from needs its target; remove the row (${ts.missing} of ${rows} rows have none)`, targetName);
-  const summaries: ColumnSummary[] = scans.filter((_, j) => j !== t).map((s) => ({
+  // Rows placed by the file's line, where every line is one (as a whole file's reader places them).
+  const place = rowPlace(path);
+  const tm = mixedOf.get(ts);
+  if (tm && tm.as !== 'text') {
+    throw new BackpropError(`${source}, ${place(tm.firstWord)}, column ${t + 1} (${targetName}): a word where the target's other values are numbers ` +
+      `(${tm.wordRows} of ${tm.numbers + tm.wordRows} rows have words: ${wordList(tm)}); a row to learn from needs its target: correct or remove those rows`, targetName);
+  }
+  if (ts.missing > 0) throw new BackpropError(`${source}, ${place(ts.firstMissing)}, column ${t + 1} (${targetName}): missing value; a row to learn from needs its target; remove the row (${ts.missing} of ${rows} rows have none)`, targetName);
+  const summaries: ColumnSummary[] = scans.filter((_, j) => j !== t).map((s): ColumnSummary => s.asNumbers ? {
+    name: s.name, kind: 'numeric', rows, missing: s.missing + mixedOf.get(s)!.wordRows,
+    firstMissing: s.firstMissing < 0 ? s.firstWord : s.firstWord < 0 ? s.firstMissing : Math.min(s.firstMissing, s.firstWord),
+    distinct: 0, sorted: null, dates: null, mixed: mixedOf.get(s)!,
+  } : {
+    ...(mixedOf.has(s) ? { mixed: mixedOf.get(s)! } : {}),
     name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing,
     distinct: s.dictionary.length, ...(s.more ? { distinctAtLeast: true } : {}),
     sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
     dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time } : null,
     // As in memory: named where most distinct values are dates.
     notDate: !s.numeric && !s.dates && 2 * s.dateEntries > s.dictionary.length ? s.notDate : null,
-  }));
-  const { features: described, missing, leftOut, notDates } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
-    (s, row) => `${source}, row ${row + 1}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
+  });
+  const { features: described, missing, leftOut, notDates, mixed } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
+    (s, row) => `${source}, ${place(row)}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
   const strict = o.missing === 'error';
   const medians = strict ? new Map<string, number>() : await exactMedians(path, source, options, rows, o, scans.filter((s) => described.some((f) => f.name === s.name && f.type !== 'categorical')));
   const mean: number[] = [], std: number[] = [];
@@ -342,6 +441,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
       ? { name: targetName, task, scale: { mean: ts.stats.mean, std: ts.stats.std } }
       : { name: targetName, task: 'classification', classes },
     ...(left.length ? { leftOut: left } : {}),
+    ...(storedNaValues(options.naValues) ? { naValues: storedNaValues(options.naValues) } : {}),
   };
   if (o.bins && sample.length) {
     // The sample as a frame of the file's columns, encoded and binned as in memory (model/train.ts withPiecewise).
@@ -356,7 +456,7 @@ export async function scanForTraining(path: string, source: string, options: Duc
       if (piecewise.columns.length && trainRows * piecewiseWidth(piecewise) * 4 <= MAX_PIECEWISE_BYTES) prep.piecewise = piecewise;
     }
   }
-  return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed, description: { taskReason, missing, leftOut, notDates } };
+  return { path, source, options, rows, trainRows, validationRows, prep, validation: o.validation, seed: o.seed, description: { taskReason, missing, leftOut, notDates, mixed } };
 }
 
 /**
@@ -382,7 +482,9 @@ async function exactMedians(path: string, source: string, options: DuckReadOptio
         if (isValidationRow(first + i, o.seed, o.validation)) continue;
         let v: number;
         if (c instanceof Float64Array) v = c[i];
-        else v = c.codes[i] === MISSING ? NaN : parseDate(c.dictionary[c.codes[i]]);
+        else if (c.codes[i] === MISSING) v = NaN;
+        else if (w.scan.asNumbers) v = NUMBER_TEXT.test(c.dictionary[c.codes[i]]) ? Number(c.dictionary[c.codes[i]]) : NaN;
+        else v = parseDate(c.dictionary[c.codes[i]]);
         if (v !== v) continue;
         if (v < lo) w.below++;
         else if (v <= hi) {

@@ -69,7 +69,8 @@ export function loadBlasSync(library?: string, required = false): BlasLibrary | 
   }
   if (!blas && required) {
     const tried = library ? [library] : candidateLibraries();
-    throw new BackpropError(`backend: blas: no BLAS library could be loaded (tried ${tried.join(', ')}${library ? '' : '; name one with BACKPROP_BLAS=/path/to/libopenblas.so'}); on Debian, apt-get install libopenblas0-pthread`, 'backend');
+    // A library named by the caller is quoted and shortened, as BACKPROP_BLAS's is: the name may be anything.
+    throw new BackpropError(`backend: blas: no BLAS library could be loaded (tried ${library ? quoted(library, 200) : tried.join(', ')}${library ? '' : '; name one with BACKPROP_BLAS=/path/to/libopenblas.so'}); on Debian, apt-get install libopenblas0-pthread`, 'backend');
   }
   return blas;
 }

@@ -13,7 +13,7 @@ import { BackpropError, printable } from '../../core/errors.js';
 import { gzipProblem } from './gzip.js';
 import { readHeader } from './header.js';
 import { parquetPagesProblem, type ParquetChunk } from './parquet-pages.js';
-import { ByteScan } from './scan.js';
+import { ByteScan, rowPlace } from './scan.js';
 import type { DataFrame, FrameColumn } from '../../data/frame.js';
 import { DEFAULT_NA_VALUES, MISSING, naTest } from '../../data/missing.js';
 
@@ -221,6 +221,21 @@ const STRICT_WORDS_UP_TO = 256 * 1024 * 1024;
  * so the caller can word the error from the strict reader; throws BackpropError for Parquet and globs.
  */
 export async function readWithDuckDB(path: string, source: string, options: DuckReadOptions = {}): Promise<DataFrame | null> {
+  // A word among numbers past DuckDB's sample: the file is read again with that column as text, once the first
+  // read's columns are let go (a second copy of the data would double the read's memory).
+  for (;;) {
+    const read = await readOnce(path, source, options);
+    if (!(read instanceof WordColumn)) return read;
+    options = { ...options, textColumns: [...(options.textColumns ?? []), read.column] };
+  }
+}
+
+/** A column DuckDB typed as numbers that has a word further down: to be read as text. */
+class WordColumn {
+  constructor(readonly column: string) {}
+}
+
+async function readOnce(path: string, source: string, options: DuckReadOptions): Promise<DataFrame | null | WordColumn> {
   const parquet = isParquet(path);
   const gz = /\.gz$/i.test(path);
   const strictFallback = !parquet && !isPattern(path);
@@ -296,6 +311,11 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
         // reader words it; anything else goes to the strict reader, which names it.
         const word = await con.run(sql).then(() => null, (e: unknown) => conversionProblem(e));
         const j = word ? described.findIndex((d) => d.column_name === word.column) : -1;
+        // A word among numbers past DuckDB's sample: the column read again as text, for the table layer to read
+        // (numbers with a few words missing, or text: data/frame.ts mixedAs).
+        if (word && j >= 0 && !NUMBER.test(word.value.trim()) && !NOT_FINITE.test(word.value.trim()) && !(options.textColumns ?? []).includes(word.column)) {
+          return new WordColumn(word.column);
+        }
         if (word && j >= 0) {
           throw new BackpropError(`${source}, line ${word.line}, column ${j + 1} (${word.column}): "${printable(word.value, 40)}" is not a number, though the column's other values are; text columns are one-hot encoded only when the whole column is text`);
         }
@@ -317,7 +337,8 @@ export async function readWithDuckDB(path: string, source: string, options: Duck
       // Text by DuckDB's reckoning; by backprop's, numbers written with spaces around them (values come trimmed)
       // are still numbers, and a column of words with a number among them is an error.
       const kind = textKind(dictionary);
-      if (kind === 'text') return { name: d.column_name, kind: 'text', codes, dictionary };
+      // Numbers with words among them are text too, for the table layer to read (data/frame.ts mixedAs).
+      if (kind === 'text' || dictionary.some((v) => !NUMBER.test(v) && !NOT_FINITE.test(v))) return { name: d.column_name, kind: 'text', codes, dictionary };
       if (kind === 'mixed') {
         // Where every line after the header is one row, the first value that is no number is placed here, worded
         // as the strict reader words it (the first fault of all in its order: the columns before are sound), rather
@@ -401,6 +422,8 @@ export interface OpenedTable {
   /** For CSV: the delimiter, and the table expression that reads every value as written (VARCHAR). */
   delimiter?: string;
   fromText?: string;
+  /** The columns read as text whatever DuckDB made of them (asked for, or found to hold words among numbers). */
+  textColumns: readonly string[];
 }
 
 /**
@@ -445,7 +468,7 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
     ? `COALESCE(CAST(${ident(d.column_name)} AS DOUBLE), 'NaN'::DOUBLE)`
     : `COALESCE(CAST(${ident(d.column_name)} AS VARCHAR), '')`));
   const na = isParquet(path) ? (t: string): boolean => t === '' : naTest(options.naValues ?? DEFAULT_NA_VALUES);
-  return { from, described, numeric, select, na, delimiter: csvDelimiter, fromText };
+  return { from, described, numeric, select, na, delimiter: csvDelimiter, fromText, textColumns: [...(options.textColumns ?? [])] };
 }
 
 /** The strict reader's words for a value that is no number in a column of numbers, without the line. */
@@ -500,52 +523,88 @@ export async function* tableChunks(path: string, source: string, options: DuckRe
     const problem = await gzip;
     if (problem) fail(problem);
   };
+  // Messages name the file's line where every line is a row.
+  const place = rowPlace(path);
+  let current: OpenedTable | null = null;
   // One line for whatever stopped the read: the gzip stream's fault first, as it explains what DuckDB made of it.
   const failWith = async (e: unknown): Promise<never> => {
     await gzipFails();
     if (e instanceof BackpropError) throw e;
-    if (e instanceof RowError) return fail(e.message);
+    if (e instanceof RowError) throw new BackpropError(`${source}, ${current ? await e.describe(con, current, place) : e.message}`);
     const problem = duckProblem(e);
     throw new BackpropError(problem.located ? `${source}, ${problem.message}` : `${source}: ${problem.message}`);
   };
   let rows = 0;
   try {
     if (expectedRows === undefined) await gzipFails();
-    const opened = await openTable(con, path, options, !isPattern(path));
-    if (typeof opened === 'string') return fail(opened);
-    // Before the first pass hands out a row: a number DuckDB would take and the grammar refuses (1_000, +-1).
-    const lenient = expectedRows === undefined ? await lenientNumber(con, opened) : null;
-    if (lenient) fail(notANumber(opened, lenient));
-    const { from, select } = opened;
-    const sql = `SELECT ${select.join(', ')} FROM ${from}`;
-    const result = await con.stream(sql);
-    const coders = opened.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings, opened.na)));
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const n = chunk.rowCount;
-      // The consumer keeps these past the next fetch: copies (text as codes into the column's growing dictionary).
-      const columns: ChunkColumn[] = [];
-      // Each chunk's text coded into a dictionary of its own: the reader's memory is bounded by a chunk's values, not
-      // the file's (an identifier column of 10⁸ distinct values grew it without end). Codes hold within a chunk.
-      for (const coder of coders) coder?.restart();
-      decodeChunk(bindings, chunk, opened, rows, coders, (j, column) => {
-        columns[j] = column instanceof Float64Array ? column.slice() : { codes: column.slice(), dictionary: coders[j]!.dictionary };
-      });
-      rows += n;
-      yield { rows: n, columns, opened };
+    const first = await openTable(con, path, options, !isPattern(path));
+    if (typeof first === 'string') return fail(first);
+    let opened: OpenedTable = first;
+    // Columns read as text: those asked for, and any whose numbers turn out to have a word among them.
+    const text = [...(options.textColumns ?? [])];
+    // Before the first pass hands out a row: a number DuckDB would take and the grammar refuses (1_000, +-1) is a
+    // word among numbers, as the other readers read it; its column is read as text (the chunks say so, and a caller
+    // that reads the file again passes their textColumns on).
+    for (let lenient = expectedRows === undefined ? await lenientNumber(con, opened) : null; lenient; lenient = await lenientNumber(con, opened)) {
+      text.push(opened.described[lenient.column].column_name);
+      const again = await openTable(con, path, { ...options, textColumns: text }, !isPattern(path));
+      if (typeof again === 'string') return fail(again);
+      opened = again;
     }
-    // A streaming result that meets an error just ends: the rows read are checked against a count (DuckDB's, which
-    // meets the same error, or the first pass's), so an error never passes for the end of the data.
-    const expected = expectedRows ?? Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
-    await gzipFails();
-    if (rows !== expected) {
-      // Run it whole to have DuckDB say what stopped it.
-      await con.run(sql);
+    for (;;) {
+      const table = opened;
+      current = table;
+      const { from, select } = table;
+      // After a column was found to hold a word, the rest of the rows: the rows before it were handed out already.
+      const sql = `SELECT ${select.join(', ')} FROM ${from}${rows ? ` OFFSET ${rows}` : ''}`;
+      const result = await con.stream(sql);
+      const coders = table.numeric.map((isNumber) => (isNumber ? null : new TextCoder(bindings, table.na)));
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const n = chunk.rowCount;
+        // The consumer keeps these past the next fetch: copies (text as codes into the column's growing dictionary).
+        const columns: ChunkColumn[] = [];
+        // Each chunk's text coded into a dictionary of its own: the reader's memory is bounded by a chunk's values, not
+        // the file's (an identifier column of 10⁸ distinct values grew it without end). Codes hold within a chunk.
+        for (const coder of coders) coder?.restart();
+        decodeChunk(bindings, chunk, table, rows, coders, (j, column) => {
+          columns[j] = column instanceof Float64Array ? column.slice() : { codes: column.slice(), dictionary: coders[j]!.dictionary };
+        });
+        rows += n;
+        yield { rows: n, columns, opened: table };
+      }
+      // A streaming result that meets an error just ends: the rows read are checked against a count (DuckDB's, which
+      // meets the same error, or the first pass's), so an error never passes for the end of the data.
+      let expected = expectedRows ?? -1;
+      let stopped: unknown = null;
+      if (expected < 0) {
+        try {
+          expected = Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRowsJS()[0][0]);
+        } catch (e) {
+          stopped = e;
+        }
+      }
+      if (rows === expected) break;
+      await gzipFails();
+      // Run the rest whole to have DuckDB say what stopped it.
+      stopped ??= await con.run(sql).then(() => null, (e: unknown) => e);
+      // A word among a column's numbers, past what DuckDB's sniffer sampled: from here on the column is read as text
+      // (its chunks say so), for the table layer to read as the model or the training data does.
+      const word = stopped === null ? null : conversionProblem(stopped);
+      if (word && !NUMBER.test(word.value.trim()) && !NOT_FINITE.test(word.value.trim()) && !text.includes(word.column) && opened.described.some((d) => d.column_name === word.column)) {
+        text.push(word.column);
+        const again = await openTable(con, path, { ...options, textColumns: text }, !isPattern(path));
+        if (typeof again === 'string') return fail(again);
+        opened = again;
+        continue;
+      }
+      if (stopped !== null) throw stopped;
       fail(expectedRows === undefined
         ? `read ${rows} of ${expected} rows, then stopped`
         : `this pass read ${rows} rows where the first read ${expected}; did the file change while it was read?`);
     }
+    await gzipFails();
   } catch (e) {
     await failWith(e);
   } finally {
@@ -563,8 +622,29 @@ export function textKind(values: readonly string[]): 'text' | 'numeric' | 'mixed
   return numbers === values.length && !values.some((v) => NOT_FINITE.test(v)) ? 'numeric' : 'mixed';
 }
 
-/** A value that breaks a rule, in a chunk whose rows start after `first` rows. */
-class RowError extends Error {}
+/** A number that is not finite: its row (from 0) and column, and the value as DuckDB gives it (1e400 as Infinity). */
+class RowError extends Error {
+  constructor(readonly row: number, readonly column: number, name: string, readonly value: string) {
+    super(`row ${row + 1}, column ${column + 1} (${name}): ${value} is not a finite number`);
+  }
+
+  /** The message, placed by `place`, with the value as the file writes it where the file can be read as text. */
+  async describe(con: Connection, opened: OpenedTable, place: (row: number) => string): Promise<string> {
+    const name = opened.described[this.column].column_name;
+    let written = this.value;
+    if (opened.fromText) {
+      try {
+        const got = (await con.runAndReadAll(`SELECT ${ident(name)} FROM ${opened.fromText} LIMIT 1 OFFSET ${this.row}`)).getRowsJS()[0]?.[0];
+        if (typeof got === 'string' && got.trim() !== '') written = got.trim();
+      } catch {
+        // DuckDB's value is named then
+      }
+    }
+    // In the strict reader's words (data/columns.ts).
+    const what = NUMBER.test(written) ? `${printable(written, 40)} is too large to be a finite number` : `${printable(written, 40)} is not a finite number; fill in a real value or remove the row`;
+    return `${place(this.row)}, column ${this.column + 1} (${name}): ${what}`;
+  }
+}
 
 type Chunk = NonNullable<Awaited<ReturnType<Awaited<ReturnType<Connection['stream']>>['fetchChunk']>>>;
 
@@ -583,7 +663,7 @@ function decodeChunk(bindings: Bindings, chunk: Chunk, opened: OpenedTable, firs
       const data = bindings.vector_get_data(vector, n * 8);
       const values = new Float64Array(data.buffer, data.byteOffset, n);
       for (let i = 0; i < n; i++) {
-        if (values[i] === Infinity || values[i] === -Infinity) throw new RowError(`row ${first + i + 1}, column ${j + 1} (${d.column_name}): ${values[i]} is not a finite number`);
+        if (values[i] === Infinity || values[i] === -Infinity) throw new RowError(first + i, j, d.column_name, `${values[i]}`);
       }
       use(j, values);
       return;

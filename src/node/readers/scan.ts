@@ -4,6 +4,7 @@
 // 1_000 as 1000 and +-1 as -1). Where the scan finds one, the file is left to the strict reader, so that it gets the
 // one answer it gets at any size. It also tells whether every line is one row (no quote, no blank line, no carriage
 // return alone), where DuckDB's line numbers are the file's.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { utf16Mark } from '../../data/csv.js';
 
 const LF = 10, CR = 13, UNDERSCORE = 0x5f, PLUS = 0x2b, MINUS = 0x2d, QUOTE = 0x22, ZERO = 0x30, NINE = 0x39, DOT = 0x2e;
@@ -92,5 +93,43 @@ export class ByteScan {
     if (this.zero) return 'a zero byte';
     if (delimiter !== undefined && delimiter.length === 1 && this.lineLast[delimiter.charCodeAt(0)]) return 'a line ending in the delimiter';
     return null;
+  }
+}
+
+/** Whether every line of each file read is one row (ByteScan.linesAreRows), by path, size and time of change. */
+const rowsAreLines = new Map<string, { size: number; mtimeMs: number; answer: boolean }>();
+
+/**
+ * How a message places row `row` (from 0) of a file read in chunks: "line N" of the file, as the reader of a whole
+ * file says, where every line after the header is one row (found by one scan of the file's bytes, made the first
+ * time a message needs it); "row N" (from 1) where it is not so or cannot be told (gzip, Parquet, a glob, a pipe).
+ */
+export function rowPlace(path: string): (row: number) => string {
+  let lines: boolean | undefined;
+  return (row) => {
+    lines ??= linesAreRows(path);
+    return lines ? `line ${row + 2}` : `row ${row + 1}`;
+  };
+}
+
+function linesAreRows(path: string): boolean {
+  if (/[*?[]/.test(path) || /\.(gz|parquet)$/i.test(path)) return false;
+  let fd: number | null = null;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return false;
+    const known = rowsAreLines.get(path);
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.answer;
+    fd = openSync(path, 'r');
+    const scan = new ByteScan();
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) scan.feed(chunk.subarray(0, n));
+    const answer = scan.linesAreRows();
+    rowsAreLines.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, answer });
+    return answer;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
