@@ -288,13 +288,13 @@ function epochWatch(t: TrainOptions): { watch: Callback[]; settled: () => Promis
 /** Rows a piecewise-linear encoding's quantiles are taken from, at most: a stride through larger sets. */
 const PIECEWISE_SAMPLE = 100_000;
 
-/** The preprocessing with a piecewise-linear encoding of `bins` bins fitted on the rows' scaled numbers (none for bins 0). */
 /** The preprocessing with the words that meant "no value" in its training data, where they are not the default list. */
 export function withNaValues(prep: Preprocessing, naValues: readonly string[] | undefined): Preprocessing {
   const words = storedNaValues(naValues);
   return words ? { ...prep, naValues: words } : prep;
 }
 
+/** The preprocessing with a piecewise-linear encoding of `bins` bins fitted on the rows' scaled numbers (none for bins 0). */
 export function withPiecewise(prep: Preprocessing, frame: DataFrame, rows: ArrayLike<number>, bins: number): Preprocessing {
   const numeric = scaledInputs(prep.features);
   if (bins === 0 || numeric.length === 0 || rows.length === 0) return prep;
