@@ -3,6 +3,8 @@
 // one and two; float32 and float64), and through a model, for the same records in a small table and a big one.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Network, Random, referenceKernels, train, type Kernels, type Matrix } from '../src/index.js';
 import { createNodeBlasKernels } from '../src/node/index.js';
 // The helper threads run the built worker script, so the threaded backend comes from dist/.
@@ -101,4 +103,49 @@ describe('a model predicts the same records alike in a small table and a big one
       expect(inBig[places[i]]).toEqual(alone[i]);
     });
   }, 60_000);
+});
+
+// OpenBLAS's float32 kernel for Haswell (OPENBLAS_CORETYPE=Haswell, which some machines set) sums rows 6–11 of every 12
+// otherwise than rows 0–5, so a row predicted alone and at place 6 of a batch differed (18 → 100 → 3: 3e-8). The
+// library is loaded with the variable in a child process, whatever this machine sets, and must still predict alike.
+describe('under OpenBLAS\'s Haswell kernels too', () => {
+  it('a row predicted alone and at every place of a batch of 96 gives the same outputs, float32 and float64', () => {
+    const script = `
+      import { Network, Random } from './dist/index.js';
+      import { createNodeBlasKernels } from './dist/node/index.js';
+      const out = [];
+      for (const threads of [1, 2]) {
+        const kernels = await createNodeBlasKernels({ threads }, false);
+        if (!kernels) { out.push('no BLAS'); continue; }
+        for (const dtype of ['float32', 'float64']) {
+          for (const [inputs, hidden] of [[18, 100], [37, 1004], [300, 500]]) {
+            const network = new Network({ inputs, layers: [{ units: hidden, activation: 'tanh' }, { units: 3, activation: 'softmax' }],
+              loss: 'categorical-cross-entropy', dtype, seed: 11 }, { kernels });
+            const random = new Random(7);
+            const rowOf = () => Array.from({ length: inputs }, () => random.uniform(-2, 2));
+            const row = rowOf();
+            const alone = Array.from(network.predict([row]).data.subarray(0, 3));
+            const places = [];
+            for (let at = 0; at < 96; at++) {
+              const batch = Array.from({ length: 96 }, rowOf);
+              batch[at] = row;
+              const got = network.predict(batch).data.subarray(at * 3, at * 3 + 3);
+              if (!Array.from(got).every((v, j) => Object.is(v, alone[j]))) places.push(at);
+            }
+            out.push(\`blas ×\${threads} \${dtype} \${inputs} → \${hidden}: \${places.length ? 'differs at ' + places.join(',') : 'same'}\`);
+          }
+        }
+      }
+      console.log(JSON.stringify(out));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_CORETYPE: 'Haswell' };
+    delete env.BACKPROP_THREADS;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 120_000, env,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const lines: string[] = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    if (lines.includes('no BLAS')) return; // no OpenBLAS here: the reference and WebAssembly are checked above
+    expect(lines.length).toBe(12);
+    for (const line of lines) expect(line).toMatch(/: same$/);
+  }, 150_000);
 });

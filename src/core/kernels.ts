@@ -98,6 +98,13 @@ export interface Kernels {
   step?<T>(key: string, rows: number, body: () => T): T;
   /** Optional: how the training steps of `key` run (see step): null before any has been planned. */
   stepPlan?(key: string): StepPlan | null;
+  /**
+   * Optional: runs a prediction's forward pass over one block of rows (`body`), inside which every product must give a
+   * row the same bits wherever the row sits in the block (see PREDICT_BLOCK_ROWS). A backend whose fastest products
+   * do not (OpenBLAS's float32 kernel for Haswell sums rows 6–11 of every 12 otherwise than rows 0–5) computes those
+   * shapes another way inside. Without it, the products are taken to be so already.
+   */
+  predicting?<T>(body: () => T): T;
   /** m[i, :] += v[0, :] for every row i: the bias add. */
   addRowVector(m: Matrix, v: Matrix): void;
   /**

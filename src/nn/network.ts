@@ -105,7 +105,8 @@ const WORKSPACES_KEPT = 4;
  * the same record came out differently alone and in a batch (by up to 6e-8 in float32, a few units in the last place
  * in float64, on WebAssembly too). Predictions go through products of one shape, blocks of this many rows, the last
  * one padded with zero rows, so a row's outputs are bit for bit the same whatever shares its batch. 96 is a multiple
- * of every such grouping, also when two threads split a block.
+ * of every such grouping, also when two threads split a block. Where a kernel also sums rows within a group
+ * differently by their place in it, the backend says so (Kernels.predicting) and takes another way for the block.
  */
 export const PREDICT_BLOCK_ROWS = 96;
 
@@ -356,7 +357,9 @@ export class Network {
       const count = Math.min(block, n - start);
       x.data.set(input.data.subarray(start * inputs, (start + count) * inputs));
       if (count < block) x.data.fill(0, count * inputs);
-      const yHat = this.forward(x).layers[this.layers.length - 1].a;
+      const k = this.kernels;
+      const ws = k.predicting ? k.predicting(() => this.forward(x)) : this.forward(x);
+      const yHat = ws.layers[this.layers.length - 1].a;
       out.data.set(yHat.data.subarray(0, count * outputs), start * outputs);
     }
     return out;
