@@ -222,6 +222,17 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     return true;
   }
 
+  /** A matrix in the backend's memory of values in [−0.5, 0.5) drawn from `seed`, for checking a way on. */
+  function randomMatrix(rows: number, cols: number, seed: number, f32: boolean): Matrix {
+    const s = wasm.allocate!(rows, cols, f32 ? 'float32' : 'float64');
+    let x = seed;
+    for (let i = 0; i < s.data.length; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      s.data[i] = x / 4294967296 - 0.5;
+    }
+    return s;
+  }
+
   /**
    * The ways that give the one-thread product's result to the bit for this shape, on random operands of it (a way
    * that sums in another order shows it in some of the m·n sums, as good as certainly), and the team's blocking.
@@ -229,16 +240,7 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   function exactWays(f32: boolean, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
     wanted: readonly number[]): { ways: number[]; blocking: Blocks | undefined; ms: number[] } {
     if (wanted.length === 1 && wanted[0] === 1) return { ways: [1], blocking: undefined, ms: [0] };
-    const dtype: DType = f32 ? 'float32' : 'float64';
-    const scratch = (rows: number, cols: number, seed: number): Matrix => {
-      const s = wasm.allocate!(rows, cols, dtype);
-      let x = seed;
-      for (let i = 0; i < s.data.length; i++) {
-        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-        s.data[i] = x / 4294967296 - 0.5;
-      }
-      return s;
-    };
+    const scratch = (rows: number, cols: number, seed: number): Matrix => randomMatrix(rows, cols, seed, f32);
     const a = transA ? scratch(k, m, 1) : scratch(m, k, 1), b = transB ? scratch(n, k, 2) : scratch(k, n, 3);
     const start = scratch(m, n, 4), one = scratch(m, n, 4), other = scratch(m, n, 4);
     const bytes = (x: Matrix): Uint8Array => new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
@@ -373,15 +375,14 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
   // Predictions (Kernels.predicting): in a block's forward pass a product must give each row the same bits wherever the
   // row sits in the block. OpenBLAS's kernels compute the rows of a row-major product in groups, and some sum the rows
   // of a group otherwise by their place in it (its float32 kernel for Haswell, chosen where OPENBLAS_CORETYPE=Haswell:
-  // rows 6–11 of every 12 otherwise than rows 0–5, up to 6e-8 apart after a softmax). Such a shape is computed the
-  // other way round in a prediction, Bᵀ·Aᵀ with the rows along the kernel's vector lanes, or, where that is not
-  // exact either, on plain loops; which, is checked once per shape on random operands (exactRowWay).
+  // rows 6–11 of every 12 otherwise than rows 0–5, up to 6e-8 apart after a softmax). In a prediction such a shape
+  // runs on loops that sum every row alike (WebAssembly's for float32, the reference's for float64); whether a shape
+  // is such is checked once, on random operands (rowExact). (The product turned round, Bᵀ·Aᵀ, which puts the rows
+  // along the kernel's vector lanes, was tried: that kernel sums it by place too.)
   /** Whether a prediction block's forward pass is running now. */
   let predictingNow = false;
-  /** Per product shape met in a prediction: how it is computed there (see ROW_WAYS), once checked. */
-  const rowWays = new Map<number | string, RowWay>();
-  /** The transposed product of the last shape computed that way (kept: a prediction runs block after block). */
-  let turned: FloatArray | null = null;
+  /** Per product shape met in a prediction: whether its BLAS call is row-exact, once checked. */
+  const rowExactShapes = new Map<number | string, boolean>();
 
   function predicting<T>(body: () => T): T {
     if (predictingNow) return body();
@@ -393,42 +394,18 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     }
   }
 
-  /** Runs one way of ROW_WAYS; 'blas' is the product as gemm runs it outside predictions. */
-  function runRowWay(way: RowWay, f32: boolean, a: Matrix, b: Matrix, out: Matrix, m: number, n: number, k: number, alpha: number, beta: number): void {
-    if (way === 'blas') runWay(1, f32, a, false, b, false, out, m, n, k, alpha, beta);
-    else if (way === 'turned') {
-      // turned (n × m) = α · Bᵀ (n × k) · Aᵀ (k × m), then out = turnedᵀ + β · out.
-      if (!turned || turned.length < m * n || turned instanceof Float32Array !== f32) turned = f32 ? new Float32Array(m * n) : new Float64Array(m * n);
-      call(f32, true, true, n, m, k, alpha, b.data, b.cols, a.data, a.cols, 0, turned, m);
-      const o = out.data, t = turned;
-      for (let i = 0; i < m; i++) {
-        const row = i * n;
-        if (beta === 0) for (let j = 0; j < n; j++) o[row + j] = t[j * m + i];
-        else if (beta === 1) for (let j = 0; j < n; j++) o[row + j] += t[j * m + i];
-        else for (let j = 0; j < n; j++) o[row + j] = beta * o[row + j] + t[j * m + i];
-      }
-    } else if (f32 && wasm.owns!(a) && wasm.owns!(b) && wasm.owns!(out)) wasm.gemm(a, false, b, false, out, alpha, beta);
-    else referenceKernels.gemm(a, false, b, false, out, alpha, beta);
-  }
-
   /**
-   * The first way of ROW_WAYS that gives each row of the product out (m × n) = α A (m × k) · B (k × n) + β out the same
-   * bits at every place: on random operands, the product of A with its rows moved one place up (and the same done to
-   * out's rows) must be the product of A with its rows moved, row for row. A BLAS that sums rows by their place
-   * otherwise shows it in some of the m · n sums, as good as certainly.
+   * Whether the one-thread BLAS call gives each row of the product out (m × n) = α A (m × k) · B (k × n) + β out the
+   * same bits at every place: on random operands, the product of A with its rows moved one place up (and the same done
+   * to out's rows) must be the first product's rows moved. A kernel that sums rows by their place otherwise shows it in
+   * some of the m · n sums, as good as certainly.
    */
-  function exactRowWay(f32: boolean, m: number, n: number, k: number, alpha: number, beta: number): RowWay {
-    if (m < 2) return 'blas';
-    const dtype: DType = f32 ? 'float32' : 'float64';
+  function rowExact(f32: boolean, m: number, n: number, k: number, alpha: number, beta: number): boolean {
+    if (m < 2) return true;
     const made: Matrix[] = [];
     const scratch = (rows: number, cols: number, seed: number): Matrix => {
-      const s = wasm.allocate!(rows, cols, dtype);
+      const s = randomMatrix(rows, cols, seed, f32);
       made.push(s);
-      let x = seed;
-      for (let i = 0; i < s.data.length; i++) {
-        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-        s.data[i] = x / 4294967296 - 0.5;
-      }
       return s;
     };
     const moved = (x: Matrix): Matrix => {
@@ -438,44 +415,35 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
       return y;
     };
     try {
-      const a = scratch(m, k, 5), b = scratch(k, n, 6), start = scratch(m, n, 7);
-      const a2 = moved(a), start2 = moved(start);
-      const one = scratch(m, n, 0), two = scratch(m, n, 0);
-      for (const way of ROW_WAYS) {
-        one.data.set(start.data);
-        two.data.set(start2.data);
-        runRowWay(way, f32, a, b, one, m, n, k, alpha, beta);
-        runRowWay(way, f32, a2, b, two, m, n, k, alpha, beta);
-        // Row i of the moved product is row i + 1 of the first (the last, row 0).
-        let same = true;
-        for (let i = 0; same && i < m; i++) {
-          const from = ((i + 1) % m) * n;
-          for (let j = 0; j < n; j++) {
-            if (!Object.is(two.data[i * n + j], one.data[from + j])) {
-              same = false;
-              break;
-            }
-          }
-        }
-        if (same) return way;
+      const a = scratch(m, k, 5), b = scratch(k, n, 6), one = scratch(m, n, 7), two = moved(one);
+      runWay(1, f32, a, false, b, false, one, m, n, k, alpha, beta);
+      runWay(1, f32, moved(a), false, b, false, two, m, n, k, alpha, beta);
+      // Row i of the moved product is row i + 1 of the first (the last, row 0).
+      for (let i = 0; i < m; i++) {
+        const from = ((i + 1) % m) * n;
+        for (let j = 0; j < n; j++) if (!Object.is(two.data[i * n + j], one.data[from + j])) return false;
       }
-      return 'loops';
+      return true;
     } finally {
       for (const s of made) wasm.release!(s);
     }
   }
 
-  /** In a prediction: computes a shape whose BLAS product is not row-exact its row-exact way (true), or leaves it to gemm (false). */
+  /**
+   * In a prediction: runs a shape whose BLAS call is not row-exact on loops that sum every row alike (true), or leaves
+   * it to gemm (false).
+   */
   function predictOtherwise(key: number | string, f32: boolean, a: Matrix, b: Matrix, out: Matrix, m: number, n: number, k: number,
     alpha: number, beta: number): boolean {
-    let way = rowWays.get(key);
-    if (way === undefined) {
-      way = exactRowWay(f32, m, n, k, alpha, beta);
-      if (rowWays.size >= 256) rowWays.clear();
-      rowWays.set(key, way);
+    let exact = rowExactShapes.get(key);
+    if (exact === undefined) {
+      exact = rowExact(f32, m, n, k, alpha, beta);
+      if (rowExactShapes.size >= 256) rowExactShapes.clear();
+      rowExactShapes.set(key, exact);
     }
-    if (way === 'blas') return false;
-    runRowWay(way, f32, a, b, out, m, n, k, alpha, beta);
+    if (exact) return false;
+    if (f32 && wasm.owns!(a) && wasm.owns!(b) && wasm.owns!(out)) wasm.gemm(a, false, b, false, out, alpha, beta);
+    else referenceKernels.gemm(a, false, b, false, out, alpha, beta);
     return true;
   }
 
@@ -731,13 +699,6 @@ export function createBlasKernels(library: BlasLibrary, threads: number, pinned 
     predicting,
   };
 }
-
-/**
- * How a prediction's product may run, in the order tried: the BLAS call as elsewhere; the BLAS call the other way round
- * (Bᵀ·Aᵀ, then turned back); WebAssembly's or the reference's loops, which compute each row alike.
- */
-type RowWay = 'blas' | 'turned' | 'loops';
-const ROW_WAYS: readonly RowWay[] = ['blas', 'turned', 'loops'];
 
 /** 0 for β = 0 (the output is only written), 1 for β = 1 (added to), 2 for any other β. */
 function betaClass(beta: number): number {
