@@ -86,7 +86,7 @@ export function medianOf(values: Float64Array, rows?: ArrayLike<number>): number
  * The k-th smallest of x (no NaN), with x reordered so that nothing before k is larger and nothing after is smaller:
  * Hoare's selection, linear on average, where sorting a column of 80,000 values took 8 ms of a 100,000-row training
  * run's fill values (every numeric column gets one). Pivots are drawn at random, so no order of the values makes it
- * slow by design; after 64 rounds (of a chance far below 2⁻⁶⁰ on any input) the rest is sorted.
+ * slow by design, and a range still open after 64 rounds is sorted, so the work stays bounded whatever the draws.
  */
 function kthSmallest(x: Float64Array, k: number): number {
   let lo = 0, hi = x.length - 1;
