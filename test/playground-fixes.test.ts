@@ -244,3 +244,31 @@ describe('an uploaded table with gaps, an identifier and dates', () => {
     await close(page);
   }, 90_000);
 });
+
+// A report the worker posted before it took the learner's play (the new network's first figures, say) used to stop
+// the page: the page showed paused while the worker trained on. On a fast machine the report nearly always comes
+// first; here every message from the worker is held back 400 ms (in order), as a busy machine may hold it.
+describe('play, right after a new network', () => {
+  it('stays pressed while the worker trains, however late the new network\'s first report arrives', async () => {
+    const page = await open('?layers=6&learningRate=0.1');
+    await page.context().addInitScript(() => {
+      const native = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage')!;
+      Object.defineProperty(Worker.prototype, 'onmessage', {
+        configurable: true,
+        get() { return native.get!.call(this); },
+        set(f: (e: MessageEvent) => void) { native.set!.call(this, (e: MessageEvent) => setTimeout(() => f.call(this, e), 400)); },
+      });
+    });
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–', undefined, { timeout: 60_000 });
+    await page.click('#datasets input[value="iris"]');
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 60_000 });
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch')!.textContent) >= 5, undefined, { timeout: 60_000 });
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    // And a pause still pauses: the worker's report of it comes after every message the page sent.
+    await page.click('#play');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    await close(page);
+  }, 120_000);
+});

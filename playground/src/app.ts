@@ -102,7 +102,14 @@ let worker: Worker | null = null;
 export function connect(w: Worker): void {
   worker = w;
 }
-export const send = (m: ToWorker): void => worker?.postMessage(m);
+/** The messages sent to the worker so far (see FromWorker's `taken`). */
+let sentCount = 0;
+export const sent = (): number => sentCount;
+export const send = (m: ToWorker): void => {
+  if (!worker) return;
+  sentCount++;
+  worker.postMessage(m);
+};
 
 // ---- changing settings ----
 

@@ -1,7 +1,7 @@
 // The playground page. Training happens in the worker; this thread draws what the worker reports. Each
 // panel is a module around the shared state in app.ts: controls, diagram, heat map, charts,
 // step-through and the sigmoid/relu comparison.
-import { app, connect, current, emit, say, setPlaying, start } from './app.js';
+import { app, connect, current, emit, say, sent, setPlaying, start } from './app.js';
 import type { FromWorker } from './protocol.js';
 import './controls.js';
 import './diagram.js';
@@ -63,7 +63,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       app.trainCurve.push(m.trainLoss);
       app.testCurve.push(m.testLoss);
     }
-    if (!m.playing && app.playing && app.trace === null) setPlaying(false);
+    // The worker stopped while the page plays: only where it had taken every message the page sent, the last play
+    // included (a report of the reset before it, arriving after the learner pressed play, would stop the page while
+    // the worker trains on).
+    if (!m.playing && app.playing && app.trace === null && m.taken === sent()) setPlaying(false);
     drawSoon();
   } else if (m.type === 'error') {
     setPlaying(false);

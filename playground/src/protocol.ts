@@ -84,10 +84,12 @@ export interface Comparison {
 }
 
 /**
- * What the worker reports, each with the `run` (the reset) it belongs to. Messages the worker posted before it took
- * a reset arrive after the page has moved on to the new network; the page drops them by their run.
+ * What the worker reports, each with the `run` (the reset) it belongs to and how many of the page's messages it had
+ * `taken` by then. Messages the worker posted before it took a reset arrive after the page has moved on to the new
+ * network; the page drops them by their run. A report posted before the worker took the page's latest message (a
+ * play, say) does not say whether it is playing now.
  */
-export type FromWorker = { run: number } & (
+export type FromWorker = { run: number; taken: number } & (
   | Snapshot
   | { type: 'trace'; index: number; point?: TracedPoint; trace: UpdateTrace }
   | { type: 'compare'; layers: number[]; results: Comparison[] }

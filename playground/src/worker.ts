@@ -13,8 +13,10 @@ interface Scope {
 const scope = self as unknown as Scope;
 /** The page's reset this network answers: every message carries it, so the page can drop those of an earlier one. */
 let run = 0;
-type Untagged<M> = M extends unknown ? Omit<M, 'run'> : never;
-const post = (message: Untagged<FromWorker>, transfer?: Transferable[]): void => scope.postMessage({ ...message, run } as FromWorker, transfer);
+type Untagged<M> = M extends unknown ? Omit<M, 'run' | 'taken'> : never;
+const post = (message: Untagged<FromWorker>, transfer?: Transferable[]): void => scope.postMessage({ ...message, run, taken } as FromWorker, transfer);
+/** The page's messages taken so far. */
+let taken = 0;
 
 let state: State;
 let problem: Problem;
@@ -227,6 +229,7 @@ function keepTraining(): void {
 
 scope.onmessage = (event) => {
   const m = event.data;
+  taken++;
   try {
     switch (m.type) {
       case 'reset':
