@@ -77,6 +77,10 @@ export const RULES = {
   'final p100 mix n1 raw': { members: 5, scale: 'ple16mixn1raw', l2: 'final', patienceSteps: 100 },
   'final p100 plain': { members: 5, scale: 'standard', l2: 'final', patienceSteps: 100 },
   'final p100 auto256': { members: 5, scale: 'ple16', l2: 'final', patienceSteps: 100, batch: 'auto256' },
+  // Fifth round: refit, each network trained again from its start on all the training rows for as many epochs as
+  // its fold's best (the fold only chooses the length).
+  'final p100 mix refit': { members: 5, scale: 'ple16mix', l2: 'final', patienceSteps: 100, refit: true },
+  'final p100 plain refit': { members: 5, scale: 'standard', l2: 'final', patienceSteps: 100, refit: true },
 };
 
 const args = process.argv.slice(2);
@@ -275,7 +279,17 @@ async function runSplit(name, d, frame, description, split, rule) {
     });
     if (best) net.parameters.forEach((p, i) => p.value.data.set(best.weights[i]));
     epochs.push(history.epochs.length);
-    const logits = toLogits(net.predict(xmTest), outKind);
+    let final = net;
+    if (rule.refit && held.length) {
+      // The same start (seed), all training rows, the fold's best epoch count.
+      final = new Network(net.spec, { kernels });
+      const all = Array.from({ length: trainRows.length }, (_, i) => i);
+      await fitAsync(final, take(xm, all), take(y, all), {
+        epochs: Math.max(1, stop.bestEpoch), batchSize: batch, learningRate: rule.lr, seed: 1 + m,
+        optimizer: { name: 'adam', beta2: rule.beta2 }, ...(l2 ? { l2 } : {}), ...(rule.dropout ? { dropout: rule.dropout } : {}),
+      });
+    }
+    const logits = toLogits(final.predict(xmTest), outKind);
     if (!sum) sum = logits;
     else for (let i = 0; i < sum.length; i++) sum[i] += logits[i];
   }

@@ -11,7 +11,7 @@ export {
 export { permutationImportance, type FeatureImportance, type ImportanceResult } from './model/importance.js';
 export { checkFinite, Evaluation, type ClassificationReport, type EvaluationReport, type RegressionReport, type TargetScores } from './model/evaluation.js';
 export {
-  BAG_CHOICE_MAX_ROWS, BAGGING_MAX_ROWS, baggingFor, DEFAULT_BAGGING, DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
+  BAG_CHOICE_MAX_ROWS, BAGGING_MAX_ROWS, REFIT_MAX_ROWS, baggingFor, DEFAULT_BAGGING, DEFAULT_LAYERS, DEFAULT_PATIENCE, DEFAULT_TOLERANCE, DEFAULTS, defaultEpochs, defaultPatience, defaultL2, DEFAULT_L2_BOUND, HIDDEN_ACTIVATIONS, MODEL_OPTION_NAMES, OptionError, parseSchedule,
   resolveOptions, settle, sumOfSquaredWeights, TRAIN_OPTION_NAMES,
   type ClassWeightRule, type HiddenActivation, type ModelOptions, type ResolvedOptions, type ScheduleRule, type SettledOptions, type TrainOptions,
 } from './model/options.js';

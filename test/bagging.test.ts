@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   averageNetworks, crossValidate, encodeFrameInputs, fitPiecewise, encodePiecewise, gradientCheck, fromRows, Model, Network, valueSlots,
   parseModel, planTraining, referenceKernels, stringifyModel, train, zeros, type LayerWeights,
-  BAGGING_MAX_ROWS, MAX_PIECEWISE_BYTES, piecewiseWidth, withPiecewise, baggedRuns, chooseBagged, keptLoss, type Preprocessing,
+  BAGGING_MAX_ROWS, REFIT_MAX_ROWS, MAX_PIECEWISE_BYTES, piecewiseWidth, withPiecewise, baggedRuns, chooseBagged, keptLoss, type Preprocessing,
 } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
 import { backprop, ROOT, tempDir } from './cli-helpers.js';
@@ -174,6 +174,34 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     expect(readFileSync(out, 'utf8')).toBe(model.stringify());
   }, 120_000);
 
+  it('on a small table each kept network trains again on every row for its kept epochs: the model is the average of single networks trained so', async () => {
+    writeFileSync(join(dir, 'kinds300b.csv'), table(300));
+    const frame = await readTable(join(dir, 'kinds300b.csv'));
+    const plan = await planTraining(frame);
+    await plan.fit();
+    const epochs = plan.memberRuns!.map((r) => r.history.finalEpoch);
+    expect(plan.refit).toEqual({ rows: 300, epochs });
+    // Network k as train() makes it alone: its seed, all 300 rows, no validation, its kept epochs, on the bins or not.
+    const onValues = (k: number): boolean => plan.bagChoice!.kept === 'values' || k % 2 === 1;
+    const singles = await Promise.all(epochs.map((e, k) => train(frame, { bagging: 1, validation: 0, epochs: e, seed: 1 + k, ...(onValues(k) ? { bins: 0 } : {}) })));
+    const merged = new Model(plan.network, plan.prep);
+    const records = Array.from({ length: 40 }, (_, i) => ({ a: (i * 0.37) % 10, b: Math.sin(i), colour: ['red', 'green', 'blue'][i % 3] }));
+    const logit = (p: number): number => Math.log(p) - Math.log1p(-p);
+    const yes = (m: Model): number[] => m.predict(records).map((p) => p.probabilities!.yes);
+    const average = records.map((_, i) => singles.reduce((a, m) => a + logit(yes(m)[i]), 0) / singles.length);
+    yes(merged).forEach((p, i) => expect(Math.abs(p - 1 / (1 + Math.exp(-average[i])))).toBeLessThan(1e-5));
+    // Above REFIT_MAX_ROWS rows the folds' networks are the model; at the bound, still trained again.
+    writeFileSync(join(dir, 'kinds2001.csv'), table(REFIT_MAX_ROWS + 1));
+    const big = await readTable(join(dir, 'kinds2001.csv'));
+    const above = await planTraining(big, { epochs: 1 });
+    await above.fit();
+    expect(above.members).toBe(5);
+    expect(above.refit).toBeUndefined();
+    const atBound = await planTraining(big, { epochs: 1 }, undefined, Uint32Array.from({ length: REFIT_MAX_ROWS }, (_, i) => i));
+    await atBound.fit();
+    expect(atBound.refit).toEqual({ rows: REFIT_MAX_ROWS, epochs: [1, 1, 1, 1, 1] });
+  }, 120_000);
+
   it('keeps the mixed set or the one on the values alone by out-of-fold loss, the mixed one on a tie', () => {
     const prep = { piecewise: { inputs: 2, columns: [{ input: 0, edges: [0, 1, 2] }], value: true } } as unknown as Preprocessing;
     const runs = baggedRuns(prep, 3, 2000);
@@ -221,6 +249,8 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     const r = backprop(['train', csv, '--stream', '--epochs', '3', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/300 rows in 5 folds/);
+    // As in memory: each kept network trains again on all 300 rows for its kept epochs.
+    expect(r.stdout).toMatch(/^refit {4}each kept network trained again from its start on all 300 rows for its kept epochs \(3, 3, 3, 3, 3\)$/m);
     const streamed = Model.parse(readFileSync(out, 'utf8'));
     const inMemory = await train(await readTable(csv), { epochs: 3 });
     expect(streamed.network.layers.map((l) => l.units)).toEqual([500, 1]);

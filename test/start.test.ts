@@ -43,6 +43,10 @@ describe('npm start', () => {
     expect(choice.kept).toBe(choice.values < choice.mixed ? 'values' : 'mixed');
     expect(choice[choice.kept as 'mixed' | 'values']).toBeCloseTo(pooled, 6);
     expect(text.stdout).toMatch(/^kept {5}(networks 1, 3, 5 on the bins and 2, 4 on the values|the 5 networks on the values alone): out-of-fold loss [\d.]+ against [\d.]+/m);
+    // 300 rows: each kept network then trains again on all of them for its kept epochs.
+    const refit = (r.training as { refit?: { rows: number; epochs: number[] } }).refit!;
+    expect(refit).toEqual({ rows: 300, epochs: r.training.bagging.map((b) => b.finalEpoch) });
+    expect(text.stdout).toMatch(/^refit {4}each kept network trained again from its start on all 300 rows for its kept epochs \(\d+, \d+, \d+, \d+, \d+\)$/m);
   }, 120_000);
 
   it('shows a falling loss on every built-in set, and keeps the best epoch', () => {

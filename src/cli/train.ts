@@ -210,6 +210,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
         ? `kept     the ${members} networks on the values alone: out-of-fold loss ${c.values.toFixed(4)} against ${c.mixed.toFixed(4)} with networks ${again.join(', ')} on the bins`
         : `kept     networks ${again.join(', ')} on the bins and ${unbinned.join(', ')} on the values: out-of-fold loss ${c.mixed.toFixed(4)} against ${c.values.toFixed(4)} for the ${members} on the values alone`);
     }
+    if (plan.refit) say(`refit    each kept network trained again from its start on all ${plan.refit.rows} rows for its kept epochs (${plan.refit.epochs.join(', ')})`);
   } else if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);
   else if (plan.stop) say(stopLine(plan.stop, history));
   const stepLine = stepThreadsLine(net.kernels, steps);
@@ -263,6 +264,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
           })),
         } : {}),
         ...(plan.bagChoice ? { bagChoice: plan.bagChoice } : {}),
+        ...(plan.refit ? { refit: plan.refit } : {}),
       },
       metrics: { train: trainMetrics, validation: valMetrics },
       history: history.epochs,

@@ -20,7 +20,7 @@ import { evaluate, fitAsync } from '../train/fit.js';
 import { classOf, regressionScores } from '../train/metrics.js';
 import { Model, type PredictionFor } from './model.js';
 import {
-  BAG_CHOICE_MAX_ROWS, BAGGING_MAX_ROWS, baggingFor, checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls,
+  BAG_CHOICE_MAX_ROWS, BAGGING_MAX_ROWS, REFIT_MAX_ROWS, baggingFor, checkTrainOptions, DEFAULTS, OptionError, resolveOptions, settle, sumOfSquaredWeights, trainingControls,
   type ResolvedOptions, type SettledOptions, type TrainOptions,
 } from './options.js';
 import { toFrame, type TableData, type TableRecord } from './table.js';
@@ -127,6 +127,12 @@ export interface TrainingPlan {
   memberRuns?: { history: History; stop: LossStop | null; rows: number; validationRows: number }[];
   /** With bagging where the bins keep their values: after fit, the two candidate sets' out-of-fold losses and which was kept (see chooseBagged). */
   bagChoice?: BagChoice;
+  /**
+   * With bagging on up to REFIT_MAX_ROWS rows: after fit, the epochs each kept network trained again from its start
+   * on all the rows (its kept epoch on its fold), in fold order. The model averages these; memberRuns and the
+   * out-of-fold figures stay the folds' networks'.
+   */
+  refit?: { rows: number; epochs: number[] };
   /** The options with the data's defaults settled: η, epochs, L2. */
   options: SettledOptions;
   /** Whether the rows are read in passes from a file. */
@@ -415,8 +421,10 @@ export function foldRows(rows: number, folds: readonly Uint32Array[]): { train: 
  * on all folds but k, watching its loss on fold k, stops by the default rule and keeps its best epoch there; fit
  * then averages them into one network. Where the bins keep their values, every second network reads the values
  * without their bins (unbinnedMembers), and the folds whose network reads the bins get a second one on the values:
- * fit keeps whichever set, mixed or values alone, has the lower out-of-fold loss (baggedRuns, chooseBagged). The
- * validation metrics are out-of-fold: each row scored by the kept network that did not train on it.
+ * fit keeps whichever set, mixed or values alone, has the lower out-of-fold loss (baggedRuns, chooseBagged). On up
+ * to REFIT_MAX_ROWS rows each kept network then trains again from its start on all the rows for its kept epochs, and
+ * the model averages those. The validation metrics are out-of-fold: each row scored by the kept fold network that
+ * did not train on it.
  */
 async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions, description: FrameDescription, members: number, rows?: Uint32Array): Promise<TrainingPlan> {
   const all = rows ?? Uint32Array.from({ length: frame.rows }, (_, i) => i);
@@ -506,9 +514,34 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
         }
       }
       ({ kept, choice } = chooseBagged(trained, done.map((r) => keptLoss(r.history)), parts.map((p) => p.test.length)));
-      await eventLoopTurn();
-      merged = averageNetworks(kept.map((j) => nets[j]), { inputs: averageInputs(prep, kept.map((j) => trained[j].unbinned)) });
       runs = kept.map((j) => done[j]);
+      // On a small table each kept network trains again from its start on every row, for its kept epochs.
+      const finals = kept.map((j) => nets[j]);
+      if (n <= REFIT_MAX_ROWS) {
+        const every = Uint32Array.from({ length: n }, (_, i) => i);
+        const epochs = runs.map((r) => Math.max(1, r.history.finalEpoch));
+        for (const [k, j] of kept.entries()) {
+          await eventLoopTurn();
+          const net = await networkFor(trained[j].unbinned ? plain : prep, { ...o, seed: o.seed + trained[j].fold }, { source: frame.source, rows: n });
+          const s = settle(o, n, prep.target!.task, sumOfSquaredWeights(net.parameters), true);
+          const xs = gatherRows(xOf(j), every, net), ys = gatherRows(y, every, net);
+          const history = await fitAsync(net, xs, ys, {
+            epochs: epochs[k], ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + trained[j].fold, signal: f.signal ?? t.signal,
+          });
+          net.kernels.release?.(xs);
+          net.kernels.release?.(ys);
+          if (history.stopReason === 'aborted') {
+            // Interrupted: the folds' networks, all trained, are the model.
+            merged = averageNetworks(kept.map((i) => nets[i]), { inputs: averageInputs(prep, kept.map((i) => trained[i].unbinned)) });
+            await settledWatch();
+            return history;
+          }
+          finals[k] = net;
+        }
+        plan.refit = { rows: n, epochs };
+      }
+      await eventLoopTurn();
+      merged = averageNetworks(finals, { inputs: averageInputs(prep, kept.map((j) => trained[j].unbinned)) });
       await settledWatch();
       return runs[0].history;
     },

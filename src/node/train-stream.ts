@@ -3,7 +3,7 @@
 // same as in memory: the piecewise-linear bins, and bagged networks (each row's fold from a seeded hash of its
 // number), each stopped on its own fold and averaged into one network at the end.
 import { BackpropError } from '../core/errors.js';
-import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, BAGGING_MAX_ROWS, type TrainOptions } from '../model/options.js';
+import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, BAGGING_MAX_ROWS, REFIT_MAX_ROWS, type TrainOptions } from '../model/options.js';
 import { averageInputs, baggedRuns, checkAverage, chooseBagged, keptLoss, networkFor, withoutPiecewise, type BagChoice, type BaggedRun, type Metrics, type TrainingPlan } from '../model/train.js';
 import { averageNetworks } from '../nn/ensemble.js';
 import type { Network } from '../nn/network.js';
@@ -100,7 +100,27 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
         const { kept: keep, choice: chosen } = chooseBagged(trained, done.map((r) => keptLoss(r.history)), counts);
         choice = chosen;
         runs = keep.map((j) => done[j]);
-        merged = averageNetworks(keep.map((j) => nets[j]), { inputs: averageInputs(scanned.prep, keep.map((j) => trained[j].unbinned)) });
+        const inputs = averageInputs(scanned.prep, keep.map((j) => trained[j].unbinned));
+        // As in memory, on a small table each kept network trains again from its start on every row, for its kept epochs.
+        const finals = keep.map((j) => nets[j]);
+        if (scanned.rows <= REFIT_MAX_ROWS) {
+          const epochs = runs.map((r) => Math.max(1, r.history.finalEpoch));
+          for (const [i, j] of keep.entries()) {
+            const k = trained[j].fold;
+            const net = await networkFor(prepOf(j), { ...o, seed: o.seed + k }, { source: path, rows: 0 });
+            const s = settle(o, scanned.rows, scanned.prep.target!.task, sumOfSquaredWeights(net.parameters), true);
+            const history = await fitBatches(net, trainingBatches({ ...scanned, prep: prepOf(j), seed: o.seed + k }, net.inputs, net.outputs, o.batchSize, bufferRows, rowPart(o.seed, { validation: 0 })), {
+              epochs: epochs[i], ...trainingControls(s, scanned.prep), learningRate: s.lr, signal: f.signal ?? t.signal,
+            });
+            if (history.stopReason === 'aborted') {
+              merged = averageNetworks(keep.map((j2) => nets[j2]), { inputs });
+              return history;
+            }
+            finals[i] = net;
+          }
+          plan.refit = { rows: scanned.rows, epochs };
+        }
+        merged = averageNetworks(finals, { inputs });
       }
       return (runs[0] ?? done[0]).history;
     },
