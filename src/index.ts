@@ -5,7 +5,7 @@ export { train, planTraining, withPiecewise, withoutPiecewise, unbinnedMembers, 
 export { Model, type ClassPrediction, type ExplainOptions, type ImportanceOptions, type LabelOptions, type Prediction, type PredictionFor, type ValuePrediction } from './model/model.js';
 export { crossValidate, type CrossValidateOptions, type CvResult } from './model/cv.js';
 export {
-  asFlags, drawTrials, inThreadRunner, registerTrialRunner, tune,
+  asFlags, drawTrials, inThreadRunner, registerTrialRunner, trialScore, tune,
   type Settings, type Trial, type TrialOptions, type TrialRunner, type TrialRunnerFactory, type TuneOptions, type TuneResult,
 } from './model/tune.js';
 export { permutationImportance, type FeatureImportance, type ImportanceResult } from './model/importance.js';

@@ -1,11 +1,11 @@
-// backprop tune: seeded trials, successive halving, the best against the defaults' cross-validated score, and the
-// model it writes.
+// backprop tune: seeded trials around the defaults, each trained by the default rule and scored on rows it did not
+// train on; the best, and the model it writes.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
+import { backprop, BIN, tempDir } from './cli-helpers.js';
 import { durationOption } from '../src/cli/tune.js';
 import { drawTrials } from '../src/model/tune.js';
 
@@ -13,8 +13,8 @@ const dir = tempDir();
 
 interface TuneJson {
   metric: string;
-  epochs: number[];
-  trials: { trial: number; settings: { layers: number[] }; rungs: { epochs: number | null; score: number; std: number }[]; cutShort: { epochs: number | null } | null }[];
+  folds: number | null;
+  trials: { trial: number; settings: { layers: number[] }; score: number | null; cutShort: boolean }[];
   best: { trial: number; score: number; flags: string };
   stoppedByBudget: boolean;
   model: string | null;
@@ -32,71 +32,53 @@ describe('backprop tune', () => {
     expect(() => durationOption('soon')).toThrow('--budget: expected a duration like 90s, 5m or 1h, got "soon"');
   });
 
-  it('trial 1 is the defaults: scored as crossValidate with no options scores them on the same folds, and as the winner it names no options', async () => {
+  it('trial 1 is the defaults: scored as train() scores them out of fold, and as the winner it names no options', async () => {
     const { tune, readTable } = await import('../dist/node/index.js');
-    const { crossValidate } = await import('../dist/index.js');
+    const { planTraining } = await import('../dist/index.js');
     const iris = await readTable('iris');
-    // On worker threads (backprop/node's tune) and here, on the same reference kernels so the sums agree to the bit.
-    const result = await tune(iris, { trials: 1, folds: 2, backend: 'reference' });
-    const defaults = await crossValidate(iris, { folds: 2, backend: 'reference' });
-    expect(result.trials[0].rungs).toEqual([{ epochs: null, score: defaults.mean.accuracy, std: defaults.std.accuracy }]);
-    expect(result.best).toMatchObject({ trial: 1, epochs: null, flags: '', score: defaults.mean.accuracy });
+    // On worker threads (backprop/node's tune) and here, on the same single-threaded kernels so the sums agree to the bit.
+    const result = await tune(iris, { trials: 1, backend: 'wasm' });
+    const plan = await planTraining(iris, { backend: 'wasm' });
+    await plan.fit();
+    const defaults = plan.metrics().validation!.accuracy!;
+    expect(result.trials).toEqual([{ trial: 1, settings: drawTrials(1, 1)[0], score: defaults, cutShort: false }]);
+    expect(result.best).toMatchObject({ trial: 1, flags: '', score: defaults });
     // No l2, bagging nor epochs: train fills them in by the default rule, as it does for `backprop train`.
     expect(result.best!.options).toEqual({ bins: 16, layers: [100], activation: 'relu', lr: 0.001, batchSize: 32 });
-    // Given epochs, the defaults train exactly that many, as `train --epochs` would.
-    const given = await tune(iris, { trials: 1, folds: 2, epochs: 7, backend: 'reference' });
-    const trained = await crossValidate(iris, { folds: 2, epochs: 7, backend: 'reference' });
-    expect(given.trials[0].rungs).toEqual([{ epochs: 7, score: trained.mean.accuracy, std: trained.std.accuracy }]);
-    expect(given.best!.flags).toBe('--epochs 7');
+    // Given folds and epochs, every trial trains that many networks for exactly that many epochs, as train would.
+    const given = await tune(iris, { trials: 1, folds: 3, epochs: 7, backend: 'wasm' });
+    const three = await planTraining(iris, { bagging: 3, epochs: 7, backend: 'wasm' });
+    await three.fit();
+    expect(given.trials[0].score).toBe(three.metrics().validation!.accuracy);
+    expect(given.best!.flags).toBe('--bagging 3 --epochs 7');
   }, 300_000);
 
-  it('on digits: reproducible (on one worker or two), halves the field each rung, and beats the defaults\' cross-validated accuracy', () => {
+  it('reproducible on one worker or two; the best is the top score; its model is what train writes from its flags', () => {
     const model = join(dir, 'best.json');
-    const run = (extra: string[]): TuneJson => {
-      const r = backprop(['tune', 'digits', '--trials', '9', '--json', ...extra]);
-      expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout) as TuneJson;
-    };
-    const a = run(['--out', model]);
-    // Reproducible on one worker or two: the same search on iris (the defaults' trial 1 is five bagged networks per
-    // fold, which on digits would double the test's time).
-    const irisRun = (extra: string[]): TuneJson => JSON.parse(backprop(['tune', 'iris', '--trials', '4', '--json', ...extra]).stdout) as TuneJson;
-    expect(irisRun(['--workers', '1'])).toEqual(irisRun(['--workers', '2']));
-    expect(a.model).toBe(model);
-    // Successive halving: 9 trials, then the best 3, then the best 1, trained 1/9, 1/3 and all of the epochs.
-    const reached = [1, 2, 3].map((n) => a.trials.filter((t) => t.rungs.length >= n).length);
-    expect(reached).toEqual([9, 3, 1]);
-    expect(a.epochs).toEqual([33, 100, 300]);
-    for (const r of [0, 1]) {
-      const scores = a.trials.filter((t) => t.rungs.length > r).map((t) => ({ score: t.rungs[r].score, next: t.rungs.length > r + 1 }));
-      const promoted = Math.min(...scores.filter((s) => s.next).map((s) => s.score));
-      expect(scores.filter((s) => !s.next).every((s) => s.score <= promoted)).toBe(true);
-    }
-    // Trial 1, the defaults, is scored once and carried to each rung it reaches.
-    const first = a.trials[0];
-    expect(first.rungs.length).toBeGreaterThan(0);
-    expect(first.rungs).toEqual(first.rungs.map(() => ({ epochs: null, score: first.rungs[0].score, std: first.rungs[0].std })));
-    const winner = a.trials.find((t) => t.rungs.length === 3)!;
-    expect(a.best.trial).toBe(winner.trial);
-    expect(a.best.score).toBe(winner.rungs[2].score);
-    // The defaults, cross-validated on the same folds (3, seed 1) by cv.
-    const cv = backprop(['cv', 'digits', '--folds', '3', '--json']);
-    expect(cv.code, cv.stderr).toBe(0);
-    const defaults = (JSON.parse(cv.stdout) as { mean: { accuracy: number } }).mean.accuracy;
-    expect(a.best.score).toBeGreaterThanOrEqual(defaults);
-    // The model was retrained on all rows with the best settings: its layers are the winner's (the defaults', five
-    // bagged networks side by side, where trial 1 wins; it scores what cv scores).
-    const file = JSON.parse(readFileSync(model, 'utf8')) as { network: { layers: { units: number }[] } };
-    const bagged = winner.trial === 1;
-    expect(file.network.layers.slice(0, -1).map((l) => l.units)).toEqual(winner.settings.layers.map((u) => (bagged ? 5 * u : u)));
-    if (bagged) {
-      expect(a.best.flags).toBe('');
-      expect(a.best.score).toBe(defaults);
-    } else expect(a.best.flags).toContain(`--layers ${winner.settings.layers.join(',')}`);
-    const e = backprop(['evaluate', model, join(ROOT, 'data/digits.csv'), '--json']);
-    expect(e.code, e.stderr).toBe(0);
-    expect((JSON.parse(e.stdout) as { accuracy: number }).accuracy).toBeGreaterThan(0.98);
-  }, 400_000);
+    const r1 = backprop(['tune', 'iris', '--trials', '4', '--json', '--workers', '1']);
+    expect(r1.code, r1.stderr).toBe(0);
+    const one = JSON.parse(r1.stdout) as TuneJson;
+    // Every trial scored, in order; the best is the highest score, the earlier trial on a tie.
+    expect(one.trials.map((t) => t.trial)).toEqual([1, 2, 3, 4]);
+    expect(one.trials.every((t) => t.score !== null && t.score > 0.5 && !t.cutShort)).toBe(true);
+    const top = Math.max(...one.trials.map((t) => t.score!));
+    expect(one.best.score).toBe(top);
+    expect(one.best.trial).toBe(one.trials.find((t) => t.score === top)!.trial);
+    // On two workers: one line per trial, in order, with the same scores (150 rows: a step of 0.67%, so two decimals
+    // tell every score apart), and the same winner.
+    const r2 = backprop(['tune', 'iris', '--trials', '4', '--workers', '2', '--out', model]);
+    expect(r2.code, r2.stderr).toBe(0);
+    const lines = [...r2.stdout.matchAll(/^trial +(\d+)  accuracy ([\d.]+)%  /gm)];
+    expect(lines.map((m) => Number(m[1]))).toEqual([1, 2, 3, 4]);
+    expect(lines.map((m) => m[2])).toEqual(one.trials.map((t) => (100 * t.score!).toFixed(2)));
+    expect(r2.stdout).toMatch(/^trial +1  accuracy [\d.]+%  the defaults$/m);
+    expect(r2.stdout).toContain(`best     trial ${one.best.trial}: ${one.best.flags === '' ? 'the defaults (no options)' : one.best.flags}\n`);
+    // The model tune wrote is the one `backprop train` writes with the winner's flags (none for the defaults).
+    const again = join(dir, 'again.json');
+    const r = backprop(['train', 'iris', ...(one.best.flags === '' ? [] : one.best.flags.split(' ')), '--out', again, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(model, 'utf8')).toBe(readFileSync(again, 'utf8'));
+  }, 300_000);
 
   it('a trial\'s stop listener goes when the trial ends: twelve trials on one signal leave none behind', async () => {
     const { workerRunner, readTable } = await import('../dist/node/index.js');
@@ -104,12 +86,12 @@ describe('backprop tune', () => {
     const controller = new AbortController();
     try {
       for (let i = 0; i < 12; i++) {
-        const r = await runner.run({ folds: 2, epochs: 1, layers: [4], seed: i + 1 }, controller.signal);
-        expect(r.mean).toBeGreaterThan(0);
+        const r = await runner.run({ bagging: 2, epochs: 1, layers: [4], seed: i + 1 }, controller.signal);
+        expect(r.score).toBeGreaterThan(0);
         expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
       }
       // A trial that fails takes its listener too.
-      await expect(runner.run({ folds: 2, epochs: 1, layers: [0.5] } as never, controller.signal)).rejects.toThrow(/layers/);
+      await expect(runner.run({ bagging: 2, epochs: 1, layers: [0.5] } as never, controller.signal)).rejects.toThrow(/layers/);
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     } finally {
       await runner.close();
@@ -117,9 +99,9 @@ describe('backprop tune', () => {
   }, 60_000);
 
   it('ends the search when the budget is spent, trials included, and says which were cut short', () => {
-    // 400 trials take minutes on two workers (40 took under 2 s on a quiet machine, so none was left unstarted):
-    // at 2 s both workers are training one, which the budget stops, and most have not started. On a loaded machine
-    // no trial may finish in 2 s: that is the documented refusal (exit 2), and the budget is tripled, up to 18 s.
+    // 400 trials take minutes on two workers: at 2 s both workers are training one, which the budget stops, and most
+    // have not started. On a loaded machine no trial may finish in 2 s: that is the documented refusal (exit 2), and
+    // the budget is tripled, up to 18 s.
     let budget = 2, r = backprop(['tune', 'iris', '--trials', '400', '--budget', `${budget}s`, '--json']);
     while (r.code === 2 && /no trial finished within the budget/.test(r.stderr) && budget < 18) {
       budget *= 3;
@@ -128,14 +110,14 @@ describe('backprop tune', () => {
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as TuneJson;
     expect(result.stoppedByBudget).toBe(true);
-    expect(result.trials.filter((t) => t.rungs.length === 0 && t.cutShort === null).length).toBeGreaterThan(0);
-    const cut = result.trials.filter((t) => t.cutShort !== null);
+    expect(result.trials.filter((t) => t.score === null && !t.cutShort).length).toBeGreaterThan(0);
+    const cut = result.trials.filter((t) => t.cutShort);
     expect(cut.length).toBeGreaterThan(0);
-    // A trial cut short has no score for the rung it was training.
-    for (const t of cut) expect(t.rungs).toHaveLength(result.epochs.indexOf(t.cutShort!.epochs ?? result.epochs[0]));
+    // A trial cut short has no score.
+    for (const t of cut) expect(t.score).toBeNull();
     const said = backprop(['tune', 'iris', '--trials', '400', '--budget', `${budget}s`]);
     expect(said.code, said.stderr).toBe(0);
-    expect(said.stdout).toMatch(/^trial +\d+ +(\d+ epochs|epochs by the loss \(the defaults\)) +cut short by the budget +(bagging \d+ )?bins \d+ layers /m);
+    expect(said.stdout).toMatch(/^trial +\d+  cut short by the budget  (the defaults|bins \d+ layers )/m);
     expect(said.stdout).toMatch(/^budget   reached: trials? [\d, ]+ cut short, trials that had not started left out$/m);
     const text = backprop(['tune', 'iris', '--trials', '2', '--budget', 'soon']);
     expect(text.code).toBe(2);

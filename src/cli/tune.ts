@@ -1,5 +1,6 @@
 // `backprop tune <data>`: the library's search (model/tune.ts) on trials run in worker threads (backprop/node's
-// pool), its progress printed, and the winner retrained on every row and written as train writes a model.
+// pool), its progress printed, and the winner trained again on every row (as its trial was) and written as train
+// writes a model.
 import '../node/tune-pool.js';
 import { printableLines } from '../core/errors.js';
 import { tune } from '../model/tune.js';
@@ -11,7 +12,7 @@ import { train, type TrainOptions } from './train.js';
 export type TuneOptions = Omit<TrainOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs' | 'target'> & {
   target?: string;
   trials: number;
-  folds: number;
+  folds?: number;
   /** Milliseconds the search may take, its trials included. */
   budget?: number;
   epochs?: number;
@@ -43,20 +44,19 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
     say(`budget   reached: ${cut.length ? `${cut.length === 1 ? `trial ${cut[0]}` : `trials ${cut.join(', ')}`} cut short, ` : ''}trials that had not started left out`);
   }
   say(`best     trial ${b.trial}: ${b.flags === '' ? 'the defaults (no options)' : b.settings.l2 === null ? `the defaults with ${b.flags}` : b.flags}`);
-  say(`         cross-validated ${result.metric === 'accuracy' ? `accuracy ${(100 * b.score).toFixed(2)}% ± ${(100 * b.std).toFixed(2)}` : `R² ${b.score.toFixed(4)} ± ${b.std.toFixed(4)}`} (${result.folds} folds)`);
+  say(`         ${result.metric === 'accuracy' ? `accuracy ${(100 * b.score).toFixed(2)}%` : `R² ${b.score.toFixed(4)}`} on rows its networks did not train on`);
   let interrupted = false;
   if (o.out) {
-    // Retrained on every row with the winning settings, and written as train writes a model (the defaults by the
-    // default rule: no l2 nor epochs unless given).
+    // Trained again on the same rows as the trial was, with its settings, and written as train writes a model (the
+    // defaults by the default rule: no l2 unless given): the model the trial scored.
     const s = b.settings;
     const r = await train(data, {
       ...o, target: o.target ? [o.target] : undefined, bins: s.bins, layers: s.layers, activation: s.activation as HiddenActivation, lr: s.lr, batchSize: s.batchSize,
-      l2: s.l2 === null ? undefined : s.l2 / rows, ...(s.dropout ? { dropout: [s.dropout] } : {}), epochs: b.epochs ?? undefined,
-      // The defaults retrain as train's defaults do (bagged, each network on its folds); a drawn trial is one network on every row.
-      ...(s.l2 === null ? { bagging: undefined, validation: undefined } : { bagging: 1, validation: 0 }), quiet: true, json: false, plot: undefined,
+      l2: s.l2 === null ? undefined : s.l2 / rows, ...(s.dropout ? { dropout: [s.dropout] } : {}), epochs: o.epochs, bagging: o.folds, validation: undefined,
+      quiet: true, json: false, plot: undefined,
     }, out, signal);
     interrupted = r.interrupted;
-    if (!interrupted) say(`model    written to ${o.out} (retrained on all ${rows} rows)`);
+    if (!interrupted) say(`model    written to ${o.out} (trained on all ${rows} rows, as trial ${b.trial})`);
   }
   if (o.json) out.write(JSON.stringify({ ...result, model: o.out && !interrupted ? o.out : null }) + '\n');
   return !interrupted;

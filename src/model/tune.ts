@@ -1,25 +1,25 @@
-// A seeded random search over the network and its training, with successive halving. Every trial is scored by
-// k-fold cross-validation (the same folds for all); the first rung trains each trial for a ninth of the epochs, the
-// best third goes on to a third of them, and the best third of those to all of them. Trial 1, the defaults, trains by
-// the default rule instead (as train does) and is scored once. Trials run through a runner: one at a time on this
-// thread by default; backprop/node registers one that runs them on worker threads, one per core.
+// A seeded random search around the defaults. Every trial is train()'s default rule with some of its settings
+// drawn (bins, layers, activation, η, batch size, L2 penalty, dropout): on up to 10,000 rows five networks on five
+// folds, each stopped by its fold's loss, and the trial is scored by their out-of-fold figures (each row by the
+// network that did not train on it: one fit gives a five-fold estimate); above, one network scored on its validation
+// share. Trial 1 is the defaults themselves. Trials run through a runner: one at a time on this thread by default;
+// backprop/node registers one that runs them on worker threads, one per core.
 import { checkOptions } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { describeFrame, type DataFrame } from '../data/frame.js';
 import type { Task } from '../data/columns.js';
 import type { ActivationName } from '../nn/activations.js';
-import { crossValidate, type CrossValidateOptions } from './cv.js';
 import { DEFAULT_BINS } from '../data/piecewise.js';
-import { DEFAULT_BAGGING, DEFAULT_LAYERS, OptionError, resolveOptions, type ModelOptions } from './options.js';
+import { DEFAULT_LAYERS, OptionError, resolveOptions, type ModelOptions, type TrainOptions } from './options.js';
 import { toFrame, type TableData } from './table.js';
+import { planTraining } from './train.js';
 
 /**
- * One point of the search space. l2 is given as c, the penalty being c/n for n training rows; null is trial 1's,
- * the defaults: the default penalty (see defaultL2) and the default epochs (see LossStop; tune's epochs when given),
- * exactly as train runs them.
+ * One point of the search space. l2 is given as c, the penalty being c/n for n rows; null is trial 1's, the
+ * defaults: the default penalty (see defaultL2), exactly as train runs them.
  */
 export interface Settings {
-  /** Bins of the piecewise-linear encoding (0: none). The drawn trials are single networks (bagging 1); trial 1 is the defaults' bagging. */
+  /** Bins of the piecewise-linear encoding (0: none). */
   bins: number;
   layers: number[];
   activation: ActivationName;
@@ -32,42 +32,45 @@ export interface Settings {
 export interface Trial {
   trial: number;
   settings: Settings;
-  /**
-   * The score (accuracy, or R²) of each rung the trial reached, with the epochs it trained: null for the defaults'
-   * epochs (trial 1's, stopped by the loss, scored once and carried to every rung it reaches).
-   */
-  rungs: { epochs: number | null; score: number; std: number }[];
-  /**
-   * The budget ran out while the trial trained its next rung (`epochs` of them, null for the defaults'): that rung
-   * has no score; null when the budget cut nothing of it.
-   */
-  cutShort: { epochs: number | null } | null;
+  /** Its score (accuracy, or R²) out of fold, or on the validation share; null where it did not finish. */
+  score: number | null;
+  /** The budget ran out while the trial trained: it has no score. */
+  cutShort: boolean;
 }
 
-/** The options one trial's cross-validation runs with (what a runner gets). */
-export type TrialOptions = Omit<CrossValidateOptions, 'onFold' | 'signal' | 'kernels'>;
+/** The options one trial trains with (what a runner gets): train's, as plain data. */
+export type TrialOptions = Omit<TrainOptions, 'signal' | 'onEpoch' | 'callbacks' | 'kernels' | 'y' | 'features'>;
 
-/** Runs trials: cross-validates settings on the data it was made for and answers the mean and std of the score. */
+/** Runs trials: trains by the default rule with the trial's settings on the data it was made for and answers the score. */
 export interface TrialRunner {
   /** How many trials it runs at once. */
   readonly size: number;
-  /** Cross-validates one trial; the signal stops it (the promise then rejects). */
-  run(options: TrialOptions, signal?: AbortSignal): Promise<{ mean: number; std: number }>;
+  /** Trains and scores one trial; the signal stops it (the promise then rejects). */
+  run(options: TrialOptions, signal?: AbortSignal): Promise<{ score: number }>;
   close(): Promise<void>;
 }
 
 /** Makes a runner for the data; `workers` is what the caller asked for (undefined: the runner's own choice). */
 export type TrialRunnerFactory = (frame: DataFrame, workers: number | undefined, trials: number) => TrialRunner;
 
+/**
+ * One trial: train's plan for the options, fitted, and scored as train reports it: out of fold for bagged networks
+ * (each row by the network that held it out), else on the validation share. Rejects with 'stopped' when stopped.
+ */
+export async function trialScore(frame: DataFrame, options: TrialOptions & Pick<ModelOptions, 'kernels'>, signal?: AbortSignal): Promise<number> {
+  const plan = await planTraining(frame, options);
+  const history = await plan.fit({ signal });
+  if (history.stopReason === 'aborted' || signal?.aborted) throw new Error('stopped');
+  const v = plan.metrics(history).validation;
+  const score = v?.accuracy ?? v?.r2;
+  if (score === undefined) throw new OptionError('tune: a trial needs rows it does not train on to be scored; drop validation: 0', 'validation');
+  return score;
+}
+
 /** One trial at a time, on this thread. */
 export const inThreadRunner: TrialRunnerFactory = (frame) => ({
   size: 1,
-  async run(options, signal) {
-    const result = await crossValidate(frame, { ...options, signal });
-    if (signal?.aborted) throw new Error('stopped');
-    const key = result.mean.accuracy !== undefined ? 'accuracy' : 'r2';
-    return { mean: result.mean[key]!, std: result.std[key]! };
-  },
+  run: async (options, signal) => ({ score: await trialScore(frame, options, signal) }),
   close: async () => undefined,
 });
 
@@ -78,15 +81,15 @@ export function registerTrialRunner(factory: TrialRunnerFactory): void {
   runnerFactory = factory;
 }
 
-export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'optimizer' | 'kernels'> {
+export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'optimizer' | 'kernels' | 'bagging' | 'bins'> {
   /** Settings to try; the first is the defaults. Default 20. */
   trials?: number;
-  /** Cross-validation folds per trial. Default 3. */
-  folds?: number;
   /**
-   * Epochs of the last rung (default: about 15 000 gradient steps of a fold's rows, 10 to 300 epochs); trial 1, the
-   * defaults, trains exactly this many when given, as train would, else stops by the loss as train does.
+   * Networks of every trial, each holding out one fold of the rows and scored on it (train's bagging). Default:
+   * the default rule's (5; one network with a validation share above 10,000 rows).
    */
+  folds?: number;
+  /** Epochs every trial trains, as train's epochs (default: each network stops by its loss). */
   epochs?: number;
   /**
    * Milliseconds the search may take: no trial starts after them, and the trials still training then are stopped
@@ -99,7 +102,7 @@ export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' 
   task?: Task;
   features?: readonly string[];
   y?: ArrayLike<number | string>;
-  /** Told each line of progress: the plan, each trial's score as a rung ends. */
+  /** Told each line of progress: the plan, then each trial's score, in trial order. */
   onProgress?: (line: string) => void;
   /** Stops the search: no trial starts after it; the result then has interrupted: true. */
   signal?: AbortSignal;
@@ -107,14 +110,14 @@ export interface TuneOptions extends Omit<ModelOptions, 'layers' | 'activation' 
 
 export interface TuneResult {
   metric: 'accuracy' | 'r2';
-  folds: number;
-  epochs: number[];
+  /** The folds option (networks per trial); null for the default rule's. */
+  folds: number | null;
   trials: Trial[];
   /**
-   * The best of the furthest rung any trial reached (null when none finished); epochs null and flags '' when it is
-   * trial 1, the defaults (its options then name no l2 or epochs, which train fills in by the default rule).
+   * The trial of the best score (the earlier on a tie; null when none finished); flags '' when it is trial 1, the
+   * defaults (its options then name no l2, which train fills in by the default rule).
    */
-  best: { trial: number; settings: Settings; score: number; std: number; epochs: number | null; options: TrainSettings; flags: string } | null;
+  best: { trial: number; settings: Settings; score: number; options: TrainSettings; flags: string } | null;
   stoppedByBudget: boolean;
   interrupted: boolean;
   /** Rows of the data. */
@@ -150,66 +153,56 @@ export function drawTrials(count: number, seed: number): Settings[] {
   return trials.slice(0, count);
 }
 
-/**
- * The settings as train options for n training rows (no l2 nor bagging for the defaults': train's default rule fills
- * them in); a drawn trial is one network (bagging 1).
- */
+/** The settings as train options for n rows (no l2 for the defaults': train's default rule fills it in). */
 export function settingsOptions(s: Settings, rows: number): TrainSettings {
   return {
-    bins: s.bins, ...(s.l2 !== null ? { bagging: 1 } : {}), layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize,
+    bins: s.bins, layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize,
     ...(s.l2 !== null ? { l2: s.l2 / rows } : {}), ...(s.dropout ? { dropout: s.dropout } : {}),
   };
 }
 
-/** The settings as a command line for train: none for the defaults (epochs null and l2 null). */
-export function asFlags(s: Settings, rows: number, epochs: number | null): string {
-  const flags = s.l2 === null ? [] : [`--bagging 1 --bins ${s.bins} --layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${+(s.l2 / rows).toPrecision(3)}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
-  if (epochs !== null) flags.push(`--epochs ${epochs}`);
+/** The settings as a command line for train: none for the defaults, beside the search's own epochs and folds. */
+export function asFlags(s: Settings, rows: number, run: { epochs?: number; folds?: number } = {}): string {
+  const flags = s.l2 === null ? [] : [`--bins ${s.bins} --layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${+(s.l2 / rows).toPrecision(3)}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
+  if (run.folds !== undefined) flags.push(`--bagging ${run.folds}`);
+  if (run.epochs !== undefined) flags.push(`--epochs ${run.epochs}`);
   return flags.join(' ');
 }
 
 function describeSettings(s: Settings): string {
-  return `${s.l2 === null ? `bagging ${DEFAULT_BAGGING} ` : ''}bins ${s.bins} layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2 === null ? 'default' : `${s.l2}/n`}${s.dropout ? ` dropout ${s.dropout}` : ''}`;
+  return s.l2 === null ? 'the defaults' : `bins ${s.bins} layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2}/n${s.dropout ? ` dropout ${s.dropout}` : ''}`;
 }
 
 function formatScore(metric: 'accuracy' | 'r2', v: number): string {
   return metric === 'accuracy' ? `accuracy ${(100 * v).toFixed(2)}%` : `R² ${v.toFixed(4)}`;
 }
 
-/** Best first; ties go to the earlier trial. */
-const byScore = (rung: number) => (a: Trial, b: Trial): number => b.rungs[rung].score - a.rungs[rung].score || a.trial - b.trial;
-
 /** Most trials a search takes (the command line's --trials has the same bound). */
 const MAX_TRIALS = 10_000;
 
 const TUNE_OPTION_NAMES = ['trials', 'folds', 'epochs', 'budget', 'workers', 'target', 'task', 'features', 'y', 'onProgress', 'signal', 'loss', 'l1', 'weightDecay', 'clipNorm', 'schedule', 'classWeight', 'seed', 'backend', 'missing', 'keep', 'naValues'] as const;
 
-/** The search: every trial's rungs and the best settings, scored by cross-validation. */
+/** The search: every trial trained by the default rule with its settings and scored on rows it did not train on. */
 export async function tune(data: TableData<object>, options: TuneOptions = {}): Promise<TuneResult> {
   const o = checkOptions(options, TUNE_OPTION_NAMES, 'options');
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new OptionError(`onProgress: expected a function, got ${typeof o.onProgress}`, 'onProgress');
   const say = o.onProgress ?? ((): void => undefined);
-  const trialsWanted = o.trials ?? 20, folds = o.folds ?? 3, seed = o.seed ?? 1;
+  const trialsWanted = o.trials ?? 20, seed = o.seed ?? 1;
   if (!(Number.isInteger(trialsWanted) && trialsWanted >= 1 && trialsWanted <= MAX_TRIALS)) throw new OptionError(`trials: expected an integer from 1 to ${MAX_TRIALS}, got ${String(trialsWanted)}`, 'trials');
   if (!Number.isSafeInteger(seed)) throw new OptionError(`seed: expected an integer, got ${String(seed)}`, 'seed');
   if (o.budget !== undefined && !(typeof o.budget === 'number' && o.budget > 0 && Number.isFinite(o.budget))) throw new OptionError(`budget: expected a positive number of milliseconds, got ${String(o.budget)}`, 'budget');
   if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new OptionError(`epochs: expected a positive integer, got ${String(o.epochs)}`, 'epochs');
-  if (!(Number.isInteger(folds) && folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(folds)}`, 'folds');
+  if (o.folds !== undefined && !(Number.isInteger(o.folds) && o.folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(o.folds)}`, 'folds');
   if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) throw new OptionError(`workers: expected a positive integer, got ${String(o.workers)}`, 'workers');
   const table = resolveOptions({ missing: o.missing, keep: o.keep, naValues: o.naValues });
   const frame = toFrame(data, { y: o.y, features: o.features, targetName: o.target, ...(table.naValues ? { naValues: table.naValues } : {}) });
   const target = o.target ?? (o.y !== undefined ? 'y' : undefined);
   const description = describeFrame(frame, target, o.task, { missing: table.missing, keep: table.keep });
   const metric = description.classIndex ? 'accuracy' : 'r2';
-  if (folds > frame.rows) throw new OptionError(`folds: ${folds} folds need at least ${folds} rows; ${frame.source} has ${frame.rows}`, 'folds');
-  const foldRows = Math.floor((frame.rows * (folds - 1)) / folds);
+  if (o.folds !== undefined && 2 * o.folds > frame.rows) throw new OptionError(`folds: ${o.folds} folds need at least ${2 * o.folds} rows; ${frame.source} has ${frame.rows}`, 'folds');
   const settings = drawTrials(trialsWanted, seed);
-  // The full run's epochs: the option, or about 15 000 steps of 32 rows (10 to 300 epochs); rungs train 1/9 and 1/3
-  // of it. Successive halving compares trials at equal epochs, so tune keeps a fixed budget where train stops by the loss.
-  const full = o.epochs ?? Math.min(300, Math.max(10, Math.ceil(15_000 / Math.max(1, Math.ceil(foldRows / 32)))));
-  const rungs = trialsWanted >= 9 ? [Math.max(1, Math.round(full / 9)), Math.max(1, Math.round(full / 3)), full] : trialsWanted >= 3 ? [Math.max(1, Math.round(full / 3)), full] : [full];
   const started = Date.now();
-  const trials: Trial[] = settings.map((s, i) => ({ trial: i + 1, settings: s, rungs: [], cutShort: null }));
+  const trials: Trial[] = settings.map((s, i) => ({ trial: i + 1, settings: s, score: null, cutShort: false }));
   let stoppedByBudget = false;
   // Whether a trial may start now: not after an interrupt, nor once the budget is spent.
   const mayStart = (): boolean => {
@@ -230,60 +223,59 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
   // keeps a process alive.
   let runner: TrialRunner | null = null;
   const common: TrialOptions = {
-    folds, seed, ...(target !== undefined ? { target } : {}), ...(o.task ? { task: o.task } : {}),
+    seed, ...(target !== undefined ? { target } : {}), ...(o.task ? { task: o.task } : {}),
+    ...(o.folds !== undefined ? { bagging: o.folds } : {}), ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
     ...(o.loss ? { loss: o.loss } : {}), ...(o.l1 !== undefined ? { l1: o.l1 } : {}), ...(o.clipNorm !== undefined ? { clipNorm: o.clipNorm } : {}),
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}), ...(o.classWeight !== undefined ? { classWeight: o.classWeight } : {}),
-    ...(o.backend ? { backend: o.backend } : {}), optimizer: 'adam',
-    ...(o.missing ? { missing: o.missing } : {}), ...(o.keep ? { keep: o.keep } : {}),
+    ...(o.backend ? { backend: o.backend } : {}),
+    ...(o.missing ? { missing: o.missing } : {}), ...(o.keep ? { keep: o.keep } : {}), ...(table.naValues ? { naValues: table.naValues } : {}),
+  };
+  // Trials are reported in their order as they finish (a later one waits for the earlier ones), so the same seed
+  // prints the same lines on any number of workers.
+  let reported = 0;
+  const report = (): void => {
+    while (reported < trials.length && (trials[reported].score !== null || trials[reported].cutShort)) {
+      const t = trials[reported++];
+      say(t.cutShort
+        ? `trial ${String(t.trial).padStart(3)}  cut short by the budget  ${describeSettings(t.settings)}`
+        : `trial ${String(t.trial).padStart(3)}  ${formatScore(metric, t.score!)}  ${describeSettings(t.settings)}`);
+    }
   };
   try {
     runner = runnerFactory(frame, o.workers, trialsWanted);
     const workers = runner.size;
     const capped = o.workers !== undefined && o.workers > workers && trialsWanted > workers ? ` (--workers ${o.workers} capped at the ${workers} core${workers === 1 ? '' : 's'})` : '';
-    say(`tune     ${frame.source}: ${trialsWanted} trials, ${folds} folds, ${metric === 'accuracy' ? 'accuracy' : 'R²'} by cross-validation; epochs per rung ${rungs.join(' → ')}; ${workers} worker${workers === 1 ? '' : 's'}${capped}; seed ${seed}`);
-    let alive = trials;
-    for (const [r, epochs] of rungs.entries()) {
-      // The defaults train by their own rule at every rung (what train does, or --epochs when given): scored once,
-      // on the first rung, and carried to the later ones.
-      for (const t of alive) if (t.settings.l2 === null && r > 0) t.rungs.push({ ...t.rungs[r - 1] });
-      const pending = alive.filter((t) => t.rungs.length === r);
-      // At most `workers` trials at once; each takes the next trial when it finishes.
-      let next = 0;
-      await Promise.all(Array.from({ length: Math.min(workers, pending.length) }, async () => {
-        while (next < pending.length && mayStart()) {
-          const t = pending[next++];
-          const trained = t.settings.l2 === null ? o.epochs ?? null : epochs;
-          let reply: { mean: number; std: number };
-          try {
-            reply = await runner!.run({ ...common, ...settingsOptions(t.settings, foldRows), ...(trained !== null ? { epochs: trained } : {}) }, stop.signal);
-          } catch (e) {
-            if (stop.signal.aborted) {
-              if (stoppedByBudget && !o.signal?.aborted) t.cutShort = { epochs: trained };
-              return;
-            }
-            throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
-          }
+    const how = `${o.folds !== undefined ? `${o.folds} networks on ${o.folds} folds` : 'the default rule'}${o.epochs !== undefined ? `, ${o.epochs} epochs` : ''}`;
+    say(`tune     ${frame.source}: ${trialsWanted} trials, each trained by ${how} and scored (${metric === 'accuracy' ? 'accuracy' : 'R²'}) on rows it did not train on; ${workers} worker${workers === 1 ? '' : 's'}${capped}; seed ${seed}`);
+    // At most `workers` trials at once; each takes the next trial when it finishes.
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(workers, trials.length) }, async () => {
+      while (next < trials.length && mayStart()) {
+        const t = trials[next++];
+        let reply: { score: number };
+        try {
+          reply = await runner!.run({ ...common, ...settingsOptions(t.settings, frame.rows) }, stop.signal);
+        } catch (e) {
           if (stop.signal.aborted) {
-            if (stoppedByBudget && !o.signal?.aborted) t.cutShort = { epochs: trained };
+            if (stoppedByBudget && !o.signal?.aborted) {
+              t.cutShort = true;
+              report();
+            }
             return;
           }
-          t.rungs.push({ epochs: trained, score: reply.mean, std: reply.std });
+          throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
         }
-      }));
-      // Reported when the rung is over, in trial order, so the same seed prints the same lines.
-      for (const t of alive) {
-        if (t.cutShort && t.rungs.length === r) {
-          const cut = t.cutShort.epochs;
-          say(`trial ${String(t.trial).padStart(3)}  ${cut === null ? 'epochs by the loss (the defaults)' : `${String(cut).padStart(4)} epochs`}  cut short by the budget  ${describeSettings(t.settings)}`);
+        if (stop.signal.aborted) {
+          if (stoppedByBudget && !o.signal?.aborted) {
+            t.cutShort = true;
+            report();
+          }
+          return;
         }
-        if (t.rungs.length !== r + 1) continue;
-        const trained = t.rungs[r].epochs;
-        say(`trial ${String(t.trial).padStart(3)}  ${trained === null ? 'epochs by the loss (the defaults)' : `${String(trained).padStart(4)} epochs`}  ${formatScore(metric, t.rungs[r].score)}  ${describeSettings(t.settings)}`);
+        t.score = reply.score;
+        report();
       }
-      const done = alive.filter((t) => t.rungs.length === r + 1).sort(byScore(r));
-      if (done.length === 0) break;
-      alive = r === rungs.length - 1 ? done : done.slice(0, Math.max(1, Math.ceil(done.length / 3)));
-    }
+    }));
   } finally {
     if (timer) clearTimeout(timer);
     o.signal?.removeEventListener('abort', onAbort);
@@ -292,20 +284,20 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
     await runner?.close();
   }
   const interrupted = o.signal?.aborted ?? false;
-  // The best of the furthest rung any trial reached.
-  const reached = Math.max(...trials.map((t) => t.rungs.length));
+  const finished = trials.filter((t) => t.score !== null);
   let best: TuneResult['best'] = null;
-  if (reached > 0) {
-    const b = trials.filter((t) => t.rungs.length === reached).sort(byScore(reached - 1))[0];
-    const last = b.rungs[reached - 1];
+  if (finished.length > 0) {
+    // The best score; ties go to the earlier trial.
+    const b = finished.reduce((a, t) => (t.score! > a.score! ? t : a));
     best = {
-      trial: b.trial, settings: b.settings, score: last.score, std: last.std, epochs: last.epochs,
-      options: { ...settingsOptions(b.settings, frame.rows), ...(last.epochs !== null ? { epochs: last.epochs } : {}) }, flags: asFlags(b.settings, frame.rows, last.epochs),
+      trial: b.trial, settings: b.settings, score: b.score!,
+      options: { ...settingsOptions(b.settings, frame.rows), ...(o.folds !== undefined ? { bagging: o.folds } : {}), ...(o.epochs !== undefined ? { epochs: o.epochs } : {}) },
+      flags: asFlags(b.settings, frame.rows, { epochs: o.epochs, folds: o.folds }),
     };
   } else if (!interrupted) {
     const cut = trials.filter((t) => t.cutShort).map((t) => t.trial);
     throw new OptionError(`budget: no trial finished within the budget of ${o.budget} ms` +
       `${cut.length ? `; ${cut.length === 1 ? `trial ${cut[0]} was` : `trials ${cut.join(', ')} were`} cut short by it` : ''}; give more time`, 'budget');
   }
-  return { metric, folds, epochs: rungs, trials, best, stoppedByBudget, interrupted, rows: frame.rows };
+  return { metric, folds: o.folds ?? null, trials, best, stoppedByBudget, interrupted, rows: frame.rows };
 }

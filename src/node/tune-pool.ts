@@ -1,5 +1,5 @@
-// tune's trials on worker threads: one per core (never more: each holds a copy of the data and a network), each
-// cross-validating one trial at a time on a single-threaded backend. Importing backprop/node makes tune use it.
+// tune's trials on worker threads: one per core (never more: each holds a copy of the data and its networks), each
+// training and scoring one trial at a time on a single-threaded backend. Importing backprop/node makes tune use it.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DataFrame } from '../data/frame.js';
@@ -15,7 +15,7 @@ export interface TuneJob {
   id: number;
   options: TrialOptions;
 }
-export type TuneReply = { id: number; mean: number; std: number } | { id: number; error: string } | { ready: true };
+export type TuneReply = { id: number; score: number } | { id: number; error: string } | { ready: true };
 
 export function workerRunner(frame: DataFrame, workers: number | undefined, trials: number): TrialRunner {
   const cores = availableParallelism();
@@ -35,7 +35,7 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
     await w.terminate();
   };
   const idle = [...pool];
-  const waiting = new Map<number, { resolve: (r: { mean: number; std: number }) => void; reject: (e: Error) => void; worker: Worker }>();
+  const waiting = new Map<number, { resolve: (r: { score: number }) => void; reject: (e: Error) => void; worker: Worker }>();
   const queue: (() => void)[] = [];
   let nextId = 0;
   let closed = false;
@@ -47,7 +47,7 @@ export function workerRunner(frame: DataFrame, workers: number | undefined, tria
       idle.push(w);
       queue.shift()?.();
       if ('error' in reply) job?.reject(new Error(reply.error));
-      else job?.resolve({ mean: reply.mean, std: reply.std });
+      else job?.resolve({ score: reply.score });
     });
     w.on('error', (e) => {
       for (const [id, job] of waiting) {

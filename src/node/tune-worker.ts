@@ -1,8 +1,8 @@
-// A worker thread of tune (tune-pool.ts): cross-validates one trial's settings at a time on the data it was
+// A worker thread of tune (tune-pool.ts): trains and scores one trial's settings at a time on the data it was
 // started with, on a single-threaded backend (the pool runs one worker per core).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DataFrame } from '../data/frame.js';
-import { crossValidate } from '../model/cv.js';
+import { trialScore } from '../model/tune.js';
 import { createKernels } from './backends.js';
 import type { TuneJob, TuneReply, TuneWorkerData } from './tune-pool.js';
 
@@ -22,9 +22,8 @@ parentPort!.postMessage({ ready: true });
 parentPort!.on('message', async (job: TuneJob) => {
   try {
     const kernels = await createKernels(job.options.backend ?? 'auto', { threads: 1 });
-    const result = await crossValidate(frame, { ...job.options, kernels });
-    const key = result.mean.accuracy !== undefined ? 'accuracy' : 'r2';
-    parentPort!.postMessage({ id: job.id, mean: result.mean[key]!, std: result.std[key]! } satisfies TuneReply);
+    const score = await trialScore(frame, { ...job.options, kernels });
+    parentPort!.postMessage({ id: job.id, score } satisfies TuneReply);
   } catch (e) {
     parentPort!.postMessage({ id: job.id, error: (e as Error).message } satisfies TuneReply);
   }
