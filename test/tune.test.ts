@@ -38,9 +38,10 @@ describe('backprop tune', () => {
     const iris = await readTable('iris');
     // On worker threads (backprop/node's tune) and here, on the same single-threaded kernels so the sums agree to the bit.
     const result = await tune(iris, { trials: 1, backend: 'wasm' });
+    // train's plan with its second round on every row: the score is its fold networks', which that round leaves be.
     const plan = await planTraining(iris, { backend: 'wasm' });
-    await plan.fit();
-    const defaults = plan.metrics().validation!.accuracy!;
+    const defaults = plan.metrics(await plan.fit()).validation!.accuracy!;
+    expect(plan.refit?.rows).toBe(150);
     expect(result.trials).toEqual([{ trial: 1, settings: drawTrials(1, 1)[0], score: defaults, cutShort: false }]);
     expect(result.best).toMatchObject({ trial: 1, flags: '', score: defaults });
     // No l2, bagging nor epochs: train fills them in by the default rule, as it does for `backprop train`.
@@ -48,8 +49,7 @@ describe('backprop tune', () => {
     // Given folds and epochs, every trial trains that many networks for exactly that many epochs, as train would.
     const given = await tune(iris, { trials: 1, folds: 3, epochs: 7, backend: 'wasm' });
     const three = await planTraining(iris, { bagging: 3, epochs: 7, backend: 'wasm' });
-    await three.fit();
-    expect(given.trials[0].score).toBe(three.metrics().validation!.accuracy);
+    expect(given.trials[0].score).toBe(three.metrics(await three.fit()).validation!.accuracy);
     expect(given.best!.flags).toBe('--bagging 3 --epochs 7');
   }, 300_000);
 

@@ -47,16 +47,17 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
   say(`         ${result.metric === 'accuracy' ? `accuracy ${(100 * b.score).toFixed(2)}%` : `R² ${b.score.toFixed(4)}`} on rows its networks did not train on`);
   let interrupted = false;
   if (o.out) {
-    // Trained again on the same rows as the trial was, with its settings, and written as train writes a model (the
-    // defaults by the default rule: no l2 unless given): the model the trial scored.
-    const s = b.settings;
+    // Trained as its trial was, on the same rows with the same options, and written as train writes a model (the
+    // defaults by the default rule: no l2 unless given); on a small table its kept networks then train again on
+    // every row, as train's do (the trial's score is its fold networks').
+    const w = b.options;
     const r = await train(data, {
-      ...o, target: o.target ? [o.target] : undefined, bins: s.bins, layers: s.layers, activation: s.activation as HiddenActivation, lr: s.lr, batchSize: s.batchSize,
-      l2: s.l2 === null ? undefined : s.l2 / rows, ...(s.dropout ? { dropout: [s.dropout] } : {}), epochs: o.epochs, bagging: o.folds, validation: undefined,
+      ...o, target: o.target ? [o.target] : undefined, bins: b.settings.bins, layers: b.settings.layers, activation: w.activation as HiddenActivation, lr: b.settings.lr, batchSize: b.settings.batchSize,
+      l2: w.l2, ...(typeof w.dropout === 'number' ? { dropout: [w.dropout] } : {}), epochs: w.epochs, bagging: w.bagging, validation: undefined,
       quiet: true, json: false, plot: undefined,
     }, out, signal);
     interrupted = r.interrupted;
-    if (!interrupted) say(`model    written to ${o.out} (trained on all ${rows} rows, as trial ${b.trial})`);
+    if (!interrupted) say(`model    written to ${o.out} (trained as trial ${b.trial} was, on the ${rows} rows of the data)`);
   }
   if (o.json) out.write(JSON.stringify({ ...result, model: o.out && !interrupted ? o.out : null }) + '\n');
   return !interrupted;

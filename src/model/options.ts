@@ -120,7 +120,7 @@ export interface TrainOptions<Target extends string = string> extends ModelOptio
   y?: ArrayLike<number | string>;
   /** Aborting ends training after the current batch; the model then holds the weights it reached. */
   signal?: AbortSignal;
-  /** Called after every epoch with its loss, accuracy and validation figures (with bagging, each network's epochs in turn). */
+  /** Called after every epoch with its loss, accuracy and validation figures (with bagging, each fold network's epochs in turn; not a small table's second round on every row). */
   onEpoch?: (logs: EpochLogs) => void;
   /** Further hooks into the training loop. */
   callbacks?: readonly Callback[];

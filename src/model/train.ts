@@ -107,6 +107,11 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>): { 
 export interface PlanFitOptions {
   callbacks?: readonly Callback[];
   signal?: AbortSignal;
+  /**
+   * Whether a bagged run on a small table trains its kept networks again on every row (default true; see
+   * TrainingPlan.refit). tune leaves it out of its trials: their score is the fold networks' either way.
+   */
+  refit?: boolean;
 }
 
 /**
@@ -130,7 +135,8 @@ export interface TrainingPlan {
   /**
    * With bagging on up to REFIT_MAX_ROWS rows: after fit, the epochs each kept network trained again from its start
    * on all the rows (its kept epoch on its fold), in fold order. The model averages these; memberRuns and the
-   * out-of-fold figures stay the folds' networks'.
+   * out-of-fold figures stay the folds' networks'. These runs have no validation rows and are not shown to the
+   * callbacks or onEpoch; a signal stops them, and the model is then the folds' networks' average.
    */
   refit?: { rows: number; epochs: number[] };
   /** The options with the data's defaults settled: η, epochs, L2. */
@@ -491,6 +497,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       return choice;
     },
     fit: async (f = {}) => {
+      plan.refit = undefined;
       const done: NonNullable<TrainingPlan['memberRuns']> = [];
       for (let j = 0; j < trained.length; j++) {
         const net = nets[j], s = settled[j], part = parts[trained[j].fold];
@@ -517,7 +524,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       runs = kept.map((j) => done[j]);
       // On a small table each kept network trains again from its start on every row, for its kept epochs.
       const finals = kept.map((j) => nets[j]);
-      if (n <= REFIT_MAX_ROWS) {
+      if (n <= REFIT_MAX_ROWS && f.refit !== false) {
         const every = Uint32Array.from({ length: n }, (_, i) => i);
         const epochs = runs.map((r) => Math.max(1, r.history.finalEpoch));
         for (const [k, j] of kept.entries()) {
@@ -525,16 +532,20 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
           const net = await networkFor(trained[j].unbinned ? plain : prep, { ...o, seed: o.seed + trained[j].fold }, { source: frame.source, rows: n });
           const s = settle(o, n, prep.target!.task, sumOfSquaredWeights(net.parameters), true);
           const xs = gatherRows(xOf(j), every, net), ys = gatherRows(y, every, net);
-          const history = await fitAsync(net, xs, ys, {
-            epochs: epochs[k], ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + trained[j].fold, signal: f.signal ?? t.signal,
-          });
-          net.kernels.release?.(xs);
-          net.kernels.release?.(ys);
+          let history: History;
+          try {
+            history = await fitAsync(net, xs, ys, {
+              epochs: epochs[k], ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + trained[j].fold, signal: f.signal ?? t.signal,
+            });
+          } finally {
+            net.kernels.release?.(xs);
+            net.kernels.release?.(ys);
+          }
           if (history.stopReason === 'aborted') {
-            // Interrupted: the folds' networks, all trained, are the model.
+            // Interrupted: the folds' networks, all trained, are the model, and the history says so.
             merged = averageNetworks(kept.map((i) => nets[i]), { inputs: averageInputs(prep, kept.map((i) => trained[i].unbinned)) });
             await settledWatch();
-            return history;
+            return { ...runs[0].history, stopReason: 'aborted' };
           }
           finals[k] = net;
         }

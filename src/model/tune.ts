@@ -1,8 +1,8 @@
 // A seeded random search around the defaults. Every trial is train()'s default rule with some of its settings
 // drawn (bins, layers, activation, η, batch size, L2 penalty, dropout): on up to 10,000 rows five networks on five
 // folds, each stopped by its fold's loss, and the trial is scored by their out-of-fold figures (each row by the
-// network that did not train on it: one fit gives a five-fold estimate); above, one network scored on its validation
-// share. Trial 1 is the defaults themselves. Trials run through a runner: one at a time on this thread by default;
+// network that did not train on it; the same rows chose its kept epoch, so the figure leans a little high, alike for
+// every trial); above, one network scored on its validation share. Trial 1 is the defaults themselves. Trials run through a runner: one at a time on this thread by default;
 // backprop/node registers one that runs them on worker threads, one per core.
 import { checkOptions } from '../core/errors.js';
 import { Random } from '../core/random.js';
@@ -59,7 +59,8 @@ export type TrialRunnerFactory = (frame: DataFrame, workers: number | undefined,
  */
 export async function trialScore(frame: DataFrame, options: TrialOptions & Pick<ModelOptions, 'kernels'>, signal?: AbortSignal): Promise<number> {
   const plan = await planTraining(frame, options);
-  const history = await plan.fit({ signal });
+  // Scored by the fold networks: a small table's second round on every row would change the model, not the score.
+  const history = await plan.fit({ signal, refit: false });
   if (history.stopReason === 'aborted' || signal?.aborted) throw new Error('stopped');
   const v = plan.metrics(history).validation;
   const score = v?.accuracy ?? v?.r2;
@@ -153,17 +154,21 @@ export function drawTrials(count: number, seed: number): Settings[] {
   return trials.slice(0, count);
 }
 
-/** The settings as train options for n rows (no l2 for the defaults': train's default rule fills it in). */
+/**
+ * The settings as train options for n rows (no l2 for the defaults': train's default rule fills it in). The penalty
+ * c/n is rounded to 3 digits, as the flags print it, so that the trial, its flags and --out train alike.
+ */
 export function settingsOptions(s: Settings, rows: number): TrainSettings {
   return {
     bins: s.bins, layers: s.layers, activation: s.activation as TrainSettings['activation'], lr: s.lr, batchSize: s.batchSize,
-    ...(s.l2 !== null ? { l2: s.l2 / rows } : {}), ...(s.dropout ? { dropout: s.dropout } : {}),
+    ...(s.l2 !== null ? { l2: +(s.l2 / rows).toPrecision(3) } : {}), ...(s.dropout ? { dropout: s.dropout } : {}),
   };
 }
 
 /** The settings as a command line for train: none for the defaults, beside the search's own epochs and folds. */
 export function asFlags(s: Settings, rows: number, run: { epochs?: number; folds?: number } = {}): string {
-  const flags = s.l2 === null ? [] : [`--bins ${s.bins} --layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${+(s.l2 / rows).toPrecision(3)}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
+  const o = settingsOptions(s, rows);
+  const flags = s.l2 === null ? [] : [`--bins ${s.bins} --layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${o.l2}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
   if (run.folds !== undefined) flags.push(`--bagging ${run.folds}`);
   if (run.epochs !== undefined) flags.push(`--epochs ${run.epochs}`);
   return flags.join(' ');
@@ -192,7 +197,7 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
   if (!Number.isSafeInteger(seed)) throw new OptionError(`seed: expected an integer, got ${String(seed)}`, 'seed');
   if (o.budget !== undefined && !(typeof o.budget === 'number' && o.budget > 0 && Number.isFinite(o.budget))) throw new OptionError(`budget: expected a positive number of milliseconds, got ${String(o.budget)}`, 'budget');
   if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new OptionError(`epochs: expected a positive integer, got ${String(o.epochs)}`, 'epochs');
-  if (o.folds !== undefined && !(Number.isInteger(o.folds) && o.folds >= 2)) throw new OptionError(`folds: expected an integer ≥ 2, got ${String(o.folds)}`, 'folds');
+  if (o.folds !== undefined && !(Number.isInteger(o.folds) && o.folds >= 2 && o.folds <= 100)) throw new OptionError(`folds: expected an integer from 2 to 100, got ${String(o.folds)}`, 'folds');
   if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) throw new OptionError(`workers: expected a positive integer, got ${String(o.workers)}`, 'workers');
   const table = resolveOptions({ missing: o.missing, keep: o.keep, naValues: o.naValues });
   const frame = toFrame(data, { y: o.y, features: o.features, targetName: o.target, ...(table.naValues ? { naValues: table.naValues } : {}) });

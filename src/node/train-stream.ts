@@ -1,7 +1,8 @@
 // Training on a file larger than memory, as a TrainingPlan (model/train.ts): the preprocessing from a first pass
 // over the file (streaming.ts), then every epoch read again through a seeded shuffle buffer. The defaults are the
 // same as in memory: the piecewise-linear bins, and bagged networks (each row's fold from a seeded hash of its
-// number), each stopped on its own fold and averaged into one network at the end.
+// number), each stopped on its own fold, trained again on every row on a small file, and averaged into one network
+// at the end.
 import { BackpropError } from '../core/errors.js';
 import { checkTrainOptions, resolveOptions, settle, sumOfSquaredWeights, trainingControls, OptionError, DEFAULTS, baggingFor, BAGGING_MAX_ROWS, REFIT_MAX_ROWS, type TrainOptions } from '../model/options.js';
 import { averageInputs, baggedRuns, checkAverage, chooseBagged, keptLoss, networkFor, withoutPiecewise, type BagChoice, type BaggedRun, type Metrics, type TrainingPlan } from '../model/train.js';
@@ -82,6 +83,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
       return choice;
     },
     fit: async (f = {}) => {
+      plan.refit = undefined;
       const done: NonNullable<TrainingPlan['memberRuns']> = [];
       for (let j = 0; j < trained.length; j++) {
         const net = nets[j], s = settled[j], k = trained[j].fold;
@@ -103,7 +105,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
         const inputs = averageInputs(scanned.prep, keep.map((j) => trained[j].unbinned));
         // As in memory, on a small table each kept network trains again from its start on every row, for its kept epochs.
         const finals = keep.map((j) => nets[j]);
-        if (scanned.rows <= REFIT_MAX_ROWS) {
+        if (scanned.rows <= REFIT_MAX_ROWS && f.refit !== false) {
           const epochs = runs.map((r) => Math.max(1, r.history.finalEpoch));
           for (const [i, j] of keep.entries()) {
             const k = trained[j].fold;
@@ -114,7 +116,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
             });
             if (history.stopReason === 'aborted') {
               merged = averageNetworks(keep.map((j2) => nets[j2]), { inputs });
-              return history;
+              return { ...runs[0].history, stopReason: 'aborted' };
             }
             finals[i] = net;
           }
