@@ -2,8 +2,9 @@
 // drawn (bins, layers, activation, η, batch size, L2 penalty, dropout): on up to 10,000 rows five networks on five
 // folds, each stopped by its fold's loss, and the trial is scored by their out-of-fold figures (each row by the
 // network that did not train on it; the same rows chose its kept epoch, so the figure leans a little high, alike for
-// every trial); above, one network scored on its validation share. Trial 1 is the defaults themselves. Trials run through a runner: one at a time on this thread by default;
-// backprop/node registers one that runs them on worker threads, one per core.
+// every trial); above, one network scored on its validation share. Trial 1 is the defaults themselves. Trials run
+// through a runner: one at a time on this thread by default; backprop/node registers one that runs them on worker
+// threads, one per core.
 import { checkOptions } from '../core/errors.js';
 import { Random } from '../core/random.js';
 import { describeFrame, type DataFrame } from '../data/frame.js';
