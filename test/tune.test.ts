@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backprop, BIN, tempDir } from './cli-helpers.js';
 import { durationOption } from '../src/cli/tune.js';
-import { drawTrials } from '../src/model/tune.js';
+import { asFlags, drawTrials } from '../src/model/tune.js';
 
 const dir = tempDir();
 
@@ -27,6 +27,10 @@ describe('backprop tune', () => {
     expect(drawTrials(12, 6)).not.toEqual(a);
     expect(a[0]).toEqual({ bins: 16, layers: [100], activation: 'relu', lr: 0.001, batchSize: 32, l2: null, dropout: 0 });
     expect(new Set(a.map((t) => JSON.stringify(t))).size).toBe(12);
+    // The flags name what of the search decides its training besides the settings, the target quoted for the shell.
+    expect(asFlags(a[0], 150, { seed: 7, target: "it's a column", task: 'classification' })).toBe("--seed 7 --target 'it'\\''s a column' --task classification");
+    expect(asFlags(a[0], 150, { seed: 1, target: 'species', folds: 3, epochs: 9 })).toBe('--bagging 3 --epochs 9 --target species');
+    expect(asFlags({ ...a[0], l2: 4.5 }, 150)).toBe('--bins 16 --layers 100 --activation relu --lr 0.001 --batch-size 32 --l2 0.03');
     expect(durationOption('90s')).toBe(90_000);
     expect(durationOption('5m')).toBe(300_000);
     expect(() => durationOption('soon')).toThrow('--budget: expected a duration like 90s, 5m or 1h, got "soon"');
@@ -78,6 +82,14 @@ describe('backprop tune', () => {
     const r = backprop(['train', 'iris', ...(one.best.flags === '' ? [] : one.best.flags.split(' ')), '--out', again, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(model, 'utf8')).toBe(readFileSync(again, 'utf8'));
+    // So with a seed and a target given to tune: its flags carry them.
+    const seeded = join(dir, 'seeded.json'), seededAgain = join(dir, 'seeded-again.json');
+    const r3 = backprop(['tune', 'iris', '--trials', '2', '--epochs', '3', '--seed', '7', '--target', 'species', '--out', seeded, '--json']);
+    expect(r3.code, r3.stderr).toBe(0);
+    const flags = (JSON.parse(r3.stdout) as TuneJson).best.flags;
+    expect(flags).toMatch(/--epochs 3 --seed 7 --target species$/);
+    expect(backprop(['train', 'iris', ...flags.split(' '), '--out', seededAgain, '--quiet']).code).toBe(0);
+    expect(readFileSync(seeded, 'utf8')).toBe(readFileSync(seededAgain, 'utf8'));
   }, 300_000);
 
   it('a trial\'s stop listener goes when the trial ends: twelve trials on one signal leave none behind', async () => {

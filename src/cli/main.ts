@@ -164,7 +164,7 @@ function program(): Command {
     .option('--samples <n>', 'rows to generate for a synthetic data set', integerIn('--samples', 2, 1_000_000))
     .option('--noise <amount>', 'noise for a synthetic data set, 0 to 1', numberIn('--noise', 0, 1))
     .option('--backend <name>', 'arithmetic of each trial (single-threaded) and of the final training', choice('--backend', BACKEND_CHOICES), 'auto')
-    .option('--out <file>', 'train the best settings as their trial did (what train writes from the flags it prints) and write the model here', nonEmpty('--out'))
+    .option('--out <file>', 'train the best settings as their trial did (what train writes from the flags it prints and the data options given here) and write the model here', nonEmpty('--out'))
     .option('--json', 'print one JSON object: every trial and its score, and the best', false)
     .option('--quiet', 'print nothing but errors', false)
     .addOption(delimiterOption())

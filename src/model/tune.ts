@@ -126,8 +126,21 @@ export interface TuneResult {
   rows: number;
 }
 
-/** The winning settings as train options for the whole data. */
-export type TrainSettings = Pick<ModelOptions, 'bins' | 'bagging' | 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs'>;
+/**
+ * The winning settings as train options for the whole data, with the search's seed (where not 1), target and task
+ * (where given): train(data, best.options), with the other options given to tune (loss, naValues, ...), trains the
+ * model of the winning trial.
+ */
+export type TrainSettings = Pick<TrainOptions, 'bins' | 'bagging' | 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs' | 'seed' | 'target' | 'task'>;
+
+/** What of a search besides a trial's settings decides its training: its networks, epochs, seed, target and task. */
+export interface SearchRun {
+  folds?: number;
+  epochs?: number;
+  seed?: number;
+  target?: string;
+  task?: Task;
+}
 
 const LAYERS: number[][] = [[32], [64], [100], [128], [256], [64, 32], [100, 50], [128, 64], [64, 64, 32]];
 const ACTIVATIONS: ActivationName[] = ['relu', 'tanh', 'leaky-relu'];
@@ -166,17 +179,26 @@ export function settingsOptions(s: Settings, rows: number): TrainSettings {
   };
 }
 
-/** The settings as a command line for train: none for the defaults, beside the search's own epochs and folds. */
-export function asFlags(s: Settings, rows: number, run: { epochs?: number; folds?: number } = {}): string {
+/** A word as the shell reads it back: as it is where it has no special characters, else in single quotes. */
+const shellWord = (w: string): string => (/^[\w.,:/=+-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
+
+/**
+ * The settings as a command line for train: none for the defaults, beside what of the search decides its training
+ * (its networks, epochs, a seed other than 1, the target and task given).
+ */
+export function asFlags(s: Settings, rows: number, run: SearchRun = {}): string {
   const o = settingsOptions(s, rows);
   const flags = s.l2 === null ? [] : [`--bins ${s.bins} --layers ${s.layers.join(',')} --activation ${s.activation} --lr ${s.lr} --batch-size ${s.batchSize} --l2 ${o.l2}${s.dropout ? ` --dropout ${s.dropout}` : ''}`];
   if (run.folds !== undefined) flags.push(`--bagging ${run.folds}`);
   if (run.epochs !== undefined) flags.push(`--epochs ${run.epochs}`);
+  if (run.seed !== undefined && run.seed !== 1) flags.push(`--seed ${run.seed}`);
+  if (run.target !== undefined) flags.push(`--target ${shellWord(run.target)}`);
+  if (run.task !== undefined) flags.push(`--task ${run.task}`);
   return flags.join(' ');
 }
 
 function describeSettings(s: Settings): string {
-  return s.l2 === null ? 'the defaults' : `bins ${s.bins} layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2}/n${s.dropout ? ` dropout ${s.dropout}` : ''}`;
+  return s.l2 === null ? 'the defaults' : `bins ${s.bins} layers ${s.layers.join(',')} ${s.activation} η=${s.lr} batch ${s.batchSize} l2 ${s.l2 === 0 ? 'none' : `${s.l2}/n`}${s.dropout ? ` dropout ${s.dropout}` : ''}`;
 }
 
 function formatScore(metric: 'accuracy' | 'r2', v: number): string {
@@ -297,8 +319,11 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
     const b = finished.reduce((a, t) => (t.score! > a.score! ? t : a));
     best = {
       trial: b.trial, settings: b.settings, score: b.score!,
-      options: { ...settingsOptions(b.settings, frame.rows), ...(o.folds !== undefined ? { bagging: o.folds } : {}), ...(o.epochs !== undefined ? { epochs: o.epochs } : {}) },
-      flags: asFlags(b.settings, frame.rows, { epochs: o.epochs, folds: o.folds }),
+      options: {
+        ...settingsOptions(b.settings, frame.rows), ...(o.folds !== undefined ? { bagging: o.folds } : {}), ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+        ...(seed !== 1 ? { seed } : {}), ...(o.target !== undefined ? { target: o.target } : {}), ...(o.task !== undefined ? { task: o.task } : {}),
+      },
+      flags: asFlags(b.settings, frame.rows, { epochs: o.epochs, folds: o.folds, seed, target: o.target, task: o.task }),
     };
   } else if (!interrupted) {
     const cut = trials.filter((t) => t.cutShort).map((t) => t.trial);
