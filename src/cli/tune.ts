@@ -41,7 +41,8 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
   const rows = result.rows;
   if (result.stoppedByBudget) {
     const cut = result.trials.filter((t) => t.cutShort).map((t) => t.trial);
-    say(`budget   reached: ${cut.length ? `${cut.length === 1 ? `trial ${cut[0]}` : `trials ${cut.join(', ')}`} cut short, ` : ''}trials that had not started left out`);
+    const unstarted = result.trials.filter((t) => t.score === null && !t.cutShort).length;
+    say(`budget   reached: ${cut.length ? `${cut.length === 1 ? `trial ${cut[0]}` : `trials ${cut.join(', ')}`} cut short, ` : ''}${unstarted} trial${unstarted === 1 ? '' : 's'} that had not started left out`);
   }
   say(`best     trial ${b.trial}: ${b.flags === '' ? 'the defaults (no options)' : b.settings.l2 === null ? `the defaults with ${b.flags}` : b.flags}`);
   say(`         ${result.metric === 'accuracy' ? `accuracy ${(100 * b.score).toFixed(2)}%` : `R² ${b.score.toFixed(4)}`} on rows its networks did not train on`);
