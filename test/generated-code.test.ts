@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { jsComment, jsLiteral, markupText } from '../src/core/escape.js';
+import { jsComment, jsLiteral, markupText, shellWord } from '../src/core/escape.js';
 import { encodeRecord, train, type Model } from '../src/index.js';
 import { exportONNX, exportStandalone, exportTFJS, importONNX, importTFJS } from '../src/interop/index.js';
 import { decodeModel } from '../src/interop/onnx-schema.js';
@@ -108,6 +108,25 @@ describe('the escaping functions', () => {
     }), { numRuns: 300 });
     expect(markupText('petal width (cm)')).toBe('petal width (cm)');
   }, 30_000);
+
+  it('shellWord gives one word that the shell reads back as the same text, running nothing', () => {
+    const dir = tempDir();
+    // What /bin/sh makes of the word: printf prints its one argument; a word that split or ran something would not
+    // come back whole (or would leave the file behind).
+    const echoed = (text: string): string => spawnSync('/bin/sh', ['-c', `printf '%s|' ${shellWord(text)}`], { cwd: dir, encoding: 'utf8' }).stdout;
+    // Arguments cannot hold NUL, and the shell reads UTF-8: lone surrogates have no bytes to pass.
+    const passable = (t: string): boolean => !t.includes('\u0000') && t === Buffer.from(t, 'utf8').toString('utf8');
+    const texts = [...HOSTILE.map(([, name]) => name), `$(touch pwned)`, '`touch pwned`', 'a b', '-x', '', "it's", '~', '*', 'a;touch pwned']
+      .filter(passable);
+    for (const t of texts) expect(echoed(t), JSON.stringify(t)).toBe(`${t}|`);
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }).filter(passable), (t) => {
+      expect(echoed(t)).toBe(`${t}|`);
+    }), { numRuns: 30 });
+    expect(readdirSync(dir)).toEqual([]);
+    // A plain name reads as itself.
+    expect(shellWord('species')).toBe('species');
+    expect(shellWord('petal width')).toBe("'petal width'");
+  }, 60_000);
 });
 
 describe('the standalone module', () => {

@@ -44,3 +44,12 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;',
 export function markupText(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITY[c]).replace(NOT_XML, '\ufffd');
 }
+
+/**
+ * Text from outside as one word of a POSIX shell command line (the flags `tune` prints for `train`): as it is where
+ * it holds only letters, digits and `_ . , : / = + -` (and does not start with `-`), else in single quotes, inside
+ * which the shell takes every character as written; a quote itself is closed, escaped and reopened ('\'').
+ */
+export function shellWord(text: string): string {
+  return /^[\w.,:/=+][\w.,:/=+-]*$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}

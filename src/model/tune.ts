@@ -6,6 +6,7 @@
 // through a runner: one at a time on this thread by default; backprop/node registers one that runs them on worker
 // threads, one per core.
 import { checkOptions } from '../core/errors.js';
+import { shellWord } from '../core/escape.js';
 import { Random } from '../core/random.js';
 import { describeFrame, type DataFrame } from '../data/frame.js';
 import type { Task } from '../data/columns.js';
@@ -178,9 +179,6 @@ export function settingsOptions(s: Settings, rows: number): TrainSettings {
     ...(s.l2 !== null ? { l2: +(s.l2 / rows).toPrecision(3) } : {}), ...(s.dropout ? { dropout: s.dropout } : {}),
   };
 }
-
-/** A word as the shell reads it back: as it is where it has no special characters, else in single quotes. */
-const shellWord = (w: string): string => (/^[\w.,:/=+-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
 
 /**
  * The settings as a command line for train: none for the defaults, beside what of the search decides its training
