@@ -1,6 +1,5 @@
 // `backprop tune <data>`: the library's search (model/tune.ts) on trials run in worker threads (backprop/node's
-// pool), its progress printed, and the winner trained again on every row (as its trial was) and written as train
-// writes a model.
+// pool), its progress printed, and the winner trained as its trial was and written as train writes a model.
 import '../node/tune-pool.js';
 import { printableLines } from '../core/errors.js';
 import { tune } from '../model/tune.js';

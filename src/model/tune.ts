@@ -278,20 +278,14 @@ export async function tune(data: TableData<object>, options: TuneOptions = {}): 
     await Promise.all(Array.from({ length: Math.min(workers, trials.length) }, async () => {
       while (next < trials.length && mayStart()) {
         const t = trials[next++];
-        let reply: { score: number };
+        let reply: { score: number } | null = null;
         try {
           reply = await runner!.run({ ...common, ...settingsOptions(t.settings, frame.rows) }, stop.signal);
         } catch (e) {
-          if (stop.signal.aborted) {
-            if (stoppedByBudget && !o.signal?.aborted) {
-              t.cutShort = true;
-              report();
-            }
-            return;
-          }
-          throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
+          if (!stop.signal.aborted) throw new OptionError(`tune: trial ${t.trial}: ${(e as Error).message}`, 'tune');
         }
-        if (stop.signal.aborted) {
+        // Stopped while it trained (or just as it finished): cut short by the budget, or left by an interrupt.
+        if (stop.signal.aborted || reply === null) {
           if (stoppedByBudget && !o.signal?.aborted) {
             t.cutShort = true;
             report();
