@@ -471,6 +471,10 @@ describe('playground: layout and input', () => {
       await page.waitForFunction(() => location.search.includes('dataset=gauss'));
       expect(await page.isChecked('#datasets input[value="gauss"]')).toBe(true);
       expect(await page.getAttribute('#play', 'class')).toContain('invite');
+      // ▶'s invitation ends: nothing on a page at rest animates for ever (an endless pulse kept a third of a core
+      // repainting in every open tab).
+      const endless = await page.evaluate(() => document.getAnimations().filter((a) => !Number.isFinite(Number(a.effect?.getComputedTiming().endTime))).length);
+      expect(endless).toBe(0);
       await page.click('#play');
       expect(await page.getAttribute('#play', 'class')).not.toContain('invite');
       await page.waitForFunction(() => Number(document.getElementById('trainLoss')!.textContent) < 0.2, undefined, { timeout: 60_000 });
