@@ -251,7 +251,7 @@ describe('an uploaded table with gaps, an identifier and dates', () => {
 describe('play, right after a new network', () => {
   it('stays pressed while the worker trains, however late the new network\'s first report arrives', async () => {
     const page = await open('?layers=6&learningRate=0.1');
-    await page.context().addInitScript(() => {
+    await page.addInitScript(() => {
       const native = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage')!;
       Object.defineProperty(Worker.prototype, 'onmessage', {
         configurable: true,

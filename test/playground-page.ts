@@ -1,12 +1,12 @@
 // The built playground, served, and one Chromium for a test file. `usePlayground()` registers the file's
-// beforeAll/afterAll; `open` gives the page at a viewport, in a context of its own, once its first training figure
-// shows; `close` ends the context and fails the test on any script error the page threw meanwhile; `tasks` gives
-// the tasks the pages' main threads ran meanwhile, from Chromium's trace.
+// beforeAll/afterAll; `open` gives a new page at a viewport once its first training figure shows; `close` ends it
+// and fails the test on any script error the page threw meanwhile; `tasks` gives the tasks the pages' main threads
+// ran meanwhile, from Chromium's trace.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { serveFolder } from '../src/cli/serve.js';
 import { launch } from './browser.js';
 import { ROOT } from './cli-helpers.js';
@@ -37,6 +37,23 @@ export function usePlayground(): Playground {
   let server: Server;
   let url = '';
   const pageErrors = new WeakMap<Page, string[]>();
+  // Pages at the same viewport and no other option share a context: a new context costs about a second of CPU on
+  // two cores, a quarter of opening the page. The page keeps nothing in storage, and what a test sets on its page
+  // (init scripts, CDP sessions, listeners) goes with the page. Other options (a touch screen, a scale) get a
+  // context of their own.
+  const contexts = new Map<string, Promise<BrowserContext>>();
+  const shared = new WeakSet<BrowserContext>();
+  const contextFor = (viewport: { width: number; height: number }, options: BrowserContextOptions): Promise<BrowserContext> => {
+    if (Object.keys(options).length > 0) return browser.newContext({ viewport, ...options });
+    const key = `${viewport.width}x${viewport.height}`;
+    if (!contexts.has(key)) {
+      contexts.set(key, browser.newContext({ viewport }).then((c) => {
+        shared.add(c);
+        return c;
+      }));
+    }
+    return contexts.get(key)!;
+  };
   beforeAll(async () => {
     if (!existsSync(join(PLAYGROUND_BUILD, 'index.html'))) throw new Error(`${PLAYGROUND_BUILD} is missing: npm run build makes it (npm test does so first)`);
     ({ server, url } = await serveFolder(PLAYGROUND_BUILD));
@@ -49,7 +66,7 @@ export function usePlayground(): Playground {
   return {
     url: () => url,
     async open(search, viewport, options = {}) {
-      const page = await (await browser.newContext({ viewport, ...options })).newPage();
+      const page = await (await contextFor(viewport, options)).newPage();
       const errors: string[] = [];
       pageErrors.set(page, errors);
       page.on('pageerror', (e) => errors.push(e.message));
@@ -58,7 +75,8 @@ export function usePlayground(): Playground {
       return page;
     },
     async close(page) {
-      await page.context().close();
+      if (shared.has(page.context())) await page.close();
+      else await page.context().close();
       expect(pageErrors.get(page)).toEqual([]);
     },
     async tasks(during) {
