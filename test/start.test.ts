@@ -17,7 +17,7 @@ describe('npm start', () => {
   it('reports each network\'s best epoch, and the out-of-fold validation loss their kept epochs make', () => {
     const text = backprop(['train', 'circle']);
     expect(text.code, text.stderr).toBe(0);
-    const lines = [...text.stdout.matchAll(/^network (\d): stopped epoch (\d+): the validation loss fell less than 0\.0001 below its best for (\d+) epochs; kept epoch (\d+), the lowest validation loss \(([\d.]+)\)$/gm)];
+    const lines = [...text.stdout.matchAll(/^network \d \(fold (\d)\): stopped epoch (\d+): the validation loss fell less than 0\.0001 below its best for (\d+) epochs; kept epoch (\d+), the lowest validation loss \(([\d.]+)\)$/gm)];
     expect(lines.map((m) => Number(m[1])), text.stdout).toEqual([1, 2, 3, 4, 5]);
     for (const m of lines) {
       // 240 training rows a network, 8 steps an epoch: the patience is 500 steps, 63 epochs.

@@ -10,14 +10,23 @@ export function describeEpoch(e: EpochLogs): string {
   return parts.join('  ');
 }
 
-export function progressCallback(stream: NodeJS.WriteStream): Callback {
+/**
+ * Training progress. With `labels` (a bagged run's networks, in the order they train), each network's epochs come
+ * under its own label, so that eight runs of "epoch 1/300" say whose they are.
+ */
+export function progressCallback(stream: NodeJS.WriteStream, labels: readonly string[] = []): Callback {
+  let run = -1;
+  const label = (): string => labels[run] ?? '';
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: '  {bar} epoch {value}/{total}  {metrics}', barsize: 24, hideCursor: true, clearOnComplete: false, stream },
+      { format: '  {label}{bar} epoch {value}/{total}  {metrics}', barsize: 24, hideCursor: true, clearOnComplete: false, stream },
       cliProgress.Presets.shades_classic,
     );
     return {
-      onTrainBegin: (control) => bar.start(control.epochs, 0, { metrics: '' }),
+      onTrainBegin: (control) => {
+        run++;
+        bar.start(control.epochs, 0, { metrics: '', label: label() ? `${label()}  ` : '' });
+      },
       onEpochEnd: (logs) => bar.update(logs.epoch, { metrics: describeEpoch(logs) }),
       onTrainEnd: () => bar.stop(),
     };
@@ -25,6 +34,8 @@ export function progressCallback(stream: NodeJS.WriteStream): Callback {
   let every = 1;
   return {
     onTrainBegin: (control) => {
+      run++;
+      if (label()) stream.write(`  ${label()}\n`);
       every = Math.max(1, Math.round(control.epochs / 10));
     },
     onEpochEnd: (logs, control) => {

@@ -197,12 +197,21 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   ].filter(Boolean);
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
-  const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report)], signal });
+  // A bagged run's networks by name: which fold each holds out, and what it reads where both sets train.
+  const labels = (plan.runs ?? []).map((r, j, all) => `network ${j + 1}/${all.length} (fold ${r.fold + 1}${all.length > members ? (r.unbinned ? ', values' : ', bins') : ''})`);
+  const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report, labels)], signal });
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
   if (plan.memberRuns) {
+    // Each kept network by the number its progress had (the second set's trained after the first) and its fold.
+    const runs = plan.runs ?? [];
+    const keptRun = (k: number): number => {
+      const j = plan.bagChoice?.kept === 'values' && runs[k] && !runs[k].unbinned ? runs.findIndex((r, i) => i >= members && r.fold === k) : -1;
+      return j >= 0 ? j : k;
+    };
     plan.memberRuns.forEach((run, k) => {
-      if (run.history.stopReason === 'early-stopping') say(`network ${k + 1}: stopped early at epoch ${run.history.epochsRun}; kept epoch ${run.history.finalEpoch}`);
-      else if (run.stop) say(`network ${k + 1}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
+      const name = `network ${keptRun(k) + 1} (fold ${k + 1})`;
+      if (run.history.stopReason === 'early-stopping') say(`${name}: stopped early at epoch ${run.history.epochsRun}; kept epoch ${run.history.finalEpoch}`);
+      else if (run.stop) say(`${name}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
     });
     const c = plan.bagChoice;
     if (c) {

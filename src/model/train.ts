@@ -128,6 +128,8 @@ export interface TrainingPlan {
   network: Network;
   /** Networks trained and averaged (see ModelOptions.bagging): 1, or the folds' networks. */
   members: number;
+  /** With bagging: the networks fit trains, in the order it trains them (each one's fold, and whether it reads the values without their bins). */
+  runs?: readonly BaggedRun[];
   /** With bagging: after fit, each kept member's run, in fold order (the first is fit's answer), and its stop. */
   memberRuns?: { history: History; stop: LossStop | null; rows: number; validationRows: number }[];
   /** With bagging where the bins keep their values: after fit, the two candidate sets' out-of-fold losses and which was kept (see chooseBagged). */
@@ -487,7 +489,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
     get network() {
       return merged ?? nets[0];
     },
-    members, options: settled[0], streamed: false, stop: settled[0].stop ? new LossStop(settled[0].stop) : null,
+    members, runs: trained, options: settled[0], streamed: false, stop: settled[0].stop ? new LossStop(settled[0].stop) : null,
     split: { train: all, test: new Uint32Array(0) },
     description: { taskReason: description.taskReason, missing: description.missing, leftOut: description.leftOut, notDates: description.notDates, mixed: description.mixed },
     get memberRuns() {

@@ -75,7 +75,7 @@ export async function planStreamedTraining(path: string, read: DuckReadOptions, 
     get network() {
       return merged ?? nets[0];
     },
-    members, options: settled[0], streamed: true, stop: stops[0], description: scanned.description,
+    members, ...(members > 1 ? { runs: trained } : {}), options: settled[0], streamed: true, stop: stops[0], description: scanned.description,
     get memberRuns() {
       return members > 1 ? runs : undefined;
     },
