@@ -84,6 +84,7 @@ export const RULES = {
   // Sixth round: the second round runs longer than the fold's best epoch (it has a quarter more rows; a best epoch
   // read on a few dozen held-out rows is early more often than late).
   'final p100 mix refit e125': { members: 5, scale: 'ple16mix', l2: 'final', patienceSteps: 100, refit: true, refitEpochs: 1.25 },
+  'final p100 mix refit r2': { members: 5, scale: 'ple16mix', l2: 'final', patienceSteps: 100, refit: true, repeats: 2 },
   'final p100 mix refit e150': { members: 5, scale: 'ple16mix', l2: 'final', patienceSteps: 100, refit: true, refitEpochs: 1.5 },
 };
 
@@ -242,8 +243,9 @@ async function runSplit(name, d, frame, description, split, rule) {
     const K = k === 2 ? 2 : k;
     y = { ...y, data: y.data.map((v) => (1 - rule.smoothing) * v + rule.smoothing / K) };
   }
+  // repeats: the folds drawn again with other seeds, a network per fold each time (network m keeps m's parity).
   const folds = rule.members > 1
-    ? stratifiedFolds(trainRows.length, rule.members, { seed: 1, stratify: classes ? yEnc.classIndex : undefined })
+    ? Array.from({ length: rule.repeats ?? 1 }, (_, r) => stratifiedFolds(trainRows.length, rule.members, { seed: 1 + r, stratify: classes ? yEnc.classIndex : undefined })).flat()
     : [rule.validation > 0 ? (() => {
       const f = stratifiedFolds(trainRows.length, Math.round(1 / rule.validation), { seed: 1, stratify: classes ? yEnc.classIndex : undefined });
       return f[0];
