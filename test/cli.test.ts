@@ -67,15 +67,15 @@ describe('backprop train', () => {
     const lines = text.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^data {5}xor: 200 rows, 2 features \(2 numeric, standardized; 2 scaled inputs piecewise-linear over up to 16 bins, each beside its value\) → 34 inputs$/);
     expect(lines[2]).toBe('split    200 rows in 5 folds (seed 1): network k trains on the others and holds out fold k, about 40 rows');
-    expect(lines[3]).toMatch(/^network  5 × 34-100-1 \(relu, sigmoid\), .*up to 1000 epochs \(until the validation loss stops falling\), .*; averaged into one network of 500 units$/);
+    expect(lines[3]).toMatch(/^network  5 × 34-100-1 \(relu, sigmoid\), .*up to 1000 epochs \(until the validation loss stops falling\), .*; networks 2, 4 on the 2 values without their bins, and 6, 7, 8 on the values for folds 1, 3, 5 \(8 networks; the 5 of the lower out-of-fold loss kept\); averaged into one network of 500 units$/);
     // 160 rows a network, 5 steps an epoch: 500 steps of patience are 100 epochs, so a network may meet the cap first.
     for (let k = 1; k <= 5; k++) expect(text.stdout).toMatch(new RegExp(`\nnetwork \\d+ \\(fold ${k}\\): stopped epoch \\d+: (the validation loss fell less than 0.0001 below its best for 100 epochs|the cap on epochs); kept epoch \\d+, the lowest validation loss`));
-    expect(text.stdout).toMatch(/\nkept {5}(networks 1, 3, 5 on the bins and 2, 4 on the values|the 5 networks on the values alone): out-of-fold loss [\d.]+ against [\d.]+/);
+    expect(text.stdout).toMatch(/\nkept {5}(networks 1, 3, 5 on the bins and 2, 4 on the values: out-of-fold loss [\d.]+ against [\d.]+ for 6, 2, 7, 4, 8, the values alone|networks 6, 2, 7, 4, 8, the values alone: out-of-fold loss [\d.]+ against [\d.]+ with 1, 3, 5 on the bins)$/m);
     // Each network's epochs come under its name, in the order they train: the mixed set, then folds 1, 3, 5 again
     // on the values; the stop lines name the kept networks by those numbers.
     const heads = [...text.stdout.matchAll(/^ {2}network (\d)\/(\d) \(fold (\d), (bins|values)\)\n {2}epoch +1\//gm)].map((m) => m.slice(1).join(' '));
     expect(heads).toEqual(['1 8 1 bins', '2 8 2 values', '3 8 3 bins', '4 8 4 values', '5 8 5 bins', '6 8 1 values', '7 8 3 values', '8 8 5 values']);
-    const values = text.stdout.includes('the 5 networks on the values alone');
+    const values = text.stdout.includes('networks 6, 2, 7, 4, 8, the values alone');
     const named = [...text.stdout.matchAll(/^network (\d) \(fold (\d)\): stopped/gm)].map((m) => Number(m[1]));
     expect(named).toEqual(values ? [6, 2, 7, 4, 8] : [1, 2, 3, 4, 5]);
     expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation \(out of fold\) loss [\d.]+ {2}accuracy [\d.]+%/);

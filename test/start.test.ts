@@ -42,7 +42,7 @@ describe('npm start', () => {
     const choice = (r.training as { bagChoice?: { mixed: number; values: number; kept: string } }).bagChoice!;
     expect(choice.kept).toBe(choice.values < choice.mixed ? 'values' : 'mixed');
     expect(choice[choice.kept as 'mixed' | 'values']).toBeCloseTo(pooled, 6);
-    expect(text.stdout).toMatch(/^kept {5}(networks 1, 3, 5 on the bins and 2, 4 on the values|the 5 networks on the values alone): out-of-fold loss [\d.]+ against [\d.]+/m);
+    expect(text.stdout).toMatch(/^kept {5}(networks 1, 3, 5 on the bins and 2, 4 on the values: out-of-fold loss [\d.]+ against [\d.]+ for 6, 2, 7, 4, 8, the values alone|networks 6, 2, 7, 4, 8, the values alone: out-of-fold loss [\d.]+ against [\d.]+ with 1, 3, 5 on the bins)$/m);
     // 300 rows: each kept network then trains again on all of them for its kept epochs.
     const refit = (r.training as { refit?: { rows: number; epochs: number[] } }).refit!;
     expect(refit).toEqual({ rows: 300, epochs: r.training.bagging.map((b) => b.finalEpoch) });

@@ -87,9 +87,21 @@ describe('what --out and --plot may replace', () => {
     const out = writeFile(dir, 'kept.json', 'the good model');
     const plot = join(dir, 'no-such-folder', 'p.svg');
     const r = backprop(['train', '--bagging', '1', '--bins', '0', good, '--epochs', '1', '--quiet', '--out', out, '--plot', plot]);
-    oneLine(r, 1, `${plot}: cannot write the file (no such folder); nothing was written, and ${out} was not written either`);
+    oneLine(r, 1, `${plot}: cannot write the file (no such folder); nothing was done`);
     expect(readFileSync(out, 'utf8')).toBe('the good model');
     expect(temporaries(dir)).toEqual([]);
+  });
+
+  it('an output that cannot be written is refused before the data is read or a network trains (train and tune)', () => {
+    const model = join(dir, 'no-such-folder', 'm.json');
+    // Not quiet: the plan's first line would come before any training; none comes.
+    for (const args of [['train', good, '--out', model], ['train', good, '--plot', join(dir, 'no-such-folder', 'p.svg')], ['tune', good, '--trials', '2', '--out', model]]) {
+      const r = backprop(args);
+      expect(r.stdout, args.join(' ')).toBe('');
+      oneLine(r, 1, `${args.at(-1)}: cannot write the file (no such folder); nothing was done`);
+    }
+    // The same check with the data missing too: the output is what is said, before the data is looked for.
+    oneLine(backprop(['train', join(dir, 'missing.csv'), '--out', model]), 1, `${model}: cannot write the file (no such folder); nothing was done`);
   });
 
   it('empty file names are usage errors', () => {

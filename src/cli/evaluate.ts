@@ -95,7 +95,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const r2Text = (v: number | null): string => (v === null ? 'undefined (constant target)' : v.toFixed(4));
   // The loss is training's, ½Σ(y − ŷ)² over the targets standardized by their training rows' mean and spread: not in their units.
   const [scaled, units] = perTarget ? ['½ the squared errors on the standardized targets, summed', "the targets'"] : ['½ the squared error on the standardized target', "the target's"];
-  text.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}  (training's: ${scaled}, a row's mean)\nMSE   ${mse.toPrecision(5)}  (in ${units} units)\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
+  text.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}  (training's: ${scaled}, averaged over the rows)\nMSE   ${mse.toPrecision(5)}  (in ${units} units, squared)\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
   if (perTarget) {
     const targetName = (e: { target: string }): string => printable(e.target, Infinity);
     const width = Math.max(6, ...perTarget.map((e) => targetName(e).length)) + 2;

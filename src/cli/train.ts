@@ -12,7 +12,7 @@ import { BAG_CHOICE_MAX_ROWS, DEFAULT_L2_BOUND, defaultL2, OptionError, type Res
 import { planTraining, tableNotes, unbinnedMembers, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
-import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
+import { checkWritable, commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
 import { createKernels } from '../node/backends.js';
 import { TEAM_START_MULTIPLY_ADDS, TIMED_MULTIPLY_ADDS, type BlasKernels } from '../node/blas/backend.js';
@@ -140,6 +140,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     // One line of the plan: a name from the file with a line break in it cannot start a line of its own.
     if (!o.quiet && !o.json) report.write(printable(line, Infinity) + '\n');
   };
+  // An output that cannot be written is said now, not after the training it would have kept.
+  for (const file of [o.out === '-' ? undefined : o.out, o.plot]) if (file !== undefined) checkWritable(file);
   let frame: DataFrame | null = null;
   let plan: TrainingPlan;
   // --threads makes the backend itself (the library's own choice reads BACKPROP_THREADS).
@@ -184,7 +186,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const unbinned = members > 1 ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [k + 1] : [])) : [];
   // The folds whose network reads the bins get a second network on the values (model/train.ts baggedRuns).
   const again = members > 1 && trainingRows <= BAG_CHOICE_MAX_ROWS ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [] : [k + 1])) : [];
-  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`}, ${kernelsLabel(net, Math.min(o.batchSize, trainingRows))} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins${again.length ? `, and ${again.join(', ')} again on the values (${members + again.length} networks; the ${members} of the lower out-of-fold loss kept)` : ''}` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
+  say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`}, ${kernelsLabel(net, Math.min(o.batchSize, trainingRows))} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins${again.length ? `, and ${again.map((_, i) => members + i + 1).join(', ')} on the values for fold${again.length === 1 ? '' : 's'} ${again.join(', ')} (${members + again.length} networks; the ${members} of the lower out-of-fold loss kept)` : ''}` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
   const threads = threadsLine(net, Math.min(o.batchSize, trainingRows));
   if (threads) say(threads);
   const steps = stepKey(net);
@@ -214,10 +216,12 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       else if (run.stop) say(`${name}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
     });
     const c = plan.bagChoice;
+    // The values-alone set by network number, in fold order: a fold's own network where it reads the values, else its second.
+    const valuesSet = Array.from({ length: members }, (_, k) => (unbinned.includes(k + 1) ? k + 1 : members + again.indexOf(k + 1) + 1));
     if (c) {
       say(c.kept === 'values'
-        ? `kept     the ${members} networks on the values alone: out-of-fold loss ${c.values.toFixed(4)} against ${c.mixed.toFixed(4)} with networks ${again.join(', ')} on the bins`
-        : `kept     networks ${again.join(', ')} on the bins and ${unbinned.join(', ')} on the values: out-of-fold loss ${c.mixed.toFixed(4)} against ${c.values.toFixed(4)} for the ${members} on the values alone`);
+        ? `kept     networks ${valuesSet.join(', ')}, the values alone: out-of-fold loss ${c.values.toFixed(4)} against ${c.mixed.toFixed(4)} with ${again.join(', ')} on the bins`
+        : `kept     networks ${again.join(', ')} on the bins and ${unbinned.join(', ')} on the values: out-of-fold loss ${c.mixed.toFixed(4)} against ${c.values.toFixed(4)} for ${valuesSet.join(', ')}, the values alone`);
     }
     if (plan.refit) say(`refit    each kept network trained again from its start on all ${plan.refit.rows} rows for its kept epochs (${plan.refit.epochs.join(', ')})`);
   } else if (history.stopReason === 'early-stopping') say(`stopped early: validation loss stopped improving; kept the weights of epoch ${history.finalEpoch}`);

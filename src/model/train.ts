@@ -128,7 +128,11 @@ export interface TrainingPlan {
   network: Network;
   /** Networks trained and averaged (see ModelOptions.bagging): 1, or the folds' networks. */
   members: number;
-  /** With bagging: the networks fit trains, in the order it trains them (each one's fold, and whether it reads the values without their bins). */
+  /**
+   * With bagging: the networks fit trains, in the order it trains them: each one's fold (counted from 0) and whether
+   * it reads the values without their bins. Where the bins keep their values, the first `members` are the mixed set
+   * and the rest the second networks on the values (see baggedRuns); fit keeps one network per fold.
+   */
   runs?: readonly BaggedRun[];
   /** With bagging: after fit, each kept member's run, in fold order (the first is fit's answer), and its stop. */
   memberRuns?: { history: History; stop: LossStop | null; rows: number; validationRows: number }[];

@@ -3,7 +3,7 @@
 // only when every output of a run is staged are they renamed over their targets. A symlink is written
 // through to its target; anything but a regular file (a device, a folder, a FIFO) is refused, never replaced.
 import {
-  closeSync, constants, fstatSync, fsyncSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync,
+  accessSync, closeSync, constants, fstatSync, fsyncSync, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync,
   readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -159,6 +159,22 @@ export function stageFile(path: string, content: string | Uint8Array): StagedFil
     throw new BackpropError(`${path}: cannot write the file (${reason(e)}); ${statSafe(target) ? 'the existing file is unchanged' : 'nothing was written'}`);
   }
   return { path, target, temp };
+}
+
+/**
+ * Refuses, before any work, an output path that stageFile would refuse at the end: its folder missing or not
+ * writable, or the path a folder or another thing that is not a regular file. Writes nothing.
+ */
+export function checkWritable(path: string): void {
+  if (path === '') throw new BackpropError('an output path is empty; expected a file name');
+  const target = outputTarget(path);
+  try {
+    const folder = statSync(dirname(target));
+    if (!folder.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dirname(target), constants.W_OK);
+  } catch (e) {
+    throw new BackpropError(`${path}: cannot write the file (${reason(e)}); nothing was done`);
+  }
 }
 
 function statSafe(path: string): boolean {
