@@ -174,7 +174,7 @@ describe('training controls on the command line', () => {
     expect(e.r2).toBeCloseTo((e.perTarget[0].r2 + e.perTarget[1].r2) / 2, 12);
     expect(Math.min(r2(0), r2(1))).toBeGreaterThan(0.9);
     // The text says what the loss is: training's ½Σ(y − ŷ)² over the targets, each standardized by the model's scale
-    // for it, averaged over the rows; the MSE is in the targets' units, squared. Worked out here from predict's output and the model file.
+    // for it, averaged over the rows; MSE and MAE are means over the targets, each in its own units. Worked out here from predict's output and the model file.
     const file = JSON.parse(readFileSync(model, 'utf8')) as { preprocessing: { target: { scale: { std: number }; extra: { scale: { std: number } }[] } } };
     const stds = [file.preprocessing.target.scale.std, file.preprocessing.target.extra[0].scale.std];
     const half = truth.reduce((s, r, i) => s + stds.reduce((a, std, j) => a + 0.5 * ((r[j] - predicted[i][j]) / std) ** 2, 0), 0) / truth.length;
@@ -184,7 +184,8 @@ describe('training controls on the command line', () => {
     expect(loss![1]).toBe(e.loss.toFixed(4));
     // predict's 6 digits leave the residuals good to about 1e-3 of themselves.
     expect(Math.abs(e.loss - half)).toBeLessThan(0.01 * half);
-    expect(shown).toMatch(/^MSE {3}[\d.]+ {2}\(in the targets' units, squared\)$/m);
+    expect(shown).toMatch(/^MSE {3}[\d.]+ {2}\(mean over the targets, each in its units squared\)$/m);
+    expect(shown).toMatch(/^MAE {3}[\d.]+ {2}\(mean over the targets, each in its units\)$/m);
     const text = backprop(['train', csv, '--target', 'price', '--target', 'colour']);
     expect(text.code).toBe(1);
     expect(text.stderr).toBe(`backprop: ${csv}: the target column "colour" holds text; several targets make a regression, so each must be numeric\n`);

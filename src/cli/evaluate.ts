@@ -94,8 +94,11 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   // R² compares the errors with the target's spread: a target constant in these rows has none, and no R².
   const r2Text = (v: number | null): string => (v === null ? 'undefined (constant target)' : v.toFixed(4));
   // The loss is training's, ½Σ(y − ŷ)² over the targets standardized by their training rows' mean and spread: not in their units.
-  const [scaled, units] = perTarget ? ['½ the squared errors on the standardized targets, summed', "the targets'"] : ['½ the squared error on the standardized target', "the target's"];
-  text.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}  (training's: ${scaled}, averaged over the rows)\nMSE   ${mse.toPrecision(5)}  (in ${units} units, squared)\nMAE   ${mae.toPrecision(5)}\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
+  // With several targets, MSE and MAE are means over targets each in its own units (the table below has each).
+  const [scaled, mseUnits, maeUnits] = perTarget
+    ? ['½ the squared errors on the standardized targets, summed', 'mean over the targets, each in its units squared', 'mean over the targets, each in its units']
+    : ['½ the squared error on the standardized target', "in the target's units, squared", "in the target's units"];
+  text.write(`${source}: ${rows} rows\nloss  ${loss.toFixed(4)}  (training's: ${scaled}, averaged over the rows)\nMSE   ${mse.toPrecision(5)}  (${mseUnits})\nMAE   ${mae.toPrecision(5)}  (${maeUnits})\nR²    ${r2Text(r2)}${perTarget && r2 !== null ? ` (mean over the ${perTarget.some((e) => e.r2 === null) ? 'targets where it is defined' : 'targets'})` : ''}\n`);
   if (perTarget) {
     const targetName = (e: { target: string }): string => printable(e.target, Infinity);
     const width = Math.max(6, ...perTarget.map((e) => targetName(e).length)) + 2;
