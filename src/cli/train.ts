@@ -127,8 +127,11 @@ export function stopLine(stop: LossStop, history: History): string {
   const ended = history.stopReason === 'converged'
     ? `epoch ${ran}: the ${watched} fell less than ${stop.tolerance} below its best for ${stop.patience} epochs`
     : `epoch ${ran}: the cap on epochs`;
+  // Patience counts from the last fall of at least the tolerance; falls smaller than it after that can still make
+  // the lowest loss, kept.
+  const small = history.stopReason === 'converged' && history.finalEpoch > ran - stop.patience ? `, reached by falls of less than ${stop.tolerance} each after epoch ${ran - stop.patience}` : '';
   const kept = stop.monitor === 'valLoss'
-    ? `kept epoch ${history.finalEpoch}, the lowest validation loss (${+stop.best.toPrecision(4)})`
+    ? `kept epoch ${history.finalEpoch}, the lowest validation loss (${+stop.best.toPrecision(4)})${small}`
     : `kept epoch ${history.finalEpoch}, the last (no validation rows to choose by)`;
   return `stopped  ${ended}; ${kept}`;
 }
