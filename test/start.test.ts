@@ -36,6 +36,12 @@ describe('npm start', () => {
     expect(r.training.finalEpoch).toBe(best);
     expect(r.history[best - 1].valLoss).toBe(Math.min(...r.history.map((e) => e.valLoss)));
     expect(r.training.bagging.map((b) => [b.epochs, b.finalEpoch])).toEqual(lines.map((m) => [Number(m[2]), Number(m[4])]));
+    // Each entry names its network as the text does, its fold, and what it reads: the kept set's.
+    const named = [...text.stdout.matchAll(/^network (\d) \(fold (\d)\): stopped/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    const entries = (r.training as unknown as { bagging: { network: number; fold: number; reads: string }[] }).bagging;
+    expect(entries.map((b) => [b.network, b.fold])).toEqual(named);
+    const valuesKept = /^kept {5}networks 6, 2, 7, 4, 8, the values alone/m.test(text.stdout);
+    expect(entries.map((b) => b.reads)).toEqual(valuesKept ? Array(5).fill('values') : ['bins', 'values', 'bins', 'values', 'bins']);
     // Out of fold: every row scored by the network that held it out, at that network's kept epoch.
     const rows = r.training.bagging.reduce((a, b) => a + b.validationRows, 0);
     expect(rows).toBe(300);

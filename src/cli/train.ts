@@ -206,13 +206,14 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const labels = (plan.runs ?? []).map((r, j, all) => `network ${j + 1}/${all.length} (fold ${r.fold + 1}${all.length > members ? (r.unbinned ? ', values' : ', bins') : ''})`);
   const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report, labels)], signal });
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
+  // Each kept network by the number its progress had (the second set's trained after the first) and its fold.
+  const runs = plan.runs ?? [];
+  const keptRun = (k: number): number => {
+    const j = plan.bagChoice?.kept === 'values' && runs[k] && !runs[k].unbinned ? runs.findIndex((r, i) => i >= members && r.fold === k) : -1;
+    return j >= 0 ? j : k;
+  };
+  const reads = (j: number): 'bins' | 'values' => (prep.piecewise && !runs[j]?.unbinned ? 'bins' : 'values');
   if (plan.memberRuns) {
-    // Each kept network by the number its progress had (the second set's trained after the first) and its fold.
-    const runs = plan.runs ?? [];
-    const keptRun = (k: number): number => {
-      const j = plan.bagChoice?.kept === 'values' && runs[k] && !runs[k].unbinned ? runs.findIndex((r, i) => i >= members && r.fold === k) : -1;
-      return j >= 0 ? j : k;
-    };
     plan.memberRuns.forEach((run, k) => {
       const name = `network ${keptRun(k) + 1} (fold ${k + 1})`;
       if (run.history.stopReason === 'early-stopping') say(`${name}: stopped early at epoch ${run.history.epochsRun}; kept epoch ${run.history.finalEpoch}`);
@@ -274,8 +275,9 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       training: {
         trainRows: trainingRows, validationRows, epochs: s.epochs, learningRate: s.lr, batchSize: o.batchSize, l2: s.l2, stopReason: history.stopReason, finalEpoch: history.finalEpoch, epochsRun: history.epochsRun,
         ...(plan.memberRuns ? {
-          bagging: plan.memberRuns.map((r) => ({
-            trainRows: r.rows, validationRows: r.validationRows, epochs: r.history.epochsRun, finalEpoch: r.history.finalEpoch, stopReason: r.history.stopReason,
+          // The top-level history is the first of these.
+          bagging: plan.memberRuns.map((r, k) => ({
+            network: keptRun(k) + 1, fold: k + 1, reads: reads(keptRun(k)), trainRows: r.rows, validationRows: r.validationRows, epochs: r.history.epochsRun, finalEpoch: r.history.finalEpoch, stopReason: r.history.stopReason,
             valLoss: r.history.epochs.find((e) => e.epoch === r.history.finalEpoch)?.valLoss ?? null,
           })),
         } : {}),
