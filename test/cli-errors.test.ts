@@ -65,6 +65,9 @@ describe('bad options are usage errors (exit 2)', () => {
     [['--activation', 'swish'], '--activation: expected one of sigmoid, tanh, relu, leaky-relu, linear, got "swish"'],
     [['--optimizer', 'adagrad'], '--optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, adamw, got "adagrad"'],
     [['--early-stopping', '3', '--validation', '0'], '--early-stopping: needs validation rows; drop --validation 0'],
+    // The library's advice names its options; the command line's names the flags.
+    [['--validation', '0.3', '--bagging', '5'], '--validation: with bagging 5 each network holds out its own fold (1/5 of the rows); drop --validation, or give --bagging 1 for one network with a validation share'],
+    [['--dropout', '0.1,0.2,0.3'], '--dropout: 3 rates for 1 hidden layer; give one rate, or one per hidden layer'],
     [['--backend', 'gpu'], '--backend: expected one of auto, blas, wasm, reference, got "gpu"'],
     [['--threads', '0'], '--threads: expected a whole number of threads from 1 to 1024, or auto, got "0"'],
   ];

@@ -19,7 +19,7 @@ import { explainCommand, gradcheckCommand } from './explain.js';
 // The commands that need more than train does (the ONNX and TensorFlow.js code, tune's worker pool, the playground's
 // server) load their modules when they run, so that `backprop train` starts without them.
 import type { ImportCommandOptions } from './interop.js';
-import { classWeightOption, dropoutOption, nonNegativeNumber, scheduleOption } from './options.js';
+import { asFlags, classWeightOption, dropoutOption, LIBRARY_OPTIONS, nonNegativeNumber, scheduleOption } from './options.js';
 import { cvCommand, type CvOptions } from './cv.js';
 import { importanceCommand } from './importance.js';
 import type { TuneOptions } from './tune.js';
@@ -30,7 +30,7 @@ import { totalmem } from 'node:os';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_BINS } from '../data/piecewise.js';
-import { BAGGING_MAX_ROWS, DEFAULT_BAGGING, DEFAULT_LAYERS, OptionError, TRAIN_OPTION_NAMES, type HiddenActivation } from '../model/options.js';
+import { BAGGING_MAX_ROWS, DEFAULT_BAGGING, DEFAULT_LAYERS, OptionError, type HiddenActivation } from '../model/options.js';
 import { train, type TrainOptions } from './train.js';
 
 const stdout = process.stdout;
@@ -362,8 +362,6 @@ function checkTrainingControls(opts: Record<string, unknown>): void {
 /** Settings read from the environment: a bad one is the user's mistake, as a bad flag is (exit 2, as --threads). */
 const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS', 'BACKPROP_BLAS']);
 
-/** The library's option names that the command line spells as flags. */
-const LIBRARY_OPTIONS: ReadonlySet<string> = new Set([...TRAIN_OPTION_NAMES, 'folds', 'trials', 'workers', 'budget']);
 
 export async function main(argv: string[]): Promise<number> {
   currentCommand = argv.find((a) => !a.startsWith('-')) ?? '';
@@ -378,8 +376,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof BackpropError && !(e instanceof UsageError) && e.field !== undefined && LIBRARY_OPTIONS.has(e.field)) {
       // The library names its option (earlyStopping); the command line knows it as a flag (--early-stopping). A bad
       // option is a usage error; data that an option cannot serve (a fold of one class) is not.
-      const flag = `--${e.field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
-      const message = e.message.startsWith(`${e.field}:`) ? flag + e.message.slice(e.field.length) : e.message;
+      const message = asFlags(e.message, e.field);
       process.stderr.write(`backprop: ${printable(message.replace(/\s*\n\s*/g, ' '), 4000)}\n`);
       return e instanceof OptionError ? EXIT_USAGE : EXIT_FAILURE;
     }

@@ -1,5 +1,5 @@
 // Parsers for option values: each names the option and what was expected, and fails as a usage error (exit 2).
-import { OptionError, parseSchedule, type ScheduleRule } from '../model/options.js';
+import { OptionError, parseSchedule, TRAIN_OPTION_NAMES, type ScheduleRule } from '../model/options.js';
 import { UsageError } from './errors.js';
 import { BackpropError, printable } from '../core/errors.js';
 import { checkNaValues } from '../data/missing.js';
@@ -186,4 +186,21 @@ export function durationOption(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|)\s*$/i.exec(value);
   if (!m || !(Number(m[1]) > 0)) throw new UsageError(`--budget: expected a duration like 90s, 5m or 1h, got "${value}"`, '--budget');
   return Number(m[1]) * { '': 1000, s: 1000, m: 60_000, h: 3_600_000 }[m[2].toLowerCase() as '' | 's' | 'm' | 'h'];
+}
+
+/** The library's option names that the command line spells as flags. */
+export const LIBRARY_OPTIONS: ReadonlySet<string> = new Set([...TRAIN_OPTION_NAMES, 'folds', 'trials', 'workers', 'budget']);
+
+/** A library option's flag: earlyStopping is --early-stopping. */
+export const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+
+/**
+ * A library message as the command line says it: its leading option name as a flag, and the options in its advice
+ * too ("drop validation, or give bagging 1" reads "drop --validation, or give --bagging 1"; "drop validation: 0"
+ * reads "drop --validation 0").
+ */
+export function asFlags(message: string, field: string): string {
+  const lead = message.startsWith(`${field}:`) ? flagOf(field) + message.slice(field.length) : message;
+  return lead.replace(/\b(drop|give|raise|lower|set) ([a-z][A-Za-z]*)(: )?/g, (whole, verb: string, name: string, colon?: string) =>
+    (LIBRARY_OPTIONS.has(name) ? `${verb} ${flagOf(name)}${colon ? ' ' : ''}` : whole));
 }

@@ -21,7 +21,7 @@ import { planStreamedTraining } from '../node/train-stream.js';
 import { existsSync, statSync } from 'node:fs';
 import { loadFrame } from '../node/read.js';
 import { UsageError } from './errors.js';
-import type { ClassWeightRule } from './options.js';
+import { asFlags, type ClassWeightRule } from './options.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
 
@@ -156,8 +156,8 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     try {
       plan = await planTraining(frame, library);
     } catch (e) {
-      // The library says "validation 0"; here it is a flag.
-      if (e instanceof OptionError && e.option === 'validation') throw new UsageError(`--${e.message.replace(/validation 0$/, '--validation 0')}`, '--validation');
+      // The library names its options; here they are flags.
+      if (e instanceof OptionError && e.option === 'validation') throw new UsageError(asFlags(e.message, 'validation'), '--validation');
       throw e;
     }
     // The columns are in the plan's matrices now; only a plot of the data points needs them again.

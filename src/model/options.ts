@@ -110,7 +110,11 @@ export interface ModelOptions extends TableOptions {
 export interface TrainOptions<Target extends string = string> extends ModelOptions {
   /** The column to predict (default: the last one); several make a multi-output regression. */
   target?: Target | readonly Target[];
-  /** Share of rows held out for validation, stratified by class. Default 0.2; 0 for none. */
+  /**
+   * For one network (bagging 1, or above BAGGING_MAX_ROWS rows), the share of rows held out for validation,
+   * stratified by class: default 0.2; 0 for none. With bagging (the default on smaller tables) each network holds
+   * out its own fold instead, and a validation share is refused.
+   */
   validation?: number;
   /** Stop after this many epochs without a better validation loss, keeping the best weights. */
   earlyStopping?: number;
