@@ -189,6 +189,9 @@ describe('training controls on the command line', () => {
     const text = backprop(['train', csv, '--target', 'price', '--target', 'colour']);
     expect(text.code).toBe(1);
     expect(text.stderr).toBe(`backprop: ${csv}: the target column "colour" holds text; several targets make a regression, so each must be numeric\n`);
+    const asClasses = backprop(['train', csv, '--target', 'price', '--target', 'weight', '--task', 'classification']);
+    expect(asClasses.code).toBe(1);
+    expect(asClasses.stderr).toBe('backprop: --task: several target columns make a multi-output regression, not a classification\n');
     const streamed = backprop(['train', csv, '--target', 'price', '--target', 'weight', '--stream']);
     expect(streamed.code).toBe(2);
     expect(streamed.stderr).toBe('backprop: --target: several targets (a multi-output regression) need the data in memory; drop --stream or raise --memory\n');

@@ -160,7 +160,7 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
     return t;
   });
   if (targets) {
-    if (task === 'classification') throw new BackpropError('target: several target columns make a multi-output regression, not a classification', 'task');
+    if (task === 'classification') throw new BackpropError('task: several target columns make a multi-output regression, not a classification', 'task');
     const seen = new Set<string>();
     for (const c of targetCols) {
       if (seen.has(c.name)) throw new BackpropError(`target: "${c.name}" is named twice`, 'target');
