@@ -273,6 +273,15 @@ describe('targets read as users mean them', () => {
     writeFileSync(path, ['size,price', ...prices.map((p) => `${p.size},${p.price}`)].join('\n') + '\n');
     expect(backprop(['train', path, '--epochs', '1']).stdout.split('\n')[1])
       .toBe('target   price: regression: 15 distinct whole numbers spread over 150000–1088000: amounts, not labels; --task classification reads them as classes');
+    // Classes asked of measurements, nearly one value a row: said, with the way back. Twenty classes or fewer, or
+    // classes with rows to spare, are not.
+    const measured = join(dir, 'measured.csv');
+    writeFileSync(measured, ['x,y', ...Array.from({ length: 60 }, (_, i) => `${i},${(i * 0.37 + 1).toFixed(2)}`)].join('\n') + '\n');
+    expect(backprop(['train', measured, '--task', 'classification', '--epochs', '1', '--bagging', '1', '--validation', '0']).stdout.split('\n')[1])
+      .toMatch(/^target {3}y: classification, 60 classes \(.*\): as asked, though 60 classes in 60 rows leave most of them a row or two; --task regression predicts them as numbers$/);
+    const graded = join(dir, 'graded.csv');
+    writeFileSync(graded, ['x,grade', ...grades.map((g) => `${g.x},${g.grade}`)].join('\n') + '\n');
+    expect(backprop(['train', graded, '--task', 'classification', '--epochs', '1']).stdout.split('\n')[1]).toBe('target   grade: classification, 3 classes (1, 2, 3)');
   }, 60_000);
 });
 
