@@ -167,7 +167,7 @@ describe('every damaged model file is refused with one line, or loads and predic
         // predict's header names the target, which a damaged file may call "NaN": the values are what must be finite.
         expect(command === 'predict' ? stdout.slice(stdout.indexOf('\n') + 1) : stdout, c.name).not.toMatch(/NaN|Infinity/);
         // Only the note on columns a damaged file no longer names (its target renamed, say).
-        expect(stderr.replace(/^backprop: .*: not used by the model, left out: .*\n/, ''), c.name).toBe('');
+        expect(stderr.replace(/^backprop: note: .*: not used by the model, left out: .*\n/, ''), c.name).toBe('');
       } else {
         expect(code, c.name).toBe(1);
         expect(stderr.trimEnd().split('\n'), c.name).toHaveLength(1);

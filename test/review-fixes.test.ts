@@ -115,7 +115,7 @@ describe('explain reads a record as predict does', () => {
     const known = backprop(['explain', model, '--input', '3,oslo', '--target', 'yes', '--json']);
     const unseen = backprop(['explain', model, '--input', '3,rome', '--target', 'yes', '--json']);
     expect(unseen.code, unseen.stderr).toBe(0);
-    expect(unseen.stderr).toBe('backprop: --input: column "city" has a value the model never saw, encoded as all zeros\n');
+    expect(unseen.stderr).toBe('backprop: note: --input: column "city" has a value the model never saw, encoded as all zeros\n');
     // The city's one-hot block is all zeros; the size input is the same as for a known city.
     const inputs = (r: { stdout: string }): number[] => (JSON.parse(r.stdout) as { input: number[] }).input;
     expect(inputs(unseen).slice(1)).toEqual([0, 0]);

@@ -106,7 +106,7 @@ describe('predict --json names, row by row, the values the model never saw', () 
     expect(out.map((o) => o.unseen)).toEqual([undefined, { city: 'bergen' }, undefined, { city: 'paris' }]);
     expect(out.map((o) => o.y)).toEqual(report.predictions.map((p) => p!.label));
     // The text output keeps its count by column on stderr.
-    expect(run.stderr).toBe(`backprop: ${csv}: 2 values the model never saw, encoded as all zeros: city 2\n`);
+    expect(run.stderr).toBe(`backprop: note: ${csv}: 2 values the model never saw, encoded as all zeros: city 2\n`);
     // A kept column may not take the field's name.
     expect(backprop(['predict', path, csv, '--json', '--keep', 'unseen']).stderr).toBe('backprop: --keep: "unseen" is a field of every --json row; keep another column\n');
   }, 60_000);

@@ -216,7 +216,7 @@ describe('predict', () => {
   it('ignores columns the model does not use, naming them once on stderr', () => {
     const r = backprop(['predict', model, rows]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`backprop: ${rows}: not used by the model, left out: id, notes\n`);
+    expect(r.stderr).toBe(`backprop: note: ${rows}: not used by the model, left out: id, notes\n`);
     expect(r.stdout.split('\n')[0]).toBe('label,p(x),p(y)');
   });
 

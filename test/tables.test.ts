@@ -204,7 +204,7 @@ describe('categories never seen in training', () => {
     const evaluated = backprop(['evaluate', path, data, '--json']);
     expect(JSON.parse(evaluated.stdout).unseen).toEqual({ city: 5 });
     const predicted = backprop(['predict', path, data]);
-    expect(predicted.stderr).toContain(`backprop: ${data}: 5 values the model never saw, encoded as all zeros: city 5\n`);
+    expect(predicted.stderr).toContain(`backprop: note: ${data}: 5 values the model never saw, encoded as all zeros: city 5\n`);
     const strict = backprop(['predict', path, data, '--unknown', 'error']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toBe(`backprop: ${data}, line 2, column 3 (city): the value "Berlin", which the model never saw; known values: Lima, Oslo, Paris, Rome\n`);

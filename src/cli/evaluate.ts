@@ -25,7 +25,7 @@ function noteMet(model: Model, source: string, unseen: ReadonlyMap<string, numbe
   const say = (entries: [string, number][], what: readonly [string, string]): void => {
     if (!entries.length) return;
     const total = entries.reduce((n, [, c]) => n + c, 0);
-    process.stderr.write(printableLines(`backprop: ${source}: ${total.toLocaleString('en-US')} ${total === 1 ? what[0] : what[1]}: ${entries.map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}\n`));
+    process.stderr.write(printableLines(`backprop: note: ${source}: ${total.toLocaleString('en-US')} ${total === 1 ? what[0] : what[1]}: ${entries.map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}\n`));
   };
   // A word among a numeric column's numbers that the model never saw is read as a missing value; an unseen text value is all zeros.
   const numeric = new Set(model.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name));
@@ -40,7 +40,7 @@ function noteMet(model: Model, source: string, unseen: ReadonlyMap<string, numbe
 /** Names, once, the columns a model does not use; they are left out. */
 function noteUnused(model: Model, frame: DataFrame, skip: readonly string[] = []): void {
   const unused = model.unused(frame.columns.map((c) => c.name)).filter((c) => !skip.includes(c));
-  if (unused.length) process.stderr.write(`backprop: ${frame.source}: not used by the model, left out: ${unused.join(', ')}\n`);
+  if (unused.length) process.stderr.write(`backprop: note: ${frame.source}: not used by the model, left out: ${unused.join(', ')}\n`);
 }
 
 /** The table model in a model file, named after the file; a bare network (no column description) cannot read CSV data. */

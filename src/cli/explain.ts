@@ -36,7 +36,7 @@ export function explainCommand(modelPath: string, o: ExplainOptions, out: NodeJS
     // A word among a numeric column's values is read as a missing one.
     const numeric = new Set(loaded.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name));
     for (const name of report.unseen) {
-      process.stderr.write(`backprop: --input: column "${name}" has a value the model never saw, ${numeric.has(name) ? 'a word among numbers, read as a missing value' : 'encoded as all zeros'}\n`);
+      process.stderr.write(`backprop: note: --input: column "${name}" has a value the model never saw, ${numeric.has(name) ? 'a word among numbers, read as a missing value' : 'encoded as all zeros'}\n`);
     }
     trace = report.trace;
   } else {

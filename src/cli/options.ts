@@ -201,6 +201,6 @@ export const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) 
  */
 export function asFlags(message: string, field: string): string {
   const lead = message.startsWith(`${field}:`) ? flagOf(field) + message.slice(field.length) : message;
-  return lead.replace(/\b(drop|give|raise|lower|set) ([a-z][A-Za-z]*)(: )?/g, (whole, verb: string, name: string, colon?: string) =>
-    (LIBRARY_OPTIONS.has(name) ? `${verb} ${flagOf(name)}${colon ? ' ' : ''}` : whole));
+  return lead.replace(/(?<=\b(?:drop|give|raise|lower|set|or) )([a-z][A-Za-z]*)\b(: )?/g, (whole, name: string, colon?: string) =>
+    (LIBRARY_OPTIONS.has(name) ? `${flagOf(name)}${colon ? ' ' : ''}` : whole));
 }
