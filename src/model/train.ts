@@ -65,9 +65,10 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * What the table layer did to the data, in words for a plan (the command line prints them): the missing values it
- * fills, each column it left out, and why the target's task.
+ * fills, each column it left out, and why the target's task (with the table's rows, whether asked classes are
+ * nearly one a row).
  */
-export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'> & { rows?: number }): { missing: string | null; leftOut: string[]; notDates: string[]; mixed: string[]; task: string } {
+export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, rows?: number): { missing: string | null; leftOut: string[]; notDates: string[]; mixed: string[]; task: string } {
   const { description, prep } = plan;
   let missing: string | null = null;
   if (description.missing.length) {
@@ -99,8 +100,8 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'> & { 
   const asked = description.taskReason === 'as asked';
   // Classes asked of numbers that are nearly all distinct: every value its own class, a row or two each.
   const classes = target.task === 'classification' && typeof target.classes[0] === 'number' ? target.classes.length : 0;
-  const distinct = asked && plan.rows !== undefined && classes > 20 && classes * 2 > plan.rows;
-  const task = distinct ? `as asked, though ${count(classes)} classes in ${count(plan.rows!)} rows leave most of them a row or two; --task regression predicts them as numbers`
+  const distinct = asked && rows !== undefined && classes > 20 && classes * 2 > rows;
+  const task = distinct ? `as asked, though ${count(classes)} classes in ${count(rows!)} rows leave most of them a row or two; --task regression predicts them as numbers`
     : description.taskReason === 'text' || description.taskReason === 'numbers with fractions' || asked || targetColumns(target).length > 1 ? '' : target.task === 'classification'
     ? `${description.taskReason}; --task regression predicts them as numbers`
     : `${description.taskReason}; --task classification reads them as classes`;
