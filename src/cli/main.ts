@@ -362,7 +362,6 @@ function checkTrainingControls(opts: Record<string, unknown>): void {
 /** Settings read from the environment: a bad one is the user's mistake, as a bad flag is (exit 2, as --threads). */
 const ENVIRONMENT_SETTINGS: ReadonlySet<string> = new Set(['BACKPROP_THREADS', 'BACKPROP_BLAS']);
 
-
 export async function main(argv: string[]): Promise<number> {
   currentCommand = argv.find((a) => !a.startsWith('-')) ?? '';
   try {
