@@ -74,6 +74,19 @@ function gradientsAgree(k: Kernels, dtype: 'float32' | 'float64', relative: numb
       });
       const ref = new Network(spec), fast = new Network(spec, { kernels: k });
       const lossRef = ref.computeGradients(x, y), lossFast = fast.computeGradients(x, y);
+      // A relu or leaky-relu unit whose input is within rounding of 0 can fall on the kink's other side on another
+      // backend, where its derivative is another number: no backend is wrong there, and such a case is left out. A
+      // side taken differently farther from 0 than rounding explains stays in, and fails below.
+      if (activation === 'relu' || activation === 'leaky-relu') {
+        const r = ref.pass(ref.inputBatch(x), ref.targetBatch(y, rows), false), f = fast.pass(fast.inputBatch(x), fast.targetBatch(y, rows), false);
+        const roundingOnly = r.buffers.slice(0, -1).every((b, l) => {
+          let scale = 0;
+          for (const v of b.h.data) scale = Math.max(scale, Math.abs(v));
+          return b.h.data.every((v, j) => (v > 0) === (f.buffers[l].h.data[j] > 0) || Math.abs(v) <= 1e-5 * scale);
+        });
+        const flips = r.buffers.slice(0, -1).some((b, l) => b.h.data.some((v, j) => (v > 0) !== (f.buffers[l].h.data[j] > 0)));
+        fc.pre(!(flips && roundingOnly));
+      }
       expect(Math.abs(lossFast - lossRef) / lossRef).toBeLessThan(relative);
       ref.parameters.forEach((p, i) => {
         const q = fast.parameters[i].grad;
