@@ -197,6 +197,12 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     await above.fit();
     expect(above.members).toBe(5);
     expect(above.refit).toBeUndefined();
+    // No second set above the bound: five networks, the mixed set; the progress names what each reads.
+    expect(above.runs).toEqual([0, 1, 2, 3, 4].map((fold) => ({ fold, unbinned: fold % 2 === 1 })));
+    const shown = backprop(['train', join(dir, 'kinds2001.csv'), '--epochs', '1']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect([...shown.stdout.matchAll(/^ {2}network (\d)\/(\d) \(fold (\d), (bins|values)\)$/gm)].map((m) => m.slice(1).join(' ')))
+      .toEqual(['1 5 1 bins', '2 5 2 values', '3 5 3 bins', '4 5 4 values', '5 5 5 bins']);
     const atBound = await planTraining(big, { epochs: 1 }, undefined, Uint32Array.from({ length: REFIT_MAX_ROWS }, (_, i) => i));
     await atBound.fit();
     expect(atBound.refit).toEqual({ rows: REFIT_MAX_ROWS, epochs: [1, 1, 1, 1, 1] });

@@ -8,8 +8,8 @@ import { decodeOutput, encodedWidth, targetColumns, type Preprocessing } from '.
 import { stringifyModel } from '../io/model-file.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Network } from '../nn/network.js';
-import { BAG_CHOICE_MAX_ROWS, DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
-import { planTraining, tableNotes, unbinnedMembers, type Metrics, type TrainingPlan } from '../model/train.js';
+import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type TrainOptions as LibraryTrainOptions } from '../model/options.js';
+import { planTraining, tableNotes, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { checkWritable, commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
@@ -186,9 +186,13 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   if (members > 1) say(`split    ${trainingRows} rows in ${members} folds (seed ${o.seed}): network k trains on the others and holds out fold k, about ${Math.round(trainingRows / members)} rows`);
   else say(`split    ${trainingRows} training rows, ${validationRows} validation rows (seed ${o.seed})`);
   const watched = members > 1 || validationRows ? 'validation' : 'training';
-  const unbinned = members > 1 ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [k + 1] : [])) : [];
-  // The folds whose network reads the bins get a second network on the values (model/train.ts baggedRuns).
-  const again = members > 1 && trainingRows <= BAG_CHOICE_MAX_ROWS ? unbinnedMembers(prep, members).flatMap((u, k) => (u ? [] : [k + 1])) : [];
+  // The networks fit trains, as the plan has them (model/train.ts baggedRuns): the mixed set, one per fold, then on a
+  // small table a second network on the values for each fold whose first reads the bins.
+  const runs = plan.runs ?? [];
+  const unbinned = runs.slice(0, members).flatMap((r, k) => (r.unbinned ? [k + 1] : []));
+  const again = runs.slice(members).map((r) => r.fold + 1);
+  // The network on the values for fold k (from 0): its first, or its second.
+  const valuesRun = (k: number): number => (runs[k].unbinned ? k : runs.findIndex((r, i) => i >= members && r.fold === k));
   say(`network  ${members > 1 ? `${members} × ` : ''}${[net.inputs, ...net.layers.map((l) => l.units)].join('-')} (${net.layers.map((l) => l.activation.name).join(', ')}), loss ${loss}, ${o.optimizer} η=${s.lr}, batch ${o.batchSize}, ${s.stop ? `up to ${s.epochs} epochs (until the ${watched} loss stops falling)` : `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`}, ${kernelsLabel(net, Math.min(o.batchSize, trainingRows))} kernels${unbinned.length ? `; network${unbinned.length === 1 ? '' : 's'} ${unbinned.join(', ')} on the ${encodedWidth(prep.features)} values without their bins${again.length ? `, and ${again.map((_, i) => members + i + 1).join(', ')} on the values for fold${again.length === 1 ? '' : 's'} ${again.join(', ')} (${members + again.length} networks; the ${members} of the lower out-of-fold loss kept)` : ''}` : ''}${members > 1 ? `; averaged into one network of ${net.layers.slice(0, -1).map((l) => l.units * members).join('-') || 'no hidden'} units` : ''}`);
   const threads = threadsLine(net, Math.min(o.batchSize, trainingRows));
   if (threads) say(threads);
@@ -202,16 +206,12 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   ].filter(Boolean);
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
-  // A bagged run's networks by name: which fold each holds out, and what it reads where both sets train.
-  const labels = (plan.runs ?? []).map((r, j, all) => `network ${j + 1}/${all.length} (fold ${r.fold + 1}${all.length > members ? (r.unbinned ? ', values' : ', bins') : ''})`);
+  // A bagged run's networks by name: which fold each holds out, and what it reads where some read the bins.
+  const labels = runs.map((r, j) => `network ${j + 1}/${runs.length} (fold ${r.fold + 1}${unbinned.length ? (r.unbinned ? ', values' : ', bins') : ''})`);
   const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report, labels)], signal });
   if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
-  // Each kept network by the number its progress had (the second set's trained after the first) and its fold.
-  const runs = plan.runs ?? [];
-  const keptRun = (k: number): number => {
-    const j = plan.bagChoice?.kept === 'values' && runs[k] && !runs[k].unbinned ? runs.findIndex((r, i) => i >= members && r.fold === k) : -1;
-    return j >= 0 ? j : k;
-  };
+  // Each kept network by the number its progress had, in fold order.
+  const keptRun = (k: number): number => (plan.bagChoice?.kept === 'values' ? valuesRun(k) : k);
   const reads = (j: number): 'bins' | 'values' => (prep.piecewise && !runs[j]?.unbinned ? 'bins' : 'values');
   if (plan.memberRuns) {
     plan.memberRuns.forEach((run, k) => {
@@ -220,8 +220,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       else if (run.stop) say(`${name}: ${stopLine(run.stop, run.history).replace(/^stopped +/, 'stopped ')}`);
     });
     const c = plan.bagChoice;
-    // The values-alone set by network number, in fold order: a fold's own network where it reads the values, else its second.
-    const valuesSet = Array.from({ length: members }, (_, k) => (unbinned.includes(k + 1) ? k + 1 : members + again.indexOf(k + 1) + 1));
+    const valuesSet = Array.from({ length: members }, (_, k) => valuesRun(k) + 1);
     if (c) {
       say(c.kept === 'values'
         ? `kept     networks ${valuesSet.join(', ')}, the values alone: out-of-fold loss ${c.values.toFixed(4)} against ${c.mixed.toFixed(4)} with ${again.join(', ')} on the bins`
