@@ -1,6 +1,6 @@
 // The built playground, served, and one Chromium for a test file. `usePlayground()` registers the file's
-// beforeAll/afterAll; `open` gives a new page at a viewport once its first training figure shows; `close` ends it
-// and fails the test on any script error the page threw meanwhile; `tasks` gives the tasks the pages' main threads
+// beforeAll/afterAll; `open` gives a page at a viewport once its first training figure shows (a new page, or one an
+// earlier test closed, loaded afresh); `close` ends it and fails the test on any script error the page threw meanwhile; `tasks` gives the tasks the pages' main threads
 // ran meanwhile, from Chromium's trace.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -36,23 +36,50 @@ export function usePlayground(): Playground {
   let browser: Browser;
   let server: Server;
   let url = '';
-  const pageErrors = new WeakMap<Page, string[]>();
+  const pageErrors = new WeakMap<Page, { errors: string[]; listener: (e: Error) => void }>();
   // Pages at the same viewport and no other option share a context: a new context costs about a second of CPU on
-  // two cores, a quarter of opening the page. The page keeps nothing in storage, and what a test sets on its page
-  // (init scripts, CDP sessions, listeners) goes with the page. Other options (a touch screen, a scale) get a
-  // context of their own.
+  // two cores, a quarter of opening the page. The page keeps nothing in storage. Other options (a touch screen, a
+  // scale) get a context of their own.
   const contexts = new Map<string, Promise<BrowserContext>>();
   const shared = new WeakSet<BrowserContext>();
+  // A page a test closed in a shared context waits, blank, for the next test at its viewport, which navigates it to
+  // its address: a new page starts a renderer process, about 1.3 s of CPU of the 2.7 s that opening one costs. What a
+  // navigation keeps is what a test could leave behind: a page whose test called one of `KEEPS` (or opened a CDP
+  // session on it) is closed instead; the mouse goes back to the corner.
+  const pools = new Map<BrowserContext, Page[]>();
+  const kept = new WeakSet<Page>();
+  const KEEPS = ['addInitScript', 'route', 'routeFromHAR', 'routeWebSocket', 'setViewportSize', 'emulateMedia', 'exposeFunction', 'exposeBinding', 'setExtraHTTPHeaders'] as const;
   const contextFor = (viewport: { width: number; height: number }, options: BrowserContextOptions): Promise<BrowserContext> => {
     if (Object.keys(options).length > 0) return browser.newContext({ viewport, ...options });
     const key = `${viewport.width}x${viewport.height}`;
     if (!contexts.has(key)) {
       contexts.set(key, browser.newContext({ viewport }).then((c) => {
         shared.add(c);
+        pools.set(c, []);
+        const session = c.newCDPSession.bind(c);
+        c.newCDPSession = (page, ...rest) => {
+          if (!('parentFrame' in page)) kept.add(page);
+          return session(page, ...rest);
+        };
         return c;
       }));
     }
     return contexts.get(key)!;
+  };
+  const pageIn = async (context: BrowserContext): Promise<Page> => {
+    const waiting = pools.get(context)?.pop();
+    if (waiting) return waiting;
+    const page = await context.newPage();
+    if (shared.has(context)) {
+      for (const name of KEEPS) {
+        const method = (page[name] as (...args: unknown[]) => unknown).bind(page);
+        (page as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+          kept.add(page);
+          return method(...args);
+        };
+      }
+    }
+    return page;
   };
   beforeAll(async () => {
     if (!existsSync(join(PLAYGROUND_BUILD, 'index.html'))) throw new Error(`${PLAYGROUND_BUILD} is missing: npm run build makes it (npm test does so first)`);
@@ -66,18 +93,27 @@ export function usePlayground(): Playground {
   return {
     url: () => url,
     async open(search, viewport, options = {}) {
-      const page = await (await contextFor(viewport, options)).newPage();
+      const page = await pageIn(await contextFor(viewport, options));
       const errors: string[] = [];
-      pageErrors.set(page, errors);
-      page.on('pageerror', (e) => errors.push(e.message));
+      const listener = (e: Error): number => errors.push(e.message);
+      pageErrors.set(page, { errors, listener });
+      page.on('pageerror', listener);
       await page.goto(url + search);
       await page.waitForFunction(() => document.getElementById('trainLoss')?.textContent !== '–');
       return page;
     },
     async close(page) {
-      if (shared.has(page.context())) await page.close();
-      else await page.context().close();
-      expect(pageErrors.get(page)).toEqual([]);
+      const context = page.context();
+      if (!shared.has(context)) await context.close();
+      else if (kept.has(page) || page.isClosed()) await page.close();
+      else {
+        // Blank, so that it trains and draws nothing while it waits.
+        await page.mouse.move(0, 0);
+        await page.goto('about:blank');
+        page.off('pageerror', pageErrors.get(page)!.listener);
+        pools.get(context)!.push(page);
+      }
+      expect(pageErrors.get(page)!.errors).toEqual([]);
     },
     async tasks(during) {
       let trace: Buffer;
