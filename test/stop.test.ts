@@ -115,10 +115,10 @@ describe('the default rule', () => {
     expect(settle(resolveOptions({ epochs: 40 }), 240, 'classification').stop).toBeUndefined();
     const data = generate('circle', { samples: 300, seed: 1 });
     const x = data.x, y = data.y.map((r) => r[0]);
-    const given = await train(x, { y, epochs: 40, backend: 'reference' });
+    const given = await train(x, { y, epochs: 40 });
     expect(given.history!.epochs.length).toBe(40);
     expect(given.history!.stopReason).toBe('completed');
-    const byDefault = await train(x, { y, backend: 'reference' });
+    const byDefault = await train(x, { y });
     expect(byDefault.history!.stopReason).toBe('converged');
     const losses = byDefault.history!.epochs.map((e) => e.valLoss!);
     expect(byDefault.history!.epochs[byDefault.history!.finalEpoch - 1].valLoss).toBe(Math.min(...losses));
