@@ -37,24 +37,20 @@ export function usePlayground(): Playground {
   let server: Server;
   let url = '';
   const pageErrors = new WeakMap<Page, { errors: string[]; listener: (e: Error) => void }>();
-  // Pages at the same viewport and no other option share a context: a new context costs about a second of CPU on
-  // two cores, a quarter of opening the page. The page keeps nothing in storage. Other options (a touch screen, a
-  // scale) get a context of their own.
+  // Pages with the same viewport and options share a context: a new context costs about a second of CPU on two cores,
+  // a quarter of opening the page. The page keeps nothing in storage.
   const contexts = new Map<string, Promise<BrowserContext>>();
-  const shared = new WeakSet<BrowserContext>();
-  // A page a test closed in a shared context waits, blank, for the next test at its viewport, which navigates it to
-  // its address: a new page starts a renderer process, about 1.3 s of CPU of the 2.7 s that opening one costs. What a
-  // navigation keeps is what a test could leave behind: a page whose test called one of `KEEPS` (or opened a CDP
-  // session on it) is closed instead; the mouse goes back to the corner.
+  // A page a test closed waits, blank, for the next test with its context, which navigates it to its address: a new
+  // page starts a renderer process, about 1.3 s of CPU of the 2.7 s that opening one costs. What a navigation keeps
+  // is what a test could leave behind: a page whose test called one of `KEEPS` (or opened a CDP session on it) is
+  // closed instead; the mouse goes back to the corner.
   const pools = new Map<BrowserContext, Page[]>();
   const kept = new WeakSet<Page>();
   const KEEPS = ['addInitScript', 'route', 'routeFromHAR', 'routeWebSocket', 'setViewportSize', 'emulateMedia', 'exposeFunction', 'exposeBinding', 'setExtraHTTPHeaders'] as const;
   const contextFor = (viewport: { width: number; height: number }, options: BrowserContextOptions): Promise<BrowserContext> => {
-    if (Object.keys(options).length > 0) return browser.newContext({ viewport, ...options });
-    const key = `${viewport.width}x${viewport.height}`;
+    const key = JSON.stringify([viewport, options]);
     if (!contexts.has(key)) {
-      contexts.set(key, browser.newContext({ viewport }).then((c) => {
-        shared.add(c);
+      contexts.set(key, browser.newContext({ viewport, ...options }).then((c) => {
         pools.set(c, []);
         const session = c.newCDPSession.bind(c);
         c.newCDPSession = (page, ...rest) => {
@@ -67,17 +63,15 @@ export function usePlayground(): Playground {
     return contexts.get(key)!;
   };
   const pageIn = async (context: BrowserContext): Promise<Page> => {
-    const waiting = pools.get(context)?.pop();
+    const waiting = pools.get(context)!.pop();
     if (waiting) return waiting;
     const page = await context.newPage();
-    if (shared.has(context)) {
-      for (const name of KEEPS) {
-        const method = (page[name] as (...args: unknown[]) => unknown).bind(page);
-        (page as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-          kept.add(page);
-          return method(...args);
-        };
-      }
+    for (const name of KEEPS) {
+      const method = (page[name] as (...args: unknown[]) => unknown).bind(page);
+      (page as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        kept.add(page);
+        return method(...args);
+      };
     }
     return page;
   };
@@ -103,15 +97,13 @@ export function usePlayground(): Playground {
       return page;
     },
     async close(page) {
-      const context = page.context();
-      if (!shared.has(context)) await context.close();
-      else if (kept.has(page) || page.isClosed()) await page.close();
+      if (kept.has(page) || page.isClosed()) await page.close();
       else {
         // Blank, so that it trains and draws nothing while it waits.
         await page.mouse.move(0, 0);
         await page.goto('about:blank');
         page.off('pageerror', pageErrors.get(page)!.listener);
-        pools.get(context)!.push(page);
+        pools.get(page.context())!.push(page);
       }
       expect(pageErrors.get(page)!.errors).toEqual([]);
     },
