@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModel } from '../src/index.js';
+import { barLine, progressCallback } from '../src/cli/progress.js';
 import { backprop, tempDir, writeFile } from './cli-helpers.js';
 
 const dir = tempDir();
@@ -250,4 +251,49 @@ describe('backprop playground', () => {
       child.kill('SIGINT');
     }
   }, 30_000);
+});
+
+describe('the progress bar on a terminal', () => {
+  const logs = { epoch: 123, loss: 0.1234, accuracy: 0.95, valLoss: 0.2345, valAccuracy: 0.931 };
+  const LABEL = 'network 6/8 (fold 1, values)';
+
+  it('keeps within the terminal\'s width: the bar shrinks to 10 cells, then accuracy goes first and the validation loss last', () => {
+    const wide = barLine(LABEL, 123, 500, logs, 200);
+    expect(wide).toBe(`  ${LABEL}  ${'█'.repeat(6)}${'░'.repeat(18)} epoch 123/500  loss 0.1234  accuracy 95.0%  val loss 0.2345  val accuracy 93.1%`);
+    let dropped = 0;
+    for (let width = 10; width <= 200; width++) {
+      const line = barLine(LABEL, 123, 500, logs, width);
+      // A line as wide as the terminal wraps, and a redraw then repeats it: width − 1 at most.
+      expect(line.length, `${width} columns`).toBeLessThanOrEqual(width - 1);
+      const bar = (line.match(/[█░]+/) ?? [''])[0].length;
+      const shown = ['accuracy', 'val accuracy', 'loss', 'val loss'].filter((f) => line.includes(`  ${f} `));
+      // The order they go in: a figure shows only where every figure kept longer shows too.
+      expect(['accuracy', 'val accuracy', 'loss', 'val loss'].slice(4 - shown.length), `${width} columns`).toEqual(shown);
+      // No figure goes while the bar could still shrink (unless the line is cut before its epoch).
+      if (shown.length < 4 && line.includes(' epoch ')) expect(bar, `${width} columns`).toBe(10);
+      dropped = Math.max(dropped, 4 - shown.length);
+    }
+    expect(dropped).toBe(4);
+    // At 80 columns, the network, its epoch and the validation loss stay.
+    const eighty = barLine(LABEL, 123, 500, logs, 80);
+    expect(eighty).toMatch(new RegExp(`^  ${LABEL.replace(/[()]/g, '\\$&')}  [█░]{10} epoch 123/500 .*val loss 0\\.2345$`));
+    expect(eighty.length).toBeLessThanOrEqual(79);
+  });
+
+  it('draws those lines on a terminal stream, whatever its width', () => {
+    for (const columns of [60, 80, 200]) {
+      let written = '';
+      const stream = { isTTY: true, columns, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
+      const progress = progressCallback(stream, [LABEL]);
+      const control = { epochs: 500 } as Parameters<NonNullable<typeof progress.onTrainBegin>>[0];
+      progress.onTrainBegin!(control);
+      progress.onEpochEnd!(logs, control);
+      progress.onTrainEnd!(control);
+      // The drawings, between the terminal's control sequences.
+      const lines = written.split(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r|\n/).filter((l) => l.includes('epoch'));
+      expect(lines.length, `${columns} columns`).toBeGreaterThan(0);
+      for (const line of lines) expect(line.length, `${columns} columns: ${line}`).toBeLessThanOrEqual(columns - 1);
+      expect(lines.at(-1)).toBe(barLine(LABEL, 123, 500, logs, columns));
+    }
+  });
 });
