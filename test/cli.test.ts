@@ -254,7 +254,7 @@ describe('backprop playground', () => {
 });
 
 describe('the progress bar on a terminal', () => {
-  const logs = { epoch: 123, loss: 0.1234, accuracy: 0.95, valLoss: 0.2345, valAccuracy: 0.931 };
+  const logs = { epoch: 123, loss: 0.1234, accuracy: 0.95, valLoss: 0.2345, valAccuracy: 0.931, learningRate: 0.001 };
   const LABEL = 'network 6/8 (fold 1, values)';
 
   it('keeps within the terminal\'s width: the bar shrinks to 10 cells, then accuracy goes first and the validation loss last', () => {
@@ -288,7 +288,7 @@ describe('the progress bar on a terminal', () => {
       const control = { epochs: 500 } as Parameters<NonNullable<typeof progress.onTrainBegin>>[0];
       progress.onTrainBegin!(control);
       progress.onEpochEnd!(logs, control);
-      progress.onTrainEnd!(control);
+      progress.onTrainEnd!({ epochs: [] } as unknown as Parameters<NonNullable<typeof progress.onTrainEnd>>[0], control);
       // The drawings, between the terminal's control sequences.
       const lines = written.split(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r|\n/).filter((l) => l.includes('epoch'));
       expect(lines.length, `${columns} columns`).toBeGreaterThan(0);
