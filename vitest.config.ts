@@ -7,9 +7,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two files at a time: most of the suite's time is Chromium and child processes waiting on each other. The
-    // playground's stall check reads each main-thread task's CPU time from Chromium's trace, not its length on the
-    // clock, so another file on the same cores cannot fail it (a 1 ms task took 1.7 s on the clock at a load of 12).
+    // Two files at a time, on the two cores the suite's machines have: both stay 96-99% busy through a run (a third
+    // file at a time made the run longer, 664 s against 587-615 s). The playground's stall check reads each
+    // main-thread task's CPU time from Chromium's trace, not its length on the clock, so another file on the same
+    // cores cannot fail it (a 1 ms task took 1.7 s on the clock at a load of 12).
     maxWorkers: 2,
   },
 });
