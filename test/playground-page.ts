@@ -1,7 +1,7 @@
 // The built playground, served, and one Chromium for a test file. `usePlayground()` registers the file's
 // beforeAll/afterAll; `open` gives a page at a viewport once its first training figure shows (a new page, or one an
-// earlier test closed, loaded afresh); `close` ends it and fails the test on any script error the page threw meanwhile; `tasks` gives the tasks the pages' main threads
-// ran meanwhile, from Chromium's trace.
+// earlier test closed, loaded afresh); `close` ends it and fails the test on any script error the page threw
+// meanwhile; `tasks` gives the tasks the pages' main threads ran meanwhile, from Chromium's trace.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
