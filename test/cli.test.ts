@@ -79,6 +79,15 @@ describe('backprop train', () => {
     const values = text.stdout.includes('networks 6, 2, 7, 4, 8, the values alone');
     const named = [...text.stdout.matchAll(/^network (\d) \(fold (\d)\): stopped/gm)].map((m) => Number(m[1]));
     expect(named).toEqual(values ? [6, 2, 7, 4, 8] : [1, 2, 3, 4, 5]);
+    // Then the second round on every row, each kept network by its number, for its kept epochs (the refit line's).
+    const refit = text.stdout.match(/^refit {4}each kept network trained again from its start on all 200 rows for its kept epochs \(([\d, ]+)\)$/m)!;
+    const kept = [...text.stdout.matchAll(/: stopped epoch \d+: .*; kept epoch (\d+),/g)].map((m) => Number(m[1]));
+    expect(refit[1].split(', ').map(Number)).toEqual(kept);
+    const again = [...text.stdout.matchAll(/^ {2}network (\d) again, on all 200 rows \((\d)\/5\)\n((?: {2}epoch .*\n)+)/gm)];
+    expect(again.map((m) => [Number(m[1]), Number(m[2])])).toEqual(named.map((n, k) => [n, k + 1]));
+    expect(again.map((m) => m[3].trimEnd().split('\n').at(-1)!.match(/epoch +(\d+)\/(\d+)/)!.slice(1).map(Number))).toEqual(kept.map((e) => [e, e]));
+    // After the first round's eight, in the order they train.
+    expect(text.stdout.indexOf('  network 1 again')).toBeGreaterThan(text.stdout.indexOf('  network 8/8'));
     expect(text.stdout).toMatch(/final {4}train loss [\d.]+ {2}accuracy [\d.]+%\n {9}validation \(out of fold\) loss [\d.]+ {2}accuracy [\d.]+%/);
   }, 120_000);
 

@@ -37,21 +37,26 @@ export function barLine(label: string, epoch: number, epochs: number, logs: Epoc
 }
 
 /**
- * Training progress. With `labels` (a bagged run's networks, in the order they train), each network's epochs come
- * under its own label, so that eight runs of "epoch 1/300" say whose they are.
+ * Training progress. With `labels` (a bagged run's networks, in the order they train; or the label of run k, from
+ * 0, asked for as it begins), each network's epochs come under its own label, so that eight runs of "epoch 1/300"
+ * say whose they are.
  */
-export function progressCallback(stream: NodeJS.WriteStream, labels: readonly string[] = []): Callback {
+export function progressCallback(stream: NodeJS.WriteStream, labels: readonly string[] | ((run: number) => string) = []): Callback {
   let run = -1;
-  const label = (): string => labels[run] ?? '';
+  let label = '';
+  const begin = (): void => {
+    run++;
+    label = typeof labels === 'function' ? labels(run) : labels[run] ?? '';
+  };
   if (stream.isTTY) {
     let logs: EpochLogs | null = null;
     const bar = new cliProgress.SingleBar({
-      format: (_options, params) => barLine(label(), params.value, params.total, logs, params.maxWidth),
+      format: (_options, params) => barLine(label, params.value, params.total, logs, params.maxWidth),
       hideCursor: true, clearOnComplete: false, stream,
     });
     return {
       onTrainBegin: (control) => {
-        run++;
+        begin();
         logs = null;
         bar.start(control.epochs, 0);
       },
@@ -65,8 +70,8 @@ export function progressCallback(stream: NodeJS.WriteStream, labels: readonly st
   let every = 1;
   return {
     onTrainBegin: (control) => {
-      run++;
-      if (label()) stream.write(`  ${label()}\n`);
+      begin();
+      if (label) stream.write(`  ${label}\n`);
       every = Math.max(1, Math.round(control.epochs / 10));
     },
     onEpochEnd: (logs, control) => {

@@ -206,12 +206,15 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   ].filter(Boolean);
   if (controls.length) say(`controls ${controls.join(', ')}`);
 
-  // A bagged run's networks by name: which fold each holds out, and what it reads where some read the bins.
-  const labels = runs.map((r, j) => `network ${j + 1}/${runs.length} (fold ${r.fold + 1}${unbinned.length ? (r.unbinned ? ', values' : ', bins') : ''})`);
-  const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report, labels)], signal });
-  if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
-  // Each kept network by the number its progress had, in fold order.
+  // Each kept network by the number its progress had, in fold order (fit chooses them before a second round).
   const keptRun = (k: number): number => (plan.bagChoice?.kept === 'values' ? valuesRun(k) : k);
+  // A bagged run's networks by name: which fold each holds out, and what it reads where some read the bins; then
+  // on a small table the kept ones again, on every row.
+  const label = (j: number): string => j < runs.length
+    ? `network ${j + 1}/${runs.length} (fold ${runs[j].fold + 1}${unbinned.length ? (runs[j].unbinned ? ', values' : ', bins') : ''})`
+    : `network ${keptRun(j - runs.length) + 1} again, on all ${trainingRows} rows (${j - runs.length + 1}/${members})`;
+  const history = await plan.fit({ callbacks: o.quiet || o.json ? [] : [progressCallback(report, runs.length ? label : [])], signal });
+  if (history.stopReason === 'aborted') return interrupted(`in epoch ${history.epochsRun + 1}`, o);
   const reads = (j: number): 'bins' | 'values' => (prep.piecewise && !runs[j]?.unbinned ? 'bins' : 'values');
   if (plan.memberRuns) {
     plan.memberRuns.forEach((run, k) => {

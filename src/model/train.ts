@@ -110,6 +110,10 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, row
 
 /** What fitting a plan takes besides the options it was made with. */
 export interface PlanFitOptions {
+  /**
+   * Hooks into every run fit trains, in turn: the fold networks', then on a small table the kept networks' second
+   * round on every row (TrainingPlan.refit), which TrainOptions' callbacks and onEpoch do not see.
+   */
   callbacks?: readonly Callback[];
   signal?: AbortSignal;
   /**
@@ -547,6 +551,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
           try {
             history = await fitAsync(net, xs, ys, {
               epochs: epochs[k], ...trainingControls(s, prep), learningRate: s.lr, batchSize: s.batchSize, seed: s.seed + trained[j].fold, signal: f.signal ?? t.signal,
+              callbacks: f.callbacks,
             });
           } finally {
             net.kernels.release?.(xs);
