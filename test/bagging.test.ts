@@ -146,10 +146,13 @@ describe('the defaults are one rule for train, planTraining, crossValidate and t
     const frame = await readTable(csv);
     const plan = await planTraining(frame);
     expect(plan.members).toBe(5);
-    // Eight networks train: the mixed five (2 and 4 on the values) and one more on the values for folds 1, 3 and 5.
-    let started = 0;
-    await plan.fit({ callbacks: [{ onEpochEnd: (logs) => void (logs.epoch === 1 && started++) }] });
-    expect(started).toBe(8);
+    // Eight networks train: the mixed five (2 and 4 on the values) and one more on the values for folds 1, 3 and 5;
+    // then, on 300 rows, the five kept again on every row for their kept epochs, which fit's callbacks see too.
+    const runs: number[] = [];
+    await plan.fit({ callbacks: [{ onTrainEnd: (history) => void runs.push(history.epochsRun) }] });
+    expect(runs).toHaveLength(8 + 5);
+    expect(runs.slice(8)).toEqual(plan.refit!.epochs);
+    expect(plan.refit!.epochs).toEqual(plan.memberRuns!.map((r) => r.history.finalEpoch));
     expect(plan.memberRuns!.map((r) => r.rows)).toEqual([240, 240, 240, 240, 240]);
     expect(plan.memberRuns!.every((r) => r.stop?.monitor === 'valLoss' && r.history.finalEpoch === r.stop.bestEpoch)).toBe(true);
     expect(plan.network.layers.map((l) => l.units)).toEqual([500, 1]);
