@@ -1,5 +1,7 @@
 // A user's mistakes get one clear message that names the field and what was expected.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { thousands } from '../src/core/errors.js';
 import {
   BackpropError, fit, fromRows, generate, gradientCheck, Network, trainTestSplit, traceUpdate,
   type ActivationName, type FitOptions, type GradientCheckOptions, type LayerSpec, type NetworkSpec, type OptimizerConfig,
@@ -132,5 +134,14 @@ describe('every library call keeps to the error contract', () => {
     w[1].bias = [1e308];
     expect(errorOf(() => new Network(spec).setWeights(w)).message).toBe('weights[1].bias[0]: expected a finite float32 number (at most 3.4028e+38 in size), got 1e+308');
     expect(() => new Network({ ...spec, dtype: 'float64' }).setWeights(w)).not.toThrow();
+  });
+});
+
+describe('counts in messages', () => {
+  it('thousands writes a count as toLocaleString("en-US") does, without Intl', () => {
+    for (const n of [0, 7, 999, 1000, -1000, 12345, 1_000_000, -987_654_321, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 60, 1.5, 0.25]) {
+      expect(thousands(n), String(n)).toBe(n.toLocaleString('en-US'));
+    }
+    fc.assert(fc.property(fc.maxSafeInteger(), (n) => thousands(n) === n.toLocaleString('en-US')), { numRuns: 2000 });
   });
 });

@@ -1,7 +1,7 @@
 // `backprop evaluate` and `backprop predict`: a saved model on labelled or new rows. Both go through the table
 // model (src/model): the command reads the file, hands each part to the model and prints what it answers.
 import type { DataFrame } from '../data/frame.js';
-import { BackpropError, printable, printableLines } from '../core/errors.js';
+import { BackpropError, printable, printableLines, thousands } from '../core/errors.js';
 import { Model } from '../model/model.js';
 import { loadModelOrNetwork } from '../node/files.js';
 import { readFrames, type DataOptions } from '../node/read.js';
@@ -25,7 +25,7 @@ function noteMet(model: Model, source: string, unseen: ReadonlyMap<string, numbe
   const say = (entries: [string, number][], what: readonly [string, string]): void => {
     if (!entries.length) return;
     const total = entries.reduce((n, [, c]) => n + c, 0);
-    process.stderr.write(printableLines(`backprop: note: ${source}: ${total.toLocaleString('en-US')} ${total === 1 ? what[0] : what[1]}: ${entries.map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}\n`));
+    process.stderr.write(printableLines(`backprop: note: ${source}: ${thousands(total)} ${total === 1 ? what[0] : what[1]}: ${entries.map(([c, k]) => `${c} ${thousands(k)}`).join(', ')}\n`));
   };
   // A word among a numeric column's numbers that the model never saw is read as a missing value; an unseen text value is all zeros.
   const numeric = new Set(model.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name));

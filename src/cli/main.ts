@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { BackpropError, printable } from '../core/errors.js';
+import { BackpropError, printable, thousands } from '../core/errors.js';
 import { ACTIVATION_NAMES } from '../nn/activations.js';
 import { LOSS_NAMES, type LossName } from '../nn/losses.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
@@ -322,7 +322,7 @@ function modelOptions(command: Command): Command {
     .option('--target <column>', 'the column to predict (default: the last one); repeat it for a multi-output regression', (value: string, previous?: string[]) => [...(previous ?? []), value])
     .addOption(new Option('--task <task>', 'classification or regression (default: inferred from the target)').argParser(choice('--task', ['classification', 'regression'] as const)))
     .option('--bins <n>', `piecewise-linear encoding of each numeric column over n quantile bins of the training rows, 0 for none (default ${DEFAULT_BINS}, fewer when the columns are many)`, binsOption)
-    .option('--bagging <k>', `networks trained on k folds, each holding out its own fold to stop on, averaged into one (default ${DEFAULT_BAGGING}, or 1 above ${BAGGING_MAX_ROWS.toLocaleString('en-US')} rows; 1 for one network with --validation's share)`, integerIn('--bagging', 1, 100))
+    .option('--bagging <k>', `networks trained on k folds, each holding out its own fold to stop on, averaged into one (default ${DEFAULT_BAGGING}, or 1 above ${thousands(BAGGING_MAX_ROWS)} rows; 1 for one network with --validation's share)`, integerIn('--bagging', 1, 100))
     .option('--layers <sizes>', 'hidden layer sizes, e.g. 16,8 (0 for none)', layerList, [...DEFAULT_LAYERS])
     .option('--activation <name>', `hidden activation: ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}`, choice('--activation', ACTIVATION_NAMES.filter((a) => a !== 'softmax')), 'relu')
     .option('--loss <name>', `loss: ${LOSS_NAMES.join(', ')} (default: from the task)`, choice('--loss', LOSS_NAMES))

@@ -3,7 +3,7 @@
 // set needs about its encoded size in memory (rows × inputs × 4 bytes in float32) plus its columns. Missing values
 // are NaN in a numeric column and the code MISSING in a text one (data/missing.ts); here they are counted, filled
 // with what the training rows give (a median, a level of their own) and marked by an input of their own.
-import { BackpropError, closestName, printable } from '../core/errors.js';
+import { BackpropError, closestName, printable, thousands as count } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
@@ -135,7 +135,6 @@ export function inferFrameTask(c: FrameColumn): Task {
   return c.kind === 'text' ? 'classification' : chooseTask(targetValues(c.values)).task;
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 
 /** The error for a missing value where none may be: the row and column, and what to do. */
 function missingError(frame: DataFrame, c: FrameColumn, row: number, why: string): BackpropError {

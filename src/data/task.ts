@@ -2,6 +2,7 @@
 // lie close together (0/1, 1–5, 0–9) with several rows each; anything else — fractions, many values, whole numbers
 // spread over a range (prices, counts of people), or one row per value — is an amount to predict.
 import type { Task } from './columns.js';
+import { thousands as count } from '../core/errors.js';
 
 /** Most distinct values a numeric target may have and still be read as classes. */
 export const MAX_NUMERIC_CLASSES = 20;
@@ -26,7 +27,6 @@ export interface TaskChoice {
   reason: string;
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 
 /** The task for a numeric target, and why. */
 export function chooseTask(v: TargetValues): TaskChoice {

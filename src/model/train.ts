@@ -2,7 +2,7 @@
 // scaling and one-hot fitted on the training rows, the output layer and loss the target needs, the defaults
 // settled for the data's size, then fit. The command line's `train` is this with a file reader in front.
 import { chooseKernels } from '../core/backends.js';
-import { BackpropError, quoted } from '../core/errors.js';
+import { BackpropError, quoted, thousands as count } from '../core/errors.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
 import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, wordList, type DataFrame, type FrameDescription } from '../data/frame.js';
@@ -61,7 +61,6 @@ export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, '
   }, { kernels: await kernelsFor(o) });
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * What the table layer did to the data, in words for a plan (the command line prints them): the missing values it
