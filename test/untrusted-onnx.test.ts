@@ -8,7 +8,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { backprop, BIN, ROOT, tempDir, writeFile } from './cli-helpers.js';
+import fc from 'fast-check';
 import { parseModel } from '../src/index.js';
+import { MAX_NUMBER_CHARS } from '../src/io/model-file.js';
 import { exportONNX } from '../src/interop/index.js';
 import { AttributeType, DataType, decodeModel, encodeModel, type Attribute, type Model, type Node, type Tensor } from '../src/interop/onnx-schema.js';
 
@@ -252,6 +254,15 @@ describe('large ONNX models', () => {
     rmSync(out, { force: true });
     return { code: r.status, stderr: r.stderr, rss, bytes: readFileSync(file).length };
   }
+
+  it('no number is written longer than the bound an import counts by before it writes them', () => {
+    const longest = ['-0.0000012345678901234567', '-2.2250738585072014e-308', '-1.7976931348623157e+308', '-1.4012984643248171e-45'];
+    for (const text of longest) expect(JSON.stringify([Number(text)]).length - 2 + 1, text).toBeLessThanOrEqual(MAX_NUMBER_CHARS);
+    expect(JSON.stringify(-0.0000012345678901234567).length + 1).toBe(MAX_NUMBER_CHARS);
+    const fits = (v: number): boolean => !Number.isFinite(v) || JSON.stringify(v).length + 1 <= MAX_NUMBER_CHARS;
+    fc.assert(fc.property(fc.double(), fits), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.float(), (v) => fits(Math.fround(v))), { numRuns: 20_000 });
+  });
 
   it('a 128 MB model, too large for a model file, is refused in one line without a blow-up', () => {
     const r = importWithRss(bigModel(4096, 2));

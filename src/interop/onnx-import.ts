@@ -10,7 +10,7 @@
 // file are printed through `quoted`, and long lists are cut to a few names and a count.
 import { BackpropError, printable, quoted } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import { MAX_MODEL_BYTES, MODEL_FORMAT, modelVersion, type ModelFile } from '../io/model-file.js';
+import { MAX_MODEL_BYTES, MAX_NUMBER_CHARS, MODEL_FORMAT, modelVersion, type ModelFile } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE, type ActivationName } from '../nn/activations.js';
 import type { ResolvedSpec } from '../nn/spec.js';
 import type { DType } from '../core/matrix.js';
@@ -71,13 +71,22 @@ export function importONNX(bytes: Uint8Array, options: ImportOptions = {}): Mode
     return tensorValues(t, fail);
   };
   const attributes = (node: Node) => readAttributes(node, fail);
-  // The model file's text must stay within what backprop reads back; count it as the weights are read.
-  let textBytes = 0;
+  // The model file's text must stay within what backprop reads back; count it as the weights are read. Writing
+  // every number to count it cost a quarter of a large import: tensors are counted only once the longest their
+  // numbers could be written (MAX_NUMBER_CHARS each) might pass the limit, and then exactly.
+  let textBytes = 0, uncounted = 0;
+  const waiting: { values: ArrayLike<number>; dtype: DType }[] = [];
   const counted = (values: ArrayLike<number>, dtype: DType): void => {
-    textBytes += jsonLength(values, dtype, MAX_MODEL_BYTES - textBytes);
-    if (textBytes > MAX_MODEL_BYTES) {
-      fail(`its weights would take more than the ${MAX_MODEL_BYTES}-byte limit for model files as backprop's JSON; backprop could not read the result`);
+    waiting.push({ values, dtype });
+    uncounted += values.length;
+    if (textBytes + uncounted * MAX_NUMBER_CHARS <= MAX_MODEL_BYTES) return;
+    for (const w of waiting.splice(0)) {
+      textBytes += jsonLength(w.values, w.dtype, MAX_MODEL_BYTES - textBytes);
+      if (textBytes > MAX_MODEL_BYTES) {
+        fail(`its weights would take more than the ${MAX_MODEL_BYTES}-byte limit for model files as backprop's JSON; backprop could not read the result`);
+      }
     }
+    uncounted = 0;
   };
 
   // Our own export: the network and preprocessing are in the metadata; the weights are read from the graph.

@@ -34,6 +34,11 @@ export function modelVersion(p: Preprocessing | null): ModelVersion {
 }
 /** Larger files are refused before parsing: 256 MiB holds a network far bigger than this library trains. */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+/**
+ * The most characters one number takes in a model file's JSON, with its separator: 17 significant digits after
+ * "-0.00000" (-0.0000012345678901234567, 25 characters) is the longest a double is written, exponents included.
+ */
+export const MAX_NUMBER_CHARS = 26;
 const MAX_LAYERS = 1000;
 const MAX_FEATURES = 100_000;
 const MAX_NAME_LENGTH = 10_000;
