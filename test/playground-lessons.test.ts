@@ -337,8 +337,15 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
     // The figures of this chain, as the step list's own δ give them.
     const kept = Number((await page.locator('#chainCompare [data-kept="1"]').innerText()).replace('%', '')) / 100;
     expect(kept).toBeCloseTo(sig[0], 3);
-    // In exercise mode the lesson's own (sigmoid) δ wait for answers here too.
+    // Seen with exercise mode off, they count as revealed when it is turned on: they stay.
     await page.check('#quiz');
+    expect(await page.locator('#chainCompare [data-activation="sigmoid"] tr[data-delta]').count()).toBe(5);
+    // The lesson again, in exercise mode: the lesson's own (sigmoid) δ wait for answers here too.
+    await page.click('#lessons a[data-lesson="vanishing"]');
+    await page.waitForSelector('#stepper[data-stage="0"]');
+    await page.check('#quiz');
+    for (let stage = 0; stage < 3; stage++) await page.click('#nextStage');
+    await page.waitForSelector('#chainCompare:not([hidden]) [data-activation="relu"]');
     expect(await page.locator('#chainCompare [data-activation="sigmoid"] tr[data-delta]').count()).toBe(0);
     expect(await page.locator('#chainCompare [data-activation="relu"] tr[data-delta]').count()).toBe(5);
     await playground.close(page);
@@ -479,5 +486,59 @@ describe.each(SIZES)('playground lessons at $width×$height', (size) => {
       expect(await page.isVisible('#rateNote')).toBe(expected.length > 0);
       await playground.close(page);
     }
+  }, 60_000);
+});
+
+describe('exercise mode and values shown while it is off', () => {
+  const status = (page: Page, key: string) => page.locator(`#stageValues li:has([data-key="${key}"])`).getAttribute('data-answer');
+  const ask = (page: Page, key: string) => page.locator(`#stageValues input.answer[data-key="${key}"]`);
+  const score = (page: Page) => page.locator('#quizScore').innerText();
+
+  it('count as revealed, not as answers; the gradient bars and the loss after the update wait with the steps', async () => {
+    const page = await open('?lesson=seed-exercise', SIZES[1]);
+    await page.waitForSelector('#stepper:not([hidden])');
+    await page.check('#quiz');
+    const answers = exerciseAnswers();
+    // One point's gradient is its steps over η: a bar's length is its logarithm, so no bar is drawn while they hide.
+    const bars = () => page.locator('#gradients .fill').evaluateAll((fs) => fs.map((f) => f.getBoundingClientRect().width));
+    expect(await bars()).toEqual([0, 0]);
+    await page.click('#nextStage');
+    await ask(page, 'error:0').fill(String(Number(answers['error:0'].toPrecision(3))));
+    await ask(page, 'error:0').press('Enter');
+    expect(await status(page, 'error:0')).toBe('right');
+    await page.click('#nextStage');
+    // Turned off at δᵒ's stage: δᵒ is printed; turned on again, it is revealed, not a question to answer from memory.
+    await page.uncheck('#quiz');
+    expect(await leaks(page, { 'delta:1:0': answers['delta:1:0'] })).toEqual(['delta:1:0']);
+    await page.check('#quiz');
+    expect(await status(page, 'delta:1:0')).toBe('revealed');
+    expect(await ask(page, 'delta:1:0').count()).toBe(0);
+    expect(await score(page)).toBe('Score: 1 of 12 right, 1 revealed so far.');
+    const unanswered: Record<string, number> = { ...answers };
+    delete unanswered['error:0'];
+    delete unanswered['delta:1:0'];
+    expect(await leaks(page, unanswered)).toEqual([]);
+    // The last stage with the steps unanswered: the update waits, and so does the loss after it.
+    for (let stage = 2; stage < 5; stage++) await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="5"]');
+    expect(await page.locator('#stageValues [data-kind="loss"]').innerText()).toMatch(/^E before = [\d.]+, E after = \(once the update is applied\)$/);
+    expect(await leaks(page, unanswered)).toEqual([]);
+    expect(await bars()).toEqual([0, 0]);
+    await playground.close(page);
+  }, 60_000);
+
+  it('stepped through with the mode off and then turned on: what was shown is revealed, the rest is asked', async () => {
+    const page = await open('?lesson=seed-exercise', SIZES[1]);
+    await page.waitForSelector('#stepper:not([hidden])');
+    // The error, δᵒ and both δʰ printed, up to step 3; the weight steps not yet.
+    for (let stage = 0; stage < 3; stage++) await page.click('#nextStage');
+    await page.waitForSelector('#stepper[data-stage="3"]');
+    await page.check('#quiz');
+    expect(await score(page)).toBe('Score: 0 of 12 right, 4 revealed so far.');
+    await page.click('#nextStage');
+    expect(await ask(page, 'dw:0:2:1').count()).toBe(1);
+    const steps = Object.fromEntries(Object.entries(exerciseAnswers()).filter(([k]) => k.startsWith('dw:')));
+    expect(await leaks(page, steps)).toEqual([]);
+    await playground.close(page);
   }, 60_000);
 });

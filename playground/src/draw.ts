@@ -86,11 +86,12 @@ export function drawPoints(canvas: HTMLCanvasElement, points: number[][], labels
 
 /**
  * Bars on a log scale from 1e-6 to 1, so a gradient 1000× smaller is visibly shorter, not invisible. With `hidden`
- * (exercise mode, where a lesson's one point makes these its own steps over η) the numbers are left out.
+ * (exercise mode, where a lesson's one point makes these its own steps over η) the numbers and bars are left out.
  */
 export function gradientBars(norms: number[], width = 160, hidden = false): string {
   return norms.map((n, l) => {
-    const w = Math.max(0, Math.min(1, (Math.log10(Math.max(n, 1e-12)) + 6) / 6)) * width;
+    // Hidden, the bar goes too: its length is the number's logarithm.
+    const w = hidden ? 0 : Math.max(0, Math.min(1, (Math.log10(Math.max(n, 1e-12)) + 6) / 6)) * width;
     const value = hidden ? '<span data-norm-hidden>(hidden in exercise mode)</span>' : `<span data-norm="${l}">${n.toExponential(1)}</span>`;
     return `<div class="bar" role="listitem"><span>W${l + 1}</span><span class="fill" style="width:${w.toFixed(1)}px"></span>${value}</div>`;
   }).join('');

@@ -37,6 +37,27 @@ export function concealed(key: string): boolean {
   return status !== 'right' && status !== 'revealed';
 }
 
+/** The step-through's stage at which a question's value is shown: the error at 1, δᵒ at 2, δʰ at 3, the steps at 4. */
+export function stageOf(t: UpdateTrace, key: string): number {
+  const [kind, layer] = key.split(':');
+  if (kind === 'error') return 1;
+  if (kind === 'delta') return Number(layer) === t.layers.length - 1 ? 2 : 3;
+  return 4;
+}
+
+/**
+ * Values shown while exercise mode is off count as revealed: a learner who turns it off to look, or steps through
+ * first and turns it on after, would otherwise type in what the page had just shown and score it right. Panels that
+ * print questions' values call this with those they print.
+ */
+export function markShown(keys: readonly string[]): void {
+  if (exercise.on || !app.trace) return;
+  for (const key of keys) {
+    const a = answerOf(key);
+    if (a.status !== 'right') a.status = 'revealed';
+  }
+}
+
 /** Whether any value of the open step-through is still concealed (then panels that print many of them hold back). */
 export const anyConcealed = (): boolean => exercise.on && app.trace !== null && questionKeys(app.trace).some(concealed);
 

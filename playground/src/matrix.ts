@@ -6,7 +6,7 @@
 import { Network, toRows, traceUpdate, type UpdateTrace } from '../../src/index.js';
 import { $, app, emit, fmt, on } from './app.js';
 import { escapeHtml } from './draw.js';
-import { anyConcealed, concealed } from './exercise.js';
+import { anyConcealed, concealed, markShown } from './exercise.js';
 import { inputNames, networkSpec } from './problem.js';
 import { CUSTOM_POINT } from './protocol.js';
 
@@ -99,7 +99,7 @@ function table(name: string, values: number[][], rowNames: string[], colNames: s
 }
 
 /** What numpy does with the two 1-D arrays multiplied as they are, for this layer's sizes. */
-function broadcasting(nIn: number, nOut: number): string {
+function broadcasting(nIn: number, nOut: number, output: boolean): string {
   const wrong = `<code>learnrate * delta * x</code> multiplies two 1-D arrays, shapes (${nOut},) and (${nIn},)`;
   if (nIn !== nOut && nIn > 1 && nOut > 1) {
     return `${wrong}: numpy stops with <code>ValueError: operands could not be broadcast together with shapes (${nOut},) (${nIn},)</code> — the seed's <code>hidden_error * inputs</code>.`;
@@ -107,7 +107,7 @@ function broadcasting(nIn: number, nOut: number): string {
   if (nIn === nOut && nIn > 1) {
     return `${wrong}: here the sizes agree, so numpy raises nothing and multiplies them element by element, giving ${nIn} numbers δⱼ·xⱼ of shape (${nIn},) instead of the ${nIn} × ${nOut} matrix of steps — the same mistake, silent on this layer.`;
   }
-  return `${wrong}: one of them has a single element, which numpy stretches over the other, so the numbers come out right, as a 1-D array of shape (${Math.max(nIn, nOut)},) — the seed's output-layer line. With more units and inputs the same code fails.`;
+  return `${wrong}: one of them has a single element, which numpy stretches over the other, so the numbers come out right, as a 1-D array of shape (${Math.max(nIn, nOut)},)${output && nOut === 1 ? ' — the seed\'s output-layer line, <code>learnrate * del_err_output * hidden_layer_output</code>, with its one output unit' : ''}. With more units and inputs the same code fails.`;
 }
 
 /** The code for it: the seed's numpy and the same in TypeScript, with this layer's shapes. */
@@ -154,6 +154,8 @@ function show(): void {
   const units = m.delta.map((_, j) => (layer.role === 'output' ? (nOut > 1 ? `output ${j + 1}` : 'output') : `unit ${j + 1}`));
   const deltaKey = (_: number, j: number): string => `delta:${L}:${j}`;
   const dwKey = (i: number, j: number): string => `dw:${L}:${i}:${j}`;
+  // With exercise mode off this layer's δ and steps are printed below: they count as seen.
+  markShown([...m.delta.map((_, j) => deltaKey(0, j)), ...m.x.flatMap((_, i) => m.delta.map((_, j) => dwKey(i, j)))]);
   const choice = t.layers.map((l, k) => `<option value="${k}"${k === L ? ' selected' : ''}>W${k + 1}: ${k === 0 ? 'inputs' : `layer ${k}`} → ${l.role === 'output' ? 'output' : `layer ${k + 1}`} (${l.input.length} × ${l.delta.length})</option>`).join('');
   const rowNames = m.rows.map((r, n) => (r === null ? (n === 0 ? 'your point' : '?') : `point ${r}`));
   const xName = L === 0 ? 'X' : `A (layer ${L}'s outputs)`;
@@ -169,11 +171,11 @@ function show(): void {
     + '<h3>One example</h3>'
     + `<div class="matrices">${table(L === 0 ? 'x[:, None]' : 'a[:, None]', m.x.map((v) => [v]), names, [L === 0 ? 'x' : 'a'], { kind: 'x' })}`
     + `<span class="op">·</span>${table(`δ${layer.role === 'output' ? 'ᵒ' : 'ʰ'}`, [m.delta], ['δ'], units, { kind: 'delta', keys: deltaKey })}`
-    + `<span class="op">× η = ${fmt(t.learningRate)} gives</span>${table('ΔW = η · x[:, None] · δ', m.deltaW, names, units, { kind: 'deltaW', keys: dwKey, link: L })}</div>`
+    + `<span class="op">× η = ${fmt(t.learningRate)} gives</span>${table(`ΔW = η · ${L === 0 ? 'x' : 'a'}[:, None] · δ`, m.deltaW, names, units, { kind: 'deltaW', keys: dwKey, link: L })}</div>`
     + `<p class="hint">The layer's input as a column ${shape(nIn, 1)} times its error terms as a row ${shape(1, nOut)}: each cell is η·xᵢ·δⱼ, the step of the weight from input i to unit j, `
-    + `and ΔW has W's shape ${shape(nIn, nOut)} (inputs × units, as the library and the seed's <code>weights_input_hidden</code> hold it). `
+    + `and ΔW has W's shape ${shape(nIn, nOut)} (inputs × units, as the library holds it${L === 0 ? ', and the seed its <code>weights_input_hidden</code>' : layer.role === 'output' ? ', and the seed its <code>weights_hidden_output</code> (one column, as a 1-D array)' : ''}). `
     + 'Written the textbook way, with W as units × inputs, it is the same step transposed: ΔWᵀ = η·δ·xᵀ, δ a column and x a row. Point at a cell: the link is named under the matrix and marked on the diagram.</p>'
-    + `<h3>The broadcasting mistake</h3><p data-broadcast>${broadcasting(nIn, nOut)}</p>`
+    + `<h3>The broadcasting mistake</h3><p data-broadcast>${broadcasting(nIn, nOut, layer.role === 'output')}</p>`
     + `<h3>A batch</h3>${batch}`
     + `<h3>The code</h3>${code(L, nIn, nOut, B)}`;
   // A weight's name (from a file, for a table's inputs) goes in as text; the caption names it as the diagram does.

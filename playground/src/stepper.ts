@@ -4,7 +4,7 @@
 import { Network, traceUpdate, type LayerTrace, type LayerWeights, type UpdateTrace } from '../../src/index.js';
 import { $, app, applyTraced, closeStepper, emit, fmt, on, pickCustom, pickPoint, say, type WeightRef } from './app.js';
 import { cancels, diagnose, fromPrinted, questionKeys, questionValue, significant, slipsOf } from './answers.js';
-import { answerOf, concealed, exercise, stepsAnswered, waitingNote, WAITING_STAGE, type Answer } from './exercise.js';
+import { answerOf, concealed, exercise, markShown, stageOf, stepsAnswered, waitingNote, WAITING_STAGE, type Answer } from './exercise.js';
 import { lesson, lessonApplies, type Lesson } from './lessons.js';
 import { inputNames, networkSpec } from './problem.js';
 import { escapeHtml } from './draw.js';
@@ -326,7 +326,8 @@ function applied(t: UpdateTrace): string[] {
     return `${num(old, 'old', false, undefined, digits)} + ${num(step, 'step', true, undefined, digits)} = <span class="num" data-role="new" data-key="w:${key.slice(key.indexOf(':') + 1)}" data-v="${w}">${shown}</span>`;
   };
   return [
-    li('data-kind="loss"', `E before = ${num(t.lossBefore, 'E')}, E after = ${num(t.lossAfter, 'E')}`),
+    // The loss after the update waits with it (the note above says why).
+    li('data-kind="loss"', `E before = ${num(t.lossBefore, 'E')}, E after = ${stepsAnswered(t) ? num(t.lossAfter, 'E') : '(once the update is applied)'}`),
     ...t.layers.flatMap((l) => [
       ...l.after.weights.flatMap((row, i) => row.map((w, j) => li(`data-kind="new-weight" data-layer="${l.layer}" data-from="${i}" data-to="${j}"`,
         `w from ${sourceHtml(l, i)} to ${unitName(l, j)}: ${after(l.before.weights[i][j], l.deltaW[i][j], w, `dw:${l.layer}:${i}:${j}`)}`))),
@@ -377,6 +378,8 @@ function show(): void {
   $<HTMLInputElement>('quiz').checked = exercise.on;
   stepper.dataset.index = String(app.tracedIndex);
   stepper.dataset.stage = String(app.stage);
+  // With exercise mode off the list and the diagram show every value up to this stage.
+  markShown(questionKeys(t).filter((k) => stageOf(t, k) <= app.stage));
   const [title, text] = app.stage === LAST_STAGE && waitingNote(t) ? WAITING_STAGE : STAGES[app.stage];
   $('stageTitle').textContent = `${title} (${pointName()}, η = ${t.learningRate})`;
   $('stageText').textContent = text + (exercise.on && app.stage >= 1 && app.stage <= 4
@@ -608,6 +611,7 @@ function showWhatIf(): void {
   const other = whatIfTrace(t, ref, value);
   const row = (kind: string, name: string, before: number, after: number, attrs = ''): string =>
     `<tr data-kind="${kind}" ${attrs} data-before="${before}" data-after="${after}"><th scope="row">${name}</th><td>${fmt(before)}</td><td>${fmt(after)}</td><td>${after - before >= 0 ? '+' : ''}${fmt(after - before)}</td></tr>`;
+  markShown(t.layers.flatMap((l) => l.delta.map((_, j) => `delta:${l.layer}:${j}`)));
   const rows = [
     row('whatif-output', 'ŷ', t.output[0], other.output[0]),
     row('whatif-loss', 'E', t.lossBefore, other.lossBefore),
