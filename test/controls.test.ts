@@ -116,6 +116,23 @@ describe('training controls on the command line', () => {
     }
   }, 60_000);
 
+  it('--class-weight weighs classes named like Object.prototype\'s members as any other (none inherits a weight)', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'ham'], plain = ['a', 'c', 't', 'h']; // in the same order, sorted
+    const rows = (classes: string[]): string => ['a,b,kind', ...Array.from({ length: 120 }, (_, i) => `${(i % 7) / 7},${(i % 5) / 5},${classes[i % 4]}`)].join('\n') + '\n';
+    writeFileSync(join(dir, 'proto.csv'), rows(names));
+    writeFileSync(join(dir, 'plain.csv'), rows(plain));
+    const loss = (file: string, weights: string): number => {
+      const r = backprop(['train', join(dir, file), '--class-weight', weights, '--epochs', '3', '--bagging', '1', '--bins', '0', '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { metrics: { train: { loss: number } } }).metrics.train.loss;
+    };
+    // The same run as with plain names: __proto__ weighs 5, constructor and toString 1 (they were read off Object.prototype).
+    expect(loss('proto.csv', '__proto__=5')).toBe(loss('plain.csv', 'a=5'));
+    expect(loss('proto.csv', 'constructor=2,toString=0.5')).toBe(loss('plain.csv', 'c=2,t=0.5'));
+    expect(loss('proto.csv', 'constructor=2')).not.toBe(loss('proto.csv', '__proto__=5'));
+  }, 60_000);
+
   it('--class-weight balanced finds more of a rare class', () => {
     // 4% of the rows are "rare", in one corner of the square, with some noise.
     const rows = ['a,b,kind'];

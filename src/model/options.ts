@@ -465,5 +465,6 @@ function classWeightFor(rule: ClassWeightRule, prep: Preprocessing): 'balanced' 
   for (const name of Object.keys(rule)) {
     if (!names.includes(name)) throw new OptionError(`classWeight: ${JSON.stringify(name)} is not a class of ${target.name} (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''})`, 'classWeight');
   }
-  return names.map((n) => rule[n] ?? 1);
+  // Own names only: a class called constructor or toString is no weight inherited from Object.prototype.
+  return names.map((n) => (Object.hasOwn(rule, n) ? rule[n] : 1));
 }
