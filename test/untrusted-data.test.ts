@@ -160,3 +160,40 @@ describe('a file of very many columns', () => {
     expectOneLine(backprop(['train', path, '--epochs', '1']), 'wide-repeat.csv', /line 1: the column name "c150000" appears twice \(columns 150001 and 190001\)/);
   }, 100_000);
 });
+
+describe('a file whose name holds glob characters', () => {
+  // Beside each, a file its name would match as a glob, with other rows: d[1].csv once read d1.csv, and said nothing.
+  // Row 5 has no x: a file past 4 MB that is not plain goes to DuckDB (a plain one to the one-pass reader).
+  const rowsOf = (n: number, label: string): string => ['x,y,label', ...Array.from({ length: n }, (_, i) => `${i === 5 ? '' : i},${(i * 7) % 11},${label}${i % 2}`)].join('\n') + '\n';
+  const pairs = [['d[1].csv', 'd1.csv'], ['e?1.csv', 'ez1.csv'], ['f*1.csv', 'fzz1.csv'], ['g[1].csv.gz', 'g1.csv.gz']] as const;
+  const sub = join(dir, 'globby');
+
+  it('is read as that file, not as a pattern, small, large (through DuckDB), gzip-compressed and streamed', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const { readTable } = await import('../src/node/index.js');
+    mkdirSync(sub, { recursive: true });
+    for (const [named, other] of pairs) {
+      for (const rows of named.startsWith('d') || named.startsWith('g') ? [40, 400_000] : [40]) {
+        const write = (file: string, text: string): void => writeFileSync(join(sub, file), file.endsWith('.gz') ? gzipSync(text) : text);
+        write(named, rowsOf(rows, 'B'));
+        write(other, rowsOf(rows / 2, 'A'));
+        const frame = await readTable(join(sub, named));
+        expect(frame.rows, `${named}, ${rows} rows`).toBe(rows);
+        if (rows > 40 && !named.endsWith('.gz')) expect(readFileSync(join(sub, named)).length).toBeGreaterThan(4 * 1024 * 1024);
+      }
+    }
+    // The commands: a model from the named file, its classes B0 and B1; evaluate and predict --stream read it whole.
+    const model = join(sub, 'm.json');
+    const t = backprop(['train', join(sub, 'd[1].csv'), '--epochs', '1', '--bagging', '1', '--bins', '0', '--out', model, '--quiet']);
+    expect(t.code, t.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(model, 'utf8')) as { preprocessing: { target: { classes: string[] } } }).preprocessing.target.classes).toEqual(['B0', 'B1']);
+    const e = backprop(['evaluate', model, join(sub, 'd[1].csv'), '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect((JSON.parse(e.stdout) as { rows: number }).rows).toBe(400_000);
+    const p = backprop(['predict', model, join(sub, 'g[1].csv.gz'), '--stream']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trimEnd().split('\n')).toHaveLength(400_001);
+    // A glob is still a glob where no file has its name.
+    expect((await readTable(join(sub, 'd[0-9].csv'))).rows).toBe(200_000);
+  }, 120_000);
+});

@@ -2,7 +2,7 @@
 // the strict reader for small ones), "-" for standard input, or a built-in data set by name. What train() takes.
 import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { closeDuckDB, DuckDBMissing, isParquet, isPattern, readWithDuckDB, tableChunks, type OpenedTable, type TableChunk } from './readers/duckdb.js';
+import { closeDuckDB, DuckDBMissing, globEscaped, isParquet, isPattern, readWithDuckDB, tableChunks, type OpenedTable, type TableChunk } from './readers/duckdb.js';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { frameFromTable } from '../data/columns.js';
 import type { DataFrame, FrameColumn } from '../data/frame.js';
@@ -70,7 +70,8 @@ let reading: Promise<void> = Promise.resolve();
 
 async function readOne(path: string, options: DataOptions, { plain = true }: { plain?: boolean }): Promise<DataFrame> {
   if (path !== '-' && (isPattern(path) || statSafe(path)?.isDirectory())) {
-    const pattern = isPattern(path) ? path : join(path, readdirSync(path).some((f) => isParquet(f)) ? '*.parquet' : '*.csv*');
+    // A folder's files, by a glob in that folder (its own name escaped: a folder called data[1] is that folder).
+    const pattern = isPattern(path) ? path : join(globEscaped(path), readdirSync(path).some((f) => isParquet(f)) ? '*.parquet' : '*.csv*');
     try {
       return (await readWithDuckDB(pattern, path, options))!;
     } catch (e) {

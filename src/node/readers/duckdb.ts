@@ -6,7 +6,7 @@
 // text when none is, and anything else is an error. Where a CSV file breaks a rule (a missing value, a word in a
 // numeric column, a ragged row, bytes that are not text), this reader answers null and the caller reads the file
 // again with the strict reader, whose messages name the line, column and value; Parquet errors are worded here.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { BackpropError, printable } from '../../core/errors.js';
@@ -95,10 +95,20 @@ export async function closeDuckDB(): Promise<void> {
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
-/** A glob (*, ?, [), which DuckDB expands to files of one schema. */
+/**
+ * A glob (*, ?, [), which DuckDB expands to files of one schema; a path that names a file or folder is that file,
+ * whatever its name holds: `d[1].csv` read `d1.csv` when both were there.
+ */
 export function isPattern(path: string): boolean {
-  return /[*?[]/.test(path);
+  return /[*?[]/.test(path) && !existsSync(path);
 }
+
+/** A path with its *, ? and [ escaped (as [*], [?], [[]), so that DuckDB's globs read each as itself. */
+export const globEscaped = (path: string): string => path.replace(/[*?[]/g, (c) => `[${c}]`);
+/** A file's path as DuckDB's table functions take it: escaped, so that none globs. */
+const fileLiteral = (path: string): string => quote(globEscaped(path));
+/** A path as a table function's source: a glob as written, a file escaped. */
+const sourceLiteral = (path: string): string => (isPattern(path) ? quote(path) : fileLiteral(path));
 
 export function isParquet(path: string): boolean {
   return /\.parquet$/i.test(path);
@@ -172,7 +182,7 @@ async function parquetFiles(con: Connection, path: string): Promise<{ file: stri
   for (const file of files.filter(isParquet)) {
     try {
       const rows = (await con.runAndReadAll(`SELECT path_in_schema, row_group_id, data_page_offset, dictionary_page_offset, total_compressed_size
-        FROM parquet_metadata(${quote(file)}) ORDER BY row_group_id, column_id`)).getRowsJS();
+        FROM parquet_metadata(${fileLiteral(file)}) ORDER BY row_group_id, column_id`)).getRowsJS();
       found.push({
         file,
         chunks: rows.map(([column, rowGroup, dataPage, dictionaryPage, size]) => {
@@ -434,7 +444,7 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
   let from: string;
   let fromText: string | undefined;
   let csvDelimiter: string | undefined;
-  if (isParquet(path)) from = `read_parquet(${quote(path)})`;
+  if (isParquet(path)) from = `read_parquet(${sourceLiteral(path)})`;
   else {
     // A plain file's header is read here (quicker than asking DuckDB twice); a glob's, a gzip file's or one with
     // quoted names by DuckDB.
@@ -444,12 +454,12 @@ async function openTable(con: Connection, path: string, options: DuckReadOptions
       // The sniffer reads one file: for a glob, the first it matches.
       const first = single ? path : (await con.runAndReadAll(`SELECT file FROM glob(${quote(path)}) ORDER BY file LIMIT 1`)).getRowsJS()[0]?.[0];
       if (typeof first !== 'string') return 'no file matches';
-      const sniffed = (await con.runAndReadAll(`SELECT Delimiter FROM sniff_csv(${quote(first)})`)).getRowObjectsJS()[0]?.Delimiter;
+      const sniffed = (await con.runAndReadAll(`SELECT Delimiter FROM sniff_csv(${fileLiteral(first)})`)).getRowObjectsJS()[0]?.Delimiter;
       if (typeof sniffed !== 'string' || !DELIMITERS.includes(sniffed)) return 'cannot tell the delimiter; give it with --delimiter';
       delimiter = sniffed;
     }
     const text = (options.textColumns ?? []).map((c) => `${quote(c)}: 'VARCHAR'`);
-    const csv = `${quote(path)}, delim = ${quote(delimiter)}, quote = '"', escape = '"', strict_mode = true`;
+    const csv = `${sourceLiteral(path)}, delim = ${quote(delimiter)}, quote = '"', escape = '"', strict_mode = true`;
     // The header as written: DuckDB renames repeated names (a, a_1), which the strict reader refuses.
     const header = simple?.names ??
       ((await con.runAndReadAll(`SELECT * FROM read_csv(${csv}, header = false, all_varchar = true) LIMIT 1`)).getRowsJS()[0] as (string | null)[]);
