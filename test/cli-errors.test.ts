@@ -138,3 +138,36 @@ describe('a failed or interrupted run leaves --out alone', () => {
     expect(readFileSync(out, 'utf8')).toBe('the good model');
   }, 60_000);
 });
+
+describe('an output that is an input, or the other output', () => {
+  it('is refused before anything runs, in one line naming both; the input is left as it was', async () => {
+    const { linkSync, mkdirSync, symlinkSync } = await import('node:fs');
+    const sub = join(dir, 'same-file');
+    mkdirSync(sub, { recursive: true });
+    const data = join(sub, 'd.csv'), model = join(sub, 'm.json');
+    writeFileSync(data, readFileSync(join(ROOT, 'data/iris.csv')));
+    symlinkSync(data, join(sub, 'link.json'));
+    linkSync(data, join(sub, 'hard.csv'));
+    const made = backprop(['train', data, '--epochs', '1', '--bagging', '1', '--out', model, '--quiet']);
+    expect(made.code, made.stderr).toBe(0);
+    const before = [readFileSync(data), readFileSync(model)];
+    const quick = ['--epochs', '1', '--bagging', '1', '--quiet'];
+    const cases: [string[], string][] = [
+      [['train', data, ...quick, '--out', data], `--out ${data}: the same file as the input ${data}`],
+      [['train', data, ...quick, '--out', join(sub, 'link.json')], `--out ${join(sub, 'link.json')}: the same file as the input ${data}`],
+      [['train', join(sub, 'hard.csv'), ...quick, '--out', data], `--out ${data}: the same file as the input ${join(sub, 'hard.csv')}`],
+      [['train', data, ...quick, '--plot', data], `--plot ${data}: the same file as the input ${data}`],
+      [['train', data, ...quick, '--out', join(sub, 'new.json'), '--plot', `${sub}/./new.json`], `--plot ${sub}/./new.json: the same file as --out ${join(sub, 'new.json')}`],
+      [['train', data, ...quick, '--out', model, '--plot', model], `--plot ${model}: the same file as --out ${model}`],
+      [['tune', data, '--trials', '1', '--epochs', '1', '--quiet', '--out', data], `--out ${data}: the same file as the input ${data}`],
+      [['importance', model, data, '--plot', model], `--plot ${model}: the same file as the input ${model}`],
+      [['importance', model, data, '--plot', data], `--plot ${data}: the same file as the input ${data}`],
+    ];
+    for (const [args, message] of cases) {
+      const r = backprop(args);
+      expect(r.stderr, args.join(' ')).toBe(`backprop: ${message}; give another name\n`);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    expect([readFileSync(data), readFileSync(model)]).toEqual(before);
+  }, 60_000);
+});

@@ -4,6 +4,7 @@ import { printable, printableLines } from '../core/errors.js';
 import { markupText } from '../core/escape.js';
 import type { ImportanceResult } from '../model/importance.js';
 import { stageFile, commitFiles } from '../node/files.js';
+import { checkOutputs } from './options.js';
 import { loadFrame, type DataOptions } from '../node/read.js';
 import { openModel } from './evaluate.js';
 
@@ -37,6 +38,7 @@ export function renderImportance(result: ImportanceResult, title: string): strin
 }
 
 export async function importanceCommand(modelPath: string, dataPath: string, o: DataOptions & { repeats: number; seed: number; json: boolean; plot?: string }, out: NodeJS.WritableStream): Promise<void> {
+  checkOutputs([['--plot', o.plot]], [modelPath, dataPath]);
   const model = openModel(modelPath);
   const frame = await loadFrame(dataPath, {}, { ...o, naValues: model.naValuesWith(o.naValues) });
   const result = model.importance(frame, { repeats: o.repeats, seed: o.seed });

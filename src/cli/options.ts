@@ -3,6 +3,23 @@ import { OptionError, parseSchedule, TRAIN_OPTION_NAMES, type ScheduleRule } fro
 import { UsageError } from './errors.js';
 import { BackpropError, printable } from '../core/errors.js';
 import { checkNaValues } from '../data/missing.js';
+import { checkWritable, outputTarget, sameFile } from '../node/files.js';
+
+/**
+ * A command's output files, checked before anything runs: each can be written, none is one of its inputs (the data,
+ * a model; through a symbolic or a hard link too) and no two are the same file. `train d.csv --out d.csv` replaced
+ * the data with the model, and `--out m.json --plot m.json` the model with the plot, each with exit 0.
+ */
+export function checkOutputs(outputs: readonly (readonly [option: string, path: string | undefined])[], inputs: readonly string[]): void {
+  const given = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined && o[1] !== '-');
+  given.forEach(([option, path], k) => {
+    checkWritable(path);
+    const input = inputs.find((i) => i !== '-' && sameFile(path, i));
+    if (input !== undefined) throw new UsageError(`${option} ${path}: the same file as the input ${input}; give another name`, option);
+    const before = given.slice(0, k).find(([, other]) => outputTarget(other) === outputTarget(path) || sameFile(other, path));
+    if (before) throw new UsageError(`${option} ${path}: the same file as ${before[0]} ${before[1]}; give another name`, option);
+  });
+}
 
 export function positiveInteger(option: string) {
   return (value: string): number => {

@@ -12,7 +12,7 @@ import { DEFAULT_L2_BOUND, defaultL2, OptionError, type ResolvedOptions, type Tr
 import { planTraining, tableNotes, type Metrics, type TrainingPlan } from '../model/train.js';
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
-import { checkWritable, commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
+import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
 import { isPattern } from '../node/readers/duckdb.js';
 import { createKernels } from '../node/backends.js';
 import { TEAM_START_MULTIPLY_ADDS, TIMED_MULTIPLY_ADDS, type BlasKernels } from '../node/blas/backend.js';
@@ -21,7 +21,7 @@ import { planStreamedTraining } from '../node/train-stream.js';
 import { existsSync, statSync } from 'node:fs';
 import { loadFrame } from '../node/read.js';
 import { UsageError } from './errors.js';
-import { asFlags, type ClassWeightRule } from './options.js';
+import { asFlags, checkOutputs, type ClassWeightRule } from './options.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
 
@@ -144,7 +144,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
     if (!o.quiet && !o.json) report.write(printable(line, Infinity) + '\n');
   };
   // An output that cannot be written is said now, not after the training it would have kept.
-  for (const file of [o.out === '-' ? undefined : o.out, o.plot]) if (file !== undefined) checkWritable(file);
+  checkOutputs([['--out', o.out], ['--plot', o.plot]], [data]);
   let frame: DataFrame | null = null;
   let plan: TrainingPlan;
   // --threads makes the backend itself (the library's own choice reads BACKPROP_THREADS).

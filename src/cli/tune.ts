@@ -6,7 +6,7 @@ import { tune } from '../model/tune.js';
 import type { HiddenActivation } from '../model/options.js';
 import { UsageError } from './errors.js';
 import { loadFrame } from '../node/read.js';
-import { checkWritable } from '../node/files.js';
+import { checkOutputs } from './options.js';
 import { train, type TrainOptions } from './train.js';
 
 export type TuneOptions = Omit<TrainOptions, 'layers' | 'activation' | 'lr' | 'batchSize' | 'l2' | 'dropout' | 'epochs' | 'target'> & {
@@ -28,7 +28,7 @@ export async function tuneCommand(data: string, o: TuneOptions, out: NodeJS.Writ
   };
   if (data === '-') throw new UsageError('tune: reads the data into every worker; give a file or a data set name, not standard input', 'data');
   // The search can take its budget's hours: an output it could not write is said before it starts.
-  if (o.out && o.out !== '-') checkWritable(o.out);
+  checkOutputs([['--out', o.out]], [data]);
   const frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues });
   const result = await tune(frame, {
     trials: o.trials, folds: o.folds, epochs: o.epochs, budget: o.budget, workers: o.workers, target: o.target, task: o.task, seed: o.seed, backend: o.backend,
