@@ -208,12 +208,26 @@ describe('backprop gradcheck', () => {
   it('prints a per-layer table and passes', () => {
     const r = backprop(['gradcheck', model, IRIS, '--rows', '16']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/layer +parameter +compared +skipped +max abs error +max rel error/);
-    expect(r.stdout).toMatch(/\n1 +weights +32 +0 /);
+    expect(r.stdout).toMatch(/layer +parameter +compared +skipped +in all +max abs error +max rel error/);
+    expect(r.stdout).toMatch(/\n1 +weights +32 +0 +32 /);
     expect(r.stdout).toContain('OK: below the tolerance 0.000001');
     const json = JSON.parse(backprop(['gradcheck', model, IRIS, '--json']).stdout);
     expect(json.rows).toBe(32);
     expect(json.maxRelError).toBeLessThan(1e-6);
+  });
+
+  it('compares --parameters of each matrix, spread over it (100 by default: a default model\'s 31,000 took minutes), 0 for all', () => {
+    const wide = join(dir, 'iris-wide.json');
+    expect(backprop(['train', IRIS, '--layers', '60', '--bagging', '1', '--bins', '0', '--epochs', '2', '--out', wide, '--quiet']).code).toBe(0);
+    const checks = (extra: string[]): { count: number; skipped: number; total: number }[] => {
+      const r = backprop(['gradcheck', wide, IRIS, '--rows', '4', '--json', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { checks: { count: number; skipped: number; total: number }[] }).checks;
+    };
+    // 4 × 60 weights, 60 biases, 60 × 3 weights, 3 biases.
+    expect(checks([]).map((c) => [c.count + c.skipped, c.total])).toEqual([[100, 240], [60, 60], [100, 180], [3, 3]]);
+    expect(checks(['--parameters', '7']).map((c) => c.count + c.skipped)).toEqual([7, 7, 7, 3]);
+    expect(checks(['--parameters', '0']).map((c) => c.count + c.skipped)).toEqual([240, 60, 180, 3]);
   });
 });
 

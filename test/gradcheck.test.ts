@@ -77,6 +77,18 @@ describe('gradient check', () => {
     ]);
   });
 
+  it('with parameters: at most that many of each matrix, spread over it, and the same comparisons as the full check', () => {
+    const net = new Network({ inputs: 5, layers: [{ units: 6, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], dtype: 'float64', seed: 3 });
+    const x = [[1, -2, 0.5, 3, -1], [0.2, 0.1, -0.4, 1, 2]], y = [[0, 1], [1, 0]];
+    const full = gradientCheck(net, x, y), some = gradientCheck(net, x, y, { parameters: 4 });
+    expect(some.checks.map((c) => [c.count + c.skipped, c.total])).toEqual([[4, 30], [4, 6], [4, 12], [2, 2]]);
+    expect(full.checks.map((c) => c.total)).toEqual([30, 6, 12, 2]);
+    // A sample's worst is no worse than the whole's; spread from the first, the first matrix's sample reaches its last rows.
+    some.checks.forEach((c, k) => expect(c.maxRelError).toBeLessThanOrEqual(full.checks[k].maxRelError));
+    expect(Math.max(...some.checks.filter((c) => c.worst).map((c) => c.maxRelError))).toBeLessThan(1e-6);
+    for (const bad of [0, -1, 2.5, NaN]) expect(() => gradientCheck(net, x, y, { parameters: bad })).toThrow(/^parameters: expected a whole number from 1/);
+  });
+
   it('catches a backward pass that is wrong by 1%', () => {
     const broken: Kernels = {
       ...referenceKernels,

@@ -114,19 +114,19 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
   return lines.join('\n');
 }
 
-export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
+export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, parameters: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
   const model = openModel(modelPath);
   const frame = await readDataFile(dataPath, { ...data, naValues: model.naValuesWith(data.naValues) });
-  const report = model.gradientCheck(frame, { rows });
+  const report = model.gradientCheck(frame, { rows, ...(parameters > 0 ? { parameters } : {}) });
   if (json) {
     out.write(JSON.stringify(report) + '\n');
     return report.ok;
   }
   out.write(`Gradient check on ${report.rows} rows of ${frame.source}: backpropagation against central differences (ε = ${report.epsilon}), in float64\n\n`);
-  const header = ['layer', 'parameter', 'compared', 'skipped', 'max abs error', 'max rel error'];
+  const header = ['layer', 'parameter', 'compared', 'skipped', 'in all', 'max abs error', 'max rel error'];
   out.write(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(14))).join('') + '\n');
   for (const c of report.checks) {
-    out.write([String(c.layer + 1).padEnd(10), c.parameter.padEnd(10), String(c.count).padStart(14), String(c.skipped).padStart(14),
+    out.write([String(c.layer + 1).padEnd(10), c.parameter.padEnd(10), String(c.count).padStart(14), String(c.skipped).padStart(14), String(c.total).padStart(14),
       c.maxAbsError.toExponential(2).padStart(14), c.maxRelError.toExponential(2).padStart(14)].join('') + '\n');
   }
   const worst = report.checks.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));

@@ -232,12 +232,13 @@ function program(): Command {
     .argument('<model>', 'a model file')
     .argument('<data>', 'a CSV file with the model\'s columns, target included')
     .option('--rows <n>', 'how many rows to use', positiveInteger('--rows'), 32)
+    .option('--parameters <n>', 'how many parameters of each weight matrix and bias to compare, spread evenly over it, 0 for all (each costs six passes over the rows)', integerIn('--parameters', 0, 1e9), 100)
     .option('--json', 'print the report as JSON', false)
     .addOption(delimiterOption())
     .addOption(decimalCommaOption())
     .addOption(naValuesFlag(true))
-    .action(async (model: string, data: string, opts: { rows: number; json: boolean } & DataOptions) => {
-      if (!await gradcheckCommand(model, data, opts.rows, opts.json, stdout, opts)) process.exitCode = EXIT_FAILURE;
+    .action(async (model: string, data: string, opts: { rows: number; parameters: number; json: boolean } & DataOptions) => {
+      if (!await gradcheckCommand(model, data, opts.rows, opts.parameters, opts.json, stdout, opts)) process.exitCode = EXIT_FAILURE;
     });
 
   cli.command('export')

@@ -345,15 +345,15 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
    * Backpropagation's gradients against central differences (nn/gradcheck.ts), on the first `rows` rows (default
    * 32) of labelled data, encoded as evaluate encodes them.
    */
-  gradientCheck(data: TableData<Row & Record<string, unknown>> | TableData, options: LabelOptions & { rows?: number } = {}): GradientCheckReport & { rows: number } {
-    const o = checkOptions(options, ['y', 'rows'], 'gradientCheck options');
+  gradientCheck(data: TableData<Row & Record<string, unknown>> | TableData, options: LabelOptions & { rows?: number; parameters?: number } = {}): GradientCheckReport & { rows: number } {
+    const o = checkOptions(options, ['y', 'rows', 'parameters'], 'gradientCheck options');
     const rows = o.rows ?? 32;
     if (!(Number.isSafeInteger(rows) && rows >= 1)) throw new BackpropError(`rows: expected a whole number of rows from 1, got ${String(rows)}`, 'rows');
     const frame = this.frame(data as TableData, 'gradientCheck', o.y);
     const first = Array.from({ length: Math.min(rows, frame.rows) }, (_, i) => i);
     const x = encodeFrameInputs(this.preprocessing, frame, this.network.dtype, first);
     const y = encodeFrameTargets(this.preprocessing, frame, this.network.dtype, first).y;
-    return { rows: x.rows, ...gradientCheck(this.network, x, y) };
+    return { rows: x.rows, ...gradientCheck(this.network, x, y, o.parameters === undefined ? {} : { parameters: o.parameters }) };
   }
 
   /** Whether the model predicts values (then its predictions are ValuePredictions: `value` is a number). */
