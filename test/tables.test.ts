@@ -16,7 +16,7 @@ import {
   datePart, describeFrame, encodeRecord, MISSING, Model, parseDate, planTraining, toFrame, train,
   type DataFrame, type FrameColumn, type TableRecord,
 } from '../src/index.js';
-import { readTable } from '../src/node/index.js';
+import { loadModel, readTable } from '../src/node/index.js';
 import { exportONNX, exportStandalone } from '../src/interop/index.js';
 
 const dir = tempDir();
@@ -332,4 +332,56 @@ describe('one model, four ways to run it', () => {
     cli.forEach((p, i) => expect(Math.abs(p - library[i])).toBeLessThan(1e-6));
     expect(Model.parse(model.stringify()).predict(all as never).map((p) => p.probabilities!.yes)).toEqual(library);
   }, 120_000);
+});
+
+describe('numbers written with a decimal comma, read without it', () => {
+  // A semicolon file of wine ratings: two measurements and the rating with decimal commas, a colour, a name.
+  const lines = ['weingut;alkohol;saeure;farbe;bewertung'];
+  for (let i = 0; i < 200; i++) {
+    const a = 9 + ((i * 37) % 50) / 10, s = 5 + ((i * 13) % 40) / 10;
+    lines.push(`Gut ${i};${a.toFixed(2).replace('.', ',')};${s.toFixed(2).replace('.', ',')};${i % 3 ? 'weiss' : 'rot'};${(0.3 * a + 0.1 * s).toFixed(2).replace('.', ',')}`);
+  }
+  const wine = join(dir, 'wein.csv');
+  writeFileSync(wine, lines.join('\n') + '\n');
+  const said = `backprop: ${wine}: column "alkohol": its values are numbers written with a decimal comma (9,00), which were read as text; read the file with a decimal comma (--decimal-comma, or decimalComma: true)\n`;
+
+  it('are refused in training and by a model that reads them as numbers, naming the column and the option; with it they are numbers', async () => {
+    // 301 classes of a regression's target and a measurement left out as an identifier, with exit 0, before.
+    const refused = backprop(['train', wine, '--epochs', '1', '--bagging', '1', '--out', join(dir, 'never.json')]);
+    expect([refused.code, refused.stderr]).toEqual([1, said]);
+    const model = join(dir, 'wein.json');
+    const made = backprop(['train', wine, '--decimal-comma', '--epochs', '2', '--bagging', '1', '--out', model, '--quiet']);
+    expect(made.code, made.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(model, 'utf8')) as { preprocessing: { target: { task: string } } }).preprocessing.target.task).toBe('regression');
+    // The model's numbers, read without the comma: every row's value was the training median, with a note and exit 0.
+    for (const command of ['predict', 'evaluate']) {
+      const r = backprop([command, model, wine]);
+      expect([r.code, r.stderr], command).toEqual([1, said]);
+      expect(r.stdout, command).toBe('');
+    }
+    const p = backprop(['predict', model, wine, '--decimal-comma', '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    // The library: the same frame refused by the model, and by train.
+    const frame = await readTable(wine);
+    const loaded = loadModel(model);
+    expect(() => loaded.predict(frame)).toThrow(said.slice('backprop: '.length, -1));
+    await expect(train(frame, { epochs: 1, bagging: 1 })).rejects.toThrow(said.slice('backprop: '.length, -1));
+    const read = await readTable(wine, { decimalComma: true });
+    const printed = (JSON.parse(p.stdout) as { bewertung: number }[]).map((q) => q.bewertung);
+    loaded.predict(read).forEach((q, i) => expect(q!.value).toBeCloseTo(printed[i], 4));
+  }, 60_000);
+
+  it('leave alone text that only looks like numbers in part, and thousands written with commas', async () => {
+    const rows = ['size,code,kind', ...Array.from({ length: 60 }, (_, i) => `"${1 + (i % 9)},${String(100 + i * 7).slice(-3)}",${i % 4 ? `"${i},5"` : 'seven'},${i % 2 ? 'a' : 'b'}`)];
+    const path = join(dir, 'thousands.csv');
+    writeFileSync(path, rows.join('\n') + '\n');
+    const frame = await readTable(path);
+    // size: 1,100 to 9,513, thousands; code: "3,5" but also the word "seven" — neither is a column of decimal-comma numbers.
+    const model = await train(frame, { epochs: 1, bagging: 1, keep: ['size'] });
+    expect(model.features).toContain('size');
+    // The check can fail: the same codes without the word are a decimal comma's numbers.
+    const numbers = rows.map((r) => r.replace(/,seven,/, ',"1,5",')).join('\n') + '\n';
+    writeFileSync(path, numbers);
+    await expect(train(await readTable(path), { epochs: 1, bagging: 1 })).rejects.toThrow(/column "code": its values are numbers written with a decimal comma \(\d+,5\)/);
+  }, 60_000);
 });

@@ -146,7 +146,39 @@ function missingError(frame: DataFrame, c: FrameColumn, row: number, why: string
  * missing values, and leaves out columns that are no features (identifiers, and columns with no value at all).
  * Several target names make a multi-output regression: every one numeric, one output each.
  */
+/** A number written with a decimal comma: 10,46, -0,5, 1.234,5. */
+const DECIMAL_COMMA = /^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$/;
+/** A whole number with commas between its thousands (1,217, 12,500,000), which DECIMAL_COMMA matches too. */
+const THOUSANDS = /^[+-]?\d{1,3}(?:,\d{3})+$/;
+
+/**
+ * Whether a column is numbers written with a decimal comma, read as text by a reader told nothing of the comma:
+ * every value a whole number or one with a decimal comma, and some with a comma no thousands separator puts there
+ * (10,46, not 1,217). Read so, a regression's target became hundreds of classes, and a feature an identifier left
+ * out or words the model never saw (every row then predicted from the medians), each with exit 0.
+ */
+export function decimalCommaColumn(c: FrameColumn): boolean {
+  if (c.kind !== 'text') return false;
+  let commas = 0;
+  for (const word of c.dictionary) {
+    const w = word.trim();
+    if (w === '' || /^[+-]?\d+$/.test(w)) continue;
+    if (!DECIMAL_COMMA.test(w)) return false;
+    if (!THOUSANDS.test(w)) commas++;
+  }
+  return commas > 0;
+}
+
+/** The error for a decimalCommaColumn: which column, one of its values, and the option that reads it. */
+export function decimalCommaError(frame: DataFrame, c: FrameColumn & { kind: 'text' }): BackpropError {
+  const example = c.dictionary.map((w) => w.trim()).find((w) => w.includes(',') && !THOUSANDS.test(w)) ?? '';
+  return new BackpropError(`${frame.source}: column "${printable(c.name, 60)}": its values are numbers written with a decimal comma (${printable(example, 24)}), which were read as text; `
+    + 'read the file with a decimal comma (--decimal-comma, or decimalComma: true)', c.name);
+}
+
 export function describeFrame(frame: DataFrame, targetName?: string | readonly string[], task?: Task, options: DescribeOptions = {}): FrameDescription {
+  // Numbers read as words for want of --decimal-comma train nothing sensible: said before anything else.
+  for (const c of frame.columns) if (c.kind === 'text' && decimalCommaColumn(c)) throw decimalCommaError(frame, c);
   const names = frame.columns.map((c) => c.name);
   const targets = Array.isArray(targetName) && targetName.length > 1 ? targetName as readonly string[] : null;
   const name = targets ? targets[0] : (Array.isArray(targetName) ? targetName[0] : targetName as string | undefined) ?? names[names.length - 1];

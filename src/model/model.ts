@@ -7,7 +7,7 @@ import { defaultKernels } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
-import { encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally, type DataFrame } from '../data/frame.js';
+import { decimalCommaColumn, decimalCommaError, encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally, type DataFrame } from '../data/frame.js';
 import { checkNaValues, modelNaValues } from '../data/missing.js';
 import { decodeOutput, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
@@ -195,10 +195,15 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     // Only the model's columns are read: other fields are left alone, whatever they hold.
     const only = new Set([...this.features, ...targetColumns(this.target).map((c) => c.name)]);
     const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
-    return toFrame(data, {
+    const frame = toFrame(data, {
       kinds, source, only, expected: this.features, naValues: this.naValuesWith(read.naValues === undefined ? undefined : checkNaValues(read.naValues)), ...(read.fault ? { fault: read.fault } : {}),
       ...(matrix ? { features: this.features } : {}), ...(y ? { y, targetName: this.target.name } : {}),
     });
+    // A column of numbers the model reads, written with a decimal comma the reader was not told of: an error, not
+    // every row's value replaced by the training median (a note on stderr, and exit 0).
+    const numbers = new Set([...this.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name), ...(this.task === 'regression' ? targetColumns(this.target).map((c) => c.name) : [])]);
+    for (const c of frame.columns) if (c.kind === 'text' && numbers.has(c.name) && decimalCommaColumn(c)) throw decimalCommaError(frame, c);
+    return frame;
   }
 
   /**
