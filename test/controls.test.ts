@@ -31,6 +31,22 @@ describe('stratifiedFolds', () => {
 });
 
 describe('backprop cv', () => {
+  it('says stratified for classes only, and names the mean line\'s figures as the fold lines do', () => {
+    const rows = ['a,b,price', ...Array.from({ length: 120 }, (_, i) => `${(i % 11) / 10},${(i % 7) / 6},${(3 * (i % 11) + (i % 7)) / 10 + 0.5}`)];
+    const csv = join(dir, 'prices.csv');
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const r = backprop(['cv', csv, '--folds', '3', '--epochs', '5', '--bagging', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^cv {7}\S+: 3 folds \(seed 1\); each trains a network of 100 relu units for 5 epochs$/m);
+    const folds = [...r.stdout.matchAll(/^fold +\d  loss [\d.]+  MAE ([\d.]+)  RMSE ([\d.]+)  R² (-?[\d.]+)$/gm)];
+    expect(folds).toHaveLength(3);
+    const mean = /^mean {5}loss [\d.]+ ± [\d.e-]+  MAE ([\d.]+) ± [\d.e-]+  RMSE ([\d.]+) ± [\d.e-]+  R² (-?[\d.]+) ± [\d.e-]+$/m.exec(r.stdout);
+    expect(mean, r.stdout).not.toBeNull();
+    // The RMSE shown is the folds' RMSE averaged (to the digits printed).
+    expect(Number(mean![2])).toBeCloseTo(folds.reduce((a, f) => a + Number(f[2]), 0) / 3, 3);
+    expect(backprop(['cv', 'iris', '--folds', '3', '--epochs', '2', '--bagging', '1', '--layers', '0']).stdout).toMatch(/^cv {7}iris: 3 stratified folds \(seed 1\); each trains a network with no hidden layer for 2 epochs$/m);
+  }, 60_000);
+
   it('its mean is the mean of training on each fold\'s other rows and evaluating on the fold', () => {
     const args = ['--epochs', '8', '--layers', '6', '--seed', '3'];
     const cv = backprop(['cv', iris, '--folds', '3', '--json', ...args]);

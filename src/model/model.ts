@@ -84,9 +84,10 @@ export interface ReadOptions {
 
 export interface PredictOptions extends ReadOptions {
   /**
-   * A row that cannot be predicted (a word in a numeric column, text that is no date, an unseen value under unknown
-   * 'error', a missing value a model trained with missing 'error' refuses): 'error' (the default) makes it the whole
-   * call's error, naming the row and field; 'skip' predicts null for it and goes on (predictWithReport lists them).
+   * A row that cannot be predicted (a value the model never saw under unknown 'error': a new category, or a word in
+   * a numeric column, which is otherwise read as missing and counted; text that is no date; a missing value a model
+   * trained with missing 'error' refuses): 'error' (the default) makes it the whole call's error, naming the row and
+   * field; 'skip' predicts null for it and goes on (predictWithReport lists them).
    */
   onInvalidRow?: 'error' | 'skip';
 }
