@@ -13,7 +13,7 @@ import { planTraining, tableNotes, type Metrics, type TrainingPlan } from '../mo
 import { DATE_PART_NAMES } from '../data/dates.js';
 import type { History, LossStop } from '../train/callbacks.js';
 import { commitFiles, discardFiles, stageFile, type StagedFile } from '../node/files.js';
-import { isPattern } from '../node/readers/duckdb.js';
+import { isPattern, OverMemory } from '../node/readers/duckdb.js';
 import { createKernels } from '../node/backends.js';
 import { TEAM_START_MULTIPLY_ADDS, TIMED_MULTIPLY_ADDS, type BlasKernels } from '../node/blas/backend.js';
 import { stepKey } from '../train/fit.js';
@@ -21,7 +21,7 @@ import { planStreamedTraining } from '../node/train-stream.js';
 import { existsSync, statSync } from 'node:fs';
 import { loadFrame } from '../node/read.js';
 import { UsageError } from './errors.js';
-import { asFlags, checkOutputs, type ClassWeightRule } from './options.js';
+import { asFlags, checkOutputs, formatBytes, type ClassWeightRule } from './options.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
 
@@ -149,19 +149,29 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   let plan: TrainingPlan;
   // --threads makes the backend itself (the library's own choice reads BACKPROP_THREADS).
   const library = { ...libraryOptions(o), ...(o.threads !== undefined ? { kernels: await createKernels(o.backend, { threads: o.threads }) } : {}) };
+  const streamed = (): Promise<TrainingPlan> => planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues }, library, o.memory);
   if (shouldStream(data, o)) {
-    plan = await planStreamedTraining(data, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues }, library, o.memory);
+    plan = await streamed();
   } else {
-    frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues });
     try {
-      plan = await planTraining(frame, library);
+      frame = await loadFrame(data, { samples: o.samples, noise: o.noise, seed: o.seed }, { delimiter: o.delimiter, decimalComma: o.decimalComma, naValues: o.naValues, memory: o.memory });
     } catch (e) {
-      // The library names its options; here they are flags.
-      if (e instanceof OptionError && e.option === 'validation') throw new UsageError(asFlags(e.message, 'validation'), '--validation');
-      throw e;
+      // More rows than its size said (a compressed file, mostly): read in passes after all, as --memory promises.
+      if (!(e instanceof OverMemory)) throw e;
+      say(`data     ${data}: too large for --memory ${formatBytes(o.memory)} once read; streamed`);
     }
-    // The columns are in the plan's matrices now; only a plot of the data points needs them again.
-    if (!o.plot) frame = null;
+    if (!frame) plan = await streamed();
+    else {
+      try {
+        plan = await planTraining(frame, library);
+      } catch (e) {
+        // The library names its options; here they are flags.
+        if (e instanceof OptionError && e.option === 'validation') throw new UsageError(asFlags(e.message, 'validation'), '--validation');
+        throw e;
+      }
+      // The columns are in the plan's matrices now; only a plot of the data points needs them again.
+      if (!o.plot) frame = null;
+    }
   }
   const { source, rows, trainingRows, validationRows, prep, network: first, options: s, members } = plan;
   const net = first;

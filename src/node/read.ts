@@ -47,6 +47,8 @@ export interface DataOptions {
   textColumns?: readonly string[];
   /** Written values that mean "no value", besides an empty field (default DEFAULT_NA_VALUES: NA, N/A, ?, …). */
   naValues?: readonly string[];
+  /** The most bytes a table read whole may take as columns; past it the read is refused (default: half the machine's memory). */
+  memory?: number;
 }
 
 /** CSV files from this size up are read by DuckDB. */
@@ -144,12 +146,14 @@ export interface ReadTableOptions extends DataOptions, SyntheticOptions {}
  * line and column at fault.
  */
 export function readTable(path: string, options: ReadTableOptions = {}): Promise<DataFrame> {
-  const o = checkOptions(options, ['delimiter', 'decimalComma', 'textColumns', 'naValues', 'samples', 'noise', 'seed'], 'readTable options');
+  const o = checkOptions(options, ['delimiter', 'decimalComma', 'textColumns', 'naValues', 'memory', 'samples', 'noise', 'seed'], 'readTable options');
+  if (o.memory !== undefined && !(typeof o.memory === 'number' && o.memory > 0)) throw new BackpropError(`memory: expected a number of bytes above 0, got ${String(o.memory)}`, 'memory');
   if (typeof path !== 'string' || path === '') throw new BackpropError('readTable: expected a file name', 'path');
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) throw new BackpropError(`seed: expected an integer, got ${String(o.seed)}`, 'seed');
   if (o.textColumns !== undefined && !Array.isArray(o.textColumns)) throw new BackpropError('textColumns: expected a list of column names', 'textColumns');
   return loadFrame(path, { samples: o.samples, noise: o.noise, seed: o.seed }, {
     delimiter: o.delimiter, decimalComma: o.decimalComma, textColumns: o.textColumns, ...(o.naValues !== undefined ? { naValues: checkNaValues(o.naValues) } : {}),
+    ...(o.memory !== undefined ? { memory: o.memory } : {}),
   });
 }
 
