@@ -171,3 +171,14 @@ describe('an output that is an input, or the other output', () => {
     expect([readFileSync(data), readFileSync(model)]).toEqual(before);
   }, 60_000);
 });
+
+describe('a limit on the address space (ulimit -v)', () => {
+  it('that WebAssembly cannot reserve its memory under is one line, not an internal error with a stack trace', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const model = join(dir, 'ulimit.json');
+    expect(backprop(['train', 'iris', '--epochs', '1', '--bagging', '1', '--out', model, '--quiet']).code).toBe(0);
+    const r = spawnSync('bash', ['-c', `ulimit -v 4000000; exec "${process.execPath}" "${BIN}" predict "${model}" "${join(ROOT, 'data/iris.csv')}"`], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(/^backprop: the WebAssembly kernels could not reserve their memory \(.*\); WebAssembly reserves several GB of addresses, which a limit on this process's \(ulimit -v\) may refuse\n$/);
+    expect(r.status).toBe(1);
+  }, 60_000);
+});

@@ -4,6 +4,7 @@
 // of the element-wise kernels a float64 network spends its time in (relu family, bias add and sum, axpy, the
 // output error); their products and the rest take the reference. Short vectors, matrices that live elsewhere,
 // and activations and losses it does not know by name take the reference implementation.
+import { BackpropError } from '../errors.js';
 import { LEAKY_RELU_SLOPE, type FusedLayer, type Kernels } from '../kernels.js';
 import { dtypeOf, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import { Planner } from '../planner.js';
@@ -201,9 +202,16 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
 }
 
 function newMemory(shared: boolean): WebAssembly.Memory {
-  return shared
-    ? new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true })
-    : new WebAssembly.Memory({ initial: PLAIN_PAGES, maximum: PLAIN_PAGES });
+  try {
+    return shared
+      ? new WebAssembly.Memory({ initial: 64, maximum: 16384, shared: true })
+      : new WebAssembly.Memory({ initial: PLAIN_PAGES, maximum: PLAIN_PAGES });
+  } catch (e) {
+    // A WebAssembly memory reserves far more addresses than it uses (guard regions of several GB in V8): a limit on
+    // the process's address space (ulimit -v) refuses it, which was an internal error with a stack trace.
+    if (!(e instanceof RangeError)) throw e;
+    throw new BackpropError(`the WebAssembly kernels could not reserve their memory (${e.message}); WebAssembly reserves several GB of addresses, which a limit on this process's (ulimit -v) may refuse`, 'backend');
+  }
 }
 
 /**
