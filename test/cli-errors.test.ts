@@ -2,7 +2,7 @@
 // a non-zero exit code (2 for a bad command line), no stack trace, and an existing --out file left alone.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backprop, BIN, ROOT, tempDir, writeFile } from './cli-helpers.js';
 
@@ -180,5 +180,31 @@ describe('a limit on the address space (ulimit -v)', () => {
     const r = spawnSync('bash', ['-c', `ulimit -v 4000000; exec "${process.execPath}" "${BIN}" predict "${model}" "${join(ROOT, 'data/iris.csv')}"`], { encoding: 'utf8' });
     expect(r.stderr).toMatch(/^backprop: the WebAssembly kernels could not reserve their memory \(.*\); WebAssembly reserves several GB of addresses, which a limit on this process's \(ulimit -v\) may refuse\n$/);
     expect(r.status).toBe(1);
+  }, 60_000);
+});
+
+describe('an interrupt while train reads its data', () => {
+  it('ends the process at once with exit 130 and one line, writing nothing', async () => {
+    const { gzipSync } = await import('node:zlib');
+    // Three million rows in 35 KB: DuckDB counts and reads them for seconds of CPU.
+    const data = join(dir, 'slow.csv.gz'), out = join(dir, 'never-read.json');
+    writeFileSync(data, gzipSync('a,b,c\n' + '1,2,3\n4,5,6\n'.repeat(1_500_000), { level: 9 }));
+    const child = spawn(process.execPath, [BIN, 'train', data, '--out', out], { cwd: ROOT });
+    let stderr = '', stdout = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Past starting (0.3 s of CPU, when the handler is set) and well short of the read's end, by the CPU it used:
+    // the clock would depend on the machine's load.
+    const cpu = (): number => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
+    while (cpu() < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGTERM');
+    expect(await closed).toBe(130);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('backprop: interrupted while reading the data; nothing was written\n');
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 });

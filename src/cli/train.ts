@@ -20,7 +20,7 @@ import { stepKey } from '../train/fit.js';
 import { planStreamedTraining } from '../node/train-stream.js';
 import { existsSync, statSync } from 'node:fs';
 import { loadFrame } from '../node/read.js';
-import { UsageError } from './errors.js';
+import { EXIT_INTERRUPTED, UsageError } from './errors.js';
 import { asFlags, checkOutputs, formatBytes, type ClassWeightRule } from './options.js';
 import { renderPlot, type BoundaryPlot } from './plot.js';
 import { progressCallback } from './progress.js';
@@ -145,6 +145,13 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   };
   // An output that cannot be written is said now, not after the training it would have kept.
   checkOutputs([['--out', o.out], ['--plot', o.plot]], [data]);
+  // Until the plan is made (reading the data, a streamed first pass) nothing is written and nothing reads the
+  // signal: an interrupt ends the process at once (a gzip file's read ran on for minutes after a SIGTERM).
+  const whileReading = (): void => {
+    process.stderr.write('backprop: interrupted while reading the data; nothing was written\n');
+    process.exit(EXIT_INTERRUPTED);
+  };
+  signal.addEventListener('abort', whileReading, { once: true });
   let frame: DataFrame | null = null;
   let plan: TrainingPlan;
   // --threads makes the backend itself (the library's own choice reads BACKPROP_THREADS).
@@ -173,6 +180,7 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
       if (!o.plot) frame = null;
     }
   }
+  signal.removeEventListener('abort', whileReading);
   const { source, rows, trainingRows, validationRows, prep, network: first, options: s, members } = plan;
   const net = first;
   const target = prep.target!;
