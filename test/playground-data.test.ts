@@ -441,6 +441,16 @@ describe('playground: layout and input', () => {
     // The data settings (upload, sliders) come after the network.
     expect((await box('#ownData')).y).toBeGreaterThan(diagram.y);
     await page.screenshot({ path: join(OUT, 'playground-first-screen-390x844.png') });
+    // The default network fits the screen's width: no sideways scroll in the diagram, the output unit, its heading
+    // and the layers' menus inside it (at 84-pixel columns it scrolled and cut the output off at the edge).
+    expect(await page.locator('#diagram').evaluate((d) => d.scrollWidth - d.clientWidth)).toBeLessThanOrEqual(0);
+    const last = await page.locator('#diagram canvas.unit').evaluateAll((cs) => Math.max(...cs.map((c) => c.getBoundingClientRect().right)));
+    expect(last).toBeLessThanOrEqual(390);
+    for (const selector of ['#diagram .col-label >> text=output', '#diagram select.layer-activation >> nth=0', '#diagram select.layer-activation >> nth=1']) {
+      const b = await box(selector);
+      expect(b.x, selector).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width, selector).toBeLessThanOrEqual(390);
+    }
     await close(page);
   }, 60_000);
 

@@ -402,11 +402,12 @@ describe('exercise mode, as the page\'s own markup holds it', () => {
 
 describe('the diagram on a 390×844 phone, wider than the screen', () => {
   it('comes to the column each step is about: the output\'s y − ŷ and δᵒ on screen; a touch screen is told to tap', async () => {
-    const page = await open(SIZES[1]);
+    // Three hidden layers (the default's two fit a phone since its columns may be 76 pixels).
+    const page = await open(SIZES[1], '?layers=4,2,2');
     await page.fill('#pointIndex', '3');
     await page.press('#pointIndex', 'Enter');
     await page.waitForSelector('#stepper:not([hidden])');
-    // The default network is wider than a phone's column: the diagram scrolls sideways in its own box.
+    // This network is wider than a phone's column: the diagram scrolls sideways in its own box.
     expect(await page.evaluate(() => { const d = document.getElementById('diagram')!; return d.scrollWidth > d.clientWidth; })).toBe(true);
     /** The diagram's numbers that start with `text`, and whether each lies inside the diagram's visible box. */
     const shown = (text: string) => page.evaluate((text) => {

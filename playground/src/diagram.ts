@@ -20,10 +20,12 @@ const BUTTONS_TOP = 18, MENU_TOP = 46, TOP = 82;
 /** A bias's target: 24 pixels square around its 9-pixel mark, to the unit's left, level with its foot. */
 const BIAS_TARGET = 24;
 /**
- * Column spacing: as wide as the column allows within these bounds (the least holds a layer's menu). A network wider
- * than that scrolls, and then takes ROOMY columns, where a unit's number fits beside it clear of the next column.
+ * Column spacing: as wide as the column allows within these bounds (the least holds a layer's menu, cut to the
+ * column). A network wider than that scrolls, and then takes ROOMY columns, where a unit's number fits beside it
+ * clear of the next column. At 76 the default network (four columns) fits a 390-pixel phone's 358: at 84 it took
+ * ROOMY columns, 418 pixels, and the output was cut off at the screen's edge.
  */
-const MIN_COLUMN = 84, MAX_COLUMN = 140, ROOMY = 100;
+const MIN_COLUMN = 76, MAX_COLUMN = 140, ROOMY = 100;
 /** A unit's thumbnail samples the GRID×GRID plane at this many cells a side (the large map shows all). */
 const THUMBNAIL = 25;
 
@@ -141,6 +143,8 @@ function build(): void {
       menu.dataset.layer = String(c - 1);
       menu.setAttribute('aria-label', `Activation of layer ${c}`);
       menu.innerHTML = ACTIVATIONS.map((a) => `<option value="${a}"${a === layerActivation(app.state, c - 1) ? ' selected' : ''}>${a}</option>`).join('');
+      // No wider than its column (leaky-relu's name is cut short in a narrow one; its options are whole).
+      menu.style.maxWidth = `${layout.column - 6}px`;
       menu.addEventListener('change', () => update({ activations: app.state.layers.map((_, l) => (l === c - 1 ? menu.value as HiddenActivation : layerActivation(app.state, l))) }));
       // Both centred over the layer's units.
       for (const e of [buttons, menu]) e.style.left = `${unitX(c) + UNIT / 2 - e.offsetWidth / 2}px`;
