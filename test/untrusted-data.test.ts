@@ -93,6 +93,14 @@ describe('a gzip file cut short or corrupt', () => {
       expectOneLine(backprop(['train', cut, '--epochs', '1', '--layers', '4', '--quiet', '--out', join(dir, 'never.json'), ...flag]), 'cut.csv.gz', /gzip.*cut short/);
     });
   }
+  it('cut inside its compressed data (head -c) is said to be cut short, by every reader (once "not a gzip-compressed file")', () => {
+    const whole = gzipSync(csv(rows / 2));
+    const mid = join(dir, 'mid.csv.gz');
+    writeFileSync(mid, whole.subarray(0, Math.floor(whole.length / 3)));
+    for (const command of ['predict', 'evaluate']) expectOneLine(backprop([command, model, mid]), 'mid.csv.gz', /: the gzip data ends early \(no gzip trailer\): the file is cut short$/);
+    expectOneLine(backprop(['train', mid, '--epochs', '1', '--quiet', '--out', join(dir, 'never.json')]), 'mid.csv.gz', /: the gzip data ends early \(no gzip trailer\): the file is cut short$/);
+  });
+
   it('a wrong CRC in the trailer is an error too, streamed or not', () => {
     expectOneLine(backprop(['evaluate', model, crc]), 'crc.csv.gz', /gzip.*CRC/);
     expectOneLine(backprop(['evaluate', model, crc, '--stream']), 'crc.csv.gz', /gzip.*CRC/);

@@ -30,7 +30,8 @@ export function gzipProblem(path: string, signal?: AbortSignal, scan?: ByteScan)
   });
 }
 
-function describe(e: NodeJS.ErrnoException): string {
+/** What is wrong with gzip data, from zlib's error: cut short, corrupt, or no gzip at all. */
+export function describe(e: NodeJS.ErrnoException): string {
   const message = String(e.message ?? e);
   if (/unexpected end of file/i.test(message)) return 'the gzip data ends early (no gzip trailer): the file is cut short';
   if (/incorrect data check/i.test(message)) return 'the gzip data is corrupt (its CRC does not match)';
