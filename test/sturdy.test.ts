@@ -185,6 +185,11 @@ describe('options say what they mean', () => {
     oneLine(backprop(['train', tiny, '--validation', '0.1']), 2, '--validation: 0.1 of 4 rows leaves no validation rows; use a larger share, more rows, or --validation 0');
   });
 
+  it('the default share that leaves no rows of a tiny table is the data\'s fault, not an option never typed (exit 1)', () => {
+    const two = writeFile(dir, 'two.csv', 'a,b,y\r\n1,2,x\r\n3,4,y\r\n');
+    oneLine(backprop(['train', two]), 1, `${two}: the default validation share 0.2 of 2 rows leaves no validation rows; use a larger share, more rows, or --validation 0`);
+  });
+
   it('--seed beyond a safe integer is a usage error', () => {
     oneLine(backprop(['train', good, '--seed', '99999999999999999999']), 2, '--seed: expected an integer from -9007199254740991 to 9007199254740991, got "99999999999999999999"');
   });

@@ -173,7 +173,11 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
         plan = await planTraining(frame, library);
       } catch (e) {
         // The library names its options; here they are flags.
-        if (e instanceof OptionError && e.option === 'validation') throw new UsageError(asFlags(e.message, 'validation'), '--validation');
+        // Given, it is the command line's mistake (exit 2); the default's, the data's (exit 1: too few rows).
+        if (e instanceof OptionError && e.option === 'validation') {
+          if (o.validation !== undefined) throw new UsageError(asFlags(e.message, 'validation'), '--validation');
+          throw new BackpropError(`${data}: the default validation share ${asFlags(e.message, 'validation').replace(/^validation: /, '').replace(/^--validation: /, '')}`, 'validation');
+        }
         throw e;
       }
       // The columns are in the plan's matrices now; only a plot of the data points needs them again.
