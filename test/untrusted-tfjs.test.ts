@@ -105,6 +105,14 @@ describe('a weights manifest reads only files inside the model\'s folder', () =>
     expectRefused(run(['import', path, '--out', out]), out, /"\.\.\/\.\.\/secret\.bin": a path with "\.\."/);
   });
 
+  it('"." (the folder itself) is refused as such, not as a link outside it', () => {
+    for (const p of ['.', './']) {
+      const { path, folder } = modelFolder(modelJSON([p]), null);
+      const out = join(folder, 'out.json');
+      expectRefused(run(['import', path, '--out', out]), out, /names the model's folder itself; expected a file inside it/);
+    }
+  }, 30_000);
+
   it('an absolute path is refused (the secret, /etc/passwd)', () => {
     for (const p of [secret, '/etc/passwd', '/proc/self/environ']) {
       const { path, folder } = modelFolder(modelJSON([p]), null);
