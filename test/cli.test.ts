@@ -164,6 +164,15 @@ describe('backprop predict', () => {
 });
 
 describe('backprop explain', () => {
+  it('writes every minus sign alike, an exponent\'s too (−1.21e−7, where it wrote −1.21e-7 beside 7.29e−8)', () => {
+    // The seed's example aiming low, with a tiny learning rate: negative steps of order 1e-6, written with exponents.
+    const r = backprop(['explain', 'examples/seed-worked-example.json', '--input', '0.1,0.3', '--target', '0', '--lr', '0.00001']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\de−\d/);
+    expect(r.stdout).not.toMatch(/\de-\d/);
+    expect(r.stdout).not.toMatch(/(?<![\w.])-\d/);
+  });
+
   it("reproduces seed 001's worked example with --json", () => {
     const r = backprop(['explain', 'examples/seed-worked-example.json', '--input', '0.1,0.3', '--target', '1', '--lr', '0.5', '--json']);
     expect(r.code).toBe(0);

@@ -70,12 +70,12 @@ function numbersOnly(values: (number | string)[], option: string): number[] {
 
 /** The seeds' four steps as text, one layer and one unit at a time. */
 export function formatTrace(t: UpdateTrace, digits: number): string {
-  const n = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(digits)).toString().replace('-', '−'));
+  const n = (v: number): string => (v === 0 ? '0' : Number(v.toPrecision(digits)).toString().replace(/-/g, '−'));
   // A factor in a product: negatives in parentheses, so "0.4×0.1 + (−0.2)×0.3" reads as arithmetic.
   const f = (v: number): string => (v < 0 ? `(${n(v)})` : n(v));
   const list = (vs: number[]): string => `[${vs.map(n).join(', ')}]`;
   // Updated weights differ from the old ones in late digits, so they get three more.
-  const wide = (vs: number[]): string => `[${vs.map((v) => Number(v.toPrecision(digits + 3)).toString().replace('-', '−')).join(', ')}]`;
+  const wide = (vs: number[]): string => `[${vs.map((v) => Number(v.toPrecision(digits + 3)).toString().replace(/-/g, '−')).join(', ')}]`;
   const lines: string[] = [];
   const last = t.layers.length - 1;
   const name = (l: LayerTrace): string => `layer ${l.layer + 1} (${l.role}, ${l.activation})`;
