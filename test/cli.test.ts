@@ -244,6 +244,10 @@ describe('backprop datasets and --help', () => {
   it('lists the built-in data sets', () => {
     const r = backprop(['datasets']);
     expect(r.stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean)).toEqual(['iris', 'digits', 'xor', 'circle', 'gauss', 'spiral', 'moons', 'plane', 'multigauss']);
+    // The descriptions in one column, clear of the longest name.
+    const starts = r.stdout.trimEnd().split('\n').map((l) => /^\S+ +/.exec(l)![0].length);
+    expect(new Set(starts).size).toBe(1);
+    expect(r.stdout).toMatch(/^multigauss {2}regression/m);
   });
 
   it.each([['train'], ['evaluate'], ['predict'], ['explain'], ['gradcheck'], ['datasets']])('%s --help', (command) => {

@@ -285,7 +285,10 @@ function program(): Command {
   cli.command('datasets')
     .description('list the built-in data sets')
     .action(() => {
-      for (const [name, description] of describeDatasets()) stdout.write(`${name.padEnd(8)} ${description}\n`);
+      // Names in a column as wide as the longest (multigauss ran past a column of eight).
+      const sets = describeDatasets();
+      const width = Math.max(...sets.map(([name]) => name.length));
+      for (const [name, description] of sets) stdout.write(`${name.padEnd(width)}  ${description}\n`);
     });
 
   return cli;
