@@ -1,6 +1,6 @@
 // The backprop command end to end, run as a child process: every subcommand, --json outputs, and the seeds' examples.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModel } from '../src/index.js';
 import { barLine, progressCallback } from '../src/cli/progress.js';
@@ -48,6 +48,10 @@ describe('backprop train', () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split('\n');
     expect(lines[0]).toBe('data     xor: 200 rows, 2 features (2 numeric, standardized) → 2 inputs');
+    // A table of text alone names no numeric columns ("0 numeric, standardized" before).
+    const words = join(dir, 'words.csv');
+    writeFileSync(words, ['c,d,y', ...Array.from({ length: 40 }, (_, i) => `k${i % 3},m${i % 2},${i % 2}x`)].join('\n') + '\n');
+    expect(backprop(['train', words, '--epochs', '1', '--bagging', '1', '--out', join(dir, 'words.json')]).stdout.split('\n')[0]).toBe(`data     ${words}: 40 rows, 2 features (2 text, one-hot encoded) → 5 inputs`);
     expect(lines[1]).toBe('target   label: classification, 2 classes (0, 1): two distinct values; --task regression predicts them as numbers');
     expect(lines[3]).toMatch(/^network  2-100-1 \(relu, sigmoid\), loss binary-cross-entropy, adam η=0.001, batch 32, 30 epochs, (blas \(.*\)|wasm-simd(×\d+)?) kernels$/);
     // The default L2 penalty is 3/n for the 160 training rows (0.0187) bounded by 0.3/Σw² of the initial weights for

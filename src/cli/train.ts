@@ -197,7 +197,12 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
   const parts = [...new Set(dates.flatMap((f) => f.parts))].map((p) => DATE_PART_NAMES[p]).join(', ');
   const binned = prep.piecewise?.columns.length ?? 0;
   const bins = binned ? Math.max(...prep.piecewise!.columns.map((c) => c.edges.length - 1)) : 0;
-  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${numeric} numeric, standardized${text ? `; ${text} text, one-hot encoded` : ''}${dates.length ? `; ${dates.length} date${dates.length === 1 ? '' : 's'}: ${parts}` : ''}${binned ? `; ${binned} scaled input${binned === 1 ? '' : 's'} piecewise-linear over up to ${bins} bins${prep.piecewise!.value ? ', each beside its value' : ''}` : ''}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
+  // Each kind of feature the table has, none that it has not ("0 numeric, standardized" said nothing).
+  const kinds = [
+    numeric ? `${numeric} numeric, standardized` : '', text ? `${text} text, one-hot encoded` : '', dates.length ? `${dates.length} date${dates.length === 1 ? '' : 's'}: ${parts}` : '',
+    binned ? `${binned} scaled input${binned === 1 ? '' : 's'} piecewise-linear over up to ${bins} bins${prep.piecewise!.value ? ', each beside its value' : ''}` : '',
+  ].filter(Boolean).join('; ');
+  say(`data     ${source}: ${rows} rows, ${prep.features.length} features (${kinds}) → ${net.inputs} inputs${plan.streamed ? ', streamed from the file' : ''}`);
   const notes = tableNotes(plan, plan.rows);
   if (notes.missing) say(`missing  ${notes.missing}`);
   for (const line of notes.leftOut) say(`columns  ${line}`);
