@@ -385,3 +385,19 @@ describe('numbers written with a decimal comma, read without it', () => {
     await expect(train(await readTable(path), { epochs: 1, bagging: 1 })).rejects.toThrow(/column "code": its values are numbers written with a decimal comma \(\d+,5\)/);
   }, 60_000);
 });
+
+describe('a column left out', () => {
+  it('is said once, as left out, not also as read as categories (numbers with thousands separators among plain ones)', () => {
+    const rows = ['sqft,rooms,price', ...Array.from({ length: 300 }, (_, i) => {
+      const s = 500 + ((i * 617) % 3500);
+      return `"${s.toLocaleString('en-US')}",${1 + (i % 6)},${s * 150 + (i % 97)}`;
+    })];
+    const path = join(dir, 'sqft.csv');
+    writeFileSync(path, rows.join('\n') + '\n');
+    const r = backprop(['train', path, '--epochs', '1', '--bagging', '1', '--out', join(dir, 'sqft.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const about = r.stdout.split('\n').filter((l) => /^(columns)? +sqft:/.test(l));
+    expect(about).toHaveLength(1);
+    expect(about[0]).toMatch(/^columns {2}sqft: \d+ distinct values in 300 rows, left out as an identifier; --keep sqft to use it$/);
+  }, 60_000);
+});

@@ -434,7 +434,8 @@ export function featuresOf(summaries: readonly ColumnSummary[], options: Describ
   for (const s of summaries) {
     if (s.mixed?.as === 'unclear') throw unclearColumn(s, where(s, s.mixed.firstWord));
     const decided = decideFeature(s, options, (row) => where(s, row));
-    if (s.mixed && !('leftOut' in decided && decided.leftOut.reason === 'no values')) mixed.push({ column: s.name, ...s.mixed, as: s.mixed.as as 'numbers' | 'text' });
+    // A column left out is not read at all: "read as categories" beside "left out as an identifier" said both.
+    if (s.mixed && !('leftOut' in decided)) mixed.push({ column: s.name, ...s.mixed, as: s.mixed.as as 'numbers' | 'text' });
     if (s.notDate && !('leftOut' in decided && decided.leftOut.reason === 'no values')) notDates.push({ column: s.name, value: s.notDate.value, at: where(s, s.notDate.row) });
     if ('leftOut' in decided) leftOut.push(decided.leftOut);
     else {
