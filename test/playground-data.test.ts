@@ -532,6 +532,9 @@ describe('playground: layout and input', () => {
     expect(await phone.isVisible('text=Hover a unit to see it large')).toBe(false);
     await phone.locator('#diagram canvas.unit[data-column="1"][data-unit="0"]').tap();
     await phone.waitForFunction(() => document.getElementById('heatmap')!.dataset.showing === 'layer 1, unit 1');
+    // Where it is shown large, in words a finger understands (the map may be off the screen, above the network).
+    expect(await phone.isVisible('text=Tap a unit to see it large in the output map')).toBe(true);
+    expect(await phone.textContent('#heatmapCaption')).toBe('layer 1, unit 1 (the unit tapped)');
     await close(phone);
     const desk = await open('', [1400, 900]);
     expect(await desk.isVisible('text=Hover a unit to see it large')).toBe(true);

@@ -77,7 +77,7 @@ function draw(): void {
     drawHeatmap(heatmap, view.values, view.stride, view.k, view.map, view.name === 'output' ? 0.6 : 1);
     heatmap.dataset.showing = view.name;
     const regression = app.problem.task === 'regression';
-    write('heatmapCaption', view.name !== 'output' ? `${view.name} (the unit under the pointer)`
+    write('heatmapCaption', view.name !== 'output' ? `${view.name} (the unit ${matchMedia('(hover: none)').matches ? 'tapped' : 'under the pointer'})`
       : regression ? `Output: the predicted ${targetUnits(app.problem).name}, in its units${app.state.discretize ? ', discretized: its side of the middle value' : ''}`
       : app.state.discretize ? 'Output, discretized: the class each point would get' : 'Output');
     const [lo, mid, hi] = view.range;
