@@ -320,18 +320,18 @@ describe('evaluate --stream', () => {
 });
 
 describe('a compressed file that holds far more than its size says', () => {
-  // 200,000 rows of "1,2,3" in 2 KB of gzip: 4.8 MB as columns, which the size's estimate (4 × 2 KB) did not see.
+  // 60,000 rows of "1,2,3" in 1 KB of gzip: 1.4 MB as columns, which the size's estimate (4 × 1 KB) did not see.
   const path = join(dir, 'dense.csv.gz');
-  writeFileSync(path, gzipSync('a,b,c\n' + '1,2,3\n4,5,6\n'.repeat(100_000), { level: 9 }));
+  writeFileSync(path, gzipSync('a,b,c\n' + '1,2,3\n4,5,6\n'.repeat(30_000), { level: 9 }));
 
   it('is refused whole past the memory allowed (the library), and train reads it in passes instead', async () => {
     const { readTable } = await import('../src/node/index.js');
     expect(readFileSync(path).length).toBeLessThan(64 * 1024);
-    await expect(readTable(path, { memory: 2 * 2 ** 20 })).rejects.toThrow(`${path}: 200,000 rows of 3 columns would take 5 MB in memory, more than the 2 MB allowed; read it in passes (--stream) or allow more (--memory)`);
-    expect((await readTable(path, { memory: 8 * 2 ** 20 })).rows).toBe(200_000);
-    const r = backprop(['train', path, '--memory', '2MB', '--epochs', '1', '--bagging', '1', '--layers', '4', '--out', join(dir, 'dense.json')]);
+    await expect(readTable(path, { memory: 2 ** 20 })).rejects.toThrow(`${path}: 60,000 rows of 3 columns would take 2 MB in memory, more than the 1 MB allowed; read it in passes (--stream) or allow more (--memory)`);
+    expect((await readTable(path, { memory: 2 * 2 ** 20 })).rows).toBe(60_000);
+    const r = backprop(['train', path, '--memory', '1MB', '--epochs', '1', '--bagging', '1', '--layers', '4', '--out', join(dir, 'dense.json')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^data {5}\S+dense\.csv\.gz: too large for --memory 2MB once read; streamed$/m);
-    expect(r.stdout).toMatch(/^data {5}\S+dense\.csv\.gz: 200000 rows, .* streamed from the file$/m);
+    expect(r.stdout).toMatch(/^data {5}\S+dense\.csv\.gz: too large for --memory 1MB once read; streamed$/m);
+    expect(r.stdout).toMatch(/^data {5}\S+dense\.csv\.gz: 60000 rows, .* streamed from the file$/m);
   }, 60_000);
 });
