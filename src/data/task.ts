@@ -27,7 +27,6 @@ export interface TaskChoice {
   reason: string;
 }
 
-
 /** The task for a numeric target, and why. */
 export function chooseTask(v: TargetValues): TaskChoice {
   if (!v.whole) return { task: 'regression', reason: 'numbers with fractions' };

@@ -61,7 +61,6 @@ export async function networkFor(prep: Preprocessing, o: Pick<ResolvedOptions, '
   }, { kernels: await kernelsFor(o) });
 }
 
-
 /**
  * What the table layer did to the data, in words for a plan (the command line prints them): the missing values it
  * fills, each column it left out, and why the target's task (with the table's rows, whether asked classes are

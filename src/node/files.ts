@@ -443,7 +443,7 @@ export function fileInFolder(folder: string, name: string, label: string): strin
     throw new BackpropError(errnoCode(e) === 'ENOENT' ? `${label}: no such file beside the model` : `${label}: cannot read the file (${reason(e)})`);
   }
   const inside = relative(root, real);
-  // "." (or "dir/..") names the folder itself, no file in it.
+  // "." or "./" names the folder itself, no file in it.
   if (inside === '') throw new BackpropError(`${label}: names the model's folder itself; expected a file inside it`);
   if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw new BackpropError(`${label}: a symbolic link to a file outside the model's folder; expected a file inside it`);

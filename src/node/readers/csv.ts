@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readableSize } from '../files.js';
-import { describe as describeGzip } from './gzip.js';
+import { describeGzipError } from './gzip.js';
 import { parse } from 'csv-parse/sync';
 import { BackpropError } from '../../core/errors.js';
 import { parseTable as parseTableText, utf16Mark, utf16Message, zeroByteMessage, type CsvTokenizer, type Table, type TableOptions } from '../../data/csv.js';
@@ -36,7 +36,7 @@ export function readTableFile(path: string, options: TableOptions = {}): Table {
       } catch (e) {
         // Too large is said as such; anything else as the gzip check words it (a file cut short was "not a gzip file").
         const code = (e as NodeJS.ErrnoException).code;
-        throw new BackpropError(`${path}: ${code === 'ERR_BUFFER_TOO_LARGE' ? `larger than ${MAX_BYTES} bytes uncompressed, the limit for data files read whole` : describeGzip(e as NodeJS.ErrnoException)}`);
+        throw new BackpropError(`${path}: ${code === 'ERR_BUFFER_TOO_LARGE' ? `larger than ${MAX_BYTES} bytes uncompressed, the limit for data files read whole` : describeGzipError(e as NodeJS.ErrnoException)}`);
       }
     }
     return parseTable(bytes, path, options);

@@ -23,7 +23,7 @@ export function gzipProblem(path: string, signal?: AbortSignal, scan?: ByteScan)
     };
     signal?.addEventListener('abort', () => done(null), { once: true });
     input.on('error', (e: NodeJS.ErrnoException) => done(`cannot read the file (${e.code ?? e.message})`));
-    gunzip.on('error', (e: NodeJS.ErrnoException) => done(describe(e)));
+    gunzip.on('error', (e: NodeJS.ErrnoException) => done(describeGzipError(e)));
     gunzip.on('data', (chunk: Buffer) => scan?.feed(chunk));
     gunzip.on('end', () => done(null));
     input.pipe(gunzip);
@@ -31,7 +31,7 @@ export function gzipProblem(path: string, signal?: AbortSignal, scan?: ByteScan)
 }
 
 /** What is wrong with gzip data, from zlib's error: cut short, corrupt, or no gzip at all. */
-export function describe(e: NodeJS.ErrnoException): string {
+export function describeGzipError(e: NodeJS.ErrnoException): string {
   const message = String(e.message ?? e);
   if (/unexpected end of file/i.test(message)) return 'the gzip data ends early (no gzip trailer): the file is cut short';
   if (/incorrect data check/i.test(message)) return 'the gzip data is corrupt (its CRC does not match)';
