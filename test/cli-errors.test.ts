@@ -208,3 +208,15 @@ describe('an interrupt while train reads its data', () => {
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 });
+
+describe('a comment line above the header', () => {
+  it('is named in the message about the row that follows (it read as a header of one column)', () => {
+    const file = writeFile(dir, 'commented.csv', '# exported 2026-12-07\na,b,y\n1,2,x\n3,4,y\n');
+    const r = backprop(['train', file]);
+    expect(r.stderr).toBe(`backprop: ${file}, line 2: expected 1 values like the header, found 3; line 1, the header, is "# exported 2026-12-07": if it is a comment, remove it\n`);
+    expect(r.code).toBe(1);
+    // A header of one column that is no comment: the message as it was.
+    const one = writeFile(dir, 'one.csv', 'a\n1,2\n');
+    expect(backprop(['train', one]).stderr).toBe(`backprop: ${one}, line 2: expected 1 values like the header, found 2\n`);
+  });
+});

@@ -4,7 +4,7 @@
 // (node/readers/csv.ts) and the playground's upload both parse here, so a file gets the same messages in each.
 // The tokenizer is csv-parse's synchronous parse, given by the caller (the core depends on no package): Node passes
 // csv-parse/sync, a page csv-parse/browser/esm/sync (the same parser, with its own Buffer).
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, quoted } from '../core/errors.js';
 import type { TextTable } from './columns.js';
 
 export type Table = TextTable;
@@ -234,7 +234,9 @@ export function parseTable(bytes: Uint8Array | string, source: string, options: 
         // The header's faults are named first.
         const header = checkHeader((parse({ to: 1, relax_column_count: true, info: false }) as unknown as string[][])[0]);
         const line = counter.lineBefore(err.bytes ?? 0, err.lines ?? 0);
-        throw new BackpropError(`${source}, line ${line}: expected ${header.length} values like the header, found ${err.record.length}`);
+        // A first line of one value starting with # is most likely a comment above the header.
+        const comment = header.length === 1 && header[0].trimStart().startsWith('#') ? `; line 1, the header, is ${quoted(header[0], 40)}: if it is a comment, remove it` : '';
+        throw new BackpropError(`${source}, line ${line}: expected ${header.length} values like the header, found ${err.record.length}${comment}`);
       }
       if (err.code === 'CSV_QUOTE_NOT_CLOSED') throw new BackpropError(`${source}, line ${unclosedQuoteLine(text, ends.byCr)}: a quoted value is never closed (an unterminated quote)`);
       // Elsewhere the tokenizer stops inside a line: its position is on that line.
