@@ -220,3 +220,21 @@ describe('a comment line above the header', () => {
     expect(backprop(['train', one]).stderr).toBe(`backprop: ${one}, line 2: expected 1 values like the header, found 2\n`);
   });
 });
+
+describe('an interrupt while train reads standard input', () => {
+  it('is taken while the producer still writes (the read held it until the stream closed)', async () => {
+    const out = join(dir, 'never-stdin.json');
+    const child = spawn(process.execPath, [BIN, 'train', '-', '--out', out], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // A megabyte is taken only by a reader: once it is written the command is reading (its handler set). The
+    // stream stays open, as a producer's that has more to write.
+    await new Promise<void>((resolve) => child.stdin.write('a,b,c\n' + '1,2,x\n'.repeat(200_000), () => resolve()));
+    child.kill('SIGTERM');
+    expect(await closed).toBe(130);
+    expect(stderr).toBe('backprop: interrupted while reading the data; nothing was written\n');
+    expect(existsSync(out)).toBe(false);
+    child.stdin.destroy();
+  }, 60_000);
+});

@@ -7,7 +7,7 @@ import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic
 import { frameFromTable } from '../data/columns.js';
 import type { DataFrame, FrameColumn } from '../data/frame.js';
 import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from './datasets.js';
-import { parseTable, readTableFile } from './readers/csv.js';
+import { parseTable, readStandardInput, readTableFile } from './readers/csv.js';
 import { readPlainCsv } from './readers/plain.js';
 import { rowPlace } from './readers/scan.js';
 import { BackpropError, checkOptions } from '../core/errors.js';
@@ -103,7 +103,7 @@ async function readOne(path: string, options: DataOptions, { plain = true }: { p
     if (frame) return frame;
     if (isParquet(path)) throw new BackpropError(`${path}: cannot read it as Parquet`);
   }
-  return frameFromTable(readTableFile(path, options), options.naValues);
+  return frameFromTable(path === '-' ? await readStandardInput(options) : readTableFile(path, options), options.naValues);
 }
 
 function statSafe(path: string): Stats | null {

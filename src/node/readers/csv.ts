@@ -51,8 +51,7 @@ export function readTableFile(path: string, options: TableOptions = {}): Table {
  * The messages are the parser's (data/csv.ts), so a file is refused in the same words however it is read.
  */
 function readBounded(fd: number, source: string, binary: boolean, limit: number): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const bytes = boundedBytes(source, binary, limit);
   for (;;) {
     const chunk = Buffer.allocUnsafe(1 << 20);
     let n: number;
@@ -65,21 +64,49 @@ function readBounded(fd: number, source: string, binary: boolean, limit: number)
       throw new BackpropError(`${source}: cannot read the file (${code})`);
     }
     if (n === 0) break;
-    const mark = !binary && total === 0 ? utf16Mark(chunk.subarray(0, n)) : null;
-    if (mark) throw new BackpropError(utf16Message(source, mark));
-    const zero = binary ? -1 : chunk.subarray(0, n).indexOf(0);
-    if (zero >= 0) {
-      let line = 1;
-      for (const c of [...chunks, chunk.subarray(0, zero)]) for (let at = c.indexOf(10); at >= 0; at = c.indexOf(10, at + 1)) line++;
-      throw new BackpropError(zeroByteMessage(source, line, total + zero));
-    }
-    total += n;
-    if (total > limit) {
-      throw new BackpropError(`${source}: more than ${limit / 1048576} MiB${limit < MAX_BYTES ? ' from a stream; is it endless? (put larger data in a file)' : ', the limit for CSV files read whole'}`);
-    }
-    chunks.push(chunk.subarray(0, n));
+    bytes.add(chunk.subarray(0, n));
   }
-  return Buffer.concat(chunks, total);
+  return bytes.all();
+}
+
+/**
+ * Standard input as a table, read without blocking the thread: a signal (Ctrl-C, SIGTERM) is taken while a producer
+ * is still writing, where a read to the end in one call held it until the stream closed. The same checks and bound
+ * as readBounded's.
+ */
+export async function readStandardInput(options: TableOptions = {}): Promise<Table> {
+  const bytes = boundedBytes('stdin', false, MAX_STREAM_BYTES);
+  try {
+    for await (const chunk of process.stdin) bytes.add(chunk as Buffer);
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
+    throw new BackpropError(`stdin: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseTable(bytes.all(), 'stdin', options);
+}
+
+/** Bytes gathered chunk by chunk up to `limit`, refused at a UTF-16 mark or a zero byte (text) as they come. */
+function boundedBytes(source: string, binary: boolean, limit: number): { add(chunk: Uint8Array): void; all(): Uint8Array } {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  return {
+    add(chunk) {
+      const mark = !binary && total === 0 ? utf16Mark(chunk) : null;
+      if (mark) throw new BackpropError(utf16Message(source, mark));
+      const zero = binary ? -1 : chunk.indexOf(0);
+      if (zero >= 0) {
+        let line = 1;
+        for (const c of [...chunks, chunk.subarray(0, zero)]) for (let at = c.indexOf(10); at >= 0; at = c.indexOf(10, at + 1)) line++;
+        throw new BackpropError(zeroByteMessage(source, line, total + zero));
+      }
+      total += chunk.length;
+      if (total > limit) {
+        throw new BackpropError(`${source}: more than ${limit / 1048576} MiB${limit < MAX_BYTES ? ' from a stream; is it endless? (put larger data in a file)' : ', the limit for CSV files read whole'}`);
+      }
+      chunks.push(chunk);
+    },
+    all: () => Buffer.concat(chunks, total),
+  };
 }
 
 /** Parses a CSV file's bytes with the library's browser-safe parser (data/csv.ts), given Node's faster build of csv-parse. */
