@@ -18,8 +18,8 @@ const MAX_BYTES = 1024 * 1024 * 1024;
  */
 const MAX_STREAM_BYTES = 128 * 1024 * 1024;
 
+/** A file as a table (standard input is readStandardInput's, which does not block the thread). */
 export function readTableFile(path: string, options: TableOptions = {}): Table {
-  if (path === '-') return parseTable(readBounded(0, 'stdin', false, MAX_STREAM_BYTES), 'stdin', options);
   const size = readableSize(path);
   if (size > MAX_BYTES) throw new BackpropError(`${path}: ${size} bytes is more than the ${MAX_BYTES}-byte limit for data files`);
   let fd: number;
