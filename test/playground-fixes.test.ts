@@ -225,21 +225,24 @@ describe('an uploaded table with gaps, an identifier and dates', () => {
     await close(page);
   }, 90_000);
 
-  it('reads a column of numbers with a few words among them as numbers, the words as missing values, and says so', async () => {
+  it('reads a column of numbers with a few words among them as numbers, the words as missing values, and says so; thousands separators too', async () => {
     const page = await open('?dataset=upload');
-    // years: whole numbers, "none" in 4 rows and "10+" in 2 (as a survey writes them); label follows years.
-    const rows = ['years,hours,label'];
+    // years: whole numbers, "none" in 4 rows and "10+" in 2 (as a survey writes them); label follows years. salary:
+    // "31,200", as a spreadsheet exports it (it was left out as an identifier).
+    const rows = ['years,hours,salary,label'];
     for (let r = 0; r < 60; r++) {
       const years = r % 15 === 3 ? 'none' : r % 30 === 7 ? '10+' : String(r % 9);
-      rows.push(`${years},${(r * 13) % 40},${r % 9 > 4 ? 'senior' : 'junior'}`);
+      rows.push(`${years},${(r * 13) % 40},"${(30_000 + r * 517).toLocaleString('en-US')}",${r % 9 > 4 ? 'senior' : 'junior'}`);
     }
     await page.setInputFiles('#csvFile', { name: 'survey.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
     await page.waitForFunction(() => document.getElementById('tableSummary')?.textContent?.startsWith('survey.csv'));
     const text = (await page.locator('#tableNotes li').allInnerTexts()).join('\n');
     expect(text).toMatch(/years: numbers, with "none" \(4 rows\), "10\+" \(2 rows\) read as missing values/);
+    expect(text).toContain('salary: numbers written with thousands separators ("30,000" read as 30000)');
     // A numeric input with its indicator, not one input per value.
     const inputs = (await page.locator('#axes option').allInnerTexts()).join('\n');
     expect(inputs).toContain('years (missing)');
+    expect(inputs).toContain('salary');
     expect(inputs).not.toContain('none');
     await close(page);
   }, 90_000);

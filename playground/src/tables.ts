@@ -3,6 +3,7 @@
 // types the columns, data/frame.ts describes, scales and encodes them — as `backprop train` reads a file.
 import { BackpropError } from '../../src/core/errors.js';
 import { frameFromTable, type TextTable } from '../../src/data/columns.js';
+import { withGroupedNumbers } from '../../src/data/frame.js';
 import type { CsvTokenizer } from '../../src/data/csv.js';
 import type { DataFrame } from '../../src/data/frame.js';
 import type { TableSetName } from './state.js';
@@ -35,7 +36,7 @@ export function readTable(source: TableSource): LoadedTable {
   if (table.rows.length > MAX_ROWS) {
     throw new BackpropError(`${source.name}: ${table.rows.length} rows; the playground takes at most ${MAX_ROWS} (backprop train reads larger files)`);
   }
-  return { source, frame: frameFromTable(table) };
+  return { source, frame: withGroupedNumbers(frameFromTable(table)) };
 }
 
 /** Keeps a table read for a data set (the examples, or the learner's file). */

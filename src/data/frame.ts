@@ -7,7 +7,7 @@ import { BackpropError, closestName, printable, thousands as count } from '../co
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
-import { MAX_NA_LENGTH, MAX_NUMERIC_WORDS, medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, NUMBER_TEXT } from './missing.js';
+import { GROUPED_NUMBER_TEXT, isNumberText, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, numberOfText } from './missing.js';
 import { encodePiecewise } from './piecewise.js';
 import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import { checkEncodedSize } from './sizes.js';
@@ -15,8 +15,11 @@ import { chooseTask, targetValues } from './task.js';
 import type { Task } from './columns.js';
 
 export type FrameColumn =
-  /** values[i] is NaN where row i has no value. */
-  | { readonly name: string; readonly kind: 'numeric'; readonly values: Float64Array }
+  /**
+   * values[i] is NaN where row i has no value. `thousands`: the values were text with commas between their
+   * thousands (data/missing.ts GROUPED_NUMBER_TEXT), read as numbers; one of them as written, for the plan to show.
+   */
+  | { readonly name: string; readonly kind: 'numeric'; readonly values: Float64Array; readonly thousands?: string }
   /** codes[i] indexes dictionary, or is MISSING where row i has no value; the dictionary holds each distinct value once, in any order. */
   | { readonly name: string; readonly kind: 'text'; readonly codes: Uint32Array; readonly dictionary: readonly string[] };
 
@@ -148,8 +151,6 @@ function missingError(frame: DataFrame, c: FrameColumn, row: number, why: string
  */
 /** A number written with a decimal comma: 10,46, -0,5, 1.234,5. */
 const DECIMAL_COMMA = /^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$/;
-/** A whole number with commas between its thousands (1,217, 12,500,000), which DECIMAL_COMMA matches too. */
-const THOUSANDS = /^[+-]?\d{1,3}(?:,\d{3})+$/;
 
 /**
  * Whether a column is numbers written with a decimal comma, read as text by a reader told nothing of the comma:
@@ -164,14 +165,43 @@ export function decimalCommaColumn(c: FrameColumn): boolean {
     const w = word.trim();
     if (w === '' || /^[+-]?\d+$/.test(w)) continue;
     if (!DECIMAL_COMMA.test(w)) return false;
-    if (!THOUSANDS.test(w)) commas++;
+    if (!GROUPED_NUMBER_TEXT.test(w)) commas++;
   }
   return commas > 0;
 }
 
+/**
+ * A text column whose every value is a number, some written with commas between their thousands (1,217, as
+ * spreadsheets export them; a reader takes the column for text), as a numeric column; null for any other.
+ */
+export function groupedNumberColumn(c: Extract<FrameColumn, { kind: 'text' }>): FrameColumn | null {
+  let grouped: string | undefined;
+  const byCode = Float64Array.from(c.dictionary, (d) => {
+    const t = d.trim();
+    if (grouped === undefined && GROUPED_NUMBER_TEXT.test(t)) grouped = t;
+    return numberOfText(t);
+  });
+  if (grouped === undefined) return null;
+  const used = new Uint8Array(c.dictionary.length);
+  for (let i = 0; i < c.codes.length; i++) if (c.codes[i] !== MISSING) used[c.codes[i]] = 1;
+  for (let k = 0; k < byCode.length; k++) if (used[k] && !Number.isFinite(byCode[k])) return null;
+  return { name: c.name, kind: 'numeric', values: Float64Array.from(c.codes, (k) => (k === MISSING ? NaN : byCode[k])), thousands: grouped };
+}
+
+/** The frame with groupedNumberColumn's columns made numeric, but for those named in `text` (the same frame where none is). */
+export function withGroupedNumbers(frame: DataFrame, text: readonly string[] = []): DataFrame {
+  let changed = false;
+  const columns = frame.columns.map((c) => {
+    const read = c.kind === 'text' && !text.includes(c.name) ? groupedNumberColumn(c) : null;
+    if (read) changed = true;
+    return read ?? c;
+  });
+  return changed ? { ...frame, columns } : frame;
+}
+
 /** The error for a decimalCommaColumn: which column, one of its values, and the option that reads it. */
 export function decimalCommaError(frame: DataFrame, c: FrameColumn & { kind: 'text' }): BackpropError {
-  const example = c.dictionary.map((w) => w.trim()).find((w) => w.includes(',') && !THOUSANDS.test(w)) ?? '';
+  const example = c.dictionary.map((w) => w.trim()).find((w) => w.includes(',') && !GROUPED_NUMBER_TEXT.test(w)) ?? '';
   return new BackpropError(`${frame.source}: column "${printable(c.name, 60)}": its values are numbers written with a decimal comma (${printable(example, 24)}), which were read as text; `
     + 'read the file with a decimal comma (--decimal-comma, or decimalComma: true)', c.name);
 }
@@ -207,7 +237,11 @@ export function describeFrame(frame: DataFrame, targetName?: string | readonly s
     if (row >= 0) throw missingError(frame, t, row, `a row to learn from needs its target; remove the row (${count(missingCount(t))} of ${count(frame.rows)} rows have none)`);
   }
   const { features, missing, leftOut, notDates, mixed } = describeFeatures(frame, new Set(targetCols), options);
-  for (const t of targetCols) wordsInTarget(frame, t);
+  for (const t of targetCols) {
+    wordsInTarget(frame, t);
+    const grouped = t.kind === 'numeric' ? groupedSummary(t, 0) : undefined;
+    if (grouped) mixed.push({ column: t.name, ...grouped, as: 'numbers' });
+  }
   const strict = options.missing === 'error';
   const t = targetCols[0];
   if (targets) {
@@ -280,6 +314,8 @@ export interface MixedSummary {
   /** The first row with a word, and that word. */
   firstWord: number;
   firstWordText?: string;
+  /** A number written with commas between its thousands (1,217), where the column has one: read as a number. */
+  grouped?: string;
 }
 
 /** A column of numbers with words among them, for a plan to name. */
@@ -329,10 +365,14 @@ function unclearColumn(s: ColumnSummary, at: string): BackpropError {
     `where they are at most ${MAX_NUMERIC_WORDS} different words in at most ${100 * MIXED_WORD_SHARE}% of the rows: mark them missing with --na-values (naValues), or correct them`, s.name);
 }
 
-/** Numbers and words (by row count) in a text column's values; null where it has no number or no word. */
+/**
+ * Numbers and words (by row count) in a text column's values; null where it has no number, or no word and no number
+ * with its thousands separated (a column of such numbers alone is numbers).
+ */
 function wordsOf(c: Extract<FrameColumn, { kind: 'text' }>): MixedSummary | null {
-  const isNumber = c.dictionary.map((d) => NUMBER_TEXT.test(d.trim()) || NOT_FINITE_TEXT.test(d.trim()));
-  if (!isNumber.includes(true) || !isNumber.includes(false)) return null;
+  const isNumber = c.dictionary.map((d) => isNumberText(d.trim()) || NOT_FINITE_TEXT.test(d.trim()));
+  const grouped = c.dictionary.find((d) => GROUPED_NUMBER_TEXT.test(d.trim()))?.trim();
+  if (!isNumber.includes(true) || (!isNumber.includes(false) && grouped === undefined)) return null;
   const perCode = new Float64Array(c.dictionary.length);
   let firstWord = -1;
   for (let i = 0; i < c.codes.length; i++) {
@@ -347,7 +387,14 @@ function wordsOf(c: Extract<FrameColumn, { kind: 'text' }>): MixedSummary | null
     if (isNumber[k]) numbers += perCode[k];
     else if (perCode[k] > 0) words.set(d.trim(), (words.get(d.trim()) ?? 0) + perCode[k]);
   });
-  return mixedSummary(numbers, words, firstWord, c.dictionary[c.codes[firstWord]].trim());
+  const summary = mixedSummary(numbers, words, firstWord, firstWord < 0 ? undefined : c.dictionary[c.codes[firstWord]].trim());
+  return grouped === undefined ? summary : { ...summary, grouped };
+}
+
+/** The summary of a numeric column read from numbers with their thousands separated (FrameColumn's `thousands`). */
+function groupedSummary(c: Extract<FrameColumn, { kind: 'numeric' }>, missing: number): MixedSummary | undefined {
+  return c.thousands === undefined ? undefined
+    : { as: 'numbers', numbers: c.values.length - missing, wordRows: 0, words: [], distinct: 0, firstWord: -1, grouped: c.thousands };
 }
 
 /**
@@ -357,7 +404,8 @@ function wordsOf(c: Extract<FrameColumn, { kind: 'text' }>): MixedSummary | null
 function wordsInTarget(frame: DataFrame, t: FrameColumn): void {
   if (t.kind !== 'text') return;
   const m = wordsOf(t);
-  if (!m || m.as === 'text') return;
+  // (Numbers alone, some with their thousands separated, are made a numeric column where data is read: model/table.ts.)
+  if (!m || m.as === 'text' || m.firstWord < 0) return;
   throw new BackpropError(`${placeOf(frame, t, m.firstWord)}: ${JSON.stringify(printable(t.dictionary[t.codes[m.firstWord]], 40))} is not a number, though the target's other values are ` +
     `(${count(m.wordRows)} of ${count(m.numbers + m.wordRows)} rows have words: ${wordList(m)}); a row to learn from needs its target: correct or remove those rows`, t.name);
 }
@@ -380,7 +428,10 @@ export function firstNotDate(dictionary: readonly string[], days: Float64Array, 
 /** The summary of a frame's column. */
 export function summarize(c: FrameColumn, rows: number): ColumnSummary {
   const missing = missingCount(c);
-  if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: 0, sorted: null, dates: null };
+  if (c.kind === 'numeric') {
+    const grouped = groupedSummary(c, missing);
+    return { name: c.name, kind: 'numeric', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: 0, sorted: null, dates: null, ...(grouped ? { mixed: grouped } : {}) };
+  }
   const mixed = wordsOf(c);
   if (mixed?.as === 'numbers') {
     // The words are missing values of a numeric column.
@@ -414,7 +465,7 @@ export function decideFeature(s: ColumnSummary, options: DescribeOptions, where:
   }
   const marked = s.missing > 0;
   if (s.kind === 'numeric') {
-    const naWords = s.mixed?.as === 'numbers' ? s.mixed.words.map((w) => w.word) : null;
+    const naWords = s.mixed?.as === 'numbers' && s.mixed.words.length > 0 ? s.mixed.words.map((w) => w.word) : null;
     return { feature: { name: s.name, type: 'numeric', ...(marked ? { indicator: true } : {}), ...(naWords ? { naWords } : {}) } };
   }
   if (s.dates) return { feature: { name: s.name, type: 'date', parts: DATE_PARTS.filter((p) => p !== 'hour' || s.dates!.time), ...(marked ? { indicator: true } : {}) } };
@@ -762,8 +813,8 @@ function numbersOfText(c: Extract<FrameColumn, { kind: 'text' }>, f: FeatureSpec
   const kind = new Uint8Array(c.dictionary.length);
   const byCode = Float64Array.from(c.dictionary, (d, k) => {
     const t = d.trim();
-    if (NUMBER_TEXT.test(t)) {
-      const v = Number(t);
+    if (isNumberText(t)) {
+      const v = numberOfText(t);
       if (Number.isFinite(v)) return v;
       kind[k] = NOT_A_FINITE_NUMBER;
     } else if (na(t) || words.has(t) || /^[+-]?nan$/i.test(t)) kind[k] = WORD_MISSING;
@@ -840,8 +891,8 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
     const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && isNa(v.trim()));
     if (f.type === 'numeric') {
       // A word among numbers is read as a table's is (a missing value, or one the model never saw).
-      if (typeof v === 'string' && !absent && !NUMBER_TEXT.test(v.trim())) return { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [v] };
-      const n = absent ? NaN : typeof v === 'number' ? v : Number(v);
+      if (typeof v === 'string' && !absent && !isNumberText(v.trim())) return { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [v] };
+      const n = absent ? NaN : typeof v === 'number' ? v : numberOfText(v.trim());
       if (!absent && !Number.isFinite(n)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
       return { name: f.name, kind: 'numeric', values: Float64Array.of(n) };
     }

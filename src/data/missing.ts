@@ -49,6 +49,20 @@ export function storedNaValues(naValues: readonly string[] | undefined): string[
 /** Text that reads as a number (trimmed), and text that names one that is not finite. */
 export const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 export const NOT_FINITE_TEXT = /^[+-]?(nan|inf|infinity)$/i;
+/**
+ * A number with commas between its thousands, as spreadsheets export them: 1,217, -12,500,000.75. Not 0,125 or
+ * 1,2170 (no thousands separator puts a comma there: a decimal comma, data/frame.ts decimalCommaColumn).
+ */
+export const GROUPED_NUMBER_TEXT = /^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?$/;
+
+/** Whether trimmed text reads as a number: as written (NUMBER_TEXT), or with its thousands separated (GROUPED_NUMBER_TEXT). */
+export const isNumberText = (trimmed: string): boolean => NUMBER_TEXT.test(trimmed) || GROUPED_NUMBER_TEXT.test(trimmed);
+
+/** The number trimmed text reads as (isNumberText): its thousands' commas dropped; NaN for anything else. */
+export function numberOfText(trimmed: string): number {
+  if (NUMBER_TEXT.test(trimmed)) return Number(trimmed);
+  return GROUPED_NUMBER_TEXT.test(trimmed) ? Number(trimmed.replaceAll(',', '')) : NaN;
+}
 
 /** A test for "this trimmed text means no value" under a list of tokens. */
 export function naTest(naValues: readonly string[] = DEFAULT_NA_VALUES): (trimmed: string) => boolean {

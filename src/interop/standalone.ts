@@ -5,7 +5,7 @@
 // and the code is the forward pass and nothing else. A declaration file gives it types.
 import { BackpropError, printable } from '../core/errors.js';
 import { jsComment, jsLiteral } from '../core/escape.js';
-import { modelNaValues } from '../data/missing.js';
+import { GROUPED_NUMBER_TEXT, modelNaValues } from '../data/missing.js';
 import { targetColumns } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
@@ -121,6 +121,12 @@ function activate(name, h) {
   }
 }
 
+/** Text as a number: as written, or with commas between its thousands (1,217) as a table's reader reads it. */
+function readNumber(text) {
+  const t = text.trim();
+  return Number(${GROUPED_NUMBER_TEXT}.test(t) ? t.replace(/,/g, '') : t);
+}
+
 function isMissing(value) {
   if (value === null || value === undefined) return true;
   if (typeof value === 'number') return Number.isNaN(value);
@@ -138,7 +144,7 @@ export function encode(row) {
     const missing = isMissing(value) || (f.naWords !== undefined && typeof value === 'string' && f.naWords.includes(value.trim()));
     if (missing && f.type !== 'categorical' && f.fill === undefined) throw new Error(\`\${moduleName}: the feature "\${f.name}" has no value, and this model refuses missing values\`);
     if (f.type === 'numeric') {
-      const v = missing ? f.fill : typeof value === 'string' ? Number(value) : value;
+      const v = missing ? f.fill : typeof value === 'string' ? readNumber(value) : value;
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects a number, got \${JSON.stringify(value)}\`);
       x.push(scaled(v));
     } else if (f.type === 'date') {

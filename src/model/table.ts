@@ -4,9 +4,9 @@
 // column is numeric when every present value is a number (or text that reads as one), text otherwise (numbers with
 // words among them are the table layer's to read: data/frame.ts mixedAs). A missing value (null, undefined, NaN, a missing key, empty text,
 // or one of naValues) is marked missing (NaN, or the code MISSING) for the table layer to fill.
-import { DEFAULT_NA_VALUES, MISSING, naTest } from '../data/missing.js';
+import { DEFAULT_NA_VALUES, GROUPED_NUMBER_TEXT, isNumberText, MISSING, naTest, numberOfText } from '../data/missing.js';
 import { BackpropError, printable } from '../core/errors.js';
-import type { DataFrame, FrameColumn } from '../data/frame.js';
+import { groupedNumberColumn, type DataFrame, type FrameColumn } from '../data/frame.js';
 
 /** One row of data: a value per field. */
 export type TableRecord = Readonly<Record<string, unknown>>;
@@ -76,8 +76,6 @@ function checkNames(names: readonly unknown[], source: string): string[] {
 /** The most different fields records may have together: the model file's most features. */
 const MAX_RECORD_FIELDS = 100_000;
 
-const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-
 export function isDataFrame(data: unknown): data is DataFrame {
   return frameFields(data) !== null;
 }
@@ -115,7 +113,7 @@ function isArrowTable(data: unknown): data is ArrowLikeTable {
 export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   const source = options.source ?? 'data';
   const frame = frameFields(data);
-  if (frame) return checkFrame(frame, source, options.only);
+  if (frame) return checkFrame(frame, source, options.only, options.kinds);
   const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
   if (!matrix && (options.y !== undefined || options.features !== undefined)) {
     throw new BackpropError(`${options.y !== undefined ? 'y' : 'features'}: only for rows given as number[][]; these rows name their own columns (the target is one of them: target)`, options.y !== undefined ? 'y' : 'features');
@@ -282,7 +280,7 @@ function sort(v: unknown, na: Reading['na']): 'number' | 'numeric text' | 'text'
   if (typeof v === 'bigint') return 'number';
   if (typeof v === 'string') {
     const t = v.trim();
-    return na(t) ? 'missing' : NUMBER.test(t) ? 'numeric text' : 'text';
+    return na(t) ? 'missing' : isNumberText(t) ? 'numeric text' : 'text';
   }
   if (typeof v === 'boolean') return 'text';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'other' : 'text';
@@ -312,6 +310,8 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
   const numeric = kind ? kind === 'numeric' && texts === 0 : texts === 0;
   if (numeric) {
     const out = new Float64Array(rows);
+    // The first number written with its thousands separated (1,217), for the plan to show.
+    let grouped: string | undefined;
     for (let i = 0; i < rows; i++) {
       const s = KINDS[sorts[i]];
       if (s === 'missing') {
@@ -319,7 +319,8 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
         continue;
       }
       const v = values[i];
-      const n = s === 'number' || typeof v === 'bigint' ? Number(v) : s === 'numeric text' ? Number(v) : NaN;
+      const n = s === 'number' || typeof v === 'bigint' ? Number(v) : s === 'numeric text' ? numberOfText((v as string).trim()) : NaN;
+      if (grouped === undefined && s === 'numeric text' && GROUPED_NUMBER_TEXT.test((v as string).trim())) grouped = (v as string).trim();
       if (!Number.isFinite(n)) {
         const message = s === 'infinite' ? `${at(i)}: ${String(v)} is not a finite number` : `${at(i)}: ${JSON.stringify(printable(asText(v), 40))} is not a number, though ${kind ? 'the model expects numbers there' : "the column's other values are"}`;
         if (!read.fault) throw new BackpropError(message, name);
@@ -329,7 +330,7 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
       }
       out[i] = n;
     }
-    return { name, kind: 'numeric', values: out };
+    return { name, kind: 'numeric', values: out, ...(grouped === undefined ? {} : { thousands: grouped }) };
   }
   const index = new Map<string, number>();
   const dictionary: string[] = [];
@@ -351,8 +352,12 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
 // are numbers, codes within their dictionary, names unique, before anything of the declared size is made. A frame
 // that passes comes back as a frame of its own, its fields read once (numbers or codes in plain arrays made typed arrays).
 
-/** The frame, checked; `only` limits the value checks to those columns (the rest are left alone, as toFrame does). */
-export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<string>): DataFrame {
+/**
+ * The frame, checked; `only` limits the value checks to those columns (the rest are left alone, as toFrame does).
+ * A text column of numbers alone, some with their thousands separated (1,217: a reader takes them for text), is
+ * made numeric, except where `kinds` (a model's features) says it is text.
+ */
+export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<string>, kinds?: FrameOptions['kinds']): DataFrame {
   // Its fields read once, a getter's exception made one error (a frame from toFrame has been read so already).
   const frame = frameFields(input);
   if (!frame) throw new BackpropError(`${source}: expected a DataFrame ({ source, rows, columns, where })`, 'data');
@@ -375,9 +380,14 @@ export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<
     }
     return `row ${i + 1}`;
   };
-  const columns = given.map((c): FrameColumn => (only && !only.has(c.name) ? c : checkColumn(c, rows, named, where)));
+  const columns = given.map((c): FrameColumn => {
+    if (only && !only.has(c.name)) return c;
+    const checked = checkColumn(c, rows, named, where);
+    return checked.kind === 'text' && kinds?.get(c.name) !== 'text' ? groupedNumberColumn(checked) ?? checked : checked;
+  });
   return { ...frame, source: named, columns };
 }
+
 
 function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: number) => string): FrameColumn {
   const name = printable(c.name);

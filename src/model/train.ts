@@ -12,7 +12,7 @@ import { checkEncodedSize } from '../data/sizes.js';
 import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks, averageSpec } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
-import { checkNaValues, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, storedNaValues } from '../data/missing.js';
+import { checkNaValues, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, numberOfText, storedNaValues } from '../data/missing.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, resolveSpec, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
@@ -91,8 +91,9 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, row
   // where an NA word can be that long.
   const notDates = description.notDates.map((d) => `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ISO 8601 date; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
   // Numbers with words among them: which words were read as missing values, or that the numbers were read as text.
+  // Numbers written with their thousands separated (1,217) are said too: a reader of another habit (a decimal comma) would see 1.217.
   const mixed = description.mixed.map((m) => (m.as === 'numbers'
-    ? `${m.column}: numbers, with ${wordList(m, MAX_NUMERIC_WORDS)} read as missing values`
+    ? `${m.column}: numbers${m.grouped === undefined ? '' : ` written with thousands separators ("${m.grouped}" read as ${numberOfText(m.grouped)})`}${m.words.length ? `, with ${wordList(m, MAX_NUMERIC_WORDS)} read as missing values` : ''}`
     : `${m.column}: text, with numbers among the words (${count(m.numbers)} of ${count(m.numbers + m.wordRows)} values), read as categories; --na-values marks words missing`));
   const target = prep.target!;
   const asked = description.taskReason === 'as asked';

@@ -15,7 +15,7 @@ import type { Task } from '../data/columns.js';
 import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, featuresOf, mixedSummary, wordList, type ColumnSummary, type MixedSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
-import { MISSING, NOT_FINITE_TEXT, NUMBER_TEXT, storedNaValues } from '../data/missing.js';
+import { GROUPED_NUMBER_TEXT, isNumberText, MISSING, NOT_FINITE_TEXT, numberOfText, storedNaValues } from '../data/missing.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth } from '../data/piecewise.js';
 import { scaledInputs, type FeatureSpec, type Preprocessing } from '../data/preprocessing.js';
 import { chooseTask, MAX_NUMERIC_CLASSES } from '../data/task.js';
@@ -177,6 +177,8 @@ interface ColumnScan {
   words: Map<string, number>;
   firstWord: number;
   firstWordText?: string;
+  /** A number written with its thousands separated (1,217), where the column has one. */
+  grouped?: string;
 }
 
 /** Words of a text column that has numbers among them, kept with their rows: enough to tell mixedAs's cases apart. */
@@ -305,7 +307,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
         }
       }
       // Numbers among the text, and the other values' rows by word, for mixedAs (counted by code, then by word).
-      const number = c.dictionary.map((v) => (NUMBER_TEXT.test(v) || NOT_FINITE_TEXT.test(v) ? Number(v) : null));
+      const number = c.dictionary.map((v) => (isNumberText(v) || NOT_FINITE_TEXT.test(v) ? Number(v.replaceAll(',', '')) : null));
       const perCode = new Float64Array(c.dictionary.length);
       for (let i = 0; i < chunk.rows; i++) {
         const code = c.codes[i];
@@ -320,6 +322,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
           continue;
         }
         s.numbers++;
+        if (s.grouped === undefined && GROUPED_NUMBER_TEXT.test(c.dictionary[code].trim())) s.grouped = c.dictionary[code].trim();
         // A number that is not finite is an error where the column is read as numbers (the table layer places it).
         if (held[i] || !Number.isFinite(v)) continue;
         (s.numberStats ??= new Running()).add(v);
@@ -350,7 +353,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   const mixedOf = new Map<ColumnScan, MixedSummary>();
   for (const s of scans) {
     if (s.numeric || s.numbers === 0) continue;
-    const m = mixedSummary(s.numbers, s.words, s.firstWord, s.firstWordText);
+    const m: MixedSummary = { ...mixedSummary(s.numbers, s.words, s.firstWord, s.firstWordText), ...(s.grouped === undefined ? {} : { grouped: s.grouped }) };
     mixedOf.set(s, m);
     if (m.as === 'numbers') {
       s.asNumbers = true;
@@ -372,6 +375,10 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   // Rows placed by the file's line, where every line is one (as a whole file's reader places them).
   const place = rowPlace(path);
   const tm = mixedOf.get(ts);
+  if (tm && tm.as !== 'text' && tm.wordRows === 0) {
+    throw new BackpropError(`${source}, column ${t + 1} (${targetName}): the target's numbers are written with thousands separators (${JSON.stringify(tm.grouped ?? '')}), which a streamed file's target may not be; `
+      + 'remove the separators, or read the file whole (without --stream, with --memory large enough)', targetName);
+  }
   if (tm && tm.as !== 'text') {
     throw new BackpropError(`${source}, ${place(tm.firstWord)}, column ${t + 1} (${targetName}): a word where the target's other values are numbers ` +
       `(${tm.wordRows} of ${tm.numbers + tm.wordRows} rows have words: ${wordList(tm)}); a row to learn from needs its target: correct or remove those rows`, targetName);
@@ -483,7 +490,7 @@ async function exactMedians(path: string, source: string, options: DuckReadOptio
         let v: number;
         if (c instanceof Float64Array) v = c[i];
         else if (c.codes[i] === MISSING) v = NaN;
-        else if (w.scan.asNumbers) v = NUMBER_TEXT.test(c.dictionary[c.codes[i]]) ? Number(c.dictionary[c.codes[i]]) : NaN;
+        else if (w.scan.asNumbers) v = numberOfText(c.dictionary[c.codes[i]]);
         else v = parseDate(c.dictionary[c.codes[i]]);
         if (v !== v) continue;
         if (v < lo) w.below++;
