@@ -241,6 +241,43 @@ describe('columns users do not mean as features', () => {
     expect(JSON.parse(readFileSync(join(dir, 'ids.json'), 'utf8')).preprocessing.leftOut).toEqual([{ name: 'id', reason: 'identifier' }]);
   }, 60_000);
 
+  it('a row number named as an identifier (PassengerId: 1, 2, 3, ...) is left out, in memory and streamed; --keep uses it', () => {
+    const path = join(dir, 'passengers.csv');
+    writeFileSync(path, ['PassengerId,Pclass,Age,Survived', ...Array.from({ length: 200 }, (_, i) => `${i + 1},${1 + (i % 3)},${(i * 37) % 71},${(i * 7) % 5 > 1 ? 1 : 0}`)].join('\n') + '\n');
+    const line = 'columns  PassengerId: whole numbers rising row by row (1 to 200), named as an identifier: left out; --keep PassengerId to use it\n';
+    for (const how of [[], ['--stream']]) {
+      const model = join(dir, `passengers${how.length}.json`);
+      const r = backprop(['train', path, ...how, '--epochs', '1', '--bagging', '1', '--out', model]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, how.join()).toContain(line);
+      const prep = (JSON.parse(readFileSync(model, 'utf8')) as { preprocessing: { features: { name: string }[]; leftOut: unknown } }).preprocessing;
+      expect([prep.features.map((f) => f.name), prep.leftOut]).toEqual([['Pclass', 'Age'], [{ name: 'PassengerId', reason: 'identifier' }]]);
+    }
+    const kept = backprop(['train', path, '--keep', 'PassengerId', '--epochs', '1', '--bagging', '1', '--out', join(dir, 'passengers-kept.json')]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).not.toContain('PassengerId');
+    expect(kept.stdout).toMatch(/3 features \(3 numeric/);
+  }, 60_000);
+
+  it('only a column that is both a row number and named as an identifier is left out', () => {
+    const n = 60;
+    const leftOut = (name: string, values: (number | null)[]): string[] =>
+      describeFrame(toFrame(Array.from({ length: n }, (_, i) => ({ [name]: values[i], x: (i * 13) % 7, y: i % 2 })), { naValues: [] }), 'y').leftOut.map((l) => l.name);
+    const rows = Array.from({ length: n }, (_, i) => i + 1);
+    for (const name of ['id', 'ID', 'Id', 'index', 'PassengerId', 'CustomerID', 'customer_id', 'order id', 'row.id', 'Unnamed: 0', 'rownames', '...1', 'row number']) {
+      expect(leftOut(name, rows), name).toEqual([name]);
+      // Counted from 0, by tens, from a thousand: still row numbers.
+      expect(leftOut(name, rows.map((r) => 1000 + 10 * r)), name).toEqual([name]);
+    }
+    // Named otherwise, a rising column is a feature: years, a time, a sequence number of a measurement.
+    for (const name of ['year', 'acid', 'valid', 'paid', 'Idle', 'identity', 'grid', 'ACID', 'x1']) expect(leftOut(name, rows), name).toEqual([]);
+    // Named so but no row number: shuffled, repeated, a fraction, a gap, falling.
+    const shuffled = rows.map((r) => (r * 17) % 61);
+    for (const values of [shuffled, rows.map((r) => Math.ceil(r / 2)), rows.map((r) => r + 0.5), rows.map((r) => (r === 30 ? null : r)), [...rows].reverse()]) {
+      expect(leftOut('id', values)).toEqual([]);
+    }
+  });
+
   it('ISO 8601 dates become year, month, weekday, hour and days, as JavaScript\'s Date reads them', () => {
     fc.assert(fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
       const iso = d.toISOString();

@@ -54,7 +54,7 @@ export interface FrameDescription {
   /** Feature columns with missing values, and how many each. */
   missing: { column: string; count: number }[];
   /** Columns left out, with what they hold. */
-  leftOut: (LeftOut & { distinct: number; rows: number; distinctAtLeast?: boolean })[];
+  leftOut: (LeftOut & { distinct: number; rows: number; distinctAtLeast?: boolean; rising?: { from: number; to: number } })[];
   /** Text columns most of whose values are ISO dates, read as text for the first value that is not one (placed by `at`). */
   notDates: { column: string; value: string; at: string }[];
   /**
@@ -292,6 +292,8 @@ export interface ColumnSummary {
   sorted: string[] | null;
   /** A text column whose every present value is an ISO 8601 date: whether any has a time of day; else null. */
   dates: { time: boolean } | null;
+  /** A numeric column of whole numbers, each above the one before, none missing (a row number): the first and last. */
+  rising?: { from: number; to: number } | null;
   /** A text column most of whose distinct values are ISO dates, but not all: the first value that is not one, and its row. */
   notDate?: { value: string; row: number } | null;
   /**
@@ -430,7 +432,10 @@ export function summarize(c: FrameColumn, rows: number): ColumnSummary {
   const missing = missingCount(c);
   if (c.kind === 'numeric') {
     const grouped = groupedSummary(c, missing);
-    return { name: c.name, kind: 'numeric', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: 0, sorted: null, dates: null, ...(grouped ? { mixed: grouped } : {}) };
+    return {
+      name: c.name, kind: 'numeric', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: 0, sorted: null, dates: null,
+      rising: missing ? null : risingRange(c.values), ...(grouped ? { mixed: grouped } : {}),
+    };
   }
   const mixed = wordsOf(c);
   if (mixed?.as === 'numbers') {
@@ -452,6 +457,19 @@ export function summarize(c: FrameColumn, rows: number): ColumnSummary {
   };
 }
 
+/** Whole numbers, each above the one before (a row number, as a column): the first and last; else null. */
+export function risingRange(values: Float64Array): { from: number; to: number } | null {
+  if (values.length === 0 || !Number.isInteger(values[0])) return null;
+  for (let i = 1; i < values.length; i++) if (!(values[i] > values[i - 1]) || !Number.isInteger(values[i])) return null;
+  return { from: values[0], to: values[values.length - 1] };
+}
+
+/**
+ * A column name that says "identifier": id, index, row id, rownames, Unnamed: 0 (pandas' index written out), ...1
+ * (R's); or a name ending so: customer_id, order id, PassengerId, CustomerID.
+ */
+const idName = (name: string): boolean => /^(?:id|idx|index|row ?id|row_id|row ?(?:number|no)|rownames|unnamed: ?0|\.\.\.1)$|[_ .-]id$/i.test(name) || /[a-z0-9](?:Id|ID)$/.test(name);
+
 /**
  * What a column is to the model: a feature (numeric, date or categorical, marked for missing values where it has
  * some), or left out (an identifier: more than IDENTIFIER_MIN_DISTINCT distinct values, more than half of its
@@ -464,6 +482,10 @@ export function decideFeature(s: ColumnSummary, options: DescribeOptions, where:
     throw new BackpropError(`${where(s.firstMissing)}: missing value; fill it in or remove the row (missing values are errors here: missing "error")`, s.name);
   }
   const marked = s.missing > 0;
+  // A row number named as one (PassengerId: 1, 2, 3, ...) tells the network where a row sits in the file, not what it is.
+  if (s.kind === 'numeric' && s.rising && idName(s.name) && !options.keep?.includes(s.name)) {
+    return { leftOut: { name: s.name, reason: 'identifier', distinct: s.rows, rows: s.rows, rising: s.rising } };
+  }
   if (s.kind === 'numeric') {
     const naWords = s.mixed?.as === 'numbers' && s.mixed.words.length > 0 ? s.mixed.words.map((w) => w.word) : null;
     return { feature: { name: s.name, type: 'numeric', ...(marked ? { indicator: true } : {}), ...(naWords ? { naWords } : {}) } };

@@ -83,7 +83,9 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, row
     missing = `${count(values)} value${values === 1 ? '' : 's'} in ${description.missing.length} column${description.missing.length === 1 ? '' : 's'}: ` +
       [ways ? `${ways}${indicators ? ` (${indicators} indicator input${indicators === 1 ? '' : 's'})` : ''}` : '', text ? 'text as its own level' : ''].filter(Boolean).join(', ');
   }
-  const leftOut = description.leftOut.map((l) => (l.reason === 'identifier'
+  const leftOut = description.leftOut.map((l) => (l.rising
+    ? `${l.name}: whole numbers rising row by row (${l.rising.from} to ${l.rising.to}), named as an identifier: left out; --keep ${l.name} to use it`
+    : l.reason === 'identifier'
     ? `${l.name}: ${l.distinctAtLeast ? `more than ${count(l.distinct - 1)}` : count(l.distinct)} distinct values in ${count(l.rows)} rows, left out as an identifier; --keep ${l.name} to use it`
     : `${l.name}: no values, left out`));
   // One value that is no date makes a column of dates text: said, with the value and where it is.

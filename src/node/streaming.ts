@@ -179,6 +179,8 @@ interface ColumnScan {
   firstWordText?: string;
   /** A number written with its thousands separated (1,217), where the column has one. */
   grouped?: string;
+  /** A numeric column's first value and the last so far, while every one is a whole number above the one before (data/frame.ts risingRange). */
+  rising: { from: number; to: number } | null;
 }
 
 /** Words of a text column that has numbers among them, kept with their rows: enough to tell mixedAs's cases apart. */
@@ -231,7 +233,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       scans = names.map((name, j) => ({
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
         dates: true, time: false, dateEntries: 0, notDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
-        numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1,
+        numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1, rising: null,
       }));
       sampleCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(PIECEWISE_VALUES / names.length)) : 0;
       t = names.indexOf(o.target ?? names[names.length - 1]);
@@ -263,6 +265,16 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       const s = scans[j];
       if (s.numeric && !(c instanceof Float64Array)) throw new WordAmongNumbers(s.name);
       if (c instanceof Float64Array) {
+        // Still a row number? (Read over every row, in the file's order, as in memory.)
+        if (rows === 0 && chunk.rows > 0 && Number.isInteger(c[0])) s.rising = { from: c[0], to: c[0] };
+        if (s.rising) {
+          let to = s.rising.to;
+          for (let i = rows === 0 ? 1 : 0; i < chunk.rows && s.rising; i++) {
+            if (c[i] > to && Number.isInteger(c[i])) to = c[i];
+            else s.rising = null;
+          }
+          if (s.rising) s.rising.to = to;
+        }
         for (let i = 0; i < chunk.rows; i++) {
           const v = c[i];
           if (v !== v) {
@@ -390,7 +402,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
     distinct: 0, sorted: null, dates: null, mixed: mixedOf.get(s)!,
   } : {
     ...(mixedOf.has(s) ? { mixed: mixedOf.get(s)! } : {}),
-    name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing,
+    name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing, rising: s.numeric ? s.rising : null,
     distinct: s.dictionary.length, ...(s.more ? { distinctAtLeast: true } : {}),
     sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
     dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time } : null,
