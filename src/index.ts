@@ -51,7 +51,7 @@ export {
 } from './data/preprocessing.js';
 export { DEFAULT_NA_VALUES, MISSING, medianOf } from './data/missing.js';
 export { chooseTask, MAX_NUMERIC_CLASSES, MIN_ROWS_PER_CLASS, type TargetValues, type TaskChoice } from './data/task.js';
-export { DATE_PARTS, DATE_REFERENCE, datePart, parseDate, type DatePart } from './data/dates.js';
+export { DATE_PARTS, DATE_REFERENCE, datePart, parseDate, parseDateIn, type DateOrder, type DatePart } from './data/dates.js';
 export { columnsOf, frameFromTable, type Column, type Task, type TextTable } from './data/columns.js';
 export {
   describeFrame, encodeFrameInputs, encodeFrameTargets, encodeRecord, fitFramePreprocessing, inferFrameTask, missingCount, newTally, unusedFrameColumns,

@@ -13,7 +13,7 @@ import { tableFromJSON } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { backprop, BIN, ROOT, tempDir } from './cli-helpers.js';
 import {
-  datePart, describeFrame, encodeRecord, MISSING, Model, parseDate, planTraining, toFrame, train,
+  datePart, describeFrame, encodeRecord, MISSING, Model, parseDate, parseDateIn, planTraining, toFrame, train,
   type DataFrame, type FrameColumn, type TableRecord,
 } from '../src/index.js';
 import { loadModel, readTable } from '../src/node/index.js';
@@ -293,6 +293,87 @@ describe('columns users do not mean as features', () => {
     // A date column with times gets the hour; its plan says so.
     const frame = toFrame(Array.from({ length: 40 }, (_, i) => ({ at: `2024-03-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:30`, y: i % 2 })));
     expect(describeFrame(frame).features).toEqual([{ name: 'at', type: 'date', parts: ['year', 'month', 'weekday', 'hour', 'days'] }]);
+  });
+});
+
+describe('dates written as spreadsheets write them', () => {
+  // Daily sales: the date (a weekend sells more), the temperature; the same table with ISO 8601 dates is the reference.
+  const days = Array.from({ length: 240 }, (_, i) => new Date(Date.UTC(2023, 0, 1) + Math.round(i * 1.3) * 86_400_000 + (i % 4) * 3_600_000 * 5));
+  const rows = days.map((d, i) => ({ d, temp: 10 + ((i * 7) % 20), sales: 100 + 2 * ((i * 7) % 20) + ((d.getUTCDay() + 6) % 7 >= 5 ? 40 : 0) + (i % 5) }));
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const clock = (d: Date): string => `${d.getUTCHours() % 12 || 12}:${pad(d.getUTCMinutes())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
+  const written = {
+    iso: (d: Date): string => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:00`,
+    mdy: (d: Date): string => `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${clock(d)}`,
+    dmy: (d: Date): string => `${pad(d.getUTCDate())}.${pad(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${pad(d.getUTCHours())}:00`,
+  };
+  const file = (how: keyof typeof written): string => {
+    const path = join(dir, `sales-${how}.csv`);
+    writeFileSync(path, ['day,temp,sales', ...rows.map((r, i) => `${i % 23 === 4 ? '' : written[how](r.d)},${r.temp},${r.sales}`)].join('\n') + '\n');
+    return path;
+  };
+
+  it('month/day/year and day.month.year read as the same dates as ISO 8601, in memory and streamed, by predict and the standalone module', async () => {
+    const paths = { iso: file('iso'), mdy: file('mdy'), dmy: file('dmy') };
+    const args = ['--epochs', '3', '--bagging', '1', '--seed', '4'];
+    for (const stream of [[], ['--stream']]) {
+      const predictions: Record<string, string> = {};
+      for (const how of stream.length ? ['iso', 'mdy'] as const : ['iso', 'mdy', 'dmy'] as const) {
+        const model = join(dir, `sales-${how}${stream.length}.json`);
+        const r = backprop(['train', paths[how], ...stream, ...args, '--out', model]);
+        expect(r.code, r.stderr).toBe(0);
+        const line = r.stdout.split('\n').find((l) => l.startsWith('columns  day:'));
+        expect(line, how).toBe(how === 'iso' ? undefined : `columns  day: dates written ${how === 'mdy' ? 'month/day/year (03/15/2024)' : 'day/month/year (15/03/2024)'}`);
+        expect(r.stdout).toContain('1 date: year, month, day of week, hour, days since 1970-01-01');
+        const p = backprop(['predict', model, paths[how], '--digits', '17']);
+        expect(p.code, p.stderr).toBe(0);
+        predictions[how] = p.stdout;
+        const feature = (JSON.parse(readFileSync(model, 'utf8')) as { preprocessing: { features: { name: string; order?: string }[] } }).preprocessing.features.find((f) => f.name === 'day');
+        expect(feature?.order, how).toBe(how === 'iso' ? undefined : how);
+      }
+      expect(predictions.mdy, stream.join()).toBe(predictions.iso);
+      if (!stream.length) expect(predictions.dmy).toBe(predictions.iso);
+    }
+    // The library's records and the standalone module read the model's order.
+    const model = loadModel(join(dir, 'sales-mdy0.json'));
+    const iso = loadModel(join(dir, 'sales-iso0.json'));
+    const records = rows.slice(0, 30).map((r) => ({ day: written.mdy(r.d), temp: r.temp }));
+    expect(model.predict(records).map((p) => p!.value)).toEqual(iso.predict(rows.slice(0, 30).map((r) => ({ day: written.iso(r.d), temp: r.temp }))).map((p) => p!.value));
+    const modulePath = join(dir, 'sales.mjs');
+    writeFileSync(modulePath, exportStandalone(JSON.parse(readFileSync(join(dir, 'sales-mdy0.json'), 'utf8')), 'sales').js);
+    const standalone = await import(pathToFileURL(modulePath).href) as { predict(row: Record<string, unknown>): { value: number } };
+    for (const r of records) expect(Math.abs(standalone.predict(r).value - model.predict([r])[0]!.value!)).toBeLessThan(1e-4);
+    expect(() => standalone.predict({ day: '2/30/2023', temp: 3 })).toThrow('expects a date written month/day/year (03/15/2024), got "2/30/2023"');
+    expect(() => model.predict([{ day: '13/01/2023', temp: 3 }])).toThrow('"13/01/2023" is not a date; the model expects dates written month/day/year (03/15/2024) there');
+  }, 180_000);
+
+  it('read as JavaScript\'s Date reads them; a column whose day and month cannot be told apart stays text, and says so', () => {
+    fc.assert(fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:00Z'), noInvalidDate: true }), (d) => {
+      const whole = Math.floor(d.getTime() / 60_000) * 60_000 / 86_400_000;
+      const [m, day, y] = [d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCFullYear()];
+      expect(parseDateIn(`${m}/${day}/${y} ${clock(d)}`, 'mdy')).toBeCloseTo(whole, 8);
+      expect(parseDateIn(`${pad(day)}.${pad(m)}.${y} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`, 'dmy')).toBeCloseTo(whole, 8);
+      expect(parseDateIn(`${pad(day)}-${pad(m)}-${y}`, 'dmy')).toBe(Math.floor(d.getTime() / 86_400_000));
+    }), { numRuns: 300 });
+    for (const bad of ['2/29/2023', '13/13/2024', '1/1/24', '1/2-2024', '3/4/2024 13:00 PM', '3/4/2024 24:00']) expect(parseDateIn(bad, 'mdy'), bad).toBeNaN();
+    // Both orders read every value, and some differently: text, with a line naming such a value.
+    const frame = toFrame(Array.from({ length: 40 }, (_, i) => ({ on: `${1 + (i % 12)}/${1 + (i % 7)}/2024`, x: i % 3, y: i % 2 })));
+    const d = describeFrame(frame);
+    expect(d.features.find((f) => f.name === 'on')?.type).not.toBe('date');
+    expect(d.notDates[0]).toMatchObject({ column: 'on', either: true });
+    expect(parseDateIn(d.notDates[0]!.value, 'mdy')).not.toBe(parseDateIn(d.notDates[0]!.value, 'dmy'));
+    // One day above 12 decides; dots are day first.
+    expect(describeFrame(toFrame([...Array.from({ length: 40 }, (_, i) => ({ on: `${1 + (i % 12)}/${1 + (i % 7)}/2024`, x: i % 3, y: i % 2 })), { on: '1/13/2024', x: 0, y: 0 }])).features[0]).toMatchObject({ type: 'date', order: 'mdy' });
+    expect(describeFrame(toFrame(Array.from({ length: 40 }, (_, i) => ({ on: `${1 + (i % 12)}.${1 + (i % 7)}.2024`, x: i % 3, y: i % 2 })))).features[0]).toMatchObject({ type: 'date', order: 'dmy' });
+  });
+
+  it('a model file keeps the order, and refuses any other', async () => {
+    const model = await train(rows.slice(0, 60).map((r) => ({ day: written.mdy(r.d), temp: r.temp, sales: r.sales })), { target: 'sales', epochs: 1, bagging: 1 });
+    const file = JSON.parse(model.stringify()) as { preprocessing: { features: { name: string; order?: string }[] } };
+    expect(file.preprocessing.features[0]).toMatchObject({ name: 'day', order: 'mdy' });
+    expect(Model.parse(JSON.stringify(file)).predict([{ day: '3/15/2024', temp: 3 }])).toEqual(model.predict([{ day: '3/15/2024', temp: 3 }]));
+    file.preprocessing.features[0].order = 'ymd';
+    expect(() => Model.parse(JSON.stringify(file))).toThrow(/features\[0\]\.order/);
   });
 });
 

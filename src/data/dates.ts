@@ -53,6 +53,63 @@ export function parseDate(text: string): number {
   return daysFromCivil(y, mo, d) + (h * 3600 + mi * 60 + Math.min(s, 59.999)) / 86400;
 }
 
+/**
+ * How a date is written where it is not ISO 8601: month/day/year (03/15/2024, as US spreadsheets write it) or
+ * day/month/year (15/03/2024, 15.03.2024); the parts apart by '/', '.' or '-', the year in four digits, and a time
+ * of day after it where one is written (14:30, 2:30 PM, 14:30:05).
+ */
+export type DateOrder = 'mdy' | 'dmy';
+
+const WRITTEN = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[T ,]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+
+/** The day and time of a date written in `order` (DateOrder) as days since 1970-01-01, or NaN where it is none. */
+function parseWritten(text: string, order: DateOrder): number {
+  const m = WRITTEN.exec(text.trim());
+  if (!m) return NaN;
+  const [first, second, y] = [Number(m[1]), Number(m[3]), Number(m[4])];
+  const [mo, d] = order === 'mdy' ? [first, second] : [second, first];
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && leap(y) ? 29 : MONTH_DAYS[mo - 1])) return NaN;
+  let h = m[5] === undefined ? 0 : Number(m[5]);
+  const mi = m[6] === undefined ? 0 : Number(m[6]), s = m[7] === undefined ? 0 : Number(m[7]);
+  if (m[8] !== undefined) {
+    if (h < 1 || h > 12) return NaN;
+    h = (h % 12) + (/p/i.test(m[8]) ? 12 : 0);
+  }
+  if (h > 23 || mi > 59 || s > 59) return NaN;
+  return daysFromCivil(y, mo, d) + (h * 3600 + mi * 60 + s) / 86400;
+}
+
+/** A date as days since 1970-01-01: ISO 8601 text (parseDate), or written in `order`; NaN where it is none. */
+export const parseDateIn = (text: string, order?: DateOrder): number => (order ? parseWritten(text, order) : parseDate(text));
+
+/**
+ * The order distinct texts are dates in, where every one is a date written with '/', '.' or '-' (WRITTEN): the one
+ * order every one is a real date in; where both fit (no day above 12), day first for '.', as Europe writes dates,
+ * and 'either' for '/' and '-' (03/04/2024: March 4 or April 3?). Null where some text is no such date.
+ */
+export const readsEither = (text: string): boolean => parseWritten(text, 'mdy') !== parseWritten(text, 'dmy');
+
+export function writtenOrder(texts: Iterable<string>): DateOrder | 'either' | null {
+  let mdy = true, dmy = true, dots = true, any = false, differ = false;
+  for (const text of texts) {
+    const m = WRITTEN.exec(text.trim());
+    if (!m) return null;
+    any = true;
+    if (m[2] !== '.') dots = false;
+    const [a, b] = [parseWritten(text, 'mdy'), parseWritten(text, 'dmy')];
+    if (a !== a) mdy = false;
+    if (b !== b) dmy = false;
+    if (a !== b) differ = true;
+    if (!mdy && !dmy) return null;
+  }
+  if (!any) return null;
+  // (Where every date has its day equal to its month, both orders read the same days.)
+  return mdy && dmy ? (dots || !differ ? (dots ? 'dmy' : 'mdy') : 'either') : mdy ? 'mdy' : 'dmy';
+}
+
+/** How a DateOrder is written, for messages: "month/day/year (03/15/2024)". */
+export const ORDER_NAMES: Readonly<Record<DateOrder, string>> = { mdy: 'month/day/year (03/15/2024)', dmy: 'day/month/year (15/03/2024)' };
+
 /** Whether a day count has a time of day other than midnight. */
 export const hasTime = (days: number): boolean => days !== Math.floor(days);
 

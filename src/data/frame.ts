@@ -5,7 +5,7 @@
 // with what the training rows give (a median, a level of their own) and marked by an input of their own.
 import { BackpropError, closestName, printable, thousands as count } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
-import { DATE_PARTS, datePart, hasTime, parseDate, type DatePart } from './dates.js';
+import { DATE_PARTS, datePart, hasTime, ORDER_NAMES, parseDateIn, readsEither, writtenOrder, type DateOrder, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
 import { GROUPED_NUMBER_TEXT, isNumberText, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, numberOfText } from './missing.js';
 import { encodePiecewise } from './piecewise.js';
@@ -56,7 +56,7 @@ export interface FrameDescription {
   /** Columns left out, with what they hold. */
   leftOut: (LeftOut & { distinct: number; rows: number; distinctAtLeast?: boolean; rising?: { from: number; to: number } })[];
   /** Text columns most of whose values are ISO dates, read as text for the first value that is not one (placed by `at`). */
-  notDates: { column: string; value: string; at: string }[];
+  notDates: { column: string; value: string; at: string; either?: true }[];
   /**
    * Columns of numbers with words among them (data/frame.ts mixedAs): read as numbers, the words as missing values
    * (as 'numbers'), or as text, the numbers as categories (as 'text').
@@ -109,28 +109,39 @@ function firstMissing(c: FrameColumn): number {
   return c.codes.indexOf(MISSING);
 }
 
-/** Each dictionary entry of a text column as days since 1970-01-01 (NaN where it is no date), made once per dictionary. */
-const daysByDictionary = new WeakMap<readonly string[], Float64Array>();
-function dictionaryDays(dictionary: readonly string[]): Float64Array {
-  let days = daysByDictionary.get(dictionary);
+/**
+ * Each dictionary entry of a text column as days since 1970-01-01 (NaN where it is no date): ISO 8601, or written
+ * in `order`; made once per dictionary and order.
+ */
+const daysByDictionary = { iso: new WeakMap<readonly string[], Float64Array>(), mdy: new WeakMap<readonly string[], Float64Array>(), dmy: new WeakMap<readonly string[], Float64Array>() };
+function dictionaryDays(dictionary: readonly string[], order?: DateOrder): Float64Array {
+  const cache = daysByDictionary[order ?? 'iso'];
+  let days = cache.get(dictionary);
   // A streamed file's dictionary grows from chunk to chunk: made again when it has.
   if (!days || days.length !== dictionary.length) {
-    days = Float64Array.from(dictionary, parseDate);
-    daysByDictionary.set(dictionary, days);
+    days = Float64Array.from(dictionary, (d) => parseDateIn(d, order));
+    cache.set(dictionary, days);
   }
   return days;
 }
 
-/** A text column whose every present value is an ISO 8601 date: the parts it gives (the hour only where a time is written); else null. */
-function dateParts(c: FrameColumn): DatePart[] | null {
+/**
+ * A text column whose every present value is a date, ISO 8601 or written day and month in one order
+ * (dates.ts writtenOrder): the parts it gives (the hour only where a time is written) and the order; 'either'
+ * where a written order cannot be told (no day above 12); else null.
+ */
+function dateReading(c: FrameColumn): { parts: DatePart[]; order?: DateOrder } | 'either' | null {
   if (c.kind !== 'text' || c.dictionary.length === 0) return null;
-  const days = dictionaryDays(c.dictionary);
-  let time = false;
-  for (const d of days) {
-    if (d !== d) return null;
-    if (hasTime(d)) time = true;
+  let days = dictionaryDays(c.dictionary);
+  let order: DateOrder | undefined;
+  if (days.some((d) => d !== d)) {
+    const written = writtenOrder(c.dictionary);
+    if (written === null || written === 'either') return written;
+    order = written;
+    days = dictionaryDays(c.dictionary, order);
   }
-  return DATE_PARTS.filter((p) => p !== 'hour' || time);
+  const time = days.some(hasTime);
+  return { parts: DATE_PARTS.filter((p) => p !== 'hour' || time), ...(order ? { order } : {}) };
 }
 
 /** Text targets are classes; numbers are classes or a regression by their values (data/task.ts). */
@@ -290,12 +301,15 @@ export interface ColumnSummary {
   distinctAtLeast?: boolean;
   /** A text column's values, sorted as classesOf sorts them; null where there were too many to keep. */
   sorted: string[] | null;
-  /** A text column whose every present value is an ISO 8601 date: whether any has a time of day; else null. */
-  dates: { time: boolean } | null;
+  /**
+   * A text column whose every present value is a date: whether any has a time of day, and the order of day and
+   * month where they are not ISO 8601 (dates.ts writtenOrder); else null.
+   */
+  dates: { time: boolean; order?: DateOrder } | null;
   /** A numeric column of whole numbers, each above the one before, none missing (a row number): the first and last. */
   rising?: { from: number; to: number } | null;
   /** A text column most of whose distinct values are ISO dates, but not all: the first value that is not one, and its row. */
-  notDate?: { value: string; row: number } | null;
+  notDate?: { value: string; row: number; either?: true } | null;
   /**
    * A column of numbers with words among them (read by mixedAs): as 'numbers', the summary is a numeric column's
    * (its words counted among the missing values); as 'text', a text column's; 'unclear' is an error.
@@ -449,11 +463,15 @@ export function summarize(c: FrameColumn, rows: number): ColumnSummary {
   if (mixed) {
     return { name: c.name, kind: 'text', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: c.dictionary.length, sorted: classesOf(c.dictionary) as string[], dates: null, mixed };
   }
-  const parts = dateParts(c);
+  const reading = dateReading(c);
+  const dates = reading === 'either' ? null : reading;
+  // The first value that the two orders read as different days, to show why neither is taken.
+  const first = reading === 'either' ? c.codes.findIndex((k) => k !== MISSING && readsEither(c.dictionary[k])) : -1;
   return {
     name: c.name, kind: 'text', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: c.dictionary.length,
-    sorted: parts ? null : classesOf(c.dictionary) as string[], dates: parts ? { time: parts.includes('hour') } : null,
-    notDate: parts || c.dictionary.length === 0 ? null : firstNotDate(c.dictionary, dictionaryDays(c.dictionary), c.codes),
+    sorted: dates ? null : classesOf(c.dictionary) as string[], dates: dates ? { time: dates.parts.includes('hour'), ...(dates.order ? { order: dates.order } : {}) } : null,
+    notDate: reading === 'either' ? { value: c.dictionary[c.codes[first]], row: first, either: true }
+      : dates || c.dictionary.length === 0 ? null : firstNotDate(c.dictionary, dictionaryDays(c.dictionary), c.codes),
   };
 }
 
@@ -490,7 +508,7 @@ export function decideFeature(s: ColumnSummary, options: DescribeOptions, where:
     const naWords = s.mixed?.as === 'numbers' && s.mixed.words.length > 0 ? s.mixed.words.map((w) => w.word) : null;
     return { feature: { name: s.name, type: 'numeric', ...(marked ? { indicator: true } : {}), ...(naWords ? { naWords } : {}) } };
   }
-  if (s.dates) return { feature: { name: s.name, type: 'date', parts: DATE_PARTS.filter((p) => p !== 'hour' || s.dates!.time), ...(marked ? { indicator: true } : {}) } };
+  if (s.dates) return { feature: { name: s.name, type: 'date', parts: DATE_PARTS.filter((p) => p !== 'hour' || s.dates!.time), ...(s.dates.order ? { order: s.dates.order } : {}), ...(marked ? { indicator: true } : {}) } };
   const present = s.rows - s.missing;
   if ((s.sorted === null || (s.distinct > IDENTIFIER_MIN_DISTINCT && s.distinct > present / 2)) && !options.keep?.includes(s.name)) {
     return { leftOut: { name: s.name, reason: 'identifier', distinct: s.distinct, rows: present, ...(s.distinctAtLeast ? { distinctAtLeast: true } : {}) } };
@@ -509,7 +527,7 @@ export function featuresOf(summaries: readonly ColumnSummary[], options: Describ
     const decided = decideFeature(s, options, (row) => where(s, row));
     // A column left out is not read at all: "read as categories" beside "left out as an identifier" said both.
     if (s.mixed && !('leftOut' in decided)) mixed.push({ column: s.name, ...s.mixed, as: s.mixed.as as 'numbers' | 'text' });
-    if (s.notDate && !('leftOut' in decided && decided.leftOut.reason === 'no values')) notDates.push({ column: s.name, value: s.notDate.value, at: where(s, s.notDate.row) });
+    if (s.notDate && !('leftOut' in decided && decided.leftOut.reason === 'no values')) notDates.push({ column: s.name, value: s.notDate.value, at: where(s, s.notDate.row), ...(s.notDate.either ? { either: true as const } : {}) });
     if ('leftOut' in decided) leftOut.push(decided.leftOut);
     else {
       features.push(decided.feature);
@@ -589,9 +607,9 @@ function anyPresent(values: Float64Array, rows: ArrayLike<number>): boolean {
 }
 
 /** A date column's values as days since 1970-01-01 (NaN where missing or no date). */
-function daysOf(c: FrameColumn): Float64Array {
+function daysOf(c: FrameColumn, order?: DateOrder): Float64Array {
   if (c.kind === 'numeric') return c.values;
-  const days = dictionaryDays(c.dictionary);
+  const days = dictionaryDays(c.dictionary, order);
   return Float64Array.from(c.codes, (k) => (k === MISSING ? NaN : days[k]));
 }
 
@@ -620,7 +638,7 @@ export function fitFramePreprocessing(description: FrameDescription, frame: Data
       std.push(s.std);
       return description.strict ? f : { ...f, fill: medianOver(values) };
     }
-    const days = daysOf(c);
+    const days = daysOf(c, f.order);
     for (const part of f.parts) {
       const values = Float64Array.from(days, (d) => (d === d ? datePart(d, part) : NaN));
       const s = standardOver(values, trainRows);
@@ -751,13 +769,13 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
         }
       } else {
         if (c.kind !== 'text' && !allMissing) throw new BackpropError(`${frame.source}: column "${f.name}" holds numbers, but the model expects dates there (ISO 8601 text, e.g. 2024-03-15)`, f.name);
-        values = c.kind === 'text' ? daysOf(c) : c.values;
+        values = c.kind === 'text' ? daysOf(c, f.order) : c.values;
         if (c.kind === 'text') {
           // Text that is no date is a fault of its row; its inputs take the fill (or stay 0).
           for (let i = 0; i < count; i++) {
             const code = c.codes[rowOf(i)];
             if (code !== MISSING && values[rowOf(i)] !== values[rowOf(i)]) {
-              fault(i, c, `${JSON.stringify(printable(c.dictionary[code], 40))} is not a date; the model expects ISO 8601 dates there, e.g. 2024-03-15 or 2024-03-15T10:30`);
+              fault(i, c, `${JSON.stringify(printable(c.dictionary[code], 40))} is not a date; the model expects ${f.order ? `dates written ${ORDER_NAMES[f.order]} there` : 'ISO 8601 dates there, e.g. 2024-03-15 or 2024-03-15T10:30'}`);
             }
           }
         }

@@ -1,7 +1,7 @@
 // What turns a raw record into the network's input vector, and its output back into a label:
 // the feature columns (numbers, dates, or text one-hot encoded) with what fills their missing values, the scaling,
 // and the target.
-import { DATE_PART_NAMES, type DatePart } from './dates.js';
+import { DATE_PART_NAMES, type DateOrder, type DatePart } from './dates.js';
 import type { Label } from './encoding.js';
 import { piecewiseWidth, type Piecewise } from './piecewise.js';
 import type { Scaler } from './scaling.js';
@@ -25,7 +25,8 @@ export type FeatureSpec =
    * ISO 8601 dates or date-times, as one scaled input per part (year, month, …, from the day count since
    * 1970-01-01); fill and indicator as a number's, fill being a day count.
    */
-  | { name: string; type: 'date'; parts: DatePart[]; fill?: number; indicator?: boolean };
+  /** `order`: the dates are written day and month in that order (03/15/2024), not ISO 8601 (dates.ts DateOrder). */
+  | { name: string; type: 'date'; parts: DatePart[]; order?: DateOrder; fill?: number; indicator?: boolean };
 
 /** A column of the training data that is no feature, and why: nearly every value distinct, or none present. */
 export interface LeftOut {

@@ -17,8 +17,12 @@ const q = jsLiteral;
 
 /** Dates as days since 1970-01-01 and their parts: the library's data/dates.ts, written out for the module. */
 const DATE_CODE = `
-/** An ISO 8601 date or date-time as days since 1970-01-01 (the time as written; an offset is not applied), or NaN. */
-function parseDate(text) {
+/**
+ * An ISO 8601 date or date-time as days since 1970-01-01 (the time as written; an offset is not applied), or NaN;
+ * with order 'mdy' or 'dmy', a date written 03/15/2024 or 15/03/2024 (or with '.' or '-'), a time after it.
+ */
+function parseDate(text, order) {
+  if (order) return parseWritten(text, order);
   const m = /^(\\d{4})-(\\d{2})-(\\d{2})(?:[T ](\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?\\s*(Z|[+-]\\d{2}(?::?\\d{2})?)?)?$/.exec(text.trim());
   if (!m) return NaN;
   const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
@@ -28,6 +32,22 @@ function parseDate(text) {
   const s = m[6] === undefined ? 0 : Number(m[6]) + (m[7] === undefined ? 0 : Number('0.' + m[7]));
   if (h > 23 || mi > 59 || s >= 61) return NaN;
   return daysFromCivil(y, mo, d) + (h * 3600 + mi * 60 + Math.min(s, 59.999)) / 86400;
+}
+
+function parseWritten(text, order) {
+  const m = /^(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})(?:[T ,]\\s*(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([AaPp][Mm])?)?$/.exec(text.trim());
+  if (!m) return NaN;
+  const y = Number(m[4]), mo = Number(order === 'mdy' ? m[1] : m[3]), d = Number(order === 'mdy' ? m[3] : m[1]);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && leap ? 29 : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1])) return NaN;
+  let h = m[5] === undefined ? 0 : Number(m[5]);
+  const mi = m[6] === undefined ? 0 : Number(m[6]), s = m[7] === undefined ? 0 : Number(m[7]);
+  if (m[8] !== undefined) {
+    if (h < 1 || h > 12) return NaN;
+    h = (h % 12) + (/p/i.test(m[8]) ? 12 : 0);
+  }
+  if (h > 23 || mi > 59 || s > 59) return NaN;
+  return daysFromCivil(y, mo, d) + (h * 3600 + mi * 60 + s) / 86400;
 }
 
 function daysFromCivil(y, m, d) {
@@ -77,7 +97,7 @@ export function exportStandalone(model: ModelSource, name = 'model'): { js: stri
 const moduleName = ${q(name)};
 
 /**
- * The feature columns, in the model's order: numbers, dates (ISO 8601 text, as parts) and text (one-hot over the
+ * The feature columns, in the model's order: numbers, dates (ISO 8601 text, or written as order says: mdy, dmy; as parts) and text (one-hot over the
  * categories the model knows; a value it never saw gets all zeros). fill: what a missing value becomes (the training
  * rows' median), indicator: an input more that is 1 where the value was missing, missing: a text level for it,
  * naWords: words a numeric column's training rows had among its numbers, read as missing values.
@@ -148,8 +168,8 @@ export function encode(row) {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects a number, got \${JSON.stringify(value)}\`);
       x.push(scaled(v));
     } else if (f.type === 'date') {
-      const days = missing ? f.fill : parseDate(value instanceof Date ? value.toISOString() : String(value));
-      if (Number.isNaN(days)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects an ISO 8601 date (2024-03-15, 2024-03-15T10:30), got \${JSON.stringify(value)}\`);
+      const days = missing ? f.fill : value instanceof Date ? parseDate(value.toISOString()) : parseDate(String(value), f.order);
+      if (Number.isNaN(days)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects \${f.order === 'mdy' ? 'a date written month/day/year (03/15/2024)' : f.order === 'dmy' ? 'a date written day/month/year (15/03/2024)' : 'an ISO 8601 date (2024-03-15, 2024-03-15T10:30)'}, got \${JSON.stringify(value)}\`);
       for (const part of f.parts) x.push(scaled(datePart(days, part)));
     } else {
       // A missing value is its own level where the model has one; a value it never saw, all zeros.

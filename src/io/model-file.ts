@@ -276,8 +276,8 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
   let width = 0;
   const features = list.map((f, i): FeatureSpec => {
     const field = `preprocessing.features[${i}]`;
-    const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories', 'missing', 'parts', 'fill', 'indicator', 'naWords'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical', 'date'] as const);
-    const o = r.object(f, field, type === 'numeric' ? ['name', 'type', 'fill', 'indicator', 'naWords'] : type === 'date' ? ['name', 'type', 'parts', 'fill', 'indicator'] : ['name', 'type', 'categories', 'missing'],
+    const type = r.oneOf(r.object(f, field, ['name', 'type', 'categories', 'missing', 'parts', 'order', 'fill', 'indicator', 'naWords'], ['name', 'type']).type, `${field}.type`, ['numeric', 'categorical', 'date'] as const);
+    const o = r.object(f, field, type === 'numeric' ? ['name', 'type', 'fill', 'indicator', 'naWords'] : type === 'date' ? ['name', 'type', 'parts', 'order', 'fill', 'indicator'] : ['name', 'type', 'categories', 'missing'],
       type === 'numeric' ? ['name', 'type'] : type === 'date' ? ['name', 'type', 'parts'] : ['name', 'type', 'categories']);
     const name = readName(r, o.name, `${field}.name`);
     const flag = (key: string): { [k: string]: true } => {
@@ -303,7 +303,8 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
       checkUnique(r, parts, `${field}.parts`);
       const indicator = flag('indicator');
       grow(parts.length + (indicator.indicator ? 1 : 0), field);
-      return { name, type, parts, ...fill, ...indicator };
+      const order = o.order === undefined ? {} : { order: r.oneOf(o.order, `${field}.order`, ['mdy', 'dmy'] as const) };
+      return { name, type, parts, ...order, ...fill, ...indicator };
     }
     const level = flag('missing');
     grow(r.array(o.categories, `${field}.categories`).length + (level.missing ? 1 : 0), `${field}.categories`);
@@ -462,7 +463,7 @@ function usableScale(v: number): boolean {
 function copyFeature(f: FeatureSpec): FeatureSpec {
   const fill = f.type !== 'categorical' && f.fill !== undefined ? { fill: f.fill } : {};
   if (f.type === 'numeric') return { name: f.name, type: f.type, ...fill, ...(f.indicator ? { indicator: true } : {}), ...(f.naWords ? { naWords: [...f.naWords] } : {}) };
-  if (f.type === 'date') return { name: f.name, type: f.type, parts: [...f.parts], ...fill, ...(f.indicator ? { indicator: true } : {}) };
+  if (f.type === 'date') return { name: f.name, type: f.type, parts: [...f.parts], ...(f.order ? { order: f.order } : {}), ...fill, ...(f.indicator ? { indicator: true } : {}) };
   return { name: f.name, type: f.type, categories: [...f.categories], ...(f.missing ? { missing: true } : {}) };
 }
 

@@ -13,6 +13,7 @@ import { stratifiedFolds } from '../data/split.js';
 import { averageNetworks, averageSpec } from '../nn/ensemble.js';
 import { splitRows } from '../data/split.js';
 import { checkNaValues, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, numberOfText, storedNaValues } from '../data/missing.js';
+import { ORDER_NAMES } from '../data/dates.js';
 import { Network } from '../nn/network.js';
 import { MAX_WEIGHTS_PER_LAYER, resolveSpec, type LayerSpec } from '../nn/spec.js';
 import { LossStop, type Callback, type History } from '../train/callbacks.js';
@@ -91,8 +92,12 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, row
   // One value that is no date makes a column of dates text: said, with the value and where it is.
   // The value quoted once (its control characters as escapes, not escaped again); marking it missing is offered only
   // where an NA word can be that long.
-  const notDates = description.notDates.map((d) => `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ISO 8601 date; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
+  const notDates = description.notDates.map((d) => d.either
+    ? `${d.column}: read as text, not dates: no day in it is above 12, so ${quoted(d.value, 40)} may be month/day or day/month; write the dates as ISO 8601 (2024-03-15) to read them as dates`
+    : `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ISO 8601 date; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
   // Numbers with words among them: which words were read as missing values, or that the numbers were read as text.
+  // Dates not written as ISO 8601: the order of day and month they were read in, for the user to check.
+  for (const f of prep.features) if (f.type === 'date' && f.order) notDates.push(`${f.name}: dates written ${ORDER_NAMES[f.order]}`);
   // Numbers written with their thousands separated (1,217) are said too: a reader of another habit (a decimal comma) would see 1.217.
   const mixed = description.mixed.map((m) => (m.as === 'numbers'
     ? `${m.column}: numbers${m.grouped === undefined ? '' : ` written with thousands separators ("${m.grouped}" read as ${numberOfText(m.grouped)})`}${m.words.length ? `, with ${wordList(m, MAX_NUMERIC_WORDS)} read as missing values` : ''}`

@@ -12,7 +12,7 @@ import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import type { Task } from '../data/columns.js';
-import { DATE_PARTS, datePart, hasTime, parseDate } from '../data/dates.js';
+import { DATE_PARTS, datePart, hasTime, parseDate, parseDateIn, readsEither, type DateOrder } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, featuresOf, mixedSummary, wordList, type ColumnSummary, type MixedSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
 import { GROUPED_NUMBER_TEXT, isNumberText, MISSING, NOT_FINITE_TEXT, numberOfText, storedNaValues } from '../data/missing.js';
@@ -141,6 +141,14 @@ const PIECEWISE_SAMPLE = 100_000;
 const PIECEWISE_VALUES = 16_000_000;
 
 /** What the first pass keeps of one column. */
+/** A date column's figures over the training rows, in one reading of its text. */
+interface DateFigures {
+  stats: Running;
+  sample: Reservoir;
+  parts: Running[];
+  time: boolean;
+}
+
 interface ColumnScan {
   name: string;
   numeric: boolean;
@@ -154,9 +162,16 @@ interface ColumnScan {
   time: boolean;
   /** Distinct values that are dates, and the first value that is not one with its row (for the plan to name). */
   dateEntries: number;
-  notDate: { value: string; row: number } | null;
+  notDate: { value: string; row: number; either?: true } | null;
   /** A date column's parts over the training rows. */
   parts: Running[];
+  /**
+   * A text column of dates written day and month in an order (dates.ts writtenOrder), while every value so far is
+   * one: the figures of each order still possible (null once a value is no date in it), and whether every one used '.'.
+   */
+  written: { mdy: DateFigures | null; dmy: DateFigures | null; dots: boolean; first: { value: string; row: number } | null } | null;
+  /** The order the column's dates are written in, once the pass has seen every row. */
+  order?: DateOrder;
   /**
    * A text column's distinct values in the order met, kept up to MAX_CATEGORIES + 1 (enough to tell categories from
    * an identifier: past it, `more` is set and no more are kept), with each one's index.
@@ -234,6 +249,11 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
         dates: true, time: false, dateEntries: 0, notDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
         numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1, rising: null,
+        written: chunk.opened.numeric[j] ? null : {
+          mdy: { stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)), parts: DATE_PARTS.map(() => new Running()), time: false },
+          dmy: { stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)), parts: DATE_PARTS.map(() => new Running()), time: false },
+          dots: true, first: null,
+        },
       }));
       sampleCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(PIECEWISE_VALUES / names.length)) : 0;
       t = names.indexOf(o.target ?? names[names.length - 1]);
@@ -307,6 +327,21 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
           if (s.dictionary.length > MAX_CATEGORIES) s.more = true;
           else s.index.set(value, s.dictionary.push(value) - 1);
         }
+        // Dates written day and month in an order: each order kept while every value is a date in it.
+        const w = s.written;
+        if (w) {
+          if (!/^\s*\d{1,2}\.\d{1,2}\.\d{4}/.test(value)) w.dots = false;
+          for (const order of ['mdy', 'dmy'] as const) {
+            const d = w[order] ? parseDateIn(value, order) : NaN;
+            if (d !== d) w[order] = null;
+            else if (hasTime(d)) w[order]!.time = true;
+          }
+          if (!w.mdy && !w.dmy) s.written = null;
+          else if (!w.first && readsEither(value)) {
+            const at = c.codes.indexOf(k);
+            if (at >= 0) w.first = { value, row: rows + at };
+          }
+        }
         if (!s.dates && !(fresh && !s.more)) continue;
         const d = parseDate(value);
         if (d === d) {
@@ -353,6 +388,15 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
           s.stats.add(d);
           s.sample.add(d);
           DATE_PARTS.forEach((p, k) => s.parts[k].add(datePart(d, p)));
+        } else if (s.written && !held[i]) {
+          for (const order of ['mdy', 'dmy'] as const) {
+            const f = s.written[order];
+            if (!f) continue;
+            const d = parseDateIn(c.dictionary[code], order);
+            f.stats.add(d);
+            f.sample.add(d);
+            DATE_PARTS.forEach((p, k) => f.parts[k].add(datePart(d, p)));
+          }
         }
       }
     });
@@ -360,6 +404,20 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   }
   if (rows === 0) throw new BackpropError(`${source}: has a header row but no data rows`);
   if (textColumns.length) options = { ...options, textColumns };
+  // Dates written day and month in one order (as in memory, data/frame.ts dateReading): that order's figures;
+  // where both orders read every value (no day above 12), day first for '.', else the column stays text, said.
+  for (const s of scans) {
+    const w = s.written;
+    if (s.numeric || s.dates || !w || s.dictionary.length === 0) continue;
+    // (Where no value reads as two different days, both orders read the same days.)
+    const order = w.mdy && w.dmy ? (w.dots ? 'dmy' : w.first ? null : 'mdy') : w.mdy ? 'mdy' : 'dmy';
+    if (order === null) {
+      s.notDate = { ...w.first!, either: true };
+      continue;
+    }
+    const f = w[order]!;
+    Object.assign(s, { dates: true, order, stats: f.stats, sample: f.sample, parts: f.parts, time: f.time });
+  }
   // A text column with numbers among its values is read as in memory (data/frame.ts mixedAs): as numbers, its words
   // missing values (its figures then the numbers'), or as text; a column of numbers only (read as text where asked) is numbers.
   const mixedOf = new Map<ColumnScan, MixedSummary>();
@@ -405,9 +463,9 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
     name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing, rising: s.numeric ? s.rising : null,
     distinct: s.dictionary.length, ...(s.more ? { distinctAtLeast: true } : {}),
     sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
-    dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time } : null,
-    // As in memory: named where most distinct values are dates.
-    notDate: !s.numeric && !s.dates && 2 * s.dateEntries > s.dictionary.length ? s.notDate : null,
+    dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time, ...(s.order ? { order: s.order } : {}) } : null,
+    // As in memory: named where most distinct values are dates, or where the order of day and month cannot be told.
+    notDate: !s.numeric && !s.dates && (s.notDate?.either || 2 * s.dateEntries > s.dictionary.length) ? s.notDate : null,
   });
   const { features: described, missing, leftOut, notDates, mixed } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
     (s, row) => `${source}, ${place(row)}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
@@ -503,7 +561,7 @@ async function exactMedians(path: string, source: string, options: DuckReadOptio
         if (c instanceof Float64Array) v = c[i];
         else if (c.codes[i] === MISSING) v = NaN;
         else if (w.scan.asNumbers) v = numberOfText(c.dictionary[c.codes[i]]);
-        else v = parseDate(c.dictionary[c.codes[i]]);
+        else v = parseDateIn(c.dictionary[c.codes[i]], w.scan.order);
         if (v !== v) continue;
         if (v < lo) w.below++;
         else if (v <= hi) {
