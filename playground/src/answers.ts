@@ -12,7 +12,7 @@ export function parseAnswer(typed: string): number {
   // One comma and no point is a decimal comma; a comma beside a point would be a thousands separator, which an
   // answer of a few digits has no use for, so that stays unreadable rather than guessed.
   if (/^-?\d*,\d+(e[+-]?\d+)?$/i.test(t)) t = t.replace(',', '.');
-  if (t === '' || t === '-' || !/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return NaN;
+  if (t === '' || t === '-' || !/^-?(\d+(?:\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(t)) return NaN;
   return Number(t);
 }
 

@@ -59,7 +59,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, json:
   const evaluation = model.evaluation({ unknown: data.unknown });
   let source = dataPath, first = true;
   // The file is read with the model's words for "no value" (its training data's), and any given here besides.
-  for await (const frame of readFrames(dataPath, { ...data, naValues: model.naValuesWith(data.naValues) }, data.stream ?? false)) {
+  for await (const frame of readFrames(dataPath, { ...data, naValues: model.naValuesWith(data.naValues), decimalComma: data.decimalComma || model.decimalComma }, data.stream ?? false)) {
     source = frame.source;
     evaluation.add(frame);
     // Said once the frame has been read as the model needs it, so a failure stays the only line.
@@ -142,7 +142,7 @@ export async function predictCommand(modelPath: string, dataPath: string, o: Pre
   const sum = (into: Map<string, number>, counts: Record<string, number>): void => {
     for (const [c, n] of Object.entries(counts)) into.set(c, (into.get(c) ?? 0) + n);
   };
-  for await (const frame of readFrames(dataPath, { ...o, naValues: model.naValuesWith(o.naValues), textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
+  for await (const frame of readFrames(dataPath, { ...o, naValues: model.naValuesWith(o.naValues), decimalComma: o.decimalComma || model.decimalComma, textColumns: keep.filter((k) => !features.has(k)) }, o.stream ?? false)) {
     source = frame.source;
     const kept = keep.map((column) => {
       const c = frame.columns.find((col) => col.name === column);

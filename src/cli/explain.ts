@@ -116,7 +116,7 @@ export function formatTrace(t: UpdateTrace, digits: number): string {
 
 export async function gradcheckCommand(modelPath: string, dataPath: string, rows: number, parameters: number, json: boolean, out: NodeJS.WriteStream, data: DataOptions = {}): Promise<boolean> {
   const model = openModel(modelPath);
-  const frame = await readDataFile(dataPath, { ...data, naValues: model.naValuesWith(data.naValues) });
+  const frame = await readDataFile(dataPath, { ...data, naValues: model.naValuesWith(data.naValues), decimalComma: data.decimalComma || model.decimalComma });
   const report = model.gradientCheck(frame, { rows, ...(parameters > 0 ? { parameters } : {}) });
   if (json) {
     out.write(JSON.stringify(report) + '\n');

@@ -40,7 +40,7 @@ export function renderImportance(result: ImportanceResult, title: string): strin
 export async function importanceCommand(modelPath: string, dataPath: string, o: DataOptions & { repeats: number; seed: number; json: boolean; plot?: string }, out: NodeJS.WritableStream): Promise<void> {
   checkOutputs([['--plot', o.plot]], [modelPath, dataPath]);
   const model = openModel(modelPath);
-  const frame = await loadFrame(dataPath, {}, { ...o, naValues: model.naValuesWith(o.naValues) });
+  const frame = await loadFrame(dataPath, {}, { ...o, naValues: model.naValuesWith(o.naValues), decimalComma: o.decimalComma || model.decimalComma });
   const result = model.importance(frame, { repeats: o.repeats, seed: o.seed });
   if (o.plot) commitFiles([stageFile(o.plot, renderImportance(result, `backprop importance ${modelPath} ${dataPath}`))]);
   if (o.json) {

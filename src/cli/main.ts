@@ -46,7 +46,7 @@ function delimiterOption(): Option {
 }
 
 function decimalCommaOption(): Option {
-  return new Option('--decimal-comma', 'numbers are written with a decimal comma (1,5); use with --delimiter ";" or a sniffed one');
+  return new Option('--decimal-comma', 'numbers are written with a decimal comma (1,5); use with --delimiter ";" or a sniffed one (a model trained on such numbers reads its data so without it)');
 }
 
 /**

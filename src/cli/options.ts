@@ -122,7 +122,7 @@ export function valueList(option: string, emptyIsMissing = false) {
   return (value: string): (number | string)[] => {
     const parts = value.split(',').map((p) => p.trim());
     if (!emptyIsMissing && parts.some((p) => p === '')) throw new UsageError(`${option}: expected comma-separated values like 0.1,0.3, got "${value}"`, option);
-    return parts.map((p) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(p) ? Number(p) : p));
+    return parts.map((p) => (/^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(p) ? Number(p) : p));
   };
 }
 

@@ -21,7 +21,7 @@ export type Column =
 
 export type Task = 'classification' | 'regression';
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 const NAN = /^[+-]?nan$/i;
 

@@ -216,7 +216,10 @@ export function parseTable(bytes: Uint8Array | string, source: string, options: 
     const header = names.map((name) => name.trim());
     const firstOf = new Map<string, number>();
     header.forEach((name, j) => {
-      if (name === '') throw new BackpropError(`${source}, line 1, column ${j + 1}: the header has an empty column name`);
+      if (name === '') {
+        // pandas' to_csv and R's write.csv write the row index first, under no name.
+        throw new BackpropError(`${source}, line 1, column ${j + 1}: the header has an empty column name${j === 0 ? '; a row index written by pandas (to_csv) or R (write.csv)? write the file without it (index=False, row.names = FALSE), or name the column' : '; name it'}`);
+      }
       const first = firstOf.get(name);
       if (first !== undefined) throw new BackpropError(`${source}, line 1: the column name "${name}" appears twice (columns ${first + 1} and ${j + 1})`);
       firstOf.set(name, j);

@@ -7,7 +7,7 @@ import { BackpropError, closestName, printable, thousands as count } from '../co
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
 import { DATE_PARTS, datePart, hasTime, ORDER_NAMES, parseDateIn, readsEither, writtenOrder, type DateOrder, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
-import { GROUPED_NUMBER_TEXT, isNumberText, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, numberOfText } from './missing.js';
+import { GROUPED_NUMBER_TEXT, isNumberText, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, NUMBER_TEXT, numberOfText, type Comma } from './missing.js';
 import { encodePiecewise } from './piecewise.js';
 import { featureWidth, targetColumns, type FeatureSpec, type LeftOut, type Preprocessing, type TargetSpec } from './preprocessing.js';
 import { checkEncodedSize } from './sizes.js';
@@ -34,6 +34,8 @@ export interface DataFrame {
   text?(column: number, row: number): string;
   /** How messages name column j: `field "age"` for records; by default `column 3 (age)`. */
   field?(column: number): string;
+  /** Its numbers were read with a decimal comma (a reader's decimalComma): a model trained on it reads new rows so. */
+  readonly decimalComma?: boolean;
 }
 
 /** Where a cell is, for messages: the source, the row (where it has one) and the column, as the frame names them. */
@@ -163,22 +165,40 @@ function missingError(frame: DataFrame, c: FrameColumn, row: number, why: string
 /** A number written with a decimal comma: 10,46, -0,5, 1.234,5. */
 const DECIMAL_COMMA = /^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$/;
 
+/** A value with a comma no thousands separator puts there: 10,46, 0,125 (not 1,217). */
+const decimalCommaValue = (w: string): boolean => w.includes(',') && DECIMAL_COMMA.test(w) && !GROUPED_NUMBER_TEXT.test(w);
+
 /**
  * Whether a column is numbers written with a decimal comma, read as text by a reader told nothing of the comma:
  * every value a whole number or one with a decimal comma, and some with a comma no thousands separator puts there
- * (10,46, not 1,217). Read so, a regression's target became hundreds of classes, and a feature an identifier left
- * out or words the model never saw (every row then predicted from the medians), each with exit 0.
+ * (10,46, not 1,217), at least as many such values as those that read as thousands, or one that starts 0, (no
+ * thousand does): a slip among thousands (18,36 among 18,683) is a word among numbers, not a decimal comma. Read
+ * so, a regression's target became hundreds of classes, and a feature an identifier left out or words the model
+ * never saw (every row then predicted from the medians), each with exit 0.
  */
 export function decimalCommaColumn(c: FrameColumn): boolean {
   if (c.kind !== 'text') return false;
-  let commas = 0;
+  let commas = 0, thousands = 0, zero = false;
   for (const word of c.dictionary) {
     const w = word.trim();
     if (w === '' || /^[+-]?\d+$/.test(w)) continue;
     if (!DECIMAL_COMMA.test(w)) return false;
-    if (!GROUPED_NUMBER_TEXT.test(w)) commas++;
+    if (GROUPED_NUMBER_TEXT.test(w)) thousands++;
+    else {
+      commas++;
+      if (/^[+-]?0,/.test(w)) zero = true;
+    }
   }
-  return commas > 0;
+  return commas > 0 && (zero || commas >= thousands);
+}
+
+/** The error for a decimalCommaColumn: which column, the first value with a decimal comma and its row, and the option that reads it. */
+export function decimalCommaError(frame: DataFrame, c: FrameColumn & { kind: 'text' }): BackpropError {
+  const row = c.codes.findIndex((k) => k !== MISSING && decimalCommaValue(c.dictionary[k].trim()));
+  const example = row < 0 ? '' : c.dictionary[c.codes[row]].trim();
+  const at = row < 0 ? `${frame.source}: column "${printable(c.name, 60)}"` : placeOf(frame, c, row);
+  return new BackpropError(`${at}: the column's values are numbers written with a decimal comma (${printable(example, 24)}), which were read as text; `
+    + 'read the file with a decimal comma (--decimal-comma, or decimalComma: true)', c.name);
 }
 
 /**
@@ -199,22 +219,17 @@ export function groupedNumberColumn(c: Extract<FrameColumn, { kind: 'text' }>): 
   return { name: c.name, kind: 'numeric', values: Float64Array.from(c.codes, (k) => (k === MISSING ? NaN : byCode[k])), thousands: grouped };
 }
 
-/** The frame with groupedNumberColumn's columns made numeric, but for those named in `text` (the same frame where none is). */
-export function withGroupedNumbers(frame: DataFrame, text: readonly string[] = []): DataFrame {
+/** The frame with groupedNumberColumn's columns made numeric (the same frame where it has none). */
+export function withGroupedNumbers(frame: DataFrame): DataFrame {
+  // With a decimal comma, 1,250 was a number with three decimals: what the reader did not read is words.
+  if (frame.decimalComma) return frame;
   let changed = false;
   const columns = frame.columns.map((c) => {
-    const read = c.kind === 'text' && !text.includes(c.name) ? groupedNumberColumn(c) : null;
+    const read = c.kind === 'text' ? groupedNumberColumn(c) : null;
     if (read) changed = true;
     return read ?? c;
   });
   return changed ? { ...frame, columns } : frame;
-}
-
-/** The error for a decimalCommaColumn: which column, one of its values, and the option that reads it. */
-export function decimalCommaError(frame: DataFrame, c: FrameColumn & { kind: 'text' }): BackpropError {
-  const example = c.dictionary.map((w) => w.trim()).find((w) => w.includes(',') && !GROUPED_NUMBER_TEXT.test(w)) ?? '';
-  return new BackpropError(`${frame.source}: column "${printable(c.name, 60)}": its values are numbers written with a decimal comma (${printable(example, 24)}), which were read as text; `
-    + 'read the file with a decimal comma (--decimal-comma, or decimalComma: true)', c.name);
 }
 
 export function describeFrame(frame: DataFrame, targetName?: string | readonly string[], task?: Task, options: DescribeOptions = {}): FrameDescription {
@@ -385,9 +400,9 @@ function unclearColumn(s: ColumnSummary, at: string): BackpropError {
  * Numbers and words (by row count) in a text column's values; null where it has no number, or no word and no number
  * with its thousands separated (a column of such numbers alone is numbers).
  */
-function wordsOf(c: Extract<FrameColumn, { kind: 'text' }>): MixedSummary | null {
-  const isNumber = c.dictionary.map((d) => isNumberText(d.trim()) || NOT_FINITE_TEXT.test(d.trim()));
-  const grouped = c.dictionary.find((d) => GROUPED_NUMBER_TEXT.test(d.trim()))?.trim();
+function wordsOf(c: Extract<FrameColumn, { kind: 'text' }>, comma: Comma | null): MixedSummary | null {
+  const isNumber = c.dictionary.map((d) => (comma ? isNumberText(d.trim(), comma) : NUMBER_TEXT.test(d.trim())) || NOT_FINITE_TEXT.test(d.trim()));
+  const grouped = comma === 'thousands' ? c.dictionary.find((d) => GROUPED_NUMBER_TEXT.test(d.trim()))?.trim() : undefined;
   if (!isNumber.includes(true) || (!isNumber.includes(false) && grouped === undefined)) return null;
   const perCode = new Float64Array(c.dictionary.length);
   let firstWord = -1;
@@ -419,7 +434,9 @@ function groupedSummary(c: Extract<FrameColumn, { kind: 'numeric' }>, missing: n
  */
 function wordsInTarget(frame: DataFrame, t: FrameColumn): void {
   if (t.kind !== 'text') return;
-  const m = wordsOf(t);
+  // (Numbers with their thousands separated are no numbers here: a target of them all is made numeric where it is
+  // read; among words, they are classes, as "100,000+" beside "10,000".)
+  const m = wordsOf(t, null);
   // (Numbers alone, some with their thousands separated, are made a numeric column where data is read: model/table.ts.)
   if (!m || m.as === 'text' || m.firstWord < 0) return;
   throw new BackpropError(`${placeOf(frame, t, m.firstWord)}: ${JSON.stringify(printable(t.dictionary[t.codes[m.firstWord]], 40))} is not a number, though the target's other values are ` +
@@ -442,7 +459,8 @@ export function firstNotDate(dictionary: readonly string[], days: Float64Array, 
 }
 
 /** The summary of a frame's column. */
-export function summarize(c: FrameColumn, rows: number): ColumnSummary {
+/** `comma`: what a comma in a number is (1,217 between thousands; 1,5 where the data was read with a decimal comma). */
+export function summarize(c: FrameColumn, rows: number, comma: Comma = 'thousands'): ColumnSummary {
   const missing = missingCount(c);
   if (c.kind === 'numeric') {
     const grouped = groupedSummary(c, missing);
@@ -451,7 +469,7 @@ export function summarize(c: FrameColumn, rows: number): ColumnSummary {
       rising: missing ? null : risingRange(c.values), ...(grouped ? { mixed: grouped } : {}),
     };
   }
-  const mixed = wordsOf(c);
+  const mixed = wordsOf(c, comma);
   if (mixed?.as === 'numbers') {
     // The words are missing values of a numeric column.
     const first = missing ? firstMissing(c) : -1;
@@ -548,7 +566,7 @@ export function featuresOf(summaries: readonly ColumnSummary[], options: Describ
 /** The feature columns (all but the targets) of a frame in memory. */
 function describeFeatures(frame: DataFrame, targets: ReadonlySet<FrameColumn>, options: DescribeOptions): Pick<FrameDescription, 'features' | 'missing' | 'leftOut' | 'notDates' | 'mixed'> {
   const columns = frame.columns.filter((c) => !targets.has(c));
-  return featuresOf(columns.map((c) => summarize(c, frame.rows)), options,
+  return featuresOf(columns.map((c) => summarize(c, frame.rows, frame.decimalComma ? 'decimal' : 'thousands')), options,
     (s, row) => placeOf(frame, frame.columns.find((c) => c.name === s.name)!, row), frame.source);
 }
 
@@ -590,7 +608,7 @@ function standardOver(values: ArrayLike<number>, rows: ArrayLike<number>, frame?
  */
 function numericValues(frame: DataFrame, c: FrameColumn, f: FeatureSpec & { type: 'numeric' }): Float64Array {
   if (c.kind === 'numeric') return c.values;
-  const { values, kind } = numbersOfText(c, f, () => false);
+  const { values, kind } = numbersOfText(c, f, () => false, frame.decimalComma ? 'decimal' : 'thousands');
   for (let i = 0; i < c.codes.length; i++) {
     const k = c.codes[i];
     if (k !== MISSING && kind[k] > WORD_MISSING) {
@@ -749,7 +767,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
         else {
           // Numbers written among words (a reader gives such a column as text): each word is a missing value where the
           // model reads it so (its NA words, the column's naWords), else a value the model never saw.
-          const read = numbersOfText(c, f, na);
+          const read = numbersOfText(c, f, na, prep.decimalComma ? 'decimal' : 'thousands');
           values = read.values;
           for (let i = 0; i < count; i++) {
             const row = rowOf(i), code = c.codes[row];
@@ -846,15 +864,16 @@ const WORD_MISSING = 1, WORD_UNSEEN = 2, NOT_A_FINITE_NUMBER = 3;
 /**
  * A text column (numbers among words, as a reader gives one) read as a numeric feature's values: numbers as
  * written, NaN for everything else; `kind` says, per dictionary entry, which of WORD_* it is. A word is missing
- * where the model reads it so: an NA word (`na`) or one of the feature's naWords.
+ * where the model reads it so: an NA word (`na`) or one of the feature's naWords. `comma`: what a comma in a
+ * number is (data/missing.ts Comma).
  */
-function numbersOfText(c: Extract<FrameColumn, { kind: 'text' }>, f: FeatureSpec & { type: 'numeric' }, na: (trimmed: string) => boolean): { values: Float64Array; kind: Uint8Array } {
+function numbersOfText(c: Extract<FrameColumn, { kind: 'text' }>, f: FeatureSpec & { type: 'numeric' }, na: (trimmed: string) => boolean, comma: Comma): { values: Float64Array; kind: Uint8Array } {
   const words = new Set(f.naWords ?? []);
   const kind = new Uint8Array(c.dictionary.length);
   const byCode = Float64Array.from(c.dictionary, (d, k) => {
     const t = d.trim();
-    if (isNumberText(t)) {
-      const v = numberOfText(t);
+    if (isNumberText(t, comma)) {
+      const v = numberOfText(t, comma);
       if (Number.isFinite(v)) return v;
       kind[k] = NOT_A_FINITE_NUMBER;
     } else if (na(t) || words.has(t) || /^[+-]?nan$/i.test(t)) kind[k] = WORD_MISSING;
@@ -931,8 +950,9 @@ export function encodeRecord(prep: Preprocessing, values: readonly (string | num
     const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && isNa(v.trim()));
     if (f.type === 'numeric') {
       // A word among numbers is read as a table's is (a missing value, or one the model never saw).
-      if (typeof v === 'string' && !absent && !isNumberText(v.trim())) return { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [v] };
-      const n = absent ? NaN : typeof v === 'number' ? v : numberOfText(v.trim());
+      const comma = prep.decimalComma ? 'decimal' : 'thousands';
+      if (typeof v === 'string' && !absent && !isNumberText(v.trim(), comma)) return { name: f.name, kind: 'text', codes: Uint32Array.of(0), dictionary: [v] };
+      const n = absent ? NaN : typeof v === 'number' ? v : numberOfText(v.trim(), comma);
       if (!absent && !Number.isFinite(n)) throw new BackpropError(`${where}: column "${f.name}" expects a number, got ${JSON.stringify(v)}`);
       return { name: f.name, kind: 'numeric', values: Float64Array.of(n) };
     }

@@ -47,7 +47,7 @@ export function storedNaValues(naValues: readonly string[] | undefined): string[
 }
 
 /** Text that reads as a number (trimmed), and text that names one that is not finite. */
-export const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER_TEXT = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export const NOT_FINITE_TEXT = /^[+-]?(nan|inf|infinity)$/i;
 /**
  * A number with commas between its thousands, as spreadsheets export them: 1,217, -12,500,000.75. Not 0,125 or
@@ -55,12 +55,23 @@ export const NOT_FINITE_TEXT = /^[+-]?(nan|inf|infinity)$/i;
  */
 export const GROUPED_NUMBER_TEXT = /^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?$/;
 
-/** Whether trimmed text reads as a number: as written (NUMBER_TEXT), or with its thousands separated (GROUPED_NUMBER_TEXT). */
-export const isNumberText = (trimmed: string): boolean => NUMBER_TEXT.test(trimmed) || GROUPED_NUMBER_TEXT.test(trimmed);
+/** A number written with a decimal comma: 1,5, -0,25, 3,2e4 (where the data's numbers have one). */
+const DECIMAL_COMMA_TEXT = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
 
-/** The number trimmed text reads as (isNumberText): its thousands' commas dropped; NaN for anything else. */
-export function numberOfText(trimmed: string): number {
+/**
+ * What a comma in a number is: between its thousands (1,217, the default), or its decimal comma (1,5: where the
+ * data was read with one, and a reader left some of its numbers as text).
+ */
+export type Comma = 'thousands' | 'decimal';
+
+/** Whether trimmed text reads as a number: as written (NUMBER_TEXT), or with its comma (`comma`). */
+export const isNumberText = (trimmed: string, comma: Comma = 'thousands'): boolean =>
+  NUMBER_TEXT.test(trimmed) || (comma === 'thousands' ? GROUPED_NUMBER_TEXT : DECIMAL_COMMA_TEXT).test(trimmed);
+
+/** The number trimmed text reads as (isNumberText): thousands' commas dropped, a decimal comma a point; NaN for anything else. */
+export function numberOfText(trimmed: string, comma: Comma = 'thousands'): number {
   if (NUMBER_TEXT.test(trimmed)) return Number(trimmed);
+  if (comma === 'decimal') return DECIMAL_COMMA_TEXT.test(trimmed) ? Number(trimmed.replace(',', '.')) : NaN;
   return GROUPED_NUMBER_TEXT.test(trimmed) ? Number(trimmed.replaceAll(',', '')) : NaN;
 }
 

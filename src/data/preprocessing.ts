@@ -23,9 +23,9 @@ export type FeatureSpec =
   | { name: string; type: 'categorical'; categories: string[]; missing?: boolean }
   /**
    * ISO 8601 dates or date-times, as one scaled input per part (year, month, …, from the day count since
-   * 1970-01-01); fill and indicator as a number's, fill being a day count.
+   * 1970-01-01); fill and indicator as a number's, fill being a day count. `order`: the dates are written day and
+   * month in that order (03/15/2024), not ISO 8601 (dates.ts DateOrder).
    */
-  /** `order`: the dates are written day and month in that order (03/15/2024), not ISO 8601 (dates.ts DateOrder). */
   | { name: string; type: 'date'; parts: DatePart[]; order?: DateOrder; fill?: number; indicator?: boolean };
 
 /** A column of the training data that is no feature, and why: nearly every value distinct, or none present. */
@@ -68,6 +68,8 @@ export interface Preprocessing {
    * every reader of rows for this model reads them so. Absent: DEFAULT_NA_VALUES (and so in files written before).
    */
   naValues?: string[];
+  /** The training data's numbers were written with a decimal comma (1,5): every reader of rows for this model reads them so. */
+  decimalComma?: true;
 }
 
 /** The inputs one feature gives the network: its value (or a date's parts, or one per category) and a missing-value input. */

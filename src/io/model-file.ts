@@ -28,7 +28,7 @@ export type ModelVersion = 1 | 2;
 export function modelVersion(p: Preprocessing | null): ModelVersion {
   // Also asked of preprocessing read from an import's metadata, not yet checked: anything odd is left to the reader.
   if (typeof p !== 'object' || p === null || !Array.isArray(p.features)) return 1;
-  const newer = (Array.isArray(p.leftOut) && p.leftOut.length > 0) || p.piecewise !== undefined || p.naValues !== undefined ||
+  const newer = (Array.isArray(p.leftOut) && p.leftOut.length > 0) || p.piecewise !== undefined || p.naValues !== undefined || p.decimalComma !== undefined ||
     p.features.some((f) => typeof f === 'object' && f !== null && (f.type === 'date' || (f.type === 'numeric' ? f.fill !== undefined || f.indicator !== undefined || f.naWords !== undefined : (f as { missing?: unknown }).missing !== undefined)));
   return newer ? 2 : 1;
 }
@@ -268,7 +268,7 @@ function checkUnique(r: FieldReader, names: readonly (string | number)[], field:
 }
 
 function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): Preprocessing {
-  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'leftOut', 'piecewise', 'naValues'], ['features', 'scaler', 'target']);
+  const p = r.object(value, 'preprocessing', ['features', 'scaler', 'target', 'leftOut', 'piecewise', 'naValues', 'decimalComma'], ['features', 'scaler', 'target']);
   const list = r.array(p.features, 'preprocessing.features');
   if (list.length > MAX_FEATURES) r.fail('preprocessing.features', `at most ${MAX_FEATURES} features`);
   // The widths so far against network.inputs before each feature's categories are read: a list of millions of them
@@ -325,7 +325,11 @@ function readPreprocessing(r: FieldReader, value: unknown, spec: ResolvedSpec): 
   for (const t of target ? targetColumns(target) : []) {
     if (features.some((f) => f.name === t.name)) r.fail('preprocessing.target.name', `a name that is not also a feature's; ${JSON.stringify(t.name)} is both`);
   }
-  const binned = { ...(piecewise ? { piecewise } : {}), ...(p.naValues === undefined ? {} : { naValues: readWords(r, p.naValues, 'preprocessing.naValues', MAX_NA_VALUES) }) };
+  if (p.decimalComma !== undefined && typeof p.decimalComma !== 'boolean') r.fail('preprocessing.decimalComma', 'true or false', p.decimalComma);
+  const binned = {
+    ...(piecewise ? { piecewise } : {}), ...(p.naValues === undefined ? {} : { naValues: readWords(r, p.naValues, 'preprocessing.naValues', MAX_NA_VALUES) }),
+    ...(p.decimalComma ? { decimalComma: true as const } : {}),
+  };
   if (p.leftOut === undefined) return { features, scaler, target, ...binned };
   const leftOut = r.array(p.leftOut, 'preprocessing.leftOut').map((l, i): LeftOut => {
     const o = r.object(l, `preprocessing.leftOut[${i}]`, ['name', 'reason']);
@@ -482,5 +486,6 @@ function copyPreprocessing(p: Preprocessing): Preprocessing {
     ...(p.leftOut?.length ? { leftOut: p.leftOut.map((l) => ({ name: l.name, reason: l.reason })) } : {}),
     ...(p.piecewise ? { piecewise: { inputs: p.piecewise.inputs, columns: p.piecewise.columns.map((c) => ({ input: c.input, edges: [...c.edges] })), ...(p.piecewise.value ? { value: true } : {}) } } : {}),
     ...(p.naValues ? { naValues: [...p.naValues] } : {}),
+    ...(p.decimalComma ? { decimalComma: true } : {}),
   };
 }

@@ -1,14 +1,14 @@
 // A trained model at the level of tables: a network with the preprocessing fitted on its training rows (which
 // columns, their scaling and categories, the target and its classes or scale). It takes records as they come and
 // answers in the target's terms: class names with a probability each, or values in the target's units.
-import { BackpropError, checkOptions, printable } from '../core/errors.js';
+import { BackpropError, checkOptions, printable, quoted } from '../core/errors.js';
 import { checkKernels } from './options.js';
 import { defaultKernels } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
 import { decimalCommaColumn, decimalCommaError, encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally, type DataFrame } from '../data/frame.js';
-import { checkNaValues, modelNaValues } from '../data/missing.js';
+import { checkNaValues, modelNaValues, numberOfText } from '../data/missing.js';
 import { decodeOutput, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
@@ -176,6 +176,11 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     return modelNaValues(this.preprocessing, extra);
   }
 
+  /** Whether the model's training data wrote its numbers with a decimal comma (1,5): new rows are read so (readTable's decimalComma). */
+  get decimalComma(): boolean {
+    return this.preprocessing.decimalComma === true;
+  }
+
   /** The columns the model predicts: the target, or one per output of a multi-output regression. */
   get targetColumns(): string[] {
     return targetColumns(this.target).map((c) => c.name);
@@ -193,6 +198,8 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
    */
   private frame(data: TableData<Row> | TableData, source: string, y?: ArrayLike<number | string>, read: { naValues?: readonly string[]; fault?: (row: number, message: string) => void } = {}): DataFrame {
     const kinds = new Map(this.preprocessing.features.map((f) => [f.name, f.type === 'numeric' ? 'numeric' as const : 'text' as const]));
+    // Classes named by text (1,000 and 2,500 among them) are text, whatever a file of them alone looks like.
+    if (this.target.task === 'classification' && this.target.classes.some((c) => typeof c === 'string')) kinds.set(this.target.name, 'text');
     // Only the model's columns are read: other fields are left alone, whatever they hold.
     const only = new Set([...this.features, ...targetColumns(this.target).map((c) => c.name)]);
     const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
@@ -204,6 +211,14 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     // every row's value replaced by the training median (a note on stderr, and exit 0).
     const numbers = new Set([...this.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name), ...(this.task === 'regression' ? targetColumns(this.target).map((c) => c.name) : [])]);
     for (const c of frame.columns) if (c.kind === 'text' && numbers.has(c.name) && decimalCommaColumn(c)) throw decimalCommaError(frame, c);
+    // A model of numbers written with a decimal comma, given 1,250 read as a thousand (text, not read with the comma).
+    if (this.decimalComma) {
+      const grouped = frame.columns.find((c) => c.kind === 'numeric' && c.thousands !== undefined && numbers.has(c.name));
+      if (grouped) {
+        throw new BackpropError(`${frame.source}: column "${printable(grouped.name, 60)}": ${quoted((grouped as { thousands: string }).thousands, 24)} was read as ${numberOfText((grouped as { thousands: string }).thousands)}, but the model's numbers were written with a decimal comma; `
+          + 'read the data with a decimal comma (--decimal-comma, or decimalComma: true)', grouped.name);
+      }
+    }
     return frame;
   }
 

@@ -95,10 +95,10 @@ function frameFields(data: unknown): DataFrame | null {
   if (!Array.isArray(columns)) return null;
   const where = read('where');
   if (typeof where !== 'function') return null;
-  const [source, text, field] = [read('source'), read('text'), read('field')];
+  const [source, text, field, decimalComma] = [read('source'), read('text'), read('field'), read('decimalComma')];
   // Methods keep the frame as their `this`.
   return {
-    source, rows, columns: [...columns], where: (i) => where.call(d, i),
+    source, rows, columns: [...columns], where: (i) => where.call(d, i), ...(decimalComma === true ? { decimalComma } : {}),
     ...(typeof text === 'function' ? { text: (j: number, i: number) => text.call(d, j, i) } : {}),
     ...(typeof field === 'function' ? { field: (j: number) => field.call(d, j) } : {}),
   };
@@ -380,14 +380,36 @@ export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<
     }
     return `row ${i + 1}`;
   };
-  const columns = given.map((c): FrameColumn => {
+  const columns = given.map((c, j): FrameColumn => {
     if (only && !only.has(c.name)) return c;
     const checked = checkColumn(c, rows, named, where);
-    return checked.kind === 'text' && kinds?.get(c.name) !== 'text' ? groupedNumberColumn(checked) ?? checked : checked;
+    // A model's text feature whose values in this file are all numbers (a reader took them for numbers): its text.
+    if (kinds?.get(c.name) === 'text') return checked.kind === 'numeric' ? numbersAsText(checked, frame.text ? (i) => frame.text!(j, i) : undefined) : checked;
+    return checked.kind === 'text' && !frame.decimalComma ? groupedNumberColumn(checked) ?? checked : checked;
   });
   return { ...frame, source: named, columns };
 }
 
+
+/** A numeric column as text: each value as the file wrote it (`written`, where the reader kept it), else as JavaScript writes it. */
+function numbersAsText(c: Extract<FrameColumn, { kind: 'numeric' }>, written?: (row: number) => string): FrameColumn {
+  const index = new Map<string, number>();
+  const dictionary: string[] = [];
+  const codes = new Uint32Array(c.values.length);
+  for (let i = 0; i < codes.length; i++) {
+    const v = c.values[i];
+    if (v !== v) {
+      codes[i] = MISSING;
+      continue;
+    }
+    const raw: unknown = written ? guarded(() => written(i), 'data: reading a cell as written') : undefined;
+    const text = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : String(v);
+    let k = index.get(text);
+    if (k === undefined) index.set(text, (k = dictionary.push(text) - 1));
+    codes[i] = k;
+  }
+  return { name: c.name, kind: 'text', codes, dictionary };
+}
 
 function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: number) => string): FrameColumn {
   const name = printable(c.name);
@@ -413,7 +435,8 @@ function checkColumn(c: FrameColumn, rows: number, source: string, where: (i: nu
       if (typeof x === 'number') throw new BackpropError(`${at(i)}: ${String(x)} is not a finite number`, c.name);
       throw new BackpropError(`${at(i)}: ${typeof x === 'string' ? JSON.stringify(printable(x, 40)) : typeof x} is not a number, though the column's kind is numeric`, c.name);
     }
-    if (v instanceof Float64Array) return c;
+    // (Only what this layer knows: a `thousands` the caller wrote into the column is no reading of its own.)
+    if (v instanceof Float64Array) return c.thousands === undefined ? c : { name: c.name, kind: 'numeric', values: v };
     return { name: c.name, kind: 'numeric', values: absent ? Float64Array.from(v as ArrayLike<number | null | undefined>, (x) => (x === null || x === undefined ? NaN : x)) : Float64Array.from(v as ArrayLike<number>) };
   }
   if (c.kind === 'text') {

@@ -3,9 +3,10 @@
 // settled for the data's size, then fit. The command line's `train` is this with a file reader in front.
 import { chooseKernels } from '../core/backends.js';
 import { BackpropError, quoted, thousands as count } from '../core/errors.js';
+import { shellWord } from '../core/escape.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
-import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, wordList, type DataFrame, type FrameDescription } from '../data/frame.js';
+import { describeFrame, encodeFrameInputs, withGroupedNumbers, encodeFrameTargets, fitFramePreprocessing, wordList, type DataFrame, type FrameDescription } from '../data/frame.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth, valueSlots } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize } from '../data/sizes.js';
@@ -85,9 +86,9 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, row
       [ways ? `${ways}${indicators ? ` (${indicators} indicator input${indicators === 1 ? '' : 's'})` : ''}` : '', text ? 'text as its own level' : ''].filter(Boolean).join(', ');
   }
   const leftOut = description.leftOut.map((l) => (l.rising
-    ? `${l.name}: whole numbers rising row by row (${l.rising.from} to ${l.rising.to}), named as an identifier: left out; --keep ${l.name} to use it`
+    ? `${l.name}: whole numbers rising row by row (${l.rising.from} to ${l.rising.to}), named as an identifier: left out; --keep ${shellWord(l.name)} to use it`
     : l.reason === 'identifier'
-    ? `${l.name}: ${l.distinctAtLeast ? `more than ${count(l.distinct - 1)}` : count(l.distinct)} distinct values in ${count(l.rows)} rows, left out as an identifier; --keep ${l.name} to use it`
+    ? `${l.name}: ${l.distinctAtLeast ? `more than ${count(l.distinct - 1)}` : count(l.distinct)} distinct values in ${count(l.rows)} rows, left out as an identifier; --keep ${shellWord(l.name)} to use it`
     : `${l.name}: no values, left out`));
   // One value that is no date makes a column of dates text: said, with the value and where it is.
   // The value quoted once (its control characters as escapes, not escaped again); marking it missing is offered only
@@ -100,7 +101,7 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, row
   for (const f of prep.features) if (f.type === 'date' && f.order) notDates.push(`${f.name}: dates written ${ORDER_NAMES[f.order]}`);
   // Numbers written with their thousands separated (1,217) are said too: a reader of another habit (a decimal comma) would see 1.217.
   const mixed = description.mixed.map((m) => (m.as === 'numbers'
-    ? `${m.column}: numbers${m.grouped === undefined ? '' : ` written with thousands separators ("${m.grouped}" read as ${numberOfText(m.grouped)})`}${m.words.length ? `, with ${wordList(m, MAX_NUMERIC_WORDS)} read as missing values` : ''}`
+    ? `${m.column}: numbers${m.grouped === undefined ? '' : ` written with thousands separators (${quoted(m.grouped, 24)} read as ${numberOfText(m.grouped)})`}${m.words.length ? `, with ${wordList(m, MAX_NUMERIC_WORDS)} read as missing values` : ''}`
     : `${m.column}: text, with numbers among the words (${count(m.numbers)} of ${count(m.numbers + m.wordRows)} values), read as categories; --na-values marks words missing`));
   const target = prep.target!;
   const asked = description.taskReason === 'as asked';
@@ -241,6 +242,8 @@ function classSizes(rows: number, classIndex: ArrayLike<number>): { classes: num
 export async function planTraining(frame: DataFrame, options: TrainOptions = {}, description?: FrameDescription, rows?: Uint32Array): Promise<TrainingPlan> {
   const t = checkTrainOptions(options);
   const o = resolveOptions(t);
+  // Numbers written with their thousands separated (1,217) are text to a reader: numbers here, as in toFrame.
+  frame = withGroupedNumbers(frame);
   description ??= describeFrame(frame, t.target as string | string[] | undefined, o.task, { missing: o.missing, keep: o.keep });
   let members = baggingFor(o, t.validation);
   // The default's networks fit the rows: each holds out at least two (a table of 6 rows gets 3 networks, of 3 one);
@@ -255,7 +258,7 @@ export async function planTraining(frame: DataFrame, options: TrainOptions = {},
     split.train = split.train.map((i) => rows[i]);
     split.test = split.test.map((i) => rows[i]);
   }
-  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, split.train), o.naValues), frame, split.train, o.bins);
+  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, split.train), o.naValues, frame.decimalComma), frame, split.train, o.bins);
   const net = await networkFor(prep, o, { source: frame.source, rows: split.train.length });
   const settled = settle(o, split.train.length, prep.target!.task, sumOfSquaredWeights(net.parameters));
   // Checked now, before any training: a class weight naming no class, say.
@@ -321,10 +324,13 @@ function epochWatch(t: TrainOptions): { watch: Callback[]; settled: () => Promis
 /** Rows a piecewise-linear encoding's quantiles are taken from, at most: a stride through larger sets. */
 const PIECEWISE_SAMPLE = 100_000;
 
-/** The preprocessing with the words that meant "no value" in its training data, where they are not the default list. */
-export function withNaValues(prep: Preprocessing, naValues: readonly string[] | undefined): Preprocessing {
+/**
+ * The preprocessing with how its training data was written: the words that meant "no value", where they are not
+ * the default list, and a decimal comma, where the numbers had one.
+ */
+export function withNaValues(prep: Preprocessing, naValues: readonly string[] | undefined, decimalComma = false): Preprocessing {
   const words = storedNaValues(naValues);
-  return words ? { ...prep, naValues: words } : prep;
+  return words || decimalComma ? { ...prep, ...(words ? { naValues: words } : {}), ...(decimalComma ? { decimalComma: true as const } : {}) } : prep;
 }
 
 /** The preprocessing with a piecewise-linear encoding of `bins` bins fitted on the rows' scaled numbers (none for bins 0). */
@@ -468,7 +474,7 @@ async function planBagged(frame: DataFrame, t: TrainOptions, o: ResolvedOptions,
       throw new OptionError(`bagging: ${members} networks each hold out a fold of ${n} rows, a share of each class, and none of the target's ${classes} classes has rows enough (at most ${largest}) for a fold to hold one of them${hint}; or use bagging 1`, 'bagging');
     }
   }
-  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, all), o.naValues), frame, all, o.bins);
+  const prep = withPiecewise(withNaValues(fitFramePreprocessing(description, frame, all), o.naValues, frame.decimalComma), frame, all, o.bins);
   // The matrices hold the run's rows in order; folds index into them.
   const x = encodeFrameInputs(prep, frame, 'float32', all);
   const trained = baggedRuns(prep, members, n);

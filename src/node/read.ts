@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { closeDuckDB, DuckDBMissing, globEscaped, isParquet, isPattern, readWithDuckDB, tableChunks, type OpenedTable, type TableChunk } from './readers/duckdb.js';
 import { generate, SYNTHETIC_NAMES, type SyntheticName } from '../data/synthetic.js';
 import { frameFromTable } from '../data/columns.js';
-import { withGroupedNumbers, type DataFrame, type FrameColumn } from '../data/frame.js';
+import type { DataFrame, FrameColumn } from '../data/frame.js';
 import { BUILTIN_DESCRIPTIONS, BUILTIN_NAMES, builtinPath, type BuiltinName } from './datasets.js';
 import { parseTable, readStandardInput, readTableFile } from './readers/csv.js';
 import { readPlainCsv } from './readers/plain.js';
@@ -64,8 +64,8 @@ const DUCKDB_FROM_BYTES = 4 * 1024 * 1024;
 export function readDataFile(path: string, options: DataOptions = {}, how: { plain?: boolean } = {}): Promise<DataFrame> {
   // One read at a time: the reads share one DuckDB, which each closes when done (so that its buffers go back), and
   // a read closed under another's stream would end it early.
-  // Numbers written with their thousands separated (1,217) are text to every reader: numbers here (not where asked for text).
-  const read = reading.then(() => readOne(path, options, how)).then((frame) => withGroupedNumbers(frame, options.textColumns));
+  // A frame read with a decimal comma says so: a model trained on it keeps it (data/preprocessing.ts decimalComma).
+  const read = reading.then(() => readOne(path, options, how)).then((frame) => (options.decimalComma ? { ...frame, decimalComma: true } : frame));
   reading = read.then(() => undefined, () => undefined);
   return read;
 }

@@ -7,7 +7,7 @@
 // table layer. Validation rows are chosen by a seeded hash of the row number, so the split is the same on every
 // pass and is never held whole. The default's bagged networks take their folds from the same hash, and the
 // piecewise-linear bins come from a seeded reservoir of training rows, encoded as in memory.
-import { BackpropError } from '../core/errors.js';
+import { BackpropError, quoted } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { Random } from '../core/random.js';
@@ -141,6 +141,15 @@ const PIECEWISE_SAMPLE = 100_000;
 const PIECEWISE_VALUES = 16_000_000;
 
 /** What the first pass keeps of one column. */
+/** Follows a column's rise by one more value (ColumnScan's `rising`). */
+function rise(s: ColumnScan, v: number): void {
+  if (s.rising === undefined) s.rising = Number.isInteger(v) ? { from: v, to: v } : null;
+  else if (s.rising !== null) {
+    if (v > s.rising.to && Number.isInteger(v)) s.rising.to = v;
+    else s.rising = null;
+  }
+}
+
 /** A date column's figures over the training rows, in one reading of its text. */
 interface DateFigures {
   stats: Running;
@@ -194,8 +203,11 @@ interface ColumnScan {
   firstWordText?: string;
   /** A number written with its thousands separated (1,217), where the column has one. */
   grouped?: string;
-  /** A numeric column's first value and the last so far, while every one is a whole number above the one before (data/frame.ts risingRange). */
-  rising: { from: number; to: number } | null;
+  /**
+   * A column's first number and the last so far, while every value is a whole number above the one before
+   * (data/frame.ts risingRange): null once one is not, undefined before the first.
+   */
+  rising?: { from: number; to: number } | null;
 }
 
 /** Words of a text column that has numbers among them, kept with their rows: enough to tell mixedAs's cases apart. */
@@ -239,6 +251,8 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   let t = -1;
   // The columns the reader read as text (asked for, or with words among numbers): the later passes read them so.
   let textColumns: readonly string[] = options.textColumns ?? [];
+  // What a comma in a number read as text is: a decimal comma where the file has them, else between thousands.
+  const comma = options.decimalComma ? 'decimal' as const : 'thousands' as const;
   // A numeric target's values as the task rule reads them.
   const target = { rows: 0, whole: true, distinct: new Set<number>(), min: Infinity, max: -Infinity };
   for await (const chunk of tableChunks(path, source, options)) {
@@ -248,7 +262,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       scans = names.map((name, j) => ({
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
         dates: true, time: false, dateEntries: 0, notDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
-        numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1, rising: null,
+        numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1,
         written: chunk.opened.numeric[j] ? null : {
           mdy: { stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)), parts: DATE_PARTS.map(() => new Running()), time: false },
           dmy: { stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)), parts: DATE_PARTS.map(() => new Running()), time: false },
@@ -286,15 +300,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       if (s.numeric && !(c instanceof Float64Array)) throw new WordAmongNumbers(s.name);
       if (c instanceof Float64Array) {
         // Still a row number? (Read over every row, in the file's order, as in memory.)
-        if (rows === 0 && chunk.rows > 0 && Number.isInteger(c[0])) s.rising = { from: c[0], to: c[0] };
-        if (s.rising) {
-          let to = s.rising.to;
-          for (let i = rows === 0 ? 1 : 0; i < chunk.rows && s.rising; i++) {
-            if (c[i] > to && Number.isInteger(c[i])) to = c[i];
-            else s.rising = null;
-          }
-          if (s.rising) s.rising.to = to;
-        }
+        for (let i = 0; i < chunk.rows && s.rising !== null; i++) rise(s, c[i]);
         for (let i = 0; i < chunk.rows; i++) {
           const v = c[i];
           if (v !== v) {
@@ -354,7 +360,8 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
         }
       }
       // Numbers among the text, and the other values' rows by word, for mixedAs (counted by code, then by word).
-      const number = c.dictionary.map((v) => (isNumberText(v) || NOT_FINITE_TEXT.test(v) ? Number(v.replaceAll(',', '')) : null));
+      // (1,250 is a number with its thousands separated, but for a file of decimal commas: there it is 1.25.)
+      const number = c.dictionary.map((v) => (isNumberText(v.trim(), comma) ? numberOfText(v.trim(), comma) : NOT_FINITE_TEXT.test(v.trim()) ? Number(v) : null));
       const perCode = new Float64Array(c.dictionary.length);
       for (let i = 0; i < chunk.rows; i++) {
         const code = c.codes[i];
@@ -369,12 +376,14 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
           continue;
         }
         s.numbers++;
-        if (s.grouped === undefined && GROUPED_NUMBER_TEXT.test(c.dictionary[code].trim())) s.grouped = c.dictionary[code].trim();
+        if (s.grouped === undefined && !options.decimalComma && GROUPED_NUMBER_TEXT.test(c.dictionary[code].trim())) s.grouped = c.dictionary[code].trim();
         // A number that is not finite is an error where the column is read as numbers (the table layer places it).
         if (held[i] || !Number.isFinite(v)) continue;
         (s.numberStats ??= new Running()).add(v);
         (s.numberSample ??= new Reservoir(s.sample.capacity, new Random(o.seed * 7919 + j))).add(v);
       }
+      // Numbers written as text (1,000 after 999) may be row numbers too.
+      for (let i = 0; i < chunk.rows && s.rising !== null; i++) rise(s, c.codes[i] === MISSING ? NaN : number[c.codes[i]] ?? NaN);
       for (let k = 0; k < c.dictionary.length; k++) {
         const w = c.dictionary[k];
         if (number[k] === null && perCode[k] > 0 && (s.words.has(w) || s.words.size < MAX_WORDS_KEPT)) s.words.set(w, (s.words.get(w) ?? 0) + perCode[k]);
@@ -446,7 +455,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   const place = rowPlace(path);
   const tm = mixedOf.get(ts);
   if (tm && tm.as !== 'text' && tm.wordRows === 0) {
-    throw new BackpropError(`${source}, column ${t + 1} (${targetName}): the target's numbers are written with thousands separators (${JSON.stringify(tm.grouped ?? '')}), which a streamed file's target may not be; `
+    throw new BackpropError(`${source}, column ${t + 1} (${targetName}): the target's numbers are written with thousands separators (${quoted(tm.grouped ?? '', 24)}), which a streamed file's target may not be; `
       + 'remove the separators, or read the file whole (without --stream, with --memory large enough)', targetName);
   }
   if (tm && tm.as !== 'text') {
@@ -457,10 +466,10 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
   const summaries: ColumnSummary[] = scans.filter((_, j) => j !== t).map((s): ColumnSummary => s.asNumbers ? {
     name: s.name, kind: 'numeric', rows, missing: s.missing + mixedOf.get(s)!.wordRows,
     firstMissing: s.firstMissing < 0 ? s.firstWord : s.firstWord < 0 ? s.firstMissing : Math.min(s.firstMissing, s.firstWord),
-    distinct: 0, sorted: null, dates: null, mixed: mixedOf.get(s)!,
+    distinct: 0, sorted: null, dates: null, mixed: mixedOf.get(s)!, rising: s.missing === 0 && mixedOf.get(s)!.wordRows === 0 ? s.rising ?? null : null,
   } : {
     ...(mixedOf.has(s) ? { mixed: mixedOf.get(s)! } : {}),
-    name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing, rising: s.numeric ? s.rising : null,
+    name: s.name, kind: s.numeric ? 'numeric' : 'text', rows, missing: s.missing, firstMissing: s.firstMissing, rising: s.numeric ? s.rising ?? null : null,
     distinct: s.dictionary.length, ...(s.more ? { distinctAtLeast: true } : {}),
     sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
     dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time, ...(s.order ? { order: s.order } : {}) } : null,
@@ -519,6 +528,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       : { name: targetName, task: 'classification', classes },
     ...(left.length ? { leftOut: left } : {}),
     ...(storedNaValues(options.naValues) ? { naValues: storedNaValues(options.naValues) } : {}),
+    ...(options.decimalComma ? { decimalComma: true as const } : {}),
   };
   if (o.bins && sample.length) {
     // The sample as a frame of the file's columns, encoded and binned as in memory (model/train.ts withPiecewise).
@@ -560,7 +570,7 @@ async function exactMedians(path: string, source: string, options: DuckReadOptio
         let v: number;
         if (c instanceof Float64Array) v = c[i];
         else if (c.codes[i] === MISSING) v = NaN;
-        else if (w.scan.asNumbers) v = numberOfText(c.dictionary[c.codes[i]]);
+        else if (w.scan.asNumbers) v = numberOfText(c.dictionary[c.codes[i]].trim(), options.decimalComma ? 'decimal' : 'thousands');
         else v = parseDateIn(c.dictionary[c.codes[i]], w.scan.order);
         if (v !== v) continue;
         if (v < lo) w.below++;

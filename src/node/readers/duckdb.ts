@@ -40,7 +40,7 @@ export class OverMemory extends BackpropError {}
 const megabytes = (bytes: number): string => `${thousands(Math.ceil(bytes / 2 ** 20))} MB`;
 
 /** What counts as a number, and as a number that is not finite: the same rules as the strict reader's. */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 const NUMERIC_TYPES = /^(DOUBLE|FLOAT|REAL|BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|HUGEINT|UHUGEINT|DECIMAL.*)$/;
 const DELIMITERS = [',', ';', '\t', '|'];

@@ -195,7 +195,7 @@ let scanEnd = 0;
 
 /**
  * Reads a number from b at i, up to the next delimiter or `stop` (where it ends goes to scanEnd): answers it, or NaN
- * where the value is empty, breaks the strict reader's grammar ([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?) or is not
+ * where the value is empty, breaks the strict reader's grammar ([+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?) or is not
  * finite. Exactly what Number() gives: a mantissa below 2^53 and a power of ten up to 22 make one correctly rounded
  * division or multiplication; other numbers go through Number().
  */
