@@ -434,11 +434,10 @@ function groupedSummary(c: Extract<FrameColumn, { kind: 'numeric' }>, missing: n
  */
 function wordsInTarget(frame: DataFrame, t: FrameColumn): void {
   if (t.kind !== 'text') return;
-  // (Numbers with their thousands separated are no numbers here: a target of them all is made numeric where it is
-  // read; among words, they are classes, as "100,000+" beside "10,000".)
+  // Numbers with their thousands separated are no numbers here: a target of them alone was made numeric where it was
+  // read (model/table.ts); among words, they are classes, as "100,000+" beside "10,000".
   const m = wordsOf(t, null);
-  // (Numbers alone, some with their thousands separated, are made a numeric column where data is read: model/table.ts.)
-  if (!m || m.as === 'text' || m.firstWord < 0) return;
+  if (!m || m.as === 'text') return;
   throw new BackpropError(`${placeOf(frame, t, m.firstWord)}: ${JSON.stringify(printable(t.dictionary[t.codes[m.firstWord]], 40))} is not a number, though the target's other values are ` +
     `(${count(m.wordRows)} of ${count(m.numbers + m.wordRows)} rows have words: ${wordList(m)}); a row to learn from needs its target: correct or remove those rows`, t.name);
 }
@@ -458,8 +457,7 @@ export function firstNotDate(dictionary: readonly string[], days: Float64Array, 
   return null;
 }
 
-/** The summary of a frame's column. */
-/** `comma`: what a comma in a number is (1,217 between thousands; 1,5 where the data was read with a decimal comma). */
+/** The summary of a frame's column; `comma`: what a comma in a number is (1,217 between thousands; 1,5 where the data was read with a decimal comma). */
 export function summarize(c: FrameColumn, rows: number, comma: Comma = 'thousands'): ColumnSummary {
   const missing = missingCount(c);
   if (c.kind === 'numeric') {

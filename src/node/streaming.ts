@@ -177,8 +177,9 @@ interface ColumnScan {
   /**
    * A text column of dates written day and month in an order (dates.ts writtenOrder), while every value so far is
    * one: the figures of each order still possible (null once a value is no date in it), and whether every one used '.'.
+   * Made at the column's first value where it is such a date (undefined before it, null where it is not).
    */
-  written: { mdy: DateFigures | null; dmy: DateFigures | null; dots: boolean; first: { value: string; row: number } | null } | null;
+  written?: { mdy: DateFigures | null; dmy: DateFigures | null; dots: boolean; first: { value: string; row: number } | null } | null;
   /** The order the column's dates are written in, once the pass has seen every row. */
   order?: DateOrder;
   /**
@@ -263,11 +264,6 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
         dates: true, time: false, dateEntries: 0, notDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
         numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1,
-        written: chunk.opened.numeric[j] ? null : {
-          mdy: { stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)), parts: DATE_PARTS.map(() => new Running()), time: false },
-          dmy: { stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)), parts: DATE_PARTS.map(() => new Running()), time: false },
-          dots: true, first: null,
-        },
       }));
       sampleCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(PIECEWISE_VALUES / names.length)) : 0;
       t = names.indexOf(o.target ?? names[names.length - 1]);
@@ -333,7 +329,14 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
           if (s.dictionary.length > MAX_CATEGORIES) s.more = true;
           else s.index.set(value, s.dictionary.push(value) - 1);
         }
-        // Dates written day and month in an order: each order kept while every value is a date in it.
+        // Dates written day and month in an order: each order kept while every value is a date in it (its figures
+        // made at the first value, where it is such a date: most text columns are not).
+        if (s.written === undefined) {
+          const figures = (order: DateOrder): DateFigures | null => (parseDateIn(value, order) === parseDateIn(value, order)
+            ? { stats: new Running(), sample: new Reservoir(s.sample.capacity, new Random(o.seed * 7919 + j)), parts: DATE_PARTS.map(() => new Running()), time: false } : null);
+          const [mdy, dmy] = [figures('mdy'), figures('dmy')];
+          s.written = mdy || dmy ? { mdy, dmy, dots: true, first: null } : null;
+        }
         const w = s.written;
         if (w) {
           if (!/^\s*\d{1,2}\.\d{1,2}\.\d{4}/.test(value)) w.dots = false;
