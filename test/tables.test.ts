@@ -409,6 +409,13 @@ describe('targets read as users mean them', () => {
     const graded = join(dir, 'graded.csv');
     writeFileSync(graded, ['x,grade', ...grades.map((g) => `${g.x},${g.grade}`)].join('\n') + '\n');
     expect(backprop(['train', graded, '--task', 'classification', '--epochs', '1']).stdout.split('\n')[1]).toBe('target   grade: classification, 3 classes (1, 2, 3)');
+    // Prices written "$1,007": text, one class a row, which the default's five networks cannot hold out. The data's
+    // fault (exit 1, as the flag the user gave is not at fault), and the flag that helps is named as a flag.
+    const dollars = join(dir, 'dollars.csv');
+    writeFileSync(dollars, ['x,price', ...Array.from({ length: 40 }, (_, i) => `${i},"$${(i * 1000 + 7).toLocaleString('en-US')}"`)].join('\n') + '\n');
+    const d = backprop(['train', dollars, '--out', join(dir, 'never.json')]);
+    expect([d.code, d.stderr]).toEqual([1, `backprop: ${dollars}: the default's 5 networks each hold out a fold of 40 rows, a share of each class, and none of the target's 40 classes has rows enough (at most 1) for a fold to hold one of them. 40 classes in 40 rows look more like an identifier or free text than classes (is the target the right column?); or use --bagging 1\n`]);
+    expect(backprop(['train', dollars, '--bagging', '5', '--out', join(dir, 'never.json')]).code).toBe(2);
   }, 60_000);
 });
 

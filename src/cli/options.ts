@@ -218,6 +218,6 @@ export const flagOf = (name: string): string => `--${name.replace(/[A-Z]/g, (c) 
  */
 export function asFlags(message: string, field: string): string {
   const lead = message.startsWith(`${field}:`) ? flagOf(field) + message.slice(field.length) : message;
-  return lead.replace(/(?<=\b(?:drop|give|raise|lower|set|or) )([a-z][A-Za-z]*)\b(: )?/g, (whole, name: string, colon?: string) =>
+  return lead.replace(/(?<=\b(?:drop|give|raise|lower|set|or|use) )([a-z][A-Za-z]*)\b(: )?/g, (whole, name: string, colon?: string) =>
     (LIBRARY_OPTIONS.has(name) ? `${flagOf(name)}${colon ? ' ' : ''}` : whole));
 }

@@ -178,6 +178,10 @@ export async function train(data: string, o: TrainOptions, out: NodeJS.WriteStre
           if (o.validation !== undefined) throw new UsageError(asFlags(e.message, 'validation'), '--validation');
           throw new BackpropError(`${data}: the default validation share ${asFlags(e.message, 'validation').replace(/^validation: /, '').replace(/^--validation: /, '')}`, 'validation');
         }
+        // So with the default's networks: a target of one class a row, say (a price read as text), is the data's.
+        if (e instanceof OptionError && e.option === 'bagging' && o.bagging === undefined) {
+          throw new BackpropError(`${data}: the default's ${asFlags(e.message, 'bagging').replace(/^--bagging: /, '')}`, 'bagging');
+        }
         throw e;
       }
       // The columns are in the plan's matrices now; only a plot of the data points needs them again.
