@@ -352,8 +352,9 @@ describe('dates written as spreadsheets write them', () => {
     writeFileSync(modulePath, exportStandalone(JSON.parse(readFileSync(join(dir, 'sales-mdy0.json'), 'utf8')), 'sales').js);
     const standalone = await import(pathToFileURL(modulePath).href) as { predict(row: Record<string, unknown>): { value: number } };
     for (const r of records) expect(Math.abs(standalone.predict(r).value - model.predict([r])[0]!.value!)).toBeLessThan(1e-4);
-    expect(() => standalone.predict({ day: '2/30/2023', temp: 3 })).toThrow('expects a date written month/day/year (03/15/2024), got "2/30/2023"');
-    expect(() => model.predict([{ day: '13/01/2023', temp: 3 }])).toThrow('"13/01/2023" is not a date; the model expects dates written month/day/year (03/15/2024) there');
+    expect(() => standalone.predict({ day: '2/30/2023', temp: 3 })).toThrow('expects a date written month/day/year (03/15/2024) or ISO 8601, got "2/30/2023"');
+    expect(() => model.predict([{ day: '13/01/2023', temp: 3 }])).toThrow('"13/01/2023" is not a date; the model expects dates written month/day/year (03/15/2024) there, or ISO 8601 (2024-03-15)');
+    expect(standalone.predict({ day: '2023-03-15', temp: 3 })).toEqual(standalone.predict({ day: '3/15/2023', temp: 3 }));
   }, 180_000);
 
   it('read as JavaScript\'s Date reads them; a column whose day and month cannot be told apart stays text, and says so', () => {
@@ -381,9 +382,26 @@ describe('dates written as spreadsheets write them', () => {
     const file = JSON.parse(model.stringify()) as { preprocessing: { features: { name: string; order?: string }[] } };
     expect(file.preprocessing.features[0]).toMatchObject({ name: 'day', order: 'mdy' });
     expect(Model.parse(JSON.stringify(file)).predict([{ day: '3/15/2024', temp: 3 }])).toEqual(model.predict([{ day: '3/15/2024', temp: 3 }]));
+    // ISO 8601 text and Date objects are read too (no order changes them); a day the order has not is refused.
+    const march = (day: unknown): number => model.predict([{ day, temp: 3 }] as never)[0]!.value!;
+    expect([march('2024-03-15'), march(new Date(Date.UTC(2024, 2, 15)))]).toEqual([march('3/15/2024'), march('3/15/2024')]);
+    expect(() => march('15/03/2024')).toThrow('"15/03/2024" is not a date; the model expects dates written month/day/year (03/15/2024) there, or ISO 8601 (2024-03-15)');
     file.preprocessing.features[0].order = 'ymd';
     expect(() => Model.parse(JSON.stringify(file))).toThrow(/features\[0\]\.order/);
   });
+
+  it('one value that is no date among them is named, in memory and streamed, as for ISO 8601 dates', () => {
+    const path = file('mdy').replace('.csv', '-word.csv');
+    const lines = readFileSync(file('mdy'), 'utf8').split('\n');
+    lines.splice(100, 0, 'unknown,12,150');
+    writeFileSync(path, lines.join('\n'));
+    const said = `columns  day: read as text, not dates, for "unknown" (${path}, line 101, column 1 (day)), which is no date written as the others are (03/15/2024 or 15/03/2024, day and month in one order); correct it or mark it missing (--na-values) to read the column as dates\n`;
+    for (const how of [[], ['--stream']]) {
+      const r = backprop(['train', path, ...how, '--epochs', '1', '--bagging', '1', '--out', join(dir, 'never.json')]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, how.join()).toContain(said);
+    }
+  }, 60_000);
 });
 
 describe('targets read as users mean them', () => {
@@ -477,7 +495,7 @@ describe('numbers written with a decimal comma, read without it', () => {
   }
   const wine = join(dir, 'wein.csv');
   writeFileSync(wine, lines.join('\n') + '\n');
-  const said = `backprop: ${wine}, line 2, column 2 (alkohol): the column's values are numbers written with a decimal comma (9,00), which were read as text; read the file with a decimal comma (--decimal-comma, or decimalComma: true)\n`;
+  const said = `backprop: ${wine}, line 2, column 2 (alkohol): the column's values are numbers written with a decimal comma (9,00), which were read as text; read the file with a decimal comma (--decimal-comma, or readTable's decimalComma: true)\n`;
 
   it('are refused in training and by a model that reads them as numbers, naming the column and the option; with it they are numbers', async () => {
     // 301 classes of a regression's target and a measurement left out as an identifier, with exit 0, before.
@@ -497,14 +515,17 @@ describe('numbers written with a decimal comma, read without it', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout, command).toBe(flagged);
     }
-    // The library: the same frame refused by the model, and by train.
+    // The library: the same frame refused by train; the model of decimal commas reads its text "9,00" as 9 (records
+    // too), as the file read with the comma.
     const frame = await readTable(wine);
-    const loaded = loadModel(model);
-    expect(() => loaded.predict(frame)).toThrow(said.slice('backprop: '.length, -1));
     await expect(train(frame, { epochs: 1, bagging: 1 })).rejects.toThrow(said.slice('backprop: '.length, -1));
+    const loaded = loadModel(model);
     const read = await readTable(wine, { decimalComma: true });
     const printed = (JSON.parse(p.stdout) as { bewertung: number }[]).map((q) => q.bewertung);
     loaded.predict(read).forEach((q, i) => expect(q!.value).toBeCloseTo(printed[i], 4));
+    expect(loaded.predict(frame)).toEqual(loaded.predict(read));
+    const text = lines.slice(1, 6).map((l) => Object.fromEntries(l.split(';').slice(0, 4).map((v, j) => [['weingut', 'alkohol', 'saeure', 'farbe'][j], v])));
+    expect(loaded.predict(text).map((q) => q!.value)).toEqual(loaded.predict(read).slice(0, 5).map((q) => q!.value));
   }, 60_000);
 
   it('leave alone text that only looks like numbers in part, and thousands written with commas', async () => {
@@ -640,10 +661,21 @@ describe('numbers written with thousands separators', () => {
       features.push(prep.features);
     }
     expect(features[1]).toEqual(features[0]);
-    // Rows read without the comma: the library refuses 1,250 read as a thousand for this model.
+    // Rows read without the comma: for this model 1,250 is 1.25 (it was read as a thousand, silently).
     const loaded = loadModel(join(dir, 'komma0.json'));
-    expect(() => loaded.predict([{ a: '1,250', b: 0.5 }])).toThrow('"1,250" was read as 1250, but the model\'s numbers were written with a decimal comma; read the data with a decimal comma (--decimal-comma, or decimalComma: true)');
-    expect(loaded.predict([{ a: 1.25, b: 0.5 }])).toHaveLength(1);
+    expect(loaded.predict([{ a: '1,250', b: 0.5 }])).toEqual(loaded.predict([{ a: 1.25, b: 0.5 }]));
+    expect(loaded.predict(await readTable(path))).toEqual(loaded.predict(await readTable(path, { decimalComma: true })));
+    expect(loaded.predict([{ a: 1.25, b: 0.5 }])).toEqual(loaded.predict([{ a: '1,25', b: '0,5' }]));
+    // predict --stream reads the file as predict does (it refused the decimal commas DuckDB left as text).
+    const whole = backprop(['predict', join(dir, 'komma0.json'), path]), streamed = backprop(['predict', join(dir, 'komma0.json'), path, '--stream']);
+    expect([streamed.code, streamed.stdout]).toEqual([0, whole.stdout]);
+    // The standalone module reads the model's decimal comma too.
+    const modulePath = join(dir, 'komma.mjs');
+    writeFileSync(modulePath, exportStandalone(JSON.parse(readFileSync(join(dir, 'komma0.json'), 'utf8')), 'komma').js);
+    const standalone = await import(pathToFileURL(modulePath).href) as { predict(row: Record<string, unknown>): { probabilities: number[] } };
+    expect(standalone.predict({ a: '1,25', b: '0,5' })).toEqual(standalone.predict({ a: 1.25, b: 0.5 }));
+    expect(() => standalone.predict({ a: '1,250', b: 0.5 })).not.toThrow();
+    expect(standalone.predict({ a: '1,250', b: 0.5 })).toEqual(standalone.predict({ a: 1.25, b: 0.5 }));
   }, 60_000);
 
   it('a plan hint names a column as a shell reads it; a caller\'s own thousands field is not taken as a reading', async () => {

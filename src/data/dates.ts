@@ -89,6 +89,9 @@ export const parseDateIn = (text: string, order?: DateOrder): number => (order ?
  */
 export const readsEither = (text: string): boolean => parseWritten(text, 'mdy') !== parseWritten(text, 'dmy');
 
+/** Whether text is a date written day and month in one order or the other (WRITTEN, a real day). */
+export const readsWritten = (text: string): boolean => parseWritten(text, 'mdy') === parseWritten(text, 'mdy') || parseWritten(text, 'dmy') === parseWritten(text, 'dmy');
+
 export function writtenOrder(texts: Iterable<string>): DateOrder | 'either' | null {
   let mdy = true, dmy = true, dots = true, any = false, differ = false;
   for (const text of texts) {

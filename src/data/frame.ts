@@ -5,7 +5,7 @@
 // with what the training rows give (a median, a level of their own) and marked by an input of their own.
 import { BackpropError, closestName, printable, thousands as count } from '../core/errors.js';
 import { zeros, type DType, type FloatArray, type Matrix } from '../core/matrix.js';
-import { DATE_PARTS, datePart, hasTime, ORDER_NAMES, parseDateIn, readsEither, writtenOrder, type DateOrder, type DatePart } from './dates.js';
+import { DATE_PARTS, datePart, hasTime, ORDER_NAMES, parseDateIn, readsEither, readsWritten, writtenOrder, type DateOrder, type DatePart } from './dates.js';
 import { classesOf, type Label } from './encoding.js';
 import { GROUPED_NUMBER_TEXT, isNumberText, MAX_NA_LENGTH, MAX_NUMERIC_WORDS, medianOf, MISSING, modelNaValues, naTest, NOT_FINITE_TEXT, NUMBER_TEXT, numberOfText, type Comma } from './missing.js';
 import { encodePiecewise } from './piecewise.js';
@@ -58,7 +58,7 @@ export interface FrameDescription {
   /** Columns left out, with what they hold. */
   leftOut: (LeftOut & { distinct: number; rows: number; distinctAtLeast?: boolean; rising?: { from: number; to: number } })[];
   /** Text columns most of whose values are ISO dates, read as text for the first value that is not one (placed by `at`). */
-  notDates: { column: string; value: string; at: string; either?: true }[];
+  notDates: { column: string; value: string; at: string; either?: true; written?: true }[];
   /**
    * Columns of numbers with words among them (data/frame.ts mixedAs): read as numbers, the words as missing values
    * (as 'numbers'), or as text, the numbers as categories (as 'text').
@@ -113,7 +113,8 @@ function firstMissing(c: FrameColumn): number {
 
 /**
  * Each dictionary entry of a text column as days since 1970-01-01 (NaN where it is no date): ISO 8601, or written
- * in `order`; made once per dictionary and order.
+ * in `order` (or ISO 8601 there too, which no order changes: a Date given to a model of 03/15/2024 dates is read as
+ * its ISO text); made once per dictionary and order.
  */
 const daysByDictionary = { iso: new WeakMap<readonly string[], Float64Array>(), mdy: new WeakMap<readonly string[], Float64Array>(), dmy: new WeakMap<readonly string[], Float64Array>() };
 function dictionaryDays(dictionary: readonly string[], order?: DateOrder): Float64Array {
@@ -121,7 +122,10 @@ function dictionaryDays(dictionary: readonly string[], order?: DateOrder): Float
   let days = cache.get(dictionary);
   // A streamed file's dictionary grows from chunk to chunk: made again when it has.
   if (!days || days.length !== dictionary.length) {
-    days = Float64Array.from(dictionary, (d) => parseDateIn(d, order));
+    days = Float64Array.from(dictionary, (d) => {
+      const v = parseDateIn(d, order);
+      return v === v || !order ? v : parseDateIn(d);
+    });
     cache.set(dictionary, days);
   }
   return days;
@@ -198,7 +202,7 @@ export function decimalCommaError(frame: DataFrame, c: FrameColumn & { kind: 'te
   const example = row < 0 ? '' : c.dictionary[c.codes[row]].trim();
   const at = row < 0 ? `${frame.source}: column "${printable(c.name, 60)}"` : placeOf(frame, c, row);
   return new BackpropError(`${at}: the column's values are numbers written with a decimal comma (${printable(example, 24)}), which were read as text; `
-    + 'read the file with a decimal comma (--decimal-comma, or decimalComma: true)', c.name);
+    + "read the file with a decimal comma (--decimal-comma, or readTable's decimalComma: true)", c.name);
 }
 
 /**
@@ -324,7 +328,7 @@ export interface ColumnSummary {
   /** A numeric column of whole numbers, each above the one before, none missing (a row number): the first and last. */
   rising?: { from: number; to: number } | null;
   /** A text column most of whose distinct values are ISO dates, but not all: the first value that is not one, and its row. */
-  notDate?: { value: string; row: number; either?: true } | null;
+  notDate?: { value: string; row: number; either?: true; written?: true } | null;
   /**
    * A column of numbers with words among them (read by mixedAs): as 'numbers', the summary is a numeric column's
    * (its words counted among the missing values); as 'text', a text column's; 'unclear' is an error.
@@ -457,6 +461,16 @@ export function firstNotDate(dictionary: readonly string[], days: Float64Array, 
   return null;
 }
 
+/**
+ * Of a text column most of whose values are dates written day and month (in either order), the first that is none
+ * (an ISO 8601 one among them too: the column is one or the other).
+ */
+function writtenNotDate(c: Extract<FrameColumn, { kind: 'text' }>): { value: string; row: number; written: true } | null {
+  const days = Float64Array.from(c.dictionary, (d) => (readsWritten(d) ? 0 : NaN));
+  const found = firstNotDate(c.dictionary, days, c.codes);
+  return found && { ...found, written: true };
+}
+
 /** The summary of a frame's column; `comma`: what a comma in a number is (1,217 between thousands; 1,5 where the data was read with a decimal comma). */
 export function summarize(c: FrameColumn, rows: number, comma: Comma = 'thousands'): ColumnSummary {
   const missing = missingCount(c);
@@ -487,7 +501,7 @@ export function summarize(c: FrameColumn, rows: number, comma: Comma = 'thousand
     name: c.name, kind: 'text', rows, missing, firstMissing: missing ? firstMissing(c) : -1, distinct: c.dictionary.length,
     sorted: dates ? null : classesOf(c.dictionary) as string[], dates: dates ? { time: dates.parts.includes('hour'), ...(dates.order ? { order: dates.order } : {}) } : null,
     notDate: reading === 'either' ? { value: c.dictionary[c.codes[first]], row: first, either: true }
-      : dates || c.dictionary.length === 0 ? null : firstNotDate(c.dictionary, dictionaryDays(c.dictionary), c.codes),
+      : dates || c.dictionary.length === 0 ? null : firstNotDate(c.dictionary, dictionaryDays(c.dictionary), c.codes) ?? writtenNotDate(c),
   };
 }
 
@@ -543,7 +557,7 @@ export function featuresOf(summaries: readonly ColumnSummary[], options: Describ
     const decided = decideFeature(s, options, (row) => where(s, row));
     // A column left out is not read at all: "read as categories" beside "left out as an identifier" said both.
     if (s.mixed && !('leftOut' in decided)) mixed.push({ column: s.name, ...s.mixed, as: s.mixed.as as 'numbers' | 'text' });
-    if (s.notDate && !('leftOut' in decided && decided.leftOut.reason === 'no values')) notDates.push({ column: s.name, value: s.notDate.value, at: where(s, s.notDate.row), ...(s.notDate.either ? { either: true as const } : {}) });
+    if (s.notDate && !('leftOut' in decided && decided.leftOut.reason === 'no values')) notDates.push({ column: s.name, value: s.notDate.value, at: where(s, s.notDate.row), ...(s.notDate.either ? { either: true as const } : {}), ...(s.notDate.written ? { written: true as const } : {}) });
     if ('leftOut' in decided) leftOut.push(decided.leftOut);
     else {
       features.push(decided.feature);
@@ -791,7 +805,7 @@ export function encodeFrameInputs(prep: Preprocessing, frame: DataFrame, dtype: 
           for (let i = 0; i < count; i++) {
             const code = c.codes[rowOf(i)];
             if (code !== MISSING && values[rowOf(i)] !== values[rowOf(i)]) {
-              fault(i, c, `${JSON.stringify(printable(c.dictionary[code], 40))} is not a date; the model expects ${f.order ? `dates written ${ORDER_NAMES[f.order]} there` : 'ISO 8601 dates there, e.g. 2024-03-15 or 2024-03-15T10:30'}`);
+              fault(i, c, `${JSON.stringify(printable(c.dictionary[code], 40))} is not a date; the model expects ${f.order ? `dates written ${ORDER_NAMES[f.order]} there, or ISO 8601 (2024-03-15)` : 'ISO 8601 dates there, e.g. 2024-03-15 or 2024-03-15T10:30'}`);
             }
           }
         }

@@ -22,7 +22,8 @@ const DATE_CODE = `
  * with order 'mdy' or 'dmy', a date written 03/15/2024 or 15/03/2024 (or with '.' or '-'), a time after it.
  */
 function parseDate(text, order) {
-  if (order) return parseWritten(text, order);
+  // (ISO 8601 text is read for any order: no order changes it.)
+  if (order && !Number.isNaN(parseWritten(text, order))) return parseWritten(text, order);
   const m = /^(\\d{4})-(\\d{2})-(\\d{2})(?:[T ](\\d{2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?\\s*(Z|[+-]\\d{2}(?::?\\d{2})?)?)?$/.exec(text.trim());
   if (!m) return NaN;
   const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
@@ -106,6 +107,9 @@ export const features = ${q(features)};
 
 /** Values that mean "no value", besides a missing field, null, undefined, NaN and empty text (the training data's, as backprop reads tables for this model). */
 export const naValues = ${q(modelNaValues(preprocessing))};
+
+/** Whether the training data's numbers were written with a decimal comma (1,5): text numbers are read so. */
+const decimalComma = ${preprocessing.decimalComma === true};
 ${classification ? `/** The classes, in the order of the probabilities. */\nexport const classes = ${q(target.classes)};\n` : ''}
 /** Numeric columns are scaled as (x − shift) / divide, in the order they appear in \`features\`. */
 const scale = ${shift ? `{ shift: ${list(shift)}, divide: ${list(divide!)} }` : 'null'};
@@ -141,9 +145,10 @@ function activate(name, h) {
   }
 }
 
-/** Text as a number: as written, or with commas between its thousands (1,217) as a table's reader reads it. */
+/** Text as a number: as written, or with its comma as the model's training data had it (decimal: 1,5; else between thousands: 1,217). */
 function readNumber(text) {
   const t = text.trim();
+  if (decimalComma) return Number(/^[+-]?(?:\\d+,\\d*|,\\d+)(?:[eE][+-]?\\d+)?$/.test(t) ? t.replace(',', '.') : t);
   return Number(${GROUPED_NUMBER_TEXT}.test(t) ? t.replace(/,/g, '') : t);
 }
 
@@ -169,7 +174,7 @@ export function encode(row) {
       x.push(scaled(v));
     } else if (f.type === 'date') {
       const days = missing ? f.fill : value instanceof Date ? parseDate(value.toISOString()) : parseDate(String(value), f.order);
-      if (Number.isNaN(days)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects \${f.order === 'mdy' ? 'a date written month/day/year (03/15/2024)' : f.order === 'dmy' ? 'a date written day/month/year (15/03/2024)' : 'an ISO 8601 date (2024-03-15, 2024-03-15T10:30)'}, got \${JSON.stringify(value)}\`);
+      if (Number.isNaN(days)) throw new Error(\`\${moduleName}: the feature "\${f.name}" expects \${f.order === 'mdy' ? 'a date written month/day/year (03/15/2024) or ISO 8601' : f.order === 'dmy' ? 'a date written day/month/year (15/03/2024) or ISO 8601' : 'an ISO 8601 date (2024-03-15, 2024-03-15T10:30)'}, got \${JSON.stringify(value)}\`);
       for (const part of f.parts) x.push(scaled(datePart(days, part)));
     } else {
       // A missing value is its own level where the model has one; a value it never saw, all zeros.

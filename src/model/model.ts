@@ -1,14 +1,14 @@
 // A trained model at the level of tables: a network with the preprocessing fitted on its training rows (which
 // columns, their scaling and categories, the target and its classes or scale). It takes records as they come and
 // answers in the target's terms: class names with a probability each, or values in the target's units.
-import { BackpropError, checkOptions, printable, quoted } from '../core/errors.js';
+import { BackpropError, checkOptions, printable } from '../core/errors.js';
 import { checkKernels } from './options.js';
 import { defaultKernels } from '../core/backends.js';
 import type { Kernels } from '../core/kernels.js';
 import { toRows } from '../core/matrix.js';
 import type { Label } from '../data/encoding.js';
 import { decimalCommaColumn, decimalCommaError, encodeFrameInputs, encodeFrameTargets, encodeRecord, newTally, type DataFrame } from '../data/frame.js';
-import { checkNaValues, modelNaValues, numberOfText } from '../data/missing.js';
+import { checkNaValues, modelNaValues } from '../data/missing.js';
 import { decodeOutput, targetColumns, type Preprocessing, type TargetSpec } from '../data/preprocessing.js';
 import { modelFromJSON, modelToJSON, parseModel, stringifyModel, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
@@ -204,21 +204,14 @@ export class Model<Row extends object = Record<string, unknown>, P extends Predi
     const only = new Set([...this.features, ...targetColumns(this.target).map((c) => c.name)]);
     const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
     const frame = toFrame(data, {
-      kinds, source, only, expected: this.features, naValues: this.naValuesWith(read.naValues === undefined ? undefined : checkNaValues(read.naValues)), ...(read.fault ? { fault: read.fault } : {}),
+      kinds, source, only, expected: this.features, comma: this.decimalComma ? 'decimal' : 'thousands', naValues: this.naValuesWith(read.naValues === undefined ? undefined : checkNaValues(read.naValues)), ...(read.fault ? { fault: read.fault } : {}),
       ...(matrix ? { features: this.features } : {}), ...(y ? { y, targetName: this.target.name } : {}),
     });
     // A column of numbers the model reads, written with a decimal comma the reader was not told of: an error, not
     // every row's value replaced by the training median (a note on stderr, and exit 0).
     const numbers = new Set([...this.preprocessing.features.filter((f) => f.type === 'numeric').map((f) => f.name), ...(this.task === 'regression' ? targetColumns(this.target).map((c) => c.name) : [])]);
-    for (const c of frame.columns) if (c.kind === 'text' && numbers.has(c.name) && decimalCommaColumn(c)) throw decimalCommaError(frame, c);
-    // A model of numbers written with a decimal comma, given 1,250 read as a thousand (text, not read with the comma).
-    if (this.decimalComma) {
-      const grouped = frame.columns.find((c) => c.kind === 'numeric' && c.thousands !== undefined && numbers.has(c.name));
-      if (grouped) {
-        throw new BackpropError(`${frame.source}: column "${printable(grouped.name, 60)}": ${quoted((grouped as { thousands: string }).thousands, 24)} was read as ${numberOfText((grouped as { thousands: string }).thousands)}, but the model's numbers were written with a decimal comma; `
-          + 'read the data with a decimal comma (--decimal-comma, or decimalComma: true)', grouped.name);
-      }
-    }
+    // (A model of such numbers reads them itself: data/frame.ts numbersOfText.)
+    if (!this.decimalComma) for (const c of frame.columns) if (c.kind === 'text' && numbers.has(c.name) && decimalCommaColumn(c)) throw decimalCommaError(frame, c);
     return frame;
   }
 

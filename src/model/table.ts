@@ -4,7 +4,7 @@
 // column is numeric when every present value is a number (or text that reads as one), text otherwise (numbers with
 // words among them are the table layer's to read: data/frame.ts mixedAs). A missing value (null, undefined, NaN, a missing key, empty text,
 // or one of naValues) is marked missing (NaN, or the code MISSING) for the table layer to fill.
-import { DEFAULT_NA_VALUES, GROUPED_NUMBER_TEXT, isNumberText, MISSING, naTest, numberOfText } from '../data/missing.js';
+import { DEFAULT_NA_VALUES, GROUPED_NUMBER_TEXT, isNumberText, MISSING, naTest, numberOfText, type Comma } from '../data/missing.js';
 import { BackpropError, printable } from '../core/errors.js';
 import { groupedNumberColumn, type DataFrame, type FrameColumn } from '../data/frame.js';
 
@@ -46,6 +46,8 @@ export interface FrameOptions {
   expected?: readonly string[];
   /** Written values that mean "no value", besides empty text (default DEFAULT_NA_VALUES). */
   naValues?: readonly string[];
+  /** What a comma in a number written as text is: between thousands (1,217: the default), or a decimal comma (1,5: a model of such numbers). */
+  comma?: Comma;
   /**
    * A value that cannot be read (a word in a numeric column): called with the row (0-based) and the message instead
    * of throwing, the value then read as missing. Without it, such a value is the whole call's error.
@@ -113,7 +115,7 @@ function isArrowTable(data: unknown): data is ArrowLikeTable {
 export function toFrame(data: unknown, options: FrameOptions = {}): DataFrame {
   const source = options.source ?? 'data';
   const frame = frameFields(data);
-  if (frame) return checkFrame(frame, source, options.only, options.kinds);
+  if (frame) return checkFrame(frame, source, options.only, options.kinds, options.comma);
   const matrix = Array.isArray(data) && data.length > 0 && (Array.isArray(data[0]) || ArrayBuffer.isView(data[0]));
   if (!matrix && (options.y !== undefined || options.features !== undefined)) {
     throw new BackpropError(`${options.y !== undefined ? 'y' : 'features'}: only for rows given as number[][]; these rows name their own columns (the target is one of them: target)`, options.y !== undefined ? 'y' : 'features');
@@ -270,17 +272,18 @@ function matrixFrame(x: readonly ArrayLike<unknown>[], o: FrameOptions, source: 
 interface Reading {
   na: (trimmed: string) => boolean;
   fault?: (row: number, message: string) => void;
+  comma: Comma;
 }
 
-const reading = (o: FrameOptions): Reading => ({ na: naTest(o.naValues ?? DEFAULT_NA_VALUES), fault: o.fault });
+const reading = (o: FrameOptions): Reading => ({ na: naTest(o.naValues ?? DEFAULT_NA_VALUES), fault: o.fault, comma: o.comma ?? 'thousands' });
 
 /** What a value is, for typing a column: a number, text that reads as a number, other text, missing, or neither. */
-function sort(v: unknown, na: Reading['na']): 'number' | 'numeric text' | 'text' | 'missing' | 'infinite' | 'other' {
+function sort(v: unknown, na: Reading['na'], comma: Comma): 'number' | 'numeric text' | 'text' | 'missing' | 'infinite' | 'other' {
   if (typeof v === 'number') return Number.isFinite(v) ? 'number' : Number.isNaN(v) ? 'missing' : 'infinite';
   if (typeof v === 'bigint') return 'number';
   if (typeof v === 'string') {
     const t = v.trim();
-    return na(t) ? 'missing' : isNumberText(t) ? 'numeric text' : 'text';
+    return na(t) ? 'missing' : isNumberText(t, comma) ? 'numeric text' : 'text';
   }
   if (typeof v === 'boolean') return 'text';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'other' : 'text';
@@ -297,7 +300,7 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
   const KINDS = ['number', 'numeric text', 'text', 'missing', 'infinite', 'other'] as const;
   let texts = 0;
   for (let i = 0; i < rows; i++) {
-    const s = sort(values[i], read.na);
+    const s = sort(values[i], read.na, read.comma);
     sorts[i] = KINDS.indexOf(s);
     if (s === 'other') {
       const v = values[i];
@@ -319,8 +322,8 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
         continue;
       }
       const v = values[i];
-      const n = s === 'number' || typeof v === 'bigint' ? Number(v) : s === 'numeric text' ? numberOfText((v as string).trim()) : NaN;
-      if (grouped === undefined && s === 'numeric text' && GROUPED_NUMBER_TEXT.test((v as string).trim())) grouped = (v as string).trim();
+      const n = s === 'number' || typeof v === 'bigint' ? Number(v) : s === 'numeric text' ? numberOfText((v as string).trim(), read.comma) : NaN;
+      if (grouped === undefined && read.comma === 'thousands' && s === 'numeric text' && GROUPED_NUMBER_TEXT.test((v as string).trim())) grouped = (v as string).trim();
       if (!Number.isFinite(n)) {
         const message = s === 'infinite' ? `${at(i)}: ${String(v)} is not a finite number` : `${at(i)}: ${JSON.stringify(printable(asText(v), 40))} is not a number, though ${kind ? 'the model expects numbers there' : "the column's other values are"}`;
         if (!read.fault) throw new BackpropError(message, name);
@@ -355,9 +358,10 @@ function typedColumn(name: string, values: ArrayLike<unknown>, rows: number, sou
 /**
  * The frame, checked; `only` limits the value checks to those columns (the rest are left alone, as toFrame does).
  * A text column of numbers alone, some with their thousands separated (1,217: a reader takes them for text), is
- * made numeric, except where `kinds` (a model's features) says it is text.
+ * made numeric, except where `kinds` (a model's features) says it is text, or where a comma is a decimal comma
+ * (`comma`, or a frame read with one).
  */
-export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<string>, kinds?: FrameOptions['kinds']): DataFrame {
+export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<string>, kinds?: FrameOptions['kinds'], comma: Comma = 'thousands'): DataFrame {
   // Its fields read once, a getter's exception made one error (a frame from toFrame has been read so already).
   const frame = frameFields(input);
   if (!frame) throw new BackpropError(`${source}: expected a DataFrame ({ source, rows, columns, where })`, 'data');
@@ -385,7 +389,7 @@ export function checkFrame(input: DataFrame, source: string, only?: ReadonlySet<
     const checked = checkColumn(c, rows, named, where);
     // A model's text feature whose values in this file are all numbers (a reader took them for numbers): its text.
     if (kinds?.get(c.name) === 'text') return checked.kind === 'numeric' ? numbersAsText(checked, frame.text ? (i) => frame.text!(j, i) : undefined) : checked;
-    return checked.kind === 'text' && !frame.decimalComma ? groupedNumberColumn(checked) ?? checked : checked;
+    return checked.kind === 'text' && comma === 'thousands' && !frame.decimalComma ? groupedNumberColumn(checked) ?? checked : checked;
   });
   return { ...frame, source: named, columns };
 }

@@ -95,7 +95,7 @@ export function tableNotes(plan: Pick<TrainingPlan, 'description' | 'prep'>, row
   // where an NA word can be that long.
   const notDates = description.notDates.map((d) => d.either
     ? `${d.column}: read as text, not dates: no day in it is above 12, so ${quoted(d.value, 40)} may be month/day or day/month; write the dates as ISO 8601 (2024-03-15) to read them as dates`
-    : `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ISO 8601 date; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
+    : `${d.column}: read as text, not dates, for ${quoted(d.value, 40)} (${d.at}), which is no ${d.written ? 'date written as the others are (03/15/2024 or 15/03/2024, day and month in one order)' : 'ISO 8601 date'}; ${d.value.trim().length <= MAX_NA_LENGTH ? 'correct it or mark it missing (--na-values)' : 'correct it'} to read the column as dates`);
   // Numbers with words among them: which words were read as missing values, or that the numbers were read as text.
   // Dates not written as ISO 8601: the order of day and month they were read in, for the user to check.
   for (const f of prep.features) if (f.type === 'date' && f.order) notDates.push(`${f.name}: dates written ${ORDER_NAMES[f.order]}`);

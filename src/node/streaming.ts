@@ -12,7 +12,7 @@ import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import type { Task } from '../data/columns.js';
-import { DATE_PARTS, datePart, hasTime, parseDate, parseDateIn, readsEither, type DateOrder } from '../data/dates.js';
+import { DATE_PARTS, datePart, hasTime, parseDate, parseDateIn, readsEither, readsWritten, type DateOrder } from '../data/dates.js';
 import { classesOf, type Label } from '../data/encoding.js';
 import { encodeFrameInputs, encodeFrameTargets, featuresOf, mixedSummary, wordList, type ColumnSummary, type MixedSummary, type DataFrame, type FrameColumn, type FrameDescription } from '../data/frame.js';
 import { GROUPED_NUMBER_TEXT, isNumberText, MISSING, NOT_FINITE_TEXT, numberOfText, storedNaValues } from '../data/missing.js';
@@ -171,7 +171,10 @@ interface ColumnScan {
   time: boolean;
   /** Distinct values that are dates, and the first value that is not one with its row (for the plan to name). */
   dateEntries: number;
-  notDate: { value: string; row: number; either?: true } | null;
+  notDate: { value: string; row: number; either?: true; written?: true } | null;
+  /** As dateEntries and notDate, for dates written day and month (03/15/2024) in either order. */
+  writtenEntries: number;
+  writtenNotDate: { value: string; row: number } | null;
   /** A date column's parts over the training rows. */
   parts: Running[];
   /**
@@ -262,7 +265,7 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
       const capacity = Math.max(1024, Math.min(65_536, Math.floor(RESERVOIR_VALUES / names.length)));
       scans = names.map((name, j) => ({
         name, numeric: chunk.opened.numeric[j], missing: 0, firstMissing: -1, stats: new Running(), sample: new Reservoir(capacity, new Random(o.seed * 7919 + j)),
-        dates: true, time: false, dateEntries: 0, notDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
+        dates: true, time: false, dateEntries: 0, notDate: null, writtenEntries: 0, writtenNotDate: null, parts: DATE_PARTS.map(() => new Running()), dictionary: [], index: new Map(), more: false,
         numbers: 0, numberStats: null, numberSample: null, words: new Map(), firstWord: -1,
       }));
       sampleCap = o.bins ? Math.min(PIECEWISE_SAMPLE, Math.floor(PIECEWISE_VALUES / names.length)) : 0;
@@ -349,6 +352,13 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
           else if (!w.first && readsEither(value)) {
             const at = c.codes.indexOf(k);
             if (at >= 0) w.first = { value, row: rows + at };
+          }
+        }
+        if (fresh && !s.more) {
+          if (readsWritten(value)) s.writtenEntries++;
+          else if (!s.writtenNotDate) {
+            const at = c.codes.indexOf(k);
+            if (at >= 0) s.writtenNotDate = { value, row: rows + at };
           }
         }
         if (!s.dates && !(fresh && !s.more)) continue;
@@ -477,7 +487,8 @@ async function scanOnce(path: string, source: string, options: DuckReadOptions,
     sorted: s.numeric || s.dates || s.dictionary.length > MAX_CATEGORIES ? null : classesOf(s.dictionary) as string[],
     dates: !s.numeric && s.dates && s.dictionary.length > 0 ? { time: s.time, ...(s.order ? { order: s.order } : {}) } : null,
     // As in memory: named where most distinct values are dates, or where the order of day and month cannot be told.
-    notDate: !s.numeric && !s.dates && (s.notDate?.either || 2 * s.dateEntries > s.dictionary.length) ? s.notDate : null,
+    notDate: s.numeric || s.dates ? null : s.notDate?.either || 2 * s.dateEntries > s.dictionary.length ? s.notDate
+      : 2 * s.writtenEntries > s.dictionary.length && s.writtenNotDate ? { ...s.writtenNotDate, written: true } : null,
   });
   const { features: described, missing, leftOut, notDates, mixed } = featuresOf(summaries, { missing: o.missing, keep: o.keep },
     (s, row) => `${source}, ${place(row)}, column ${scans.findIndex((c) => c.name === s.name) + 1} (${s.name})`, source);
