@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LESSON_LIST } from '../playground/src/lessons.js';
 import { usePlayground } from './playground-page.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, tempDir, writeFile } from './cli-helpers.js';
 
 const VIEWPORT = { width: 1400, height: 900 };
 const playground = usePlayground();
@@ -245,6 +249,45 @@ describe('an uploaded table with gaps, an identifier and dates', () => {
     expect(inputs).toContain('salary');
     expect(inputs).not.toContain('none');
     await close(page);
+  }, 90_000);
+});
+
+describe('a Kaggle-like file on a phone', () => {
+  it('opens with the nearest column that can be the target where the last cannot; notes wrap; the copied code reads the table as the page did', async () => {
+    // Houses: a 60-character column name, floor space and the price written "320,948", and a last column with blanks
+    // (Titanic's Embarked): the file was refused whole, and the price became one class a row in the copied code.
+    const long = 'TotalFinishedLivingAreaAboveGradeIncludingBasementInSquareFt';
+    const rows = [`Id,rooms,${long},price,port`];
+    for (let i = 0; i < 80; i++) {
+      const sqft = 600 + ((i * 617) % 2600);
+      rows.push(`${i + 1},${1 + (i % 5)},"${sqft.toLocaleString('en-US')}","${(150 * sqft + 9000 * (1 + (i % 5)) + ((i * 7919) % 20011)).toLocaleString('en-US')}",${i % 9 === 4 ? '' : 'SQC'[i % 3]}`);
+    }
+    const csv = rows.join('\n') + '\n';
+    const page = await playground.open('?dataset=upload', { width: 390, height: 844 });
+    await page.setInputFiles('#csvFile', { name: 'houses.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForFunction(() => document.getElementById('tableSummary')?.textContent?.startsWith('houses.csv'));
+    expect(await page.inputValue('#targetColumn')).toBe('price');
+    expect(await page.textContent('#message')).toMatch(/^backprop: houses\.csv, line 6, column 5 \(port\): missing value; .*\. The target is price instead: choose another in the Target menu\.$/);
+    const notes = (await page.locator('#tableNotes li').allInnerTexts()).join('\n');
+    expect(notes).toContain(`${long}: numbers written with thousands separators`);
+    expect(notes).toContain('Id: whole numbers rising row by row (1 to 80)');
+    // Nothing runs off the phone's screen sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator('body').focus();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('.');
+    await page.click('#copyCode');
+    await page.waitForSelector('#codeText:not([hidden])');
+    const code = (await page.textContent('#codeText'))!;
+    await close(page);
+    const dir = tempDir();
+    const { transformSync } = await import('rolldown/experimental');
+    writeFile(dir, 'code.mjs', transformSync('code.ts', code).code
+      .replace(/from ["']backprop["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/index.js')).href)}`)
+      .replace(/from ["']backprop\/node["']/g, `from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/node/index.js')).href)}`));
+    writeFile(dir, 'houses.csv', csv);
+    const run = spawnSync(process.execPath, ['code.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/r2: -?\d/);
   }, 90_000);
 });
 

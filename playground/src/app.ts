@@ -216,20 +216,41 @@ export function reset(): void {
  */
 export function useTable(set: TableSetName, source: TableSource): boolean {
   const before = tableOf(set);
-  let axes: string;
+  let axes = '0,1', target = '', instead = '';
   try {
     setTable(set, readTable(source));
-    // The default target (the last column) must make a problem the library accepts, before anything changes.
-    axes = firstMap(makeProblem({ ...app.state, dataset: set, target: '', axes: '0,1', lesson: null }));
+    // The default target (the last column) must make a problem the library accepts, before anything changes; where
+    // it cannot (Titanic's Embarked has blanks), the nearest column before it that can, said, so the file still opens.
+    const problem = (t: string): string => firstMap(makeProblem({ ...app.state, dataset: set, target: t, axes: '0,1', lesson: null }));
+    try {
+      axes = problem('');
+    } catch (e) {
+      const names = tableOf(set)!.frame.columns.map((c) => c.name);
+      for (const name of names.slice(0, -1).reverse().slice(0, MAX_TARGET_TRIES)) {
+        try {
+          axes = problem(name);
+          target = name;
+          break;
+        } catch {
+          // not this one either
+        }
+      }
+      if (!target) throw e;
+      instead = `${cliMessage(e)}. The target is ${target} instead: choose another in the Target menu.`;
+    }
   } catch (e) {
     setTable(set, before);
     say(cliMessage(e));
     emit('controls');
     return false;
   }
-  update({ dataset: set, target: '', axes });
+  update({ dataset: set, target, axes });
+  say(instead);
   return true;
 }
+
+/** Columns tried as the target, from the last but one backwards, where the last cannot be one. */
+const MAX_TARGET_TRIES = 20;
 
 /** A built-in example table, loaded on first use. */
 export async function useExample(set: 'iris' | 'digits'): Promise<void> {

@@ -61,9 +61,10 @@ export function codeFor(app: App): string {
   let data: string, imports: string, result: string;
   if (table) {
     const target = table.prep.target!.name;
-    imports = `import { describeFrame, encodeFrameInputs, encodeFrameTargets, fit, fitFramePreprocessing, Model, Network, splitRows, stringifyModel } from 'backprop';
+    imports = `import { describeFrame, encodeFrameInputs, encodeFrameTargets, fit, fitFramePreprocessing, Model, Network, splitRows, stringifyModel, toFrame } from 'backprop';
 import { readTable } from 'backprop/node';`;
-    data = `const frame = await readTable(${jsLiteral(table.name)});
+    // toFrame reads the table as the page does: numbers written 1,217 are numbers (a target of them a regression).
+    data = `const frame = toFrame(await readTable(${jsLiteral(table.name)}));
 // The target "${jsComment(target)}"; ${Math.round(testFraction * 100)}% of the rows held out (stratified, seeded), as the page splits them.
 const description = describeFrame(frame, ${jsLiteral(target)});
 const rows = splitRows(frame.rows, { testFraction: ${testFraction}, seed: ${dataSeed(s)}${table.classes ? ', stratify: description.classIndex ?? undefined' : ''} });

@@ -25,7 +25,8 @@ async function readFile(f: File): Promise<void> {
     say(cliMessage(e));
     return;
   }
-  if (useTable('upload', source)) say('');
+  // (A file that opens clears what was said before, or says which target it took: useTable.)
+  useTable('upload', source);
 }
 
 file.addEventListener('change', () => {
