@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { createWasmKernelsSync, Model, Network, Random, toRows, traceUpdate } from '../src/index.js';
+import { createWasmKernelsSync, encodeRecord, Model, Network, Random, toRows, traceUpdate } from '../src/index.js';
 import { readTable } from '../src/node/index.js';
 import { EXTENT, featurize, makeProblem, networkSpec } from '../playground/src/problem.js';
 import { GRID } from '../playground/src/protocol.js';
@@ -1316,6 +1316,41 @@ describe('playground: own data', () => {
     await playground.close(page);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
+
+  it('your own point of a table is typed in the file\'s units and encoded as training encodes rows; standardized inputs far out are refused', async () => {
+    const dir = tempDir();
+    // Flats: floor space written "1,234", a district, the price (a regression).
+    const lines = ['sqft,district,price'];
+    for (let i = 0; i < 90; i++) {
+      const sqft = 500 + ((i * 617) % 2500);
+      lines.push(`"${sqft.toLocaleString('en-US')}",${['north', 'south', 'east'][i % 3]},${150 * sqft + (i % 3) * 20_000 + ((i * 7919) % 9973)}`);
+    }
+    const page = await open('?layers=3');
+    await upload(page, 'flats.csv', lines.join('\n') + '\n');
+    await page.waitForSelector('#tableSettings:not([hidden])', { timeout: 60_000 }).catch(async () => { throw new Error(`no table: ${await page.textContent('#message')}`); });
+    await stepEpochs(page, 2);
+    const model = Model.parse(readFileSync(await save(page, '#exportModel', dir), 'utf8'));
+    // The file's 20,427 straight into the network's inputs: refused, pointing to the row in the file's units.
+    for (const field of await page.locator('#customFields input').all()) await field.fill('0');
+    await page.fill('#customFields [data-input="0"]', '20427');
+    await page.click('#traceCustom');
+    expect(await page.textContent('#message')).toContain('is 20427, but the network\'s inputs are standardized');
+    expect(await page.isHidden('#stepper')).toBe(true);
+    // The row as the file writes it, encoded: the inputs and the target are the model file's encoding of it.
+    await page.fill('#customRawFields [data-raw="0"]', '2,345');
+    await page.selectOption('#customRawFields [data-raw="1"]', 'south');
+    await page.fill('#customRawFields [data-raw-target]', '390,000');
+    await page.click('#encodeRaw');
+    const typed = await page.locator('#customFields [data-input]').evaluateAll((es) => es.map((e) => Number((e as HTMLInputElement).value)));
+    const expected = encodeRecord(model.preprocessing, ['2,345', 'south']);
+    expect(typed).toHaveLength(expected.length);
+    typed.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(expected[i]))));
+    const scale = (model.preprocessing.target as { scale: { mean: number; std: number } }).scale;
+    expect(Number(await page.inputValue('#customFields input[data-target]'))).toBeCloseTo((390_000 - scale.mean) / scale.std, 5);
+    await page.click('#traceCustom');
+    await page.waitForSelector('#stepper:not([hidden])');
+    await playground.close(page);
+  }, 90_000);
 
   it('column and class names from a file are text, never markup, in every panel', async () => {
     const hostile = '<img src=x onerror="window.pwned=1">';

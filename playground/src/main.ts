@@ -8,6 +8,7 @@ import './diagram.js';
 import './heatmap.js';
 import './charts.js';
 import './stepper.js';
+import './rawpoint.js';
 import './compare.js';
 import './tablepanel.js';
 import './scores.js';

@@ -454,6 +454,9 @@ function buildCustom(): void {
   $('customFields').innerHTML = fields.join(' ');
 }
 
+/** The largest standardized input the own-point form takes for a table (a training row's lie mostly within ±3). */
+const MAX_STANDARDIZED = 10;
+
 /** The own point's target: the chosen class's row, or the typed value. */
 function customTarget(): { y: number[] } | { bad: HTMLInputElement } {
   const select = $('customFields').querySelector<HTMLSelectElement>('select[data-target]');
@@ -475,6 +478,14 @@ function traceCustom(): void {
   if (bad) {
     say(`Your point: ${bad.parentElement!.textContent!.trim()} expected a number, got "${bad.value}".`);
     bad.focus();
+    return;
+  }
+  // A table's inputs are standardized: the file's 20,427 typed here is thousands of deviations out, and one update
+  // on it wrecks the trained network. Such a value is sent to the row in the file's units (rawpoint.ts).
+  const far = app.problem.table ? inputs.find((e) => Math.abs(read(e)) > MAX_STANDARDIZED) : undefined;
+  if (far) {
+    say(`Your point: ${far.parentElement!.textContent!.trim()} is ${far.value}, but the network's inputs are standardized (a training row's lie mostly between −3 and 3): type the file's values in its units and press "Encode into the inputs".`);
+    far.focus();
     return;
   }
   if ('y' in target) pickCustom({ x, y: target.y });
