@@ -289,6 +289,29 @@ describe('a Kaggle-like file on a phone', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/r2: -?\d/);
   }, 90_000);
+
+  it('reads a semicolon file of decimal commas as --decimal-comma does, says so, and its model file reads the file so in backprop predict', async () => {
+    const rows = ['Temperatur;Feuchte;Regen'];
+    for (let i = 0; i < 60; i++) rows.push(`${(5 + ((i * 37) % 200) / 10).toFixed(1).replace('.', ',')};${(0.3 + ((i * 13) % 60) / 100).toFixed(2).replace('.', ',')};${i % 3 ? 'nein' : 'ja'}`);
+    const csv = rows.join('\n') + '\n';
+    const page = await open('?dataset=upload');
+    await page.setInputFiles('#csvFile', { name: 'wetter.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForFunction(() => document.getElementById('tableSummary')?.textContent?.startsWith('wetter.csv'));
+    // It was refused with the command line's advice, --decimal-comma, which the page has no way to give.
+    expect(await page.textContent('#message')).toBe('');
+    expect((await page.locator('#tableNotes li').allInnerTexts()).join('\n')).toContain('Numbers written with a decimal comma (9,3 is 9.3), read so');
+    await page.locator('body').focus();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('.');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#exportModel')]);
+    const dir = tempDir();
+    const model = join(dir, 'wetter.json');
+    await download.saveAs(model);
+    await close(page);
+    writeFile(dir, 'wetter.csv', csv);
+    const predicted = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'predict', model, join(dir, 'wetter.csv')], { encoding: 'utf8' });
+    expect([predicted.status, predicted.stderr]).toEqual([0, '']);
+    expect(predicted.stdout.trim().split('\n')).toHaveLength(61);
+  }, 90_000);
 });
 
 // A report the worker posted before it took the learner's play (the new network's first figures, say) used to stop

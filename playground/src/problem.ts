@@ -138,7 +138,8 @@ function tableProblem(s: State): Problem {
   const description = describeFrame(frame, names.includes(s.target) ? s.target : undefined);
   // The split backprop train makes for --validation (1 − the training share): seeded, stratified by class.
   const rows = splitRows(frame.rows, { testFraction: Number((1 - s.trainRatio).toFixed(2)), seed: dataSeed(s), stratify: description.classIndex ?? undefined });
-  const prep = fitFramePreprocessing(description, frame, rows.train);
+  // A file read with a decimal comma says so in the model file, so that backprop predict reads its data so too.
+  const prep = { ...fitFramePreprocessing(description, frame, rows.train), ...(frame.decimalComma ? { decimalComma: true as const } : {}) };
   const target = prep.target!;
   const classes = target.task === 'classification' ? target.classes.map(String) : null;
   // The library's names: a column's, "column=category" for one-hot, "column (missing)" for a missing-value input, "column: year" for a date's part.

@@ -94,6 +94,7 @@ function planNotes(table: NonNullable<typeof app.problem.table>): string[] {
   const notes = tableNotes(table);
   const dates = table.prep.features.filter((f) => f.type === 'date');
   return [
+    ...(table.prep.decimalComma ? ['Numbers written with a decimal comma (9,3 is 9.3), read so, as backprop train --decimal-comma reads them; the model file says so.'] : []),
     ...(notes.missing ? [`Missing values: ${notes.missing}.`] : []),
     ...notes.leftOut.map((l) => `Left out: ${l.replace('; --keep', '; backprop train --keep')}.`),
     ...notes.notDates.map((l) => `Column ${l.replace(' (--na-values)', '')}.`),

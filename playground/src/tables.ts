@@ -3,7 +3,7 @@
 // types the columns, data/frame.ts describes, scales and encodes them — as `backprop train` reads a file.
 import { BackpropError } from '../../src/core/errors.js';
 import { frameFromTable, type TextTable } from '../../src/data/columns.js';
-import { withGroupedNumbers } from '../../src/data/frame.js';
+import { decimalCommaColumn, withGroupedNumbers } from '../../src/data/frame.js';
 import type { CsvTokenizer } from '../../src/data/csv.js';
 import type { DataFrame } from '../../src/data/frame.js';
 import type { TableSetName } from './state.js';
@@ -21,6 +21,8 @@ export interface TableSource {
   name: string;
   id: number;
   table: TextTable;
+  /** Its numbers are written with a decimal comma (9,3): read so, as --decimal-comma reads a file. */
+  decimalComma?: boolean;
 }
 
 export interface LoadedTable {
@@ -36,7 +38,8 @@ export function readTable(source: TableSource): LoadedTable {
   if (table.rows.length > MAX_ROWS) {
     throw new BackpropError(`${source.name}: ${table.rows.length} rows; the playground takes at most ${MAX_ROWS} (backprop train reads larger files)`);
   }
-  return { source, frame: withGroupedNumbers(frameFromTable(table)) };
+  const frame = frameFromTable(table);
+  return { source, frame: source.decimalComma ? { ...frame, decimalComma: true } : withGroupedNumbers(frame) };
 }
 
 /** Keeps a table read for a data set (the examples, or the learner's file). */
@@ -52,7 +55,13 @@ export function tableOf(set: TableSetName): LoadedTable | null {
 /** A file's text parsed by the library's CSV parser, loaded on first use (csv-parse is its own chunk of the page). */
 export async function parseSource(name: string, text: string | Uint8Array): Promise<TableSource> {
   const [{ parseTable }, { parse }] = await Promise.all([import('../../src/data/csv.js'), import('csv-parse/browser/esm/sync')]);
-  return { name, id: ++sources, table: parseTable(text, name, {}, parse as unknown as CsvTokenizer) };
+  const table = parseTable(text, name, {}, parse as unknown as CsvTokenizer);
+  // A file of numbers written with a decimal comma (a semicolon file's 9,3), which the page has no option for: read
+  // with it, as --decimal-comma would, where a column is plainly such numbers (the rule that refuses them unread).
+  if (frameFromTable(table).columns.some(decimalCommaColumn)) {
+    return { name, id: ++sources, table: parseTable(text, name, { decimalComma: true }, parse as unknown as CsvTokenizer), decimalComma: true };
+  }
+  return { name, id: ++sources, table };
 }
 let sources = 0;
 
