@@ -324,6 +324,6 @@ export const writeFileSync = (name, text) => { globalThis.WROTE.push([name, text
     const plain = codeFor({ state, problem: makeProblem(state), snapshot: null } as unknown as App);
     setTable('upload', null);
     expect(plain).toContain('// The playground\'s network on shop.csv, rebuilt');
-    expect(plain).toContain('const frame = await readTable("shop.csv");\n// The target "kind";');
+    expect(plain).toContain('const frame = toFrame(await readTable("shop.csv"));\n// The target "kind";');
   }, 120_000);
 });
