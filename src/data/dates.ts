@@ -82,16 +82,17 @@ function parseWritten(text: string, order: DateOrder): number {
 /** A date as days since 1970-01-01: ISO 8601 text (parseDate), or written in `order`; NaN where it is none. */
 export const parseDateIn = (text: string, order?: DateOrder): number => (order ? parseWritten(text, order) : parseDate(text));
 
-/**
- * The order distinct texts are dates in, where every one is a date written with '/', '.' or '-' (WRITTEN): the one
- * order every one is a real date in; where both fit (no day above 12), day first for '.', as Europe writes dates,
- * and 'either' for '/' and '-' (03/04/2024: March 4 or April 3?). Null where some text is no such date.
- */
+/** Whether the two orders read text as different days (03/04/2024; not 03/03/2024, nor 13/04/2024, which one reads not at all). */
 export const readsEither = (text: string): boolean => parseWritten(text, 'mdy') !== parseWritten(text, 'dmy');
 
 /** Whether text is a date written day and month in one order or the other (WRITTEN, a real day). */
 export const readsWritten = (text: string): boolean => parseWritten(text, 'mdy') === parseWritten(text, 'mdy') || parseWritten(text, 'dmy') === parseWritten(text, 'dmy');
 
+/**
+ * The order distinct texts are dates in, where every one is a date written with '/', '.' or '-' (WRITTEN): the one
+ * order every one is a real date in; where both fit (no day above 12), day first for '.', as Europe writes dates,
+ * and 'either' for '/' and '-' (03/04/2024: March 4 or April 3?). Null where some text is no such date.
+ */
 export function writtenOrder(texts: Iterable<string>): DateOrder | 'either' | null {
   let mdy = true, dmy = true, dots = true, any = false, differ = false;
   for (const text of texts) {
