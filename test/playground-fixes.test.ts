@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { LESSON_LIST } from '../playground/src/lessons.js';
 import { usePlayground } from './playground-page.js';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, tempDir, writeFile } from './cli-helpers.js';
@@ -292,7 +293,7 @@ describe('a Kaggle-like file on a phone', () => {
 
   it('reads a semicolon file of decimal commas as --decimal-comma does, says so, and its model file reads the file so in backprop predict', async () => {
     const rows = ['Temperatur;Feuchte;Regen'];
-    for (let i = 0; i < 60; i++) rows.push(`${(5 + ((i * 37) % 200) / 10).toFixed(1).replace('.', ',')};${(0.3 + ((i * 13) % 60) / 100).toFixed(2).replace('.', ',')};${i % 3 ? 'nein' : 'ja'}`);
+    for (let i = 0; i < 60; i++) rows.push(`${(5 + ((i * 37) % 200) / 10).toFixed(1).replace('.', ',')};${(0.3 + ((i * 13) % 60) / 100).toFixed(2).replace('.', ',')};${(((i * 7) % 30) / 10 + 0.05).toFixed(2).replace('.', ',')}`);
     const csv = rows.join('\n') + '\n';
     const page = await open('?dataset=upload');
     await page.setInputFiles('#csvFile', { name: 'wetter.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -302,6 +303,14 @@ describe('a Kaggle-like file on a phone', () => {
     expect((await page.locator('#tableNotes li').allInnerTexts()).join('\n')).toContain('Numbers written with a decimal comma (9,3 is 9.3), read so');
     await page.locator('body').focus();
     for (let i = 0; i < 2; i++) await page.keyboard.press('.');
+    // Its own point typed the file's way, the target too (93,0 was read as 930 there).
+    await page.fill('#customRawFields [data-raw="0"]', '12,5');
+    await page.fill('#customRawFields [data-raw="1"]', '0,55');
+    await page.fill('#customRawFields [data-raw-target]', '2,5');
+    await page.click('#encodeRaw');
+    expect(await page.textContent('#message')).toBe('');
+    const typedInputs = await page.locator('#customFields [data-input]').evaluateAll((es) => es.map((e) => Number((e as HTMLInputElement).value)));
+    const typedTarget = Number(await page.inputValue('#customFields input[data-target]'));
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#exportModel')]);
     const dir = tempDir();
     const model = join(dir, 'wetter.json');
@@ -311,7 +320,23 @@ describe('a Kaggle-like file on a phone', () => {
     const predicted = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'predict', model, join(dir, 'wetter.csv')], { encoding: 'utf8' });
     expect([predicted.status, predicted.stderr]).toEqual([0, '']);
     expect(predicted.stdout.trim().split('\n')).toHaveLength(61);
+    // The encoded point is the model file's encoding of 12,5 and 0,55.
+    const { preprocessing } = JSON.parse(readFileSync(model, 'utf8')) as { preprocessing: { scaler: { mean: number[]; std: number[] }; target: { scale: { mean: number; std: number } } } };
+    expect(typedInputs.slice(0, 2).map((v, j) => v * preprocessing.scaler.std[j] + preprocessing.scaler.mean[j]).map((v) => Number(v.toFixed(3)))).toEqual([12.5, 0.55]);
+    expect(Number((typedTarget * preprocessing.target.scale.std + preprocessing.target.scale.mean).toFixed(3))).toBe(2.5);
   }, 90_000);
+
+  it('does not read a comma file with a decimal comma where another column holds thousands', async () => {
+    // A quoted "2,0" among comma-separated values, beside "9,643" meaning nine thousand: the whole file was read with
+    // a decimal comma, 9,643 as 9.643, with only the general note.
+    const rows = ['ratio,amount,kind'];
+    for (let i = 0; i < 40; i++) rows.push(`"${1 + (i % 5)},${i % 10}","${(1000 + i * 217).toLocaleString('en-US')}",${i % 2 ? 'a' : 'b'}`);
+    const page = await open('?dataset=upload');
+    await page.setInputFiles('#csvFile', { name: 'mixed.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForFunction(() => document.getElementById('message')?.textContent?.includes('mixed.csv'));
+    expect(await page.textContent('#message')).toMatch(/column 1 \(ratio\): the column's values are numbers written with a decimal comma/);
+    await close(page);
+  }, 60_000);
 });
 
 // A report the worker posted before it took the learner's play (the new network's first figures, say) used to stop

@@ -1334,7 +1334,7 @@ describe('playground: own data', () => {
     for (const field of await page.locator('#customFields input').all()) await field.fill('0');
     await page.fill('#customFields [data-input="0"]', '20427');
     await page.click('#traceCustom');
-    expect(await page.textContent('#message')).toContain('is 20427, but the network\'s inputs are standardized');
+    expect(await page.textContent('#message')).toContain('is 20427, but the network\'s inputs and target are standardized');
     expect(await page.isHidden('#stepper')).toBe(true);
     // The row as the file writes it, encoded: the inputs and the target are the model file's encoding of it.
     await page.fill('#customRawFields [data-raw="0"]', '2,345');

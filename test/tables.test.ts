@@ -665,6 +665,14 @@ describe('numbers written with thousands separators', () => {
     expect(loaded.predict([{ a: '1,250', b: 0.5 }])).toEqual(loaded.predict([{ a: 1.25, b: 0.5 }]));
     expect(loaded.predict(await readTable(path))).toEqual(loaded.predict(await readTable(path, { decimalComma: true })));
     expect(loaded.predict([{ a: 1.25, b: 0.5 }])).toEqual(loaded.predict([{ a: '1,25', b: '0,5' }]));
+    // Points between thousands with the decimal comma (1.525,79) are numbers too (the advice to use --decimal-comma
+    // was given again with it).
+    const german = join(dir, 'preise.csv');
+    writeFileSync(german, ['flaeche;preis', ...Array.from({ length: 40 }, (_, i) => `${(50 + i).toString()},5;${(1000 + 37.5 * i).toFixed(2).replace('.', ',').replace(/^(\d)(\d{3})/, '$1.$2')}`)].join('\n') + '\n');
+    const preise = await train(await readTable(german, { decimalComma: true }), { epochs: 1, bagging: 1, validation: 0 });
+    expect(preise.task).toBe('regression');
+    expect((preise.preprocessing.target as { scale: { mean: number } }).scale.mean).toBeCloseTo(1000 + 37.5 * 19.5, 6);
+    expect(preise.predict([{ flaeche: '69,5' }])).toEqual(preise.predict([{ flaeche: 69.5 }]));
     // predict --stream reads the file as predict does (it refused the decimal commas DuckDB left as text).
     const whole = backprop(['predict', join(dir, 'komma0.json'), path]), streamed = backprop(['predict', join(dir, 'komma0.json'), path, '--stream']);
     expect([streamed.code, streamed.stdout]).toEqual([0, whole.stdout]);

@@ -4,6 +4,7 @@
 // one-hot encoding made of it. Typed straight into those inputs, the file's 20,427 was a value 2,000 standard
 // deviations out, and one update on it wrecked the trained network.
 import { encodeRecord, type Preprocessing } from '../../src/index.js';
+import { numberOfText } from '../../src/data/missing.js';
 import { $, app, on, say } from './app.js';
 import { escapeHtml } from './draw.js';
 import { cliMessage } from './tables.js';
@@ -24,10 +25,10 @@ function build(): void {
   $('customRawFields').innerHTML = fields.join(' ');
 }
 
-/** A regression target in the file's units as the network's (standardized) target. */
+/** A regression target in the file's units (read as the file's numbers are: 1,217, or 9,3 in a file of decimal commas) as the network's (standardized) target. */
 function scaledTarget(prep: Preprocessing, value: string): number {
   const target = prep.target!;
-  const v = Number(value.trim().replaceAll(',', ''));
+  const v = numberOfText(value.trim(), prep.decimalComma ? 'decimal' : 'thousands');
   const scale = target.task === 'regression' ? target.scale : undefined;
   return scale ? (v - scale.mean) / scale.std : v;
 }

@@ -482,9 +482,10 @@ function traceCustom(): void {
   }
   // A table's inputs are standardized: the file's 20,427 typed here is thousands of deviations out, and one update
   // on it wrecks the trained network. Such a value is sent to the row in the file's units (rawpoint.ts).
-  const far = app.problem.table ? inputs.find((e) => Math.abs(read(e)) > MAX_STANDARDIZED) : undefined;
+  const targetField = $('customFields').querySelector<HTMLInputElement>('input[data-target]');
+  const far = app.problem.table ? [...inputs, ...(targetField ? [targetField] : [])].find((e) => Math.abs(read(e)) > MAX_STANDARDIZED) : undefined;
   if (far) {
-    say(`Your point: ${far.parentElement!.textContent!.trim()} is ${far.value}, but the network's inputs are standardized (a training row's lie mostly between −3 and 3): type the file's values in its units and press "Encode into the inputs".`);
+    say(`Your point: ${far.parentElement!.textContent!.trim()} is ${far.value}, but the network's inputs and target are standardized: a training row's lie mostly between −3 and 3, and one update on a value beyond ±${MAX_STANDARDIZED} would upset the trained network. Type a row in the file's units and press "Encode into the inputs", with values near the training rows'.`);
     far.focus();
     return;
   }

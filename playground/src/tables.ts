@@ -3,7 +3,7 @@
 // types the columns, data/frame.ts describes, scales and encodes them — as `backprop train` reads a file.
 import { BackpropError } from '../../src/core/errors.js';
 import { frameFromTable, type TextTable } from '../../src/data/columns.js';
-import { decimalCommaColumn, withGroupedNumbers } from '../../src/data/frame.js';
+import { decimalCommaColumn, groupedNumberColumn, withGroupedNumbers } from '../../src/data/frame.js';
 import type { CsvTokenizer } from '../../src/data/csv.js';
 import type { DataFrame } from '../../src/data/frame.js';
 import type { TableSetName } from './state.js';
@@ -58,7 +58,9 @@ export async function parseSource(name: string, text: string | Uint8Array): Prom
   const table = parseTable(text, name, {}, parse as unknown as CsvTokenizer);
   // A file of numbers written with a decimal comma (a semicolon file's 9,3), which the page has no option for: read
   // with it, as --decimal-comma would, where a column is plainly such numbers (the rule that refuses them unread).
-  if (frameFromTable(table).columns.some(decimalCommaColumn)) {
+  // Not where another column holds thousands (a comma file's quoted "9,643"): one reading of the comma for the file.
+  const columns = frameFromTable(table).columns;
+  if (columns.some(decimalCommaColumn) && !columns.some((c) => c.kind === 'text' && !decimalCommaColumn(c) && groupedNumberColumn(c))) {
     return { name, id: ++sources, table: parseTable(text, name, { decimalComma: true }, parse as unknown as CsvTokenizer), decimalComma: true };
   }
   return { name, id: ++sources, table };

@@ -33,7 +33,9 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
-const DECIMAL_COMMA = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;
+const DECIMAL_COMMA = /^[+-]?(\d+(?:,\d*)?|,\d+)([eE][+-]?\d+)?$/;
+/** With a decimal comma, points between thousands: 1.525,79. */
+const POINTED_THOUSANDS = /^[+-]?\d{1,3}(?:\.\d{3})+,\d+$/;
 
 /** The line (1-based) that holds offset `at` of the bytes or text: one more than the line feeds before it. */
 function lineAt(data: Uint8Array | string, at: number, linesBefore = 0): number {
@@ -263,7 +265,7 @@ export function parseTable(bytes: Uint8Array | string, source: string, options: 
     const record = Array.isArray(r) ? r : r.record;
     // Whitespace around a value, a quoted newline included, is not part of it: " 12 " and "0.5\n" are numbers.
     const cells = record.map((cell) => cell.trim());
-    rows.push(options.decimalComma ? cells.map((c) => (DECIMAL_COMMA.test(c) ? c.replace(',', '.') : c)) : cells);
+    rows.push(options.decimalComma ? cells.map((c) => (DECIMAL_COMMA.test(c) ? c.replace(',', '.') : POINTED_THOUSANDS.test(c) ? c.replaceAll('.', '').replace(',', '.') : c)) : cells);
   }
   return { source, header, rows, lines: recordLines.slice(1) };
 }

@@ -237,8 +237,9 @@ export function withGroupedNumbers(frame: DataFrame): DataFrame {
 }
 
 export function describeFrame(frame: DataFrame, targetName?: string | readonly string[], task?: Task, options: DescribeOptions = {}): FrameDescription {
-  // Numbers read as words for want of --decimal-comma train nothing sensible: said before anything else.
-  for (const c of frame.columns) if (c.kind === 'text' && decimalCommaColumn(c)) throw decimalCommaError(frame, c);
+  // Numbers read as words for want of --decimal-comma train nothing sensible: said before anything else (read with
+  // it, what a reader left as text, 1.525,79, is read by the table layer).
+  if (!frame.decimalComma) for (const c of frame.columns) if (c.kind === 'text' && decimalCommaColumn(c)) throw decimalCommaError(frame, c);
   const names = frame.columns.map((c) => c.name);
   const targets = Array.isArray(targetName) && targetName.length > 1 ? targetName as readonly string[] : null;
   const name = targets ? targets[0] : (Array.isArray(targetName) ? targetName[0] : targetName as string | undefined) ?? names[names.length - 1];

@@ -55,8 +55,8 @@ export const NOT_FINITE_TEXT = /^[+-]?(nan|inf|infinity)$/i;
  */
 export const GROUPED_NUMBER_TEXT = /^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?$/;
 
-/** A number written with a decimal comma: 1,5, -0,25, 3,2e4 (where the data's numbers have one). */
-const DECIMAL_COMMA_TEXT = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
+/** A number written with a decimal comma: 1,5, -0,25, 3,2e4, 1.525,79 (where the data's numbers have one). */
+const DECIMAL_COMMA_TEXT = /^[+-]?(?:\d+,\d*|,\d+|\d{1,3}(?:\.\d{3})+,\d*)(?:[eE][+-]?\d+)?$/;
 
 /**
  * What a comma in a number is: between its thousands (1,217, the default), or its decimal comma (1,5: where the
@@ -71,7 +71,7 @@ export const isNumberText = (trimmed: string, comma: Comma = 'thousands'): boole
 /** The number trimmed text reads as (isNumberText): thousands' commas dropped, a decimal comma a point; NaN for anything else. */
 export function numberOfText(trimmed: string, comma: Comma = 'thousands'): number {
   if (NUMBER_TEXT.test(trimmed)) return Number(trimmed);
-  if (comma === 'decimal') return DECIMAL_COMMA_TEXT.test(trimmed) ? Number(trimmed.replace(',', '.')) : NaN;
+  if (comma === 'decimal') return DECIMAL_COMMA_TEXT.test(trimmed) ? Number(trimmed.replaceAll('.', '').replace(',', '.')) : NaN;
   return GROUPED_NUMBER_TEXT.test(trimmed) ? Number(trimmed.replaceAll(',', '')) : NaN;
 }
 
