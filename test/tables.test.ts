@@ -683,6 +683,9 @@ describe('numbers written with thousands separators', () => {
     expect(standalone.predict({ a: '1,25', b: '0,5' })).toEqual(standalone.predict({ a: 1.25, b: 0.5 }));
     expect(() => standalone.predict({ a: '1,250', b: 0.5 })).not.toThrow();
     expect(standalone.predict({ a: '1,250', b: 0.5 })).toEqual(standalone.predict({ a: 1.25, b: 0.5 }));
+    // Points between thousands before the comma, as the library reads them.
+    expect(standalone.predict({ a: '1.250,5', b: 0.5 })).toEqual(standalone.predict({ a: 1250.5, b: 0.5 }));
+    expect(loaded.predict([{ a: '1.250,5', b: 0.5 }])[0]!.probabilities).toEqual(loaded.predict([{ a: 1250.5, b: 0.5 }])[0]!.probabilities);
   }, 60_000);
 
   it('a plan hint names a column as a shell reads it; a caller\'s own thousands field is not taken as a reading', async () => {

@@ -60,11 +60,11 @@ export function parseDate(text: string): number {
  */
 export type DateOrder = 'mdy' | 'dmy';
 
-const WRITTEN = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[T ,]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+export const WRITTEN_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[T ,]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
 
 /** The day and time of a date written in `order` (DateOrder) as days since 1970-01-01, or NaN where it is none. */
 function parseWritten(text: string, order: DateOrder): number {
-  const m = WRITTEN.exec(text.trim());
+  const m = WRITTEN_DATE.exec(text.trim());
   if (!m) return NaN;
   const [first, second, y] = [Number(m[1]), Number(m[3]), Number(m[4])];
   const [mo, d] = order === 'mdy' ? [first, second] : [second, first];
@@ -85,18 +85,18 @@ export const parseDateIn = (text: string, order?: DateOrder): number => (order ?
 /** Whether the two orders read text as different days (03/04/2024; not 03/03/2024, nor 13/04/2024, which one reads not at all). */
 export const readsEither = (text: string): boolean => parseWritten(text, 'mdy') !== parseWritten(text, 'dmy');
 
-/** Whether text is a date written day and month in one order or the other (WRITTEN, a real day). */
+/** Whether text is a date written day and month in one order or the other (WRITTEN_DATE, a real day). */
 export const readsWritten = (text: string): boolean => parseWritten(text, 'mdy') === parseWritten(text, 'mdy') || parseWritten(text, 'dmy') === parseWritten(text, 'dmy');
 
 /**
- * The order distinct texts are dates in, where every one is a date written with '/', '.' or '-' (WRITTEN): the one
+ * The order distinct texts are dates in, where every one is a date written with '/', '.' or '-' (WRITTEN_DATE): the one
  * order every one is a real date in; where both fit (no day above 12), day first for '.', as Europe writes dates,
  * and 'either' for '/' and '-' (03/04/2024: March 4 or April 3?). Null where some text is no such date.
  */
 export function writtenOrder(texts: Iterable<string>): DateOrder | 'either' | null {
   let mdy = true, dmy = true, dots = true, any = false, differ = false;
   for (const text of texts) {
-    const m = WRITTEN.exec(text.trim());
+    const m = WRITTEN_DATE.exec(text.trim());
     if (!m) return null;
     any = true;
     if (m[2] !== '.') dots = false;

@@ -56,7 +56,7 @@ export const NOT_FINITE_TEXT = /^[+-]?(nan|inf|infinity)$/i;
 export const GROUPED_NUMBER_TEXT = /^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?$/;
 
 /** A number written with a decimal comma: 1,5, -0,25, 3,2e4, 1.525,79 (where the data's numbers have one). */
-const DECIMAL_COMMA_TEXT = /^[+-]?(?:\d+,\d*|,\d+|\d{1,3}(?:\.\d{3})+,\d*)(?:[eE][+-]?\d+)?$/;
+export const DECIMAL_COMMA_TEXT = /^[+-]?(?:\d+,\d*|,\d+|\d{1,3}(?:\.\d{3})+,\d*)(?:[eE][+-]?\d+)?$/;
 
 /**
  * What a comma in a number is: between its thousands (1,217, the default), or its decimal comma (1,5: where the

@@ -5,7 +5,8 @@
 // and the code is the forward pass and nothing else. A declaration file gives it types.
 import { BackpropError, printable } from '../core/errors.js';
 import { jsComment, jsLiteral } from '../core/escape.js';
-import { GROUPED_NUMBER_TEXT, modelNaValues } from '../data/missing.js';
+import { DECIMAL_COMMA_TEXT, GROUPED_NUMBER_TEXT, modelNaValues } from '../data/missing.js';
+import { WRITTEN_DATE } from '../data/dates.js';
 import { targetColumns } from '../data/preprocessing.js';
 import { modelData, type ModelSource } from '../io/model-file.js';
 import { LEAKY_RELU_SLOPE } from '../nn/activations.js';
@@ -36,7 +37,7 @@ function parseDate(text, order) {
 }
 
 function parseWritten(text, order) {
-  const m = /^(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})(?:[T ,]\\s*(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([AaPp][Mm])?)?$/.exec(text.trim());
+  const m = ${WRITTEN_DATE}.exec(text.trim());
   if (!m) return NaN;
   const y = Number(m[4]), mo = Number(order === 'mdy' ? m[1] : m[3]), d = Number(order === 'mdy' ? m[3] : m[1]);
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -148,7 +149,7 @@ function activate(name, h) {
 /** Text as a number: as written, or with its comma as the model's training data had it (decimal: 1,5; else between thousands: 1,217). */
 function readNumber(text) {
   const t = text.trim();
-  if (decimalComma) return Number(/^[+-]?(?:\\d+,\\d*|,\\d+)(?:[eE][+-]?\\d+)?$/.test(t) ? t.replace(',', '.') : t);
+  if (decimalComma) return Number(${DECIMAL_COMMA_TEXT}.test(t) ? t.replace(/\\./g, '').replace(',', '.') : t);
   return Number(${GROUPED_NUMBER_TEXT}.test(t) ? t.replace(/,/g, '') : t);
 }
 

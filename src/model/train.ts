@@ -6,7 +6,7 @@ import { BackpropError, quoted, thousands as count } from '../core/errors.js';
 import { shellWord } from '../core/escape.js';
 import { allocateFor, type Kernels } from '../core/kernels.js';
 import { zeros, type Matrix } from '../core/matrix.js';
-import { describeFrame, encodeFrameInputs, withGroupedNumbers, encodeFrameTargets, fitFramePreprocessing, wordList, type DataFrame, type FrameDescription } from '../data/frame.js';
+import { describeFrame, encodeFrameInputs, encodeFrameTargets, fitFramePreprocessing, withGroupedNumbers, wordList, type DataFrame, type FrameDescription } from '../data/frame.js';
 import { defaultFit, fitPiecewise, MAX_PIECEWISE_BYTES, piecewiseWidth, valueSlots } from '../data/piecewise.js';
 import { decodeValues, inputWidth, scaledInputs, targetColumns, type Preprocessing } from '../data/preprocessing.js';
 import { checkEncodedSize } from '../data/sizes.js';
