@@ -59,9 +59,9 @@ describe('backprop tune', () => {
 
   it('reproducible on one worker or two; the best is the top score; its model is what train writes from its flags', () => {
     const model = join(dir, 'best.json');
-    // 40 epochs each (the trials' other settings as drawn): a search at the default epochs is what the budget test and
+    // 20 epochs each (the trials' other settings as drawn): a search at the default epochs is what the budget test and
     // the defaults' test run, and this one's properties do not hang on how long each network trains.
-    const r1 = backprop(['tune', 'iris', '--trials', '4', '--epochs', '40', '--json', '--workers', '1']);
+    const r1 = backprop(['tune', 'iris', '--trials', '4', '--epochs', '20', '--json', '--workers', '1']);
     expect(r1.code, r1.stderr).toBe(0);
     const one = JSON.parse(r1.stdout) as TuneJson;
     // Every trial scored, in order; the best is the highest score, the earlier trial on a tie.
@@ -72,15 +72,15 @@ describe('backprop tune', () => {
     expect(one.best.trial).toBe(one.trials.find((t) => t.score === top)!.trial);
     // On two workers: one line per trial, in order, with the same scores (150 rows: a step of 0.67%, so two decimals
     // tell every score apart), and the same winner.
-    const r2 = backprop(['tune', 'iris', '--trials', '4', '--epochs', '40', '--workers', '2', '--out', model]);
+    const r2 = backprop(['tune', 'iris', '--trials', '4', '--epochs', '20', '--workers', '2', '--out', model]);
     expect(r2.code, r2.stderr).toBe(0);
     const lines = [...r2.stdout.matchAll(/^trial +(\d+)  accuracy ([\d.]+)%  /gm)];
     expect(lines.map((m) => Number(m[1]))).toEqual([1, 2, 3, 4]);
     expect(lines.map((m) => m[2])).toEqual(one.trials.map((t) => (100 * t.score!).toFixed(2)));
     expect(r2.stdout).toMatch(/^trial +1  accuracy [\d.]+%  the defaults$/m);
     expect(r2.stdout).toContain(`best     trial ${one.best.trial}: ${one.best.flags === '' ? 'the defaults (no options)' : one.best.flags}\n`);
-    // The model tune wrote is the one `backprop train` writes with the winner's flags (--epochs 40 among them).
-    expect(one.best.flags).toMatch(/--epochs 40$/);
+    // The model tune wrote is the one `backprop train` writes with the winner's flags (--epochs 20 among them).
+    expect(one.best.flags).toMatch(/--epochs 20$/);
     const again = join(dir, 'again.json');
     const r = backprop(['train', 'iris', ...one.best.flags.split(' '), '--out', again, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
